@@ -1,0 +1,211 @@
+"""The sampler base class: one public ``fit_resample`` and one algorithm hook."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import validate_data
+
+from . import _frames
+from ._strategy import resolve_sampling_strategy
+from ._validation import check_finite, check_target
+from .exceptions import DataError
+
+
+@dataclass
+class Resampled:
+    """What an algorithm hook returns.
+
+    Attributes
+    ----------
+    indices : ndarray of int
+        Rows of the input copied to the output, in output order.
+    synthetic : None, ndarray, sparse matrix or list of 1-D arrays
+        New rows appended after the copied ones.
+    y_synthetic : ndarray or None
+        Labels of the new rows.
+    origin : ndarray of int or None
+        For each new row, the input row it was generated from (its sample
+        weight is inherited from there).
+    """
+
+    indices: np.ndarray
+    synthetic: object = None
+    y_synthetic: np.ndarray | None = None
+    origin: np.ndarray | None = None
+
+
+class BaseSampler(BaseEstimator):
+    """Base class of every balancekit sampler.
+
+    Subclasses set ``_sampling_type`` and ``_input`` and implement
+    ``_fit_resample(X, y, *, targets, rng)``, which returns a :class:`Resampled`.
+
+    ``_input`` says what the hook receives as ``X``: ``'numeric'`` a finite
+    float array (float32 kept, sparse allowed when ``_accept_sparse``);
+    ``'any'`` the caller's container untouched (random samplers, which only
+    select rows).
+    """
+
+    _sampling_type = "over-sampling"
+    _input = "numeric"
+    _accept_sparse = False
+
+    def fit(self, X, y):
+        """Check the data and resolve the sampling strategy.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            The training data.
+        y : array-like of shape (n_samples,)
+            The class labels.
+
+        Returns
+        -------
+        self : object
+            The sampler, with ``sampling_strategy_`` set.
+        """
+        X_checked, y_arr = self._check_X_y(X, y)
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y_arr, self._sampling_type
+        )
+        return self
+
+    def fit_resample(self, X, y, *, sample_weight=None):
+        """Resample the data set.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            The training data: a numpy array, a pandas or polars DataFrame or,
+            where the method allows it, a scipy sparse matrix.
+        y : array-like of shape (n_samples,)
+            The class labels (list, array, column vector, pandas or polars Series).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the input rows. Copied rows keep their weight; synthetic
+            rows take the weight of the row they were generated from. The
+            resampled weights are stored in ``sample_weight_``.
+
+        Returns
+        -------
+        X_resampled : same kind as X, of shape (n_samples_new, n_features)
+            The resampled data, with the input's column names and dtypes.
+        y_resampled : same kind as y, of shape (n_samples_new,)
+            The matching labels.
+        """
+        X_checked, y_arr = self._check_X_y(X, y)
+        weights = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=np.float64).ravel()
+            if weights.shape[0] != y_arr.shape[0]:
+                raise DataError(
+                    f"sample_weight has {weights.shape[0]} values but X has {y_arr.shape[0]} rows."
+                )
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y_arr, self._sampling_type
+        )
+        rng = check_random_state(self.random_state) if hasattr(self, "random_state") else None
+        result = self._fit_resample(X_checked, y_arr, targets=self.sampling_strategy_, rng=rng)
+        indices = np.asarray(result.indices, dtype=np.intp)
+        if result.synthetic is None:
+            self.sample_indices_ = indices
+        if weights is not None:
+            parts = [weights[indices]]
+            if result.origin is not None:
+                parts.append(weights[result.origin])
+            self.sample_weight_ = np.concatenate(parts)
+        else:
+            self.sample_weight_ = None
+        X_out = _frames.take_x(self._output_source(X, X_checked), indices, result.synthetic)
+        y_out = _frames.take_y(y, y_arr, indices, result.y_synthetic)
+        return X_out, y_out
+
+    def _output_source(self, X, X_checked):
+        """The container the output is built from: the caller's, or the checked array."""
+        if _frames.as_frame(X) is not None or sp.issparse(X) or isinstance(X, np.ndarray):
+            return X
+        return X_checked
+
+    def _check_X_y(self, X, y):
+        """Validate ``X`` and ``y``; return what the hook works on and the 1-D labels."""
+        if X is None:
+            raise DataError("X is required: pass the training data as a 2-D array or dataframe.")
+        if self._input == "any":
+            X_checked = self._check_any(X)
+        else:
+            X_checked = self._check_numeric(X)
+        y_arr = check_target(y, n_samples=_frames.n_rows(X_checked))
+        return X_checked, y_arr
+
+    def _check_shape(self, X):
+        shape = getattr(X, "shape", None)
+        if shape is None or len(shape) != 2:
+            got = f"shape {shape}" if shape is not None else type(X).__name__
+            raise DataError(
+                f"X must be 2-D (n_samples, n_features); got {got}. Reshape a single feature "
+                "with X.reshape(-1, 1), or a single sample with X.reshape(1, -1)."
+            )
+        if shape[0] == 0:
+            raise DataError("X is empty: it has 0 rows.")
+        if shape[1] == 0:
+            raise DataError("X has 0 columns: at least one feature is needed.")
+
+    def _check_any(self, X):
+        """Accept any 2-D table (strings, NaN, mixed types): rows are only selected."""
+        if _frames.as_frame(X) is None and not sp.issparse(X):
+            X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+        self._check_shape(X)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        return X
+
+    def _check_numeric(self, X):
+        """Return a finite float array (float32 kept) or raise a helpful error."""
+        kinds = _frames.column_kinds(X)
+        if kinds is not None:
+            bad = [name for name, kind in kinds.items() if kind not in ("integer", "float", "bool")]
+            if bad:
+                raise DataError(
+                    f"{type(self).__name__} needs numeric columns, but X has non-numeric "
+                    f"column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}. "
+                    "Use SMOTENC for mixed numeric and categorical data (SMOTEN for all-"
+                    "categorical), or encode those columns first."
+                )
+        elif not sp.issparse(X):
+            arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
+            if arr.dtype.kind in "OUS":
+                try:
+                    arr.astype(np.float64)
+                except (TypeError, ValueError):
+                    raise DataError(
+                        f"{type(self).__name__} needs numeric data, but X holds values that are "
+                        "not numbers. Use SMOTENC for mixed numeric and categorical data "
+                        "(SMOTEN for all-categorical), or encode those columns first."
+                    ) from None
+            self._check_shape(arr)
+        accept_sparse = ["csr", "csc"] if self._accept_sparse else False
+        if sp.issparse(X) and not self._accept_sparse:
+            raise DataError(
+                f"{type(self).__name__} does not support sparse X; convert it with X.toarray()."
+            )
+        X_checked = validate_data(
+            self,
+            X,
+            reset=True,
+            accept_sparse=accept_sparse,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
+            ensure_2d=True,
+            ensure_min_samples=1,
+        )
+        check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers")
+        return X_checked
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._accept_sparse
+        tags.input_tags.allow_nan = self._input == "any"
+        tags.input_tags.string = self._input == "any"
+        return tags

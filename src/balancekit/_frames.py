@@ -1,0 +1,181 @@
+"""Containers in and out: numpy, scipy.sparse, pandas, polars (any narwhals frame).
+
+The samplers compute on numpy arrays; this module reads the caller's container
+and writes the result back as the same kind of object, with the same column
+names and dtypes. Rows copied from the input keep their exact values; synthetic
+values are cast to each column's dtype (integers rounded, booleans thresholded,
+categories kept).
+"""
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import scipy.sparse as sp
+
+
+def as_frame(X):
+    """Return ``X`` as a narwhals eager DataFrame, or ``None`` if it is not a dataframe."""
+    if isinstance(X, (np.ndarray, list, tuple)) or sp.issparse(X):
+        return None
+    frame = nw.from_native(X, eager_only=True, pass_through=True)
+    return frame if isinstance(frame, nw.DataFrame) else None
+
+
+def as_series(y):
+    """Return ``y`` as a narwhals Series, or ``None`` if it is not a series."""
+    if isinstance(y, (np.ndarray, list, tuple)):
+        return None
+    series = nw.from_native(y, series_only=True, pass_through=True)
+    return series if isinstance(series, nw.Series) else None
+
+
+def column_kind(dtype):
+    """Classify a narwhals dtype as 'integer', 'bool', 'float', 'categorical' or 'other'."""
+    if dtype.is_integer():
+        return "integer"
+    if dtype == nw.Boolean:
+        return "bool"
+    if dtype.is_numeric():
+        return "float"
+    if dtype in (nw.Categorical, nw.String, nw.Enum) or isinstance(dtype, nw.Enum):
+        return "categorical"
+    if dtype == nw.Object:
+        return "categorical"
+    return "other"
+
+
+def column_kinds(X):
+    """Return ``{column name: kind}`` for a dataframe, or ``None`` for arrays."""
+    frame = as_frame(X)
+    if frame is None:
+        return None
+    return {name: column_kind(dtype) for name, dtype in frame.schema.items()}
+
+
+def to_numpy_2d(X):
+    """Return a dense or sparse 2-D array view of ``X`` without type conversion."""
+    frame = as_frame(X)
+    if frame is not None:
+        return frame.to_numpy()
+    if sp.issparse(X):
+        return X
+    return np.asarray(X)
+
+
+def n_rows(X):
+    frame = as_frame(X)
+    if frame is not None:
+        return frame.shape[0]
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _cast_values(values, kind, np_dtype=None):
+    """Prepare synthetic values for a column of the given kind."""
+    values = np.asarray(values)
+    if kind == "integer":
+        return np.rint(values.astype(np.float64))
+    if kind == "bool":
+        return values.astype(np.float64) >= 0.5 if values.dtype.kind in "fiu" else values
+    return values
+
+
+def take_x(X, indices, synthetic=None):
+    """Rows ``indices`` of ``X`` followed by the synthetic rows, in ``X``'s container.
+
+    Parameters
+    ----------
+    X : ndarray, sparse matrix, list or dataframe
+        The caller's input, as given.
+    indices : ndarray of int
+        Rows of ``X`` to copy, in output order.
+    synthetic : None, 2-D ndarray, sparse matrix or list of 1-D arrays
+        New rows appended after the copied ones: a numeric block with one column
+        per feature, or one array per column (mixed types).
+    """
+    frame = as_frame(X)
+    if frame is not None:
+        return _take_frame(frame, indices, synthetic)
+    if sp.issparse(X):
+        taken = X[indices]
+        if synthetic is None:
+            return taken.asformat(X.format)
+        new = synthetic if sp.issparse(synthetic) else sp.csr_matrix(synthetic)
+        return sp.vstack([taken, new.astype(X.dtype)], format=X.format)
+    X = np.asarray(X)
+    taken = np.take(X, indices, axis=0)
+    if synthetic is None:
+        return taken
+    if isinstance(synthetic, list):
+        block = np.empty((len(synthetic[0]) if synthetic else 0, X.shape[1]), dtype=X.dtype)
+        for j, col in enumerate(synthetic):
+            block[:, j] = _cast_values(col, _array_kind(X.dtype))
+    else:
+        block = _cast_values(synthetic, _array_kind(X.dtype)).astype(X.dtype, copy=False)
+    return np.concatenate([taken, block], axis=0)
+
+
+def _array_kind(dtype):
+    if dtype.kind in "iu":
+        return "integer"
+    if dtype.kind == "b":
+        return "bool"
+    return "float" if dtype.kind in "fc" else "other"
+
+
+def _take_frame(frame, indices, synthetic):
+    native = frame.to_native()
+    taken = frame[indices] if len(indices) else frame.head(0)
+    if synthetic is None:
+        return _reset_index(taken.to_native())
+    schema = frame.schema
+    columns = list(schema)
+    if isinstance(synthetic, list):
+        arrays = synthetic
+    else:
+        arrays = [synthetic[:, j] for j in range(synthetic.shape[1])]
+    data = {
+        name: _cast_values(values, column_kind(schema[name]))
+        for name, values in zip(columns, arrays, strict=True)
+    }
+    if nw.dependencies.is_pandas_dataframe(native):
+        import pandas as pd
+
+        new = pd.DataFrame(
+            {name: pd.Series(values).astype(native[name].dtype) for name, values in data.items()}
+        )
+        out = pd.concat([taken.to_native(), new], axis=0, ignore_index=True)
+        return out
+    backend = nw.get_native_namespace(frame)
+    new = nw.from_dict(
+        {name: _python_values(values) for name, values in data.items()}, backend=backend
+    )
+    new = new.with_columns(*[nw.col(name).cast(dtype) for name, dtype in schema.items()])
+    return nw.concat([taken, new.select(columns)]).to_native()
+
+
+def _python_values(values):
+    # Object arrays of mixed Python scalars pass through as lists; numbers stay arrays.
+    return values.tolist() if values.dtype.kind == "O" else values
+
+
+def _reset_index(native):
+    if nw.dependencies.is_pandas_dataframe(native) or nw.dependencies.is_pandas_series(native):
+        return native.reset_index(drop=True)
+    return native
+
+
+def take_y(y, y_array, indices, y_synthetic=None):
+    """Labels ``indices`` of ``y`` followed by the synthetic labels, in ``y``'s container."""
+    new = y_array[indices]
+    if y_synthetic is not None and len(y_synthetic):
+        new = np.concatenate([new, np.asarray(y_synthetic, dtype=y_array.dtype)])
+    series = as_series(y)
+    if series is None:
+        return new
+    native = series.to_native()
+    if nw.dependencies.is_pandas_series(native):
+        import pandas as pd
+
+        return pd.Series(new, name=native.name).astype(native.dtype)
+    backend = nw.get_native_namespace(series)
+    out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)
+    return out.to_native()

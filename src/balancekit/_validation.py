@@ -1,0 +1,134 @@
+"""Input and parameter checks shared by every estimator, with clear messages."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.multiclass import type_of_target
+
+from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+
+
+def check_int(name, value, *, min_value=None, max_value=None):
+    """Return ``value`` as an ``int`` after checking its type and range."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise InvalidParameterTypeError(
+            f"{name} must be an integer; got {value!r} of type {type(value).__name__}."
+        )
+    if min_value is not None and value < min_value:
+        raise InvalidParameterError(f"{name}={value} is out of range; it must be >= {min_value}.")
+    if max_value is not None and value > max_value:
+        raise InvalidParameterError(f"{name}={value} is out of range; it must be <= {max_value}.")
+    return int(value)
+
+
+def check_real(name, value, *, min_value=None, max_value=None, include_min=True):
+    """Return ``value`` as a ``float`` after checking its type and range."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InvalidParameterTypeError(
+            f"{name} must be a number; got {value!r} of type {type(value).__name__}."
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise InvalidParameterError(f"{name}={value} must be finite.")
+    if min_value is not None and (value < min_value or (value == min_value and not include_min)):
+        op = ">=" if include_min else ">"
+        raise InvalidParameterError(f"{name}={value} is out of range; it must be {op} {min_value}.")
+    if max_value is not None and value > max_value:
+        raise InvalidParameterError(f"{name}={value} is out of range; it must be <= {max_value}.")
+    return value
+
+
+def check_option(name, value, options):
+    """Check that ``value`` is one of ``options``."""
+    if not isinstance(value, str) or value not in options:
+        raise InvalidParameterError(
+            f"{name}={value!r} is not supported; expected one of {', '.join(map(repr, options))}."
+        )
+    return value
+
+
+def check_target(y, n_samples=None):
+    """Validate class labels and return them as a 1-D numpy array.
+
+    ``y`` may be a list, a 1-D array, a column vector, or a pandas or polars
+    Series. Labels must be discrete (integers, strings, booleans or floats
+    holding whole class codes), without missing values, with at least two
+    classes.
+    """
+    if y is None:
+        raise DataError("y is required: the samplers need the class label of every row.")
+    if hasattr(y, "to_numpy"):
+        arr = y.to_numpy()
+    else:
+        arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.ravel()
+    if arr.ndim != 1:
+        raise DataError(
+            f"y must be one label per row (shape (n_samples,) or (n_samples, 1)); got an array "
+            f"of shape {arr.shape}."
+        )
+    if arr.shape[0] == 0:
+        raise DataError("y is empty: at least two classes with samples are needed.")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise DataError(
+            f"X and y have different lengths: X has {n_samples} rows but y has {arr.shape[0]} labels."
+        )
+    missing = _missing_mask(arr)
+    if missing.any():
+        first = int(np.flatnonzero(missing)[0])
+        raise DataError(
+            f"y has {int(missing.sum())} missing labels (NaN/None), the first at row {first}; "
+            "drop those rows or give them a class before resampling."
+        )
+    if arr.dtype.kind == "f" and np.isinf(arr).any():
+        raise DataError("y contains infinite values; class labels must be finite.")
+    kind = type_of_target(arr)
+    if kind == "continuous":
+        sample = arr[np.flatnonzero(arr != np.round(arr))[0]]
+        raise DataError(
+            f"y looks continuous (e.g. the value {sample!r}); balancekit needs class labels. "
+            "For a numeric outcome, cut it into classes first (e.g. numpy.digitize)."
+        )
+    if kind not in ("binary", "multiclass"):
+        raise DataError(
+            f"y must hold one class label per row (binary or multiclass); got a target of type "
+            f"{kind!r}."
+        )
+    n_classes = np.unique(arr).size
+    if n_classes < 2:
+        raise DataError(
+            f"y has a single class ({arr[0]!r}); resampling needs at least two classes."
+        )
+    return arr
+
+
+def _missing_mask(arr):
+    if arr.dtype.kind == "f":
+        return np.isnan(arr)
+    if arr.dtype.kind == "O":
+        return np.array([v is None or (isinstance(v, float) and v != v) for v in arr], dtype=bool)
+    return np.zeros(arr.shape[0], dtype=bool)
+
+
+def check_finite(X, *, what="X", hint="neighbour-based samplers"):
+    """Raise a :class:`DataError` naming NaN or inf entries of a numeric ``X``."""
+    data = X.data if sp.issparse(X) else X
+    if data.dtype.kind not in "fc":
+        return
+    finite = np.isfinite(data)
+    if finite.all():
+        return
+    n_nan = int(np.isnan(data).sum())
+    n_inf = int((~finite).sum()) - n_nan
+    parts = []
+    if n_nan:
+        parts.append(f"{n_nan} NaN")
+    if n_inf:
+        parts.append(f"{n_inf} infinite")
+    raise DataError(
+        f"{what} contains {' and '.join(parts)} value(s); {hint} need finite numbers. "
+        "Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
+        "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
+    )

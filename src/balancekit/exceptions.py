@@ -1,0 +1,39 @@
+"""Errors and warnings raised by balancekit.
+
+Every error is a subclass of :class:`ValueError` or :class:`TypeError`, so code
+written for scikit-learn's conventions keeps working, and every message names
+the parameter, what was expected and what was received.
+"""
+
+__all__ = [
+    "BalancekitError",
+    "DataError",
+    "InvalidParameterError",
+    "InvalidParameterTypeError",
+    "BalancekitWarning",
+    "SmallClassWarning",
+]
+
+
+class BalancekitError(Exception):
+    """Base class of every error raised by balancekit."""
+
+
+class InvalidParameterError(BalancekitError, ValueError):
+    """A parameter has a value outside what it accepts."""
+
+
+class InvalidParameterTypeError(BalancekitError, TypeError):
+    """A parameter or an input has a type that is not accepted."""
+
+
+class DataError(BalancekitError, ValueError):
+    """The data (``X``, ``y`` or a file) cannot be used as given."""
+
+
+class BalancekitWarning(UserWarning):
+    """Base class of every warning emitted by balancekit."""
+
+
+class SmallClassWarning(BalancekitWarning):
+    """A class has too few samples for the requested number of neighbours."""

@@ -1,0 +1,6 @@
+"""Over-samplers: grow the rare classes, by copying rows or making new ones."""
+
+from ._random import RandomOverSampler
+from ._smote import SMOTE
+
+__all__ = ["RandomOverSampler", "SMOTE"]

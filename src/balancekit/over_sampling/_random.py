@@ -1,0 +1,111 @@
+"""Random over-sampling: duplicate rows of the classes to grow."""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from .._base import BaseSampler, Resampled
+from .._validation import check_real
+from ..exceptions import InvalidParameterError, InvalidParameterTypeError
+
+
+class RandomOverSampler(BaseSampler):
+    """Grow classes by drawing their rows at random, with replacement.
+
+    Works on any table (strings, categories, missing values), since it only
+    copies rows. With ``shrinkage`` it draws a smoothed bootstrap instead:
+    each drawn row is moved by Gaussian noise (numeric data only).
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size; see
+        :func:`balancekit.resolve_sampling_strategy`. ``'auto'`` grows every
+        class but the majority to the majority's size.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    shrinkage : float, dict or None, default=None
+        ``None`` copies rows exactly. A float >= 0 (or ``{label: float}``)
+        scales the noise of the smoothed bootstrap, as in imbalanced-learn.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each resampled class has after resampling.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Rows of the input making up the output (without ``shrinkage``).
+    shrinkage_ : dict or None
+        The shrinkage used per class.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from balancekit.over_sampling import RandomOverSampler
+    >>> X = np.arange(20).reshape(10, 2); y = np.array([0] * 8 + [1] * 2)
+    >>> X_res, y_res = RandomOverSampler(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [8, 8]
+    """
+
+    _sampling_type = "over-sampling"
+    _input = "any"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, shrinkage=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.shrinkage = shrinkage
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        self.shrinkage_ = self._check_shrinkage(targets)
+        grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
+        draws = []
+        for label, target in grow.items():
+            members = np.flatnonzero(y == label)
+            draws.append(members[rng.randint(0, members.size, size=target - members.size)])
+        drawn = np.concatenate(draws) if draws else np.empty(0, dtype=np.intp)
+        keep = np.arange(y.shape[0])
+        if self.shrinkage_ is None:
+            return Resampled(np.concatenate([keep, drawn]))
+        X_num = self._check_numeric(X)
+        if hasattr(X_num, "toarray"):
+            X_num = X_num.toarray()
+        n_features = X_num.shape[1]
+        new = np.take(X_num, drawn, axis=0)
+        start = 0
+        for label, target in grow.items():
+            members = np.flatnonzero(y == label)
+            n_new = target - members.size
+            block = new[start : start + n_new]
+            smoothing = (4 / ((n_features + 2) * members.size)) ** (1 / (n_features + 4))
+            scale = self.shrinkage_[label] * smoothing * np.std(X_num[members], axis=0, ddof=1)
+            block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
+            start += n_new
+        return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
+
+    def _check_shrinkage(self, targets):
+        if self.shrinkage is None:
+            return None
+        if isinstance(self.shrinkage, Mapping):
+            unknown = [c for c in self.shrinkage if c not in targets]
+            if unknown:
+                raise InvalidParameterError(
+                    f"shrinkage names class(es) {unknown!r} that are not resampled; the resampled "
+                    f"classes are {list(targets)!r}."
+                )
+            missing = [c for c in targets if c not in self.shrinkage]
+            if missing:
+                raise InvalidParameterError(
+                    f"shrinkage must give a value for every resampled class; missing {missing!r}."
+                )
+            return {c: check_real(f"shrinkage[{c!r}]", v, min_value=0) for c, v in self.shrinkage.items()}
+        if isinstance(self.shrinkage, (int, float)) and not isinstance(self.shrinkage, bool):
+            value = check_real("shrinkage", self.shrinkage, min_value=0)
+            return dict.fromkeys(targets, value)
+        raise InvalidParameterTypeError(
+            f"shrinkage must be None, a float >= 0 or a dict {{label: float}}; got "
+            f"{self.shrinkage!r}."
+        )

@@ -1,0 +1,133 @@
+"""SMOTE: synthetic minority rows on segments between neighbours."""
+
+import numpy as np
+
+from .._base import BaseSampler, Resampled
+from .._kernels import draw_segments, interpolate
+from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
+
+
+def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="k_neighbors"):
+    """Generate ``n_new`` SMOTE rows for one class.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix
+        The whole training data.
+    members : ndarray of int
+        Rows of ``X`` in the class.
+    n_new : int
+        Number of rows to generate.
+    k : int
+        Neighbours per point (reduced, with a warning, for tiny classes).
+    estimator : object or None
+        A user-supplied neighbours estimator.
+    rng : RandomState
+        The call's generator.
+    label : object
+        The class label, for messages.
+
+    Returns
+    -------
+    new : ndarray or sparse matrix of shape (n_new, n_features)
+    origin : ndarray of int of shape (n_new,)
+        The row of ``X`` each new point starts from.
+    """
+    k = neighbors_for_class(name, k, members.size, label)
+    Xc = X[members]
+    nn = kneighbors(Xc, k, estimator=estimator, n_jobs=n_jobs)
+    rows, cols, gap = draw_segments(rng, members.size, nn.shape[1], n_new)
+    new = interpolate(Xc, rows, nn[rows, cols], gap)
+    return new, members[rows]
+
+
+class SMOTE(BaseSampler):
+    """Synthetic Minority Over-sampling TEchnique.
+
+    Each new row lies on the segment between a row of the class being grown
+    and one of its ``k_neighbors`` nearest neighbours in that class (itself
+    excluded): ``x + u * (neighbour - x)`` with ``u`` uniform on [0, 1). Base
+    rows and neighbours are drawn uniformly. The original rows are kept, and
+    the new ones appended after them.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size; see
+        :func:`balancekit.resolve_sampling_strategy`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    k_neighbors : int or estimator, default=5
+        Number of nearest neighbours to interpolate with, or an object with
+        ``fit`` and ``kneighbors`` whose ``n_neighbors`` counts the point
+        itself (as in imbalanced-learn). A class with ``k_neighbors`` samples
+        or fewer uses all of its other samples, with a
+        :class:`~balancekit.exceptions.SmallClassWarning`.
+    n_jobs : int, default=None
+        Threads for the neighbour search.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    See Also
+    --------
+    SMOTENC : for mixed numeric and categorical columns.
+    SMOTEN : for categorical columns only.
+
+    References
+    ----------
+    N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic
+    minority over-sampling technique", JAIR 16, 2002.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from balancekit.over_sampling import SMOTE
+    >>> X, y = make_classification(n_samples=500, weights=[0.9], random_state=0)
+    >>> X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+    >>> (y_res == 0).sum() == (y_res == 1).sum()
+    np.True_
+    """
+
+    _sampling_type = "over-sampling"
+    _accept_sparse = True
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
+        blocks, origins, labels = [], [], []
+        for label, target in targets.items():
+            members = np.flatnonzero(y == label)
+            n_new = target - members.size
+            if n_new <= 0:
+                continue
+            new, origin = smote_class(X, members, n_new, k, estimator, rng, label, self.n_jobs)
+            blocks.append(new)
+            origins.append(origin)
+        return stack_synthetic(X, y, blocks, origins)
+
+
+def stack_synthetic(X, y, blocks, origins):
+    """Keep every input row and append the generated blocks."""
+    keep = np.arange(y.shape[0])
+    if not blocks:
+        return Resampled(keep)
+    if hasattr(blocks[0], "tocsr"):
+        import scipy.sparse as sp
+
+        synthetic = sp.vstack(blocks, format="csr")
+    else:
+        synthetic = np.concatenate(blocks, axis=0)
+    origin = np.concatenate(origins)
+    return Resampled(keep, synthetic=synthetic, y_synthetic=y[origin], origin=origin)
