@@ -199,34 +199,45 @@ def _drop_self(dist, idx, query_indices):
     return dist[keep].reshape(shape), idx[keep].reshape(shape)
 
 
-def _brute(X, Q, k, query_indices=None):
-    """Exact squared-Euclidean top-k on BLAS, blockwise, ties to the lower index."""
-    X = np.asarray(X)
-    Q = np.asarray(Q, dtype=X.dtype)
-    n, nq = X.shape[0], Q.shape[0]
-    itemsize = X.dtype.itemsize
-    block_ref = int(min(n, max(k, 8192)))
-    block_q = int(max(1, min(nq, _BLOCK_BYTES // (itemsize * block_ref))))
-    x2 = np.einsum("ij,ij->i", X, X)
-    q2 = np.einsum("ij,ij->i", Q, Q)
-    out_d = np.empty((nq, k), dtype=X.dtype)
-    out_i = np.empty((nq, k), dtype=np.intp)
-    for qs in range(0, nq, block_q):
-        qe = min(nq, qs + block_q)
+def topk(block_distances, n_queries, n_reference, k, *, query_indices=None, itemsize=8):
+    """Exact top-k over a distance given block by block, ties to the lower index.
+
+    Parameters
+    ----------
+    block_distances : callable
+        ``block_distances(qs, qe, rs, re)`` returns the ``(qe - qs, re - rs)``
+        array of distances (any monotone transform, e.g. squared) between
+        queries ``qs:qe`` and reference rows ``rs:re``.
+    n_queries, n_reference : int
+        Number of queries and of reference rows.
+    k : int
+        Neighbours per query.
+    query_indices : ndarray of int, default=None
+        When the queries are reference rows, their indices: each query then
+        finds itself first (so the caller can drop it).
+    itemsize : int, default=8
+        Bytes per distance, to size the blocks.
+
+    Returns
+    -------
+    distances, indices : ndarray of shape (n_queries, k)
+        Nearest first.
+    """
+    block_ref = int(min(n_reference, max(k, 8192)))
+    block_q = int(max(1, min(n_queries, _BLOCK_BYTES // (itemsize * block_ref))))
+    out_d = None
+    out_i = np.empty((n_queries, k), dtype=np.intp)
+    for qs in range(0, n_queries, block_q):
+        qe = min(n_queries, qs + block_q)
         best_d = best_i = None
-        for rs in range(0, n, block_ref):
-            re = min(n, rs + block_ref)
-            D = Q[qs:qe] @ X[rs:re].T
-            D *= -2
-            D += x2[rs:re]
-            D += q2[qs:qe, None]
-            np.maximum(D, 0, out=D)
+        for rs in range(0, n_reference, block_ref):
+            re = min(n_reference, rs + block_ref)
+            D = block_distances(qs, qe, rs, re)
             if query_indices is not None:
-                # Make sure a row always finds itself (distance exactly 0).
                 rows = np.arange(qe - qs)
                 own = query_indices[qs:qe]
                 inside = (own >= rs) & (own < re)
-                D[rows[inside], own[inside] - rs] = -1.0
+                D[rows[inside], own[inside] - rs] = -np.inf
             kk = min(k, re - rs)
             part = np.argpartition(D, kk - 1, axis=1)[:, :kk]
             cand_d = np.take_along_axis(D, part, axis=1)
@@ -237,10 +248,44 @@ def _brute(X, Q, k, query_indices=None):
             order = np.lexsort((cand_i, cand_d), axis=-1)[:, :k]
             best_d = np.take_along_axis(cand_d, order, axis=1)
             best_i = np.take_along_axis(cand_i, order, axis=1)
+        if out_d is None:
+            out_d = np.empty((n_queries, k), dtype=best_d.dtype)
         out_d[qs:qe] = best_d
         out_i[qs:qe] = best_i
-    np.maximum(out_d, 0, out=out_d)
-    return np.sqrt(out_d), out_i
+    if query_indices is not None:
+        # A query's own entry was forced first; its distance to itself is 0.
+        out_d[out_i == query_indices[:, None]] = 0
+    return out_d, out_i
+
+
+def self_kneighbors(block_distances, n, k):
+    """Indices of the ``k`` nearest other rows of each of ``n`` rows, given block distances."""
+    if k >= n:
+        raise InvalidParameterError(
+            f"n_neighbors={k} needs at least {k + 1} points, but there are {n}."
+        )
+    own = np.arange(n)
+    dist, idx = topk(block_distances, n, n, k + 1, query_indices=own)
+    return _drop_self(dist, idx, own)[1]
+
+
+def _brute(X, Q, k, query_indices=None):
+    """Exact Euclidean top-k on BLAS, blockwise."""
+    X = np.asarray(X)
+    Q = np.asarray(Q, dtype=X.dtype)
+    x2 = np.einsum("ij,ij->i", X, X)
+    q2 = np.einsum("ij,ij->i", Q, Q)
+
+    def block(qs, qe, rs, re):
+        D = Q[qs:qe] @ X[rs:re].T
+        D *= -2
+        D += x2[rs:re]
+        D += q2[qs:qe, None]
+        return np.maximum(D, 0, out=D)
+
+    d2, idx = topk(block, Q.shape[0], X.shape[0], k, query_indices=query_indices,
+                   itemsize=X.dtype.itemsize)
+    return np.sqrt(d2), idx
 
 
 def _faiss(X, Q, k, n_jobs=None):

@@ -2,5 +2,6 @@
 
 from ._random import RandomOverSampler
 from ._smote import SMOTE
+from ._smotenc import SMOTEN, SMOTENC
 
-__all__ = ["RandomOverSampler", "SMOTE"]
+__all__ = ["RandomOverSampler", "SMOTE", "SMOTEN", "SMOTENC"]

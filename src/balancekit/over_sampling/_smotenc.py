@@ -1,0 +1,422 @@
+"""SMOTENC (mixed numeric and categorical columns) and SMOTEN (categorical only).
+
+Neither builds a one-hot matrix: categorical columns are integer codes, and the
+distances are computed from the codes block by block.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import _frames
+from .._base import BaseSampler
+from .._kernels import draw_segments, interpolate
+from .._neighbors import check_neighbors, neighbors_for_class, self_kneighbors
+from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from ._smote import stack_synthetic
+
+
+def _column(X, j):
+    frame = _frames.as_frame(X)
+    if frame is not None:
+        return frame[frame.columns[j]].to_numpy()
+    return X[:, j]
+
+
+def categorical_columns(X, categorical_features):
+    """Resolve ``categorical_features`` into sorted column indices of ``X``.
+
+    ``'auto'`` takes the categorical and string columns of a dataframe, or the
+    columns of a numpy array holding values that are not numbers.
+    """
+    n_features = X.shape[1]
+    frame = _frames.as_frame(X)
+    names = list(frame.columns) if frame is not None else None
+    if isinstance(categorical_features, str):
+        if categorical_features != "auto":
+            raise InvalidParameterError(
+                f"categorical_features={categorical_features!r} is not supported; expected 'auto', "
+                "a list of column indices or names, or a boolean mask."
+            )
+        if frame is not None:
+            kinds = [_frames.column_kind(dtype) for dtype in frame.schema.values()]
+            return np.array([j for j, kind in enumerate(kinds) if kind == "categorical"], dtype=int)
+        arr = np.asarray(X)
+        if arr.dtype.kind not in "OUS":
+            return np.array([], dtype=int)
+        return np.array([j for j in range(n_features) if not _is_numeric(arr[:, j])], dtype=int)
+    values = np.asarray(categorical_features)
+    if values.ndim != 1:
+        raise InvalidParameterError(
+            "categorical_features must be 'auto', a 1-D list of column indices or names, or a "
+            f"boolean mask; got an array of shape {values.shape}."
+        )
+    if values.dtype.kind == "b":
+        if values.size != n_features:
+            raise InvalidParameterError(
+                f"categorical_features as a boolean mask must have one entry per column "
+                f"({n_features}); got {values.size}."
+            )
+        return np.flatnonzero(values)
+    if values.size == 0:
+        return np.array([], dtype=int)
+    if values.dtype.kind in "OUS":
+        if names is None:
+            raise InvalidParameterError(
+                f"categorical_features gives column names {values.tolist()!r}, but X has no column "
+                "names (it is not a dataframe); pass column indices instead."
+            )
+        unknown = [v for v in values.tolist() if v not in names]
+        if unknown:
+            raise InvalidParameterError(
+                f"categorical_features names column(s) {unknown!r} that are not in X; its columns "
+                f"are {names!r}."
+            )
+        return np.array(sorted({names.index(v) for v in values.tolist()}), dtype=int)
+    if values.dtype.kind not in "iu":
+        raise InvalidParameterTypeError(
+            "categorical_features must hold column indices (integers), column names (strings) or "
+            f"booleans; got values of dtype {values.dtype}."
+        )
+    bad = values[(values < -n_features) | (values >= n_features)]
+    if bad.size:
+        raise InvalidParameterError(
+            f"categorical_features has column index {int(bad[0])}, out of range for X with "
+            f"{n_features} columns."
+        )
+    return np.unique(np.where(values < 0, values + n_features, values))
+
+
+def _is_numeric(column):
+    try:
+        column.astype(np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def encode_categories(X, columns):
+    """Integer codes of the categorical columns and the values behind the codes.
+
+    Missing values (None/NaN) are a category of their own.
+    """
+    import pandas as pd
+
+    codes = np.empty((X.shape[0], len(columns)), dtype=np.int64)
+    levels = []
+    for out, j in enumerate(columns):
+        values = _column(X, j)
+        if hasattr(values, "dtype") and values.dtype.kind not in "OUS":
+            values = values.astype(object) if values.dtype.kind in "mM" else values
+        c, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        codes[:, out] = c
+        levels.append(np.asarray(uniques, dtype=object))
+    return codes, levels
+
+
+def numeric_block(X, columns, sampler_name):
+    """The numeric columns as a finite float array (float32 kept)."""
+    frame = _frames.as_frame(X)
+    if frame is not None:
+        names = [frame.columns[j] for j in columns]
+        kinds = {n: _frames.column_kind(frame.schema[n]) for n in names}
+        bad = [n for n, kind in kinds.items() if kind not in ("integer", "float", "bool")]
+        if bad:
+            raise DataError(
+                f"{sampler_name} treats column(s) {bad!r} as numeric, but they hold non-numeric "
+                "values; list them in categorical_features."
+            )
+        block = frame.select(names).to_numpy() if names else np.empty((frame.shape[0], 0))
+    else:
+        block = np.asarray(X)[:, columns]
+    if block.dtype.kind not in "f" or block.dtype == np.float16:
+        try:
+            block = block.astype(np.float64)
+        except (TypeError, ValueError):
+            raise DataError(
+                f"{sampler_name}: some columns not listed in categorical_features hold values that "
+                "are not numbers; list them in categorical_features (or use 'auto')."
+            ) from None
+    finite = np.isfinite(block)
+    if not finite.all():
+        cols = sorted({int(columns[j]) for j in np.flatnonzero(~finite.all(axis=0))})
+        label = [frame.columns[c] for c in cols] if frame is not None else cols
+        raise DataError(
+            f"X has NaN or infinite values in numeric column(s) {label!r}; {sampler_name} needs "
+            "finite numbers there. Impute them first (e.g. sklearn.impute.SimpleImputer in a "
+            "balancekit.pipeline.make_pipeline), or drop those rows."
+        )
+    return block
+
+
+def vote(codes, rng):
+    """Most frequent code of each row, ties broken at random with ``rng``."""
+    counts = (codes[:, :, None] == codes[:, None, :]).sum(axis=2)
+    score = counts + rng.uniform(0, 0.5, size=counts.shape)
+    return codes[np.arange(codes.shape[0]), np.argmax(score, axis=1)]
+
+
+def _mixed_block(num, codes, penalty):
+    """Block distances: squared Euclidean on numbers plus ``penalty`` per category mismatch."""
+    sq = np.einsum("ij,ij->i", num, num)
+
+    def block(qs, qe, rs, re):
+        D = num[qs:qe] @ num[rs:re].T
+        D *= -2
+        D += sq[rs:re]
+        D += sq[qs:qe, None]
+        np.maximum(D, 0, out=D)
+        if penalty:
+            for j in range(codes.shape[1]):
+                D += penalty * (codes[qs:qe, j, None] != codes[None, rs:re, j])
+        return D
+
+    return block
+
+
+def _vdm_block(codes, tables):
+    """Block distances of the value difference metric from per-feature lookup tables."""
+
+    def block(qs, qe, rs, re):
+        D = np.zeros((qe - qs, re - rs))
+        for j, table in enumerate(tables):
+            D += table[codes[qs:qe, j, None], codes[None, rs:re, j]]
+        return D
+
+    return block
+
+
+def vdm_tables(codes, y, n_levels):
+    """Per feature, the squared L1 distance between the class profiles of its values."""
+    classes, y_codes = np.unique(y, return_inverse=True)
+    tables = []
+    for j, n in enumerate(n_levels):
+        counts = np.zeros((n, classes.size))
+        np.add.at(counts, (codes[:, j], y_codes), 1)
+        totals = counts.sum(axis=1, keepdims=True)
+        proba = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+        l1 = np.abs(proba[:, None, :] - proba[None, :, :]).sum(axis=2)
+        tables.append(l1**2)
+    return tables
+
+
+class _CategoricalMixin:
+    """Checks shared by SMOTENC and SMOTEN."""
+
+    _sampling_type = "over-sampling"
+    _input = "any"
+
+    def _check_common(self, X):
+        if self.categorical_encoder is not None:
+            raise InvalidParameterError(
+                f"categorical_encoder={self.categorical_encoder!r} is not used: "
+                f"{type(self).__name__} works on category codes directly, without an encoder. "
+                "Leave it as None."
+            )
+        if sp.issparse(X):
+            raise DataError(
+                f"{type(self).__name__} does not support sparse X; convert it with X.toarray()."
+            )
+        return check_neighbors("k_neighbors", self.k_neighbors)
+
+
+def _smoten_class(codes, y, members, n_new, k, tables, rng, label):
+    """SMOTEN rows for one class: per feature, the commonest value among a row and its neighbours."""
+    k = neighbors_for_class("k_neighbors", k, members.size, label)
+    cc = codes[members]
+    nn = self_kneighbors(_vdm_block(cc, tables), members.size, k)
+    rows = rng.randint(0, members.size, size=n_new)
+    group = np.concatenate([rows[:, None], nn[rows]], axis=1)
+    new = np.stack([vote(cc[group, j], rng) for j in range(cc.shape[1])], axis=1)
+    return new, members[rows]
+
+
+class SMOTEN(_CategoricalMixin, BaseSampler):
+    """SMOTE for categorical data only (SMOTE-N).
+
+    Distances use the value difference metric: two values of a feature are
+    close when the classes are distributed alike among the rows holding
+    them. Each new row copies, feature by feature, the most frequent value
+    among a randomly drawn row of the class and its ``k_neighbors`` nearest
+    neighbours (ties broken at random). Missing values are a category of their
+    own. Numbers are treated as category labels.
+
+    Parameters
+    ----------
+    categorical_encoder : None, default=None
+        Accepted for compatibility with imbalanced-learn; must stay ``None``
+        (categories are encoded internally).
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    k_neighbors : int or estimator, default=5
+        Number of nearest neighbours that vote (with the drawn row itself).
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    categories_ : list of ndarray
+        The values of each column, in code order.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    References
+    ----------
+    N. V. Chawla et al., "SMOTE: synthetic minority over-sampling technique", JAIR 16, 2002
+    (section 6.2); C. Stanfill and D. Waltz, "Toward memory-based reasoning", CACM 29, 1986.
+    """
+
+    def __init__(self, categorical_encoder=None, *, sampling_strategy="auto", random_state=None,
+                 k_neighbors=5):
+        self.categorical_encoder = categorical_encoder
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        k, _ = self._check_common(X)
+        columns = np.arange(X.shape[1])
+        codes, self.categories_ = encode_categories(X, columns)
+        return _resample_categorical(codes, self.categories_, y, targets, k, rng)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
+
+
+def _resample_categorical(codes, levels, y, targets, k, rng):
+    tables = vdm_tables(codes, y, [len(lv) for lv in levels])
+    blocks, origins = [], []
+    for label, target in targets.items():
+        members = np.flatnonzero(y == label)
+        if target <= members.size:
+            continue
+        new, origin = _smoten_class(codes, y, members, target - members.size, k, tables, rng, label)
+        blocks.append(new)
+        origins.append(origin)
+    result = stack_synthetic(codes, y, blocks, origins)
+    if result.synthetic is not None:
+        result.synthetic = [levels[j][result.synthetic[:, j]] for j in range(len(levels))]
+    return result
+
+
+class SMOTENC(_CategoricalMixin, BaseSampler):
+    """SMOTE for data with numeric and categorical columns (SMOTE-NC).
+
+    Neighbours are found within the class with the Euclidean distance on the
+    numeric columns plus, for each categorical column that differs, the
+    squared median of the class's numeric standard deviations. Each new row
+    interpolates the numeric columns between a drawn row and one of its
+    ``k_neighbors`` nearest neighbours (as :class:`SMOTE`) and takes, for each
+    categorical column, the most frequent value among the drawn row's
+    neighbours (ties broken at random).
+
+    Unlike imbalanced-learn, it works on any mix: with no categorical column it
+    behaves as :class:`SMOTE`, with no numeric column as :class:`SMOTEN`. No
+    one-hot matrix is built, so memory stays proportional to the output. When
+    the median standard deviation is 0 (constant numeric columns), each
+    categorical mismatch costs 1. Missing values in categorical columns are a
+    category of their own; numeric columns must be finite.
+
+    Parameters
+    ----------
+    categorical_features : 'auto', array-like of int, str or bool
+        The categorical columns: ``'auto'`` takes the categorical and string
+        columns of a pandas or polars DataFrame (or the non-numeric columns of
+        an object array); else column indices, column names or a boolean mask.
+    categorical_encoder : None, default=None
+        Accepted for compatibility with imbalanced-learn; must stay ``None``.
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    k_neighbors : int or estimator, default=5
+        Number of nearest neighbours to interpolate with.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    categorical_features_ : ndarray of int
+        Indices of the categorical columns.
+    continuous_features_ : ndarray of int
+        Indices of the numeric columns.
+    median_std_ : dict
+        ``{label: median standard deviation}`` of the numeric columns per grown
+        class.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from balancekit.over_sampling import SMOTENC
+    >>> X = pd.DataFrame({"amount": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+    ...                   "shop": pd.Categorical(list("aabbabab"))})
+    >>> y = [0, 0, 0, 0, 0, 1, 1, 1]
+    >>> X_res, y_res = SMOTENC(categorical_features="auto", k_neighbors=2,
+    ...                        random_state=0).fit_resample(X, y)
+    >>> X_res.shape, str(X_res["shop"].dtype)
+    ((10, 2), 'category')
+    """
+
+    def __init__(self, categorical_features="auto", *, categorical_encoder=None,
+                 sampling_strategy="auto", random_state=None, k_neighbors=5):
+        self.categorical_features = categorical_features
+        self.categorical_encoder = categorical_encoder
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        k, _ = self._check_common(X)
+        cat = categorical_columns(X, self.categorical_features)
+        cont = np.setdiff1d(np.arange(X.shape[1]), cat)
+        self.categorical_features_, self.continuous_features_ = cat, cont
+        codes, levels = encode_categories(X, cat)
+        self.median_std_ = {}
+        if cont.size == 0:
+            return _resample_categorical(codes, levels, y, targets, k, rng)
+        num = numeric_block(X, cont, type(self).__name__)
+        blocks, origins = [], []
+        for label, target in targets.items():
+            members = np.flatnonzero(y == label)
+            if target <= members.size:
+                continue
+            kk = neighbors_for_class("k_neighbors", k, members.size, label)
+            num_c, codes_c = num[members], codes[members]
+            median_std = float(np.median(np.std(num_c, axis=0)))
+            self.median_std_[label] = median_std
+            penalty = median_std**2 if median_std > 0 else 1.0
+            nn = self_kneighbors(_mixed_block(num_c, codes_c, penalty), members.size, kk)
+            n_new = target - members.size
+            rows, cols, gap = draw_segments(rng, members.size, kk, n_new)
+            new_num = interpolate(num_c, rows, nn[rows, cols], gap)
+            new_cat = np.stack(
+                [vote(codes_c[nn[rows], j], rng) for j in range(cat.size)], axis=1
+            ) if cat.size else np.empty((n_new, 0), dtype=np.int64)
+            blocks.append((new_num, new_cat))
+            origins.append(members[rows])
+        if not blocks:
+            return stack_synthetic(num, y, [], [])
+        new_num = np.concatenate([b[0] for b in blocks])
+        new_cat = np.concatenate([b[1] for b in blocks])
+        result = stack_synthetic(num, y, [new_num], [np.concatenate(origins)])
+        columns = [None] * X.shape[1]
+        for pos, j in enumerate(cont):
+            columns[j] = new_num[:, pos]
+        for pos, j in enumerate(cat):
+            columns[j] = levels[pos][new_cat[:, pos]]
+        result.synthetic = columns
+        return result
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
