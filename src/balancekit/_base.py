@@ -11,7 +11,7 @@ from sklearn.utils.validation import validate_data
 from . import _frames
 from ._strategy import resolve_sampling_strategy
 from ._validation import check_finite, check_target
-from .exceptions import DataError
+from .exceptions import DataError, DataTypeError
 
 
 @dataclass
@@ -133,6 +133,10 @@ class BaseSampler(BaseEstimator):
         """Validate ``X`` and ``y``; return what the hook works on and the 1-D labels."""
         if X is None:
             raise DataError("X is required: pass the training data as a 2-D array or dataframe.")
+        if sp.issparse(X) and not self.__sklearn_tags__().input_tags.sparse:
+            raise DataError(
+                f"{type(self).__name__} does not support sparse X; convert it with X.toarray()."
+            )
         if self._input == "any":
             X_checked = self._check_any(X)
         else:
@@ -151,12 +155,17 @@ class BaseSampler(BaseEstimator):
         if shape[0] == 0:
             raise DataError("X is empty: it has 0 rows.")
         if shape[1] == 0:
-            raise DataError("X has 0 columns: at least one feature is needed.")
+            raise DataError(
+                f"X has 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is required."
+            )
 
     def _check_any(self, X):
         """Accept any 2-D table (strings, NaN, mixed types): rows are only selected."""
         if _frames.as_frame(X) is None and not sp.issparse(X):
-            X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+            if not isinstance(X, np.ndarray):
+                X = np.asarray(X)
+                if X.dtype.kind in "US":  # mixed lists: keep numbers as numbers
+                    X = np.asarray(X.tolist(), dtype=object)
         self._check_shape(X)
         validate_data(self, X, skip_check_array=True, reset=True)
         return X
@@ -178,18 +187,14 @@ class BaseSampler(BaseEstimator):
             if arr.dtype.kind in "OUS":
                 try:
                     arr.astype(np.float64)
-                except (TypeError, ValueError):
-                    raise DataError(
+                except (TypeError, ValueError) as exc:
+                    raise DataTypeError(
                         f"{type(self).__name__} needs numeric data, but X holds values that are "
-                        "not numbers. Use SMOTENC for mixed numeric and categorical data "
-                        "(SMOTEN for all-categorical), or encode those columns first."
+                        f"not numbers ({exc}). Use SMOTENC for mixed numeric and categorical "
+                        "data (SMOTEN for all-categorical), or encode those columns first."
                     ) from None
             self._check_shape(arr)
         accept_sparse = ["csr", "csc"] if self._accept_sparse else False
-        if sp.issparse(X) and not self._accept_sparse:
-            raise DataError(
-                f"{type(self).__name__} does not support sparse X; convert it with X.toarray()."
-            )
         X_checked = validate_data(
             self,
             X,
@@ -205,7 +210,7 @@ class BaseSampler(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = self._accept_sparse
+        tags.input_tags.sparse = self._accept_sparse or self._input == "any"
         tags.input_tags.allow_nan = self._input == "any"
         tags.input_tags.string = self._input == "any"
         return tags

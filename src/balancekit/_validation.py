@@ -93,15 +93,19 @@ def check_target(y, n_samples=None):
         )
     if kind not in ("binary", "multiclass"):
         raise DataError(
-            f"y must hold one class label per row (binary or multiclass); got a target of type "
-            f"{kind!r}."
+            f"Unknown label type {kind!r}: y must hold one class label per row (binary or "
+            "multiclass)."
         )
     n_classes = np.unique(arr).size
     if n_classes < 2:
         raise DataError(
-            f"y has a single class ({arr[0]!r}); resampling needs at least two classes."
+            f"y has only one class ({_label(arr[0])!r}); resampling needs at least two classes."
         )
     return arr
+
+
+def _label(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _missing_mask(arr):

@@ -8,6 +8,7 @@ the parameter, what was expected and what was received.
 __all__ = [
     "BalancekitError",
     "DataError",
+    "DataTypeError",
     "InvalidParameterError",
     "InvalidParameterTypeError",
     "BalancekitWarning",
@@ -29,6 +30,10 @@ class InvalidParameterTypeError(BalancekitError, TypeError):
 
 class DataError(BalancekitError, ValueError):
     """The data (``X``, ``y`` or a file) cannot be used as given."""
+
+
+class DataTypeError(DataError, TypeError):
+    """The data holds values of a type the method cannot use (e.g. text for SMOTE)."""
 
 
 class BalancekitWarning(UserWarning):

@@ -5,7 +5,6 @@ distances are computed from the codes block by block.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from .. import _frames
 from .._base import BaseSampler
@@ -211,10 +210,6 @@ class _CategoricalMixin:
                 f"categorical_encoder={self.categorical_encoder!r} is not used: "
                 f"{type(self).__name__} works on category codes directly, without an encoder. "
                 "Leave it as None."
-            )
-        if sp.issparse(X):
-            raise DataError(
-                f"{type(self).__name__} does not support sparse X; convert it with X.toarray()."
             )
         return check_neighbors("k_neighbors", self.k_neighbors)
 

@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+
+@pytest.fixture
+def multiclass_data():
+    X, y = make_classification(
+        n_samples=300, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
+        weights=[0.6, 0.3, 0.1], class_sep=1.5, n_clusters_per_class=1, random_state=0,
+    )
+    return X, y
+
+
+@pytest.fixture
+def binary_data():
+    X, y = make_classification(
+        n_samples=300, n_features=4, n_informative=3, n_redundant=0, weights=[0.8, 0.2],
+        class_sep=1.0, n_clusters_per_class=1, random_state=1,
+    )
+    return X, y
+
+
+@pytest.fixture(params=["pandas", "polars"])
+def frame_lib(request):
+    """One test body run over pandas and polars."""
+    return pytest.importorskip(request.param)
+
+
+def to_frame(lib, X, columns=None):
+    columns = columns or [f"x{j}" for j in range(X.shape[1])]
+    data = {c: X[:, j] for j, c in enumerate(columns)}
+    return lib.DataFrame(data)
+
+
+def rows_as_set(X):
+    return {tuple(np.round(row, 10)) for row in np.asarray(X, dtype=float)}

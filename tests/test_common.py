@@ -1,0 +1,245 @@
+"""The shared battery: every sampler in the registry goes through every check here."""
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from balancekit._strategy import resolve_sampling_strategy
+from balancekit.exceptions import BalancekitError, DataError, SmallClassWarning
+
+from ._samplers import all_sampler_classes, make_sampler
+from .conftest import to_frame
+
+SAMPLERS = all_sampler_classes()
+NAMES = list(SAMPLERS)
+
+
+def _fit(name, X, y, **params):
+    sampler = make_sampler(SAMPLERS[name], **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
+    return sampler, X_res, y_res
+
+
+def _kind(name):
+    return SAMPLERS[name]._sampling_type
+
+
+def _is_numeric_only(name):
+    return SAMPLERS[name]._input == "numeric"
+
+
+def _check_counts(name, y, y_res, targets):
+    before, after = Counter(np.asarray(y).tolist()), Counter(np.asarray(y_res).tolist())
+    for label, count in before.items():
+        if label not in targets:
+            assert after[label] == count, f"untargeted class {label!r} changed"
+        elif _kind(name) == "clean-sampling":
+            assert after[label] <= count
+        else:
+            assert after[label] == targets[label], (label, after[label], targets[label])
+
+
+STRATEGIES = {
+    "over-sampling": ["auto", "minority", "not majority", "not minority", "all"],
+    "under-sampling": ["auto", "majority", "not minority", "not majority", "all"],
+    "clean-sampling": ["auto", "majority", "not minority", "not majority", "all"],
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_counts_for_every_strategy_form(name, multiclass_data):
+    X, y = multiclass_data
+    counts = Counter(y.tolist())
+    kind = _kind(name)
+    forms = list(STRATEGIES[kind])
+    if kind == "over-sampling":
+        forms += [{2: counts[0] + 7, 1: counts[1]}, lambda y: {2: 150}]
+    elif kind == "under-sampling":
+        forms += [{0: 40, 1: 35}, lambda y: {0: 50}]
+    else:
+        forms += [[0]]
+    for strategy in forms:
+        sampler, X_res, y_res = _fit(name, X, y, sampling_strategy=strategy)
+        targets = resolve_sampling_strategy(strategy, y, kind)
+        assert sampler.sampling_strategy_ == targets
+        assert X_res.shape[0] == y_res.shape[0]
+        assert X_res.shape[1] == X.shape[1]
+        _check_counts(name, y, y_res, targets)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_float_strategy_on_binary_target(name, binary_data):
+    X, y = binary_data
+    kind = _kind(name)
+    if kind == "clean-sampling":
+        pytest.skip("cleaning rules take no float strategy")
+    ratio = 0.6 if kind == "over-sampling" else 0.9
+    _, _, y_res = _fit(name, X, y, sampling_strategy=ratio)
+    counts = Counter(y_res.tolist())
+    minority, majority = sorted(Counter(y.tolist()), key=Counter(y.tolist()).get)
+    if kind == "over-sampling":
+        assert counts[minority] == int(Counter(y.tolist())[majority] * ratio)
+    else:
+        assert counts[majority] == int(Counter(y.tolist())[minority] / ratio)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rows_kept_or_selected(name, multiclass_data):
+    X, y = multiclass_data
+    sampler, X_res, y_res = _fit(name, X, y)
+    if hasattr(sampler, "sample_indices_"):
+        idx = sampler.sample_indices_
+        np.testing.assert_array_equal(X_res, X[idx])
+        np.testing.assert_array_equal(y_res, y[idx])
+    if _kind(name) == "over-sampling":
+        # Over-samplers keep every original row, first and in order.
+        np.testing.assert_array_equal(X_res[: X.shape[0]], X)
+        np.testing.assert_array_equal(y_res[: y.shape[0]], y)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_output_and_input_untouched(name, multiclass_data):
+    X, y = multiclass_data
+    X_copy, y_copy = X.copy(), y.copy()
+    _, X1, y1 = _fit(name, X, y, random_state=3)
+    _, X2, y2 = _fit(name, X, y, random_state=3)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_string_labels_and_column_vector(name, multiclass_data):
+    X, y = multiclass_data
+    # Names sorting like the integer codes, so classes are processed in the same order.
+    names = np.array(["a_normal", "b_suspect", "c_fraud"])[y]
+    _, X_num, y_num = _fit(name, X, y)
+    _, X_str, y_str = _fit(name, X, names)
+    np.testing.assert_allclose(X_str, X_num)
+    np.testing.assert_array_equal(y_str, np.array(["a_normal", "b_suspect", "c_fraud"])[y_num])
+    _, X_col, y_col = _fit(name, X, y.reshape(-1, 1))
+    np.testing.assert_allclose(X_col, X_num)
+    np.testing.assert_array_equal(np.ravel(y_col), y_num)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dataframe_round_trip(name, multiclass_data, frame_lib):
+    X, y = multiclass_data
+    X = X.copy()
+    X[:, 3] = np.round(X[:, 3] * 10)
+    frame = to_frame(frame_lib, X, ["amount", "score", "delta", "count"])
+    if frame_lib.__name__ == "pandas":
+        frame["count"] = frame["count"].astype("int64")
+        y_in = frame_lib.Series(y, name="label")
+    else:
+        frame = frame.with_columns(frame_lib.col("count").cast(frame_lib.Int64))
+        y_in = frame_lib.Series("label", y)
+    frame = frame.rename({"score": "score32"}) if frame_lib.__name__ == "polars" else frame.rename(
+        columns={"score": "score32"})
+    if frame_lib.__name__ == "pandas":
+        frame["score32"] = frame["score32"].astype("float32")
+    else:
+        frame = frame.with_columns(frame_lib.col("score32").cast(frame_lib.Float32))
+    sampler, X_res, y_res = _fit(name, frame, y_in)
+    assert type(X_res) is type(frame)
+    assert type(y_res) is type(y_in)
+    assert list(X_res.columns) == list(frame.columns)
+    assert dict(zip(X_res.columns, map(str, X_res.dtypes))) == dict(
+        zip(frame.columns, map(str, frame.dtypes))
+    )
+    assert y_res.name == "label"
+    counts = np.asarray(X_res["count"]).astype(float)
+    np.testing.assert_array_equal(counts, np.round(counts))
+    _, X_arr, y_arr = _fit(name, frame.to_numpy(), np.asarray(y))
+    if hasattr(sampler, "sample_indices_"):
+        # Rows selected from a frame are the same rows as selected from the array.
+        np.testing.assert_allclose(np.asarray(X_res, dtype=float), X_arr, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_stays_float32(name, multiclass_data):
+    X, y = multiclass_data
+    _, X_res, _ = _fit(name, X.astype(np.float32), y)
+    assert X_res.dtype == np.float32
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nan_and_inf_rejected_by_numeric_samplers(name, multiclass_data):
+    X, y = multiclass_data
+    if not _is_numeric_only(name):
+        pytest.skip("samplers that only select rows accept missing values")
+    for bad in (np.nan, np.inf):
+        X_bad = X.copy()
+        X_bad[5, 1] = bad
+        with pytest.raises(DataError, match="(?i)impute|finite"):
+            _fit(name, X_bad, y)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_targets_have_clear_errors(name, multiclass_data):
+    X, y = multiclass_data
+    cases = [
+        (X, np.zeros(len(y)), "only one class"),
+        (X, y[:-1], "different lengths"),
+        (X, np.where(np.arange(len(y)) == 3, np.nan, y), "missing"),
+        (X, np.linspace(0, 1, len(y)), "continuous"),
+        (X[:, 0], y, "2-D"),
+        (X[:0], y[:0], "empty|0 rows"),
+    ]
+    for X_bad, y_bad, pattern in cases:
+        with pytest.raises(BalancekitError, match=pattern):
+            _fit(name, X_bad, y_bad)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unknown_strategy_is_rejected(name, multiclass_data):
+    X, y = multiclass_data
+    with pytest.raises(BalancekitError, match="sampling_strategy"):
+        _fit(name, X, y, sampling_strategy="most")
+    with pytest.raises(BalancekitError, match="not in y"):
+        strategy = [7] if _kind(name) == "clean-sampling" else {7: 10}
+        _fit(name, X, y, sampling_strategy=strategy)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tiny_minority_class(name):
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.randn(40, 3), rng.randn(3, 3) + 2])
+    y = np.array([0] * 40 + [1] * 3)
+    sampler = make_sampler(SAMPLERS[name])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.shape[0] == y_res.shape[0] > 0
+    assert set(np.unique(y_res)) <= {0, 1}
+
+
+def test_smote_family_warns_on_small_class_and_errors_on_singleton():
+    from balancekit.over_sampling import SMOTE
+
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.randn(40, 3), rng.randn(3, 3)])
+    y = np.array([0] * 40 + [1] * 3)
+    with pytest.warns(SmallClassWarning, match="k_neighbors=5 needs at least 6 samples of class 1"):
+        SMOTE(random_state=0).fit_resample(X, y)
+    with pytest.raises(DataError, match="k_neighbors=5 needs at least 2 samples of class 1"):
+        SMOTE().fit_resample(X[:41], y[:41])
+
+
+def _checks_instances():
+    return [make_sampler(cls) for cls in SAMPLERS.values()]
+
+
+# Checks that assume every estimator is a predictor or transformer do not apply to samplers,
+# which only have fit and fit_resample.
+@parametrize_with_checks(_checks_instances())
+def test_sklearn_compatible(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        check(estimator)
