@@ -1,0 +1,30 @@
+"""Metrics for classifiers trained on imbalanced data.
+
+The names and signatures of ``imblearn.metrics`` (sensitivity, specificity,
+geometric mean, index balanced accuracy, the imbalanced classification
+report), plus :func:`imbalance_report`, a JSON-ready summary focused on the
+rare class, and :func:`format_imbalance_report`, its text layout.
+"""
+
+from ._classification import (
+    classification_report_imbalanced,
+    geometric_mean_score,
+    macro_averaged_mean_absolute_error,
+    make_index_balanced_accuracy,
+    sensitivity_score,
+    sensitivity_specificity_support,
+    specificity_score,
+)
+from ._report import format_imbalance_report, imbalance_report
+
+__all__ = [
+    "sensitivity_specificity_support",
+    "sensitivity_score",
+    "specificity_score",
+    "geometric_mean_score",
+    "make_index_balanced_accuracy",
+    "classification_report_imbalanced",
+    "macro_averaged_mean_absolute_error",
+    "imbalance_report",
+    "format_imbalance_report",
+]
