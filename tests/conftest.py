@@ -1,6 +1,14 @@
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from threadpoolctl import threadpool_limits
+
+
+@pytest.fixture(autouse=True)
+def _one_thread_per_worker():
+    """Tests run in parallel workers on small data: nested thread pools only add contention."""
+    with threadpool_limits(1):
+        yield
 
 
 @pytest.fixture

@@ -150,8 +150,8 @@ def test_dataframe_round_trip(name, multiclass_data, frame_lib):
     assert type(X_res) is type(frame)
     assert type(y_res) is type(y_in)
     assert list(X_res.columns) == list(frame.columns)
-    assert dict(zip(X_res.columns, map(str, X_res.dtypes))) == dict(
-        zip(frame.columns, map(str, frame.dtypes))
+    assert dict(zip(X_res.columns, map(str, X_res.dtypes), strict=False)) == dict(
+        zip(frame.columns, map(str, frame.dtypes), strict=False)
     )
     assert y_res.name == "label"
     counts = np.asarray(X_res["count"]).astype(float)

@@ -112,6 +112,8 @@ class BaseSampler(BaseEstimator):
         indices = np.asarray(result.indices, dtype=np.intp)
         if result.synthetic is None:
             self.sample_indices_ = indices
+        elif hasattr(self, "sample_indices_"):
+            del self.sample_indices_  # stale from an earlier call that only selected rows
         if weights is not None:
             parts = [weights[indices]]
             if result.origin is not None:
@@ -163,9 +165,9 @@ class BaseSampler(BaseEstimator):
         """Accept any 2-D table (strings, NaN, mixed types): rows are only selected."""
         if _frames.as_frame(X) is None and not sp.issparse(X):
             if not isinstance(X, np.ndarray):
-                X = np.asarray(X)
-                if X.dtype.kind in "US":  # mixed lists: keep numbers as numbers
-                    X = np.asarray(X.tolist(), dtype=object)
+                arr = np.asarray(X)
+                # Mixed lists: keep numbers as numbers rather than as their text.
+                X = np.asarray(X, dtype=object) if arr.dtype.kind in "US" else arr
         self._check_shape(X)
         validate_data(self, X, skip_check_array=True, reset=True)
         return X

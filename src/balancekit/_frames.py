@@ -95,11 +95,14 @@ def take_x(X, indices, synthetic=None):
     if frame is not None:
         return _take_frame(frame, indices, synthetic)
     if sp.issparse(X):
-        taken = X[indices]
+        # Rows are taken in CSR/CSC (COO, DIA, BSR cannot be indexed); the output is in X's
+        # format and class (sparse matrix or sparse array).
+        source = X if X.format in ("csr", "csc") else X.tocsr()
+        taken = source[indices]
         if synthetic is None:
             return taken.asformat(X.format)
-        new = synthetic if sp.issparse(synthetic) else sp.csr_matrix(synthetic)
-        return sp.vstack([taken, new.astype(X.dtype)], format=X.format)
+        new = type(source)(synthetic, dtype=X.dtype)
+        return sp.vstack([taken, new], format=X.format)
     X = np.asarray(X)
     taken = np.take(X, indices, axis=0)
     if synthetic is None:

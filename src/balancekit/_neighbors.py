@@ -20,6 +20,7 @@ Ties between equally distant neighbours are broken by the lower row index.
 """
 
 import importlib.util
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -27,9 +28,12 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
-import warnings
-
-from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError, SmallClassWarning
+from .exceptions import (
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+    SmallClassWarning,
+)
 
 METHODS = ("auto", "brute", "tree", "faiss")
 # Bytes of one block of the query x reference distance matrix.
@@ -160,7 +164,7 @@ def kneighbors(
         if hasattr(est, "n_neighbors"):
             est.set_params(n_neighbors=k)
         est.fit(X)
-        dist, idx = est.kneighbors(query, n_neighbors=k, return_distance=True)
+        dist, idx = _index_order(*est.kneighbors(query, n_neighbors=k, return_distance=True))
     else:
         if method not in METHODS:
             raise InvalidParameterError(
@@ -179,12 +183,22 @@ def kneighbors(
             dist, idx = _faiss(X, query, k, n_jobs)
         else:
             nn = NearestNeighbors(n_neighbors=k, n_jobs=n_jobs).fit(X)
-            dist, idx = nn.kneighbors(query, return_distance=True)
+            dist, idx = _index_order(*nn.kneighbors(query, return_distance=True))
     dist = np.asarray(dist)
     idx = np.asarray(idx, dtype=np.intp)
     if exclude_self:
         dist, idx = _drop_self(dist, idx, query_indices)
     return (dist, idx) if return_distance else idx
+
+
+def _index_order(dist, idx):
+    """Sort each row by distance, equally distant neighbours by row index.
+
+    Tree searches and user estimators return ties in no set order.
+    """
+    dist, idx = np.asarray(dist), np.asarray(idx, dtype=np.intp)
+    order = np.lexsort((idx, dist), axis=-1)
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(idx, order, axis=1)
 
 
 def _drop_self(dist, idx, query_indices):
@@ -241,6 +255,13 @@ def topk(block_distances, n_queries, n_reference, k, *, query_indices=None, item
             kk = min(k, re - rs)
             part = np.argpartition(D, kk - 1, axis=1)[:, :kk]
             cand_d = np.take_along_axis(D, part, axis=1)
+            # argpartition picks arbitrarily among values tied with the k-th one; redo those
+            # rows with a stable sort so the lower indices win.
+            edge = cand_d.max(axis=1, keepdims=True)
+            tied = (D == edge).sum(axis=1) > (cand_d == edge).sum(axis=1)
+            if tied.any():
+                part[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :kk]
+                cand_d = np.take_along_axis(D, part, axis=1)
             cand_i = part + rs
             if best_d is not None:
                 cand_d = np.concatenate([best_d, cand_d], axis=1)

@@ -4,6 +4,7 @@ One pure function, :func:`resolve_sampling_strategy`, gives every sampler the
 same reading of the parameter, with the meaning imbalanced-learn gives it.
 """
 
+import math
 from collections.abc import Callable, Mapping
 from numbers import Integral, Real
 
@@ -24,6 +25,11 @@ def class_counts(y):
 def _py(value):
     """Turn a numpy scalar label into the matching Python scalar."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _ceil4(ratio):
+    """A ratio rounded up to 4 decimals, so that the suggestion itself is accepted."""
+    return math.ceil(ratio * 10_000) / 10_000
 
 
 def _fmt(label):
@@ -73,9 +79,7 @@ def resolve_sampling_strategy(sampling_strategy, y, kind):
             f"sampling_strategy needs at least 2 classes in y, but y has {len(counts)}: {list(counts)}."
         )
     if isinstance(sampling_strategy, str):
-        labels, first = np.unique(y, return_index=True)
-        first_seen = {_py(label): int(i) for label, i in zip(labels, first, strict=True)}
-        return _from_name(sampling_strategy, counts, first_seen, kind)
+        return _from_name(sampling_strategy, counts, kind)
     if isinstance(sampling_strategy, Mapping):
         return _from_dict(sampling_strategy, counts, kind)
     if isinstance(sampling_strategy, (list, tuple)):
@@ -97,7 +101,7 @@ def resolve_sampling_strategy(sampling_strategy, y, kind):
     )
 
 
-def _from_name(name, counts, first_seen, kind):
+def _from_name(name, counts, kind):
     if name not in STRATEGY_NAMES:
         raise InvalidParameterError(
             f"sampling_strategy={name!r} is not supported; expected one of "
@@ -112,16 +116,16 @@ def _from_name(name, counts, first_seen, kind):
         )
     if kind != "over-sampling" and name == "minority":
         raise InvalidParameterError(
-            f"sampling_strategy='minority' cannot be used with an {kind.split('-')[0]}-sampler: it "
+            f"sampling_strategy='minority' cannot be used with "
+            f"{'an under-sampler' if kind == 'under-sampling' else 'a cleaning rule'}: it "
             "would only shrink the smallest class. Use 'majority', 'not minority', 'not majority', "
             "'all' or 'auto'."
         )
     labels = list(counts)
     sizes = np.array(list(counts.values()))
-    # Ties go to the class seen first in y, as in imbalanced-learn.
-    by_appearance = sorted(labels, key=first_seen.__getitem__)
-    majority = max(by_appearance, key=counts.__getitem__)
-    minority = min(by_appearance, key=counts.__getitem__)
+    # Ties go to the first class in sorted label order, as in imbalanced-learn.
+    majority = max(labels, key=counts.__getitem__)
+    minority = min(labels, key=counts.__getitem__)
     chosen = {
         "minority": [minority],
         "majority": [majority],
@@ -216,7 +220,7 @@ def _from_float(ratio, counts, kind):
             raise InvalidParameterError(
                 f"sampling_strategy={ratio!r} asks for {wanted} samples of the minority class "
                 f"{_fmt(minority)}, which already has {n_min}; an over-sampler cannot remove "
-                f"samples. Use a ratio of at least {n_min / n_maj:.4g}."
+                f"samples. Use a ratio of at least {_ceil4(n_min / n_maj)}."
             )
         return {minority: wanted}
     wanted = int(n_min / ratio)
@@ -224,6 +228,6 @@ def _from_float(ratio, counts, kind):
         raise InvalidParameterError(
             f"sampling_strategy={ratio!r} asks for {wanted} samples of the majority class "
             f"{_fmt(majority)}, which has only {n_maj}; an under-sampler cannot grow a class. "
-            f"Use a ratio of at least {n_min / n_maj:.4g}."
+            f"Use a ratio of at least {_ceil4(n_min / n_maj)}."
         )
     return {majority: wanted}

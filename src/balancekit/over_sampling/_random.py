@@ -26,7 +26,11 @@ class RandomOverSampler(BaseSampler):
         Seeds the single random generator of each call.
     shrinkage : float, dict or None, default=None
         ``None`` copies rows exactly. A float >= 0 (or ``{label: float}``)
-        scales the noise of the smoothed bootstrap, as in imbalanced-learn.
+        scales the noise of the smoothed bootstrap, as in imbalanced-learn:
+        each feature of a drawn row gets Gaussian noise of standard deviation
+        ``shrinkage * (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
+        * std``, with ``n_samples`` the number of rows of ``X`` and ``std``
+        the feature's standard deviation within the class.
 
     Attributes
     ----------
@@ -75,13 +79,14 @@ class RandomOverSampler(BaseSampler):
             X_num = X_num.toarray()
         n_features = X_num.shape[1]
         new = np.take(X_num, drawn, axis=0)
+        # The bandwidth of imbalanced-learn: all rows of X, the class's population std.
+        smoothing = (4 / ((n_features + 2) * X_num.shape[0])) ** (1 / (n_features + 4))
         start = 0
         for label, target in grow.items():
             members = np.flatnonzero(y == label)
             n_new = target - members.size
             block = new[start : start + n_new]
-            smoothing = (4 / ((n_features + 2) * members.size)) ** (1 / (n_features + 4))
-            scale = self.shrinkage_[label] * smoothing * np.std(X_num[members], axis=0, ddof=1)
+            scale = self.shrinkage_[label] * smoothing * np.std(X_num[members], axis=0)
             block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
             start += n_new
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)

@@ -106,7 +106,7 @@ class SMOTE(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
-        blocks, origins, labels = [], [], []
+        blocks, origins = [], []
         for label, target in targets.items():
             members = np.flatnonzero(y == label)
             n_new = target - members.size

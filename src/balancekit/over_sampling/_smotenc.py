@@ -106,9 +106,15 @@ def encode_categories(X, columns):
         values = _column(X, j)
         if hasattr(values, "dtype") and values.dtype.kind not in "OUS":
             values = values.astype(object) if values.dtype.kind in "mM" else values
-        c, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        values = np.asarray(values, dtype=object)
+        c, uniques = pd.factorize(values, use_na_sentinel=False)
         codes[:, out] = c
-        levels.append(np.asarray(uniques, dtype=object))
+        uniques = np.asarray(uniques, dtype=object)
+        missing = pd.isna(uniques)
+        if missing.any():
+            # factorize turns None into NaN; give synthetic rows the column's own marker.
+            uniques[missing] = values[np.flatnonzero(pd.isna(values))[0]]
+        levels.append(uniques)
     return codes, levels
 
 

@@ -1,0 +1,253 @@
+"""Benchmark balancekit against imbalanced-learn, side by side, in one run.
+
+Each case builds one data set, then times balancekit and imbalanced-learn on it
+alternately, several repetitions each, and reports the median time, the ratio
+imbalanced-learn / balancekit, and the peak extra memory of one call (measured
+with tracemalloc in a separate call, so timing runs carry no tracing overhead).
+For selection rules it also checks that both libraries keep the same rows.
+
+Usage::
+
+    python benchmarks/run.py                 # the default grid (minutes)
+    python benchmarks/run.py --quick         # 10k rows only (a smoke run)
+    python benchmarks/run.py --full          # 10k/100k/1M rows, 20/100 features, ...
+    python benchmarks/run.py --samplers smote,tomek_links --rows 100000
+
+Results go to benchmarks/results/latest.md and latest.json.
+"""
+
+import argparse
+import gc
+import json
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import make_classification
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def _bk(name):
+    from balancekit._registry import available_samplers
+
+    return available_samplers()[name]
+
+
+def _imb(module, name):
+    import importlib
+
+    return getattr(importlib.import_module(f"imblearn.{module}"), name)
+
+
+# name -> (balancekit factory, imbalanced-learn factory, compare selected rows?, needs categorical)
+def _cases():
+    seed = 0
+    cases = {
+        "random_over": (lambda: _bk("random_over")(random_state=seed),
+                        lambda: _imb("over_sampling", "RandomOverSampler")(random_state=seed), False),
+        "random_under": (lambda: _bk("random_under")(random_state=seed),
+                         lambda: _imb("under_sampling", "RandomUnderSampler")(random_state=seed), False),
+        "smote": (lambda: _bk("smote")(random_state=seed),
+                  lambda: _imb("over_sampling", "SMOTE")(random_state=seed), False),
+        "smotenc": (lambda: _bk("smotenc")(categorical_features=CATEGORICAL, random_state=seed),
+                    lambda: _imb("over_sampling", "SMOTENC")(categorical_features=CATEGORICAL,
+                                                            random_state=seed), False),
+    }
+    optional = {
+        "adasyn": ("over_sampling", "ADASYN", False),
+        "borderline_smote": ("over_sampling", "BorderlineSMOTE", False),
+        "near_miss": ("under_sampling", "NearMiss", True),
+        "tomek_links": ("under_sampling", "TomekLinks", True),
+        "edited_nearest_neighbours": ("under_sampling", "EditedNearestNeighbours", True),
+        "repeated_edited_nearest_neighbours": ("under_sampling", "RepeatedEditedNearestNeighbours", True),
+        "all_knn": ("under_sampling", "AllKNN", True),
+        "neighbourhood_cleaning_rule": ("under_sampling", "NeighbourhoodCleaningRule", True),
+        "one_sided_selection": ("under_sampling", "OneSidedSelection", True),
+        "smote_enn": ("combine", "SMOTEENN", False),
+        "smote_tomek": ("combine", "SMOTETomek", False),
+    }
+    from balancekit._registry import available_samplers
+
+    have = available_samplers()
+    for name, (module, cls, same_rows) in optional.items():
+        if name not in have:
+            continue
+        takes_seed = "random_state" in have[name]().get_params()
+
+        def ours(name=name, takes_seed=takes_seed):
+            return _bk(name)(random_state=seed) if takes_seed else _bk(name)()
+
+        def theirs(module=module, cls=cls, takes_seed=takes_seed):
+            c = _imb(module, cls)
+            return c(random_state=seed) if takes_seed else c()
+
+        cases[name] = (ours, theirs, same_rows)
+    return cases
+
+
+CATEGORICAL = None  # set per data set for SMOTENC
+
+
+def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0):
+    X, y = make_classification(
+        n_samples=n_rows, n_features=n_features, n_informative=min(n_features, 10),
+        n_redundant=0, weights=[1 - minority], flip_y=0.01, random_state=seed,
+    )
+    X = X.astype(dtype)
+    if n_categorical:
+        rng = np.random.RandomState(seed)
+        cats = rng.randint(0, 10, size=(n_rows, n_categorical)).astype(dtype)
+        X = np.hstack([X, cats])
+    return X, y
+
+
+def _time(factory, X, y):
+    sampler = factory()
+    gc.collect()
+    start = time.perf_counter()
+    out = sampler.fit_resample(X, y)
+    elapsed = time.perf_counter() - start
+    return elapsed, sampler, out
+
+
+def _peak_memory(factory, X, y):
+    sampler = factory()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        out = sampler.fit_resample(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    output_bytes = sum(getattr(a, "nbytes", 0) for a in out)
+    return peak, output_bytes
+
+
+def run_case(name, factories, X, y, repeats, skip_reference_over):
+    ours, theirs, same_rows = factories
+    times = {"balancekit": [], "imbalanced-learn": []}
+    samplers = {}
+    run_reference = True
+    for rep in range(repeats):
+        for lib, factory in (("balancekit", ours), ("imbalanced-learn", theirs)):
+            if lib == "imbalanced-learn" and not run_reference:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                elapsed, sampler, _ = _time(factory, X, y)
+            times[lib].append(elapsed)
+            samplers[lib] = sampler
+            if lib == "imbalanced-learn" and rep == 0 and elapsed > skip_reference_over:
+                run_reference = False  # one slow reference run is enough
+    row = {"sampler": name}
+    for lib, values in times.items():
+        row[f"{lib}_median_s"] = statistics.median(values) if values else None
+        row[f"{lib}_runs"] = len(values)
+    if row["imbalanced-learn_median_s"] and row["balancekit_median_s"]:
+        row["speedup"] = row["imbalanced-learn_median_s"] / row["balancekit_median_s"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        row["balancekit_peak_mb"], out_bytes = (v / 2**20 for v in _peak_memory(ours, X, y))
+        row["output_mb"] = out_bytes
+        if run_reference:
+            row["imbalanced-learn_peak_mb"] = _peak_memory(theirs, X, y)[0] / 2**20
+    if same_rows:
+        a = np.sort(samplers["balancekit"].sample_indices_)
+        b = np.sort(samplers["imbalanced-learn"].sample_indices_)
+        row["same_rows"] = bool(a.shape == b.shape and np.array_equal(a, b))
+    return row
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="10k rows only")
+    parser.add_argument("--full", action="store_true", help="the whole grid (long)")
+    parser.add_argument("--samplers", default=None, help="comma-separated sampler names")
+    parser.add_argument("--rows", default=None, help="comma-separated row counts")
+    parser.add_argument("--features", default="20", help="comma-separated feature counts")
+    parser.add_argument("--minority", default="0.1", help="comma-separated minority shares")
+    parser.add_argument("--dtype", default="float64", help="float32, float64 or both (comma-separated)")
+    parser.add_argument("--repeats", type=int, default=3, help="repetitions per library")
+    parser.add_argument("--skip-reference-over", type=float, default=120.0,
+                        help="run imbalanced-learn only once when one run takes longer (seconds)")
+    parser.add_argument("--output", default=str(RESULTS / "latest"), help="output path without suffix")
+    args = parser.parse_args(argv)
+
+    rows = [10_000] if args.quick else [10_000, 100_000]
+    features, minority, dtypes = [int(v) for v in args.features.split(",")], \
+        [float(v) for v in args.minority.split(",")], args.dtype.split(",")
+    if args.full:
+        rows, features, minority, dtypes = [10_000, 100_000, 1_000_000], [20, 100], [0.1, 0.01], \
+            ["float32", "float64"]
+    if args.rows:
+        rows = [int(v) for v in args.rows.split(",")]
+    cases = _cases()
+    if args.samplers:
+        wanted = args.samplers.split(",")
+        unknown = [w for w in wanted if w not in cases]
+        if unknown:
+            parser.error(f"unknown sampler(s) {unknown}; choose from {sorted(cases)}")
+        cases = {k: cases[k] for k in wanted}
+
+    global CATEGORICAL
+    results = []
+    for n_rows in rows:
+        for n_features in features:
+            for share in minority:
+                for dtype in dtypes:
+                    for name, factories in cases.items():
+                        n_cat = 5 if name == "smotenc" else 0
+                        X, y = make_data(n_rows, n_features, share, dtype, n_cat)
+                        CATEGORICAL = list(range(n_features, n_features + n_cat))
+                        row = run_case(name, factories, X, y, args.repeats, args.skip_reference_over)
+                        row.update(rows=n_rows, features=n_features + n_cat, minority=share, dtype=dtype)
+                        results.append(row)
+                        print(_format_row(row), flush=True)
+    write(results, Path(args.output))
+
+
+def _fmt(value, spec):
+    return "-" if value is None else format(value, spec)
+
+
+def _format_row(r):
+    same = {True: "yes", False: "NO"}.get(r.get("same_rows"), "")
+    return (f"| {r['sampler']} | {r['rows']:,} | {r['features']} | {r['minority']:g} | {r['dtype']} | "
+            f"{_fmt(r['balancekit_median_s'], '.3f')} | {_fmt(r['imbalanced-learn_median_s'], '.3f')} | "
+            f"{_fmt(r.get('speedup'), '.1f')}x | {_fmt(r.get('balancekit_peak_mb'), '.0f')} | "
+            f"{_fmt(r.get('imbalanced-learn_peak_mb'), '.0f')} | {_fmt(r.get('output_mb'), '.0f')} | {same} |")
+
+
+HEADER = ("| sampler | rows | features | minority | dtype | balancekit s | imbalanced-learn s | ratio | "
+          "balancekit peak MB | imbalanced-learn peak MB | output MB | same rows |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def write(results, output):
+    import imblearn
+    import sklearn
+
+    import balancekit
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "python": sys.version.split()[0], "platform": platform.platform(),
+        "balancekit": balancekit.__version__, "imbalanced-learn": imblearn.__version__,
+        "scikit-learn": sklearn.__version__, "numpy": np.__version__,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    output.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    lines = [f"Medians of the runs; ratio = imbalanced-learn time / balancekit time. {meta}", "",
+             HEADER] + [_format_row(r) for r in results]
+    output.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    print(f"\nwrote {output.with_suffix('.md')} and {output.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    main()

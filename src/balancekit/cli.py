@@ -1,0 +1,999 @@
+"""The ``balancekit`` command: compare strategies, resample a table, inspect a target.
+
+Every failure ends in one red line on stderr and a non-zero exit status: 2 when
+the command line itself is wrong (a missing or unknown option, a value that
+cannot be parsed, an unknown method or column), 1 when the command is well
+formed but the files or the data do not allow it (a missing or unreadable
+file, an existing output, a target with one class, a method that cannot run on
+this data). Warnings are shown once each, in yellow, after the result and before
+any error line.
+"""
+
+import json
+import math
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__, _frames, _io
+from ._registry import available_samplers
+from ._strategy import STRATEGY_NAMES, class_counts
+from ._validation import check_target
+from .exceptions import BalancekitError
+
+__all__ = ["app", "main"]
+
+DEMO_TARGET = "is_fraud"
+MODELS = ("logistic", "hgb")
+RESERVED_PARAMS = {"sampling_strategy": "--strategy", "random_state": "--seed"}
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def _stdout():
+    # A wide console when stdout is not a terminal, so piped tables are not squeezed.
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    return console
+
+
+def _stderr():
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def _say(message, style=None):
+    """Print one plain line on stderr (never parsed as markup)."""
+    _stderr().print(Text(_one_line(message), style=style or ""), soft_wrap=True)
+
+
+def _error_message(exc):
+    """The one-line message for an exception."""
+    if isinstance(exc, OSError) and exc.strerror:
+        message = exc.strerror
+        if exc.filename is not None and str(exc.filename) not in message:
+            message = f"{message}: '{exc.filename}'"
+    else:
+        message = str(exc) or type(exc).__name__
+    return _one_line(message)
+
+
+def _print_error(message):
+    line = Text("Error: ", style="bold red")
+    line.append(_one_line(message), style="red")
+    _stderr().print(line, soft_wrap=True)
+
+
+def _show_warnings(caught):
+    seen = set()
+    for item in caught:
+        key = (item.category, str(item.message))
+        if key in seen:
+            continue
+        seen.add(key)
+        line = Text(f"Warning ({item.category.__name__}): ", style="bold yellow")
+        line.append(_one_line(item.message), style="yellow")
+        _stderr().print(line, soft_wrap=True)
+
+
+class _Interrupted(Exception):
+    """Raised in place of KeyboardInterrupt so that it reaches the error handler."""
+
+
+class _Group(typer.core.TyperGroup):
+    """The top-level command, with the one error handler of the tool."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        error = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            try:
+                result = super().main(
+                    args=args,
+                    prog_name=prog_name or "balancekit",
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
+                code = result if isinstance(result, int) else 0
+            except (typer.Abort, _Interrupted, KeyboardInterrupt):
+                code, error = 130, "Interrupted."
+            except (BalancekitError, OSError, ValueError) as exc:
+                code, error = 1, _error_message(exc)
+            except Exception as exc:
+                code, error = _command_line_error(exc)
+                if code is None:  # a defect: still one line, the traceback on request
+                    if os.environ.get("BALANCEKIT_DEBUG"):
+                        raise
+                    code = 1
+                    error = (
+                        f"Unexpected {type(exc).__name__}: {_error_message(exc)} (set "
+                        "BALANCEKIT_DEBUG=1 to see the traceback, and please report it)."
+                    )
+        _show_warnings(caught)
+        if error is not None:
+            _print_error(error)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _command_line_error(exc):
+    """``(exit code, message)`` for an error of the command-line parser, else ``(None, None)``.
+
+    The parser's exceptions (usage errors: exit code 2) carry ``exit_code``
+    and ``format_message``; they are recognised by that interface.
+    """
+    if not (isinstance(getattr(exc, "exit_code", None), int) and hasattr(exc, "format_message")):
+        return None, None
+    if type(exc).__name__ == "NoArgsIsHelpError":  # the help is already on screen
+        return exc.exit_code, None
+    message = _one_line(exc.format_message())
+    ctx = getattr(exc, "ctx", None)
+    if exc.exit_code == 2 and ctx is not None:
+        message = f"{message.rstrip('.')}. See '{ctx.command_path} --help'."
+    return exc.exit_code, message
+
+
+def _version_callback(value: bool):
+    if value:
+        typer.echo(f"balancekit {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="balancekit",
+    help="Machine learning on class-imbalanced data: compare strategies, resample tables, "
+    "inspect targets.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print the version of balancekit and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+):
+    pass
+
+
+def main(argv=None):
+    """Run the ``balancekit`` command (the console-script entry point).
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments, without the program name; ``None`` reads ``sys.argv``.
+    """
+    command = typer.main.get_command(app)
+    command.main(args=argv, prog_name="balancekit")
+
+
+# --------------------------------------------------------------------------- value parsing
+
+
+def _check_table_path(value):
+    """DATA: a supported extension (existence is checked when reading)."""
+    if value is None:
+        return None
+    try:
+        _io.table_format(value, allow_directory=True)
+    except BalancekitError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _check_output_path(value):
+    if value is None:
+        return None
+    try:
+        _io.table_format(value)
+    except BalancekitError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _check_method(value):
+    methods = available_samplers()
+    if value not in methods:
+        raise typer.BadParameter(f"unknown method {value!r}; expected one of {', '.join(methods)}.")
+    return value
+
+
+def _validated(parse):
+    """A parameter callback that checks a value with ``parse`` and passes it on unchanged.
+
+    The command parses the value again with the same function: callbacks only
+    check, so that typer's own conversion of the returned value cannot alter it.
+    """
+
+    def callback(value):
+        parse(value)
+        return value
+
+    return callback
+
+
+def _parse_strategy(value):
+    """``--strategy``: a name, a ratio in (0, 1], or a JSON object/list of classes."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text in STRATEGY_NAMES:
+        return text
+    try:
+        ratio = float(text)
+    except ValueError:
+        pass
+    else:
+        if not (math.isfinite(ratio) and 0 < ratio <= 1):
+            raise typer.BadParameter(
+                f"{value!r} is out of range: as a number it is the ratio n_minority / n_majority "
+                "wanted after resampling, which must lie in (0, 1]."
+            )
+        return ratio
+    if text[:1] in "{[":
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise typer.BadParameter(
+                f"{value!r} is not valid JSON ({exc.msg} at character {exc.pos})."
+            ) from None
+        if isinstance(parsed, dict):
+            for label, count in parsed.items():
+                if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                    raise typer.BadParameter(
+                        f"the count for class {label!r} must be a non-negative whole number; "
+                        f"got {count!r}."
+                    )
+            return parsed
+        return parsed
+    names = ", ".join(repr(n) for n in STRATEGY_NAMES)
+    raise typer.BadParameter(
+        f"{value!r} is not a sampling strategy; expected one of {names}, a ratio in (0, 1] such "
+        "as 0.5, or a JSON object of counts per class such as '{\"1\": 500}'."
+    )
+
+
+_LITERALS = {"none": None, "true": True, "false": False}
+
+
+def _parse_params(values):
+    """``--param key=value`` (repeatable): values are read as JSON, else kept as text."""
+    params = {}
+    for item in values or ():
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise typer.BadParameter(f"{item!r} is not of the form key=value (e.g. k_neighbors=3).")
+        if key in params:
+            raise typer.BadParameter(f"{key!r} is given more than once.")
+        if key in RESERVED_PARAMS:
+            raise typer.BadParameter(f"set {key} with {RESERVED_PARAMS[key]}, not --param.")
+        raw = raw.strip()
+        if raw.lower() in _LITERALS:
+            params[key] = _LITERALS[raw.lower()]
+            continue
+        try:
+            params[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key] = raw
+    return params
+
+
+def _parse_strategies(value):
+    """``--strategies a,b,...``: a comma-separated list of names, without repeats."""
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",")]
+    if not all(names):
+        raise typer.BadParameter(
+            f"{value!r} has an empty name; give names separated by commas, e.g. "
+            "'baseline,random_over,smote'."
+        )
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise typer.BadParameter(f"{', '.join(repeated)} given more than once.")
+    return names
+
+
+def _check_jobs(value):
+    if value is not None and value != -1 and value < 1:
+        raise typer.BadParameter(
+            f"{value} is not allowed; use a positive number, or -1 for all cores."
+        )
+    return value
+
+
+def _check_model(value):
+    if value not in MODELS:
+        raise typer.BadParameter(f"unknown model {value!r}; expected one of {', '.join(MODELS)}.")
+    return value
+
+
+def _match_label(key, labels):
+    """The class label a command-line key names (JSON keys are text), else ``key``."""
+    if key in labels:
+        return key
+    text = str(key)
+    for label in labels:
+        if str(label) == text:
+            return label
+    try:
+        number = float(text)
+    except ValueError:
+        return key
+    for label in labels:
+        if isinstance(label, (int, float)) and not isinstance(label, bool) and label == number:
+            return label
+    return key
+
+
+def _strategy_for(strategy, labels):
+    if isinstance(strategy, dict):
+        return {_match_label(k, labels): v for k, v in strategy.items()}
+    if isinstance(strategy, list):
+        return [_match_label(k, labels) for k in strategy]
+    return strategy
+
+
+def _split_target(ctx, table, target):
+    """Split ``table`` into features and the target column, checking the name."""
+    if target not in table.columns:
+        columns = ", ".join(repr(str(c)) for c in table.columns)
+        raise typer.BadParameter(
+            f"there is no column {target!r}; the columns are {columns}.",
+            ctx=ctx,
+            param_hint="'--target'",
+        )
+    return table.drop(columns=[target]), table[target]
+
+
+def _py(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _fmt_label(label):
+    return str(label)
+
+
+# --------------------------------------------------------------------------- compare
+
+#: The metrics compare can rank by (higher is better, but for 'brier').
+SCORINGS = (
+    "pr_auc",
+    "roc_auc",
+    "f1",
+    "precision",
+    "recall",
+    "g_mean",
+    "balanced_accuracy",
+    "mcc",
+    "brier",
+)
+#: The metrics shown in the table, after the one that ranks.
+TABLE_METRICS = ("pr_auc", "roc_auc", "precision", "recall", "f1", "balanced_accuracy")
+
+
+def _check_strategies(value):
+    names = _parse_strategies(value)
+    if names is None:
+        return value
+    from .evaluation import available_strategies
+
+    known = available_strategies()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown strategy {', '.join(map(repr, unknown))}; expected names from "
+            f"{', '.join(known)}."
+        )
+    return value
+
+
+def _check_scoring(value):
+    if value is not None and value not in SCORINGS:
+        raise typer.BadParameter(
+            f"unknown metric {value!r}; expected one of {', '.join(SCORINGS)}."
+        )
+    return value
+
+
+def _check_report_path(suffixes):
+    def callback(value):
+        if value is None:
+            return None
+        if Path(value).suffix.lower() not in suffixes:
+            raise typer.BadParameter(f"'{value}' should end with {' or '.join(suffixes)}.")
+        return value
+
+    return callback
+
+
+class _ProgressBar:
+    """``progress(done, total, description)`` drawing a rich progress bar on stderr."""
+
+    def __init__(self):
+        self.console = _stderr()
+        self.enabled = self.console.is_terminal  # no bar in logs and pipes
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("[bold]fitting[/bold] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("(preparing the data)", total=None)
+
+    def __enter__(self):
+        if self.enabled:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.enabled:
+            self.progress.stop()
+
+    def __call__(self, done, total, description):
+        self.progress.update(self.task, completed=done, total=total, description=description)
+
+
+def _mean_std(mean, std):
+    if mean is None:
+        return "n/a"
+    return f"{mean:.3f}" if std is None else f"{mean:.3f} ± {std:.3f}"
+
+
+def _print_comparison(summary):
+    console = _stdout()
+    labels = {m["key"]: m["label"] for m in summary.get("metrics", [])}
+    settings = summary.get("settings", {})
+    metric = settings.get("scoring") or summary["recommendation"].get("metric")
+    shown = [metric] + [m for m in TABLE_METRICS if m != metric and m in labels]
+    # As many metric columns as the width allows (each "0.123 ± 0.045" needs 16 characters).
+    longest = max((len(row["strategy"]) for row in summary["ranking"]), default=8)
+    fixed = 4 + max(longest, 8) + 3 + 17 + 15 + 1
+    shown = shown[: max(1, (console.width - fixed) // 16)]
+    data = summary.get("data", {})
+    title = (
+        f"{len(summary['ranking'])} strategies ranked by {labels.get(metric, metric)} "
+        f"({settings.get('estimator')}, {settings.get('cv')}-fold CV"
+        + (f" x {settings['repeats']}" if settings.get("repeats", 1) > 1 else "")
+        + f", {data.get('n_rows', 0):,} rows, rare class {data.get('positive_label')!s})"
+    )
+    console.print(Text(title, style="bold"))
+    table = Table(show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("strategy", no_wrap=True)
+    for i, key in enumerate(shown):
+        table.add_column(
+            labels.get(key, key), justify="right", no_wrap=True, style="bold" if i == 0 else None
+        )
+    table.add_column("vs baseline", justify="right", no_wrap=True)
+    table.add_column("fit time (s)", justify="right")
+    for row in summary["ranking"]:
+        means, stds = row.get("means", {}), row.get("stds", {})
+        if row.get("diff_vs_baseline") is None or row["strategy"] == "baseline":
+            versus = "-"
+        else:
+            versus = f"{row['diff_vs_baseline']:+.3f}"
+            versus += " (noise)" if row.get("within_noise") else ""
+        fit = means.get("fit_time")
+        table.add_row(
+            str(row["rank"]),
+            row["strategy"],
+            *(_mean_std(means.get(k), stds.get(k)) for k in shown),
+            versus,
+            "n/a" if fit is None else f"{fit:.2f}",
+        )
+    console.print(table)
+    console.print(
+        Text(
+            f"mean ± standard deviation over the folds; vs baseline: mean paired difference in "
+            f"{labels.get(metric, metric)}, '(noise)' when within 2 standard errors.",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
+    recommendation = summary["recommendation"]
+    style = "bold green" if recommendation.get("within_noise") is False else "bold"
+    console.print(Text(recommendation["message"], style=style), soft_wrap=True)
+    for item in summary.get("failed", []):
+        console.print(
+            Text(f"Failed: {item['strategy']}: {_one_line(item['error'])}", style="yellow"),
+            soft_wrap=True,
+        )
+    for item in summary.get("skipped", []):
+        console.print(
+            Text(f"Skipped: {item['strategy']}: {_one_line(item['reason'])}", style="dim"),
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Input table: .csv, .csv.gz, .parquet or .pq, or a directory of Parquet files. "
+            "Without it, the built-in demo data (card transactions, target is_fraud).",
+            callback=_check_table_path,
+            metavar="DATA",
+            show_default=False,
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="Name of the class column (required with DATA).",
+            show_default=False,
+        ),
+    ] = None,
+    strategies: Annotated[
+        str | None,
+        typer.Option(
+            "--strategies",
+            "-s",
+            help="Comma-separated strategies to compare, e.g. baseline,class_weight,smote: "
+            "'baseline' (no resampling), 'class_weight' or a method name. Default: a set "
+            "suited to the data. 'baseline' is always included as the reference.",
+            callback=_validated(_check_strategies),
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help=f"The classifier: {' or '.join(MODELS)} (histogram gradient boosting).",
+            callback=_check_model,
+        ),
+    ] = "logistic",
+    cv: Annotated[
+        int,
+        typer.Option("--cv", help="Number of cross-validation folds.", min=2),
+    ] = 5,
+    repeats: Annotated[
+        int,
+        typer.Option("--repeats", help="Times the k-fold split is repeated.", min=1),
+    ] = 1,
+    scoring: Annotated[
+        str,
+        typer.Option(
+            "--scoring",
+            help=f"The metric that ranks the strategies: {', '.join(SCORINGS)}.",
+            callback=_check_scoring,
+        ),
+    ] = "pr_auc",
+    pos_label: Annotated[
+        str | None,
+        typer.Option(
+            "--pos-label",
+            help="The rare class the scores are about. Default: the smallest class.",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            help="Random seed for the folds and the samplers.",
+            min=0,
+            max=2**32 - 1,
+        ),
+    ] = 0,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Fits run in parallel (-1: all cores). Default: one after the other.",
+            callback=_check_jobs,
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write the HTML report (one self-contained file) here.",
+            callback=_check_report_path((".html", ".htm")),
+            show_default=False,
+        ),
+    ] = None,
+    json_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--json",
+            help="Write the full results as JSON here.",
+            callback=_check_report_path((".json",)),
+            show_default=False,
+        ),
+    ] = None,
+):
+    """Compare ways of handling the imbalance with leakage-safe cross-validation.
+
+    Each strategy (no resampling, class weights, each resampling method) is
+    fitted on the training folds only and scored on the same untouched
+    validation folds; the table ranks them and says whether the best one
+    beats training without resampling by more than the noise of the folds.
+    """
+    from .evaluation import compare as run_comparison
+
+    names = _parse_strategies(strategies)
+    for path in (json_path, report):
+        # Checked before the long run rather than after it.
+        if path is not None and not path.parent.is_dir():
+            raise FileNotFoundError(
+                2,
+                f"The output directory '{path.parent}' does not exist; create it first",
+                str(path.parent),
+            )
+    if data is None:
+        from .datasets import load_transactions
+
+        if target not in (None, DEMO_TARGET):
+            raise typer.BadParameter(
+                f"the demo data's target is {DEMO_TARGET!r}; --target {target!r} needs DATA.",
+                ctx=ctx,
+                param_hint="'--target'",
+            )
+        _say(
+            "No DATA given: comparing on the built-in demo data "
+            f"(card transactions, target {DEMO_TARGET!r}).",
+            style="dim",
+        )
+        X, y = load_transactions(return_X_y=True)
+    else:
+        if target is None:
+            raise typer.BadParameter(
+                "--target is required with DATA: name the class column.",
+                ctx=ctx,
+                param_hint="'--target'",
+            )
+        table = _io.read_table(data)
+        X, y = _split_target(ctx, table, target)
+    with _ProgressBar() as progress:
+        result = run_comparison(
+            X,
+            y,
+            strategies=names,
+            estimator=model,
+            cv=cv,
+            repeats=repeats,
+            scoring=scoring,
+            pos_label=pos_label,
+            random_state=seed,
+            n_jobs=jobs,
+            progress=progress,
+        )
+    _print_comparison(result.summary)
+    if json_path is not None:
+        result.to_json(json_path)
+        _say(f"Wrote {json_path}")
+    if report is not None:
+        result.save_html(report)
+        _say(f"Wrote {report}")
+
+
+# --------------------------------------------------------------------------- resample
+
+_METHODS = available_samplers()
+_METHOD_LINES = "\n\n".join(
+    f"[bold]{name}[/bold]: {((cls.__doc__ or '').strip().splitlines() or [''])[0]}"
+    for name, cls in _METHODS.items()
+)
+
+
+@app.command(
+    epilog="[bold]Methods[/bold]\n\n" + _METHOD_LINES,
+    no_args_is_help=True,
+)
+def resample(
+    ctx: typer.Context,
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Input table: .csv, .csv.gz, .parquet or .pq, or a directory of Parquet files.",
+            callback=_check_table_path,
+            metavar="DATA",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option("--target", "-t", help="Name of the class column.", show_default=False),
+    ],
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            "-m",
+            help=f"Resampling method, one of: {', '.join(_METHODS)}.",
+            callback=_check_method,
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output table; its extension (.csv, .csv.gz, .parquet, .pq) sets the format.",
+            callback=_check_output_path,
+            show_default=False,
+        ),
+    ],
+    strategy: Annotated[
+        str | None,
+        typer.Option(
+            "--strategy",
+            "-s",
+            help="What to resample: one of "
+            + ", ".join(repr(n) for n in STRATEGY_NAMES)
+            + "; a ratio n_minority/n_majority in (0, 1] (binary targets); or a JSON object of "
+            "counts per class, e.g. '{\"yes\": 500}'. Default: the method's own ('auto').",
+            callback=_validated(_parse_strategy),
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            help="Random seed: the same seed gives the same output.",
+            min=0,
+            max=2**32 - 1,
+        ),
+    ] = 0,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="A parameter of the method as key=value (repeatable), e.g. -p k_neighbors=3. "
+            "Values are read as JSON (numbers, true/false, lists), else as text.",
+            callback=_validated(_parse_params),
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", "-f", help="Overwrite the output file if it exists."),
+    ] = False,
+):
+    """Resample a table and write it in the same layout (columns, order, dtypes).
+
+    The class column is written back under its name, at its place. The output
+    is written atomically: it either appears complete or not at all.
+    """
+    strategy, param = _parse_strategy(strategy), _parse_params(param)
+    _io.check_output(output, force=force)
+    table = _io.read_table(data)
+    X, y = _split_target(ctx, table, target)
+    position = table.columns.get_loc(target)
+    sampler = _make_sampler(ctx, method, X, y, strategy, seed, param)
+    X_res, y_res = sampler.fit_resample(X, y)
+    result = X_res.reset_index(drop=True)
+    result.insert(position, target, y_res.reset_index(drop=True))
+    _io.write_table(result, output, force=force)
+    before, after = class_counts(check_target(y)), class_counts(check_target(y_res))
+    changes = ", ".join(
+        f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
+    )
+    _say(f"{method}: {len(table):,} -> {len(result):,} rows ({changes}); wrote {output}")
+
+
+def _make_sampler(ctx, method, X, y, strategy, seed, params):
+    sampler = available_samplers()[method]()
+    known = sampler.get_params(deep=False)
+    unknown = [key for key in params if key not in known]
+    if unknown:
+        allowed = [k for k in known if k not in RESERVED_PARAMS]
+        raise typer.BadParameter(
+            f"{method} has no parameter {', '.join(map(repr, unknown))}; its parameters are "
+            f"{', '.join(allowed) if allowed else '(none)'}.",
+            ctx=ctx,
+            param_hint="'--param'",
+        )
+    settings = dict(params)
+    if "random_state" in known:
+        settings["random_state"] = seed
+    if strategy is not None:
+        labels = [_py(v) for v in np.unique(check_target(y))]
+        settings["sampling_strategy"] = _strategy_for(strategy, labels)
+    if "categorical_features" in known and "categorical_features" not in params:
+        # The string and categorical columns, by name.
+        kinds = _frames.column_kinds(X)
+        settings["categorical_features"] = [c for c in X.columns if kinds[c] == "categorical"]
+    return sampler.set_params(**settings)
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+def _inspect_report(ctx, table, target, source):
+    from sklearn.metrics import (
+        accuracy_score,
+        balanced_accuracy_score,
+        f1_score,
+        recall_score,
+    )
+
+    X, y = _split_target(ctx, table, target)
+    y_arr = check_target(y)
+    labels, first, counts = np.unique(y_arr, return_index=True, return_counts=True)
+    # Largest class first; equal counts in order of first appearance.
+    order = sorted(range(labels.size), key=lambda i: (-counts[i], first[i]))
+    n = y_arr.shape[0]
+    classes = [
+        {"label": _py(labels[i]), "count": int(counts[i]), "share": float(counts[i] / n)}
+        for i in order
+    ]
+    majority = order[0]
+    minority = min(order[1:], key=lambda i: counts[i])
+    predicted = np.repeat(labels[majority], n)
+    rare = [labels[minority]]
+    baseline = {
+        "predicts": _py(labels[majority]),
+        "accuracy": float(accuracy_score(y_arr, predicted)),
+        "balanced_accuracy": float(balanced_accuracy_score(y_arr, predicted)),
+        "minority_recall": float(
+            recall_score(y_arr, predicted, labels=rare, average="macro", zero_division=0)
+        ),
+        "minority_f1": float(
+            f1_score(y_arr, predicted, labels=rare, average="macro", zero_division=0)
+        ),
+    }
+    missing = table.isna().sum()
+    kinds = _frames.column_kinds(X)
+    return {
+        "source": source,
+        "rows": int(table.shape[0]),
+        "columns": int(table.shape[1]),
+        "target": str(target),
+        "classes": classes,
+        "majority_class": _py(labels[majority]),
+        "minority_class": _py(labels[minority]),
+        "imbalance_ratio": float(counts[majority] / counts[minority]),
+        "categorical_columns": [str(c) for c, kind in kinds.items() if kind == "categorical"],
+        "missing_values": {str(c): int(v) for c, v in missing.items() if v > 0},
+        "majority_baseline": baseline,
+    }
+
+
+@app.command(no_args_is_help=True)
+def inspect(
+    ctx: typer.Context,
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Input table: .csv, .csv.gz, .parquet or .pq, or a directory of Parquet files.",
+            callback=_check_table_path,
+            metavar="DATA",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option("--target", "-t", help="Name of the class column.", show_default=False),
+    ],
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the report as JSON on stdout instead of tables."),
+    ] = False,
+):
+    """Describe the class balance of a table and what ignoring it would score.
+
+    Shows the count and share of each class, the imbalance ratio, the
+    categorical columns, the missing values, and the scores of a model that
+    always predicts the majority class: high accuracy, no rare class found.
+    """
+    table = _io.read_table(data)
+    report = _inspect_report(ctx, table, target, str(data))
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, default=_json_default))
+        return
+    _print_inspection(report)
+
+
+def _print_inspection(report):
+    console = _stdout()
+
+    def line(text, style=""):
+        console.print(Text(text, style=style), soft_wrap=True)
+
+    line(
+        f"{report['source']}: {report['rows']:,} rows, {report['columns']} columns, "
+        f"target {report['target']!r}",
+        "bold",
+    )
+    classes = Table()
+    classes.add_column("class")
+    classes.add_column("count", justify="right")
+    classes.add_column("share", justify="right")
+    for item in report["classes"]:
+        classes.add_row(_fmt_label(item["label"]), f"{item['count']:,}", f"{item['share']:.2%}")
+    console.print(classes)
+    line(f"Imbalance ratio (majority / minority): {report['imbalance_ratio']:.1f} : 1", "bold")
+    categorical = report["categorical_columns"]
+    line(f"Categorical columns: {', '.join(categorical) if categorical else 'none'}")
+    if report["missing_values"]:
+        line("Missing values:")
+        missing = Table()
+        missing.add_column("column")
+        missing.add_column("missing", justify="right")
+        missing.add_column("share", justify="right")
+        for column, count in report["missing_values"].items():
+            missing.add_row(column, f"{count:,}", f"{count / report['rows']:.2%}")
+        console.print(missing)
+    else:
+        line("Missing values: none")
+    base = report["majority_baseline"]
+    rare = _fmt_label(report["minority_class"])
+    line(f"A model that always predicts the majority class {_fmt_label(base['predicts'])}:")
+    scores = Table()
+    scores.add_column("metric")
+    scores.add_column("score", justify="right")
+    scores.add_row("accuracy", f"{base['accuracy']:.3f}")
+    scores.add_row("balanced accuracy", f"{base['balanced_accuracy']:.3f}")
+    scores.add_row(f"recall of class {rare}", f"{base['minority_recall']:.3f}")
+    scores.add_row(f"F1 of class {rare}", f"{base['minority_f1']:.3f}")
+    console.print(scores)
+    line(
+        f"It is right {base['accuracy']:.1%} of the time without finding a single case of class "
+        f"{rare} (the accuracy paradox): judge models by balanced accuracy, recall, F1 or PR-AUC.",
+        "yellow",
+    )
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)

@@ -1,0 +1,193 @@
+"""ADASYN: more synthetic rows where the class is harder to learn."""
+
+import warnings
+
+import numpy as np
+
+from .._base import BaseSampler
+from .._kernels import interpolate
+from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
+from ..exceptions import BalancekitWarning, DataError
+from ._smote import smote_class, stack_synthetic
+
+
+def allocate_counts(weights, total):
+    """Split ``total`` into integers proportional to ``weights``, summing exactly to ``total``.
+
+    Largest-remainder rounding: every entry gets the floor of its share, and
+    the units left over go to the largest fractional parts (ties to the lower
+    position).
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n,)
+        Non-negative weights, not all zero.
+    total : int
+        The number to split.
+
+    Returns
+    -------
+    counts : ndarray of int of shape (n,)
+        ``counts.sum() == total``; an entry with zero weight gets zero.
+    """
+    weights = np.asarray(weights, dtype=np.float64)
+    raw = weights / weights.sum() * total
+    counts = np.floor(raw).astype(np.intp)
+    remainder = raw - counts
+    short = int(total - counts.sum())
+    if short > 0:
+        # Only entries with a positive weight may receive a unit.
+        remainder[weights <= 0] = -1.0
+        counts[np.argsort(-remainder, kind="stable")[:short]] += 1
+    elif short < 0:  # floating-point excess: take units back from the smallest remainders
+        remainder[counts <= 0] = np.inf
+        counts[np.argsort(remainder, kind="stable")[:-short]] -= 1
+    return counts
+
+
+def check_reference_size(name, k, n_samples):
+    """Raise a :class:`DataError` when ``X`` has too few rows for ``k`` neighbours."""
+    if k >= n_samples:
+        raise DataError(
+            f"{name}={k} needs at least {k + 1} samples in X to find {k} neighbours of each "
+            f"row, but X has {n_samples}. Lower {name}."
+        )
+
+
+def smote_fallback(sampler, reason, X, members, n_new, k, estimator, rng, label, n_jobs=None):
+    """Grow a class with plain SMOTE from all its rows, after a :class:`BalancekitWarning`.
+
+    Used by the selective SMOTE variants when their selection step leaves no
+    row to generate from, so that the class still reaches its target count.
+    """
+    warnings.warn(
+        f"{sampler}: {reason} for class {label!r}; growing that class with plain SMOTE from all "
+        f"of its {members.size} samples instead, to reach the {members.size + n_new} samples "
+        "asked for.",
+        BalancekitWarning,
+        stacklevel=4,
+    )
+    return smote_class(X, members, n_new, k, estimator, rng, label, n_jobs)
+
+
+class ADASYN(BaseSampler):
+    """Adaptive Synthetic sampling (ADASYN).
+
+    Like SMOTE, each new row lies on the segment between a row of the class
+    being grown and one of its ``n_neighbors`` nearest neighbours in that
+    class: ``x + u * (neighbour - x)`` with ``u`` uniform on [0, 1). Unlike
+    SMOTE, the rows are not used equally: a row whose ``n_neighbors``
+    nearest neighbours in the whole data set (itself excluded) hold many
+    samples of other classes is harder to learn and gets more synthetic
+    rows. Its weight is the fraction of such neighbours (one class against
+    the rest), and the neighbour of each new row is drawn uniformly.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size; see
+        :func:`balancekit.resolve_sampling_strategy`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    n_neighbors : int or estimator, default=5
+        Number of nearest neighbours used both to weight the rows (over the
+        whole data set) and to interpolate with (within the class), or an
+        object with ``fit`` and ``kneighbors`` whose ``n_neighbors`` counts
+        the point itself (as in imbalanced-learn). A class with
+        ``n_neighbors`` samples or fewer interpolates with all of its other
+        samples, with a :class:`~balancekit.exceptions.SmallClassWarning`.
+    n_jobs : int, default=None
+        Threads for the neighbour search.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    See Also
+    --------
+    SMOTE : every row of the class weighs the same.
+    BorderlineSMOTE : only rows near the class border generate.
+
+    Notes
+    -----
+    **Exact counts.** imbalanced-learn rounds each row's share separately, so
+    the class may end a few samples above or below the requested size.
+    Here the requested number of new rows is split over the rows by their
+    weights with largest-remainder rounding, so every grown class has exactly
+    the size asked for.
+
+    **No hard rows.** When no row of a class has a neighbour of another
+    class, the weights are undefined (imbalanced-learn raises a
+    ``RuntimeError``). The class is then grown by plain SMOTE from all its
+    rows, with a :class:`~balancekit.exceptions.BalancekitWarning`.
+
+    ``n_jobs`` is accepted for compatibility with older imbalanced-learn
+    releases, which had it.
+
+    References
+    ----------
+    H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic sampling
+    approach for imbalanced learning", IJCNN 2008.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from balancekit.over_sampling import ADASYN
+    >>> X, y = make_classification(n_samples=500, weights=[0.9], random_state=0)
+    >>> X_res, y_res = ADASYN(random_state=0).fit_resample(X, y)
+    >>> (y_res == 0).sum() == (y_res == 1).sum()
+    np.True_
+    """
+
+    _sampling_type = "over-sampling"
+    _accept_sparse = True
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        k, estimator = check_neighbors("n_neighbors", self.n_neighbors)
+        blocks, origins = [], []
+        for label, target in targets.items():
+            members = np.flatnonzero(y == label)
+            n_new = target - members.size
+            if n_new <= 0:
+                continue
+            check_reference_size("n_neighbors", k, y.shape[0])
+            nn = kneighbors(X, k, query_indices=members, estimator=estimator, n_jobs=self.n_jobs)
+            hardness = np.count_nonzero(y[nn] != label, axis=1)
+            if not hardness.any():
+                new, origin = smote_fallback(
+                    "ADASYN",
+                    f"no sample has a neighbour of another class among its {k} nearest "
+                    "neighbours, so the ADASYN weights are undefined",
+                    X, members, n_new, k, estimator, rng, label, self.n_jobs,
+                )
+            else:
+                per_row = allocate_counts(hardness, n_new)
+                new, origin = self._generate(X, members, per_row, k, estimator, rng, label)
+            blocks.append(new)
+            origins.append(origin)
+        return stack_synthetic(X, y, blocks, origins)
+
+    def _generate(self, X, members, per_row, k, estimator, rng, label):
+        """``per_row[i]`` new rows from ``X[members[i]]`` toward its class neighbours."""
+        k = neighbors_for_class("n_neighbors", k, members.size, label)
+        active = np.flatnonzero(per_row)
+        nn = kneighbors(
+            X[members], k, query_indices=active, estimator=estimator, n_jobs=self.n_jobs
+        )
+        rows = np.repeat(np.arange(active.size), per_row[active])
+        cols = rng.randint(0, k, size=rows.size)
+        gap = rng.uniform(size=rows.size)
+        base = members[active[rows]]
+        new = interpolate(X, base, members[nn[rows, cols]], gap)
+        return new, base

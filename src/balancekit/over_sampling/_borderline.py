@@ -1,0 +1,242 @@
+"""Borderline-SMOTE: synthetic rows only from the class rows near the border."""
+
+import numpy as np
+
+from .._base import BaseSampler
+from .._kernels import draw_segments, interpolate
+from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
+from .._validation import check_option
+from ._adasyn import check_reference_size, smote_fallback
+from ._smote import stack_synthetic
+
+KINDS = ("borderline-1", "borderline-2")
+
+
+def count_other(y, nn, label):
+    """For each row of the neighbour table ``nn``, how many neighbours are not of ``label``."""
+    return np.count_nonzero(y[nn] != label, axis=1)
+
+
+def in_danger(n_other, m):
+    """Rows whose ``m`` neighbours are at least half, but not all, of other classes."""
+    return (2 * n_other >= m) & (n_other < m)
+
+
+def class_neighbors(X, y, label, members, query, k, nn_all=None, estimator=None, n_jobs=None):
+    """The ``k`` nearest neighbours within the class of the rows ``members[query]``.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix
+        The whole training data.
+    y : ndarray
+        The labels.
+    label : object
+        The class.
+    members : ndarray of int
+        Rows of the class, in ascending order.
+    query : ndarray of int
+        Positions in ``members`` of the rows to search for.
+    k : int
+        Number of neighbours.
+    nn_all : ndarray of shape (query.size, n), default=None
+        Neighbours of the same rows over the whole data set, nearest first,
+        when already known. A row whose list holds at least ``k`` rows of the
+        class reads its neighbours from it; only the others are searched.
+    estimator : object, default=None
+        A user-supplied neighbours estimator.
+    n_jobs : int, default=None
+        Threads for the search.
+
+    Returns
+    -------
+    nn : ndarray of shape (query.size, k)
+        Positions in ``members`` of the neighbours, nearest first.
+    """
+    out = np.empty((query.size, k), dtype=np.intp)
+    pending = np.ones(query.size, dtype=bool)
+    if nn_all is not None and nn_all.shape[1] >= k:
+        same = y[nn_all] == label
+        known = np.count_nonzero(same, axis=1) >= k
+        if known.any():
+            # The first k rows of the class in a whole-data list are the k nearest of the class.
+            order = np.argsort(~same[known], axis=1, kind="stable")[:, :k]
+            picked = np.take_along_axis(nn_all[known], order, axis=1)
+            out[known] = np.searchsorted(members, picked)
+            pending = ~known
+    if pending.any():
+        out[pending] = kneighbors(
+            X[members], k, query_indices=query[pending], estimator=estimator, n_jobs=n_jobs
+        )
+    return out
+
+
+class BorderlineSMOTE(BaseSampler):
+    """Borderline-SMOTE: SMOTE from the rows in danger only.
+
+    A row of the class being grown is *in danger* when, among its
+    ``m_neighbors`` nearest neighbours in the whole data set (itself
+    excluded), at least half but not all belong to other classes: it sits on
+    the border between classes. A row whose neighbours all belong to other
+    classes is taken for noise, and a row with fewer than half for safe;
+    neither generates. Each new row starts from a row in danger, drawn
+    uniformly, and lies on the segment toward one of its ``k_neighbors``
+    nearest neighbours:
+
+    - ``'borderline-1'``: neighbours within the class, ``x + u * (n - x)``
+      with ``u`` uniform on [0, 1).
+    - ``'borderline-2'``: neighbours in the whole data set. Toward a
+      neighbour of another class the step is shortened to ``u * v`` with
+      ``v`` uniform on [0, 0.5), so the new row stays closer to its own class.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size; see
+        :func:`balancekit.resolve_sampling_strategy`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    k_neighbors : int or estimator, default=5
+        Number of nearest neighbours to interpolate with, or an object with
+        ``fit`` and ``kneighbors`` whose ``n_neighbors`` counts the point
+        itself (as in imbalanced-learn). For ``'borderline-1'``, a class with
+        ``k_neighbors`` samples or fewer uses all of its other samples, with
+        a :class:`~balancekit.exceptions.SmallClassWarning`.
+    n_jobs : int, default=None
+        Threads for the neighbour search.
+    m_neighbors : int or estimator, default=10
+        Number of nearest neighbours (in the whole data set) that decide
+        whether a row is in danger, or a neighbours estimator as for
+        ``k_neighbors``.
+    kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
+        Where the interpolation neighbours come from (see above).
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    in_danger_indices_ : dict
+        ``{label: rows of X in danger}`` for each grown class (imbalanced-learn
+        calls it ``in_danger_indices``).
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    See Also
+    --------
+    SMOTE : every row of the class generates.
+    SVMSMOTE : the border is found by a support vector machine.
+
+    Notes
+    -----
+    **Exact counts.** Every grown class has exactly the size asked for.
+    When a class has no row in danger, imbalanced-learn silently leaves it
+    as it is; here the class is grown by plain SMOTE from all its rows
+    instead, with a :class:`~balancekit.exceptions.BalancekitWarning`.
+
+    **One search.** With integer ``k_neighbors`` and ``m_neighbors``, the
+    neighbour lists of the danger test are reused for generation:
+    ``'borderline-2'`` needs a single search of ``max(m, k)`` neighbours over
+    the whole data set; ``'borderline-1'`` reads the class neighbours of a
+    row from its list when it holds ``k`` rows of the class, and searches
+    the class only for the others.
+
+    ``n_jobs`` is accepted for compatibility with older imbalanced-learn
+    releases, which had it.
+
+    References
+    ----------
+    H. Han, W.-Y. Wang, B.-H. Mao, "Borderline-SMOTE: a new over-sampling
+    method in imbalanced data sets learning", ICIC 2005.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from balancekit.over_sampling import BorderlineSMOTE
+    >>> X, y = make_classification(n_samples=500, weights=[0.9], flip_y=0.05, random_state=0)
+    >>> X_res, y_res = BorderlineSMOTE(random_state=0).fit_resample(X, y)
+    >>> (y_res == 0).sum() == (y_res == 1).sum()
+    np.True_
+    """
+
+    _sampling_type = "over-sampling"
+    _accept_sparse = True
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+        m_neighbors=10,
+        kind="borderline-1",
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+        self.n_jobs = n_jobs
+        self.m_neighbors = m_neighbors
+        self.kind = kind
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        k, k_estimator = check_neighbors("k_neighbors", self.k_neighbors)
+        m, m_estimator = check_neighbors("m_neighbors", self.m_neighbors)
+        kind = check_option("kind", self.kind, KINDS)
+        share = k_estimator is None and m_estimator is None
+        n_samples = y.shape[0]
+        self.in_danger_indices_ = {}
+        blocks, origins = [], []
+        for label, target in targets.items():
+            members = np.flatnonzero(y == label)
+            n_new = target - members.size
+            if n_new <= 0:
+                continue
+            check_reference_size("m_neighbors", m, n_samples)
+            width = m
+            if kind == "borderline-2":
+                check_reference_size("k_neighbors", k, n_samples)
+                width = max(m, k) if share else m
+            nn = kneighbors(
+                X, width, query_indices=members, estimator=m_estimator, n_jobs=self.n_jobs
+            )
+            danger = np.flatnonzero(in_danger(count_other(y, nn[:, :m], label), m))
+            self.in_danger_indices_[label] = members[danger]
+            if danger.size == 0:
+                new, origin = smote_fallback(
+                    "BorderlineSMOTE",
+                    f"no sample is in danger (at least half, but not all, of its {m} nearest "
+                    "neighbours of another class)",
+                    X, members, n_new, k, k_estimator, rng, label, self.n_jobs,
+                )
+            elif kind == "borderline-1":
+                k_class = neighbors_for_class("k_neighbors", k, members.size, label)
+                ends = class_neighbors(
+                    X, y, label, members, danger, k_class,
+                    nn_all=nn[danger] if share else None,
+                    estimator=k_estimator, n_jobs=self.n_jobs,
+                )
+                new, origin = self._generate(X, y, label, members[danger], members[ends], n_new, rng)
+            else:
+                if share:
+                    ends = nn[danger, :k]
+                else:
+                    ends = kneighbors(
+                        X, k, query_indices=members[danger], estimator=k_estimator,
+                        n_jobs=self.n_jobs,
+                    )
+                new, origin = self._generate(X, y, label, members[danger], ends, n_new, rng)
+            blocks.append(new)
+            origins.append(origin)
+        return stack_synthetic(X, y, blocks, origins)
+
+    def _generate(self, X, y, label, base_rows, ends, n_new, rng):
+        """``n_new`` rows from ``X[base_rows]`` toward their neighbours ``ends`` (rows of X)."""
+        rows, cols, gap = draw_segments(rng, base_rows.size, ends.shape[1], n_new)
+        neighbor = ends[rows, cols]
+        if self.kind == "borderline-2":
+            other = y[neighbor] != label
+            gap[other] *= rng.uniform(0.0, 0.5, size=np.count_nonzero(other))
+        base = base_rows[rows]
+        return interpolate(X, base, neighbor, gap), base

@@ -1,0 +1,572 @@
+"""The ``balancekit`` command, through its real entry point and through typer's test runner."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
+from typer.testing import CliRunner
+
+import balancekit
+from balancekit import _io
+from balancekit._registry import available_samplers
+from balancekit.cli import app
+
+WIDE = {"COLUMNS": "200", "TERMINAL_WIDTH": "200", "NO_COLOR": "1"}
+runner = CliRunner()
+
+
+def invoke(*args, **kwargs):
+    return runner.invoke(app, [str(a) for a in args], env=WIDE, **kwargs)
+
+
+def run_module(*args, cwd, timeout=120):
+    """Run ``python -m balancekit ARGS`` in a fresh interpreter."""
+    env = dict(os.environ, **WIDE)
+    return subprocess.run(
+        [sys.executable, "-m", "balancekit", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def exit_code(result):
+    return result.exit_code if hasattr(result, "exit_code") else result.returncode
+
+
+def assert_clean(result):
+    """No traceback anywhere, and no exception escaped the command."""
+    assert "Traceback" not in result.stdout + result.stderr
+    exception = getattr(result, "exception", None)
+    assert exception is None or isinstance(exception, SystemExit), repr(exception)
+
+
+def assert_error(result, code, *fragments):
+    """Exit ``code`` and exactly one 'Error: ...' line on stderr holding every fragment."""
+    assert exit_code(result) == code, (exit_code(result), result.stdout, result.stderr)
+    assert_clean(result)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def assert_ok(result):
+    assert exit_code(result) == 0, (result.stdout, result.stderr)
+    assert_clean(result)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def mixed_table(n_major=40, n_minor=10, seed=0):
+    """Integer, string, float and boolean columns; a string target in the middle."""
+    rng = np.random.default_rng(seed)
+    n = n_major + n_minor
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "city": rng.choice(["paris", "rome", "oslo"], n),
+            "label": rng.permutation(np.array(["no"] * n_major + ["yes"] * n_minor)),
+            "income": rng.normal(50, 10, n).round(3),
+            "member": rng.random(n) > 0.5,
+        }
+    )
+
+
+def numeric_table(n_major=40, n_minor=10, seed=1):
+    """Numeric only, an integer target first, an int32 column."""
+    rng = np.random.default_rng(seed)
+    n = n_major + n_minor
+    y = rng.permutation(np.array([0] * n_major + [1] * n_minor))
+    return pd.DataFrame(
+        {
+            "target": y,
+            "x1": rng.normal(size=n) + y,
+            "x2": rng.normal(size=n),
+            "visits": rng.integers(0, 20, n).astype(np.int32),
+        }
+    )
+
+
+@pytest.fixture
+def mixed_csv(tmp_path):
+    path = tmp_path / "mixed.csv"
+    mixed_table().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def numeric_parquet(tmp_path):
+    path = tmp_path / "numeric.parquet"
+    numeric_table().to_parquet(path, index=False)
+    return path
+
+
+def rows_as_tuples(table):
+    return [tuple(row) for row in table.itertuples(index=False)]
+
+
+def listing(directory):
+    return sorted(p.name for p in directory.iterdir())
+
+
+# --------------------------------------------------------------------------- the real entry point
+
+
+def test_version_through_python_m(tmp_path):
+    result = run_module("--version", cwd=tmp_path)
+    assert_ok(result)
+    assert result.stdout.strip() == f"balancekit {balancekit.__version__}"
+
+
+def test_resample_smotenc_end_to_end(tmp_path, mixed_csv):
+    out = tmp_path / "balanced.csv"
+    result = run_module(
+        "resample", mixed_csv, "--target", "label", "--method", "smotenc", "-o", out, cwd=tmp_path
+    )
+    assert_ok(result)
+    assert result.stdout == ""  # the summary goes to stderr
+    assert "no: 40 -> 40, yes: 10 -> 40" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    before, after = pd.read_csv(mixed_csv), pd.read_csv(out)
+    assert list(after.columns) == list(before.columns)
+    assert after.dtypes.equals(before.dtypes)
+    assert after["label"].value_counts().to_dict() == {"no": 40, "yes": 40}
+    # The input rows come first, unchanged; new rows take cities that exist.
+    pd.testing.assert_frame_equal(after.iloc[: len(before)], before)
+    assert set(after["city"]) <= set(before["city"])
+
+
+def test_missing_file_through_python_m(tmp_path):
+    result = run_module(
+        "resample", "absent.csv", "-t", "label", "-m", "smote", "-o", "out.csv", cwd=tmp_path
+    )
+    assert_error(result, 1, "No such file or directory", "absent.csv")
+    assert listing(tmp_path) == []
+
+
+def test_compare_demo_data_default(tmp_path, monkeypatch):
+    """The main job: ``balancekit compare`` on the built-in demo data."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("compare", "--cv", "2", "--json", "out.json", "--report", "out.html")
+    assert_ok(result)
+    summary = json.loads((tmp_path / "out.json").read_text())
+    names = [row["strategy"] for row in summary["ranking"]]
+    assert "baseline" in names and len(names) >= 3
+    assert summary["data"]["n_rows"] == 6000
+    assert summary["settings"]["cv"] == 2 and summary["settings"]["estimator"] == "logistic"
+    html = (tmp_path / "out.html").read_text()
+    assert "<html" in html.lower()
+    # The table lists every ranked strategy; the recommendation is printed in full.
+    for name in names:
+        assert name in result.stdout
+    assert summary["recommendation"]["message"] in result.stdout
+    for item in summary["skipped"]:
+        assert f"Skipped: {item['strategy']}" in result.stdout
+    assert "demo data" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html", "out.json"]
+
+
+# --------------------------------------------------------------------------- resample
+
+
+def test_resample_csv_round_trip_random_over(tmp_path, mixed_csv):
+    out = tmp_path / "out.csv"
+    result = invoke("resample", mixed_csv, "-t", "label", "-m", "random_over", "-o", out)
+    assert_ok(result)
+    before, after = pd.read_csv(mixed_csv), pd.read_csv(out)
+    assert list(after.columns) == ["age", "city", "label", "income", "member"]
+    assert after.dtypes.equals(before.dtypes)
+    assert str(after["city"].dtype) == str(before["city"].dtype)
+    assert after["age"].dtype.kind == "i" and after["member"].dtype == bool
+    assert after["label"].value_counts().to_dict() == {"no": 40, "yes": 40}
+    # Random over-sampling only copies rows: every output row is an input row.
+    assert set(rows_as_tuples(after)) <= set(rows_as_tuples(before))
+    assert sorted(rows_as_tuples(after[after["label"] == "no"])) == sorted(
+        rows_as_tuples(before[before["label"] == "no"])
+    )
+
+
+def test_resample_parquet_smote_keeps_dtypes(tmp_path, numeric_parquet):
+    out = tmp_path / "out.pq"
+    result = invoke(
+        "resample", numeric_parquet, "-t", "target", "-m", "smote", "-p", "k_neighbors=3", "-o", out
+    )
+    assert_ok(result)
+    before, after = pd.read_parquet(numeric_parquet), pd.read_parquet(out)
+    assert list(after.columns) == list(before.columns)
+    assert after.dtypes.equals(before.dtypes)  # int32 stays int32, the target stays int64
+    assert after["target"].value_counts().to_dict() == {0: 40, 1: 40}
+    pd.testing.assert_frame_equal(after.iloc[: len(before)], before)
+    # Synthetic rows lie within the range of the minority class.
+    minority = before[before["target"] == 1]
+    new = after.iloc[len(before) :]
+    assert (new["x1"] >= minority["x1"].min() - 1e-12).all()
+    assert (new["x1"] <= minority["x1"].max() + 1e-12).all()
+
+
+def test_resample_parquet_directory_to_gzipped_csv(tmp_path):
+    table = numeric_table()
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    table.iloc[:25].to_parquet(parts / "part-0.parquet", index=False)
+    table.iloc[25:].to_parquet(parts / "part-1.parquet", index=False)
+    out = tmp_path / "under.csv.gz"
+    result = invoke("resample", parts, "-t", "target", "-m", "random_under", "-o", out)
+    assert_ok(result)
+    after = pd.read_csv(out)
+    assert after["target"].value_counts().to_dict() == {0: 10, 1: 10}
+    assert list(after.columns) == list(table.columns)
+    assert set(rows_as_tuples(after.astype(float))) <= set(rows_as_tuples(table.astype(float)))
+
+
+@pytest.mark.parametrize(
+    ("method", "strategy", "expected"),
+    [
+        ("random_under", "0.5", {"no": 20, "yes": 10}),
+        ("random_over", '{"yes": 25}', {"no": 40, "yes": 25}),
+        ("random_under", '{"no": 15}', {"no": 15, "yes": 10}),
+        ("random_over", "not majority", {"no": 40, "yes": 40}),
+    ],
+)
+def test_strategy_forms(tmp_path, mixed_csv, method, strategy, expected):
+    out = tmp_path / "out.csv"
+    result = invoke("resample", mixed_csv, "-t", "label", "-m", method, "-s", strategy, "-o", out)
+    assert_ok(result)
+    assert pd.read_csv(out)["label"].value_counts().to_dict() == expected
+
+
+def test_strategy_dict_keys_match_integer_labels(tmp_path, numeric_parquet):
+    out = tmp_path / "out.parquet"
+    result = invoke(
+        "resample",
+        numeric_parquet,
+        "-t",
+        "target",
+        "-m",
+        "random_over",
+        "-s",
+        '{"1": 30}',
+        "-o",
+        out,
+    )
+    assert_ok(result)
+    assert pd.read_parquet(out)["target"].value_counts().to_dict() == {0: 40, 1: 30}
+
+
+def test_seed_makes_the_output_reproducible(tmp_path, numeric_parquet):
+    def run(seed, name):
+        out = tmp_path / name
+        result = invoke(
+            "resample", numeric_parquet, "-t", "target", "-m", "smote", "--seed", seed, "-o", out
+        )
+        assert_ok(result)
+        return pd.read_parquet(out)
+
+    first, again, other = run(3, "a.parquet"), run(3, "b.parquet"), run(4, "c.parquet")
+    pd.testing.assert_frame_equal(first, again)
+    assert not first.equals(other)
+
+
+def test_smote_on_string_columns_gives_the_sampler_error(tmp_path, mixed_csv):
+    out = tmp_path / "out.csv"
+    result = invoke("resample", mixed_csv, "-t", "label", "-m", "smote", "-o", out)
+    assert_error(result, 1, "SMOTE", "'city'", "SMOTENC")
+    assert not out.exists()
+
+
+def test_warnings_are_one_line_each(tmp_path):
+    path = tmp_path / "tiny.parquet"
+    numeric_table(n_major=20, n_minor=3).to_parquet(path, index=False)
+    out = tmp_path / "out.parquet"
+    result = invoke("resample", path, "-t", "target", "-m", "smote", "-o", out)
+    assert_ok(result)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert any(line.startswith("Warning (SmallClassWarning): k_neighbors=5") for line in lines)
+    assert pd.read_parquet(out)["target"].value_counts().to_dict() == {0: 20, 1: 20}
+
+
+def test_resample_help_lists_every_method():
+    result = invoke("resample", "--help")
+    assert_ok(result)
+    methods = available_samplers()
+    assert len(methods) >= 4
+    for name in methods:
+        assert name in result.stdout, name
+
+
+# --------------------------------------------------------------------------- overwriting and atomic writes
+
+
+def test_existing_output_needs_force(tmp_path, mixed_csv):
+    out = tmp_path / "out.csv"
+    out.write_text("old content\n")
+    stamp = out.stat().st_mtime_ns
+    args = ("resample", mixed_csv, "-t", "label", "-m", "random_over", "-o", out)
+    assert_error(invoke(*args), 1, "already exists", "--force")
+    assert out.read_text() == "old content\n" and out.stat().st_mtime_ns == stamp
+    assert_ok(invoke(*args, "--force"))
+    assert pd.read_csv(out)["label"].value_counts().to_dict() == {"no": 40, "yes": 40}
+    assert listing(tmp_path) == ["mixed.csv", "out.csv"]
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "fragment"),
+    [
+        (OSError(28, "No space left on device"), 1, "No space left on device"),
+        (KeyboardInterrupt(), 130, "Interrupted"),
+        (RuntimeError("writer crashed"), 1, "could not write"),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_failed_write_leaves_old_output_and_no_temporary_file(
+    tmp_path, mixed_csv, monkeypatch, error, code, fragment, suffix
+):
+    out = tmp_path / f"out{suffix}"
+    out.write_bytes(b"the previous output")
+    files = listing(tmp_path)
+    written = []
+    real_write = _io._write_frame
+
+    def failing_write(table, path, fmt):
+        real_write(table.iloc[:5], path, fmt)  # part of the table reaches the disk
+        written.append(path)
+        raise error
+
+    monkeypatch.setattr(_io, "_write_frame", failing_write)
+    result = invoke("resample", mixed_csv, "-t", "label", "-m", "random_over", "-o", out, "-f")
+    assert_error(result, code, fragment)
+    assert written and not os.path.exists(written[0])
+    assert out.read_bytes() == b"the previous output"
+    assert listing(tmp_path) == files
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _bad_csv(directory):
+    path = directory / "bad.csv"
+    path.write_text('a,b\n1,2\n3,4,5,6\n"unterminated\n')
+    return path
+
+
+def _bad_parquet(directory):
+    path = directory / "bad.parquet"
+    path.write_text("this is not parquet")
+    return path
+
+
+def _one_class(directory):
+    path = directory / "one.csv"
+    pd.DataFrame({"x": [1.0, 2.0, 3.0], "label": ["a", "a", "a"]}).to_csv(path, index=False)
+    return path
+
+
+def _text_file(directory):
+    path = directory / "data.txt"
+    path.write_text("x,label\n1,a\n")
+    return path
+
+
+RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{out}")
+
+
+@pytest.mark.parametrize(
+    ("args", "make", "code", "fragments"),
+    [
+        (RESAMPLE, "missing", 1, ["No such file or directory", "nothing.csv"]),
+        (RESAMPLE, _bad_csv, 1, ["could not read", "as CSV", "Expected 2 fields"]),
+        (RESAMPLE, _bad_parquet, 1, ["could not read", "as Parquet"]),
+        (RESAMPLE, _one_class, 1, ["only one class"]),
+        (RESAMPLE, _text_file, 2, ["'DATA'", "unsupported extension (.txt)", ".parquet"]),
+        (
+            ("resample", "{data}", "-t", "nope", "-m", "random_over", "-o", "{out}"),
+            None,
+            2,
+            ["'--target'", "no column 'nope'", "'age', 'city', 'label', 'income', 'member'"],
+        ),
+        (
+            ("resample", "{data}", "-t", "label", "-m", "smot", "-o", "{out}"),
+            None,
+            2,
+            ["'--method'", "unknown method 'smot'", "random_over", "smotenc"],
+        ),
+        (
+            ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{dir}/out.xlsx"),
+            None,
+            2,
+            ["'--output'", "unsupported extension (.xlsx)"],
+        ),
+        (
+            ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{dir}/no/out.csv"),
+            None,
+            1,
+            ["output directory", "does not exist"],
+        ),
+        (("resample", "{data}", "-m", "random_over", "-o", "{out}"), None, 2, ["Missing option"]),
+        ((*RESAMPLE, "-s", "abc"), None, 2, ["'--strategy'", "not a sampling strategy"]),
+        ((*RESAMPLE, "-s", "1.5"), None, 2, ["'--strategy'", "out of range", "(0, 1]"]),
+        ((*RESAMPLE, "-s", '{"yes": -1}'), None, 2, ["'--strategy'", "non-negative"]),
+        ((*RESAMPLE, "-s", '{"yes": 5'), None, 2, ["'--strategy'", "not valid JSON"]),
+        ((*RESAMPLE, "-s", '{"maybe": 50}'), None, 1, ["'maybe'", "not in y"]),
+        ((*RESAMPLE, "-p", "shrinkage"), None, 2, ["'--param'", "key=value"]),
+        ((*RESAMPLE, "-p", "foo=1"), None, 2, ["'--param'", "no parameter 'foo'", "shrinkage"]),
+        ((*RESAMPLE, "-p", "random_state=1"), None, 2, ["'--param'", "--seed"]),
+        ((*RESAMPLE, "-p", "shrinkage=-1"), None, 1, ["shrinkage"]),
+        ((*RESAMPLE, "--bogus"), None, 2, ["No such option", "--bogus"]),
+        (("inspect", "{data}", "-t", "nope"), None, 2, ["'--target'", "no column 'nope'"]),
+        (("inspect", "{data}", "-t", "label"), _one_class, 1, ["only one class"]),
+        (("compare", "{data}"), None, 2, ["'--target'", "required with DATA"]),
+        (("compare", "-t", "label", "{data}", "--model", "svm"), None, 2, ["'--model'", "svm"]),
+        (
+            ("compare", "{data}", "-t", "label", "-s", "baseline,nope"),
+            None,
+            2,
+            ["'--strategies'", "unknown strategy 'nope'", "class_weight"],
+        ),
+        (("compare", "{data}", "-t", "label", "--cv", "1"), None, 2, ["'--cv'"]),
+        (("compare", "{data}", "-t", "label", "--json", "{dir}/r.txt"), None, 2, ["'--json'"]),
+        (
+            ("compare", "{data}", "-t", "label", "--report", "{dir}/no/r.html"),
+            None,
+            1,
+            ["output directory", "does not exist"],
+        ),
+        (("compare", "{data}", "-t", "label", "-j", "0"), None, 2, ["'--jobs'", "-1"]),
+        (("frobnicate",), None, 2, ["No such command"]),
+    ],
+)
+def test_errors_are_one_clear_line(tmp_path, mixed_csv, args, make, code, fragments):
+    if make == "missing":
+        data = tmp_path / "nothing.csv"
+    elif make is not None:
+        data = make(tmp_path)
+    else:
+        data = mixed_csv
+    out = tmp_path / "out.csv"
+    values = {"{data}": str(data), "{out}": str(out), "{dir}": str(tmp_path)}
+
+    def fill(arg):
+        for key, value in values.items():
+            arg = arg.replace(key, value)
+        return arg
+
+    result = invoke(*map(fill, args))
+    assert_error(result, code, *fragments)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unexpected_errors_are_one_line_too(tmp_path, mixed_csv, monkeypatch):
+    import balancekit.cli as cli
+
+    def broken(*args, **kwargs):
+        raise TypeError("something broke")
+
+    monkeypatch.setattr(cli, "_inspect_report", broken)
+    result = invoke("inspect", mixed_csv, "-t", "label")
+    assert_error(result, 1, "Unexpected TypeError: something broke", "BALANCEKIT_DEBUG")
+
+
+def test_no_command_shows_the_help():
+    result = invoke()
+    assert "resample" in result.stdout and "inspect" in result.stdout
+    assert "compare" in result.stdout
+    assert "Error" not in result.stderr
+    assert_clean(result)
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+def test_inspect_matches_a_majority_classifier(tmp_path):
+    table = mixed_table()
+    table.loc[[3, 7], "income"] = np.nan
+    path = tmp_path / "t.parquet"
+    table.to_parquet(path, index=False)
+    result = invoke("inspect", path, "-t", "label", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["rows"] == 50 and report["columns"] == 5
+    assert report["classes"] == [
+        {"label": "no", "count": 40, "share": 0.8},
+        {"label": "yes", "count": 10, "share": 0.2},
+    ]
+    assert report["imbalance_ratio"] == 4.0
+    assert report["categorical_columns"] == ["city"]
+    assert report["missing_values"] == {"income": 2}
+    # The baseline is what scikit-learn's most-frequent dummy classifier scores.
+    X, y = table.drop(columns="label"), table["label"]
+    predicted = DummyClassifier(strategy="most_frequent").fit(X, y).predict(X)
+    base = report["majority_baseline"]
+    assert base["predicts"] == "no"
+    assert base["accuracy"] == pytest.approx(accuracy_score(y, predicted))
+    assert base["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y, predicted))
+    assert base["minority_recall"] == pytest.approx(
+        recall_score(y, predicted, pos_label="yes", zero_division=0)
+    )
+    assert base["minority_f1"] == pytest.approx(
+        f1_score(y, predicted, pos_label="yes", zero_division=0)
+    )
+
+
+def test_inspect_table(tmp_path, numeric_parquet):
+    result = invoke("inspect", numeric_parquet, "-t", "target")
+    assert_ok(result)
+    text = result.stdout
+    assert "4.0 : 1" in text
+    assert "80.00%" in text and "20.00%" in text
+    assert "Missing values: none" in text
+    assert "Categorical columns: none" in text
+    assert "accuracy paradox" in text and "0.800" in text and "0.500" in text
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def test_compare_small_table(tmp_path, mixed_csv, monkeypatch):
+    import balancekit.cli as cli
+
+    calls = []
+    monkeypatch.setattr(cli._ProgressBar, "__call__", lambda self, *args: calls.append(args))
+    out = tmp_path / "result.json"
+    result = invoke(
+        "compare",
+        mixed_csv,
+        "-t",
+        "label",
+        "--cv",
+        "2",
+        "-s",
+        "baseline,random_over",
+        "--json",
+        out,
+    )
+    assert_ok(result)
+    summary = json.loads(out.read_text())
+    assert {row["strategy"] for row in summary["ranking"]} == {"baseline", "random_over"}
+    assert summary["data"]["positive_label"] == "yes"
+    assert summary["settings"]["cv"] == 2
+    best = summary["ranking"][0]
+    # The table shows the ranking metric as mean ± std, best first.
+    lines = [line for line in result.stdout.splitlines() if "±" in line and "│" in line]
+    assert len(lines) == 2
+    assert best["strategy"] in lines[0]
+    assert f"{best['mean']:.3f} ± {best['std']:.3f}" in lines[0]
+    assert summary["recommendation"]["message"] in result.stdout
+    assert "fitting" not in result.stdout  # the progress bar never touches stdout
+    # The progress bar hears of every fit: 2 strategies x 2 folds.
+    assert [(done, total) for done, total, _ in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert all(isinstance(text, str) and text for _, _, text in calls)

@@ -1,0 +1,265 @@
+"""Containers in and out: rows taken and synthetic rows appended keep the caller's types."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from balancekit import _frames
+from balancekit._frames import column_kinds, take_x, take_y
+
+BIG = 2**53 + 1  # not representable as a float64: must never go through floats
+
+
+def _is_pandas(lib):
+    return lib.__name__ == "pandas"
+
+
+def _mixed_frame(lib):
+    """Five rows of every column kind the frames layer knows."""
+    if _is_pandas(lib):
+        pd = lib
+        return pd.DataFrame(
+            {
+                "count": np.array([1, 2, 3, BIG, 5], dtype=np.int64),
+                "small": np.array([1, 2, 3, 4, 5], dtype=np.int16),
+                "score": np.array([0.5, 1.25, 2.0, 0.1 + 0.2, 3.0], dtype=np.float32),
+                "flag": [True, False, True, False, True],
+                # 'zz' is an unused category: it must survive.
+                "shop": pd.Categorical(list("abaab"), categories=["a", "b", "zz"]),
+                "city": pd.array(["x", "y", "x", "y", "x"], dtype="string"),
+                "note": ["p", "q", "p", "q", "p"],
+                "maybe": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            },
+            index=[10, 11, 12, 13, 14],
+        )
+    pl = lib
+    return pl.DataFrame(
+        {
+            "count": pl.Series([1, 2, 3, BIG, 5], dtype=pl.Int64),
+            "small": pl.Series([1, 2, 3, 4, 5], dtype=pl.Int16),
+            "score": pl.Series([0.5, 1.25, 2.0, 0.1 + 0.2, 3.0], dtype=pl.Float32),
+            "flag": [True, False, True, False, True],
+            "shop": pl.Series(list("abaab"), dtype=pl.Enum(["a", "b", "zz"])),
+            "city": pl.Series(["x", "y", "x", "y", "x"], dtype=pl.Categorical),
+            "note": ["p", "q", "p", "q", "p"],
+            "maybe": pl.Series([1, None, 3, 4, 5], dtype=pl.Int64),
+        }
+    )
+
+
+def _dtypes(frame):
+    if hasattr(frame, "schema"):
+        return list(frame.schema.values())
+    return list(frame.dtypes)
+
+
+def _values(frame, name):
+    return frame[name].to_list() if hasattr(frame[name], "to_list") else frame[name].tolist()
+
+
+def _synthetic_columns():
+    """Two synthetic rows, one array per column (as SMOTENC produces them)."""
+    return [
+        np.array([2.6, 4.4]),  # count: rounded to 3 and 4
+        np.array([-0.6, 1.5000001]),  # small: rounded to -1 and 2
+        np.array([0.3, 1.75]),  # score
+        np.array([0.7, 0.2]),  # flag: thresholded at 0.5
+        np.array(["b", "a"], dtype=object),  # shop
+        np.array(["y", "x"], dtype=object),  # city
+        np.array(["q", "q"], dtype=object),  # note
+        np.array([2.5001, 7.9]),  # maybe: rounded to 3 and 8
+    ]
+
+
+def test_column_kinds(frame_lib):
+    kinds = column_kinds(_mixed_frame(frame_lib))
+    assert kinds == {
+        "count": "integer",
+        "small": "integer",
+        "score": "float",
+        "flag": "bool",
+        "shop": "categorical",
+        "city": "categorical",
+        "note": "categorical",
+        "maybe": "integer",
+    }
+    assert column_kinds(np.zeros((2, 2))) is None
+
+
+def test_rows_taken_keep_names_dtypes_and_exact_values(frame_lib):
+    frame = _mixed_frame(frame_lib)
+    rows = np.array([3, 0, 3, 1])
+    out = take_x(frame, rows)
+    assert type(out) is type(frame)
+    assert list(out.columns) == list(frame.columns)
+    assert _dtypes(out) == _dtypes(frame)
+    for name in frame.columns:
+        expected = _values(frame, name)
+        assert _values(out, name) == [expected[i] for i in rows], name
+    assert _values(out, "count")[0] == BIG
+    if _is_pandas(frame_lib):
+        # A fresh RangeIndex, not the input's labels.
+        assert isinstance(out.index, frame_lib.RangeIndex) and list(out.index) == [0, 1, 2, 3]
+        assert list(out["shop"].cat.categories) == ["a", "b", "zz"]
+
+
+def test_synthetic_rows_are_cast_to_each_column(frame_lib):
+    frame = _mixed_frame(frame_lib)
+    rows = np.array([4, 3])
+    out = take_x(frame, rows, _synthetic_columns())
+    assert type(out) is type(frame)
+    assert list(out.columns) == list(frame.columns)
+    assert _dtypes(out) == _dtypes(frame)
+    assert out.shape == (4, frame.shape[1])
+    # The copied rows come first, unchanged.
+    for name in frame.columns:
+        expected = _values(frame, name)
+        assert _values(out, name)[:2] == [expected[i] for i in rows], name
+    # Integers rounded to the nearest value (2.6 -> 3, not truncated to 2).
+    assert _values(out, "count")[2:] == [3, 4]
+    assert _values(out, "small")[2:] == [-1, 2]
+    assert _values(out, "maybe")[2:] == [3, 8]
+    assert _values(out, "flag")[2:] == [True, False]
+    np.testing.assert_allclose(_values(out, "score")[2:], [0.3, 1.75], rtol=1e-6)
+    assert _values(out, "shop")[2:] == ["b", "a"]
+    assert _values(out, "city")[2:] == ["y", "x"]
+    assert _values(out, "note")[2:] == ["q", "q"]
+    if _is_pandas(frame_lib):
+        assert list(out.index) == [0, 1, 2, 3]
+        assert list(out["shop"].cat.categories) == ["a", "b", "zz"]
+    else:
+        assert out.schema["shop"] == frame_lib.Enum(["a", "b", "zz"])
+
+
+def test_numeric_block_of_synthetic_rows(frame_lib):
+    X = np.array([[1.0, 10.0, 0.0], [2.0, 20.0, 1.0], [3.0, 30.0, 1.0]])
+    if _is_pandas(frame_lib):
+        frame = frame_lib.DataFrame(
+            {"a": X[:, 0], "n": X[:, 1].astype(np.int32), "b": X[:, 2].astype(bool)}
+        )
+    else:
+        frame = frame_lib.DataFrame(
+            {
+                "a": X[:, 0],
+                "n": frame_lib.Series(X[:, 1]).cast(frame_lib.Int32),
+                "b": X[:, 2].astype(bool),
+            }
+        )
+    out = take_x(frame, np.arange(3), np.array([[1.5, 12.6, 0.4], [2.5, 29.5000001, 0.9]]))
+    assert _dtypes(out) == _dtypes(frame)
+    assert _values(out, "a") == [1.0, 2.0, 3.0, 1.5, 2.5]
+    assert _values(out, "n") == [10, 20, 30, 13, 30]
+    assert _values(out, "b") == [False, True, True, False, True]
+
+
+def test_empty_synthetic_block(frame_lib):
+    frame = _mixed_frame(frame_lib)
+    empty = [np.empty(0, dtype=c.dtype) for c in _synthetic_columns()]
+    out = take_x(frame, np.array([2, 0]), empty)
+    assert out.shape == (2, frame.shape[1])
+    assert _dtypes(out) == _dtypes(frame)
+    assert _values(out, "note") == ["p", "p"]
+    none = take_x(frame, np.array([], dtype=np.intp), empty)
+    assert none.shape == (0, frame.shape[1])
+    assert _dtypes(none) == _dtypes(frame)
+
+
+def test_y_keeps_name_and_dtype(frame_lib):
+    if _is_pandas(frame_lib):
+        pd = frame_lib
+        series = [
+            pd.Series(np.array([0, 1, 1, 0], dtype=np.int8), name="label", index=[7, 8, 9, 6]),
+            pd.Series(pd.Categorical(list("abba"), categories=["a", "b", "c"]), name="label"),
+            pd.Series(list("abba"), name="label"),
+        ]
+    else:
+        pl = frame_lib
+        series = [
+            pl.Series("label", [0, 1, 1, 0], dtype=pl.Int8),
+            pl.Series("label", list("abba"), dtype=pl.Enum(["a", "b", "c"])),
+            pl.Series("label", list("abba"), dtype=pl.Categorical),
+            pl.Series("label", list("abba")),
+        ]
+    for y in series:
+        y_array = y.to_numpy()
+        out = take_y(y, y_array, np.array([3, 1]), y_array[[2]])
+        assert type(out) is type(y)
+        assert out.name == "label"
+        assert out.dtype == y.dtype
+        values = out.to_list() if hasattr(out, "to_list") else out.tolist()
+        original = y.to_list() if hasattr(y, "to_list") else y.tolist()
+        assert values == [original[3], original[1], original[2]]
+        if _is_pandas(frame_lib):
+            assert list(out.index) == [0, 1, 2]
+        empty = take_y(y, y_array, np.array([0]), y_array[:0])
+        assert empty.dtype == y.dtype and len(empty) == 1
+
+
+def test_pandas_categorical_y_keeps_unused_categories():
+    pd = pytest.importorskip("pandas")
+    y = pd.Series(
+        pd.Categorical(["lo", "hi", "lo"], categories=["lo", "mid", "hi"], ordered=True),
+        name="risk",
+    )
+    out = take_y(y, y.to_numpy(), np.array([0, 1]), np.array(["hi"], dtype=object))
+    assert out.dtype == y.dtype
+    assert list(out.cat.categories) == ["lo", "mid", "hi"] and out.cat.ordered
+    assert out.tolist() == ["lo", "hi", "hi"]
+
+
+def test_numpy_arrays():
+    X_int = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.int32)
+    out = take_x(X_int, np.array([2, 0]), np.array([[2.6, 3.49], [-0.7, 5.5000001]]))
+    assert out.dtype == np.int32
+    np.testing.assert_array_equal(out, [[5, 6], [1, 2], [3, 3], [-1, 6]])
+
+    X_bool = np.array([[True, False], [False, True]])
+    out = take_x(X_bool, np.array([1]), np.array([[0.51, 0.49]]))
+    assert out.dtype == bool
+    np.testing.assert_array_equal(out, [[False, True], [True, False]])
+
+    X32 = np.array([[0.1, 0.2]], dtype=np.float32)
+    out = take_x(X32, np.array([0, 0]), np.array([[0.3, 0.4]]))
+    assert out.dtype == np.float32
+    assert out[0, 0] == X32[0, 0]
+
+    X_big = np.array([[BIG, 1]], dtype=np.int64)
+    assert take_x(X_big, np.array([0]), np.array([[2.6, 1.0]]))[0, 0] == BIG
+
+    X_obj = np.array([["a", 1.5], ["b", 2.5]], dtype=object)
+    out = take_x(X_obj, np.array([1]), [np.array(["a"], dtype=object), np.array([2.0])])
+    assert out.dtype == object
+    assert out.tolist() == [["b", 2.5], ["a", 2.0]]
+
+    empty = take_x(X_int, np.array([0]), np.empty((0, 2)))
+    assert empty.dtype == np.int32 and empty.tolist() == [[1, 2]]
+
+    y = np.array(["a", "b", "a"])
+    out_y = take_y(y, y, np.array([1, 2]), np.array(["b"]))
+    assert isinstance(out_y, np.ndarray) and out_y.tolist() == ["b", "a", "b"]
+    assert take_y(list(y), y, np.array([0]), None).tolist() == ["a"]
+
+
+@pytest.mark.parametrize(
+    "cls", [sp.csr_matrix, sp.csc_matrix, sp.csr_array, sp.csc_array, sp.coo_matrix, sp.lil_matrix]
+)
+@pytest.mark.parametrize("synthetic", ["dense", "csr", "none", "empty"])
+def test_sparse_keeps_format_and_class(cls, synthetic):
+    dense = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0]], dtype=np.float32)
+    X = cls(dense)
+    new = np.array([[1.0, 0.0, 0.25]])
+    block = {"dense": new, "csr": sp.csr_matrix(new), "none": None, "empty": new[:0]}[synthetic]
+    out = take_x(X, np.array([2, 0]), block)
+    assert type(out) is type(X)
+    assert out.format == X.format and out.dtype == np.float32
+    expected = dense[[2, 0]]
+    if synthetic in ("dense", "csr"):
+        expected = np.vstack([expected, new])
+    np.testing.assert_array_equal(out.toarray(), expected)
+
+
+def test_output_source_helpers():
+    assert _frames.as_frame(np.zeros((2, 2))) is None
+    assert _frames.as_frame(sp.csr_matrix((2, 2))) is None
+    assert _frames.as_series(np.zeros(2)) is None
+    assert _frames.n_rows([[1, 2], [3, 4], [5, 6]]) == 3

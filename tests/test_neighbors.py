@@ -1,0 +1,360 @@
+"""The k-nearest-neighbours layer against scikit-learn's NearestNeighbors."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.neighbors import NearestNeighbors
+
+from balancekit import _neighbors
+from balancekit._neighbors import (
+    check_neighbors,
+    has_faiss,
+    kneighbors,
+    neighbors_for_class,
+    self_kneighbors,
+    topk,
+)
+from balancekit.exceptions import (
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+    SmallClassWarning,
+)
+
+METHODS = [
+    "brute",
+    "tree",
+    pytest.param("faiss", marks=pytest.mark.skipif(not has_faiss(), reason="faiss not installed")),
+    "auto",
+    "estimator",
+]
+
+
+def _search(X, k, method, **kwargs):
+    if method == "estimator":
+        kwargs["estimator"] = NearestNeighbors(n_neighbors=99, algorithm="ball_tree")
+    else:
+        kwargs["method"] = method
+    return kneighbors(X, k, return_distance=True, **kwargs)
+
+
+def _tolerance(X):
+    # faiss and float32 input compute in single precision.
+    return {"rtol": 1e-4, "atol": 1e-4} if X.dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-9}
+
+
+@pytest.fixture
+def points():
+    rng = np.random.RandomState(0)
+    return rng.randn(150, 4), rng.randn(25, 4)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("method", METHODS)
+def test_same_neighbours_as_sklearn(method, dtype, points):
+    X, Q = (a.astype(dtype) for a in points)
+    k = 5
+    ref = NearestNeighbors(n_neighbors=k).fit(X.astype(np.float64))
+    tol = {"rtol": 1e-4, "atol": 1e-4} if method == "faiss" else _tolerance(X)
+
+    # Rows of X as queries: each row excluded from its own neighbours.
+    dist, idx = _search(X, k, method)
+    ref_dist, ref_idx = ref.kneighbors()
+    assert idx.shape == (X.shape[0], k) and idx.dtype == np.intp
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist, **tol)
+    assert not (idx == np.arange(X.shape[0])[:, None]).any()
+
+    # A subset of the rows, in any order, still without themselves.
+    rows = np.array([149, 3, 77, 0, 3])
+    dist_q, idx_q = _search(X, k, method, query_indices=rows)
+    np.testing.assert_array_equal(idx_q, ref_idx[rows])
+    np.testing.assert_allclose(dist_q, ref_dist[rows], **tol)
+
+    # Outside queries: nothing is excluded.
+    dist_o, idx_o = _search(X, k, method, query=Q)
+    ref_dist_o, ref_idx_o = ref.kneighbors(Q.astype(np.float64))
+    np.testing.assert_array_equal(idx_o, ref_idx_o)
+    np.testing.assert_allclose(dist_o, ref_dist_o, **tol)
+
+    # Without return_distance only the indices come back.
+    only = kneighbors(X, k, method=method if method != "estimator" else "auto")
+    np.testing.assert_array_equal(only, ref_idx)
+
+
+def test_float32_brute_search_stays_in_float32(points):
+    X = points[0].astype(np.float32)
+    dist, _ = kneighbors(X, 3, method="brute", return_distance=True)
+    assert dist.dtype == np.float32
+
+
+@pytest.mark.parametrize("method", ["brute", "tree", "auto"])
+def test_sparse_input_same_as_dense(method):
+    X = sp.random(150, 8, density=0.6, random_state=5, data_rvs=np.random.RandomState(5).randn)
+    X = X.toarray()
+    dense_d, dense_i = kneighbors(X, 4, method="brute", return_distance=True)
+    # No ties at the 4th neighbour (sparse search uses scikit-learn, which orders ties freely).
+    all_d = NearestNeighbors(n_neighbors=5).fit(X).kneighbors()[0]
+    assert (all_d[:, 3] < all_d[:, 4] - 1e-9).all()
+    sparse_d, sparse_i = kneighbors(sp.csr_matrix(X), 4, method=method, return_distance=True)
+    np.testing.assert_array_equal(sparse_i, dense_i)
+    np.testing.assert_allclose(sparse_d, dense_d, atol=1e-9)
+
+
+def _record_blocks(monkeypatch):
+    """Wrap topk so the test sees which query and reference blocks were computed."""
+    seen = []
+    real_topk = _neighbors.topk
+
+    def recording_topk(block_distances, *args, **kwargs):
+        def block(qs, qe, rs, re):
+            seen.append((qs, rs))
+            return block_distances(qs, qe, rs, re)
+
+        return real_topk(block, *args, **kwargs)
+
+    monkeypatch.setattr(_neighbors, "topk", recording_topk)
+    return seen
+
+
+def test_brute_blocks_smaller_than_the_data(monkeypatch):
+    rng = np.random.RandomState(1)
+    # More than one reference block (8192 rows each) and, with a tiny block budget, many
+    # query blocks.
+    X = rng.rand(9000, 2)
+    monkeypatch.setattr(_neighbors, "_BLOCK_BYTES", 8 * 9000 * 16)
+    seen = _record_blocks(monkeypatch)
+    rows = np.concatenate(
+        [
+            rng.choice(8192, 40, replace=False),
+            np.arange(8185, 8200),
+            rng.choice(np.arange(8200, 9000), 40, replace=False),
+        ]
+    )
+    dist, idx = kneighbors(X, 6, query_indices=rows, method="brute", return_distance=True)
+    assert len({qs for qs, _ in seen}) > 1 and len({rs for _, rs in seen}) > 1
+
+    ref = NearestNeighbors(n_neighbors=7).fit(X)
+    ref_dist, ref_idx = ref.kneighbors(X[rows])
+    # Drop each row itself (first, as there are no duplicates).
+    assert (ref_idx[:, 0] == rows).all()
+    np.testing.assert_array_equal(idx, ref_idx[:, 1:])
+    np.testing.assert_allclose(dist, ref_dist[:, 1:], atol=1e-7)
+
+    Q = rng.rand(50, 2)
+    idx_o = kneighbors(X, 6, query=Q, method="brute")
+    np.testing.assert_array_equal(idx_o, ref.kneighbors(Q, n_neighbors=6)[1])
+
+
+def test_query_blocks_with_self_exclusion(monkeypatch, points):
+    X = points[0]
+    monkeypatch.setattr(_neighbors, "_BLOCK_BYTES", 8 * X.shape[0] * 7)  # 7 queries a block
+    seen = _record_blocks(monkeypatch)
+    idx = kneighbors(X, 5, method="brute")
+    assert len({qs for qs, _ in seen}) == int(np.ceil(X.shape[0] / 7))
+    np.testing.assert_array_equal(idx, NearestNeighbors(n_neighbors=5).fit(X).kneighbors()[1])
+
+
+def _lowest_other_duplicates(X, i, k):
+    same = np.flatnonzero((X == X[i]).all(axis=1))
+    return [j for j in same if j != i][:k]
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "brute",
+        "auto",
+        pytest.param("faiss", marks=pytest.mark.skipif(not has_faiss(), reason="no faiss")),
+    ],
+)
+def test_ties_broken_by_lower_index(method):
+    rng = np.random.RandomState(2)
+    centers = rng.randn(8, 3)
+    # Each point has 5 exact copies: more tied neighbours than the 3 asked for.
+    X = np.repeat(centers, 6, axis=0)[rng.permutation(48)]
+    idx = kneighbors(X, 3, method=method)
+    expected = np.array([_lowest_other_duplicates(X, i, 3) for i in range(X.shape[0])])
+    np.testing.assert_array_equal(idx, expected)
+    # Outside queries on a copy pick the lowest indices of that copy.
+    idx_o = kneighbors(X, 4, query=centers, method=method)
+    for c, row in zip(centers, idx_o, strict=True):
+        np.testing.assert_array_equal(row, np.flatnonzero((X == c).all(axis=1))[:4])
+
+
+def test_ties_across_reference_blocks(monkeypatch):
+    rng = np.random.RandomState(3)
+    X = rng.rand(9000, 2) + 10
+    point = np.zeros(2)
+    copies = [8700, 100, 8300, 8200, 5000]
+    X[copies] = point
+    monkeypatch.setattr(_neighbors, "_BLOCK_BYTES", 8 * 9000 * 4)
+    idx = kneighbors(X, 3, query=point[None], method="brute")
+    np.testing.assert_array_equal(idx[0], [100, 5000, 8200])
+    idx_self = kneighbors(X, 3, query_indices=np.array([8300, 100]), method="brute")
+    np.testing.assert_array_equal(idx_self, [[100, 5000, 8200], [5000, 8200, 8300]])
+
+
+@pytest.mark.parametrize("method", ["tree", "estimator"])
+def test_tree_and_estimator_order_ties_by_index(method):
+    rng = np.random.RandomState(4)
+    # Each point has exactly 3 copies besides itself, so the whole tie is returned.
+    X = np.repeat(rng.randn(10, 2), 4, axis=0)[rng.permutation(40)]
+    _, idx = _search(X, 3, method)
+    expected = np.array([_lowest_other_duplicates(X, i, 3) for i in range(X.shape[0])])
+    np.testing.assert_array_equal(idx, expected)
+
+
+def test_user_estimator_is_cloned_and_used(points):
+    X, Q = points
+    est = NearestNeighbors(n_neighbors=4, metric="manhattan")
+    idx = kneighbors(X, 6, query=Q, estimator=est)
+    ref_idx = NearestNeighbors(n_neighbors=6, metric="manhattan").fit(X).kneighbors(Q)[1]
+    np.testing.assert_array_equal(idx, ref_idx)
+    assert est.n_neighbors == 4 and not hasattr(est, "n_samples_fit_")
+    euclid = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(Q)[1]
+    assert not np.array_equal(idx, euclid)  # the metric really came from the estimator
+
+
+def _manhattan_block(A, B):
+    def block(qs, qe, rs, re):
+        return np.abs(A[qs:qe, None, :] - B[None, rs:re, :]).sum(axis=2)
+
+    return block
+
+
+def test_topk_and_self_kneighbors_with_a_custom_distance(monkeypatch, points):
+    X, Q = points
+    monkeypatch.setattr(_neighbors, "_BLOCK_BYTES", 8 * X.shape[0] * 10)
+    ref = NearestNeighbors(n_neighbors=5, metric="manhattan").fit(X)
+
+    idx = self_kneighbors(_manhattan_block(X, X), X.shape[0], 5)
+    np.testing.assert_array_equal(idx, ref.kneighbors()[1])
+
+    dist, idx_o = topk(_manhattan_block(Q, X), Q.shape[0], X.shape[0], 5)
+    ref_dist, ref_idx = ref.kneighbors(Q)
+    np.testing.assert_array_equal(idx_o, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist)
+
+    rows = np.array([5, 140, 0])
+    dist_s, idx_s = topk(_manhattan_block(X[rows], X), 3, X.shape[0], 3, query_indices=rows)
+    # Each query finds itself first, at distance 0.
+    np.testing.assert_array_equal(idx_s[:, 0], rows)
+    np.testing.assert_array_equal(dist_s[:, 0], 0)
+    np.testing.assert_array_equal(idx_s[:, 1:], ref.kneighbors()[1][rows, :2])
+
+
+def test_topk_ties_to_lower_index_with_a_custom_distance():
+    codes = np.array([[0], [1], [0], [1], [0], [0]])
+
+    def block(qs, qe, rs, re):
+        return (codes[qs:qe, None, 0] != codes[None, rs:re, 0]).astype(float)
+
+    np.testing.assert_array_equal(
+        self_kneighbors(block, 6, 3),
+        [[2, 4, 5], [3, 0, 2], [0, 4, 5], [1, 0, 2], [0, 2, 5], [0, 2, 4]],
+    )
+
+
+def test_self_kneighbors_needs_more_points_than_neighbours():
+    with pytest.raises(
+        InvalidParameterError, match="n_neighbors=4 needs at least 5 points, but there are 4"
+    ):
+        self_kneighbors(_manhattan_block(np.eye(4), np.eye(4)), 4, 4)
+
+
+def test_kneighbors_errors(points, monkeypatch):
+    X, _ = points
+    with pytest.raises(
+        InvalidParameterError, match="n_neighbors=150 needs at least 151 reference points"
+    ):
+        kneighbors(X, 150)
+    with pytest.raises(
+        InvalidParameterError,
+        match="n_neighbors=11 needs at least 11 reference points, but there are 10",
+    ):
+        kneighbors(X[:10], 11, query=X[:2])
+    with pytest.raises(
+        InvalidParameterError, match="method='kd_tree' is not supported; expected one of 'auto'"
+    ):
+        kneighbors(X, 3, method="kd_tree")
+    monkeypatch.setattr(_neighbors, "has_faiss", lambda: False)
+    with pytest.raises(InvalidParameterError, match="method='faiss' needs faiss-cpu"):
+        kneighbors(X, 3, method="faiss")
+
+
+class _FitKneighbors:
+    """An object with fit and kneighbors but without n_neighbors."""
+
+    def fit(self, X):
+        return self
+
+    def kneighbors(self, X, n_neighbors=None, return_distance=True):
+        raise AssertionError("not called")
+
+
+def test_check_neighbors_accepts_ints_and_estimators():
+    assert check_neighbors("k_neighbors", 5) == (5, None)
+    k, est = check_neighbors("k_neighbors", np.int64(3))
+    assert (k, est) == (3, None) and type(k) is int
+    nn = NearestNeighbors(n_neighbors=6)
+    assert check_neighbors("k_neighbors", nn) == (5, nn)
+    assert check_neighbors("n_neighbors", 0, min_value=0) == (0, None)
+
+
+@pytest.mark.parametrize(
+    "value, error, pattern",
+    [
+        (0, InvalidParameterError, r"k_neighbors=0 is out of range; it must be an integer >= 1"),
+        (-3, InvalidParameterError, r"k_neighbors=-3 is out of range"),
+        (
+            True,
+            InvalidParameterTypeError,
+            r"k_neighbors must be an integer or an object with fit and kneighbors.*bool",
+        ),
+        (2.5, InvalidParameterTypeError, r"k_neighbors must be an integer.*got 2.5 of type float"),
+        ("5", InvalidParameterTypeError, r"k_neighbors must be an integer.*got '5' of type str"),
+        (None, InvalidParameterTypeError, r"k_neighbors must be an integer.*NoneType"),
+        (
+            NearestNeighbors(n_neighbors=1),
+            InvalidParameterError,
+            r"k_neighbors=NearestNeighbors\(n_neighbors=1\) must have an integer n_neighbors >= 2",
+        ),
+        (
+            _FitKneighbors(),
+            InvalidParameterError,
+            r"k_neighbors=.* must have an integer n_neighbors >= 2 \(it counts the point itself\)",
+        ),
+    ],
+)
+def test_check_neighbors_rejects_bad_values(value, error, pattern):
+    with pytest.raises(error, match=pattern):
+        check_neighbors("k_neighbors", value)
+
+
+def test_neighbors_for_class():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert neighbors_for_class("k_neighbors", 5, 6, "fraud") == 5
+        assert neighbors_for_class("k_neighbors", 1, 2, "fraud") == 1
+    with pytest.warns(
+        SmallClassWarning,
+        match=(
+            r"k_neighbors=5 needs at least 6 samples of class 'fraud', but the training data has 5; "
+            r"using 4 neighbours"
+        ),
+    ):
+        assert neighbors_for_class("k_neighbors", 5, 5, "fraud") == 4
+    with pytest.warns(SmallClassWarning, match="using 1 neighbours"):
+        assert neighbors_for_class("n_neighbors", 3, 2, 7) == 1
+    for n_members in (0, 1):
+        with pytest.raises(
+            DataError,
+            match=(
+                rf"k_neighbors=5 needs at least 2 samples of class 'fraud'.*has {n_members}\. "
+                "Drop that class.*RandomOverSampler"
+            ),
+        ):
+            neighbors_for_class("k_neighbors", 5, n_members, "fraud")

@@ -1,0 +1,284 @@
+"""RandomOverSampler and RandomUnderSampler against imbalanced-learn."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+from balancekit.exceptions import (
+    DataTypeError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
+from balancekit.over_sampling import RandomOverSampler
+from balancekit.under_sampling import RandomUnderSampler
+
+imblearn_over = pytest.importorskip("imblearn.over_sampling")
+imblearn_under = pytest.importorskip("imblearn.under_sampling")
+
+
+def _multiclass():
+    X, y = make_classification(
+        n_samples=300,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        weights=[0.6, 0.3, 0.1],
+        class_sep=1.5,
+        n_clusters_per_class=1,
+        random_state=0,
+    )
+    return X, y
+
+
+def _binary():
+    X, y = _multiclass()
+    return X, (y == 2).astype(int)
+
+
+STRATEGIES_OVER = ["auto", "minority", "not minority", "all", {1: 120, 2: 60}]
+STRATEGIES_UNDER = ["auto", "majority", "not majority", "all", {0: 50, 1: 40}]
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+@pytest.mark.parametrize("strategy", STRATEGIES_OVER, ids=str)
+def test_over_sampler_selects_the_same_rows_as_imblearn(strategy, seed):
+    X, y = _multiclass()
+    ours = RandomOverSampler(sampling_strategy=strategy, random_state=seed)
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs = imblearn_over.RandomOverSampler(sampling_strategy=strategy, random_state=seed)
+    X_ref, y_ref = theirs.fit_resample(X, y)
+    # Same draws: the same rows in the same order (originals first, then the copies).
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    np.testing.assert_array_equal(X_res, X[ours.sample_indices_])
+    np.testing.assert_array_equal(ours.sample_indices_[: y.size], np.arange(y.size))
+
+
+@pytest.mark.parametrize("replacement", [False, True])
+@pytest.mark.parametrize("seed", [0, 11])
+@pytest.mark.parametrize("strategy", STRATEGIES_UNDER, ids=str)
+def test_under_sampler_selects_the_same_rows_as_imblearn(strategy, seed, replacement):
+    X, y = _multiclass()
+    ours = RandomUnderSampler(
+        sampling_strategy=strategy, random_state=seed, replacement=replacement
+    )
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs = imblearn_under.RandomUnderSampler(
+        sampling_strategy=strategy, random_state=seed, replacement=replacement
+    )
+    theirs.fit_resample(X, y)
+    # The same multiset of rows; balancekit keeps them in their original order.
+    assert (np.diff(ours.sample_indices_) >= 0).all()
+    np.testing.assert_array_equal(ours.sample_indices_, np.sort(theirs.sample_indices_))
+    np.testing.assert_array_equal(X_res, X[ours.sample_indices_])
+    np.testing.assert_array_equal(y_res, y[ours.sample_indices_])
+    assert Counter(y_res.tolist()) == Counter(y[theirs.sample_indices_].tolist())
+
+
+def test_string_labels_draw_the_same_rows():
+    X, y = _multiclass()
+    names = np.array(["a", "b", "c"])[y]
+    ros = RandomOverSampler(random_state=3)
+    ros.fit_resample(X, names)
+    ref = imblearn_over.RandomOverSampler(random_state=3)
+    ref.fit_resample(X, names)
+    np.testing.assert_array_equal(ros.sample_indices_, ref.sample_indices_)
+
+
+def test_replacement():
+    X, y = _multiclass()
+    without = RandomUnderSampler(random_state=0).fit(X, y)
+    without.fit_resample(X, y)
+    assert np.unique(without.sample_indices_).size == without.sample_indices_.size
+    # Drawing as many rows as a class has, with replacement: repeats appear.
+    counts = Counter(y.tolist())
+    sampler = RandomUnderSampler(
+        sampling_strategy={0: counts[0], 1: counts[1]}, replacement=True, random_state=0
+    )
+    _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == counts
+    assert np.unique(sampler.sample_indices_).size < sampler.sample_indices_.size
+    for bad in ("yes", 1, None):
+        with pytest.raises(InvalidParameterTypeError, match="replacement must be True or False"):
+            RandomUnderSampler(replacement=bad).fit_resample(X, y)
+
+
+def _noise_std(n_samples, n_features, class_std, shrinkage):
+    smoothing = (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
+    return shrinkage * smoothing * class_std
+
+
+def test_shrinkage_binary_same_as_imblearn():
+    X, y = _binary()
+    for shrinkage in (0.5, 2.0):
+        X_res, y_res = RandomOverSampler(shrinkage=shrinkage, random_state=4).fit_resample(X, y)
+        X_ref, y_ref = imblearn_over.RandomOverSampler(
+            shrinkage=shrinkage, random_state=4
+        ).fit_resample(X, y)
+        np.testing.assert_allclose(X_res, X_ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(y_res, y_ref)
+
+
+def test_shrinkage_has_the_documented_spread():
+    X, y = _multiclass()
+    n = y.size
+    shrinkage = {1: 0.5, 2: 2.0}
+    noise = {1: [], 2: []}
+    for seed in range(4):
+        sampler = RandomOverSampler(shrinkage=shrinkage, random_state=seed)
+        X_res, y_res = sampler.fit_resample(X, y, sample_weight=np.arange(n))
+        assert sampler.shrinkage_ == shrinkage
+        origin = sampler.sample_weight_[n:].astype(int)
+        assert (y[origin] == y_res[n:]).all()
+        for label in noise:
+            new = y_res[n:] == label
+            noise[label].append(X_res[n:][new] - X[origin[new]])
+    for label, parts in noise.items():
+        eps = np.vstack(parts)
+        expected = _noise_std(n, X.shape[1], X[y == label].std(axis=0), shrinkage[label])
+        np.testing.assert_allclose(eps.std(axis=0), expected, rtol=0.12)
+        np.testing.assert_array_less(np.abs(eps.mean(axis=0)), 0.15 * expected)
+
+
+def test_shrinkage_statistically_like_imblearn():
+    X, y = _multiclass()
+    n = y.size
+    ours, theirs = [], []
+    for seed in range(5):
+        X_res, y_res = RandomOverSampler(shrinkage=1.0, random_state=seed).fit_resample(X, y)
+        X_ref, y_ref = imblearn_over.RandomOverSampler(
+            shrinkage=1.0, random_state=seed
+        ).fit_resample(X, y)
+        ours.append((X_res[n:], y_res[n:]))
+        theirs.append((X_ref[n:], y_ref[n:]))
+    for label in (1, 2):
+        a = np.vstack([x[yy == label] for x, yy in ours])
+        b = np.vstack([x[yy == label] for x, yy in theirs])
+        assert a.shape == b.shape
+        spread = b.std(axis=0)
+        np.testing.assert_allclose(a.std(axis=0), spread, rtol=0.1)
+        np.testing.assert_array_less(np.abs(a.mean(axis=0) - b.mean(axis=0)), 0.15 * spread)
+
+
+def test_zero_shrinkage_copies_rows_and_keeps_float32():
+    X, y = _multiclass()
+    n = y.size
+    sampler = RandomOverSampler(shrinkage=0, random_state=0)
+    X_res, _ = sampler.fit_resample(X, y, sample_weight=np.arange(n))
+    np.testing.assert_array_equal(X_res[n:], X[sampler.sample_weight_[n:].astype(int)])
+    X32, _ = RandomOverSampler(shrinkage=1.0, random_state=0).fit_resample(X.astype(np.float32), y)
+    assert X32.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "shrinkage, error, pattern",
+    [
+        (-1.0, InvalidParameterError, r"shrinkage=-1.0 is out of range; it must be >= 0"),
+        (
+            {1: 1.0},
+            InvalidParameterError,
+            r"shrinkage must give a value for every resampled class; missing \[2\]",
+        ),
+        (
+            {1: 1.0, 2: 1.0, 0: 1.0},
+            InvalidParameterError,
+            r"shrinkage names class\(es\) \[0\] that are not resampled",
+        ),
+        ({1: 1.0, 2: -0.5}, InvalidParameterError, r"shrinkage\[2\]=-0.5 is out of range"),
+        ({1: 1.0, 2: "big"}, InvalidParameterTypeError, r"shrinkage\[2\] must be a number"),
+        ("big", InvalidParameterTypeError, r"shrinkage must be None, a float >= 0 or a dict"),
+        (True, InvalidParameterTypeError, r"shrinkage must be None, a float >= 0 or a dict"),
+        (float("inf"), InvalidParameterError, r"shrinkage=inf must be finite"),
+    ],
+)
+def test_bad_shrinkage(shrinkage, error, pattern):
+    X, y = _multiclass()
+    with pytest.raises(error, match=pattern):
+        RandomOverSampler(shrinkage=shrinkage).fit_resample(X, y)
+
+
+def test_shrinkage_needs_numbers():
+    X = np.array([["a", 1.0], ["b", 2.0], ["c", 3.0], ["d", 4.0]], dtype=object)
+    with pytest.raises(DataTypeError, match="RandomOverSampler needs numeric data"):
+        RandomOverSampler(shrinkage=1.0).fit_resample(X, [0, 0, 0, 1])
+
+
+def _object_table():
+    rng = np.random.RandomState(0)
+    n = 40
+    X = np.empty((n, 3), dtype=object)
+    X[:, 0] = rng.choice(["red", "green", None], size=n)
+    X[:, 1] = np.where(rng.rand(n) < 0.2, np.nan, rng.randn(n))
+    X[:, 2] = rng.randint(0, 5, size=n)
+    y = np.array([0] * 30 + [1] * 10)
+    return X, y
+
+
+def _same_cells(a, b):
+    assert a.shape == b.shape
+    for u, v in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True):
+        assert u is v or u == v or (u != u and v != v), (u, v)
+
+
+@pytest.mark.parametrize("cls", [RandomOverSampler, RandomUnderSampler])
+def test_text_and_missing_values_pass_through(cls):
+    X, y = _object_table()
+    X_copy = X.copy()
+    sampler = cls(random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.dtype == object
+    _same_cells(X_res, X[sampler.sample_indices_])
+    _same_cells(X, X_copy)  # input untouched
+    np.testing.assert_array_equal(y_res, y[sampler.sample_indices_])
+    assert abs(Counter(y_res.tolist())[0] - Counter(y_res.tolist())[1]) == 0
+
+
+@pytest.mark.parametrize("cls", [RandomOverSampler, RandomUnderSampler])
+def test_frames_with_text_and_missing_values_pass_through(cls, frame_lib):
+    X, y = _object_table()
+    if frame_lib.__name__ == "pandas":
+        frame = frame_lib.DataFrame(
+            {
+                "colour": frame_lib.Series(X[:, 0].tolist(), dtype="str"),
+                "amount": X[:, 1].astype(float),
+                "shop": frame_lib.Categorical(X[:, 2].astype(str), categories=list("012345")),
+            }
+        )
+    else:
+        frame = frame_lib.DataFrame(
+            {
+                "colour": frame_lib.Series(X[:, 0].tolist(), dtype=frame_lib.String),
+                "amount": frame_lib.Series(X[:, 1].astype(float).tolist()).fill_nan(None),
+                "shop": frame_lib.Series(X[:, 2].astype(str).tolist(), dtype=frame_lib.Categorical),
+            }
+        )
+    sampler = cls(random_state=0)
+    X_res, _ = sampler.fit_resample(frame, y)
+    idx = sampler.sample_indices_
+    if frame_lib.__name__ == "pandas":
+        expected = frame.iloc[idx].reset_index(drop=True)
+        frame_lib.testing.assert_frame_equal(X_res, expected)
+    else:
+        from polars.testing import assert_frame_equal
+
+        assert_frame_equal(X_res, frame[idx])
+    # The same rows as drawn from the plain array.
+    plain = cls(random_state=0)
+    plain.fit_resample(X, y)
+    np.testing.assert_array_equal(plain.sample_indices_, idx)
+
+
+@pytest.mark.parametrize("cls", [RandomOverSampler, RandomUnderSampler])
+def test_lists_of_rows_give_numeric_arrays(cls):
+    X = [[1, 2.5], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]
+    y = [0, 0, 0, 0, 1, 1]
+    sampler = cls(random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and X_res.dtype.kind == "f"
+    np.testing.assert_array_equal(X_res, np.asarray(X, dtype=float)[sampler.sample_indices_])
+    assert isinstance(y_res, np.ndarray) and y_res.dtype.kind in "iu"
+    assert Counter(y_res.tolist())[0] == Counter(y_res.tolist())[1]

@@ -1,0 +1,478 @@
+"""ADASYN, BorderlineSMOTE, SVMSMOTE and KMeansSMOTE, checked against independent computations
+and against imbalanced-learn."""
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs, make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score, pairwise_distances
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import NearestNeighbors
+from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
+
+from balancekit._neighbors import kneighbors
+from balancekit._strategy import resolve_sampling_strategy
+from balancekit.exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
+from balancekit.over_sampling import ADASYN, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
+from balancekit.over_sampling._adasyn import allocate_counts
+from balancekit.over_sampling._borderline import class_neighbors
+
+from .conftest import to_frame
+
+imblearn_over = pytest.importorskip("imblearn.over_sampling")
+
+
+@pytest.fixture(autouse=True)
+def _one_thread_per_pool():
+    """Thread pools (OpenMP, BLAS) crawl on a busy machine; one thread keeps these tests fast."""
+    with threadpool_limits(limits=1):
+        yield
+
+KMEANS = KMeans(n_clusters=6, n_init=1, random_state=0)
+
+# Each sampler under test, with settings that suit ~300 rows.
+FACTORIES = {
+    "adasyn": lambda **kw: ADASYN(**kw),
+    "borderline-1": lambda **kw: BorderlineSMOTE(**kw),
+    "borderline-2": lambda **kw: BorderlineSMOTE(kind="borderline-2", **kw),
+    "svm": lambda **kw: SVMSMOTE(**kw),
+    "kmeans": lambda **kw: KMeansSMOTE(
+        kmeans_estimator=KMEANS, cluster_balance_threshold=0.1, **kw
+    ),
+}
+NAMES = list(FACTORIES)
+
+
+def overlapping(n_classes=3, seed=0, n_samples=300):
+    """Overlapping classes, so that every variant finds rows on the border."""
+    weights = [0.7, 0.2, 0.1][:n_classes] if n_classes == 3 else [0.8, 0.2]
+    return make_classification(
+        n_samples=n_samples, n_features=4, n_informative=3, n_redundant=0, n_classes=n_classes,
+        weights=weights, class_sep=0.8, flip_y=0.03, n_clusters_per_class=1, random_state=seed,
+    )
+
+
+def resample_with_origin(sampler, X, y):
+    """Resample, and recover for each new row the input row it comes from (via sample_weight)."""
+    n = y.shape[0]
+    X_res, y_res = sampler.fit_resample(X, y, sample_weight=np.arange(n) + 1.0)
+    origin = np.rint(sampler.sample_weight_[n:] - 1).astype(int)
+    return X_res, y_res, origin
+
+
+def own_neighbors(X, k):
+    """k nearest neighbours of every row of X (itself excluded), by scikit-learn."""
+    idx = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X, return_distance=False)
+    out = np.empty((X.shape[0], k), dtype=int)
+    for i, row in enumerate(idx):
+        out[i] = row[row != i][:k]
+    return out
+
+
+def class_table(X, y, label, k):
+    """{row of X: its k nearest neighbours (rows of X) within its class}."""
+    members = np.flatnonzero(y == label)
+    nn = own_neighbors(X[members], k)
+    return {int(m): members[row] for m, row in zip(members, nn, strict=True)}
+
+
+def segment_gaps(X, new, base, candidates, tol=1e-6):
+    """For each new row, the gap along each candidate segment, NaN where it is off the line.
+
+    ``candidates[i]`` are rows of X; the segment of candidate j is
+    ``X[base[i]] + g * (X[candidates[i, j]] - X[base[i]])``.
+    """
+    start = X[base][:, None, :]
+    direction = X[candidates] - start
+    offset = (new - X[base])[:, None, :]
+    length2 = np.einsum("ijk,ijk->ij", direction, direction)
+    gap = np.einsum("ijk,ijk->ij", offset, direction) / np.where(length2 > 0, length2, 1)
+    residual = np.linalg.norm(offset - gap[..., None] * direction, axis=2)
+    scale = 1 + np.linalg.norm(direction, axis=2)
+    return np.where(residual <= tol * scale, gap, np.nan)
+
+
+def danger_rows(X, y, label, m, kind="danger"):
+    """Rows of class ``label`` in danger (or noise), recomputed with scikit-learn."""
+    nn = own_neighbors(X, m)
+    n_other = (y[nn] != y[:, None]).sum(axis=1)
+    if kind == "danger":
+        mask = (n_other >= m / 2) & (n_other < m)
+    else:
+        mask = n_other == m
+    return set(np.flatnonzero(mask & (y == label)).tolist())
+
+
+# --- counts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_counts_exact_for_every_strategy_form(name):
+    X, y = overlapping()
+    counts = Counter(y.tolist())
+    forms = [
+        "auto", "minority", "not majority", "not minority", "all",
+        {2: counts[0] + 11, 1: counts[1] + 1}, lambda y: {2: 150},
+    ]
+    for strategy in forms:
+        sampler = FACTORIES[name](sampling_strategy=strategy, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BalancekitWarning)
+            X_res, y_res = sampler.fit_resample(X, y)
+        targets = resolve_sampling_strategy(strategy, y, "over-sampling")
+        after = Counter(y_res.tolist())
+        for label, count in counts.items():
+            assert after[label] == targets.get(label, count), (strategy, label)
+        np.testing.assert_array_equal(X_res[: len(y)], X)  # originals kept, first, in order
+    X2, y2 = overlapping(n_classes=2, seed=3)
+    for ratio in (0.5, 0.77, 1.0):
+        sampler = FACTORIES[name](sampling_strategy=ratio, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BalancekitWarning)
+            _, y_res = sampler.fit_resample(X2, y2)
+        n_major = np.count_nonzero(y2 == 0)
+        assert np.count_nonzero(y_res == 1) == int(n_major * ratio)
+
+
+# --- where the synthetic rows lie ---------------------------------------------------------
+
+
+def test_adasyn_rows_and_allocation_match_an_independent_computation():
+    X, y = overlapping()
+    k = 5
+    X_res, y_res, origin = resample_with_origin(ADASYN(random_state=1), X, y)
+    new, y_new = X_res[len(y):], y_res[len(y):]
+    np.testing.assert_array_equal(y_new, y[origin])
+    whole = own_neighbors(X, k)
+    imb = imblearn_over.ADASYN(random_state=1).fit_resample(X, y)
+    for label in (1, 2):
+        n_new = np.count_nonzero(y == 0) - np.count_nonzero(y == label)
+        members = np.flatnonzero(y == label)
+        hardness = (y[whole[members]] != label).sum(axis=1)
+        raw = hardness / hardness.sum() * n_new
+        got = np.bincount(origin[y_new == label], minlength=len(y))[members]
+        assert got.sum() == n_new
+        assert np.all(np.abs(got - raw) < 1)
+        assert np.all(got[hardness == 0] == 0)
+        # imbalanced-learn rounds each share on its own: its class size may miss the target.
+        assert abs(np.count_nonzero(imb[1] == label) - (n_new + members.size)) <= members.size
+        # Every new row is on a segment toward one of the k nearest class neighbours.
+        table = class_table(X, y, label, k)
+        sel = y_new == label
+        cands = np.array([table[o] for o in origin[sel]])
+        gaps = segment_gaps(X, new[sel], origin[sel], cands)
+        assert np.all(np.nansum((gaps >= 0) & (gaps < 1), axis=1) >= 1)
+
+
+def test_borderline_1_generates_from_danger_rows_toward_class_neighbours():
+    X, y = overlapping()
+    k, m = 5, 10
+    sampler = BorderlineSMOTE(random_state=2)
+    X_res, y_res, origin = resample_with_origin(sampler, X, y)
+    new, y_new = X_res[len(y):], y_res[len(y):]
+    imb = imblearn_over.BorderlineSMOTE(random_state=2)
+    imb.fit_resample(X, y)
+    for label in (1, 2):
+        danger = danger_rows(X, y, label, m)
+        assert danger, "the data must have rows in danger for this test to mean anything"
+        assert set(sampler.in_danger_indices_[label].tolist()) == danger
+        assert set(imb.in_danger_indices[label].tolist()) == danger
+        sel = y_new == label
+        assert set(origin[sel].tolist()) <= danger
+        table = class_table(X, y, label, k)
+        cands = np.array([table[o] for o in origin[sel]])
+        gaps = segment_gaps(X, new[sel], origin[sel], cands)
+        assert np.all(np.nansum((gaps >= 0) & (gaps < 1), axis=1) >= 1)
+
+
+def test_borderline_2_may_step_toward_other_classes_but_less_than_half_way():
+    X, y = overlapping()
+    k, m = 5, 10
+    X_res, y_res, origin = resample_with_origin(
+        BorderlineSMOTE(kind="borderline-2", random_state=3), X, y
+    )
+    new, y_new = X_res[len(y):], y_res[len(y):]
+    whole = own_neighbors(X, k)
+    toward_other = 0
+    for label in (1, 2):
+        sel = y_new == label
+        assert set(origin[sel].tolist()) <= danger_rows(X, y, label, m)
+        cands = whole[origin[sel]]
+        gaps = segment_gaps(X, new[sel], origin[sel], cands)
+        same = y[cands] == label
+        ok = (gaps >= 0) & (gaps < 1) & (same | (gaps < 0.5))
+        assert np.all(ok.any(axis=1))
+        only_other = ~(ok & same).any(axis=1)
+        toward_other += int(only_other.sum())
+    assert toward_other > 0, "no row was generated toward another class"
+
+
+def test_svm_smote_interpolates_from_danger_and_extrapolates_from_safe_support_vectors():
+    X, y = overlapping()
+    k, m, out_step = 5, 10, 0.4
+    X_res, y_res, origin = resample_with_origin(
+        SVMSMOTE(out_step=out_step, random_state=4), X, y
+    )
+    new, y_new = X_res[len(y):], y_res[len(y):]
+    support = SVC(gamma="scale").fit(X, y).support_
+    seen = Counter()
+    for label in (1, 2):
+        vectors = set(support[y[support] == label].tolist())
+        noise = danger_rows(X, y, label, m, kind="noise")
+        danger = danger_rows(X, y, label, m)
+        sel = y_new == label
+        assert set(origin[sel].tolist()) <= vectors - noise
+        table = class_table(X, y, label, k)
+        cands = np.array([table[o] for o in origin[sel]])
+        gaps = segment_gaps(X, new[sel], origin[sel], cands)
+        from_danger = np.isin(origin[sel], sorted(danger))
+        inside = np.nansum((gaps >= 0) & (gaps < 1), axis=1) >= 1
+        outside = np.nansum((gaps <= 0) & (gaps > -out_step), axis=1) >= 1
+        assert np.all(inside[from_danger])
+        assert np.all(outside[~from_danger])
+        seen["danger"] += int(from_danger.sum())
+        seen["safe"] += int((~from_danger).sum())
+    assert seen["danger"] > 0 and seen["safe"] > 0
+
+
+def test_kmeans_smote_stays_in_valid_clusters_and_splits_by_sparsity():
+    X, y = make_blobs(
+        n_samples=[250, 30, 30, 20], centers=[[0, 0], [3, 3], [-3, 3], [0, -3]],
+        cluster_std=[2.0, 0.6, 1.0, 0.5], random_state=0,
+    )
+    y = (y > 0).astype(int)  # class 1 lives in three blobs
+    k = 2
+    estimator = KMeans(n_clusters=5, n_init=1, random_state=0)
+    sampler = KMeansSMOTE(kmeans_estimator=estimator, cluster_balance_threshold=0.3, random_state=0)
+    X_res, y_res, origin = resample_with_origin(sampler, X, y)
+    new = X_res[len(y):]
+    clusters = clone(estimator).fit_predict(X)
+    n_new = np.count_nonzero(y == 0) - np.count_nonzero(y == 1)
+    assert new.shape[0] == n_new
+    valid, sparsity = [], []
+    for c in np.unique(clusters):
+        rows = np.flatnonzero((clusters == c) & (y == 1))
+        share = rows.size / np.count_nonzero(clusters == c)
+        if share >= 0.3 and rows.size >= k + 1:
+            valid.append(c)
+            d = pairwise_distances(X[rows])
+            mean = d.sum() / (rows.size**2 - rows.size)
+            exponent = (np.log(rows.size) / np.log(1.6)) ** 1.8 * 0.16
+            sparsity.append(mean**exponent / rows.size)
+    assert len(valid) >= 2
+    weights = np.array(sparsity) / np.sum(sparsity)
+    got = np.array([np.count_nonzero(clusters[origin] == c) for c in valid])
+    assert got.sum() == n_new
+    assert np.all(np.abs(got - weights * n_new) < 1)
+    for c in valid:
+        rows = np.flatnonzero((clusters == c) & (y == 1))
+        sel = clusters[origin] == c
+        nn = own_neighbors(X[rows], k)
+        table = {int(r): rows[t] for r, t in zip(rows, nn, strict=True)}
+        cands = np.array([table[o] for o in origin[sel]])
+        gaps = segment_gaps(X, new[sel], origin[sel], cands)
+        assert np.all(np.nansum((gaps >= 0) & (gaps < 1), axis=1) >= 1)
+
+
+# --- shared neighbour search --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["borderline-1", "borderline-2", "svm"])
+def test_shared_search_gives_the_same_rows_as_separate_searches(name):
+    X, y = overlapping()
+    shared = FACTORIES[name](random_state=5).fit_resample(X, y)[0]
+    separate = FACTORIES[name](
+        random_state=5,
+        k_neighbors=NearestNeighbors(n_neighbors=6),
+        m_neighbors=NearestNeighbors(n_neighbors=11),
+    ).fit_resample(X, y)[0]
+    np.testing.assert_allclose(shared, separate)
+
+
+def test_class_neighbors_read_from_whole_data_lists_match_a_class_search():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = rng.randint(0, 3, 200)
+    members = np.flatnonzero(y == 1)
+    query = np.arange(members.size)
+    for width in (4, 12, 40):
+        nn_all = kneighbors(X, width, query_indices=members)
+        got = class_neighbors(X, y, 1, members, query, 4, nn_all=nn_all)
+        np.testing.assert_array_equal(got, kneighbors(X[members], 4))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 20), min_size=1, max_size=30).filter(lambda w: sum(w) > 0),
+    st.integers(0, 500),
+)
+def test_allocate_counts_is_exact_and_proportional(weights, total):
+    weights = np.array(weights, dtype=float)
+    counts = allocate_counts(weights, total)
+    raw = weights / weights.sum() * total
+    assert counts.sum() == total
+    assert np.all(np.abs(counts - raw) < 1)
+    assert np.all(counts[weights == 0] == 0)
+
+
+# --- reproducibility, dtypes and containers -----------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_output_float32_and_sparse(name):
+    X, y = overlapping()
+    a = FACTORIES[name](random_state=7).fit_resample(X, y)[0]
+    b = FACTORIES[name](random_state=7).fit_resample(X, y)[0]
+    c = FACTORIES[name](random_state=8).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == c.shape and not np.allclose(a, c)
+    state = FACTORIES[name](random_state=np.random.RandomState(7)).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(a, state)
+    X32 = FACTORIES[name](random_state=7).fit_resample(X.astype(np.float32), y)[0]
+    assert X32.dtype == np.float32
+    np.testing.assert_allclose(X32, a, rtol=1e-4, atol=1e-4)
+    S = FACTORIES[name](random_state=7).fit_resample(sp.csr_matrix(X), y)[0]
+    assert sp.issparse(S)
+    np.testing.assert_allclose(S.toarray(), a, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dataframes_in_dataframes_out(name, frame_lib):
+    X, y = overlapping()
+    frame = to_frame(frame_lib, X, ["a", "b", "c", "d"])
+    y_in = frame_lib.Series("label", y) if frame_lib.__name__ == "polars" else frame_lib.Series(
+        y, name="label"
+    )
+    X_res, y_res = FACTORIES[name](random_state=0).fit_resample(frame, y_in)
+    X_arr, y_arr = FACTORIES[name](random_state=0).fit_resample(X, y)
+    assert type(X_res) is type(frame) and type(y_res) is type(y_in)
+    assert list(X_res.columns) == ["a", "b", "c", "d"]
+    assert y_res.name == "label"
+    np.testing.assert_allclose(X_res.to_numpy(), X_arr)
+    np.testing.assert_array_equal(np.asarray(y_res), y_arr)
+
+
+# --- no rows to select: documented fallback -----------------------------------------------
+
+
+def test_fallback_to_smote_with_a_warning_when_nothing_is_selected():
+    X, y = make_blobs(n_samples=[200, 40], centers=[[0, 0], [20, 20]], random_state=0)
+    cases = {
+        "ADASYN": ADASYN(random_state=0),
+        "BorderlineSMOTE": BorderlineSMOTE(random_state=0),
+        "KMeansSMOTE": KMeansSMOTE(kmeans_estimator=4, cluster_balance_threshold=1.5, random_state=0),
+    }
+    for name, sampler in cases.items():
+        with pytest.warns(BalancekitWarning, match=f"{name}: .*plain SMOTE"):
+            _, y_res = sampler.fit_resample(X, y)
+        assert np.count_nonzero(y_res == 1) == 200
+    # imbalanced-learn gives up here instead.
+    with pytest.raises(RuntimeError):
+        imblearn_over.ADASYN(random_state=0).fit_resample(X, y)
+    _, y_imb = imblearn_over.BorderlineSMOTE(random_state=0).fit_resample(X, y)
+    assert np.count_nonzero(y_imb == 1) == 40
+
+
+def test_svm_smote_fallback_when_every_support_vector_is_noise():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 2)
+    y = np.zeros(200, dtype=int)
+    y[rng.choice(200, 12, replace=False)] = 1  # isolated minority rows, all noise
+    with pytest.warns(BalancekitWarning, match="SVMSMOTE: .*noise"):
+        _, y_res = SVMSMOTE(m_neighbors=3, random_state=0).fit_resample(X, y)
+    assert np.count_nonzero(y_res == 1) == 188
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sampler, error, pattern",
+    [
+        (ADASYN(n_neighbors=0), InvalidParameterError, "n_neighbors=0"),
+        (ADASYN(n_neighbors="5"), InvalidParameterTypeError, "n_neighbors"),
+        (ADASYN(n_neighbors=400), DataError, "n_neighbors=400 needs at least 401"),
+        (BorderlineSMOTE(kind="borderline-3"), InvalidParameterError, "kind='borderline-3'"),
+        (BorderlineSMOTE(m_neighbors=0), InvalidParameterError, "m_neighbors=0"),
+        (BorderlineSMOTE(k_neighbors=1.5), InvalidParameterTypeError, "k_neighbors"),
+        (SVMSMOTE(out_step=1.5), InvalidParameterError, "out_step=1.5"),
+        (SVMSMOTE(out_step="big"), InvalidParameterTypeError, "out_step"),
+        (SVMSMOTE(svm_estimator=LogisticRegression()), InvalidParameterTypeError, "support_"),
+        (SVMSMOTE(svm_estimator="svc"), InvalidParameterTypeError, "svm_estimator"),
+        (KMeansSMOTE(kmeans_estimator=0), InvalidParameterError, "kmeans_estimator=0"),
+        (KMeansSMOTE(kmeans_estimator="km"), InvalidParameterTypeError, "kmeans_estimator"),
+        (KMeansSMOTE(cluster_balance_threshold="high"), InvalidParameterError,
+         "cluster_balance_threshold='high'"),
+        (KMeansSMOTE(density_exponent=[2]), InvalidParameterTypeError, "density_exponent"),
+        (KMeansSMOTE(density_exponent=np.inf), InvalidParameterError, "density_exponent"),
+    ],
+)
+def test_bad_parameters_have_clear_errors(sampler, error, pattern):
+    X, y = overlapping()
+    with pytest.raises(error, match=pattern):
+        sampler.fit_resample(X, y)
+
+
+def test_parameters_and_defaults_follow_imbalanced_learn():
+    pairs = [
+        (ADASYN(), imblearn_over.ADASYN()),
+        (BorderlineSMOTE(), imblearn_over.BorderlineSMOTE()),
+        (SVMSMOTE(), imblearn_over.SVMSMOTE()),
+        (KMeansSMOTE(), imblearn_over.KMeansSMOTE()),
+    ]
+    for ours, theirs in pairs:
+        ours_params = ours.get_params()
+        for key, value in theirs.get_params().items():
+            assert ours_params[key] == value, (type(ours).__name__, key)
+
+
+# --- models trained on the output ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_models_trained_on_our_output_score_like_on_imbalanced_learn_output(name):
+    theirs_factory = {
+        "adasyn": lambda s: imblearn_over.ADASYN(random_state=s),
+        "borderline-1": lambda s: imblearn_over.BorderlineSMOTE(random_state=s),
+        "borderline-2": lambda s: imblearn_over.BorderlineSMOTE(
+            kind="borderline-2", random_state=s
+        ),
+        "svm": lambda s: imblearn_over.SVMSMOTE(random_state=s),
+        "kmeans": lambda s: imblearn_over.KMeansSMOTE(
+            kmeans_estimator=KMEANS, cluster_balance_threshold=0.1, random_state=s
+        ),
+    }[name]
+    ours_scores, theirs_scores, plain_scores = [], [], []
+    for data_seed in (0, 1, 2):
+        X, y = make_classification(
+            n_samples=500, n_features=5, n_informative=3, n_redundant=1, weights=[0.9, 0.1],
+            flip_y=0.01, n_clusters_per_class=2, random_state=data_seed,
+        )
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
+        model = LogisticRegression().fit(X_tr, y_tr)
+        plain_scores.append(balanced_accuracy_score(y_te, model.predict(X_te)))
+        for seed in range(4):
+            for sampler, scores in (
+                (FACTORIES[name](random_state=seed), ours_scores),
+                (theirs_factory(seed), theirs_scores),
+            ):
+                X_res, y_res = sampler.fit_resample(X_tr, y_tr)
+                model = LogisticRegression().fit(X_res, y_res)
+                scores.append(balanced_accuracy_score(y_te, model.predict(X_te)))
+    assert abs(np.mean(ours_scores) - np.mean(theirs_scores)) < 0.02
+    # The comparison means something: resampling changes the model a lot on these data.
+    assert np.mean(ours_scores) > np.mean(plain_scores) + 0.05

@@ -1,0 +1,451 @@
+"""SMOTENC and SMOTEN: column selection, errors, and cross-checks with imbalanced-learn."""
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import OrdinalEncoder
+
+from balancekit.exceptions import (
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+    SmallClassWarning,
+)
+from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC
+from balancekit.over_sampling._smotenc import _vdm_block, vdm_tables
+
+imblearn_over = pytest.importorskip("imblearn.over_sampling")
+imblearn_pairwise = pytest.importorskip("imblearn.metrics.pairwise")
+
+
+def _mixed(n_major=150, n_minor=50, seed=0, n_classes=2):
+    """Three numeric columns and one categorical column (object array), skewed classes."""
+    rng = np.random.RandomState(seed)
+    sizes = [n_major, n_minor, n_minor // 2][:n_classes]
+    y = np.repeat(np.arange(n_classes), sizes)
+    num = rng.randn(y.size, 3) + y[:, None] * np.array([1.0, -0.5, 0.3])
+    probs = np.array([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.1, 0.8, 0.1]])
+    cat = np.array([rng.choice(["a", "b", "c"], p=probs[label]) for label in y], dtype=object)
+    X = np.empty((y.size, 4), dtype=object)
+    X[:, :3] = num
+    X[:, 3] = cat
+    return X, y
+
+
+def _frame(lib):
+    """Numeric, integer, categorical, string and enum columns."""
+    rng = np.random.RandomState(1)
+    n = 60
+    y = np.array([0] * 45 + [1] * 15)
+    amount = rng.randn(n) + y
+    count = rng.randint(0, 20, size=n)
+    shop = rng.choice(["s1", "s2", "s3"], size=n)
+    city = rng.choice(["x", "y"], size=n)
+    tier = rng.choice(["gold", "silver"], size=n)
+    if lib.__name__ == "pandas":
+        X = lib.DataFrame(
+            {
+                "amount": amount,
+                "shop": lib.Categorical(shop, categories=["s1", "s2", "s3", "unused"]),
+                "count": count.astype(np.int64),
+                "city": city,  # pandas str
+                "tier": lib.Categorical(tier),
+            }
+        )
+    else:
+        X = lib.DataFrame(
+            {
+                "amount": amount,
+                "shop": lib.Series(shop, dtype=lib.Categorical),
+                "count": lib.Series(count, dtype=lib.Int64),
+                "city": lib.Series(city, dtype=lib.String),
+                "tier": lib.Series(tier, dtype=lib.Enum(["gold", "silver", "unused"])),
+            }
+        )
+    return X, y
+
+
+def _same(a, b):
+    """Equal tables of any kind, compared row by row as Python values."""
+
+    def as_rows(table):
+        return (
+            table.to_numpy().tolist() if hasattr(table, "to_numpy") else np.asarray(table).tolist()
+        )
+
+    assert as_rows(a) == as_rows(b)
+
+
+def test_categorical_features_forms_agree(frame_lib):
+    X, y = _frame(frame_lib)
+    auto = SMOTENC(categorical_features="auto", random_state=0)
+    X_auto, y_auto = auto.fit_resample(X, y)
+    np.testing.assert_array_equal(auto.categorical_features_, [1, 3, 4])
+    np.testing.assert_array_equal(auto.continuous_features_, [0, 2])
+    forms = [
+        [1, 3, 4],
+        [4, 1, 3, 1],  # order and repeats do not matter
+        [-4, -2, -1],
+        ["shop", "city", "tier"],
+        np.array([False, True, False, True, True]),
+    ]
+    for form in forms:
+        sampler = SMOTENC(categorical_features=form, random_state=0)
+        X_res, y_res = sampler.fit_resample(X, y)
+        np.testing.assert_array_equal(sampler.categorical_features_, [1, 3, 4])
+        _same(X_res, X_auto)
+        np.testing.assert_array_equal(np.asarray(y_res), np.asarray(y_auto))
+    assert list(X_auto.columns) == list(X.columns)
+    if frame_lib.__name__ == "pandas":
+        assert X_auto.dtypes.equals(X.dtypes)
+        assert list(X_auto["shop"].cat.categories) == ["s1", "s2", "s3", "unused"]
+    else:
+        assert X_auto.schema == X.schema
+
+
+def test_auto_on_object_arrays_finds_text_columns():
+    X, y = _mixed()
+    sampler = SMOTENC(random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(sampler.categorical_features_, [3])
+    assert set(X_res[:, 3]) <= {"a", "b", "c"}
+    # A purely numeric array has no categorical column: SMOTENC is SMOTE then.
+    X_num = X[:, :3].astype(float)
+    sampler.fit_resample(X_num, y)
+    assert sampler.categorical_features_.size == 0
+
+
+@pytest.mark.parametrize(
+    "value, error, pattern",
+    [
+        (
+            ["shop", "nope"],
+            InvalidParameterError,
+            r"categorical_features names column\(s\) \['nope'\] that are not in X",
+        ),
+        (
+            [5],
+            InvalidParameterError,
+            r"categorical_features has column index 5, out of range for X with 5 columns",
+        ),
+        ([-6], InvalidParameterError, r"categorical_features has column index -6, out of range"),
+        (
+            [True, False],
+            InvalidParameterError,
+            r"categorical_features as a boolean mask must have one entry per column \(5\); got 2",
+        ),
+        (
+            "all",
+            InvalidParameterError,
+            r"categorical_features='all' is not supported; expected 'auto'",
+        ),
+        (
+            [[1, 2]],
+            InvalidParameterError,
+            r"categorical_features must be 'auto', a 1-D list.*shape \(1, 2\)",
+        ),
+        (
+            [1.5],
+            InvalidParameterTypeError,
+            r"categorical_features must hold column indices.*float64",
+        ),
+    ],
+)
+def test_bad_categorical_features(frame_lib, value, error, pattern):
+    X, y = _frame(frame_lib)
+    with pytest.raises(error, match=pattern):
+        SMOTENC(categorical_features=value).fit_resample(X, y)
+
+
+def test_names_need_a_dataframe_and_encoder_must_be_none():
+    X, y = _mixed()
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"categorical_features gives column names \['c3'\], but X has no column names",
+    ):
+        SMOTENC(categorical_features=["c3"]).fit_resample(X, y)
+    for cls in (SMOTENC, SMOTEN):
+        with pytest.raises(
+            InvalidParameterError, match="categorical_encoder=.* is not used.*Leave it as None"
+        ):
+            cls(categorical_encoder=OrdinalEncoder()).fit_resample(X, y)
+    with pytest.raises(DataError, match="list them in categorical_features"):
+        SMOTENC(categorical_features=[0]).fit_resample(X, y)  # column 3 holds text
+
+
+def _onehot(values):
+    levels = sorted(set(values))
+    return np.array([[v == lv for lv in levels] for v in values], dtype=float)
+
+
+def _reference_neighbours(num, cat, k):
+    """imbalanced-learn's SMOTENC distance, built by hand: numbers plus one-hot * median_std / sqrt(2)."""
+    median_std = np.median(np.std(num, axis=0))
+    encoded = np.hstack([num, _onehot(cat) * median_std / np.sqrt(2)])
+    return NearestNeighbors(n_neighbors=k).fit(encoded).kneighbors()[1], median_std
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_same_numeric_values_as_imblearn(seed):
+    X, y = _mixed(seed=seed)
+    n = y.size
+    ours = SMOTENC(categorical_features=[3], random_state=seed)
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs = imblearn_over.SMOTENC(categorical_features=[3], random_state=seed)
+    X_ref, y_ref = theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(y_res, y_ref)
+    np.testing.assert_array_equal(X_res[:n], X)
+    # Same neighbours and the same draws: the numeric columns are identical.
+    np.testing.assert_allclose(
+        X_res[n:, :3].astype(float), X_ref[n:, :3].astype(float), rtol=1e-12, atol=1e-12
+    )
+    assert ours.median_std_[1] == pytest.approx(theirs.median_std_[1])
+    # Categories agree wherever the neighbours' vote has a single winner (ties are drawn at
+    # random, from different random streams).
+    members = np.flatnonzero(y == 1)
+    nn, _ = _reference_neighbours(X[members, :3].astype(float), X[members, 3], 5)
+    weights = SMOTENC(categorical_features=[3], random_state=seed)
+    weights.fit_resample(X, y, sample_weight=np.arange(n))
+    origin = weights.sample_weight_[n:].astype(int)
+    position = {row: i for i, row in enumerate(members)}
+    unique_winner = 0
+    for i, o in enumerate(origin):
+        top = Counter(X[members[nn[position[o]]], 3]).most_common()
+        if len(top) == 1 or top[0][1] > top[1][1]:
+            unique_winner += 1
+            assert X_res[n + i, 3] == X_ref[n + i, 3] == top[0][0]
+    assert unique_winner > 0.5 * origin.size
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_categories_are_the_neighbours_vote_and_numbers_on_segments(k):
+    X, y = _mixed(n_classes=3, seed=5)
+    n = y.size
+    sampler = SMOTENC(categorical_features=[3], k_neighbors=k, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y, sample_weight=np.arange(n))
+    origin = sampler.sample_weight_[n:].astype(int)
+    for label in (1, 2):
+        members = np.flatnonzero(y == label)
+        num, cat = X[members, :3].astype(float), X[members, 3]
+        nn, median_std = _reference_neighbours(num, cat, k)
+        assert sampler.median_std_[label] == pytest.approx(median_std)
+        position = {row: i for i, row in enumerate(members)}
+        new = np.flatnonzero(y_res[n:] == label)
+        assert new.size == sampler.sampling_strategy_[label] - members.size
+        for i in new:
+            o = position[origin[i]]
+            votes = Counter(cat[nn[o]])
+            best = max(votes.values())
+            assert X_res[n + i, 3] in {c for c, v in votes.items() if v == best}
+            s, x = X_res[n + i, :3].astype(float), num[o]
+            d = num[nn[o]] - x
+            u = (d @ (s - x)) / np.einsum("ij,ij->i", d, d)
+            residual = np.linalg.norm(x + u[:, None] * d - s, axis=1)
+            assert ((residual < 1e-9) & (u >= 0) & (u < 1)).any()
+
+
+def test_statistically_like_imblearn_on_multiclass():
+    X, y = _mixed(n_major=200, n_minor=80, n_classes=3, seed=7)
+    n = y.size
+    ours, theirs = [], []
+    for seed in range(6):
+        X_res, y_res = SMOTENC(categorical_features=[3], random_state=seed).fit_resample(X, y)
+        X_ref, y_ref = imblearn_over.SMOTENC(
+            categorical_features=[3], random_state=seed
+        ).fit_resample(X, y)
+        ours.append((X_res[n:], y_res[n:]))
+        theirs.append((X_ref[n:], y_ref[n:]))
+    for label in (1, 2):
+        a = np.vstack([x[yy == label] for x, yy in ours])
+        b = np.vstack([x[yy == label] for x, yy in theirs])
+        assert a.shape == b.shape
+        num_a, num_b = a[:, :3].astype(float), b[:, :3].astype(float)
+        spread = num_b.std(axis=0)
+        np.testing.assert_array_less(np.abs(num_a.mean(axis=0) - num_b.mean(axis=0)), 0.15 * spread)
+        np.testing.assert_allclose(num_a.std(axis=0), spread, rtol=0.12)
+        for level in ("a", "b", "c"):
+            assert abs(np.mean(a[:, 3] == level) - np.mean(b[:, 3] == level)) < 0.05, (label, level)
+
+
+def test_integer_columns_rounded_and_categories_kept():
+    pd = pytest.importorskip("pandas")
+    X, y = _frame(pd)
+    X_res, _ = SMOTENC(random_state=3).fit_resample(X, y)
+    assert X_res["count"].dtype == np.int64
+    assert list(X_res["shop"].cat.categories) == ["s1", "s2", "s3", "unused"]
+    # The same resampling on a float copy of the column, rounded, gives the integers.
+    X_float = X.assign(count=X["count"].astype(float))
+    X_res_f, _ = SMOTENC(random_state=3).fit_resample(X_float, y)
+    np.testing.assert_array_equal(X_res["count"].to_numpy(), np.rint(X_res_f["count"].to_numpy()))
+    assert not np.array_equal(X_res_f["count"], np.rint(X_res_f["count"]))  # interpolation happened
+    np.testing.assert_array_equal(X_res["amount"], X_res_f["amount"])
+    assert set(X_res["city"]) <= {"x", "y"}
+    assert set(X_res["tier"]) <= {"gold", "silver"}
+
+
+def _categorical_table(seed=0, n=300):
+    rng = np.random.RandomState(seed)
+    y = np.array([0] * (2 * n // 3) + [1] * (n - 2 * n // 3))
+    X = np.empty((n, 3), dtype=object)
+    X[:, 0] = np.where(
+        y == 1,
+        rng.choice(list("abc"), n, p=[0.6, 0.3, 0.1]),
+        rng.choice(list("abc"), n, p=[0.2, 0.3, 0.5]),
+    )
+    X[:, 1] = rng.choice(list("wxyz"), n)
+    X[:, 2] = np.where(
+        y == 1, rng.choice(list("pq"), n, p=[0.8, 0.2]), rng.choice(list("pq"), n, p=[0.3, 0.7])
+    )
+    return X, y
+
+
+def test_without_numeric_columns_it_is_smoten(frame_lib):
+    X, y = _categorical_table(n=90)
+    X_nc, y_nc = SMOTENC(categorical_features=[0, 1, 2], random_state=4).fit_resample(X, y)
+    X_n, y_n = SMOTEN(random_state=4).fit_resample(X, y)
+    np.testing.assert_array_equal(X_nc, X_n)
+    np.testing.assert_array_equal(y_nc, y_n)
+    assert X_nc.shape[0] > X.shape[0]
+    frame = frame_lib.DataFrame({f"c{j}": X[:, j].astype(str) for j in range(3)})
+    F_nc, _ = SMOTENC(random_state=4).fit_resample(frame, y)
+    F_n, _ = SMOTEN(random_state=4).fit_resample(frame, y)
+    _same(F_nc, F_n)
+    _same(F_nc, X_n)
+
+
+@pytest.mark.parametrize("no_categories", [[], np.zeros(4, dtype=bool)])
+def test_without_categorical_columns_it_is_smote(no_categories):
+    X, y = _mixed(n_classes=3)
+    X = np.hstack([X[:, :3].astype(float), np.random.RandomState(0).randn(y.size, 1)])
+    X_nc, y_nc = SMOTENC(categorical_features=no_categories, random_state=6).fit_resample(X, y)
+    X_s, y_s = SMOTE(random_state=6).fit_resample(X, y)
+    np.testing.assert_allclose(X_nc.astype(float), X_s, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(y_nc, y_s)
+
+
+def test_missing_categories_allowed_missing_numbers_rejected(frame_lib):
+    X, y = _frame(frame_lib)
+    city = ["x", None, "y"] * 20
+    if frame_lib.__name__ == "pandas":
+        X_missing = X.assign(city=frame_lib.array(city, dtype="str"))
+    else:
+        X_missing = X.with_columns(frame_lib.Series("city", city, dtype=frame_lib.String))
+    # Make the missing value frequent in the minority class so it is drawn.
+    X_res, y_res = SMOTENC(random_state=0).fit_resample(X_missing, y)
+    values = (
+        X_res["city"].to_list() if hasattr(X_res["city"], "to_list") else X_res["city"].tolist()
+    )
+    assert len(values) == len(y_res) > len(y)
+    kept = {"x", "y"}
+    assert all(v in kept or v is None or v != v for v in values)
+    assert any(v is None or v != v for v in values[len(y) :])  # missing is a category of its own
+
+    amount = X["amount"].to_numpy().copy()
+    amount[3] = np.nan
+    if frame_lib.__name__ == "pandas":
+        X_bad = X.assign(amount=amount)
+    else:
+        X_bad = X.with_columns(frame_lib.Series("amount", amount))
+    with pytest.raises(
+        DataError, match=r"NaN or infinite values in numeric column\(s\) \['amount'\].*Impute"
+    ):
+        SMOTENC(random_state=0).fit_resample(X_bad, y)
+
+
+def test_missing_values_in_object_arrays():
+    X, y = _mixed()
+    X[np.flatnonzero(y == 1)[::3], 3] = None
+    X_res, _ = SMOTENC(categorical_features=[3], random_state=0).fit_resample(X, y)
+    assert set(X_res[:, 3]) <= {"a", "b", "c", None}
+    X[0, 1] = np.nan
+    with pytest.raises(DataError, match=r"numeric column\(s\) \[1\]"):
+        SMOTENC(categorical_features=[3]).fit_resample(X, y)
+
+
+def test_small_class_warns_and_singleton_errors():
+    X, y = _mixed(n_minor=4)
+    with pytest.warns(SmallClassWarning, match="k_neighbors=5 needs at least 6 samples of class 1"):
+        SMOTENC(categorical_features=[3], random_state=0).fit_resample(X, y)
+    X1, y1 = X[:151], y[:151]
+    with pytest.raises(DataError, match="k_neighbors=5 needs at least 2 samples of class 1"):
+        SMOTENC(categorical_features=[3]).fit_resample(X1, y1)
+    with pytest.raises(DataError, match="at least 2 samples"):
+        SMOTEN().fit_resample(X1[:, 3:], y1)
+
+
+def test_smoten_statistically_like_imblearn():
+    X, y = _categorical_table()
+    n = y.size
+    ours, theirs = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for seed in range(5):
+            ours.append(SMOTEN(random_state=seed).fit_resample(X, y)[0][n:])
+            theirs.append(imblearn_over.SMOTEN(random_state=seed).fit_resample(X, y)[0][n:])
+    ours, theirs = np.vstack(ours), np.vstack(theirs)
+    assert ours.shape == theirs.shape
+    for j in range(X.shape[1]):
+        for level in np.unique(X[:, j]):
+            assert abs(np.mean(ours[:, j] == level) - np.mean(theirs[:, j] == level)) < 0.05, (
+                j,
+                level,
+            )
+
+
+def test_smoten_frames_keep_types(frame_lib):
+    X, y = _categorical_table(n=60)
+    if frame_lib.__name__ == "pandas":
+        frame = frame_lib.DataFrame(
+            {
+                "a": frame_lib.Categorical(X[:, 0], categories=["a", "b", "c", "d"]),
+                "b": X[:, 1].astype(str),
+                "c": X[:, 2].astype(str),
+            }
+        )
+    else:
+        frame = frame_lib.DataFrame(
+            {
+                "a": frame_lib.Series(X[:, 0].tolist(), dtype=frame_lib.Enum(["a", "b", "c", "d"])),
+                "b": frame_lib.Series(X[:, 1].tolist(), dtype=frame_lib.Categorical),
+                "c": X[:, 2].tolist(),
+            }
+        )
+    sampler = SMOTEN(random_state=0)
+    X_res, y_res = sampler.fit_resample(frame, y)
+    assert list(X_res.columns) == ["a", "b", "c"]
+    if frame_lib.__name__ == "pandas":
+        assert X_res.dtypes.equals(frame.dtypes)
+    else:
+        assert X_res.schema == frame.schema
+    assert Counter(np.asarray(y_res).tolist()) == {0: 40, 1: 40}
+    assert [set(lv.tolist()) for lv in sampler.categories_] == [set("abc"), set("wxyz"), set("pq")]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_vdm_distances_equal_imblearn(seed):
+    rng = np.random.RandomState(seed)
+    n = 80
+    y = rng.choice([0, 1, 2], size=n, p=[0.5, 0.3, 0.2])
+    raw = np.column_stack(
+        [rng.choice(list("abcd"), n), rng.choice(list("xy"), n), rng.choice(list("pqrst"), n)]
+    )
+    encoder = OrdinalEncoder(dtype=np.int32)
+    codes = encoder.fit_transform(raw).astype(np.int64)
+    n_levels = [len(c) for c in encoder.categories_]
+    # One extra level that no row has, on the last feature.
+    n_levels[-1] += 1
+    tables = vdm_tables(codes, y, n_levels)
+    ours = _vdm_block(codes, tables)(0, n, 0, n)
+    vdm = imblearn_pairwise.ValueDifferenceMetric(n_categories=n_levels, k=1, r=2).fit(codes, y)
+    np.testing.assert_allclose(ours, vdm.pairwise(codes), rtol=1e-12, atol=1e-12)
+    # Any block of the matrix, as the block-wise search asks for it.
+    np.testing.assert_allclose(
+        _vdm_block(codes, tables)(5, 17, 40, 80),
+        vdm.pairwise(codes[5:17], codes[40:80]),
+        rtol=1e-12,
+        atol=1e-12,
+    )
+    assert (np.diag(ours) == 0).all()
