@@ -84,10 +84,11 @@ def test_same_neighbours_as_sklearn(method, dtype, points):
     np.testing.assert_array_equal(only, ref_idx)
 
 
-def test_float32_brute_search_stays_in_float32(points):
-    X = points[0].astype(np.float32)
-    dist, _ = kneighbors(X, 3, method="brute", return_distance=True)
-    assert dist.dtype == np.float32
+def test_float32_search_finds_the_float64_neighbours(points):
+    X = points[0]
+    idx64 = kneighbors(X, 3, method="brute")
+    idx32 = kneighbors(X.astype(np.float32), 3, method="brute")
+    np.testing.assert_array_equal(idx32, idx64)
 
 
 @pytest.mark.parametrize("method", ["brute", "tree", "auto"])
@@ -103,29 +104,23 @@ def test_sparse_input_same_as_dense(method):
     np.testing.assert_allclose(sparse_d, dense_d, atol=1e-9)
 
 
-def _record_blocks(monkeypatch):
-    """Wrap topk so the test sees which query and reference blocks were computed."""
-    seen = []
-    real_topk = _neighbors.topk
+def _euclidean_blocks(X, Q, seen):
+    """A squared Euclidean block function that records which blocks were computed."""
 
-    def recording_topk(block_distances, *args, **kwargs):
-        def block(qs, qe, rs, re):
-            seen.append((qs, rs))
-            return block_distances(qs, qe, rs, re)
+    def block(qs, qe, rs, re):
+        seen.append((qs, rs))
+        diff = Q[qs:qe, None, :] - X[None, rs:re, :]
+        return (diff**2).sum(axis=2)
 
-        return real_topk(block, *args, **kwargs)
-
-    monkeypatch.setattr(_neighbors, "topk", recording_topk)
-    return seen
+    return block
 
 
-def test_brute_blocks_smaller_than_the_data(monkeypatch):
+def test_topk_blocks_smaller_than_the_data(monkeypatch):
     rng = np.random.RandomState(1)
     # More than one reference block (8192 rows each) and, with a tiny block budget, many
     # query blocks.
     X = rng.rand(9000, 2)
     monkeypatch.setattr(_neighbors, "_BLOCK_BYTES", 8 * 9000 * 16)
-    seen = _record_blocks(monkeypatch)
     rows = np.concatenate(
         [
             rng.choice(8192, 40, replace=False),
@@ -133,26 +128,27 @@ def test_brute_blocks_smaller_than_the_data(monkeypatch):
             rng.choice(np.arange(8200, 9000), 40, replace=False),
         ]
     )
-    dist, idx = kneighbors(X, 6, query_indices=rows, method="brute", return_distance=True)
+    seen = []
+    dist, idx = _neighbors.topk(
+        _euclidean_blocks(X, X[rows], seen), rows.size, X.shape[0], 7, query_indices=rows
+    )
     assert len({qs for qs, _ in seen}) > 1 and len({rs for _, rs in seen}) > 1
-
     ref = NearestNeighbors(n_neighbors=7).fit(X)
     ref_dist, ref_idx = ref.kneighbors(X[rows])
-    # Drop each row itself (first, as there are no duplicates).
-    assert (ref_idx[:, 0] == rows).all()
-    np.testing.assert_array_equal(idx, ref_idx[:, 1:])
-    np.testing.assert_allclose(dist, ref_dist[:, 1:], atol=1e-7)
+    assert (ref_idx[:, 0] == rows).all() and (idx[:, 0] == rows).all()
+    np.testing.assert_array_equal(idx[:, 1:], ref_idx[:, 1:])
+    np.testing.assert_allclose(np.sqrt(dist[:, 1:]), ref_dist[:, 1:], atol=1e-7)
 
     Q = rng.rand(50, 2)
-    idx_o = kneighbors(X, 6, query=Q, method="brute")
+    _, idx_o = _neighbors.topk(_euclidean_blocks(X, Q, []), 50, X.shape[0], 6)
     np.testing.assert_array_equal(idx_o, ref.kneighbors(Q, n_neighbors=6)[1])
 
 
 def test_query_blocks_with_self_exclusion(monkeypatch, points):
     X = points[0]
     monkeypatch.setattr(_neighbors, "_BLOCK_BYTES", 8 * X.shape[0] * 7)  # 7 queries a block
-    seen = _record_blocks(monkeypatch)
-    idx = kneighbors(X, 5, method="brute")
+    seen = []
+    idx = _neighbors.self_kneighbors(_euclidean_blocks(X, X, seen), X.shape[0], 5)
     assert len({qs for qs, _ in seen}) == int(np.ceil(X.shape[0] / 7))
     np.testing.assert_array_equal(idx, NearestNeighbors(n_neighbors=5).fit(X).kneighbors()[1])
 

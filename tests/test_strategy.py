@@ -416,7 +416,7 @@ Y2 = np.array(["neg"] * 10 + ["pos"] * 4)
             np.zeros(5),
             "over-sampling",
             InvalidParameterError,
-            r"sampling_strategy needs at least 2 classes in y, but y has 1",
+            r"sampling_strategy needs at least 2 classes in y, but y has only one class",
         ),
         (
             {0: 3},

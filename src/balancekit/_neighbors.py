@@ -3,8 +3,8 @@
 Back ends
 ---------
 ``'brute'``
-    Exact Euclidean search on BLAS, in blocks of queries and of reference
-    rows, so no ``n x n`` matrix is ever held in memory.
+    scikit-learn's exact brute force: BLAS distances in chunks with a compiled
+    top-k, so no ``n x n`` matrix is ever held in memory.
 ``'tree'``
     scikit-learn's ``NearestNeighbors`` (kd-tree / ball tree), which wins in
     low dimension.
@@ -12,6 +12,9 @@ Back ends
     faiss's exact flat index (float32), used when faiss-cpu is installed.
 ``'auto'``
     Picks one of the above from the size and dimension of the data.
+
+:func:`topk` does the same exact blockwise search for any distance given block
+by block (SMOTENC's mixed distance, SMOTEN's value difference metric).
 
 A user-supplied estimator with ``fit`` and ``kneighbors`` (for instance a
 ``sklearn.neighbors.NearestNeighbors``) is cloned and used as given.
@@ -98,14 +101,14 @@ def neighbors_for_class(name, k, n_members, label):
 
 
 def choose_method(n_reference, n_features, n_queries, sparse=False):
-    """Pick the back end for a search of this size."""
-    if sparse:
-        return "tree"  # scikit-learn's brute force handles sparse input
-    if n_reference * n_queries <= 4_000_000:
+    """Pick the back end for a search of this size.
+
+    scikit-learn's brute force (chunked, compiled top-k on BLAS distances)
+    beyond 15 dimensions and for sparse data, its kd-tree below.
+    """
+    if sparse or n_features > 15:
         return "brute"
-    if n_features <= 12:
-        return "tree"
-    return "brute"
+    return "tree"
 
 
 def kneighbors(
@@ -177,12 +180,11 @@ def kneighbors(
                 "method='faiss' needs faiss-cpu, which is not installed; install it with "
                 "pip install 'balancekit[fast]', or use method='auto'."
             )
-        if method == "brute" and not sp.issparse(X):
-            dist, idx = _brute(X, query, k, query_indices if exclude_self else None)
-        elif method == "faiss" and not sp.issparse(X):
+        if method == "faiss" and not sp.issparse(X):
             dist, idx = _faiss(X, query, k, n_jobs)
         else:
-            nn = NearestNeighbors(n_neighbors=k, n_jobs=n_jobs).fit(X)
+            algorithm = "brute" if method == "brute" else "auto"
+            nn = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs).fit(X)
             dist, idx = _index_order(*nn.kneighbors(query, return_distance=True))
     dist = np.asarray(dist)
     idx = np.asarray(idx, dtype=np.intp)
@@ -288,25 +290,6 @@ def self_kneighbors(block_distances, n, k):
     own = np.arange(n)
     dist, idx = topk(block_distances, n, n, k + 1, query_indices=own)
     return _drop_self(dist, idx, own)[1]
-
-
-def _brute(X, Q, k, query_indices=None):
-    """Exact Euclidean top-k on BLAS, blockwise."""
-    X = np.asarray(X)
-    Q = np.asarray(Q, dtype=X.dtype)
-    x2 = np.einsum("ij,ij->i", X, X)
-    q2 = np.einsum("ij,ij->i", Q, Q)
-
-    def block(qs, qe, rs, re):
-        D = Q[qs:qe] @ X[rs:re].T
-        D *= -2
-        D += x2[rs:re]
-        D += q2[qs:qe, None]
-        return np.maximum(D, 0, out=D)
-
-    d2, idx = topk(block, Q.shape[0], X.shape[0], k, query_indices=query_indices,
-                   itemsize=X.dtype.itemsize)
-    return np.sqrt(d2), idx
 
 
 def _faiss(X, Q, k, n_jobs=None):

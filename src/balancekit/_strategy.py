@@ -76,7 +76,8 @@ def resolve_sampling_strategy(sampling_strategy, y, kind):
     counts = class_counts(y)
     if len(counts) < 2:
         raise InvalidParameterError(
-            f"sampling_strategy needs at least 2 classes in y, but y has {len(counts)}: {list(counts)}."
+            f"sampling_strategy needs at least 2 classes in y, but y has only one class "
+            f"({list(counts)[0]!r})."
         )
     if isinstance(sampling_strategy, str):
         return _from_name(sampling_strategy, counts, kind)

@@ -84,18 +84,20 @@ def check_target(y, n_samples=None):
         )
     if arr.dtype.kind == "f" and np.isinf(arr).any():
         raise DataError("y contains infinite values; class labels must be finite.")
-    kind = type_of_target(arr)
-    if kind == "continuous":
+    if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
         sample = arr[np.flatnonzero(arr != np.round(arr))[0]]
         raise DataError(
             f"y looks continuous (e.g. the value {sample!r}); balancekit needs class labels. "
             "For a numeric outcome, cut it into classes first (e.g. numpy.digitize)."
         )
-    if kind not in ("binary", "multiclass"):
-        raise DataError(
-            f"Unknown label type {kind!r}: y must hold one class label per row (binary or "
-            "multiclass)."
-        )
+    if arr.dtype.kind not in "biuUSf":
+        # Object arrays may mix types; scikit-learn's check names what it finds.
+        kind = type_of_target(arr)
+        if kind not in ("binary", "multiclass"):
+            raise DataError(
+                f"Unknown label type {kind!r}: y must hold one class label per row (binary or "
+                "multiclass)."
+            )
     n_classes = np.unique(arr).size
     if n_classes < 2:
         raise DataError(

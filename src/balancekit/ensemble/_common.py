@@ -1,0 +1,209 @@
+"""Plain functions and one small composite shared by the balanced ensembles."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from .._strategy import SAMPLING_KINDS, resolve_sampling_strategy
+from .._validation import check_int, check_real
+from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+
+MAX_INT = np.iinfo(np.int32).max
+
+
+def seed_params(estimator, rng):
+    """Give every ``*random_state`` parameter of ``estimator`` a fresh seed from ``rng``.
+
+    Parameters are visited in sorted order, so the same generator state gives
+    the same seeds (the behaviour scikit-learn's ensembles have).
+    """
+    seeds = {
+        key: int(rng.randint(MAX_INT))
+        for key in sorted(estimator.get_params(deep=True))
+        if key == "random_state" or key.endswith("__random_state")
+    }
+    if seeds:
+        estimator.set_params(**seeds)
+    return estimator
+
+
+def check_bool(name, value):
+    """Check that ``value`` is a boolean."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterTypeError(
+            f"{name} must be True or False; got {value!r} of type {type(value).__name__}."
+        )
+    return bool(value)
+
+
+def check_fraction_or_count(name, value, *, allow_none=False):
+    """Check a ``max_samples``/``max_features`` style value: int >= 1 or float in (0, 1]."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return check_int(name, value, min_value=1)
+    if isinstance(value, (float, np.floating)):
+        return check_real(name, value, min_value=0.0, max_value=1.0, include_min=False)
+    expected = "None, " if allow_none else ""
+    raise InvalidParameterTypeError(
+        f"{name} must be {expected}an integer >= 1 or a float in (0, 1]; got {value!r} of type "
+        f"{type(value).__name__}."
+    )
+
+
+def check_weights(sample_weight, n_samples):
+    """Return ``sample_weight`` as a float64 vector of length ``n_samples``, or None."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.ndim == 0:
+        weights = np.full(n_samples, float(weights))
+    weights = weights.ravel()
+    if weights.shape[0] != n_samples:
+        raise DataError(f"sample_weight has {weights.shape[0]} values but X has {n_samples} rows.")
+    if not np.isfinite(weights).all():
+        raise DataError("sample_weight contains NaN or infinite values.")
+    if (weights < 0).any():
+        raise DataError("sample_weight contains negative values; weights must be >= 0.")
+    if not weights.sum() > 0:
+        raise DataError("sample_weight sums to zero; at least one row needs a positive weight.")
+    return weights
+
+
+def check_two_classes(classes):
+    """Raise a clear error when ``y`` holds fewer than two classes."""
+    if classes.shape[0] < 2:
+        raise DataError(
+            f"y has only one class ({classes[0]!r}); a classifier needs at least two classes."
+        )
+
+
+def check_strategy(sampler, y):
+    """Resolve the sampler's strategy once on the full ``y``, so mistakes surface early."""
+    kind = getattr(sampler, "_sampling_type", None)
+    if kind not in SAMPLING_KINDS or not hasattr(sampler, "get_params"):
+        return None
+    strategy = sampler.get_params().get("sampling_strategy")
+    if strategy is None:
+        return None
+    targets = resolve_sampling_strategy(strategy, y, kind)
+    empty = [label for label, count in targets.items() if count == 0]
+    if empty:
+        raise InvalidParameterError(
+            f"sampling_strategy asks for 0 samples of class {empty[0]!r}; every member of the "
+            "ensemble needs at least one sample of each class."
+        )
+    return targets
+
+
+def fitted_pipelines(samplers, estimators):
+    """``[make_pipeline(sampler, estimator), ...]`` of the fitted pairs (copies)."""
+    try:
+        from ..pipeline import make_pipeline
+    except ImportError as exc:  # pragma: no cover - the pipeline module ships with balancekit
+        raise AttributeError(
+            "pipelines_ needs balancekit.pipeline, which could not be imported."
+        ) from exc
+    from copy import deepcopy
+
+    return [
+        make_pipeline(deepcopy(sampler), deepcopy(estimator))
+        for sampler, estimator in zip(samplers, estimators, strict=True)
+    ]
+
+
+def _delegate_has(attr):
+    def check(self):
+        fitted = getattr(self, "estimator_", None)
+        return hasattr(fitted if fitted is not None else self.estimator, attr)
+
+    return check
+
+
+class ResampledEstimator(BaseEstimator):
+    """Resample with ``sampler``, then fit ``estimator``: one member of a bagging ensemble.
+
+    scikit-learn's bagging hands its members labels encoded as ``0..n_classes-1``.
+    The sampler sees the original labels (``classes[y]``), so a ``sampling_strategy``
+    written with the user's labels keeps its meaning; the estimator is fitted on
+    encoded labels, as bagging expects.
+
+    Parameters
+    ----------
+    sampler : sampler object
+        Any object with ``fit_resample(X, y)``.
+    estimator : estimator object
+        The classifier fitted on the resampled data.
+    classes : ndarray of shape (n_classes,)
+        The sorted class labels; ``classes[y]`` decodes the labels ``fit`` gets.
+
+    Attributes
+    ----------
+    sampler_ : sampler object
+        The fitted copy of ``sampler``.
+    estimator_ : estimator object
+        The fitted copy of ``estimator``.
+    classes_ : ndarray
+        The encoded classes the estimator saw.
+    """
+
+    def __init__(self, sampler, estimator, classes):
+        self.sampler = sampler
+        self.estimator = estimator
+        self.classes = classes
+
+    def fit(self, X, y):
+        """Resample ``(X, classes[y])`` and fit the estimator on the result.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The bag drawn by the ensemble.
+        y : ndarray of int of shape (n_samples,)
+            Encoded labels.
+
+        Returns
+        -------
+        self : object
+            The fitted member.
+        """
+        classes = np.asarray(self.classes)
+        self.sampler_ = clone(self.sampler)
+        X_res, y_res = self.sampler_.fit_resample(X, classes[np.asarray(y, dtype=np.intp)])
+        y_res = np.searchsorted(classes, np.asarray(y_res))
+        self.estimator_ = clone(self.estimator).fit(X_res, y_res)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict(self, X, **params):
+        """Encoded class predictions of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict(X, **params)
+
+    @available_if(_delegate_has("predict_proba"))
+    def predict_proba(self, X, **params):
+        """Class probabilities of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X, **params)
+
+    @available_if(_delegate_has("predict_log_proba"))
+    def predict_log_proba(self, X, **params):
+        """Class log-probabilities of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X, **params)
+
+    @available_if(_delegate_has("decision_function"))
+    def decision_function(self, X, **params):
+        """Decision function of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X, **params)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        est_tags = get_tags(self.estimator)
+        tags.input_tags.sparse = est_tags.input_tags.sparse
+        tags.input_tags.allow_nan = est_tags.input_tags.allow_nan
+        return tags

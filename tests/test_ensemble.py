@@ -1,0 +1,363 @@
+"""Balanced ensembles: scikit-learn's contract, balance of every member, parity with
+imbalanced-learn."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.ensemble import AdaBoostClassifier
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from balancekit.ensemble import (
+    BalancedBaggingClassifier,
+    BalancedRandomForestClassifier,
+    EasyEnsembleClassifier,
+    RUSBoostClassifier,
+)
+from balancekit.exceptions import InvalidParameterError, InvalidParameterTypeError
+from balancekit.over_sampling import RandomOverSampler
+
+# Stumps, RUSBoost's default learner, are often no better than chance on the whole
+# skewed training set after being fitted on a balanced subset, which stops boosting.
+TREE3 = DecisionTreeClassifier(max_depth=3)
+
+SAMPLE_WEIGHT_XFAIL = (
+    "sample_weight is carried by the rows the random under-sampler draws; a row repeated "
+    "twice changes the class counts and the draws, so weighting a row by 2 cannot give the "
+    "same model as repeating it"
+)
+
+
+def _expected_failures(estimator):
+    if isinstance(estimator, (BalancedRandomForestClassifier, RUSBoostClassifier)):
+        return {
+            "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_XFAIL,
+            "check_sample_weight_equivalence_on_sparse_data": SAMPLE_WEIGHT_XFAIL,
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    [
+        BalancedBaggingClassifier(n_estimators=4, random_state=0),
+        BalancedRandomForestClassifier(n_estimators=4, random_state=0),
+        EasyEnsembleClassifier(
+            n_estimators=2, estimator=AdaBoostClassifier(n_estimators=3), random_state=0
+        ),
+        RUSBoostClassifier(n_estimators=4, random_state=0),
+    ],
+    expected_failed_checks=_expected_failures,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def _data(kind):
+    if kind == "binary":
+        return make_classification(
+            n_samples=400,
+            n_features=6,
+            n_informative=3,
+            weights=[0.9, 0.1],
+            class_sep=1.2,
+            random_state=0,
+        )
+    return make_classification(
+        n_samples=450,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        n_clusters_per_class=1,
+        weights=[0.7, 0.2, 0.1],
+        class_sep=1.0,
+        random_state=1,
+    )
+
+
+def _pairs():
+    from imblearn import ensemble as imb
+
+    return {
+        "bagging": (
+            lambda s: BalancedBaggingClassifier(n_estimators=8, random_state=s),
+            lambda s: imb.BalancedBaggingClassifier(n_estimators=8, random_state=s),
+        ),
+        "forest": (
+            lambda s: BalancedRandomForestClassifier(n_estimators=15, random_state=s),
+            lambda s: imb.BalancedRandomForestClassifier(n_estimators=15, random_state=s),
+        ),
+        "easy": (
+            lambda s: EasyEnsembleClassifier(
+                n_estimators=4, estimator=AdaBoostClassifier(n_estimators=5), random_state=s
+            ),
+            lambda s: imb.EasyEnsembleClassifier(
+                n_estimators=4, estimator=AdaBoostClassifier(n_estimators=5), random_state=s
+            ),
+        ),
+        "rusboost": (
+            lambda s: RUSBoostClassifier(TREE3, n_estimators=10, random_state=s),
+            lambda s: imb.RUSBoostClassifier(TREE3, n_estimators=10, random_state=s),
+        ),
+    }
+
+
+def _mean_balanced_accuracy(make, X, y, seeds=(0, 1)):
+    scores = []
+    for seed in seeds:
+        cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
+        scores.append(cross_val_score(make(seed), X, y, cv=cv, scoring="balanced_accuracy").mean())
+    return float(np.mean(scores))
+
+
+@pytest.mark.parametrize("data", ["binary", "multiclass"])
+@pytest.mark.parametrize("name", ["bagging", "forest", "easy", "rusboost"])
+def test_scores_like_imbalanced_learn(name, data):
+    pytest.importorskip("imblearn")
+    ours, theirs = _pairs()[name]
+    X, y = _data(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        ours_score = _mean_balanced_accuracy(ours, X, y)
+        theirs_score = _mean_balanced_accuracy(theirs, X, y)
+    assert abs(ours_score - theirs_score) < 0.03, (ours_score, theirs_score)
+    # The balancing has to matter: well above the chance level.
+    assert ours_score > 1.0 / len(np.unique(y)) + 0.15
+
+
+def _counts(labels):
+    return np.unique(labels, return_counts=True)[1]
+
+
+def test_bagging_every_member_fitted_on_balanced_bag():
+    X, y = _data("multiclass")
+    clf = BalancedBaggingClassifier(n_estimators=5, random_state=0).fit(X, y)
+    for member, bag in zip(clf.estimators_, clf.estimators_samples_, strict=True):
+        bag_labels = y[bag]
+        kept = bag_labels[member.sampler_.sample_indices_]
+        counts = _counts(kept)
+        assert len(counts) == 3 and (counts == _counts(bag_labels).min()).all()
+        assert member.estimator_.tree_.weighted_n_node_samples[0] == kept.shape[0]
+
+
+def test_bagging_with_other_sampler_and_string_labels():
+    X, y = _data("binary")
+    labels = np.where(y == 1, "fraud", "ok")
+    clf = BalancedBaggingClassifier(
+        estimator=KNeighborsClassifier(3),
+        sampler=RandomOverSampler(),
+        n_estimators=3,
+        bootstrap=False,
+        random_state=0,
+    ).fit(X, labels)
+    assert set(clf.predict(X)) <= {"fraud", "ok"}
+    for member in clf.estimators_:
+        # The sampler saw the original labels; over-sampling grew the minority.
+        assert member.sampler_.sampling_strategy_ == {"fraud": int((labels == "ok").sum())}
+        assert member.estimator_.n_samples_fit_ == 2 * int((labels == "ok").sum())
+
+
+def test_bagging_dict_strategy_uses_original_labels():
+    X, y = _data("binary")
+    labels = np.where(y == 1, "fraud", "ok")
+    clf = BalancedBaggingClassifier(
+        n_estimators=3, bootstrap=False, sampling_strategy={"ok": 100}, random_state=0
+    ).fit(X, labels)
+    for member in clf.estimators_:
+        kept = labels[member.sampler_.sample_indices_]
+        assert (kept == "ok").sum() == 100
+        assert (kept == "fraud").sum() == (labels == "fraud").sum()
+
+
+def test_easy_ensemble_members_see_all_minority_rows():
+    X, y = _data("binary")
+    clf = EasyEnsembleClassifier(
+        n_estimators=3, estimator=AdaBoostClassifier(n_estimators=3), random_state=0
+    ).fit(X, y)
+    minority = np.flatnonzero(y == 1)
+    subsets = []
+    for member in clf.estimators_:
+        rows = member.sampler_.sample_indices_
+        assert set(minority) <= set(rows)
+        assert (_counts(y[rows]) == minority.shape[0]).all()
+        subsets.append(frozenset(rows))
+    assert len(set(subsets)) == 3  # each member draws its own subset of the majority
+    assert clf.decision_function(X[:5]).shape == (5,)
+
+
+def test_forest_trees_grown_on_balanced_bootstraps():
+    X, y = _data("multiclass")
+    n_min = _counts(y).min()
+    clf = BalancedRandomForestClassifier(n_estimators=6, random_state=0).fit(X, y)
+    for sampler, rows in zip(clf.samplers_, clf.estimators_samples_, strict=True):
+        assert (_counts(y[rows]) == n_min).all()
+        np.testing.assert_array_equal(np.sort(sampler.sample_indices_), rows)
+    # replacement=True by default: some rows are drawn more than once.
+    assert any(np.unique(rows).shape[0] < rows.shape[0] for rows in clf.estimators_samples_)
+    assert clf.feature_importances_.shape == (X.shape[1],)
+    assert clf.apply(X[:4]).shape == (4, 6)
+
+
+def test_forest_oob_matches_trees_that_did_not_see_the_row():
+    X, y = _data("binary")
+    clf = BalancedRandomForestClassifier(
+        n_estimators=20, bootstrap=True, oob_score=True, random_state=0
+    ).fit(X, y)
+    assert 0.5 < clf.oob_score_ <= 1.0
+    for i in (0, 7, 123):
+        probas = [
+            tree.predict_proba(X[i : i + 1].astype(np.float32))[0]
+            for tree, rows in zip(clf.estimators_, clf.estimators_samples_, strict=True)
+            if i not in set(rows)
+        ]
+        np.testing.assert_allclose(clf.oob_decision_function_[i], np.mean(probas, axis=0))
+    with pytest.raises(InvalidParameterError, match="bootstrap=True"):
+        BalancedRandomForestClassifier(oob_score=True).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: BalancedRandomForestClassifier(n_estimators=n, random_state=3),
+        lambda n: BalancedBaggingClassifier(n_estimators=n, random_state=3),
+    ],
+    ids=["forest", "bagging"],
+)
+def test_warm_start_grows_the_same_ensemble(make):
+    X, y = _data("binary")
+    full = make(8).fit(X, y)
+    warm = make(4).set_params(warm_start=True).fit(X, y)
+    first = list(warm.estimators_)
+    warm.set_params(n_estimators=8).fit(X, y)
+    assert warm.estimators_[:4] == first
+    np.testing.assert_allclose(warm.predict_proba(X), full.predict_proba(X))
+
+
+def test_same_seed_same_model_and_seed_matters():
+    X, y = _data("binary")
+    makers = (
+        lambda seed: BalancedRandomForestClassifier(n_estimators=5, random_state=seed),
+        lambda seed: RUSBoostClassifier(TREE3, n_estimators=5, random_state=seed),
+        lambda seed: BalancedBaggingClassifier(n_estimators=5, random_state=seed),
+    )
+    for make in makers:
+        a = make(1).fit(X, y).predict_proba(X)
+        b = make(1).fit(X, y).predict_proba(X)
+        c = make(2).fit(X, y).predict_proba(X)
+        np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(a, c)
+
+
+def test_forest_threads_give_the_same_forest():
+    X, y = _data("multiclass")
+    a = BalancedRandomForestClassifier(n_estimators=6, random_state=0).fit(X, y)
+    b = BalancedRandomForestClassifier(n_estimators=6, random_state=0, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_forest_class_weight_and_sample_weight():
+    X, y = _data("binary")
+    weights = np.ones(y.shape[0])
+    weights[y == 1] = 0.0  # the trees can only learn the majority class
+    clf = BalancedRandomForestClassifier(n_estimators=5, random_state=0).fit(
+        X, y, sample_weight=weights
+    )
+    assert (clf.predict(X) == 0).all()
+    # Class weights multiply the rows' weights: 'balanced' on top of a balanced sample
+    # pushes the trees towards the minority class.
+    # (Leaves of several rows, where the weights decide the leaf's probabilities.)
+    plain = BalancedRandomForestClassifier(
+        n_estimators=10, min_samples_leaf=10, random_state=0
+    ).fit(X, y)
+    weighted = BalancedRandomForestClassifier(
+        n_estimators=10, min_samples_leaf=10, class_weight="balanced", random_state=0
+    ).fit(X, y)
+    assert weighted.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean() + 0.05
+    subsample = BalancedRandomForestClassifier(
+        n_estimators=10, bootstrap=True, class_weight="balanced_subsample", random_state=0
+    ).fit(X, y)
+    assert balanced_accuracy_score(y, subsample.predict(X)) > 0.8
+
+
+def test_rusboost_rounds_balanced_and_weighted():
+    X, y = _data("multiclass")
+    clf = RUSBoostClassifier(TREE3, n_estimators=8, random_state=0).fit(X, y)
+    assert 1 <= len(clf.estimators_) == len(clf.samplers_) <= 8
+    n_min = _counts(y).min()
+    for sampler in clf.samplers_:
+        assert (_counts(y[sampler.sample_indices_]) == n_min).all()
+    fitted = clf.estimator_weights_[: len(clf.estimators_)]
+    assert (fitted > 0).all()
+    # Weighted boosting moves the later rounds: not every learner makes the same first split.
+    roots = {(e.tree_.feature[0], round(float(e.tree_.threshold[0]), 6)) for e in clf.estimators_}
+    assert len(roots) > 1
+    staged = list(clf.staged_predict(X))
+    np.testing.assert_array_equal(staged[-1], clf.predict(X))
+
+
+def test_rusboost_parameters():
+    X, y = _data("binary")
+    with pytest.warns(FutureWarning, match="algorithm"):
+        RUSBoostClassifier(TREE3, n_estimators=2, algorithm="SAMME").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="SAMME.R"):
+        RUSBoostClassifier(algorithm="SAMME.R").fit(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="sample_weight"):
+        RUSBoostClassifier(estimator=KNeighborsClassifier()).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        BalancedBaggingClassifier,
+        BalancedRandomForestClassifier,
+        EasyEnsembleClassifier,
+        RUSBoostClassifier,
+    ],
+)
+def test_clear_parameter_errors(cls):
+    X, y = _data("binary")
+    with pytest.raises(InvalidParameterError, match="n_estimators=0"):
+        cls(n_estimators=0).fit(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="replacement"):
+        cls(replacement="yes").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="sampling_strategy='minority'"):
+        cls(sampling_strategy="minority").fit(X, y)
+
+
+def test_dataframe_input_keeps_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = _data("binary")
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    for clf in (
+        BalancedBaggingClassifier(n_estimators=3, random_state=0),
+        BalancedRandomForestClassifier(n_estimators=3, random_state=0),
+        RUSBoostClassifier(TREE3, n_estimators=3, random_state=0),
+    ):
+        clf.fit(frame, y)
+        assert list(clf.feature_names_in_) == list(frame.columns)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            clf.predict(frame)
+
+
+def test_pipelines_attribute():
+    pytest.importorskip("balancekit.pipeline")
+    X, y = _data("binary")
+    clf = BalancedRandomForestClassifier(n_estimators=3, random_state=0).fit(X, y)
+    pipes = clf.pipelines_
+    assert len(pipes) == 3
+    tree = pipes[0].steps[-1][1]
+    np.testing.assert_array_equal(
+        tree.predict(X.astype(np.float32)), clf.estimators_[0].predict(X.astype(np.float32))
+    )
+
+
+def test_member_of_default_bagging_is_a_tree():
+    X, y = _data("binary")
+    clf = BalancedBaggingClassifier(n_estimators=2, random_state=0).fit(X, y)
+    assert isinstance(clf.estimators_[0].estimator_, DecisionTreeClassifier)
+    assert not hasattr(clf, "decision_function")
