@@ -5,6 +5,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from balancekit._strategy import resolve_sampling_strategy
@@ -123,7 +124,8 @@ def test_string_labels_and_column_vector(name, multiclass_data):
     _, X_str, y_str = _fit(name, X, names)
     np.testing.assert_allclose(X_str, X_num)
     np.testing.assert_array_equal(y_str, np.array(["a_normal", "b_suspect", "c_fraud"])[y_num])
-    _, X_col, y_col = _fit(name, X, y.reshape(-1, 1))
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        _, X_col, y_col = _fit(name, X, y.reshape(-1, 1))
     np.testing.assert_allclose(X_col, X_num)
     np.testing.assert_array_equal(np.ravel(y_col), y_num)
 

@@ -255,15 +255,7 @@ def topk(block_distances, n_queries, n_reference, k, *, query_indices=None, item
                 inside = (own >= rs) & (own < re)
                 D[rows[inside], own[inside] - rs] = -np.inf
             kk = min(k, re - rs)
-            part = np.argpartition(D, kk - 1, axis=1)[:, :kk]
-            cand_d = np.take_along_axis(D, part, axis=1)
-            # argpartition picks arbitrarily among values tied with the k-th one; redo those
-            # rows with a stable sort so the lower indices win.
-            edge = cand_d.max(axis=1, keepdims=True)
-            tied = (D == edge).sum(axis=1) > (cand_d == edge).sum(axis=1)
-            if tied.any():
-                part[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :kk]
-                cand_d = np.take_along_axis(D, part, axis=1)
+            part, cand_d = _smallest(D, kk)
             cand_i = part + rs
             if best_d is not None:
                 cand_d = np.concatenate([best_d, cand_d], axis=1)
@@ -279,6 +271,26 @@ def topk(block_distances, n_queries, n_reference, k, *, query_indices=None, item
         # A query's own entry was forced first; its distance to itself is 0.
         out_d[out_i == query_indices[:, None]] = 0
     return out_d, out_i
+
+
+def _smallest(D, k):
+    """The ``k`` smallest entries of each row: column indices and values, lower index first on ties.
+
+    For the small k of neighbour sampling, k passes of ``argmin`` (vectorised, and
+    first-index on ties) beat a partition. ``D`` is overwritten.
+    """
+    if k > 16:
+        cols = np.argsort(D, axis=1, kind="stable")[:, :k]
+        return cols, np.take_along_axis(D, cols, axis=1)
+    rows = np.arange(D.shape[0])
+    cols = np.empty((D.shape[0], k), dtype=np.intp)
+    values = np.empty((D.shape[0], k), dtype=D.dtype)
+    for j in range(k):
+        col = np.argmin(D, axis=1)
+        cols[:, j] = col
+        values[:, j] = D[rows, col]
+        D[rows, col] = np.inf
+    return cols, values
 
 
 def self_kneighbors(block_distances, n, k):

@@ -1,9 +1,11 @@
 """Input and parameter checks shared by every estimator, with clear messages."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
 
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
@@ -63,6 +65,12 @@ def check_target(y, n_samples=None):
     else:
         arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected; it is read as "
+            "y.ravel(), and the resampled y is 1-D.",
+            DataConversionWarning,
+            stacklevel=3,
+        )
         arr = arr.ravel()
     if arr.ndim != 1:
         raise DataError(

@@ -9,7 +9,7 @@ import numpy as np
 from .. import _frames
 from .._base import BaseSampler
 from .._kernels import draw_segments, interpolate
-from .._neighbors import check_neighbors, neighbors_for_class, self_kneighbors
+from .._neighbors import check_neighbors, kneighbors, neighbors_for_class, self_kneighbors
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._smote import stack_synthetic
 
@@ -158,6 +158,32 @@ def vote(codes, rng):
     counts = (codes[:, :, None] == codes[:, None, :]).sum(axis=2)
     score = counts + rng.uniform(0, 0.5, size=counts.shape)
     return codes[np.arange(codes.shape[0]), np.argmax(score, axis=1)]
+
+
+# Largest dense embedding (numeric columns + scaled one-hot) built for the neighbour search.
+_EMBEDDING_BYTES = 256 * 2**20
+
+
+def mixed_neighbors(num, codes, n_levels, penalty, k):
+    """The ``k`` nearest other rows under SMOTENC's distance.
+
+    The distance is the squared Euclidean distance on the numeric columns plus
+    ``penalty`` for each categorical column that differs. With few categories
+    it equals the Euclidean distance on ``[numeric, one-hot * sqrt(penalty / 2)]``,
+    searched by the compiled brute force; with many it is computed from the codes
+    block by block, so no one-hot matrix is built.
+    """
+    n, d = num.shape
+    width = d + int(sum(n_levels))
+    if n * width * num.dtype.itemsize <= _EMBEDDING_BYTES:
+        embedded = np.zeros((n, width), dtype=num.dtype)
+        embedded[:, :d] = num
+        offsets = d + np.concatenate([[0], np.cumsum(n_levels)[:-1]]).astype(np.intp)
+        rows = np.arange(n)
+        for j in range(codes.shape[1]):
+            embedded[rows, offsets[j] + codes[:, j]] = np.sqrt(penalty / 2)
+        return kneighbors(embedded, k)
+    return self_kneighbors(_mixed_block(num, codes, penalty), n, k)
 
 
 def _mixed_block(num, codes, penalty):
@@ -395,7 +421,7 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             median_std = float(np.median(np.std(num_c, axis=0)))
             self.median_std_[label] = median_std
             penalty = median_std**2 if median_std > 0 else 1.0
-            nn = self_kneighbors(_mixed_block(num_c, codes_c, penalty), members.size, kk)
+            nn = mixed_neighbors(num_c, codes_c, [len(lv) for lv in levels], penalty, kk)
             n_new = target - members.size
             rows, cols, gap = draw_segments(rng, members.size, kk, n_new)
             new_num = interpolate(num_c, rows, nn[rows, cols], gap)

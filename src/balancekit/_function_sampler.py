@@ -1,0 +1,246 @@
+"""FunctionSampler: a sampler made from any function ``func(X, y) -> (X_res, y_res)``."""
+
+from collections.abc import Mapping
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
+from . import _frames
+from ._base import BaseSampler
+from ._validation import check_finite, check_target
+from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+
+__all__ = ["FunctionSampler"]
+
+
+class FunctionSampler(BaseSampler):
+    """Build a sampler from a function.
+
+    ``fit_resample(X, y)`` returns ``func(X, y, **kw_args)``, which must be a
+    pair ``(X_resampled, y_resampled)``. With ``func=None`` the data come back
+    unchanged. Use it to drop outliers, de-duplicate rows or wrap any custom
+    resampling rule so that it runs inside a :class:`balancekit.pipeline.Pipeline`
+    (on the training rows of each fit only).
+
+    Parameters
+    ----------
+    func : callable or None, default=None
+        Called as ``func(X, y, **kw_args)``; must return ``(X_resampled,
+        y_resampled)``. ``None`` is the identity.
+    accept_sparse : bool, default=True
+        Whether a scipy sparse ``X`` is accepted (when ``validate=True``).
+    kw_args : dict or None, default=None
+        Keyword arguments passed to ``func``.
+    validate : bool, default=True
+        ``True``: ``X`` must be numeric and finite (a numpy array, a pandas or
+        polars DataFrame of numeric columns, or a sparse matrix if
+        ``accept_sparse``) and ``y`` must hold class labels; ``func`` receives
+        numpy arrays (or the sparse matrix), and its output is returned in the
+        caller's containers: a dataframe comes back as the same kind of
+        dataframe with the same column names and dtypes, a Series as a Series.
+        ``False``: ``X`` and ``y`` go to ``func`` untouched and its output is
+        returned as it is, so any data can be used.
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray of shape (n_samples,)
+        With ``func=None`` only: the rows kept (all of them, in order).
+    sample_weight_ : ndarray of shape (n_samples,) or None
+        The weights of the output rows, with ``func=None`` when
+        ``sample_weight`` was given to :meth:`fit_resample`; else ``None``.
+    n_features_in_ : int
+        Number of features seen (when ``validate=True``).
+    feature_names_in_ : ndarray of str
+        Column names seen, when ``X`` has them (when ``validate=True``).
+
+    See Also
+    --------
+    sklearn.preprocessing.FunctionTransformer : the same idea for transformers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from balancekit import FunctionSampler
+    >>> X = np.arange(20.0).reshape(10, 2); y = np.array([0] * 6 + [1] * 4)
+    >>> def keep_first(X, y, n):
+    ...     return X[:n], y[:n]
+    >>> X_res, y_res = FunctionSampler(keep_first, kw_args={"n": 3}).fit_resample(X, y)
+    >>> X_res.shape, y_res.tolist()
+    ((3, 2), [0, 0, 0])
+    """
+
+    _sampling_type = "bypass"
+
+    def __init__(self, func=None, *, accept_sparse=True, kw_args=None, validate=True):
+        self.func = func
+        self.accept_sparse = accept_sparse
+        self.kw_args = kw_args
+        self.validate = validate
+
+    def fit(self, X, y):
+        """Check the data, without resampling it.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            The training data.
+        y : array-like of shape (n_samples,)
+            The class labels.
+
+        Returns
+        -------
+        self : object
+            The sampler.
+        """
+        self._check_params()
+        if self.validate:
+            self._validate(X, y)
+        self.sample_weight_ = None
+        return self
+
+    def fit_resample(self, X, y, *, sample_weight=None):
+        """Resample the data set with ``func``.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            The training data.
+        y : array-like of shape (n_samples,)
+            The class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the input rows. Only the identity (``func=None``) can
+            carry them (to ``sample_weight_``): an arbitrary ``func`` may drop,
+            reorder or create rows, so its output rows have no known weight,
+            and giving weights then raises an error.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix}
+            The resampled data (see ``validate`` for its container).
+        y_resampled : {ndarray, Series}
+            The matching labels.
+        """
+        self._check_params()
+        self.__dict__.pop("sample_indices_", None)
+        if self.validate:
+            X_checked, y_arr = self._validate(X, y)
+            n_samples = y_arr.shape[0]
+        else:
+            X_checked, y_arr = X, y
+            n_samples = _frames.n_rows(X)
+        weights = None
+        if sample_weight is not None:
+            if self.func is not None:
+                raise InvalidParameterError(
+                    "sample_weight cannot be used with a FunctionSampler whose func is set: func "
+                    "may drop, reorder or create rows, so the weights of its output are unknown. "
+                    "Compute the weights inside func, or use a sampler that tracks rows."
+                )
+            weights = np.asarray(sample_weight, dtype=np.float64).ravel()
+            if weights.shape[0] != n_samples:
+                raise DataError(
+                    f"sample_weight has {weights.shape[0]} values but X has {n_samples} rows."
+                )
+        if self.func is None:
+            self.sample_indices_ = np.arange(n_samples)
+            self.sample_weight_ = weights
+            return X, y
+        self.sample_weight_ = None
+        output = self.func(X_checked, y_arr, **(self.kw_args or {}))
+        if not isinstance(output, (tuple, list)) or len(output) != 2:
+            if isinstance(output, (tuple, list)):
+                got = f"{len(output)} values"
+            else:
+                got = f"a {type(output).__name__}"
+            raise DataError(f"func must return a pair (X_resampled, y_resampled); got {got}.")
+        X_res, y_res = output
+        if not self.validate:
+            return X_res, y_res
+        return self._to_caller_containers(X, y, y_arr, X_res, y_res)
+
+    def _check_params(self):
+        if self.func is not None and not callable(self.func):
+            raise InvalidParameterTypeError(
+                f"func must be a callable or None; got {self.func!r} of type "
+                f"{type(self.func).__name__}."
+            )
+        if self.kw_args is not None and not isinstance(self.kw_args, Mapping):
+            raise InvalidParameterTypeError(
+                f"kw_args must be a dict or None; got {self.kw_args!r} of type "
+                f"{type(self.kw_args).__name__}."
+            )
+        for name in ("accept_sparse", "validate"):
+            value = getattr(self, name)
+            if not isinstance(value, (bool, np.bool_)):
+                raise InvalidParameterTypeError(
+                    f"{name} must be True or False; got {value!r} of type {type(value).__name__}."
+                )
+
+    def _validate(self, X, y):
+        """Numeric, finite ``X`` (sparse if allowed) and class labels ``y``."""
+        if X is None:
+            raise DataError("X is required: pass the training data as a 2-D array or dataframe.")
+        if sp.issparse(X) and not self.accept_sparse:
+            raise DataError(
+                "FunctionSampler(accept_sparse=False) does not take sparse X; convert it with "
+                "X.toarray() or set accept_sparse=True."
+            )
+        kinds = _frames.column_kinds(X)
+        numeric = ("integer", "float", "bool")
+        bad = [name for name, kind in (kinds or {}).items() if kind not in numeric]
+        if bad:
+            raise DataError(
+                f"FunctionSampler(validate=True) needs numeric columns, but X has non-numeric "
+                f"column(s) {', '.join(map(repr, bad[:5]))}. Set validate=False to pass any "
+                "data to func unchanged."
+            )
+        try:
+            X_checked = validate_data(
+                self,
+                X,
+                reset=True,
+                accept_sparse=["csr", "csc", "coo"] if self.accept_sparse else False,
+                dtype="numeric",
+                ensure_all_finite=False,
+                ensure_2d=True,
+            )
+        except ValueError as exc:
+            raise DataError(
+                f"FunctionSampler(validate=True) could not read X: {exc} Set validate=False to "
+                "pass any data to func unchanged."
+            ) from None
+        check_finite(X_checked, hint="FunctionSampler(validate=True) and the function it calls")
+        y_arr = check_target(y, n_samples=X_checked.shape[0])
+        return X_checked, y_arr
+
+    def _to_caller_containers(self, X, y, y_arr, X_res, y_res):
+        """Write ``func``'s arrays back as ``X``'s and ``y``'s kinds of container."""
+        y_values = y_res.to_numpy() if hasattr(y_res, "to_numpy") else np.asarray(y_res)
+        if y_values.ndim != 1:
+            y_values = y_values.ravel()
+        n_rows = _frames.n_rows(X_res)
+        if y_values.shape[0] != n_rows:
+            raise DataError(
+                f"func returned {n_rows} rows of X but {y_values.shape[0]} labels; they must "
+                "match."
+            )
+        no_rows = np.empty(0, dtype=np.intp)
+        if _frames.as_frame(X) is not None:
+            block = _frames.to_numpy_2d(X_res)
+            if sp.issparse(block):
+                block = block.toarray()
+            if block.ndim != 2 or block.shape[1] != self.n_features_in_:
+                raise DataError(
+                    f"func returned X with shape {block.shape}, but X has "
+                    f"{self.n_features_in_} columns; a sampler keeps the columns."
+                )
+            X_res = _frames.take_x(X, no_rows, block)
+        return X_res, _frames.take_y(y, y_arr, no_rows, y_values)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = bool(self.accept_sparse)
+        tags.input_tags.allow_nan = not self.validate
+        tags.input_tags.string = not self.validate
+        return tags

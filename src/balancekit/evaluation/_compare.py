@@ -1,0 +1,649 @@
+"""Leakage-safe comparison of balancing strategies with repeated stratified k-fold CV."""
+
+import contextlib
+import threading
+import time
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    brier_score_loss,
+    confusion_matrix,
+    matthews_corrcoef,
+    precision_recall_curve,
+    precision_recall_fscore_support,
+    roc_auc_score,
+    roc_curve,
+)
+from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
+
+from .._strategy import class_counts
+from .._validation import check_int, check_target
+from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from ..metrics import geometric_mean_score
+from ._strategies import (
+    BASELINE,
+    build_pipeline,
+    is_smote_family,
+    make_encoder,
+    make_estimator,
+    make_preprocessor,
+    prepare_table,
+    resolve_strategies,
+)
+from ._summary import (
+    METRICS,
+    ComparisonResult,
+    check_scoring,
+    jsonable,
+    paired_difference,
+    rank_strategies,
+    recommend,
+)
+
+#: Points kept per curve in the summary (the curves are thinned evenly beyond this).
+MAX_CURVE_POINTS = 200
+#: Points per class and kind shown in the PCA view.
+MAX_PCA_POINTS = 600
+#: Warnings kept per strategy.
+MAX_WARNINGS = 5
+#: Up to this many cells (rows x columns), fits run with single-threaded BLAS and OpenMP:
+#: many small fits gain nothing from threads, and lose much when the cores are busy.
+SMALL_TABLE_CELLS = 1_000_000
+
+
+def compare(
+    X,
+    y,
+    *,
+    strategies=None,
+    estimator="logistic",
+    cv=5,
+    repeats=1,
+    scoring=None,
+    pos_label=None,
+    random_state=0,
+    n_jobs=None,
+    progress=None,
+):
+    """Compare ways of handling class imbalance with leakage-safe cross-validation.
+
+    Every strategy is a pipeline ``preprocessor -> sampler -> model`` built
+    with :func:`balancekit.pipeline.make_pipeline`, evaluated with repeated
+    stratified k-fold cross-validation
+    (``RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats,
+    random_state=random_state)``): samplers and class weights only ever see
+    the training rows of a fold, and every strategy is scored on the same,
+    untouched validation folds.
+
+    The default preprocessor imputes numeric columns with their median and
+    scales them, imputes categorical columns with their most frequent value
+    and one-hot encodes them (``handle_unknown='ignore'``); numpy arrays are
+    treated as all numeric. Samplers run after imputation and scaling, on
+    finite numbers; SMOTENC and SMOTEN run before the one-hot encoding, so
+    their synthetic rows hold real categories.
+
+    Parameters
+    ----------
+    X : array-like or dataframe of shape (n_samples, n_features)
+        The features: a pandas or polars DataFrame (categorical and string
+        columns are recognised) or a numeric array.
+    y : array-like of shape (n_samples,)
+        The class labels (binary or multiclass).
+    strategies : list, default=None
+        What to compare: strategy names (see :func:`available_strategies`),
+        sampler objects, or ``(name, sampler)`` pairs. ``'baseline'`` (no
+        resampling) and ``'class_weight'`` (balanced class weights) are
+        special names; ``'baseline'`` is always included as the reference.
+        ``None`` runs :func:`default_strategies`: baseline, class_weight,
+        random_over, random_under, smote (SMOTENC when there are categorical
+        columns, SMOTEN when every column is categorical) and every other
+        registered sampler that suits the data; the ones left out, and why,
+        are listed in ``summary['skipped']``.
+    estimator : {'logistic', 'hgb'} or classifier, default='logistic'
+        The model: ``'logistic'`` for a LogisticRegression, ``'hgb'`` for a
+        HistGradientBoostingClassifier, or any scikit-learn classifier
+        (cloned for every fold).
+    cv : int, default=5
+        Number of folds (at least 2, at most the size of the smallest class).
+    repeats : int, default=1
+        Number of times the k-fold split is repeated with different shuffles.
+    scoring : str, default=None
+        The metric that ranks the strategies: ``'pr_auc'`` (the default, also
+        ``'average_precision'``), ``'roc_auc'``, ``'f1'``, ``'precision'``,
+        ``'recall'``, ``'g_mean'``, ``'balanced_accuracy'``, ``'mcc'`` or
+        ``'brier'`` (lower is better).
+    pos_label : label, default=None
+        The rare class whose precision, recall, F1, curves and probability are
+        reported; by default the smallest class.
+    random_state : int or None, default=0
+        Seeds the folds and every sampler built from a name.
+    n_jobs : int, default=None
+        Fits run in parallel with joblib (``-1``: all cores). ``None`` runs
+        them one after the other.
+    progress : callable, default=None
+        Called as ``progress(done, total, description)`` after each fit.
+
+    Returns
+    -------
+    result : ComparisonResult
+        ``result.summary`` (a JSON-serialisable dict), ``result.ranking``,
+        ``result.recommendation``, ``result.to_json()``,
+        ``result.to_html()`` and ``result.save_html(path)``.
+
+    Notes
+    -----
+    Metrics are computed on each validation fold and reported as mean and
+    standard deviation (``ddof=1``) over the folds: precision, recall and F1
+    of the rare class, ROC-AUC and PR-AUC (average precision) of its score,
+    G-mean, balanced accuracy, MCC, Brier score of its probability and the
+    fit time. Curves and confusion matrices use the pooled out-of-fold
+    predictions of the first repeat.
+
+    A strategy is "within noise" of the baseline when the mean of the paired
+    per-fold differences is at most 2 standard errors, the standard error
+    being corrected for the overlap of the training folds (Nadeau and
+    Bengio, 2003).
+
+    A strategy that fails on the data (for instance a class too small for
+    its neighbours) is reported with its error in ``summary['failed']``
+    instead of stopping the comparison.
+
+    Examples
+    --------
+    >>> from balancekit.datasets import load_transactions
+    >>> from balancekit.evaluation import compare
+    >>> X, y = load_transactions(return_X_y=True)
+    >>> result = compare(X, y, strategies=["baseline", "class_weight", "smote"])  # doctest: +SKIP
+    >>> print(result.recommendation["message"])  # doctest: +SKIP
+    >>> result.save_html("report.html")  # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    frame, columns = prepare_table(X)
+    y_arr = check_target(y, n_samples=frame.shape[0])
+    counts = class_counts(y_arr)
+    classes = list(counts)
+    pos = _check_pos_label(pos_label, counts)
+    metric = check_scoring(scoring)
+    cv = check_int("cv", cv, min_value=2)
+    repeats = check_int("repeats", repeats, min_value=1)
+    smallest = min(counts, key=counts.__getitem__)
+    if counts[smallest] < cv:
+        raise DataError(
+            f"cv={cv} needs at least {cv} samples in every class, but class {smallest!r} has "
+            f"{counts[smallest]}; lower cv to at most {counts[smallest]}."
+        )
+    if random_state is not None and not isinstance(random_state, Integral):
+        raise InvalidParameterTypeError(
+            f"random_state must be an integer or None; got {random_state!r}."
+        )
+    if progress is not None and not callable(progress):
+        raise InvalidParameterTypeError(
+            f"progress must be a callable progress(done, total, description); got {progress!r}."
+        )
+    if n_jobs is not None:
+        n_jobs = check_int("n_jobs", n_jobs)
+        if n_jobs == 0:
+            raise InvalidParameterError(
+                "n_jobs=0 is out of range; use None or 1 for one process, a positive number of "
+                "workers, or -1 for all cores."
+            )
+    model = make_estimator(estimator, random_state)
+    specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
+
+    splitter = RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats, random_state=random_state)
+    folds = list(splitter.split(np.zeros((frame.shape[0], 1)), y_arr))
+    tasks = [
+        (spec, index, train, test) for spec in specs for index, (train, test) in enumerate(folds)
+    ]
+    limits = 1 if frame.size <= SMALL_TABLE_CELLS else None
+    with threadpool_limits(limits=limits):
+        outcomes = _run(tasks, frame, y_arr, columns, model, pos, cv, n_jobs, progress)
+
+    strategy_entries = []
+    curves = []
+    for spec in specs:
+        entry, curve = _collect(spec, outcomes.get(spec.name, []), y_arr, classes, pos, len(folds))
+        strategy_entries.append(entry)
+        if curve is not None:
+            curves.append(curve)
+    _compare_with_baseline(strategy_entries, test_fraction=1.0 / (cv - 1))
+    ranking = rank_strategies(strategy_entries, metric)
+    recommendation = recommend(ranking, metric, BASELINE)
+    with threadpool_limits(limits=limits):
+        pca = _pca_view(specs, frame, y_arr, columns, random_state)
+
+    summary = {
+        "kind": "balancekit.comparison",
+        "version": _version(),
+        "data": _data_overview(frame, columns, y_arr, counts, pos, folds[0][0]),
+        "settings": {
+            "estimator": estimator if isinstance(estimator, str) else repr(model),
+            "estimator_description": repr(model),
+            "cv": cv,
+            "repeats": repeats,
+            "n_folds": len(folds),
+            "splitter": f"RepeatedStratifiedKFold(n_splits={cv}, n_repeats={repeats}, "
+            f"random_state={random_state})",
+            "scoring": metric,
+            "pos_label": pos,
+            "random_state": random_state,
+            "n_jobs": n_jobs,
+            "preprocessing": _describe_preprocessing(columns),
+            "noise_rule": "|mean paired fold difference from the baseline| <= 2 standard errors "
+            "(Nadeau-Bengio corrected for overlapping training folds)",
+        },
+        "metrics": [
+            {"key": key, "label": label, "higher_is_better": higher, "description": text}
+            for key, (label, higher, text) in METRICS.items()
+        ],
+        "strategies": strategy_entries,
+        "ranking": ranking,
+        "recommendation": recommendation,
+        "skipped": skipped,
+        "failed": [
+            {"strategy": s["name"], "error": s["error"]}
+            for s in strategy_entries
+            if s["status"] == "failed"
+        ],
+        "curves": {
+            "positive_label": pos,
+            "prevalence": float(np.mean(y_arr == pos)),
+            "strategies": curves,
+        },
+        "pca": pca,
+        "elapsed_seconds": time.perf_counter() - started,
+    }
+    return ComparisonResult(jsonable(summary))
+
+
+def _data_overview(frame, columns, y, counts, pos, first_train):
+    """The ``'data'`` part of the summary."""
+    n_rows = frame.shape[0]
+    return {
+        "n_rows": int(n_rows),
+        "n_columns": int(frame.shape[1]),
+        "numeric_columns": list(columns.numeric),
+        "categorical_columns": list(columns.categorical),
+        "missing_values": {name: int(n) for name, n in frame.isna().sum().items() if int(n) > 0},
+        "classes": [
+            {"label": label, "count": n, "share": n / n_rows} for label, n in counts.items()
+        ],
+        "positive_label": pos,
+        # Class counts of the first training fold, before any resampling.
+        "train_fold_counts": [int(np.count_nonzero(y[first_train] == c)) for c in counts],
+        "imbalance_ratio": max(counts.values()) / min(counts.values()),
+    }
+
+
+def _version():
+    from .. import __version__
+
+    return __version__
+
+
+def _check_pos_label(pos_label, counts):
+    if pos_label is None:
+        # The smallest class; on ties the last label (1 over 0, as scikit-learn's pos_label=1).
+        smallest = min(counts.values())
+        return [label for label, n in counts.items() if n == smallest][-1]
+    for label in counts:
+        if label == pos_label:
+            return label
+    if isinstance(pos_label, str):  # typed on a command line: '1' for the integer label 1
+        matches = [label for label in counts if str(label) == pos_label]
+        if len(matches) == 1:
+            return matches[0]
+    raise InvalidParameterError(
+        f"pos_label={pos_label!r} is not a class of y; the classes are "
+        f"{', '.join(repr(c) for c in counts)}."
+    )
+
+
+def _describe_preprocessing(columns):
+    parts = []
+    if columns.numeric:
+        parts.append(f"{len(columns.numeric)} numeric columns: median imputation, standard scaling")
+    if columns.categorical:
+        parts.append(
+            f"{len(columns.categorical)} categorical columns: most frequent imputation, one-hot "
+            "encoding (after SMOTENC/SMOTEN, which see the categories)"
+        )
+    return "; ".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# Running the fits
+# ----------------------------------------------------------------------------------------------
+
+
+def _run(tasks, frame, y, columns, model, pos, cv, n_jobs, progress):
+    """Run every (strategy, fold) fit; return ``{strategy name: [fold outcome, ...]}``."""
+    total = len(tasks)
+    outcomes = {}
+    if n_jobs is None or n_jobs == 1:
+        failed = set()
+        for done, (spec, index, train, test) in enumerate(tasks, start=1):
+            if spec.name in failed:
+                # The strategy already failed on an earlier fold; the others would fail alike.
+                outcome = {"name": spec.name, "fold": index, "error": None, "not_run": True}
+            else:
+                outcome = _fit_fold(spec, index, train, test, frame, y, columns, model, pos, cv)
+                if outcome["error"] is not None:
+                    failed.add(spec.name)
+            outcomes.setdefault(spec.name, []).append(outcome)
+            _report(progress, done, total, spec.name, index, cv)
+        return outcomes
+    from joblib import Parallel, delayed
+
+    jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_fit_fold)(spec, index, train, test, frame, y, columns, model, pos, cv)
+        for spec, index, train, test in tasks
+    )
+    for done, outcome in enumerate(jobs, start=1):
+        outcomes.setdefault(outcome["name"], []).append(outcome)
+        _report(progress, done, total, outcome["name"], outcome["fold"], cv)
+    return outcomes
+
+
+def _report(progress, done, total, name, index, cv):
+    if progress is not None:
+        repeat, fold = divmod(index, cv)
+        where = f"fold {fold + 1}/{cv}" + (f", repeat {repeat + 1}" if repeat else "")
+        progress(done, total, f"{name}: {where}")
+
+
+def _fit_fold(spec, index, train, test, frame, y, columns, model, pos, cv):
+    """Fit one strategy on one training fold and score it on the validation fold."""
+    # Warnings are recorded per fit in the main thread only: the warnings filters are
+    # process-wide, so a thread-based joblib back end must leave them alone.
+    record = threading.current_thread() is threading.main_thread()
+    context = warnings.catch_warnings(record=True) if record else contextlib.nullcontext([])
+    with context as caught:
+        if record:
+            warnings.simplefilter("always")
+        outcome = _fit_fold_unguarded(spec, index, train, test, frame, y, columns, model, pos, cv)
+    outcome["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
+    return outcome
+
+
+def _fit_fold_unguarded(spec, index, train, test, frame, y, columns, model, pos, cv):
+    outcome = {"name": spec.name, "fold": index, "error": None}
+    X_train, X_test = frame.iloc[train], frame.iloc[test]
+    y_train, y_test = y[train], y[test]
+    try:
+        pipeline, sampler_step = build_pipeline(spec, columns, model)
+        start = time.perf_counter()
+        pipeline.fit(X_train, y_train)
+        fit_time = time.perf_counter() - start
+        y_pred, score, proba = _predict(pipeline, X_test, pos)
+        outcome["metrics"] = fold_metrics(y_test, y_pred, score, proba, pos)
+        outcome["metrics"]["fit_time"] = fit_time
+        if index < cv:  # the first repeat: pooled out-of-fold predictions
+            outcome["test"] = test
+            outcome["pred"] = y_pred
+            outcome["score"] = score
+        if index == 0:
+            outcome["counts_after"] = _counts_after(pipeline, sampler_step, X_train, y_train)
+    except Exception as exc:  # a strategy that cannot run on this data is reported
+        outcome["error"] = f"{type(exc).__name__}: {exc}"
+    return outcome
+
+
+def _predict(pipeline, X_test, pos):
+    """Predicted labels, the score of ``pos`` and its probability (None without predict_proba)."""
+    y_pred = pipeline.predict(X_test)
+    classes = list(pipeline.classes_)
+    column = classes.index(pos)
+    if hasattr(pipeline, "predict_proba"):
+        proba = pipeline.predict_proba(X_test)[:, column]
+        return y_pred, proba, proba
+    decision = np.asarray(pipeline.decision_function(X_test))
+    if decision.ndim == 1:
+        score = decision if column == 1 else -decision
+    else:
+        score = decision[:, column]
+    return y_pred, score, None
+
+
+def fold_metrics(y_true, y_pred, score, proba, pos):
+    """The metrics of one validation fold.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_samples,)
+        True and predicted labels.
+    score : ndarray of shape (n_samples,)
+        The score of the positive class (probability or decision value).
+    proba : ndarray of shape (n_samples,) or None
+        The probability of the positive class, when the model has one.
+    pos : label
+        The positive (rare) class.
+
+    Returns
+    -------
+    metrics : dict
+        Every key of :data:`METRICS` but ``fit_time``; NaN where undefined.
+    """
+    p, r, f, _ = precision_recall_fscore_support(
+        y_true, y_pred, labels=[pos], average=None, zero_division=0.0
+    )
+    y_bin = y_true == pos
+    both = 0 < y_bin.sum() < y_bin.size
+    return {
+        "pr_auc": float(average_precision_score(y_bin, score)) if both else np.nan,
+        "roc_auc": float(roc_auc_score(y_bin, score)) if both else np.nan,
+        "precision": float(p[0]),
+        "recall": float(r[0]),
+        "f1": float(f[0]),
+        "g_mean": float(geometric_mean_score(y_true, y_pred)),
+        "balanced_accuracy": float(balanced_accuracy_score(y_true, y_pred)),
+        "mcc": float(matthews_corrcoef(y_true, y_pred)),
+        "brier": float(brier_score_loss(y_bin, proba)) if proba is not None else np.nan,
+    }
+
+
+def _counts_after(pipeline, sampler_step, X_train, y_train):
+    """Class counts of the training data the model saw (after the sampler), first fold only."""
+    if sampler_step is None:
+        return class_counts(y_train)
+    from sklearn.base import clone
+
+    # Replay the fitted preprocessing, then a fresh sampler with the same parameters
+    # (and seed), on the same training rows.
+    steps = pipeline.steps
+    Xt = X_train
+    for _, step in steps[:sampler_step]:
+        Xt = step.transform(Xt)
+    sampler = clone(steps[sampler_step][1])
+    _, y_res = sampler.fit_resample(Xt, y_train)
+    return class_counts(np.asarray(y_res))
+
+
+# ----------------------------------------------------------------------------------------------
+# Collecting results
+# ----------------------------------------------------------------------------------------------
+
+
+def _collect(spec, outcomes, y, classes, pos, n_folds):
+    """The summary entry of one strategy, and its curves (None when it failed)."""
+    outcomes = sorted(outcomes, key=lambda o: o["fold"])
+    entry = {
+        "name": spec.name,
+        "description": spec.description,
+        "kind": _kind(spec),
+        "status": "ok",
+        "error": None,
+        "warnings": _unique_warnings(outcomes),
+        "metrics": {},
+        "class_counts_after": None,
+    }
+    errors = [o["error"] for o in outcomes if o.get("error")]
+    if errors or len(outcomes) < n_folds:
+        entry["status"] = "failed"
+        entry["error"] = errors[0] if errors else "the strategy did not run on every fold"
+        return entry, None
+    for key in METRICS:
+        values = np.array([o["metrics"][key] for o in outcomes], dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        entry["metrics"][key] = {
+            "mean": float(finite.mean()) if finite.size else None,
+            "std": float(finite.std(ddof=1)) if finite.size > 1 else None,
+            "folds": values.tolist(),
+        }
+    first = outcomes[0]
+    after = first["counts_after"]
+    entry["class_counts_after"] = [after.get(c, 0) for c in classes]
+
+    pooled = [o for o in outcomes if "test" in o]
+    test = np.concatenate([o["test"] for o in pooled])
+    score = np.concatenate([o["score"] for o in pooled])
+    pred = np.concatenate([np.asarray(o["pred"]) for o in pooled])
+    y_true = y[test]
+    y_bin = y_true == pos
+    precision, recall, _ = precision_recall_curve(y_bin, score)
+    fpr, tpr, _ = roc_curve(y_bin, score)
+    curve = {
+        "strategy": spec.name,
+        "pr": {
+            "recall": _thin(recall),
+            "precision": _thin(precision),
+            "average_precision": float(average_precision_score(y_bin, score)),
+        },
+        "roc": {"fpr": _thin(fpr), "tpr": _thin(tpr), "auc": float(roc_auc_score(y_bin, score))},
+        "confusion": {
+            "labels": classes,
+            "matrix": confusion_matrix(y_true, pred, labels=classes).tolist(),
+        },
+    }
+    return entry, curve
+
+
+def _kind(spec):
+    if spec.class_weight:
+        return "weighting"
+    if spec.sampler is None:
+        return "none"
+    return getattr(spec.sampler, "_sampling_type", "resampling")
+
+
+def _unique_warnings(outcomes):
+    seen = []
+    for o in outcomes:
+        for text in o.get("warnings", []):
+            text = text if len(text) <= 300 else text[:297] + "..."
+            if text not in seen:
+                seen.append(text)
+    return seen[:MAX_WARNINGS]
+
+
+def _thin(values, limit=MAX_CURVE_POINTS):
+    values = np.asarray(values, dtype=np.float64)
+    if values.size > limit:
+        keep = np.unique(np.linspace(0, values.size - 1, limit).round().astype(int))
+        values = values[keep]
+    return [round(float(v), 5) for v in values]
+
+
+def _compare_with_baseline(entries, test_fraction):
+    """Add ``vs_baseline`` (paired fold differences) to every strategy that ran."""
+    base = next((e for e in entries if e["name"] == BASELINE and e["status"] == "ok"), None)
+    for entry in entries:
+        if entry["status"] != "ok":
+            continue
+        entry["vs_baseline"] = {}
+        for key, (_, higher, _) in METRICS.items():
+            if base is None or key == "fit_time":
+                continue
+            if entry is base:
+                entry["vs_baseline"][key] = {"diff": 0.0, "se": 0.0, "within_noise": True}
+                continue
+            entry["vs_baseline"][key] = paired_difference(
+                entry["metrics"][key]["folds"],
+                base["metrics"][key]["folds"],
+                test_fraction=test_fraction,
+                higher_is_better=higher,
+            )
+
+
+# ----------------------------------------------------------------------------------------------
+# PCA view of synthetic rows
+# ----------------------------------------------------------------------------------------------
+
+
+def _pca_view(specs, frame, y, columns, random_state):
+    """Original vs SMOTE rows in the first two principal components of the preprocessed data."""
+    spec = next((s for s in specs if s.name == "smote" and s.sampler is not None), None)
+    if spec is None:
+        spec = next((s for s in specs if is_smote_family(s.sampler) or s.layout == "categorical"),
+                    None)
+    if spec is None:
+        return None
+    from sklearn.base import clone
+
+    view = {"strategy": spec.name, "sampler": spec.description}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if spec.layout == "categorical":
+                pre = make_preprocessor(columns, encode=False)
+                X_pre = pre.fit_transform(frame)
+                X_res, y_res = clone(spec.sampler).fit_resample(X_pre, y)
+                encoder = make_encoder(columns).fit(X_pre)
+                Z_orig = np.asarray(encoder.transform(X_pre), dtype=np.float64)
+                Z_all = np.asarray(encoder.transform(X_res), dtype=np.float64)
+            else:
+                pre = make_preprocessor(columns, encode=True)
+                X_pre = pre.fit_transform(frame)
+                X_res, y_res = clone(spec.sampler).fit_resample(X_pre, y)
+                Z_orig = np.asarray(X_pre, dtype=np.float64)
+                Z_all = np.asarray(X_res, dtype=np.float64)
+    except Exception as exc:  # the view is an extra; its failure is reported, not raised
+        view["error"] = f"{type(exc).__name__}: {exc}"
+        return view
+    n = Z_orig.shape[0]
+    y_res = np.asarray(y_res)
+    if Z_all.shape[0] < n or Z_orig.shape[1] < 2:
+        view["error"] = "the sampler did not keep the original rows first, or there is 1 column"
+        return view
+    # Over-samplers of the SMOTE family keep the original rows first and append new ones.
+    Z_syn, y_syn = Z_all[n:], y_res[n:]
+    pca = PCA(n_components=2, random_state=random_state).fit(Z_orig)
+    P_orig, P_syn = pca.transform(Z_orig), pca.transform(Z_syn) if len(Z_syn) else None
+    rng = check_random_state(random_state)
+    groups = []
+    for label in np.unique(y):
+        for kind, P, labels in (("original", P_orig, y), ("synthetic", P_syn, y_syn)):
+            if P is None:
+                continue
+            rows = np.flatnonzero(labels == label)
+            if rows.size == 0:
+                continue
+            total = rows.size
+            if rows.size > MAX_PCA_POINTS:
+                rows = np.sort(rng.choice(rows, MAX_PCA_POINTS, replace=False))
+            groups.append(
+                {
+                    "label": label,
+                    "kind": kind,
+                    "n": int(total),
+                    "shown": int(rows.size),
+                    "x": np.round(P[rows, 0], 4).tolist(),
+                    "y": np.round(P[rows, 1], 4).tolist(),
+                }
+            )
+    view.update(
+        {
+            "explained_variance": pca.explained_variance_ratio_.tolist(),
+            "n_original": int(n),
+            "n_synthetic": int(Z_syn.shape[0]),
+            "groups": groups,
+        }
+    )
+    return view

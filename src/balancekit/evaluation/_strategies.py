@@ -1,0 +1,579 @@
+"""The strategies a comparison runs, and the leakage-safe pipeline around each one.
+
+A strategy is "how the training data is balanced": not at all (``'baseline'``),
+by class weights (``'class_weight'``) or by a sampler. Each one becomes a
+:func:`balancekit.pipeline.make_pipeline` of a preprocessor, the sampler and
+the model, so the sampler only ever sees the training rows of a fold.
+
+Two layouts are used:
+
+``encoded``
+    preprocessor (numeric: median imputation and scaling; categorical: most
+    frequent imputation and one-hot encoding) -> sampler -> model. Every
+    sampler but SMOTENC and SMOTEN runs here, on finite numbers.
+``categorical``
+    preprocessor (numeric: imputation and scaling; categorical: imputation
+    only, the columns stay categorical) -> SMOTENC or SMOTEN -> one-hot
+    encoding -> model, so synthetic categorical values are real categories.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline as make_sklearn_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from .. import _frames
+from .._registry import available_samplers, snake_case
+from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+
+BASELINE = "baseline"
+CLASS_WEIGHT = "class_weight"
+#: Strategies every default comparison starts with, in this order.
+CORE_STRATEGIES = (BASELINE, CLASS_WEIGHT, "random_over", "random_under", "smote")
+#: Samplers that ``'smote'`` becomes on categorical data; not run on their own by default.
+SMOTE_VARIANTS = ("smotenc", "smoten")
+#: Registered samplers that are never part of the default set, and why.
+NOT_DEFAULT = {
+    "function_sampler": "it needs a user-supplied function",
+}
+#: Samplers too slow for large data: name -> (largest number of rows run by default, why).
+SLOW_SAMPLERS = {
+    "condensed_nearest_neighbour": (
+        3_000,
+        "its condensing pass classifies every row with a 1-nearest-neighbour rule, "
+        "again and again until nothing changes",
+    ),
+    "instance_hardness_threshold": (
+        3_000,
+        "it cross-validates a classifier inside every training fold",
+    ),
+    "svm_smote": (
+        20_000,
+        "it fits a support vector machine inside every training fold",
+    ),
+    "cluster_centroids": (
+        50_000,
+        "it runs k-means with as many clusters as the minority class has rows",
+    ),
+}
+ESTIMATORS = ("logistic", "hgb")
+
+
+@dataclass
+class Columns:
+    """The prepared table's column roles."""
+
+    numeric: list = field(default_factory=list)
+    categorical: list = field(default_factory=list)
+
+    @property
+    def all_categorical(self):
+        return bool(self.categorical) and not self.numeric
+
+
+@dataclass
+class StrategySpec:
+    """One strategy of a comparison.
+
+    Attributes
+    ----------
+    name : str
+        The name shown in results.
+    sampler : sampler or None
+        The unfitted sampler (cloned for every fold), or None.
+    class_weight : bool
+        Whether the model is fitted with balanced class weights.
+    layout : {'encoded', 'categorical'}
+        Where the sampler sits; see the module docstring.
+    description : str
+        A short, human-readable description.
+    """
+
+    name: str
+    sampler: object = None
+    class_weight: bool = False
+    layout: str = "encoded"
+    description: str = ""
+
+
+# ----------------------------------------------------------------------------------------------
+# Data
+# ----------------------------------------------------------------------------------------------
+
+
+def prepare_table(X):
+    """Return ``X`` as a pandas DataFrame and its column roles.
+
+    DataFrames (pandas, polars, any narwhals-supported frame) keep their
+    columns: numbers and booleans are numeric, categories and strings are
+    categorical. Arrays are treated as all numeric, with columns named
+    ``x0, x1, ...``.
+
+    Parameters
+    ----------
+    X : array-like or dataframe of shape (n_samples, n_features)
+        The features.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        A copy with a fresh ``RangeIndex``, string column names, booleans and
+        nullable numbers as float64.
+    columns : Columns
+        The numeric and categorical column names.
+    """
+    if X is None:
+        raise DataError("X is required: pass the features as a 2-D array or dataframe.")
+    if hasattr(X, "tocsr"):
+        raise DataError(
+            "compare needs a dense table; got a sparse matrix. Convert it with X.toarray() "
+            "or pass a DataFrame."
+        )
+    frame = _frames.as_frame(X)
+    if frame is not None:
+        df = frame.to_pandas()
+    else:
+        arr = np.asarray(X)
+        if arr.ndim != 2:
+            raise DataError(
+                f"X must be 2-D (n_samples, n_features); got an array of shape {arr.shape}."
+            )
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise DataError(
+                "X is an array holding values that are not numbers; arrays are treated as all "
+                "numeric. Pass a pandas or polars DataFrame so that text and categorical columns "
+                "are recognised."
+            ) from None
+        df = pd.DataFrame(arr, columns=[f"x{j}" for j in range(arr.shape[1])])
+    if df.shape[0] == 0 or df.shape[1] == 0:
+        raise DataError(f"X is empty: it has {df.shape[0]} rows and {df.shape[1]} columns.")
+    names = [str(c) for c in df.columns]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise DataError(
+            f"X has duplicated column names {', '.join(map(repr, duplicated[:5]))}; "
+            "rename them so that every column can be told apart."
+        )
+    df = df.set_axis(names, axis=1).reset_index(drop=True)
+    columns = Columns()
+    converted = {}
+    for name in names:
+        series = df[name]
+        dtype = series.dtype
+        if pd.api.types.is_bool_dtype(dtype) or (
+            pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
+        ):
+            values = series.astype("float64")
+            if np.isinf(values.to_numpy()).any():
+                raise DataError(
+                    f"column {name!r} holds infinite values; replace them (for instance by NaN, "
+                    "which is imputed) before comparing strategies."
+                )
+            converted[name] = values
+            columns.numeric.append(name)
+        elif (
+            isinstance(dtype, pd.CategoricalDtype)
+            or pd.api.types.is_object_dtype(dtype)
+            or pd.api.types.is_string_dtype(dtype)
+        ):
+            converted[name] = series.astype(object).where(series.notna(), np.nan)
+            columns.categorical.append(name)
+        else:
+            raise DataError(
+                f"column {name!r} has dtype {dtype}, which is neither numeric nor categorical; "
+                "convert it (e.g. a date to a number of days) or drop it."
+            )
+    return pd.DataFrame(converted, columns=names), columns
+
+
+# ----------------------------------------------------------------------------------------------
+# Pipelines
+# ----------------------------------------------------------------------------------------------
+
+
+def make_preprocessor(columns, *, encode=True):
+    """The default preprocessing: impute and scale numbers, impute (and encode) categories.
+
+    Parameters
+    ----------
+    columns : Columns
+        The column roles.
+    encode : bool, default=True
+        One-hot encode the categorical columns (``handle_unknown='ignore'``).
+        Without encoding they keep their names and their (imputed) values,
+        for SMOTENC and SMOTEN.
+
+    Returns
+    -------
+    preprocessor : sklearn.compose.ColumnTransformer
+        An unfitted transformer with pandas output.
+    """
+    transformers = []
+    if columns.numeric:
+        numeric = make_sklearn_pipeline(
+            SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()
+        )
+        transformers.append(("num", numeric, list(columns.numeric)))
+    if columns.categorical:
+        steps = [SimpleImputer(strategy="most_frequent", keep_empty_features=True)]
+        if encode:
+            steps.append(OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+        transformers.append(("cat", make_sklearn_pipeline(*steps), list(columns.categorical)))
+    # Without encoding the output keeps the input's column names (SMOTENC refers to them).
+    return ColumnTransformer(
+        transformers, remainder="drop", verbose_feature_names_out=encode
+    ).set_output(transform="pandas")
+
+
+def make_encoder(columns):
+    """One-hot encoding of the categorical columns after SMOTENC/SMOTEN; numbers pass through."""
+    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    return ColumnTransformer(
+        [("onehot", encoder, list(columns.categorical))], remainder="passthrough"
+    ).set_output(transform="pandas")
+
+
+def make_estimator(estimator, random_state):
+    """Return an unfitted classifier for ``estimator``.
+
+    ``'logistic'`` is a :class:`~sklearn.linear_model.LogisticRegression`
+    (``max_iter=1000``), ``'hgb'`` a
+    :class:`~sklearn.ensemble.HistGradientBoostingClassifier`; any object with
+    ``fit`` and ``predict`` is cloned.
+    """
+    if isinstance(estimator, str):
+        if estimator == "logistic":
+            return LogisticRegression(max_iter=1000)
+        if estimator == "hgb":
+            return HistGradientBoostingClassifier(random_state=random_state)
+        raise InvalidParameterError(
+            f"estimator={estimator!r} is not supported; expected 'logistic', 'hgb' or a "
+            "scikit-learn classifier object."
+        )
+    if not (hasattr(estimator, "fit") and hasattr(estimator, "predict")):
+        raise InvalidParameterTypeError(
+            "estimator must be 'logistic', 'hgb' or a classifier with fit and predict methods; "
+            f"got {estimator!r} of type {type(estimator).__name__}."
+        )
+    return clone(estimator)
+
+
+def build_pipeline(spec, columns, model):
+    """The leakage-safe pipeline of one strategy.
+
+    Parameters
+    ----------
+    spec : StrategySpec
+        The strategy.
+    columns : Columns
+        The column roles of the data.
+    model : classifier
+        The unfitted model (cloned here).
+
+    Returns
+    -------
+    pipeline : balancekit.pipeline.Pipeline
+        preprocessor -> [sampler] -> [one-hot encoding] -> model. The sampler
+        runs in ``fit`` only, on the training rows.
+    sampler_step : int or None
+        The position of the sampler in the pipeline.
+    """
+    from ..pipeline import make_pipeline
+    from ..weights import WeightedClassifier
+
+    model = clone(model)
+    if spec.class_weight:
+        model = WeightedClassifier(model, class_weight="balanced")
+    if spec.layout == "categorical":
+        steps = [make_preprocessor(columns, encode=False), clone(spec.sampler)]
+        steps += [make_encoder(columns), model]
+        return make_pipeline(*steps), 1
+    steps = [make_preprocessor(columns, encode=True)]
+    sampler_step = None
+    if spec.sampler is not None:
+        sampler_step = len(steps)
+        steps.append(clone(spec.sampler))
+    steps.append(model)
+    return make_pipeline(*steps), sampler_step
+
+
+# ----------------------------------------------------------------------------------------------
+# Strategy resolution
+# ----------------------------------------------------------------------------------------------
+
+
+def available_strategies():
+    """Every strategy name :func:`compare` accepts.
+
+    Returns
+    -------
+    names : list of str
+        ``'baseline'``, ``'class_weight'`` and the snake_case name of every
+        registered sampler.
+    """
+    return [BASELINE, CLASS_WEIGHT, *available_samplers()]
+
+
+def default_strategies(X=None, y=None):
+    """The strategies :func:`compare` runs when none are given.
+
+    ``baseline``, ``class_weight``, ``random_over``, ``random_under`` and
+    ``smote`` (SMOTENC on mixed numeric and categorical data, SMOTEN on
+    categorical data), then every other registered sampler that suits the
+    data.
+
+    Parameters
+    ----------
+    X : array-like or dataframe, default=None
+        The features. Without them, every candidate name is returned.
+    y : array-like, default=None
+        Unused; accepted for symmetry with :func:`compare`.
+
+    Returns
+    -------
+    names : list of str
+        The strategy names, in the order they are run.
+    """
+    if X is None:
+        registry = available_samplers()
+        others = [n for n in registry if n not in CORE_STRATEGIES]
+        others = [n for n in others if n not in SMOTE_VARIANTS and n not in NOT_DEFAULT]
+        return [*CORE_STRATEGIES, *others]
+    frame, columns = prepare_table(X)
+    names, _ = _default_names(columns, frame.shape[0])
+    return names
+
+
+def _default_names(columns, n_rows):
+    """Default strategy names for the data, and ``[{'strategy', 'reason'}]`` of those skipped."""
+    registry = available_samplers()
+    names = [n for n in CORE_STRATEGIES if n in (BASELINE, CLASS_WEIGHT) or n in registry]
+    skipped = []
+    for name, cls in registry.items():
+        if name in CORE_STRATEGIES or name in SMOTE_VARIANTS:
+            continue
+        if name in NOT_DEFAULT:
+            skipped.append({"strategy": name, "reason": NOT_DEFAULT[name]})
+            continue
+        if name in SLOW_SAMPLERS and n_rows > SLOW_SAMPLERS[name][0]:
+            limit, why = SLOW_SAMPLERS[name]
+            skipped.append(
+                {
+                    "strategy": name,
+                    "reason": f"slow on large data: {why}. Skipped above {limit:,} rows (this "
+                    f"data has {n_rows:,}); name it in strategies to run it anyway.",
+                }
+            )
+            continue
+        if columns.all_categorical and _interpolates(cls):
+            skipped.append(
+                {
+                    "strategy": name,
+                    "reason": "it interpolates numbers, and every column is categorical "
+                    "(smote uses SMOTEN here).",
+                }
+            )
+            continue
+        names.append(name)
+    return names, skipped
+
+
+def _interpolates(cls):
+    """Whether a sampler class makes synthetic rows from numbers (the SMOTE family)."""
+    if snake_case(cls.__name__) in ("smote_enn", "smote_tomek"):
+        return True
+    numeric = getattr(cls, "_input", "any") == "numeric"
+    return numeric and getattr(cls, "_sampling_type", "") == "over-sampling"
+
+
+def is_smote_family(sampler):
+    """Whether ``sampler`` makes synthetic rows by interpolation (SMOTE and its variants)."""
+    return sampler is not None and _interpolates(type(sampler))
+
+
+def resolve_strategies(strategies, columns, n_rows, random_state):
+    """Turn the ``strategies`` parameter into a list of :class:`StrategySpec`.
+
+    Parameters
+    ----------
+    strategies : None or list
+        Names, sampler objects or ``(name, sampler)`` pairs; None for the
+        defaults. ``'baseline'`` is added first when missing: it is the
+        reference every strategy is compared with.
+    columns : Columns
+        The column roles of the data.
+    n_rows : int
+        The number of rows.
+    random_state : int or None
+        Given to every sampler built from a name.
+
+    Returns
+    -------
+    specs : list of StrategySpec
+    skipped : list of dict
+        ``{'strategy', 'reason'}`` of the defaults left out for this data.
+    """
+    skipped = []
+    if strategies is None:
+        entries, skipped = _default_names(columns, n_rows)
+    elif isinstance(strategies, (str, bytes)) or not hasattr(strategies, "__iter__"):
+        raise InvalidParameterTypeError(
+            "strategies must be None or a list of names, sampler objects or (name, sampler) "
+            f"pairs; got {strategies!r}. For a single strategy, pass a list: [{strategies!r}]."
+        )
+    else:
+        entries = list(strategies)
+        if not entries:
+            raise InvalidParameterError(
+                "strategies is empty; pass None for the default set or at least one strategy."
+            )
+    registry = available_samplers()
+    specs = []
+    for entry in entries:
+        spec = _resolve_entry(entry, columns, registry, random_state, skipped)
+        if spec is None:
+            continue
+        if any(s.name == spec.name for s in specs):
+            raise InvalidParameterError(
+                f"strategies names {spec.name!r} twice; give each strategy a distinct name with "
+                "(name, sampler) pairs."
+            )
+        specs.append(spec)
+    if not any(s.name == BASELINE for s in specs):
+        specs.insert(0, _named(BASELINE, columns, registry, random_state, skipped))
+    return specs, skipped
+
+
+def _resolve_entry(entry, columns, registry, random_state, skipped):
+    if isinstance(entry, str):
+        return _named(entry, columns, registry, random_state, skipped)
+    if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str):
+        name, sampler = entry
+        if sampler is None:
+            return StrategySpec(name, description="no resampling")
+        if isinstance(sampler, str):
+            spec = _named(sampler, columns, registry, random_state, skipped)
+            if spec is not None:
+                spec.name = name
+            return spec
+        return _from_object(name, sampler, columns, skipped)
+    if hasattr(entry, "fit_resample"):
+        return _from_object(snake_case(type(entry).__name__), entry, columns, skipped)
+    raise InvalidParameterTypeError(
+        "each entry of strategies must be a strategy name, a sampler (an object with "
+        f"fit_resample) or a (name, sampler) pair; got {entry!r} of type {type(entry).__name__}."
+    )
+
+
+def _with_random_state(sampler, random_state):
+    if "random_state" in sampler.get_params(deep=False):
+        sampler.set_params(random_state=random_state)
+    return sampler
+
+
+def _named(name, columns, registry, random_state, skipped):
+    if name == BASELINE:
+        return StrategySpec(BASELINE, description="no resampling")
+    if name == CLASS_WEIGHT:
+        return StrategySpec(
+            CLASS_WEIGHT, class_weight=True, description="balanced class weights, no resampling"
+        )
+    if name not in registry:
+        known = available_strategies()
+        raise InvalidParameterError(
+            f"strategies: unknown strategy {name!r}; expected one of {', '.join(known)}, a "
+            "sampler object or a (name, sampler) pair."
+        )
+    if name == "smote" and columns.categorical:
+        variant = "smoten" if columns.all_categorical else "smotenc"
+        if variant in registry:
+            sampler = _categorical_sampler(variant, registry, columns, random_state)
+            return StrategySpec(
+                "smote",
+                sampler,
+                layout="categorical",
+                description=_describe(sampler, columns)
+                + " (chosen for the categorical columns)",
+            )
+    if name in SMOTE_VARIANTS:
+        reason = _categorical_unsuitable(name, columns)
+        if reason:
+            skipped.append({"strategy": name, "reason": reason})
+            return None
+        sampler = _categorical_sampler(name, registry, columns, random_state)
+        return StrategySpec(
+            name, sampler, layout="categorical", description=_describe(sampler, columns)
+        )
+    sampler = _with_random_state(registry[name](), random_state)
+    return StrategySpec(name, sampler, description=_describe(sampler, columns))
+
+
+def _categorical_unsuitable(name, columns):
+    if not columns.categorical:
+        return f"{name} needs categorical columns, and this data has none (use smote)."
+    if name == "smoten" and columns.numeric:
+        return "smoten treats every column as categorical, and this data has numeric columns (use smotenc)."
+    return None
+
+
+def _categorical_sampler(name, registry, columns, random_state):
+    sampler = _with_random_state(registry[name](), random_state)
+    if "categorical_features" in sampler.get_params(deep=False):
+        sampler.set_params(categorical_features=list(columns.categorical))
+    return sampler
+
+
+def _from_object(name, sampler, columns, skipped):
+    if not hasattr(sampler, "fit_resample"):
+        raise InvalidParameterTypeError(
+            f"strategy {name!r}: the sampler must have a fit_resample method; got {sampler!r}."
+        )
+    kind = snake_case(type(sampler).__name__)
+    if kind in SMOTE_VARIANTS:
+        reason = _categorical_unsuitable(kind, columns)
+        if reason:
+            skipped.append({"strategy": name, "reason": reason})
+            return None
+        sampler = clone(sampler)
+        if "categorical_features" in sampler.get_params(deep=False):
+            # The preprocessor decides the column order; name the columns instead.
+            sampler.set_params(categorical_features=list(columns.categorical))
+        return StrategySpec(
+            name, sampler, layout="categorical", description=_describe(sampler, columns)
+        )
+    return StrategySpec(name, sampler, description=_describe(sampler, columns))
+
+
+def _describe(sampler, columns):
+    """``SMOTE(k_neighbors=3)``: the class and the parameters that differ from the defaults."""
+    params = sampler.get_params(deep=False)
+    try:
+        defaults = type(sampler)().get_params(deep=False)
+    except TypeError:  # a sampler with required parameters
+        defaults = {}
+    parts = []
+    for key, value in params.items():
+        if key in ("random_state", "n_jobs"):
+            continue
+        if key == "categorical_features" and isinstance(value, list):
+            shown = ", ".join(map(str, value[:4])) + (", ..." if len(value) > 4 else "")
+            parts.append(f"categorical_features=[{shown}]")
+        elif key not in defaults or not _same(defaults[key], value):
+            parts.append(f"{key}={value!r}")
+    return f"{type(sampler).__name__}({', '.join(parts)})"
+
+
+def _same(a, b):
+    try:
+        return repr(a) == repr(b) if hasattr(a, "get_params") else bool(a == b)
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,204 @@
+"""Summary dict -> jinja2 template (autoescaped) -> one self-contained HTML document."""
+
+import jinja2
+
+from . import _plots
+
+_ENV = None
+
+
+def _environment():
+    global _ENV
+    if _ENV is None:
+        env = jinja2.Environment(
+            loader=jinja2.PackageLoader("balancekit.report", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["num"] = fmt_number
+        env.filters["pct"] = fmt_percent
+        env.filters["count"] = fmt_count
+        env.filters["signed"] = fmt_signed
+        _ENV = env
+    return _ENV
+
+
+def fmt_number(value, digits=3):
+    """``0.123`` for numbers, an en dash for missing values."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def fmt_signed(value, digits=3):
+    """``+0.012``; a value that rounds to zero is shown as ``±0.000``, never ``-0.000``."""
+    if value is None:
+        return "–"
+    if round(value, digits) == 0:
+        return f"±{0:.{digits}f}"
+    return f"{value:+.{digits}f}"
+
+
+def fmt_percent(value, digits=1):
+    """``12.5%`` for a share of 0.125."""
+    if value is None:
+        return "–"
+    return f"{100 * value:.{digits}f}%"
+
+
+def fmt_count(value):
+    """``12,345``."""
+    if value is None:
+        return "–"
+    return f"{int(value):,}"
+
+
+def render_html(summary, *, standalone=True):
+    """Render a comparison summary as HTML.
+
+    Parameters
+    ----------
+    summary : dict
+        The ``summary`` of a :class:`~balancekit.evaluation.ComparisonResult`
+        (or the same dict read back from its JSON).
+    standalone : bool, default=True
+        A complete document (``<!DOCTYPE html>`` ...). With False, a fragment
+        whose styles are scoped to the report, for notebooks.
+
+    Returns
+    -------
+    html : str
+        The report: inline CSS, plots inline as SVG, no scripts and no
+        external resources. Every string from the data (column names, class
+        labels, strategy names, error messages) is escaped.
+    """
+    context = _context(summary)
+    template = _environment().get_template("report.html.j2")
+    return template.render(standalone=standalone, **context)
+
+
+def save_html(summary, path):
+    """Write the HTML report of ``summary`` to ``path`` atomically; return the path.
+
+    Parameters
+    ----------
+    summary : dict
+        A comparison summary.
+    path : str or path-like
+        The output file; written to a temporary file in the same directory,
+        then moved into place.
+
+    Returns
+    -------
+    path : pathlib.Path
+    """
+    from ..evaluation._summary import check_output_path, write_text_atomic
+
+    path = check_output_path(path)  # fail before the report is rendered
+    return write_text_atomic(path, render_html(summary))
+
+
+def _context(summary):
+    data = summary["data"]
+    settings = summary["settings"]
+    metrics = summary["metrics"]
+    metric_key = summary["recommendation"]["metric"]
+    labels = {m["key"]: m["label"] for m in metrics}
+    classes = data["classes"]
+    colors = _plots.strategy_colors(summary)
+    by_name = {s["name"]: s for s in summary["strategies"]}
+
+    counts_rows = []
+    before = data.get("train_fold_counts")
+    if before:
+        counts_rows.append(_counts_row("training fold (before)", before, classes, None))
+    for s in summary["strategies"]:
+        if s["status"] == "ok" and s.get("class_counts_after") is not None:
+            counts_rows.append(_counts_row(s["name"], s["class_counts_after"], classes,
+                                           colors.get(s["name"])))
+
+    confusion = []
+    for curve in summary["curves"]["strategies"]:
+        confusion.append(_confusion(curve, data["positive_label"]))
+    rank_order = {r["strategy"]: r["rank"] for r in summary["ranking"]}
+    confusion.sort(key=lambda c: rank_order.get(c["strategy"], 10**6))
+
+    warnings = [
+        {"strategy": s["name"], "messages": s["warnings"]}
+        for s in summary["strategies"]
+        if s.get("warnings")
+    ]
+    rec = summary["recommendation"]
+    if rec["strategy"] is None:
+        tone = "bad"
+    elif rec["strategy"] == "baseline" or rec["within_noise"]:
+        tone = "neutral"
+    else:
+        tone = "good"
+    return {
+        "summary": summary,
+        "data": data,
+        "settings": settings,
+        "metrics": metrics,
+        "metric_key": metric_key,
+        "metric_label": labels[metric_key],
+        "other_metrics": [m for m in metrics if m["key"] != metric_key],
+        "ranking": summary["ranking"],
+        "recommendation": rec,
+        "tone": tone,
+        "by_name": by_name,
+        "colors": colors,
+        "counts_rows": counts_rows,
+        "confusion": confusion,
+        "warnings": warnings,
+        "skipped": summary.get("skipped", []),
+        "failed": summary.get("failed", []),
+        "pca": summary.get("pca"),
+        "plots": {
+            "bars": _plots.metric_bars(summary),
+            "pr": _plots.curves_overlay(summary, "pr"),
+            "roc": _plots.curves_overlay(summary, "roc"),
+            "pr_grid": _plots.curves_grid(summary, "pr"),
+            "roc_grid": _plots.curves_grid(summary, "roc"),
+            "pca": _plots.pca_scatter(summary),
+        },
+        "top_curves": _plots.TOP_CURVES,
+    }
+
+
+def _counts_row(name, counts, classes, color):
+    total = sum(counts)
+    shares = [c / total if total else 0.0 for c in counts]
+    return {
+        "name": name,
+        "counts": counts,
+        "total": total,
+        "shares": shares,
+        "color": color,
+        "labels": [c["label"] for c in classes],
+    }
+
+
+def _confusion(curve, positive):
+    labels = curve["confusion"]["labels"]
+    matrix = curve["confusion"]["matrix"]
+    rows = []
+    for label, row in zip(labels, matrix, strict=True):
+        total = sum(row)
+        cells = []
+        for predicted, value in zip(labels, row, strict=True):
+            share = value / total if total else 0.0
+            cells.append(
+                {
+                    "value": value,
+                    "share": share,
+                    "correct": predicted == label,
+                    # Row-normalised shading: the share of the true class predicted as this one.
+                    "alpha": round(0.08 + 0.82 * share, 3),
+                }
+            )
+        rows.append({"label": label, "cells": cells, "total": total,
+                     "positive": label == positive})
+    return {"strategy": curve["strategy"], "labels": labels, "rows": rows}

@@ -1,0 +1,277 @@
+"""Plots of a comparison summary, drawn with matplotlib's SVG backend and inlined as text.
+
+Every function takes the summary dict and returns an SVG fragment (a string
+starting with ``<svg``) ready to be embedded in HTML, or ``None`` when there
+is nothing to draw. Text in the SVG is escaped by matplotlib's XML writer;
+the XML prologue, the DOCTYPE and the namespace URLs are removed, so the
+page references nothing outside itself.
+
+Figures are plain :class:`matplotlib.figure.Figure` objects rendered by the
+SVG canvas: pyplot and its GUI back ends are never involved, and the
+caller's matplotlib back end is left alone.
+"""
+
+import io
+import math
+import re
+
+import matplotlib
+from matplotlib.figure import Figure
+
+BASELINE = "baseline"
+BASELINE_COLOR = "#4b5563"
+#: Strategy colours: Okabe-Ito first (colour-blind friendly), then other well-separated hues.
+PALETTE = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7B3294",
+    "#8C564B", "#B8860B", "#17BECF", "#E7298A", "#66A61E", "#1A1A7A", "#A6761D",
+    "#FF7F7F", "#2F4F4F",
+]
+#: Class colours, the same as the class-share bars of the HTML report.
+CLASS_PALETTE = [
+    "#9ca3af", "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8c564b",
+]
+#: How many strategies (besides the baseline) the overlay plots show.
+TOP_CURVES = 5
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": None,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+}
+_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+_NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+_GID = re.compile(r'\s+id="(?:[A-Za-z0-9.]+_)+\d+"')
+_SIZE = re.compile(r'<svg([^>]*?)\s+width="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
+
+def strategy_colors(summary):
+    """``{strategy name: colour}``, stable across every plot of a report."""
+    colors = {}
+    others = [s["name"] for s in summary["strategies"] if s["name"] != BASELINE]
+    for i, name in enumerate(others):
+        colors[name] = PALETTE[i % len(PALETTE)]
+    colors[BASELINE] = BASELINE_COLOR
+    return colors
+
+
+def plain_text(value):
+    """``value`` as text matplotlib draws literally (no mathtext)."""
+    return str(value).replace("$", r"\$")
+
+
+def to_svg(fig):
+    """Render a figure as an inline SVG fragment (no prologue, no namespace URLs)."""
+    buffer = io.StringIO()
+    fig.savefig(
+        buffer,
+        format="svg",
+        metadata={"Creator": None, "Date": None, "Format": None, "Type": None},
+    )
+    svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
+    svg = _NAMESPACES.sub("", svg)
+    svg = _GID.sub("", svg)
+
+    def responsive(match):
+        width = float(match.group(2)) * 4 / 3  # points to CSS pixels
+        return (
+            f'<svg{match.group(1)} class="bk-svg" width="{width:.0f}" '
+            f'style="max-width: 100%; height: auto" role="img"'
+        )
+
+    return _SIZE.sub(responsive, svg, count=1).strip()
+
+
+def _figure(width, height, layout="constrained"):
+    return Figure(figsize=(width, height), layout=layout)
+
+
+def metric_bars(summary):
+    """Mean of the ranking metric per strategy with its standard deviation, best on top."""
+    ranking = summary["ranking"]
+    if not ranking:
+        return None
+    metric = summary["recommendation"]["metric"]
+    label = next(m["label"] for m in summary["metrics"] if m["key"] == metric)
+    colors = strategy_colors(summary)
+    with matplotlib.rc_context(RC):
+        n = len(ranking)
+        fig = _figure(7.0, 0.9 + 0.27 * n)
+        ax = fig.add_subplot()
+        names = [plain_text(r["strategy"]) for r in ranking][::-1]
+        means = [r["mean"] if r["mean"] is not None else math.nan for r in ranking][::-1]
+        stds = [r["std"] or 0.0 for r in ranking][::-1]
+        bar_colors = []
+        for r in ranking[::-1]:
+            if r["strategy"] == BASELINE:
+                bar_colors.append(BASELINE_COLOR)
+            elif r["within_noise"] is False and (r["diff_vs_baseline"] or 0) > 0:
+                bar_colors.append(colors[r["strategy"]])
+            else:
+                bar_colors.append("#c7cdd6")
+        y = range(n)
+        ax.barh(y, means, xerr=stds, color=bar_colors, height=0.65,
+                error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#374151"})
+        ax.set_yticks(list(y), names)
+        base = next((r for r in ranking if r["strategy"] == BASELINE), None)
+        if base is not None and base["mean"] is not None:
+            ax.axvline(base["mean"], color=BASELINE_COLOR, linestyle="--", linewidth=1)
+        finite = [m + s for m, s in zip(means, stds, strict=True) if not math.isnan(m)]
+        lows = [m - s for m, s in zip(means, stds, strict=True) if not math.isnan(m)]
+        if finite:
+            low = min(0.0, min(lows))
+            high = max(finite)
+            ax.set_xlim(low, high + 0.05 * (high - low or 1.0))
+        ax.set_xlabel(f"{label} (mean ± standard deviation over folds)")
+        ax.grid(axis="x", color="#e5e7eb", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="y", length=0)
+        return to_svg(fig)
+
+
+def _curve_axes(ax, kind, prevalence, ticks=(0.0, 0.25, 0.5, 0.75, 1.0)):
+    if kind == "pr":
+        ax.set_xlabel("Recall")
+        ax.set_ylabel("Precision")
+        if prevalence is not None:
+            ax.axhline(prevalence, color="#9ca3af", linestyle=":", linewidth=1)
+    else:
+        ax.plot([0, 1], [0, 1], color="#9ca3af", linestyle=":", linewidth=1)
+        ax.set_xlabel("False positive rate")
+        ax.set_ylabel("True positive rate")
+    ax.set_xlim(-0.01, 1.01)
+    ax.set_ylim(-0.01, 1.01)
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(color="#f1f5f9", linewidth=0.8)
+
+
+def _xy(curve, kind):
+    if kind == "pr":
+        return curve["pr"]["recall"], curve["pr"]["precision"], curve["pr"]["average_precision"]
+    return curve["roc"]["fpr"], curve["roc"]["tpr"], curve["roc"]["auc"]
+
+
+def curves_overlay(summary, kind):
+    """PR (``kind='pr'``) or ROC (``'roc'``) curves of the baseline and the best strategies."""
+    curves = {c["strategy"]: c for c in summary["curves"]["strategies"]}
+    if not curves:
+        return None
+    order = [r["strategy"] for r in summary["ranking"] if r["strategy"] in curves]
+    shown = [n for n in order if n != BASELINE][:TOP_CURVES]
+    if BASELINE in curves:
+        shown.append(BASELINE)
+    colors = strategy_colors(summary)
+    score_name = "AP" if kind == "pr" else "AUC"
+    with matplotlib.rc_context(RC):
+        fig = _figure(4.6, 4.4)
+        ax = fig.add_subplot()
+        for name in shown:
+            x, y, value = _xy(curves[name], kind)
+            base = name == BASELINE
+            ax.plot(
+                x,
+                y,
+                color=colors[name],
+                linewidth=1.8 if not base else 1.4,
+                linestyle="--" if base else "-",
+                drawstyle="steps-post" if kind == "pr" else "default",
+                label=f"{plain_text(name)} ({score_name} {value:.3f})",
+                zorder=3 if base else 2,
+            )
+        _curve_axes(ax, kind, summary["curves"].get("prevalence"))
+        ax.set_title("Precision-recall" if kind == "pr" else "ROC")
+        ax.legend(loc="upper right" if kind == "pr" else "lower right", fontsize=7.5)
+        return to_svg(fig)
+
+
+def curves_grid(summary, kind, columns=4):
+    """One small PR or ROC panel per strategy, each over the baseline (grey, dashed)."""
+    curves = {c["strategy"]: c for c in summary["curves"]["strategies"]}
+    order = [r["strategy"] for r in summary["ranking"] if r["strategy"] in curves]
+    if not order:
+        return None
+    colors = strategy_colors(summary)
+    rows = math.ceil(len(order) / columns)
+    score_name = "AP" if kind == "pr" else "AUC"
+    with matplotlib.rc_context({**RC, "font.size": 7.5, "axes.titlesize": 8}):
+        height = 2.05 * rows + 0.5
+        # A fixed layout: constrained layout is slow for many panels.
+        fig = _figure(7.6, height, layout=None)
+        fig.subplots_adjust(left=0.08, right=0.99, bottom=0.5 / height,
+                            top=1 - 0.36 / height, wspace=0.3, hspace=0.75)
+        axes = fig.subplots(rows, columns, squeeze=False)
+        for i, ax in enumerate(axes.flat):
+            if i >= len(order):
+                ax.set_axis_off()
+                continue
+            name = order[i]
+            if name != BASELINE and BASELINE in curves:
+                x, y, _ = _xy(curves[BASELINE], kind)
+                ax.plot(x, y, color="#9ca3af", linestyle="--", linewidth=1,
+                        drawstyle="steps-post" if kind == "pr" else "default")
+            x, y, value = _xy(curves[name], kind)
+            ax.plot(x, y, color=colors[name], linewidth=1.5,
+                    drawstyle="steps-post" if kind == "pr" else "default")
+            _curve_axes(ax, kind, summary["curves"].get("prevalence"), ticks=(0.0, 0.5, 1.0))
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            title = plain_text(name)
+            if len(title) > 24:
+                title = title[:23] + "…"
+            ax.set_title(f"{title}\n{score_name} {value:.3f}", fontsize=7.5)
+        fig.supxlabel("Recall" if kind == "pr" else "False positive rate", fontsize=8,
+                      y=0.08 / height, va="bottom")
+        fig.supylabel("Precision" if kind == "pr" else "True positive rate", fontsize=8, x=0.01)
+        return to_svg(fig)
+
+
+def pca_scatter(summary):
+    """Original and synthetic rows of one SMOTE-family sampler in 2 principal components."""
+    view = summary.get("pca")
+    if not view or view.get("error") or not view.get("groups"):
+        return None
+    labels = []
+    for group in view["groups"]:
+        if group["label"] not in labels:
+            labels.append(group["label"])
+    classes = [c["label"] for c in summary["data"]["classes"]]
+    class_colors = {
+        label: CLASS_PALETTE[(classes.index(label) if label in classes else i) % len(CLASS_PALETTE)]
+        for i, label in enumerate(labels)
+    }
+    with matplotlib.rc_context(RC):
+        fig = _figure(7.6, 4.6)
+        ax = fig.add_subplot()
+        # Synthetic points first, originals on top with a thin outline: both stay visible.
+        for group in sorted(view["groups"], key=lambda g: g["kind"] == "original"):
+            original = group["kind"] == "original"
+            if group["shown"] < group["n"]:
+                shown = f" ({group['shown']:,} of {group['n']:,} shown)"
+            else:
+                shown = f" ({group['n']:,})"
+            ax.scatter(
+                group["x"],
+                group["y"],
+                s=13 if original else 16,
+                marker="o" if original else "x",
+                linewidths=0.35 if original else 0.9,
+                alpha=0.8 if original else 0.7,
+                color=class_colors[group["label"]],
+                edgecolors="#1f2937" if original else None,
+                label=f"{plain_text(group['label'])}, {group['kind']}{shown}",
+            )
+        variance = view.get("explained_variance") or [math.nan, math.nan]
+        ax.set_xlabel(f"PC 1 ({variance[0]:.0%} of variance)")
+        ax.set_ylabel(f"PC 2 ({variance[1]:.0%} of variance)")
+        ax.grid(color="#f1f5f9", linewidth=0.8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), markerscale=1.6,
+                  title="class, rows")
+        return to_svg(fig)

@@ -1,0 +1,545 @@
+"""Class and sample weights: rebalance the loss instead of the rows.
+
+Reweighting is the cheapest answer to class imbalance: every row is kept, and
+the rows of the rare classes count more in the loss. This module gives
+
+- :func:`compute_class_weight` and :func:`compute_sample_weight`, the
+  scikit-learn functions of the same names with clearer errors (the numbers
+  are scikit-learn's: they are computed by calling it);
+- :class:`WeightedClassifier`, a meta-estimator that applies class weights to
+  any classifier, through its ``class_weight`` parameter when it has one and
+  through ``sample_weight`` otherwise.
+"""
+
+import inspect
+from collections.abc import Mapping
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags
+from sklearn.utils.class_weight import compute_class_weight as _sk_compute_class_weight
+from sklearn.utils.class_weight import compute_sample_weight as _sk_compute_sample_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+
+from ._validation import _missing_mask
+from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+
+__all__ = ["WeightedClassifier", "compute_class_weight", "compute_sample_weight"]
+
+_SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT = (
+    "sample_weight" in inspect.signature(_sk_compute_class_weight).parameters
+)
+
+
+def _py(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _labels_1d(y, name="y"):
+    """Return ``y`` as a 1-D numpy array of labels (column vectors accepted)."""
+    if y is None:
+        raise DataError(f"{name} is required: pass one class label per sample.")
+    arr = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.ravel()
+    if arr.ndim != 1:
+        raise DataError(
+            f"{name} must hold one label per sample (shape (n_samples,) or (n_samples, 1)); "
+            f"got an array of shape {arr.shape}. Multi-output targets are not supported."
+        )
+    if arr.shape[0] == 0:
+        raise DataError(f"{name} is empty: at least one labelled sample is needed.")
+    missing = _missing_mask(arr)
+    if missing.any():
+        raise DataError(
+            f"{name} has {int(missing.sum())} missing labels (NaN/None), the first at row "
+            f"{int(np.flatnonzero(missing)[0])}; drop those rows or give them a class."
+        )
+    return arr
+
+
+def _check_class_weight(class_weight, classes):
+    """Validate ``class_weight`` against the known ``classes``.
+
+    Returns ``'balanced'``, ``None`` or a dict with Python-scalar keys and float
+    values (the form scikit-learn's functions expect).
+    """
+    if class_weight is None:
+        return None
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise InvalidParameterError(
+                f"class_weight={class_weight!r} is not supported; expected 'balanced', a dict "
+                "{label: weight} or None."
+            )
+        return class_weight
+    if not isinstance(class_weight, Mapping):
+        raise InvalidParameterTypeError(
+            "class_weight must be 'balanced', a dict {label: weight} or None; got "
+            f"{class_weight!r} of type {type(class_weight).__name__}."
+        )
+    known = [_py(c) for c in classes]
+    known_set = set(known)
+    unknown = [_py(key) for key in class_weight if _py(key) not in known_set]
+    if unknown:
+        raise InvalidParameterError(
+            f"class_weight names class(es) {unknown!r} that are not in the data; the classes "
+            f"are {known!r}."
+        )
+    checked = {}
+    for key, value in class_weight.items():
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise InvalidParameterTypeError(
+                f"class_weight[{_py(key)!r}] must be a number; got {value!r} of type "
+                f"{type(value).__name__}."
+            )
+        value = float(value)
+        if not np.isfinite(value):
+            raise InvalidParameterError(f"class_weight[{_py(key)!r}]={value} must be finite.")
+        if value < 0:
+            raise InvalidParameterError(
+                f"class_weight[{_py(key)!r}]={value} is out of range; weights must be >= 0."
+            )
+        checked[_py(key)] = value
+    return checked
+
+
+def _check_sample_weight(sample_weight, n_samples):
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.ndim != 1 or weights.shape[0] != n_samples:
+        raise DataError(
+            f"sample_weight must hold one weight per sample ({n_samples}); got an array of "
+            f"shape {weights.shape}."
+        )
+    if not np.isfinite(weights).all():
+        raise DataError("sample_weight contains NaN or infinite values; weights must be finite.")
+    if (weights < 0).any():
+        raise DataError("sample_weight contains negative values; weights must be >= 0.")
+    return weights
+
+
+def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
+    """Weight of each class, for unbalanced data sets.
+
+    The same numbers as :func:`sklearn.utils.class_weight.compute_class_weight`
+    (which this function calls), with errors that say what is wrong.
+
+    Parameters
+    ----------
+    class_weight : 'balanced', dict or None
+        ``'balanced'``: ``n_samples / (n_classes * n_c)`` for a class with
+        ``n_c`` samples (the sums of ``sample_weight`` replace the counts when
+        it is given). A dict ``{label: weight}``: the given weights, 1 for the
+        classes it does not name; every key must be one of ``classes`` and
+        every weight a finite number >= 0. ``None``: 1 for every class.
+    classes : array-like of shape (n_classes,)
+        The class labels, as given by ``np.unique(y)``. Every label of ``y``
+        must be among them; with ``'balanced'`` every class must occur in ``y``.
+    y : array-like of shape (n_samples,)
+        The class label of each sample.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples; only used with ``'balanced'``.
+
+    Returns
+    -------
+    class_weight_vect : ndarray of shape (n_classes,)
+        ``class_weight_vect[i]`` is the weight of ``classes[i]``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown string, a dict naming a class that is not in
+        ``classes``, or a negative or non-finite weight.
+    DataError
+        When ``y`` holds labels missing from ``classes``, or ``'balanced'`` is
+        asked for a class absent from ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from balancekit.weights import compute_class_weight
+    >>> y = [1, 1, 1, 1, 0, 0]
+    >>> compute_class_weight("balanced", classes=np.unique(y), y=y).tolist()
+    [1.5, 0.75]
+    """
+    y_arr = _labels_1d(y)
+    classes = np.asarray(classes)
+    if classes.ndim != 1 or classes.shape[0] == 0:
+        raise DataError(
+            f"classes must be a non-empty 1-D array of labels; got an array of shape "
+            f"{classes.shape}."
+        )
+    if np.unique(classes).shape[0] != classes.shape[0]:
+        raise DataError(f"classes must not repeat a label; got {classes.tolist()!r}.")
+    present = np.unique(y_arr)
+    missing = sorted(set(map(_py, present)) - set(map(_py, classes)), key=repr)
+    if missing:
+        raise DataError(
+            f"y holds label(s) {missing!r} that are not in classes {classes.tolist()!r}; "
+            "classes must include every label of y."
+        )
+    checked = _check_class_weight(class_weight, classes)
+    weights = None
+    if sample_weight is not None:
+        weights = _check_sample_weight(sample_weight, y_arr.shape[0])
+    if checked == "balanced":
+        absent = sorted(set(map(_py, classes)) - set(map(_py, present)), key=repr)
+        if absent:
+            raise DataError(
+                f"class_weight='balanced' needs every class in y, but class(es) {absent!r} "
+                "have no samples."
+            )
+        if weights is not None:
+            totals = np.array([weights[y_arr == c].sum() for c in present])
+            if not (totals > 0).all():
+                empty = [_py(c) for c in present[totals <= 0]]
+                raise DataError(
+                    f"class_weight='balanced' needs a positive total sample_weight in every "
+                    f"class, but class(es) {empty!r} have zero total weight."
+                )
+        if weights is not None and not _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT:
+            # scikit-learn < 1.7 has no sample_weight here: the weighted form of
+            # n_samples / (n_classes * n_c).
+            codes = np.searchsorted(present, y_arr)
+            totals = np.bincount(codes, weights=weights, minlength=present.shape[0])
+            per_class = weights.sum() / (present.shape[0] * totals)
+            return per_class[np.searchsorted(present, classes)]
+    if checked is None or (isinstance(checked, dict) and not checked):
+        return np.ones(classes.shape[0], dtype=np.float64)
+    if weights is not None and _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT:
+        return _sk_compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=weights)
+    return _sk_compute_class_weight(checked, classes=classes, y=y_arr)
+
+
+def compute_sample_weight(class_weight, y, *, indices=None):
+    """Weight of each sample, from the weight of its class.
+
+    The same numbers as :func:`sklearn.utils.class_weight.compute_sample_weight`
+    (which this function calls) for a single target, with errors that say what
+    is wrong.
+
+    Parameters
+    ----------
+    class_weight : 'balanced', dict or None
+        ``'balanced'``: each sample of a class with ``n_c`` samples gets
+        ``n_samples / (n_classes * n_c)``. A dict ``{label: weight}``: the
+        given weight, 1 for the classes it does not name; every key must be a
+        label of ``y`` and every weight a finite number >= 0. ``None``: 1 for
+        every sample.
+    y : array-like of shape (n_samples,)
+        The class label of each sample (a column vector is accepted).
+    indices : array-like of int of shape (n_subsample,), default=None
+        Rows of a subsample (a bootstrap may repeat rows). ``'balanced'`` is
+        then computed on ``y[indices]``; classes absent from the subsample get
+        weight 0. Only ``'balanced'`` is allowed with ``indices``.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,)
+        The weight of each sample of ``y``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown string, a dict naming a class absent from ``y``, a
+        negative or non-finite weight, or ``indices`` with a dict.
+
+    Examples
+    --------
+    >>> from balancekit.weights import compute_sample_weight
+    >>> compute_sample_weight("balanced", [1, 1, 1, 1, 0, 0]).tolist()
+    [0.75, 0.75, 0.75, 0.75, 1.5, 1.5]
+    """
+    y_arr = _labels_1d(y)
+    classes = np.unique(y_arr)
+    checked = _check_class_weight(class_weight, classes)
+    if indices is not None:
+        if checked != "balanced":
+            raise InvalidParameterError(
+                f"indices can only be used with class_weight='balanced'; got class_weight="
+                f"{class_weight!r}."
+            )
+        idx = np.asarray(indices)
+        if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+            raise InvalidParameterTypeError(
+                f"indices must be a 1-D array of integer row positions; got an array of dtype "
+                f"{idx.dtype} and shape {idx.shape}."
+            )
+        if idx.size == 0:
+            raise DataError("indices is empty: the subsample must hold at least one row.")
+        if idx.min() < 0 or idx.max() >= y_arr.shape[0]:
+            raise DataError(
+                f"indices must be row positions in [0, {y_arr.shape[0] - 1}]; got values from "
+                f"{int(idx.min())} to {int(idx.max())}."
+            )
+        return _sk_compute_sample_weight(checked, y_arr, indices=idx)
+    if checked is None or (isinstance(checked, dict) and not checked):
+        return np.ones(y_arr.shape[0], dtype=np.float64)
+    return _sk_compute_sample_weight(checked, y_arr)
+
+
+def _inner_has(attr):
+    """For ``available_if``: the fitted (or else the given) estimator has ``attr``."""
+
+    def check(self):
+        inner = self.estimator_ if hasattr(self, "estimator_") else self.estimator
+        getattr(inner, attr)
+        return True
+
+    return check
+
+
+class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Apply class weights to any classifier.
+
+    The weights reach the classifier the best way it offers:
+
+    1. if it has a ``class_weight`` parameter, a clone of it is fitted with
+       that parameter set (its own, exact handling of the weights);
+    2. otherwise, if its ``fit`` accepts ``sample_weight``, a clone is fitted
+       with one weight per sample, the weight of the sample's class
+       (multiplied by the ``sample_weight`` given to :meth:`fit`, if any;
+       ``'balanced'`` then uses the total weight of each class instead of its
+       count, as scikit-learn's :class:`~sklearn.linear_model.LogisticRegression`
+       does, so that an integer weight means the same as repeating the row);
+    3. otherwise it cannot be reweighted, and :meth:`fit` raises
+       :class:`~balancekit.exceptions.InvalidParameterTypeError`; resample
+       the data instead (a :func:`balancekit.pipeline.make_pipeline` with a
+       sampler before the classifier).
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier to fit. It is cloned, never modified.
+    class_weight : 'balanced', dict or None, default='balanced'
+        ``'balanced'`` gives a class with ``n_c`` of the ``n_samples`` training
+        samples the weight ``n_samples / (n_classes * n_c)``; a dict
+        ``{label: weight}`` gives the named classes these weights (1 for the
+        others); ``None`` fits the classifier unweighted (its own
+        ``class_weight`` parameter, if it has one, is set to ``None``).
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone of ``estimator``.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    class_weight_ : dict
+        ``{label: weight}`` of every class, as computed by
+        :func:`compute_class_weight` from the training labels (and the
+        ``sample_weight`` given to :meth:`fit`). With the ``class_weight``
+        route the classifier computes its own weights, which are these ones
+        unless ``sample_weight`` is given to a classifier that uses class
+        counts rather than class totals.
+    weighting_ : {'class_weight', 'sample_weight', 'none'}
+        How the weights reached the classifier: its ``class_weight``
+        parameter, per-sample weights, or not at all (``class_weight=None``
+        and a classifier without a ``class_weight`` parameter).
+    n_features_in_ : int
+        Number of features seen in :meth:`fit` (from ``estimator_``).
+    feature_names_in_ : ndarray of str
+        Column names seen in :meth:`fit`, when ``X`` has string column names
+        and ``estimator_`` records them.
+
+    See Also
+    --------
+    compute_sample_weight : the per-sample weights used in case 2.
+    balancekit.pipeline.Pipeline : resample the training rows instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from balancekit.weights import WeightedClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 2)); y = np.array([0] * 50 + [1] * 10)
+    >>> model = WeightedClassifier(GaussianNB()).fit(X, y)
+    >>> model.weighting_
+    'sample_weight'
+    >>> {k: round(v, 2) for k, v in model.class_weight_.items()}
+    {0: 0.6, 1: 3.0}
+    """
+
+    def __init__(self, estimator, *, class_weight="balanced"):
+        self.estimator = estimator
+        self.class_weight = class_weight
+
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Fit a clone of the classifier with class weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dataframe} of shape (n_samples, n_features)
+            The training data, passed to the classifier as given.
+        y : array-like of shape (n_samples,)
+            The class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, multiplied with the class weights. The
+            classifier's ``fit`` must accept ``sample_weight``.
+        **fit_params : dict
+            Other parameters passed to the classifier's ``fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted meta-estimator.
+        """
+        estimator = self.estimator
+        if not hasattr(estimator, "fit") or isinstance(estimator, type):
+            raise InvalidParameterTypeError(
+                f"estimator must be a classifier instance with a fit method; got {estimator!r}."
+            )
+        try:
+            check_classification_targets(y)
+        except ValueError as exc:
+            raise DataError(f"{exc} WeightedClassifier needs one class label per sample.") from None
+        y_arr = _labels_1d(y)
+        classes = np.unique(y_arr)
+        checked = _check_class_weight(self.class_weight, classes)
+        takes_sample_weight = has_fit_parameter(estimator, "sample_weight")
+        user = None
+        if sample_weight is not None:
+            if not takes_sample_weight:
+                raise InvalidParameterTypeError(
+                    f"sample_weight was given, but the fit method of {type(estimator).__name__} "
+                    "does not accept sample_weight."
+                )
+            user = _check_sample_weight(sample_weight, y_arr.shape[0])
+        vector = compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=user)
+
+        inner = clone(estimator)
+        if "class_weight" in inner.get_params(deep=False):
+            weighting = "class_weight"
+            inner.set_params(class_weight=checked)
+            if user is not None:
+                fit_params["sample_weight"] = sample_weight
+        elif checked is None:
+            weighting = "none"
+            if user is not None:
+                fit_params["sample_weight"] = sample_weight
+        elif takes_sample_weight:
+            weighting = "sample_weight"
+            weights = vector[np.searchsorted(classes, y_arr)]
+            fit_params["sample_weight"] = weights if user is None else weights * user
+        else:
+            raise InvalidParameterTypeError(
+                f"WeightedClassifier cannot weight {type(estimator).__name__}: it has no "
+                "class_weight parameter and its fit method does not accept sample_weight. "
+                "Resample the training data instead, e.g. balancekit.pipeline.make_pipeline("
+                f"RandomOverSampler(), {type(estimator).__name__}())."
+            )
+        inner.fit(X, y, **fit_params)
+        self.estimator_ = inner
+        self.weighting_ = weighting
+        self.classes_ = getattr(inner, "classes_", classes)
+        self.class_weight_ = {_py(c): float(w) for c, w in zip(classes, vector, strict=True)}
+        return self
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen in :meth:`fit`."""
+        return self.estimator_.n_features_in_
+
+    @property
+    def feature_names_in_(self):
+        """Column names seen in :meth:`fit`."""
+        return self.estimator_.feature_names_in_
+
+    @available_if(_inner_has("predict"))
+    def predict(self, X, **params):
+        """Predict class labels with the fitted classifier.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dataframe} of shape (n_samples, n_features)
+            The samples.
+        **params : dict
+            Parameters passed to the classifier's ``predict``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The predicted labels.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(X, **params)
+
+    @available_if(_inner_has("predict_proba"))
+    def predict_proba(self, X, **params):
+        """Class probabilities from the fitted classifier.
+
+        The classifier was trained on reweighted classes, so these are the
+        probabilities of a balanced problem, not calibrated to the original
+        class frequencies.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dataframe} of shape (n_samples, n_features)
+            The samples.
+        **params : dict
+            Parameters passed to the classifier's ``predict_proba``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X, **params)
+
+    @available_if(_inner_has("predict_log_proba"))
+    def predict_log_proba(self, X, **params):
+        """Log of the class probabilities from the fitted classifier.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dataframe} of shape (n_samples, n_features)
+            The samples.
+        **params : dict
+            Parameters passed to the classifier's ``predict_log_proba``.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X, **params)
+
+    @available_if(_inner_has("decision_function"))
+    def decision_function(self, X, **params):
+        """Decision scores from the fitted classifier.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dataframe} of shape (n_samples, n_features)
+            The samples.
+        **params : dict
+            Parameters passed to the classifier's ``decision_function``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The classifier's decision scores.
+        """
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X, **params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.categorical = inner.input_tags.categorical
+        tags.input_tags.string = inner.input_tags.string
+        tags.classifier_tags.poor_score = inner.classifier_tags is not None and (
+            inner.classifier_tags.poor_score
+        )
+        tags.classifier_tags.multi_class = inner.classifier_tags is None or (
+            inner.classifier_tags.multi_class
+        )
+        return tags

@@ -1,0 +1,510 @@
+"""The comparison engine: leakage safety, metrics, ranking, failures, JSON."""
+
+import json
+import math
+import os
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    brier_score_loss,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.pipeline import make_pipeline as make_sklearn_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from balancekit import BaseSampler, FunctionSampler
+from balancekit._base import Resampled
+from balancekit._registry import available_samplers
+from balancekit.evaluation import (
+    ComparisonResult,
+    available_strategies,
+    compare,
+    default_strategies,
+)
+from balancekit.evaluation._strategies import (
+    SLOW_SAMPLERS,
+    Columns,
+    _default_names,
+    build_pipeline,
+    make_estimator,
+    prepare_table,
+    resolve_strategies,
+)
+from balancekit.evaluation._summary import (
+    NOISE_Z,
+    paired_difference,
+    rank_strategies,
+    recommend,
+)
+from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from balancekit.under_sampling import RandomUnderSampler
+
+
+@pytest.fixture(scope="module")
+def numeric_data():
+    X, y = make_classification(
+        n_samples=240, n_features=4, n_informative=3, n_redundant=0, weights=[0.85],
+        class_sep=0.8, flip_y=0.02, random_state=3,
+    )
+    return pd.DataFrame(X, columns=["a", "b", "c", "d"]), y
+
+
+@pytest.fixture(scope="module")
+def mixed_data():
+    rng = np.random.RandomState(0)
+    n = 240
+    y = (rng.rand(n) < 0.15).astype(int)
+    frame = pd.DataFrame(
+        {
+            "amount": rng.normal(size=n) + 1.5 * y,
+            "age": rng.randint(18, 80, size=n),
+            "online": rng.rand(n) < 0.3 + 0.4 * y,
+            "city": pd.Categorical(rng.choice(["north", "south", "east"], size=n)),
+            "kind": rng.choice(["a", "b"], size=n).astype(object),
+        }
+    )
+    frame.loc[::17, "amount"] = np.nan
+    frame.loc[::23, "city"] = np.nan
+    return frame, y
+
+
+# ----------------------------------------------------------------------------------------------
+# Leakage safety
+# ----------------------------------------------------------------------------------------------
+
+
+def test_sampler_only_ever_sees_training_rows(numeric_data):
+    X, y = numeric_data
+    seen = []
+
+    def record(X_fold, y_fold):
+        seen.append(np.asarray(X_fold.index))
+        return X_fold, y_fold
+
+    recorder = FunctionSampler(func=record, validate=False)
+    compare(X, y, strategies=[("recorder", recorder)], cv=3, repeats=2, random_state=7)
+
+    splitter = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=7)
+    trains = [frozenset(train.tolist()) for train, _ in splitter.split(X, y)]
+    calls = [frozenset(rows.tolist()) for rows in seen]
+    # Every call saw exactly the training rows of one fold (so never a validation row),
+    # and every training fold was resampled.
+    assert all(call in trains for call in calls)
+    assert set(trains) <= set(calls)
+    assert len(calls) >= len(trains)
+
+
+class _RowRecorder(BaseSampler):
+    """Records the input rows (by index) of every fit_resample call, keeps them all."""
+
+    _sampling_type = "over-sampling"
+    _input = "any"
+    calls = []
+
+    def __init__(self, *, sampling_strategy="auto"):
+        self.sampling_strategy = sampling_strategy
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        type(self).calls.append(np.asarray(X.index))
+        return Resampled(np.arange(y.shape[0]))
+
+
+def test_base_sampler_subclass_sees_training_rows_only(numeric_data):
+    X, y = numeric_data
+    _RowRecorder.calls = []
+    result = compare(X, y, strategies=[_RowRecorder()], cv=4, random_state=1)
+    assert result.summary["strategies"][1]["status"] == "ok"
+    splitter = RepeatedStratifiedKFold(n_splits=4, n_repeats=1, random_state=1)
+    trains = [set(train.tolist()) for train, _ in splitter.split(X, y)]
+    assert {frozenset(c.tolist()) for c in _RowRecorder.calls} == {frozenset(t) for t in trains}
+
+
+# ----------------------------------------------------------------------------------------------
+# Metrics
+# ----------------------------------------------------------------------------------------------
+
+
+def _reference_fold_metrics(X, y, train, test, sampler=None):
+    pre = make_sklearn_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    Xt = pre.fit_transform(X.iloc[train])
+    yt = y[train]
+    if sampler is not None:
+        Xt, yt = sampler.fit_resample(Xt, yt)
+    model = LogisticRegression(max_iter=1000).fit(Xt, yt)
+    Xv = pre.transform(X.iloc[test])
+    y_true = y[test]
+    pred = model.predict(Xv)
+    proba = model.predict_proba(Xv)[:, 1]
+    recalls = recall_score(y_true, pred, average=None)
+    return {
+        "pr_auc": average_precision_score(y_true, proba),
+        "roc_auc": roc_auc_score(y_true, proba),
+        "precision": precision_score(y_true, pred, zero_division=0),
+        "recall": recall_score(y_true, pred),
+        "f1": f1_score(y_true, pred),
+        "g_mean": math.sqrt(recalls[0] * recalls[1]),
+        "balanced_accuracy": balanced_accuracy_score(y_true, pred),
+        "mcc": matthews_corrcoef(y_true, pred),
+        "brier": brier_score_loss(y_true, proba),
+    }
+
+
+def test_metrics_equal_sklearn_on_the_same_folds(numeric_data):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["baseline", "random_under"], cv=3, random_state=0)
+    by_name = {s["name"]: s for s in result.summary["strategies"]}
+    splitter = RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0)
+    for name, sampler in (("baseline", None), ("random_under", RandomUnderSampler(random_state=0))):
+        expected = [
+            _reference_fold_metrics(X, y, train, test, sampler)
+            for train, test in splitter.split(X, y)
+        ]
+        for key in expected[0]:
+            got = by_name[name]["metrics"][key]
+            want = [e[key] for e in expected]
+            np.testing.assert_allclose(got["folds"], want, rtol=1e-6, atol=1e-9, err_msg=key)
+            assert got["mean"] == pytest.approx(np.mean(want))
+            assert got["std"] == pytest.approx(np.std(want, ddof=1))
+        assert all(t > 0 for t in by_name[name]["metrics"]["fit_time"]["folds"])
+
+
+def test_class_counts_after_resampling_first_fold(numeric_data):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["class_weight", "random_over", "random_under"], cv=3)
+    train = next(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y))[0]
+    n0, n1 = np.bincount(y[train])
+    assert result.summary["data"]["train_fold_counts"] == [n0, n1]
+    after = {s["name"]: s["class_counts_after"] for s in result.summary["strategies"]}
+    assert after["baseline"] == [n0, n1]
+    assert after["class_weight"] == [n0, n1]
+    assert after["random_over"] == [n0, n0]
+    assert after["random_under"] == [n1, n1]
+
+
+def test_pooled_curves_and_confusion_cover_every_row_once(numeric_data):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["baseline"], cv=3, repeats=2)
+    curve = result.summary["curves"]["strategies"][0]
+    matrix = np.array(curve["confusion"]["matrix"])
+    assert matrix.sum() == len(y)  # first repeat only: each row predicted once
+    assert matrix.sum(axis=1).tolist() == np.bincount(y).tolist()
+    assert curve["pr"]["recall"][0] == 1.0 and curve["pr"]["recall"][-1] == 0.0
+    assert len(result.summary["strategies"][0]["metrics"]["pr_auc"]["folds"]) == 6
+
+
+def test_decision_function_models_have_no_brier(numeric_data):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["baseline"], estimator=LinearSVC(), cv=3)
+    metrics = result.summary["strategies"][0]["metrics"]
+    assert metrics["brier"]["mean"] is None
+    assert metrics["roc_auc"]["mean"] > 0.5
+    json.loads(result.to_json())
+
+
+# ----------------------------------------------------------------------------------------------
+# Ranking, noise and the recommendation
+# ----------------------------------------------------------------------------------------------
+
+
+def test_paired_difference_noise_threshold():
+    base = np.array([0.50, 0.52, 0.48, 0.51, 0.49])
+    spread = np.array([-1.0, 1.0, -1.0, 1.0, 0.0])
+    test_fraction = 0.25
+    # sd(d) of mean_shift + 0.01 * spread; choose shifts just inside and just outside 2 se.
+    sd = np.std(0.01 * spread, ddof=1)
+    se = sd * math.sqrt(1 / 5 + test_fraction)
+    inside = paired_difference(base + 0.99 * NOISE_Z * se + 0.01 * spread, base,
+                               test_fraction=test_fraction)
+    outside = paired_difference(base + 1.01 * NOISE_Z * se + 0.01 * spread, base,
+                                test_fraction=test_fraction)
+    assert inside["se"] == pytest.approx(se)
+    assert inside["within_noise"] is True
+    assert outside["within_noise"] is False and outside["diff"] > 0
+    worse = paired_difference(base - 0.1, base, test_fraction=test_fraction)
+    assert worse["diff"] == pytest.approx(-0.1) and worse["within_noise"] is False
+    # Lower is better: a lower score is an improvement.
+    lower = paired_difference(base - 0.1 + 0.001 * spread, base, test_fraction=test_fraction,
+                              higher_is_better=False)
+    assert lower["diff"] == pytest.approx(0.1) and lower["within_noise"] is False
+    # The correction makes the same differences noisier with a larger test fraction.
+    assert (paired_difference(base + 0.01 + 0.01 * spread, base, test_fraction=1.0)["se"]
+            > paired_difference(base + 0.01 + 0.01 * spread, base, test_fraction=0.0)["se"])
+
+
+def _entry(name, folds, base_folds=None, metric="pr_auc", higher=True, status="ok"):
+    folds = np.asarray(folds, dtype=float)
+    entry = {
+        "name": name,
+        "description": name,
+        "status": status,
+        "metrics": {metric: {"mean": folds.mean(), "std": folds.std(ddof=1),
+                             "folds": folds.tolist()}},
+    }
+    if base_folds is not None:
+        entry["vs_baseline"] = {
+            metric: paired_difference(folds, base_folds, test_fraction=0.25,
+                                      higher_is_better=higher)
+        }
+    return entry
+
+
+def test_ranking_and_recommendation_beyond_noise():
+    base = [0.30, 0.32, 0.28, 0.31, 0.29]
+    strong = [0.40, 0.43, 0.37, 0.41, 0.40]
+    weak = [0.31, 0.30, 0.30, 0.33, 0.29]
+    entries = [_entry("baseline", base, base), _entry("weak", weak, base),
+               _entry("strong", strong, base), _entry("broken", base, status="failed")]
+    ranking = rank_strategies(entries, "pr_auc")
+    assert [r["strategy"] for r in ranking] == ["strong", "weak", "baseline"]
+    assert [r["rank"] for r in ranking] == [1, 2, 3]
+    rec = recommend(ranking, "pr_auc")
+    assert rec["strategy"] == "strong" and rec["within_noise"] is False
+    assert "strong" in rec["message"] and "PR-AUC" in rec["message"]
+    assert ranking[1]["within_noise"] is True  # 'weak' is indistinguishable from baseline
+
+
+def test_recommendation_within_noise_and_baseline_best():
+    base = [0.30, 0.32, 0.28, 0.31, 0.29]
+    noisy = [0.36, 0.27, 0.33, 0.30, 0.31]
+    ranking = rank_strategies([_entry("baseline", base, base), _entry("noisy", noisy, base)],
+                              "pr_auc")
+    rec = recommend(ranking, "pr_auc")
+    assert rec["strategy"] == "noisy" and rec["within_noise"] is True
+    assert "within noise" in rec["message"]
+
+    worse = [0.20, 0.22, 0.18, 0.21, 0.19]
+    ranking = rank_strategies([_entry("worse", worse, base), _entry("baseline", base, base)],
+                              "pr_auc")
+    rec = recommend(ranking, "pr_auc")
+    assert rec["strategy"] == "baseline" and rec["within_noise"] is False
+    assert recommend([], "pr_auc")["strategy"] is None
+
+
+def test_lower_is_better_metric_ranks_ascending():
+    base = [0.10, 0.11, 0.09, 0.10, 0.10]
+    better = [0.05, 0.06, 0.05, 0.04, 0.05]
+    entries = [_entry("baseline", base, base, "brier", False),
+               _entry("better", better, base, "brier", False)]
+    ranking = rank_strategies(entries, "brier")
+    assert ranking[0]["strategy"] == "better"
+    assert ranking[0]["diff_vs_baseline"] > 0 and ranking[0]["within_noise"] is False
+
+
+def test_scoring_changes_the_ranking_metric(numeric_data):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["baseline", "random_under"], cv=3, scoring="recall")
+    assert result.recommendation["metric"] == "recall"
+    recalls = [r["means"]["recall"] for r in result.ranking]
+    assert recalls == sorted(recalls, reverse=True)
+    assert result.ranking[0]["strategy"] == "random_under"  # balancing raises recall
+
+
+# ----------------------------------------------------------------------------------------------
+# Failures
+# ----------------------------------------------------------------------------------------------
+
+
+def _explode(X, y):
+    raise ValueError("this sampler cannot cope with the data")
+
+
+def test_failing_strategy_is_reported_not_raised(numeric_data):
+    X, y = numeric_data
+    result = compare(
+        X, y, strategies=["baseline", ("exploding", FunctionSampler(_explode)), "random_under"],
+        cv=3,
+    )
+    failed = result.summary["failed"]
+    assert [f["strategy"] for f in failed] == ["exploding"]
+    assert "cannot cope" in failed[0]["error"] and failed[0]["error"].startswith("ValueError")
+    assert {r["strategy"] for r in result.ranking} == {"baseline", "random_under"}
+    assert result.recommendation["strategy"] in {"baseline", "random_under"}
+    json.dumps(result.summary, allow_nan=False)
+
+
+def test_class_too_small_for_smote_is_a_failure():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    y = np.array([0] * 38 + [1] * 2)  # one rare row per training fold with cv=2
+    result = compare(X, y, strategies=["baseline", "smote"], cv=2)
+    smote = next(s for s in result.summary["strategies"] if s["name"] == "smote")
+    assert smote["status"] == "failed" and smote["error"]
+    assert result.summary["failed"][0]["strategy"] == "smote"
+    assert result.recommendation["strategy"] == "baseline"
+
+
+# ----------------------------------------------------------------------------------------------
+# Data, strategies and parameters
+# ----------------------------------------------------------------------------------------------
+
+
+def test_smotenc_is_chosen_for_categorical_columns(mixed_data):
+    X, y = mixed_data
+    frame, columns = prepare_table(X)
+    assert columns.categorical == ["city", "kind"]
+    assert columns.numeric == ["amount", "age", "online"]
+    specs, _ = resolve_strategies(["smote"], columns, len(y), 0)
+    smote = next(s for s in specs if s.name == "smote")
+    assert type(smote.sampler).__name__ == "SMOTENC" and smote.layout == "categorical"
+
+    # The sampler runs before one-hot encoding: synthetic rows hold real categories.
+    pipeline, step = build_pipeline(smote, columns, make_estimator("logistic", 0))
+    Xt = pipeline.steps[0][1].fit_transform(frame)
+    X_res, y_res = pipeline.steps[step][1].fit_resample(Xt, y)
+    assert len(X_res) > len(frame)
+    assert set(X_res["city"]) <= {"north", "south", "east"}
+    assert set(X_res["kind"]) <= {"a", "b"}
+    assert np.isfinite(X_res["amount"].to_numpy(dtype=float)).all()
+
+    result = compare(X, y, strategies=["smote"], cv=3)
+    entry = next(s for s in result.summary["strategies"] if s["name"] == "smote")
+    assert entry["status"] == "ok", entry["error"]
+    assert entry["description"].startswith("SMOTENC(")
+    assert entry["class_counts_after"][0] == entry["class_counts_after"][1]
+    assert result.summary["data"]["categorical_columns"] == ["city", "kind"]
+    assert result.summary["pca"]["n_synthetic"] > 0 and "error" not in result.summary["pca"]
+
+
+def test_smoten_for_all_categorical_and_smote_for_arrays():
+    specs, skipped = resolve_strategies(["smote", "smotenc"], Columns([], ["a", "b"]), 100, 0)
+    assert type(specs[1].sampler).__name__ == "SMOTEN"
+    assert [s["strategy"] for s in skipped] == []
+    specs, skipped = resolve_strategies(["smote", "smotenc"], Columns(["x0"], []), 100, 0)
+    assert type(specs[1].sampler).__name__ == "SMOTE"
+    assert [s["strategy"] for s in skipped] == ["smotenc"]
+
+
+def test_default_strategies_and_skips():
+    names = default_strategies()
+    assert names[:5] == ["baseline", "class_weight", "random_over", "random_under", "smote"]
+    assert "smotenc" not in names and "smoten" not in names
+    assert set(names) <= set(available_strategies())
+    slow = [n for n in SLOW_SAMPLERS if n in available_samplers()]
+    big, skipped = _default_names(Columns(["a"], []), 10**6)
+    reasons = {s["strategy"]: s["reason"] for s in skipped}
+    for name in slow:
+        assert name not in big and "rows" in reasons[name]
+    small, _ = _default_names(Columns(["a"], []), 500)
+    for name in slow:
+        assert name in small
+
+
+def test_progress_is_called_after_each_fit(numeric_data):
+    X, y = numeric_data
+    calls = []
+    compare(X, y, strategies=["baseline", "random_over"], cv=3,
+            progress=lambda done, total, text: calls.append((done, total, text)))
+    assert [c[0] for c in calls] == list(range(1, 7))
+    assert {c[1] for c in calls} == {6}
+    assert calls[0][2].startswith("baseline") and "fold 1/3" in calls[0][2]
+
+
+def test_polars_numpy_and_pandas_agree(numeric_data):
+    pl = pytest.importorskip("polars")
+    X, y = numeric_data
+    kwargs = {"strategies": ["baseline", "random_over"], "cv": 3}
+    a = compare(X, y, **kwargs).ranking
+    b = compare(pl.from_pandas(X), pl.Series("target", y), **kwargs).ranking
+    c = compare(X.to_numpy(), list(y), **kwargs).ranking
+    for r in (b, c):
+        assert [x["strategy"] for x in r] == [x["strategy"] for x in a]
+        assert [x["mean"] for x in r] == pytest.approx([x["mean"] for x in a])
+
+
+def test_parallel_matches_sequential(numeric_data):
+    X, y = numeric_data
+    kwargs = {"strategies": ["baseline", "random_under"], "cv": 2}
+    calls = []
+    # The thread back end exercises the same code path without starting processes.
+    with joblib.parallel_config(backend="threading"):
+        parallel = compare(X, y, n_jobs=2, progress=lambda *a: calls.append(a), **kwargs)
+    sequential = compare(X, y, **kwargs)
+    assert len(calls) == 4
+    for p, s in zip(parallel.summary["strategies"], sequential.summary["strategies"], strict=True):
+        assert p["metrics"]["pr_auc"]["folds"] == pytest.approx(s["metrics"]["pr_auc"]["folds"])
+
+
+def test_string_labels_and_pos_label(numeric_data):
+    X, y = numeric_data
+    labels = np.where(y == 1, "rare", "common")
+    result = compare(X, labels, strategies=["baseline"], cv=3)
+    assert result.summary["data"]["positive_label"] == "rare"
+    flipped = compare(X, labels, strategies=["baseline"], cv=3, pos_label="common")
+    assert flipped.summary["data"]["positive_label"] == "common"
+    assert (flipped.ranking[0]["means"]["recall"] > result.ranking[0]["means"]["recall"])
+    assert compare(X, y, strategies=["baseline"], cv=3, pos_label="1").summary["settings"][
+        "pos_label"] == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"strategies": ["no_such_sampler"]}, InvalidParameterError, "unknown strategy"),
+        ({"strategies": "smote"}, InvalidParameterTypeError, "list"),
+        ({"strategies": []}, InvalidParameterError, "empty"),
+        ({"strategies": ["baseline", "baseline"]}, InvalidParameterError, "twice"),
+        ({"strategies": [42]}, InvalidParameterTypeError, "sampler"),
+        ({"scoring": "accuracy"}, InvalidParameterError, "scoring"),
+        ({"estimator": "forest"}, InvalidParameterError, "estimator"),
+        ({"estimator": object()}, InvalidParameterTypeError, "estimator"),
+        ({"cv": 1}, InvalidParameterError, "cv"),
+        ({"cv": 500}, DataError, "cv=500"),
+        ({"repeats": 0}, InvalidParameterError, "repeats"),
+        ({"pos_label": 7}, InvalidParameterError, "pos_label"),
+        ({"progress": "yes"}, InvalidParameterTypeError, "progress"),
+        ({"n_jobs": 0}, InvalidParameterError, "n_jobs"),
+        ({"n_jobs": 1.5}, InvalidParameterTypeError, "n_jobs"),
+    ],
+)
+def test_invalid_parameters(numeric_data, kwargs, error, match):
+    X, y = numeric_data
+    with pytest.raises(error, match=match):
+        compare(X, y, **kwargs)
+
+
+def test_unusable_data_is_rejected():
+    with pytest.raises(DataError, match="not numbers"):
+        compare(np.array([["a", 1], ["b", 2]], dtype=object), [0, 1])
+    frame = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=4), "x": [1.0, 2, 3, 4]})
+    with pytest.raises(DataError, match="'t'"):
+        compare(frame, [0, 1, 0, 1])
+    with pytest.raises(DataError, match="infinite"):
+        compare(pd.DataFrame({"x": [1.0, np.inf, 3, 4]}), [0, 1, 0, 1])
+
+
+# ----------------------------------------------------------------------------------------------
+# JSON
+# ----------------------------------------------------------------------------------------------
+
+
+def test_json_round_trip_is_strict_and_atomic(mixed_data, tmp_path):
+    X, y = mixed_data
+    result = compare(X, y, strategies=["baseline", "class_weight", "smote"], cv=3)
+    text = json.dumps(result.summary, allow_nan=False)  # no NaN or numpy types anywhere
+    assert json.loads(text) == result.summary
+    assert json.loads(result.to_json()) == result.summary
+
+    path = tmp_path / "result.json"
+    path.write_text("old")
+    returned = result.to_json(path)
+    assert json.loads(path.read_text()) == result.summary == json.loads(returned)
+    assert os.listdir(tmp_path) == ["result.json"]  # no temporary file left behind
+    again = ComparisonResult.from_json(path)
+    assert again.summary == result.summary
+    assert again.ranking == result.ranking and again.recommendation == result.recommendation
+    assert ComparisonResult.from_json(returned).summary == result.summary
+    assert repr(result.recommendation["strategy"]) in repr(result)

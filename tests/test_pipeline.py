@@ -1,0 +1,677 @@
+"""The leakage-safe Pipeline (samplers run in fit only) and FunctionSampler."""
+
+import imblearn
+import imblearn.over_sampling as imb_over
+import imblearn.pipeline as imb_pipeline
+import imblearn.under_sampling as imb_under
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_classification
+from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression, Perceptron
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_validate
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
+
+from balancekit import FunctionSampler
+from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from balancekit.over_sampling import SMOTE, RandomOverSampler
+from balancekit.pipeline import Pipeline, make_pipeline
+from balancekit.under_sampling import RandomUnderSampler
+
+
+@pytest.fixture
+def data():
+    X, y = make_classification(
+        n_samples=120, n_features=4, n_informative=3, n_redundant=0, weights=[0.8],
+        random_state=0,
+    )
+    return X, y
+
+
+# ----------------------------------------------------------------------------
+# helpers (module level so that joblib can pickle them)
+
+SEEN = []  # row ids seen by RecordingSampler.fit_resample, one array per call
+
+
+class RecordingSampler(BaseEstimator):
+    """Drops the rows of column 0 above ``cut`` and records the ids (column 0) it sees."""
+
+    def __init__(self, cut=np.inf):
+        self.cut = cut
+
+    def fit_resample(self, X, y):
+        ids = np.asarray(X)[:, 0]
+        SEEN.append(ids.copy())
+        keep = ids <= self.cut
+        self.sample_indices_ = np.flatnonzero(keep)
+        return X[keep], y[keep]
+
+
+class CountingScaler(StandardScaler):
+    """StandardScaler that counts its fits, to see the memory cache at work."""
+
+    n_fits = 0
+
+    def fit(self, X, y=None, sample_weight=None):
+        type(self).n_fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+class RecordingModel(ClassifierMixin, BaseEstimator):
+    """Records what its fit receives."""
+
+    def fit(self, X, y, sample_weight=None, groups=None, X_val=None):
+        self.X_ = np.asarray(X)
+        self.y_ = np.asarray(y)
+        self.sample_weight_ = sample_weight
+        self.groups_ = groups
+        self.X_val_ = X_val
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+class DropFirstRow(TransformerMixin, BaseEstimator):
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X[1:]
+
+
+class SamplerAndTransformer(BaseEstimator):
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+    def fit_resample(self, X, y):
+        return X, y
+
+
+def sorted_rows(X):
+    return X[np.lexsort(X.T[::-1])]
+
+
+# ----------------------------------------------------------------------------
+# same results as imbalanced-learn's Pipeline
+
+
+PAIRS = {
+    "under": lambda m: [StandardScaler(), m.RandomUnderSampler(random_state=0)],
+    "over": lambda m: [StandardScaler(), m.RandomOverSampler(random_state=1)],
+    "smote": lambda m: [StandardScaler(), m.SMOTE(random_state=2, k_neighbors=3)],
+    "smote+under": lambda m: [
+        m.SMOTE(sampling_strategy=0.5, random_state=3),
+        m.RandomUnderSampler(random_state=4),
+        StandardScaler(),
+    ],
+}
+
+
+class _Ours:
+    RandomUnderSampler = RandomUnderSampler
+    RandomOverSampler = RandomOverSampler
+    SMOTE = SMOTE
+
+
+class _Theirs:
+    RandomUnderSampler = imb_under.RandomUnderSampler
+    RandomOverSampler = imb_over.RandomOverSampler
+    SMOTE = imb_over.SMOTE
+
+
+@pytest.mark.parametrize("kind", sorted(PAIRS))
+def test_same_model_as_imblearn(kind, data):
+    X, y = data
+    ours = make_pipeline(*PAIRS[kind](_Ours), LogisticRegression())
+    theirs = imb_pipeline.make_pipeline(*PAIRS[kind](_Theirs), LogisticRegression())
+    ours.fit(X[:90], y[:90])
+    theirs.fit(X[:90], y[:90])
+    np.testing.assert_allclose(ours.predict_proba(X[90:]), theirs.predict_proba(X[90:]), atol=1e-8)
+    np.testing.assert_array_equal(ours.predict(X[90:]), theirs.predict(X[90:]))
+    assert ours.score(X[90:], y[90:]) == theirs.score(X[90:], y[90:])
+    # resampling changed the model (the comparison is not vacuous)
+    plain = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[:90], y[:90])
+    assert not np.allclose(plain.predict_proba(X[90:]), ours.predict_proba(X[90:]))
+
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    np.testing.assert_allclose(
+        cross_validate(ours, X, y, cv=cv)["test_score"],
+        cross_validate(theirs, X, y, cv=cv)["test_score"],
+    )
+
+
+def test_fit_resample_with_a_final_sampler_matches_imblearn(data):
+    X, y = data
+    ours = make_pipeline(StandardScaler(), SMOTE(random_state=0))
+    theirs = imb_pipeline.make_pipeline(StandardScaler(), imb_over.SMOTE(random_state=0))
+    X_ours, y_ours = ours.fit_resample(X, y)
+    X_theirs, y_theirs = theirs.fit_resample(X, y)
+    np.testing.assert_allclose(X_ours, X_theirs)
+    np.testing.assert_array_equal(y_ours, y_theirs)
+    ours = make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0))
+    theirs = imb_pipeline.make_pipeline(
+        StandardScaler(), imb_under.RandomUnderSampler(random_state=0)
+    )
+    X_ours, _ = ours.fit_resample(X, y)
+    X_theirs, _ = theirs.fit_resample(X, y)
+    np.testing.assert_allclose(sorted_rows(X_ours), sorted_rows(X_theirs))
+    assert not hasattr(make_pipeline(SMOTE(), LogisticRegression()), "fit_resample")
+
+
+def test_grid_search_over_k_neighbors(data):
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    grid = {"smote__k_neighbors": [1, 3, 5]}
+    ours = Pipeline([("scale", StandardScaler()), ("smote", SMOTE(random_state=0)),
+                     ("model", LogisticRegression())])
+    theirs = imb_pipeline.Pipeline([("scale", StandardScaler()),
+                                    ("smote", imb_over.SMOTE(random_state=0)),
+                                    ("model", LogisticRegression())])
+    search = GridSearchCV(ours, grid, cv=cv, scoring="roc_auc").fit(X, y)
+    reference = GridSearchCV(theirs, grid, cv=cv, scoring="roc_auc").fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
+    )
+    assert len(set(search.cv_results_["mean_test_score"])) > 1
+    best = search.best_estimator_
+    assert isinstance(best, Pipeline)
+    assert best.named_steps["smote"].k_neighbors == search.best_params_["smote__k_neighbors"]
+
+
+# ----------------------------------------------------------------------------
+# samplers run in fit only: they never see test rows
+
+
+def test_samplers_are_skipped_outside_fit(data):
+    X, y = data
+    X = np.column_stack([np.arange(len(y)), X])
+    pipe = Pipeline([("rec", RecordingSampler(cut=80)), ("scale", StandardScaler()),
+                     ("model", LogisticRegression())])
+    SEEN.clear()
+    pipe.fit(X, y)
+    assert len(SEEN) == 1 and len(SEEN[0]) == len(y)
+    assert len(pipe[-1].coef_) == 1
+    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+        out = getattr(pipe, method)(X)
+        assert len(out) == len(y)  # no row dropped at prediction time
+    pipe.score(X, y)
+    head = pipe[:-1]
+    assert head.transform(X).shape == X.shape
+    np.testing.assert_allclose(head.inverse_transform(head.transform(X)), X)
+    assert len(SEEN) == 1  # none of these resampled
+
+
+def test_sampler_sees_only_training_folds_in_cross_validate(data):
+    X, y = data
+    X = np.column_stack([np.arange(len(y)), X])
+    pipe = make_pipeline(RecordingSampler(cut=100), StandardScaler(), LogisticRegression())
+    SEEN.clear()
+    result = cross_validate(pipe, X, y, cv=KFold(4, shuffle=True, random_state=0),
+                            return_indices=True)
+    train, test = result["indices"]["train"], result["indices"]["test"]
+    assert len(SEEN) == 4
+    for seen, train_idx, test_idx in zip(SEEN, train, test, strict=True):
+        assert set(seen.astype(int)) == set(train_idx)
+        assert not set(seen.astype(int)) & set(test_idx)
+
+
+def test_sampler_sees_only_training_folds_in_grid_search(data):
+    X, y = data
+    X = np.column_stack([np.arange(len(y)), X])
+    pipe = make_pipeline(RecordingSampler(), LogisticRegression())
+    cv = list(KFold(3, shuffle=True, random_state=1).split(X))
+    SEEN.clear()
+    GridSearchCV(pipe, {"recordingsampler__cut": [60, 200]}, cv=cv).fit(X, y)
+    allowed = [set(train) for train, _ in cv] + [set(range(len(y)))]  # + the final refit
+    assert len(SEEN) == 2 * 3 + 1
+    for seen in SEEN:
+        assert set(seen.astype(int)) in allowed
+
+
+def test_transform_and_fit_transform(data):
+    X, y = data
+    pipe = make_pipeline(StandardScaler(), RandomOverSampler(random_state=0), PCA(n_components=4))
+    Xt = pipe.fit_transform(X, y)
+    n_res = len(pipe[1].sample_indices_)
+    assert Xt.shape == (n_res, 4) and n_res > len(y)  # fit_transform: the resampled rows
+    assert pipe.transform(X).shape == (len(y), 4)  # transform: every row, none resampled
+    np.testing.assert_allclose(pipe.inverse_transform(pipe.transform(X)), X, atol=1e-8)
+    labels = make_pipeline(RandomOverSampler(random_state=0), KMeans(2, n_init=1, random_state=0))
+    assert labels.fit_predict(X, y).shape == (n_res,)
+    assert not hasattr(make_pipeline(RandomOverSampler(), LogisticRegression()), "transform")
+    assert not hasattr(make_pipeline(RandomOverSampler(), LogisticRegression()), "fit_transform")
+
+
+def test_methods_follow_the_last_step(data):
+    X, y = data
+    pipe = make_pipeline(RandomUnderSampler(random_state=0), Perceptron())
+    assert not hasattr(pipe, "predict_proba")
+    assert hasattr(pipe, "decision_function")
+    assert not hasattr(pipe, "score_samples")
+    assert not hasattr(pipe, "fit_predict")
+    with pytest.raises(NotFittedError):
+        pipe.predict(X)
+    pipe.fit(X, y)
+    check_is_fitted(pipe)
+    np.testing.assert_array_equal(pipe.classes_, [0, 1])
+
+
+# ----------------------------------------------------------------------------
+# parameters, slicing, memory, verbose
+
+
+def test_get_set_params_and_slicing(data):
+    X, y = data
+    pipe = Pipeline([("scale", StandardScaler()), ("smote", SMOTE(random_state=0)),
+                     ("model", LogisticRegression())])
+    params = pipe.get_params()
+    assert params["smote__k_neighbors"] == 5 and params["model__C"] == 1.0
+    pipe.set_params(smote__k_neighbors=2, model__C=0.5)
+    assert pipe.named_steps["smote"].k_neighbors == 2 and pipe["model"].C == 0.5
+    copy = clone(pipe)
+    assert copy.get_params()["smote__k_neighbors"] == 2
+    assert copy.named_steps["smote"] is not pipe.named_steps["smote"]
+
+    head = pipe[:2]
+    assert isinstance(head, Pipeline) and [n for n, _ in head.steps] == ["scale", "smote"]
+    assert pipe[-1] is pipe.named_steps["model"]
+    assert pipe["smote"] is pipe.steps[1][1]
+
+    pipe.fit(X, y)
+    X_res, y_res = pipe[:2].fit_resample(X, y)  # the fitted head, refitted
+    assert len(X_res) > len(y) and np.bincount(y_res)[0] == np.bincount(y_res)[1]
+    assert pipe["smote"].k_neighbors == 2
+    pipe.set_params(smote="passthrough").fit(X, y)
+    plain = make_pipeline(StandardScaler(), LogisticRegression(C=0.5)).fit(X, y)
+    np.testing.assert_allclose(pipe.predict_proba(X), plain.predict_proba(X))
+
+
+def test_memory_caches_transformers_not_samplers(data, tmp_path):
+    X, y = data
+    X = np.column_stack([np.arange(len(y)), X])
+    scaler = CountingScaler()
+    pipe = Pipeline([("rec", RecordingSampler(cut=90)), ("scale", scaler),
+                     ("model", LogisticRegression())], memory=str(tmp_path))
+    CountingScaler.n_fits = 0
+    SEEN.clear()
+    pipe.fit(X, y)
+    first = pipe.predict_proba(X)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(scaler)  # with memory, a clone is fitted
+    check_is_fitted(pipe.named_steps["scale"])
+    again = clone(pipe).fit(X, y)
+    assert CountingScaler.n_fits == 1  # the scaler was loaded from the cache
+    assert len(SEEN) == 2  # the sampler ran both times
+    np.testing.assert_allclose(again.predict_proba(X), first)
+    nocache = clone(pipe).set_params(memory=None).fit(X, y)
+    assert CountingScaler.n_fits == 2
+    np.testing.assert_allclose(nocache.predict_proba(X), first)
+
+
+def test_verbose(data, capsys):
+    X, y = data
+    make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0), LogisticRegression(),
+                  verbose=True).fit(X, y)
+    out = capsys.readouterr().out
+    assert "(step 2 of 3) Processing randomundersampler" in out
+    assert "(step 3 of 3) Processing logisticregression" in out
+    assert out.count("[Pipeline]") == 3
+
+
+def test_pandas_in_and_feature_names(data):
+    X, y = data
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    pipe = make_pipeline(RandomOverSampler(random_state=0), StandardScaler(), LogisticRegression())
+    pipe.fit(frame, pd.Series(y, name="target"))
+    np.testing.assert_array_equal(pipe.feature_names_in_, list("abcd"))
+    assert pipe.n_features_in_ == 4
+    np.testing.assert_array_equal(pipe[:-1].get_feature_names_out(), list("abcd"))
+    assert pipe.predict(frame).shape == (len(y),)
+
+
+# ----------------------------------------------------------------------------
+# fit parameters and sample_weight after resampling
+
+
+def test_fit_params_reach_their_step(data):
+    X, y = data
+    w = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
+    pipe = Pipeline([("scale", StandardScaler()), ("model", RecordingModel())])
+    pipe.fit(X, y, scale__sample_weight=w, model__groups="g")
+    np.testing.assert_allclose(
+        pipe["scale"].mean_, StandardScaler().fit(X, sample_weight=w).mean_
+    )
+    assert pipe["model"].sample_weight_ is None and pipe["model"].groups_ == "g"
+    with pytest.raises(InvalidParameterError, match="stepname__parameter"):
+        pipe.fit(X, y, sample_weight=w)
+    with pytest.raises(InvalidParameterError, match="'smote__k' names no step"):
+        pipe.fit(X, y, smote__k=3)
+    pipe.set_params(scale="passthrough")
+    with pytest.raises(InvalidParameterError, match="'passthrough' and takes no parameters"):
+        pipe.fit(X, y, scale__sample_weight=w)
+
+
+def test_sample_weight_follows_an_under_sampler(data):
+    X, y = data
+    w = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
+    groups = np.arange(len(y)) % 7
+    pipe = make_pipeline(RandomUnderSampler(random_state=0), RecordingModel())
+    pipe.fit(X, y, recordingmodel__sample_weight=w, recordingmodel__groups=groups)
+    kept = pipe[0].sample_indices_
+    assert len(kept) < len(y)
+    model = pipe[-1]
+    np.testing.assert_allclose(model.X_, X[kept])
+    np.testing.assert_allclose(model.sample_weight_, w[kept])
+    np.testing.assert_array_equal(model.groups_, groups[kept])
+    pipe.fit(X, y, recordingmodel__groups=pd.Series(groups))
+    np.testing.assert_array_equal(pipe[-1].groups_, groups[kept])
+    assert pipe[-1].sample_weight_ is None
+
+
+def test_sample_weight_follows_smote(data):
+    X, y = data
+    w = np.random.RandomState(1).uniform(0.5, 2, size=len(y))
+    pipe = make_pipeline(StandardScaler(), SMOTE(random_state=0), LogisticRegression())
+    pipe.fit(X, y, logisticregression__sample_weight=w)
+    smote = pipe[1]
+    assert len(smote.sample_weight_) > len(y)
+    np.testing.assert_allclose(smote.sample_weight_[: len(y)], w)  # originals keep theirs
+
+    # the same as resampling by hand and fitting on the resampled weights
+    Xs = StandardScaler().fit_transform(X)
+    manual = SMOTE(random_state=0)
+    X_res, y_res = manual.fit_resample(Xs, y, sample_weight=w)
+    np.testing.assert_allclose(manual.sample_weight_, smote.sample_weight_)
+    model = LogisticRegression().fit(X_res, y_res, sample_weight=manual.sample_weight_)
+    np.testing.assert_allclose(pipe[-1].coef_, model.coef_)
+    unweighted = LogisticRegression().fit(X_res, y_res)
+    assert not np.allclose(unweighted.coef_, model.coef_)
+
+    with pytest.raises(DataError, match="recordingmodel__groups has one value per row"):
+        make_pipeline(SMOTE(random_state=0), RecordingModel()).fit(
+            X, y, recordingmodel__groups=np.arange(len(y))
+        )
+
+
+def test_sample_weight_of_the_sampler_itself(data):
+    X, y = data
+    w = np.random.RandomState(2).uniform(0.5, 2, size=len(y))
+    pipe = make_pipeline(RandomOverSampler(random_state=0), RecordingModel())
+    pipe.fit(X, y, randomoversampler__sample_weight=w)
+    np.testing.assert_allclose(pipe[0].sample_weight_, w[pipe[0].sample_indices_])
+    assert pipe[-1].sample_weight_ is None  # routed to the sampler only
+    pipe.fit(X, y, randomoversampler__sample_weight=w, recordingmodel__sample_weight=w)
+    np.testing.assert_allclose(pipe[-1].sample_weight_, w[pipe[0].sample_indices_])
+    with pytest.raises(InvalidParameterError, match="differs from the sample_weight"):
+        pipe.fit(X, y, randomoversampler__sample_weight=w, recordingmodel__sample_weight=w * 2)
+    # a final sampler is fitted with its weights too
+    head = make_pipeline(StandardScaler(), RandomOverSampler(random_state=0))
+    head.fit(X, y, randomoversampler__sample_weight=w)
+    np.testing.assert_allclose(head[-1].sample_weight_, w[head[-1].sample_indices_])
+
+
+def test_different_weights_after_a_sampler_are_refused(data):
+    X, y = data
+    w = np.ones(len(y))
+    pipe = make_pipeline(RandomOverSampler(random_state=0), StandardScaler(), RecordingModel())
+    with pytest.raises(InvalidParameterError, match="different sample_weight arrays"):
+        pipe.fit(X, y, standardscaler__sample_weight=w, recordingmodel__sample_weight=2 * w)
+    pipe.fit(X, y, standardscaler__sample_weight=w, recordingmodel__sample_weight=w.copy())
+    assert len(pipe[-1].sample_weight_) == len(pipe[0].sample_indices_)
+
+
+def test_sample_weight_with_third_party_samplers(data):
+    X, y = data
+    w = np.random.RandomState(3).uniform(0.5, 2, size=len(y))
+    # imbalanced-learn's samplers take no sample_weight; sample_indices_ realigns it
+    pipe = make_pipeline(imb_under.RandomUnderSampler(random_state=0), RecordingModel())
+    pipe.fit(X, y, recordingmodel__sample_weight=w)
+    np.testing.assert_allclose(pipe[-1].sample_weight_, w[pipe[0].sample_indices_])
+    with pytest.raises(DataError, match="neither sample_weight_ nor sample_indices_"):
+        make_pipeline(imb_over.SMOTE(random_state=0), RecordingModel()).fit(
+            X, y, recordingmodel__sample_weight=w
+        )
+    with pytest.raises(InvalidParameterError, match="FunctionSampler whose func is set"):
+        make_pipeline(FunctionSampler(lambda X, y: (X, y)), RecordingModel()).fit(
+            X, y, recordingmodel__sample_weight=w
+        )
+    pipe = make_pipeline(FunctionSampler(), RecordingModel()).fit(
+        X, y, recordingmodel__sample_weight=w
+    )
+    np.testing.assert_allclose(pipe[-1].sample_weight_, w)
+
+
+def test_metadata_routing(data):
+    X, y = data
+    w = np.random.RandomState(4).uniform(0.5, 2, size=len(y))
+    reference = make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0),
+                              LogisticRegression())
+    reference.fit(X, y, logisticregression__sample_weight=w)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            RandomUnderSampler(random_state=0),
+            LogisticRegression().set_fit_request(sample_weight=True),
+        )
+        pipe.fit(X, y, sample_weight=w)
+        np.testing.assert_allclose(pipe[-1].coef_, reference[-1].coef_)
+        np.testing.assert_allclose(pipe.predict_proba(X), reference.predict_proba(X))
+        unweighted = clone(reference).fit(X, y)
+        np.testing.assert_allclose(pipe.fit(X, y).predict_proba(X), unweighted.predict_proba(X))
+
+        X_val = X * 3  # as many rows as X, but not per-row training data: never resampled
+        model = RecordingModel().set_fit_request(X_val=True)
+        pipe = Pipeline([("scale", StandardScaler()), ("rus", RandomUnderSampler(random_state=0)),
+                         ("model", model)], transform_input=["X_val"])
+        pipe.fit(X, y, X_val=X_val)
+        np.testing.assert_allclose(pipe["model"].X_val_, pipe["scale"].transform(X_val))
+    with pytest.raises(InvalidParameterError, match="metadata routing is enabled"):
+        pipe.fit(X, y)
+
+
+# ----------------------------------------------------------------------------
+# errors
+
+
+@pytest.mark.parametrize(
+    "steps, error, match",
+    [
+        ([], InvalidParameterError, "steps is empty"),
+        ("scale", InvalidParameterTypeError, "list of"),
+        ([("model", LogisticRegression()), ("last", LogisticRegression())],
+         InvalidParameterTypeError, "step 'model' .* must be a transformer .* a sampler"),
+        ([("a", StandardScaler()), ("a", LogisticRegression())],
+         InvalidParameterError, "names must be unique"),
+        ([("a__b", StandardScaler()), ("m", LogisticRegression())],
+         InvalidParameterError, "contains '__'"),
+        ([("memory", StandardScaler()), ("m", LogisticRegression())],
+         InvalidParameterError, "also a parameter of Pipeline"),
+        ([("s", SMOTE), ("m", LogisticRegression())],
+         InvalidParameterTypeError, "the class SMOTE, not an instance"),
+        ([("both", SamplerAndTransformer()), ("m", LogisticRegression())],
+         InvalidParameterTypeError, "both fit_resample and transform"),
+        ([("s", StandardScaler()), ("m", object())],
+         InvalidParameterTypeError, "last step 'm' .* must implement fit"),
+        ([(1, StandardScaler()), ("m", LogisticRegression())],
+         InvalidParameterTypeError, "string names"),
+    ],
+)
+def test_bad_steps(steps, error, match, data):
+    X, y = data
+    with pytest.raises(error, match=match):
+        Pipeline(steps).fit(X, y)
+
+
+def test_more_errors(data):
+    X, y = data
+    sampler = RandomUnderSampler()
+    with pytest.raises(InvalidParameterError, match="same RandomUnderSampler object"):
+        Pipeline([("a", sampler), ("b", sampler), ("m", LogisticRegression())]).fit(X, y)
+    with pytest.raises(DataError, match="requires y to be passed, but the target y is None"):
+        make_pipeline(RandomUnderSampler(), StandardScaler()).fit(X)
+    with pytest.raises(DataError, match="changed the number of rows from 120 to 119"):
+        make_pipeline(DropFirstRow(), LogisticRegression()).fit(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="memory must be"):
+        make_pipeline(StandardScaler(), LogisticRegression(), memory=3).fit(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="verbose must be True or False"):
+        make_pipeline(StandardScaler(), LogisticRegression(), verbose="yes").fit(X, y)
+    inner = make_pipeline(StandardScaler(), RandomUnderSampler())
+    with pytest.raises(InvalidParameterError, match=r"transformer step\(s\) \['standardscaler'\]"):
+        make_pipeline(inner, LogisticRegression()).fit(X, y)
+    nested = make_pipeline(make_pipeline(RandomUnderSampler(random_state=0)), LogisticRegression())
+    flat = make_pipeline(RandomUnderSampler(random_state=0), LogisticRegression())
+    np.testing.assert_allclose(
+        nested.fit(X, y).predict_proba(X), flat.fit(X, y).predict_proba(X)
+    )
+    # None and 'passthrough' are fine anywhere
+    pipe = Pipeline([("a", None), ("b", "passthrough"), ("m", LogisticRegression())]).fit(X, y)
+    assert pipe.predict(X).shape == (len(y),)
+    assert make_pipeline(StandardScaler(), None).fit_transform(X, y).shape == X.shape
+
+
+# ----------------------------------------------------------------------------
+# FunctionSampler
+
+
+def _drop_first_rows(X, y, n=5):
+    return X[n:], y[n:]
+
+
+def test_function_sampler_identity_and_kw_args(data):
+    X, y = data
+    sampler = FunctionSampler()
+    X_res, y_res = sampler.fit_resample(X, y, sample_weight=np.arange(len(y)))
+    np.testing.assert_array_equal(X_res, X)
+    np.testing.assert_array_equal(y_res, y)
+    np.testing.assert_array_equal(sampler.sample_indices_, np.arange(len(y)))
+    np.testing.assert_array_equal(sampler.sample_weight_, np.arange(len(y)))
+
+    ours = FunctionSampler(func=_drop_first_rows, kw_args={"n": 7})
+    theirs = imblearn.FunctionSampler(func=_drop_first_rows, kw_args={"n": 7})
+    for a, b in zip(ours.fit_resample(X, y), theirs.fit_resample(X, y), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len(ours.fit_resample(X, y)[0]) == len(y) - 7
+    assert not hasattr(ours, "sample_indices_")
+    assert clone(ours).get_params() == {
+        "func": _drop_first_rows, "accept_sparse": True, "kw_args": {"n": 7}, "validate": True
+    }
+
+
+def test_function_sampler_containers():
+    X = pd.DataFrame({"i": np.arange(10, dtype="int32"), "f": np.linspace(0, 1, 10)})
+    y = pd.Series([0] * 6 + [1] * 4, name="t")
+    seen = {}
+
+    def func(X, y):
+        seen["type"] = type(X)
+        return X[::2], y[::2]
+
+    X_res, y_res = FunctionSampler(func).fit_resample(X, y)
+    assert seen["type"] is np.ndarray  # func works on arrays
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["i", "f"]
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    pd.testing.assert_frame_equal(X_res, X.iloc[::2].reset_index(drop=True))
+    assert isinstance(y_res, pd.Series) and y_res.name == "t"
+    np.testing.assert_array_equal(y_res, y.to_numpy()[::2])
+
+    X_pl, y_pl = FunctionSampler(func).fit_resample(pl.from_pandas(X), pl.from_pandas(y))
+    assert isinstance(X_pl, pl.DataFrame) and X_pl.schema == pl.from_pandas(X).schema
+    assert isinstance(y_pl, pl.Series) and y_pl.to_list() == y.to_list()[::2]
+
+    X_sp = sp.csr_matrix(X.to_numpy(dtype=float))
+    X_res, _ = FunctionSampler(func).fit_resample(X_sp, y)
+    assert sp.issparse(X_res) and X_res.shape == (5, 2)
+    with pytest.raises(DataError, match="accept_sparse=False"):
+        FunctionSampler(func, accept_sparse=False).fit_resample(X_sp, y)
+
+
+def test_function_sampler_validate():
+    X = np.array([[0.0, np.nan], [1.0, 2.0], [2.0, 3.0], [3.0, 1.0]])
+    y = np.array([0, 0, 1, 1])
+    with pytest.raises(DataError, match="NaN"):
+        FunctionSampler().fit_resample(X, y)
+    frame = pd.DataFrame({"a": ["x", "y", "z", "w"], "b": [1, 2, 3, 4]})
+    with pytest.raises(DataError, match="validate=False"):
+        FunctionSampler().fit_resample(frame, y)
+    # validate=False: anything goes, untouched, both ways
+    got = {}
+
+    def keep(X, y):
+        got["X"] = X
+        return X, y
+
+    X_res, y_res = FunctionSampler(keep, validate=False).fit_resample(frame, ["a", None, 1, 2])
+    assert got["X"] is frame and X_res is frame and y_res == ["a", None, 1, 2]
+
+
+def test_function_sampler_errors(data):
+    X, y = data
+    with pytest.raises(DataError, match="got 3 values"):
+        FunctionSampler(lambda X, y: (X, y, None)).fit_resample(X, y)
+    with pytest.raises(DataError, match="rows of X but"):
+        FunctionSampler(lambda X, y: (X, y[:-1])).fit_resample(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="func must be a callable"):
+        FunctionSampler(func="drop").fit_resample(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="kw_args must be a dict"):
+        FunctionSampler(kw_args=[1]).fit_resample(X, y)
+    with pytest.raises(InvalidParameterTypeError, match="validate must be True or False"):
+        FunctionSampler(validate="no").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="func is set"):
+        FunctionSampler(_drop_first_rows).fit_resample(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_function_sampler_in_a_pipeline_drops_training_rows_only(data):
+    X, y = data
+
+    def drop_outliers(X, y):
+        keep = np.abs(X).max(axis=1) < 2
+        return X[keep], y[keep]
+
+    pipe = make_pipeline(FunctionSampler(drop_outliers), StandardScaler(), LogisticRegression())
+    pipe.fit(X, y)
+    keep = np.abs(X).max(axis=1) < 2
+    assert 0 < keep.sum() < len(y)
+    manual = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[keep], y[keep])
+    np.testing.assert_allclose(pipe.predict_proba(X), manual.predict_proba(X))
+    assert pipe.predict(X).shape == (len(y),)
+
+
+# ----------------------------------------------------------------------------
+# scikit-learn's estimator checks
+
+_FITS_STEPS_IN_PLACE = (
+    "a Pipeline fits the estimators of its steps in place (scikit-learn's own Pipeline "
+    "does the same), so `steps` holds fitted estimators after fit"
+)
+
+
+def _expected_failed_checks(estimator):
+    if isinstance(estimator, Pipeline):
+        return {
+            "check_estimators_overwrite_params": _FITS_STEPS_IN_PLACE,
+            "check_dont_overwrite_parameters": _FITS_STEPS_IN_PLACE,
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    [make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0), LogisticRegression())],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)

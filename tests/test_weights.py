@@ -1,0 +1,348 @@
+"""Class and sample weights, and the WeightedClassifier meta-estimator."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression, Perceptron
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import SVC
+from sklearn.utils import class_weight as sk_cw
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
+
+from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from balancekit.weights import WeightedClassifier, compute_class_weight, compute_sample_weight
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    y = np.array([0] * 70 + [1] * 20 + [2] * 10)
+    X = rng.normal(size=(100, 3)) + y[:, None] * 0.8
+    return X, y
+
+
+# ----------------------------------------------------------------------------
+# compute_class_weight / compute_sample_weight agree with scikit-learn
+
+
+@pytest.mark.parametrize(
+    "class_weight", ["balanced", None, {0: 2.0}, {0: 1.0, 1: 3.5, 2: 0.0}, {}]
+)
+def test_class_weight_matches_sklearn(class_weight, data):
+    _, y = data
+    classes = np.unique(y)
+    ours = compute_class_weight(class_weight, classes=classes, y=y)
+    theirs = sk_cw.compute_class_weight(class_weight, classes=classes, y=y)
+    np.testing.assert_allclose(ours, theirs)
+
+
+def test_class_weight_balanced_formula_and_string_labels():
+    y = np.array(["a"] * 6 + ["b"] * 2 + ["c"] * 4)
+    classes = np.unique(y)
+    weights = compute_class_weight("balanced", classes=classes, y=y)
+    counts = np.array([6, 2, 4])
+    np.testing.assert_allclose(weights, 12 / (3 * counts))
+    np.testing.assert_allclose(
+        weights, sk_cw.compute_class_weight("balanced", classes=classes, y=y)
+    )
+
+
+def test_class_weight_dict_with_class_absent_from_y():
+    # A dict may weight a class that this y does not hold (e.g. a CV fold).
+    y = np.array([0, 0, 1, 1, 1])
+    classes = np.array([0, 1, 2])
+    ours = compute_class_weight({2: 5.0, 0: 2.0}, classes=classes, y=y)
+    np.testing.assert_allclose(
+        ours, sk_cw.compute_class_weight({2: 5.0, 0: 2.0}, classes=classes, y=y)
+    )
+
+
+def test_class_weight_with_sample_weight_matches_sklearn(data):
+    _, y = data
+    w = np.random.RandomState(1).uniform(0.1, 3.0, size=y.shape[0])
+    classes = np.unique(y)
+    ours = compute_class_weight("balanced", classes=classes, y=y, sample_weight=w)
+    theirs = sk_cw.compute_class_weight("balanced", classes=classes, y=y, sample_weight=w)
+    np.testing.assert_allclose(ours, theirs)
+    totals = np.array([w[y == c].sum() for c in classes])
+    # every class ends up with the same total weight
+    np.testing.assert_allclose(ours * totals, np.full(3, w.sum() / 3))
+
+
+@pytest.mark.parametrize("class_weight", ["balanced", None, {1: 4.0}, {0: 0.5, 2: 2.0}])
+def test_sample_weight_matches_sklearn(class_weight, data):
+    _, y = data
+    np.testing.assert_allclose(
+        compute_sample_weight(class_weight, y), sk_cw.compute_sample_weight(class_weight, y)
+    )
+
+
+def test_sample_weight_column_vector_and_series(data):
+    _, y = data
+    expected = sk_cw.compute_sample_weight("balanced", y)
+    np.testing.assert_allclose(compute_sample_weight("balanced", y.reshape(-1, 1)), expected)
+    np.testing.assert_allclose(compute_sample_weight("balanced", pd.Series(y)), expected)
+
+
+def test_sample_weight_with_indices_matches_sklearn(data):
+    _, y = data
+    rng = np.random.RandomState(3)
+    bootstrap = rng.randint(0, y.shape[0], size=y.shape[0])
+    np.testing.assert_allclose(
+        compute_sample_weight("balanced", y, indices=bootstrap),
+        sk_cw.compute_sample_weight("balanced", y, indices=bootstrap),
+    )
+    # a subsample without class 2: its rows get weight 0
+    subsample = np.flatnonzero(y != 2)
+    ours = compute_sample_weight("balanced", y, indices=subsample)
+    np.testing.assert_allclose(ours, sk_cw.compute_sample_weight("balanced", y, indices=subsample))
+    assert (ours[y == 2] == 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    labels=st.lists(st.integers(0, 4), min_size=1, max_size=60),
+    weights=st.dictionaries(st.integers(0, 4), st.floats(0, 10), max_size=5),
+)
+def test_property_weights_match_sklearn(labels, weights):
+    y = np.array(labels)
+    present = set(labels)
+    weights = {k: v for k, v in weights.items() if k in present}
+    classes = np.unique(y)
+    for class_weight in ("balanced", weights):
+        np.testing.assert_allclose(
+            compute_class_weight(class_weight, classes=classes, y=y),
+            sk_cw.compute_class_weight(class_weight, classes=classes, y=y),
+        )
+        np.testing.assert_allclose(
+            compute_sample_weight(class_weight, y), sk_cw.compute_sample_weight(class_weight, y)
+        )
+    balanced = compute_sample_weight("balanced", y)
+    for c in classes:  # each class carries n_samples / n_classes in total
+        assert balanced[y == c].sum() == pytest.approx(len(y) / len(classes))
+
+
+@pytest.mark.parametrize(
+    "class_weight, error, match",
+    [
+        ({5: 2.0}, InvalidParameterError, r"class_weight names class\(es\) \[5\]"),
+        ({0: -1.0}, InvalidParameterError, r"class_weight\[0\]=-1.0 is out of range"),
+        ({0: float("nan")}, InvalidParameterError, r"must be finite"),
+        ({0: "high"}, InvalidParameterTypeError, r"class_weight\[0\] must be a number"),
+        ({0: True}, InvalidParameterTypeError, r"must be a number"),
+        ("balance", InvalidParameterError, r"class_weight='balance' is not supported"),
+        ([1.0, 2.0], InvalidParameterTypeError, r"class_weight must be 'balanced', a dict"),
+    ],
+)
+def test_bad_class_weight(class_weight, error, match, data):
+    _, y = data
+    with pytest.raises(error, match=match):
+        compute_sample_weight(class_weight, y)
+    with pytest.raises(error, match=match):
+        compute_class_weight(class_weight, classes=np.unique(y), y=y)
+    X, _ = data
+    with pytest.raises(error, match=match):
+        WeightedClassifier(LogisticRegression(), class_weight=class_weight).fit(X, y)
+
+
+def test_bad_data_errors(data):
+    _, y = data
+    with pytest.raises(DataError, match=r"label\(s\) \[2\] that are not in classes"):
+        compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
+    with pytest.raises(DataError, match=r"class\(es\) \[3\] have no samples"):
+        compute_class_weight("balanced", classes=np.array([0, 1, 2, 3]), y=y)
+    with pytest.raises(DataError, match="2 missing labels"):
+        compute_sample_weight("balanced", np.array([0.0, np.nan, 1.0, np.nan]))
+    with pytest.raises(DataError, match="Multi-output"):
+        compute_sample_weight("balanced", np.zeros((4, 2)))
+    with pytest.raises(InvalidParameterError, match="indices can only be used"):
+        compute_sample_weight({0: 1.0}, y, indices=[0, 1])
+    with pytest.raises(DataError, match=r"row positions in \[0, 99\]"):
+        compute_sample_weight("balanced", y, indices=[0, 100])
+    with pytest.raises(DataError, match="negative"):
+        compute_class_weight("balanced", classes=np.unique(y), y=y, sample_weight=-np.ones(100))
+    with pytest.raises(DataError, match="zero total weight"):
+        w = (y != 1).astype(float)
+        compute_class_weight("balanced", classes=np.unique(y), y=y, sample_weight=w)
+
+
+# ----------------------------------------------------------------------------
+# WeightedClassifier
+
+
+def test_same_model_as_class_weight_parameter(data):
+    X, y = data
+    for class_weight in ("balanced", {0: 1.0, 1: 3.0, 2: 6.0}):
+        ours = WeightedClassifier(LogisticRegression(), class_weight=class_weight).fit(X, y)
+        direct = LogisticRegression(class_weight=class_weight).fit(X, y)
+        assert ours.weighting_ == "class_weight"
+        np.testing.assert_allclose(ours.estimator_.coef_, direct.coef_)
+        np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
+        np.testing.assert_array_equal(ours.predict(X), direct.predict(X))
+    # reweighting changes the model (the comparison above is not vacuous)
+    plain = LogisticRegression().fit(X, y)
+    assert not np.allclose(plain.coef_, ours.estimator_.coef_)
+
+
+def test_user_sample_weight_with_class_weight_route(data):
+    X, y = data
+    w = np.random.RandomState(2).uniform(0.5, 2.0, size=y.shape[0])
+    ours = WeightedClassifier(LogisticRegression()).fit(X, y, sample_weight=w)
+    direct = LogisticRegression(class_weight="balanced").fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(ours.estimator_.coef_, direct.coef_)
+
+
+def test_same_model_as_sample_weight(data):
+    X, y = data
+    ours = WeightedClassifier(GaussianNB()).fit(X, y)
+    assert ours.weighting_ == "sample_weight"
+    direct = GaussianNB().fit(X, y, sample_weight=sk_cw.compute_sample_weight("balanced", y))
+    np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
+    np.testing.assert_allclose(ours.estimator_.theta_, direct.theta_)
+    assert not np.allclose(GaussianNB().fit(X, y).class_prior_, ours.estimator_.class_prior_)
+
+
+def test_sample_weight_route_multiplies_user_weights(data):
+    X, y = data
+    w = np.random.RandomState(4).uniform(0.5, 2.0, size=y.shape[0])
+    ours = WeightedClassifier(GaussianNB(), class_weight={2: 5.0}).fit(X, y, sample_weight=w)
+    direct = GaussianNB().fit(X, y, sample_weight=sk_cw.compute_sample_weight({2: 5.0}, y) * w)
+    np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
+    # 'balanced' with weights uses the weighted class totals (as LogisticRegression does)
+    ours = WeightedClassifier(GaussianNB()).fit(X, y, sample_weight=w)
+    per_class = sk_cw.compute_class_weight("balanced", classes=np.unique(y), y=y, sample_weight=w)
+    direct = GaussianNB().fit(X, y, sample_weight=per_class[y] * w)
+    np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
+    assert ours.class_weight_ == pytest.approx(dict(enumerate(per_class)))
+
+
+def test_class_weight_route_equals_sample_weight(data):
+    # HistGradientBoosting turns class_weight into per-sample weights: the
+    # meta-estimator must give the model that those weights give.
+    X, y = data
+    ours = WeightedClassifier(HistGradientBoostingClassifier(max_iter=15, random_state=0))
+    ours.fit(X, y)
+    assert ours.weighting_ == "class_weight"
+    direct = HistGradientBoostingClassifier(max_iter=15, random_state=0).fit(
+        X, y, sample_weight=sk_cw.compute_sample_weight("balanced", y)
+    )
+    np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
+
+
+def test_perceptron_gets_its_class_weight(data):
+    X, y = data
+    ours = WeightedClassifier(Perceptron(random_state=0)).fit(X, y)
+    direct = Perceptron(random_state=0, class_weight="balanced").fit(X, y)
+    np.testing.assert_allclose(ours.decision_function(X), direct.decision_function(X))
+    plain = Perceptron(random_state=0).fit(X, y)
+    assert not np.allclose(ours.decision_function(X), plain.decision_function(X))
+
+
+def test_clear_error_without_weights(data):
+    X, y = data
+    with pytest.raises(InvalidParameterTypeError, match="cannot weight KNeighborsClassifier"):
+        WeightedClassifier(KNeighborsClassifier()).fit(X, y)
+    # class_weight=None does not need any weighting
+    model = WeightedClassifier(KNeighborsClassifier(), class_weight=None).fit(X, y)
+    assert model.weighting_ == "none"
+    np.testing.assert_array_equal(model.predict(X), KNeighborsClassifier().fit(X, y).predict(X))
+    with pytest.raises(InvalidParameterTypeError, match="fit method of KNeighborsClassifier"):
+        WeightedClassifier(KNeighborsClassifier(), class_weight=None).fit(
+            X, y, sample_weight=np.ones(len(y))
+        )
+    with pytest.raises(InvalidParameterTypeError, match="estimator must be a classifier"):
+        WeightedClassifier(LogisticRegression).fit(X, y)
+    with pytest.raises(DataError, match="Unknown label type"):
+        WeightedClassifier(LogisticRegression()).fit(X, np.linspace(0, 1, len(y)))
+
+
+class _ClassWeightOnly(ClassifierMixin, BaseEstimator):
+    """Has class_weight but a fit without sample_weight."""
+
+    def __init__(self, class_weight=None):
+        self.class_weight = class_weight
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.seen_class_weight_ = self.class_weight
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_class_weight_route_without_sample_weight(data):
+    X, y = data
+    model = WeightedClassifier(_ClassWeightOnly(), class_weight={1: 2}).fit(X, y)
+    assert model.estimator_.seen_class_weight_ == {1: 2.0}
+    assert model.estimator.class_weight is None  # the given estimator is left alone
+    with pytest.raises(InvalidParameterTypeError, match="does not accept sample_weight"):
+        model.fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_methods_follow_the_inner_estimator(data):
+    X, y = data
+    assert hasattr(WeightedClassifier(LogisticRegression()), "predict_proba")
+    assert not hasattr(WeightedClassifier(Perceptron()), "predict_proba")
+    assert not hasattr(WeightedClassifier(SVC()).fit(X, y), "predict_proba")
+    assert hasattr(WeightedClassifier(SVC(probability=True)), "predict_proba")
+    model = WeightedClassifier(LogisticRegression()).fit(X, y)
+    np.testing.assert_allclose(model.predict_log_proba(X), np.log(model.predict_proba(X)))
+    np.testing.assert_allclose(model.decision_function(X), model.estimator_.decision_function(X))
+    assert model.score(X, y) == pytest.approx(np.mean(model.predict(X) == y))
+    np.testing.assert_array_equal(model.classes_, [0, 1, 2])
+    assert model.n_features_in_ == 3
+
+
+def test_estimator_is_not_modified_and_clone_works(data):
+    X, y = data
+    inner = LogisticRegression(C=0.5)
+    model = WeightedClassifier(inner)
+    model.fit(X, y)
+    with pytest.raises(Exception, match="not fitted"):
+        check_is_fitted(inner)
+    assert inner.class_weight is None
+    fresh = clone(model)
+    assert not hasattr(fresh, "estimator_")
+    assert fresh.get_params()["estimator__C"] == 0.5
+
+
+def test_pandas_feature_names(data):
+    X, y = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = WeightedClassifier(LogisticRegression()).fit(frame, pd.Series(y))
+    np.testing.assert_array_equal(model.feature_names_in_, ["a", "b", "c"])
+    assert not hasattr(WeightedClassifier(LogisticRegression()), "n_features_in_")
+
+
+def test_cross_validate_and_grid_search(data):
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    ours = cross_validate(WeightedClassifier(LogisticRegression()), X, y, cv=cv)
+    direct = cross_validate(LogisticRegression(class_weight="balanced"), X, y, cv=cv)
+    np.testing.assert_allclose(ours["test_score"], direct["test_score"])
+
+    grid = {"estimator__C": [0.01, 1.0]}
+    search = GridSearchCV(WeightedClassifier(LogisticRegression()), grid, cv=cv).fit(X, y)
+    reference = GridSearchCV(
+        LogisticRegression(class_weight="balanced"), {"C": [0.01, 1.0]}, cv=cv
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
+    )
+    assert search.cv_results_["mean_test_score"][0] != search.cv_results_["mean_test_score"][1]
+    assert search.best_estimator_.estimator_.C == search.best_params_["estimator__C"]
+
+
+@parametrize_with_checks(
+    [WeightedClassifier(LogisticRegression()), WeightedClassifier(GaussianNB())]
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
