@@ -22,8 +22,10 @@ class Resampled:
     ----------
     indices : ndarray of int
         Rows of the input copied to the output, in output order.
-    synthetic : None, ndarray, sparse matrix or list of 1-D arrays
-        New rows appended after the copied ones.
+    synthetic : None, ndarray, sparse matrix, list of 1-D arrays or LazyRows
+        New rows appended after the copied ones: a numeric block, one array
+        per column (mixed types), or a :class:`~balancekit._kernels.LazyRows`
+        that writes them straight into the output.
     y_synthetic : ndarray or None
         Labels of the new rows.
     origin : ndarray of int or None

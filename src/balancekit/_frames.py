@@ -11,6 +11,8 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
+from ._kernels import LazyRows
+
 
 def as_frame(X):
     """Return ``X`` as a narwhals eager DataFrame, or ``None`` if it is not a dataframe."""
@@ -87,11 +89,15 @@ def take_x(X, indices, synthetic=None):
         The caller's input, as given.
     indices : ndarray of int
         Rows of ``X`` to copy, in output order.
-    synthetic : None, 2-D ndarray, sparse matrix or list of 1-D arrays
+    synthetic : None, 2-D ndarray, sparse matrix, list of 1-D arrays or LazyRows
         New rows appended after the copied ones: a numeric block with one column
-        per feature, or one array per column (mixed types).
+        per feature, one array per column (mixed types), or rows written straight
+        into the output.
     """
     frame = as_frame(X)
+    dense = frame is None and not sp.issparse(X)
+    if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
+        synthetic = synthetic.toarray()
     if frame is not None:
         return _take_frame(frame, indices, synthetic)
     if sp.issparse(X):
@@ -104,16 +110,23 @@ def take_x(X, indices, synthetic=None):
         new = type(source)(synthetic, dtype=X.dtype)
         return sp.vstack([taken, new], format=X.format)
     X = np.asarray(X)
-    taken = np.take(X, indices, axis=0)
     if synthetic is None:
-        return taken
-    if isinstance(synthetic, list):
-        block = np.empty((len(synthetic[0]) if synthetic else 0, X.shape[1]), dtype=X.dtype)
+        return np.take(X, indices, axis=0)
+    n_taken = len(indices)
+    n_new = len(synthetic[0]) if isinstance(synthetic, list) else synthetic.shape[0]
+    # One output array, filled in place: the copied rows, then the new ones.
+    out = np.empty((n_taken + n_new, X.shape[1]), dtype=X.dtype)
+    np.take(X, indices, axis=0, out=out[:n_taken], mode="clip")  # unbuffered: indices are ours
+    new = out[n_taken:]
+    kind = _array_kind(X.dtype)
+    if isinstance(synthetic, LazyRows):
+        synthetic.write(new)
+    elif isinstance(synthetic, list):
         for j, col in enumerate(synthetic):
-            block[:, j] = _cast_values(col, _array_kind(X.dtype))
+            new[:, j] = _cast_values(col, kind)
     else:
-        block = _cast_values(synthetic, _array_kind(X.dtype)).astype(X.dtype, copy=False)
-    return np.concatenate([taken, block], axis=0)
+        new[...] = _cast_values(synthetic, kind)
+    return out
 
 
 def _array_kind(dtype):

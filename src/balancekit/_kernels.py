@@ -34,11 +34,62 @@ def interpolate(X, base, neighbor, gap, out=None):
     if out is None:
         out = np.take(X, neighbor, axis=0)
     else:
-        np.take(X, neighbor, axis=0, out=out)
+        np.take(X, neighbor, axis=0, out=out, mode="clip")  # unbuffered: indices are ours
     out -= start
     out *= gap
     out += start
     return out
+
+
+# Rows interpolated per pass when writing into the output (bounds the temporaries).
+_CHUNK_ROWS = 8192
+
+
+class LazyRows:
+    """Synthetic rows computed straight into the output array, part by part.
+
+    A sampler adds one part per class (how many rows, and a function that fills
+    a given ``(n_rows, n_features)`` view); the container layer allocates the
+    output once and lets each part write its slice, so the synthetic rows are
+    never held twice.
+    """
+
+    def __init__(self, n_features, dtype):
+        self.n_features = n_features
+        self.dtype = np.dtype(dtype)
+        self.parts = []
+
+    def add(self, n_rows, fill):
+        """Append ``n_rows`` rows produced by ``fill(view)``."""
+        self.parts.append((n_rows, fill))
+
+    @property
+    def shape(self):
+        return (sum(n for n, _ in self.parts), self.n_features)
+
+    def write(self, out):
+        """Fill ``out``, of shape ``self.shape``."""
+        start = 0
+        for n_rows, fill in self.parts:
+            fill(out[start : start + n_rows])
+            start += n_rows
+
+    def toarray(self):
+        out = np.empty(self.shape, dtype=self.dtype)
+        self.write(out)
+        return out
+
+
+def interpolation(X, base, neighbor, gap):
+    """A ``fill`` function for :class:`LazyRows`: SMOTE points, written in chunks."""
+
+    def fill(out):
+        for start in range(0, base.size, _CHUNK_ROWS):
+            stop = min(base.size, start + _CHUNK_ROWS)
+            interpolate(X, base[start:stop], neighbor[start:stop], gap[start:stop],
+                        out=out[start:stop])
+
+    return fill
 
 
 def draw_segments(rng, n_points, n_neighbors, n_new):

@@ -1,13 +1,15 @@
 """SMOTE: synthetic minority rows on segments between neighbours."""
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._base import BaseSampler, Resampled
-from .._kernels import draw_segments, interpolate
+from .._kernels import LazyRows, draw_segments, interpolate, interpolation
 from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
 
 
-def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="k_neighbors"):
+def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="k_neighbors",
+                lazy=False):
     """Generate ``n_new`` SMOTE rows for one class.
 
     Parameters
@@ -26,10 +28,18 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
         The call's generator.
     label : object
         The class label, for messages.
+    n_jobs : int, default=None
+        Threads for the neighbour search.
+    name : str, default='k_neighbors'
+        The parameter name, for messages.
+    lazy : bool, default=False
+        Return a ``fill`` function (see :class:`~balancekit._kernels.LazyRows`)
+        instead of the rows, so they are written straight into the output.
 
     Returns
     -------
-    new : ndarray or sparse matrix of shape (n_new, n_features)
+    new : ndarray, sparse matrix or callable
+        The ``(n_new, n_features)`` rows, or the function that writes them.
     origin : ndarray of int of shape (n_new,)
         The row of ``X`` each new point starts from.
     """
@@ -37,8 +47,11 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
     Xc = X[members]
     nn = kneighbors(Xc, k, estimator=estimator, n_jobs=n_jobs)
     rows, cols, gap = draw_segments(rng, members.size, nn.shape[1], n_new)
-    new = interpolate(Xc, rows, nn[rows, cols], gap)
-    return new, members[rows]
+    neighbor = nn[rows, cols]
+    del nn
+    if lazy:
+        return interpolation(Xc, rows, neighbor, gap), members[rows]
+    return interpolate(Xc, rows, neighbor, gap), members[rows]
 
 
 class SMOTE(BaseSampler):
@@ -106,26 +119,37 @@ class SMOTE(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
-        blocks, origins = [], []
+        dense = not sp.issparse(X)
+        blocks = LazyRows(X.shape[1], X.dtype) if dense else []
+        origins = []
         for label, target in targets.items():
             members = np.flatnonzero(y == label)
             n_new = target - members.size
             if n_new <= 0:
                 continue
-            new, origin = smote_class(X, members, n_new, k, estimator, rng, label, self.n_jobs)
-            blocks.append(new)
+            new, origin = smote_class(
+                X, members, n_new, k, estimator, rng, label, self.n_jobs, lazy=dense
+            )
+            if dense:
+                blocks.add(n_new, new)
+            else:
+                blocks.append(new)
             origins.append(origin)
         return stack_synthetic(X, y, blocks, origins)
 
 
 def stack_synthetic(X, y, blocks, origins):
-    """Keep every input row and append the generated blocks."""
-    keep = np.arange(y.shape[0])
-    if not blocks:
-        return Resampled(keep)
-    if hasattr(blocks[0], "tocsr"):
-        import scipy.sparse as sp
+    """Keep every input row and append the generated blocks.
 
+    ``blocks`` is a list of dense or sparse blocks, or a
+    :class:`~balancekit._kernels.LazyRows` written later into the output.
+    """
+    keep = np.arange(y.shape[0])
+    if not origins:
+        return Resampled(keep)
+    if isinstance(blocks, LazyRows):
+        synthetic = blocks
+    elif sp.issparse(blocks[0]):
         synthetic = sp.vstack(blocks, format="csr")
     else:
         synthetic = np.concatenate(blocks, axis=0)
