@@ -18,6 +18,12 @@ STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority"
 
 def class_counts(y):
     """Return ``{label: count}`` for a 1-D label array, in sorted label order."""
+    y = np.asarray(y)
+    if y.dtype.kind in "iub" and y.size and y.min() >= 0 and y.max() < 2**20:
+        # Small non-negative integer codes: a bincount is several times faster than unique.
+        counts = np.bincount(y.astype(np.intp, copy=False))
+        labels = np.flatnonzero(counts)
+        return {_py(y.dtype.type(label)): int(counts[label]) for label in labels}
     labels, counts = np.unique(y, return_counts=True)
     return {_py(label): int(count) for label, count in zip(labels, counts, strict=True)}
 

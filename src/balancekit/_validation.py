@@ -106,8 +106,8 @@ def check_target(y, n_samples=None):
                 f"Unknown label type {kind!r}: y must hold one class label per row (binary or "
                 "multiclass)."
             )
-    n_classes = np.unique(arr).size
-    if n_classes < 2:
+    single = arr.min() == arr.max() if arr.dtype.kind in "biuf" else np.unique(arr).size < 2
+    if single:
         raise DataError(
             f"y has only one class ({_label(arr[0])!r}); resampling needs at least two classes."
         )

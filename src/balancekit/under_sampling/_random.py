@@ -57,12 +57,13 @@ class RandomUnderSampler(BaseSampler):
             raise InvalidParameterTypeError(
                 f"replacement must be True or False; got {self.replacement!r}."
             )
-        keep = []
-        for label in np.unique(y):
+        # Count how often each row is kept (0 or 1; more with replacement), then list the rows
+        # in their original order: O(n), no sort.
+        n = y.shape[0]
+        times = np.ones(n, dtype=np.intp)
+        for label, target in targets.items():
             members = np.flatnonzero(y == label)
-            label = label.item() if isinstance(label, np.generic) else label
-            if label in targets:
-                chosen = rng.choice(members.size, size=targets[label], replace=self.replacement)
-                members = members[chosen]
-            keep.append(members)
-        return Resampled(np.sort(np.concatenate(keep)))
+            chosen = members[rng.choice(members.size, size=target, replace=self.replacement)]
+            times[members] = 0
+            times += np.bincount(chosen, minlength=n)
+        return Resampled(np.repeat(np.arange(n), times))
