@@ -1,0 +1,123 @@
+"""SMOTE followed by edited nearest neighbours."""
+
+import numpy as np
+from sklearn.base import clone
+
+from .._base import BaseSampler
+from .._strategy import resolve_sampling_strategy
+from ..exceptions import InvalidParameterTypeError
+from ..over_sampling import SMOTE
+from ..under_sampling._enn import EditedNearestNeighbours, _Editing, _nn_attribute
+from ._common import keep_rows, over_sample, over_sampler
+
+
+class SMOTEENN(BaseSampler):
+    """Over-sample with SMOTE, then clean with edited nearest neighbours.
+
+    SMOTE grows the classes named by ``sampling_strategy``; edited nearest
+    neighbours then removes, from the original and the new rows alike, those
+    whose nearest neighbours disagree with their class (by default in every
+    class). The result holds the original rows kept, in their order,
+    followed by the new rows kept.
+
+    For the same ``random_state`` the rows are the ones imbalanced-learn's
+    ``SMOTEENN`` returns (as a set: imbalanced-learn orders them by class).
+    The cleaning uses the exact neighbour searches of
+    :class:`~balancekit.under_sampling.EditedNearestNeighbours`.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes SMOTE grows and to what size (used when ``smote`` is
+        ``None``); see :func:`balancekit.resolve_sampling_strategy`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws of SMOTE (when ``smote`` is ``None``).
+    smote : sampler, default=None
+        The over-sampler, cloned; ``None`` means
+        ``SMOTE(sampling_strategy=sampling_strategy, random_state=random_state)``.
+        Any balancekit over-sampler for numeric data works.
+    enn : EditedNearestNeighbours or sampler, default=None
+        The cleaning rule, cloned; ``None`` means
+        ``EditedNearestNeighbours(sampling_strategy='all', n_jobs=n_jobs)``.
+        Another sampler with ``fit_resample`` setting ``sample_indices_``
+        also works.
+    n_jobs : int, default=None
+        Threads for the neighbour searches of the default cleaning rule.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after over-sampling.
+    smote_ : sampler
+        The over-sampler used.
+    enn_ : sampler
+        The cleaning rule used, with its ``sample_indices_`` (rows of the
+        over-sampled data it kept).
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    See Also
+    --------
+    SMOTETomek : SMOTE followed by removal of Tomek links.
+
+    References
+    ----------
+    G. Batista, R. C. Prati, M. C. Monard, "A study of the behavior of several
+    methods for balancing machine learning training data", ACM SIGKDD
+    Explorations Newsletter 6(1), 2004.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from balancekit.combine import SMOTEENN
+    >>> X, y = make_classification(n_samples=500, weights=[0.9], random_state=0)
+    >>> X_res, y_res = SMOTEENN(random_state=0).fit_resample(X, y)
+    >>> bool((y_res == 1).sum() > (y == 1).sum())
+    True
+    """
+
+    _sampling_type = "over-sampling"
+    _accept_sparse = True
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None,
+                 n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.smote = smote
+        self.enn = enn
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        default = SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
+        self.smote_, own_rng = over_sampler(self, default)
+        if self.enn is None:
+            self.enn_ = EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)
+        else:
+            if not hasattr(self.enn, "fit_resample"):
+                raise InvalidParameterTypeError(
+                    "enn must be an EditedNearestNeighbours (or another sampler with "
+                    f"fit_resample); got {self.enn!r} of type {type(self.enn).__name__}."
+                )
+            self.enn_ = clone(self.enn)
+        result, X_all, y_all = over_sample(self.smote_, X, y, rng if own_rng is None else own_rng)
+        self.sampling_strategy_ = self.smote_.sampling_strategy_
+        return keep_rows(result, clean_edited(self.enn_, X_all, y_all))
+
+
+def clean_edited(enn, X, y):
+    """Rows of ``(X, y)`` that the cleaning rule ``enn`` keeps (increasing)."""
+    if not isinstance(enn, EditedNearestNeighbours):
+        enn.fit_resample(X, y)
+        return np.sort(np.asarray(enn.sample_indices_, dtype=np.intp))
+    k, estimator, fast, kind_sel = enn._check_params()
+    targets = resolve_sampling_strategy(enn.sampling_strategy, y, "clean-sampling")
+    editing = _Editing(X, y, k, estimator, fast, kind_sel, enn.n_jobs)
+    rows = np.arange(y.shape[0])
+    kept = np.setdiff1d(rows, editing.removed(rows, list(targets)), assume_unique=True)
+    enn.sampling_strategy_ = targets
+    enn.nn_ = _nn_attribute(k, estimator, enn.n_jobs)
+    enn.sample_indices_ = kept
+    enn.n_features_in_ = X.shape[1]
+    return kept

@@ -1,0 +1,220 @@
+"""Neighbourhood cleaning rule."""
+
+from collections import Counter
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+
+from .._base import BaseSampler, Resampled
+from .._neighbors import check_neighbors
+from .._validation import check_real
+from ..exceptions import InvalidParameterError, InvalidParameterTypeError
+from ._enn import EditedNearestNeighbours
+from ._rules import (
+    Points,
+    check_enough,
+    check_n_jobs,
+    edited_removed,
+    encode,
+    estimator_edited_removed,
+    is_euclidean,
+    label_codes,
+    minority_label,
+    top_k,
+    vote,
+)
+
+
+class NeighbourhoodCleaningRule(BaseSampler):
+    """Edited nearest neighbours, then the neighbours of misclassified minority rows.
+
+    Two groups of rows of the cleaned classes are removed:
+
+    * A1, the rows that edited nearest neighbours removes (by default with
+      ``kind_sel='mode'`` and ``n_neighbors`` neighbours);
+    * A2, the ``n_neighbors`` nearest neighbours of each minority row that a
+      ``n_neighbors``-NN vote misclassifies (the row itself voting with its
+      ``n_neighbors - 1`` nearest neighbours), when they belong to a class
+      being cleaned that is larger than ``threshold_cleaning`` times the
+      minority class.
+
+    The kept rows stay in their original order. The rows removed are the
+    ones imbalanced-learn's ``NeighbourhoodCleaningRule`` removes; both steps
+    share the exact neighbour searches of balancekit.
+
+    Parameters
+    ----------
+    sampling_strategy : str, list or callable, default='auto'
+        The classes to clean: ``'auto'`` (every class but the minority),
+        ``'majority'``, ``'not minority'``, ``'not majority'``, ``'all'``, a
+        list of labels, or a callable returning a dict whose keys are the
+        labels.
+    edited_nearest_neighbours : sampler, default=None
+        The sampler of the first step, cloned. ``None`` means
+        ``EditedNearestNeighbours(sampling_strategy=sampling_strategy,
+        n_neighbors=n_neighbors, kind_sel='mode')``. Any object with
+        ``fit_resample`` setting ``sample_indices_`` works.
+    n_neighbors : int or estimator, default=3
+        Size of the neighbourhoods. A ``NearestNeighbors`` object counts the
+        row itself (``NearestNeighbors(n_neighbors=4)`` means 3, as in
+        imbalanced-learn); a ``KNeighborsClassifier`` is the vote of the
+        second step, its ``n_neighbors`` also used by the first.
+    threshold_cleaning : float, default=0.5
+        A class is cleaned in the second step only when it has more than
+        ``threshold_cleaning`` times as many rows as the minority class.
+    n_jobs : int, default=None
+        Threads for the neighbour searches (``None`` or ``-1``: all cores).
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` of the classes that may be cleaned, with their
+        size before cleaning.
+    edited_nearest_neighbours_ : sampler
+        The sampler of the first step (fitted when one was given; the
+        default one is applied without being fitted).
+    nn_ : KNeighborsClassifier
+        The vote of the second step (not fitted).
+    classes_to_clean_ : list
+        The classes cleaned in the second step.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Rows of the input that were kept, in increasing order.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit_resample``, when ``X`` has them.
+
+    See Also
+    --------
+    EditedNearestNeighbours : the first step alone.
+
+    Notes
+    -----
+    The minority class is the smallest class of ``y``; among equally small
+    classes, the one seen first in ``y``. Distances are Euclidean; of two
+    equally distant rows, the one with the lower row index is the nearer.
+
+    References
+    ----------
+    J. Laurikkala, "Improving identification of difficult small classes by
+    balancing class distribution", Springer, 2001.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from balancekit.under_sampling import NeighbourhoodCleaningRule
+    >>> X, y = make_classification(n_samples=1000, weights=[0.9], class_sep=0.8,
+    ...                            random_state=0)
+    >>> ncr = NeighbourhoodCleaningRule()
+    >>> X_res, y_res = ncr.fit_resample(X, y)
+    >>> bool((y_res == 1).sum() == (y == 1).sum())
+    True
+    """
+
+    _sampling_type = "clean-sampling"
+    _accept_sparse = True
+
+    def __init__(
+        self, *, sampling_strategy="auto", edited_nearest_neighbours=None, n_neighbors=3,
+        threshold_cleaning=0.5, n_jobs=None,
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.edited_nearest_neighbours = edited_nearest_neighbours
+        self.n_neighbors = n_neighbors
+        self.threshold_cleaning = threshold_cleaning
+        self.n_jobs = n_jobs
+
+    def _read_neighbors(self):
+        """``(k_vote, classifier, k_enn, enn_estimator)`` from ``n_neighbors``."""
+        value = self.n_neighbors
+        if isinstance(value, KNeighborsClassifier):
+            k = int(value.n_neighbors)
+            if k < 1:
+                raise InvalidParameterError(
+                    f"n_neighbors={value!r} must have n_neighbors >= 1."
+                )
+            params = value.get_params()
+            search = NearestNeighbors(
+                n_neighbors=k + 1, algorithm=params["algorithm"], leaf_size=params["leaf_size"],
+                metric=params["metric"], p=params["p"], metric_params=params["metric_params"],
+            )
+            return k, clone(value), k, search
+        if isinstance(value, Integral) and not isinstance(value, bool):
+            k, _ = check_neighbors("n_neighbors", value)
+            return k, KNeighborsClassifier(n_neighbors=k, n_jobs=self.n_jobs), k, None
+        if hasattr(value, "kneighbors") and hasattr(value, "fit"):
+            k, estimator = check_neighbors("n_neighbors", value)
+            # The vote is a plain Euclidean k-NN of that size, as in imbalanced-learn.
+            return k, KNeighborsClassifier(n_neighbors=k, n_jobs=self.n_jobs), k, estimator
+        raise InvalidParameterTypeError(
+            "n_neighbors must be an integer, a NearestNeighbors-like object or a "
+            f"KNeighborsClassifier; got {value!r} of type {type(value).__name__}."
+        )
+
+    def _fit_resample(self, X, y, *, targets, rng):
+        threshold = check_real(
+            "threshold_cleaning", self.threshold_cleaning, min_value=0, include_min=False
+        )
+        check_n_jobs(self.n_jobs)
+        k, classifier, k_enn, enn_estimator = self._read_neighbors()
+        self.nn_ = classifier
+        codes, labels = encode(y)
+        rows = np.arange(y.shape[0])
+        points = Points(X)
+        clean = label_codes(labels, targets)
+
+        # A1: the rows edited nearest neighbours removes.
+        if self.edited_nearest_neighbours is None:
+            self.edited_nearest_neighbours_ = EditedNearestNeighbours(
+                sampling_strategy=self.sampling_strategy,
+                n_neighbors=k_enn if enn_estimator is None else enn_estimator,
+                kind_sel="mode", n_jobs=self.n_jobs,
+            )
+            if enn_estimator is None or is_euclidean(enn_estimator):
+                a1 = edited_removed(
+                    points, codes, labels.size, rows, clean, k_enn, "mode", n_jobs=self.n_jobs
+                )
+            else:
+                a1 = estimator_edited_removed(
+                    X, codes, labels.size, rows, clean, k_enn, "mode", enn_estimator,
+                    n_jobs=self.n_jobs,
+                )
+        else:
+            enn = clone(self.edited_nearest_neighbours)
+            if not hasattr(enn, "fit_resample"):
+                raise InvalidParameterTypeError(
+                    "edited_nearest_neighbours must be a sampler with fit_resample, such as "
+                    f"EditedNearestNeighbours; got {type(enn).__name__}."
+                )
+            enn.fit_resample(X, y)
+            self.edited_nearest_neighbours_ = enn
+            a1 = np.setdiff1d(rows, enn.sample_indices_)
+
+        # A2: neighbours of the minority rows the k-NN vote gets wrong.
+        counts = Counter(y.tolist())
+        minority = minority_label(y)
+        targets_set = set(targets)
+        self.classes_to_clean_ = [
+            label for label, n in counts.items()
+            if label in targets_set and n > counts[minority] * threshold
+        ]
+        minority_rows = np.flatnonzero(y == minority)
+        if is_euclidean(classifier):
+            check_enough("n_neighbors", k, rows.size)
+            _, nb = top_k(points, minority_rows, rows, k, n_jobs=self.n_jobs)
+            own = codes[minority_rows][:, None]
+            # The vote of a row of the training set counts the row itself.
+            voters = np.concatenate([own, codes[nb[:, : k - 1]]], axis=1)
+            wrong = vote(voters, labels.size) != own[:, 0]
+        else:
+            model = clone(classifier).fit(X, y)
+            wrong = model.predict(X[minority_rows]) != y[minority_rows]
+            nb = model.kneighbors(X[minority_rows], n_neighbors=k + 1, return_distance=False)
+            nb = nb[:, 1:]
+        a2 = np.unique(nb[wrong].ravel())
+        a2 = a2[a2 >= 0]
+        a2 = a2[np.isin(codes[a2], label_codes(labels, self.classes_to_clean_))]
+        removed = np.union1d(a1, a2)
+        return Resampled(np.setdiff1d(rows, removed, assume_unique=True))

@@ -1,0 +1,973 @@
+"""Exact neighbour queries shaped for the cleaning rules.
+
+The cleaning rules (Tomek links, edited nearest neighbours and its repeated
+forms, the neighbourhood cleaning rule, NearMiss, condensed nearest
+neighbours and one-sided selection) only need a few facts about each row:
+its nearest rows of some classes, or whether enough rows of its own class
+are nearer than its nearest row of another class. This module answers
+exactly those questions with far fewer distance evaluations than a full
+k-nearest-neighbour query of every row:
+
+:func:`top_k`
+    The ``k`` nearest (or farthest) reference rows of each query row.
+:func:`count_closer`
+    How many reference rows lie nearer to each query than a given row,
+    stopping for a query as soon as the count reaches ``need``: rows far from
+    the other classes stop after one block of references.
+
+How the distances are computed
+------------------------------
+Distances are Euclidean. A row ``x`` is stored as ``[x, |x|^2]`` and a query
+``q`` enters as ``[-2 q, 1]``, so one matrix product gives
+``|x|^2 - 2 q.x = d(q, x)^2 - |q|^2`` for a block of pairs: the order of the
+squared distances, without a pass to add norms. These float64 values decide
+every comparison; of two equally distant rows, the one with the lower row
+index is the nearer.
+
+Dense blocks are first screened in float32 (faster), on the data centred on
+its mean (so that an offset in the data costs no precision). A screened
+entry is within ``eps`` of the float64 value, where
+``eps = 1.2 (p + 4) u32 (2 |q'| M' + M'^2) + 4 (p + 4) u64 (2 |q| M + M^2 + |q|^2)``
+(``p`` features, ``u32 = 2**-24``, ``u64 = 2**-53``, primes for centred
+norms, ``M`` the largest norm of the block). Entries clearly below or above
+a threshold are decided at once; those within ``eps`` of it are computed
+again in float64. The results are therefore those of a float64 search.
+Sparse data, and data whose squared norms leave 1e-20 .. 1e30, are searched
+in float64 directly.
+
+The searches run on a pool of threads over blocks of queries; ``n_jobs``
+sets its size (``None`` or ``-1``: every available core). BLAS is kept to
+one thread per worker while they run (the products are thin).
+"""
+
+import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._neighbors import kneighbors
+from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+
+# Reference rows per block (a multiple of 8, at most 2040: see _count_less).
+_REF_BLOCK = 2040
+# Query rows per task.
+_QUERY_BLOCK = 512
+_U32 = 2.0**-24
+_U64 = 2.0**-53
+
+
+# --------------------------------------------------------------------------- data
+
+
+class Points:
+    """The rows a rule searches, prepared for blockwise distances.
+
+    Attributes
+    ----------
+    aug : ndarray or sparse matrix of shape (n, p + 1)
+        ``[x, |x|^2]`` in float64: the exact values.
+    low : ndarray or sparse matrix of shape (n, p + 1)
+        The screening copy: ``[x', |x'|^2]`` in float32 for the centred rows
+        ``x'`` (or ``aug`` itself when screening is exact).
+    sq, norm : ndarray of shape (n,)
+        Squared norms and norms of the rows.
+    low_norm, shift : ndarray of shape (n,)
+        Norms of the centred rows, and ``|x|^2 - |x'|^2``: the screened value
+        of a pair is its exact value minus the query's ``shift``.
+    """
+
+    def __init__(self, X):
+        self.sparse = sp.issparse(X)
+        self.n = X.shape[0]
+        self.n_features = X.shape[1]
+        if self.sparse:
+            X = sp.csr_matrix(X, dtype=np.float64)
+            self.sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+            self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
+        else:
+            X = np.asarray(X, dtype=np.float64)
+            self.sq = np.einsum("ij,ij->i", X, X)
+            self.aug = np.empty((X.shape[0], X.shape[1] + 1))
+            self.aug[:, :-1] = X
+            self.aug[:, -1] = self.sq
+        self.norm = np.sqrt(self.sq)
+        self.low = self.aug
+        self.low_norm = self.norm
+        self.shift = np.zeros(self.n)
+        self.screened = False
+        if not self.sparse and self.n:
+            centred = X - X.mean(axis=0)
+            low_sq = np.einsum("ij,ij->i", centred, centred)
+            largest = float(max(low_sq.max(), self.sq.max()))
+            if 1e-20 < largest < 1e30:
+                self.low = np.empty(self.aug.shape, dtype=np.float32)
+                self.low[:, :-1] = centred
+                self.low[:, -1] = low_sq
+                self.low_norm = np.sqrt(low_sq)
+                self.shift = self.sq - low_sq
+                self.screened = True
+
+    def queries(self, idx, scale=-2.0):
+        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies."""
+        if self.sparse:
+            Q = self.aug[idx]
+            weights = np.full(Q.shape[1], scale)
+            weights[-1] = 0.0
+            Q = sp.hstack(
+                [(Q @ sp.diags(weights))[:, :-1],
+                 sp.csr_matrix(np.full((Q.shape[0], 1), -scale / 2))],
+                format="csr",
+            )
+            return Q, Q
+        Q = self.aug[idx].copy()
+        Q[:, :-1] *= scale
+        Q[:, -1] = -scale / 2
+        if not self.screened:
+            return Q, Q
+        Q_low = self.low[idx].copy()
+        Q_low[:, :-1] *= np.float32(scale)
+        Q_low[:, -1] = -scale / 2
+        return Q, Q_low
+
+    def slack(self, queries, block):
+        """Screening margin ``eps`` for each query against the reference rows ``block``.
+
+        ``queries`` and ``block`` are row indices; zero when screening is exact.
+        """
+        if not self.screened:
+            return np.zeros(len(queries))
+        M_low = self.low_norm[block].max()
+        M = self.norm[block].max()
+        q_low = self.low_norm[queries]
+        q = self.norm[queries]
+        p = self.n_features + 4
+        return (1.2 * p * _U32 * (2.0 * q_low * M_low + M_low * M_low)
+                + 4.0 * p * _U64 * (2.0 * q * M + M * M + q * q))
+
+
+def _dot(A, B):
+    """``A @ B.T`` as a dense array."""
+    if sp.issparse(A) or sp.issparse(B):
+        out = A @ B.T
+        return out.toarray() if sp.issparse(out) else np.asarray(out)
+    return A @ B.T
+
+
+def _row_dots(A, B):
+    """Row-wise dot products of two equally long stacks of rows."""
+    if sp.issparse(A):
+        return np.asarray(A.multiply(B).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", A, B)
+
+
+def n_threads(n_jobs):
+    """Number of worker threads for ``n_jobs`` (``None`` and ``-1``: all cores)."""
+    if n_jobs is None or n_jobs == -1:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not on Linux
+            return max(1, os.cpu_count() or 1)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral):
+        raise InvalidParameterTypeError(
+            f"n_jobs must be an integer or None; got {n_jobs!r} of type {type(n_jobs).__name__}."
+        )
+    if n_jobs == 0:
+        raise InvalidParameterError("n_jobs=0 is out of range; it must be None, -1 or >= 1.")
+    if n_jobs < 0:
+        return max(1, n_threads(None) + 1 + int(n_jobs))
+    return int(n_jobs)
+
+
+_CONTROLLER = []
+
+
+def _blas_controller():
+    """One threadpoolctl controller for the process (finding the libraries is slow)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0]
+
+
+def _run(tasks, n_jobs):
+    """Run ``tasks`` (callables) on a pool of threads, BLAS on one thread each."""
+    workers = min(n_threads(n_jobs), len(tasks))
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        if workers <= 1:
+            for task in tasks:
+                task()
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(task) for task in tasks]:
+                future.result()
+
+
+# Below this many query-reference pairs a search runs on one thread.
+_SMALL_WORK = 4_000_000
+
+
+def _threads_for(n_queries, n_refs, n_jobs):
+    """``n_jobs``, or 1 when the search is too small to gain from threads."""
+    return 1 if n_queries * n_refs < _SMALL_WORK else n_jobs
+
+
+def _query_slices(n, n_jobs):
+    """Split ``n`` query rows into blocks, small enough to spread over the threads."""
+    size = _QUERY_BLOCK
+    workers = n_threads(n_jobs)
+    if workers > 1 and n < size * workers * 4:
+        size = max(16, -(-n // (workers * 4)))
+    return [slice(s, min(n, s + size)) for s in range(0, n, size)]
+
+
+def _positions(refs, rows):
+    """Position of each of ``rows`` in the sorted ``refs`` (``-1`` when absent)."""
+    if refs.size == 0:
+        return np.full(np.shape(rows), -1, dtype=np.intp)
+    pos = np.minimum(np.searchsorted(refs, rows), refs.size - 1)
+    return np.where(refs[pos] == rows, pos, -1)
+
+
+def _count_less(D, thr, buf, strict):
+    """Per-row count of entries of ``D`` below ``thr`` (``<`` or ``<=``).
+
+    The comparison goes into a byte buffer whose rows are added eight bytes
+    at a time as 64-bit words: each byte lane sums at most 2040 / 8 = 255
+    ones, so none overflows. The eight lanes of each row are then added up.
+    """
+    n, w = D.shape
+    out = buf[:n]
+    if strict:
+        np.less(D, thr, out=out[:, :w])
+    else:
+        np.less_equal(D, thr, out=out[:, :w])
+    if out.shape[1] > w:
+        out[:, w:] = False
+    lanes = out.view(np.uint64).sum(axis=1, dtype=np.uint64)
+    return lanes.view(np.uint8).reshape(n, 8).sum(axis=1, dtype=np.intp)
+
+
+# --------------------------------------------------------------------------- top k
+
+
+def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs=None):
+    """The ``k`` nearest (or farthest) reference rows of each query row.
+
+    Parameters
+    ----------
+    points : Points
+        The data.
+    queries : ndarray of int of shape (n_queries,)
+        Rows whose neighbours are wanted.
+    refs : ndarray of int of shape (n_refs,)
+        Candidate neighbours, in increasing order.
+    k : int
+        Neighbours per query. Rows with fewer candidates get ``-1`` indices
+        (and infinite distances) in the missing places.
+    farthest : bool, default=False
+        Return the ``k`` farthest rows instead.
+    exclude_self : bool, default=True
+        A query that is itself a reference row is not its own neighbour.
+        When false, it is its own nearest neighbour (distance 0).
+    n_jobs : int, default=None
+        Threads.
+
+    Returns
+    -------
+    sq_dist : ndarray of shape (n_queries, k)
+        Squared distances, nearest first (with ``farthest``: farthest first).
+    idx : ndarray of int of shape (n_queries, k)
+        Row indices of the neighbours, in the same order; of two equally
+        distant rows the lower index comes first.
+    """
+    queries = np.asarray(queries, dtype=np.intp)
+    refs = np.asarray(refs, dtype=np.intp)
+    self_pos = _positions(refs, queries) if exclude_self else None
+    out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
+                                   self_pos=self_pos, n_jobs=n_jobs)
+    valid = out_i >= 0
+    q2 = points.sq[queries][:, None]
+    # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
+    out_d = np.where(valid, (q2 - out_d) if farthest else (out_d + q2), np.inf)
+    np.maximum(out_d, 0, out=out_d)
+    out_i = np.where(valid, refs[np.maximum(out_i, 0)], -1)
+    if not exclude_self and not farthest:
+        # A query found among the references is its own nearest neighbour,
+        # whatever rounding says about its distance to itself.
+        own = _positions(refs, queries) >= 0
+        if own.any():
+            out_d[own], out_i[own] = _self_first(out_d[own], out_i[own], queries[own])
+    return out_d, out_i
+
+
+def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None):
+    """:func:`top_k` on references in any order (repeats allowed), in raw units.
+
+    Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
+    positions in ``refs`` of the ``k`` best, ties to the lower position;
+    ``self_pos`` gives each query's own position in ``refs`` to leave out
+    (``-1``: none).
+    """
+    nq = queries.size
+    out_d = np.full((nq, k), np.inf)
+    out_i = np.full((nq, k), -1, dtype=np.intp)
+    if nq == 0 or k == 0 or refs.size == 0:
+        return out_d, out_i
+    if self_pos is None:
+        self_pos = np.full(nq, -1, dtype=np.intp)
+    n_jobs = _threads_for(nq, refs.size, n_jobs)
+    block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
+    R, R_low = points.aug[refs], points.low[refs]
+    # Screened values are the exact ones plus the query's shift (minus, for
+    # the negated products that find the farthest rows).
+    sign = -1.0 if farthest else 1.0
+
+    def task(sl):
+        rows = queries[sl]
+        Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
+        slack = [points.slack(rows, refs[s:s + block]) for s in range(0, refs.size, block)]
+        out_d[sl], out_i[sl] = _top_k_block(
+            Q, Q_low, R, R_low, k, self_pos[sl], block, sign * points.shift[rows], slack,
+            points.screened,
+        )
+
+    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
+    return out_d, out_i
+
+
+def _self_first(d, i, own):
+    """Move each row's own index to the front (distance 0)."""
+    is_self = i == own[:, None]
+    has = is_self.any(axis=1)
+    # Rows where rounding pushed the query out of its own top-k: drop the last.
+    drop = np.where(has, np.argmax(is_self, axis=1), i.shape[1] - 1)
+    keep = np.ones(i.shape, dtype=bool)
+    keep[np.arange(i.shape[0]), drop] = False
+    rest_d = d[keep].reshape(i.shape[0], -1)
+    rest_i = i[keep].reshape(i.shape[0], -1)
+    d = np.concatenate([np.zeros((i.shape[0], 1)), rest_d], axis=1)
+    i = np.concatenate([own[:, None], rest_i], axis=1)
+    return d, i
+
+
+def _top_k_block(Q, Q_low, R, R_low, k, own, block, offset, slack, screened):
+    """Running top-k (smallest values) of ``Q @ R.T`` over blocks of references.
+
+    Each block is screened (``Q_low @ R_low.T``: the exact values plus
+    ``offset``, within ``slack``). The first block's ``k`` smallest screened
+    entries of each row are computed exactly to give a k-th best; then only
+    the entries near or below the current k-th best are computed exactly.
+    """
+    nq = Q.shape[0]
+    n_ref = R.shape[0]
+    best_d = np.full((nq, k), np.inf)
+    best_i = np.full((nq, k), -1, dtype=np.intp)
+    all_rows = np.arange(nq)
+    for b, s in enumerate(range(0, n_ref, block)):
+        e = min(n_ref, s + block)
+        D = _dot(Q_low, R_low[s:e])
+        inside = (own >= s) & (own < e)
+        if inside.any():
+            D[all_rows[inside], own[inside] - s] = np.inf
+        if b == 0:
+            _init_top_k(Q, R, D, k, best_d, best_i, screened)
+        limit = best_d[:, -1] + offset + slack[b]
+        # Only rows with an entry near or below their k-th best can change.
+        rows = np.flatnonzero(D.min(axis=1) <= limit)
+        if rows.size == 0:
+            continue
+        sub = D[rows]
+        hit_r, hit_c = np.nonzero(sub <= limit[rows, None])
+        if hit_r.size == 0:
+            continue
+        rows = rows[hit_r]
+        exact = _row_dots(Q[rows], R[s + hit_c]) if screened else sub[hit_r, hit_c]
+        _merge(best_d, best_i, rows, exact, hit_c + s, k)
+    return best_d, best_i
+
+
+def _init_top_k(Q, R, D, k, best_d, best_i, screened):
+    """Start the running top-k from the ``k`` smallest screened entries of each row.
+
+    Their exact values are taken, and their entries of ``D`` are set to
+    +inf so that the screening of the block does not take them again.
+    """
+    nq, width = D.shape
+    kk = min(k, width)
+    rows = np.arange(nq)
+    cols = np.empty((nq, kk), dtype=np.intp)
+    vals = np.empty((nq, kk))
+    for j in range(kk):
+        col = np.argmin(D, axis=1)
+        cols[:, j] = col
+        vals[:, j] = D[rows, col]
+        D[rows, col] = np.inf
+    valid = np.isfinite(vals)
+    r = np.repeat(rows, kk)[valid.ravel()]
+    c = cols[valid]
+    exact = _row_dots(Q[r], R[c]) if screened else vals[valid]
+    _merge(best_d, best_i, r, exact, c, k)
+
+
+def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):
+    """Merge new candidates (grouped by row, rows increasing) into the running top-k."""
+    bounds = np.flatnonzero(np.diff(hit_r)) + 1
+    u = hit_r[np.r_[0, bounds]]
+    n_hits = np.diff(np.r_[0, bounds, hit_r.size])
+    rows = np.concatenate([np.repeat(u, k), hit_r])
+    d = np.concatenate([best_d[u].ravel(), hit_d])
+    i = np.concatenate([best_i[u].ravel(), hit_i])
+    # Empty places (index -1, distance inf) sort last.
+    i_key = np.where(i < 0, np.iinfo(np.intp).max, i)
+    order = np.lexsort((i_key, d, rows))
+    sizes = n_hits + k
+    starts = np.cumsum(sizes) - sizes
+    take = order[(starts[:, None] + np.arange(k)).ravel()]
+    best_d[u] = d[take].reshape(-1, k)
+    best_i[u] = i[take].reshape(-1, k)
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=0,
+                 n_jobs=None):
+    """Count reference rows nearer to each query than a bound row.
+
+    A reference row ``p`` counts for query ``q`` when
+    ``(d(q, p), p) < (bound, bound_idx)`` in lexicographic order: when it is
+    nearer than the bound, or as near and of lower row index. Neither the
+    query nor the bound row itself counts.
+
+    Parameters
+    ----------
+    points : Points
+        The data.
+    queries : ndarray of int of shape (n_queries,)
+        Query rows.
+    refs : ndarray of int of shape (n_refs,)
+        Reference rows, in increasing order.
+    bound_sq : ndarray of shape (n_queries,)
+        Squared distance from each query to its bound (``inf``: every
+        reference counts).
+    bound_idx : ndarray of int of shape (n_queries,)
+        Row index of the bound (``-1`` when there is none).
+    need : int
+        Counting stops for a query once it reaches ``need``.
+    witnesses : int, default=0
+        Also return, for each query, up to this many of the rows counted.
+    n_jobs : int, default=None
+        Threads.
+
+    Returns
+    -------
+    counts : ndarray of int of shape (n_queries,)
+        The count, exact when below ``need``; at least ``need`` otherwise.
+    found : ndarray of int of shape (n_queries, witnesses)
+        Only when ``witnesses``: rows counted for each query (``-1`` pads).
+    """
+    queries = np.asarray(queries, dtype=np.intp)
+    refs = np.asarray(refs, dtype=np.intp)
+    nq = queries.size
+    counts = np.zeros(nq, dtype=np.intp)
+    found = np.full((nq, witnesses), -1, dtype=np.intp)
+    result = (counts, found) if witnesses else counts
+    if need <= 0:
+        counts[:] = max(need, 0)
+        return result
+    if nq == 0 or refs.size == 0:
+        return result
+    n_jobs = _threads_for(nq, refs.size, n_jobs)
+    # Scan the references in a fixed scrambled order, so that a query meets
+    # rows from everywhere early and stops as soon as it can. The result does
+    # not depend on the order.
+    order = np.random.default_rng(0).permutation(refs.size)
+    scan = refs[order]
+    R, R_low = points.aug[scan], points.low[scan]
+    inv = np.empty_like(order)
+    inv[order] = np.arange(order.size)
+
+    def scan_pos(rows):
+        pos = _positions(refs, rows)
+        return np.where(pos >= 0, inv[np.maximum(pos, 0)], -1)
+
+    bidx = np.asarray(bound_idx, dtype=np.intp)
+    skip = np.stack([scan_pos(queries), scan_pos(bidx)], axis=1)
+    # Bounds in the units of the blocks: d^2 - |q|^2 = |p|^2 - 2 q.p
+    thr = np.asarray(bound_sq, dtype=np.float64) - points.sq[queries]
+
+    def task(sl):
+        rows = queries[sl]
+        Q, Q_low = points.queries(rows)
+        slack = np.stack(
+            [points.slack(rows, scan[s:s + _REF_BLOCK]) for s in range(0, scan.size, _REF_BLOCK)]
+        )
+        counts[sl] = _count_block(
+            Q, Q_low, R, R_low, scan, thr[sl], bidx[sl], skip[sl], need,
+            points.shift[rows], slack, points.screened, found[sl],
+        )
+
+    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
+    return result
+
+
+def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
+                 found):
+    """Per-row count of references nearer than the bound, stopping at ``need``.
+
+    ``found`` (rows x witnesses) receives the first rows counted for sure.
+    """
+    nq = Q.shape[0]
+    counts = np.zeros(nq, dtype=np.intp)
+    n_found = np.zeros(nq, dtype=np.intp)
+    width = found.shape[1]
+    active = np.arange(nq)
+    n_ref = R.shape[0]
+    buf = np.empty((nq, _REF_BLOCK), dtype=bool)
+    low_dtype = R_low.dtype
+    # Thresholds stay finite so that the left-out entries (+inf) never count.
+    top = np.finfo(low_dtype).max
+    for b, s in enumerate(range(0, n_ref, _REF_BLOCK)):
+        e = min(n_ref, s + _REF_BLOCK)
+        Qa = Q_low if active.size == nq else Q_low[active]
+        D = _dot(Qa, R_low[s:e])
+        sk = skip[active]
+        for col in (0, 1):
+            inside = (sk[:, col] >= s) & (sk[:, col] < e)
+            if inside.any():
+                D[np.flatnonzero(inside), sk[inside, col] - s] = np.inf
+        t = thr[active] + shift[active]
+        eps = slack[b, active]
+        lo_t = np.minimum(t - eps, top).astype(low_dtype)
+        hi_t = np.minimum(t + eps, top).astype(low_dtype)
+        if screened:
+            # float32 thresholds: widen by one rounding step each way.
+            lo_t = np.nextafter(lo_t, np.float32(-np.inf))
+            hi_t = np.minimum(np.nextafter(hi_t, np.float32(np.inf)), top)
+        # Rows with no entry below the upper threshold gain nothing here.
+        rows = np.flatnonzero(D.min(axis=1) <= hi_t)
+        if rows.size:
+            if 2 * rows.size > active.size:
+                sub, rows = D, np.arange(active.size)
+            else:
+                sub = D[rows]
+            lo_r, hi_r = lo_t[rows, None], hi_t[rows, None]
+            maybe = _count_less(sub, hi_r, buf, strict=False)
+            sure = _count_less(sub, lo_r, buf, strict=True)
+            if width:
+                _keep_witnesses(buf[: sub.shape[0]], sure, active[rows], scan[s:e], found,
+                                n_found)
+            counts[active[rows]] += sure
+            band = np.flatnonzero(maybe > sure)
+            if band.size:
+                part = sub[band]
+                in_r, in_c = np.nonzero((part >= lo_r[band]) & (part <= hi_r[band]))
+                pick = active[rows[band[in_r]]]
+                if screened:
+                    exact = _row_dots(Q[pick], R[s + in_c])
+                else:
+                    exact = part[in_r, in_c]
+                tr = thr[pick]
+                near = (exact < tr) | ((exact == tr) & (scan[s + in_c] < bidx[pick]))
+                np.add.at(counts, pick[near], 1)
+        active = active[counts[active] < need]
+        if active.size == 0:
+            break
+    return counts
+
+
+def _keep_witnesses(mask, sure, rows, refs, found, n_found):
+    """Append to ``found`` the first rows of ``refs`` that ``mask`` marks, per row.
+
+    ``mask`` is a byte buffer whose width is a multiple of 8 (unused columns
+    False). Marks are few, so the buffer is searched eight bytes at a time.
+    """
+    width = found.shape[1]
+    want = (sure > 0) & (n_found[rows] < width)
+    if not want.any():
+        return
+    words = mask.view(np.uint64)
+    word_r, word_c = np.nonzero(words)
+    keep = want[word_r]
+    word_r, word_c = word_r[keep], word_c[keep]
+    if word_r.size == 0:
+        return
+    lanes = words[word_r, word_c].view(np.uint8).reshape(-1, 8)
+    lane_i, lane_b = np.nonzero(lanes)
+    hit_r = word_r[lane_i]
+    hit_c = word_c[lane_i] * 8 + lane_b
+    firsts = np.flatnonzero(np.r_[True, hit_r[1:] != hit_r[:-1]])
+    rank = np.arange(hit_r.size) - np.repeat(firsts, np.diff(np.r_[firsts, hit_r.size]))
+    target = rows[hit_r]
+    slot = n_found[target] + rank
+    ok = slot < width
+    found[target[ok], slot[ok]] = refs[hit_c[ok]]
+    n_found += np.bincount(target[ok], minlength=n_found.size)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def check_enough(name, k, n_rows, extra=1):
+    """Raise when ``k`` neighbours (plus the row itself) cannot be found among ``n_rows``."""
+    if k + extra > n_rows:
+        raise DataError(
+            f"{name}={k} needs at least {k + extra} samples, but only {n_rows} are available. "
+            f"Use a smaller {name}."
+        )
+
+
+def other_bound(points, queries, others, t, *, n_jobs=None):
+    """Squared distance and index of the ``t``-th nearest row of ``others``.
+
+    ``inf`` and ``-1`` where ``others`` has fewer than ``t`` rows.
+    """
+    d, i = top_k(points, queries, others, t, n_jobs=n_jobs)
+    return d[:, t - 1], i[:, t - 1]
+
+
+class OtherBounds:
+    """Nearest rows of the other classes, kept across removals of rows.
+
+    Each query row keeps a list of its ``size`` nearest rows of the other
+    classes. While at least ``t`` of them are still present, the ``t``-th
+    present one is the ``t``-th nearest among the remaining rows (the rows
+    left are a subset of those searched), so no new search is needed.
+    """
+
+    def __init__(self, points, codes, size, n_jobs=None):
+        self.points = points
+        self.codes = codes
+        self.size = size
+        self.n_jobs = n_jobs
+        self.idx = np.full((points.n, size), -2, dtype=np.intp)
+        self.sq = np.full((points.n, size), np.inf)
+
+    def bound(self, queries, code, alive_mask, t):
+        """Bound (squared distance, index) of each query of class ``code``."""
+        L = self.idx[queries]
+        present = (L >= 0) & alive_mask[np.maximum(L, 0)]
+        n_present = present.sum(axis=1)
+        redo = (L[:, 0] == -2) | ((n_present < t) & (L[:, -1] >= 0))
+        if redo.any():
+            rows = queries[redo]
+            others = np.flatnonzero(alive_mask & (self.codes != code))
+            d, i = top_k(self.points, rows, others, self.size, n_jobs=self.n_jobs)
+            self.idx[rows] = i
+            self.sq[rows] = d
+            L = self.idx[queries]
+            present = (L >= 0) & alive_mask[np.maximum(L, 0)]
+            n_present = present.sum(axis=1)
+        at = np.argmax(present & (np.cumsum(present, axis=1) == t), axis=1)
+        has = n_present >= t
+        rows = np.arange(queries.size)
+        b_sq = np.where(has, self.sq[queries[rows], at], np.inf)
+        b_idx = np.where(has, L[rows, at], -1)
+        return b_sq, b_idx
+
+
+def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state=None,
+                   n_jobs=None):
+    """Rows that the edited-nearest-neighbours rule removes.
+
+    A row of a class in ``clean`` is removed when its ``k`` nearest remaining
+    rows are not all of its class (``kind_sel='all'``), or when its class is
+    not their most common one (``'mode'``; ties to the smallest label).
+
+    It is decided without the full neighbour lists: a row is kept for sure
+    when at least ``need`` rows of its own class are nearer than its ``t``-th
+    nearest row of another class (``'all'``: ``need = k, t = 1``; ``'mode'``:
+    a strict majority, ``need = k // 2 + 1, t = k - need + 1``). Only the
+    other rows (``'mode'``, several classes or an even ``k``) get their full
+    list of neighbours.
+
+    Parameters
+    ----------
+    points : Points
+    codes : ndarray of int
+        Class code of every row.
+    n_classes : int
+    alive : ndarray of int
+        The rows present, in increasing order.
+    clean : iterable of int
+        Codes of the classes that may lose rows.
+    k : int
+    kind_sel : {'all', 'mode'}
+    state : EditState, default=None
+        What earlier rounds on the same data found (repeated rules): the
+        nearest rows of other classes and the witnesses of the kept rows,
+        checked against the rows present instead of searched again.
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    removed : ndarray of int
+        Rows removed, in increasing order.
+    """
+    check_enough("n_neighbors", k, alive.size)
+    alive_mask = np.zeros(points.n, dtype=bool)
+    alive_mask[alive] = True
+    alive_codes = codes[alive]
+    n_present = np.unique(alive_codes).size
+    if kind_sel == "all":
+        need, t = k, 1
+    else:
+        need = k // 2 + 1
+        t = k - need + 1
+    removed = []
+    for code in clean:
+        members = alive[alive_codes == code]
+        if members.size == 0:
+            continue
+        if state is not None:
+            counts = state.counts(members, code, alive_mask, t, need)
+        else:
+            b_sq, b_idx = other_bound(points, members, alive[alive_codes != code], t,
+                                      n_jobs=n_jobs)
+            counts = count_closer(points, members, members, b_sq, b_idx, need, n_jobs=n_jobs)
+        undecided = members[counts < need]
+        if kind_sel == "all" or undecided.size == 0 or (n_present == 2 and k % 2 == 1):
+            # Fewer than a strict majority of the class: with two classes and
+            # an odd k the other class is the most common.
+            removed.append(undecided)
+            continue
+        _, nb = top_k(points, undecided, alive, k, n_jobs=n_jobs)
+        removed.append(undecided[vote(codes[nb], n_classes) != code])
+    return np.sort(np.concatenate(removed)) if removed else np.empty(0, dtype=np.intp)
+
+
+class EditState:
+    """What the edited-nearest-neighbours rule learnt about each row, kept across rounds.
+
+    A row is kept for sure when ``need`` rows of its class are nearer than its
+    bound (its ``t``-th nearest row of another class). A few of the rows found
+    nearer (its witnesses) are kept: while ``need`` of them remain, the row is
+    still kept for sure, since removing rows only moves its bound farther. A
+    row found short of ``need`` keeps its count, which cannot grow while its
+    bound stays. Only the rows these two facts do not decide are searched
+    again.
+
+    Parameters
+    ----------
+    points : Points
+    codes : ndarray of int
+    kind_sel : {'all', 'mode'}
+    k_max : int
+        Largest neighbourhood of the rounds.
+    n_jobs : int, default=None
+    """
+
+    def __init__(self, points, codes, kind_sel, k_max, n_jobs=None):
+        self.points = points
+        self.codes = codes
+        self.n_jobs = n_jobs
+        self.need_max = k_max if kind_sel == "all" else k_max // 2 + 1
+        t_max = 1 if kind_sel == "all" else k_max - self.need_max + 1
+        self.bounds = OtherBounds(points, codes, t_max, n_jobs=n_jobs)
+        n = points.n
+        self.width = self.need_max + 3
+        self.witness = np.full((n, self.width), -1, dtype=np.intp)
+        self.short = np.zeros(n, dtype=bool)
+        self.count = np.zeros(n, dtype=np.intp)
+        self.bound_idx = np.full(n, -2, dtype=np.intp)
+
+    def counts(self, members, code, alive_mask, t, need):
+        """Counts of the rows ``members`` of class ``code``: exact below ``need``."""
+        b_sq, b_idx = self.bounds.bound(members, code, alive_mask, t)
+        W = self.witness[members]
+        alive_w = ((W >= 0) & alive_mask[np.maximum(W, 0)]).sum(axis=1)
+        # Witnesses left: a lower bound of the count. A count found short
+        # with the same bound: an upper bound (rows only go away).
+        upper = np.where(self.short[members] & (self.bound_idx[members] == b_idx),
+                         self.count[members], np.iinfo(np.intp).max)
+        counts = np.where(alive_w >= need, alive_w, upper)
+        redo = (alive_w < need) & (upper >= need)
+        if redo.any():
+            rows = members[redo]
+            goal = max(need, self.need_max)
+            found, wit = count_closer(
+                self.points, rows, members, b_sq[redo], b_idx[redo], goal,
+                witnesses=self.width, n_jobs=self.n_jobs,
+            )
+            self.witness[rows] = wit
+            self.short[rows] = found < goal
+            self.count[rows] = found
+            self.bound_idx[rows] = b_idx[redo]
+            counts[redo] = found
+        return counts
+
+
+def tomek_removed(points, codes, alive, clean, *, pinned=None, n_jobs=None):
+    """Rows of the classes in ``clean`` that belong to a Tomek link.
+
+    A Tomek link is a pair of rows of different classes that are each other's
+    nearest neighbour. Every link has a row outside the largest class, so only
+    those rows are searched: first their nearest row of another class, then
+    whether a row of their own class is nearer (a search that stops at the
+    first one found). The rows they point to are then checked the same way.
+
+    Parameters
+    ----------
+    points : Points
+    codes : ndarray of int
+    alive : ndarray of int
+        The rows present, in increasing order.
+    clean : iterable of int
+        Codes of the classes that may lose rows.
+    pinned : ndarray of int, default=None
+        Rows that are never part of a link (they stand for rows present
+        twice, whose nearest neighbour is their copy).
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    removed : ndarray of int
+        Rows removed, in increasing order.
+    """
+    clean = np.asarray(list(clean), dtype=np.intp)
+    empty = np.empty(0, dtype=np.intp)
+    if alive.size < 2 or clean.size == 0:
+        return empty
+    alive_codes = codes[alive]
+    present, sizes = np.unique(alive_codes, return_counts=True)
+    if present.size < 2:
+        return empty
+    largest = present[np.argmax(sizes)]
+    pinned = empty if pinned is None else np.asarray(pinned, dtype=np.intp)
+    # For each searched row: its nearest row, when that row is of another class.
+    cross = np.full(points.n, -1, dtype=np.intp)
+    cross_sq = np.full(points.n, np.inf)
+    searched = np.zeros(points.n, dtype=bool)
+    for code in present:
+        if code == largest:
+            continue
+        rows = alive[alive_codes == code]
+        rows = rows[~np.isin(rows, pinned)]
+        searched[rows] = True
+        if rows.size == 0:
+            continue
+        sq, nn = top_k(points, rows, alive[alive_codes != code], 1, n_jobs=n_jobs)
+        sq, nn = sq[:, 0], nn[:, 0]
+        own_class = alive[alive_codes == code]
+        nearer = count_closer(points, rows, own_class, sq, nn, 1, n_jobs=n_jobs)
+        hit = (nearer == 0) & (nn >= 0)
+        cross[rows[hit]] = nn[hit]
+        cross_sq[rows[hit]] = sq[hit]
+    cand = np.flatnonzero(cross >= 0)
+    partner = cross[cand]
+    linked = np.zeros(cand.size, dtype=bool)
+    # Partners searched above: linked when they point back.
+    known = searched[partner]
+    linked[known] = cross[partner[known]] == cand[known]
+    # Partners of the largest class: their nearest row can only be the
+    # nearest of the rows pointing at them, and only if nothing is nearer.
+    unknown = np.flatnonzero(~known & ~np.isin(partner, pinned))
+    if unknown.size:
+        order = np.lexsort((cand[unknown], cross_sq[cand[unknown]], partner[unknown]))
+        ordered = unknown[order]
+        first = np.r_[True, partner[ordered][1:] != partner[ordered][:-1]]
+        best = ordered[first]
+        nearer = count_closer(points, partner[best], alive, cross_sq[cand[best]], cand[best], 1,
+                              n_jobs=n_jobs)
+        linked[best[nearer == 0]] = True
+    ends = np.unique(np.concatenate([cand[linked], partner[linked]]))
+    return ends[np.isin(codes[ends], clean)]
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def encode(y):
+    """Integer class codes of ``y`` in sorted label order, and the labels."""
+    labels, codes = np.unique(y, return_inverse=True)
+    return codes.astype(np.intp), labels
+
+
+def py(label):
+    """A numpy scalar label as the matching Python scalar."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def minority_label(y):
+    """The smallest class; among equally small ones, the one seen first in ``y``."""
+    counts = Counter(y.tolist())
+    return min(counts, key=counts.get)
+
+
+def label_codes(labels, wanted):
+    """Codes (positions in ``labels``) of the labels in ``wanted``."""
+    lookup = {py(label): code for code, label in enumerate(labels)}
+    return np.array(sorted(lookup[py(w)] for w in wanted if py(w) in lookup), dtype=np.intp)
+
+
+def vote(codes, n_classes):
+    """Most frequent code of each row of ``codes``; ties to the smallest code."""
+    counts = np.zeros((codes.shape[0], n_classes), dtype=np.intp)
+    rows = np.repeat(np.arange(codes.shape[0]), codes.shape[1])
+    np.add.at(counts, (rows, codes.ravel()), 1)
+    return np.argmax(counts, axis=1)
+
+
+# --------------------------------------------------------------------------- estimators
+
+
+def is_euclidean(estimator):
+    """Whether a user's neighbours estimator is a plain exact Euclidean search.
+
+    Such an estimator (scikit-learn's ``NearestNeighbors`` or
+    ``KNeighborsClassifier`` with the Euclidean metric and uniform weights)
+    gives the same neighbours as the searches of this module, which are used
+    instead. Any other estimator is used as given.
+    """
+    from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+
+    if not isinstance(estimator, (NearestNeighbors, KNeighborsClassifier)):
+        return False
+    params = estimator.get_params()
+    metric = params.get("metric")
+    if params.get("metric_params"):
+        return False
+    if params.get("weights", "uniform") != "uniform":
+        return False
+    if metric in ("euclidean", "l2"):
+        return True
+    return metric == "minkowski" and params.get("p", 2) in (2, 2.0, None)
+
+
+def estimator_neighbors(X, alive, queries, k, estimator, *, n_jobs=None):
+    """The ``k`` nearest rows of ``alive`` for each query, found by ``estimator``.
+
+    Each query (a row of ``alive``) is left out of its own neighbours, and
+    equally distant rows are ordered by row index.
+    """
+    positions = np.searchsorted(alive, queries)
+    idx = kneighbors(X[alive], k, query_indices=positions, estimator=estimator, n_jobs=n_jobs)
+    return alive[idx]
+
+
+def estimator_edited_removed(X, codes, n_classes, alive, clean, k, kind_sel, estimator, *,
+                             n_jobs=None):
+    """:func:`edited_removed` with the neighbours of a user's estimator."""
+    check_enough("n_neighbors", k, alive.size)
+    queries = alive[np.isin(codes[alive], np.asarray(list(clean), dtype=np.intp))]
+    if queries.size == 0:
+        return queries
+    nb = estimator_neighbors(X, alive, queries, k, estimator, n_jobs=n_jobs)
+    found = codes[nb]
+    own = codes[queries]
+    if kind_sel == "all":
+        keep = (found == own[:, None]).all(axis=1)
+    else:
+        keep = vote(found, n_classes) == own
+    return queries[~keep]
+
+
+def check_n_jobs(n_jobs):
+    """Validate ``n_jobs`` (``None``, ``-1`` or a non-zero integer)."""
+    if n_jobs is not None:
+        n_threads(n_jobs)
+    return n_jobs

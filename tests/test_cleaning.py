@@ -1,0 +1,491 @@
+"""Cleaning and selection under-samplers: the same rows as imbalanced-learn, exact searches."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.datasets import load_breast_cancer, load_wine, make_classification
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.preprocessing import StandardScaler
+
+from balancekit.exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
+from balancekit.under_sampling import (
+    AllKNN,
+    CondensedNearestNeighbour,
+    EditedNearestNeighbours,
+    NearMiss,
+    NeighbourhoodCleaningRule,
+    OneSidedSelection,
+    RepeatedEditedNearestNeighbours,
+    TomekLinks,
+    _rules,
+)
+from balancekit.under_sampling._rules import Points, count_closer, top_k
+
+iu = pytest.importorskip("imblearn.under_sampling")
+
+
+def _classification(n, weights, sep, flip, seed, n_features=8):
+    return make_classification(
+        n_samples=n, n_features=n_features, n_informative=5, n_redundant=1,
+        n_classes=len(weights), weights=list(weights), class_sep=sep, flip_y=flip,
+        random_state=seed,
+    )
+
+
+def _datasets():
+    X_bc, y_bc = load_breast_cancer(return_X_y=True)
+    X_w, y_w = load_wine(return_X_y=True)
+    return {
+        "binary": _classification(600, [0.85, 0.15], 0.8, 0.03, 0),
+        "binary-overlap": _classification(600, [0.7, 0.3], 0.4, 0.1, 1),
+        "three-class": _classification(600, [0.6, 0.3, 0.1], 0.8, 0.05, 2),
+        "breast-cancer": (StandardScaler().fit_transform(X_bc), y_bc),
+        "wine": (StandardScaler().fit_transform(X_w), y_w),
+    }
+
+
+DATA = _datasets()
+DATA_NAMES = list(DATA)
+
+
+def _same_rows(ours, theirs, X, y):
+    """Fit both samplers; assert they keep the same rows (as sets)."""
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs.fit_resample(X, y)
+    mine = ours.sample_indices_
+    assert np.all(np.diff(mine) > 0), "kept rows must be in increasing order"
+    np.testing.assert_array_equal(mine, np.unique(theirs.sample_indices_))
+    np.testing.assert_array_equal(X_res, X[mine])
+    np.testing.assert_array_equal(y_res, y[mine])
+    return ours, theirs
+
+
+# --------------------------------------------------------------------------- rules vs imblearn
+
+
+@pytest.mark.parametrize("data", DATA_NAMES)
+@pytest.mark.parametrize("strategy", ["auto", "all", "not majority"])
+def test_tomek_links_match(data, strategy):
+    X, y = DATA[data]
+    _same_rows(TomekLinks(sampling_strategy=strategy), iu.TomekLinks(sampling_strategy=strategy),
+               X, y)
+
+
+@pytest.mark.parametrize("data", DATA_NAMES)
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_edited_nearest_neighbours_match(data, kind_sel):
+    X, y = DATA[data]
+    for k, strategy in [(1, "auto"), (3, "auto"), (4, "all")]:
+        _same_rows(
+            EditedNearestNeighbours(sampling_strategy=strategy, n_neighbors=k, kind_sel=kind_sel),
+            iu.EditedNearestNeighbours(sampling_strategy=strategy, n_neighbors=k,
+                                       kind_sel=kind_sel),
+            X, y,
+        )
+
+
+@pytest.mark.parametrize("data", DATA_NAMES)
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_repeated_edited_nearest_neighbours_match(data, kind_sel):
+    X, y = DATA[data]
+    for k, strategy, max_iter in [(3, "auto", 100), (2, "all", 100), (3, "auto", 2)]:
+        ours, theirs = _same_rows(
+            RepeatedEditedNearestNeighbours(sampling_strategy=strategy, n_neighbors=k,
+                                            kind_sel=kind_sel, max_iter=max_iter),
+            iu.RepeatedEditedNearestNeighbours(sampling_strategy=strategy, n_neighbors=k,
+                                               kind_sel=kind_sel, max_iter=max_iter),
+            X, y,
+        )
+        assert ours.n_iter_ == theirs.n_iter_
+        assert ours.n_iter_ <= max_iter
+
+
+@pytest.mark.parametrize("data", DATA_NAMES)
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_all_knn_match(data, kind_sel):
+    X, y = DATA[data]
+    for k, strategy, allow_minority in [(3, "auto", False), (5, "all", True)]:
+        _same_rows(
+            AllKNN(sampling_strategy=strategy, n_neighbors=k, kind_sel=kind_sel,
+                   allow_minority=allow_minority),
+            iu.AllKNN(sampling_strategy=strategy, n_neighbors=k, kind_sel=kind_sel,
+                      allow_minority=allow_minority),
+            X, y,
+        )
+
+
+@pytest.mark.parametrize("data", DATA_NAMES)
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_near_miss_match(data, version):
+    X, y = DATA[data]
+    strategies = ["auto", "all", "not minority"]
+    if np.unique(y).size == 2:
+        strategies.append(0.8)
+    else:
+        counts = np.bincount(y)
+        strategies.append({0: counts[0] // 2, 1: counts[1] - 3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # version 3 may keep fewer rows than asked
+        for strategy, k in zip(strategies, [3, 1, 3, 2], strict=True):
+            _same_rows(
+                NearMiss(sampling_strategy=strategy, version=version, n_neighbors=k,
+                         n_neighbors_ver3=k + 1),
+                iu.NearMiss(sampling_strategy=strategy, version=version, n_neighbors=k,
+                            n_neighbors_ver3=k + 1),
+                X, y,
+            )
+
+
+@pytest.mark.parametrize("data", DATA_NAMES)
+def test_neighbourhood_cleaning_rule_match(data):
+    X, y = DATA[data]
+    for k, threshold, strategy in [(3, 0.5, "auto"), (5, 0.5, "all"), (2, 2.0, "auto"),
+                                   (3, 0.1, "not majority")]:
+        ours, theirs = _same_rows(
+            NeighbourhoodCleaningRule(sampling_strategy=strategy, n_neighbors=k,
+                                      threshold_cleaning=threshold),
+            iu.NeighbourhoodCleaningRule(sampling_strategy=strategy, n_neighbors=k,
+                                         threshold_cleaning=threshold),
+            X, y,
+        )
+        assert ours.classes_to_clean_ == [int(c) for c in theirs.classes_to_clean_]
+
+
+def test_neighbourhood_cleaning_rule_with_given_enn():
+    X, y = DATA["three-class"]
+    _same_rows(
+        NeighbourhoodCleaningRule(
+            edited_nearest_neighbours=EditedNearestNeighbours(n_neighbors=2, kind_sel="all")
+        ),
+        iu.NeighbourhoodCleaningRule(
+            edited_nearest_neighbours=iu.EditedNearestNeighbours(n_neighbors=2, kind_sel="all")
+        ),
+        X, y,
+    )
+    # A k-NN classifier with distance weights is used as given for the vote.
+    knc = KNeighborsClassifier(n_neighbors=3, weights="distance")
+    _same_rows(
+        NeighbourhoodCleaningRule(n_neighbors=knc,
+                                  edited_nearest_neighbours=EditedNearestNeighbours()),
+        iu.NeighbourhoodCleaningRule(n_neighbors=knc,
+                                     edited_nearest_neighbours=iu.EditedNearestNeighbours()),
+        X, y,
+    )
+
+
+SMALL = {
+    "binary": _classification(250, [0.8, 0.2], 0.7, 0.05, 3),
+    "three-class": _classification(250, [0.5, 0.35, 0.15], 0.7, 0.05, 4),
+    "wine": DATA["wine"],
+}
+
+
+@pytest.mark.parametrize("data", list(SMALL))
+@pytest.mark.parametrize("k", [None, 4])
+def test_condensed_nearest_neighbour_match(data, k):
+    X, y = SMALL[data]
+    for seed, n_seeds, strategy in [(0, 1, "auto"), (1, 3, "auto"), (2, 1, "all")]:
+        ours, theirs = _same_rows(
+            CondensedNearestNeighbour(sampling_strategy=strategy, n_neighbors=k,
+                                      n_seeds_S=n_seeds, random_state=seed),
+            iu.CondensedNearestNeighbour(sampling_strategy=strategy, n_neighbors=k,
+                                         n_seeds_S=n_seeds, random_state=seed),
+            X, y,
+        )
+        assert len(ours.estimators_) == len(theirs.estimators_)
+
+
+@pytest.mark.parametrize("data", list(SMALL))
+@pytest.mark.parametrize("k", [None, 3])
+def test_one_sided_selection_match(data, k):
+    X, y = SMALL[data]
+    for seed, n_seeds, strategy in [(0, 1, "auto"), (1, 3, "auto"), (5, 6, "all")]:
+        _same_rows(
+            OneSidedSelection(sampling_strategy=strategy, n_neighbors=k, n_seeds_S=n_seeds,
+                              random_state=seed),
+            iu.OneSidedSelection(sampling_strategy=strategy, n_neighbors=k, n_seeds_S=n_seeds,
+                                 random_state=seed),
+            X, y,
+        )
+
+
+def test_condensed_and_one_sided_with_a_classifier():
+    X, y = SMALL["three-class"]
+    knc = KNeighborsClassifier(n_neighbors=3, weights="distance")
+    _same_rows(CondensedNearestNeighbour(n_neighbors=knc, random_state=0),
+               iu.CondensedNearestNeighbour(n_neighbors=knc, random_state=0), X, y)
+    _same_rows(OneSidedSelection(n_neighbors=knc, random_state=0),
+               iu.OneSidedSelection(n_neighbors=knc, random_state=0), X, y)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_n_neighbors_as_an_estimator(metric):
+    X, y = DATA["three-class"]
+    nn = NearestNeighbors(n_neighbors=4, metric=metric)
+    pairs = [
+        (EditedNearestNeighbours, iu.EditedNearestNeighbours, {}),
+        (EditedNearestNeighbours, iu.EditedNearestNeighbours, {"kind_sel": "mode"}),
+        (RepeatedEditedNearestNeighbours, iu.RepeatedEditedNearestNeighbours, {}),
+        (AllKNN, iu.AllKNN, {}),
+        (NeighbourhoodCleaningRule, iu.NeighbourhoodCleaningRule, {}),
+    ]
+    for ours, theirs, kw in pairs:
+        _same_rows(ours(n_neighbors=nn, **kw), theirs(n_neighbors=nn, **kw), X, y)
+    # NearMiss searches other rows than the query: n_neighbors is the count itself.
+    for version in (1, 2, 3):
+        nm = NearestNeighbors(n_neighbors=3, metric=metric)
+        _same_rows(NearMiss(version=version, n_neighbors=nm, n_neighbors_ver3=nm),
+                   iu.NearMiss(version=version, n_neighbors=nm, n_neighbors_ver3=nm), X, y)
+
+
+def test_list_and_callable_strategies():
+    X, y = DATA["three-class"]
+    for strategy in ([0, 1], [2], lambda y: {0: 1, 2: 1}):
+        for ours, theirs in [(TomekLinks, iu.TomekLinks),
+                             (EditedNearestNeighbours, iu.EditedNearestNeighbours),
+                             (RepeatedEditedNearestNeighbours,
+                              iu.RepeatedEditedNearestNeighbours)]:
+            try:
+                theirs(sampling_strategy=strategy).fit_resample(X, y)
+            except ValueError:
+                continue  # a form imbalanced-learn refuses for cleaning rules
+            _same_rows(ours(sampling_strategy=strategy), theirs(sampling_strategy=strategy),
+                       X, y)
+
+
+# --------------------------------------------------------------------------- exact searches
+
+
+def _brute_order(X, q, refs, exclude_self=True):
+    """Rows of ``refs`` by (squared distance, index) from each query: the reference order."""
+    D = ((X[q][:, None, :] - X[refs][None, :, :]) ** 2).sum(-1)
+    if exclude_self:
+        D[q[:, None] == refs[None, :]] = np.inf
+    keys = np.broadcast_to(refs, D.shape)
+    order = np.lexsort((keys, D), axis=-1)
+    return np.take_along_axis(D, order, axis=1), refs[order]
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+@pytest.mark.parametrize("integer", [False, True])
+def test_top_k_and_count_closer_are_exact(offset, integer):
+    rng = np.random.RandomState(0)
+    if integer:
+        # Small integers: many exactly tied distances, decided by row index.
+        X = rng.randint(0, 3, size=(700, 3)).astype(float)
+    else:
+        X = rng.randn(700, 6)
+    X = X + offset
+    points = Points(X)
+    q = np.arange(0, 700, 3)
+    refs = np.arange(1, 700, 2)
+    D, order = _brute_order(X, q, refs)
+    sq, idx = top_k(points, q, refs, 5)
+    np.testing.assert_array_equal(idx, order[:, :5])
+    np.testing.assert_allclose(sq, D[:, :5], rtol=1e-6, atol=1e-6 * (1 + offset**2) * 1e-6)
+    far_sq, far = top_k(points, q, refs, 3, farthest=True)
+    # Farthest first; equally far rows by lower index.
+    ranked = np.lexsort((order, np.where(np.isfinite(D), -D, np.inf)), axis=-1)
+    np.testing.assert_array_equal(far, np.take_along_axis(order, ranked, axis=1)[:, :3])
+    # Count the rows before the 4th neighbour: exactly 3, ties included.
+    bound_sq, bound_idx = D[:, 3], order[:, 3]
+    counts = count_closer(points, q, refs, bound_sq, bound_idx, 10**9)
+    np.testing.assert_array_equal(counts, 3)
+    capped = count_closer(points, q, refs, bound_sq, bound_idx, 2)
+    assert np.all(capped >= 2)
+
+
+def test_exact_search_on_sparse_and_float32_input():
+    X, y = DATA["binary"]
+    Xs = X.copy()
+    Xs[np.abs(Xs) < 0.7] = 0
+    dense = EditedNearestNeighbours().fit(Xs, y)
+    for cls, kw in [(TomekLinks, {}), (EditedNearestNeighbours, {"kind_sel": "mode"}),
+                    (AllKNN, {}), (NearMiss, {"version": 2}),
+                    (NeighbourhoodCleaningRule, {}),
+                    (OneSidedSelection, {"random_state": 0}),
+                    (CondensedNearestNeighbour, {"random_state": 0})]:
+        a, b = cls(**kw), cls(**kw)
+        a.fit_resample(Xs, y)
+        X_sp, _ = b.fit_resample(sp.csr_matrix(Xs), y)
+        assert sp.issparse(X_sp)
+        np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+    assert dense.sampling_strategy_ == {0: int((y == 0).sum())}
+    # float32 input is searched in float64: same rows as imbalanced-learn on it.
+    X32 = X.astype(np.float32)
+    _same_rows(EditedNearestNeighbours(), iu.EditedNearestNeighbours(), X32, y)
+
+
+def _enn_reference(X, y, clean, k, kind_sel):
+    """Edited nearest neighbours by brute force, ties to the lower row index."""
+    rows = np.arange(len(y))
+    _, order = _brute_order(X, rows, rows)
+    keep = []
+    for i in rows:
+        labels = y[order[i, :k]]
+        if y[i] not in clean:
+            keep.append(i)
+        elif kind_sel == "all" and np.all(labels == y[i]):
+            keep.append(i)
+        elif kind_sel == "mode" and np.argmax(np.bincount(labels, minlength=y.max() + 1)) == y[i]:
+            keep.append(i)
+    return np.array(keep)
+
+
+def _tomek_reference(X, y, clean):
+    rows = np.arange(len(y))
+    _, order = _brute_order(X, rows, rows)
+    nn = order[:, 0]
+    linked = (y[nn] != y) & (nn[nn] == rows)
+    return rows[~(linked & np.isin(y, list(clean)))]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(12, 80),
+    n_classes=st.integers(2, 3),
+    k=st.integers(1, 5),
+    kind_sel=st.sampled_from(["all", "mode"]),
+    grid=st.booleans(),
+)
+def test_rules_on_tied_data_follow_the_lower_index_rule(seed, n, n_classes, k, kind_sel, grid):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 4, size=(n, 2)).astype(float) if grid else rng.randn(n, 3)
+    y = rng.randint(0, n_classes, size=n)
+    if np.unique(y).size < 2 or k >= n:
+        return
+    enn = EditedNearestNeighbours(sampling_strategy="all", n_neighbors=k, kind_sel=kind_sel)
+    enn.fit_resample(X, y)
+    expected = _enn_reference(X, y, set(np.unique(y)), k, kind_sel)
+    np.testing.assert_array_equal(enn.sample_indices_, expected)
+    tl = TomekLinks(sampling_strategy="all")
+    tl.fit_resample(X, y)
+    np.testing.assert_array_equal(tl.sample_indices_, _tomek_reference(X, y, set(np.unique(y))))
+
+
+def test_threads_do_not_change_the_result(monkeypatch):
+    # Small searches run on one thread: make every search use the pool here.
+    monkeypatch.setattr(_rules, "_SMALL_WORK", 0)
+    monkeypatch.setattr(_rules, "_QUERY_BLOCK", 64)
+    X, y = DATA["binary-overlap"]
+    for cls in (TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
+                NearMiss, NeighbourhoodCleaningRule):
+        a = cls(n_jobs=1)
+        b = cls(n_jobs=2)
+        a.fit_resample(X, y)
+        b.fit_resample(X, y)
+        np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+
+
+# --------------------------------------------------------------------------- containers
+
+
+def test_pandas_in_pandas_out():
+    pd = pytest.importorskip("pandas")
+    X, y = DATA["three-class"]
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])],
+                         index=np.arange(len(y)) * 10)
+    target = pd.Series(y, name="target", index=frame.index)
+    for sampler in (TomekLinks(), EditedNearestNeighbours(), AllKNN(), NearMiss(version=3),
+                    NeighbourhoodCleaningRule(), OneSidedSelection(random_state=0)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BalancekitWarning)
+            X_res, y_res = sampler.fit_resample(frame, target)
+        assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+        assert list(X_res.columns) == list(frame.columns)
+        np.testing.assert_array_equal(X_res.to_numpy(), X[sampler.sample_indices_])
+        np.testing.assert_array_equal(y_res.to_numpy(), y[sampler.sample_indices_])
+        np.testing.assert_array_equal(sampler.feature_names_in_, frame.columns)
+
+
+def test_string_labels():
+    X, y = DATA["three-class"]
+    names = np.array(["cat", "dog", "eel"])[y]
+    for cls in (TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
+                NeighbourhoodCleaningRule):
+        a, b = cls(), cls()
+        a.fit_resample(X, y)
+        b.fit_resample(X, names)
+        np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+    # 'mode' breaks ties by the smallest label, for strings too.
+    a = EditedNearestNeighbours(kind_sel="mode", n_neighbors=4)
+    b = EditedNearestNeighbours(kind_sel="mode", n_neighbors=4)
+    a.fit_resample(X, y)
+    b.fit_resample(X, names)
+    np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+
+
+def test_fitted_attributes():
+    X, y = DATA["binary"]
+    renn = RepeatedEditedNearestNeighbours()
+    renn.fit_resample(X, y)
+    assert isinstance(renn.enn_, EditedNearestNeighbours)
+    assert renn.nn_.n_neighbors == 4 and renn.n_iter_ >= 1
+    nm = NearMiss(version=3)
+    nm.fit_resample(X, y)
+    assert nm.nn_.n_neighbors == 3 and nm.nn_ver3_.n_neighbors == 3
+    cnn = CondensedNearestNeighbour(random_state=0)
+    cnn.fit_resample(X, y)
+    assert len(cnn.estimators_) == 1 and cnn.estimators_[0].n_neighbors == 1
+    ncr = NeighbourhoodCleaningRule()
+    ncr.fit_resample(X, y)
+    assert isinstance(ncr.edited_nearest_neighbours_, EditedNearestNeighbours)
+    assert ncr.nn_.n_neighbors == 3
+
+
+def test_sampling_types():
+    for cls in (TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
+                CondensedNearestNeighbour, OneSidedSelection, NeighbourhoodCleaningRule):
+        assert cls._sampling_type == "clean-sampling"
+    assert NearMiss._sampling_type == "under-sampling"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "sampler, error, match",
+    [
+        (EditedNearestNeighbours(n_neighbors=0), InvalidParameterError, "n_neighbors=0"),
+        (EditedNearestNeighbours(n_neighbors="3"), InvalidParameterTypeError, "n_neighbors"),
+        (EditedNearestNeighbours(kind_sel="most"), InvalidParameterError, "kind_sel='most'"),
+        (AllKNN(kind_sel="any"), InvalidParameterError, "kind_sel"),
+        (AllKNN(allow_minority="yes"), InvalidParameterTypeError, "allow_minority"),
+        (RepeatedEditedNearestNeighbours(max_iter=0), InvalidParameterError, "max_iter=0"),
+        (NearMiss(version=4), InvalidParameterError, "version=4"),
+        (NearMiss(version=2.0), InvalidParameterTypeError, "version"),
+        (NearMiss(n_neighbors=0), InvalidParameterError, "n_neighbors=0"),
+        (NearMiss(n_neighbors=10_000), DataError, "minority class"),
+        (NearMiss(version=3, n_neighbors_ver3=-1), InvalidParameterError, "n_neighbors_ver3"),
+        (TomekLinks(n_jobs=0), InvalidParameterError, "n_jobs=0"),
+        (CondensedNearestNeighbour(n_neighbors=NearestNeighbors()), InvalidParameterTypeError,
+         "KNeighborsClassifier"),
+        (CondensedNearestNeighbour(n_seeds_S=0), InvalidParameterError, "n_seeds_S=0"),
+        (OneSidedSelection(n_neighbors=0), InvalidParameterError, "n_neighbors=0"),
+        (NeighbourhoodCleaningRule(threshold_cleaning=0), InvalidParameterError,
+         "threshold_cleaning"),
+        (NeighbourhoodCleaningRule(n_neighbors=2.5), InvalidParameterTypeError, "n_neighbors"),
+        (EditedNearestNeighbours(n_neighbors=10_000), DataError, "n_neighbors=10000"),
+        (TomekLinks(sampling_strategy=0.5), InvalidParameterError, "float"),
+    ],
+)
+def test_errors(sampler, error, match):
+    X, y = DATA["binary"]
+    with pytest.raises(error, match=match):
+        sampler.fit_resample(X, y)
+
+
+def test_near_miss_3_warns_when_it_keeps_fewer_rows():
+    X, y = _classification(300, [0.9, 0.1], 2.0, 0.0, 0)
+    with pytest.warns(BalancekitWarning, match="fewer than"):
+        NearMiss(version=3, n_neighbors_ver3=1).fit_resample(X, y)
