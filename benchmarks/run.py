@@ -88,6 +88,17 @@ def _cases():
             return c(random_state=seed) if takes_seed else c()
 
         cases[name] = (ours, theirs, same_rows)
+    from balancekit._neighbors import has_faiss
+
+    if has_faiss():
+        # balancekit's approximate neighbours (recall reported) against the same exact reference.
+        for name in ("smote", "adasyn", "borderline_smote"):
+            if name in cases:
+                cases[f"{name}_approximate"] = (
+                    lambda name=name: _bk(name)(random_state=seed, neighbors="approximate"),
+                    cases[name][1],
+                    False,
+                )
     return cases
 
 
@@ -168,6 +179,9 @@ def run_case(name, factories, X, y, repeats, skip_reference_over):
             takes.append(time.perf_counter() - start)
         row["numpy_take_s"] = statistics.median(takes)
         row["vs_take"] = row["balancekit_median_s"] / row["numpy_take_s"]
+    recall = getattr(samplers["balancekit"], "neighbors_recall_", None)
+    if recall is not None:
+        row["neighbors_recall"] = recall
     if same_rows:
         a = np.sort(samplers["balancekit"].sample_indices_)
         b = np.sort(samplers["imbalanced-learn"].sample_indices_)
@@ -231,6 +245,8 @@ def _format_row(r):
     same = {True: "yes", False: "NO"}.get(r.get("same_rows"), "")
     if "vs_take" in r:
         same = f"{r['vs_take']:.2f}x numpy.take"
+    if "neighbors_recall" in r:
+        same = f"recall@k {r['neighbors_recall']:.3f}"
     return (f"| {r['sampler']} | {r['rows']:,} | {r['features']} | {r['minority']:g} | {r['dtype']} | "
             f"{_fmt(r['balancekit_median_s'], '.3f')} | {_fmt(r['imbalanced-learn_median_s'], '.3f')} | "
             f"{_fmt(r.get('speedup'), '.1f')}x | {_fmt(r.get('balancekit_peak_mb'), '.0f')} | "

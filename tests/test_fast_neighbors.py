@@ -1,0 +1,331 @@
+"""faiss exact and approximate neighbours for the SMOTE family."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import make_classification
+from sklearn.neighbors import NearestNeighbors
+
+from balancekit import _neighbors
+from balancekit._neighbors import choose_method, has_faiss, kneighbors
+from balancekit.exceptions import InvalidParameterError
+from balancekit.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
+
+needs_faiss = pytest.mark.skipif(not has_faiss(), reason="faiss not installed")
+
+SAMPLERS = {
+    "smote": SMOTE,
+    "adasyn": ADASYN,
+    "borderline-1": BorderlineSMOTE,
+    "borderline-2": lambda **kw: BorderlineSMOTE(kind="borderline-2", **kw),
+}
+
+
+def _data(n_samples=3000, n_features=20, weights=(0.75,), seed=0):
+    X, y = make_classification(
+        n_samples=n_samples, n_features=n_features, n_informative=10, n_redundant=0,
+        weights=list(weights), flip_y=0.05, random_state=seed,
+    )
+    return X, y
+
+
+def _sklearn(X, k, query=None):
+    nn = NearestNeighbors(n_neighbors=k + (query is None)).fit(X)
+    return nn.kneighbors(X if query is None else query)
+
+
+def _clear_rows(dist, rtol=1e-4):
+    """Rows whose sorted neighbour distances are all clearly apart (no near-ties)."""
+    return (np.diff(dist, axis=1) > rtol * (1 + dist[:, 1:])).all(axis=1)
+
+
+def _true_recall(X, idx, k, query=None, query_rows=None):
+    """Fraction of the true k nearest (scikit-learn, self excluded for rows of X) in ``idx``."""
+    ref = _sklearn(X, k, query)[1]
+    if query is None:
+        ref = ref[:, 1:] if query_rows is None else ref[query_rows, 1:]
+    return np.mean([len(set(a) & set(b)) / k for a, b in zip(idx, ref, strict=True)])
+
+
+@pytest.fixture
+def faiss_calls(monkeypatch):
+    """Records each exact faiss search."""
+    calls = []
+    real = _neighbors._faiss
+
+    def spy(X, Q, k, n_jobs=None):
+        calls.append((X.shape[0], Q.shape[0], k))
+        return real(X, Q, k, n_jobs)
+
+    monkeypatch.setattr(_neighbors, "_faiss", spy)
+    return calls
+
+
+@pytest.fixture
+def approximate_calls(monkeypatch):
+    """Records each approximate search: its data, queries and results."""
+    calls = []
+    real = _neighbors._approximate
+
+    def spy(X, Q, k, query_indices, n_jobs, rng):
+        dist, idx, found = real(X, Q, k, query_indices, n_jobs, rng)
+        calls.append({"X": X, "Q": Q, "k": k, "own": query_indices, "idx": idx, "found": found})
+        return dist, idx, found
+
+    monkeypatch.setattr(_neighbors, "_approximate", spy)
+    return calls
+
+
+def _without_self(call):
+    """The neighbour lists of a recorded search, each query's own row removed."""
+    k = call["k"] - (call["own"] is not None)
+    if call["own"] is None:
+        return call["idx"][:, :k]
+    return np.array(
+        [[j for j in row if j != own][:k] for row, own in zip(call["idx"], call["own"], strict=True)]
+    )
+
+
+def _call_recall(call):
+    k = call["k"] - (call["own"] is not None)
+    Q = None if call["own"] is not None else call["Q"]
+    return _true_recall(call["X"], _without_self(call), k, query=Q, query_rows=call["own"])
+
+
+# --- the exact faiss search ----------------------------------------------------------------
+
+
+@needs_faiss
+@pytest.mark.parametrize("offset", [0.0, 1e6])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_faiss_flat_gives_the_neighbours_of_sklearn(dtype, offset):
+    rng = np.random.RandomState(0)
+    # A large common offset: float32 distances would be noise without centring first.
+    X = (rng.randn(2000, 12) + offset).astype(dtype)
+    Q = (rng.randn(150, 12) + offset).astype(dtype)
+    k = 5
+    ref_dist, ref_idx = _sklearn(X.astype(np.float64), k + 1)  # self, k, and the next one
+    clear = _clear_rows(ref_dist)
+    assert clear.mean() > 0.95
+    ref_dist, ref_idx = ref_dist[:, : k + 1], ref_idx[:, : k + 1]
+    dist, idx = kneighbors(X, k, method="faiss", return_distance=True)
+    np.testing.assert_array_equal(idx[clear], ref_idx[clear, 1:])
+    np.testing.assert_allclose(dist[clear], ref_dist[clear, 1:], rtol=1e-3)
+    assert not (idx == np.arange(X.shape[0])[:, None]).any()
+
+    ref_dist_q, ref_idx_q = _sklearn(X.astype(np.float64), k + 1, Q.astype(np.float64))
+    clear_q = _clear_rows(ref_dist_q)
+    assert clear_q.mean() > 0.95
+    idx_q = kneighbors(X, k, query=Q, method="faiss")
+    np.testing.assert_array_equal(idx_q[clear_q], ref_idx_q[clear_q, :k])
+
+
+@needs_faiss
+def test_faiss_threads_are_restored_and_n_jobs_accepted():
+    import faiss
+
+    X = np.random.RandomState(1).randn(300, 12)
+    before = faiss.omp_get_max_threads()
+    ref = kneighbors(X, 4, method="brute")
+    for n_jobs in (None, 1, 2, -1):
+        np.testing.assert_array_equal(kneighbors(X, 4, method="faiss", n_jobs=n_jobs), ref)
+        np.testing.assert_array_equal(
+            kneighbors(X, 4, method="approximate", n_jobs=n_jobs, random_state=0), ref
+        )
+        assert faiss.omp_get_max_threads() == before
+
+
+def test_auto_picks_faiss_only_when_ties_may_flip(monkeypatch):
+    faiss_on = has_faiss()
+    big = dict(n_reference=100_000, n_features=20, n_queries=100_000)
+    assert choose_method(**big) == "brute"
+    assert choose_method(**big, exact_ties=False) == ("faiss" if faiss_on else "brute")
+    assert choose_method(100_000, 12, 100_000, exact_ties=False) == ("faiss" if faiss_on else "tree")
+    assert choose_method(100_000, 12, 100_000) == "tree"
+    # Small searches, low dimension and sparse data stay on scikit-learn.
+    assert choose_method(2000, 20, 2000, exact_ties=False) == "brute"
+    assert choose_method(100_000, 8, 100_000, exact_ties=False) == "tree"
+    assert choose_method(100_000, 20, 100_000, True, exact_ties=False) == "brute"
+    monkeypatch.setattr(_neighbors, "has_faiss", lambda: False)
+    assert choose_method(**big, exact_ties=False) == "brute"
+
+
+@needs_faiss
+def test_default_callers_keep_sklearn_and_exact_ties_false_uses_faiss(monkeypatch, faiss_calls):
+    monkeypatch.setattr(_neighbors, "_FAISS_MIN_PAIRS", 1000)
+    X = np.random.RandomState(2).randn(400, 16)
+    ref = kneighbors(X, 5)  # the cleaning rules' call: unchanged
+    assert faiss_calls == []
+    fast = kneighbors(X, 5, exact_ties=False)
+    assert faiss_calls == [(400, 400, 6)]
+    np.testing.assert_array_equal(fast, ref)
+    kneighbors(sp.csr_matrix(X), 5, exact_ties=False)
+    kneighbors(X[:, :8], 5, exact_ties=False)
+    assert len(faiss_calls) == 1
+
+
+@needs_faiss
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_exact_smote_family_on_faiss_matches_the_sklearn_path(name, monkeypatch, faiss_calls):
+    X, y = _data(1200, 16, weights=(0.7,))
+    reference = SAMPLERS[name](random_state=0).fit_resample(X, y)
+    assert faiss_calls == []
+    monkeypatch.setattr(_neighbors, "_FAISS_MIN_PAIRS", 1000)
+    sampler = SAMPLERS[name](random_state=0)
+    fast = sampler.fit_resample(X, y)
+    assert faiss_calls
+    assert sampler.neighbors_recall_ is None
+    # Continuous data without near-ties: the same neighbours, hence the same rows.
+    for a, b in zip(fast, reference, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+# --- the approximate search ----------------------------------------------------------------
+
+
+@needs_faiss
+@pytest.mark.parametrize("target", [0.97, 0.9])
+def test_approximate_recall_and_its_estimate(target, monkeypatch):
+    # The number of probed cells follows the recall aimed at, and the estimate follows the truth.
+    monkeypatch.setattr(_neighbors, "_RECALL_TARGET", target)
+    X, _ = _data(4000)
+    k = 5
+    checks = []
+    idx = kneighbors(X, k, method="approximate", random_state=0, recall=checks)
+    assert idx.shape == (4000, k) and not (idx == np.arange(4000)[:, None]).any()
+    true = _true_recall(X, idx, k)
+    assert true >= 0.88
+    assert abs(true - target) < 0.04
+    [(hits, checked)] = checks
+    assert checked == 200 * k
+    assert abs(hits / checked - true) < 0.03
+
+    Q = X[:300] + 0.05
+    checks = []
+    idx_q = kneighbors(X, k, query=Q, method="approximate", random_state=0, recall=checks)
+    true_q = _true_recall(X, idx_q, k, query=Q)
+    assert true_q >= 0.88
+    assert abs(checks[0][0] / checks[0][1] - true_q) < 0.05
+
+
+@needs_faiss
+def test_approximate_finds_what_exact_finds_on_separated_clusters():
+    rng = np.random.RandomState(3)
+    centers = rng.uniform(-50, 50, size=(30, 8))
+    X = np.repeat(centers, 100, axis=0) + rng.randn(3000, 8)
+    checks = []
+    idx = kneighbors(X, 5, method="approximate", random_state=1, recall=checks)
+    assert _true_recall(X, idx, 5) >= 0.97
+    assert checks[0][0] / checks[0][1] >= 0.97
+
+
+@needs_faiss
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_neighbors_recall_matches_the_recall_of_the_searches(name, approximate_calls, monkeypatch):
+    monkeypatch.setattr(_neighbors, "_RECALL_TARGET", 0.9)  # imperfect searches
+    X, y = _data(4000, weights=(0.7,))
+    sampler = SAMPLERS[name](random_state=0, neighbors="approximate")
+    sampler.fit_resample(X, y)
+    assert approximate_calls
+    hits = sum(c["found"][0] for c in approximate_calls)
+    checked = sum(c["found"][1] for c in approximate_calls)
+    assert sampler.neighbors_recall_ == pytest.approx(hits / checked)
+    for call in approximate_calls:
+        true = _call_recall(call)
+        assert true >= 0.85
+        assert abs(call["found"][0] / call["found"][1] - true) < 0.05
+    exact = SAMPLERS[name](random_state=0)
+    exact.fit_resample(X, y)
+    assert exact.neighbors_recall_ is None
+
+
+@needs_faiss
+def test_approximate_smote_interpolates_toward_the_returned_neighbours(
+    approximate_calls, monkeypatch
+):
+    monkeypatch.setattr(_neighbors, "_RECALL_TARGET", 0.9)
+    X, y = _data(4000, weights=(0.8,))
+    n = X.shape[0]
+    weights = np.arange(n, dtype=float)  # the weight of a new row names its origin
+    sampler = SMOTE(random_state=0, neighbors="approximate")
+    X_res, y_res = sampler.fit_resample(X, y, sample_weight=weights)
+    origin = sampler.sample_weight_[n:].astype(int)
+    new = X_res[n:]
+    [call] = approximate_calls
+    members = np.flatnonzero(y == 1)
+    returned = members[_without_self(call)]
+    exact = members[_sklearn(X[members], 5)[1][:, 1:]]
+    # The approximate lists differ from the exact ones for some rows ...
+    assert (np.sort(returned, axis=1) != np.sort(exact, axis=1)).any(axis=1).sum() > 10
+    position = np.searchsorted(members, origin)
+    start = X[origin][:, None, :]
+    direction = X[returned[position]] - start
+    offset = (new - X[origin])[:, None, :]
+    gap = np.einsum("ijk,ijk->ij", offset, direction) / np.einsum("ijk,ijk->ij", direction, direction)
+    residual = np.linalg.norm(offset - gap[..., None] * direction, axis=2)
+    on_segment = (residual < 1e-8 * (1 + np.abs(X).max())) & (gap >= 0) & (gap < 1)
+    # ... and every new row lies on a segment toward one of the returned neighbours.
+    assert on_segment.any(axis=1).all()
+    assert np.all(y_res[n:] == 1)
+
+
+@needs_faiss
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_approximate_same_seed_same_output(name):
+    X, y = _data(2000)
+    a = SAMPLERS[name](random_state=4, neighbors="approximate").fit_resample(X, y)
+    b = SAMPLERS[name](random_state=4, neighbors="approximate").fit_resample(X, y)
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+
+
+@needs_faiss
+def test_approximate_float32_keeps_the_dtype():
+    X, y = _data(2000)
+    X_res, _ = SMOTE(random_state=0, neighbors="approximate").fit_resample(X.astype(np.float32), y)
+    assert X_res.dtype == np.float32
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SAMPLERS))
+@pytest.mark.parametrize("value", ["fast", "Exact", "", None, 1, True])
+def test_bad_neighbors_values(name, value):
+    X, y = _data(300)
+    with pytest.raises(
+        InvalidParameterError,
+        match=rf"neighbors={value!r} is not supported; expected one of 'exact', 'approximate'",
+    ):
+        SAMPLERS[name](neighbors=value).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_approximate_without_faiss_names_the_parameter_and_the_extra(name, monkeypatch):
+    monkeypatch.setattr(_neighbors, "has_faiss", lambda: False)
+    X, y = _data(300)
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"neighbors='approximate' needs faiss-cpu.*balancekit\[fast\].*neighbors='exact'",
+    ):
+        SAMPLERS[name](neighbors="approximate").fit_resample(X, y)
+    # The exact default does not need faiss.
+    SAMPLERS[name](random_state=0).fit_resample(X, y)
+
+
+@needs_faiss
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_approximate_needs_dense_data(name):
+    X, y = _data(300)
+    with pytest.raises(InvalidParameterError, match=r"neighbors='approximate' needs dense X"):
+        SAMPLERS[name](neighbors="approximate").fit_resample(sp.csr_matrix(X), y)
+
+
+def test_kneighbors_approximate_errors(monkeypatch):
+    X = np.random.RandomState(0).randn(50, 3)
+    if has_faiss():
+        with pytest.raises(InvalidParameterError, match="method='approximate' needs dense X"):
+            kneighbors(sp.csr_matrix(X), 3, method="approximate")
+    monkeypatch.setattr(_neighbors, "has_faiss", lambda: False)
+    with pytest.raises(InvalidParameterError, match=r"method='approximate' needs faiss-cpu"):
+        kneighbors(X, 3, method="approximate")
