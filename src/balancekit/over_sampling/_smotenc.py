@@ -103,10 +103,15 @@ def encode_categories(X, columns):
     codes = np.empty((X.shape[0], len(columns)), dtype=np.int64)
     levels = []
     for out, j in enumerate(columns):
-        values = _column(X, j)
-        if hasattr(values, "dtype") and values.dtype.kind not in "OUS":
-            values = values.astype(object) if values.dtype.kind in "mM" else values
-        values = np.asarray(values, dtype=object)
+        values = np.asarray(_column(X, j))
+        if values.dtype.kind in "biuf":
+            # Numeric category codes stay a typed array: synthetic columns then hold
+            # numbers, not one Python object per cell.
+            c, uniques = pd.factorize(values, use_na_sentinel=False)
+            codes[:, out] = c
+            levels.append(np.asarray(uniques, dtype=values.dtype))
+            continue
+        values = values.astype(object)
         c, uniques = pd.factorize(values, use_na_sentinel=False)
         codes[:, out] = c
         uniques = np.asarray(uniques, dtype=object)
