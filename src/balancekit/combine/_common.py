@@ -9,6 +9,7 @@ from .._base import BaseSampler, Resampled
 from .._kernels import LazyRows
 from .._strategy import resolve_sampling_strategy
 from ..exceptions import InvalidParameterTypeError
+from ..over_sampling import SMOTE
 
 
 def over_sample(sampler, X, y, rng):
@@ -72,3 +73,31 @@ def over_sampler(combined, default):
         )
     sampler = clone(sampler)
     return sampler, check_random_state(getattr(sampler, "random_state", None))
+
+
+def cleaning_rule(name, given, default, expected):
+    """The cleaning rule of a combined sampler: a clone of the one given, or ``default``."""
+    if given is None:
+        return default
+    if not hasattr(given, "fit_resample"):
+        raise InvalidParameterTypeError(
+            f"{name} must be {expected} (or another sampler with fit_resample); got "
+            f"{given!r} of type {type(given).__name__}."
+        )
+    return clone(given)
+
+
+def smote_then_clean(combined, X, y, rng, clean):
+    """Over-sample with the combined sampler's SMOTE, then keep the rows ``clean`` keeps.
+
+    ``clean(X_all, y_all)`` returns the kept rows (increasing) of the stacked
+    original and synthetic data. Sets ``smote_`` and ``sampling_strategy_``.
+    """
+    default = SMOTE(sampling_strategy=combined.sampling_strategy,
+                    random_state=combined.random_state)
+    combined.smote_, own_rng = over_sampler(combined, default)
+    result, X_all, y_all = over_sample(
+        combined.smote_, X, y, rng if own_rng is None else own_rng
+    )
+    combined.sampling_strategy_ = combined.smote_.sampling_strategy_
+    return keep_rows(result, clean(X_all, y_all))

@@ -1,14 +1,11 @@
 """SMOTE followed by edited nearest neighbours."""
 
 import numpy as np
-from sklearn.base import clone
 
 from .._base import BaseSampler
 from .._strategy import resolve_sampling_strategy
-from ..exceptions import InvalidParameterTypeError
-from ..over_sampling import SMOTE
 from ..under_sampling._enn import EditedNearestNeighbours, _Editing, _nn_attribute
-from ._common import keep_rows, over_sample, over_sampler
+from ._common import cleaning_rule, smote_then_clean
 
 
 class SMOTEENN(BaseSampler):
@@ -90,20 +87,11 @@ class SMOTEENN(BaseSampler):
         self.n_jobs = n_jobs
 
     def _fit_resample(self, X, y, *, targets, rng):
-        default = SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
-        self.smote_, own_rng = over_sampler(self, default)
-        if self.enn is None:
-            self.enn_ = EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)
-        else:
-            if not hasattr(self.enn, "fit_resample"):
-                raise InvalidParameterTypeError(
-                    "enn must be an EditedNearestNeighbours (or another sampler with "
-                    f"fit_resample); got {self.enn!r} of type {type(self.enn).__name__}."
-                )
-            self.enn_ = clone(self.enn)
-        result, X_all, y_all = over_sample(self.smote_, X, y, rng if own_rng is None else own_rng)
-        self.sampling_strategy_ = self.smote_.sampling_strategy_
-        return keep_rows(result, clean_edited(self.enn_, X_all, y_all))
+        default = EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)
+        self.enn_ = cleaning_rule("enn", self.enn, default, "an EditedNearestNeighbours")
+        return smote_then_clean(
+            self, X, y, rng, lambda X_all, y_all: clean_edited(self.enn_, X_all, y_all)
+        )
 
 
 def clean_edited(enn, X, y):

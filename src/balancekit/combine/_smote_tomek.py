@@ -1,15 +1,12 @@
 """SMOTE followed by removal of Tomek links."""
 
 import numpy as np
-from sklearn.base import clone
 
 from .._base import BaseSampler
 from .._strategy import resolve_sampling_strategy
-from ..exceptions import InvalidParameterTypeError
-from ..over_sampling import SMOTE
 from ..under_sampling._rules import Points, check_n_jobs, encode, label_codes, tomek_removed
 from ..under_sampling._tomek import TomekLinks
-from ._common import keep_rows, over_sample, over_sampler
+from ._common import cleaning_rule, smote_then_clean
 
 
 class SMOTETomek(BaseSampler):
@@ -90,20 +87,11 @@ class SMOTETomek(BaseSampler):
         self.n_jobs = n_jobs
 
     def _fit_resample(self, X, y, *, targets, rng):
-        default = SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
-        self.smote_, own_rng = over_sampler(self, default)
-        if self.tomek is None:
-            self.tomek_ = TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
-        else:
-            if not hasattr(self.tomek, "fit_resample"):
-                raise InvalidParameterTypeError(
-                    "tomek must be a TomekLinks (or another sampler with fit_resample); got "
-                    f"{self.tomek!r} of type {type(self.tomek).__name__}."
-                )
-            self.tomek_ = clone(self.tomek)
-        result, X_all, y_all = over_sample(self.smote_, X, y, rng if own_rng is None else own_rng)
-        self.sampling_strategy_ = self.smote_.sampling_strategy_
-        return keep_rows(result, clean_tomek(self.tomek_, X_all, y_all))
+        default = TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
+        self.tomek_ = cleaning_rule("tomek", self.tomek, default, "a TomekLinks")
+        return smote_then_clean(
+            self, X, y, rng, lambda X_all, y_all: clean_tomek(self.tomek_, X_all, y_all)
+        )
 
 
 def clean_tomek(tomek, X, y):
