@@ -14,7 +14,7 @@ from .._neighbors import (
     search_options,
 )
 from ..exceptions import BalancekitWarning, DataError
-from ._smote import smote_class, stack_synthetic
+from ._smote import grow_classes, smote_class
 
 
 def allocate_counts(weights, total):
@@ -191,12 +191,8 @@ class ADASYN(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors)
         search = search_options(self.neighbors, X, rng)
-        blocks, origins = [], []
-        for label, target in targets.items():
-            members = np.flatnonzero(y == label)
-            n_new = target - members.size
-            if n_new <= 0:
-                continue
+
+        def generate(label, members, n_new):
             check_reference_size("n_neighbors", k, y.shape[0])
             nn = kneighbors(
                 X, k, query_indices=members, estimator=estimator, n_jobs=self.n_jobs, **search
@@ -212,10 +208,11 @@ class ADASYN(BaseSampler):
             else:
                 per_row = allocate_counts(hardness, n_new)
                 new, origin = self._generate(X, members, per_row, k, estimator, rng, label, search)
-            blocks.append(new)
-            origins.append(origin)
+            return new, origin
+
+        result = grow_classes(X, y, targets, generate)
         self.neighbors_recall_ = estimated_recall(search)
-        return stack_synthetic(X, y, blocks, origins)
+        return result
 
     def _generate(self, X, members, per_row, k, estimator, rng, label, search):
         """``per_row[i]`` new rows from ``X[members[i]]`` toward its class neighbours."""

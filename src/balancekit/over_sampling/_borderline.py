@@ -13,7 +13,7 @@ from .._neighbors import (
 )
 from .._validation import check_option
 from ._adasyn import check_reference_size, smote_fallback
-from ._smote import stack_synthetic
+from ._smote import grow_classes
 
 KINDS = ("borderline-1", "borderline-2")
 
@@ -218,12 +218,8 @@ class BorderlineSMOTE(BaseSampler):
         share = k_estimator is None and m_estimator is None
         n_samples = y.shape[0]
         self.in_danger_indices_ = {}
-        blocks, origins = [], []
-        for label, target in targets.items():
-            members = np.flatnonzero(y == label)
-            n_new = target - members.size
-            if n_new <= 0:
-                continue
+
+        def generate(label, members, n_new):
             check_reference_size("m_neighbors", m, n_samples)
             width = m
             if kind == "borderline-2":
@@ -259,10 +255,11 @@ class BorderlineSMOTE(BaseSampler):
                         n_jobs=self.n_jobs, **search,
                     )
                 new, origin = self._generate(X, y, label, members[danger], ends, n_new, rng)
-            blocks.append(new)
-            origins.append(origin)
+            return new, origin
+
+        result = grow_classes(X, y, targets, generate)
         self.neighbors_recall_ = estimated_recall(search)
-        return stack_synthetic(X, y, blocks, origins)
+        return result
 
     def _generate(self, X, y, label, base_rows, ends, n_new, rng):
         """``n_new`` rows from ``X[base_rows]`` toward their neighbours ``ends`` (rows of X)."""

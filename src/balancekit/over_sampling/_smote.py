@@ -156,40 +156,49 @@ class SMOTE(BaseSampler):
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
         search = search_options(self.neighbors, X, rng)
         dense = not sp.issparse(X)
-        blocks = LazyRows(X.shape[1], X.dtype) if dense else []
-        origins = []
-        for label, target in targets.items():
-            members = np.flatnonzero(y == label)
-            n_new = target - members.size
-            if n_new <= 0:
-                continue
-            new, origin = smote_class(
+
+        def generate(label, members, n_new):
+            return smote_class(
                 X, members, n_new, k, estimator, rng, label, self.n_jobs, lazy=dense,
                 search=search,
             )
-            if dense:
-                blocks.add(n_new, new)
-            else:
-                blocks.append(new)
-            origins.append(origin)
+
+        result = grow_classes(X, y, targets, generate)
         self.neighbors_recall_ = estimated_recall(search)
-        return stack_synthetic(X, y, blocks, origins)
+        return result
 
 
 def stack_synthetic(X, y, blocks, origins):
     """Keep every input row and append the generated blocks.
 
-    ``blocks`` is a list of dense or sparse blocks, or a
-    :class:`~balancekit._kernels.LazyRows` written later into the output.
+    ``blocks`` holds dense or sparse blocks, or ``fill`` functions (see
+    :class:`~balancekit._kernels.LazyRows`) that write their rows straight
+    into the output; ``origins`` the input row each new row comes from.
     """
     keep = np.arange(y.shape[0])
     if not origins:
         return Resampled(keep)
-    if isinstance(blocks, LazyRows):
-        synthetic = blocks
+    if callable(blocks[0]):
+        synthetic = LazyRows(X.shape[1], X.dtype)
+        for fill, origin in zip(blocks, origins, strict=True):
+            synthetic.add(origin.size, fill)
     elif sp.issparse(blocks[0]):
         synthetic = sp.vstack(blocks, format="csr")
     else:
         synthetic = np.concatenate(blocks, axis=0)
     origin = np.concatenate(origins)
     return Resampled(keep, synthetic=synthetic, y_synthetic=y[origin], origin=origin)
+
+
+def grow_classes(X, y, targets, generate):
+    """Grow each class to its target with ``generate(label, members, n_new) -> (new, origin)``."""
+    blocks, origins = [], []
+    for label, target in targets.items():
+        members = np.flatnonzero(y == label)
+        n_new = target - members.size
+        if n_new <= 0:
+            continue
+        new, origin = generate(label, members, n_new)
+        blocks.append(new)
+        origins.append(origin)
+    return stack_synthetic(X, y, blocks, origins)
