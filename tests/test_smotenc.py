@@ -1,5 +1,7 @@
 """SMOTENC and SMOTEN: column selection, errors, and cross-checks with imbalanced-learn."""
 
+import gc
+import tracemalloc
 import warnings
 from collections import Counter
 
@@ -449,3 +451,43 @@ def test_vdm_distances_equal_imblearn(seed):
         atol=1e-12,
     )
     assert (np.diag(ours) == 0).all()
+
+
+def test_many_categories_keep_their_codes():
+    """More levels than a small code type holds: each new row takes its cluster's category."""
+    rng = np.random.RandomState(0)
+    n_clusters = 150  # minority: pairs of close rows, one category per pair
+    centres = np.repeat(np.arange(n_clusters) * 100.0, 2)
+    minority = np.column_stack([centres + rng.rand(centres.size) * 0.01,
+                                np.repeat(np.arange(n_clusters), 2)])
+    majority = np.column_stack([rng.randn(400), 1000 + np.arange(400) % 200])
+    X = np.vstack([majority, minority])
+    y = np.array([0] * 400 + [1] * minority.shape[0])
+    sampler = SMOTENC(categorical_features=[1], k_neighbors=1, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    new = X_res[X.shape[0]:]
+    assert new.shape[0] == 100
+    # The category is the cluster's (350 levels in all: codes beyond int8).
+    np.testing.assert_array_equal(new[:, 1], np.floor(new[:, 0] / 100))
+
+
+def test_peak_memory_stays_near_the_output_size():
+    """Peak extra memory stays within 1.5 times the output (about 1.2 here): the numeric
+    table is not copied whole and the new rows are computed column by column as the
+    output is written (holding whole-table copies and all new rows takes it to 2)."""
+    rng = np.random.RandomState(0)
+    n = 20_000
+    y = (rng.rand(n) < 0.1).astype(int)
+    X = np.hstack([rng.randn(n, 20) + y[:, None], rng.randint(0, 10, size=(n, 5))])
+    sampler = SMOTENC(categorical_features=np.arange(20, 25), random_state=0)
+    sampler.fit_resample(X[:200], y[:200])  # first-call set-up out of the measure
+    gc.collect()
+    tracemalloc.start()
+    try:
+        X_res, y_res = sampler.fit_resample(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    output = X_res.nbytes + y_res.nbytes
+    assert X_res.shape == (2 * (y == 0).sum(), 25)
+    assert peak <= 1.5 * output + 2**18, (peak / 2**20, output / 2**20)

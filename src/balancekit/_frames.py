@@ -11,7 +11,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
-from ._kernels import LazyRows
+from ._kernels import LazyColumns, LazyRows
 
 
 def as_frame(X):
@@ -89,15 +89,17 @@ def take_x(X, indices, synthetic=None):
         The caller's input, as given.
     indices : ndarray of int
         Rows of ``X`` to copy, in output order.
-    synthetic : None, 2-D ndarray, sparse matrix, list of 1-D arrays or LazyRows
+    synthetic : None, 2-D ndarray, sparse matrix, list of 1-D arrays, LazyColumns or LazyRows
         New rows appended after the copied ones: a numeric block with one column
-        per feature, one array per column (mixed types), or rows written straight
-        into the output.
+        per feature, one array per column (mixed types), columns computed one at
+        a time as they are written, or rows written straight into the output.
     """
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
     if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
         synthetic = synthetic.toarray()
+    if isinstance(synthetic, LazyColumns) and not dense:
+        synthetic = list(synthetic)
     if frame is not None:
         return _take_frame(frame, indices, synthetic)
     if sp.issparse(X):
@@ -121,7 +123,7 @@ def take_x(X, indices, synthetic=None):
     kind = _array_kind(X.dtype)
     if isinstance(synthetic, LazyRows):
         synthetic.write(new)
-    elif isinstance(synthetic, list):
+    elif isinstance(synthetic, (list, LazyColumns)):
         for j, col in enumerate(synthetic):
             new[:, j] = _cast_values(col, kind)
     else:

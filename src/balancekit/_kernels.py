@@ -80,6 +80,38 @@ class LazyRows:
         return out
 
 
+class LazyColumns:
+    """Synthetic columns computed one at a time, when the output is written.
+
+    For tables whose columns differ in kind (numbers and categories), a
+    sampler gives one function per column that returns that column's
+    ``n_rows`` new values; the container layer calls them in column order
+    while filling the output, so at most one synthetic column is held besides
+    the output.
+
+    Parameters
+    ----------
+    n_rows : int
+        Number of synthetic rows.
+    columns : list of callable
+        ``columns[j]()`` returns the 1-D array of column ``j``.
+    """
+
+    def __init__(self, n_rows, columns):
+        self.n_rows = n_rows
+        self.columns = list(columns)
+
+    @property
+    def shape(self):
+        return (self.n_rows, len(self.columns))
+
+    def __len__(self):
+        return len(self.columns)
+
+    def __iter__(self):
+        return (column() for column in self.columns)
+
+
 def interpolation(X, base, neighbor, gap):
     """A ``fill`` function for :class:`LazyRows`: SMOTE points, written in chunks."""
 

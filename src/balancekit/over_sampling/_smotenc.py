@@ -4,11 +4,13 @@ Neither builds a one-hot matrix: categorical columns are integer codes, and the
 distances are computed from the codes block by block.
 """
 
+from functools import partial
+
 import numpy as np
 
 from .. import _frames
-from .._base import BaseSampler
-from .._kernels import draw_segments, interpolate
+from .._base import BaseSampler, Resampled
+from .._kernels import LazyColumns, draw_segments, interpolate
 from .._neighbors import check_neighbors, kneighbors, neighbors_for_class, self_kneighbors
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._smote import stack_synthetic
@@ -93,38 +95,67 @@ def _is_numeric(column):
     return True
 
 
+def code_dtype(n_levels):
+    """The smallest signed integer type that holds the codes ``0 .. n_levels - 1``."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_levels <= np.iinfo(dtype).max + 1:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 def encode_categories(X, columns):
     """Integer codes of the categorical columns and the values behind the codes.
 
-    Missing values (None/NaN) are a category of their own.
+    The codes are of the smallest integer type that holds them all. Missing
+    values (None/NaN) are a category of their own.
     """
     import pandas as pd
 
-    codes = np.empty((X.shape[0], len(columns)), dtype=np.int64)
-    levels = []
-    for out, j in enumerate(columns):
+    column_codes, levels = [], []
+    for j in columns:
         values = np.asarray(_column(X, j))
         if values.dtype.kind in "biuf":
             # Numeric category codes stay a typed array: synthetic columns then hold
             # numbers, not one Python object per cell.
             c, uniques = pd.factorize(values, use_na_sentinel=False)
-            codes[:, out] = c
+            column_codes.append(c.astype(code_dtype(len(uniques))))
             levels.append(np.asarray(uniques, dtype=values.dtype))
             continue
         values = values.astype(object)
         c, uniques = pd.factorize(values, use_na_sentinel=False)
-        codes[:, out] = c
+        column_codes.append(c.astype(code_dtype(len(uniques))))
         uniques = np.asarray(uniques, dtype=object)
         missing = pd.isna(uniques)
         if missing.any():
             # factorize turns None into NaN; give synthetic rows the column's own marker.
             uniques[missing] = values[np.flatnonzero(pd.isna(values))[0]]
         levels.append(uniques)
+    dtype = code_dtype(max((len(lv) for lv in levels), default=1))
+    codes = np.empty((X.shape[0], len(columns)), dtype=dtype)
+    for out, c in enumerate(column_codes):
+        codes[:, out] = c
     return codes, levels
 
 
-def numeric_block(X, columns, sampler_name):
-    """The numeric columns as a finite float array (float32 kept)."""
+def _as_float(values, sampler_name):
+    """``values`` as floats: float32 and float64 kept, anything else as float64."""
+    if values.dtype.kind in "f" and values.dtype != np.float16:
+        return values
+    try:
+        return values.astype(np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{sampler_name}: some columns not listed in categorical_features hold values that "
+            "are not numbers; list them in categorical_features (or use 'auto')."
+        ) from None
+
+
+def check_numeric(X, columns, sampler_name):
+    """Check that the columns ``columns`` of ``X`` hold finite numbers.
+
+    The columns are read one at a time, so no copy of the whole numeric table
+    is made.
+    """
     frame = _frames.as_frame(X)
     if frame is not None:
         names = [frame.columns[j] for j in columns]
@@ -135,27 +166,31 @@ def numeric_block(X, columns, sampler_name):
                 f"{sampler_name} treats column(s) {bad!r} as numeric, but they hold non-numeric "
                 "values; list them in categorical_features."
             )
-        block = frame.select(names).to_numpy() if names else np.empty((frame.shape[0], 0))
-    else:
-        block = np.asarray(X)[:, columns]
-    if block.dtype.kind not in "f" or block.dtype == np.float16:
-        try:
-            block = block.astype(np.float64)
-        except (TypeError, ValueError):
-            raise DataError(
-                f"{sampler_name}: some columns not listed in categorical_features hold values that "
-                "are not numbers; list them in categorical_features (or use 'auto')."
-            ) from None
-    finite = np.isfinite(block)
-    if not finite.all():
-        cols = sorted({int(columns[j]) for j in np.flatnonzero(~finite.all(axis=0))})
+    cols = []
+    for j in columns:
+        if not np.isfinite(_as_float(np.asarray(_column(X, j)), sampler_name)).all():
+            cols.append(int(j))
+    if cols:
         label = [frame.columns[c] for c in cols] if frame is not None else cols
         raise DataError(
             f"X has NaN or infinite values in numeric column(s) {label!r}; {sampler_name} needs "
             "finite numbers there. Impute them first (e.g. sklearn.impute.SimpleImputer in a "
             "balancekit.pipeline.make_pipeline), or drop those rows."
         )
-    return block
+
+
+def numeric_block(X, columns, rows, sampler_name):
+    """The numeric columns of the rows ``rows`` as a C-ordered float array (float32 kept).
+
+    The values are checked with :func:`check_numeric` beforehand.
+    """
+    frame = _frames.as_frame(X)
+    if frame is not None:
+        names = [frame.columns[j] for j in columns]
+        block = frame.select(names)[rows].to_numpy()
+    else:
+        block = np.asarray(X)[np.ix_(rows, columns)]
+    return np.ascontiguousarray(_as_float(block, sampler_name))
 
 
 def vote(codes, rng):
@@ -186,7 +221,7 @@ def mixed_neighbors(num, codes, n_levels, penalty, k):
         offsets = d + np.concatenate([[0], np.cumsum(n_levels)[:-1]]).astype(np.intp)
         rows = np.arange(n)
         for j in range(codes.shape[1]):
-            embedded[rows, offsets[j] + codes[:, j]] = np.sqrt(penalty / 2)
+            embedded[rows, offsets[j] + codes[:, j].astype(np.intp)] = np.sqrt(penalty / 2)
         return kneighbors(embedded, k)
     return self_kneighbors(_mixed_block(num, codes, penalty), n, k)
 
@@ -336,6 +371,22 @@ def _resample_categorical(codes, levels, y, targets, k, rng):
     return result
 
 
+def _interpolated_column(parts, pos):
+    """Numeric column ``pos`` of the new rows, class part after class part.
+
+    Each part is ``(num, base, neighbor, gap)``: a class's numeric block and
+    its segments (see :func:`~balancekit._kernels.interpolate`).
+    """
+    n_rows = sum(base.size for _, base, _, _ in parts)
+    out = np.empty(n_rows, dtype=parts[0][0].dtype)
+    start = 0
+    for num, base, neighbor, gap in parts:
+        stop = start + base.size
+        interpolate(num[:, pos : pos + 1], base, neighbor, gap, out=out[start:stop, None])
+        start = stop
+    return out
+
+
 class SMOTENC(_CategoricalMixin, BaseSampler):
     """SMOTE for data with numeric and categorical columns (SMOTE-NC).
 
@@ -415,38 +466,44 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
         self.median_std_ = {}
         if cont.size == 0:
             return _resample_categorical(codes, levels, y, targets, k, rng)
-        num = numeric_block(X, cont, type(self).__name__)
-        blocks, origins = [], []
+        name = type(self).__name__
+        check_numeric(X, cont, name)
+        parts, new_cat, origins = [], [], []
         for label, target in targets.items():
             members = np.flatnonzero(y == label)
             if target <= members.size:
                 continue
             kk = neighbors_for_class("k_neighbors", k, members.size, label)
-            num_c, codes_c = num[members], codes[members]
+            num_c, codes_c = numeric_block(X, cont, members, name), codes[members]
             median_std = float(np.median(np.std(num_c, axis=0)))
             self.median_std_[label] = median_std
             penalty = median_std**2 if median_std > 0 else 1.0
             nn = mixed_neighbors(num_c, codes_c, [len(lv) for lv in levels], penalty, kk)
             n_new = target - members.size
             rows, cols, gap = draw_segments(rng, members.size, kk, n_new)
-            new_num = interpolate(num_c, rows, nn[rows, cols], gap)
-            new_cat = np.stack(
-                [vote(codes_c[nn[rows], j], rng) for j in range(cat.size)], axis=1
-            ) if cat.size else np.empty((n_new, 0), dtype=np.int64)
-            blocks.append((new_num, new_cat))
+            parts.append((num_c, rows, nn[rows, cols], gap))
+            group = nn[rows]
+            del nn
+            new_cat.append(np.stack([vote(codes_c[group, j], rng) for j in range(cat.size)], axis=1)
+                           if cat.size else np.empty((n_new, 0), dtype=codes.dtype))
             origins.append(members[rows])
-        if not blocks:
-            return stack_synthetic(num, y, [], [])
-        new_num = np.concatenate([b[0] for b in blocks])
-        new_cat = np.concatenate([b[1] for b in blocks])
-        result = stack_synthetic(num, y, [new_num], [np.concatenate(origins)])
+        if not parts:
+            return Resampled(np.arange(y.shape[0]))
+        new_cat = np.concatenate(new_cat)
+        origin = np.concatenate(origins)
+        # The new rows are computed column by column as the output is written, so they
+        # are never held in full beside it.
         columns = [None] * X.shape[1]
         for pos, j in enumerate(cont):
-            columns[j] = new_num[:, pos]
+            columns[j] = partial(_interpolated_column, parts, pos)
         for pos, j in enumerate(cat):
-            columns[j] = levels[pos][new_cat[:, pos]]
-        result.synthetic = columns
-        return result
+            columns[j] = partial(np.take, levels[pos], new_cat[:, pos])
+        return Resampled(
+            np.arange(y.shape[0]),
+            synthetic=LazyColumns(origin.size, columns),
+            y_synthetic=y[origin],
+            origin=origin,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
