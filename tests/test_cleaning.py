@@ -28,7 +28,7 @@ from balancekit.under_sampling import (
     TomekLinks,
     _rules,
 )
-from balancekit.under_sampling._rules import Points, count_closer, top_k
+from balancekit.under_sampling._rules import Points, count_closer, nearest_across, top_k
 
 iu = pytest.importorskip("imblearn.under_sampling")
 
@@ -275,9 +275,16 @@ def _brute_order(X, q, refs, exclude_self=True):
     return np.take_along_axis(D, order, axis=1), refs[order]
 
 
+@pytest.fixture(params=[2040, 16], ids=["one-block", "many-blocks"])
+def ref_block(request, monkeypatch):
+    """Reference block size: the default, or small enough that the data span many blocks."""
+    monkeypatch.setattr(_rules, "_REF_BLOCK", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("offset", [0.0, 1e4])
 @pytest.mark.parametrize("integer", [False, True])
-def test_top_k_and_count_closer_are_exact(offset, integer):
+def test_top_k_and_count_closer_are_exact(offset, integer, ref_block):
     rng = np.random.RandomState(0)
     if integer:
         # Small integers: many exactly tied distances, decided by row index.
@@ -302,6 +309,57 @@ def test_top_k_and_count_closer_are_exact(offset, integer):
     np.testing.assert_array_equal(counts, 3)
     capped = count_closer(points, q, refs, bound_sq, bound_idx, 2)
     assert np.all(capped >= 2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 300),
+    grid=st.booleans(),
+    offset=st.sampled_from([0.0, 1e3]),
+    block=st.sampled_from([8, 16, 2040]),
+)
+def test_nearest_across_equals_two_searches(seed, n, grid, offset, block):
+    rng = np.random.RandomState(seed)
+    X = (rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 4)) + offset
+    in_a = rng.rand(n) < 0.4
+    A, B = np.flatnonzero(in_a), np.flatnonzero(~in_a)
+    if A.size == 0 or B.size == 0:
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_rules, "_REF_BLOCK", block)
+        mp.setattr(_rules, "_QUERY_BLOCK", block)
+        (sq_a, i_a), (sq_b, i_b) = nearest_across(Points(X), A, B)
+    # Nearest other row by brute force, ties to the lower row index.
+    for rows, others, sq, idx in ((A, B, sq_a, i_a), (B, A, sq_b, i_b)):
+        D, order = _brute_order(X, rows, others, exclude_self=False)
+        np.testing.assert_array_equal(idx[:, 0], order[:, 0])
+        np.testing.assert_allclose(sq[:, 0], D[:, 0], rtol=1e-9, atol=1e-9 * (1 + offset**2))
+
+
+_RULES = [
+    (TomekLinks, iu.TomekLinks, {"sampling_strategy": "all"}),
+    (EditedNearestNeighbours, iu.EditedNearestNeighbours, {"sampling_strategy": "all"}),
+    (EditedNearestNeighbours, iu.EditedNearestNeighbours, {"kind_sel": "mode"}),
+    (RepeatedEditedNearestNeighbours, iu.RepeatedEditedNearestNeighbours, {}),
+    (AllKNN, iu.AllKNN, {"sampling_strategy": "all"}),
+    (NeighbourhoodCleaningRule, iu.NeighbourhoodCleaningRule, {}),
+    (NearMiss, iu.NearMiss, {"version": 1}),
+    (NearMiss, iu.NearMiss, {"version": 2}),
+    (OneSidedSelection, iu.OneSidedSelection, {"random_state": 0}),
+]
+
+
+@pytest.mark.parametrize("data", ["binary-overlap", "three-class"])
+@pytest.mark.parametrize("ours, theirs, params", _RULES,
+                         ids=[f"{a.__name__}-{p}" for a, _, p in _RULES])
+def test_rules_on_many_blocks_match(data, ours, theirs, params, monkeypatch):
+    # Blocks of 16 rows: the scan orders by region, the block plans and the
+    # early stops all come into play on small data.
+    monkeypatch.setattr(_rules, "_REF_BLOCK", 16)
+    monkeypatch.setattr(_rules, "_QUERY_BLOCK", 32)
+    X, y = DATA[data]
+    _same_rows(ours(**params), theirs(**params), X, y)
 
 
 def test_exact_search_on_sparse_and_float32_input():

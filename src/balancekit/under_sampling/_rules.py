@@ -9,11 +9,18 @@ exactly those questions with far fewer distance evaluations than a full
 k-nearest-neighbour query of every row:
 
 :func:`top_k`
-    The ``k`` nearest (or farthest) reference rows of each query row.
+    The ``k`` nearest (or farthest) reference rows of each query row, in two
+    passes: the first keeps only the smallest screened value of each row in
+    each part of the references, the second computes again the few parts
+    that can hold the ``k`` nearest.
+:func:`nearest_across`
+    The nearest row of the other set for each row of two disjoint sets (two
+    classes), from one pass over the pairs.
 :func:`count_closer`
     How many reference rows lie nearer to each query than a given row,
-    stopping for a query as soon as the count reaches ``need``: rows far from
-    the other classes stop after one block of references.
+    stopping for a query as soon as the count reaches ``need``. References
+    are grouped by region and each block of queries scans the nearest
+    regions first, so rows far from the other classes stop early.
 
 How the distances are computed
 ------------------------------
@@ -132,17 +139,21 @@ class Points:
         Q_low[:, -1] = -scale / 2
         return Q, Q_low
 
-    def slack(self, queries, block):
-        """Screening margin ``eps`` for each query against the reference rows ``block``.
+    def slack(self, queries, refs, block):
+        """Screening margin ``eps`` of each query against each block of ``refs``.
 
-        ``queries`` and ``block`` are row indices; zero when screening is exact.
+        ``queries`` and ``refs`` are row indices; the blocks are the runs of
+        ``block`` consecutive entries of ``refs``. Returns an array of shape
+        ``(len(queries), number of blocks)``, zero when screening is exact.
         """
+        n_blocks = -(-len(refs) // block)
         if not self.screened:
-            return np.zeros(len(queries))
-        M_low = self.low_norm[block].max()
-        M = self.norm[block].max()
-        q_low = self.low_norm[queries]
-        q = self.norm[queries]
+            return np.zeros((len(queries), n_blocks))
+        starts = np.arange(0, len(refs), block)
+        M_low = np.maximum.reduceat(self.low_norm[refs], starts)
+        M = np.maximum.reduceat(self.norm[refs], starts)
+        q_low = self.low_norm[queries][:, None]
+        q = self.norm[queries][:, None]
         p = self.n_features + 4
         return (1.2 * p * _U32 * (2.0 * q_low * M_low + M_low * M_low)
                 + 4.0 * p * _U64 * (2.0 * q * M + M * M + q * q))
@@ -194,16 +205,16 @@ def _blas_controller():
 
 
 def _run(tasks, n_jobs):
-    """Run ``tasks`` (callables) on a pool of threads, BLAS on one thread each."""
+    """Run ``tasks`` (callables) on a pool of threads, BLAS on one thread each.
+
+    Returns their results, in order.
+    """
     workers = min(n_threads(n_jobs), len(tasks))
     with _blas_controller().limit(limits=1, user_api="blas"):
         if workers <= 1:
-            for task in tasks:
-                task()
-            return
+            return [task() for task in tasks]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(task) for task in tasks]:
-                future.result()
+            return [future.result() for future in [pool.submit(task) for task in tasks]]
 
 
 # Below this many query-reference pairs a search runs on one thread.
@@ -322,17 +333,13 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
     R, R_low = points.aug[refs], points.low[refs]
-    # Screened values are the exact ones plus the query's shift (minus, for
-    # the negated products that find the farthest rows).
-    sign = -1.0 if farthest else 1.0
 
     def task(sl):
         rows = queries[sl]
         Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
-        slack = [points.slack(rows, refs[s:s + block]) for s in range(0, refs.size, block)]
+        slack = points.slack(rows, refs, block)
         out_d[sl], out_i[sl] = _top_k_block(
-            Q, Q_low, R, R_low, k, self_pos[sl], block, sign * points.shift[rows], slack,
-            points.screened,
+            Q, Q_low, R, R_low, k, self_pos[sl], block, slack, points.screened
         )
 
     _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
@@ -354,63 +361,177 @@ def _self_first(d, i, own):
     return d, i
 
 
-def _top_k_block(Q, Q_low, R, R_low, k, own, block, offset, slack, screened):
-    """Running top-k (smallest values) of ``Q @ R.T`` over blocks of references.
+def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
+    """The ``k`` smallest values of each row of ``Q @ R.T``, in two passes.
 
-    Each block is screened (``Q_low @ R_low.T``: the exact values plus
-    ``offset``, within ``slack``). The first block's ``k`` smallest screened
-    entries of each row are computed exactly to give a k-th best; then only
-    the entries near or below the current k-th best are computed exactly.
+    ``own`` gives each row's position to leave out (``-1``: none). The
+    references are cut into parts (several per block of ``block``
+    references). The first pass screens every block (``R_low @ Q_low.T``:
+    the exact values plus an offset of the row, within ``slack``) and keeps
+    only the smallest entry of each row in each part: the product and one
+    reduction. The ``k`` smallest of these part minima are ``k`` entries, so
+    the ``k``-th smallest exact value is at most the ``k``-th smallest part
+    minimum ``S`` less the offset plus the slack: every entry that can be
+    among the ``k`` smallest is screened within ``S + 2 * slack``. The
+    second pass computes again only the parts whose minimum is that low and
+    takes the exact values of their entries below the limit. Ties go to the
+    lower position.
     """
     nq = Q.shape[0]
     n_ref = R.shape[0]
-    best_d = np.full((nq, k), np.inf)
-    best_i = np.full((nq, k), -1, dtype=np.intp)
+    starts = range(0, n_ref, block)
+    # Parts per block: enough parts in all that few of them hold the k best.
+    per_block = int(np.clip(-(-max(32, 4 * k) // len(starts)), 1, 8))
+    width = -(-block // per_block)
+    bounds = [(p, min(e, p + width)) for s in starts
+              for e in [min(n_ref, s + block)] for p in range(s, e, width)]
+    part_min = np.empty((len(bounds), nq), dtype=Q_low.dtype)
+
+    def screen(rows, s, e):
+        """Screened values of ``rows`` against references ``s:e``, transposed."""
+        DT = _dot(R_low[s:e], Q_low[rows])
+        inside = np.flatnonzero((own[rows] >= s) & (own[rows] < e))
+        if inside.size:
+            DT[own[rows[inside]] - s, inside] = np.inf
+        return DT
+
     all_rows = np.arange(nq)
-    for b, s in enumerate(range(0, n_ref, block)):
+    part = 0
+    for s in starts:
         e = min(n_ref, s + block)
-        D = _dot(Q_low, R_low[s:e])
-        inside = (own >= s) & (own < e)
-        if inside.any():
-            D[all_rows[inside], own[inside] - s] = np.inf
-        if b == 0:
-            _init_top_k(Q, R, D, k, best_d, best_i, screened)
-        limit = best_d[:, -1] + offset + slack[b]
-        # Only rows with an entry near or below their k-th best can change.
-        rows = np.flatnonzero(D.min(axis=1) <= limit)
+        DT = screen(all_rows, s, e)
+        n_parts = -(-(e - s) // width)
+        if (e - s) % width == 0:
+            part_min[part:part + n_parts] = DT.reshape(n_parts, width, nq).min(axis=1)
+        else:
+            part_min[part:part + n_parts] = np.minimum.reduceat(DT, np.arange(0, e - s, width),
+                                                                axis=0)
+        part += n_parts
+    if len(bounds) >= k:
+        kth = np.partition(part_min, k - 1, axis=0)[k - 1].astype(np.float64)
+    else:
+        kth = np.full(nq, np.inf)
+    # Finite, so that left-out entries (+inf) are never candidates.
+    limit = np.minimum(kth + 2.0 * slack.max(axis=1), np.finfo(np.float64).max)
+    hit_rows, hit_vals, hit_pos = [], [], []
+    for j, (s, e) in enumerate(bounds):
+        rows = np.flatnonzero(part_min[j] <= limit)
         if rows.size == 0:
             continue
-        sub = D[rows]
-        hit_r, hit_c = np.nonzero(sub <= limit[rows, None])
-        if hit_r.size == 0:
-            continue
-        rows = rows[hit_r]
-        exact = _row_dots(Q[rows], R[s + hit_c]) if screened else sub[hit_r, hit_c]
-        _merge(best_d, best_i, rows, exact, hit_c + s, k)
+        DT = screen(rows, s, e)
+        c, r = np.nonzero(DT <= limit[rows])
+        rows = rows[r]
+        hit_rows.append(rows)
+        hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else DT[c, r].astype(np.float64))
+        hit_pos.append(s + c)
+    return _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos)
+
+
+def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
+    """The ``k`` smallest values of each row among candidate lists, ties to the lower position.
+
+    Returns ``(values, positions)`` of shape ``(nq, k)``, smallest first:
+    ``inf`` and ``-1`` in the places a row has no candidate for.
+    """
+    best_d = np.full((nq, k), np.inf)
+    best_i = np.full((nq, k), -1, dtype=np.intp)
+    if hit_rows:
+        rows, vals, pos = map(np.concatenate, (hit_rows, hit_vals, hit_pos))
+        order = np.lexsort((pos, vals, rows))
+        rows = rows[order]
+        first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        rank = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
+        keep = rank < k
+        best_d[rows[keep], rank[keep]] = vals[order[keep]]
+        best_i[rows[keep], rank[keep]] = pos[order[keep]]
     return best_d, best_i
 
 
-def _init_top_k(Q, R, D, k, best_d, best_i, screened):
-    """Start the running top-k from the ``k`` smallest screened entries of each row.
+def nearest_across(points, A, B, *, n_jobs=None):
+    """Nearest row of ``B`` for each row of ``A``, and of ``A`` for each row of ``B``.
 
-    Their exact values are taken, and their entries of ``D`` are set to
-    +inf so that the screening of the block does not take them again.
+    The same as ``top_k(points, A, B, 1)`` and ``top_k(points, B, A, 1)``
+    for disjoint sets of rows, with half the work: each pair is screened
+    once, as a squared distance (``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``), so
+    that one block of pairs gives the minima of its rows and of its columns.
+    Each side then takes, as :func:`_top_k_block` does, the exact values of
+    the entries within twice its screening margin of its smallest screened
+    distance.
+
+    Parameters
+    ----------
+    points : Points
+    A, B : ndarray of int
+        Disjoint sets of rows, in increasing order.
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    (sq_dist, idx), (sq_dist, idx)
+        As :func:`top_k` with ``k=1``, for the rows of ``A`` and of ``B``.
     """
-    nq, width = D.shape
-    kk = min(k, width)
-    rows = np.arange(nq)
-    cols = np.empty((nq, kk), dtype=np.intp)
-    vals = np.empty((nq, kk))
-    for j in range(kk):
-        col = np.argmin(D, axis=1)
-        cols[:, j] = col
-        vals[:, j] = D[rows, col]
-        D[rows, col] = np.inf
-    valid = np.isfinite(vals)
-    r = np.repeat(rows, kk)[valid.ravel()]
-    c = cols[valid]
-    exact = _row_dots(Q[r], R[c]) if screened else vals[valid]
-    _merge(best_d, best_i, r, exact, c, k)
+    A = np.asarray(A, dtype=np.intp)
+    B = np.asarray(B, dtype=np.intp)
+    if not points.screened or A.size == 0 or B.size == 0:
+        return (top_k(points, A, B, 1, n_jobs=n_jobs),
+                top_k(points, B, A, 1, n_jobs=n_jobs))
+    n_jobs = _threads_for(A.size, B.size, n_jobs)
+    p = points.n_features
+    low = points.low
+    QA = np.empty((A.size, p + 2), dtype=np.float32)
+    QA[:, :p] = -2.0 * low[A, :p]
+    QA[:, p] = 1.0
+    QA[:, p + 1] = low[A, p]
+    RB = np.empty((B.size, p + 2), dtype=np.float32)
+    RB[:, :p + 1] = low[B]
+    RB[:, p + 1] = 1.0
+    slices = _query_slices(A.size, n_jobs)
+    blocks = [slice(s, min(B.size, s + _REF_BLOCK)) for s in range(0, B.size, _REF_BLOCK)]
+    row_min = np.empty((A.size, len(blocks)), dtype=np.float32)
+    col_min = np.empty((B.size, len(slices)), dtype=np.float32)
+
+    def screen(i, sl):
+        for j, bl in enumerate(blocks):
+            D = QA[sl] @ RB[bl].T
+            row_min[sl, j] = D.min(axis=1)
+            col_min[bl, i] = D.min(axis=0)
+
+    _run([lambda i=i, sl=sl: screen(i, sl) for i, sl in enumerate(slices)], n_jobs)
+
+    def margin(rows, others):
+        # Rounding of a screened distance (float32, centred rows) and of an
+        # exact one (float64): the bound of Points.slack, for sums of norms.
+        q = 1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
+        return q + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2
+
+    limit_a = row_min.min(axis=1) + 2.0 * margin(A, B)
+    limit_b = col_min.min(axis=1) + 2.0 * margin(B, A)
+
+    def exact(queries, q_rows, refs, r_pos):
+        return _row_dots(points.queries(queries[q_rows])[0], points.aug[refs[r_pos]])
+
+    def confirm_a(j, bl):
+        rows = np.flatnonzero(row_min[:, j] <= limit_a)
+        D = QA[rows] @ RB[bl].T
+        r, c = np.nonzero(D <= limit_a[rows, None])
+        rows, pos = rows[r], bl.start + c
+        return rows, exact(A, rows, B, pos), pos
+
+    def confirm_b(i, sl):
+        cols = np.flatnonzero(col_min[:, i] <= limit_b)
+        D = QA[sl] @ RB[cols].T
+        r, c = np.nonzero(D <= limit_b[cols])
+        cols, pos = cols[c], sl.start + r
+        return cols, exact(B, cols, A, pos), pos
+
+    found_a = _run([lambda j=j, bl=bl: confirm_a(j, bl) for j, bl in enumerate(blocks)], n_jobs)
+    found_b = _run([lambda i=i, sl=sl: confirm_b(i, sl) for i, sl in enumerate(slices)], n_jobs)
+    out = []
+    for queries, refs, found in ((A, B, found_a), (B, A, found_b)):
+        raw, pos = _pick_smallest(queries.size, 1, *zip(*found, strict=True))
+        sq = np.maximum(raw + points.sq[queries][:, None], 0)
+        out.append((sq, refs[pos]))
+    return tuple(out)
 
 
 def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):
@@ -482,10 +603,10 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     if nq == 0 or refs.size == 0:
         return result
     n_jobs = _threads_for(nq, refs.size, n_jobs)
-    # Scan the references in a fixed scrambled order, so that a query meets
-    # rows from everywhere early and stops as soon as it can. The result does
-    # not depend on the order.
-    order = np.random.default_rng(0).permutation(refs.size)
+    # The order of the scan does not change the result, only how soon a
+    # query can stop: references are grouped by region and each block of
+    # queries scans the blocks of references nearest to it first.
+    order, q_order = _scan_orders(points, queries, refs)
     scan = refs[order]
     R, R_low = points.aug[scan], points.low[scan]
     inv = np.empty_like(order)
@@ -495,29 +616,80 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         pos = _positions(refs, rows)
         return np.where(pos >= 0, inv[np.maximum(pos, 0)], -1)
 
-    bidx = np.asarray(bound_idx, dtype=np.intp)
-    skip = np.stack([scan_pos(queries), scan_pos(bidx)], axis=1)
+    q = queries[q_order]
+    bidx = np.asarray(bound_idx, dtype=np.intp)[q_order]
+    skip = np.stack([scan_pos(q), scan_pos(bidx)], axis=1)
     # Bounds in the units of the blocks: d^2 - |q|^2 = |p|^2 - 2 q.p
-    thr = np.asarray(bound_sq, dtype=np.float64) - points.sq[queries]
+    thr = np.asarray(bound_sq, dtype=np.float64)[q_order] - points.sq[q]
+    q_counts = np.zeros(nq, dtype=np.intp)
+    q_found = np.full((nq, witnesses), -1, dtype=np.intp)
+    slices = _query_slices(nq, n_jobs)
+    plans = _block_plans(points, q, scan, slices)
 
-    def task(sl):
-        rows = queries[sl]
+    def task(sl, plan):
+        rows = q[sl]
         Q, Q_low = points.queries(rows)
-        slack = np.stack(
-            [points.slack(rows, scan[s:s + _REF_BLOCK]) for s in range(0, scan.size, _REF_BLOCK)]
-        )
-        counts[sl] = _count_block(
+        slack = points.slack(rows, scan, _REF_BLOCK)
+        q_counts[sl] = _count_block(
             Q, Q_low, R, R_low, scan, thr[sl], bidx[sl], skip[sl], need,
-            points.shift[rows], slack, points.screened, found[sl],
+            points.shift[rows], slack, points.screened, q_found[sl], plan,
         )
 
-    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
+    _run([lambda sl=sl, plan=plan: task(sl, plan)
+          for sl, plan in zip(slices, plans, strict=True)], n_jobs)
+    counts[q_order] = q_counts
+    found[q_order] = q_found
     return result
 
 
+def _scan_orders(points, queries, refs):
+    """Orders of the references and of the queries that keep nearby rows together.
+
+    Dense rows are assigned to the nearest of one random centre per block of
+    references and sorted by centre; sparse rows and small searches are only
+    scrambled, so that a query meets rows from everywhere early.
+    """
+    rng = np.random.default_rng(0)
+    n_blocks = -(-refs.size // _REF_BLOCK)
+    if points.sparse or n_blocks < 3:
+        return rng.permutation(refs.size), np.arange(queries.size)
+    centres = points.low[rng.choice(refs, n_blocks, replace=False), :-1]
+    c_sq = np.einsum("ij,ij->i", centres, centres)
+
+    def region(rows):
+        region = np.empty(rows.size, dtype=np.intp)
+        for s in range(0, rows.size, 8 * _REF_BLOCK):
+            part = rows[s:s + 8 * _REF_BLOCK]
+            region[s:s + part.size] = np.argmin(c_sq - 2.0 * (points.low[part, :-1] @ centres.T),
+                                                axis=1)
+        return region
+
+    return np.argsort(region(refs), kind="stable"), np.argsort(region(queries), kind="stable")
+
+
+def _block_plans(points, queries, scan, slices):
+    """For each slice of ``queries``, the blocks of ``scan`` nearest to it first.
+
+    Blocks are ranked by the distance between the mean of the slice and
+    the mean of the block.
+    """
+    starts = np.arange(0, scan.size, _REF_BLOCK)
+    if points.sparse or starts.size < 3:
+        return [np.arange(starts.size)] * len(slices)
+    low = points.low[scan, :-1].astype(np.float64)
+    block_mean = np.add.reduceat(low, starts, axis=0) / np.diff(np.r_[starts, scan.size])[:, None]
+    plans = []
+    for sl in slices:
+        mean = points.low[queries[sl], :-1].mean(axis=0, dtype=np.float64)
+        plans.append(np.argsort(((block_mean - mean) ** 2).sum(axis=1), kind="stable"))
+    return plans
+
+
 def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
-                 found):
+                 found, plan):
     """Per-row count of references nearer than the bound, stopping at ``need``.
+
+    The blocks of references are scanned in the order ``plan``.
 
     ``found`` (rows x witnesses) receives the first rows counted for sure.
     """
@@ -531,7 +703,8 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
     low_dtype = R_low.dtype
     # Thresholds stay finite so that the left-out entries (+inf) never count.
     top = np.finfo(low_dtype).max
-    for b, s in enumerate(range(0, n_ref, _REF_BLOCK)):
+    for b in plan:
+        s = b * _REF_BLOCK
         e = min(n_ref, s + _REF_BLOCK)
         Qa = Q_low if active.size == nq else Q_low[active]
         D = _dot(Qa, R_low[s:e])
@@ -541,7 +714,7 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
             if inside.any():
                 D[np.flatnonzero(inside), sk[inside, col] - s] = np.inf
         t = thr[active] + shift[active]
-        eps = slack[b, active]
+        eps = slack[active, b]
         lo_t = np.minimum(t - eps, top).astype(low_dtype)
         hi_t = np.minimum(t + eps, top).astype(low_dtype)
         if screened:
@@ -712,13 +885,19 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
     alive_mask = np.zeros(points.n, dtype=bool)
     alive_mask[alive] = True
     alive_codes = codes[alive]
-    n_present = np.unique(alive_codes).size
     if kind_sel == "all":
         need, t = k, 1
     else:
         need = k // 2 + 1
         t = k - need + 1
     removed = []
+    bounds = {}
+    present = np.unique(alive_codes)
+    if state is None and t == 1 and present.size == 2 and set(present.tolist()) <= set(clean):
+        # Two classes, both cleaned: one pass over the pairs gives both sides.
+        A, B = (alive[alive_codes == code] for code in present)
+        (sq_a, i_a), (sq_b, i_b) = nearest_across(points, A, B, n_jobs=n_jobs)
+        bounds = {present[0]: (sq_a[:, 0], i_a[:, 0]), present[1]: (sq_b[:, 0], i_b[:, 0])}
     for code in clean:
         members = alive[alive_codes == code]
         if members.size == 0:
@@ -726,11 +905,14 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
         if state is not None:
             counts = state.counts(members, code, alive_mask, t, need)
         else:
-            b_sq, b_idx = other_bound(points, members, alive[alive_codes != code], t,
-                                      n_jobs=n_jobs)
+            if code in bounds:
+                b_sq, b_idx = bounds[code]
+            else:
+                b_sq, b_idx = other_bound(points, members, alive[alive_codes != code], t,
+                                          n_jobs=n_jobs)
             counts = count_closer(points, members, members, b_sq, b_idx, need, n_jobs=n_jobs)
         undecided = members[counts < need]
-        if kind_sel == "all" or undecided.size == 0 or (n_present == 2 and k % 2 == 1):
+        if kind_sel == "all" or undecided.size == 0 or (present.size == 2 and k % 2 == 1):
             # Fewer than a strict majority of the class: with two classes and
             # an odd k the other class is the most common.
             removed.append(undecided)
