@@ -12,11 +12,13 @@ from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeE
 from ._rules import (
     Points,
     _merge,
+    _row_dots,
     check_n_jobs,
     encode,
     is_euclidean,
     label_codes,
     minority_label,
+    nearest_across,
     tomek_removed,
     top_k_positions,
     vote,
@@ -49,6 +51,35 @@ def _store_neighbors(points, queries, store, k, n_jobs=None):
     ties go to the earlier store position.
     """
     return top_k_positions(points, queries, store, k, n_jobs=n_jobs)
+
+
+def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
+    """Rows of ``others`` whose nearest row of the store (minority rows, then seeds) is a minority row.
+
+    One pass over the pairs of the class and the minority class
+    (:func:`nearest_across`) gives each row of the class its nearest
+    minority row, and each minority row its nearest row of the class: the
+    search the Tomek step needs next. Of a minority row and a seed equally
+    near, the minority row (earlier in the store) is the nearest.
+
+    Returns
+    -------
+    wrong : ndarray of bool of shape (len(others),)
+    nearest : tuple of two ndarrays of shape (n,)
+        Squared distance and index of the nearest row of the class for each
+        minority row (index ``-1`` elsewhere), for :func:`tomek_removed`.
+    """
+    (_, near_min), (sq_back, near_back) = nearest_across(points, members, minority_rows,
+                                                         n_jobs=n_jobs)
+    near_min = near_min[np.searchsorted(members, others)]
+    Q = points.queries(others)[0]
+    raw_min = _row_dots(Q, points.aug[near_min])
+    raw_seed, _ = top_k_positions(points, others, seeds, 1, n_jobs=n_jobs)
+    wrong = ~(raw_seed[:, 0] < raw_min)
+    sq = np.full(points.n, np.inf)
+    idx = np.full(points.n, -1, dtype=np.intp)
+    sq[minority_rows], idx[minority_rows] = sq_back, near_back
+    return wrong, (sq, idx)
 
 
 def _dense_rows(points, rows):
@@ -379,6 +410,7 @@ class OneSidedSelection(BaseSampler):
         clean = label_codes(labels, targets)
         points = Points(X)
         keep, repeated = [], []
+        nearest = None
         self.estimators_ = []
         for code, label in enumerate(labels):
             members = np.flatnonzero(codes == code)
@@ -397,9 +429,14 @@ class OneSidedSelection(BaseSampler):
             others = np.delete(members, drawn)
             model = clone(classifier).fit(X[store], y[store])
             self.estimators_.append(model)
-            if fast:
-                _, nearest = _store_neighbors(points, others, store, k, self.n_jobs)
-                wrong = vote(codes[store][nearest], labels.size) != code
+            if fast and k == 1 and label != minority:
+                wrong, hints = _one_nn_wrong(points, members, others, minority_rows, seeds,
+                                             self.n_jobs)
+                if labels.size == 2:
+                    nearest = hints
+            elif fast:
+                _, near = _store_neighbors(points, others, store, k, self.n_jobs)
+                wrong = vote(codes[store][near], labels.size) != code
             else:
                 wrong = model.predict(X[others]) != y[others]
             unique_seeds, times = np.unique(seeds, return_counts=True)
@@ -408,5 +445,6 @@ class OneSidedSelection(BaseSampler):
             keep.append(others[wrong])
         kept = np.unique(np.concatenate(keep))
         pinned = np.concatenate(repeated) if repeated else np.empty(0, dtype=np.intp)
-        removed = tomek_removed(points, codes, kept, clean, pinned=pinned, n_jobs=self.n_jobs)
+        removed = tomek_removed(points, codes, kept, clean, pinned=pinned, nearest=nearest,
+                                n_jobs=self.n_jobs)
         return Resampled(np.setdiff1d(kept, removed, assume_unique=True))

@@ -62,6 +62,8 @@ from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeE
 _REF_BLOCK = 2040
 # Query rows per task.
 _QUERY_BLOCK = 512
+# Blocks of references a block of queries scans before its rows left are gathered.
+_NEAR_BLOCKS = 4
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -152,11 +154,16 @@ class Points:
         starts = np.arange(0, len(refs), block)
         M_low = np.maximum.reduceat(self.low_norm[refs], starts)
         M = np.maximum.reduceat(self.norm[refs], starts)
-        q_low = self.low_norm[queries][:, None]
-        q = self.norm[queries][:, None]
-        p = self.n_features + 4
-        return (1.2 * p * _U32 * (2.0 * q_low * M_low + M_low * M_low)
-                + 4.0 * p * _U64 * (2.0 * q * M + M * M + q * q))
+        a = 1.2 * (self.n_features + 4) * _U32
+        c = 4.0 * (self.n_features + 4) * _U64
+        q_low = self.low_norm[queries]
+        q = self.norm[queries]
+        # a (2 q' M' + M'^2) + c (2 q M + M^2 + q^2), as outer products.
+        out = np.multiply.outer(2.0 * a * q_low, M_low)
+        out += np.multiply.outer(2.0 * c * q, M)
+        out += a * M_low * M_low + c * M * M
+        out += (c * q * q)[:, None]
+        return out
 
 
 def _dot(A, B):
@@ -301,10 +308,9 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
                                    self_pos=self_pos, n_jobs=n_jobs)
     valid = out_i >= 0
-    q2 = points.sq[queries][:, None]
     # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
-    out_d = np.where(valid, (q2 - out_d) if farthest else (out_d + q2), np.inf)
-    np.maximum(out_d, 0, out=out_d)
+    out_d = np.where(valid, squared(points, queries[:, None], -out_d if farthest else out_d),
+                     np.inf)
     out_i = np.where(valid, refs[np.maximum(out_i, 0)], -1)
     if not exclude_self and not farthest:
         # A query found among the references is its own nearest neighbour,
@@ -380,11 +386,7 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
     nq = Q.shape[0]
     n_ref = R.shape[0]
     starts = range(0, n_ref, block)
-    # Parts per block: enough parts in all that few of them hold the k best.
-    per_block = int(np.clip(-(-max(32, 4 * k) // len(starts)), 1, 8))
-    width = -(-block // per_block)
-    bounds = [(p, min(e, p + width)) for s in starts
-              for e in [min(n_ref, s + block)] for p in range(s, e, width)]
+    width, per_block, bounds = _parts(n_ref, block, k)
     part_min = np.empty((len(bounds), nq), dtype=Q_low.dtype)
 
     def screen(rows, s, e):
@@ -396,17 +398,9 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         return DT
 
     all_rows = np.arange(nq)
-    part = 0
-    for s in starts:
-        e = min(n_ref, s + block)
-        DT = screen(all_rows, s, e)
-        n_parts = -(-(e - s) // width)
-        if (e - s) % width == 0:
-            part_min[part:part + n_parts] = DT.reshape(n_parts, width, nq).min(axis=1)
-        else:
-            part_min[part:part + n_parts] = np.minimum.reduceat(DT, np.arange(0, e - s, width),
-                                                                axis=0)
-        part += n_parts
+    for b, s in enumerate(starts):
+        DT = screen(all_rows, s, min(n_ref, s + block))
+        _part_minima(DT, width, part_min[b * per_block:])
     if len(bounds) >= k:
         kth = np.partition(part_min, k - 1, axis=0)[k - 1].astype(np.float64)
     else:
@@ -425,6 +419,37 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else DT[c, r].astype(np.float64))
         hit_pos.append(s + c)
     return _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos)
+
+
+def _parts(n_ref, block, k):
+    """Parts of ``n_ref`` references in blocks of ``block``.
+
+    Each block is cut into parts of one width (the last part of a block may
+    be shorter), enough in all (about ``max(32, 4 k)``, at most eight per
+    block) that few of them hold the ``k`` nearest of a row.
+
+    Returns
+    -------
+    width : int
+    per_block : int
+        Parts in a full block: block ``b`` starts at part ``b * per_block``.
+    bounds : list of (start, stop)
+        The parts, block after block.
+    """
+    n_blocks = -(-n_ref // block)
+    width = -(-block // int(np.clip(-(-max(32, 4 * k) // n_blocks), 1, 8)))
+    bounds = [(p, min(e, p + width)) for s in range(0, n_ref, block)
+              for e in [min(n_ref, s + block)] for p in range(s, e, width)]
+    return width, -(-block // width), bounds
+
+
+def _part_minima(DT, width, out):
+    """Minimum of each part of ``width`` rows of ``DT``, column by column, into ``out``."""
+    n_parts = -(-DT.shape[0] // width)
+    if DT.shape[0] % width == 0:
+        out[:n_parts] = DT.reshape(n_parts, width, DT.shape[1]).min(axis=1)
+    else:
+        out[:n_parts] = np.minimum.reduceat(DT, np.arange(0, DT.shape[0], width), axis=0)
 
 
 def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
@@ -468,13 +493,15 @@ def nearest_across(points, A, B, *, n_jobs=None):
     Returns
     -------
     (sq_dist, idx), (sq_dist, idx)
-        As :func:`top_k` with ``k=1``, for the rows of ``A`` and of ``B``.
+        For the rows of ``A`` and of ``B``: the squared distance to the
+        nearest row of the other set and its index, 1-D; equal to column 0
+        of :func:`top_k` with ``k=1``.
     """
     A = np.asarray(A, dtype=np.intp)
     B = np.asarray(B, dtype=np.intp)
     if not points.screened or A.size == 0 or B.size == 0:
-        return (top_k(points, A, B, 1, n_jobs=n_jobs),
-                top_k(points, B, A, 1, n_jobs=n_jobs))
+        return tuple((sq[:, 0], idx[:, 0]) for sq, idx in
+                     (top_k(points, A, B, 1, n_jobs=n_jobs), top_k(points, B, A, 1, n_jobs=n_jobs)))
     n_jobs = _threads_for(A.size, B.size, n_jobs)
     p = points.n_features
     low = points.low
@@ -486,15 +513,19 @@ def nearest_across(points, A, B, *, n_jobs=None):
     RB[:, :p + 1] = low[B]
     RB[:, p + 1] = 1.0
     slices = _query_slices(A.size, n_jobs)
-    blocks = [slice(s, min(B.size, s + _REF_BLOCK)) for s in range(0, B.size, _REF_BLOCK)]
-    row_min = np.empty((A.size, len(blocks)), dtype=np.float32)
+    width, per_block, parts = _parts(B.size, _REF_BLOCK, 1)
+    part_min = np.empty((len(parts), A.size), dtype=np.float32)
     col_min = np.empty((B.size, len(slices)), dtype=np.float32)
 
     def screen(i, sl):
-        for j, bl in enumerate(blocks):
-            D = QA[sl] @ RB[bl].T
-            row_min[sl, j] = D.min(axis=1)
-            col_min[bl, i] = D.min(axis=0)
+        for b, s in enumerate(range(0, B.size, _REF_BLOCK)):
+            D = QA[sl] @ RB[s:s + _REF_BLOCK].T
+            col_min[s:s + _REF_BLOCK, i] = D.min(axis=0)
+            if D.shape[1] <= width:
+                part_min[b * per_block, sl] = D.min(axis=1)
+            else:
+                mins = np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
+                part_min[b * per_block:b * per_block + mins.shape[1], sl] = mins.T
 
     _run([lambda i=i, sl=sl: screen(i, sl) for i, sl in enumerate(slices)], n_jobs)
 
@@ -504,17 +535,17 @@ def nearest_across(points, A, B, *, n_jobs=None):
         q = 1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
         return q + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2
 
-    limit_a = row_min.min(axis=1) + 2.0 * margin(A, B)
+    limit_a = part_min.min(axis=0) + 2.0 * margin(A, B)
     limit_b = col_min.min(axis=1) + 2.0 * margin(B, A)
 
     def exact(queries, q_rows, refs, r_pos):
         return _row_dots(points.queries(queries[q_rows])[0], points.aug[refs[r_pos]])
 
-    def confirm_a(j, bl):
-        rows = np.flatnonzero(row_min[:, j] <= limit_a)
-        D = QA[rows] @ RB[bl].T
+    def confirm_a(j, s, e):
+        rows = np.flatnonzero(part_min[j] <= limit_a)
+        D = QA[rows] @ RB[s:e].T
         r, c = np.nonzero(D <= limit_a[rows, None])
-        rows, pos = rows[r], bl.start + c
+        rows, pos = rows[r], s + c
         return rows, exact(A, rows, B, pos), pos
 
     def confirm_b(i, sl):
@@ -524,14 +555,19 @@ def nearest_across(points, A, B, *, n_jobs=None):
         cols, pos = cols[c], sl.start + r
         return cols, exact(B, cols, A, pos), pos
 
-    found_a = _run([lambda j=j, bl=bl: confirm_a(j, bl) for j, bl in enumerate(blocks)], n_jobs)
+    found_a = _run([lambda j=j, s=s, e=e: confirm_a(j, s, e) for j, (s, e) in enumerate(parts)],
+                   n_jobs)
     found_b = _run([lambda i=i, sl=sl: confirm_b(i, sl) for i, sl in enumerate(slices)], n_jobs)
     out = []
     for queries, refs, found in ((A, B, found_a), (B, A, found_b)):
         raw, pos = _pick_smallest(queries.size, 1, *zip(*found, strict=True))
-        sq = np.maximum(raw + points.sq[queries][:, None], 0)
-        out.append((sq, refs[pos]))
+        out.append((squared(points, queries, raw[:, 0]), refs[pos[:, 0]]))
     return tuple(out)
+
+
+def squared(points, queries, raw):
+    """Squared distances from the values ``|x|^2 - 2 q.x`` of the rows ``queries``."""
+    return np.maximum(raw + points.sq[queries], 0)
 
 
 def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):
@@ -626,17 +662,31 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     slices = _query_slices(nq, n_jobs)
     plans = _block_plans(points, q, scan, slices)
 
-    def task(sl, plan):
-        rows = q[sl]
+    def task(idx, plan, done=None):
+        rows = q[idx]
         Q, Q_low = points.queries(rows)
         slack = points.slack(rows, scan, _REF_BLOCK)
-        q_counts[sl] = _count_block(
-            Q, Q_low, R, R_low, scan, thr[sl], bidx[sl], skip[sl], need,
-            points.shift[rows], slack, points.screened, q_found[sl], plan,
+        found_rows = q_found[idx]
+        q_counts[idx] = _count_block(
+            Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
+            points.shift[rows], slack, points.screened, q_counts[idx], found_rows, plan, done,
         )
+        q_found[idx] = found_rows
 
-    _run([lambda sl=sl, plan=plan: task(sl, plan)
+    # Each block of queries first scans the regions nearest to it; most rows
+    # stop there. The rows left are gathered into full blocks again for the
+    # rest of the scan, skipping the regions each has seen.
+    n_near = min(_NEAR_BLOCKS, len(plans[0]))
+    _run([lambda sl=sl, plan=plan: task(np.arange(sl.start, sl.stop), plan[:n_near])
           for sl, plan in zip(slices, plans, strict=True)], n_jobs)
+    if n_near < len(plans[0]):
+        seen = np.zeros((nq, len(plans[0])), dtype=bool)
+        for sl, plan in zip(slices, plans, strict=True):
+            seen[sl, plan[:n_near]] = True
+        rest = np.flatnonzero(q_counts < need)
+        order = np.arange(len(plans[0]))
+        _run([lambda idx=rest[sl]: task(idx, order, seen[idx])
+              for sl in _query_slices(rest.size, n_jobs)], n_jobs)
     counts[q_order] = q_counts
     found[q_order] = q_found
     return result
@@ -686,24 +736,28 @@ def _block_plans(points, queries, scan, slices):
 
 
 def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
-                 found, plan):
+                 counts, found, plan, done=None):
     """Per-row count of references nearer than the bound, stopping at ``need``.
 
-    The blocks of references are scanned in the order ``plan``.
-
-    ``found`` (rows x witnesses) receives the first rows counted for sure.
+    The blocks of references are scanned in the order ``plan``, leaving out
+    for each row the blocks ``done`` marks (rows x blocks; ``None``: none).
+    ``counts`` holds the counts so far; ``found`` (rows x witnesses)
+    receives the first rows counted for sure after those it holds.
     """
     nq = Q.shape[0]
-    counts = np.zeros(nq, dtype=np.intp)
-    n_found = np.zeros(nq, dtype=np.intp)
+    counts = counts.copy()
+    n_found = (found >= 0).sum(axis=1)
     width = found.shape[1]
-    active = np.arange(nq)
     n_ref = R.shape[0]
     buf = np.empty((nq, _REF_BLOCK), dtype=bool)
     low_dtype = R_low.dtype
     # Thresholds stay finite so that the left-out entries (+inf) never count.
     top = np.finfo(low_dtype).max
+    pending = np.flatnonzero(counts < need)
     for b in plan:
+        active = pending if done is None else pending[~done[pending, b]]
+        if active.size == 0:
+            continue
         s = b * _REF_BLOCK
         e = min(n_ref, s + _REF_BLOCK)
         Qa = Q_low if active.size == nq else Q_low[active]
@@ -747,8 +801,8 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
                 tr = thr[pick]
                 near = (exact < tr) | ((exact == tr) & (scan[s + in_c] < bidx[pick]))
                 np.add.at(counts, pick[near], 1)
-        active = active[counts[active] < need]
-        if active.size == 0:
+        pending = pending[counts[pending] < need]
+        if pending.size == 0:
             break
     return counts
 
@@ -896,8 +950,7 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
     if state is None and t == 1 and present.size == 2 and set(present.tolist()) <= set(clean):
         # Two classes, both cleaned: one pass over the pairs gives both sides.
         A, B = (alive[alive_codes == code] for code in present)
-        (sq_a, i_a), (sq_b, i_b) = nearest_across(points, A, B, n_jobs=n_jobs)
-        bounds = {present[0]: (sq_a[:, 0], i_a[:, 0]), present[1]: (sq_b[:, 0], i_b[:, 0])}
+        bounds = dict(zip(present, nearest_across(points, A, B, n_jobs=n_jobs), strict=True))
     for code in clean:
         members = alive[alive_codes == code]
         if members.size == 0:
@@ -983,7 +1036,7 @@ class EditState:
         return counts
 
 
-def tomek_removed(points, codes, alive, clean, *, pinned=None, n_jobs=None):
+def tomek_removed(points, codes, alive, clean, *, pinned=None, nearest=None, n_jobs=None):
     """Rows of the classes in ``clean`` that belong to a Tomek link.
 
     A Tomek link is a pair of rows of different classes that are each other's
@@ -1003,6 +1056,11 @@ def tomek_removed(points, codes, alive, clean, *, pinned=None, n_jobs=None):
     pinned : ndarray of int, default=None
         Rows that are never part of a link (they stand for rows present
         twice, whose nearest neighbour is their copy).
+    nearest : tuple of two ndarrays of shape (n,), default=None
+        Squared distance and index of each row's nearest row of the other
+        class among a superset of ``alive`` (index ``-1``: not known); only
+        for two classes. Where that row is still present it is the nearest,
+        and the row is not searched again.
     n_jobs : int, default=None
 
     Returns
@@ -1032,8 +1090,7 @@ def tomek_removed(points, codes, alive, clean, *, pinned=None, n_jobs=None):
         searched[rows] = True
         if rows.size == 0:
             continue
-        sq, nn = top_k(points, rows, alive[alive_codes != code], 1, n_jobs=n_jobs)
-        sq, nn = sq[:, 0], nn[:, 0]
+        sq, nn = _nearest_other(points, rows, alive, alive_codes != code, nearest, n_jobs)
         own_class = alive[alive_codes == code]
         nearer = count_closer(points, rows, own_class, sq, nn, 1, n_jobs=n_jobs)
         hit = (nearer == 0) & (nn >= 0)
@@ -1058,6 +1115,24 @@ def tomek_removed(points, codes, alive, clean, *, pinned=None, n_jobs=None):
         linked[best[nearer == 0]] = True
     ends = np.unique(np.concatenate([cand[linked], partner[linked]]))
     return ends[np.isin(codes[ends], clean)]
+
+
+def _nearest_other(points, rows, alive, other, nearest, n_jobs):
+    """Nearest row of ``alive[other]`` for each of ``rows``: from ``nearest`` where it is present."""
+    sq = np.full(rows.size, np.inf)
+    nn = np.full(rows.size, -1, dtype=np.intp)
+    todo = np.ones(rows.size, dtype=bool)
+    if nearest is not None:
+        present = np.zeros(points.n, dtype=bool)
+        present[alive[other]] = True
+        known_sq, known = nearest[0][rows], nearest[1][rows]
+        hit = (known >= 0) & present[np.maximum(known, 0)]
+        sq[hit], nn[hit] = known_sq[hit], known[hit]
+        todo = ~hit
+    if todo.any():
+        found_sq, found = top_k(points, rows[todo], alive[other], 1, n_jobs=n_jobs)
+        sq[todo], nn[todo] = found_sq[:, 0], found[:, 0]
+    return sq, nn
 
 
 # --------------------------------------------------------------------------- labels
