@@ -372,7 +372,7 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
 
     ``own`` gives each row's position to leave out (``-1``: none). The
     references are cut into parts (several per block of ``block``
-    references). The first pass screens every block (``R_low @ Q_low.T``:
+    references). The first pass screens every block (``Q_low @ R_low.T``:
     the exact values plus an offset of the row, within ``slack``) and keeps
     only the smallest entry of each row in each part: the product and one
     reduction. The ``k`` smallest of these part minima are ``k`` entries, so
@@ -385,38 +385,37 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
     """
     nq = Q.shape[0]
     n_ref = R.shape[0]
-    starts = range(0, n_ref, block)
     width, per_block, bounds = _parts(n_ref, block, k)
-    part_min = np.empty((len(bounds), nq), dtype=Q_low.dtype)
+    part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
 
     def screen(rows, s, e):
-        """Screened values of ``rows`` against references ``s:e``, transposed."""
-        DT = _dot(R_low[s:e], Q_low[rows])
+        """Screened values of ``rows`` against references ``s:e``."""
+        D = _dot(Q_low[rows], R_low[s:e])
         inside = np.flatnonzero((own[rows] >= s) & (own[rows] < e))
         if inside.size:
-            DT[own[rows[inside]] - s, inside] = np.inf
-        return DT
+            D[inside, own[rows[inside]] - s] = np.inf
+        return D
 
     all_rows = np.arange(nq)
-    for b, s in enumerate(starts):
-        DT = screen(all_rows, s, min(n_ref, s + block))
-        _part_minima(DT, width, part_min[b * per_block:])
+    for b, s in enumerate(range(0, n_ref, block)):
+        mins = _part_minima(screen(all_rows, s, min(n_ref, s + block)), width)
+        part_min[:, b * per_block:b * per_block + mins.shape[1]] = mins
     if len(bounds) >= k:
-        kth = np.partition(part_min, k - 1, axis=0)[k - 1].astype(np.float64)
+        kth = np.partition(part_min, k - 1, axis=1)[:, k - 1].astype(np.float64)
     else:
         kth = np.full(nq, np.inf)
     # Finite, so that left-out entries (+inf) are never candidates.
     limit = np.minimum(kth + 2.0 * slack.max(axis=1), np.finfo(np.float64).max)
     hit_rows, hit_vals, hit_pos = [], [], []
     for j, (s, e) in enumerate(bounds):
-        rows = np.flatnonzero(part_min[j] <= limit)
+        rows = np.flatnonzero(part_min[:, j] <= limit)
         if rows.size == 0:
             continue
-        DT = screen(rows, s, e)
-        c, r = np.nonzero(DT <= limit[rows])
+        D = screen(rows, s, e)
+        r, c = np.nonzero(D <= limit[rows, None])
         rows = rows[r]
         hit_rows.append(rows)
-        hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else DT[c, r].astype(np.float64))
+        hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else D[r, c].astype(np.float64))
         hit_pos.append(s + c)
     return _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos)
 
@@ -443,13 +442,11 @@ def _parts(n_ref, block, k):
     return width, -(-block // width), bounds
 
 
-def _part_minima(DT, width, out):
-    """Minimum of each part of ``width`` rows of ``DT``, column by column, into ``out``."""
-    n_parts = -(-DT.shape[0] // width)
-    if DT.shape[0] % width == 0:
-        out[:n_parts] = DT.reshape(n_parts, width, DT.shape[1]).min(axis=1)
-    else:
-        out[:n_parts] = np.minimum.reduceat(DT, np.arange(0, DT.shape[0], width), axis=0)
+def _part_minima(D, width):
+    """Minimum of each row of ``D`` in each part of ``width`` columns."""
+    if D.shape[1] <= width:
+        return D.min(axis=1)[:, None]
+    return np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
 
 
 def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
@@ -514,18 +511,15 @@ def nearest_across(points, A, B, *, n_jobs=None):
     RB[:, p + 1] = 1.0
     slices = _query_slices(A.size, n_jobs)
     width, per_block, parts = _parts(B.size, _REF_BLOCK, 1)
-    part_min = np.empty((len(parts), A.size), dtype=np.float32)
+    part_min = np.empty((A.size, len(parts)), dtype=np.float32)
     col_min = np.empty((B.size, len(slices)), dtype=np.float32)
 
     def screen(i, sl):
         for b, s in enumerate(range(0, B.size, _REF_BLOCK)):
             D = QA[sl] @ RB[s:s + _REF_BLOCK].T
             col_min[s:s + _REF_BLOCK, i] = D.min(axis=0)
-            if D.shape[1] <= width:
-                part_min[b * per_block, sl] = D.min(axis=1)
-            else:
-                mins = np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
-                part_min[b * per_block:b * per_block + mins.shape[1], sl] = mins.T
+            mins = _part_minima(D, width)
+            part_min[sl, b * per_block:b * per_block + mins.shape[1]] = mins
 
     _run([lambda i=i, sl=sl: screen(i, sl) for i, sl in enumerate(slices)], n_jobs)
 
@@ -535,14 +529,14 @@ def nearest_across(points, A, B, *, n_jobs=None):
         q = 1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
         return q + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2
 
-    limit_a = part_min.min(axis=0) + 2.0 * margin(A, B)
+    limit_a = part_min.min(axis=1) + 2.0 * margin(A, B)
     limit_b = col_min.min(axis=1) + 2.0 * margin(B, A)
 
     def exact(queries, q_rows, refs, r_pos):
         return _row_dots(points.queries(queries[q_rows])[0], points.aug[refs[r_pos]])
 
     def confirm_a(j, s, e):
-        rows = np.flatnonzero(part_min[j] <= limit_a)
+        rows = np.flatnonzero(part_min[:, j] <= limit_a)
         D = QA[rows] @ RB[s:e].T
         r, c = np.nonzero(D <= limit_a[rows, None])
         rows, pos = rows[r], s + c
