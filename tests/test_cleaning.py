@@ -318,8 +318,10 @@ def test_top_k_and_count_closer_are_exact(offset, integer, ref_block):
     grid=st.booleans(),
     offset=st.sampled_from([0.0, 1e3]),
     block=st.sampled_from([8, 16, 40, 2040]),
+    k_a=st.integers(1, 4),
+    k_b=st.integers(1, 4),
 )
-def test_nearest_across_equals_two_searches(seed, n, grid, offset, block):
+def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k_b):
     rng = np.random.RandomState(seed)
     X = (rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 4)) + offset
     in_a = rng.rand(n) < 0.4
@@ -329,12 +331,15 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_rules, "_REF_BLOCK", block)
         mp.setattr(_rules, "_QUERY_BLOCK", block)
-        (sq_a, i_a), (sq_b, i_b) = nearest_across(Points(X), A, B)
-    # Nearest other row by brute force, ties to the lower row index.
-    for rows, others, sq, idx in ((A, B, sq_a, i_a), (B, A, sq_b, i_b)):
+        (sq_a, i_a), (sq_b, i_b) = nearest_across(Points(X), A, B, k_a=k_a, k_b=k_b)
+    # The k nearest rows of the other set by brute force, ties to the lower
+    # row index; -1 and inf where the other set is smaller than k.
+    for rows, others, k, sq, idx in ((A, B, k_a, sq_a, i_a), (B, A, k_b, sq_b, i_b)):
         D, order = _brute_order(X, rows, others, exclude_self=False)
-        np.testing.assert_array_equal(idx, order[:, 0])
-        np.testing.assert_allclose(sq, D[:, 0], rtol=1e-9, atol=1e-9 * (1 + offset**2))
+        m = min(k, others.size)
+        np.testing.assert_array_equal(idx[:, :m], order[:, :m])
+        np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
+        assert np.all(idx[:, m:] == -1) and np.all(np.isinf(sq[:, m:]))
 
 
 _RULES = [

@@ -71,14 +71,14 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
     """
     (_, near_min), (sq_back, near_back) = nearest_across(points, members, minority_rows,
                                                          n_jobs=n_jobs)
-    near_min = near_min[np.searchsorted(members, others)]
+    near_min = near_min[np.searchsorted(members, others), 0]
     Q = points.queries(others)[0]
     raw_min = _row_dots(Q, points.aug[near_min])
     raw_seed, _ = top_k_positions(points, others, seeds, 1, n_jobs=n_jobs)
     wrong = ~(raw_seed[:, 0] < raw_min)
     sq = np.full(points.n, np.inf)
     idx = np.full(points.n, -1, dtype=np.intp)
-    sq[minority_rows], idx[minority_rows] = sq_back, near_back
+    sq[minority_rows], idx[minority_rows] = sq_back[:, 0], near_back[:, 0]
     return wrong, (sq, idx)
 
 

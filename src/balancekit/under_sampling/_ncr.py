@@ -14,17 +14,64 @@ from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._enn import EditedNearestNeighbours
 from ._rules import (
     Points,
+    _pick_smallest,
+    as_rows,
     check_enough,
     check_n_jobs,
+    edit_need,
     edited_removed,
     encode,
     estimator_edited_removed,
     is_euclidean,
     label_codes,
     minority_label,
+    nearest_across_positions,
     top_k,
+    top_k_positions,
     vote,
 )
+
+
+def _shared_search(points, codes, minority_rows, clean, k_enn, k, n_jobs):
+    """The searches of both steps on two classes, from one pass over their pairs.
+
+    The edit (A1) needs, for each row of a cleaned class, its ``t``-th
+    nearest row of the other class; the vote (A2) needs the ``k`` nearest
+    rows of each minority row, which are the ``k`` nearest of its nearest
+    minority rows and its nearest rows of the other class.
+
+    Returns
+    -------
+    bounds : dict
+        For :func:`edited_removed`.
+    neighbors : ndarray of shape (n_minority, k)
+        The ``k`` nearest rows of each minority row (``-1`` pads).
+    """
+    m = codes[minority_rows[0]]
+    other_rows = np.flatnonzero(codes != m)
+    _, t = edit_need(k_enn, "mode")
+    k_b = max(k, t)
+    sides = nearest_across_positions(points, other_rows, minority_rows, t, k_b, n_jobs=n_jobs)
+    bounds = {}
+    for code, queries, refs, (raw, pos) in ((1 - m, other_rows, minority_rows, sides[0]),
+                                            (m, minority_rows, other_rows, sides[1])):
+        if code in clean:
+            sq, idx = as_rows(points, queries, refs, raw[:, t - 1:t], pos[:, t - 1:t])
+            bounds[code] = (sq[:, 0], idx[:, 0])
+    # The k nearest of each minority row: among the minority rows and the others.
+    n_min = minority_rows.size
+    own_raw, own_pos = top_k_positions(points, minority_rows, minority_rows, k,
+                                       self_pos=np.arange(n_min), n_jobs=n_jobs)
+    raw_b, pos_b = sides[1]
+    lists = [(own_raw, own_pos, minority_rows), (raw_b, pos_b, other_rows)]
+    keep = [pos >= 0 for _, pos, _ in lists]
+    _, neighbors = _pick_smallest(
+        n_min, k,
+        [np.nonzero(ok)[0] for ok in keep],
+        [raw[ok] for (raw, _, _), ok in zip(lists, keep, strict=True)],
+        [refs[pos[ok]] for (_, pos, refs), ok in zip(lists, keep, strict=True)],
+    )
+    return bounds, neighbors
 
 
 class NeighbourhoodCleaningRule(BaseSampler):
@@ -165,6 +212,16 @@ class NeighbourhoodCleaningRule(BaseSampler):
         points = Points(X)
         clean = label_codes(labels, targets)
 
+        minority = minority_label(y)
+        minority_rows = np.flatnonzero(y == minority)
+        euclidean = is_euclidean(classifier)
+        shared = None
+        if (labels.size == 2 and self.edited_nearest_neighbours is None and euclidean
+                and (enn_estimator is None or is_euclidean(enn_estimator))):
+            check_enough("n_neighbors", k_enn, rows.size)
+            check_enough("n_neighbors", k, rows.size)
+            shared = _shared_search(points, codes, minority_rows, clean, k_enn, k, self.n_jobs)
+
         # A1: the rows edited nearest neighbours removes.
         if self.edited_nearest_neighbours is None:
             self.edited_nearest_neighbours_ = EditedNearestNeighbours(
@@ -174,7 +231,8 @@ class NeighbourhoodCleaningRule(BaseSampler):
             )
             if enn_estimator is None or is_euclidean(enn_estimator):
                 a1 = edited_removed(
-                    points, codes, labels.size, rows, clean, k_enn, "mode", n_jobs=self.n_jobs
+                    points, codes, labels.size, rows, clean, k_enn, "mode",
+                    bounds=None if shared is None else shared[0], n_jobs=self.n_jobs,
                 )
             else:
                 a1 = estimator_edited_removed(
@@ -194,16 +252,17 @@ class NeighbourhoodCleaningRule(BaseSampler):
 
         # A2: neighbours of the minority rows the k-NN vote gets wrong.
         counts = Counter(y.tolist())
-        minority = minority_label(y)
         targets_set = set(targets)
         self.classes_to_clean_ = [
             label for label, n in counts.items()
             if label in targets_set and n > counts[minority] * threshold
         ]
-        minority_rows = np.flatnonzero(y == minority)
-        if is_euclidean(classifier):
+        if euclidean:
             check_enough("n_neighbors", k, rows.size)
-            _, nb = top_k(points, minority_rows, rows, k, n_jobs=self.n_jobs)
+            if shared is None:
+                _, nb = top_k(points, minority_rows, rows, k, n_jobs=self.n_jobs)
+            else:
+                nb = shared[1]
             own = codes[minority_rows][:, None]
             # The vote of a row of the training set counts the row itself.
             voters = np.concatenate([own, codes[nb[:, : k - 1]]], axis=1)

@@ -307,11 +307,8 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     self_pos = _positions(refs, queries) if exclude_self else None
     out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
                                    self_pos=self_pos, n_jobs=n_jobs)
-    valid = out_i >= 0
     # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
-    out_d = np.where(valid, squared(points, queries[:, None], -out_d if farthest else out_d),
-                     np.inf)
-    out_i = np.where(valid, refs[np.maximum(out_i, 0)], -1)
+    out_d, out_i = as_rows(points, queries, refs, -out_d if farthest else out_d, out_i)
     if not exclude_self and not farthest:
         # A query found among the references is its own nearest neighbour,
         # whatever rounding says about its distance to itself.
@@ -469,36 +466,53 @@ def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
     return best_d, best_i
 
 
-def nearest_across(points, A, B, *, n_jobs=None):
-    """Nearest row of ``B`` for each row of ``A``, and of ``A`` for each row of ``B``.
+def nearest_across(points, A, B, *, k_a=1, k_b=1, n_jobs=None):
+    """Nearest rows of ``B`` for each row of ``A``, and of ``A`` for each row of ``B``.
 
-    The same as ``top_k(points, A, B, 1)`` and ``top_k(points, B, A, 1)``
-    for disjoint sets of rows, with half the work: each pair is screened
-    once, as a squared distance (``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``), so
-    that one block of pairs gives the minima of its rows and of its columns.
-    Each side then takes, as :func:`_top_k_block` does, the exact values of
-    the entries within twice its screening margin of its smallest screened
-    distance.
+    The same as ``top_k(points, A, B, k_a)`` and ``top_k(points, B, A, k_b)``
+    for disjoint sets of rows, with half the work: see
+    :func:`nearest_across_positions`.
 
     Parameters
     ----------
     points : Points
     A, B : ndarray of int
         Disjoint sets of rows, in increasing order.
+    k_a, k_b : int, default=1
+        Neighbours wanted for each row of ``A`` and of ``B``.
     n_jobs : int, default=None
 
     Returns
     -------
     (sq_dist, idx), (sq_dist, idx)
-        For the rows of ``A`` and of ``B``: the squared distance to the
-        nearest row of the other set and its index, 1-D; equal to column 0
-        of :func:`top_k` with ``k=1``.
+        For the rows of ``A`` and of ``B``, as :func:`top_k` returns them.
     """
     A = np.asarray(A, dtype=np.intp)
     B = np.asarray(B, dtype=np.intp)
+    sides = nearest_across_positions(points, A, B, k_a, k_b, n_jobs=n_jobs)
+    return (as_rows(points, A, B, *sides[0]), as_rows(points, B, A, *sides[1]))
+
+
+def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
+    """:func:`nearest_across` in raw units (``|x|^2 - 2 q.x``) and positions.
+
+    Each pair is screened once, as a squared distance
+    (``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``), so that one block of pairs
+    gives the minima of its rows (per part of the block) and of its columns
+    (per block of ``A``). Each side then takes, as :func:`_top_k_block`
+    does, the exact values of the entries within twice its screening margin
+    of its ``k``-th smallest minimum.
+
+    Returns
+    -------
+    (raw, pos), (raw, pos)
+        For the rows of ``A`` (positions in ``B``, shape ``(len(A), k_a)``)
+        and of ``B`` (positions in ``A``); ``inf`` and ``-1`` where a row has
+        fewer candidates. Ties go to the lower position.
+    """
     if not points.screened or A.size == 0 or B.size == 0:
-        return tuple((sq[:, 0], idx[:, 0]) for sq, idx in
-                     (top_k(points, A, B, 1, n_jobs=n_jobs), top_k(points, B, A, 1, n_jobs=n_jobs)))
+        return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
+                top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
     n_jobs = _threads_for(A.size, B.size, n_jobs)
     p = points.n_features
     low = points.low
@@ -510,7 +524,7 @@ def nearest_across(points, A, B, *, n_jobs=None):
     RB[:, :p + 1] = low[B]
     RB[:, p + 1] = 1.0
     slices = _query_slices(A.size, n_jobs)
-    width, per_block, parts = _parts(B.size, _REF_BLOCK, 1)
+    width, per_block, parts = _parts(B.size, _REF_BLOCK, k_a)
     part_min = np.empty((A.size, len(parts)), dtype=np.float32)
     col_min = np.empty((B.size, len(slices)), dtype=np.float32)
 
@@ -523,14 +537,17 @@ def nearest_across(points, A, B, *, n_jobs=None):
 
     _run([lambda i=i, sl=sl: screen(i, sl) for i, sl in enumerate(slices)], n_jobs)
 
-    def margin(rows, others):
+    def limit(minima, k, rows, others):
+        kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
+               if minima.shape[1] >= k else np.full(rows.size, np.inf))
         # Rounding of a screened distance (float32, centred rows) and of an
         # exact one (float64): the bound of Points.slack, for sums of norms.
-        q = 1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
-        return q + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2
+        eps = (1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
+               + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2)
+        return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
 
-    limit_a = part_min.min(axis=1) + 2.0 * margin(A, B)
-    limit_b = col_min.min(axis=1) + 2.0 * margin(B, A)
+    limit_a = limit(part_min, k_a, A, B)
+    limit_b = limit(col_min, k_b, B, A)
 
     def exact(queries, q_rows, refs, r_pos):
         return _row_dots(points.queries(queries[q_rows])[0], points.aug[refs[r_pos]])
@@ -552,16 +569,19 @@ def nearest_across(points, A, B, *, n_jobs=None):
     found_a = _run([lambda j=j, s=s, e=e: confirm_a(j, s, e) for j, (s, e) in enumerate(parts)],
                    n_jobs)
     found_b = _run([lambda i=i, sl=sl: confirm_b(i, sl) for i, sl in enumerate(slices)], n_jobs)
-    out = []
-    for queries, refs, found in ((A, B, found_a), (B, A, found_b)):
-        raw, pos = _pick_smallest(queries.size, 1, *zip(*found, strict=True))
-        out.append((squared(points, queries, raw[:, 0]), refs[pos[:, 0]]))
-    return tuple(out)
+    return (_pick_smallest(A.size, k_a, *zip(*found_a, strict=True)),
+            _pick_smallest(B.size, k_b, *zip(*found_b, strict=True)))
 
 
-def squared(points, queries, raw):
-    """Squared distances from the values ``|x|^2 - 2 q.x`` of the rows ``queries``."""
-    return np.maximum(raw + points.sq[queries], 0)
+def as_rows(points, queries, refs, raw, pos):
+    """Squared distances and row indices from raw values and positions in ``refs``.
+
+    ``raw`` holds ``|x|^2 - 2 q.x`` for each query (a row of ``raw``);
+    missing places (position ``-1``) get ``inf`` and ``-1``.
+    """
+    valid = pos >= 0
+    sq = np.maximum(raw + points.sq[queries][:, None], 0)
+    return np.where(valid, sq, np.inf), np.where(valid, refs[np.maximum(pos, 0)], -1)
 
 
 def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):
@@ -891,8 +911,16 @@ class OtherBounds:
         return b_sq, b_idx
 
 
+def edit_need(k, kind_sel):
+    """``(need, t)`` of the edited-nearest-neighbours rule (see :func:`edited_removed`)."""
+    if kind_sel == "all":
+        return k, 1
+    need = k // 2 + 1
+    return need, k - need + 1
+
+
 def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state=None,
-                   n_jobs=None):
+                   bounds=None, n_jobs=None):
     """Rows that the edited-nearest-neighbours rule removes.
 
     A row of a class in ``clean`` is removed when its ``k`` nearest remaining
@@ -922,6 +950,10 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
         What earlier rounds on the same data found (repeated rules): the
         nearest rows of other classes and the witnesses of the kept rows,
         checked against the rows present instead of searched again.
+    bounds : dict, default=None
+        ``{code: (sq_dist, idx)}``: the ``t``-th nearest row of another class
+        for each row of class ``code`` (in the order of ``alive``), already
+        found by the caller.
     n_jobs : int, default=None
 
     Returns
@@ -933,18 +965,16 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
     alive_mask = np.zeros(points.n, dtype=bool)
     alive_mask[alive] = True
     alive_codes = codes[alive]
-    if kind_sel == "all":
-        need, t = k, 1
-    else:
-        need = k // 2 + 1
-        t = k - need + 1
+    need, t = edit_need(k, kind_sel)
     removed = []
-    bounds = {}
+    bounds = {} if bounds is None else bounds
     present = np.unique(alive_codes)
-    if state is None and t == 1 and present.size == 2 and set(present.tolist()) <= set(clean):
+    if state is None and not bounds and present.size == 2 and set(present.tolist()) <= set(clean):
         # Two classes, both cleaned: one pass over the pairs gives both sides.
         A, B = (alive[alive_codes == code] for code in present)
-        bounds = dict(zip(present, nearest_across(points, A, B, n_jobs=n_jobs), strict=True))
+        sides = nearest_across(points, A, B, k_a=t, k_b=t, n_jobs=n_jobs)
+        bounds = {code: (sq[:, t - 1], idx[:, t - 1])
+                  for code, (sq, idx) in zip(present, sides, strict=True)}
     for code in clean:
         members = alive[alive_codes == code]
         if members.size == 0:
@@ -994,8 +1024,7 @@ class EditState:
         self.points = points
         self.codes = codes
         self.n_jobs = n_jobs
-        self.need_max = k_max if kind_sel == "all" else k_max // 2 + 1
-        t_max = 1 if kind_sel == "all" else k_max - self.need_max + 1
+        self.need_max, t_max = edit_need(k_max, kind_sel)
         self.bounds = OtherBounds(points, codes, t_max, n_jobs=n_jobs)
         n = points.n
         self.width = self.need_max + 3
