@@ -698,9 +698,10 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         for sl, plan in zip(slices, plans, strict=True):
             seen[sl, plan[:n_near]] = True
         rest = np.flatnonzero(q_counts < need)
-        order = np.arange(len(plans[0]))
-        _run([lambda idx=rest[sl]: task(idx, order, seen[idx])
-              for sl in _query_slices(rest.size, n_jobs)], n_jobs)
+        slices = _query_slices(rest.size, n_jobs)
+        plans = _block_plans(points, q[rest], scan, slices)
+        _run([lambda idx=rest[sl], plan=plan: task(idx, plan, seen[idx])
+              for sl, plan in zip(slices, plans, strict=True)], n_jobs)
     counts[q_order] = q_counts
     found[q_order] = q_found
     return result
