@@ -11,6 +11,8 @@ from sklearn.datasets import load_breast_cancer, load_wine, make_classification
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
+from balancekit import _exact
+from balancekit._exact import Points, count_closer, nearest_across, top_k
 from balancekit.exceptions import (
     BalancekitWarning,
     DataError,
@@ -26,9 +28,7 @@ from balancekit.under_sampling import (
     OneSidedSelection,
     RepeatedEditedNearestNeighbours,
     TomekLinks,
-    _rules,
 )
-from balancekit.under_sampling._rules import Points, count_closer, nearest_across, top_k
 
 iu = pytest.importorskip("imblearn.under_sampling")
 
@@ -278,7 +278,7 @@ def _brute_order(X, q, refs, exclude_self=True):
 @pytest.fixture(params=[2040, 16, 56], ids=["one-block", "many-blocks", "uneven-parts"])
 def ref_block(request, monkeypatch):
     """Reference block size: the default, or small enough that the data span many blocks."""
-    monkeypatch.setattr(_rules, "_REF_BLOCK", request.param)
+    monkeypatch.setattr(_exact, "_REF_BLOCK", request.param)
     return request.param
 
 
@@ -329,8 +329,8 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
     if A.size == 0 or B.size == 0:
         return
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_rules, "_REF_BLOCK", block)
-        mp.setattr(_rules, "_QUERY_BLOCK", block)
+        mp.setattr(_exact, "_REF_BLOCK", block)
+        mp.setattr(_exact, "_QUERY_BLOCK", block)
         (sq_a, i_a), (sq_b, i_b) = nearest_across(Points(X), A, B, k_a=k_a, k_b=k_b)
     # The k nearest rows of the other set by brute force, ties to the lower
     # row index; -1 and inf where the other set is smaller than k.
@@ -361,8 +361,8 @@ _RULES = [
 def test_rules_on_many_blocks_match(data, ours, theirs, params, monkeypatch):
     # Blocks of 16 rows: the scan orders by region, the block plans and the
     # early stops all come into play on small data.
-    monkeypatch.setattr(_rules, "_REF_BLOCK", 16)
-    monkeypatch.setattr(_rules, "_QUERY_BLOCK", 32)
+    monkeypatch.setattr(_exact, "_REF_BLOCK", 16)
+    monkeypatch.setattr(_exact, "_QUERY_BLOCK", 32)
     X, y = DATA[data]
     _same_rows(ours(**params), theirs(**params), X, y)
 
@@ -438,8 +438,8 @@ def test_rules_on_tied_data_follow_the_lower_index_rule(seed, n, n_classes, k, k
 
 def test_threads_do_not_change_the_result(monkeypatch):
     # Small searches run on one thread: make every search use the pool here.
-    monkeypatch.setattr(_rules, "_SMALL_WORK", 0)
-    monkeypatch.setattr(_rules, "_QUERY_BLOCK", 64)
+    monkeypatch.setattr(_exact, "_SMALL_WORK", 0)
+    monkeypatch.setattr(_exact, "_QUERY_BLOCK", 64)
     X, y = DATA["binary-overlap"]
     for cls in (TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
                 NearMiss, NeighbourhoodCleaningRule):

@@ -7,20 +7,16 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier
 
 from .._base import BaseSampler, Resampled
+from .._exact import Points, _merge, _row_dots, nearest_across, top_k_positions
 from .._validation import check_int
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._rules import (
-    Points,
-    _merge,
-    _row_dots,
     check_n_jobs,
     encode,
     is_euclidean,
     label_codes,
     minority_label,
-    nearest_across,
     tomek_removed,
-    top_k_positions,
     vote,
 )
 

@@ -7,13 +7,13 @@ from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 from .._base import BaseSampler, Resampled
+from .._exact import Points
 from .._neighbors import check_neighbors
 from .._strategy import resolve_sampling_strategy
 from .._validation import check_int, check_option
 from ..exceptions import InvalidParameterTypeError
 from ._rules import (
     EditState,
-    Points,
     check_n_jobs,
     edited_removed,
     encode,

@@ -8,14 +8,19 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from .._base import BaseSampler, Resampled
+from .._exact import (
+    Points,
+    _pick_smallest,
+    as_rows,
+    nearest_across_positions,
+    top_k,
+    top_k_positions,
+)
 from .._neighbors import check_neighbors
 from .._validation import check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._enn import EditedNearestNeighbours
 from ._rules import (
-    Points,
-    _pick_smallest,
-    as_rows,
     check_enough,
     check_n_jobs,
     edit_need,
@@ -25,9 +30,6 @@ from ._rules import (
     is_euclidean,
     label_codes,
     minority_label,
-    nearest_across_positions,
-    top_k,
-    top_k_positions,
     vote,
 )
 

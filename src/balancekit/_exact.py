@@ -1,0 +1,850 @@
+"""Exact Euclidean neighbour queries: float32 screening, float64 decisions.
+
+The cleaning rules (Tomek links, edited nearest neighbours and its repeated
+forms, the neighbourhood cleaning rule, NearMiss, condensed nearest
+neighbours and one-sided selection) only need a few facts about each row:
+its nearest rows of some classes, or whether enough rows of its own class
+are nearer than its nearest row of another class; the SMOTE family needs
+the k nearest rows of a class. This module answers exactly those questions,
+with far fewer distance evaluations than a full neighbour query where the
+question allows:
+
+:func:`top_k`
+    The ``k`` nearest (or farthest) reference rows of each query row, in two
+    passes: the first keeps only the smallest screened value of each row in
+    each part of the references, the second computes again the few parts
+    that can hold the ``k`` nearest.
+:func:`nearest_across`
+    The nearest row of the other set for each row of two disjoint sets (two
+    classes), from one pass over the pairs.
+:func:`count_closer`
+    How many reference rows lie nearer to each query than a given row,
+    stopping for a query as soon as the count reaches ``need``. References
+    are grouped by region and each block of queries scans the nearest
+    regions first, so rows far from the other classes stop early.
+
+How the distances are computed
+------------------------------
+Distances are Euclidean. A row ``x`` is stored as ``[x, |x|^2]`` and a query
+``q`` enters as ``[-2 q, 1]``, so one matrix product gives
+``|x|^2 - 2 q.x = d(q, x)^2 - |q|^2`` for a block of pairs: the order of the
+squared distances, without a pass to add norms. These float64 values decide
+every comparison; of two equally distant rows, the one with the lower row
+index is the nearer.
+
+Dense blocks are first screened in float32 (faster), on the data centred on
+its mean (so that an offset in the data costs no precision). A screened
+entry is within ``eps`` of the float64 value, where
+``eps = 1.2 (p + 4) u32 (2 |q'| M' + M'^2) + 4 (p + 4) u64 (2 |q| M + M^2 + |q|^2)``
+(``p`` features, ``u32 = 2**-24``, ``u64 = 2**-53``, primes for centred
+norms, ``M`` the largest norm of the block). Entries clearly below or above
+a threshold are decided at once; those within ``eps`` of it are computed
+again in float64. The results are therefore those of a float64 search.
+Sparse data, and data whose squared norms leave 1e-20 .. 1e30, are searched
+in float64 directly.
+
+The searches run on a pool of threads over blocks of queries; ``n_jobs``
+sets its size (``None`` or ``-1``: every available core). BLAS is kept to
+one thread per worker while they run (the products are thin).
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+from .exceptions import InvalidParameterError, InvalidParameterTypeError
+
+# Reference rows per block (a multiple of 8, at most 2040: see _count_less).
+_REF_BLOCK = 2040
+# Query rows per task.
+_QUERY_BLOCK = 512
+# Blocks of references a block of queries scans before its rows left are gathered.
+_NEAR_BLOCKS = 4
+_U32 = 2.0**-24
+_U64 = 2.0**-53
+
+
+# --------------------------------------------------------------------------- data
+
+
+class Points:
+    """The rows a rule searches, prepared for blockwise distances.
+
+    Attributes
+    ----------
+    aug : ndarray or sparse matrix of shape (n, p + 1)
+        ``[x, |x|^2]`` in float64: the exact values.
+    low : ndarray or sparse matrix of shape (n, p + 1)
+        The screening copy: ``[x', |x'|^2]`` in float32 for the centred rows
+        ``x'`` (or ``aug`` itself when screening is exact).
+    sq, norm : ndarray of shape (n,)
+        Squared norms and norms of the rows.
+    low_norm, shift : ndarray of shape (n,)
+        Norms of the centred rows, and ``|x|^2 - |x'|^2``: the screened value
+        of a pair is its exact value minus the query's ``shift``.
+    """
+
+    def __init__(self, X):
+        self.sparse = sp.issparse(X)
+        self.n = X.shape[0]
+        self.n_features = X.shape[1]
+        if self.sparse:
+            X = sp.csr_matrix(X, dtype=np.float64)
+            self.sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+            self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
+        else:
+            X = np.asarray(X, dtype=np.float64)
+            self.sq = np.einsum("ij,ij->i", X, X)
+            self.aug = np.empty((X.shape[0], X.shape[1] + 1))
+            self.aug[:, :-1] = X
+            self.aug[:, -1] = self.sq
+        self.norm = np.sqrt(self.sq)
+        self.low = self.aug
+        self.low_norm = self.norm
+        self.shift = np.zeros(self.n)
+        self.screened = False
+        if not self.sparse and self.n:
+            centred = X - X.mean(axis=0)
+            low_sq = np.einsum("ij,ij->i", centred, centred)
+            largest = float(max(low_sq.max(), self.sq.max()))
+            if 1e-20 < largest < 1e30:
+                self.low = np.empty(self.aug.shape, dtype=np.float32)
+                self.low[:, :-1] = centred
+                self.low[:, -1] = low_sq
+                self.low_norm = np.sqrt(low_sq)
+                self.shift = self.sq - low_sq
+                self.screened = True
+
+    def queries(self, idx, scale=-2.0):
+        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies."""
+        if self.sparse:
+            Q = self.aug[idx]
+            weights = np.full(Q.shape[1], scale)
+            weights[-1] = 0.0
+            Q = sp.hstack(
+                [(Q @ sp.diags(weights))[:, :-1],
+                 sp.csr_matrix(np.full((Q.shape[0], 1), -scale / 2))],
+                format="csr",
+            )
+            return Q, Q
+        Q = self.aug[idx].copy()
+        Q[:, :-1] *= scale
+        Q[:, -1] = -scale / 2
+        if not self.screened:
+            return Q, Q
+        Q_low = self.low[idx].copy()
+        Q_low[:, :-1] *= np.float32(scale)
+        Q_low[:, -1] = -scale / 2
+        return Q, Q_low
+
+    def slack(self, queries, refs, block):
+        """Screening margin ``eps`` of each query against each block of ``refs``.
+
+        ``queries`` and ``refs`` are row indices; the blocks are the runs of
+        ``block`` consecutive entries of ``refs``. Returns an array of shape
+        ``(len(queries), number of blocks)``, zero when screening is exact.
+        """
+        n_blocks = -(-len(refs) // block)
+        if not self.screened:
+            return np.zeros((len(queries), n_blocks))
+        starts = np.arange(0, len(refs), block)
+        M_low = np.maximum.reduceat(self.low_norm[refs], starts)
+        M = np.maximum.reduceat(self.norm[refs], starts)
+        a = 1.2 * (self.n_features + 4) * _U32
+        c = 4.0 * (self.n_features + 4) * _U64
+        q_low = self.low_norm[queries]
+        q = self.norm[queries]
+        # a (2 q' M' + M'^2) + c (2 q M + M^2 + q^2), as outer products.
+        out = np.multiply.outer(2.0 * a * q_low, M_low)
+        out += np.multiply.outer(2.0 * c * q, M)
+        out += a * M_low * M_low + c * M * M
+        out += (c * q * q)[:, None]
+        return out
+
+
+def _dot(A, B):
+    """``A @ B.T`` as a dense array."""
+    if sp.issparse(A) or sp.issparse(B):
+        out = A @ B.T
+        return out.toarray() if sp.issparse(out) else np.asarray(out)
+    return A @ B.T
+
+
+def _row_dots(A, B):
+    """Row-wise dot products of two equally long stacks of rows."""
+    if sp.issparse(A):
+        return np.asarray(A.multiply(B).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", A, B)
+
+
+def n_threads(n_jobs):
+    """Number of worker threads for ``n_jobs`` (``None`` and ``-1``: all cores)."""
+    if n_jobs is None or n_jobs == -1:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not on Linux
+            return max(1, os.cpu_count() or 1)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral):
+        raise InvalidParameterTypeError(
+            f"n_jobs must be an integer or None; got {n_jobs!r} of type {type(n_jobs).__name__}."
+        )
+    if n_jobs == 0:
+        raise InvalidParameterError("n_jobs=0 is out of range; it must be None, -1 or >= 1.")
+    if n_jobs < 0:
+        return max(1, n_threads(None) + 1 + int(n_jobs))
+    return int(n_jobs)
+
+
+_CONTROLLER = []
+
+
+def _blas_controller():
+    """One threadpoolctl controller for the process (finding the libraries is slow)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0]
+
+
+def _run(tasks, n_jobs):
+    """Run ``tasks`` (callables) on a pool of threads, BLAS on one thread each.
+
+    Returns their results, in order.
+    """
+    workers = min(n_threads(n_jobs), len(tasks))
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        if workers <= 1:
+            return [task() for task in tasks]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return [future.result() for future in [pool.submit(task) for task in tasks]]
+
+
+# Below this many query-reference pairs a search runs on one thread.
+_SMALL_WORK = 4_000_000
+
+
+def _threads_for(n_queries, n_refs, n_jobs):
+    """``n_jobs``, or 1 when the search is too small to gain from threads."""
+    return 1 if n_queries * n_refs < _SMALL_WORK else n_jobs
+
+
+def _query_slices(n, n_jobs):
+    """Split ``n`` query rows into blocks, small enough to spread over the threads."""
+    size = _QUERY_BLOCK
+    workers = n_threads(n_jobs)
+    if workers > 1 and n < size * workers * 4:
+        size = max(16, -(-n // (workers * 4)))
+    return [slice(s, min(n, s + size)) for s in range(0, n, size)]
+
+
+def _positions(refs, rows):
+    """Position of each of ``rows`` in the sorted ``refs`` (``-1`` when absent)."""
+    if refs.size == 0:
+        return np.full(np.shape(rows), -1, dtype=np.intp)
+    pos = np.minimum(np.searchsorted(refs, rows), refs.size - 1)
+    return np.where(refs[pos] == rows, pos, -1)
+
+
+def _count_less(D, thr, buf, strict):
+    """Per-row count of entries of ``D`` below ``thr`` (``<`` or ``<=``).
+
+    The comparison goes into a byte buffer whose rows are added eight bytes
+    at a time as 64-bit words: each byte lane sums at most 2040 / 8 = 255
+    ones, so none overflows. The eight lanes of each row are then added up.
+    """
+    n, w = D.shape
+    out = buf[:n]
+    if strict:
+        np.less(D, thr, out=out[:, :w])
+    else:
+        np.less_equal(D, thr, out=out[:, :w])
+    if out.shape[1] > w:
+        out[:, w:] = False
+    lanes = out.view(np.uint64).sum(axis=1, dtype=np.uint64)
+    return lanes.view(np.uint8).reshape(n, 8).sum(axis=1, dtype=np.intp)
+
+
+# --------------------------------------------------------------------------- top k
+
+
+def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs=None):
+    """The ``k`` nearest (or farthest) reference rows of each query row.
+
+    Parameters
+    ----------
+    points : Points
+        The data.
+    queries : ndarray of int of shape (n_queries,)
+        Rows whose neighbours are wanted.
+    refs : ndarray of int of shape (n_refs,)
+        Candidate neighbours, in increasing order.
+    k : int
+        Neighbours per query. Rows with fewer candidates get ``-1`` indices
+        (and infinite distances) in the missing places.
+    farthest : bool, default=False
+        Return the ``k`` farthest rows instead.
+    exclude_self : bool, default=True
+        A query that is itself a reference row is not its own neighbour.
+        When false, it is its own nearest neighbour (distance 0).
+    n_jobs : int, default=None
+        Threads.
+
+    Returns
+    -------
+    sq_dist : ndarray of shape (n_queries, k)
+        Squared distances, nearest first (with ``farthest``: farthest first).
+    idx : ndarray of int of shape (n_queries, k)
+        Row indices of the neighbours, in the same order; of two equally
+        distant rows the lower index comes first.
+    """
+    queries = np.asarray(queries, dtype=np.intp)
+    refs = np.asarray(refs, dtype=np.intp)
+    self_pos = _positions(refs, queries) if exclude_self else None
+    out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
+                                   self_pos=self_pos, n_jobs=n_jobs)
+    # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
+    out_d, out_i = as_rows(points, queries, refs, -out_d if farthest else out_d, out_i)
+    if not exclude_self and not farthest:
+        # A query found among the references is its own nearest neighbour,
+        # whatever rounding says about its distance to itself.
+        own = _positions(refs, queries) >= 0
+        if own.any():
+            out_d[own], out_i[own] = _self_first(out_d[own], out_i[own], queries[own])
+    return out_d, out_i
+
+
+def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None):
+    """:func:`top_k` on references in any order (repeats allowed), in raw units.
+
+    Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
+    positions in ``refs`` of the ``k`` best, ties to the lower position;
+    ``self_pos`` gives each query's own position in ``refs`` to leave out
+    (``-1``: none).
+    """
+    nq = queries.size
+    out_d = np.full((nq, k), np.inf)
+    out_i = np.full((nq, k), -1, dtype=np.intp)
+    if nq == 0 or k == 0 or refs.size == 0:
+        return out_d, out_i
+    if self_pos is None:
+        self_pos = np.full(nq, -1, dtype=np.intp)
+    n_jobs = _threads_for(nq, refs.size, n_jobs)
+    block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
+    R, R_low = points.aug[refs], points.low[refs]
+
+    def task(sl):
+        rows = queries[sl]
+        Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
+        slack = points.slack(rows, refs, block)
+        out_d[sl], out_i[sl] = _top_k_block(
+            Q, Q_low, R, R_low, k, self_pos[sl], block, slack, points.screened
+        )
+
+    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
+    return out_d, out_i
+
+
+def _self_first(d, i, own):
+    """Move each row's own index to the front (distance 0)."""
+    is_self = i == own[:, None]
+    has = is_self.any(axis=1)
+    # Rows where rounding pushed the query out of its own top-k: drop the last.
+    drop = np.where(has, np.argmax(is_self, axis=1), i.shape[1] - 1)
+    keep = np.ones(i.shape, dtype=bool)
+    keep[np.arange(i.shape[0]), drop] = False
+    rest_d = d[keep].reshape(i.shape[0], -1)
+    rest_i = i[keep].reshape(i.shape[0], -1)
+    d = np.concatenate([np.zeros((i.shape[0], 1)), rest_d], axis=1)
+    i = np.concatenate([own[:, None], rest_i], axis=1)
+    return d, i
+
+
+def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
+    """The ``k`` smallest values of each row of ``Q @ R.T``, in two passes.
+
+    ``own`` gives each row's position to leave out (``-1``: none). The
+    references are cut into parts (several per block of ``block``
+    references). The first pass screens every block (``Q_low @ R_low.T``:
+    the exact values plus an offset of the row, within ``slack``) and keeps
+    only the smallest entry of each row in each part: the product and one
+    reduction. The ``k`` smallest of these part minima are ``k`` entries, so
+    the ``k``-th smallest exact value is at most the ``k``-th smallest part
+    minimum ``S`` less the offset plus the slack: every entry that can be
+    among the ``k`` smallest is screened within ``S + 2 * slack``. The
+    second pass computes again only the parts whose minimum is that low and
+    takes the exact values of their entries below the limit. Ties go to the
+    lower position.
+    """
+    nq = Q.shape[0]
+    n_ref = R.shape[0]
+    width, per_block, bounds = _parts(n_ref, block, k)
+    part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
+
+    def screen(rows, s, e):
+        """Screened values of ``rows`` against references ``s:e``."""
+        D = _dot(Q_low[rows], R_low[s:e])
+        inside = np.flatnonzero((own[rows] >= s) & (own[rows] < e))
+        if inside.size:
+            D[inside, own[rows[inside]] - s] = np.inf
+        return D
+
+    all_rows = np.arange(nq)
+    for b, s in enumerate(range(0, n_ref, block)):
+        mins = _part_minima(screen(all_rows, s, min(n_ref, s + block)), width)
+        part_min[:, b * per_block:b * per_block + mins.shape[1]] = mins
+    if len(bounds) >= k:
+        kth = np.partition(part_min, k - 1, axis=1)[:, k - 1].astype(np.float64)
+    else:
+        kth = np.full(nq, np.inf)
+    # Finite, so that left-out entries (+inf) are never candidates.
+    limit = np.minimum(kth + 2.0 * slack.max(axis=1), np.finfo(np.float64).max)
+    hit_rows, hit_vals, hit_pos = [], [], []
+    for j, (s, e) in enumerate(bounds):
+        rows = np.flatnonzero(part_min[:, j] <= limit)
+        if rows.size == 0:
+            continue
+        D = screen(rows, s, e)
+        r, c = np.nonzero(D <= limit[rows, None])
+        rows = rows[r]
+        hit_rows.append(rows)
+        hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else D[r, c].astype(np.float64))
+        hit_pos.append(s + c)
+    return _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos)
+
+
+def _parts(n_ref, block, k):
+    """Parts of ``n_ref`` references in blocks of ``block``.
+
+    Each block is cut into parts of one width (the last part of a block may
+    be shorter), enough in all (about ``max(32, 4 k)``, at most eight per
+    block) that few of them hold the ``k`` nearest of a row.
+
+    Returns
+    -------
+    width : int
+    per_block : int
+        Parts in a full block: block ``b`` starts at part ``b * per_block``.
+    bounds : list of (start, stop)
+        The parts, block after block.
+    """
+    n_blocks = -(-n_ref // block)
+    width = -(-block // int(np.clip(-(-max(32, 4 * k) // n_blocks), 1, 8)))
+    bounds = [(p, min(e, p + width)) for s in range(0, n_ref, block)
+              for e in [min(n_ref, s + block)] for p in range(s, e, width)]
+    return width, -(-block // width), bounds
+
+
+def _part_minima(D, width):
+    """Minimum of each row of ``D`` in each part of ``width`` columns."""
+    if D.shape[1] <= width:
+        return D.min(axis=1)[:, None]
+    return np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
+
+
+def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
+    """The ``k`` smallest values of each row among candidate lists, ties to the lower position.
+
+    Returns ``(values, positions)`` of shape ``(nq, k)``, smallest first:
+    ``inf`` and ``-1`` in the places a row has no candidate for.
+    """
+    best_d = np.full((nq, k), np.inf)
+    best_i = np.full((nq, k), -1, dtype=np.intp)
+    if hit_rows:
+        rows, vals, pos = map(np.concatenate, (hit_rows, hit_vals, hit_pos))
+        order = np.lexsort((pos, vals, rows))
+        rows = rows[order]
+        first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        rank = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
+        keep = rank < k
+        best_d[rows[keep], rank[keep]] = vals[order[keep]]
+        best_i[rows[keep], rank[keep]] = pos[order[keep]]
+    return best_d, best_i
+
+
+def nearest_across(points, A, B, *, k_a=1, k_b=1, n_jobs=None):
+    """Nearest rows of ``B`` for each row of ``A``, and of ``A`` for each row of ``B``.
+
+    The same as ``top_k(points, A, B, k_a)`` and ``top_k(points, B, A, k_b)``
+    for disjoint sets of rows, with half the work: see
+    :func:`nearest_across_positions`.
+
+    Parameters
+    ----------
+    points : Points
+    A, B : ndarray of int
+        Disjoint sets of rows, in increasing order.
+    k_a, k_b : int, default=1
+        Neighbours wanted for each row of ``A`` and of ``B``.
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    (sq_dist, idx), (sq_dist, idx)
+        For the rows of ``A`` and of ``B``, as :func:`top_k` returns them.
+    """
+    A = np.asarray(A, dtype=np.intp)
+    B = np.asarray(B, dtype=np.intp)
+    sides = nearest_across_positions(points, A, B, k_a, k_b, n_jobs=n_jobs)
+    return (as_rows(points, A, B, *sides[0]), as_rows(points, B, A, *sides[1]))
+
+
+def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
+    """:func:`nearest_across` in raw units (``|x|^2 - 2 q.x``) and positions.
+
+    Each pair is screened once, as a squared distance
+    (``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``), so that one block of pairs
+    gives the minima of its rows (per part of the block) and of its columns
+    (per block of ``A``). Each side then takes, as :func:`_top_k_block`
+    does, the exact values of the entries within twice its screening margin
+    of its ``k``-th smallest minimum.
+
+    Returns
+    -------
+    (raw, pos), (raw, pos)
+        For the rows of ``A`` (positions in ``B``, shape ``(len(A), k_a)``)
+        and of ``B`` (positions in ``A``); ``inf`` and ``-1`` where a row has
+        fewer candidates. Ties go to the lower position.
+    """
+    if not points.screened or A.size == 0 or B.size == 0:
+        return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
+                top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
+    n_jobs = _threads_for(A.size, B.size, n_jobs)
+    p = points.n_features
+    low = points.low
+    QA = np.empty((A.size, p + 2), dtype=np.float32)
+    QA[:, :p] = -2.0 * low[A, :p]
+    QA[:, p] = 1.0
+    QA[:, p + 1] = low[A, p]
+    RB = np.empty((B.size, p + 2), dtype=np.float32)
+    RB[:, :p + 1] = low[B]
+    RB[:, p + 1] = 1.0
+    slices = _query_slices(A.size, n_jobs)
+    width, per_block, parts = _parts(B.size, _REF_BLOCK, k_a)
+    part_min = np.empty((A.size, len(parts)), dtype=np.float32)
+    col_min = np.empty((B.size, len(slices)), dtype=np.float32)
+
+    def screen(i, sl):
+        for b, s in enumerate(range(0, B.size, _REF_BLOCK)):
+            D = QA[sl] @ RB[s:s + _REF_BLOCK].T
+            col_min[s:s + _REF_BLOCK, i] = D.min(axis=0)
+            mins = _part_minima(D, width)
+            part_min[sl, b * per_block:b * per_block + mins.shape[1]] = mins
+
+    _run([lambda i=i, sl=sl: screen(i, sl) for i, sl in enumerate(slices)], n_jobs)
+
+    def limit(minima, k, rows, others):
+        kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
+               if minima.shape[1] >= k else np.full(rows.size, np.inf))
+        # Rounding of a screened distance (float32, centred rows) and of an
+        # exact one (float64): the bound of Points.slack, for sums of norms.
+        eps = (1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
+               + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2)
+        return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
+
+    limit_a = limit(part_min, k_a, A, B)
+    limit_b = limit(col_min, k_b, B, A)
+
+    def exact(queries, q_rows, refs, r_pos):
+        return _row_dots(points.queries(queries[q_rows])[0], points.aug[refs[r_pos]])
+
+    def confirm_a(j, s, e):
+        rows = np.flatnonzero(part_min[:, j] <= limit_a)
+        D = QA[rows] @ RB[s:e].T
+        r, c = np.nonzero(D <= limit_a[rows, None])
+        rows, pos = rows[r], s + c
+        return rows, exact(A, rows, B, pos), pos
+
+    def confirm_b(i, sl):
+        cols = np.flatnonzero(col_min[:, i] <= limit_b)
+        D = QA[sl] @ RB[cols].T
+        r, c = np.nonzero(D <= limit_b[cols])
+        cols, pos = cols[c], sl.start + r
+        return cols, exact(B, cols, A, pos), pos
+
+    found_a = _run([lambda j=j, s=s, e=e: confirm_a(j, s, e) for j, (s, e) in enumerate(parts)],
+                   n_jobs)
+    found_b = _run([lambda i=i, sl=sl: confirm_b(i, sl) for i, sl in enumerate(slices)], n_jobs)
+    return (_pick_smallest(A.size, k_a, *zip(*found_a, strict=True)),
+            _pick_smallest(B.size, k_b, *zip(*found_b, strict=True)))
+
+
+def as_rows(points, queries, refs, raw, pos):
+    """Squared distances and row indices from raw values and positions in ``refs``.
+
+    ``raw`` holds ``|x|^2 - 2 q.x`` for each query (a row of ``raw``);
+    missing places (position ``-1``) get ``inf`` and ``-1``.
+    """
+    valid = pos >= 0
+    sq = np.maximum(raw + points.sq[queries][:, None], 0)
+    return np.where(valid, sq, np.inf), np.where(valid, refs[np.maximum(pos, 0)], -1)
+
+
+def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):
+    """Merge new candidates (grouped by row, rows increasing) into the running top-k."""
+    bounds = np.flatnonzero(np.diff(hit_r)) + 1
+    u = hit_r[np.r_[0, bounds]]
+    n_hits = np.diff(np.r_[0, bounds, hit_r.size])
+    rows = np.concatenate([np.repeat(u, k), hit_r])
+    d = np.concatenate([best_d[u].ravel(), hit_d])
+    i = np.concatenate([best_i[u].ravel(), hit_i])
+    # Empty places (index -1, distance inf) sort last.
+    i_key = np.where(i < 0, np.iinfo(np.intp).max, i)
+    order = np.lexsort((i_key, d, rows))
+    sizes = n_hits + k
+    starts = np.cumsum(sizes) - sizes
+    take = order[(starts[:, None] + np.arange(k)).ravel()]
+    best_d[u] = d[take].reshape(-1, k)
+    best_i[u] = i[take].reshape(-1, k)
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=0,
+                 n_jobs=None):
+    """Count reference rows nearer to each query than a bound row.
+
+    A reference row ``p`` counts for query ``q`` when
+    ``(d(q, p), p) < (bound, bound_idx)`` in lexicographic order: when it is
+    nearer than the bound, or as near and of lower row index. Neither the
+    query nor the bound row itself counts.
+
+    Parameters
+    ----------
+    points : Points
+        The data.
+    queries : ndarray of int of shape (n_queries,)
+        Query rows.
+    refs : ndarray of int of shape (n_refs,)
+        Reference rows, in increasing order.
+    bound_sq : ndarray of shape (n_queries,)
+        Squared distance from each query to its bound (``inf``: every
+        reference counts).
+    bound_idx : ndarray of int of shape (n_queries,)
+        Row index of the bound (``-1`` when there is none).
+    need : int
+        Counting stops for a query once it reaches ``need``.
+    witnesses : int, default=0
+        Also return, for each query, up to this many of the rows counted.
+    n_jobs : int, default=None
+        Threads.
+
+    Returns
+    -------
+    counts : ndarray of int of shape (n_queries,)
+        The count, exact when below ``need``; at least ``need`` otherwise.
+    found : ndarray of int of shape (n_queries, witnesses)
+        Only when ``witnesses``: rows counted for each query (``-1`` pads).
+    """
+    queries = np.asarray(queries, dtype=np.intp)
+    refs = np.asarray(refs, dtype=np.intp)
+    nq = queries.size
+    counts = np.zeros(nq, dtype=np.intp)
+    found = np.full((nq, witnesses), -1, dtype=np.intp)
+    result = (counts, found) if witnesses else counts
+    if need <= 0:
+        counts[:] = max(need, 0)
+        return result
+    if nq == 0 or refs.size == 0:
+        return result
+    n_jobs = _threads_for(nq, refs.size, n_jobs)
+    # The order of the scan does not change the result, only how soon a
+    # query can stop: references are grouped by region and each block of
+    # queries scans the blocks of references nearest to it first.
+    order, q_order = _scan_orders(points, queries, refs)
+    scan = refs[order]
+    R, R_low = points.aug[scan], points.low[scan]
+    inv = np.empty_like(order)
+    inv[order] = np.arange(order.size)
+
+    def scan_pos(rows):
+        pos = _positions(refs, rows)
+        return np.where(pos >= 0, inv[np.maximum(pos, 0)], -1)
+
+    q = queries[q_order]
+    bidx = np.asarray(bound_idx, dtype=np.intp)[q_order]
+    skip = np.stack([scan_pos(q), scan_pos(bidx)], axis=1)
+    # Bounds in the units of the blocks: d^2 - |q|^2 = |p|^2 - 2 q.p
+    thr = np.asarray(bound_sq, dtype=np.float64)[q_order] - points.sq[q]
+    q_counts = np.zeros(nq, dtype=np.intp)
+    q_found = np.full((nq, witnesses), -1, dtype=np.intp)
+    slices = _query_slices(nq, n_jobs)
+    plans = _block_plans(points, q, scan, slices)
+
+    def task(idx, plan, done=None):
+        rows = q[idx]
+        Q, Q_low = points.queries(rows)
+        slack = points.slack(rows, scan, _REF_BLOCK)
+        found_rows = q_found[idx]
+        q_counts[idx] = _count_block(
+            Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
+            points.shift[rows], slack, points.screened, q_counts[idx], found_rows, plan, done,
+        )
+        q_found[idx] = found_rows
+
+    # Each block of queries first scans the regions nearest to it; most rows
+    # stop there. The rows left are gathered into full blocks again for the
+    # rest of the scan, skipping the regions each has seen.
+    n_near = min(_NEAR_BLOCKS, len(plans[0]))
+    _run([lambda sl=sl, plan=plan: task(np.arange(sl.start, sl.stop), plan[:n_near])
+          for sl, plan in zip(slices, plans, strict=True)], n_jobs)
+    if n_near < len(plans[0]):
+        seen = np.zeros((nq, len(plans[0])), dtype=bool)
+        for sl, plan in zip(slices, plans, strict=True):
+            seen[sl, plan[:n_near]] = True
+        rest = np.flatnonzero(q_counts < need)
+        slices = _query_slices(rest.size, n_jobs)
+        plans = _block_plans(points, q[rest], scan, slices)
+        _run([lambda idx=rest[sl], plan=plan: task(idx, plan, seen[idx])
+              for sl, plan in zip(slices, plans, strict=True)], n_jobs)
+    counts[q_order] = q_counts
+    found[q_order] = q_found
+    return result
+
+
+def _scan_orders(points, queries, refs):
+    """Orders of the references and of the queries that keep nearby rows together.
+
+    Dense rows are assigned to the nearest of one random centre per block of
+    references and sorted by centre; sparse rows and small searches are only
+    scrambled, so that a query meets rows from everywhere early.
+    """
+    rng = np.random.default_rng(0)
+    n_blocks = -(-refs.size // _REF_BLOCK)
+    if points.sparse or n_blocks < 3:
+        return rng.permutation(refs.size), np.arange(queries.size)
+    centres = points.low[rng.choice(refs, n_blocks, replace=False), :-1]
+    c_sq = np.einsum("ij,ij->i", centres, centres)
+
+    def region(rows):
+        region = np.empty(rows.size, dtype=np.intp)
+        for s in range(0, rows.size, 8 * _REF_BLOCK):
+            part = rows[s:s + 8 * _REF_BLOCK]
+            region[s:s + part.size] = np.argmin(c_sq - 2.0 * (points.low[part, :-1] @ centres.T),
+                                                axis=1)
+        return region
+
+    return np.argsort(region(refs), kind="stable"), np.argsort(region(queries), kind="stable")
+
+
+def _block_plans(points, queries, scan, slices):
+    """For each slice of ``queries``, the blocks of ``scan`` nearest to it first.
+
+    Blocks are ranked by the distance between the mean of the slice and
+    the mean of the block.
+    """
+    starts = np.arange(0, scan.size, _REF_BLOCK)
+    if points.sparse or starts.size < 3:
+        return [np.arange(starts.size)] * len(slices)
+    low = points.low[scan, :-1].astype(np.float64)
+    block_mean = np.add.reduceat(low, starts, axis=0) / np.diff(np.r_[starts, scan.size])[:, None]
+    plans = []
+    for sl in slices:
+        mean = points.low[queries[sl], :-1].mean(axis=0, dtype=np.float64)
+        plans.append(np.argsort(((block_mean - mean) ** 2).sum(axis=1), kind="stable"))
+    return plans
+
+
+def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
+                 counts, found, plan, done=None):
+    """Per-row count of references nearer than the bound, stopping at ``need``.
+
+    The blocks of references are scanned in the order ``plan``, leaving out
+    for each row the blocks ``done`` marks (rows x blocks; ``None``: none).
+    ``counts`` holds the counts so far; ``found`` (rows x witnesses)
+    receives the first rows counted for sure after those it holds.
+    """
+    nq = Q.shape[0]
+    counts = counts.copy()
+    n_found = (found >= 0).sum(axis=1)
+    width = found.shape[1]
+    n_ref = R.shape[0]
+    buf = np.empty((nq, _REF_BLOCK), dtype=bool)
+    low_dtype = R_low.dtype
+    # Thresholds stay finite so that the left-out entries (+inf) never count.
+    top = np.finfo(low_dtype).max
+    pending = np.flatnonzero(counts < need)
+    for b in plan:
+        active = pending if done is None else pending[~done[pending, b]]
+        if active.size == 0:
+            continue
+        s = b * _REF_BLOCK
+        e = min(n_ref, s + _REF_BLOCK)
+        Qa = Q_low if active.size == nq else Q_low[active]
+        D = _dot(Qa, R_low[s:e])
+        sk = skip[active]
+        for col in (0, 1):
+            inside = (sk[:, col] >= s) & (sk[:, col] < e)
+            if inside.any():
+                D[np.flatnonzero(inside), sk[inside, col] - s] = np.inf
+        t = thr[active] + shift[active]
+        eps = slack[active, b]
+        lo_t = np.minimum(t - eps, top).astype(low_dtype)
+        hi_t = np.minimum(t + eps, top).astype(low_dtype)
+        if screened:
+            # float32 thresholds: widen by one rounding step each way.
+            lo_t = np.nextafter(lo_t, np.float32(-np.inf))
+            hi_t = np.minimum(np.nextafter(hi_t, np.float32(np.inf)), top)
+        # Rows with no entry below the upper threshold gain nothing here.
+        rows = np.flatnonzero(D.min(axis=1) <= hi_t)
+        if rows.size:
+            if 2 * rows.size > active.size:
+                sub, rows = D, np.arange(active.size)
+            else:
+                sub = D[rows]
+            lo_r, hi_r = lo_t[rows, None], hi_t[rows, None]
+            maybe = _count_less(sub, hi_r, buf, strict=False)
+            sure = _count_less(sub, lo_r, buf, strict=True)
+            if width:
+                _keep_witnesses(buf[: sub.shape[0]], sure, active[rows], scan[s:e], found,
+                                n_found)
+            counts[active[rows]] += sure
+            band = np.flatnonzero(maybe > sure)
+            if band.size:
+                part = sub[band]
+                in_r, in_c = np.nonzero((part >= lo_r[band]) & (part <= hi_r[band]))
+                pick = active[rows[band[in_r]]]
+                if screened:
+                    exact = _row_dots(Q[pick], R[s + in_c])
+                else:
+                    exact = part[in_r, in_c]
+                tr = thr[pick]
+                near = (exact < tr) | ((exact == tr) & (scan[s + in_c] < bidx[pick]))
+                np.add.at(counts, pick[near], 1)
+        pending = pending[counts[pending] < need]
+        if pending.size == 0:
+            break
+    return counts
+
+
+def _keep_witnesses(mask, sure, rows, refs, found, n_found):
+    """Append to ``found`` the first rows of ``refs`` that ``mask`` marks, per row.
+
+    ``mask`` is a byte buffer whose width is a multiple of 8 (unused columns
+    False). Marks are few, so the buffer is searched eight bytes at a time.
+    """
+    width = found.shape[1]
+    want = (sure > 0) & (n_found[rows] < width)
+    if not want.any():
+        return
+    words = mask.view(np.uint64)
+    word_r, word_c = np.nonzero(words)
+    keep = want[word_r]
+    word_r, word_c = word_r[keep], word_c[keep]
+    if word_r.size == 0:
+        return
+    lanes = words[word_r, word_c].view(np.uint8).reshape(-1, 8)
+    lane_i, lane_b = np.nonzero(lanes)
+    hit_r = word_r[lane_i]
+    hit_c = word_c[lane_i] * 8 + lane_b
+    firsts = np.flatnonzero(np.r_[True, hit_r[1:] != hit_r[:-1]])
+    rank = np.arange(hit_r.size) - np.repeat(firsts, np.diff(np.r_[firsts, hit_r.size]))
+    target = rows[hit_r]
+    slot = n_found[target] + rank
+    ok = slot < width
+    found[target[ok], slot[ok]] = refs[hit_c[ok]]
+    n_found += np.bincount(target[ok], minlength=n_found.size)
