@@ -1,4 +1,4 @@
-"""faiss exact and approximate neighbours for the SMOTE family."""
+"""The fast neighbour back ends: the screened exact search, faiss exact and approximate."""
 
 import numpy as np
 import pytest
@@ -135,47 +135,76 @@ def test_faiss_threads_are_restored_and_n_jobs_accepted():
         assert faiss.omp_get_max_threads() == before
 
 
-def test_auto_picks_faiss_only_when_ties_may_flip(monkeypatch):
-    faiss_on = has_faiss()
+def test_auto_picks_the_screened_search_for_large_dense_data():
     big = dict(n_reference=100_000, n_features=20, n_queries=100_000)
-    assert choose_method(**big) == "brute"
-    assert choose_method(**big, exact_ties=False) == ("faiss" if faiss_on else "brute")
-    assert choose_method(100_000, 12, 100_000, exact_ties=False) == ("faiss" if faiss_on else "tree")
-    assert choose_method(100_000, 12, 100_000) == "tree"
+    assert choose_method(**big) == "screened"
+    assert choose_method(100_000, 12, 100_000) == "screened"
     # Small searches, low dimension and sparse data stay on scikit-learn.
-    assert choose_method(2000, 20, 2000, exact_ties=False) == "brute"
-    assert choose_method(100_000, 8, 100_000, exact_ties=False) == "tree"
-    assert choose_method(100_000, 20, 100_000, True, exact_ties=False) == "brute"
-    monkeypatch.setattr(_neighbors, "has_faiss", lambda: False)
-    assert choose_method(**big, exact_ties=False) == "brute"
+    assert choose_method(2000, 20, 2000) == "brute"
+    assert choose_method(100_000, 8, 100_000) == "tree"
+    assert choose_method(100_000, 20, 100_000, True) == "brute"
 
 
-@needs_faiss
-def test_default_callers_keep_sklearn_and_exact_ties_false_uses_faiss(monkeypatch, faiss_calls):
-    monkeypatch.setattr(_neighbors, "_FAISS_MIN_PAIRS", 1000)
-    X = np.random.RandomState(2).randn(400, 16)
-    ref = kneighbors(X, 5)  # the cleaning rules' call: unchanged
-    assert faiss_calls == []
-    fast = kneighbors(X, 5, exact_ties=False)
-    assert faiss_calls == [(400, 400, 6)]
-    np.testing.assert_array_equal(fast, ref)
-    kneighbors(sp.csr_matrix(X), 5, exact_ties=False)
-    kneighbors(X[:, :8], 5, exact_ties=False)
-    assert len(faiss_calls) == 1
+@pytest.fixture
+def screened_calls(monkeypatch):
+    """Records each screened search."""
+    calls = []
+    real = _neighbors._screened
+
+    def spy(X, Q, query_indices, k, n_jobs=None):
+        calls.append((X.shape[0], Q.shape[0], k))
+        return real(X, Q, query_indices, k, n_jobs)
+
+    monkeypatch.setattr(_neighbors, "_screened", spy)
+    return calls
 
 
-@needs_faiss
+def _brute(X, Q, k, exclude=None):
+    """k nearest rows of X by brute force in float64, ties to the lower index."""
+    X, Q = X.astype(np.float64), Q.astype(np.float64)
+    D = ((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    if exclude is not None:
+        D[np.arange(len(Q)), exclude] = np.inf
+    order = np.lexsort((np.broadcast_to(np.arange(X.shape[0]), D.shape), D), axis=-1)[:, :k]
+    return np.sqrt(np.take_along_axis(D, order, axis=1)), order
+
+
+@pytest.mark.parametrize(("grid", "offset"), [(False, 0.0), (False, 1e3), (True, 0.0), (True, 1e6)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_screened_search_gives_the_exact_neighbours(grid, offset, dtype, screened_calls,
+                                                    monkeypatch):
+    monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
+    rng = np.random.RandomState(3)
+    # Small integers: many exactly tied distances, decided by the lower index.
+    X = rng.randint(0, 3, size=(600, 12)) if grid else rng.randn(600, 12)
+    Q = rng.randint(0, 3, size=(90, 12)) if grid else rng.randn(90, 12)
+    X, Q = (X + offset).astype(dtype), (Q + offset).astype(dtype)
+    k = 6
+    rows = np.array([5, 0, 599, 5])
+    for kwargs, (ref_dist, ref_idx) in [
+        ({}, _brute(X, X, k, exclude=np.arange(600))),
+        ({"query": Q}, _brute(X, Q, k)),
+        ({"query_indices": rows}, _brute(X, X[rows], k, exclude=rows)),
+    ]:
+        dist, idx = kneighbors(X, k, return_distance=True, **kwargs)
+        np.testing.assert_array_equal(idx, ref_idx)
+        np.testing.assert_allclose(dist, ref_dist, rtol=1e-6, atol=1e-6)
+    assert len(screened_calls) == 3
+
+
 @pytest.mark.parametrize("name", list(SAMPLERS))
-def test_exact_smote_family_on_faiss_matches_the_sklearn_path(name, monkeypatch, faiss_calls):
+def test_exact_smote_family_on_the_screened_search_matches_the_sklearn_path(
+    name, monkeypatch, screened_calls
+):
     X, y = _data(1200, 16, weights=(0.7,))
+    monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 10**18)
     reference = SAMPLERS[name](random_state=0).fit_resample(X, y)
-    assert faiss_calls == []
-    monkeypatch.setattr(_neighbors, "_FAISS_MIN_PAIRS", 1000)
+    assert screened_calls == []
+    monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
     sampler = SAMPLERS[name](random_state=0)
     fast = sampler.fit_resample(X, y)
-    assert faiss_calls
+    assert screened_calls
     assert sampler.neighbors_recall_ is None
-    # Continuous data without near-ties: the same neighbours, hence the same rows.
     for a, b in zip(fast, reference, strict=True):
         np.testing.assert_array_equal(a, b)
 

@@ -26,6 +26,7 @@ from balancekit.exceptions import (
 METHODS = [
     "brute",
     "tree",
+    "screened",
     pytest.param("faiss", marks=pytest.mark.skipif(not has_faiss(), reason="faiss not installed")),
     "auto",
     "estimator",

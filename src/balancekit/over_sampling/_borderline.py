@@ -114,8 +114,9 @@ class BorderlineSMOTE(BaseSampler):
         ``k_neighbors`` samples or fewer uses all of its other samples, with
         a :class:`~balancekit.exceptions.SmallClassWarning`.
     n_jobs : int, default=None
-        Threads for the neighbour search (faiss runs on one thread when
-        ``None``, on every core with ``-1``).
+        Threads for the neighbour search (``None``: every core for the exact
+        search on large dense data, one thread for faiss's approximate
+        search; ``-1``: every core).
     m_neighbors : int or estimator, default=10
         Number of nearest neighbours (in the whole data set) that decide
         whether a row is in danger, or a neighbours estimator as for
@@ -124,10 +125,10 @@ class BorderlineSMOTE(BaseSampler):
         Where the interpolation neighbours come from (see above).
     neighbors : {'exact', 'approximate'}, default='exact'
         How the nearest neighbours are found (a balancekit extension, not in
-        imbalanced-learn). ``'exact'``: exact search; on large dense data
-        with faiss-cpu installed (``pip install 'balancekit[fast]'``) it runs
-        on faiss's float32 flat search, where two neighbours at almost the
-        same distance may swap. ``'approximate'`` (needs faiss-cpu and dense
+        imbalanced-learn). ``'exact'``: exact search, the neighbours of a
+        float64 search with ties to the lower row index (on large dense data,
+        distances are screened in float32 blocks and near-ties decided in
+        float64). ``'approximate'`` (needs faiss-cpu and dense
         ``X``): faiss's inverted-file index, tuned on each search to return
         about 97% of the true nearest neighbours, several times faster again
         on large data; the estimated recall is kept in
