@@ -64,6 +64,8 @@ _QUERY_BLOCK = 512
 # Blocks of references a block of queries scans before its rows left are gathered.
 _NEAR_BLOCKS = 4
 _U32 = 2.0**-24
+# Rows converted at a time when the data are prepared.
+_BUILD_ROWS = 16384
 _U64 = 2.0**-53
 
 
@@ -73,10 +75,15 @@ _U64 = 2.0**-53
 class Points:
     """The rows a rule searches, prepared for blockwise distances.
 
+    Dense data are not copied in float64: the exact values of a row,
+    ``[x, |x|^2]``, are built from ``X`` when they are needed (see
+    :meth:`exact`); only the float32 screening copy is stored.
+
     Attributes
     ----------
-    aug : ndarray or sparse matrix of shape (n, p + 1)
-        ``[x, |x|^2]`` in float64: the exact values.
+    aug : sparse matrix of shape (n, p + 1) or None
+        ``[x, |x|^2]`` in float64 for sparse data, and for dense data that
+        are searched in float64 directly (``None`` otherwise).
     low : ndarray or sparse matrix of shape (n, p + 1)
         The screening copy: ``[x', |x'|^2]`` in float32 for the centred rows
         ``x'`` (or ``aug`` itself when screening is exact).
@@ -91,32 +98,53 @@ class Points:
         self.sparse = sp.issparse(X)
         self.n = X.shape[0]
         self.n_features = X.shape[1]
+        self.screened = False
         if self.sparse:
             X = sp.csr_matrix(X, dtype=np.float64)
             self.sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
             self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
+            self._set_exact_screening()
+            return
+        self.X = np.asarray(X)
+        self.sq = np.empty(self.n)
+        low = np.empty((self.n, self.n_features + 1), dtype=np.float32)
+        low_sq = np.empty(self.n)
+        mean = self.X.mean(axis=0, dtype=np.float64) if self.n else None
+        # In chunks of rows: no float64 copy of the whole data is made.
+        for s in range(0, self.n, _BUILD_ROWS):
+            chunk = np.asarray(self.X[s:s + _BUILD_ROWS], dtype=np.float64)
+            self.sq[s:s + _BUILD_ROWS] = np.einsum("ij,ij->i", chunk, chunk)
+            centred = chunk - mean
+            low[s:s + _BUILD_ROWS, :-1] = centred
+            low_sq[s:s + _BUILD_ROWS] = np.einsum("ij,ij->i", centred, centred)
+        largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
+        if 1e-20 < largest < 1e30:
+            low[:, -1] = low_sq
+            self.aug = None
+            self.low = low
+            self.norm = np.sqrt(self.sq)
+            self.low_norm = np.sqrt(low_sq)
+            self.shift = self.sq - low_sq
+            self.screened = True
         else:
-            X = np.asarray(X, dtype=np.float64)
-            self.sq = np.einsum("ij,ij->i", X, X)
-            self.aug = np.empty((X.shape[0], X.shape[1] + 1))
-            self.aug[:, :-1] = X
-            self.aug[:, -1] = self.sq
-        self.norm = np.sqrt(self.sq)
+            del low
+            self.aug = self.exact(np.arange(self.n))
+            self._set_exact_screening()
+
+    def _set_exact_screening(self):
+        """Screen with the exact values themselves (sparse or badly scaled data)."""
         self.low = self.aug
-        self.low_norm = self.norm
+        self.norm = self.low_norm = np.sqrt(self.sq)
         self.shift = np.zeros(self.n)
-        self.screened = False
-        if not self.sparse and self.n:
-            centred = X - X.mean(axis=0)
-            low_sq = np.einsum("ij,ij->i", centred, centred)
-            largest = float(max(low_sq.max(), self.sq.max()))
-            if 1e-20 < largest < 1e30:
-                self.low = np.empty(self.aug.shape, dtype=np.float32)
-                self.low[:, :-1] = centred
-                self.low[:, -1] = low_sq
-                self.low_norm = np.sqrt(low_sq)
-                self.shift = self.sq - low_sq
-                self.screened = True
+
+    def exact(self, idx):
+        """The exact rows ``[x, |x|^2]`` (float64) of the rows ``idx``."""
+        if self.aug is not None:
+            return self.aug[idx]
+        rows = np.empty((len(idx), self.n_features + 1))
+        rows[:, :-1] = self.X[idx]
+        rows[:, -1] = self.sq[idx]
+        return rows
 
     def queries(self, idx, scale=-2.0):
         """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies."""
@@ -130,7 +158,7 @@ class Points:
                 format="csr",
             )
             return Q, Q
-        Q = self.aug[idx].copy()
+        Q = np.array(self.exact(idx))
         Q[:, :-1] *= scale
         Q[:, -1] = -scale / 2
         if not self.screened:
@@ -334,7 +362,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         self_pos = np.full(nq, -1, dtype=np.intp)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
-    R, R_low = points.aug[refs], points.low[refs]
+    R, R_low = _rows(points, refs)
 
     def task(sl):
         rows = queries[sl]
@@ -346,6 +374,26 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
 
     _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
     return out_d, out_i
+
+
+class _ExactRows:
+    """The exact rows of ``refs``, built on access: ``rows[pos]`` is ``points.exact(refs[pos])``."""
+
+    def __init__(self, points, refs):
+        self.points = points
+        self.refs = refs
+        self.shape = (refs.size, points.n_features + 1)
+
+    def __getitem__(self, pos):
+        return self.points.exact(self.refs[pos])
+
+
+def _rows(points, refs):
+    """The exact and screening rows of ``refs`` (no copy of ``low`` when ``refs`` is every row)."""
+    exact = _ExactRows(points, refs)
+    if refs.size == points.n and np.array_equal(refs, np.arange(points.n)):
+        return exact, points.low
+    return exact, points.low[refs]
 
 
 def _self_first(d, i, own):
@@ -549,7 +597,7 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
     limit_b = limit(col_min, k_b, B, A)
 
     def exact(queries, q_rows, refs, r_pos):
-        return _row_dots(points.queries(queries[q_rows])[0], points.aug[refs[r_pos]])
+        return _row_dots(points.queries(queries[q_rows])[0], points.exact(refs[r_pos]))
 
     def confirm_a(j, s, e):
         rows = np.flatnonzero(part_min[:, j] <= limit_a)
@@ -657,7 +705,7 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     # queries scans the blocks of references nearest to it first.
     order, q_order = _scan_orders(points, queries, refs)
     scan = refs[order]
-    R, R_low = points.aug[scan], points.low[scan]
+    R, R_low = _ExactRows(points, scan), points.low[scan]
     inv = np.empty_like(order)
     inv[order] = np.arange(order.size)
 

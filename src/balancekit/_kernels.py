@@ -124,6 +124,14 @@ def interpolation(X, base, neighbor, gap):
     return fill
 
 
+def segment_points(X, base, neighbor, gap, *, lazy):
+    """SMOTE points: the rows (:func:`interpolate`), or with ``lazy`` the ``fill``
+    function that writes them into the output (:func:`interpolation`)."""
+    if lazy:
+        return interpolation(X, base, neighbor, gap)
+    return interpolate(X, base, neighbor, gap)
+
+
 def draw_segments(rng, n_points, n_neighbors, n_new):
     """Draw ``n_new`` (row, neighbour column, gap) triples uniformly.
 

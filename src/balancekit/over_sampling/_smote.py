@@ -4,7 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._base import BaseSampler, Resampled
-from .._kernels import LazyRows, draw_segments, interpolate, interpolation
+from .._kernels import LazyRows, draw_segments, segment_points
 from .._neighbors import (
     check_neighbors,
     estimated_recall,
@@ -58,9 +58,7 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
     rows, cols, gap = draw_segments(rng, members.size, nn.shape[1], n_new)
     neighbor = nn[rows, cols]
     del nn
-    if lazy:
-        return interpolation(Xc, rows, neighbor, gap), members[rows]
-    return interpolate(Xc, rows, neighbor, gap), members[rows]
+    return segment_points(Xc, rows, neighbor, gap, lazy=lazy), members[rows]
 
 
 class SMOTE(BaseSampler):

@@ -1,11 +1,12 @@
 """SVM-SMOTE: synthetic rows around the support vectors of a class."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.svm import SVC
 
 from .._base import BaseSampler
-from .._kernels import draw_segments, interpolate
+from .._kernels import draw_segments, segment_points
 from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
 from .._validation import check_real
 from ..exceptions import InvalidParameterTypeError
@@ -149,6 +150,8 @@ class SVMSMOTE(BaseSampler):
             )
         self.svm_estimator_ = svm
         support = np.sort(np.asarray(support, dtype=np.intp))
+        # Dense rows are written straight into the output.
+        lazy = not sp.issparse(X)
         blocks, origins = [], []
         for label, target in grow.items():
             members = np.flatnonzero(y == label)
@@ -171,7 +174,7 @@ class SVMSMOTE(BaseSampler):
                 )
                 new, origin = smote_fallback(
                     "SVMSMOTE", reason, X, members, n_new, k, k_estimator, rng, label,
-                    self.n_jobs,
+                    self.n_jobs, lazy=lazy,
                 )
                 blocks.append(new)
                 origins.append(origin)
@@ -196,7 +199,7 @@ class SVMSMOTE(BaseSampler):
                 rows, cols, gap = draw_segments(rng, which.size, k_class, count)
                 gap *= step
                 base = vectors[which[rows]]
-                blocks.append(interpolate(X, base, ends[which[rows], cols], gap))
+                blocks.append(segment_points(X, base, ends[which[rows], cols], gap, lazy=lazy))
                 origins.append(base)
         return stack_synthetic(X, y, blocks, origins)
 

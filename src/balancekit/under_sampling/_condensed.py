@@ -69,7 +69,7 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
                                                          n_jobs=n_jobs)
     near_min = near_min[np.searchsorted(members, others), 0]
     Q = points.queries(others)[0]
-    raw_min = _row_dots(Q, points.aug[near_min])
+    raw_min = _row_dots(Q, points.exact(near_min))
     raw_seed, _ = top_k_positions(points, others, seeds, 1, n_jobs=n_jobs)
     wrong = ~(raw_seed[:, 0] < raw_min)
     sq = np.full(points.n, np.inf)
@@ -80,7 +80,7 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
 
 def _dense_rows(points, rows):
     """Augmented float64 rows (dense) for incremental updates."""
-    R = points.aug[rows]
+    R = points.exact(rows)
     return R.toarray() if hasattr(R, "toarray") else R
 
 
