@@ -460,8 +460,7 @@ def _screened(X, Q, query_indices, k, n_jobs=None):
     """
     n = X.shape[0]
     if query_indices is None:
-        points = Points(np.concatenate([np.asarray(X, dtype=np.float64),
-                                        np.asarray(Q, dtype=np.float64)]))
+        points = Points(np.concatenate([np.asarray(X), np.asarray(Q)]))
         queries = n + np.arange(Q.shape[0])
     else:
         points = Points(X)
