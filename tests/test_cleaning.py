@@ -320,8 +320,9 @@ def test_top_k_and_count_closer_are_exact(offset, integer, ref_block):
     block=st.sampled_from([8, 16, 40, 2040]),
     k_a=st.integers(1, 4),
     k_b=st.integers(1, 4),
+    groups=st.sampled_from([2, 3, 32]),
 )
-def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k_b):
+def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k_b, groups):
     rng = np.random.RandomState(seed)
     X = (rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 4)) + offset
     in_a = rng.rand(n) < 0.4
@@ -331,6 +332,8 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_REF_BLOCK", block)
         mp.setattr(_exact, "_QUERY_BLOCK", block)
+        # Few groups: several parts and slices share one minimum.
+        mp.setattr(_exact, "_MAX_GROUPS", groups)
         (sq_a, i_a), (sq_b, i_b) = nearest_across(Points(X), A, B, k_a=k_a, k_b=k_b)
     # The k nearest rows of the other set by brute force, ties to the lower
     # row index; -1 and inf where the other set is smaller than k.
@@ -363,6 +366,7 @@ def test_rules_on_many_blocks_match(data, ours, theirs, params, monkeypatch):
     # early stops all come into play on small data.
     monkeypatch.setattr(_exact, "_REF_BLOCK", 16)
     monkeypatch.setattr(_exact, "_QUERY_BLOCK", 32)
+    monkeypatch.setattr(_exact, "_MAX_GROUPS", 3)
     X, y = DATA[data]
     _same_rows(ours(**params), theirs(**params), X, y)
 

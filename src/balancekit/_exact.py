@@ -15,8 +15,8 @@ question allows:
     each part of the references, the second computes again the few parts
     that can hold the ``k`` nearest.
 :func:`nearest_across`
-    The nearest row of the other set for each row of two disjoint sets (two
-    classes), from one pass over the pairs.
+    The ``k`` nearest rows of the other set for each row of two disjoint sets
+    (two classes), from one pass over the pairs.
 :func:`count_closer`
     How many reference rows lie nearer to each query than a given row,
     stopping for a query as soon as the count reaches ``need``. References
@@ -25,8 +25,9 @@ question allows:
 
 How the distances are computed
 ------------------------------
-Distances are Euclidean. A row ``x`` is stored as ``[x, |x|^2]`` and a query
-``q`` enters as ``[-2 q, 1]``, so one matrix product gives
+Distances are Euclidean. A row ``x`` enters as ``[x, |x|^2]`` (built from the
+data when needed, never stored for the whole data) and a query ``q`` as
+``[-2 q, 1]``, so one matrix product gives
 ``|x|^2 - 2 q.x = d(q, x)^2 - |q|^2`` for a block of pairs: the order of the
 squared distances, without a pass to add norms. These float64 values decide
 every comparison; of two equally distant rows, the one with the lower row
@@ -63,9 +64,11 @@ _REF_BLOCK = 2040
 _QUERY_BLOCK = 512
 # Blocks of references a block of queries scans before its rows left are gathered.
 _NEAR_BLOCKS = 4
-_U32 = 2.0**-24
+# Most minima kept per row on each side of nearest_across (bounds its memory).
+_MAX_GROUPS = 32
 # Rows converted at a time when the data are prepared.
 _BUILD_ROWS = 16384
+_U32 = 2.0**-24
 _U64 = 2.0**-53
 
 
@@ -572,17 +575,26 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
     RB[:, p + 1] = 1.0
     slices = _query_slices(A.size, n_jobs)
     width, per_block, parts = _parts(B.size, _REF_BLOCK, k_a)
-    part_min = np.empty((A.size, len(parts)), dtype=np.float32)
-    col_min = np.empty((B.size, len(slices)), dtype=np.float32)
+    # At most _MAX_GROUPS minima per row on each side: consecutive parts (of B)
+    # and slices (of A) are gathered into groups.
+    part_group = np.arange(len(parts)) // -(-len(parts) // _MAX_GROUPS)
+    slice_group = np.arange(len(slices)) // -(-len(slices) // _MAX_GROUPS)
+    part_min = np.full((A.size, part_group[-1] + 1), np.inf, dtype=np.float32)
+    col_min = np.full((B.size, slice_group[-1] + 1), np.inf, dtype=np.float32)
 
-    def screen(i, sl):
-        for b, s in enumerate(range(0, B.size, _REF_BLOCK)):
-            D = QA[sl] @ RB[s:s + _REF_BLOCK].T
-            col_min[s:s + _REF_BLOCK, i] = D.min(axis=0)
-            mins = _part_minima(D, width)
-            part_min[sl, b * per_block:b * per_block + mins.shape[1]] = mins
+    def screen(h):
+        # One task per group of slices: no other task writes its column of col_min.
+        for sl in (sl for i, sl in enumerate(slices) if slice_group[i] == h):
+            for b, s in enumerate(range(0, B.size, _REF_BLOCK)):
+                D = QA[sl] @ RB[s:s + _REF_BLOCK].T
+                cols = col_min[s:s + _REF_BLOCK, h]
+                np.minimum(cols, D.min(axis=0), out=cols)
+                mins = _part_minima(D, width)
+                for j in range(mins.shape[1]):
+                    rows = part_min[sl, part_group[b * per_block + j]]
+                    np.minimum(rows, mins[:, j], out=rows)
 
-    _run([lambda i=i, sl=sl: screen(i, sl) for i, sl in enumerate(slices)], n_jobs)
+    _run([lambda h=h: screen(h) for h in range(col_min.shape[1])], n_jobs)
 
     def limit(minima, k, rows, others):
         kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
@@ -596,26 +608,40 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
     limit_a = limit(part_min, k_a, A, B)
     limit_b = limit(col_min, k_b, B, A)
 
+    def candidates(rows, row_limit, start, stop, cols, col_limit):
+        """Entries of ``rows`` x ``cols`` (or B's ``start:stop``) below the limits, in blocks."""
+        found_r, found_c = [np.empty(0, dtype=np.intp)], [np.empty(0, dtype=np.intp)]
+        n_cols = stop - start if cols is None else cols.size
+        for r0 in range(0, rows.size, _QUERY_BLOCK):
+            rr = rows[r0:r0 + _QUERY_BLOCK]
+            for c0 in range(0, n_cols, _REF_BLOCK):
+                cc = (np.arange(start + c0, min(stop, start + c0 + _REF_BLOCK)) if cols is None
+                      else cols[c0:c0 + _REF_BLOCK])
+                D = QA[rr] @ RB[cc].T
+                lim = row_limit[rr, None] if row_limit is not None else col_limit[cc]
+                r, c = np.nonzero(D <= lim)
+                found_r.append(rr[r])
+                found_c.append(cc[c])
+        return np.concatenate(found_r), np.concatenate(found_c)
+
     def exact(queries, q_rows, refs, r_pos):
         return _row_dots(points.queries(queries[q_rows])[0], points.exact(refs[r_pos]))
 
-    def confirm_a(j, s, e):
-        rows = np.flatnonzero(part_min[:, j] <= limit_a)
-        D = QA[rows] @ RB[s:e].T
-        r, c = np.nonzero(D <= limit_a[rows, None])
-        rows, pos = rows[r], s + c
+    def confirm_a(g):
+        span = [bounds for j, bounds in enumerate(parts) if part_group[j] == g]
+        rows = np.flatnonzero(part_min[:, g] <= limit_a)
+        rows, pos = candidates(rows, limit_a, span[0][0], span[-1][1], None, None)
         return rows, exact(A, rows, B, pos), pos
 
-    def confirm_b(i, sl):
-        cols = np.flatnonzero(col_min[:, i] <= limit_b)
-        D = QA[sl] @ RB[cols].T
-        r, c = np.nonzero(D <= limit_b[cols])
-        cols, pos = cols[c], sl.start + r
+    def confirm_b(h):
+        group = [sl for i, sl in enumerate(slices) if slice_group[i] == h]
+        cols = np.flatnonzero(col_min[:, h] <= limit_b)
+        rows = np.arange(group[0].start, group[-1].stop)
+        pos, cols = candidates(rows, None, 0, 0, cols, limit_b)
         return cols, exact(B, cols, A, pos), pos
 
-    found_a = _run([lambda j=j, s=s, e=e: confirm_a(j, s, e) for j, (s, e) in enumerate(parts)],
-                   n_jobs)
-    found_b = _run([lambda i=i, sl=sl: confirm_b(i, sl) for i, sl in enumerate(slices)], n_jobs)
+    found_a = _run([lambda g=g: confirm_a(g) for g in range(part_min.shape[1])], n_jobs)
+    found_b = _run([lambda h=h: confirm_b(h) for h in range(col_min.shape[1])], n_jobs)
     return (_pick_smallest(A.size, k_a, *zip(*found_a, strict=True)),
             _pick_smallest(B.size, k_b, *zip(*found_b, strict=True)))
 
@@ -740,14 +766,21 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     n_near = min(_NEAR_BLOCKS, len(plans[0]))
     _run([lambda sl=sl, plan=plan: task(np.arange(sl.start, sl.stop), plan[:n_near])
           for sl, plan in zip(slices, plans, strict=True)], n_jobs)
-    if n_near < len(plans[0]):
-        seen = np.zeros((nq, len(plans[0])), dtype=bool)
+    n_blocks = len(plans[0])
+    if n_near < n_blocks:
+        near = np.empty((nq, n_near), dtype=np.intp)
         for sl, plan in zip(slices, plans, strict=True):
-            seen[sl, plan[:n_near]] = True
+            near[sl] = plan[:n_near]
+
+        def seen(idx):
+            done = np.zeros((idx.size, n_blocks), dtype=bool)
+            done[np.arange(idx.size)[:, None], near[idx]] = True
+            return done
+
         rest = np.flatnonzero(q_counts < need)
         slices = _query_slices(rest.size, n_jobs)
         plans = _block_plans(points, q[rest], scan, slices)
-        _run([lambda idx=rest[sl], plan=plan: task(idx, plan, seen[idx])
+        _run([lambda idx=rest[sl], plan=plan: task(idx, plan, seen(idx))
               for sl, plan in zip(slices, plans, strict=True)], n_jobs)
     counts[q_order] = q_counts
     found[q_order] = q_found
