@@ -121,7 +121,7 @@ def test_faiss_flat_gives_the_neighbours_of_sklearn(dtype, offset):
 
 
 @needs_faiss
-def test_faiss_threads_are_restored_and_n_jobs_accepted():
+def test_faiss_threads_are_restored_and_n_jobs_accepted(index_always):
     import faiss
 
     X = np.random.RandomState(1).randn(300, 12)
@@ -212,9 +212,28 @@ def test_exact_smote_family_on_the_screened_search_matches_the_sklearn_path(
 # --- the approximate search ----------------------------------------------------------------
 
 
+@pytest.fixture
+def index_always(monkeypatch):
+    """Build the approximate index even for the small data of these tests."""
+    monkeypatch.setattr(_neighbors, "_APPROXIMATE_MIN_PAIRS", 0)
+
+
+@needs_faiss
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_approximate_runs_exactly_where_exact_is_faster(name, approximate_calls):
+    X, y = _data(2000)
+    sampler = SAMPLERS[name](random_state=0, neighbors="approximate")
+    result = sampler.fit_resample(X, y)
+    assert approximate_calls == []
+    assert sampler.neighbors_recall_ == 1.0
+    exact = SAMPLERS[name](random_state=0).fit_resample(X, y)
+    for a, b in zip(result, exact, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 @needs_faiss
 @pytest.mark.parametrize("target", [0.97, 0.9])
-def test_approximate_recall_and_its_estimate(target, monkeypatch):
+def test_approximate_recall_and_its_estimate(target, monkeypatch, index_always):
     # The number of probed cells follows the recall aimed at, and the estimate follows the truth.
     monkeypatch.setattr(_neighbors, "_RECALL_TARGET", target)
     X, _ = _data(4000)
@@ -238,7 +257,7 @@ def test_approximate_recall_and_its_estimate(target, monkeypatch):
 
 
 @needs_faiss
-def test_approximate_finds_what_exact_finds_on_separated_clusters():
+def test_approximate_finds_what_exact_finds_on_separated_clusters(index_always):
     rng = np.random.RandomState(3)
     centers = rng.uniform(-50, 50, size=(30, 8))
     X = np.repeat(centers, 100, axis=0) + rng.randn(3000, 8)
@@ -250,7 +269,7 @@ def test_approximate_finds_what_exact_finds_on_separated_clusters():
 
 @needs_faiss
 @pytest.mark.parametrize("name", list(SAMPLERS))
-def test_neighbors_recall_matches_the_recall_of_the_searches(name, approximate_calls, monkeypatch):
+def test_neighbors_recall_matches_the_recall_of_the_searches(name, approximate_calls, monkeypatch, index_always):
     monkeypatch.setattr(_neighbors, "_RECALL_TARGET", 0.9)  # imperfect searches
     X, y = _data(4000, weights=(0.7,))
     sampler = SAMPLERS[name](random_state=0, neighbors="approximate")
@@ -270,7 +289,7 @@ def test_neighbors_recall_matches_the_recall_of_the_searches(name, approximate_c
 
 @needs_faiss
 def test_approximate_smote_interpolates_toward_the_returned_neighbours(
-    approximate_calls, monkeypatch
+    approximate_calls, monkeypatch, index_always
 ):
     monkeypatch.setattr(_neighbors, "_RECALL_TARGET", 0.9)
     X, y = _data(4000, weights=(0.8,))
@@ -300,7 +319,7 @@ def test_approximate_smote_interpolates_toward_the_returned_neighbours(
 
 @needs_faiss
 @pytest.mark.parametrize("name", list(SAMPLERS))
-def test_approximate_same_seed_same_output(name):
+def test_approximate_same_seed_same_output(name, index_always):
     X, y = _data(2000)
     a = SAMPLERS[name](random_state=4, neighbors="approximate").fit_resample(X, y)
     b = SAMPLERS[name](random_state=4, neighbors="approximate").fit_resample(X, y)
@@ -309,7 +328,7 @@ def test_approximate_same_seed_same_output(name):
 
 
 @needs_faiss
-def test_approximate_float32_keeps_the_dtype():
+def test_approximate_float32_keeps_the_dtype(index_always):
     X, y = _data(2000)
     X_res, _ = SMOTE(random_state=0, neighbors="approximate").fit_resample(X.astype(np.float32), y)
     assert X_res.dtype == np.float32
