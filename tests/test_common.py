@@ -1,5 +1,6 @@
 """The shared battery: every sampler in the registry goes through every check here."""
 
+import inspect
 import warnings
 from collections import Counter
 
@@ -9,7 +10,13 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from balancekit._strategy import resolve_sampling_strategy
-from balancekit.exceptions import BalancekitError, DataError, SmallClassWarning
+from balancekit.exceptions import (
+    BalancekitError,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+    SmallClassWarning,
+)
 
 from ._samplers import all_sampler_classes, make_sampler
 from .conftest import to_frame
@@ -206,6 +213,17 @@ def test_bad_targets_have_clear_errors(name, multiclass_data):
     for X_bad, y_bad, pattern in cases:
         with pytest.raises(BalancekitError, match=pattern):
             _fit(name, X_bad, y_bad)
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if "n_jobs" in inspect.signature(SAMPLERS[n]).parameters]
+)
+def test_bad_n_jobs_is_a_clear_error(name, multiclass_data):
+    X, y = multiclass_data
+    with pytest.raises(InvalidParameterError, match=r"n_jobs=0 is out of range"):
+        _fit(name, X, y, n_jobs=0)
+    with pytest.raises(InvalidParameterTypeError, match=r"n_jobs must be an integer or None"):
+        _fit(name, X, y, n_jobs="2")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -8,7 +8,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from balancekit import _neighbors
 from balancekit._neighbors import choose_method, has_faiss, kneighbors
-from balancekit.exceptions import InvalidParameterError
+from balancekit.exceptions import InvalidParameterError, InvalidParameterTypeError
 from balancekit.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
 
 needs_faiss = pytest.mark.skipif(not has_faiss(), reason="faiss not installed")
@@ -335,6 +335,18 @@ def test_approximate_float32_keeps_the_dtype(index_always):
 
 
 # --- errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SAMPLERS))
+@pytest.mark.parametrize(("n_jobs", "error", "match"), [
+    (0, InvalidParameterError, r"n_jobs=0 is out of range; it must be None, -1 or >= 1"),
+    ("2", InvalidParameterTypeError, r"n_jobs must be an integer or None; got '2' of type str"),
+    (1.5, InvalidParameterTypeError, r"n_jobs must be an integer or None; got 1.5 of type float"),
+])
+def test_bad_n_jobs_values(name, n_jobs, error, match):
+    X, y = _data(300)
+    with pytest.raises(error, match=match):
+        SAMPLERS[name](n_jobs=n_jobs).fit_resample(X, y)
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))

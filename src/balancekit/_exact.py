@@ -229,6 +229,13 @@ def n_threads(n_jobs):
     return int(n_jobs)
 
 
+def check_n_jobs(n_jobs):
+    """Validate ``n_jobs`` (``None``, ``-1`` or a non-zero integer), with a clear error."""
+    if n_jobs is not None:
+        n_threads(n_jobs)
+    return n_jobs
+
+
 _CONTROLLER = []
 
 

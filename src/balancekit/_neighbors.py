@@ -52,7 +52,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._exact import Points, top_k
+from ._exact import Points, check_n_jobs, top_k
 from ._validation import check_option
 from .exceptions import (
     DataError,
@@ -252,6 +252,7 @@ def kneighbors(
     indices : ndarray of shape (n_queries, n_neighbors)
         Rows of ``X``, nearest first.
     """
+    check_n_jobs(n_jobs)  # a clear error for a bad value, whatever the back end
     n = X.shape[0]
     exclude_self = query is None
     if exclude_self:

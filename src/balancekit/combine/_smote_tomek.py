@@ -3,9 +3,9 @@
 import numpy as np
 
 from .._base import BaseSampler
-from .._exact import Points
+from .._exact import Points, check_n_jobs
 from .._strategy import resolve_sampling_strategy
-from ..under_sampling._rules import check_n_jobs, encode, label_codes, tomek_removed
+from ..under_sampling._rules import encode, label_codes, tomek_removed
 from ..under_sampling._tomek import TomekLinks
 from ._common import cleaning_rule, smote_then_clean
 

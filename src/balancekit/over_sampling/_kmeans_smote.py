@@ -10,6 +10,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_chunked
 
 from .._base import BaseSampler
+from .._exact import check_n_jobs
 from .._neighbors import check_neighbors
 from .._validation import check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
@@ -148,6 +149,7 @@ class KMeansSMOTE(BaseSampler):
         self.density_exponent = density_exponent
 
     def _fit_resample(self, X, y, *, targets, rng):
+        check_n_jobs(self.n_jobs)
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
         threshold = self._auto_or_real("cluster_balance_threshold")
         exponent = self._auto_or_real("density_exponent")

@@ -7,18 +7,10 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier
 
 from .._base import BaseSampler, Resampled
-from .._exact import Points, _merge, _row_dots, nearest_across, top_k_positions
+from .._exact import Points, _merge, _row_dots, check_n_jobs, nearest_across, top_k_positions
 from .._validation import check_int
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
-from ._rules import (
-    check_n_jobs,
-    encode,
-    is_euclidean,
-    label_codes,
-    minority_label,
-    tomek_removed,
-    vote,
-)
+from ._rules import encode, is_euclidean, label_codes, minority_label, tomek_removed, vote
 
 
 def read_classifier(value, n_jobs):

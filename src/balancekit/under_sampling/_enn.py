@@ -7,14 +7,13 @@ from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 from .._base import BaseSampler, Resampled
-from .._exact import Points
+from .._exact import Points, check_n_jobs
 from .._neighbors import check_neighbors
 from .._strategy import resolve_sampling_strategy
 from .._validation import check_int, check_option
 from ..exceptions import InvalidParameterTypeError
 from ._rules import (
     EditState,
-    check_n_jobs,
     edited_removed,
     encode,
     estimator_edited_removed,

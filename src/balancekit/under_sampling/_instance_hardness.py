@@ -8,6 +8,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .._base import BaseSampler, Resampled
+from .._exact import check_n_jobs
 from .._validation import check_int
 from ..exceptions import DataError, InvalidParameterTypeError
 
@@ -118,6 +119,7 @@ class InstanceHardnessThreshold(BaseSampler):
         self.n_jobs = n_jobs
 
     def _fit_resample(self, X, y, *, targets, rng):
+        check_n_jobs(self.n_jobs)
         estimator = self._make_estimator()
         cv = self.cv
         if isinstance(cv, Integral) and not isinstance(cv, bool):

@@ -12,6 +12,7 @@ from .._exact import (
     Points,
     _pick_smallest,
     as_rows,
+    check_n_jobs,
     nearest_across_positions,
     top_k,
     top_k_positions,
@@ -22,7 +23,6 @@ from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._enn import EditedNearestNeighbours
 from ._rules import (
     check_enough,
-    check_n_jobs,
     edit_need,
     edited_removed,
     encode,

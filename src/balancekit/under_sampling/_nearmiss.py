@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 from .._base import BaseSampler, Resampled
-from .._exact import Points, top_k
+from .._exact import Points, check_n_jobs, top_k
 from .._neighbors import kneighbors
 from .._validation import check_int
 from ..exceptions import (
@@ -17,7 +17,7 @@ from ..exceptions import (
     InvalidParameterError,
     InvalidParameterTypeError,
 )
-from ._rules import check_n_jobs, is_euclidean, minority_label
+from ._rules import is_euclidean, minority_label
 
 
 def _read(name, value):

@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from .._exact import count_closer, n_threads, nearest_across, top_k
+from .._exact import count_closer, nearest_across, top_k
 from .._neighbors import kneighbors
 from ..exceptions import DataError
 
@@ -410,8 +410,3 @@ def estimator_edited_removed(X, codes, n_classes, alive, clean, k, kind_sel, est
     return queries[~keep]
 
 
-def check_n_jobs(n_jobs):
-    """Validate ``n_jobs`` (``None``, ``-1`` or a non-zero integer)."""
-    if n_jobs is not None:
-        n_threads(n_jobs)
-    return n_jobs

@@ -3,8 +3,8 @@
 import numpy as np
 
 from .._base import BaseSampler, Resampled
-from .._exact import Points
-from ._rules import check_n_jobs, encode, label_codes, tomek_removed
+from .._exact import Points, check_n_jobs
+from ._rules import encode, label_codes, tomek_removed
 
 
 class TomekLinks(BaseSampler):
