@@ -124,12 +124,13 @@ def interpolation(X, base, neighbor, gap):
     return fill
 
 
-def segment_points(X, base, neighbor, gap, *, lazy):
-    """SMOTE points: the rows (:func:`interpolate`), or with ``lazy`` the ``fill``
-    function that writes them into the output (:func:`interpolation`)."""
-    if lazy:
-        return interpolation(X, base, neighbor, gap)
-    return interpolate(X, base, neighbor, gap)
+def segment_points(X, base, neighbor, gap):
+    """SMOTE points: for dense ``X`` the ``fill`` function that writes them
+    straight into the output (:func:`interpolation`), for sparse ``X`` the
+    rows themselves (:func:`interpolate`)."""
+    if sp.issparse(X):
+        return interpolate(X, base, neighbor, gap)
+    return interpolation(X, base, neighbor, gap)
 
 
 def draw_segments(rng, n_points, n_neighbors, n_new):

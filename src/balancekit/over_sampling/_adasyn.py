@@ -3,7 +3,6 @@
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._base import BaseSampler
 from .._kernels import segment_points
@@ -62,14 +61,13 @@ def check_reference_size(name, k, n_samples):
 
 
 def smote_fallback(sampler, reason, X, members, n_new, k, estimator, rng, label, n_jobs=None,
-                   search=None, lazy=False):
+                   search=None):
     """Grow a class with plain SMOTE from all its rows, after a :class:`BalancekitWarning`.
 
     Used by the selective SMOTE variants when their selection step leaves no
     row to generate from, so that the class still reaches its target count.
     ``search`` holds extra keyword arguments of the neighbour search (see
-    :func:`~balancekit._neighbors.search_options`); ``lazy`` is that of
-    :func:`smote_class`.
+    :func:`~balancekit._neighbors.search_options`).
     """
     warnings.warn(
         f"{sampler}: {reason} for class {label!r}; growing that class with plain SMOTE from all "
@@ -78,8 +76,7 @@ def smote_fallback(sampler, reason, X, members, n_new, k, estimator, rng, label,
         BalancekitWarning,
         stacklevel=4,
     )
-    return smote_class(X, members, n_new, k, estimator, rng, label, n_jobs, search=search,
-                       lazy=lazy)
+    return smote_class(X, members, n_new, k, estimator, rng, label, n_jobs, search=search)
 
 
 class ADASYN(BaseSampler):
@@ -196,8 +193,6 @@ class ADASYN(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors)
         search = search_options(self.neighbors, X, rng)
-        # Dense rows are written straight into the output.
-        lazy = not sp.issparse(X)
 
         def generate(label, members, n_new):
             check_reference_size("n_neighbors", k, y.shape[0])
@@ -211,19 +206,17 @@ class ADASYN(BaseSampler):
                     f"no sample has a neighbour of another class among its {k} nearest "
                     "neighbours, so the ADASYN weights are undefined",
                     X, members, n_new, k, estimator, rng, label, self.n_jobs, search=search,
-                    lazy=lazy,
                 )
             else:
                 per_row = allocate_counts(hardness, n_new)
-                new, origin = self._generate(X, members, per_row, k, estimator, rng, label, search,
-                                             lazy)
+                new, origin = self._generate(X, members, per_row, k, estimator, rng, label, search)
             return new, origin
 
         result = grow_classes(X, y, targets, generate)
         self.neighbors_recall_ = estimated_recall(search)
         return result
 
-    def _generate(self, X, members, per_row, k, estimator, rng, label, search, lazy):
+    def _generate(self, X, members, per_row, k, estimator, rng, label, search):
         """``per_row[i]`` new rows from ``X[members[i]]`` toward its class neighbours."""
         k = neighbors_for_class("n_neighbors", k, members.size, label)
         active = np.flatnonzero(per_row)
@@ -234,4 +227,4 @@ class ADASYN(BaseSampler):
         cols = rng.randint(0, k, size=rows.size)
         gap = rng.uniform(size=rows.size)
         base = members[active[rows]]
-        return segment_points(X, base, members[nn[rows, cols]], gap, lazy=lazy), base
+        return segment_points(X, base, members[nn[rows, cols]], gap), base

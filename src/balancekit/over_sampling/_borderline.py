@@ -1,7 +1,6 @@
 """Borderline-SMOTE: synthetic rows only from the class rows near the border."""
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._base import BaseSampler
 from .._kernels import draw_segments, segment_points
@@ -221,8 +220,6 @@ class BorderlineSMOTE(BaseSampler):
         share = k_estimator is None and m_estimator is None
         n_samples = y.shape[0]
         self.in_danger_indices_ = {}
-        # Dense rows are written straight into the output.
-        lazy = not sp.issparse(X)
 
         def generate(label, members, n_new):
             check_reference_size("m_neighbors", m, n_samples)
@@ -242,7 +239,6 @@ class BorderlineSMOTE(BaseSampler):
                     f"no sample is in danger (at least half, but not all, of its {m} nearest "
                     "neighbours of another class)",
                     X, members, n_new, k, k_estimator, rng, label, self.n_jobs, search=search,
-                    lazy=lazy,
                 )
             elif kind == "borderline-1":
                 k_class = neighbors_for_class("k_neighbors", k, members.size, label)
@@ -275,4 +271,4 @@ class BorderlineSMOTE(BaseSampler):
             other = y[neighbor] != label
             gap[other] *= rng.uniform(0.0, 0.5, size=np.count_nonzero(other))
         base = base_rows[rows]
-        return segment_points(X, base, neighbor, gap, lazy=not sp.issparse(X)), base
+        return segment_points(X, base, neighbor, gap), base

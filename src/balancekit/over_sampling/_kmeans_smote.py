@@ -4,7 +4,6 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_chunked
@@ -166,8 +165,6 @@ class KMeansSMOTE(BaseSampler):
         _, cluster_of = np.unique(np.asarray(clusters), return_inverse=True)
         cluster_sizes = np.bincount(cluster_of)
         n_new_all = sum(grow.values())
-        # Dense rows are written straight into the output.
-        lazy = not sp.issparse(X)
         blocks, origins = [], []
         for label, n_new in grow.items():
             members = np.flatnonzero(y == label)
@@ -181,7 +178,7 @@ class KMeansSMOTE(BaseSampler):
                     f"no cluster holds at least {k + 1} samples of the class making up at least "
                     f"{limit:.3g} of the cluster (lower cluster_balance_threshold or use more "
                     "clusters)",
-                    X, members, n_new, k, estimator, rng, label, self.n_jobs, lazy=lazy,
+                    X, members, n_new, k, estimator, rng, label, self.n_jobs,
                 )
                 blocks.append(new)
                 origins.append(origin)
@@ -194,7 +191,7 @@ class KMeansSMOTE(BaseSampler):
                 if count == 0:
                     continue
                 new, origin = smote_class(X, rows, int(count), k, estimator, rng, label,
-                                          self.n_jobs, lazy=lazy)
+                                          self.n_jobs)
                 blocks.append(new)
                 origins.append(origin)
         return stack_synthetic(X, y, blocks, origins)

@@ -15,7 +15,7 @@ from .._neighbors import (
 
 
 def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="k_neighbors",
-                lazy=False, search=None):
+                search=None):
     """Generate ``n_new`` SMOTE rows for one class.
 
     Parameters
@@ -38,9 +38,6 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
         Threads for the neighbour search.
     name : str, default='k_neighbors'
         The parameter name, for messages.
-    lazy : bool, default=False
-        Return a ``fill`` function (see :class:`~balancekit._kernels.LazyRows`)
-        instead of the rows, so they are written straight into the output.
     search : dict, default=None
         Extra keyword arguments of :func:`~balancekit._neighbors.kneighbors`
         (see :func:`~balancekit._neighbors.search_options`).
@@ -58,7 +55,7 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
     rows, cols, gap = draw_segments(rng, members.size, nn.shape[1], n_new)
     neighbor = nn[rows, cols]
     del nn
-    return segment_points(Xc, rows, neighbor, gap, lazy=lazy), members[rows]
+    return segment_points(Xc, rows, neighbor, gap), members[rows]
 
 
 class SMOTE(BaseSampler):
@@ -155,11 +152,10 @@ class SMOTE(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
         search = search_options(self.neighbors, X, rng)
-        dense = not sp.issparse(X)
 
         def generate(label, members, n_new):
             return smote_class(
-                X, members, n_new, k, estimator, rng, label, self.n_jobs, lazy=dense,
+                X, members, n_new, k, estimator, rng, label, self.n_jobs,
                 search=search,
             )
 

@@ -1,7 +1,6 @@
 """SVM-SMOTE: synthetic rows around the support vectors of a class."""
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.svm import SVC
 
@@ -150,8 +149,6 @@ class SVMSMOTE(BaseSampler):
             )
         self.svm_estimator_ = svm
         support = np.sort(np.asarray(support, dtype=np.intp))
-        # Dense rows are written straight into the output.
-        lazy = not sp.issparse(X)
         blocks, origins = [], []
         for label, target in grow.items():
             members = np.flatnonzero(y == label)
@@ -174,7 +171,7 @@ class SVMSMOTE(BaseSampler):
                 )
                 new, origin = smote_fallback(
                     "SVMSMOTE", reason, X, members, n_new, k, k_estimator, rng, label,
-                    self.n_jobs, lazy=lazy,
+                    self.n_jobs,
                 )
                 blocks.append(new)
                 origins.append(origin)
@@ -199,7 +196,7 @@ class SVMSMOTE(BaseSampler):
                 rows, cols, gap = draw_segments(rng, which.size, k_class, count)
                 gap *= step
                 base = vectors[which[rows]]
-                blocks.append(segment_points(X, base, ends[which[rows], cols], gap, lazy=lazy))
+                blocks.append(segment_points(X, base, ends[which[rows], cols], gap))
                 origins.append(base)
         return stack_synthetic(X, y, blocks, origins)
 

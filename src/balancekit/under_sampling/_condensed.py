@@ -7,7 +7,14 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier
 
 from .._base import BaseSampler, Resampled
-from .._exact import Points, _merge, _row_dots, check_n_jobs, nearest_across, top_k_positions
+from .._exact import (
+    Points,
+    _merge,
+    as_rows,
+    check_n_jobs,
+    nearest_across_positions,
+    top_k_positions,
+)
 from .._validation import check_int
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._rules import encode, is_euclidean, label_codes, minority_label, tomek_removed, vote
@@ -45,7 +52,7 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
     """Rows of ``others`` whose nearest row of the store (minority rows, then seeds) is a minority row.
 
     One pass over the pairs of the class and the minority class
-    (:func:`nearest_across`) gives each row of the class its nearest
+    (:func:`~balancekit._exact.nearest_across_positions`) gives each row of the class its nearest
     minority row, and each minority row its nearest row of the class: the
     search the Tomek step needs next. Of a minority row and a seed equally
     near, the minority row (earlier in the store) is the nearest.
@@ -57,16 +64,15 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
         Squared distance and index of the nearest row of the class for each
         minority row (index ``-1`` elsewhere), for :func:`tomek_removed`.
     """
-    (_, near_min), (sq_back, near_back) = nearest_across(points, members, minority_rows,
-                                                         n_jobs=n_jobs)
-    near_min = near_min[np.searchsorted(members, others), 0]
-    Q = points.queries(others)[0]
-    raw_min = _row_dots(Q, points.exact(near_min))
+    (raw_min, _), (raw_back, pos_back) = nearest_across_positions(
+        points, members, minority_rows, 1, 1, n_jobs=n_jobs
+    )
     raw_seed, _ = top_k_positions(points, others, seeds, 1, n_jobs=n_jobs)
-    wrong = ~(raw_seed[:, 0] < raw_min)
+    wrong = ~(raw_seed[:, 0] < raw_min[np.searchsorted(members, others), 0])
     sq = np.full(points.n, np.inf)
     idx = np.full(points.n, -1, dtype=np.intp)
-    sq[minority_rows], idx[minority_rows] = sq_back[:, 0], near_back[:, 0]
+    back_sq, back_idx = as_rows(points, minority_rows, members, raw_back, pos_back)
+    sq[minority_rows], idx[minority_rows] = back_sq[:, 0], back_idx[:, 0]
     return wrong, (sq, idx)
 
 
