@@ -371,6 +371,20 @@ def test_rules_on_many_blocks_match(data, ours, theirs, params, monkeypatch):
     _same_rows(ours(**params), theirs(**params), X, y)
 
 
+@pytest.mark.parametrize("scale", [1e-12, 1e16])
+def test_badly_scaled_data_is_searched_in_float64(scale):
+    # Squared norms outside 1e-20 .. 1e30: no float32 screening, the same neighbours.
+    X = np.random.RandomState(0).randn(300, 4)
+    D, order = _brute_order(X, np.arange(300), np.arange(300))
+    points = Points(X * scale)
+    assert not points.screened
+    _, idx = top_k(points, np.arange(300), np.arange(300), 3)
+    np.testing.assert_array_equal(idx, order[:, :3])
+    X_res, _ = EditedNearestNeighbours().fit_resample(X * scale, (X[:, 0] > 1).astype(int))
+    X_ref, _ = EditedNearestNeighbours().fit_resample(X, (X[:, 0] > 1).astype(int))
+    np.testing.assert_array_equal(X_res, X_ref * scale)
+
+
 def test_exact_search_on_sparse_and_float32_input():
     X, y = DATA["binary"]
     Xs = X.copy()

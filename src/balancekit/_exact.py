@@ -109,6 +109,7 @@ class Points:
             self._set_exact_screening()
             return
         self.X = np.asarray(X)
+        self.aug = None
         self.sq = np.empty(self.n)
         low = np.empty((self.n, self.n_features + 1), dtype=np.float32)
         low_sq = np.empty(self.n)
@@ -123,7 +124,6 @@ class Points:
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if 1e-20 < largest < 1e30:
             low[:, -1] = low_sq
-            self.aug = None
             self.low = low
             self.norm = np.sqrt(self.sq)
             self.low_norm = np.sqrt(low_sq)
