@@ -12,7 +12,14 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from balancekit import _exact
-from balancekit._exact import Points, count_closer, nearest_across, top_k
+from balancekit._exact import (
+    Points,
+    as_rows,
+    count_closer,
+    nearest_across,
+    top_k,
+    top_k_positions,
+)
 from balancekit.exceptions import (
     BalancekitWarning,
     DataError,
@@ -343,6 +350,43 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
         np.testing.assert_array_equal(idx[:, :m], order[:, :m])
         np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
         assert np.all(idx[:, m:] == -1) and np.all(np.isinf(sq[:, m:]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(40, 400),
+    grid=st.booleans(),
+    offset=st.sampled_from([0.0, 1e3]),
+    tile=st.sampled_from([4, 16, 32]),
+    parts=st.sampled_from([4, 64]),
+    k=st.integers(1, 6),
+    exclude_self=st.booleans(),
+)
+def test_self_search_screens_each_pair_once_and_stays_exact(
+    seed, n, grid, offset, tile, parts, k, exclude_self
+):
+    # Small tiles: the symmetric self-search runs on small data, its parts
+    # either cut each tile (many parts) or gather whole tiles (few parts).
+    rng = np.random.RandomState(seed)
+    X = (rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 4)) + offset
+    rows = np.arange(n)
+    self_pos = rows if exclude_self else None
+    calls = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TILE", tile)
+        mp.setattr(_exact, "_SELF_PARTS", parts)
+        mp.setattr(_exact, "_SELF_MIN_TILES", 1)
+        search = _exact._self_top_k
+        mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))
+        points = Points(X)
+        raw, pos = top_k_positions(points, rows, rows, k, self_pos=self_pos)
+    assert calls, "the symmetric search did not run"
+    D, order = _brute_order(X, rows, rows, exclude_self=exclude_self)
+    m = min(k, n - 1 if exclude_self else n)
+    sq, idx = as_rows(points, rows, rows, raw, pos)
+    np.testing.assert_array_equal(idx[:, :m], order[:, :m])
+    np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
 
 
 _RULES = [

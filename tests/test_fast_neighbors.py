@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
-from balancekit import _neighbors
+from balancekit import _exact, _neighbors
 from balancekit._neighbors import choose_method, has_faiss, kneighbors
 from balancekit.exceptions import InvalidParameterError, InvalidParameterTypeError
 from balancekit.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
@@ -169,10 +169,26 @@ def _brute(X, Q, k, exclude=None):
     return np.sqrt(np.take_along_axis(D, order, axis=1)), order
 
 
+@pytest.fixture(params=[False, True], ids=["default-tiles", "small-tiles"])
+def small_tiles(request, monkeypatch):
+    """With small tiles, self-searches of a few hundred rows take the symmetric path.
+
+    Returns the list of its calls (``None`` with the default tiles).
+    """
+    if not request.param:
+        return None
+    calls = []
+    real = _exact._self_top_k
+    monkeypatch.setattr(_exact, "_TILE", 32)
+    monkeypatch.setattr(_exact, "_SELF_MIN_TILES", 1)
+    monkeypatch.setattr(_exact, "_self_top_k", lambda *a: calls.append(a[2]) or real(*a))
+    return calls
+
+
 @pytest.mark.parametrize(("grid", "offset"), [(False, 0.0), (False, 1e3), (True, 0.0), (True, 1e6)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_screened_search_gives_the_exact_neighbours(grid, offset, dtype, screened_calls,
-                                                    monkeypatch):
+                                                    monkeypatch, small_tiles):
     monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
     rng = np.random.RandomState(3)
     # Small integers: many exactly tied distances, decided by the lower index.
@@ -190,11 +206,12 @@ def test_screened_search_gives_the_exact_neighbours(grid, offset, dtype, screene
         np.testing.assert_array_equal(idx, ref_idx)
         np.testing.assert_allclose(dist, ref_dist, rtol=1e-6, atol=1e-6)
     assert len(screened_calls) == 3
+    assert small_tiles is None or small_tiles  # the self-search took the symmetric path
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))
 def test_exact_smote_family_on_the_screened_search_matches_the_sklearn_path(
-    name, monkeypatch, screened_calls
+    name, monkeypatch, screened_calls, small_tiles
 ):
     X, y = _data(1200, 16, weights=(0.7,))
     monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 10**18)
@@ -207,6 +224,8 @@ def test_exact_smote_family_on_the_screened_search_matches_the_sklearn_path(
     assert sampler.neighbors_recall_ is None
     for a, b in zip(fast, reference, strict=True):
         np.testing.assert_array_equal(a, b)
+    # SMOTE searches every row of the class among the class (the others search a subset).
+    assert small_tiles is None or bool(small_tiles) == (name == "smote")
 
 
 # --- the approximate search ----------------------------------------------------------------

@@ -66,6 +66,12 @@ _QUERY_BLOCK = 512
 _NEAR_BLOCKS = 4
 # Most minima kept per row on each side of nearest_across (bounds its memory).
 _MAX_GROUPS = 32
+# Side of the square tiles of the symmetric self-search (a multiple of 16, not
+# of a large power of two: rows 2**k floats apart share cache sets), and the
+# most parts (minima) it keeps per row; it runs from _SELF_MIN_TILES tiles.
+_TILE = 720
+_SELF_PARTS = 128
+_SELF_MIN_TILES = 4
 # Rows converted at a time when the data are prepared.
 _BUILD_ROWS = 16384
 _U32 = 2.0**-24
@@ -176,15 +182,15 @@ class Points:
 
         ``queries`` and ``refs`` are row indices; the blocks are the runs of
         ``block`` consecutive entries of ``refs``. Returns an array of shape
-        ``(len(queries), number of blocks)``, zero when screening is exact.
+        ``(len(queries), number of blocks)``. When screening is exact, the
+        margin still covers float64 rounding: two products of the same pair
+        may differ in their last bits (BLAS sums in an order that depends on
+        the shapes).
         """
-        n_blocks = -(-len(refs) // block)
-        if not self.screened:
-            return np.zeros((len(queries), n_blocks))
         starts = np.arange(0, len(refs), block)
         M_low = np.maximum.reduceat(self.low_norm[refs], starts)
         M = np.maximum.reduceat(self.norm[refs], starts)
-        a = 1.2 * (self.n_features + 4) * _U32
+        a = 1.2 * (self.n_features + 4) * _U32 if self.screened else 0.0
         c = 4.0 * (self.n_features + 4) * _U64
         q_low = self.low_norm[queries]
         q = self.norm[queries]
@@ -209,6 +215,17 @@ def _row_dots(A, B):
     if sp.issparse(A):
         return np.asarray(A.multiply(B).sum(axis=1)).ravel()
     return np.einsum("ij,ij->i", A, B)
+
+
+def nonzero_2d(mask):
+    """``np.nonzero`` of a 2-D boolean array, as (rows, columns): several times faster."""
+    return divmod(np.flatnonzero(mask), mask.shape[1])
+
+
+def _at_most(limit, dtype):
+    """``limit`` in ``dtype``, finite: ``D <= result`` for ``D`` of ``dtype`` keeps every entry
+    ``D <= limit`` keeps (rounding to nearest adds at most the next value) and never ``+inf``."""
+    return np.minimum(limit, np.finfo(dtype).max).astype(dtype)
 
 
 def n_threads(n_jobs):
@@ -371,6 +388,12 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
+    if (not farthest and points.screened and nq >= _SELF_MIN_TILES * _TILE
+            and np.array_equal(queries, refs)):
+        excluded = self_pos >= 0
+        if np.array_equal(self_pos[excluded], np.flatnonzero(excluded)) and (
+                excluded.all() or not excluded.any()):
+            return _self_top_k(points, refs, k, excluded.all(), n_jobs)
     block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
     R, R_low = _rows(points, refs)
 
@@ -466,7 +489,7 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         if rows.size == 0:
             continue
         D = screen(rows, s, e)
-        r, c = np.nonzero(D <= limit[rows, None])
+        r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
         rows = rows[r]
         hit_rows.append(rows)
         hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else D[r, c].astype(np.float64))
@@ -478,8 +501,9 @@ def _parts(n_ref, block, k):
     """Parts of ``n_ref`` references in blocks of ``block``.
 
     Each block is cut into parts of one width (the last part of a block may
-    be shorter), enough in all (about ``max(32, 4 k)``, at most eight per
-    block) that few of them hold the ``k`` nearest of a row.
+    be shorter), enough in all (about ``max(32, 4 k)``, but at most 64 per
+    block and at least 32 references wide) that few of them hold the ``k``
+    nearest of a row.
 
     Returns
     -------
@@ -490,7 +514,8 @@ def _parts(n_ref, block, k):
         The parts, block after block.
     """
     n_blocks = -(-n_ref // block)
-    width = -(-block // int(np.clip(-(-max(32, 4 * k) // n_blocks), 1, 8)))
+    per = int(np.clip(-(-max(32, 4 * k) // n_blocks), 1, 64))
+    width = max(32, -(-min(n_ref, block) // per))
     bounds = [(p, min(e, p + width)) for s in range(0, n_ref, block)
               for e in [min(n_ref, s + block)] for p in range(s, e, width)]
     return width, -(-block // width), bounds
@@ -571,15 +596,7 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
         return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
                 top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
     n_jobs = _threads_for(A.size, B.size, n_jobs)
-    p = points.n_features
-    low = points.low
-    QA = np.empty((A.size, p + 2), dtype=np.float32)
-    QA[:, :p] = -2.0 * low[A, :p]
-    QA[:, p] = 1.0
-    QA[:, p + 1] = low[A, p]
-    RB = np.empty((B.size, p + 2), dtype=np.float32)
-    RB[:, :p + 1] = low[B]
-    RB[:, p + 1] = 1.0
+    QA, RB = _pair_rows(points, A, B)
     slices = _query_slices(A.size, n_jobs)
     width, per_block, parts = _parts(B.size, _REF_BLOCK, k_a)
     # At most _MAX_GROUPS minima per row on each side: consecutive parts (of B)
@@ -602,55 +619,161 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
                     np.minimum(rows, mins[:, j], out=rows)
 
     _run([lambda h=h: screen(h) for h in range(col_min.shape[1])], n_jobs)
-
-    def limit(minima, k, rows, others):
-        kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
-               if minima.shape[1] >= k else np.full(rows.size, np.inf))
-        # Rounding of a screened distance (float32, centred rows) and of an
-        # exact one (float64): the bound of Points.slack, for sums of norms.
-        eps = (1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
-               + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2)
-        return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
-
-    limit_a = limit(part_min, k_a, A, B)
-    limit_b = limit(col_min, k_b, B, A)
-
-    def candidates(rows, row_limit, start, stop, cols, col_limit):
-        """Entries of ``rows`` x ``cols`` (or B's ``start:stop``) below the limits, in blocks."""
-        found_r, found_c = [np.empty(0, dtype=np.intp)], [np.empty(0, dtype=np.intp)]
-        n_cols = stop - start if cols is None else cols.size
-        for r0 in range(0, rows.size, _QUERY_BLOCK):
-            rr = rows[r0:r0 + _QUERY_BLOCK]
-            for c0 in range(0, n_cols, _REF_BLOCK):
-                cc = (np.arange(start + c0, min(stop, start + c0 + _REF_BLOCK)) if cols is None
-                      else cols[c0:c0 + _REF_BLOCK])
-                D = QA[rr] @ RB[cc].T
-                lim = row_limit[rr, None] if row_limit is not None else col_limit[cc]
-                r, c = np.nonzero(D <= lim)
-                found_r.append(rr[r])
-                found_c.append(cc[c])
-        return np.concatenate(found_r), np.concatenate(found_c)
-
-    def exact(queries, q_rows, refs, r_pos):
-        return _row_dots(points.queries(queries[q_rows])[0], points.exact(refs[r_pos]))
+    limit_a = _limits(points, part_min, k_a, A, B)
+    limit_b = _limits(points, col_min, k_b, B, A)
 
     def confirm_a(g):
         span = [bounds for j, bounds in enumerate(parts) if part_group[j] == g]
         rows = np.flatnonzero(part_min[:, g] <= limit_a)
-        rows, pos = candidates(rows, limit_a, span[0][0], span[-1][1], None, None)
-        return rows, exact(A, rows, B, pos), pos
+        cols = np.arange(span[0][0], span[-1][1])
+        return _exact_hits(points, A, B, _screened_pairs(QA, RB, rows, cols, limit_a))
 
     def confirm_b(h):
         group = [sl for i, sl in enumerate(slices) if slice_group[i] == h]
-        cols = np.flatnonzero(col_min[:, h] <= limit_b)
         rows = np.arange(group[0].start, group[-1].stop)
-        pos, cols = candidates(rows, None, 0, 0, cols, limit_b)
-        return cols, exact(B, cols, A, pos), pos
+        cols = np.flatnonzero(col_min[:, h] <= limit_b)
+        pairs = _screened_pairs(QA, RB, rows, cols, limit_b, by_row=False)
+        return _exact_hits(points, B, A, ((c, r) for r, c in pairs))
 
     found_a = _run([lambda g=g: confirm_a(g) for g in range(part_min.shape[1])], n_jobs)
     found_b = _run([lambda h=h: confirm_b(h) for h in range(col_min.shape[1])], n_jobs)
     return (_pick_smallest(A.size, k_a, *zip(*found_a, strict=True)),
             _pick_smallest(B.size, k_b, *zip(*found_b, strict=True)))
+
+
+def _pair_rows(points, A, B):
+    """Screening rows whose products are squared distances: ``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``."""
+    p = points.n_features
+    low = points.low
+    QA = np.empty((A.size, p + 2), dtype=np.float32)
+    QA[:, :p] = -2.0 * low[A, :p]
+    QA[:, p] = 1.0
+    QA[:, p + 1] = low[A, p]
+    RB = np.empty((B.size, p + 2), dtype=np.float32)
+    RB[:, :p + 1] = low[B]
+    RB[:, p + 1] = 1.0
+    return QA, RB
+
+
+def _limits(points, minima, k, rows, others):
+    """Largest screened squared distance of the ``k`` nearest of each row, from its minima.
+
+    ``minima`` holds screened squared distances (see :func:`_pair_rows`) from
+    each of ``rows`` to parts of ``others``, each the value of one pair. The
+    ``k``-th smallest is at most ``eps`` above the exact distance of ``k``
+    distinct pairs, so every pair that can be among the ``k`` nearest is
+    screened within ``2 eps`` of it. ``eps`` bounds the rounding of a
+    screened distance (float32, centred rows) and of an exact one (float64):
+    the bound of :meth:`Points.slack`, for sums of norms.
+    """
+    p = points.n_features
+    kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
+           if minima.shape[1] >= k else np.full(rows.size, np.inf))
+    eps = (1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
+           + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2)
+    return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
+
+
+def _screened_pairs(QA, RB, rows, cols, limit, by_row=True):
+    """The pairs of ``rows`` x ``cols`` screened at most at their limit, block by block.
+
+    Yields ``(r, c)``, the rows and columns of the pairs found in one block;
+    ``limit`` is indexed by row (``by_row``) or by column.
+    """
+    limit = _at_most(limit, QA.dtype)
+    for r0 in range(0, rows.size, _QUERY_BLOCK):
+        rr = rows[r0:r0 + _QUERY_BLOCK]
+        for c0 in range(0, cols.size, _REF_BLOCK):
+            cc = cols[c0:c0 + _REF_BLOCK]
+            D = QA[rr] @ RB[cc].T
+            r, c = nonzero_2d(D <= (limit[rr, None] if by_row else limit[cc]))
+            yield rr[r], cc[c]
+
+
+def _exact_hits(points, queries, refs, pairs):
+    """Exact raw values of pairs ``(positions in queries, positions in refs)``, given in batches.
+
+    Returns the query positions, the values ``|x|^2 - 2 q.x`` and the
+    reference positions, each concatenated.
+    """
+    out = [(np.empty(0, dtype=np.intp), np.empty(0), np.empty(0, dtype=np.intp))]
+    for q, r in pairs:
+        if q.size:
+            out.append((q, _row_dots(points.queries(queries[q])[0], points.exact(refs[r])), r))
+    return tuple(np.concatenate(part) for part in zip(*out, strict=True))
+
+
+def _self_top_k(points, rows, k, exclude_self, n_jobs):
+    """:func:`top_k_positions` of ``rows`` among themselves, each pair screened once.
+
+    The pairs are cut into square tiles of ``_TILE`` rows; only the tiles on
+    and above the diagonal are screened, as squared distances (see
+    :func:`_pair_rows`). A tile gives the minima of its rows per part of its
+    columns and, above the diagonal, those of its columns per part of its
+    rows, so that every row gets its minimum in each part of ``rows`` for
+    half the products of :func:`top_k_positions`. The second pass is that of
+    :func:`nearest_across_positions`: the parts whose minimum is within the
+    limit of :func:`_limits` are screened again and their pairs below it get
+    exact values.
+    """
+    n = rows.size
+    QA, RB = _pair_rows(points, rows, rows)
+    n_tiles = -(-n // _TILE)
+    # About _SELF_PARTS parts (fewer for very large n: the minima take 4 bytes
+    # each), either whole groups of tiles or an equal cut of each tile.
+    n_parts = min(_SELF_PARTS, max(16, (64 << 20) // (4 * n)))
+    if n_tiles >= n_parts:
+        width = _TILE * -(-n_tiles // n_parts)
+    else:
+        width = _TILE // min(16, 1 << int(np.log2(n_parts // n_tiles)))
+    part_min = np.full((n, -(-n // width)), np.inf, dtype=np.float32)
+    tiles_per_task = max(1, width // _TILE)
+
+    def screen(h):
+        # The tasks own whole parts of rows: the minima of the columns of
+        # their tiles go to the parts no other task writes.
+        for t in range(h * tiles_per_task, min(n_tiles, (h + 1) * tiles_per_task)):
+            r0, r1 = t * _TILE, min(n, (t + 1) * _TILE)
+            for u in range(t, n_tiles):
+                c0, c1 = u * _TILE, min(n, (u + 1) * _TILE)
+                D = QA[r0:r1] @ RB[c0:c1].T
+                if u == t and exclude_self:
+                    np.fill_diagonal(D, np.inf)
+                _fold_minima(part_min[r0:r1], D, c0, width, axis=1)
+                if u != t:
+                    _fold_minima(part_min[c0:c1], D, r0, width, axis=0)
+
+    _run([lambda h=h: screen(h) for h in range(-(-n_tiles // tiles_per_task))], n_jobs)
+    limit = _limits(points, part_min, k, rows, rows)
+
+    def confirm(j):
+        cols = np.arange(j * width, min(n, (j + 1) * width))
+        pairs = _screened_pairs(QA, RB, np.flatnonzero(part_min[:, j] <= limit), cols, limit)
+        if exclude_self:
+            pairs = ((r[r != c], c[r != c]) for r, c in pairs)
+        return _exact_hits(points, rows, rows, pairs)
+
+    found = _run([lambda j=j: confirm(j) for j in range(part_min.shape[1])], n_jobs)
+    return _pick_smallest(n, k, *zip(*found, strict=True))
+
+
+def _fold_minima(part_min, D, start, width, axis):
+    """Fold into ``part_min`` the minima of ``D`` along ``axis`` per part of ``width``.
+
+    Each line of ``D`` across ``axis`` has a row of ``part_min``; index 0
+    along ``axis`` is index ``start`` of the parts, a multiple of ``width``
+    or of ``_TILE`` when a part holds whole tiles.
+    """
+    if width >= _TILE:
+        mins = D.min(axis=axis)[:, None]
+    elif axis == 1:
+        mins = np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
+    else:
+        # Along the rows of a full tile (the last, shorter one never folds
+        # its columns); reduceat would be several times slower here.
+        mins = D.reshape(-1, width, D.shape[1]).min(axis=1).T
+    view = part_min[:, start // width:start // width + mins.shape[1]]
+    np.minimum(view, mins, out=view)
 
 
 def as_rows(points, queries, refs, raw, pos):
@@ -894,7 +1017,7 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
             band = np.flatnonzero(maybe > sure)
             if band.size:
                 part = sub[band]
-                in_r, in_c = np.nonzero((part >= lo_r[band]) & (part <= hi_r[band]))
+                in_r, in_c = nonzero_2d((part >= lo_r[band]) & (part <= hi_r[band]))
                 pick = active[rows[band[in_r]]]
                 if screened:
                     exact = _row_dots(Q[pick], R[s + in_c])
@@ -920,13 +1043,13 @@ def _keep_witnesses(mask, sure, rows, refs, found, n_found):
     if not want.any():
         return
     words = mask.view(np.uint64)
-    word_r, word_c = np.nonzero(words)
+    word_r, word_c = nonzero_2d(words)
     keep = want[word_r]
     word_r, word_c = word_r[keep], word_c[keep]
     if word_r.size == 0:
         return
     lanes = words[word_r, word_c].view(np.uint8).reshape(-1, 8)
-    lane_i, lane_b = np.nonzero(lanes)
+    lane_i, lane_b = nonzero_2d(lanes)
     hit_r = word_r[lane_i]
     hit_c = word_c[lane_i] * 8 + lane_b
     firsts = np.flatnonzero(np.r_[True, hit_r[1:] != hit_r[:-1]])

@@ -13,6 +13,7 @@ from .._exact import (
     as_rows,
     check_n_jobs,
     nearest_across_positions,
+    nonzero_2d,
     top_k_positions,
 )
 from .._validation import check_int
@@ -131,7 +132,7 @@ def _condense_class(points, codes, n_classes, members, store, k, seeds, n_jobs=N
         view_d, view_c = best_d[cs:ce], best_c[cs:ce]
         if seen[b] < size:
             D = Q[cs:ce] @ _dense_rows(points, store[seen[b]:size]).T
-            hit_r, hit_c = np.nonzero(D < view_d[:, -1:])
+            hit_r, hit_c = nonzero_2d(D < view_d[:, -1:])
             if hit_r.size:
                 _merge(view_d, view_c, hit_r, D[hit_r, hit_c], hit_c + seen[b], k)
         pos = max(last + 1, cs)
