@@ -286,6 +286,7 @@ def _brute_order(X, q, refs, exclude_self=True):
 def ref_block(request, monkeypatch):
     """Reference block size: the default, or small enough that the data span many blocks."""
     monkeypatch.setattr(_exact, "_REF_BLOCK", request.param)
+    monkeypatch.setattr(_exact, "_MIN_PART", min(_exact._MIN_PART, request.param // 4))
     return request.param
 
 
@@ -338,6 +339,7 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
         return
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_REF_BLOCK", block)
+        mp.setattr(_exact, "_MIN_PART", 2)
         mp.setattr(_exact, "_QUERY_BLOCK", block)
         # Few groups: several parts and slices share one minimum.
         mp.setattr(_exact, "_MAX_GROUPS", groups)
@@ -409,6 +411,7 @@ def test_rules_on_many_blocks_match(data, ours, theirs, params, monkeypatch):
     # Blocks of 16 rows: the scan orders by region, the block plans and the
     # early stops all come into play on small data.
     monkeypatch.setattr(_exact, "_REF_BLOCK", 16)
+    monkeypatch.setattr(_exact, "_MIN_PART", 4)
     monkeypatch.setattr(_exact, "_QUERY_BLOCK", 32)
     monkeypatch.setattr(_exact, "_MAX_GROUPS", 3)
     X, y = DATA[data]

@@ -62,6 +62,9 @@ from .exceptions import InvalidParameterError, InvalidParameterTypeError
 _REF_BLOCK = 2040
 # Query rows per task.
 _QUERY_BLOCK = 512
+# Fewest references in a part of top_k (each part its second pass computes
+# again costs a few numpy calls).
+_MIN_PART = 128
 # Blocks of references a block of queries scans before its rows left are gathered.
 _NEAR_BLOCKS = 4
 # Most minima kept per row on each side of nearest_across (bounds its memory).
@@ -287,9 +290,15 @@ def _threads_for(n_queries, n_refs, n_jobs):
     return 1 if n_queries * n_refs < _SMALL_WORK else n_jobs
 
 
-def _query_slices(n, n_jobs):
-    """Split ``n`` query rows into blocks, small enough to spread over the threads."""
+def _query_slices(n, n_jobs, n_refs=None):
+    """Split ``n`` query rows into blocks, small enough to spread over the threads.
+
+    Against fewer than ``_REF_BLOCK`` references (``n_refs``) the blocks
+    grow, up to 8 times, to keep about as many pairs per block.
+    """
     size = _QUERY_BLOCK
+    if n_refs:
+        size = int(np.clip(_QUERY_BLOCK * _REF_BLOCK // n_refs, size, 8 * size))
     workers = n_threads(n_jobs)
     if workers > 1 and n < size * workers * 4:
         size = max(16, -(-n // (workers * 4)))
@@ -405,7 +414,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
             Q, Q_low, R, R_low, k, self_pos[sl], block, slack, points.screened
         )
 
-    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs)], n_jobs)
+    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs, refs.size)], n_jobs)
     return out_d, out_i
 
 
@@ -501,9 +510,9 @@ def _parts(n_ref, block, k):
     """Parts of ``n_ref`` references in blocks of ``block``.
 
     Each block is cut into parts of one width (the last part of a block may
-    be shorter), enough in all (about ``max(32, 4 k)``, but at most 64 per
-    block and at least 32 references wide) that few of them hold the ``k``
-    nearest of a row.
+    be shorter), enough in all (about ``max(32, 4 k)``, at least
+    ``_MIN_PART`` references wide) that few of them hold the ``k`` nearest
+    of a row.
 
     Returns
     -------
@@ -514,8 +523,8 @@ def _parts(n_ref, block, k):
         The parts, block after block.
     """
     n_blocks = -(-n_ref // block)
-    per = int(np.clip(-(-max(32, 4 * k) // n_blocks), 1, 64))
-    width = max(32, -(-min(n_ref, block) // per))
+    per = max(1, -(-max(32, 4 * k) // n_blocks))
+    width = max(_MIN_PART, -(-min(n_ref, block) // per))
     bounds = [(p, min(e, p + width)) for s in range(0, n_ref, block)
               for e in [min(n_ref, s + block)] for p in range(s, e, width)]
     return width, -(-block // width), bounds
