@@ -235,6 +235,7 @@ def test_exact_smote_family_on_the_screened_search_matches_the_sklearn_path(
 def index_always(monkeypatch):
     """Build the approximate index even for the small data of these tests."""
     monkeypatch.setattr(_neighbors, "_APPROXIMATE_MIN_PAIRS", 0)
+    monkeypatch.setattr(_neighbors, "_APPROXIMATE_MIN_SELF_ROWS", 0)
 
 
 @needs_faiss
@@ -248,6 +249,26 @@ def test_approximate_runs_exactly_where_exact_is_faster(name, approximate_calls)
     exact = SAMPLERS[name](random_state=0).fit_resample(X, y)
     for a, b in zip(result, exact, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@needs_faiss
+def test_approximate_searches_every_row_among_the_rows_exactly_below_the_row_limit(
+    approximate_calls, monkeypatch
+):
+    # Any number of pairs calls for the index, but a class searched among itself is small
+    # enough for the exact search (which screens each of its pairs once).
+    monkeypatch.setattr(_neighbors, "_APPROXIMATE_MIN_PAIRS", 0)
+    X, _ = _data(2000)
+    checks = []
+    idx = kneighbors(X, 5, method="approximate", random_state=0, recall=checks)
+    assert approximate_calls == [] and checks[0][0] == checks[0][1]
+    np.testing.assert_array_equal(idx, kneighbors(X, 5))
+    # A subset of the rows as queries is a search of pairs: the index is used.
+    kneighbors(X, 5, query_indices=np.arange(0, 2000, 2), method="approximate", random_state=0)
+    assert len(approximate_calls) == 1
+    monkeypatch.setattr(_neighbors, "_APPROXIMATE_MIN_SELF_ROWS", 1000)
+    kneighbors(X, 5, method="approximate", random_state=0)
+    assert len(approximate_calls) == 2
 
 
 @needs_faiss

@@ -13,7 +13,8 @@ question allows:
     The ``k`` nearest (or farthest) reference rows of each query row, in two
     passes: the first keeps only the smallest screened value of each row in
     each part of the references, the second computes again the few parts
-    that can hold the ``k`` nearest.
+    that can hold the ``k`` nearest. A set of rows searched among itself
+    screens each pair once, for both of its rows.
 :func:`nearest_across`
     The ``k`` nearest rows of the other set for each row of two disjoint sets
     (two classes), from one pass over the pairs.
@@ -399,10 +400,10 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     if (not farthest and points.screened and nq >= _SELF_MIN_TILES * _TILE
             and np.array_equal(queries, refs)):
-        excluded = self_pos >= 0
-        if np.array_equal(self_pos[excluded], np.flatnonzero(excluded)) and (
-                excluded.all() or not excluded.any()):
-            return _self_top_k(points, refs, k, excluded.all(), n_jobs)
+        # A set of rows among themselves, each its own neighbour or none.
+        exclude = np.array_equal(self_pos, np.arange(nq))
+        if exclude or not (self_pos >= 0).any():
+            return _self_top_k(points, refs, k, exclude, n_jobs)
     block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
     R, R_low = _rows(points, refs)
 
