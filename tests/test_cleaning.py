@@ -391,6 +391,54 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
     np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(30, 300),
+    grid=st.booleans(),
+    need=st.integers(1, 5),
+    witnesses=st.integers(0, 6),
+)
+def test_count_closer_from_the_self_search_is_exact(seed, n, grid, need, witnesses):
+    # Rows counted among their own set, most of them left after the nearest
+    # blocks: the counts come from one search of the set among itself.
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 3)
+    own = np.flatnonzero(rng.rand(n) < 0.7)
+    other = np.setdiff1d(np.arange(n), own)
+    if own.size <= need or other.size == 0:
+        return
+    # Each row's bound: a random row of the other set.
+    bound_idx = other[rng.randint(0, other.size, own.size)]
+    bound_sq = ((X[own] - X[bound_idx]) ** 2).sum(1)
+    calls = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TILE", 16)
+        mp.setattr(_exact, "_SELF_MIN_TILES", 1)
+        mp.setattr(_exact, "_SELF_COUNT_SHARE", 0.0)
+        mp.setattr(_exact, "_NEAR_BLOCKS", 1)
+        mp.setattr(_exact, "_REF_BLOCK", 8)
+        search = _exact._count_from_neighbours
+        mp.setattr(_exact, "_count_from_neighbours", lambda *a: calls.append(1) or search(*a))
+        out = count_closer(Points(X), own, own, bound_sq, bound_idx, need, witnesses=witnesses)
+    counts, found = out if witnesses else (out, np.full((own.size, 0), -1))
+    D, order = _brute_order(X, own, own)
+    # Rows before the bound in the order (distance, index).
+    before = (D < bound_sq[:, None]) | ((D == bound_sq[:, None]) & (order < bound_idx[:, None]))
+    expected = before.sum(1)
+    if own.size >= 16 and (expected < need).any():
+        # A full tile of rows in several blocks, and rows short of need after the
+        # first block: they were searched.
+        assert calls
+    np.testing.assert_array_equal(np.minimum(counts, need), np.minimum(expected, need))
+    assert np.all(counts[expected < need] == expected[expected < need])
+    for i in range(own.size):
+        w = found[i][found[i] >= 0]
+        # Up to `witnesses` of the rows counted, each once.
+        assert len(w) <= witnesses and len(set(w)) == len(w)
+        assert set(w) <= set(order[i][before[i]])
+
+
 _RULES = [
     (TomekLinks, iu.TomekLinks, {"sampling_strategy": "all"}),
     (EditedNearestNeighbours, iu.EditedNearestNeighbours, {"sampling_strategy": "all"}),

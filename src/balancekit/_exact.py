@@ -76,6 +76,9 @@ _MAX_GROUPS = 32
 _TILE = 720
 _SELF_PARTS = 128
 _SELF_MIN_TILES = 4
+# count_closer searches the references among themselves instead of scanning
+# them when more than this share of the rows is left after the nearest blocks.
+_SELF_COUNT_SHARE = 0.6
 # Rows converted at a time when the data are prepared.
 _BUILD_ROWS = 16384
 _U32 = 2.0**-24
@@ -887,7 +890,9 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     q_counts = np.zeros(nq, dtype=np.intp)
     q_found = np.full((nq, witnesses), -1, dtype=np.intp)
     slices = _query_slices(nq, n_jobs)
-    plans = _block_plans(points, q, scan, slices)
+    n_blocks = -(-scan.size // _REF_BLOCK)
+    block_mean = _block_means(points, R_low)
+    plans = _block_plans(points, q, block_mean, n_blocks, slices)
 
     def task(idx, plan, done=None):
         rows = q[idx]
@@ -906,7 +911,6 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     n_near = min(_NEAR_BLOCKS, len(plans[0]))
     _run([lambda sl=sl, plan=plan: task(np.arange(sl.start, sl.stop), plan[:n_near])
           for sl, plan in zip(slices, plans, strict=True)], n_jobs)
-    n_blocks = len(plans[0])
     if n_near < n_blocks:
         near = np.empty((nq, n_near), dtype=np.intp)
         for sl, plan in zip(slices, plans, strict=True):
@@ -918,13 +922,44 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
             return done
 
         rest = np.flatnonzero(q_counts < need)
+        if (points.screened and rest.size > _SELF_COUNT_SHARE * refs.size
+                and refs.size >= _SELF_MIN_TILES * _TILE and need < refs.size
+                and np.array_equal(queries, refs) and (skip[rest, 1] < 0).all()):
+            # Most rows would scan every reference: one search of the
+            # references among themselves (each pair screened once) is cheaper.
+            _count_from_neighbours(points, refs, q_order[rest], thr[rest], bidx[rest], need,
+                                   q_counts, q_found, rest, n_jobs)
+            counts[q_order] = q_counts
+            found[q_order] = q_found
+            return result
         slices = _query_slices(rest.size, n_jobs)
-        plans = _block_plans(points, q[rest], scan, slices)
+        plans = _block_plans(points, q[rest], block_mean, n_blocks, slices)
         _run([lambda idx=rest[sl], plan=plan: task(idx, plan, seen(idx))
               for sl, plan in zip(slices, plans, strict=True)], n_jobs)
     counts[q_order] = q_counts
     found[q_order] = q_found
     return result
+
+
+def _count_from_neighbours(points, rows, pos, thr, bidx, need, counts, found, at, n_jobs):
+    """:func:`count_closer` of ``rows[pos]`` among ``rows`` from their ``need`` nearest.
+
+    The ``need`` nearest rows of each (ties to the lower index) hold every
+    row counted while the count is below ``need``: the count is the number
+    of them before the bound in the order (distance, index). The bound rows
+    are not among ``rows``. Writes the counts and the witnesses at ``at`` of
+    ``counts`` and ``found``.
+    """
+    raw, nb = _self_top_k(points, rows, need, True, n_jobs)
+    raw, nb = raw[pos], nb[pos]
+    idx = rows[np.maximum(nb, 0)]
+    t = thr[:, None]
+    counted = (nb >= 0) & ((raw < t) | ((raw == t) & (idx < bidx[:, None])))
+    counts[at] = counted.sum(axis=1)
+    if found.shape[1]:
+        witnesses = np.full((pos.size, max(need, found.shape[1])), -1, dtype=np.intp)
+        witnesses[:, :need] = np.where(counted, idx, -1)
+        found[at] = witnesses[:, :found.shape[1]]
 
 
 def _scan_orders(points, queries, refs):
@@ -952,17 +987,24 @@ def _scan_orders(points, queries, refs):
     return np.argsort(region(refs), kind="stable"), np.argsort(region(queries), kind="stable")
 
 
-def _block_plans(points, queries, scan, slices):
-    """For each slice of ``queries``, the blocks of ``scan`` nearest to it first.
+def _block_means(points, R_low):
+    """Mean of each block of the screening rows ``R_low`` (``None``: sparse, or under 3 blocks)."""
+    starts = np.arange(0, R_low.shape[0], _REF_BLOCK)
+    if points.sparse or starts.size < 3:
+        return None
+    # Summed in float64 without a float64 copy of the rows.
+    sums = np.add.reduceat(R_low[:, :-1], starts, axis=0, dtype=np.float64)
+    return sums / np.diff(np.r_[starts, R_low.shape[0]])[:, None]
+
+
+def _block_plans(points, queries, block_mean, n_blocks, slices):
+    """For each slice of ``queries``, the blocks of references nearest to it first.
 
     Blocks are ranked by the distance between the mean of the slice and
-    the mean of the block.
+    the mean of the block (``block_mean``; ``None``: in order).
     """
-    starts = np.arange(0, scan.size, _REF_BLOCK)
-    if points.sparse or starts.size < 3:
-        return [np.arange(starts.size)] * len(slices)
-    low = points.low[scan, :-1].astype(np.float64)
-    block_mean = np.add.reduceat(low, starts, axis=0) / np.diff(np.r_[starts, scan.size])[:, None]
+    if block_mean is None:
+        return [np.arange(n_blocks)] * len(slices)
     plans = []
     for sl in slices:
         mean = points.low[queries[sl], :-1].mean(axis=0, dtype=np.float64)
