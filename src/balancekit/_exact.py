@@ -514,9 +514,8 @@ def _parts(n_ref, block, k):
     """Parts of ``n_ref`` references in blocks of ``block``.
 
     Each block is cut into parts of one width (the last part of a block may
-    be shorter), enough in all (about ``max(32, 4 k)``, at least
-    ``_MIN_PART`` references wide) that few of them hold the ``k`` nearest
-    of a row.
+    be shorter), at least ``_MIN_PART`` references wide, and at least ``2 k``
+    parts in all where that width allows.
 
     Returns
     -------
@@ -526,9 +525,12 @@ def _parts(n_ref, block, k):
     bounds : list of (start, stop)
         The parts, block after block.
     """
-    n_blocks = -(-n_ref // block)
-    per = max(1, -(-max(32, 4 * k) // n_blocks))
-    width = max(_MIN_PART, -(-min(n_ref, block) // per))
+    # The second pass computes again about k parts per row, one numpy call
+    # per part for each block of queries: a width near sqrt(n_ref * 200 / k)
+    # balances the two (a call costs about 200 references of a block's product).
+    width = max(_MIN_PART, min(np.sqrt(n_ref * 200 / k), n_ref / (2 * k)))
+    span = min(n_ref, block)
+    width = -(-span // -(-span // int(width)))  # equal parts of a block
     bounds = [(p, min(e, p + width)) for s in range(0, n_ref, block)
               for e in [min(n_ref, s + block)] for p in range(s, e, width)]
     return width, -(-block // width), bounds
