@@ -162,21 +162,25 @@ class Points:
         rows[:, -1] = self.sq[idx]
         return rows
 
-    def queries(self, idx, scale=-2.0):
-        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies."""
+    def exact_queries(self, idx, scale=-2.0):
+        """The exact query rows ``[scale * q, -scale / 2]`` (float64, or sparse)."""
         if self.sparse:
             Q = self.aug[idx]
             weights = np.full(Q.shape[1], scale)
             weights[-1] = 0.0
-            Q = sp.hstack(
+            return sp.hstack(
                 [(Q @ sp.diags(weights))[:, :-1],
                  sp.csr_matrix(np.full((Q.shape[0], 1), -scale / 2))],
                 format="csr",
             )
-            return Q, Q
         Q = np.array(self.exact(idx))
         Q[:, :-1] *= scale
         Q[:, -1] = -scale / 2
+        return Q
+
+    def queries(self, idx, scale=-2.0):
+        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies."""
+        Q = self.exact_queries(idx, scale)
         if not self.screened:
             return Q, Q
         Q_low = self.low[idx].copy()
@@ -714,7 +718,7 @@ def _exact_hits(points, queries, refs, pairs):
     out = [(np.empty(0, dtype=np.intp), np.empty(0), np.empty(0, dtype=np.intp))]
     for q, r in pairs:
         if q.size:
-            out.append((q, _row_dots(points.queries(queries[q])[0], points.exact(refs[r])), r))
+            out.append((q, _row_dots(points.exact_queries(queries[q]), points.exact(refs[r])), r))
     return tuple(np.concatenate(part) for part in zip(*out, strict=True))
 
 
@@ -779,10 +783,10 @@ def _fold_minima(part_min, D, start, width, axis):
     along ``axis`` is index ``start`` of the parts, a multiple of ``width``
     or of ``_TILE`` when a part holds whole tiles.
     """
-    if width >= _TILE:
-        mins = D.min(axis=axis)[:, None]
-    elif axis == 1:
-        mins = np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
+    if axis == 1:
+        mins = _part_minima(D, width)
+    elif width >= _TILE:
+        mins = D.min(axis=0)[:, None]
     else:
         # Along the rows of a full tile (the last, shorter one never folds
         # its columns); reduceat would be several times slower here.
@@ -913,7 +917,16 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     n_near = min(_NEAR_BLOCKS, len(plans[0]))
     _run([lambda sl=sl, plan=plan: task(np.arange(sl.start, sl.stop), plan[:n_near])
           for sl, plan in zip(slices, plans, strict=True)], n_jobs)
-    if n_near < n_blocks:
+    # The rows left after their nearest blocks (none when those were all).
+    rest = np.flatnonzero(q_counts < need) if n_near < n_blocks else np.empty(0, dtype=np.intp)
+    if (rest.size and points.screened and rest.size > _SELF_COUNT_SHARE * refs.size
+            and refs.size >= _SELF_MIN_TILES * _TILE and need < refs.size
+            and np.array_equal(queries, refs) and (skip[rest, 1] < 0).all()):
+        # Most rows would scan every reference: one search of the references
+        # among themselves (each pair screened once) is cheaper.
+        _count_from_neighbours(points, refs, q_order[rest], thr[rest], bidx[rest], need,
+                               q_counts, q_found, rest, n_jobs)
+    elif rest.size:
         near = np.empty((nq, n_near), dtype=np.intp)
         for sl, plan in zip(slices, plans, strict=True):
             near[sl] = plan[:n_near]
@@ -923,17 +936,6 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
             done[np.arange(idx.size)[:, None], near[idx]] = True
             return done
 
-        rest = np.flatnonzero(q_counts < need)
-        if (points.screened and rest.size > _SELF_COUNT_SHARE * refs.size
-                and refs.size >= _SELF_MIN_TILES * _TILE and need < refs.size
-                and np.array_equal(queries, refs) and (skip[rest, 1] < 0).all()):
-            # Most rows would scan every reference: one search of the
-            # references among themselves (each pair screened once) is cheaper.
-            _count_from_neighbours(points, refs, q_order[rest], thr[rest], bidx[rest], need,
-                                   q_counts, q_found, rest, n_jobs)
-            counts[q_order] = q_counts
-            found[q_order] = q_found
-            return result
         slices = _query_slices(rest.size, n_jobs)
         plans = _block_plans(points, q[rest], block_mean, n_blocks, slices)
         _run([lambda idx=rest[sl], plan=plan: task(idx, plan, seen(idx))
