@@ -364,15 +364,19 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
     parts=st.sampled_from([4, 64]),
     k=st.integers(1, 6),
     exclude_self=st.booleans(),
+    share=st.sampled_from([1.0, 0.6]),
 )
 def test_self_search_screens_each_pair_once_and_stays_exact(
-    seed, n, grid, offset, tile, parts, k, exclude_self
+    seed, n, grid, offset, tile, parts, k, exclude_self, share
 ):
     # Small tiles: the symmetric self-search runs on small data, its parts
     # either cut each tile (many parts) or gather whole tiles (few parts).
+    # The queries are every row, or most of them in any order (searched
+    # through the set among itself all the same).
     rng = np.random.RandomState(seed)
     X = (rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 4)) + offset
-    rows = np.arange(n)
+    refs = np.arange(n)
+    rows = refs if share == 1.0 else rng.permutation(n)[:int(np.ceil(share * n))]
     self_pos = rows if exclude_self else None
     calls = []
     with pytest.MonkeyPatch.context() as mp:
@@ -382,13 +386,39 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
         search = _exact._self_top_k
         mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))
         points = Points(X)
-        raw, pos = top_k_positions(points, rows, rows, k, self_pos=self_pos)
+        raw, pos = top_k_positions(points, rows, refs, k, self_pos=self_pos)
     assert calls, "the symmetric search did not run"
-    D, order = _brute_order(X, rows, rows, exclude_self=exclude_self)
+    D, order = _brute_order(X, rows, refs, exclude_self=exclude_self)
     m = min(k, n - 1 if exclude_self else n)
-    sq, idx = as_rows(points, rows, rows, raw, pos)
+    sq, idx = as_rows(points, rows, refs, raw, pos)
     np.testing.assert_array_equal(idx[:, :m], order[:, :m])
     np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    nq=st.integers(1, 40),
+    k=st.integers(1, 5),
+    crowd=st.integers(0, 300),
+    n_lists=st.integers(1, 4),
+)
+def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists):
+    # Candidates with many ties, in several lists and any order; ``crowd``
+    # extra candidates on one row make the padded layout too wide, so the
+    # three-key sort runs instead.
+    rng = np.random.RandomState(seed)
+    size = rng.randint(0, 4 * nq * k + 1)
+    rows = np.concatenate([rng.randint(0, nq, size), np.zeros(crowd, dtype=int)])
+    vals = rng.randint(0, 4, rows.size).astype(float)
+    pos = rng.permutation(rows.size)
+    cuts = np.sort(rng.randint(0, rows.size + 1, n_lists - 1))
+    lists = [np.split(a, cuts) for a in (rows, vals, pos)]
+    best_d, best_i = _exact._pick_smallest(nq, k, *lists)
+    for r in range(nq):
+        mine = sorted(zip(vals[rows == r], pos[rows == r]))[:k]
+        mine += [(np.inf, -1)] * (k - len(mine))
+        assert list(zip(best_d[r], best_i[r])) == mine
 
 
 @settings(max_examples=30, deadline=None)

@@ -61,8 +61,9 @@ from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
 # Reference rows per block (a multiple of 8, at most 2040: see _count_less).
 _REF_BLOCK = 2040
-# Query rows per task.
+# Query rows per task, and the fewest a memory budget may leave (see _query_slices).
 _QUERY_BLOCK = 512
+_MIN_QUERY_ROWS = 64
 # Fewest references in a part of top_k (each part its second pass computes
 # again costs a few numpy calls).
 _MIN_PART = 128
@@ -79,8 +80,9 @@ _SELF_MIN_TILES = 4
 # count_closer searches the references among themselves instead of scanning
 # them when more than this share of the rows is left after the nearest blocks.
 _SELF_COUNT_SHARE = 0.6
-# Rows converted at a time when the data are prepared.
-_BUILD_ROWS = 16384
+# Bytes of the float64 rows converted at a time when the data are prepared
+# (small next to the data, large enough for fast numpy calls).
+_BUILD_BYTES = 512 * 1024
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -103,11 +105,8 @@ class Points:
     low : ndarray or sparse matrix of shape (n, p + 1)
         The screening copy: ``[x', |x'|^2]`` in float32 for the centred rows
         ``x'`` (or ``aug`` itself when screening is exact).
-    sq, norm : ndarray of shape (n,)
-        Squared norms and norms of the rows.
-    low_norm, shift : ndarray of shape (n,)
-        Norms of the centred rows, and ``|x|^2 - |x'|^2``: the screened value
-        of a pair is its exact value minus the query's ``shift``.
+    sq, low_sq : ndarray of shape (n,)
+        Squared norms of the rows and of the centred rows (float64).
     """
 
     def __init__(self, X):
@@ -128,19 +127,18 @@ class Points:
         low_sq = np.empty(self.n)
         mean = self.X.mean(axis=0, dtype=np.float64) if self.n else None
         # In chunks of rows: no float64 copy of the whole data is made.
-        for s in range(0, self.n, _BUILD_ROWS):
-            chunk = np.asarray(self.X[s:s + _BUILD_ROWS], dtype=np.float64)
-            self.sq[s:s + _BUILD_ROWS] = np.einsum("ij,ij->i", chunk, chunk)
+        step = max(64, _BUILD_BYTES // (8 * max(1, self.n_features)))
+        for s in range(0, self.n, step):
+            chunk = np.asarray(self.X[s:s + step], dtype=np.float64)
+            self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
             centred = chunk - mean
-            low[s:s + _BUILD_ROWS, :-1] = centred
-            low_sq[s:s + _BUILD_ROWS] = np.einsum("ij,ij->i", centred, centred)
+            low[s:s + step, :-1] = centred
+            low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if 1e-20 < largest < 1e30:
             low[:, -1] = low_sq
             self.low = low
-            self.norm = np.sqrt(self.sq)
-            self.low_norm = np.sqrt(low_sq)
-            self.shift = self.sq - low_sq
+            self.low_sq = low_sq
             self.screened = True
         else:
             del low
@@ -150,8 +148,7 @@ class Points:
     def _set_exact_screening(self):
         """Screen with the exact values themselves (sparse or badly scaled data)."""
         self.low = self.aug
-        self.norm = self.low_norm = np.sqrt(self.sq)
-        self.shift = np.zeros(self.n)
+        self.low_sq = self.sq
 
     def exact(self, idx):
         """The exact rows ``[x, |x|^2]`` (float64) of the rows ``idx``."""
@@ -188,23 +185,31 @@ class Points:
         Q_low[:, -1] = -scale / 2
         return Q, Q_low
 
-    def slack(self, queries, refs, block):
-        """Screening margin ``eps`` of each query against each block of ``refs``.
+    def shift(self, rows):
+        """``|x|^2 - |x'|^2`` of ``rows``: a screened value is the exact one less the query's shift."""
+        return self.sq[rows] - self.low_sq[rows]
 
-        ``queries`` and ``refs`` are row indices; the blocks are the runs of
-        ``block`` consecutive entries of ``refs``. Returns an array of shape
-        ``(len(queries), number of blocks)``. When screening is exact, the
-        margin still covers float64 rounding: two products of the same pair
-        may differ in their last bits (BLAS sums in an order that depends on
-        the shapes).
-        """
+    def block_norms(self, refs, block):
+        """Largest centred and plain norm in each run of ``block`` entries of ``refs``."""
         starts = np.arange(0, len(refs), block)
-        M_low = np.maximum.reduceat(self.low_norm[refs], starts)
-        M = np.maximum.reduceat(self.norm[refs], starts)
+        # sqrt is monotonic: the root of the largest square is the largest root.
+        return (np.sqrt(np.maximum.reduceat(self.low_sq[refs], starts)),
+                np.sqrt(np.maximum.reduceat(self.sq[refs], starts)))
+
+    def slack(self, queries, block_norms):
+        """Screening margin ``eps`` of each query against each block of references.
+
+        ``queries`` are row indices; ``block_norms`` is :meth:`block_norms` of
+        the references. Returns an array of shape ``(len(queries), number of
+        blocks)``. When screening is exact, the margin still covers float64
+        rounding: two products of the same pair may differ in their last bits
+        (BLAS sums in an order that depends on the shapes).
+        """
+        M_low, M = block_norms
         a = 1.2 * (self.n_features + 4) * _U32 if self.screened else 0.0
         c = 4.0 * (self.n_features + 4) * _U64
-        q_low = self.low_norm[queries]
-        q = self.norm[queries]
+        q_low = np.sqrt(self.low_sq[queries])
+        q = np.sqrt(self.sq[queries])
         # a (2 q' M' + M'^2) + c (2 q M + M^2 + q^2), as outer products.
         out = np.multiply.outer(2.0 * a * q_low, M_low)
         out += np.multiply.outer(2.0 * c * q, M)
@@ -298,11 +303,14 @@ def _threads_for(n_queries, n_refs, n_jobs):
     return 1 if n_queries * n_refs < _SMALL_WORK else n_jobs
 
 
-def _query_slices(n, n_jobs, n_refs=None):
+def _query_slices(n, n_jobs, n_refs=None, budget=None):
     """Split ``n`` query rows into blocks, small enough to spread over the threads.
 
     Against fewer than ``_REF_BLOCK`` references (``n_refs``) the blocks
-    grow, up to 8 times, to keep about as many pairs per block.
+    grow, up to 8 times, to keep about as many pairs per block. With a
+    ``budget``, the blocks of all threads together hold at most that many
+    screened values (but at least ``_MIN_QUERY_ROWS`` rows each): the
+    working memory of a search then stays below the size of its data.
     """
     size = _QUERY_BLOCK
     if n_refs:
@@ -310,6 +318,8 @@ def _query_slices(n, n_jobs, n_refs=None):
     workers = n_threads(n_jobs)
     if workers > 1 and n < size * workers * 4:
         size = max(16, -(-n // (workers * 4)))
+    if budget and n_refs:
+        size = min(size, max(_MIN_QUERY_ROWS, budget // (workers * min(n_refs, _REF_BLOCK))))
     return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 
 
@@ -405,24 +415,32 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
-    if (not farthest and points.screened and nq >= _SELF_MIN_TILES * _TILE
-            and np.array_equal(queries, refs)):
-        # A set of rows among themselves, each its own neighbour or none.
-        exclude = np.array_equal(self_pos, np.arange(nq))
-        if exclude or not (self_pos >= 0).any():
-            return _self_top_k(points, refs, k, exclude, n_jobs)
+    if (not farthest and points.screened and refs.size >= _SELF_MIN_TILES * _TILE
+            and 2 * nq >= refs.size and (refs[1:] > refs[:-1]).all()):
+        # Queries taken from a set of distinct rows (at least half of it), each
+        # its own neighbour or none: one search of the set among itself
+        # screens fewer pairs than the queries against the set.
+        pos = _positions(refs, queries)
+        exclude = np.array_equal(self_pos, pos)
+        if (pos >= 0).all() and (exclude or not (self_pos >= 0).any()):
+            raw, found = _self_top_k(points, refs, k, exclude, n_jobs)
+            return raw[pos], found[pos]
     block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
     R, R_low = _rows(points, refs)
+    norms = points.block_norms(refs, block)
 
     def task(sl):
         rows = queries[sl]
         Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
-        slack = points.slack(rows, refs, block)
+        slack = points.slack(rows, norms)
         out_d[sl], out_i[sl] = _top_k_block(
             Q, Q_low, R, R_low, k, self_pos[sl], block, slack, points.screened
         )
 
-    _run([lambda sl=sl: task(sl) for sl in _query_slices(nq, n_jobs, refs.size)], n_jobs)
+    # The blocks of the threads together hold at most as many values as the
+    # screening rows of the references (in float32, as large as those rows).
+    slices = _query_slices(nq, n_jobs, refs.size, budget=refs.size * (points.n_features + 1))
+    _run([lambda sl=sl: task(sl) for sl in slices], n_jobs)
     return out_d, out_i
 
 
@@ -555,15 +573,33 @@ def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
     """
     best_d = np.full((nq, k), np.inf)
     best_i = np.full((nq, k), -1, dtype=np.intp)
-    if hit_rows:
-        rows, vals, pos = map(np.concatenate, (hit_rows, hit_vals, hit_pos))
-        order = np.lexsort((pos, vals, rows))
+    if not hit_rows:
+        return best_d, best_i
+    rows, vals, pos = map(np.concatenate, (hit_rows, hit_vals, hit_pos))
+    order = np.argsort(rows, kind="stable")  # grouped by row: a cheap integer sort
+    counts = np.bincount(rows, minlength=nq)
+    width = max(int(counts.max()), k)
+    if nq * width <= 8 * max(rows.size, nq * k):
+        # One line per row, padded with (inf, no position): sorting many short
+        # lines is several times faster than one sort of all by three keys.
         rows = rows[order]
-        first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        rank = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
-        keep = rank < k
-        best_d[rows[keep], rank[keep]] = vals[order[keep]]
-        best_i[rows[keep], rank[keep]] = pos[order[keep]]
+        col = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+        V = np.full((nq, width), np.inf)
+        P = np.full((nq, width), np.iinfo(np.intp).max, dtype=np.intp)
+        V[rows, col] = vals[order]
+        P[rows, col] = pos[order]
+        best = np.lexsort((P, V), axis=1)[:, :k]
+        best_d[:] = np.take_along_axis(V, best, axis=1)
+        best_i[:] = np.take_along_axis(P, best, axis=1)
+        best_i[best_i == np.iinfo(np.intp).max] = -1
+        return best_d, best_i
+    # A few rows with very many candidates (ties): one sort by three keys.
+    order = np.lexsort((pos, vals, rows))
+    rows = rows[order]
+    rank = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    keep = rank < k
+    best_d[rows[keep], rank[keep]] = vals[order[keep]]
+    best_i[rows[keep], rank[keep]] = pos[order[keep]]
     return best_d, best_i
 
 
@@ -688,8 +724,9 @@ def _limits(points, minima, k, rows, others):
     p = points.n_features
     kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
            if minima.shape[1] >= k else np.full(rows.size, np.inf))
-    eps = (1.2 * (p + 4) * _U32 * (points.low_norm[rows] + points.low_norm[others].max()) ** 2
-           + 4.0 * (p + 4) * _U64 * (points.norm[rows] + points.norm[others].max()) ** 2)
+    low_norm = np.sqrt(points.low_sq[rows]) + np.sqrt(points.low_sq[others].max())
+    norm = np.sqrt(points.sq[rows]) + np.sqrt(points.sq[others].max())
+    eps = 1.2 * (p + 4) * _U32 * low_norm**2 + 4.0 * (p + 4) * _U64 * norm**2
     return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
 
 
@@ -742,7 +779,7 @@ def _self_top_k(points, rows, k, exclude_self, n_jobs):
     # each), either whole groups of tiles or an equal cut of each tile.
     n_parts = min(_SELF_PARTS, max(16, (64 << 20) // (4 * n)))
     if n_tiles >= n_parts:
-        width = _TILE * -(-n_tiles // n_parts)
+        width = _TILE * max(1, round(n_tiles / n_parts))
     else:
         width = _TILE // min(16, 1 << int(np.log2(n_parts // n_tiles)))
     part_min = np.full((n, -(-n // width)), np.inf, dtype=np.float32)
@@ -899,15 +936,16 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     n_blocks = -(-scan.size // _REF_BLOCK)
     block_mean = _block_means(points, R_low)
     plans = _block_plans(points, q, block_mean, n_blocks, slices)
+    norms = points.block_norms(scan, _REF_BLOCK)
 
     def task(idx, plan, done=None):
         rows = q[idx]
         Q, Q_low = points.queries(rows)
-        slack = points.slack(rows, scan, _REF_BLOCK)
+        slack = points.slack(rows, norms)
         found_rows = q_found[idx]
         q_counts[idx] = _count_block(
             Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
-            points.shift[rows], slack, points.screened, q_counts[idx], found_rows, plan, done,
+            points.shift(rows), slack, points.screened, q_counts[idx], found_rows, plan, done,
         )
         q_found[idx] = found_rows
 

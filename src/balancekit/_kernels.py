@@ -41,8 +41,9 @@ def interpolate(X, base, neighbor, gap, out=None):
     return out
 
 
-# Rows interpolated per pass when writing into the output (bounds the temporaries).
-_CHUNK_ROWS = 8192
+# Bytes of the rows interpolated per pass when writing into the output: bounds
+# the temporaries (a small share of the output) and keeps them in cache.
+_CHUNK_BYTES = 256 * 1024
 
 
 class LazyRows:
@@ -116,8 +117,9 @@ def interpolation(X, base, neighbor, gap):
     """A ``fill`` function for :class:`LazyRows`: SMOTE points, written in chunks."""
 
     def fill(out):
-        for start in range(0, base.size, _CHUNK_ROWS):
-            stop = min(base.size, start + _CHUNK_ROWS)
+        step = max(64, _CHUNK_BYTES // max(1, out.shape[1] * out.itemsize))
+        for start in range(0, base.size, step):
+            stop = min(base.size, start + step)
             interpolate(X, base[start:stop], neighbor[start:stop], gap[start:stop],
                         out=out[start:stop])
 

@@ -262,7 +262,14 @@ def kneighbors(
     exclude_self = query is None
     if exclude_self:
         query_indices = np.arange(n) if query_indices is None else np.asarray(query_indices)
-        query = X[query_indices]
+        n_queries = query_indices.size
+    else:
+        n_queries = query.shape[0]
+
+    def query_rows():
+        # The screened search reads query rows in place; the others get a copy.
+        return X[query_indices] if exclude_self else query
+
     k = n_neighbors + (1 if exclude_self else 0)
     if k > n:
         raise InvalidParameterError(
@@ -273,14 +280,16 @@ def kneighbors(
         if hasattr(est, "n_neighbors"):
             est.set_params(n_neighbors=k)
         est.fit(X)
-        dist, idx = _index_order(*est.kneighbors(query, n_neighbors=k, return_distance=True))
+        dist, idx = _index_order(
+            *est.kneighbors(query_rows(), n_neighbors=k, return_distance=True)
+        )
     else:
         if method not in METHODS:
             raise InvalidParameterError(
                 f"method={method!r} is not supported; expected one of {', '.join(map(repr, METHODS))}."
             )
         if method == "auto":
-            method = choose_method(n, X.shape[1], query.shape[0], sp.issparse(X))
+            method = choose_method(n, X.shape[1], n_queries, sp.issparse(X))
         if method in ("faiss", "approximate") and not has_faiss():
             raise InvalidParameterError(
                 f"method={method!r} needs faiss-cpu, which is not installed; install it with "
@@ -291,19 +300,19 @@ def kneighbors(
                 "method='approximate' needs dense X (faiss indexes dense vectors), but X is a "
                 "sparse matrix; use method='auto'."
             )
-        every_row = exclude_self and query.shape[0] == n
+        every_row = exclude_self and n_queries == n
         if method == "approximate" and (
             n < _APPROXIMATE_MIN_SELF_ROWS if every_row
-            else n * query.shape[0] < _APPROXIMATE_MIN_PAIRS
+            else n * n_queries < _APPROXIMATE_MIN_PAIRS
         ):
             # Small enough to search exactly in less time: a perfect recall.
-            method = choose_method(n, X.shape[1], query.shape[0], sp.issparse(X))
+            method = choose_method(n, X.shape[1], n_queries, sp.issparse(X))
             if recall is not None:
-                checked = min(query.shape[0], _RECALL_QUERIES) * n_neighbors
+                checked = min(n_queries, _RECALL_QUERIES) * n_neighbors
                 recall.append((checked, checked))
         if method == "approximate":
             dist, idx, checked = _approximate(
-                X, query, k, query_indices if exclude_self else None, n_jobs,
+                X, query_rows(), k, query_indices if exclude_self else None, n_jobs,
                 check_random_state(random_state),
             )
             if recall is not None:
@@ -311,11 +320,11 @@ def kneighbors(
         elif method == "screened":
             dist, idx = _screened(X, query, query_indices if exclude_self else None, k, n_jobs)
         elif method == "faiss" and not sp.issparse(X):
-            dist, idx = _faiss(X, query, k, n_jobs)
+            dist, idx = _faiss(X, query_rows(), k, n_jobs)
         else:
             algorithm = "brute" if method == "brute" else "auto"
             nn = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs).fit(X)
-            dist, idx = _index_order(*nn.kneighbors(query, return_distance=True))
+            dist, idx = _index_order(*nn.kneighbors(query_rows(), return_distance=True))
     dist = np.asarray(dist)
     idx = np.asarray(idx, dtype=np.intp)
     if exclude_self:
@@ -476,9 +485,9 @@ def _centered_float32(A, mean):
 def _screened(X, Q, query_indices, k, n_jobs=None):
     """Exact search with :func:`balancekit._exact.top_k`.
 
-    Queries that are rows of ``X`` (``query_indices``) come first among
-    their own neighbours, as with the other back ends; outside queries are
-    stacked under ``X`` for the search.
+    Queries that are rows of ``X`` (``query_indices``, with ``Q`` unused)
+    come first among their own neighbours, as with the other back ends;
+    outside queries ``Q`` are stacked under ``X`` for the search.
     """
     n = X.shape[0]
     if query_indices is None:
