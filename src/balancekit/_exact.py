@@ -438,8 +438,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         )
 
     # The blocks of the threads together hold at most as many values as the
-    # screening rows of the references (in float32, as large as those rows).
-    slices = _query_slices(nq, n_jobs, refs.size, budget=refs.size * (points.n_features + 1))
+    # screening copy of the data (in float32, as large as that copy).
+    slices = _query_slices(nq, n_jobs, refs.size, budget=points.n * (points.n_features + 1))
     _run([lambda sl=sl: task(sl) for sl in slices], n_jobs)
     return out_d, out_i
 
