@@ -309,8 +309,11 @@ def _query_slices(n, n_jobs, n_refs=None, budget=None):
     Against fewer than ``_REF_BLOCK`` references (``n_refs``) the blocks
     grow, up to 8 times, to keep about as many pairs per block. With a
     ``budget``, the blocks of all threads together hold at most that many
-    screened values (but at least ``_MIN_QUERY_ROWS`` rows each): the
-    working memory of a search then stays below the size of its data.
+    screened values (but at least ``_MIN_QUERY_ROWS`` rows each) when the
+    references fill whole blocks: the working memory of a search then stays
+    below the size of its data. Against fewer references the blocks keep
+    their grown size: such searches (many majority rows against a small
+    minority) are slow in small blocks.
     """
     size = _QUERY_BLOCK
     if n_refs:
@@ -318,8 +321,8 @@ def _query_slices(n, n_jobs, n_refs=None, budget=None):
     workers = n_threads(n_jobs)
     if workers > 1 and n < size * workers * 4:
         size = max(16, -(-n // (workers * 4)))
-    if budget and n_refs:
-        size = min(size, max(_MIN_QUERY_ROWS, budget // (workers * min(n_refs, _REF_BLOCK))))
+    if budget and n_refs and n_refs >= _REF_BLOCK:
+        size = min(size, max(_MIN_QUERY_ROWS, budget // (workers * _REF_BLOCK)))
     return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 
 
