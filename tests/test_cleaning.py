@@ -382,6 +382,7 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_TILE", tile)
         mp.setattr(_exact, "_SELF_PARTS", parts)
+        mp.setattr(_exact, "_PARTITION_ROWS", 7)  # the k-th minima in several chunks
         mp.setattr(_exact, "_SELF_MIN_TILES", 1)
         search = _exact._self_top_k
         mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))

@@ -83,6 +83,8 @@ _SELF_COUNT_SHARE = 0.6
 # Bytes of the float64 rows converted at a time when the data are prepared
 # (small next to the data, large enough for fast numpy calls).
 _BUILD_BYTES = 512 * 1024
+# Rows of per-part minima partitioned at a time (np.partition copies its input).
+_PARTITION_ROWS = 8192
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -411,10 +413,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     (``-1``: none).
     """
     nq = queries.size
-    out_d = np.full((nq, k), np.inf)
-    out_i = np.full((nq, k), -1, dtype=np.intp)
     if nq == 0 or k == 0 or refs.size == 0:
-        return out_d, out_i
+        return np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp)
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
@@ -428,6 +428,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         if (pos >= 0).all() and (exclude or not (self_pos >= 0).any()):
             raw, found = _self_top_k(points, refs, k, exclude, n_jobs)
             return raw[pos], found[pos]
+    out_d = np.full((nq, k), np.inf)
+    out_i = np.full((nq, k), -1, dtype=np.intp)
     block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
     R, R_low = _rows(points, refs)
     norms = points.block_norms(refs, block)
@@ -725,8 +727,12 @@ def _limits(points, minima, k, rows, others):
     the bound of :meth:`Points.slack`, for sums of norms.
     """
     p = points.n_features
-    kth = (np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64)
-           if minima.shape[1] >= k else np.full(rows.size, np.inf))
+    kth = np.full(rows.size, np.inf)
+    if minima.shape[1] >= k:
+        # In chunks of rows: partition copies what it sorts.
+        for s in range(0, rows.size, _PARTITION_ROWS):
+            chunk = minima[s:s + _PARTITION_ROWS]
+            kth[s:s + _PARTITION_ROWS] = np.partition(chunk, k - 1, axis=1)[:, k - 1]
     low_norm = np.sqrt(points.low_sq[rows]) + np.sqrt(points.low_sq[others].max())
     norm = np.sqrt(points.sq[rows]) + np.sqrt(points.sq[others].max())
     eps = 1.2 * (p + 4) * _U32 * low_norm**2 + 4.0 * (p + 4) * _U64 * norm**2
@@ -813,6 +819,7 @@ def _self_top_k(points, rows, k, exclude_self, n_jobs):
         return _exact_hits(points, rows, rows, pairs)
 
     found = _run([lambda j=j: confirm(j) for j in range(part_min.shape[1])], n_jobs)
+    del part_min, QA, RB, screen, confirm  # the candidates are all that is left to read
     return _pick_smallest(n, k, *zip(*found, strict=True))
 
 
