@@ -703,16 +703,32 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
 
 def _pair_rows(points, A, B):
     """Screening rows whose products are squared distances: ``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``."""
-    p = points.n_features
-    low = points.low
-    QA = np.empty((A.size, p + 2), dtype=np.float32)
-    QA[:, :p] = -2.0 * low[A, :p]
-    QA[:, p] = 1.0
-    QA[:, p + 1] = low[A, p]
-    RB = np.empty((B.size, p + 2), dtype=np.float32)
-    RB[:, :p + 1] = low[B]
-    RB[:, p + 1] = 1.0
-    return QA, RB
+    return _PairQueries(_pair_refs(points, A)), _pair_refs(points, B)
+
+
+def _pair_refs(points, B):
+    """The reference side ``[b', |b'|^2, 1]`` of :func:`_pair_rows`, in float32."""
+    RB = np.empty((B.size, points.n_features + 2), dtype=np.float32)
+    RB[:, :-1] = points.low[B]
+    RB[:, -1] = 1.0
+    return RB
+
+
+class _PairQueries:
+    """The query side ``[-2 a', 1, |a'|^2]`` of :func:`_pair_rows`, built on access
+    from the reference side of the same rows (no second copy of the rows is held)."""
+
+    def __init__(self, refs):
+        self.refs = refs
+        self.dtype = refs.dtype
+
+    def __getitem__(self, idx):
+        ref = self.refs[idx]
+        out = np.empty_like(ref)
+        out[:, :-2] = -2.0 * ref[:, :-2]
+        out[:, -2] = 1.0
+        out[:, -1] = ref[:, -2]
+        return out
 
 
 def _limits(points, minima, k, rows, others):
@@ -782,7 +798,8 @@ def _self_top_k(points, rows, k, exclude_self, n_jobs):
     exact values.
     """
     n = rows.size
-    QA, RB = _pair_rows(points, rows, rows)
+    RB = _pair_refs(points, rows)
+    QA = _PairQueries(RB)
     n_tiles = -(-n // _TILE)
     # About _SELF_PARTS parts (fewer for very large n: the minima take 4 bytes
     # each), either whole groups of tiles or an equal cut of each tile.
@@ -799,9 +816,10 @@ def _self_top_k(points, rows, k, exclude_self, n_jobs):
         # their tiles go to the parts no other task writes.
         for t in range(h * tiles_per_task, min(n_tiles, (h + 1) * tiles_per_task)):
             r0, r1 = t * _TILE, min(n, (t + 1) * _TILE)
+            queries = QA[r0:r1]
             for u in range(t, n_tiles):
                 c0, c1 = u * _TILE, min(n, (u + 1) * _TILE)
-                D = QA[r0:r1] @ RB[c0:c1].T
+                D = queries @ RB[c0:c1].T
                 if u == t and exclude_self:
                     np.fill_diagonal(D, np.inf)
                 _fold_minima(part_min[r0:r1], D, c0, width, axis=1)
