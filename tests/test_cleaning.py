@@ -382,7 +382,7 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_TILE", tile)
         mp.setattr(_exact, "_SELF_PARTS", parts)
-        mp.setattr(_exact, "_PARTITION_ROWS", 7)  # the k-th minima in several chunks
+        mp.setattr(_exact, "_ROW_CHUNK", 7)  # the k-th minima in several chunks
         mp.setattr(_exact, "_SELF_MIN_TILES", 1)
         search = _exact._self_top_k
         mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))
@@ -415,7 +415,9 @@ def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists
     pos = rng.permutation(rows.size)
     cuts = np.sort(rng.randint(0, rows.size + 1, n_lists - 1))
     lists = [np.split(a, cuts) for a in (rows, vals, pos)]
-    best_d, best_i = _exact._pick_smallest(nq, k, *lists)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_ROW_CHUNK", 3)  # rows picked in several chunks
+        best_d, best_i = _exact._pick_smallest(nq, k, *lists)
     for r in range(nq):
         mine = sorted(zip(vals[rows == r], pos[rows == r]))[:k]
         mine += [(np.inf, -1)] * (k - len(mine))

@@ -83,8 +83,9 @@ _SELF_COUNT_SHARE = 0.6
 # Bytes of the float64 rows converted at a time when the data are prepared
 # (small next to the data, large enough for fast numpy calls).
 _BUILD_BYTES = 512 * 1024
-# Rows of per-part minima partitioned at a time (np.partition copies its input).
-_PARTITION_ROWS = 8192
+# Rows handled at a time by the steps that copy what they sort (the partition
+# of per-part minima, the lines of candidates of _pick_smallest).
+_ROW_CHUNK = 8192
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -583,25 +584,32 @@ def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
     rows, vals, pos = map(np.concatenate, (hit_rows, hit_vals, hit_pos))
     order = np.argsort(rows, kind="stable")  # grouped by row: a cheap integer sort
     counts = np.bincount(rows, minlength=nq)
-    width = max(int(counts.max()), k)
-    if nq * width <= 8 * max(rows.size, nq * k):
-        # One line per row, padded with (inf, no position): sorting many short
-        # lines is several times faster than one sort of all by three keys.
-        rows = rows[order]
-        col = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
-        V = np.full((nq, width), np.inf)
-        P = np.full((nq, width), np.iinfo(np.intp).max, dtype=np.intp)
-        V[rows, col] = vals[order]
-        P[rows, col] = pos[order]
-        best = np.lexsort((P, V), axis=1)[:, :k]
-        best_d[:] = np.take_along_axis(V, best, axis=1)
-        best_i[:] = np.take_along_axis(P, best, axis=1)
-        best_i[best_i == np.iinfo(np.intp).max] = -1
+    starts = np.cumsum(counts) - counts
+    if nq * max(int(counts.max()), k) <= 2 * max(rows.size, nq * k):
+        # One line per row, padded with (inf, no position), a chunk of rows at
+        # a time: sorting many short lines is several times faster than one
+        # sort of all by three keys.
+        none = np.iinfo(np.intp).max
+        for r0 in range(0, nq, _ROW_CHUNK):
+            r1 = min(nq, r0 + _ROW_CHUNK)
+            sel = order[starts[r0]:starts[r1 - 1] + counts[r1 - 1]]
+            if sel.size == 0:
+                continue
+            r = rows[sel]
+            col = starts[r0] + np.arange(sel.size) - starts[r]
+            V = np.full((r1 - r0, max(int(counts[r0:r1].max()), k)), np.inf)
+            P = np.full(V.shape, none, dtype=np.intp)
+            V[r - r0, col] = vals[sel]
+            P[r - r0, col] = pos[sel]
+            best = np.lexsort((P, V), axis=1)[:, :k]
+            best_d[r0:r1] = np.take_along_axis(V, best, axis=1)
+            best_i[r0:r1] = np.take_along_axis(P, best, axis=1)
+        best_i[best_i == none] = -1
         return best_d, best_i
     # A few rows with very many candidates (ties): one sort by three keys.
     order = np.lexsort((pos, vals, rows))
     rows = rows[order]
-    rank = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    rank = np.arange(rows.size) - starts[rows]
     keep = rank < k
     best_d[rows[keep], rank[keep]] = vals[order[keep]]
     best_i[rows[keep], rank[keep]] = pos[order[keep]]
@@ -746,9 +754,9 @@ def _limits(points, minima, k, rows, others):
     kth = np.full(rows.size, np.inf)
     if minima.shape[1] >= k:
         # In chunks of rows: partition copies what it sorts.
-        for s in range(0, rows.size, _PARTITION_ROWS):
-            chunk = minima[s:s + _PARTITION_ROWS]
-            kth[s:s + _PARTITION_ROWS] = np.partition(chunk, k - 1, axis=1)[:, k - 1]
+        for s in range(0, rows.size, _ROW_CHUNK):
+            chunk = minima[s:s + _ROW_CHUNK]
+            kth[s:s + _ROW_CHUNK] = np.partition(chunk, k - 1, axis=1)[:, k - 1]
     low_norm = np.sqrt(points.low_sq[rows]) + np.sqrt(points.low_sq[others].max())
     norm = np.sqrt(points.sq[rows]) + np.sqrt(points.sq[others].max())
     eps = 1.2 * (p + 4) * _U32 * low_norm**2 + 4.0 * (p + 4) * _U64 * norm**2
