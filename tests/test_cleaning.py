@@ -419,9 +419,9 @@ def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists
         mp.setattr(_exact, "_ROW_CHUNK", 3)  # rows picked in several chunks
         best_d, best_i = _exact._pick_smallest(nq, k, *lists)
     for r in range(nq):
-        mine = sorted(zip(vals[rows == r], pos[rows == r]))[:k]
+        mine = sorted(zip(vals[rows == r], pos[rows == r], strict=True))[:k]
         mine += [(np.inf, -1)] * (k - len(mine))
-        assert list(zip(best_d[r], best_i[r])) == mine
+        assert list(zip(best_d[r], best_i[r], strict=True)) == mine
 
 
 @settings(max_examples=30, deadline=None)

@@ -54,7 +54,7 @@ def faiss_calls(monkeypatch):
     real = _neighbors._faiss
 
     def spy(X, Q, k, n_jobs=None):
-        calls.append((X.shape[0], len(query_indices) if Q is None else Q.shape[0], k))
+        calls.append((X.shape[0], Q.shape[0], k))
         return real(X, Q, k, n_jobs)
 
     monkeypatch.setattr(_neighbors, "_faiss", spy)

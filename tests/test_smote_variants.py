@@ -29,7 +29,7 @@ from balancekit.exceptions import (
     InvalidParameterError,
     InvalidParameterTypeError,
 )
-from balancekit.over_sampling import SMOTE, ADASYN, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
+from balancekit.over_sampling import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
 from balancekit.over_sampling._adasyn import allocate_counts
 from balancekit.over_sampling._borderline import class_neighbors
 

@@ -677,8 +677,9 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
     def screen(h):
         # One task per group of slices: no other task writes its column of col_min.
         for sl in (sl for i, sl in enumerate(slices) if slice_group[i] == h):
+            queries = QA[sl]
             for b, s in enumerate(range(0, B.size, _REF_BLOCK)):
-                D = QA[sl] @ RB[s:s + _REF_BLOCK].T
+                D = queries @ RB[s:s + _REF_BLOCK].T
                 cols = col_min[s:s + _REF_BLOCK, h]
                 np.minimum(cols, D.min(axis=0), out=cols)
                 mins = _part_minima(D, width)
@@ -772,9 +773,10 @@ def _screened_pairs(QA, RB, rows, cols, limit, by_row=True):
     limit = _at_most(limit, QA.dtype)
     for r0 in range(0, rows.size, _QUERY_BLOCK):
         rr = rows[r0:r0 + _QUERY_BLOCK]
+        queries = QA[rr]
         for c0 in range(0, cols.size, _REF_BLOCK):
             cc = cols[c0:c0 + _REF_BLOCK]
-            D = QA[rr] @ RB[cc].T
+            D = queries @ RB[cc].T
             r, c = nonzero_2d(D <= (limit[rr, None] if by_row else limit[cc]))
             yield rr[r], cc[c]
 
@@ -794,6 +796,16 @@ def _exact_hits(points, queries, refs, pairs):
 
 def _self_top_k(points, rows, k, exclude_self, n_jobs):
     """:func:`top_k_positions` of ``rows`` among themselves, each pair screened once.
+
+    The candidates come from :func:`_self_candidates`, whose minima and
+    pair rows are freed before the candidates are sorted.
+    """
+    found = _self_candidates(points, rows, k, exclude_self, n_jobs)
+    return _pick_smallest(rows.size, k, *zip(*found, strict=True))
+
+
+def _self_candidates(points, rows, k, exclude_self, n_jobs):
+    """Candidate lists ``(rows, values, positions)`` of :func:`_self_top_k`, one per part.
 
     The pairs are cut into square tiles of ``_TILE`` rows; only the tiles on
     and above the diagonal are screened, as squared distances (see
@@ -844,9 +856,7 @@ def _self_top_k(points, rows, k, exclude_self, n_jobs):
             pairs = ((r[r != c], c[r != c]) for r, c in pairs)
         return _exact_hits(points, rows, rows, pairs)
 
-    found = _run([lambda j=j: confirm(j) for j in range(part_min.shape[1])], n_jobs)
-    del part_min, QA, RB, screen, confirm  # the candidates are all that is left to read
-    return _pick_smallest(n, k, *zip(*found, strict=True))
+    return _run([lambda j=j: confirm(j) for j in range(part_min.shape[1])], n_jobs)
 
 
 def _fold_minima(part_min, D, start, width, axis):
