@@ -396,6 +396,35 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
     np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(-(2.0**-10), 2.0**120, width=32) | st.sampled_from([0.0, np.inf]),
+        min_size=1, max_size=40,
+    ),
+    limits=st.lists(st.floats(0, 1e38), min_size=1, max_size=5),
+    top=st.floats(1e-30, 1e30),
+)
+def test_minimum_codes_bound_the_values_they_stand_for(values, limits, top):
+    """The self-search's 16-bit minima: order kept, ceilings above, fine near the data's scale."""
+    base = _exact._code_base(top)
+    v = np.sort(np.array(values, dtype=np.float32))
+    codes = _exact._min_codes(v, base)
+    assert codes.dtype == np.uint16
+    assert (np.diff(codes.astype(np.int64)) >= 0).all()  # the minimum of codes is the code of the minimum
+    ceiling = _exact._code_ceiling(codes, base)
+    finite = np.isfinite(v)
+    assert (v[finite] < ceiling[finite]).all()  # the k-th code bounds the k-th value
+    assert (ceiling[~finite] == np.inf).all()
+    # Within the range below top, a ceiling is at most 2**-10 above its values.
+    inside = (v >= top * 2.0**-50) & (v <= top)
+    assert (ceiling[inside] <= v[inside].astype(np.float64) * (1 + 2.0**-9)).all()
+    for limit in limits:
+        # A part whose minimum is within the limit is never skipped.
+        limit_code = _exact._min_codes(np.array([limit]).astype(np.float32), base)[0]
+        assert (codes[v <= limit] <= limit_code).all()
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 10_000),

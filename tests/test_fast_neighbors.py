@@ -151,9 +151,10 @@ def screened_calls(monkeypatch):
     calls = []
     real = _neighbors._screened
 
-    def spy(X, Q, query_indices, k, n_jobs=None):
-        calls.append((X.shape[0], len(query_indices) if Q is None else Q.shape[0], k))
-        return real(X, Q, query_indices, k, n_jobs)
+    def spy(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True):
+        n_refs = X.shape[0] if rows is None else len(rows)
+        calls.append((n_refs, len(query_indices) if Q is None else Q.shape[0], k))
+        return real(X, Q, query_indices, k, n_jobs, rows, return_distance)
 
     monkeypatch.setattr(_neighbors, "_screened", spy)
     return calls
@@ -207,6 +208,31 @@ def test_screened_search_gives_the_exact_neighbours(grid, offset, dtype, screene
         np.testing.assert_allclose(dist, ref_dist, rtol=1e-6, atol=1e-6)
     assert len(screened_calls) == 3
     assert small_tiles is None or small_tiles  # the self-search took the symmetric path
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["auto", "brute", "tree", "estimator",
+     pytest.param("faiss", marks=pytest.mark.skipif(not has_faiss(), reason="no faiss"))],
+)
+def test_rows_search_a_subset_as_if_it_were_the_data(method, monkeypatch, screened_calls,
+                                                     small_tiles):
+    monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
+    rng = np.random.RandomState(4)
+    X = rng.randn(900, 12)
+    rows = rng.permutation(900)[:500]  # in any order
+    Q = rng.randn(40, 12)
+    options = ({"estimator": NearestNeighbors()} if method == "estimator"
+               else {"method": method})
+    for kwargs in ({}, {"query": Q}, {"query_indices": np.array([3, 0, 499, 3])}):
+        dist, idx = kneighbors(X, 5, rows=rows, return_distance=True, **options, **kwargs)
+        ref_dist, ref_idx = kneighbors(X[rows], 5, return_distance=True, **options, **kwargs)
+        np.testing.assert_array_equal(idx, ref_idx)
+        np.testing.assert_allclose(dist, ref_dist, rtol=1e-6, atol=1e-6)
+        np.testing.assert_array_equal(kneighbors(X, 5, rows=rows, **options, **kwargs), idx)
+    # Only the default picks the screened search here, and it reads the rows in place.
+    assert len(screened_calls) == (9 if method == "auto" else 0)
+    assert not screened_calls or {c[0] for c in screened_calls} == {500}
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))

@@ -59,9 +59,12 @@ import scipy.sparse as sp
 
 from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
-# Reference rows per block (a multiple of 8, at most 2040: see _count_less).
+# Reference rows per block (a multiple of 8, at most 2040: see _count_less),
+# and the narrower block of top_k under a memory budget (not a power of two:
+# a product against 1024 rows is half as fast on some machines).
 _REF_BLOCK = 2040
-# Query rows per task, and the fewest a memory budget may leave (see _query_slices).
+_HALF_REF_BLOCK = 1016
+# Query rows per task, and the fewest a memory budget may leave (see _top_k_layout).
 _QUERY_BLOCK = 512
 _MIN_QUERY_ROWS = 64
 # Fewest references in a part of top_k (each part its second pass computes
@@ -100,6 +103,14 @@ class Points:
     ``[x, |x|^2]``, are built from ``X`` when they are needed (see
     :meth:`exact`); only the float32 screening copy is stored.
 
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        The data.
+    rows : ndarray of int, default=None
+        Search only these rows of ``X``, without copying them: row ``i`` of
+        the points is ``X[rows[i]]``. ``None``: every row.
+
     Attributes
     ----------
     aug : sparse matrix of shape (n, p + 1) or None
@@ -108,17 +119,23 @@ class Points:
     low : ndarray or sparse matrix of shape (n, p + 1)
         The screening copy: ``[x', |x'|^2]`` in float32 for the centred rows
         ``x'`` (or ``aug`` itself when screening is exact).
+    pair : ndarray of shape (n, p + 2) or None
+        ``[x', |x'|^2, 1]``, the screening copy with a column of ones (``low``
+        is a view of it): the reference side of :func:`_pair_rows`.
     sq, low_sq : ndarray of shape (n,)
         Squared norms of the rows and of the centred rows (float64).
     """
 
-    def __init__(self, X):
+    def __init__(self, X, rows=None):
         self.sparse = sp.issparse(X)
-        self.n = X.shape[0]
+        self.rows = None if rows is None else np.asarray(rows, dtype=np.intp)
+        self.n = X.shape[0] if rows is None else self.rows.size
         self.n_features = X.shape[1]
         self.screened = False
+        self.pair = None
         if self.sparse:
-            X = sp.csr_matrix(X, dtype=np.float64)
+            X = sp.csr_matrix(X if rows is None else X[self.rows], dtype=np.float64)
+            self.rows = None
             self.sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
             self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
             self._set_exact_screening()
@@ -126,13 +143,18 @@ class Points:
         self.X = np.asarray(X)
         self.aug = None
         self.sq = np.empty(self.n)
-        low = np.empty((self.n, self.n_features + 1), dtype=np.float32)
+        pair = np.empty((self.n, self.n_features + 2), dtype=np.float32)
+        low = pair[:, :-1]
         low_sq = np.empty(self.n)
-        mean = self.X.mean(axis=0, dtype=np.float64) if self.n else None
         # In chunks of rows: no float64 copy of the whole data is made.
         step = max(64, _BUILD_BYTES // (8 * max(1, self.n_features)))
-        for s in range(0, self.n, step):
-            chunk = np.asarray(self.X[s:s + step], dtype=np.float64)
+        starts = range(0, self.n, step)
+        mean = np.zeros(self.n_features)
+        for s in starts:
+            mean += self._chunk(s, step).sum(axis=0)
+        mean /= max(1, self.n)
+        for s in starts:
+            chunk = self._chunk(s, step)
             self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
             centred = chunk - mean
             low[s:s + step, :-1] = centred
@@ -140,13 +162,21 @@ class Points:
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if 1e-20 < largest < 1e30:
             low[:, -1] = low_sq
+            pair[:, -1] = 1.0
+            self.pair = pair
             self.low = low
             self.low_sq = low_sq
             self.screened = True
         else:
-            del low
+            del low, pair
             self.aug = self.exact(np.arange(self.n))
             self._set_exact_screening()
+
+    def _chunk(self, start, step):
+        """Rows ``start:start + step`` of the points, in float64."""
+        if self.rows is None:
+            return np.asarray(self.X[start:start + step], dtype=np.float64)
+        return np.asarray(self.X[self.rows[start:start + step]], dtype=np.float64)
 
     def _set_exact_screening(self):
         """Screen with the exact values themselves (sparse or badly scaled data)."""
@@ -158,7 +188,7 @@ class Points:
         if self.aug is not None:
             return self.aug[idx]
         rows = np.empty((len(idx), self.n_features + 1))
-        rows[:, :-1] = self.X[idx]
+        rows[:, :-1] = self.X[idx if self.rows is None else self.rows[idx]]
         rows[:, -1] = self.sq[idx]
         return rows
 
@@ -306,17 +336,11 @@ def _threads_for(n_queries, n_refs, n_jobs):
     return 1 if n_queries * n_refs < _SMALL_WORK else n_jobs
 
 
-def _query_slices(n, n_jobs, n_refs=None, budget=None):
+def _query_slices(n, n_jobs, n_refs=None):
     """Split ``n`` query rows into blocks, small enough to spread over the threads.
 
     Against fewer than ``_REF_BLOCK`` references (``n_refs``) the blocks
-    grow, up to 8 times, to keep about as many pairs per block. With a
-    ``budget``, the blocks of all threads together hold at most that many
-    screened values (but at least ``_MIN_QUERY_ROWS`` rows each) when the
-    references fill whole blocks: the working memory of a search then stays
-    below the size of its data. Against fewer references the blocks keep
-    their grown size: such searches (many majority rows against a small
-    minority) are slow in small blocks.
+    grow, up to 8 times, to keep about as many pairs per block.
     """
     size = _QUERY_BLOCK
     if n_refs:
@@ -324,9 +348,32 @@ def _query_slices(n, n_jobs, n_refs=None, budget=None):
     workers = n_threads(n_jobs)
     if workers > 1 and n < size * workers * 4:
         size = max(16, -(-n // (workers * 4)))
-    if budget and n_refs and n_refs >= _REF_BLOCK:
-        size = min(size, max(_MIN_QUERY_ROWS, budget // (workers * _REF_BLOCK)))
     return [slice(s, min(n, s + size)) for s in range(0, n, size)]
+
+
+def _top_k_layout(n, n_jobs, n_refs, k, budget):
+    """Blocks of :func:`top_k_positions`: the query slices and the reference block width.
+
+    When the references fill whole blocks, the blocks of all threads
+    together hold at most ``budget`` screened values, so that the working
+    memory of a search stays below the size of its data: first with
+    reference blocks of about half the width (about as fast), then with
+    fewer query rows (at least ``_MIN_QUERY_ROWS``; slower, as the second
+    pass makes a numpy call per part for each block of queries). Against
+    fewer references the blocks keep their grown size: such searches (many
+    majority rows against a small minority) are slow in small blocks.
+    """
+    wide = -(-2 * k // 8) * 8  # at least 2 k references a block
+    block = max(_REF_BLOCK, wide)
+    slices = _query_slices(n, n_jobs, n_refs)
+    size = slices[0].stop
+    workers = n_threads(n_jobs)
+    if n_refs >= _REF_BLOCK and workers * size * block > budget:
+        block = max(_HALF_REF_BLOCK, wide)
+        rows = max(_MIN_QUERY_ROWS, budget // (workers * block))
+        if rows < size:
+            slices = [slice(s, min(n, s + rows)) for s in range(0, n, rows)]
+    return slices, block
 
 
 def _positions(refs, rows):
@@ -395,7 +442,9 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
                                    self_pos=self_pos, n_jobs=n_jobs)
     # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
-    out_d, out_i = as_rows(points, queries, refs, -out_d if farthest else out_d, out_i)
+    if farthest:
+        np.negative(out_d, out=out_d)
+    out_d, out_i = as_rows(points, queries, refs, out_d, out_i, in_place=True)
     if not exclude_self and not farthest:
         # A query found among the references is its own nearest neighbour,
         # whatever rounding says about its distance to itself.
@@ -431,7 +480,10 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
             return raw[pos], found[pos]
     out_d = np.full((nq, k), np.inf)
     out_i = np.full((nq, k), -1, dtype=np.intp)
-    block = max(_REF_BLOCK, -(-2 * k // 8) * 8)
+    # The blocks of the threads together hold at most half as many values as
+    # the screening copy of the data (in float32, half that copy's size).
+    slices, block = _top_k_layout(nq, n_jobs, refs.size, k,
+                                  budget=points.n * (points.n_features + 1) // 2)
     R, R_low = _rows(points, refs)
     norms = points.block_norms(refs, block)
 
@@ -443,9 +495,6 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
             Q, Q_low, R, R_low, k, self_pos[sl], block, slack, points.screened
         )
 
-    # The blocks of the threads together hold at most as many values as the
-    # screening copy of the data (in float32, as large as that copy).
-    slices = _query_slices(nq, n_jobs, refs.size, budget=points.n * (points.n_features + 1))
     _run([lambda sl=sl: task(sl) for sl in slices], n_jobs)
     return out_d, out_i
 
@@ -716,11 +765,11 @@ def _pair_rows(points, A, B):
 
 
 def _pair_refs(points, B):
-    """The reference side ``[b', |b'|^2, 1]`` of :func:`_pair_rows`, in float32."""
-    RB = np.empty((B.size, points.n_features + 2), dtype=np.float32)
-    RB[:, :-1] = points.low[B]
-    RB[:, -1] = 1.0
-    return RB
+    """The reference side ``[b', |b'|^2, 1]`` of :func:`_pair_rows`, in float32
+    (no copy when ``B`` is every row)."""
+    if B.size == points.n and np.array_equal(B, np.arange(points.n)):
+        return points.pair
+    return points.pair[B]
 
 
 class _PairQueries:
@@ -740,11 +789,12 @@ class _PairQueries:
         return out
 
 
-def _limits(points, minima, k, rows, others):
+def _limits(points, minima, k, rows, others, base=None):
     """Largest screened squared distance of the ``k`` nearest of each row, from its minima.
 
     ``minima`` holds screened squared distances (see :func:`_pair_rows`) from
-    each of ``rows`` to parts of ``others``, each the value of one pair. The
+    each of ``rows`` to parts of ``others``, each the value of one pair, or
+    their codes (:func:`_min_codes` with ``base``). The
     ``k``-th smallest is at most ``eps`` above the exact distance of ``k``
     distinct pairs, so every pair that can be among the ``k`` nearest is
     screened within ``2 eps`` of it. ``eps`` bounds the rounding of a
@@ -757,7 +807,8 @@ def _limits(points, minima, k, rows, others):
         # In chunks of rows: partition copies what it sorts.
         for s in range(0, rows.size, _ROW_CHUNK):
             chunk = minima[s:s + _ROW_CHUNK]
-            kth[s:s + _ROW_CHUNK] = np.partition(chunk, k - 1, axis=1)[:, k - 1]
+            low = np.partition(chunk, k - 1, axis=1)[:, k - 1]
+            kth[s:s + _ROW_CHUNK] = low if base is None else _code_ceiling(low, base)
     low_norm = np.sqrt(points.low_sq[rows]) + np.sqrt(points.low_sq[others].max())
     norm = np.sqrt(points.sq[rows]) + np.sqrt(points.sq[others].max())
     eps = 1.2 * (p + 4) * _U32 * low_norm**2 + 4.0 * (p + 4) * _U64 * norm**2
@@ -821,14 +872,15 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs):
     RB = _pair_refs(points, rows)
     QA = _PairQueries(RB)
     n_tiles = -(-n // _TILE)
-    # About _SELF_PARTS parts (fewer for very large n: the minima take 4 bytes
+    # About _SELF_PARTS parts (fewer for very large n: the minima take 2 bytes
     # each), either whole groups of tiles or an equal cut of each tile.
-    n_parts = min(_SELF_PARTS, max(16, (64 << 20) // (4 * n)))
+    n_parts = min(_SELF_PARTS, max(16, (64 << 20) // (2 * n)))
     if n_tiles >= n_parts:
         width = _TILE * max(1, round(n_tiles / n_parts))
     else:
         width = _TILE // min(16, 1 << int(np.log2(n_parts // n_tiles)))
-    part_min = np.full((n, -(-n // width)), np.inf, dtype=np.float32)
+    base = _code_base(4.0 * points.low_sq[rows].max())  # squared distances are at most this
+    part_min = np.full((n, -(-n // width)), _CODE_TOP, dtype=np.uint16)
     tiles_per_task = max(1, width // _TILE)
 
     def screen(h):
@@ -842,16 +894,19 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs):
                 D = queries @ RB[c0:c1].T
                 if u == t and exclude_self:
                     np.fill_diagonal(D, np.inf)
-                _fold_minima(part_min[r0:r1], D, c0, width, axis=1)
+                _fold_minima(part_min[r0:r1], D, c0, width, 1, base)
                 if u != t:
-                    _fold_minima(part_min[c0:c1], D, r0, width, axis=0)
+                    _fold_minima(part_min[c0:c1], D, r0, width, 0, base)
 
     _run([lambda h=h: screen(h) for h in range(-(-n_tiles // tiles_per_task))], n_jobs)
-    limit = _limits(points, part_min, k, rows, rows)
+    limit = _limits(points, part_min, k, rows, rows, base)
+    # A part is screened again when the least value of its code is within the
+    # limit (rounding the limit to float32 only adds parts).
+    limit_code = _min_codes(limit.astype(np.float32), base)
 
     def confirm(j):
         cols = np.arange(j * width, min(n, (j + 1) * width))
-        pairs = _screened_pairs(QA, RB, np.flatnonzero(part_min[:, j] <= limit), cols, limit)
+        pairs = _screened_pairs(QA, RB, np.flatnonzero(part_min[:, j] <= limit_code), cols, limit)
         if exclude_self:
             pairs = ((r[r != c], c[r != c]) for r, c in pairs)
         return _exact_hits(points, rows, rows, pairs)
@@ -859,10 +914,10 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs):
     return _run([lambda j=j: confirm(j) for j in range(part_min.shape[1])], n_jobs)
 
 
-def _fold_minima(part_min, D, start, width, axis):
-    """Fold into ``part_min`` the minima of ``D`` along ``axis`` per part of ``width``.
+def _fold_minima(part_min, D, start, width, axis, base):
+    """Fold into ``part_min`` the codes of the minima of ``D`` along ``axis`` per part of ``width``.
 
-    Each line of ``D`` across ``axis`` has a row of ``part_min``; index 0
+    The codes are those of :func:`_min_codes` with ``base``. Each line of ``D`` across ``axis`` has a row of ``part_min``; index 0
     along ``axis`` is index ``start`` of the parts, a multiple of ``width``
     or of ``_TILE`` when a part holds whole tiles.
     """
@@ -875,18 +930,57 @@ def _fold_minima(part_min, D, start, width, axis):
         # its columns); reduceat would be several times slower here.
         mins = D.reshape(-1, width, D.shape[1]).min(axis=1).T
     view = part_min[:, start // width:start // width + mins.shape[1]]
-    np.minimum(view, mins, out=view)
+    np.minimum(view, _min_codes(mins, base), out=view)
 
 
-def as_rows(points, queries, refs, raw, pos):
+# The self-search keeps the minimum of each row in each part as a 16-bit code
+# (half the memory of float32): the exponent and the first 10 bits of the
+# mantissa of a non-negative float32, less a base that puts the largest
+# possible value near the top of the range (64 powers of two below it).
+_CODE_TOP = 0xFFFF
+
+
+def _code_base(top):
+    """The base of the codes of values up to ``top`` (the range reaches twice ``top``)."""
+    top = np.float32(min(top, np.finfo(np.float32).max))
+    return max(0, (int(top.view(np.uint32)) >> 13) + 1024 - _CODE_TOP)
+
+
+def _min_codes(values, base):
+    """16-bit codes of float32 ``values``, rounded down.
+
+    Codes compare as the values do up to 1/1024 of a power of two: a value
+    is at least the least value of its code (0 for code 0) and below
+    :func:`_code_ceiling` of it. Negative values (rounding near 0) get code
+    0, values above the range and ``inf`` the top code.
+    """
+    bits = (np.maximum(values, np.float32(0)).view(np.uint32) >> 13).astype(np.int32)
+    return np.clip(bits - base, 0, _CODE_TOP).astype(np.uint16)
+
+
+def _code_ceiling(codes, base):
+    """A float64 above every value of code ``codes`` (``inf`` for the top code)."""
+    bits = (codes.astype(np.uint32) + np.uint32(base + 1)) << np.uint32(13)
+    out = bits.view(np.float32).astype(np.float64)
+    out[codes == _CODE_TOP] = np.inf
+    return out
+
+
+def as_rows(points, queries, refs, raw, pos, in_place=False):
     """Squared distances and row indices from raw values and positions in ``refs``.
 
     ``raw`` holds ``|x|^2 - 2 q.x`` for each query (a row of ``raw``);
-    missing places (position ``-1``) get ``inf`` and ``-1``.
+    missing places (position ``-1``) get ``inf`` and ``-1``. With
+    ``in_place``, the distances are written over ``raw``.
     """
-    valid = pos >= 0
-    sq = np.maximum(raw + points.sq[queries][:, None], 0)
-    return np.where(valid, sq, np.inf), np.where(valid, refs[np.maximum(pos, 0)], -1)
+    missing = pos < 0
+    sq = raw if in_place else raw.copy()
+    sq += points.sq[queries][:, None]
+    np.maximum(sq, 0, out=sq)
+    sq[missing] = np.inf
+    idx = refs[np.maximum(pos, 0)] if refs.size else np.empty(pos.shape, dtype=np.intp)
+    idx[missing] = -1
+    return sq, idx
 
 
 def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):

@@ -206,6 +206,7 @@ def kneighbors(
     X,
     n_neighbors,
     *,
+    rows=None,
     query=None,
     query_indices=None,
     method="auto",
@@ -223,6 +224,11 @@ def kneighbors(
         The reference points.
     n_neighbors : int
         How many neighbours to return per query.
+    rows : ndarray of int, default=None
+        Search among ``X[rows]`` only, as if that were ``X``: the returned
+        indices and ``query_indices`` are positions in ``rows``. The
+        screened search reads these rows in place; the other back ends get
+        a copy of them.
     query : ndarray of shape (n_queries, n_features), default=None
         Outside points to search for. When ``None``, the queries are rows of
         ``X`` (``query_indices``, or all of them), and each row is excluded
@@ -258,7 +264,7 @@ def kneighbors(
         Rows of ``X``, nearest first.
     """
     check_n_jobs(n_jobs)  # a clear error for a bad value, whatever the back end
-    n = X.shape[0]
+    n = X.shape[0] if rows is None else len(rows)
     exclude_self = query is None
     if exclude_self:
         query_indices = np.arange(n) if query_indices is None else np.asarray(query_indices)
@@ -266,9 +272,14 @@ def kneighbors(
     else:
         n_queries = query.shape[0]
 
+    def reference_rows():
+        # The screened search reads the rows in place; the others get a copy.
+        return X if rows is None else X[rows]
+
     def query_rows():
-        # The screened search reads query rows in place; the others get a copy.
-        return X[query_indices] if exclude_self else query
+        if not exclude_self:
+            return query
+        return X[query_indices if rows is None else np.asarray(rows)[query_indices]]
 
     k = n_neighbors + (1 if exclude_self else 0)
     if k > n:
@@ -279,7 +290,7 @@ def kneighbors(
         est = clone(estimator)
         if hasattr(est, "n_neighbors"):
             est.set_params(n_neighbors=k)
-        est.fit(X)
+        est.fit(reference_rows())
         dist, idx = _index_order(
             *est.kneighbors(query_rows(), n_neighbors=k, return_distance=True)
         )
@@ -312,18 +323,22 @@ def kneighbors(
                 recall.append((checked, checked))
         if method == "approximate":
             dist, idx, checked = _approximate(
-                X, query_rows(), k, query_indices if exclude_self else None, n_jobs,
+                reference_rows(), query_rows(), k, query_indices if exclude_self else None, n_jobs,
                 check_random_state(random_state),
             )
             if recall is not None:
                 recall.append(checked)
         elif method == "screened":
-            dist, idx = _screened(X, query, query_indices if exclude_self else None, k, n_jobs)
+            # Leaves each query row out of its own neighbours itself.
+            dist, idx = _screened(X, query, query_indices if exclude_self else None,
+                                  n_neighbors, n_jobs, rows, return_distance)
+            return (dist, idx) if return_distance else idx
         elif method == "faiss" and not sp.issparse(X):
-            dist, idx = _faiss(X, query_rows(), k, n_jobs)
+            dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
         else:
             algorithm = "brute" if method == "brute" else "auto"
-            nn = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs).fit(X)
+            nn = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
+            nn.fit(reference_rows())
             dist, idx = _index_order(*nn.kneighbors(query_rows(), return_distance=True))
     dist = np.asarray(dist)
     idx = np.asarray(idx, dtype=np.intp)
@@ -482,22 +497,25 @@ def _centered_float32(A, mean):
     return out
 
 
-def _screened(X, Q, query_indices, k, n_jobs=None):
-    """Exact search with :func:`balancekit._exact.top_k`.
+def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True):
+    """Exact search with :func:`balancekit._exact.top_k` among ``X[rows]`` (or all of ``X``).
 
-    Queries that are rows of ``X`` (``query_indices``, with ``Q`` unused)
-    come first among their own neighbours, as with the other back ends;
-    outside queries ``Q`` are stacked under ``X`` for the search.
+    Queries that are rows of the references (``query_indices``, with ``Q``
+    unused) are left out of their own ``k`` neighbours; outside queries
+    ``Q`` are stacked under the references for the search. Returns the
+    distances (``None`` without ``return_distance``) and the positions.
     """
-    n = X.shape[0]
     if query_indices is None:
-        points = Points(np.concatenate([np.asarray(X), np.asarray(Q)]))
-        queries = n + np.arange(Q.shape[0])
+        R = np.asarray(X if rows is None else X[rows])
+        points = Points(np.concatenate([R, np.asarray(Q)]))
+        n, queries = R.shape[0], R.shape[0] + np.arange(Q.shape[0])
+        del R
     else:
-        points = Points(X)
-        queries = np.asarray(query_indices, dtype=np.intp)
-    sq, idx = top_k(points, queries, np.arange(n), k, exclude_self=False, n_jobs=n_jobs)
-    return np.sqrt(sq), idx
+        points = Points(X, rows=rows)
+        n, queries = points.n, np.asarray(query_indices, dtype=np.intp)
+    sq, idx = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
+                    n_jobs=n_jobs)
+    return (np.sqrt(sq, out=sq) if return_distance else None), idx
 
 
 def _faiss(X, Q, k, n_jobs=None):

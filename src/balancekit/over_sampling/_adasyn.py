@@ -221,7 +221,8 @@ class ADASYN(BaseSampler):
         k = neighbors_for_class("n_neighbors", k, members.size, label)
         active = np.flatnonzero(per_row)
         nn = kneighbors(
-            X[members], k, query_indices=active, estimator=estimator, n_jobs=self.n_jobs, **search
+            X, k, rows=members, query_indices=active, estimator=estimator, n_jobs=self.n_jobs,
+            **search,
         )
         rows = np.repeat(np.arange(active.size), per_row[active])
         cols = rng.randint(0, k, size=rows.size)

@@ -76,8 +76,8 @@ def class_neighbors(X, y, label, members, query, k, nn_all=None, estimator=None,
             pending = ~known
     if pending.any():
         out[pending] = kneighbors(
-            X[members], k, query_indices=query[pending], estimator=estimator, n_jobs=n_jobs,
-            **(search or {}),
+            X, k, rows=members, query_indices=query[pending], estimator=estimator,
+            n_jobs=n_jobs, **(search or {}),
         )
     return out
 

@@ -50,12 +50,13 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
         The row of ``X`` each new point starts from.
     """
     k = neighbors_for_class(name, k, members.size, label)
-    Xc = X[members]
-    nn = kneighbors(Xc, k, estimator=estimator, n_jobs=n_jobs, **(search or {}))
+    # The class is searched inside X (no copy of its rows for the exact search).
+    nn = kneighbors(X, k, rows=members, estimator=estimator, n_jobs=n_jobs, **(search or {}))
     rows, cols, gap = draw_segments(rng, members.size, nn.shape[1], n_new)
-    neighbor = nn[rows, cols]
+    neighbor = members[nn[rows, cols]]
     del nn
-    return segment_points(Xc, rows, neighbor, gap), members[rows]
+    base = members[rows]
+    return segment_points(X, base, neighbor, gap), base
 
 
 class SMOTE(BaseSampler):
