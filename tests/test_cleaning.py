@@ -446,7 +446,7 @@ def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists
     lists = [np.split(a, cuts) for a in (rows, vals, pos)]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_ROW_CHUNK", 3)  # rows picked in several chunks
-        best_d, best_i = _exact._pick_smallest(nq, k, *lists)
+        best_d, best_i = _exact._pick_smallest(nq, k, list(zip(*lists, strict=True)))
     for r in range(nq):
         mine = sorted(zip(vals[rows == r], pos[rows == r], strict=True))[:k]
         mine += [(np.inf, -1)] * (k - len(mine))

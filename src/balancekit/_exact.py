@@ -89,6 +89,8 @@ _BUILD_BYTES = 512 * 1024
 # Rows handled at a time by the steps that copy what they sort (the partition
 # of per-part minima, the lines of candidates of _pick_smallest).
 _ROW_CHUNK = 8192
+# Places (rows x longest line) of the padded lines _pick_smallest sorts at a time.
+_PICK_VALUES = 1 << 16
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -573,7 +575,7 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         kth = np.full(nq, np.inf)
     # Finite, so that left-out entries (+inf) are never candidates.
     limit = np.minimum(kth + 2.0 * slack.max(axis=1), np.finfo(np.float64).max)
-    hit_rows, hit_vals, hit_pos = [], [], []
+    hits = []
     for j, (s, e) in enumerate(bounds):
         rows = np.flatnonzero(part_min[:, j] <= limit)
         if rows.size == 0:
@@ -581,10 +583,10 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         D = screen(rows, s, e)
         r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
         rows = rows[r]
-        hit_rows.append(rows)
-        hit_vals.append(_row_dots(Q[rows], R[s + c]) if screened else D[r, c].astype(np.float64))
-        hit_pos.append(s + c)
-    return _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos)
+        vals = _row_dots(Q[rows], R[s + c]) if screened else D[r, c].astype(np.float64)
+        hits.append((rows, vals, s + c))
+        del D  # freed before the next block is computed
+    return _pick_smallest(nq, k, hits)
 
 
 def _parts(n_ref, block, k):
@@ -620,27 +622,33 @@ def _part_minima(D, width):
     return np.minimum.reduceat(D, np.arange(0, D.shape[1], width), axis=1)
 
 
-def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
+def _pick_smallest(nq, k, hits):
     """The ``k`` smallest values of each row among candidate lists, ties to the lower position.
+
+    ``hits`` is a list of candidate lists ``(rows, values, positions)``. It
+    is emptied, and the arrays of each field are dropped once concatenated
+    (freed when the caller holds no other reference to them).
 
     Returns ``(values, positions)`` of shape ``(nq, k)``, smallest first:
     ``inf`` and ``-1`` in the places a row has no candidate for.
     """
     best_d = np.full((nq, k), np.inf)
     best_i = np.full((nq, k), -1, dtype=np.intp)
-    if not hit_rows:
+    if not hits:
         return best_d, best_i
-    rows, vals, pos = map(np.concatenate, (hit_rows, hit_vals, hit_pos))
+    rows, vals, pos = _concatenated(hits)
     order = np.argsort(rows, kind="stable")  # grouped by row: a cheap integer sort
     counts = np.bincount(rows, minlength=nq)
     starts = np.cumsum(counts) - counts
-    if nq * max(int(counts.max()), k) <= 2 * max(rows.size, nq * k):
+    width = max(int(counts.max()), k)
+    if nq * width <= 2 * max(rows.size, nq * k):
         # One line per row, padded with (inf, no position), a chunk of rows at
-        # a time: sorting many short lines is several times faster than one
-        # sort of all by three keys.
+        # a time (about _PICK_VALUES places): sorting many short lines is
+        # several times faster than one sort of all by three keys.
         none = np.iinfo(np.intp).max
-        for r0 in range(0, nq, _ROW_CHUNK):
-            r1 = min(nq, r0 + _ROW_CHUNK)
+        step = min(_ROW_CHUNK, max(64, _PICK_VALUES // width))
+        for r0 in range(0, nq, step):
+            r1 = min(nq, r0 + step)
             sel = order[starts[r0]:starts[r1 - 1] + counts[r1 - 1]]
             if sel.size == 0:
                 continue
@@ -663,6 +671,21 @@ def _pick_smallest(nq, k, hit_rows, hit_vals, hit_pos):
     best_d[rows[keep], rank[keep]] = vals[order[keep]]
     best_i[rows[keep], rank[keep]] = pos[order[keep]]
     return best_d, best_i
+
+
+def _concatenated(hits):
+    """The fields of the candidate lists ``hits``, each concatenated; ``hits`` is emptied.
+
+    One field at a time, dropping its pieces: the candidates are held at
+    most about one and a third times.
+    """
+    fields = [list(field) for field in zip(*hits, strict=True)]
+    hits.clear()
+    out = []
+    for pieces in fields:
+        out.append(np.concatenate(pieces))
+        pieces.clear()
+    return out
 
 
 def nearest_across(points, A, B, *, k_a=1, k_b=1, n_jobs=None):
@@ -735,6 +758,7 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
                 for j in range(mins.shape[1]):
                     rows = part_min[sl, part_group[b * per_block + j]]
                     np.minimum(rows, mins[:, j], out=rows)
+                del D  # freed before the next block is computed
 
     _run([lambda h=h: screen(h) for h in range(col_min.shape[1])], n_jobs)
     limit_a = _limits(points, part_min, k_a, A, B)
@@ -755,8 +779,7 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
 
     found_a = _run([lambda g=g: confirm_a(g) for g in range(part_min.shape[1])], n_jobs)
     found_b = _run([lambda h=h: confirm_b(h) for h in range(col_min.shape[1])], n_jobs)
-    return (_pick_smallest(A.size, k_a, *zip(*found_a, strict=True)),
-            _pick_smallest(B.size, k_b, *zip(*found_b, strict=True)))
+    return _pick_smallest(A.size, k_a, found_a), _pick_smallest(B.size, k_b, found_b)
 
 
 def _pair_rows(points, A, B):
@@ -829,6 +852,7 @@ def _screened_pairs(QA, RB, rows, cols, limit, by_row=True):
             cc = cols[c0:c0 + _REF_BLOCK]
             D = queries @ RB[cc].T
             r, c = nonzero_2d(D <= (limit[rr, None] if by_row else limit[cc]))
+            del D  # freed before the next block is computed
             yield rr[r], cc[c]
 
 
@@ -848,29 +872,50 @@ def _exact_hits(points, queries, refs, pairs):
 def _self_top_k(points, rows, k, exclude_self, n_jobs):
     """:func:`top_k_positions` of ``rows`` among themselves, each pair screened once.
 
-    The candidates come from :func:`_self_candidates`, whose minima and
-    pair rows are freed before the candidates are sorted.
+    The candidates come from :func:`_self_candidates`, whose minima are
+    freed before the candidates are sorted.
     """
-    found = _self_candidates(points, rows, k, exclude_self, n_jobs)
-    return _pick_smallest(rows.size, k, *zip(*found, strict=True))
+    return _pick_smallest(rows.size, k, _self_candidates(points, rows, k, exclude_self, n_jobs))
 
 
 def _self_candidates(points, rows, k, exclude_self, n_jobs):
     """Candidate lists ``(rows, values, positions)`` of :func:`_self_top_k`, one per part.
 
-    The pairs are cut into square tiles of ``_TILE`` rows; only the tiles on
-    and above the diagonal are screened, as squared distances (see
-    :func:`_pair_rows`). A tile gives the minima of its rows per part of its
-    columns and, above the diagonal, those of its columns per part of its
-    rows, so that every row gets its minimum in each part of ``rows`` for
-    half the products of :func:`top_k_positions`. The second pass is that of
-    :func:`nearest_across_positions`: the parts whose minimum is within the
-    limit of :func:`_limits` are screened again and their pairs below it get
-    exact values.
+    The first pass (:func:`_self_screen`) gives the parts each row must
+    screen again and its limit; as in :func:`nearest_across_positions`, those
+    parts are screened again and their pairs below the limit get exact
+    values.
     """
     n = rows.size
     RB = _pair_refs(points, rows)
     QA = _PairQueries(RB)
+    width, flagged, limit = _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs)
+
+    def confirm(j):
+        cols = np.arange(j * width, min(n, (j + 1) * width))
+        pairs = _screened_pairs(QA, RB, flagged[j], cols, limit)
+        if exclude_self:
+            pairs = ((r[r != c], c[r != c]) for r, c in pairs)
+        return _exact_hits(points, rows, rows, pairs)
+
+    return _run([lambda j=j: confirm(j) for j in range(len(flagged))], n_jobs)
+
+
+def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs):
+    """First pass of the self-search: the part width, the rows to screen again in each part
+    and the limits of :func:`_limits`.
+
+    The pairs are cut into square tiles of ``_TILE`` rows; only the tiles on
+    and above the diagonal are screened, as squared distances (``QA`` and
+    ``RB``, see :func:`_pair_rows`). A tile gives the minima of its rows per
+    part of its columns and, above the diagonal, those of its columns per
+    part of its rows, so that every row gets its minimum in each part of
+    ``rows`` for half the products of :func:`top_k_positions`. A row screens
+    a part again when the part's minimum is within its limit. The minima
+    (16-bit codes, see :func:`_min_codes`) are freed on return: the rows of
+    each part (int32) take far less memory.
+    """
+    n = rows.size
     n_tiles = -(-n // _TILE)
     # About _SELF_PARTS parts (fewer for very large n: the minima take 2 bytes
     # each), either whole groups of tiles or an equal cut of each tile.
@@ -897,21 +942,16 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs):
                 _fold_minima(part_min[r0:r1], D, c0, width, 1, base)
                 if u != t:
                     _fold_minima(part_min[c0:c1], D, r0, width, 0, base)
+                del D  # freed before the next tile is computed: one tile a thread
 
     _run([lambda h=h: screen(h) for h in range(-(-n_tiles // tiles_per_task))], n_jobs)
     limit = _limits(points, part_min, k, rows, rows, base)
     # A part is screened again when the least value of its code is within the
     # limit (rounding the limit to float32 only adds parts).
-    limit_code = _min_codes(limit.astype(np.float32), base)
-
-    def confirm(j):
-        cols = np.arange(j * width, min(n, (j + 1) * width))
-        pairs = _screened_pairs(QA, RB, np.flatnonzero(part_min[:, j] <= limit_code), cols, limit)
-        if exclude_self:
-            pairs = ((r[r != c], c[r != c]) for r, c in pairs)
-        return _exact_hits(points, rows, rows, pairs)
-
-    return _run([lambda j=j: confirm(j) for j in range(part_min.shape[1])], n_jobs)
+    limit_code = _min_codes(_at_most(limit, np.float32), base)
+    flagged = [np.flatnonzero(part_min[:, j] <= limit_code).astype(np.int32)
+               for j in range(part_min.shape[1])]
+    return width, flagged, limit
 
 
 def _fold_minima(part_min, D, start, width, axis, base):

@@ -67,12 +67,10 @@ def _shared_search(points, codes, minority_rows, clean, k_enn, k, n_jobs):
     raw_b, pos_b = sides[1]
     lists = [(own_raw, own_pos, minority_rows), (raw_b, pos_b, other_rows)]
     keep = [pos >= 0 for _, pos, _ in lists]
-    _, neighbors = _pick_smallest(
-        n_min, k,
-        [np.nonzero(ok)[0] for ok in keep],
-        [raw[ok] for (raw, _, _), ok in zip(lists, keep, strict=True)],
-        [refs[pos[ok]] for (_, pos, refs), ok in zip(lists, keep, strict=True)],
-    )
+    _, neighbors = _pick_smallest(n_min, k, [
+        (np.nonzero(ok)[0], raw[ok], refs[pos[ok]])
+        for (raw, pos, refs), ok in zip(lists, keep, strict=True)
+    ])
     return bounds, neighbors
 
 
