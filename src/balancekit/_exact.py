@@ -408,7 +408,8 @@ def _count_less(D, thr, buf, strict):
 # --------------------------------------------------------------------------- top k
 
 
-def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs=None):
+def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs=None,
+          budget=None):
     """The ``k`` nearest (or farthest) reference rows of each query row.
 
     Parameters
@@ -429,6 +430,10 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
         When false, it is its own nearest neighbour (distance 0).
     n_jobs : int, default=None
         Threads.
+    budget : int, default=None
+        Most screened values the distance blocks of all threads hold at once
+        (when the references fill whole blocks; see :func:`_top_k_layout`).
+        ``None``: as many as the screening copy of the data.
 
     Returns
     -------
@@ -442,7 +447,7 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     refs = np.asarray(refs, dtype=np.intp)
     self_pos = _positions(refs, queries) if exclude_self else None
     out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
-                                   self_pos=self_pos, n_jobs=n_jobs)
+                                   self_pos=self_pos, n_jobs=n_jobs, budget=budget)
     # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
     if farthest:
         np.negative(out_d, out=out_d)
@@ -456,7 +461,8 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     return out_d, out_i
 
 
-def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None):
+def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None,
+                    budget=None):
     """:func:`top_k` on references in any order (repeats allowed), in raw units.
 
     Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
@@ -482,10 +488,11 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
             return raw[pos], found[pos]
     out_d = np.full((nq, k), np.inf)
     out_i = np.full((nq, k), -1, dtype=np.intp)
-    # The blocks of the threads together hold at most half as many values as
-    # the screening copy of the data (in float32, half that copy's size).
-    slices, block = _top_k_layout(nq, n_jobs, refs.size, k,
-                                  budget=points.n * (points.n_features + 1) // 2)
+    # By default the blocks of the threads together hold at most as many
+    # values as the screening copy of the data (in float32, that copy's size).
+    if budget is None:
+        budget = points.n * (points.n_features + 1)
+    slices, block = _top_k_layout(nq, n_jobs, refs.size, k, budget)
     R, R_low = _rows(points, refs)
     norms = points.block_norms(refs, block)
 

@@ -513,8 +513,11 @@ def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=Tr
     else:
         points = Points(X, rows=rows)
         n, queries = points.n, np.asarray(query_indices, dtype=np.intp)
+    # Blocks of at most half the screening copy: the SMOTE family's output may
+    # be hardly larger than the data (the cleaning rules keep the wider, faster
+    # blocks of top_k's default).
     sq, idx = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
-                    n_jobs=n_jobs)
+                    n_jobs=n_jobs, budget=points.n * (points.n_features + 1) // 2)
     return (np.sqrt(sq, out=sq) if return_distance else None), idx
 
 
