@@ -365,9 +365,10 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
     k=st.integers(1, 6),
     exclude_self=st.booleans(),
     share=st.sampled_from([1.0, 0.6]),
+    strips=st.booleans(),
 )
 def test_self_search_screens_each_pair_once_and_stays_exact(
-    seed, n, grid, offset, tile, parts, k, exclude_self, share
+    seed, n, grid, offset, tile, parts, k, exclude_self, share, strips
 ):
     # Small tiles: the symmetric self-search runs on small data, its parts
     # either cut each tile (many parts) or gather whole tiles (few parts).
@@ -387,7 +388,9 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
         search = _exact._self_top_k
         mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))
         points = Points(X)
-        raw, pos = top_k_positions(points, rows, refs, k, self_pos=self_pos)
+        # A tiny budget: each tile is computed in two strips of rows.
+        raw, pos = top_k_positions(points, rows, refs, k, self_pos=self_pos,
+                                   budget=1 if strips else None)
     assert calls, "the symmetric search did not run"
     D, order = _brute_order(X, rows, refs, exclude_self=exclude_self)
     m = min(k, n - 1 if exclude_self else n)
@@ -432,11 +435,13 @@ def test_minimum_codes_bound_the_values_they_stand_for(values, limits, top):
     k=st.integers(1, 5),
     crowd=st.integers(0, 300),
     n_lists=st.integers(1, 4),
+    by_row=st.booleans(),
 )
-def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists):
+def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists, by_row):
     # Candidates with many ties, in several lists and any order; ``crowd``
     # extra candidates on one row make the padded layout too wide, so the
-    # three-key sort runs instead.
+    # three-key sort runs instead. Lists sorted by row (``by_row``) are
+    # picked a few rows at a time.
     rng = np.random.RandomState(seed)
     size = rng.randint(0, 4 * nq * k + 1)
     rows = np.concatenate([rng.randint(0, nq, size), np.zeros(crowd, dtype=int)])
@@ -444,9 +449,13 @@ def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists
     pos = rng.permutation(rows.size)
     cuts = np.sort(rng.randint(0, rows.size + 1, n_lists - 1))
     lists = [np.split(a, cuts) for a in (rows, vals, pos)]
+    hits = list(zip(*lists, strict=True))
+    if by_row:
+        hits = [tuple(a[np.argsort(r, kind="stable")] for a in (r, v, p)) for r, v, p in hits]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_ROW_CHUNK", 3)  # rows picked in several chunks
-        best_d, best_i = _exact._pick_smallest(nq, k, list(zip(*lists, strict=True)))
+        mp.setattr(_exact, "_PICK_CHUNK", 4)
+        best_d, best_i = _exact._pick_smallest(nq, k, hits)
     for r in range(nq):
         mine = sorted(zip(vals[rows == r], pos[rows == r], strict=True))[:k]
         mine += [(np.inf, -1)] * (k - len(mine))

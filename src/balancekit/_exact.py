@@ -89,8 +89,10 @@ _BUILD_BYTES = 512 * 1024
 # Rows handled at a time by the steps that copy what they sort (the partition
 # of per-part minima, the lines of candidates of _pick_smallest).
 _ROW_CHUNK = 8192
-# Places (rows x longest line) of the padded lines _pick_smallest sorts at a time.
-_PICK_VALUES = 1 << 16
+# Places (rows x longest line) of the padded lines _pick_smallest sorts at a
+# time, and about how many candidates it gathers at a time from lists sorted by row.
+_PICK_VALUES = 1 << 14
+_PICK_CHUNK = 1 << 15
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -431,9 +433,12 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     n_jobs : int, default=None
         Threads.
     budget : int, default=None
-        Most screened values the distance blocks of all threads hold at once
-        (when the references fill whole blocks; see :func:`_top_k_layout`).
-        ``None``: as many as the screening copy of the data.
+        Working memory, in float32 values: the most the distance blocks of
+        all threads hold at once (when the references fill whole blocks; see
+        :func:`_top_k_layout`); a search of a set of rows among itself
+        computes its tiles in strips when whole tiles would hold more (see
+        :func:`_self_screen`). ``None``: as many values as the screening copy
+        of the data holds, and whole tiles.
 
     Returns
     -------
@@ -484,7 +489,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         pos = _positions(refs, queries)
         exclude = np.array_equal(self_pos, pos)
         if (pos >= 0).all() and (exclude or not (self_pos >= 0).any()):
-            raw, found = _self_top_k(points, refs, k, exclude, n_jobs)
+            raw, found = _self_top_k(points, refs, k, exclude, n_jobs, budget)
             return raw[pos], found[pos]
     out_d = np.full((nq, k), np.inf)
     out_i = np.full((nq, k), -1, dtype=np.intp)
@@ -633,16 +638,38 @@ def _pick_smallest(nq, k, hits):
     """The ``k`` smallest values of each row among candidate lists, ties to the lower position.
 
     ``hits`` is a list of candidate lists ``(rows, values, positions)``. It
-    is emptied, and the arrays of each field are dropped once concatenated
-    (freed when the caller holds no other reference to them).
+    is emptied: when every list is sorted by row (the searches' lists are),
+    its candidates are picked a chunk of rows at a time; otherwise they are
+    gathered, and the arrays of each field dropped once concatenated (freed
+    when the caller holds no other reference to them).
 
     Returns ``(values, positions)`` of shape ``(nq, k)``, smallest first:
     ``inf`` and ``-1`` in the places a row has no candidate for.
     """
     best_d = np.full((nq, k), np.inf)
     best_i = np.full((nq, k), -1, dtype=np.intp)
-    if not hits:
-        return best_d, best_i
+    total = sum(hit[0].size for hit in hits)
+    if total > _PICK_CHUNK and all((hit[0][1:] >= hit[0][:-1]).all() for hit in hits):
+        # A chunk of rows at a time, without gathering all the candidates.
+        step = min(_ROW_CHUNK, max(64, nq * _PICK_CHUNK // total))
+        for r0 in range(0, nq, step):
+            r1 = min(nq, r0 + step)
+            chunk = []
+            for rows, vals, pos in hits:
+                a, b = np.searchsorted(rows, (r0, r1))
+                if b > a:
+                    chunk.append((rows[a:b] - r0, vals[a:b], pos[a:b]))
+            if chunk:
+                _pick_into(best_d[r0:r1], best_i[r0:r1], chunk)
+        hits.clear()
+    elif hits:
+        _pick_into(best_d, best_i, hits)
+    return best_d, best_i
+
+
+def _pick_into(best_d, best_i, hits):
+    """:func:`_pick_smallest` into ``best_d`` and ``best_i``, gathering all candidates ``hits``."""
+    nq, k = best_d.shape
     rows, vals, pos = _concatenated(hits)
     order = np.argsort(rows, kind="stable")  # grouped by row: a cheap integer sort
     counts = np.bincount(rows, minlength=nq)
@@ -669,7 +696,7 @@ def _pick_smallest(nq, k, hits):
             best_d[r0:r1] = np.take_along_axis(V, best, axis=1)
             best_i[r0:r1] = np.take_along_axis(P, best, axis=1)
         best_i[best_i == none] = -1
-        return best_d, best_i
+        return
     # A few rows with very many candidates (ties): one sort by three keys.
     order = np.lexsort((pos, vals, rows))
     rows = rows[order]
@@ -677,7 +704,6 @@ def _pick_smallest(nq, k, hits):
     keep = rank < k
     best_d[rows[keep], rank[keep]] = vals[order[keep]]
     best_i[rows[keep], rank[keep]] = pos[order[keep]]
-    return best_d, best_i
 
 
 def _concatenated(hits):
@@ -876,16 +902,17 @@ def _exact_hits(points, queries, refs, pairs):
     return tuple(np.concatenate(part) for part in zip(*out, strict=True))
 
 
-def _self_top_k(points, rows, k, exclude_self, n_jobs):
+def _self_top_k(points, rows, k, exclude_self, n_jobs, budget=None):
     """:func:`top_k_positions` of ``rows`` among themselves, each pair screened once.
 
     The candidates come from :func:`_self_candidates`, whose minima are
     freed before the candidates are sorted.
     """
-    return _pick_smallest(rows.size, k, _self_candidates(points, rows, k, exclude_self, n_jobs))
+    found = _self_candidates(points, rows, k, exclude_self, n_jobs, budget)
+    return _pick_smallest(rows.size, k, found)
 
 
-def _self_candidates(points, rows, k, exclude_self, n_jobs):
+def _self_candidates(points, rows, k, exclude_self, n_jobs, budget=None):
     """Candidate lists ``(rows, values, positions)`` of :func:`_self_top_k`, one per part.
 
     The first pass (:func:`_self_screen`) gives the parts each row must
@@ -896,7 +923,7 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs):
     n = rows.size
     RB = _pair_refs(points, rows)
     QA = _PairQueries(RB)
-    width, flagged, limit = _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs)
+    width, flagged, limit = _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs, budget)
 
     def confirm(j):
         cols = np.arange(j * width, min(n, (j + 1) * width))
@@ -908,7 +935,7 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs):
     return _run([lambda j=j: confirm(j) for j in range(len(flagged))], n_jobs)
 
 
-def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs):
+def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs, budget=None):
     """First pass of the self-search: the part width, the rows to screen again in each part
     and the limits of :func:`_limits`.
 
@@ -934,6 +961,12 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs):
     base = _code_base(4.0 * points.low_sq[rows].max())  # squared distances are at most this
     part_min = np.full((n, -(-n // width)), _CODE_TOP, dtype=np.uint16)
     tiles_per_task = max(1, width // _TILE)
+    # A tile is computed in two strips of rows when the tiles of all threads
+    # would hold more values than the budget: half the memory, slower (twice
+    # the numpy calls).
+    strip = _TILE
+    if budget is not None and budget < n_threads(n_jobs) * _TILE**2:
+        strip = _TILE // 2
 
     def screen(h):
         # The tasks own whole parts of rows: the minima of the columns of
@@ -943,13 +976,14 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs):
             queries = QA[r0:r1]
             for u in range(t, n_tiles):
                 c0, c1 = u * _TILE, min(n, (u + 1) * _TILE)
-                D = queries @ RB[c0:c1].T
-                if u == t and exclude_self:
-                    np.fill_diagonal(D, np.inf)
-                _fold_minima(part_min[r0:r1], D, c0, width, 1, base)
-                if u != t:
-                    _fold_minima(part_min[c0:c1], D, r0, width, 0, base)
-                del D  # freed before the next tile is computed: one tile a thread
+                for s0 in range(r0, r1, strip):
+                    D = queries[s0 - r0:s0 - r0 + strip] @ RB[c0:c1].T
+                    if u == t and exclude_self:
+                        np.fill_diagonal(D[:, s0 - r0:], np.inf)
+                    _fold_minima(part_min[s0:s0 + D.shape[0]], D, c0, width, 1, base)
+                    if u != t:
+                        _fold_minima(part_min[c0:c1], D, s0, width, 0, base)
+                    del D  # freed before the next one is computed: one a thread
 
     _run([lambda h=h: screen(h) for h in range(-(-n_tiles // tiles_per_task))], n_jobs)
     limit = _limits(points, part_min, k, rows, rows, base)
@@ -964,17 +998,19 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs):
 def _fold_minima(part_min, D, start, width, axis, base):
     """Fold into ``part_min`` the codes of the minima of ``D`` along ``axis`` per part of ``width``.
 
-    The codes are those of :func:`_min_codes` with ``base``. Each line of ``D`` across ``axis`` has a row of ``part_min``; index 0
-    along ``axis`` is index ``start`` of the parts, a multiple of ``width``
-    or of ``_TILE`` when a part holds whole tiles.
+    The codes are those of :func:`_min_codes` with ``base``. Each line of
+    ``D`` across ``axis`` has a row of ``part_min``; index 0 along ``axis``
+    is index ``start`` of the parts: a multiple of ``width``, or inside a
+    part that holds all the lines of ``D``.
     """
     if axis == 1:
         mins = _part_minima(D, width)
-    elif width >= _TILE:
+    elif width >= D.shape[0]:
         mins = D.min(axis=0)[:, None]
     else:
-        # Along the rows of a full tile (the last, shorter one never folds
-        # its columns); reduceat would be several times slower here.
+        # Along the rows of a full tile or strip (whose rows are a multiple of
+        # width; the last, shorter tile never folds its columns); reduceat
+        # would be several times slower here.
         mins = D.reshape(-1, width, D.shape[1]).min(axis=1).T
     view = part_min[:, start // width:start // width + mins.shape[1]]
     np.minimum(view, _min_codes(mins, base), out=view)

@@ -513,11 +513,12 @@ def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=Tr
     else:
         points = Points(X, rows=rows)
         n, queries = points.n, np.asarray(query_indices, dtype=np.intp)
-    # Blocks of at most half the screening copy: the SMOTE family's output may
-    # be hardly larger than the data (the cleaning rules keep the wider, faster
-    # blocks of top_k's default).
+    # Working memory of at most half the screening copy of X: the SMOTE
+    # family's output may be hardly larger than X (the cleaning rules keep
+    # top_k's default: wider blocks, whole tiles, faster).
+    budget = X.shape[0] * (X.shape[1] + 1) // 2
     sq, idx = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
-                    n_jobs=n_jobs, budget=points.n * (points.n_features + 1) // 2)
+                    n_jobs=n_jobs, budget=budget)
     return (np.sqrt(sq, out=sq) if return_distance else None), idx
 
 
