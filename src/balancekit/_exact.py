@@ -155,10 +155,10 @@ class Points:
         starts = range(0, self.n, step)
         mean = np.zeros(self.n_features)
         for s in starts:
-            mean += self._chunk(s, step).sum(axis=0)
+            mean += self._chunk(s, step).sum(axis=0, dtype=np.float64)
         mean /= max(1, self.n)
         for s in starts:
-            chunk = self._chunk(s, step)
+            chunk = np.asarray(self._chunk(s, step), dtype=np.float64)
             self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
             centred = chunk - mean
             low[s:s + step, :-1] = centred
@@ -177,10 +177,10 @@ class Points:
             self._set_exact_screening()
 
     def _chunk(self, start, step):
-        """Rows ``start:start + step`` of the points, in float64."""
+        """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
         if self.rows is None:
-            return np.asarray(self.X[start:start + step], dtype=np.float64)
-        return np.asarray(self.X[self.rows[start:start + step]], dtype=np.float64)
+            return self.X[start:start + step]
+        return self.X[self.rows[start:start + step]]
 
     def _set_exact_screening(self):
         """Screen with the exact values themselves (sparse or badly scaled data)."""
@@ -223,7 +223,7 @@ class Points:
         return Q, Q_low
 
     def shift(self, rows):
-        """``|x|^2 - |x'|^2`` of ``rows``: a screened value is the exact one less the query's shift."""
+        """``|x|^2 - |x'|^2`` of ``rows``: a screened value is the exact one plus the query's shift."""
         return self.sq[rows] - self.low_sq[rows]
 
     def block_norms(self, refs, block):
@@ -490,6 +490,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         exclude = np.array_equal(self_pos, pos)
         if (pos >= 0).all() and (exclude or not (self_pos >= 0).any()):
             raw, found = _self_top_k(points, refs, k, exclude, n_jobs, budget)
+            if nq == refs.size and (pos[1:] > pos[:-1]).all():
+                return raw, found  # the queries are the set, in its order
             return raw[pos], found[pos]
     out_d = np.full((nq, k), np.inf)
     out_i = np.full((nq, k), -1, dtype=np.intp)
@@ -527,10 +529,12 @@ class _ExactRows:
 
 def _rows(points, refs):
     """The exact and screening rows of ``refs`` (no copy of ``low`` when ``refs`` is every row)."""
-    exact = _ExactRows(points, refs)
-    if refs.size == points.n and np.array_equal(refs, np.arange(points.n)):
-        return exact, points.low
-    return exact, points.low[refs]
+    return _ExactRows(points, refs), points.low if _every_row(points, refs) else points.low[refs]
+
+
+def _every_row(points, rows):
+    """Whether ``rows`` are all the rows of ``points``, in order."""
+    return rows.size == points.n and np.array_equal(rows, np.arange(points.n))
 
 
 def _self_first(d, i, own):
@@ -823,9 +827,7 @@ def _pair_rows(points, A, B):
 def _pair_refs(points, B):
     """The reference side ``[b', |b'|^2, 1]`` of :func:`_pair_rows`, in float32
     (no copy when ``B`` is every row)."""
-    if B.size == points.n and np.array_equal(B, np.arange(points.n)):
-        return points.pair
-    return points.pair[B]
+    return points.pair if _every_row(points, B) else points.pair[B]
 
 
 class _PairQueries:
