@@ -18,6 +18,7 @@ from balancekit.exceptions import (
     SmallClassWarning,
 )
 from balancekit.over_sampling import SMOTE
+from balancekit.over_sampling import _smote as _smote_module
 
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
 
@@ -82,6 +83,33 @@ def test_dict_strategy_same_as_imblearn():
     np.testing.assert_array_equal(X_res, X_ref)
     np.testing.assert_array_equal(y_res, y_ref)
     assert Counter(y_res.tolist()) == Counter({0: counts[0], **strategy})
+
+
+@pytest.mark.parametrize("growth", [0.05, 0.3, 0.65])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_searching_only_the_drawn_rows_gives_the_same_output(monkeypatch, growth, dtype):
+    # A class grown a little has only the rows its segments start from searched. Rounded
+    # values make many equal distances, so the two searches must also break ties alike.
+    X, y = make_classification(n_samples=900, n_features=6, weights=[0.55], random_state=3)
+    X = np.round(X, 1).astype(dtype)
+    counts = np.bincount(y)
+    strategy = {0: int(counts[0] * (1 + growth)), 1: int(counts[1] * (1 + growth))}
+    searched = []
+    original = _smote_module.kneighbors
+
+    def spy(*args, query_indices=None, **kwargs):
+        searched.append(query_indices)
+        return original(*args, query_indices=query_indices, **kwargs)
+
+    monkeypatch.setattr(_smote_module, "kneighbors", spy)
+    X_res, y_res = SMOTE(sampling_strategy=strategy, random_state=5).fit_resample(X, y)
+    assert all(q is not None and q.size < counts.max() for q in searched)
+    monkeypatch.setattr(_smote_module, "_FEW_NEW", -1.0)  # always one self-search of the class
+    searched.clear()
+    X_all, y_all = SMOTE(sampling_strategy=strategy, random_state=5).fit_resample(X, y)
+    assert searched == [None, None]
+    np.testing.assert_array_equal(X_res, X_all)
+    np.testing.assert_array_equal(y_res, y_all)
 
 
 def _check_on_segments(X, y, X_res, y_res, origin, k):
