@@ -151,10 +151,10 @@ def screened_calls(monkeypatch):
     calls = []
     real = _neighbors._screened
 
-    def spy(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True):
+    def spy(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True, reduce=None):
         n_refs = X.shape[0] if rows is None else len(rows)
         calls.append((n_refs, len(query_indices) if Q is None else Q.shape[0], k))
-        return real(X, Q, query_indices, k, n_jobs, rows, return_distance)
+        return real(X, Q, query_indices, k, n_jobs, rows, return_distance, reduce)
 
     monkeypatch.setattr(_neighbors, "_screened", spy)
     return calls
@@ -233,6 +233,38 @@ def test_rows_search_a_subset_as_if_it_were_the_data(method, monkeypatch, screen
     # Only the default picks the screened search here, and it reads the rows in place.
     assert len(screened_calls) == (9 if method == "auto" else 0)
     assert not screened_calls or {c[0] for c in screened_calls} == {500}
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["auto", "brute", pytest.param("faiss", marks=pytest.mark.skipif(not has_faiss(),
+                                                                     reason="no faiss"))],
+)
+def test_reduce_sees_the_lists_block_by_block_in_order(method, monkeypatch, screened_calls):
+    monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
+    monkeypatch.setattr(_exact, "_SMALL_WORK", 0)  # two threads, so several blocks
+    rng = np.random.RandomState(6)
+    X = np.round(rng.randn(900, 12), 1)  # many equal distances
+    rows = rng.permutation(900)[:700]
+    for kwargs in ({}, {"rows": rows}, {"query": rng.randn(300, 12)},
+                   {"query_indices": rng.permutation(700)[:500], "rows": rows}):
+        whole = kneighbors(X, 4, method=method, n_jobs=2, **kwargs)
+        seen = []
+
+        def reduce(nn, seen=seen):
+            seen.append(nn.shape[0])
+            return nn.copy(), np.count_nonzero(nn % 2, axis=1)
+
+        blocks = kneighbors(X, 4, method=method, n_jobs=2, reduce=reduce, **kwargs)
+        assert len(blocks) == len(seen)
+        np.testing.assert_array_equal(np.concatenate([b[0] for b in blocks]), whole)
+        np.testing.assert_array_equal(np.concatenate([b[1] for b in blocks]),
+                                      np.count_nonzero(whole % 2, axis=1))
+        # The screened search hands over several blocks; the others, the whole lists.
+        assert (len(seen) > 1) if method == "auto" else (seen == [whole.shape[0]])
+    assert len(screened_calls) == (8 if method == "auto" else 0)
+    with pytest.raises(ValueError, match="reduce"):
+        kneighbors(X, 4, reduce=len, return_distance=True)
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))

@@ -84,8 +84,10 @@ _SELF_MIN_TILES = 4
 # them when more than this share of the rows is left after the nearest blocks.
 _SELF_COUNT_SHARE = 0.6
 # Bytes of the float64 rows converted at a time when the data are prepared
-# (small next to the data, large enough for fast numpy calls).
+# (small next to the data, large enough for fast numpy calls), and at most
+# this share of the rows (small data: two such chunks live at once).
 _BUILD_BYTES = 512 * 1024
+_BUILD_SHARE = 1 / 16
 # Rows handled at a time by the steps that copy what they sort (the partition
 # of per-part minima, the lines of candidates of _pick_smallest).
 _ROW_CHUNK = 8192
@@ -151,7 +153,8 @@ class Points:
         low = pair[:, :-1]
         low_sq = np.empty(self.n)
         # In chunks of rows: no float64 copy of the whole data is made.
-        step = max(64, _BUILD_BYTES // (8 * max(1, self.n_features)))
+        step = max(64, min(_BUILD_BYTES // (8 * max(1, self.n_features)),
+                           int(self.n * _BUILD_SHARE)))
         starts = range(0, self.n, step)
         mean = np.zeros(self.n_features)
         for s in starts:
@@ -411,7 +414,7 @@ def _count_less(D, thr, buf, strict):
 
 
 def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs=None,
-          budget=None):
+          budget=None, reduce=None):
     """The ``k`` nearest (or farthest) reference rows of each query row.
 
     Parameters
@@ -439,6 +442,11 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
         computes its tiles in strips when whole tiles would hold more (see
         :func:`_self_screen`). ``None``: as many values as the screening copy
         of the data holds, and whole tiles.
+    reduce : callable, default=None
+        ``reduce(sq_dist, idx)``, called on the results of each block of
+        consecutive queries as soon as it is searched (from the search's
+        threads). ``top_k`` then returns the list of its results, in the
+        order of the queries, and never holds the lists of all the queries.
 
     Returns
     -------
@@ -451,33 +459,45 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     queries = np.asarray(queries, dtype=np.intp)
     refs = np.asarray(refs, dtype=np.intp)
     self_pos = _positions(refs, queries) if exclude_self else None
-    out_d, out_i = top_k_positions(points, queries, refs, k, farthest=farthest,
-                                   self_pos=self_pos, n_jobs=n_jobs, budget=budget)
-    # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
-    if farthest:
-        np.negative(out_d, out=out_d)
-    out_d, out_i = as_rows(points, queries, refs, out_d, out_i, in_place=True)
-    if not exclude_self and not farthest:
-        # A query found among the references is its own nearest neighbour,
-        # whatever rounding says about its distance to itself.
-        own = _positions(refs, queries) >= 0
-        if own.any():
-            out_d[own], out_i[own] = _self_first(out_d[own], out_i[own], queries[own])
-    return out_d, out_i
+
+    def finish(sl, raw, pos):
+        # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
+        if farthest:
+            np.negative(raw, out=raw)
+        sq, idx = as_rows(points, queries[sl], refs, raw, pos, in_place=True)
+        if not exclude_self and not farthest:
+            # A query found among the references is its own nearest neighbour,
+            # whatever rounding says about its distance to itself.
+            own = _positions(refs, queries[sl]) >= 0
+            if own.any():
+                sq[own], idx[own] = _self_first(sq[own], idx[own], queries[sl][own])
+        return (sq, idx) if reduce is None else reduce(sq, idx)
+
+    found = top_k_positions(points, queries, refs, k, farthest=farthest, self_pos=self_pos,
+                            n_jobs=n_jobs, budget=budget,
+                            each=None if reduce is None else finish)
+    return found if reduce is not None else finish(slice(None), *found)
 
 
 def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None,
-                    budget=None):
+                    budget=None, each=None):
     """:func:`top_k` on references in any order (repeats allowed), in raw units.
 
     Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
     positions in ``refs`` of the ``k`` best, ties to the lower position;
     ``self_pos`` gives each query's own position in ``refs`` to leave out
-    (``-1``: none).
+    (``-1``: none). With ``each``, returns instead the list of
+    ``each(sl, values, positions)`` over consecutive slices ``sl`` of the
+    queries, each called as soon as its slice is searched.
     """
     nq = queries.size
+
+    def done(raw, pos):
+        # Results of every query at once.
+        return (raw, pos) if each is None else [each(slice(None), raw, pos)]
+
     if nq == 0 or k == 0 or refs.size == 0:
-        return np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp)
+        return done(np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp))
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
@@ -491,28 +511,36 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         if (pos >= 0).all() and (exclude or not (self_pos >= 0).any()):
             raw, found = _self_top_k(points, refs, k, exclude, n_jobs, budget)
             if nq == refs.size and (pos[1:] > pos[:-1]).all():
-                return raw, found  # the queries are the set, in its order
-            return raw[pos], found[pos]
-    out_d = np.full((nq, k), np.inf)
-    out_i = np.full((nq, k), -1, dtype=np.intp)
+                return done(raw, found)  # the queries are the set, in its order
+            return done(raw[pos], found[pos])
     # By default the blocks of the threads together hold at most as many
     # values as the screening copy of the data (in float32, that copy's size).
     if budget is None:
         budget = points.n * (points.n_features + 1)
     slices, block = _top_k_layout(nq, n_jobs, refs.size, k, budget)
     R, R_low = _rows(points, refs)
-    norms = points.block_norms(refs, block)
+    # Each query's margin against the largest norms of all the references: at
+    # least its margin against any block (all the search uses), and no array
+    # of queries x blocks.
+    norms = points.block_norms(refs, refs.size)
+    if each is None:
+        out_d = np.full((nq, k), np.inf)
+        out_i = np.full((nq, k), -1, dtype=np.intp)
+    results = [None] * len(slices)
 
-    def task(sl):
+    def task(j, sl):
         rows = queries[sl]
         Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
         slack = points.slack(rows, norms)
-        out_d[sl], out_i[sl] = _top_k_block(
-            Q, Q_low, R, R_low, k, self_pos[sl], block, slack, points.screened
-        )
+        raw, pos = _top_k_block(Q, Q_low, R, R_low, k, self_pos[sl], block, slack,
+                                points.screened)
+        if each is None:
+            out_d[sl], out_i[sl] = raw, pos
+        else:
+            results[j] = each(sl, raw, pos)
 
-    _run([lambda sl=sl: task(sl) for sl in slices], n_jobs)
-    return out_d, out_i
+    _run([lambda j=j, sl=sl: task(j, sl) for j, sl in enumerate(slices)], n_jobs)
+    return (out_d, out_i) if each is None else results
 
 
 class _ExactRows:

@@ -215,6 +215,7 @@ def kneighbors(
     return_distance=False,
     random_state=None,
     recall=None,
+    reduce=None,
 ):
     """Indices of the ``n_neighbors`` nearest rows of ``X`` for each query.
 
@@ -255,6 +256,13 @@ def kneighbors(
         ``3e9`` query x reference pairs, and searches of every row among
         fewer than 200,000 rows, run exactly (faster there) and count as
         perfect.
+    reduce : callable, default=None
+        ``reduce(indices)`` of consecutive blocks of the queries (called from
+        the search's threads): ``kneighbors`` then returns the list of its
+        results, in the order of the queries, instead of the indices. The
+        screened search calls it on each block as soon as it is searched, so
+        that the lists of all the queries are never held at once. Not with
+        ``return_distance``.
 
     Returns
     -------
@@ -263,6 +271,8 @@ def kneighbors(
     indices : ndarray of shape (n_queries, n_neighbors)
         Rows of ``X``, nearest first.
     """
+    if reduce is not None and return_distance:
+        raise ValueError("kneighbors: reduce and return_distance cannot be used together.")
     check_n_jobs(n_jobs)  # a clear error for a bad value, whatever the back end
     n = X.shape[0] if rows is None else len(rows)
     exclude_self = query is None
@@ -331,7 +341,7 @@ def kneighbors(
         elif method == "screened":
             # Leaves each query row out of its own neighbours itself.
             dist, idx = _screened(X, query, query_indices if exclude_self else None,
-                                  n_neighbors, n_jobs, rows, return_distance)
+                                  n_neighbors, n_jobs, rows, return_distance, reduce)
             return (dist, idx) if return_distance else idx
         elif method == "faiss" and not sp.issparse(X):
             dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
@@ -344,6 +354,8 @@ def kneighbors(
     idx = np.asarray(idx, dtype=np.intp)
     if exclude_self:
         dist, idx = _drop_self(dist, idx, query_indices)
+    if reduce is not None:
+        return [reduce(idx)]
     return (dist, idx) if return_distance else idx
 
 
@@ -497,13 +509,16 @@ def _centered_float32(A, mean):
     return out
 
 
-def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True):
+def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True,
+              reduce=None):
     """Exact search with :func:`balancekit._exact.top_k` among ``X[rows]`` (or all of ``X``).
 
     Queries that are rows of the references (``query_indices``, with ``Q``
     unused) are left out of their own ``k`` neighbours; outside queries
     ``Q`` are stacked under the references for the search. Returns the
-    distances (``None`` without ``return_distance``) and the positions.
+    distances (``None`` without ``return_distance``) and the positions, or
+    with ``reduce``, ``None`` and the list of its results (see
+    :func:`kneighbors`).
     """
     if query_indices is None:
         R = np.asarray(X if rows is None else X[rows])
@@ -517,8 +532,12 @@ def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=Tr
     # family's output may be hardly larger than X (the cleaning rules keep
     # top_k's default: wider blocks, whole tiles, faster).
     budget = X.shape[0] * (X.shape[1] + 1) // 2
-    sq, idx = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
-                    n_jobs=n_jobs, budget=budget)
+    found = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
+                  n_jobs=n_jobs, budget=budget,
+                  reduce=None if reduce is None else lambda sq, idx: reduce(idx))
+    if reduce is not None:
+        return None, found
+    sq, idx = found
     return (np.sqrt(sq, out=sq) if return_distance else None), idx
 
 

@@ -17,6 +17,11 @@ from ..exceptions import BalancekitWarning, DataError
 from ._smote import grow_classes, smote_class
 
 
+def count_other(y, nn, label):
+    """For each row of the neighbour table ``nn``, how many neighbours are not of ``label``."""
+    return np.count_nonzero(y[nn] != label, axis=1)
+
+
 def allocate_counts(weights, total):
     """Split ``total`` into integers proportional to ``weights``, summing exactly to ``total``.
 
@@ -196,10 +201,11 @@ class ADASYN(BaseSampler):
 
         def generate(label, members, n_new):
             check_reference_size("n_neighbors", k, y.shape[0])
-            nn = kneighbors(
-                X, k, query_indices=members, estimator=estimator, n_jobs=self.n_jobs, **search
-            )
-            hardness = np.count_nonzero(y[nn] != label, axis=1)
+            # Only the counts are kept, block by block: not the lists of the whole class.
+            hardness = np.concatenate(kneighbors(
+                X, k, query_indices=members, estimator=estimator, n_jobs=self.n_jobs,
+                reduce=lambda nn: count_other(y, nn, label), **search,
+            ))
             if not hardness.any():
                 new, origin = smote_fallback(
                     "ADASYN",

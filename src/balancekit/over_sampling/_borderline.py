@@ -12,15 +12,10 @@ from .._neighbors import (
     search_options,
 )
 from .._validation import check_option
-from ._adasyn import check_reference_size, smote_fallback
+from ._adasyn import check_reference_size, count_other, smote_fallback
 from ._smote import grow_classes
 
 KINDS = ("borderline-1", "borderline-2")
-
-
-def count_other(y, nn, label):
-    """For each row of the neighbour table ``nn``, how many neighbours are not of ``label``."""
-    return np.count_nonzero(y[nn] != label, axis=1)
 
 
 def in_danger(n_other, m):
@@ -227,11 +222,18 @@ class BorderlineSMOTE(BaseSampler):
             if kind == "borderline-2":
                 check_reference_size("k_neighbors", k, n_samples)
                 width = max(m, k) if share else m
-            nn = kneighbors(
+            def keep_danger(nn):
+                # Block by block, only the lists of the rows in danger are kept.
+                flags = in_danger(count_other(y, nn[:, :m], label), m)
+                return flags, nn[flags]
+
+            found = kneighbors(
                 X, width, query_indices=members, estimator=m_estimator, n_jobs=self.n_jobs,
-                **search,
+                reduce=keep_danger, **search,
             )
-            danger = np.flatnonzero(in_danger(count_other(y, nn[:, :m], label), m))
+            danger = np.flatnonzero(np.concatenate([flags for flags, _ in found]))
+            nn = np.concatenate([lists for _, lists in found])  # the rows in danger only
+            del found
             self.in_danger_indices_[label] = members[danger]
             if danger.size == 0:
                 new, origin = smote_fallback(
@@ -244,13 +246,13 @@ class BorderlineSMOTE(BaseSampler):
                 k_class = neighbors_for_class("k_neighbors", k, members.size, label)
                 ends = class_neighbors(
                     X, y, label, members, danger, k_class,
-                    nn_all=nn[danger] if share else None,
+                    nn_all=nn if share else None,
                     estimator=k_estimator, n_jobs=self.n_jobs, search=search,
                 )
                 new, origin = self._generate(X, y, label, members[danger], members[ends], n_new, rng)
             else:
                 if share:
-                    ends = nn[danger, :k]
+                    ends = nn[:, :k]
                 else:
                     ends = kneighbors(
                         X, k, query_indices=members[danger], estimator=k_estimator,

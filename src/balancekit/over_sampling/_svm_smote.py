@@ -9,8 +9,8 @@ from .._kernels import draw_segments, segment_points
 from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
 from .._validation import check_real
 from ..exceptions import InvalidParameterTypeError
-from ._adasyn import check_reference_size, smote_fallback
-from ._borderline import class_neighbors, count_other
+from ._adasyn import check_reference_size, count_other, smote_fallback
+from ._borderline import class_neighbors
 from ._smote import stack_synthetic
 
 
