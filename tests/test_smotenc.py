@@ -16,7 +16,7 @@ from balancekit.exceptions import (
     InvalidParameterTypeError,
     SmallClassWarning,
 )
-from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC
+from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, _smotenc
 from balancekit.over_sampling._smotenc import _vdm_block, vdm_tables
 
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
@@ -188,6 +188,35 @@ def _reference_neighbours(num, cat, k):
     median_std = np.median(np.std(num, axis=0))
     encoded = np.hstack([num, _onehot(cat) * median_std / np.sqrt(2)])
     return NearestNeighbors(n_neighbors=k).fit(encoded).kneighbors()[1], median_std
+
+
+@pytest.mark.parametrize("embedded", [True, False])
+@pytest.mark.parametrize("growth", [10, 120])
+def test_searching_only_the_drawn_rows_gives_the_same_output(monkeypatch, embedded, growth):
+    # A class grown a little has only the rows its segments start from searched; the
+    # neighbours, segments and votes must be those of the search of every row.
+    X, y = _mixed(n_major=400, n_minor=200, seed=4)
+    X[:, :3] = np.round(X[:, :3].astype(float), 1)  # equal distances: ties broken alike
+    if not embedded:
+        monkeypatch.setattr(_smotenc, "_EMBEDDING_BYTES", 0)
+    searched = []
+    original = _smotenc.mixed_neighbors
+
+    def spy(*args):
+        searched.append(args[-1])
+        return original(*args)
+
+    monkeypatch.setattr(_smotenc, "mixed_neighbors", spy)
+    strategy = {0: 400, 1: 200 + growth}
+    X_res, y_res = SMOTENC(categorical_features=[3], sampling_strategy=strategy,
+                           random_state=2).fit_resample(X, y)
+    assert searched[0] is not None and searched[0].size < 200
+    monkeypatch.setattr(_smotenc, "_FEW_NEW", -1.0)  # every row searched
+    X_all, y_all = SMOTENC(categorical_features=[3], sampling_strategy=strategy,
+                           random_state=2).fit_resample(X, y)
+    assert searched[1] is None
+    np.testing.assert_array_equal(X_res, X_all)
+    np.testing.assert_array_equal(y_res, y_all)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

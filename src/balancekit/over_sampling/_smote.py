@@ -20,6 +20,14 @@ from .._neighbors import (
 _FEW_NEW = 0.7
 
 
+def drawn_rows(rows, n):
+    """The distinct rows among ``rows`` (positions in ``0..n-1``), in increasing order, and
+    the line of each entry of ``rows`` among them."""
+    drawn = np.zeros(n, dtype=bool)
+    drawn[rows] = True
+    return np.flatnonzero(drawn), (np.cumsum(drawn) - 1)[rows]
+
+
 def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="k_neighbors",
                 search=None):
     """Generate ``n_new`` SMOTE rows for one class.
@@ -67,12 +75,9 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
         # first (the exact search draws nothing from rng, so the result is the same) and
         # search only those rows. Fewer pairs, and no self-search state the size of the class.
         rows, cols, gap = draw_segments(rng, members.size, k, n_new)
-        drawn = np.zeros(members.size, dtype=bool)
-        drawn[rows] = True
-        line = (np.cumsum(drawn) - 1)[rows]  # each segment's line in nn
-        nn = kneighbors(X, k, rows=members, query_indices=np.flatnonzero(drawn),
-                        estimator=estimator, n_jobs=n_jobs)
-        del drawn
+        queries, line = drawn_rows(rows, members.size)
+        nn = kneighbors(X, k, rows=members, query_indices=queries, estimator=estimator,
+                        n_jobs=n_jobs)
     neighbor = members[nn[line, cols]]
     del nn, line
     base = members[rows]

@@ -13,7 +13,7 @@ from .._base import BaseSampler, Resampled
 from .._kernels import LazyColumns, draw_segments, interpolate
 from .._neighbors import check_neighbors, kneighbors, neighbors_for_class, self_kneighbors
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
-from ._smote import stack_synthetic
+from ._smote import _FEW_NEW, drawn_rows, stack_synthetic
 
 
 def _column(X, j):
@@ -204,8 +204,9 @@ def vote(codes, rng):
 _EMBEDDING_BYTES = 256 * 2**20
 
 
-def mixed_neighbors(num, codes, n_levels, penalty, k):
-    """The ``k`` nearest other rows under SMOTENC's distance.
+def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None):
+    """The ``k`` nearest other rows under SMOTENC's distance, of every row or of the rows
+    ``queries``.
 
     The distance is the squared Euclidean distance on the numeric columns plus
     ``penalty`` for each categorical column that differs. With few categories
@@ -222,8 +223,9 @@ def mixed_neighbors(num, codes, n_levels, penalty, k):
         rows = np.arange(n)
         for j in range(codes.shape[1]):
             embedded[rows, offsets[j] + codes[:, j].astype(np.intp)] = np.sqrt(penalty / 2)
-        return kneighbors(embedded, k)
-    return self_kneighbors(_mixed_block(num, codes, penalty), n, k)
+        return kneighbors(embedded, k, query_indices=queries)
+    nn = self_kneighbors(_mixed_block(num, codes, penalty), n, k)
+    return nn if queries is None else nn[queries]
 
 
 def _mixed_block(num, codes, penalty):
@@ -478,12 +480,18 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             median_std = float(np.median(np.std(num_c, axis=0)))
             self.median_std_[label] = median_std
             penalty = median_std**2 if median_std > 0 else 1.0
-            nn = mixed_neighbors(num_c, codes_c, [len(lv) for lv in levels], penalty, kk)
             n_new = target - members.size
+            # The search draws nothing from rng: the segments are drawn first, so that a
+            # class grown a little has only the rows they start from searched (as SMOTE).
             rows, cols, gap = draw_segments(rng, members.size, kk, n_new)
-            parts.append((num_c, rows, nn[rows, cols], gap))
-            group = nn[rows]
-            del nn
+            queries, line = None, rows
+            if n_new <= _FEW_NEW * members.size:
+                queries, line = drawn_rows(rows, members.size)
+            nn = mixed_neighbors(num_c, codes_c, [len(lv) for lv in levels], penalty, kk,
+                                 queries)
+            parts.append((num_c, rows, nn[line, cols], gap))
+            group = nn[line]
+            del nn, line
             new_cat.append(np.stack([vote(codes_c[group, j], rng) for j in range(cat.size)], axis=1)
                            if cat.size else np.empty((n_new, 0), dtype=codes.dtype))
             origins.append(members[rows])
