@@ -10,6 +10,8 @@ import pytest
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OrdinalEncoder
 
+from balancekit._exact import Points
+from balancekit._neighbors import kneighbors
 from balancekit.exceptions import (
     DataError,
     InvalidParameterError,
@@ -203,7 +205,7 @@ def test_searching_only_the_drawn_rows_gives_the_same_output(monkeypatch, embedd
     original = _smotenc.mixed_neighbors
 
     def spy(*args):
-        searched.append(args[-1])
+        searched.append(args[5])
         return original(*args)
 
     monkeypatch.setattr(_smotenc, "mixed_neighbors", spy)
@@ -217,6 +219,33 @@ def test_searching_only_the_drawn_rows_gives_the_same_output(monkeypatch, embedd
     assert searched[1] is None
     np.testing.assert_array_equal(X_res, X_all)
     np.testing.assert_array_equal(y_res, y_all)
+
+
+@pytest.mark.parametrize("screen_on_access", [True, False])
+@pytest.mark.parametrize("n_queries", [None, 700])
+def test_embedding_built_on_access_gives_the_stored_embeddings_neighbours(
+    screen_on_access, n_queries
+):
+    # The screened search on rows built as it reads them (the embedding, and with
+    # screen_on_access its screening rows) must find exactly what it finds on the stored
+    # embedding: every row among all (tiles of the self-search) or a subset of queries.
+    rng = np.random.RandomState(3)
+    num = np.round(rng.randn(3500, 6), 1).astype(np.float32)  # equal distances
+    codes = rng.randint(0, 4, size=(3500, 3)).astype(np.uint8)
+    embedding = _smotenc._Embedding(num, codes, [4, 4, 4], penalty=0.7)
+    embedding.screen_on_access = screen_on_access
+    stored = embedding[:]
+    assert stored.shape == (3500, 18) and stored.dtype == np.float32
+    np.testing.assert_array_equal(embedding[np.array([5, 1, 5])], stored[[5, 1, 5]])
+    # The screening rows hold what the stored copy holds.
+    lazy, copied = Points(embedding), Points(stored)
+    for key in (np.array([7, 0, 3499]), slice(10, 30), (slice(None), slice(None, -1))):
+        np.testing.assert_array_equal(np.asarray(lazy.pair[key]), copied.pair[key])
+        np.testing.assert_array_equal(np.asarray(lazy.low[key]), copied.low[key])
+    queries = None if n_queries is None else np.sort(rng.choice(3500, n_queries, replace=False))
+    built = kneighbors(embedding, 5, query_indices=queries, method="screened")
+    np.testing.assert_array_equal(built,
+                                  kneighbors(stored, 5, query_indices=queries, method="screened"))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
@@ -500,14 +529,23 @@ def test_many_categories_keep_their_codes():
     np.testing.assert_array_equal(new[:, 1], np.floor(new[:, 0] / 100))
 
 
-def test_peak_memory_stays_near_the_output_size():
-    """Peak extra memory stays within 1.5 times the output (about 1.2 here): the numeric
-    table is not copied whole and the new rows are computed column by column as the
-    output is written (holding whole-table copies and all new rows takes it to 2)."""
+@pytest.mark.parametrize(
+    ("n", "minority", "dtype"),
+    [(20_000, 0.1, np.float64), (100_000, 0.3, np.float32), (100_000, 0.45, np.float32)],
+    ids=["10pct-float64", "30pct-float32", "near-balanced-float32"],
+)
+def test_peak_memory_stays_near_the_output_size(n, minority, dtype):
+    """Peak extra memory stays within 1.5 times the output: the numeric table is not
+    copied whole and the new rows are computed column by column as the output is
+    written (holding whole-table copies and all new rows took it to 2). A large class
+    is searched on its embedding built row by row as the search reads it, and its
+    screening rows too when a stored copy would take more than a third of the output
+    (with the embedding and its copy stored, 2.2 and 3.2 outputs with a 30% and a 45%
+    minority in float32)."""
     rng = np.random.RandomState(0)
-    n = 20_000
-    y = (rng.rand(n) < 0.1).astype(int)
+    y = (rng.rand(n) < minority).astype(int)
     X = np.hstack([rng.randn(n, 20) + y[:, None], rng.randint(0, 10, size=(n, 5))])
+    X = X.astype(dtype)
     sampler = SMOTENC(categorical_features=np.arange(20, 25), random_state=0)
     sampler.fit_resample(X[:200], y[:200])  # first-call set-up out of the measure
     gc.collect()

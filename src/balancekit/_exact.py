@@ -102,6 +102,25 @@ _U64 = 2.0**-53
 # --------------------------------------------------------------------------- data
 
 
+class RowSource:
+    """Rows computed on access, which :class:`Points` reads instead of an array.
+
+    A subclass has ``shape`` and ``dtype`` attributes, and ``source[key]``,
+    for a slice or an array of row indices, returns those rows as a 2-D
+    array. Data derived from a table (an embedding of its categories) then
+    need not be stored whole: the search builds the rows it reads. With
+    ``screen_on_access`` false, the search still keeps its float32 screening
+    copy (faster) and builds only the exact rows it rechecks.
+    """
+
+    ndim = 2
+    screen_on_access = True
+
+    def centred(self, idx, mean, out):
+        """Write the rows ``idx`` less ``mean``, computed in float64, into ``out``."""
+        np.subtract(self[idx], mean, out=out, dtype=np.float64, casting="unsafe")
+
+
 class Points:
     """The rows a rule searches, prepared for blockwise distances.
 
@@ -111,7 +130,7 @@ class Points:
 
     Parameters
     ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    X : ndarray, sparse matrix or RowSource of shape (n_samples, n_features)
         The data.
     rows : ndarray of int, default=None
         Search only these rows of ``X``, without copying them: row ``i`` of
@@ -146,11 +165,14 @@ class Points:
             self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
             self._set_exact_screening()
             return
-        self.X = np.asarray(X)
+        # A row source may be screened from rows built on access, not from a stored copy.
+        source = isinstance(X, RowSource)
+        lazy = source and X.screen_on_access
+        self.X = X if source else np.asarray(X)
         self.aug = None
         self.sq = np.empty(self.n)
-        pair = np.empty((self.n, self.n_features + 2), dtype=np.float32)
-        low = pair[:, :-1]
+        pair = None if lazy else np.empty((self.n, self.n_features + 2), dtype=np.float32)
+        low = None if lazy else pair[:, :-1]
         low_sq = np.empty(self.n)
         # In chunks of rows: no float64 copy of the whole data is made.
         step = max(64, min(_BUILD_BYTES // (8 * max(1, self.n_features)),
@@ -164,15 +186,21 @@ class Points:
             chunk = np.asarray(self._chunk(s, step), dtype=np.float64)
             self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
             centred = chunk - mean
-            low[s:s + step, :-1] = centred
+            if not lazy:
+                low[s:s + step, :-1] = centred
             low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if 1e-20 < largest < 1e30:
-            low[:, -1] = low_sq
-            pair[:, -1] = 1.0
-            self.pair = pair
-            self.low = low
+            self.mean = mean
             self.low_sq = low_sq
+            if lazy:
+                self.pair = _ScreeningRows(self, ones=True)
+                self.low = _ScreeningRows(self, ones=False)
+            else:
+                low[:, -1] = low_sq
+                pair[:, -1] = 1.0
+                self.pair = pair
+                self.low = low
             self.screened = True
         else:
             del low, pair
@@ -255,6 +283,40 @@ class Points:
         out += np.multiply.outer(2.0 * c * q, M)
         out += a * M_low * M_low + c * M * M
         out += (c * q * q)[:, None]
+        return out
+
+
+class _ScreeningRows:
+    """The screening rows of :class:`Points` on a :class:`RowSource`, built on access.
+
+    ``rows[key]`` (a slice, an array of positions, or either with a column
+    key) holds exactly what the stored copy would: ``[x', |x'|^2]`` in
+    float32, and with ``ones`` a last column of ones. It holds what it needs
+    of the points, not the points (no reference cycle to keep them alive).
+    """
+
+    dtype = np.dtype(np.float32)
+    ndim = 2
+
+    def __init__(self, points, ones):
+        self.source, self.rows, self.mean = points.X, points.rows, points.mean
+        self.low_sq = points.low_sq
+        self.n_features = points.n_features
+        self.ones = ones
+        self.shape = (points.n, points.n_features + (2 if ones else 1))
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            rows, columns = key
+            return self[rows][:, columns]
+        idx = (np.arange(*key.indices(self.shape[0])) if isinstance(key, slice)
+               else np.asarray(key, dtype=np.intp))
+        out = np.empty((idx.size, self.shape[1]), dtype=np.float32)
+        self.source.centred(idx if self.rows is None else self.rows[idx], self.mean,
+                            out[:, :self.n_features])
+        out[:, self.n_features] = self.low_sq[idx]
+        if self.ones:
+            out[:, -1] = 1.0
         return out
 
 
@@ -1006,8 +1068,9 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs, budget=None):
             queries = QA[r0:r1]
             for u in range(t, n_tiles):
                 c0, c1 = u * _TILE, min(n, (u + 1) * _TILE)
+                refs = RB[c0:c1]
                 for s0 in range(r0, r1, strip):
-                    D = queries[s0 - r0:s0 - r0 + strip] @ RB[c0:c1].T
+                    D = queries[s0 - r0:s0 - r0 + strip] @ refs.T
                     if u == t and exclude_self:
                         np.fill_diagonal(D[:, s0 - r0:], np.inf)
                     _fold_minima(part_min[s0:s0 + D.shape[0]], D, c0, width, 1, base)

@@ -10,8 +10,15 @@ import numpy as np
 
 from .. import _frames
 from .._base import BaseSampler, Resampled
+from .._exact import RowSource
 from .._kernels import LazyColumns, draw_segments, interpolate
-from .._neighbors import check_neighbors, kneighbors, neighbors_for_class, self_kneighbors
+from .._neighbors import (
+    check_neighbors,
+    choose_method,
+    kneighbors,
+    neighbors_for_class,
+    self_kneighbors,
+)
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._smote import _FEW_NEW, drawn_rows, stack_synthetic
 
@@ -200,30 +207,70 @@ def vote(codes, rng):
     return codes[np.arange(codes.shape[0]), np.argmax(score, axis=1)]
 
 
-# Largest dense embedding (numeric columns + scaled one-hot) built for the neighbour search.
+# Largest dense embedding (numeric columns + scaled one-hot) built for a neighbour
+# search other than the screened one, which builds the rows it reads.
 _EMBEDDING_BYTES = 256 * 2**20
 
 
-def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None):
+class _Embedding(RowSource):
+    """Rows ``[numeric, one-hot of each categorical column * sqrt(penalty / 2)]``, built on
+    access: their squared Euclidean distance is SMOTENC's distance."""
+
+    def __init__(self, num, codes, n_levels, penalty):
+        self.num = num
+        self.codes = codes
+        d = num.shape[1]
+        self.offsets = d + np.concatenate([[0], np.cumsum(n_levels)[:-1]]).astype(np.intp)
+        self.value = np.sqrt(penalty / 2)
+        self.shape = (num.shape[0], d + int(sum(n_levels)))
+        self.dtype = num.dtype
+
+    def __getitem__(self, key):
+        num = self.num[key]
+        out = np.zeros((num.shape[0], self.shape[1]), dtype=self.dtype)
+        out[:, :num.shape[1]] = num
+        out[self._ones(key)] = self.value
+        return out
+
+    def centred(self, idx, mean, out):
+        # As the base class computes it (in float64, from the values held in this
+        # dtype), without building the rows first.
+        d = self.num.shape[1]
+        np.subtract(self.num[idx], mean[:d], out=out[:, :d], dtype=np.float64,
+                    casting="unsafe")
+        np.negative(mean[d:], out=out[:, d:], casting="unsafe")
+        lines, columns = self._ones(idx)
+        out[lines, columns] = np.float64(self.dtype.type(self.value)) - mean[columns]
+
+    def _ones(self, key):
+        """Lines and columns of the one-hot entries of the rows ``key``."""
+        codes = self.codes[key]
+        lines = np.repeat(np.arange(codes.shape[0]), codes.shape[1])
+        return lines, (self.offsets + codes.astype(np.intp)).ravel()
+
+
+def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=np.inf):
     """The ``k`` nearest other rows under SMOTENC's distance, of every row or of the rows
     ``queries``.
 
     The distance is the squared Euclidean distance on the numeric columns plus
-    ``penalty`` for each categorical column that differs. With few categories
-    it equals the Euclidean distance on ``[numeric, one-hot * sqrt(penalty / 2)]``,
-    searched by the compiled brute force; with many it is computed from the codes
-    block by block, so no one-hot matrix is built.
+    ``penalty`` for each categorical column that differs: the Euclidean
+    distance on ``[numeric, one-hot * sqrt(penalty / 2)]``. The screened search
+    builds the rows of that embedding as it reads them, so it is never stored;
+    it keeps its float32 screening copy when that takes at most ``copy_bytes``
+    (else it builds those rows too: less memory, about a quarter slower). The
+    other searches, chosen for smaller searches, get the embedding whole, up to
+    ``_EMBEDDING_BYTES``; beyond, the distances are computed from the codes
+    block by block.
     """
-    n, d = num.shape
-    width = d + int(sum(n_levels))
+    embedding = _Embedding(num, codes, n_levels, penalty)
+    n, width = embedding.shape
+    n_queries = n if queries is None else queries.size
+    if choose_method(n, width, n_queries) == "screened":
+        embedding.screen_on_access = n * (width + 2) * 4 > copy_bytes
+        return kneighbors(embedding, k, query_indices=queries, method="screened")
     if n * width * num.dtype.itemsize <= _EMBEDDING_BYTES:
-        embedded = np.zeros((n, width), dtype=num.dtype)
-        embedded[:, :d] = num
-        offsets = d + np.concatenate([[0], np.cumsum(n_levels)[:-1]]).astype(np.intp)
-        rows = np.arange(n)
-        for j in range(codes.shape[1]):
-            embedded[rows, offsets[j] + codes[:, j].astype(np.intp)] = np.sqrt(penalty / 2)
-        return kneighbors(embedded, k, query_indices=queries)
+        return kneighbors(embedding[:], k, query_indices=queries)
     nn = self_kneighbors(_mixed_block(num, codes, penalty), n, k)
     return nn if queries is None else nn[queries]
 
@@ -373,18 +420,24 @@ def _resample_categorical(codes, levels, y, targets, k, rng):
     return result
 
 
-def _interpolated_column(parts, pos):
-    """Numeric column ``pos`` of the new rows, class part after class part.
+def _interpolated_column(X, j, name, parts):
+    """Numeric column ``j`` of the new rows, class part after class part.
 
-    Each part is ``(num, base, neighbor, gap)``: a class's numeric block and
-    its segments (see :func:`~balancekit._kernels.interpolate`).
+    Each part is ``(members, base, neighbor, gap)``: a class's rows of ``X``
+    and its segments, as positions in ``members`` (see
+    :func:`~balancekit._kernels.interpolate`). The column is read from ``X``
+    one class at a time, so no numeric block of the classes is held while the
+    output is written.
     """
     n_rows = sum(base.size for _, base, _, _ in parts)
-    out = np.empty(n_rows, dtype=parts[0][0].dtype)
+    out = None
     start = 0
-    for num, base, neighbor, gap in parts:
+    for members, base, neighbor, gap in parts:
+        values = numeric_block(X, [j], members, name)
+        if out is None:
+            out = np.empty(n_rows, dtype=values.dtype)
         stop = start + base.size
-        interpolate(num[:, pos : pos + 1], base, neighbor, gap, out=out[start:stop, None])
+        interpolate(values, base, neighbor, gap, out=out[start:stop, None])
         start = stop
     return out
 
@@ -470,6 +523,9 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             return _resample_categorical(codes, levels, y, targets, k, rng)
         name = type(self).__name__
         check_numeric(X, cont, name)
+        # The search's screening copy of a class may take a third of the output.
+        n_out = y.shape[0] + sum(max(0, t - np.count_nonzero(y == label))
+                                 for label, t in targets.items())
         parts, new_cat, origins = [], [], []
         for label, target in targets.items():
             members = np.flatnonzero(y == label)
@@ -488,8 +544,9 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             if n_new <= _FEW_NEW * members.size:
                 queries, line = drawn_rows(rows, members.size)
             nn = mixed_neighbors(num_c, codes_c, [len(lv) for lv in levels], penalty, kk,
-                                 queries)
-            parts.append((num_c, rows, nn[line, cols], gap))
+                                 queries, n_out * X.shape[1] * num_c.dtype.itemsize / 3)
+            del num_c
+            parts.append((members, rows, nn[line, cols], gap))
             group = nn[line]
             del nn, line
             new_cat.append(np.stack([vote(codes_c[group, j], rng) for j in range(cat.size)], axis=1)
@@ -502,8 +559,8 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
         # The new rows are computed column by column as the output is written, so they
         # are never held in full beside it.
         columns = [None] * X.shape[1]
-        for pos, j in enumerate(cont):
-            columns[j] = partial(_interpolated_column, parts, pos)
+        for j in cont:
+            columns[j] = partial(_interpolated_column, X, j, name, parts)
         for pos, j in enumerate(cat):
             columns[j] = partial(np.take, levels[pos], new_cat[:, pos])
         return Resampled(
