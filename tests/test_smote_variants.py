@@ -32,6 +32,7 @@ from balancekit.exceptions import (
 from balancekit.over_sampling import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
 from balancekit.over_sampling._adasyn import allocate_counts
 from balancekit.over_sampling._borderline import class_neighbors
+from balancekit.over_sampling._svm_smote import scale_gamma
 
 from .conftest import to_frame
 
@@ -490,6 +491,32 @@ def _peak_of_one_call(sampler, X, y):
         return tracemalloc.get_traced_memory()[1], X_res, y_res
     finally:
         tracemalloc.stop()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_default_svm_uses_the_scale_svc_computes(dtype):
+    rng = np.random.RandomState(5)
+    X = (rng.randn(3000, 6) * [1, 10, 0.1, 3, 1, 1] + 1e3).astype(dtype)  # an offset, spreads
+    y = (rng.rand(3000) < 0.2).astype(int)
+    svc = SVC(gamma="scale").fit(X, y)
+    assert scale_gamma(X) == pytest.approx(svc._gamma, rel=1e-9)
+    assert scale_gamma(np.full((50, 3), 2.0, dtype=dtype)) == 1.0  # no variance, as SVC
+    assert scale_gamma(sp.csr_matrix(X)) == "scale"
+    fitted = SVMSMOTE(random_state=0)
+    fitted.fit_resample(X, y)
+    assert fitted.svm_estimator_.gamma == scale_gamma(X)
+    np.testing.assert_array_equal(np.sort(fitted.svm_estimator_.support_), np.sort(svc.support_))
+
+
+def test_svm_smote_peak_memory_on_float32():
+    """SVC(gamma='scale') computes X.var() on a float64 temporary beside its float64
+    copy of float32 data: SVMSMOTE peaked at 2.1 outputs. With the scale computed by
+    chunks the SVC's copy and its support vectors remain (1.46-1.57 outputs measured at
+    10k-50k rows), so the bound here is looser than the other over-samplers'."""
+    X, y = make_classification(20_000, 20, weights=[0.9, 0.1], random_state=0)
+    peak, X_res, y_res = _peak_of_one_call(SVMSMOTE, X.astype(np.float32), y)
+    output = X_res.nbytes + y_res.nbytes
+    assert peak <= 1.6 * output, (peak / 2**20, output / 2**20)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

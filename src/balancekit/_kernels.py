@@ -42,8 +42,10 @@ def interpolate(X, base, neighbor, gap, out=None):
 
 
 # Bytes of the rows interpolated per pass when writing into the output: bounds
-# the temporaries (a small share of the output) and keeps them in cache.
+# the temporaries and keeps them in cache; and at most this share of the rows
+# written, so that the temporaries stay a small share of a small output.
 _CHUNK_BYTES = 256 * 1024
+_CHUNK_SHARE = 1 / 16
 
 
 class LazyRows:
@@ -117,7 +119,8 @@ def interpolation(X, base, neighbor, gap):
     """A ``fill`` function for :class:`LazyRows`: SMOTE points, written in chunks."""
 
     def fill(out):
-        step = max(64, _CHUNK_BYTES // max(1, out.shape[1] * out.itemsize))
+        step = max(64, min(_CHUNK_BYTES // max(1, out.shape[1] * out.itemsize),
+                           int(base.size * _CHUNK_SHARE)))
         for start in range(0, base.size, step):
             stop = min(base.size, start + step)
             interpolate(X, base[start:stop], neighbor[start:stop], gap[start:stop],
@@ -132,7 +135,11 @@ def segment_points(X, base, neighbor, gap):
     rows themselves (:func:`interpolate`)."""
     if sp.issparse(X):
         return interpolate(X, base, neighbor, gap)
-    return interpolation(X, base, neighbor, gap)
+    # Held until the output is written: in X's float type (interpolate computes in it)
+    # and with 32-bit row numbers where they fit.
+    if X.shape[0] <= np.iinfo(np.int32).max:
+        neighbor = neighbor.astype(np.int32, copy=False)
+    return interpolation(X, base, neighbor, gap.astype(X.dtype, copy=False))
 
 
 def draw_segments(rng, n_points, n_neighbors, n_new):

@@ -1,6 +1,7 @@
 """SVM-SMOTE: synthetic rows around the support vectors of a class."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.svm import SVC
 
@@ -12,6 +13,33 @@ from ..exceptions import InvalidParameterTypeError
 from ._adasyn import check_reference_size, count_other, smote_fallback
 from ._borderline import class_neighbors
 from ._smote import stack_synthetic
+
+# Values of X read at a time by scale_gamma.
+_GAMMA_CHUNK = 1 << 16
+
+
+def scale_gamma(X):
+    """``SVC(gamma='scale')``'s kernel coefficient, ``1 / (n_features * X.var())``, for
+    dense ``X``, computed in float64 a chunk of rows at a time.
+
+    The SVC computes ``X.var()`` on a float64 temporary the size of ``X`` (beside its
+    float64 copy of float32 data); the result differs from it by rounding only.
+    Returns ``'scale'`` for sparse ``X`` (whose variance the SVC computes without a
+    dense temporary).
+    """
+    if sp.issparse(X):
+        return "scale"
+    X = np.asarray(X)
+    n, p = X.shape
+    step = max(1, _GAMMA_CHUNK // max(1, p))
+    size = max(1, n * p)
+    mean = sum(float(X[s:s + step].sum(dtype=np.float64)) for s in range(0, n, step)) / size
+    squares = 0.0
+    for s in range(0, n, step):
+        centred = np.subtract(X[s:s + step], mean, dtype=np.float64)
+        squares += float(np.einsum("ij,ij->", centred, centred))
+    var = squares / size
+    return 1.0 / (p * var) if var != 0 else 1.0
 
 
 class SVMSMOTE(BaseSampler):
@@ -57,7 +85,9 @@ class SVMSMOTE(BaseSampler):
     svm_estimator : estimator, default=None
         A support vector classifier exposing ``support_`` after ``fit``; it is
         cloned. ``None`` means ``sklearn.svm.SVC(gamma='scale')``, seeded from
-        ``random_state``.
+        ``random_state``; for dense data balancekit computes that scale itself
+        (see :func:`scale_gamma`) and passes the number, which saves the SVC a
+        temporary copy of the data.
     out_step : float, default=0.5
         Largest step, in [0, 1], of the extrapolation from safe support
         vectors.
@@ -134,7 +164,7 @@ class SVMSMOTE(BaseSampler):
         m, m_estimator = check_neighbors("m_neighbors", self.m_neighbors)
         out_step = check_real("out_step", self.out_step, min_value=0.0, max_value=1.0)
         share = k_estimator is None and m_estimator is None
-        svm = self._make_svm(rng)
+        svm = self._make_svm(X, rng)
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         if not grow:
             return stack_synthetic(X, y, [], [])
@@ -200,9 +230,9 @@ class SVMSMOTE(BaseSampler):
                 origins.append(base)
         return stack_synthetic(X, y, blocks, origins)
 
-    def _make_svm(self, rng):
+    def _make_svm(self, X, rng):
         if self.svm_estimator is None:
-            return SVC(gamma="scale", random_state=rng)
+            return SVC(gamma=scale_gamma(X), random_state=rng)
         if not (hasattr(self.svm_estimator, "fit") and hasattr(self.svm_estimator, "get_params")):
             raise InvalidParameterTypeError(
                 "svm_estimator must be None or a scikit-learn support vector classifier such as "
