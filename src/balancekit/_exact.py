@@ -383,6 +383,11 @@ def _blas_controller():
     return _CONTROLLER[0]
 
 
+def blas_threads(n_jobs):
+    """A context in which BLAS uses the threads of ``n_jobs`` (see :func:`n_threads`)."""
+    return _blas_controller().limit(limits=n_threads(n_jobs), user_api="blas")
+
+
 def _run(tasks, n_jobs):
     """Run ``tasks`` (callables) on a pool of threads, BLAS on one thread each.
 
