@@ -10,6 +10,7 @@ import pytest
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OrdinalEncoder
 
+from balancekit import _neighbors
 from balancekit._exact import Points
 from balancekit._neighbors import kneighbors
 from balancekit.exceptions import (
@@ -246,6 +247,56 @@ def test_embedding_built_on_access_gives_the_stored_embeddings_neighbours(
     built = kneighbors(embedding, 5, query_indices=queries, method="screened")
     np.testing.assert_array_equal(built,
                                   kneighbors(stored, 5, query_indices=queries, method="screened"))
+
+
+def test_votes_and_block_searches_in_small_pieces_give_the_same_output(monkeypatch):
+    # Votes are taken a chunk of new rows at a time and block searches in blocks that
+    # follow the number of rows: the draws and the neighbours must not depend on either.
+    X, y = _mixed(n_major=300, n_minor=120, seed=5, n_classes=3)
+    sign = np.where(X[:, 0].astype(float) > 0, "p", "n")
+    X = np.column_stack([X, sign])  # two categorical columns: votes column after column
+    X_cat = X[:, 3:]
+    monkeypatch.setattr(_smotenc, "_EMBEDDING_BYTES", 0)  # SMOTENC's block search too
+
+    def both():
+        return [SMOTEN(random_state=1).fit_resample(X_cat, y),
+                SMOTENC(categorical_features=[3, 4], random_state=1).fit_resample(X, y)]
+
+    default = both()
+    monkeypatch.setattr(_smotenc, "_VOTE_ROWS", 7)
+    monkeypatch.setattr(_neighbors, "_MIN_BLOCK_VALUES", 64)
+    monkeypatch.setattr(_neighbors, "_BLOCK_VALUES_PER_QUERY", 1)
+    small = both()
+    for (X_a, y_a), (X_b, y_b) in zip(default, small, strict=True):
+        np.testing.assert_array_equal(X_a, X_b)
+        np.testing.assert_array_equal(y_a, y_b)
+
+
+def test_smoten_peak_memory_stays_near_the_output_size():
+    """SMOTEN's output rows are narrow (one value per categorical column), so its block
+    distances follow the number of rows (before, fixed 32 MiB blocks and their
+    temporaries: 39 outputs here), its votes are taken a chunk of rows at a time and
+    its new columns decoded as the output is written."""
+    rng = np.random.RandomState(0)
+    n = 20_000
+    y = (rng.rand(n) < 0.1).astype(int)
+    X = (rng.randint(0, 10, size=(n, 5)) + y[:, None]).astype(np.float64)
+    peak, X_res, y_res = _peak_of_one_call(SMOTEN(random_state=0), X, y)
+    output = X_res.nbytes + y_res.nbytes
+    assert peak <= 1.5 * output, (peak / 2**20, output / 2**20)
+
+
+def _peak_of_one_call(sampler, X, y):
+    """Peak traced memory of one ``fit_resample`` (after a first call on a few rows),
+    and its output."""
+    sampler.fit_resample(X[:200], y[:200])  # first-call set-up out of the measure
+    gc.collect()
+    tracemalloc.start()
+    try:
+        X_res, y_res = sampler.fit_resample(X, y)
+        return tracemalloc.get_traced_memory()[1], X_res, y_res
+    finally:
+        tracemalloc.stop()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
@@ -547,14 +598,7 @@ def test_peak_memory_stays_near_the_output_size(n, minority, dtype):
     X = np.hstack([rng.randn(n, 20) + y[:, None], rng.randint(0, 10, size=(n, 5))])
     X = X.astype(dtype)
     sampler = SMOTENC(categorical_features=np.arange(20, 25), random_state=0)
-    sampler.fit_resample(X[:200], y[:200])  # first-call set-up out of the measure
-    gc.collect()
-    tracemalloc.start()
-    try:
-        X_res, y_res = sampler.fit_resample(X, y)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, X_res, y_res = _peak_of_one_call(sampler, X, y)
     output = X_res.nbytes + y_res.nbytes
     assert X_res.shape == (2 * (y == 0).sum(), 25)
     assert peak <= 1.5 * output + 2**18, (peak / 2**20, output / 2**20)

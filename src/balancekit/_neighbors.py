@@ -67,6 +67,8 @@ METHODS = ("auto", "brute", "tree", "screened", "faiss", "approximate")
 NEIGHBORS = ("exact", "approximate")
 # Bytes of one block of the query x reference distance matrix.
 _BLOCK_BYTES = 32 * 2**20
+_BLOCK_VALUES_PER_QUERY = 16
+_MIN_BLOCK_VALUES = 1 << 15
 # 'auto' uses the screened search from this many query x reference pairs and this many
 # features on (below, scikit-learn's brute force or kd-tree wins).
 _SCREENED_MIN_PAIRS = 4 * 10**7
@@ -406,7 +408,12 @@ def topk(block_distances, n_queries, n_reference, k, *, query_indices=None, item
         Nearest first.
     """
     block_ref = int(min(n_reference, max(k, 8192)))
-    block_q = int(max(1, min(n_queries, _BLOCK_BYTES // (itemsize * block_ref))))
+    # At most _BLOCK_VALUES_PER_QUERY values per query row (and at least
+    # _MIN_BLOCK_VALUES): the working memory follows the number of rows, whose
+    # outputs may be narrow, rather than the number of pairs.
+    values = min(_BLOCK_BYTES // itemsize,
+                 max(_MIN_BLOCK_VALUES, _BLOCK_VALUES_PER_QUERY * n_queries))
+    block_q = int(max(1, min(n_queries, values // block_ref)))
     out_d = None
     out_i = np.empty((n_queries, k), dtype=np.intp)
     for qs in range(0, n_queries, block_q):

@@ -207,6 +207,28 @@ def vote(codes, rng):
     return codes[np.arange(codes.shape[0]), np.argmax(score, axis=1)]
 
 
+# New rows voted on at a time: bounds the temporaries of vote (a row's group
+# squared, in bytes and in float64 draws).
+_VOTE_ROWS = 4096
+
+
+def vote_columns(codes, group_of, n_rows, rng):
+    """The codes of ``n_rows`` new rows: in each column of ``codes``, the most frequent
+    value among each new row's group, ties broken at random (:func:`vote`).
+
+    ``group_of(sl)`` gives the rows of ``codes`` voting for the new rows ``sl``
+    (an array of shape ``(rows in sl, group size)``). Column after column, as
+    one :func:`vote` per column would draw from ``rng``, but a chunk of new rows
+    at a time.
+    """
+    out = np.empty((n_rows, codes.shape[1]), dtype=codes.dtype)
+    for j in range(codes.shape[1]):
+        for start in range(0, n_rows, _VOTE_ROWS):
+            sl = slice(start, min(n_rows, start + _VOTE_ROWS))
+            out[sl, j] = vote(codes[group_of(sl), j], rng)
+    return out
+
+
 # Largest dense embedding (numeric columns + scaled one-hot) built for a neighbour
 # search other than the screened one, which builds the rows it reads.
 _EMBEDDING_BYTES = 256 * 2**20
@@ -341,8 +363,8 @@ def _smoten_class(codes, y, members, n_new, k, tables, rng, label):
     cc = codes[members]
     nn = self_kneighbors(_vdm_block(cc, tables), members.size, k)
     rows = rng.randint(0, members.size, size=n_new)
-    group = np.concatenate([rows[:, None], nn[rows]], axis=1)
-    new = np.stack([vote(cc[group, j], rng) for j in range(cc.shape[1])], axis=1)
+    new = vote_columns(cc, lambda sl: np.concatenate([rows[sl, None], nn[rows[sl]]], axis=1),
+                       n_new, rng)
     return new, members[rows]
 
 
@@ -416,7 +438,10 @@ def _resample_categorical(codes, levels, y, targets, k, rng):
         origins.append(origin)
     result = stack_synthetic(codes, y, blocks, origins)
     if result.synthetic is not None:
-        result.synthetic = [levels[j][result.synthetic[:, j]] for j in range(len(levels))]
+        # Decoded column by column as the output is written (as SMOTENC's columns).
+        new = result.synthetic
+        result.synthetic = LazyColumns(new.shape[0], [partial(np.take, levels[j], new[:, j])
+                                                      for j in range(len(levels))])
     return result
 
 
@@ -547,10 +572,9 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
                                  queries, n_out * X.shape[1] * num_c.dtype.itemsize / 3)
             del num_c
             parts.append((members, rows, nn[line, cols], gap))
-            group = nn[line]
+            new_cat.append(vote_columns(codes_c, lambda sl, nn=nn, line=line: nn[line[sl]], n_new,
+                                        rng))
             del nn, line
-            new_cat.append(np.stack([vote(codes_c[group, j], rng) for j in range(cat.size)], axis=1)
-                           if cat.size else np.empty((n_new, 0), dtype=codes.dtype))
             origins.append(members[rows])
         if not parts:
             return Resampled(np.arange(y.shape[0]))
