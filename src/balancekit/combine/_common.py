@@ -23,16 +23,24 @@ def over_sample(sampler, X, y, rng):
     sampler.n_features_in_ = X.shape[1]
     result = sampler._fit_resample(X, y, targets=targets, rng=rng)
     synthetic = result.synthetic
-    if isinstance(synthetic, LazyRows):
-        synthetic = synthetic.toarray()
     indices = np.asarray(result.indices, dtype=np.intp)
-    kept = X[indices]
     if synthetic is None:
-        return Resampled(indices), kept, y[indices]
-    if sp.issparse(kept):
-        X_all = sp.vstack([kept, sp.csr_matrix(synthetic, dtype=kept.dtype)], format="csr")
+        return Resampled(indices), X[indices], y[indices]
+    if sp.issparse(X):
+        if isinstance(synthetic, LazyRows):
+            synthetic = synthetic.toarray()
+        X_all = sp.vstack([X[indices], sp.csr_matrix(synthetic, dtype=X.dtype)], format="csr")
     else:
-        X_all = np.concatenate([kept, np.asarray(synthetic, dtype=kept.dtype)], axis=0)
+        # One array for the stacked data, the new rows written straight into it; they
+        # stay a view of it.
+        X = np.asarray(X)
+        X_all = np.empty((indices.size + synthetic.shape[0], X.shape[1]), dtype=X.dtype)
+        np.take(X, indices, axis=0, out=X_all[:indices.size], mode="clip")  # indices are ours
+        if isinstance(synthetic, LazyRows):
+            synthetic.write(X_all[indices.size:])
+        else:
+            X_all[indices.size:] = np.asarray(synthetic)
+        synthetic = X_all[indices.size:]
     y_all = np.concatenate([y[indices], np.asarray(result.y_synthetic)])
     result = Resampled(indices, synthetic=synthetic, y_synthetic=result.y_synthetic,
                        origin=result.origin)
@@ -46,7 +54,13 @@ def keep_rows(result, kept):
     new = kept[kept >= n_kept] - n_kept
     if result.synthetic is None:
         return Resampled(result.indices[old])
-    synthetic = result.synthetic[new]
+    if sp.issparse(result.synthetic):
+        synthetic = result.synthetic[new]
+    else:
+        # Copied from the stacked data straight into the output when it is written.
+        source = result.synthetic
+        synthetic = LazyRows(source.shape[1], source.dtype)
+        synthetic.add(new.size, lambda out: np.take(source, new, axis=0, out=out, mode="clip"))
     return Resampled(
         result.indices[old],
         synthetic=synthetic,
