@@ -65,7 +65,9 @@ from .exceptions import (
 METHODS = ("auto", "brute", "tree", "screened", "faiss", "approximate")
 # The ``neighbors`` parameter of the SMOTE family.
 NEIGHBORS = ("exact", "approximate")
-# Bytes of one block of the query x reference distance matrix.
+# Bytes of one block of the query x reference distance matrix, at most; topk's
+# blocks also hold at most _BLOCK_VALUES_PER_QUERY values per query row (and at
+# least _MIN_BLOCK_VALUES).
 _BLOCK_BYTES = 32 * 2**20
 _BLOCK_VALUES_PER_QUERY = 16
 _MIN_BLOCK_VALUES = 1 << 15
@@ -408,9 +410,8 @@ def topk(block_distances, n_queries, n_reference, k, *, query_indices=None, item
         Nearest first.
     """
     block_ref = int(min(n_reference, max(k, 8192)))
-    # At most _BLOCK_VALUES_PER_QUERY values per query row (and at least
-    # _MIN_BLOCK_VALUES): the working memory follows the number of rows, whose
-    # outputs may be narrow, rather than the number of pairs.
+    # The working memory follows the number of rows (whose outputs may be narrow),
+    # not the number of pairs.
     values = min(_BLOCK_BYTES // itemsize,
                  max(_MIN_BLOCK_VALUES, _BLOCK_VALUES_PER_QUERY * n_queries))
     block_q = int(max(1, min(n_queries, values // block_ref)))

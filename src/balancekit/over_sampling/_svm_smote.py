@@ -85,9 +85,10 @@ class SVMSMOTE(BaseSampler):
     svm_estimator : estimator, default=None
         A support vector classifier exposing ``support_`` after ``fit``; it is
         cloned. ``None`` means ``sklearn.svm.SVC(gamma='scale')``, seeded from
-        ``random_state``; for dense data balancekit computes that scale itself
-        (see :func:`scale_gamma`) and passes the number, which saves the SVC a
-        temporary copy of the data.
+        ``random_state``. For dense data balancekit computes that scale,
+        ``1 / (n_features * X.var())``, itself a chunk of rows at a time and
+        passes the number (``svm_estimator_.gamma`` holds it): the SVC would
+        compute it on a temporary copy of the data.
     out_step : float, default=0.5
         Largest step, in [0, 1], of the extrapolation from safe support
         vectors.
