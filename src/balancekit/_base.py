@@ -124,6 +124,7 @@ class BaseSampler(BaseEstimator):
         else:
             self.sample_weight_ = None
         X_out = _frames.take_x(self._output_source(X, X_checked), indices, result.synthetic)
+        result.synthetic = None  # what wrote the new rows, freed before the labels are built
         y_out = _frames.take_y(y, y_arr, indices, result.y_synthetic)
         return X_out, y_out
 

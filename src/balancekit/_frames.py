@@ -183,9 +183,13 @@ def _reset_index(native):
 
 def take_y(y, y_array, indices, y_synthetic=None):
     """Labels ``indices`` of ``y`` followed by the synthetic labels, in ``y``'s container."""
-    new = y_array[indices]
     if y_synthetic is not None and len(y_synthetic):
-        new = np.concatenate([new, np.asarray(y_synthetic, dtype=y_array.dtype)])
+        # One array, filled in place (no copy of the kept labels to concatenate).
+        new = np.empty(len(indices) + len(y_synthetic), dtype=y_array.dtype)
+        np.take(y_array, indices, out=new[:len(indices)])
+        new[len(indices):] = y_synthetic
+    else:
+        new = y_array[indices]
     series = as_series(y)
     if series is None:
         return new
