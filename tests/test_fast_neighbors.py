@@ -243,6 +243,7 @@ def test_rows_search_a_subset_as_if_it_were_the_data(method, monkeypatch, screen
 def test_reduce_sees_the_lists_block_by_block_in_order(method, monkeypatch, screened_calls):
     monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
     monkeypatch.setattr(_exact, "_SMALL_WORK", 0)  # two threads, so several blocks
+    monkeypatch.setattr(_neighbors, "_REDUCE_ROWS", 64)  # and blocks for the others
     rng = np.random.RandomState(6)
     X = np.round(rng.randn(900, 12), 1)  # many equal distances
     rows = rng.permutation(900)[:700]
@@ -260,8 +261,8 @@ def test_reduce_sees_the_lists_block_by_block_in_order(method, monkeypatch, scre
         np.testing.assert_array_equal(np.concatenate([b[0] for b in blocks]), whole)
         np.testing.assert_array_equal(np.concatenate([b[1] for b in blocks]),
                                       np.count_nonzero(whole % 2, axis=1))
-        # The screened search hands over several blocks; the others, the whole lists.
-        assert (len(seen) > 1) if method == "auto" else (seen == [whole.shape[0]])
+        # Only faiss hands over the whole lists at once.
+        assert (seen == [whole.shape[0]]) if method == "faiss" else (len(seen) > 1)
     assert len(screened_calls) == (8 if method == "auto" else 0)
     with pytest.raises(ValueError, match="reduce"):
         kneighbors(X, 4, reduce=len, return_distance=True)

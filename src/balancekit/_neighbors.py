@@ -71,6 +71,9 @@ NEIGHBORS = ("exact", "approximate")
 _BLOCK_BYTES = 32 * 2**20
 _BLOCK_VALUES_PER_QUERY = 16
 _MIN_BLOCK_VALUES = 1 << 15
+# Queries searched at a time (at least) by the other back ends when only a
+# reduction of their lists is kept (see kneighbors' reduce).
+_REDUCE_ROWS = 4096
 # 'auto' uses the screened search from this many query x reference pairs and this many
 # features on (below, scikit-learn's brute force or kd-tree wins).
 _SCREENED_MIN_PAIRS = 4 * 10**7
@@ -265,8 +268,9 @@ def kneighbors(
         the search's threads): ``kneighbors`` then returns the list of its
         results, in the order of the queries, instead of the indices. The
         screened search calls it on each block as soon as it is searched, so
-        that the lists of all the queries are never held at once. Not with
-        ``return_distance``.
+        that the lists of all the queries are never held at once; the tree,
+        brute-force and estimator searches take the queries in blocks (faiss's
+        searches take them all at once). Not with ``return_distance``.
 
     Returns
     -------
@@ -290,24 +294,23 @@ def kneighbors(
         # The screened search reads the rows in place; the others get a copy.
         return X if rows is None else X[rows]
 
-    def query_rows():
+    def query_rows(sel=slice(None)):
         if not exclude_self:
-            return query
-        return X[query_indices if rows is None else np.asarray(rows)[query_indices]]
+            return query[sel]
+        picked = query_indices[sel]
+        return X[picked if rows is None else np.asarray(rows)[picked]]
 
     k = n_neighbors + (1 if exclude_self else 0)
     if k > n:
         raise InvalidParameterError(
             f"n_neighbors={n_neighbors} needs at least {k} reference points, but there are {n}."
         )
+    fitted = None  # an estimator to query
     if estimator is not None:
-        est = clone(estimator)
-        if hasattr(est, "n_neighbors"):
-            est.set_params(n_neighbors=k)
-        est.fit(reference_rows())
-        dist, idx = _index_order(
-            *est.kneighbors(query_rows(), n_neighbors=k, return_distance=True)
-        )
+        fitted = clone(estimator)
+        if hasattr(fitted, "n_neighbors"):
+            fitted.set_params(n_neighbors=k)
+        fitted.fit(reference_rows())
     else:
         if method not in METHODS:
             raise InvalidParameterError(
@@ -351,15 +354,30 @@ def kneighbors(
             dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
         else:
             algorithm = "brute" if method == "brute" else "auto"
-            nn = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
-            nn.fit(reference_rows())
-            dist, idx = _index_order(*nn.kneighbors(query_rows(), return_distance=True))
-    dist = np.asarray(dist)
-    idx = np.asarray(idx, dtype=np.intp)
-    if exclude_self:
-        dist, idx = _drop_self(dist, idx, query_indices)
+            fitted = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
+            fitted.fit(reference_rows())
+
+    def finish(dist, idx, sel=slice(None)):
+        dist = np.asarray(dist)
+        idx = np.asarray(idx, dtype=np.intp)
+        if exclude_self:
+            dist, idx = _drop_self(dist, idx, query_indices[sel])
+        return dist, idx
+
+    if fitted is None:  # faiss: one search of all the queries
+        dist, idx = finish(dist, idx)
+        return [reduce(idx)] if reduce is not None else (dist, idx) if return_distance else idx
+    # With reduce, the queries go in blocks, each reduced before the next is searched.
+    step = max(1, n_queries if reduce is None else max(_REDUCE_ROWS, -(-n_queries // 16)))
+    reduced = []
+    for start in range(0, max(1, n_queries), step):
+        sel = slice(start, start + step)
+        dist, idx = finish(*_index_order(
+            *fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)), sel)
+        if reduce is not None:
+            reduced.append(reduce(idx))
     if reduce is not None:
-        return [reduce(idx)]
+        return reduced
     return (dist, idx) if return_distance else idx
 
 
