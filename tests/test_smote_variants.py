@@ -560,13 +560,16 @@ def test_peak_memory_stays_within_one_and_a_half_outputs(sampler, dtype):
     assert peak <= 1.5 * output, (peak / 2**20, output / 2**20)
 
 
-def test_peak_memory_on_narrow_float64_data():
-    """With five columns a row of the output is 40 bytes, as large as the labels and
-    row numbers kept for it: the output labels are filled in place and what wrote the
-    new rows is freed before them (before, 1.53 outputs here)."""
-    X, y = make_classification(20_000, 5, n_informative=2, n_redundant=0, n_repeated=0,
-                               weights=[0.9, 0.1], random_state=0)
-    peak, X_res, y_res = _peak_of_one_call(SMOTE, X, y)
+@pytest.mark.parametrize(("n_features", "dtype"), [(5, np.float64), (2, np.float32)])
+def test_peak_memory_on_narrow_data(n_features, dtype):
+    """A row of a narrow output (2 float32 values, 8 bytes) is no larger than the label and
+    the row numbers kept for it. The output labels are filled in place, what wrote the
+    new rows is freed before them, the rows kept are "every row" rather than an array of
+    row numbers, and the new labels are taken from the rows they come from when the
+    output is written (before: 1.53 and 2.45 outputs)."""
+    X, y = make_classification(20_000, n_features, n_informative=2, n_redundant=0,
+                               n_repeated=0, weights=[0.9, 0.1], random_state=0)
+    peak, X_res, y_res = _peak_of_one_call(SMOTE, X.astype(dtype), y)
     output = X_res.nbytes + y_res.nbytes
     assert peak <= 1.5 * output, (peak / 2**20, output / 2**20)
 

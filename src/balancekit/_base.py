@@ -20,20 +20,21 @@ class Resampled:
 
     Attributes
     ----------
-    indices : ndarray of int
-        Rows of the input copied to the output, in output order.
+    indices : ndarray of int or None
+        Rows of the input copied to the output, in output order; ``None``: every
+        row, in order (what an over-sampler keeps, with no array of row numbers).
     synthetic : None, ndarray, sparse matrix, list of 1-D arrays or LazyRows
         New rows appended after the copied ones: a numeric block, one array
         per column (mixed types), or a :class:`~balancekit._kernels.LazyRows`
         that writes them straight into the output.
     y_synthetic : ndarray or None
-        Labels of the new rows.
+        Labels of the new rows; ``None``: those of the rows in ``origin``.
     origin : ndarray of int or None
         For each new row, the input row it was generated from (its sample
         weight is inherited from there).
     """
 
-    indices: np.ndarray
+    indices: np.ndarray | None
     synthetic: object = None
     y_synthetic: np.ndarray | None = None
     origin: np.ndarray | None = None
@@ -111,13 +112,13 @@ class BaseSampler(BaseEstimator):
         )
         rng = check_random_state(self.random_state) if hasattr(self, "random_state") else None
         result = self._fit_resample(X_checked, y_arr, targets=self.sampling_strategy_, rng=rng)
-        indices = np.asarray(result.indices, dtype=np.intp)
+        indices = None if result.indices is None else np.asarray(result.indices, dtype=np.intp)
         if result.synthetic is None:
-            self.sample_indices_ = indices
+            self.sample_indices_ = np.arange(y_arr.shape[0]) if indices is None else indices
         elif hasattr(self, "sample_indices_"):
             del self.sample_indices_  # stale from an earlier call that only selected rows
         if weights is not None:
-            parts = [weights[indices]]
+            parts = [weights if indices is None else weights[indices]]
             if result.origin is not None:
                 parts.append(weights[result.origin])
             self.sample_weight_ = np.concatenate(parts)
@@ -125,7 +126,7 @@ class BaseSampler(BaseEstimator):
             self.sample_weight_ = None
         X_out = _frames.take_x(self._output_source(X, X_checked), indices, result.synthetic)
         result.synthetic = None  # what wrote the new rows, freed before the labels are built
-        y_out = _frames.take_y(y, y_arr, indices, result.y_synthetic)
+        y_out = _frames.take_y(y, y_arr, indices, result.y_synthetic, result.origin)
         return X_out, y_out
 
     def _output_source(self, X, X_checked):

@@ -87,8 +87,8 @@ def take_x(X, indices, synthetic=None):
     ----------
     X : ndarray, sparse matrix, list or dataframe
         The caller's input, as given.
-    indices : ndarray of int
-        Rows of ``X`` to copy, in output order.
+    indices : ndarray of int or None
+        Rows of ``X`` to copy, in output order (``None``: every row, in order).
     synthetic : None, 2-D ndarray, sparse matrix, list of 1-D arrays, LazyColumns or LazyRows
         New rows appended after the copied ones: a numeric block with one column
         per feature, one array per column (mixed types), columns computed one at
@@ -106,19 +106,22 @@ def take_x(X, indices, synthetic=None):
         # Rows are taken in CSR/CSC (COO, DIA, BSR cannot be indexed); the output is in X's
         # format and class (sparse matrix or sparse array).
         source = X if X.format in ("csr", "csc") else X.tocsr()
-        taken = source[indices]
+        taken = source.copy() if indices is None else source[indices]
         if synthetic is None:
             return taken.asformat(X.format)
         new = type(source)(synthetic, dtype=X.dtype)
         return sp.vstack([taken, new], format=X.format)
     X = np.asarray(X)
     if synthetic is None:
-        return np.take(X, indices, axis=0)
-    n_taken = len(indices)
+        return X.copy() if indices is None else np.take(X, indices, axis=0)
+    n_taken = X.shape[0] if indices is None else len(indices)
     n_new = len(synthetic[0]) if isinstance(synthetic, list) else synthetic.shape[0]
     # One output array, filled in place: the copied rows, then the new ones.
     out = np.empty((n_taken + n_new, X.shape[1]), dtype=X.dtype)
-    np.take(X, indices, axis=0, out=out[:n_taken], mode="clip")  # unbuffered: indices are ours
+    if indices is None:
+        out[:n_taken] = X
+    else:
+        np.take(X, indices, axis=0, out=out[:n_taken], mode="clip")  # unbuffered: ours
     new = out[n_taken:]
     kind = _array_kind(X.dtype)
     if isinstance(synthetic, LazyRows):
@@ -141,7 +144,12 @@ def _array_kind(dtype):
 
 def _take_frame(frame, indices, synthetic):
     native = frame.to_native()
-    taken = frame[indices] if len(indices) else frame.head(0)
+    if indices is None and synthetic is None:
+        indices = np.arange(len(frame))  # a copy, never the caller's frame itself
+    if indices is None:
+        taken = frame
+    else:
+        taken = frame[indices] if len(indices) else frame.head(0)
     if synthetic is None:
         return _reset_index(taken.to_native())
     schema = frame.schema
@@ -181,15 +189,22 @@ def _reset_index(native):
     return native
 
 
-def take_y(y, y_array, indices, y_synthetic=None):
-    """Labels ``indices`` of ``y`` followed by the synthetic labels, in ``y``'s container."""
-    if y_synthetic is not None and len(y_synthetic):
-        # One array, filled in place (no copy of the kept labels to concatenate).
-        new = np.empty(len(indices) + len(y_synthetic), dtype=y_array.dtype)
-        np.take(y_array, indices, out=new[:len(indices)])
-        new[len(indices):] = y_synthetic
+def take_y(y, y_array, indices, y_synthetic=None, origin=None):
+    """Labels ``indices`` of ``y`` (``None``: all) followed by the synthetic labels
+    (``None``: those of the rows ``origin``), in ``y``'s container."""
+    n_kept = y_array.shape[0] if indices is None else len(indices)
+    n_new = len(y_synthetic) if y_synthetic is not None else 0 if origin is None else len(origin)
+    # One array, filled in place (no copies of the labels to concatenate); mode="clip"
+    # takes unbuffered (the row numbers are ours).
+    new = np.empty(n_kept + n_new, dtype=y_array.dtype)
+    if indices is None:
+        new[:n_kept] = y_array
     else:
-        new = y_array[indices]
+        np.take(y_array, indices, out=new[:n_kept], mode="clip")
+    if y_synthetic is not None:
+        new[n_kept:] = y_synthetic
+    elif origin is not None:
+        np.take(y_array, origin, out=new[n_kept:], mode="clip")
     series = as_series(y)
     if series is None:
         return new

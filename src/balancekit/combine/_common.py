@@ -23,7 +23,11 @@ def over_sample(sampler, X, y, rng):
     sampler.n_features_in_ = X.shape[1]
     result = sampler._fit_resample(X, y, targets=targets, rng=rng)
     synthetic = result.synthetic
-    indices = np.asarray(result.indices, dtype=np.intp)
+    indices = (np.arange(y.shape[0]) if result.indices is None
+               else np.asarray(result.indices, dtype=np.intp))
+    y_synthetic = result.y_synthetic
+    if synthetic is not None and y_synthetic is None:
+        y_synthetic = y[result.origin]
     if synthetic is None:
         return Resampled(indices), X[indices], y[indices]
     if sp.issparse(X):
@@ -41,8 +45,8 @@ def over_sample(sampler, X, y, rng):
         else:
             X_all[indices.size:] = np.asarray(synthetic)
         synthetic = X_all[indices.size:]
-    y_all = np.concatenate([y[indices], np.asarray(result.y_synthetic)])
-    result = Resampled(indices, synthetic=synthetic, y_synthetic=result.y_synthetic,
+    y_all = np.concatenate([y[indices], np.asarray(y_synthetic)])
+    result = Resampled(indices, synthetic=synthetic, y_synthetic=y_synthetic,
                        origin=result.origin)
     return result, X_all, y_all
 

@@ -186,7 +186,7 @@ class KMeansSMOTE(BaseSampler):
             threshold = -np.inf
         self.cluster_balance_threshold_ = threshold
         if not grow:
-            return stack_synthetic(X, y, [], [])
+            return stack_synthetic(X, [], [])
         clusters = kmeans.fit_predict(X) if hasattr(kmeans, "fit_predict") else kmeans.fit(X).predict(X)
         self.kmeans_estimator_ = kmeans
         _, cluster_of = np.unique(np.asarray(clusters), return_inverse=True)
@@ -221,7 +221,7 @@ class KMeansSMOTE(BaseSampler):
                                           self.n_jobs)
                 blocks.append(new)
                 origins.append(origin)
-        return stack_synthetic(X, y, blocks, origins)
+        return stack_synthetic(X, blocks, origins)
 
     def _sparsity(self, X_class, exponent):
         n = X_class.shape[0]

@@ -190,16 +190,15 @@ class SMOTE(BaseSampler):
         return result
 
 
-def stack_synthetic(X, y, blocks, origins):
+def stack_synthetic(X, blocks, origins):
     """Keep every input row and append the generated blocks.
 
     ``blocks`` holds dense or sparse blocks, or ``fill`` functions (see
     :class:`~balancekit._kernels.LazyRows`) that write their rows straight
     into the output; ``origins`` the input row each new row comes from.
     """
-    keep = np.arange(y.shape[0])
     if not origins:
-        return Resampled(keep)
+        return Resampled(None)
     if callable(blocks[0]):
         synthetic = LazyRows(X.shape[1], X.dtype)
         for fill, origin in zip(blocks, origins, strict=True):
@@ -209,7 +208,8 @@ def stack_synthetic(X, y, blocks, origins):
     else:
         synthetic = np.concatenate(blocks, axis=0)
     origin = np.concatenate(origins)
-    return Resampled(keep, synthetic=synthetic, y_synthetic=y[origin], origin=origin)
+    # Every input row kept (no array of row numbers); the new rows' labels are their origins'.
+    return Resampled(None, synthetic=synthetic, origin=origin)
 
 
 def grow_classes(X, y, targets, generate):
@@ -223,4 +223,4 @@ def grow_classes(X, y, targets, generate):
         new, origin = generate(label, members, n_new)
         blocks.append(new)
         origins.append(origin)
-    return stack_synthetic(X, y, blocks, origins)
+    return stack_synthetic(X, blocks, origins)

@@ -436,7 +436,7 @@ def _resample_categorical(codes, levels, y, targets, k, rng):
         new, origin = _smoten_class(codes, y, members, target - members.size, k, tables, rng, label)
         blocks.append(new)
         origins.append(origin)
-    result = stack_synthetic(codes, y, blocks, origins)
+    result = stack_synthetic(codes, blocks, origins)
     if result.synthetic is not None:
         # Decoded column by column as the output is written (as SMOTENC's columns).
         new = result.synthetic
@@ -587,12 +587,7 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             columns[j] = partial(_interpolated_column, X, j, name, parts)
         for pos, j in enumerate(cat):
             columns[j] = partial(np.take, levels[pos], new_cat[:, pos])
-        return Resampled(
-            np.arange(y.shape[0]),
-            synthetic=LazyColumns(origin.size, columns),
-            y_synthetic=y[origin],
-            origin=origin,
-        )
+        return Resampled(None, synthetic=LazyColumns(origin.size, columns), origin=origin)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

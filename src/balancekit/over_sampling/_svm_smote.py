@@ -168,7 +168,7 @@ class SVMSMOTE(BaseSampler):
         svm = self._make_svm(X, rng)
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         if not grow:
-            return stack_synthetic(X, y, [], [])
+            return stack_synthetic(X, [], [])
         check_reference_size("m_neighbors", m, y.shape[0])
         svm.fit(X, y)
         support = getattr(svm, "support_", None)
@@ -229,7 +229,7 @@ class SVMSMOTE(BaseSampler):
                 base = vectors[which[rows]]
                 blocks.append(segment_points(X, base, ends[which[rows], cols], gap))
                 origins.append(base)
-        return stack_synthetic(X, y, blocks, origins)
+        return stack_synthetic(X, blocks, origins)
 
     def _make_svm(self, X, rng):
         if self.svm_estimator is None:
