@@ -19,7 +19,7 @@ from balancekit.exceptions import (
     InvalidParameterTypeError,
     SmallClassWarning,
 )
-from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, _smotenc
+from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, _smote, _smotenc
 from balancekit.over_sampling._smotenc import _vdm_block, vdm_tables
 
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
@@ -205,16 +205,16 @@ def test_searching_only_the_drawn_rows_gives_the_same_output(monkeypatch, embedd
     searched = []
     original = _smotenc.mixed_neighbors
 
-    def spy(*args):
+    def spy(*args, **kwargs):
         searched.append(args[5])
-        return original(*args)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(_smotenc, "mixed_neighbors", spy)
     strategy = {0: 400, 1: 200 + growth}
     X_res, y_res = SMOTENC(categorical_features=[3], sampling_strategy=strategy,
                            random_state=2).fit_resample(X, y)
     assert searched[0] is not None and searched[0].size < 200
-    monkeypatch.setattr(_smotenc, "_FEW_NEW", -1.0)  # every row searched
+    monkeypatch.setattr(_smote, "_FEW_NEW", -1.0)  # every row searched
     X_all, y_all = SMOTENC(categorical_features=[3], sampling_strategy=strategy,
                            random_state=2).fit_resample(X, y)
     assert searched[1] is None

@@ -485,6 +485,23 @@ def _smallest(D, k):
     return cols, values
 
 
+def euclidean_block(A):
+    """``block(qs, qe, rs, re)``: squared Euclidean distances between rows ``qs:qe`` and
+    ``rs:re`` of ``A`` (the expansion ``|a|^2 - 2 a.b + |b|^2`` on BLAS, clipped at 0),
+    for :func:`topk` and block-wise sums."""
+    sq = np.einsum("ij,ij->i", A, A)
+
+    def block(qs, qe, rs, re):
+        D = A[qs:qe] @ A[rs:re].T
+        D *= -2
+        D += sq[rs:re]
+        D += sq[qs:qe, None]
+        np.maximum(D, 0, out=D)
+        return D
+
+    return block
+
+
 def self_kneighbors(block_distances, n, k):
     """Indices of the ``k`` nearest other rows of each of ``n`` rows, given block distances."""
     if k >= n:

@@ -11,7 +11,7 @@ from sklearn.metrics import pairwise_distances_chunked
 
 from .._base import BaseSampler
 from .._exact import blas_threads, check_n_jobs
-from .._neighbors import check_neighbors
+from .._neighbors import check_neighbors, euclidean_block
 from .._validation import check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._adasyn import allocate_counts, smote_fallback
@@ -42,16 +42,12 @@ def mean_distance(X, n_jobs=None):
         return total / (n * n - n)
     X = np.asarray(X, dtype=np.float64)
     X = X - X.mean(axis=0)
-    sq = np.einsum("ij,ij->i", X, X)
+    block = euclidean_block(X)
     step = max(1, int(max(2**20, 4 * X.nbytes) // (8 * n)))
     total = 0.0
     with blas_threads(n_jobs):
         for s in range(0, n, step):
-            D = X[s:s + step] @ X.T
-            D *= -2.0
-            D += sq[s:s + step, None]
-            D += sq
-            np.maximum(D, 0.0, out=D)
+            D = block(s, s + step, 0, n)
             lines = np.arange(D.shape[0])
             D[lines, s + lines] = 0.0
             total += float(np.sqrt(D, out=D).sum())

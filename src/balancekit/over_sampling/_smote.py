@@ -20,12 +20,35 @@ from .._neighbors import (
 _FEW_NEW = 0.7
 
 
-def drawn_rows(rows, n):
-    """The distinct rows among ``rows`` (positions in ``0..n-1``), in increasing order, and
-    the line of each entry of ``rows`` among them."""
-    drawn = np.zeros(n, dtype=bool)
+def segments_and_neighbors(rng, n_points, k, n_new, search, every_row=False):
+    """Draw ``n_new`` segments (:func:`~balancekit._kernels.draw_segments`) and search the
+    neighbours they need with ``search(queries)``.
+
+    ``search`` gets ``None`` (every point) or the positions of the points to search
+    (increasing) and returns their ``k`` neighbours, one line per query. A class grown
+    by at most ``_FEW_NEW`` of its size (and not ``every_row``) has its segments drawn
+    first and only their base points searched; otherwise the search runs first, so the
+    draws are not held beside it. The search must draw nothing from ``rng``: the
+    segments are the same in either order.
+
+    Returns
+    -------
+    nn : ndarray of int
+        The neighbour lists ``search`` returned.
+    rows, cols, gap : ndarray
+        The segments: base point, neighbour column and gap.
+    line : ndarray of int
+        For each segment, the line of ``nn`` holding its base point's neighbours.
+    """
+    if every_row or n_new > _FEW_NEW * n_points:
+        nn = search(None)
+        rows, cols, gap = draw_segments(rng, n_points, k, n_new)
+        return nn, rows, cols, gap, rows
+    rows, cols, gap = draw_segments(rng, n_points, k, n_new)
+    drawn = np.zeros(n_points, dtype=bool)
     drawn[rows] = True
-    return np.flatnonzero(drawn), (np.cumsum(drawn) - 1)[rows]
+    line = (np.cumsum(drawn) - 1)[rows]
+    return search(np.flatnonzero(drawn)), rows, cols, gap, line
 
 
 def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="k_neighbors",
@@ -65,19 +88,16 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
     """
     k = neighbors_for_class(name, k, members.size, label)
     search = search or {}
-    # The class is searched inside X (no copy of its rows for the exact search).
-    if n_new > _FEW_NEW * members.size or search.get("method") == "approximate":
-        nn = kneighbors(X, k, rows=members, estimator=estimator, n_jobs=n_jobs, **search)
-        rows, cols, gap = draw_segments(rng, members.size, k, n_new)
-        line = rows
-    else:
-        # A class grown a little: the segments start from few of its rows, so draw them
-        # first (the exact search draws nothing from rng, so the result is the same) and
-        # search only those rows. Fewer pairs, and no self-search state the size of the class.
-        rows, cols, gap = draw_segments(rng, members.size, k, n_new)
-        queries, line = drawn_rows(rows, members.size)
-        nn = kneighbors(X, k, rows=members, query_indices=queries, estimator=estimator,
-                        n_jobs=n_jobs)
+
+    def neighbours(queries):
+        # The class is searched inside X (no copy of its rows for the exact search).
+        return kneighbors(X, k, rows=members, query_indices=queries, estimator=estimator,
+                          n_jobs=n_jobs, **search)
+
+    # The approximate search draws from rng: it runs first, on every row.
+    nn, rows, cols, gap, line = segments_and_neighbors(
+        rng, members.size, k, n_new, neighbours, every_row=search.get("method") == "approximate"
+    )
     neighbor = members[nn[line, cols]]
     del nn, line
     base = members[rows]

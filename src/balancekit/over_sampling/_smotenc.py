@@ -11,16 +11,17 @@ import numpy as np
 from .. import _frames
 from .._base import BaseSampler, Resampled
 from .._exact import RowSource
-from .._kernels import LazyColumns, draw_segments, interpolate
+from .._kernels import LazyColumns, interpolate
 from .._neighbors import (
     check_neighbors,
     choose_method,
+    euclidean_block,
     kneighbors,
     neighbors_for_class,
     self_kneighbors,
 )
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
-from ._smote import _FEW_NEW, drawn_rows, stack_synthetic
+from ._smote import segments_and_neighbors, stack_synthetic
 
 
 def _column(X, j):
@@ -299,14 +300,10 @@ def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=n
 
 def _mixed_block(num, codes, penalty):
     """Block distances: squared Euclidean on numbers plus ``penalty`` per category mismatch."""
-    sq = np.einsum("ij,ij->i", num, num)
+    euclidean = euclidean_block(num)
 
     def block(qs, qe, rs, re):
-        D = num[qs:qe] @ num[rs:re].T
-        D *= -2
-        D += sq[rs:re]
-        D += sq[qs:qe, None]
-        np.maximum(D, 0, out=D)
+        D = euclidean(qs, qe, rs, re)
         if penalty:
             for j in range(codes.shape[1]):
                 D += penalty * (codes[qs:qe, j, None] != codes[None, rs:re, j])
@@ -562,15 +559,14 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             self.median_std_[label] = median_std
             penalty = median_std**2 if median_std > 0 else 1.0
             n_new = target - members.size
-            # The search draws nothing from rng: the segments are drawn first, so that a
-            # class grown a little has only the rows they start from searched (as SMOTE).
-            rows, cols, gap = draw_segments(rng, members.size, kk, n_new)
-            queries, line = None, rows
-            if n_new <= _FEW_NEW * members.size:
-                queries, line = drawn_rows(rows, members.size)
-            nn = mixed_neighbors(num_c, codes_c, [len(lv) for lv in levels], penalty, kk,
-                                 queries, n_out * X.shape[1] * num_c.dtype.itemsize / 3)
-            del num_c
+            copy_bytes = n_out * X.shape[1] * num_c.dtype.itemsize / 3
+            # As SMOTE: a class grown a little has only the rows its segments start from
+            # searched.
+            search = partial(mixed_neighbors, num_c, codes_c, [len(lv) for lv in levels],
+                             penalty, kk, copy_bytes=copy_bytes)
+            nn, rows, cols, gap, line = segments_and_neighbors(rng, members.size, kk, n_new,
+                                                               search)
+            del search, num_c  # the numeric columns are read from X again when written
             parts.append((members, rows, nn[line, cols], gap))
             new_cat.append(vote_columns(codes_c, lambda sl, nn=nn, line=line: nn[line[sl]], n_new,
                                         rng))
