@@ -25,8 +25,10 @@ SAMPLE_WEIGHT_XFAIL = (
 
 
 @parametrize_with_checks(
-    # The sampler is seeded so that refits are reproducible (check_fit_idempotent).
-    [PriorCorrectedClassifier(LogisticRegression(), RandomUnderSampler(random_state=0))],
+    # Seeded so that refits are reproducible (check_fit_idempotent): through the sampler
+    # passed, or through random_state for the default sampler.
+    [PriorCorrectedClassifier(LogisticRegression(), RandomUnderSampler(random_state=0)),
+     PriorCorrectedClassifier(LogisticRegression(), random_state=0)],
     expected_failed_checks=lambda est: {
         "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_XFAIL,
         "check_sample_weight_equivalence_on_sparse_data": SAMPLE_WEIGHT_XFAIL,
@@ -203,6 +205,19 @@ def test_predict_threshold_and_tuned_threshold_wrapper():
     np.testing.assert_array_equal(
         tuned.predict(X_test), (tuned_proba >= tuned.best_threshold_).astype(int)
     )
+
+
+def test_random_state_seeds_the_default_sampler():
+    X_train, X_test, y_train, _ = _split(7)
+
+    def proba(seed):
+        model = PriorCorrectedClassifier(LogisticRegression(), random_state=seed)
+        return model.fit(X_train, y_train).predict_proba(X_test)
+
+    np.testing.assert_array_equal(proba(3), proba(3))
+    assert not np.allclose(proba(3), proba(4))
+    model = PriorCorrectedClassifier(LogisticRegression(), random_state=3).fit(X_train, y_train)
+    assert model.sampler_.random_state == 3
 
 
 def test_sample_weight_weights_the_priors():

@@ -215,6 +215,37 @@ def test_bad_targets_have_clear_errors(name, multiclass_data):
             _fit(name, X_bad, y_bad)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_missing_labels_of_every_kind_and_dates_have_clear_errors(name, multiclass_data):
+    pd = pytest.importorskip("pandas")
+    X, y = multiclass_data
+    labels = np.array(["a", "b", "c"])[y]
+    cases = [
+        (pd.Series(np.where(np.arange(len(y)) == 5, None, labels), dtype="string"), "missing.*row 5"),
+        (pd.Series(np.where(np.arange(len(y)) == 7, None, y == 0), dtype="boolean"), "missing.*row 7"),
+        (pd.Series(np.where(np.arange(len(y)) == 2, None, y), dtype="Int64"), "missing.*row 2"),
+        (pd.Series(pd.to_datetime(y * 86_400_000_000_000)), "dates or durations"),
+        (np.where(np.arange(len(y)) == 0, 0.5, y), r"e\.g\. the value 0\.5\)"),
+    ]
+    for y_bad, pattern in cases:
+        with pytest.raises(BalancekitError, match=pattern):
+            _fit(name, X, y_bad)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_sample_weights_are_rejected(name, multiclass_data):
+    X, y = multiclass_data
+    sampler = make_sampler(SAMPLERS[name])
+    for value, pattern in [(np.nan, "NaN or infinite.*row 4"), (np.inf, "NaN or infinite"),
+                           (-1.0, "negative.*row 4")]:
+        weights = np.ones(len(y))
+        weights[4] = value
+        with pytest.raises(DataError, match=pattern):
+            sampler.fit_resample(X, y, sample_weight=weights)
+    with pytest.raises(DataError, match="sums to zero"):
+        sampler.fit_resample(X, y, sample_weight=np.zeros(len(y)))
+
+
 @pytest.mark.parametrize(
     "name", [n for n in NAMES if "n_jobs" in inspect.signature(SAMPLERS[n]).parameters]
 )

@@ -98,9 +98,12 @@ def test_rows_taken_keep_names_dtypes_and_exact_values(frame_lib):
         assert _values(out, name) == [expected[i] for i in rows], name
     assert _values(out, "count")[0] == BIG
     if _is_pandas(frame_lib):
-        # A fresh RangeIndex, not the input's labels.
-        assert isinstance(out.index, frame_lib.RangeIndex) and list(out.index) == [0, 1, 2, 3]
         assert list(out["shop"].cat.categories) == ["a", "b", "zz"]
+        # Copied rows keep their index labels, so that they can be found in the input.
+        labelled = frame.set_axis([f"r{i}" for i in range(len(frame))], axis=0)
+        out = take_x(labelled, rows)
+        assert list(out.index) == ["r3", "r0", "r3", "r1"]
+        frame_lib.testing.assert_frame_equal(labelled.loc[out.index[:2]], out.iloc[:2])
 
 
 def test_synthetic_rows_are_cast_to_each_column(frame_lib):
@@ -193,6 +196,13 @@ def test_y_keeps_name_and_dtype(frame_lib):
             assert list(out.index) == [0, 1, 2]
         empty = take_y(y, y_array, np.array([0]), y_array[:0])
         assert empty.dtype == y.dtype and len(empty) == 1
+        # Only input rows: the same values, and for pandas the same index labels.
+        kept = take_y(y, y_array, np.array([3, 1]))
+        assert type(kept) is type(y) and kept.dtype == y.dtype and kept.name == "label"
+        kept_values = kept.to_list() if hasattr(kept, "to_list") else kept.tolist()
+        assert kept_values == [original[3], original[1]]
+        if _is_pandas(frame_lib):
+            assert list(kept.index) == [y.index[3], y.index[1]]
 
 
 def test_pandas_categorical_y_keeps_unused_categories():
@@ -263,3 +273,68 @@ def test_output_source_helpers():
     assert _frames.as_frame(sp.csr_matrix((2, 2))) is None
     assert _frames.as_series(np.zeros(2)) is None
     assert _frames.n_rows([[1, 2], [3, 4], [5, 6]]) == 3
+
+
+@pytest.mark.parametrize(
+    "dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+)
+def test_synthetic_integers_near_the_limits_never_wrap(dtype):
+    # A column at the edge of its integer type: synthetic values computed in float64 may
+    # round past the limit (float(2**63 - 1) == 2**63); they must stay inside the type.
+    info = np.iinfo(dtype)
+    X = np.zeros((4, 2), dtype=dtype)
+    X[:, 0] = [info.max, info.max - 1, info.min, info.min + 1]
+    synthetic = np.array([[float(info.max), 0.0], [float(info.min), 0.0], [float(info.max) * 2, 0.0]])
+    out = take_x(X, np.arange(4), synthetic)
+    new = out[4:, 0]
+    assert out.dtype == X.dtype
+    # Never wrapped around: the largest values stay near the top, the smallest at the bottom.
+    assert new[0] >= info.max - 2048 and new[2] >= info.max - 2048
+    assert new[1] == info.min
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"v": X[:, 0], "w": X[:, 1]})
+    taken = take_x(frame, np.arange(4), synthetic)
+    np.testing.assert_array_equal(taken["v"].to_numpy()[4:], new)
+    pl = pytest.importorskip("polars")
+    taken = take_x(pl.from_pandas(frame), np.arange(4), synthetic)
+    np.testing.assert_array_equal(taken["v"].to_numpy()[4:], new)
+
+
+def test_smote_on_a_column_at_the_top_of_uint64_keeps_it_there():
+    from balancekit.over_sampling import SMOTE
+
+    y = np.r_[np.zeros(24, int), np.ones(6, int)]
+    X = np.zeros((30, 2), dtype=np.uint64)
+    X[:, 0] = np.arange(30)
+    X[:, 1] = 2**64 - 1
+    X_res, _ = SMOTE(random_state=0).fit_resample(X, y)
+    # Interpolated in float64 (exact to 2**53): the nearest value below 2**64 that float64
+    # holds, not 0.
+    assert (X_res[30:, 1] >= 2**64 - 2048).all()
+
+
+def test_object_columns_holding_numbers_are_numeric_columns():
+    # pandas object columns of numbers (e.g. built row by row) are numbers to SMOTE, as in
+    # a numpy object array; object columns of text still need SMOTENC.
+    pd = pytest.importorskip("pandas")
+    from balancekit.exceptions import DataError
+    from balancekit.over_sampling import SMOTE
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(40, int), np.ones(10, int)]
+    plain = pd.DataFrame({"a": rng.normal(size=50), "n": rng.integers(0, 9, 50),
+                          "f": rng.random(50) < 0.5})
+    mixed = plain.astype(object)
+    mixed.loc[3, "a"] = 2  # an int among floats
+    plain.loc[3, "a"] = 2.0
+    X_plain, _ = SMOTE(random_state=0).fit_resample(plain, y)
+    X_mixed, _ = SMOTE(random_state=0).fit_resample(mixed, y)
+    assert all(dtype.kind == "O" for dtype in X_mixed.dtypes)
+    np.testing.assert_allclose(X_mixed["a"].to_numpy(float), X_plain["a"].to_numpy())
+    # Integers stay Python ints (rounded), booleans stay booleans.
+    assert X_mixed["n"].map(type).eq(int).all()
+    assert X_mixed["n"].tolist() == X_plain["n"].tolist()
+    assert X_mixed["f"].map(type).eq(bool).all()
+    assert X_mixed["f"].tolist() == X_plain["f"].tolist()
+    with pytest.raises(DataError, match="non-numeric column.*'s'"):
+        SMOTE().fit_resample(mixed.assign(s="1.5"), y)

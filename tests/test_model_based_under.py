@@ -195,6 +195,8 @@ def test_cluster_centroids_dataframes(voting, frame_lib):
         (ClusterCentroids(estimator=AgglomerativeClustering()), InvalidParameterTypeError,
          "cluster_centers_"),
         (ClusterCentroids(estimator="kmeans"), InvalidParameterTypeError, "estimator"),
+        (InstanceHardnessThreshold(estimator="forest"), InvalidParameterTypeError,
+         "estimator must be None or a scikit-learn classifier.*got 'forest'"),
     ],
 )
 def test_cluster_centroids_bad_parameters(sampler, error, pattern):

@@ -260,8 +260,8 @@ def test_frames_with_text_and_missing_values_pass_through(cls, frame_lib):
     X_res, _ = sampler.fit_resample(frame, y)
     idx = sampler.sample_indices_
     if frame_lib.__name__ == "pandas":
-        expected = frame.iloc[idx].reset_index(drop=True)
-        frame_lib.testing.assert_frame_equal(X_res, expected)
+        # Only input rows: they keep their index labels (as in imbalanced-learn).
+        frame_lib.testing.assert_frame_equal(X_res, frame.iloc[idx])
     else:
         from polars.testing import assert_frame_equal
 
@@ -282,3 +282,39 @@ def test_lists_of_rows_give_numeric_arrays(cls):
     np.testing.assert_array_equal(X_res, np.asarray(X, dtype=float)[sampler.sample_indices_])
     assert isinstance(y_res, np.ndarray) and y_res.dtype.kind in "iu"
     assert Counter(y_res.tolist())[0] == Counter(y_res.tolist())[1]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RandomUnderSampler(random_state=0),
+        lambda: RandomOverSampler(random_state=0),
+        lambda: __import__("balancekit.under_sampling", fromlist=["x"]).TomekLinks(),
+        lambda: __import__("balancekit.under_sampling", fromlist=["x"]).NearMiss(),
+    ],
+)
+def test_selected_rows_keep_their_pandas_index_labels(make):
+    # Code that joins the kept rows back to the source table (df.loc[X_res.index]) must
+    # find the rows that were selected, not the first n rows of the table.
+    pd = pytest.importorskip("pandas")
+    X, y = make_classification(300, 4, weights=[0.8], random_state=2)
+    frame = pd.DataFrame(X, columns=list("abcd"), index=np.arange(300) * 3 + 1000)
+    target = pd.Series(y, index=frame.index, name="t")
+    sampler = make()
+    X_res, y_res = sampler.fit_resample(frame, target)
+    rows = sampler.sample_indices_
+    assert list(X_res.index) == list(frame.index[rows])
+    assert list(y_res.index) == list(X_res.index)
+    pd.testing.assert_frame_equal(frame.loc[X_res.index[~X_res.index.duplicated()]],
+                                  X_res[~X_res.index.duplicated()])
+
+
+def test_index_labels_match_imbalanced_learn():
+    # imbalanced-learn's RandomUnderSampler keeps the labels too (its other samplers reset them).
+    pd = pytest.importorskip("pandas")
+    X, y = make_classification(200, 4, weights=[0.85], random_state=4)
+    frame = pd.DataFrame(X, index=[f"id{i}" for i in range(200)])
+    ours, _ = RandomUnderSampler(random_state=1).fit_resample(frame, y)
+    theirs, _ = imblearn_under.RandomUnderSampler(random_state=1).fit_resample(frame, y)
+    # The same rows, each with its input label (balancekit keeps the input order).
+    assert sorted(ours.index) == sorted(theirs.index)

@@ -445,6 +445,8 @@ def test_svm_smote_fallback_when_every_support_vector_is_noise():
         (SVMSMOTE(svm_estimator="svc"), InvalidParameterTypeError, "svm_estimator"),
         (KMeansSMOTE(kmeans_estimator=0), InvalidParameterError, "kmeans_estimator=0"),
         (KMeansSMOTE(kmeans_estimator="km"), InvalidParameterTypeError, "kmeans_estimator"),
+        (KMeansSMOTE(kmeans_estimator=301), InvalidParameterError,
+         "301 clusters, but X has only 300 rows"),
         (KMeansSMOTE(cluster_balance_threshold="high"), InvalidParameterError,
          "cluster_balance_threshold='high'"),
         (KMeansSMOTE(density_exponent=[2]), InvalidParameterTypeError, "density_exponent"),

@@ -10,7 +10,7 @@ from sklearn.utils.validation import validate_data
 
 from . import _frames
 from ._strategy import resolve_sampling_strategy
-from ._validation import check_finite, check_target
+from ._validation import check_finite, check_sample_weight, check_target
 from .exceptions import DataError, DataTypeError
 
 
@@ -100,13 +100,7 @@ class BaseSampler(BaseEstimator):
             The matching labels.
         """
         X_checked, y_arr = self._check_X_y(X, y)
-        weights = None
-        if sample_weight is not None:
-            weights = np.asarray(sample_weight, dtype=np.float64).ravel()
-            if weights.shape[0] != y_arr.shape[0]:
-                raise DataError(
-                    f"sample_weight has {weights.shape[0]} values but X has {y_arr.shape[0]} rows."
-                )
+        weights = check_sample_weight(sample_weight, y_arr.shape[0])
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y_arr, self._sampling_type
         )
@@ -180,7 +174,10 @@ class BaseSampler(BaseEstimator):
         """Return a finite float array (float32 kept) or raise a helpful error."""
         kinds = _frames.column_kinds(X)
         if kinds is not None:
-            bad = [name for name, kind in kinds.items() if kind not in ("integer", "float", "bool")]
+            self._check_shape(X)
+            bad = [name for name, kind in kinds.items()
+                   if kind not in ("integer", "float", "bool")
+                   and _frames.object_number_kind(X, name) is None]
             if bad:
                 raise DataError(
                     f"{type(self).__name__} needs numeric columns, but X has non-numeric "

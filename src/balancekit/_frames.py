@@ -53,6 +53,18 @@ def column_kinds(X):
     return {name: column_kind(dtype) for name, dtype in frame.schema.items()}
 
 
+def object_number_kind(X, name):
+    """'integer', 'float' or 'bool' when column ``name`` of the pandas frame ``X`` is of
+    object dtype and holds only such numbers (missing values allowed); else ``None``."""
+    if not nw.dependencies.is_pandas_dataframe(X) or X[name].dtype != object:
+        return None
+    import pandas as pd
+
+    inferred = pd.api.types.infer_dtype(X[name], skipna=True)
+    return {"integer": "integer", "boolean": "bool", "floating": "float",
+            "mixed-integer-float": "float", "empty": "float"}.get(inferred)
+
+
 def to_numpy_2d(X):
     """Return a dense or sparse 2-D array view of ``X`` without type conversion."""
     frame = as_frame(X)
@@ -70,14 +82,37 @@ def n_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
-def _cast_values(values, kind, np_dtype=None):
-    """Prepare synthetic values for a column of the given kind."""
+def _cast_values(values, kind, dtype=None):
+    """Prepare synthetic values for a column of the given kind (and ``dtype``).
+
+    Integers are rounded to the nearest value and kept inside the range of
+    ``dtype`` (a numpy or narwhals integer dtype), so that a value near the
+    limit never wraps around. They are computed in float64: exact up to 2**53.
+    """
     values = np.asarray(values)
     if kind == "integer":
-        return np.rint(values.astype(np.float64))
+        rounded = np.rint(values.astype(np.float64))
+        if getattr(dtype, "kind", None) == "O":
+            return rounded.astype(np.int64).astype(object)  # a column of Python ints
+        bounds = _integer_bounds(dtype)
+        return rounded if bounds is None else np.clip(rounded, *bounds, out=rounded)
     if kind == "bool":
         return values.astype(np.float64) >= 0.5 if values.dtype.kind in "fiu" else values
     return values
+
+
+def _integer_bounds(dtype):
+    """The smallest and largest float64 values that fit an integer ``dtype`` (or None)."""
+    if dtype is None:
+        return None
+    try:
+        info = np.iinfo(np.dtype(getattr(dtype, "numpy_dtype", None) or str(dtype).lower()))
+    except (TypeError, ValueError):
+        return None
+    high = float(info.max)
+    if high > info.max:  # 2**63 and 2**64 do not fit: the float64 just below them
+        high = np.nextafter(high, 0.0)
+    return float(info.min), high
 
 
 def take_x(X, indices, synthetic=None):
@@ -128,9 +163,9 @@ def take_x(X, indices, synthetic=None):
         synthetic.write(new)
     elif isinstance(synthetic, (list, LazyColumns)):
         for j, col in enumerate(synthetic):
-            new[:, j] = _cast_values(col, kind)
+            new[:, j] = _cast_values(col, kind, X.dtype)
     else:
-        new[...] = _cast_values(synthetic, kind)
+        new[...] = _cast_values(synthetic, kind, X.dtype)
     return out
 
 
@@ -151,7 +186,9 @@ def _take_frame(frame, indices, synthetic):
     else:
         taken = frame[indices] if len(indices) else frame.head(0)
     if synthetic is None:
-        return _reset_index(taken.to_native())
+        # Only input rows: they keep their index labels (pandas), so that
+        # ``df.loc[X_res.index]`` finds them in the caller's table.
+        return taken.to_native()
     schema = frame.schema
     columns = list(schema)
     if isinstance(synthetic, list):
@@ -159,7 +196,8 @@ def _take_frame(frame, indices, synthetic):
     else:
         arrays = [synthetic[:, j] for j in range(synthetic.shape[1])]
     data = {
-        name: _cast_values(values, column_kind(schema[name]))
+        name: _cast_values(values, object_number_kind(native, name) or column_kind(schema[name]),
+                           _native_dtype(native, name, schema))
         for name, values in zip(columns, arrays, strict=True)
     }
     if nw.dependencies.is_pandas_dataframe(native):
@@ -178,15 +216,16 @@ def _take_frame(frame, indices, synthetic):
     return nw.concat([taken, new.select(columns)]).to_native()
 
 
+def _native_dtype(native, name, schema):
+    """The dtype of column ``name``: pandas' own (it may be a numpy dtype), else narwhals'."""
+    if nw.dependencies.is_pandas_dataframe(native):
+        return native[name].dtype
+    return schema[name]
+
+
 def _python_values(values):
     # Object arrays of mixed Python scalars pass through as lists; numbers stay arrays.
     return values.tolist() if values.dtype.kind == "O" else values
-
-
-def _reset_index(native):
-    if nw.dependencies.is_pandas_dataframe(native) or nw.dependencies.is_pandas_series(native):
-        return native.reset_index(drop=True)
-    return native
 
 
 def take_y(y, y_array, indices, y_synthetic=None, origin=None):
@@ -212,6 +251,9 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
     if nw.dependencies.is_pandas_series(native):
         import pandas as pd
 
+        if y_synthetic is None and origin is None:
+            # Only input rows: their index labels are kept, as in take_x.
+            return native.iloc[np.arange(n_kept) if indices is None else indices]
         return pd.Series(new, name=native.name).astype(native.dtype)
     backend = nw.get_native_namespace(series)
     out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)

@@ -8,7 +8,7 @@ from sklearn.utils.validation import validate_data
 
 from . import _frames
 from ._base import BaseSampler
-from ._validation import check_finite, check_target
+from ._validation import check_finite, check_sample_weight, check_target
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["FunctionSampler"]
@@ -137,11 +137,7 @@ class FunctionSampler(BaseSampler):
                     "may drop, reorder or create rows, so the weights of its output are unknown. "
                     "Compute the weights inside func, or use a sampler that tracks rows."
                 )
-            weights = np.asarray(sample_weight, dtype=np.float64).ravel()
-            if weights.shape[0] != n_samples:
-                raise DataError(
-                    f"sample_weight has {weights.shape[0]} values but X has {n_samples} rows."
-                )
+            weights = check_sample_weight(sample_weight, n_samples)
         if self.func is None:
             self.sample_indices_ = np.arange(n_samples)
             self.sample_weight_ = weights

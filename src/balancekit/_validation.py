@@ -90,10 +90,15 @@ def check_target(y, n_samples=None):
             f"y has {int(missing.sum())} missing labels (NaN/None), the first at row {first}; "
             "drop those rows or give them a class before resampling."
         )
+    if arr.dtype.kind in "mM":
+        raise DataError(
+            f"y holds dates or durations ({arr.dtype}); class labels must be integers, strings "
+            "or booleans. Turn them into labels first, e.g. y.astype(str)."
+        )
     if arr.dtype.kind == "f" and np.isinf(arr).any():
         raise DataError("y contains infinite values; class labels must be finite.")
     if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
-        sample = arr[np.flatnonzero(arr != np.round(arr))[0]]
+        sample = _label(arr[np.flatnonzero(arr != np.round(arr))[0]])
         raise DataError(
             f"y looks continuous (e.g. the value {sample!r}); balancekit needs class labels. "
             "For a numeric outcome, cut it into classes first (e.g. numpy.digitize)."
@@ -114,6 +119,57 @@ def check_target(y, n_samples=None):
     return arr
 
 
+def check_sample_weight(sample_weight, n_samples, *, what="X has {n} rows", non_negative=True):
+    """Return ``sample_weight`` as a float64 vector of ``n_samples`` checked values, or None.
+
+    A scalar is one weight for every row; a column vector or a Series is
+    accepted. Weights must be finite and, with ``non_negative`` (samplers and
+    estimators; metrics allow any sign), non-negative with a positive sum.
+    Errors name the first bad row. ``what`` describes the rows (``{n}``:
+    their number) in the length error.
+    """
+    if sample_weight is None:
+        return None
+    weights = sample_weight.to_numpy() if hasattr(sample_weight, "to_numpy") else sample_weight
+    try:
+        weights = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterTypeError(
+            "sample_weight must be an array of numbers; got values that are not numeric."
+        ) from None
+    if weights.ndim == 0:
+        weights = np.full(n_samples, float(weights))
+    if weights.ndim == 2 and weights.shape[1] == 1:
+        weights = weights.ravel()
+    if weights.ndim != 1:
+        raise DataError(
+            f"sample_weight must have shape (n_samples,); got an array of shape {weights.shape}."
+        )
+    if weights.shape[0] != n_samples:
+        raise DataError(
+            f"sample_weight has {weights.shape[0]} values but {what.format(n=n_samples)}."
+        )
+    bad = ~np.isfinite(weights)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"sample_weight has {int(bad.sum())} NaN or infinite value(s), the first at row "
+            f"{first}; weights must be finite."
+        )
+    if not non_negative:
+        return weights
+    negative = weights < 0
+    if negative.any():
+        first = int(np.flatnonzero(negative)[0])
+        raise DataError(
+            f"sample_weight has {int(negative.sum())} negative value(s), the first "
+            f"{weights[first]:g} at row {first}; weights must be >= 0."
+        )
+    if not weights.sum() > 0:
+        raise DataError("sample_weight sums to zero; at least one row needs a positive weight.")
+    return weights
+
+
 def _label(value):
     return value.item() if isinstance(value, np.generic) else value
 
@@ -122,7 +178,9 @@ def _missing_mask(arr):
     if arr.dtype.kind == "f":
         return np.isnan(arr)
     if arr.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in arr], dtype=bool)
+        import pandas as pd  # isna knows every missing marker: None, NaN, NaT, pd.NA
+
+        return np.asarray(pd.isna(arr), dtype=bool)
     return np.zeros(arr.shape[0], dtype=bool)
 
 

@@ -26,7 +26,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._validation import check_real, check_target
+from ._validation import check_real, check_sample_weight, check_target
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["PriorCorrectedClassifier", "correct_prior"]
@@ -158,6 +158,9 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         For binary targets, predict the positive class (``classes_[1]``) when
         its corrected probability is at least ``threshold``. ``None`` predicts
         the most probable class.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default sampler (``sampler=None``), so that two fits give the
+        same model. A sampler you pass keeps its own ``random_state``.
 
     Attributes
     ----------
@@ -204,16 +207,17 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     [1.0, 1.0]
     """
 
-    def __init__(self, estimator, sampler=None, *, threshold=None):
+    def __init__(self, estimator, sampler=None, *, threshold=None, random_state=None):
         self.estimator = estimator
         self.sampler = sampler
         self.threshold = threshold
+        self.random_state = random_state
 
     def _make_sampler(self):
         if self.sampler is None:
             from .under_sampling import RandomUnderSampler
 
-            return RandomUnderSampler()
+            return RandomUnderSampler(random_state=self.random_state)
         if not hasattr(self.sampler, "fit_resample"):
             raise InvalidParameterTypeError(
                 f"sampler must have a fit_resample method (a balancekit sampler); got "
@@ -269,18 +273,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         weights = None
         if sample_weight is not None:
-            weights = np.asarray(sample_weight, dtype=np.float64).ravel()
-            if weights.shape[0] != y_arr.shape[0]:
-                raise DataError(
-                    f"sample_weight has {weights.shape[0]} values but y has {y_arr.shape[0]} "
-                    "labels."
-                )
-            if not np.isfinite(weights).all() or (weights < 0).any():
-                raise DataError("sample_weight must hold finite, non-negative values.")
-            if not weights.sum() > 0:
-                raise DataError(
-                    "sample_weight sums to zero; at least one row needs a positive weight."
-                )
+            weights = check_sample_weight(sample_weight, y_arr.shape[0],
+                                          what="y has {n} labels")
         self.train_prior_ = _class_prior(y_arr, self.classes_, weights)
         if not (self.train_prior_ > 0).all():
             raise DataError(

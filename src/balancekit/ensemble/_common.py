@@ -52,25 +52,6 @@ def check_fraction_or_count(name, value, *, allow_none=False):
     )
 
 
-def check_weights(sample_weight, n_samples):
-    """Return ``sample_weight`` as a float64 vector of length ``n_samples``, or None."""
-    if sample_weight is None:
-        return None
-    weights = np.asarray(sample_weight, dtype=np.float64)
-    if weights.ndim == 0:
-        weights = np.full(n_samples, float(weights))
-    weights = weights.ravel()
-    if weights.shape[0] != n_samples:
-        raise DataError(f"sample_weight has {weights.shape[0]} values but X has {n_samples} rows.")
-    if not np.isfinite(weights).all():
-        raise DataError("sample_weight contains NaN or infinite values.")
-    if (weights < 0).any():
-        raise DataError("sample_weight contains negative values; weights must be >= 0.")
-    if not weights.sum() > 0:
-        raise DataError("sample_weight sums to zero; at least one row needs a positive weight.")
-    return weights
-
-
 def check_two_classes(classes):
     """Raise a clear error when ``y`` holds fewer than two classes."""
     if classes.shape[0] < 2:

@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int
+from .._validation import check_int, check_sample_weight
 from ..exceptions import InvalidParameterError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -24,7 +24,6 @@ from ._common import (
     check_fraction_or_count,
     check_strategy,
     check_two_classes,
-    check_weights,
     fitted_pipelines,
 )
 
@@ -292,7 +291,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         check_classification_targets(y)
         classes, y_enc = np.unique(y, return_inverse=True)
         check_two_classes(classes)
-        sample_weight = check_weights(sample_weight, y.shape[0])
+        sample_weight = check_sample_weight(sample_weight, y.shape[0])
         if self.class_weight is not None:
             class_weight = self.class_weight
             if class_weight == "balanced_subsample" and not bootstrap:

@@ -10,14 +10,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_sample_weight
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     check_bool,
     check_strategy,
     check_two_classes,
-    check_weights,
     fitted_pipelines,
     seed_params,
 )
@@ -179,7 +178,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         n_estimators, learning_rate, self.estimator_ = self._check_params()
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], ensure_2d=True, dtype=None)
         check_classification_targets(y)
-        weights = check_weights(sample_weight, y.shape[0])
+        weights = check_sample_weight(sample_weight, y.shape[0])
         weights = np.ones(y.shape[0]) if weights is None else weights.copy()
         weights /= weights.sum()
 

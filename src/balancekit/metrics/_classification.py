@@ -24,7 +24,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_sample_weight
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = [
@@ -61,33 +61,6 @@ def _as_target(y, name):
             f"matrix (shape (n_samples, n_labels)); got an array of shape {arr.shape}."
         )
     return arr
-
-
-def _check_sample_weight(sample_weight, n_samples):
-    """Return ``sample_weight`` as a 1-D float array of length ``n_samples``, or None."""
-    if sample_weight is None:
-        return None
-    weights = sample_weight.to_numpy() if hasattr(sample_weight, "to_numpy") else sample_weight
-    try:
-        weights = np.asarray(weights, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidParameterTypeError(
-            "sample_weight must be an array of numbers; got values that are not numeric."
-        ) from None
-    if weights.ndim == 2 and weights.shape[1] == 1:
-        weights = weights.ravel()
-    if weights.ndim != 1:
-        raise DataError(
-            f"sample_weight must have shape (n_samples,); got an array of shape {weights.shape}."
-        )
-    if weights.shape[0] != n_samples:
-        raise DataError(
-            f"sample_weight has {weights.shape[0]} values but y_true and y_pred have "
-            f"{n_samples} samples; give one weight per sample."
-        )
-    if not np.isfinite(weights).all():
-        raise DataError("sample_weight contains NaN or infinite values; weights must be finite.")
-    return weights
 
 
 def _check_targets(y_true, y_pred, sample_weight=None):
@@ -138,7 +111,10 @@ def _check_targets(y_true, y_pred, sample_weight=None):
         raise DataError(f"y_true and y_pred cannot be compared: {exc}") from None
     if kind == "binary" and present.shape[0] > 2:
         kind = "multiclass"
-    sample_weight = _check_sample_weight(sample_weight, n_true)
+    sample_weight = check_sample_weight(
+        sample_weight, n_true, non_negative=False,
+        what="y_true and y_pred have {n} samples; give one weight per sample",
+    )
     return kind, present, y_true, y_pred, sample_weight
 
 

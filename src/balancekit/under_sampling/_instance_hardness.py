@@ -159,9 +159,9 @@ class InstanceHardnessThreshold(BaseSampler):
         if self.estimator is None:
             return RandomForestClassifier(n_estimators=100, n_jobs=self.n_jobs)
         if not (
-            is_classifier(self.estimator)
+            hasattr(self.estimator, "get_params")
             and hasattr(self.estimator, "predict_proba")
-            and hasattr(self.estimator, "get_params")
+            and is_classifier(self.estimator)
         ):
             raise InvalidParameterTypeError(
                 "estimator must be None or a scikit-learn classifier with predict_proba (such "
