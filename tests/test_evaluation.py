@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from sklearn.datasets import make_classification
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -35,6 +36,7 @@ from balancekit.evaluation import (
     compare,
     default_strategies,
 )
+from balancekit.evaluation._compare import _compare_with_baseline
 from balancekit.evaluation._strategies import (
     SLOW_SAMPLERS,
     Columns,
@@ -45,7 +47,7 @@ from balancekit.evaluation._strategies import (
     resolve_strategies,
 )
 from balancekit.evaluation._summary import (
-    NOISE_Z,
+    adjust_for_comparisons,
     paired_difference,
     rank_strategies,
     recommend,
@@ -224,16 +226,22 @@ def test_paired_difference_noise_threshold():
     base = np.array([0.50, 0.52, 0.48, 0.51, 0.49])
     spread = np.array([-1.0, 1.0, -1.0, 1.0, 0.0])
     test_fraction = 0.25
-    # sd(d) of mean_shift + 0.01 * spread; choose shifts just inside and just outside 2 se.
+    # sd(d) of mean_shift + 0.01 * spread; choose shifts just inside and just outside the
+    # two-sided 5% critical value of Student t with 4 degrees of freedom (2.776, not 2).
     sd = np.std(0.01 * spread, ddof=1)
     se = sd * math.sqrt(1 / 5 + test_fraction)
-    inside = paired_difference(base + 0.99 * NOISE_Z * se + 0.01 * spread, base,
+    critical = stats.t.ppf(0.975, 4)
+    inside = paired_difference(base + 0.99 * critical * se + 0.01 * spread, base,
                                test_fraction=test_fraction)
-    outside = paired_difference(base + 1.01 * NOISE_Z * se + 0.01 * spread, base,
+    outside = paired_difference(base + 1.01 * critical * se + 0.01 * spread, base,
                                 test_fraction=test_fraction)
     assert inside["se"] == pytest.approx(se)
-    assert inside["within_noise"] is True
-    assert outside["within_noise"] is False and outside["diff"] > 0
+    assert inside["df"] == 4 and inside["n_folds"] == 5
+    assert inside["within_noise"] is True and inside["p_value"] > 0.05
+    assert outside["within_noise"] is False and outside["diff"] > 0 and outside["p_value"] < 0.05
+    # What the old rule (|diff| > 2 se) called real is within noise with 4 degrees of freedom.
+    old_rule = paired_difference(base + 2.2 * se + 0.01 * spread, base, test_fraction=test_fraction)
+    assert old_rule["within_noise"] is True
     worse = paired_difference(base - 0.1, base, test_fraction=test_fraction)
     assert worse["diff"] == pytest.approx(-0.1) and worse["within_noise"] is False
     # Lower is better: a lower score is an improvement.
@@ -243,6 +251,9 @@ def test_paired_difference_noise_threshold():
     # The correction makes the same differences noisier with a larger test fraction.
     assert (paired_difference(base + 0.01 + 0.01 * spread, base, test_fraction=1.0)["se"]
             > paired_difference(base + 0.01 + 0.01 * spread, base, test_fraction=0.0)["se"])
+    # Identical scores are a tie, not a gain.
+    tie = paired_difference(base, base, test_fraction=test_fraction)
+    assert tie["p_value"] == 1.0 and tie["within_noise"] is True
 
 
 def _entry(name, folds, base_folds=None, metric="pr_auc", higher=True, status="ok"):
@@ -251,8 +262,7 @@ def _entry(name, folds, base_folds=None, metric="pr_auc", higher=True, status="o
         "name": name,
         "description": name,
         "status": status,
-        "metrics": {metric: {"mean": folds.mean(), "std": folds.std(ddof=1),
-                             "folds": folds.tolist()}},
+        "metrics": {metric: {"mean": np.nanmean(folds), "std": None, "folds": folds.tolist()}},
     }
     if base_folds is not None:
         entry["vs_baseline"] = {
@@ -262,12 +272,19 @@ def _entry(name, folds, base_folds=None, metric="pr_auc", higher=True, status="o
     return entry
 
 
+def _entries(*entries, metric="pr_auc", baseline="baseline"):
+    """The entries, with the comparisons with the baseline corrected together (Holm)."""
+    adjust_for_comparisons([e["vs_baseline"][metric] for e in entries
+                            if e["name"] != baseline and "vs_baseline" in e])
+    return list(entries)
+
+
 def test_ranking_and_recommendation_beyond_noise():
     base = [0.30, 0.32, 0.28, 0.31, 0.29]
     strong = [0.40, 0.43, 0.37, 0.41, 0.40]
     weak = [0.31, 0.30, 0.30, 0.33, 0.29]
-    entries = [_entry("baseline", base, base), _entry("weak", weak, base),
-               _entry("strong", strong, base), _entry("broken", base, status="failed")]
+    entries = _entries(_entry("baseline", base, base), _entry("weak", weak, base),
+                       _entry("strong", strong, base), _entry("broken", base, status="failed"))
     ranking = rank_strategies(entries, "pr_auc")
     assert [r["strategy"] for r in ranking] == ["strong", "weak", "baseline"]
     assert [r["rank"] for r in ranking] == [1, 2, 3]
@@ -280,15 +297,15 @@ def test_ranking_and_recommendation_beyond_noise():
 def test_recommendation_within_noise_and_baseline_best():
     base = [0.30, 0.32, 0.28, 0.31, 0.29]
     noisy = [0.36, 0.27, 0.33, 0.30, 0.31]
-    ranking = rank_strategies([_entry("baseline", base, base), _entry("noisy", noisy, base)],
-                              "pr_auc")
+    ranking = rank_strategies(_entries(_entry("baseline", base, base),
+                                       _entry("noisy", noisy, base)), "pr_auc")
     rec = recommend(ranking, "pr_auc")
     assert rec["strategy"] == "noisy" and rec["within_noise"] is True
     assert "within noise" in rec["message"]
 
     worse = [0.20, 0.22, 0.18, 0.21, 0.19]
-    ranking = rank_strategies([_entry("worse", worse, base), _entry("baseline", base, base)],
-                              "pr_auc")
+    ranking = rank_strategies(_entries(_entry("worse", worse, base),
+                                       _entry("baseline", base, base)), "pr_auc")
     rec = recommend(ranking, "pr_auc")
     assert rec["strategy"] == "baseline" and rec["within_noise"] is False
     assert recommend([], "pr_auc")["strategy"] is None
@@ -297,11 +314,142 @@ def test_recommendation_within_noise_and_baseline_best():
 def test_lower_is_better_metric_ranks_ascending():
     base = [0.10, 0.11, 0.09, 0.10, 0.10]
     better = [0.05, 0.06, 0.05, 0.04, 0.05]
-    entries = [_entry("baseline", base, base, "brier", False),
-               _entry("better", better, base, "brier", False)]
+    entries = _entries(_entry("baseline", base, base, "brier", False),
+                       _entry("better", better, base, "brier", False), metric="brier")
     ranking = rank_strategies(entries, "brier")
     assert ranking[0]["strategy"] == "better"
     assert ranking[0]["diff_vs_baseline"] > 0 and ranking[0]["within_noise"] is False
+
+
+def _noise_data(seed, n=90):
+    """y independent of X: no strategy can truly beat the baseline's PR-AUC or ROC-AUC."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 3))
+    y = np.r_[np.ones(n // 5, dtype=int), np.zeros(n - n // 5, dtype=int)]
+    return X, y
+
+
+def test_compare_rarely_calls_noise_a_gain():
+    # On data with no signal the expected PR-AUC (the prevalence) and ROC-AUC (0.5) are the
+    # same for every strategy, so any "beyond noise" flag is a false alarm. Eight random
+    # under-samplers (different seeds) stand for picking the best of several strategies.
+    # 12 data sets x 2 metrics = 24 decisions: at a 5% family-wise level about 1 of them may
+    # flag a difference by chance, and fewer recommend a strategy (a gain is one side of a
+    # two-sided test). The former rule (|mean difference| > 2 corrected standard errors, the
+    # best of 8 picked without correction) flagged 9 of the 24 and recommended in 4.
+    strategies = ["baseline"] + [
+        (f"under_{i}", RandomUnderSampler(random_state=i)) for i in range(8)
+    ]
+    decisions = recommended = flagged = 0
+    for seed in range(12):
+        X, y = _noise_data(seed)
+        result = compare(X, y, strategies=strategies, cv=3, random_state=seed)
+        for metric in ("pr_auc", "roc_auc"):
+            ranking = rank_strategies(result.summary["strategies"], metric)
+            rec = recommend(ranking, metric)
+            decisions += 1
+            recommended += rec["strategy"] != "baseline" and rec["within_noise"] is False
+            flagged += any(r["within_noise"] is False for r in ranking
+                           if r["strategy"] != "baseline")
+            if rec["strategy"] != "baseline":
+                assert rec["n_comparisons"] == 8 and rec["df"] == 2 and rec["n_folds"] == 3
+                assert "within noise" in rec["message"] or rec["message"].startswith("Use ")
+    assert decisions == 24
+    assert recommended <= 1
+    assert flagged <= 2
+
+
+def test_compare_recommends_rebalancing_when_it_clearly_helps():
+    # A heavily regularised logistic regression on 7% positives predicts the majority class
+    # for nearly every row: its balanced accuracy stays near 0.5. Rebalancing fixes that.
+    X, y = make_classification(
+        n_samples=300, n_features=4, n_informative=3, n_redundant=0, weights=[0.93],
+        class_sep=1.5, random_state=1,
+    )
+    result = compare(
+        X, y, strategies=["baseline", "class_weight", "random_under"],
+        estimator=LogisticRegression(C=0.005), cv=3, scoring="balanced_accuracy",
+    )
+    rec = result.recommendation
+    assert rec["strategy"] in {"class_weight", "random_under"}
+    assert rec["within_noise"] is False and rec["p_adjusted"] <= 0.05
+    assert rec["n_comparisons"] == 2 and rec["df"] == 2 and rec["n_folds"] == 3
+    assert rec["message"].startswith(f"Use {rec['strategy']}:")
+    assert "significant at the 5% level after correcting for the 2 comparisons" in rec["message"]
+    assert "corrected resampled t-test over 3 folds" in rec["message"]
+    base = next(r for r in result.ranking if r["strategy"] == "baseline")
+    assert rec["diff_vs_baseline"] > 0.2 and base["mean"] < 0.6
+
+
+def test_compare_p_values_match_a_hand_computation():
+    # A fixed table of fold scores, 3 folds x 2 repeats: test_fraction = n_test / n_train = 1/2.
+    base = [0.30, 0.34, 0.28, 0.31, 0.27, 0.33]
+    scores = {
+        "baseline": base,
+        "a": [0.36, 0.38, 0.33, 0.36, 0.32, 0.38],
+        "b": [0.33, 0.33, 0.31, 0.36, 0.27, 0.35],
+        "c": [0.29, 0.35, 0.30, 0.30, 0.28, 0.33],
+    }
+    entries = [
+        {"name": name, "description": name, "status": "ok",
+         "metrics": {key: {"mean": float(np.mean(folds)), "std": float(np.std(folds, ddof=1)),
+                           "folds": list(folds)}
+                     for key in ("pr_auc", "roc_auc", "precision", "recall", "f1", "g_mean",
+                                 "balanced_accuracy", "mcc", "brier", "fit_time")}}
+        for name, folds in scores.items()
+    ]
+    _compare_with_baseline(entries, test_fraction=0.5)
+    ranking = rank_strategies(entries, "pr_auc")
+    assert [r["strategy"] for r in ranking] == ["a", "b", "c", "baseline"]
+
+    raw = {}
+    for name in ("a", "b", "c"):
+        # scipy's paired t statistic uses sd / sqrt(J); the corrected test uses
+        # sd * sqrt(1/J + n_test/n_train) and J - 1 = 5 degrees of freedom.
+        plain = stats.ttest_rel(scores[name], base).statistic
+        t = plain * math.sqrt(1 / 6) / math.sqrt(1 / 6 + 0.5)
+        raw[name] = 2 * stats.t.sf(abs(t), df=5)
+        row = next(r for r in ranking if r["strategy"] == name)
+        assert row["p_value"] == pytest.approx(raw[name], rel=1e-9)
+        assert row["df"] == 5 and row["n_folds"] == 6 and row["n_comparisons"] == 3
+        assert entries[list(scores).index(name)]["vs_baseline"]["pr_auc"]["t"] == pytest.approx(t)
+    # Holm: sort the p-values, multiply the i-th smallest by (m - i), keep the running maximum.
+    order = sorted(raw, key=raw.get)
+    adjusted, running = {}, 0.0
+    for i, name in enumerate(order):
+        running = max(running, min(1.0, (3 - i) * raw[name]))
+        adjusted[name] = running
+    for r in ranking[:3]:
+        assert r["p_adjusted"] == pytest.approx(adjusted[r["strategy"]], rel=1e-9)
+        assert r["within_noise"] is bool(adjusted[r["strategy"]] > 0.05)
+    # The smallest p-value is corrected exactly as Bonferroni would (3 x p).
+    assert adjusted[order[0]] == pytest.approx(3 * raw[order[0]])
+    assert ranking[0]["p_adjusted"] < 0.05 < ranking[1]["p_adjusted"]
+
+    rec = recommend(ranking, "pr_auc")
+    assert rec["strategy"] == "a" and rec["within_noise"] is False
+    assert rec["p_value"] == pytest.approx(raw["a"]) and rec["p_adjusted"] == pytest.approx(
+        adjusted["a"])
+    assert (rec["df"], rec["n_folds"], rec["n_comparisons"], rec["alpha"]) == (5, 6, 3, 0.05)
+    assert "of the 3 strategies compared with baseline" in rec["message"]
+    assert "over 6 folds" in rec["message"]
+    # A lower-is-better metric flips the sign of the difference, not the p-value.
+    brier = rank_strategies(entries, "brier")
+    assert brier[0]["strategy"] == "baseline"
+    a_brier = next(r for r in brier if r["strategy"] == "a")
+    assert a_brier["diff_vs_baseline"] < 0 and a_brier["p_value"] == pytest.approx(raw["a"])
+    json.dumps(rec, allow_nan=False)
+
+
+def test_compare_with_too_few_folds_for_a_test_says_so():
+    base = [0.30, np.nan, np.nan]
+    best = [0.40, np.nan, 0.50]
+    ranking = rank_strategies(_entries(_entry("baseline", base, base), _entry("best", best, base)),
+                              "pr_auc")
+    rec = recommend(ranking, "pr_auc")
+    assert rec["strategy"] == "best" and rec["within_noise"] is None
+    assert rec["n_folds"] == 1 and rec["p_value"] is None
+    assert "too few for a test" in rec["message"] and "1 fold" in rec["message"]
 
 
 def test_scoring_changes_the_ranking_metric(numeric_data):
@@ -345,6 +493,45 @@ def test_class_too_small_for_smote_is_a_failure():
     assert smote["status"] == "failed" and smote["error"]
     assert result.summary["failed"][0]["strategy"] == "smote"
     assert result.recommendation["strategy"] == "baseline"
+
+
+def _drop_class(label):
+    def drop(X, y):
+        keep = y != label
+        return X[keep], y[keep]
+
+    return FunctionSampler(func=drop)
+
+
+def test_compare_explains_a_training_fold_left_with_one_class():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = np.array([0] * 45 + [1] * 15)
+    result = compare(X, y, strategies=["baseline", ("drop_common", _drop_class(0))], cv=3)
+    error = result.summary["failed"][0]["error"]
+    assert result.summary["failed"][0]["strategy"] == "drop_common"
+    assert error.startswith("drop_common removed every row of class 0 (30 rows)")
+    assert "fold 1 of 3" in error and "only class 1 is left" in error
+    assert "at least 2 classes" not in error
+
+    # Multiclass: the rare class is gone but two classes are left; the model cannot score it.
+    y3 = np.array([0] * 30 + [1] * 15 + [2] * 15)
+    result = compare(X, y3, strategies=[("drop_rare", _drop_class(2))], cv=3, pos_label=2)
+    error = result.summary["failed"][0]["error"]
+    assert error.startswith("drop_rare removed every row of class 2 (10 rows)")
+    assert "never saw it" in error
+
+    # A cleaning rule on a tiny table: scikit-learn's "This solver needs samples of at least
+    # 2 classes" is replaced with what happened, and an error of the sampler itself is kept.
+    X = rng.normal(size=(12, 3))
+    y = np.array([0] * 9 + [1] * 3)
+    result = compare(X, y, strategies=["edited_nearest_neighbours", "near_miss"], cv=3)
+    errors = {f["strategy"]: f["error"] for f in result.summary["failed"]}
+    assert errors["edited_nearest_neighbours"].startswith(
+        "edited_nearest_neighbours removed every row of class 0"
+    )
+    assert "at least 2 classes" not in errors["edited_nearest_neighbours"]
+    assert errors["near_miss"].startswith("DataError: n_neighbors=3")
 
 
 # ----------------------------------------------------------------------------------------------

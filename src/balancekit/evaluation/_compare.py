@@ -38,8 +38,11 @@ from ._strategies import (
     resolve_strategies,
 )
 from ._summary import (
+    ALPHA,
     METRICS,
+    NOISE_RULE,
     ComparisonResult,
+    adjust_for_comparisons,
     check_scoring,
     jsonable,
     paired_difference,
@@ -146,10 +149,19 @@ def compare(
     fit time. Curves and confusion matrices use the pooled out-of-fold
     predictions of the first repeat.
 
-    A strategy is "within noise" of the baseline when the mean of the paired
-    per-fold differences is at most 2 standard errors, the standard error
-    being corrected for the overlap of the training folds (Nadeau and
-    Bengio, 2003).
+    Each strategy is compared with the baseline on the paired per-fold
+    differences of every metric with the corrected resampled t-test of
+    Nadeau and Bengio (2003): the variance of the differences is multiplied
+    by ``1/J + n_test/n_train`` (``J = cv * repeats`` folds in total), since
+    the training sets of the folds overlap, and the statistic is compared
+    with Student's t distribution with ``J - 1`` degrees of freedom
+    (two-sided). The p-values of the strategies are then corrected with
+    Holm's method for the number of strategies compared with the baseline:
+    the recommended strategy is the best of many, and the best of many
+    looks better than the baseline by chance far more often than 5% of the
+    time. A difference is "within noise" when its corrected p-value is
+    above 0.05. With few folds (``cv=3``, one repeat) only large, consistent
+    gains pass; more repeats give the test more power.
 
     A strategy that fails on the data (for instance a class too small for
     its neighbours) is reported with its error in ``summary['failed']``
@@ -236,8 +248,10 @@ def compare(
             "random_state": random_state,
             "n_jobs": n_jobs,
             "preprocessing": _describe_preprocessing(columns),
-            "noise_rule": "|mean paired fold difference from the baseline| <= 2 standard errors "
-            "(Nadeau-Bengio corrected for overlapping training folds)",
+            "noise_rule": NOISE_RULE.format(alpha=ALPHA),
+            "noise_test": "corrected resampled t-test (Nadeau and Bengio, 2003), two-sided, "
+            "Holm correction for the strategies compared with the baseline",
+            "alpha": ALPHA,
         },
         "metrics": [
             {"key": key, "label": label, "higher_is_better": higher, "description": text}
@@ -392,8 +406,50 @@ def _fit_fold_unguarded(spec, index, train, test, frame, y, columns, model, pos,
         if index == 0:
             outcome["counts_after"] = _counts_after(pipeline, sampler_step, X_train, y_train)
     except Exception as exc:  # a strategy that cannot run on this data is reported
-        outcome["error"] = f"{type(exc).__name__}: {exc}"
+        outcome["error"] = _lost_class_error(spec, index, cv, columns, model, X_train, y_train)
+        if outcome["error"] is None:
+            outcome["error"] = f"{type(exc).__name__}: {exc}"
     return outcome
+
+
+def _lost_class_error(spec, index, cv, columns, model, X_train, y_train):
+    """Explain a failed fit whose sampler removed a whole class, or return None.
+
+    A cleaning rule or an under-sampler can remove every row of a class from a
+    small training fold; the model then fails with an error about its own
+    input (scikit-learn's "needs samples of at least 2 classes"), which does
+    not say why. The sampler is replayed on the same training rows to check.
+    """
+    if spec.sampler is None:
+        return None
+    try:
+        pipeline, sampler_step = build_pipeline(spec, columns, model)
+        Xt = X_train
+        for _, step in pipeline.steps[:sampler_step]:
+            Xt = step.fit_transform(Xt, y_train)
+        _, y_res = pipeline.steps[sampler_step][1].fit_resample(Xt, y_train)
+    except Exception:  # the sampler itself failed: its own error says why
+        return None
+    before = class_counts(y_train)
+    after = class_counts(np.asarray(y_res))
+    lost = [label for label in before if after.get(label, 0) == 0]
+    if not lost:
+        return None
+    repeat, fold = divmod(index, cv)
+    where = f"fold {fold + 1} of {cv}" + (f" (repeat {repeat + 1})" if repeat else "")
+    names = " and ".join(f"class {label!r} ({before[label]} rows)" for label in lost)
+    left = [label for label in after if after[label] > 0]
+    if len(left) == 1:
+        consequence = (
+            f"only class {left[0]!r} is left, and the model cannot be trained on a single class"
+        )
+    else:
+        consequence = "the model never saw it, so it cannot predict or score it"
+    return (
+        f"{spec.name} removed every row of {names} from the training rows of {where}: "
+        f"{consequence}. The data is too small for this strategy; use more data, a smaller "
+        "cv, or another strategy."
+    )
 
 
 def _predict(pipeline, X_test, pos):
@@ -552,24 +608,40 @@ def _thin(values, limit=MAX_CURVE_POINTS):
 
 
 def _compare_with_baseline(entries, test_fraction):
-    """Add ``vs_baseline`` (paired fold differences) to every strategy that ran."""
+    """Add ``vs_baseline`` (paired fold differences, tested) to every strategy that ran.
+
+    Every strategy is tested against the baseline with the corrected
+    resampled t-test, then, metric by metric, the p-values of the strategies
+    are corrected together for their number with Holm's method.
+    """
     base = next((e for e in entries if e["name"] == BASELINE and e["status"] == "ok"), None)
-    for entry in entries:
-        if entry["status"] != "ok":
-            continue
+    ran = [e for e in entries if e["status"] == "ok"]
+    for entry in ran:
         entry["vs_baseline"] = {}
-        for key, (_, higher, _) in METRICS.items():
-            if base is None or key == "fit_time":
-                continue
-            if entry is base:
-                entry["vs_baseline"][key] = {"diff": 0.0, "se": 0.0, "within_noise": True}
-                continue
-            entry["vs_baseline"][key] = paired_difference(
+    if base is None:
+        return
+    others = [e for e in ran if e is not base]
+    for key, (_, higher, _) in METRICS.items():
+        if key == "fit_time":
+            continue
+        results = [
+            paired_difference(
                 entry["metrics"][key]["folds"],
                 base["metrics"][key]["folds"],
                 test_fraction=test_fraction,
                 higher_is_better=higher,
             )
+            for entry in others
+        ]
+        adjust_for_comparisons(results)
+        for entry, result in zip(others, results, strict=True):
+            entry["vs_baseline"][key] = result
+        # The reference itself: no difference, nothing tested.
+        base["vs_baseline"][key] = {
+            "diff": 0.0, "se": 0.0, "t": None, "df": None, "n_folds": None, "p_value": None,
+            "p_adjusted": None, "n_comparisons": results[0]["n_comparisons"] if results else 0,
+            "within_noise": True,
+        }
 
 
 # ----------------------------------------------------------------------------------------------

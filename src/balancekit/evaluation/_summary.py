@@ -44,8 +44,17 @@ SCORING_ALIASES = {
     "brier": "brier",
     "brier_score": "brier",
 }
-#: A difference from the baseline smaller than this many standard errors is "within noise".
-NOISE_Z = 2.0
+#: Significance level of the test that decides whether a strategy differs from the baseline.
+ALPHA = 0.05
+#: Paired fold differences all smaller than this are ties (floating-point rounding, not a gain).
+TIE_TOLERANCE = 1e-12
+#: What the test does, in words (the summary's ``settings['noise_rule']`` and the reports).
+NOISE_RULE = (
+    "the two-sided corrected resampled t-test (Nadeau and Bengio, 2003) of its paired fold "
+    "differences from the baseline (Student t with n_folds - 1 degrees of freedom, variance "
+    "inflated for the overlap of the training folds) is not significant at the {alpha:.0%} "
+    "level after Holm's correction for the number of strategies compared with the baseline"
+)
 
 
 def check_scoring(scoring):
@@ -77,43 +86,120 @@ def jsonable(value):
     return str(value)
 
 
-def paired_difference(scores, reference, *, test_fraction, higher_is_better=True):
-    """Compare two strategies on the same folds.
+def paired_difference(scores, reference, *, test_fraction, higher_is_better=True, alpha=ALPHA):
+    """Compare two strategies on the same folds with the corrected resampled t-test.
 
-    The per-fold differences are paired (both strategies saw the same rows).
-    Their standard error uses the correction of Nadeau and Bengio for the
-    overlap between training sets of cross-validation folds:
-    ``se = sd(d) * sqrt(1/J + n_test/n_train)`` over the ``J`` folds, so a
-    difference is not called real because the folds share most of their rows.
+    The per-fold differences ``d_j`` are paired (both strategies were trained
+    and scored on the same rows). Cross-validation folds share most of their
+    training rows, so the differences are correlated and their plain
+    variance understates the uncertainty of their mean. The corrected
+    resampled t-test of Nadeau and Bengio (2003) inflates it for that
+    overlap::
+
+        t = mean(d) / sqrt(var(d) * (1/J + n_test/n_train)),
+
+    with ``J`` the number of folds in total (``cv * repeats``), and compares
+    ``t`` with Student's t distribution with ``J - 1`` degrees of freedom
+    (two-sided). With 3 folds the 5% critical value is 4.30, not 2: an
+    estimate of the variance from 3 folds is itself very uncertain.
+
+    The p-value here is for this one comparison; when several strategies
+    are compared with the same baseline, :func:`adjust_for_comparisons`
+    corrects it for their number.
 
     Parameters
     ----------
     scores, reference : array-like of shape (n_folds,)
-        The metric per fold, for the strategy and for the reference.
+        The metric per fold, for the strategy and for the reference. Folds
+        where either is not finite are left out.
     test_fraction : float
         ``n_test / n_train`` of one fold (``1 / (k - 1)`` for k-fold).
     higher_is_better : bool, default=True
         The direction of the metric; the difference is signed so that a
         positive value is an improvement.
+    alpha : float, default=0.05
+        The significance level.
 
     Returns
     -------
     result : dict
-        ``{'diff': mean improvement, 'se': standard error, 'within_noise':
-        bool}``; ``within_noise`` is true when ``|diff| <= 2 * se``.
+        ``diff`` (mean improvement), ``se`` (its corrected standard error),
+        ``t`` (the statistic, infinite when every fold differs by the same
+        non-zero amount), ``df`` (``J - 1``), ``n_folds`` (``J``),
+        ``p_value`` (two-sided), ``p_adjusted`` (equal to ``p_value`` until
+        :func:`adjust_for_comparisons` corrects it), ``n_comparisons`` (1)
+        and ``within_noise`` (``p_adjusted > alpha``). With fewer than 2
+        usable folds there is no test: every value but ``n_folds`` is None.
+        Differences all below ``1e-12`` in size are ties: ``p_value`` is 1.
     """
+    from scipy import stats
+
     a = np.asarray(scores, dtype=np.float64)
     b = np.asarray(reference, dtype=np.float64)
     ok = np.isfinite(a) & np.isfinite(b)
-    if ok.sum() < 2:
-        return {"diff": None, "se": None, "within_noise": None}
+    n = int(ok.sum())
+    out = {"diff": None, "se": None, "t": None, "df": None, "n_folds": n, "p_value": None,
+           "p_adjusted": None, "n_comparisons": 1, "within_noise": None}
+    if n < 2:
+        return out
     d = a[ok] - b[ok]
     if not higher_is_better:
         d = -d
-    n = d.size
-    se = float(np.std(d, ddof=1) * math.sqrt(1.0 / n + test_fraction))
     diff = float(d.mean())
-    return {"diff": diff, "se": se, "within_noise": bool(abs(diff) <= NOISE_Z * se)}
+    se = float(np.std(d, ddof=1) * math.sqrt(1.0 / n + test_fraction))
+    if np.all(np.abs(d) <= TIE_TOLERANCE):
+        t, p = 0.0, 1.0
+    elif se == 0.0:  # every fold improved (or lost) by exactly the same amount
+        t, p = math.copysign(math.inf, diff), 0.0
+    else:
+        t = diff / se
+        p = float(2.0 * stats.t.sf(abs(t), n - 1))
+    out.update(diff=diff, se=se, t=t, df=n - 1, p_value=p, p_adjusted=p,
+               within_noise=bool(p > alpha))
+    return out
+
+
+def adjust_for_comparisons(results, alpha=ALPHA):
+    """Correct the p-values of several strategies compared with one baseline (Holm).
+
+    Picking the best of ``m`` strategies and testing it alone would call a
+    gain real far more often than ``alpha`` on data where no strategy helps:
+    with 16 independent tests at 5%, at least one passes by chance 56% of the
+    time (``1 - 0.95**16``). Holm's step-down method (Holm, 1979) bounds the probability of
+    calling *any* of the ``m`` differences real when none is by ``alpha``,
+    whatever the dependence between the tests (they share the baseline's
+    folds, so they are correlated). It is never less powerful than the
+    Bonferroni correction (``m * p``), and its adjusted p-value for the
+    smallest p is exactly Bonferroni's, so "significant after correcting
+    for m comparisons" means what a reader expects.
+
+    Parameters
+    ----------
+    results : list of dict
+        Outputs of :func:`paired_difference`, one per strategy compared with
+        the baseline (not the baseline itself); updated in place. Entries
+        without a p-value (too few folds) are not counted.
+    alpha : float, default=0.05
+        The family-wise significance level.
+
+    Returns
+    -------
+    results : list of dict
+        The same dicts, with ``p_adjusted`` (Holm), ``n_comparisons`` (``m``)
+        and ``within_noise`` (``p_adjusted > alpha``) set.
+    """
+    tested = [r for r in results if r.get("p_value") is not None]
+    m = len(tested)
+    running = 0.0
+    for rank, r in enumerate(sorted(tested, key=lambda r: r["p_value"])):
+        running = max(running, min(1.0, (m - rank) * r["p_value"]))
+        r["p_adjusted"] = running
+        r["n_comparisons"] = m
+        r["within_noise"] = bool(running > alpha)
+    for r in results:
+        if r.get("p_value") is None:
+            r["n_comparisons"] = m
+    return results
 
 
 def rank_strategies(strategies, metric):
@@ -132,7 +218,9 @@ def rank_strategies(strategies, metric):
         One dict per strategy that did not fail: ``rank``, ``strategy``,
         ``description``, ``metric``, ``mean``, ``std``, the mean of every
         metric under ``means``, and the comparison with the baseline
-        (``diff_vs_baseline``, ``se``, ``within_noise``).
+        (``diff_vs_baseline``, ``se``, ``within_noise``, ``p_value``,
+        ``p_adjusted``, ``df``, ``n_folds``, ``n_comparisons``; see
+        :func:`paired_difference` and :func:`adjust_for_comparisons`).
     """
     higher = METRICS[metric][1]
     ran = [s for s in strategies if s["status"] == "ok"]
@@ -161,13 +249,25 @@ def rank_strategies(strategies, metric):
                 "diff_vs_baseline": versus.get("diff"),
                 "se": versus.get("se"),
                 "within_noise": versus.get("within_noise"),
+                "p_value": versus.get("p_value"),
+                "p_adjusted": versus.get("p_adjusted"),
+                "df": versus.get("df"),
+                "n_folds": versus.get("n_folds"),
+                "n_comparisons": versus.get("n_comparisons"),
             }
         )
     return ranking
 
 
-def recommend(ranking, metric, baseline="baseline"):
+def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
     """Pick the best strategy and say whether it beats the baseline beyond noise.
+
+    The best strategy is the one with the best mean; its gain over the
+    baseline is "beyond noise" when the corrected resampled t-test of the
+    paired fold differences (:func:`paired_difference`) is significant at
+    level ``alpha`` after Holm's correction for the number of strategies
+    compared with the baseline (:func:`adjust_for_comparisons`), since the
+    best of many is likely to look better by chance.
 
     Parameters
     ----------
@@ -177,17 +277,24 @@ def recommend(ranking, metric, baseline="baseline"):
         The metric key the ranking used.
     baseline : str, default='baseline'
         The name of the reference strategy.
+    alpha : float, default=0.05
+        The significance level the ranking's ``within_noise`` flags used
+        (only quoted in the message).
 
     Returns
     -------
     recommendation : dict
         ``strategy`` (None when every strategy failed), ``metric``,
-        ``within_noise`` (None when there is nothing to compare with),
-        ``diff_vs_baseline``, ``se`` and a one-paragraph ``message``.
+        ``within_noise`` (None when there is nothing to compare with, or too
+        few folds for a test), ``diff_vs_baseline``, ``se``, ``p_value``
+        (the test of the best strategy alone), ``p_adjusted`` (corrected
+        for the comparisons), ``df``, ``n_folds``, ``n_comparisons``,
+        ``alpha`` and a one-paragraph ``message``.
     """
     label = METRICS[metric][0]
     out = {"strategy": None, "metric": metric, "within_noise": None, "diff_vs_baseline": None,
-           "se": None, "message": ""}
+           "se": None, "p_value": None, "p_adjusted": None, "df": None, "n_folds": None,
+           "n_comparisons": None, "alpha": alpha, "message": ""}
     if not ranking:
         out["message"] = "Every strategy failed on this data; see the errors of each strategy."
         return out
@@ -204,31 +311,82 @@ def recommend(ranking, metric, baseline="baseline"):
             "and, if the rare class matters more, tune the decision threshold instead."
         )
         return out
-    if base is None or best["within_noise"] is None:
-        out["message"] = (
-            f"{best['strategy']} has the best {label} ({value}). There is no {baseline} result "
-            "to compare it with, so whether it helps at all is unknown."
-        )
+    if base is None or best["diff_vs_baseline"] is None:
+        if base is not None and best.get("n_folds") is not None:
+            out["n_folds"] = best["n_folds"]
+            out["message"] = (
+                f"{best['strategy']} has the best {label} ({value} vs {_fmt(base['mean'])} for "
+                f"{baseline}), but {_count(best['n_folds'], 'fold')} scored both it and "
+                f"{baseline}: too few for a test of the difference, which needs at least 2. "
+                "Use more folds or repeats to tell whether it helps."
+            )
+        else:
+            out["message"] = (
+                f"{best['strategy']} has the best {label} ({value}). There is no {baseline} "
+                "result to compare it with, so whether it helps at all is unknown."
+            )
         return out
-    out["within_noise"] = best["within_noise"]
+    for key in ("within_noise", "se", "p_value", "p_adjusted", "df", "n_folds", "n_comparisons"):
+        out[key] = best.get(key)
     out["diff_vs_baseline"] = best["diff_vs_baseline"]
-    out["se"] = best["se"]
     diff = best["diff_vs_baseline"]
-    margin = f"{diff:+.3f} ± {NOISE_Z * best['se']:.3f}"
+    m = best.get("n_comparisons") or 1
+    level = f"{alpha:.0%}"
+    if m > 1:
+        picked = f"of the {m} strategies compared with {baseline}, {best['strategy']} has"
+        corrected = f"after correcting for the {m} comparisons"
+        p_words = "adjusted p"
+    else:
+        picked = f"{best['strategy']} has"
+        corrected = ""
+        p_words = "p"
+    test = (
+        f"corrected resampled t-test over {best['n_folds']} folds, "
+        f"{p_words} {_fmt_p(best['p_adjusted'])}"
+    )
+    versus = f"{value} vs {_fmt(base['mean'])} for {baseline} ({diff:+.3f})"
     if best["within_noise"]:
-        out["message"] = (
-            f"{best['strategy']} has the best {label} ({value} vs {_fmt(base['mean'])} for "
-            f"{baseline}), but the difference ({margin}) is within noise: on this data it is "
-            f"not reliably better than training without resampling, which stays the simpler "
-            "choice."
+        others = [
+            r for r in ranking
+            if r["strategy"] != baseline and r["within_noise"] is False
+            and (r["diff_vs_baseline"] or 0) > 0
+        ]
+        message = (
+            f"{_capitalize(picked)} the best {label}, {versus}, but the gain is within noise: "
+            f"it is not significant at the {level} level{' ' + corrected if corrected else ''} "
+            f"({test}). On this data it is not reliably better than training without "
+            "resampling, which stays the simpler choice."
         )
+        if others:
+            other = others[0]
+            message += (
+                f" {other['strategy']}, with a smaller gain ({other['diff_vs_baseline']:+.3f}), "
+                f"is significantly better than {baseline} (adjusted p "
+                f"{_fmt_p(other['p_adjusted'])})."
+            )
+        out["message"] = message
     else:
         out["message"] = (
-            f"Use {best['strategy']}: it has the best {label}, {value} vs {_fmt(base['mean'])} "
-            f"for {baseline} ({margin}, beyond {NOISE_Z:g} standard errors of the paired "
-            "fold differences)."
+            f"Use {best['strategy']}: {picked} the best {label}, {versus}. The gain over "
+            f"{baseline} is significant at the {level} level"
+            f"{' ' + corrected if corrected else ''} ({test})."
         )
     return out
+
+
+def _fmt_p(p):
+    """``= 0.034``, ``< 0.001`` or ``= n/a``."""
+    if p is None:
+        return "= n/a"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _count(n, word):
+    return f"{'no' if n == 0 else n} {word}{'' if n == 1 else 's'}"
+
+
+def _capitalize(text):
+    return text[:1].upper() + text[1:]
 
 
 def _fmt(value):
