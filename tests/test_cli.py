@@ -4,10 +4,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
 from typer.testing import CliRunner
@@ -16,6 +21,8 @@ import balancekit
 from balancekit import _io
 from balancekit._registry import available_samplers
 from balancekit.cli import app
+
+from .test_io import read_rows, write_rows
 
 WIDE = {"COLUMNS": "200", "TERMINAL_WIDTH": "200", "NO_COLOR": "1"}
 runner = CliRunner()
@@ -340,8 +347,8 @@ def test_failed_write_leaves_old_output_and_no_temporary_file(
     written = []
     real_write = _io._write_frame
 
-    def failing_write(table, path, fmt):
-        real_write(table.iloc[:5], path, fmt)  # part of the table reaches the disk
+    def failing_write(table, path, fmt, **kwargs):
+        real_write(table.iloc[:5], path, fmt, **kwargs)  # part of the table reaches the disk
         written.append(path)
         raise error
 
@@ -427,7 +434,6 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
         ((*RESAMPLE, "-p", "shrinkage=-1"), None, 1, ["shrinkage"]),
         ((*RESAMPLE, "--bogus"), None, 2, ["No such option", "--bogus"]),
         (("inspect", "{data}", "-t", "nope"), None, 2, ["'--target'", "no column 'nope'"]),
-        (("inspect", "{data}", "-t", "label"), _one_class, 1, ["only one class"]),
         (("compare", "{data}"), None, 2, ["'--target'", "required with DATA"]),
         (("compare", "-t", "label", "{data}", "--model", "svm"), None, 2, ["'--model'", "svm"]),
         (
@@ -570,3 +576,291 @@ def test_compare_small_table(tmp_path, mixed_csv, monkeypatch):
     # The progress bar hears of every fit: 2 strategies x 2 folds.
     assert [(done, total) for done, total, _ in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert all(isinstance(text, str) and text for _, _, text in calls)
+
+
+# --------------------------------------------------------------------------- CSV values kept as read
+
+
+PROBE_CSV = (
+    "country,zip,n,target\nNA,02937,10,0\nFR,01862,,0\nNA,00501,12,0\nDE,10115,13,0\n"
+    "NA,02101,14,1\nFR,60601,15,1\n"
+)
+
+
+@pytest.mark.parametrize("method", ["random_over", "random_under"])
+def test_copied_rows_keep_their_text(tmp_path, method):
+    """'NA' stays 'NA', '02937' keeps its zero, 10 does not become 10.0."""
+    source, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    source.write_text(PROBE_CSV)
+    assert_ok(invoke("resample", source, "-t", "target", "-m", method, "-o", out))
+    rows = read_rows(source)
+    written = read_rows(out)
+    assert written[0] == rows[0]
+    assert set(map(tuple, written[1:])) <= set(map(tuple, rows[1:]))
+    if method == "random_over":
+        assert Counter(map(tuple, rows[1:])) <= Counter(map(tuple, written[1:]))
+    # inspect sees the same table: 'NA' is a country, only the empty cell is missing.
+    report = json.loads(invoke("inspect", source, "-t", "target", "--json").stdout)
+    assert report["missing_values"] == {"n": 1}
+    assert report["categorical_columns"] == ["country", "zip"]
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "NA",
+            "N/A",
+            "null",
+            "None",
+            "nan",
+            "",
+            "007",
+            "02937",
+            "0",
+            "0.5",
+            "1.50",
+            "1e3",
+            "-0",
+            "+5",
+            "True",
+            "a,b",
+            'say "hi"',
+            " x ",
+            "two\nlines",
+            "10",
+            "-3",
+        ]
+    ),  # fmt: skip
+    st.text(
+        st.characters(exclude_categories=["Cs", "Cc"], exclude_characters="\ufeff"), max_size=5
+    ),
+    st.integers(-1000, 1000).map(str),
+)
+LABELS = st.sampled_from([("NA", "007"), ("0", "1"), ("+1", "-1"), ("1.0", "2.0"), ("a,b", "c")])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=4, max_size=12),
+    LABELS,
+    st.lists(st.booleans(), min_size=12, max_size=12),
+    st.sampled_from(["random_under", "random_over"]),
+)
+def test_resample_copies_cells_byte_for_byte(rows, labels, picks, method):
+    """Property: whatever the cells hold, a method that copies rows writes only input rows,
+    cell for cell, and the header unchanged."""
+    header = ["a", "b", "target", "c"]
+    data = [
+        [a, b, labels[i % 2 if i < 2 else int(picks[i])], c] for i, (a, b, c) in enumerate(rows)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        write_rows(source, [header, *data])
+        assert_ok(invoke("resample", source, "-t", "target", "-m", method, "-o", out))
+        written = read_rows(out)
+    assert written[0] == header
+    before, after = Counter(map(tuple, data)), Counter(map(tuple, written[1:]))
+    assert set(after) <= set(before)
+    if method == "random_under":
+        assert after <= before
+    else:
+        assert before <= after
+    counts = Counter(row[2] for row in written[1:])
+    assert set(counts) == set(labels) and len(set(counts.values())) == 1  # balanced
+
+
+def test_integer_column_with_a_gap_stays_integer(tmp_path):
+    source, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    rows = [["a", "b", "target"]] + [
+        [str(i), "" if i == 2 else str(10 + i), str(int(i in (5, 6)))] for i in range(1, 9)
+    ]
+    write_rows(source, rows)
+    assert_ok(invoke("resample", source, "-t", "target", "-m", "random_over", "-o", out))
+    written = read_rows(out)
+    assert not any(cell.endswith(".0") for row in written for cell in row)
+    assert set(map(tuple, written[1:])) <= set(map(tuple, rows[1:]))
+    assert str(_io.read_table(out)["b"].dtype) == "Int64"
+    # A numeric sampler still gives its clear missing-value error.
+    result = invoke("resample", source, "-t", "target", "-m", "smote", "-o", tmp_path / "s.csv")
+    assert_error(result, 1, "1 NaN value", "Impute")
+
+
+def test_synthetic_rows_write_copied_values_and_labels_as_read(tmp_path):
+    """SMOTENC: the input rows come back as written (floats as '1.50', labels '+1'), codes
+    with leading zeros stay codes, integers stay whole, new labels have the input's text."""
+    rng = np.random.default_rng(0)
+    n = 24
+    labels = ["+1"] * 18 + ["-1"] * 6
+    rows = [["x", "count", "zip", "y"]] + [
+        [
+            f"{rng.normal():.2f}0",
+            str(int(rng.integers(0, 9))),
+            str(rng.choice(["02937", "00501", "10115"])),
+            labels[i],
+        ]
+        for i in range(n)
+    ]
+    source, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    write_rows(source, rows)
+    assert_ok(
+        invoke("resample", source, "-t", "y", "-m", "smotenc", "-p", "k_neighbors=3", "-o", out)
+    )
+    written = read_rows(out)
+    assert written[: n + 1] == rows
+    new = written[n + 1 :]
+    assert len(new) == 12
+    assert {row[3] for row in new} == {"-1"}
+    assert {row[2] for row in new} <= {"02937", "00501", "10115"}
+    assert all(row[1].lstrip("-").isdigit() for row in new)
+
+
+# --------------------------------------------------------------------------- --param objects
+
+
+def test_param_object_keys_are_matched_to_integer_labels(tmp_path, numeric_parquet):
+    out = tmp_path / "out.parquet"
+    result = invoke(
+        "resample", numeric_parquet, "-t", "target", "-m", "random_over",
+        "-p", 'shrinkage={"1": 0.5}', "-o", out,
+    )  # fmt: skip
+    assert_ok(result)
+    before, after = pd.read_parquet(numeric_parquet), pd.read_parquet(out)
+    assert after["target"].value_counts().to_dict() == {0: 40, 1: 40}
+    # The new minority rows are smoothed (not copies): shrinkage reached class 1.
+    new = after.iloc[len(before) :]
+    assert not set(new["x1"]) & set(before["x1"])
+
+
+@pytest.mark.parametrize(
+    ("value", "fragments"),
+    [
+        ('shrinkage={"7": 0.5}', ["'--param'", "shrinkage", "'7'", "0, 1"]),
+        ('shrinkage={"1": 0.5, "1.0": 0.2}', ["'--param'", "shrinkage", "more than once"]),
+    ],
+)
+def test_param_object_with_unknown_class(tmp_path, numeric_parquet, value, fragments):
+    out = tmp_path / "out.parquet"
+    result = invoke(
+        "resample", numeric_parquet, "-t", "target", "-m", "random_over", "-p", value, "-o", out
+    )
+    assert_error(result, 2, *fragments)
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- inspect: one class, missing labels
+
+
+def test_inspect_describes_a_single_class(tmp_path):
+    path = tmp_path / "one.csv"
+    pd.DataFrame({"x": [1.0, 2.0, 3.0], "label": ["a", "a", "a"]}).to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "label", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["classes"] == [{"label": "a", "count": 3, "share": 1.0}]
+    assert report["missing_labels"] == 0
+    assert report["minority_class"] is None and report["majority_baseline"] is None
+    text = invoke("inspect", path, "-t", "label")
+    assert_ok(text)
+    assert "Only one class (a)" in text.stdout
+    # The commands that need two classes keep their error.
+    out = tmp_path / "out.csv"
+    assert_error(
+        invoke("resample", path, "-t", "label", "-m", "random_over", "-o", out),
+        1,
+        "only one class",
+    )
+
+
+def test_inspect_counts_missing_labels(tmp_path):
+    table = mixed_table()
+    table["label"] = table["label"].astype(object)
+    table.loc[[0, 5, 9], "label"] = None
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "label", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    labelled = table["label"].dropna()
+    assert report["missing_labels"] == 3
+    assert report["missing_values"]["label"] == 3
+    assert report["classes"] == [
+        {"label": str(k), "count": int(v), "share": v / len(labelled)}
+        for k, v in labelled.value_counts().items()
+    ]
+    assert report["majority_baseline"]["accuracy"] == pytest.approx(
+        labelled.value_counts().max() / len(labelled)
+    )
+    text = invoke("inspect", path, "-t", "label")
+    assert_ok(text)
+    assert "Missing labels: 3 row(s)" in text.stdout
+
+
+def test_inspect_one_class_with_missing_labels(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("x,target\n1,0\n2,\n3,0\n")
+    report = json.loads(invoke("inspect", path, "-t", "target", "--json").stdout)
+    assert report["missing_labels"] == 1
+    assert report["classes"] == [{"label": 0, "count": 2, "share": 1.0}]
+
+
+# --------------------------------------------------------------------------- compare: no silent overwrite
+
+
+@pytest.mark.parametrize("option", ["--json", "--report"])
+def test_compare_refuses_to_overwrite_before_running(tmp_path, mixed_csv, monkeypatch, option):
+    import balancekit.evaluation as evaluation
+
+    out = tmp_path / ("r.json" if option == "--json" else "r.html")
+    out.write_text("old")
+
+    def never(*args, **kwargs):
+        raise AssertionError("the comparison ran although the output exists")
+
+    monkeypatch.setattr(evaluation, "compare", never)
+    args = ("compare", mixed_csv, "-t", "label", "--cv", "2", "-s", "baseline", option, out)
+    assert_error(invoke(*args), 1, "already exists", "--force")
+    assert out.read_text() == "old"
+    monkeypatch.undo()
+    assert_ok(invoke(*args, "--force"))
+    assert out.read_text() != "old"
+    assert listing(tmp_path) == sorted(["mixed.csv", out.name])
+
+
+# --------------------------------------------------------------------------- delimiters
+
+
+@pytest.mark.parametrize(("delimiter", "shown"), [(";", "--sep ';'"), ("\t", "--sep '\\t'")])
+def test_other_delimiter_is_named(tmp_path, mixed_csv, delimiter, shown):
+    path = tmp_path / "semi.csv"
+    mixed_table().to_csv(path, index=False, sep=delimiter)
+    for args in (("inspect", path), ("compare", path)):
+        assert_error(invoke(*args, "-t", "label"), 2, "'--target'", "delimited by", shown)
+    result = invoke("inspect", path, "-t", "label", "--json", "--sep", shown.split()[1].strip("'"))
+    assert_ok(result)
+    assert json.loads(result.stdout)["classes"][0] == {"label": "no", "count": 40, "share": 0.8}
+
+
+def test_resample_reads_and_writes_with_the_delimiter(tmp_path):
+    path, out = tmp_path / "semi.csv", tmp_path / "out.csv"
+    rows = [["x", "name", "label"]] + [
+        [f"{i}.5", f"a,{i}", "no" if i < 8 else "yes"] for i in range(10)
+    ]
+    write_rows(path, rows, ";")
+    assert_ok(
+        invoke("resample", path, "-t", "label", "-m", "random_under", "--sep", ";", "-o", out)
+    )
+    written = read_rows(out, ";")
+    assert written[0] == rows[0]
+    assert set(map(tuple, written[1:])) <= set(map(tuple, rows[1:])) and len(written) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("inspect", "{parquet}", "-t", "target", "--sep", ";"), ["'--sep'", "CSV files only"]),
+        (("inspect", "{csv}", "-t", "label", "--sep", ";;"), ["'--sep'", "one character"]),
+    ],
+)
+def test_bad_delimiter_options(tmp_path, mixed_csv, numeric_parquet, args, fragments):
+    values = {"{parquet}": str(numeric_parquet), "{csv}": str(mixed_csv)}
+    assert_error(invoke(*(values.get(a, a) for a in args)), 2, *fragments)

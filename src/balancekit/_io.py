@@ -2,9 +2,29 @@
 
 The format is chosen by the file's extension (``.csv``, ``.csv.gz``,
 ``.parquet``, ``.pq``); a directory is read as a Parquet data set. Tables are
-pandas DataFrames: CSV is read with pandas' own type inference, so text columns
-come back as strings and whole numbers as integers, and a table written by
-:func:`write_table` reads back with the same columns and dtypes.
+pandas DataFrames, and a table written by :func:`write_table` reads back with
+the same columns and dtypes.
+
+CSV cells are read as text first, then each column gets a type only when no
+value can change on the way (:func:`parse_column`):
+
+- only an empty cell is a missing value: ``NA``, ``N/A``, ``null``, ``None``
+  or ``nan`` are text like any other;
+- a column of whole numbers is ``int64``, or pandas' nullable ``Int64`` when
+  some cells are empty (``UInt64``/``uint64`` above the ``int64`` range);
+- a column of decimal numbers is ``float64`` (missing cells are NaN); one
+  beyond the float64 range (``1e400``) keeps its column as text;
+- a column of ``True``/``False`` (also ``TRUE``/``true``, ...) without gaps is
+  ``bool``;
+- everything else stays text, in particular a column with a leading zero in
+  one of its values (``007``, ``02937``: codes, not quantities), and numbers
+  too large for 64 bits.
+
+:class:`CellText` keeps the text of every cell, so that values read from a CSV
+file are written back as they were read (:func:`write_table`).
+
+Parquet files carry their own types; an integer column with missing values is
+read as a nullable integer (``Int64``, ...) rather than as floats, as in CSV.
 
 Writes are atomic: the table goes to a temporary file next to the target,
 which then replaces the target in one step. A failure or an interruption
@@ -15,11 +35,26 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .exceptions import DataError
 
-__all__ = ["EXTENSIONS", "table_format", "read_table", "check_output", "write_table"]
+__all__ = [
+    "EXTENSIONS",
+    "DELIMITERS",
+    "CellText",
+    "table_format",
+    "read_table",
+    "parse_column",
+    "guess_delimiter",
+    "check_new_file",
+    "check_output",
+    "write_table",
+    "write_text",
+]
 
 #: Supported file extensions and the format each one means.
 EXTENSIONS = {".csv": "csv", ".csv.gz": "csv.gz", ".parquet": "parquet", ".pq": "parquet"}
@@ -62,7 +97,21 @@ def table_format(path, *, allow_directory=False):
     )
 
 
-def read_table(path):
+#: Field delimiters that :func:`guess_delimiter` recognises in column names.
+DELIMITERS = (",", ";", "\t", "|")
+
+# The text of a whole number without a leading zero ('0' and '-12' are numbers; '007' is a
+# code), and of a decimal number in the same spirit ('0.5' and '.5', not '00.5').
+_INTEGER = r"\s*[+-]?(?:0|[1-9][0-9]*)\s*"
+_DECIMAL = r"\s*[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*"
+# The words pandas reads as booleans by default.
+_BOOLEANS = {
+    **dict.fromkeys(("True", "TRUE", "true"), True),
+    **dict.fromkeys(("False", "FALSE", "false"), False),
+}
+
+
+def read_table(path, *, sep=None, keep_text=False):
     """Read a CSV or Parquet file, or a directory of Parquet files, into a DataFrame.
 
     Parameters
@@ -70,11 +119,21 @@ def read_table(path):
     path : str or path-like
         The file, by extension ``.csv``, ``.csv.gz``, ``.parquet`` or ``.pq``,
         or a directory holding ``.parquet``/``.pq`` files.
+    sep : str, default=None
+        The field delimiter of a CSV file (``None``: a comma). Not used for
+        Parquet.
+    keep_text : bool, default=False
+        Whether to return the text of every cell of a CSV file as well, so
+        that :func:`write_table` can write the values back as they were read.
 
     Returns
     -------
     table : pandas.DataFrame
-        The table, with a fresh ``RangeIndex``.
+        The table, with a fresh ``RangeIndex``. CSV columns are typed as
+        described in the module's documentation (:func:`parse_column`).
+    text : CellText or None
+        Only with ``keep_text=True``: the text of the cells of a CSV file
+        (``None`` for Parquet).
 
     Raises
     ------
@@ -97,19 +156,268 @@ def read_table(path):
     kind = "CSV" if fmt.startswith("csv") else "Parquet"
     try:
         if kind == "CSV":
-            table = pd.read_csv(path, compression="gzip" if fmt == "csv.gz" else None)
+            cells = pd.read_csv(
+                path,
+                sep="," if sep is None else sep,
+                compression="gzip" if fmt == "csv.gz" else None,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+            )
         else:
-            table = pd.read_parquet(path)
+            table = _read_parquet(path)
     except (PermissionError, IsADirectoryError):
         raise
     except Exception as exc:  # pandas, pyarrow, gzip and codecs all raise their own types
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise DataError(f"could not read '{path}' as {kind}: {reason}") from exc
-    if table.shape[1] == 0 or table.shape[0] == 0:
-        raise DataError(
-            f"'{path}' holds no data ({table.shape[0]} rows, {table.shape[1]} columns)."
+    shape = cells.shape if kind == "CSV" else table.shape
+    if shape[1] == 0 or shape[0] == 0:
+        raise DataError(f"'{path}' holds no data ({shape[0]} rows, {shape[1]} columns).")
+    text = None
+    if kind == "CSV":
+        if not isinstance(cells.index, pd.RangeIndex):
+            # pandas takes the first field(s) as an index when rows have more fields than the
+            # header: the columns would silently shift.
+            raise DataError(
+                f"the rows of '{path}' have more fields than its header ({cells.shape[1]} "
+                "names); check the delimiter (--sep) or a trailing delimiter at line ends."
+            )
+        cells = cells.reset_index(drop=True)
+        table = cells.copy(deep=False)
+        for j in range(cells.shape[1]):
+            table.isetitem(j, parse_column(cells.iloc[:, j]))
+        text = CellText(cells, table)
+    else:
+        table = table.reset_index(drop=True)
+    return (table, text) if keep_text else table
+
+
+def parse_column(cells):
+    """Give one column of CSV text its type, without changing any value.
+
+    Parameters
+    ----------
+    cells : pandas.Series of str
+        The text of each cell, ``''`` for an empty cell (the only missing
+        value).
+
+    Returns
+    -------
+    values : pandas.Series
+        The column: ``int64`` (``Int64`` with gaps; ``uint64``/``UInt64``
+        above the ``int64`` range), ``float64``, ``bool`` or text, as
+        described in the module's documentation. A number too large for
+        float64 (``1e400``) keeps its column as text rather than become
+        infinite.
+    """
+    present = (cells != "").to_numpy()
+    if not present.any():  # no value at all: a float column of NaN, as pandas reads it
+        return pd.Series(np.nan, index=cells.index, name=cells.name)
+    text = cells[present]
+    values = None
+    if present.all() and text.isin(list(_BOOLEANS)).all():
+        values = text.map(_BOOLEANS).astype(bool)
+    else:
+        arrow = pa.array(text.to_numpy(dtype=object), type=pa.string())
+        if _all_match(arrow, _INTEGER):
+            values = _integers(arrow, text, present, cells)
+        elif _all_match(arrow, _DECIMAL):
+            values = _decimals(arrow, text, present, cells)
+    if values is None:  # text: an empty cell is missing, every other cell is kept as is
+        return cells.where(present)
+    return values
+
+
+def _all_match(arrow, pattern):
+    return pc.all(pc.match_substring_regex(arrow, f"^(?:{pattern})$")).as_py()
+
+
+def _integers(arrow, text, present, cells):
+    """Whole numbers as ``int64``/``uint64``, nullable when cells are missing; ``None`` when
+    a value does not fit in 64 bits (the column then stays text)."""
+    try:
+        numbers = pc.cast(pc.utf8_trim_whitespace(arrow), pa.int64()).to_numpy()
+    except pa.ArrowInvalid:  # a '+' sign, or beyond the int64 range
+        big = [int(v) for v in text]
+        if min(big) >= -(2**63) and max(big) < 2**63:
+            numbers = np.array(big, dtype=np.int64)
+        elif min(big) >= 0 and max(big) < 2**64:
+            numbers = np.array(big, dtype=np.uint64)
+        else:
+            return None
+    if present.all():
+        return pd.Series(numbers, index=cells.index, name=cells.name)
+    full = np.zeros(cells.shape[0], dtype=numbers.dtype)
+    full[present] = numbers
+    return pd.Series(pd.arrays.IntegerArray(full, ~present), index=cells.index, name=cells.name)
+
+
+def _decimals(arrow, text, present, cells):
+    """Decimal numbers as float64 (NaN where cells are missing); ``None`` when one is too
+    large for float64."""
+    try:
+        numbers = pc.cast(pc.utf8_trim_whitespace(arrow), pa.float64()).to_numpy()
+    except pa.ArrowInvalid:  # forms the Arrow parser does not take; Python's float() does
+        numbers = text.to_numpy(dtype=object).astype(np.float64)
+    if np.isinf(numbers).any():
+        return None
+    full = np.full(cells.shape[0], np.nan)
+    full[present] = numbers
+    return pd.Series(full, index=cells.index, name=cells.name)
+
+
+def _text_lookup(values, cells):
+    """``{value: text}`` for the values of a typed column read from one text only."""
+    present = values.notna().to_numpy()
+    pairs = pd.DataFrame(
+        {"value": values[present].to_numpy(), "text": cells[present].to_numpy(dtype=object)}
+    ).drop_duplicates()
+    pairs = pairs[~pairs["value"].duplicated(keep=False)]  # one text per value, else none
+    return pd.Series(pairs["text"].to_numpy(dtype=object), index=pairs["value"].to_numpy())
+
+
+def _read_parquet(path):
+    """Read Parquet with pandas; integer columns with missing values as nullable integers.
+
+    pandas turns them into float64, which rounds values above 2**53 and would
+    write them back as floating point: they are read again from the file.
+    """
+    import pyarrow.parquet as pq
+
+    table = pd.read_parquet(path)
+    schema = pq.ParquetDataset(path).schema
+    names = [
+        field.name
+        for field in schema
+        if pa.types.is_integer(field.type)
+        and field.name in table.columns
+        and table[field.name].dtype.kind == "f"
+    ]
+    if names:
+        exact = pq.read_table(path, columns=names).to_pandas(types_mapper=_nullable_integer_dtype)
+        for name in names:
+            table[name] = exact[name].array
+    return table
+
+
+def _nullable_integer_dtype(arrow_type):
+    """pandas' nullable integer dtype for an Arrow integer type (``None`` for other types)."""
+    if pa.types.is_integer(arrow_type):
+        name = str(arrow_type)  # 'int64', 'uint8', ...
+        return pd.api.types.pandas_dtype(name[0].upper() + name[1:].replace("int", "Int"))
+    return None
+
+
+class CellText:
+    """The text of every cell of a CSV table, to write values back as they were read.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Every cell as read, ``''`` for an empty cell.
+    table : pandas.DataFrame
+        The same table with its columns typed (:func:`parse_column`).
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+    table : pandas.DataFrame
+    """
+
+    def __init__(self, cells, table):
+        self.cells = cells
+        self.table = table
+
+    def render(self, table, rows=None):
+        """Return ``table`` ready to be written as CSV, with the text the values were read from.
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+            A table with the columns of the one read (same names, same order),
+            such as the output of a sampler.
+        rows : array-like of int, default=None
+            When every row of ``table`` is a copy of an input row: the input
+            row of each (a sampler's ``sample_indices_``). Their cells are then
+            written exactly as they were read.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            With ``rows``: the cells of those rows. Else, in each column typed
+            as numbers or booleans, a value read from a single text in that
+            column is written as that text (``'1.50'``, ``'+1'``, ``'1e3'``);
+            other values (new ones, or one read as both ``'1.5'`` and
+            ``'1.50'``) are written as pandas writes them. Text columns are
+            text already.
+        """
+        same_columns = list(table.columns) == list(self.cells.columns)
+        if rows is not None and same_columns and len(rows) == len(table):
+            return self.cells.take(np.asarray(rows, dtype=np.intp)).reset_index(drop=True)
+        if not same_columns:
+            return table
+        frame = table.copy(deep=False)
+        for j in range(self.table.shape[1]):
+            source = self.table.iloc[:, j]
+            if source.dtype.kind not in "biuf" or not source.notna().any():
+                continue  # text is written as read; an empty column stays empty
+            known = table.iloc[:, j].map(_text_lookup(source, self.cells.iloc[:, j]))
+            frame.isetitem(j, known.where(known.notna(), table.iloc[:, j].astype(object)))
+        return frame
+
+
+def guess_delimiter(columns, sep=","):
+    """The delimiter a file seems to use when the column names hold another one.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The column names as read.
+    sep : str, default=','
+        The delimiter the file was read with.
+
+    Returns
+    -------
+    delimiter : str or None
+        The one of :data:`DELIMITERS` (other than ``sep``) found most often in
+        the column names, or ``None`` when there is none.
+    """
+    names = [str(c) for c in columns]
+    counts = {d: sum(name.count(d) for name in names) for d in DELIMITERS if d != sep}
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] > 0 else None
+
+
+def check_new_file(path, *, force=False):
+    """Check that a file can be created (or, with ``force``, replaced) at ``path``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    force : bool, default=False
+        Whether an existing file may be replaced.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the directory of ``path`` does not exist.
+    FileExistsError
+        When ``path`` exists and ``force`` is false, or ``path`` is a directory.
+    """
+    path = Path(path)
+    directory = path.parent
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            2, f"The output directory '{directory}' does not exist; create it first", str(directory)
         )
-    return table.reset_index(drop=True)
+    if path.is_dir():
+        raise FileExistsError(17, f"The output '{path}' is an existing directory", str(path))
+    if path.exists() and not force:
+        raise FileExistsError(
+            17, f"'{path}' already exists; pass --force to overwrite it", str(path)
+        )
 
 
 def check_output(path, *, force=False):
@@ -131,28 +439,15 @@ def check_output(path, *, force=False):
     ------
     DataError
         When the extension is not supported.
-    FileNotFoundError
-        When the directory of ``path`` does not exist.
-    FileExistsError
-        When ``path`` exists and ``force`` is false, or ``path`` is a directory.
+    FileNotFoundError, FileExistsError
+        As :func:`check_new_file`.
     """
-    path = Path(path)
     fmt = table_format(path)
-    directory = path.parent
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            2, f"The output directory '{directory}' does not exist; create it first", str(directory)
-        )
-    if path.is_dir():
-        raise FileExistsError(17, f"The output '{path}' is an existing directory", str(path))
-    if path.exists() and not force:
-        raise FileExistsError(
-            17, f"'{path}' already exists; pass --force to overwrite it", str(path)
-        )
+    check_new_file(path, force=force)
     return fmt
 
 
-def write_table(table, path, *, force=False):
+def write_table(table, path, *, force=False, sep=",", text=None, rows=None):
     """Write ``table`` to ``path`` atomically, in the format given by its extension.
 
     Parameters
@@ -163,6 +458,15 @@ def write_table(table, path, *, force=False):
         The output file: ``.csv``, ``.csv.gz``, ``.parquet`` or ``.pq``.
     force : bool, default=False
         Whether an existing file may be replaced.
+    sep : str, default=','
+        The field delimiter of a CSV output.
+    text : CellText, default=None
+        The text of the CSV table ``table`` comes from: values read from it
+        are written back as they were read (CSV output only; see
+        :meth:`CellText.render`).
+    rows : array-like of int, default=None
+        With ``text``: the input row each row of ``table`` copies, when all
+        of them are copies.
 
     Raises
     ------
@@ -172,17 +476,55 @@ def write_table(table, path, *, force=False):
     """
     path = Path(path)
     fmt = check_output(path, force=force)
-    mode = _new_file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    if text is not None and fmt != "parquet":
+        table = text.render(table, rows)
+
+    def write(tmp):
         try:
-            _write_frame(table, tmp, fmt)
+            _write_frame(table, tmp, fmt, sep=sep)
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # pyarrow refuses some column types
             reason = " ".join(str(exc).split()) or type(exc).__name__
             raise DataError(f"could not write '{path}' as {fmt}: {reason}") from exc
+
+    _write_atomically(path, write, force=force)
+
+
+def write_text(path, text, *, force=False):
+    """Write ``text`` (UTF-8) to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    text : str
+        The content.
+    force : bool, default=False
+        Whether an existing file may be replaced.
+
+    Raises
+    ------
+    FileNotFoundError, FileExistsError
+        As :func:`check_new_file`.
+    """
+    path = Path(path)
+    check_new_file(path, force=force)
+
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+    _write_atomically(path, write, force=force)
+
+
+def _write_atomically(path, write, *, force):
+    """Call ``write(temporary path)``, then move the file to ``path`` in one step."""
+    mode = _new_file_mode(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
         os.chmod(tmp, mode)
         if not force and path.exists():  # created by someone else while we wrote
             raise FileExistsError(
@@ -197,12 +539,13 @@ def write_table(table, path, *, force=False):
         raise
 
 
-def _write_frame(table, path, fmt):
+def _write_frame(table, path, fmt, *, sep=","):
     """Write ``table`` to ``path`` in ``fmt`` (no atomicity: see :func:`write_table`)."""
     if fmt == "parquet":
         table.to_parquet(path, index=False)
     else:
-        table.to_csv(path, index=False, compression="gzip" if fmt == "csv.gz" else None)
+        compression = "gzip" if fmt == "csv.gz" else None
+        table.to_csv(path, index=False, sep=sep, compression=compression)
 
 
 def _new_file_mode(path):

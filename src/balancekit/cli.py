@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 import numpy as np
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -224,6 +225,52 @@ def _check_output_path(value):
     return value
 
 
+#: Names of the delimiters in messages, and how to type them on the command line.
+_SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
+_SEP_ARGS = {"\t": "'\\t'"}
+
+
+def _parse_sep(value):
+    """``--sep``: one character; ``\\t`` or ``tab`` for a tab."""
+    if value is None:
+        return None
+    sep = {"\\t": "\t", "tab": "\t"}.get(value, value)
+    if len(sep) != 1 or sep in '"\r\n':
+        raise typer.BadParameter(
+            f"{value!r} is not a field delimiter; give one character such as ';' or '|', "
+            "or '\\t' for a tab."
+        )
+    return sep
+
+
+def _is_csv(path):
+    return path is not None and _io.table_format(path, allow_directory=True).startswith("csv")
+
+
+def _check_sep(ctx, sep, *paths):
+    """The CSV delimiter (',' by default); an error when none of ``paths`` is a CSV file."""
+    if sep is not None and not any(_is_csv(p) for p in paths):
+        raise typer.BadParameter(
+            "the delimiter applies to CSV files only, and this command reads or writes none.",
+            ctx=ctx,
+            param_hint="'--sep'",
+        )
+    return "," if sep is None else sep
+
+
+def _sep_option(help_text):
+    return typer.Option(
+        "--sep",
+        "--delimiter",
+        help=help_text,
+        callback=_parse_sep,
+        show_default=False,
+    )
+
+
+_SEP_HELP = "Field delimiter of a CSV file, e.g. ';' or '\\t' (tab). Default: ','."
+
+
 def _check_method(value):
     methods = available_samplers()
     if value not in methods:
@@ -368,16 +415,47 @@ def _strategy_for(strategy, labels):
     return strategy
 
 
-def _split_target(ctx, table, target):
-    """Split ``table`` into features and the target column, checking the name."""
+def _split_target(ctx, table, target, sep=None):
+    """Split ``table`` into features and the target column, checking the name.
+
+    ``sep`` is the delimiter a CSV file was read with (``None`` for Parquet):
+    when the name is not found and the column names hold another delimiter,
+    the message says how to read the file.
+    """
     if target not in table.columns:
         columns = ", ".join(repr(str(c)) for c in table.columns)
-        raise typer.BadParameter(
-            f"there is no column {target!r}; the columns are {columns}.",
-            ctx=ctx,
-            param_hint="'--target'",
-        )
+        message = f"there is no column {target!r}; the columns are {columns}."
+        other = None if sep is None else _io.guess_delimiter(table.columns, sep)
+        if other is not None:
+            message += (
+                f" The file seems to be delimited by {_SEP_NAMES[other]}, not by "
+                f"{_SEP_NAMES.get(sep, repr(sep))}: read it with --sep "
+                f"{_SEP_ARGS.get(other, repr(other))}."
+            )
+        raise typer.BadParameter(message, ctx=ctx, param_hint="'--target'")
     return table.drop(columns=[target]), table[target]
+
+
+def _classes_param(ctx, key, value, labels, target):
+    """A ``--param`` object keyed by class: its keys mapped to the target's labels."""
+    mapped = {}
+    for name, item in value.items():
+        label = _match_label(name, labels)
+        if label not in labels:
+            raise typer.BadParameter(
+                f"{key} names class {name!r}, which is not a class of {target!r}; its classes "
+                f"are {', '.join(map(_fmt_label, labels))}.",
+                ctx=ctx,
+                param_hint="'--param'",
+            )
+        if label in mapped:
+            raise typer.BadParameter(
+                f"{key} names class {_fmt_label(label)} more than once.",
+                ctx=ctx,
+                param_hint="'--param'",
+            )
+        mapped[label] = item
+    return mapped
 
 
 def _py(value):
@@ -532,7 +610,8 @@ def _print_comparison(summary):
     console.print(
         Text(
             f"mean ± standard deviation over the folds; vs baseline: mean paired difference in "
-            f"{labels.get(metric, metric)}, '(noise)' when within 2 standard errors.",
+            f"{labels.get(metric, metric)}, '(noise)' when not significant at the 5% level "
+            "(corrected resampled t-test, Holm-adjusted for the strategies compared).",
             style="dim",
         ),
         soft_wrap=True,
@@ -656,6 +735,13 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", "-f", help="Overwrite the --json and --report files if they exist."
+        ),
+    ] = False,
+    sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
 ):
     """Compare ways of handling the imbalance with leakage-safe cross-validation.
 
@@ -667,14 +753,11 @@ def compare(
     from .evaluation import compare as run_comparison
 
     names = _parse_strategies(strategies)
+    sep = _check_sep(ctx, sep, data)
     for path in (json_path, report):
         # Checked before the long run rather than after it.
-        if path is not None and not path.parent.is_dir():
-            raise FileNotFoundError(
-                2,
-                f"The output directory '{path.parent}' does not exist; create it first",
-                str(path.parent),
-            )
+        if path is not None:
+            _io.check_new_file(path, force=force)
     if data is None:
         from .datasets import load_transactions
 
@@ -697,8 +780,8 @@ def compare(
                 ctx=ctx,
                 param_hint="'--target'",
             )
-        table = _io.read_table(data)
-        X, y = _split_target(ctx, table, target)
+        table = _io.read_table(data, sep=sep)
+        X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
     with _ProgressBar() as progress:
         result = run_comparison(
             X,
@@ -714,11 +797,12 @@ def compare(
             progress=progress,
         )
     _print_comparison(result.summary)
+    # Written atomically; an existing file is replaced only with --force.
     if json_path is not None:
-        result.to_json(json_path)
+        _io.write_text(json_path, result.to_json() + "\n", force=force)
         _say(f"Wrote {json_path}")
     if report is not None:
-        result.save_html(report)
+        _io.write_text(report, result.to_html(), force=force)
         _say(f"Wrote {report}")
 
 
@@ -798,7 +882,9 @@ def resample(
             "--param",
             "-p",
             help="A parameter of the method as key=value (repeatable), e.g. -p k_neighbors=3. "
-            "Values are read as JSON (numbers, true/false, lists), else as text.",
+            "Values are read as JSON (numbers, true/false, lists), else as text; a JSON object "
+            "is per class, its keys matched to the labels as in --strategy, e.g. "
+            "-p 'shrinkage={\"1\": 0.5}'.",
             callback=_validated(_parse_params),
             show_default=False,
         ),
@@ -807,22 +893,34 @@ def resample(
         bool,
         typer.Option("--force", "-f", help="Overwrite the output file if it exists."),
     ] = False,
+    sep: Annotated[
+        str | None,
+        _sep_option(
+            "Field delimiter of a CSV input, also used for a CSV output, e.g. ';' or '\\t' "
+            "(tab). Default: ','."
+        ),
+    ] = None,
 ):
     """Resample a table and write it in the same layout (columns, order, dtypes).
 
-    The class column is written back under its name, at its place. The output
-    is written atomically: it either appears complete or not at all.
+    The class column is written back under its name, at its place. Cells
+    copied from a CSV input keep their text exactly (only an empty cell is a
+    missing value; codes with leading zeros stay text). The output is written
+    atomically: it either appears complete or not at all.
     """
     strategy, param = _parse_strategy(strategy), _parse_params(param)
+    sep = _check_sep(ctx, sep, data, output)
     _io.check_output(output, force=force)
-    table = _io.read_table(data)
-    X, y = _split_target(ctx, table, target)
+    table, text = _io.read_table(data, sep=sep, keep_text=True)
+    X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
     position = table.columns.get_loc(target)
-    sampler = _make_sampler(ctx, method, X, y, strategy, seed, param)
+    sampler = _make_sampler(ctx, method, X, y, strategy, seed, param, target)
     X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
     result.insert(position, target, y_res.reset_index(drop=True))
-    _io.write_table(result, output, force=force)
+    # A sampler that only copies rows says which: their cells are written as they were read.
+    rows = getattr(sampler, "sample_indices_", None)
+    _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows)
     before, after = class_counts(check_target(y)), class_counts(check_target(y_res))
     changes = ", ".join(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
@@ -830,7 +928,7 @@ def resample(
     _say(f"{method}: {len(table):,} -> {len(result):,} rows ({changes}); wrote {output}")
 
 
-def _make_sampler(ctx, method, X, y, strategy, seed, params):
+def _make_sampler(ctx, method, X, y, strategy, seed, params, target):
     sampler = available_samplers()[method]()
     known = sampler.get_params(deep=False)
     unknown = [key for key in params if key not in known]
@@ -845,9 +943,14 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params):
     settings = dict(params)
     if "random_state" in known:
         settings["random_state"] = seed
-    if strategy is not None:
+    labels = None
+    if strategy is not None or any(isinstance(v, dict) for v in params.values()):
         labels = [_py(v) for v in np.unique(check_target(y))]
+    if strategy is not None:
         settings["sampling_strategy"] = _strategy_for(strategy, labels)
+    for key, value in params.items():
+        if isinstance(value, dict):  # per-class values, keyed by JSON text like --strategy
+            settings[key] = _classes_param(ctx, key, value, labels, target)
     if "categorical_features" in known and "categorical_features" not in params:
         # The string and categorical columns, by name.
         kinds = _frames.column_kinds(X)
@@ -858,7 +961,7 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params):
 # --------------------------------------------------------------------------- inspect
 
 
-def _inspect_report(ctx, table, target, source):
+def _inspect_report(ctx, table, target, source, sep=None):
     from sklearn.metrics import (
         accuracy_score,
         balanced_accuracy_score,
@@ -866,8 +969,14 @@ def _inspect_report(ctx, table, target, source):
         recall_score,
     )
 
-    X, y = _split_target(ctx, table, target)
-    y_arr = check_target(y)
+    X, y = _split_target(ctx, table, target, sep)
+    # Rows without a label are counted and left out; one class is described, not refused.
+    unlabelled = pd.isna(y).to_numpy()
+    labelled = y[~unlabelled]
+    if labelled.nunique() >= 2:
+        y_arr = check_target(labelled)  # the checks of the samplers: class labels, not values
+    else:
+        y_arr = labelled.to_numpy()
     labels, first, counts = np.unique(y_arr, return_index=True, return_counts=True)
     # Largest class first; equal counts in order of first appearance.
     order = sorted(range(labels.size), key=lambda i: (-counts[i], first[i]))
@@ -876,11 +985,31 @@ def _inspect_report(ctx, table, target, source):
         {"label": _py(labels[i]), "count": int(counts[i]), "share": float(counts[i] / n)}
         for i in order
     ]
+    missing = table.isna().sum()
+    kinds = _frames.column_kinds(X)
+    report = {
+        "source": source,
+        "rows": int(table.shape[0]),
+        "columns": int(table.shape[1]),
+        "target": str(target),
+        "missing_labels": int(unlabelled.sum()),
+        "classes": classes,
+        "majority_class": _py(labels[order[0]]) if order else None,
+        "minority_class": None,
+        "imbalance_ratio": None,
+        "categorical_columns": [str(c) for c, kind in kinds.items() if kind == "categorical"],
+        "missing_values": {str(c): int(v) for c, v in missing.items() if v > 0},
+        "majority_baseline": None,
+    }
+    if len(order) < 2:
+        return report
     majority = order[0]
     minority = min(order[1:], key=lambda i: counts[i])
     predicted = np.repeat(labels[majority], n)
     rare = [labels[minority]]
-    baseline = {
+    report["minority_class"] = _py(labels[minority])
+    report["imbalance_ratio"] = float(counts[majority] / counts[minority])
+    report["majority_baseline"] = {
         "predicts": _py(labels[majority]),
         "accuracy": float(accuracy_score(y_arr, predicted)),
         "balanced_accuracy": float(balanced_accuracy_score(y_arr, predicted)),
@@ -891,21 +1020,7 @@ def _inspect_report(ctx, table, target, source):
             f1_score(y_arr, predicted, labels=rare, average="macro", zero_division=0)
         ),
     }
-    missing = table.isna().sum()
-    kinds = _frames.column_kinds(X)
-    return {
-        "source": source,
-        "rows": int(table.shape[0]),
-        "columns": int(table.shape[1]),
-        "target": str(target),
-        "classes": classes,
-        "majority_class": _py(labels[majority]),
-        "minority_class": _py(labels[minority]),
-        "imbalance_ratio": float(counts[majority] / counts[minority]),
-        "categorical_columns": [str(c) for c, kind in kinds.items() if kind == "categorical"],
-        "missing_values": {str(c): int(v) for c, v in missing.items() if v > 0},
-        "majority_baseline": baseline,
-    }
+    return report
 
 
 @app.command(no_args_is_help=True)
@@ -928,15 +1043,19 @@ def inspect(
         bool,
         typer.Option("--json", help="Print the report as JSON on stdout instead of tables."),
     ] = False,
+    sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
 ):
     """Describe the class balance of a table and what ignoring it would score.
 
     Shows the count and share of each class, the imbalance ratio, the
     categorical columns, the missing values, and the scores of a model that
     always predicts the majority class: high accuracy, no rare class found.
+    Rows without a label are counted and left out of the class counts; a
+    target with a single class is described as such.
     """
-    table = _io.read_table(data)
-    report = _inspect_report(ctx, table, target, str(data))
+    sep = _check_sep(ctx, sep, data)
+    table = _io.read_table(data, sep=sep)
+    report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
         return
@@ -954,14 +1073,35 @@ def _print_inspection(report):
         f"target {report['target']!r}",
         "bold",
     )
-    classes = Table()
-    classes.add_column("class")
-    classes.add_column("count", justify="right")
-    classes.add_column("share", justify="right")
-    for item in report["classes"]:
-        classes.add_row(_fmt_label(item["label"]), f"{item['count']:,}", f"{item['share']:.2%}")
-    console.print(classes)
-    line(f"Imbalance ratio (majority / minority): {report['imbalance_ratio']:.1f} : 1", "bold")
+    unlabelled = report["missing_labels"]
+    if unlabelled:
+        line(
+            f"Missing labels: {unlabelled:,} row(s) ({unlabelled / report['rows']:.2%}) have no "
+            f"value in {report['target']!r}; the class counts and scores below leave them out.",
+            "yellow",
+        )
+    if report["classes"]:
+        classes = Table()
+        classes.add_column("class")
+        classes.add_column("count", justify="right")
+        classes.add_column("share", justify="right")
+        for item in report["classes"]:
+            classes.add_row(_fmt_label(item["label"]), f"{item['count']:,}", f"{item['share']:.2%}")
+        console.print(classes)
+    if len(report["classes"]) == 1:
+        line(
+            f"Only one class ({_fmt_label(report['classes'][0]['label'])}): there is nothing to "
+            "balance; resampling and comparing strategies need at least two classes.",
+            "yellow",
+        )
+    elif not report["classes"]:
+        line(
+            f"No labels: every value of {report['target']!r} is missing; resampling and "
+            "comparing strategies need at least two classes.",
+            "yellow",
+        )
+    else:
+        line(f"Imbalance ratio (majority / minority): {report['imbalance_ratio']:.1f} : 1", "bold")
     categorical = report["categorical_columns"]
     line(f"Categorical columns: {', '.join(categorical) if categorical else 'none'}")
     if report["missing_values"]:
@@ -976,6 +1116,8 @@ def _print_inspection(report):
     else:
         line("Missing values: none")
     base = report["majority_baseline"]
+    if base is None:
+        return
     rare = _fmt_label(report["minority_class"])
     line(f"A model that always predicts the majority class {_fmt_label(base['predicts'])}:")
     scores = Table()
