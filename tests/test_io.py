@@ -103,12 +103,14 @@ def test_na_words_are_values_not_missing(tmp_path):
 )
 def test_parse_column_never_changes_a_value(rows):
     """Each cell reads back as its own text, as the number that text denotes, or as missing
-    when (and only when) it is empty."""
+    when (and only when) it is empty or, in a column of numbers, a missing-value word."""
     for j in range(3):
         cells = pd.Series([row[j] for row in rows], dtype="str")
         values = _io.parse_column(cells)
+        numeric = values.dtype.kind in "iuf" or str(values.dtype) in ("Int64", "UInt64")
         for text, value in zip(cells, values, strict=True):
-            if text == "":
+            if text == "" or (numeric and text in _io._MISSING_WORDS):
+                # Empty, or a missing-value word ('NA') in a column of numbers.
                 assert pd.isna(value)
             elif isinstance(value, str):
                 assert value == text
@@ -248,3 +250,22 @@ def test_rows_longer_than_the_header_are_an_error(tmp_path):
     path.write_text("a,target\n1,2,0\n3,4,1\n")
     with pytest.raises(DataError, match="more fields than its header"):
         _io.read_table(path)
+
+
+def test_missing_value_words_are_missing_only_among_numbers(tmp_path):
+    # R writes 'NA' for a missing number; a country column holds 'NA' for Namibia.
+    path = tmp_path / "r.csv"
+    path.write_text("amount,count,country,target\n1.5,3,NA,0\nNA,NA,FR,1\n2.25,null,NA,0\n")
+    table, text = _io.read_table(path, keep_text=True)
+    assert table["amount"].dtype == np.float64 and np.isnan(table["amount"][1])
+    assert str(table["count"].dtype) == "Int64"
+    assert table["count"].isna().tolist() == [False, True, True]
+    assert table["country"].tolist() == ["NA", "FR", "NA"]
+    # Written back, every cell is the text that was read.
+    out = tmp_path / "out.csv"
+    _io.write_table(table, out, text=text, rows=np.arange(3))
+    assert read_rows(out) == read_rows(path)
+    # A column of nothing but such words stays text.
+    only = tmp_path / "only.csv"
+    only.write_text("code,target\nNA,0\nnull,1\n")
+    assert _io.read_table(only)["code"].tolist() == ["NA", "null"]

@@ -8,8 +8,10 @@ the same columns and dtypes.
 CSV cells are read as text first, then each column gets a type only when no
 value can change on the way (:func:`parse_column`):
 
-- only an empty cell is a missing value: ``NA``, ``N/A``, ``null``, ``None``
-  or ``nan`` are text like any other;
+- an empty cell is a missing value; ``NA``, ``N/A``, ``null``, ``None``,
+  ``nan`` (pandas' missing-value words) are missing values only in a column
+  whose other values are numbers (as R writes them): among text they are
+  text like any other (``NA`` for Namibia);
 - a column of whole numbers is ``int64``, or pandas' nullable ``Int64`` when
   some cells are empty (``UInt64``/``uint64`` above the ``int64`` range);
 - a column of decimal numbers is ``float64`` (missing cells are NaN); one
@@ -104,6 +106,11 @@ DELIMITERS = (",", ";", "\t", "|")
 # code), and of a decimal number in the same spirit ('0.5' and '.5', not '00.5').
 _INTEGER = r"\s*[+-]?(?:0|[1-9][0-9]*)\s*"
 _DECIMAL = r"\s*[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*"
+# The words that mark a missing value in a column of numbers (pandas' defaults but '').
+_MISSING_WORDS = [
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+]  # fmt: skip
 # The words pandas reads as booleans by default.
 _BOOLEANS = {
     **dict.fromkeys(("True", "TRUE", "true"), True),
@@ -199,8 +206,7 @@ def parse_column(cells):
     Parameters
     ----------
     cells : pandas.Series of str
-        The text of each cell, ``''`` for an empty cell (the only missing
-        value).
+        The text of each cell, ``''`` for an empty cell.
 
     Returns
     -------
@@ -219,11 +225,16 @@ def parse_column(cells):
     if present.all() and text.isin(list(_BOOLEANS)).all():
         values = text.map(_BOOLEANS).astype(bool)
     else:
-        arrow = pa.array(text.to_numpy(dtype=object), type=pa.string())
-        if _all_match(arrow, _INTEGER):
-            values = _integers(arrow, text, present, cells)
-        elif _all_match(arrow, _DECIMAL):
-            values = _decimals(arrow, text, present, cells)
+        # In a column of numbers, the words that mark a missing value (R writes 'NA') are
+        # missing too; among text ('NA' for Namibia) they are values.
+        numbers = present & ~cells.isin(_MISSING_WORDS).to_numpy()
+        if numbers.any():
+            text = cells[numbers]
+            arrow = pa.array(text.to_numpy(dtype=object), type=pa.string())
+            if _all_match(arrow, _INTEGER):
+                values = _integers(arrow, text, numbers, cells)
+            elif _all_match(arrow, _DECIMAL):
+                values = _decimals(arrow, text, numbers, cells)
     if values is None:  # text: an empty cell is missing, every other cell is kept as is
         return cells.where(present)
     return values
@@ -362,8 +373,14 @@ class CellText:
             source = self.table.iloc[:, j]
             if source.dtype.kind not in "biuf" or not source.notna().any():
                 continue  # text is written as read; an empty column stays empty
-            known = table.iloc[:, j].map(_text_lookup(source, self.cells.iloc[:, j]))
-            frame.isetitem(j, known.where(known.notna(), table.iloc[:, j].astype(object)))
+            column = table.iloc[:, j]
+            known = column.map(_text_lookup(source, self.cells.iloc[:, j]))
+            known = known.where(known.notna(), column.astype(object))
+            # Missing values as they were written, when that was one word ('NA').
+            words = pd.unique(self.cells.iloc[:, j][source.isna().to_numpy()])
+            if len(words) == 1:
+                known = known.where(column.notna().to_numpy(), words[0])
+            frame.isetitem(j, known)
         return frame
 
 
