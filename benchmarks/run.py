@@ -12,6 +12,7 @@ Usage::
     python benchmarks/run.py --quick         # 10k rows only (a smoke run)
     python benchmarks/run.py --full          # 10k/100k/1M rows, 20/100 features, ...
     python benchmarks/run.py --samplers smote,tomek_links --rows 100000
+    python benchmarks/run.py --data multiclass --rows 30000   # other kinds of data
 
 Results go to benchmarks/results/latest.md and latest.json.
 """
@@ -105,11 +106,27 @@ def _cases():
 CATEGORICAL = None  # set per data set for SMOTENC
 
 
-def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0):
-    X, y = make_classification(
-        n_samples=n_rows, n_features=n_features, n_informative=min(n_features, 10),
-        n_redundant=0, weights=[1 - minority], flip_y=0.01, random_state=seed,
-    )
+#: Kinds of data (--data): the issue's binary make_classification; five classes whose larger
+#: ones overlap (--minority is ignored); 0/1/2 integer features with many exact duplicates and
+#: labels drawn independently of them.
+DATA_KINDS = ("classification", "multiclass", "ties")
+
+
+def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind="classification"):
+    if kind == "multiclass":
+        X, y = make_classification(
+            n_samples=n_rows, n_features=n_features, n_informative=min(n_features, 6),
+            n_redundant=0, n_classes=5, weights=[0.5, 0.3, 0.1, 0.07, 0.03], random_state=seed,
+        )
+    elif kind == "ties":
+        rng = np.random.RandomState(seed)
+        X = rng.randint(0, 3, size=(n_rows, n_features)).astype(np.float64)
+        y = (rng.random_sample(n_rows) < minority).astype(int)
+    else:
+        X, y = make_classification(
+            n_samples=n_rows, n_features=n_features, n_informative=min(n_features, 10),
+            n_redundant=0, weights=[1 - minority], flip_y=0.01, random_state=seed,
+        )
     X = X.astype(dtype)
     if n_categorical:
         rng = np.random.RandomState(seed)
@@ -198,6 +215,9 @@ def main(argv=None):
     parser.add_argument("--features", default="20", help="comma-separated feature counts")
     parser.add_argument("--minority", default="0.1", help="comma-separated minority shares")
     parser.add_argument("--dtype", default="float64", help="float32, float64 or both (comma-separated)")
+    parser.add_argument("--data", default="classification", choices=DATA_KINDS,
+                        help="kind of data: binary make_classification (default), five classes, "
+                        "or integer features with many ties")
     parser.add_argument("--repeats", type=int, default=3, help="repetitions per library")
     parser.add_argument("--skip-reference-over", type=float, default=120.0,
                         help="run imbalanced-learn only once when one run takes longer (seconds)")
@@ -228,10 +248,11 @@ def main(argv=None):
                 for dtype in dtypes:
                     for name, factories in cases.items():
                         n_cat = 5 if name == "smotenc" else 0
-                        X, y = make_data(n_rows, n_features, share, dtype, n_cat)
+                        X, y = make_data(n_rows, n_features, share, dtype, n_cat, kind=args.data)
                         CATEGORICAL = list(range(n_features, n_features + n_cat))
                         row = run_case(name, factories, X, y, args.repeats, args.skip_reference_over)
-                        row.update(rows=n_rows, features=n_features + n_cat, minority=share, dtype=dtype)
+                        row.update(rows=n_rows, features=n_features + n_cat, minority=share, dtype=dtype,
+                                   data=args.data)
                         results.append(row)
                         print(_format_row(row), flush=True)
     write(results, Path(args.output))
@@ -270,6 +291,7 @@ def write(results, output):
         "balancekit": balancekit.__version__, "imbalanced-learn": imblearn.__version__,
         "scikit-learn": sklearn.__version__, "numpy": np.__version__,
         "date": time.strftime("%Y-%m-%d"),
+        "data": sorted({r.get("data", "classification") for r in results}),
     }
     output.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     lines = [f"Medians of the runs; ratio = imbalanced-learn time / balancekit time. {meta}", "",
