@@ -151,10 +151,10 @@ def screened_calls(monkeypatch):
     calls = []
     real = _neighbors._screened
 
-    def spy(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True, reduce=None):
+    def spy(X, Q, query_indices, k, n_jobs=None, rows=None, *args):
         n_refs = X.shape[0] if rows is None else len(rows)
         calls.append((n_refs, len(query_indices) if Q is None else Q.shape[0], k))
-        return real(X, Q, query_indices, k, n_jobs, rows, return_distance, reduce)
+        return real(X, Q, query_indices, k, n_jobs, rows, *args)
 
     monkeypatch.setattr(_neighbors, "_screened", spy)
     return calls
@@ -266,6 +266,38 @@ def test_reduce_sees_the_lists_block_by_block_in_order(method, monkeypatch, scre
     assert len(screened_calls) == (8 if method == "auto" else 0)
     with pytest.raises(ValueError, match="reduce"):
         kneighbors(X, 4, reduce=len, return_distance=True)
+
+
+def test_screening_on_access_and_wider_blocks_give_the_same_neighbours(monkeypatch,
+                                                                       screened_calls):
+    # Without a stored float32 copy (rows built as they are read) and with more working
+    # memory (wider blocks), the search returns exactly the same lists, ties included.
+    monkeypatch.setattr(_neighbors, "_SCREENED_MIN_PAIRS", 1000)
+    monkeypatch.setattr(_exact, "_SMALL_WORK", 0)
+    rng = np.random.RandomState(8)
+    X = np.round(rng.randn(1500, 12), 1).astype(np.float32) + 100  # ties, and an offset
+    rows = rng.permutation(1500)[:1200]
+    for kwargs in ({}, {"rows": rows}, {"query_indices": rng.permutation(1200)[:700], "rows": rows}):
+        plain = kneighbors(X, 5, n_jobs=2, return_distance=True, **kwargs)
+        for options in ({"screen_on_access": True}, {"work_memory": 10**8},
+                        {"screen_on_access": True, "work_memory": 10**8}):
+            other = kneighbors(X, 5, n_jobs=2, return_distance=True, **options, **kwargs)
+            np.testing.assert_array_equal(other[1], plain[1])
+            np.testing.assert_array_equal(other[0], plain[0])
+    assert screened_calls
+
+
+def test_search_options_follow_the_output_size():
+    X = np.zeros((10_000, 20), dtype=np.float32)
+    # Output twice the data: a stored copy, and room for wide blocks.
+    options = _neighbors.search_options("exact", X, output_rows=20_000)
+    assert options["work_memory"] > X.shape[0] * 21 * 2 and "screen_on_access" not in options
+    # Output hardly larger than float32 data: the copy alone is near its size.
+    assert _neighbors.search_options("exact", X, output_rows=11_000).get("screen_on_access")
+    # Without the output's size, the defaults.
+    assert _neighbors.search_options("exact", X) == {}
+    assert not _neighbors.search_options("exact", X.astype(np.float64), output_rows=11_000).get(
+        "screen_on_access")
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))

@@ -121,6 +121,18 @@ class RowSource:
         np.subtract(self[idx], mean, out=out, dtype=np.float64, casting="unsafe")
 
 
+class ArrayRows(RowSource):
+    """The rows of a dense array as a :class:`RowSource`: searched without a stored
+    float32 screening copy (its rows are built as they are read)."""
+
+    def __init__(self, X):
+        self.X = X
+        self.shape, self.dtype = X.shape, X.dtype
+
+    def __getitem__(self, key):
+        return self.X[key]
+
+
 class Points:
     """The rows a rule searches, prepared for blockwise distances.
 

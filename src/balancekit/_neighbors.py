@@ -53,7 +53,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._exact import Points, check_n_jobs, top_k
+from ._exact import ArrayRows, Points, check_n_jobs, top_k
 from ._validation import check_option
 from .exceptions import (
     DataError,
@@ -71,6 +71,9 @@ NEIGHBORS = ("exact", "approximate")
 _BLOCK_BYTES = 32 * 2**20
 _BLOCK_VALUES_PER_QUERY = 16
 _MIN_BLOCK_VALUES = 1 << 15
+# The SMOTE family's exact searches may hold up to this share of the output's size
+# (their screening copy of X included; the target is 1.5x, the rest is a margin).
+_SEARCH_SHARE = 1.3
 # Queries searched at a time (at least) by the other back ends when only a
 # reduction of their lists is kept (see kneighbors' reduce).
 _REDUCE_ROWS = 4096
@@ -171,17 +174,35 @@ def choose_method(n_reference, n_features, n_queries, sparse=False):
     return "tree"
 
 
-def search_options(neighbors, X, random_state=None):
+def search_options(neighbors, X, random_state=None, output_rows=None):
     """Read the ``neighbors`` parameter of the SMOTE family for the data ``X``.
 
     Returns the keyword arguments of :func:`kneighbors` for that choice:
-    none for ``'exact'``; for ``'approximate'``, the approximate search,
-    drawing its samples from ``random_state`` and collecting its recall
-    checks in a ``recall`` list (see :func:`estimated_recall`).
+    for ``'approximate'``, the approximate search, drawing its samples from
+    ``random_state`` and collecting its recall checks in a ``recall`` list
+    (see :func:`estimated_recall`). With ``output_rows``, the number of rows
+    the sampler returns, the exact search's blocks may also hold what keeps
+    the search below ``_SEARCH_SHARE`` times the output's size
+    (``work_memory``): wider blocks are faster on small data.
     """
     neighbors = check_option("neighbors", neighbors, NEIGHBORS)
+    options = {}
+    if output_rows is not None:
+        n, p = X.shape
+        output_bytes = output_rows * (p * X.dtype.itemsize + 8)  # the rows and their labels
+        # Less the screening copy; the blocks' masks and second pass take about as much
+        # again as their values.
+        copy = n * (p + 1) * 4
+        work = (int(_SEARCH_SHARE * output_bytes) - copy) // 2
+        if work > 0:
+            options["work_memory"] = work
+        if 1.5 * copy > _SEARCH_SHARE * output_bytes and not sp.issparse(X):
+            # The copy and the default blocks (half its size) would exceed the share: the
+            # output is hardly larger than X (float32 X, near-balanced classes). No stored
+            # screening copy then; slower (a third or so), and within the memory target.
+            options["screen_on_access"] = True
     if neighbors == "exact":
-        return {}
+        return options
     if not has_faiss():
         raise InvalidParameterError(
             "neighbors='approximate' needs faiss-cpu, which is not installed; install it with "
@@ -192,7 +213,7 @@ def search_options(neighbors, X, random_state=None):
             "neighbors='approximate' needs dense X (faiss indexes dense vectors), but X is a "
             "sparse matrix; use neighbors='exact'."
         )
-    return {"method": "approximate", "random_state": random_state, "recall": []}
+    return {**options, "method": "approximate", "random_state": random_state, "recall": []}
 
 
 def estimated_recall(search):
@@ -223,6 +244,8 @@ def kneighbors(
     random_state=None,
     recall=None,
     reduce=None,
+    work_memory=None,
+    screen_on_access=False,
 ):
     """Indices of the ``n_neighbors`` nearest rows of ``X`` for each query.
 
@@ -271,6 +294,13 @@ def kneighbors(
         that the lists of all the queries are never held at once; the tree,
         brute-force and estimator searches take the queries in blocks (faiss's
         searches take them all at once). Not with ``return_distance``.
+    work_memory : int, default=None
+        Bytes the screened search's blocks may hold at once (``None``: half
+        the size of its float32 copy of ``X``). More is faster on small data.
+    screen_on_access : bool, default=False
+        Whether the screened search builds its float32 rows of dense ``X`` as
+        it reads them instead of storing a copy (slower; for callers whose
+        output is hardly larger than ``X``).
 
     Returns
     -------
@@ -348,7 +378,8 @@ def kneighbors(
         elif method == "screened":
             # Leaves each query row out of its own neighbours itself.
             dist, idx = _screened(X, query, query_indices if exclude_self else None,
-                                  n_neighbors, n_jobs, rows, return_distance, reduce)
+                                  n_neighbors, n_jobs, rows, return_distance, reduce, work_memory,
+                                  screen_on_access)
             return (dist, idx) if return_distance else idx
         elif method == "faiss" and not sp.issparse(X):
             dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
@@ -553,7 +584,7 @@ def _centered_float32(A, mean):
 
 
 def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=True,
-              reduce=None):
+              reduce=None, work_memory=None, screen_on_access=False):
     """Exact search with :func:`balancekit._exact.top_k` among ``X[rows]`` (or all of ``X``).
 
     Queries that are rows of the references (``query_indices``, with ``Q``
@@ -569,12 +600,14 @@ def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=Tr
         n, queries = R.shape[0], R.shape[0] + np.arange(Q.shape[0])
         del R
     else:
-        points = Points(X, rows=rows)
+        source = ArrayRows(X) if screen_on_access and not sp.issparse(X) else X
+        points = Points(source, rows=rows)
         n, queries = points.n, np.asarray(query_indices, dtype=np.intp)
-    # Working memory of at most half the screening copy of X: the SMOTE
-    # family's output may be hardly larger than X (the cleaning rules keep
-    # top_k's default: wider blocks, whole tiles, faster).
-    budget = X.shape[0] * (X.shape[1] + 1) // 2
+    # Working memory of at most half the screening copy of X (float32 values):
+    # the SMOTE family's output may be hardly larger than X. The caller may
+    # allow more (the cleaning rules keep top_k's default: wider blocks,
+    # whole tiles, faster).
+    budget = max(X.shape[0] * (X.shape[1] + 1) // 2, (work_memory or 0) // 4)
     found = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
                   n_jobs=n_jobs, budget=budget,
                   reduce=None if reduce is None else lambda sq, idx: reduce(idx))

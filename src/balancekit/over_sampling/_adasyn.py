@@ -14,7 +14,7 @@ from .._neighbors import (
     search_options,
 )
 from ..exceptions import BalancekitWarning, DataError
-from ._smote import grow_classes, smote_class
+from ._smote import grow_classes, output_rows, smote_class
 
 
 def count_other(y, nn, label):
@@ -197,7 +197,7 @@ class ADASYN(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors)
-        search = search_options(self.neighbors, X, rng)
+        search = search_options(self.neighbors, X, rng, output_rows(y, targets))
 
         def generate(label, members, n_new):
             check_reference_size("n_neighbors", k, y.shape[0])

@@ -13,7 +13,7 @@ from .._neighbors import (
 )
 from .._validation import check_option
 from ._adasyn import check_reference_size, count_other, smote_fallback
-from ._smote import grow_classes
+from ._smote import grow_classes, output_rows
 
 KINDS = ("borderline-1", "borderline-2")
 
@@ -211,7 +211,7 @@ class BorderlineSMOTE(BaseSampler):
         k, k_estimator = check_neighbors("k_neighbors", self.k_neighbors)
         m, m_estimator = check_neighbors("m_neighbors", self.m_neighbors)
         kind = check_option("kind", self.kind, KINDS)
-        search = search_options(self.neighbors, X, rng)
+        search = search_options(self.neighbors, X, rng, output_rows(y, targets))
         share = k_estimator is None and m_estimator is None
         n_samples = y.shape[0]
         self.in_danger_indices_ = {}

@@ -197,7 +197,7 @@ class SMOTE(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
-        search = search_options(self.neighbors, X, rng)
+        search = search_options(self.neighbors, X, rng, output_rows(y, targets))
 
         def generate(label, members, n_new):
             return smote_class(
@@ -230,6 +230,12 @@ def stack_synthetic(X, blocks, origins):
     origin = np.concatenate(origins)
     # Every input row kept (no array of row numbers); the new rows' labels are their origins'.
     return Resampled(None, synthetic=synthetic, origin=origin)
+
+
+def output_rows(y, targets):
+    """Rows an over-sampler returns: every input row and the new rows of each class."""
+    return y.shape[0] + sum(max(0, target - int(np.count_nonzero(y == label)))
+                            for label, target in targets.items())
 
 
 def grow_classes(X, y, targets, generate):
