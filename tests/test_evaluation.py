@@ -242,7 +242,7 @@ def test_paired_difference_noise_threshold():
     # What the old rule (|diff| > 2 se) called real is within noise with 4 degrees of freedom.
     old_rule = paired_difference(base + 2.2 * se + 0.01 * spread, base, test_fraction=test_fraction)
     assert old_rule["within_noise"] is True
-    worse = paired_difference(base - 0.1, base, test_fraction=test_fraction)
+    worse = paired_difference(base - 0.1 + 0.001 * spread, base, test_fraction=test_fraction)
     assert worse["diff"] == pytest.approx(-0.1) and worse["within_noise"] is False
     # Lower is better: a lower score is an improvement.
     lower = paired_difference(base - 0.1 + 0.001 * spread, base, test_fraction=test_fraction,
@@ -251,9 +251,21 @@ def test_paired_difference_noise_threshold():
     # The correction makes the same differences noisier with a larger test fraction.
     assert (paired_difference(base + 0.01 + 0.01 * spread, base, test_fraction=1.0)["se"]
             > paired_difference(base + 0.01 + 0.01 * spread, base, test_fraction=0.0)["se"])
-    # Identical scores are a tie, not a gain.
+    # Identical scores are a tie, not a gain (and not a loss of -0.000).
     tie = paired_difference(base, base, test_fraction=test_fraction)
     assert tie["p_value"] == 1.0 and tie["within_noise"] is True
+    tie = paired_difference(base, base, test_fraction=test_fraction, higher_is_better=False)
+    assert math.copysign(1.0, tie["diff"]) == 1.0
+    # Every fold gains exactly the same: no spread for a t-test; the exact sign test of folds
+    # that all agree decides (2 folds prove nothing, 10 do).
+    for n_folds, expected in ((2, 0.5), (10, 2 * 0.5**10)):
+        zeros, ones = np.zeros(n_folds), np.ones(n_folds)
+        same = paired_difference(ones, zeros, test_fraction=1 / (n_folds - 1))
+        assert same["se"] == 0.0 and same["p_value"] == pytest.approx(expected)
+        assert same["within_noise"] is (expected > 0.05)
+    # The same up to rounding (0.1 taken from scores that are not round) counts as the same.
+    rounded = paired_difference(base - 0.1, base, test_fraction=test_fraction)
+    assert rounded["p_value"] == pytest.approx(2 * 0.5**5) and rounded["within_noise"] is True
 
 
 def _entry(name, folds, base_folds=None, metric="pr_auc", higher=True, status="ok"):
@@ -302,6 +314,14 @@ def test_recommendation_within_noise_and_baseline_best():
     rec = recommend(ranking, "pr_auc")
     assert rec["strategy"] == "noisy" and rec["within_noise"] is True
     assert "within noise" in rec["message"]
+    # The strategy's name is written as it is (not 'Noisy').
+    assert "compared with baseline, noisy has" in rec["message"].lower()
+    assert "noisy has" in rec["message"]
+    # Only the baseline ran: nothing was compared, which the message says.
+    alone = recommend(rank_strategies(_entries(_entry("baseline", base, base),
+                                               _entry("broken", base, status="failed")),
+                                      "pr_auc"), "pr_auc")
+    assert alone["strategy"] == "baseline" and "every other strategy failed" in alone["message"]
 
     worse = [0.20, 0.22, 0.18, 0.21, 0.19]
     ranking = rank_strategies(_entries(_entry("worse", worse, base),

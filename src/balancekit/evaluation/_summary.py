@@ -46,7 +46,8 @@ SCORING_ALIASES = {
 }
 #: Significance level of the test that decides whether a strategy differs from the baseline.
 ALPHA = 0.05
-#: Paired fold differences all smaller than this are ties (floating-point rounding, not a gain).
+#: Paired fold differences all smaller than this are ties, and a spread of them smaller than
+#: this is none (floating-point rounding, not a gain or a spread).
 TIE_TOLERANCE = 1e-12
 #: What the test does, in words (the summary's ``settings['noise_rule']`` and the reports).
 NOISE_RULE = (
@@ -126,7 +127,8 @@ def paired_difference(scores, reference, *, test_fraction, higher_is_better=True
         ``diff`` (mean improvement), ``se`` (its corrected standard error),
         ``t`` (the statistic, infinite when every fold differs by the same
         non-zero amount), ``df`` (``J - 1``), ``n_folds`` (``J``),
-        ``p_value`` (two-sided), ``p_adjusted`` (equal to ``p_value`` until
+        ``p_value`` (two-sided; when every fold differs by the same amount,
+        that of the exact sign test, ``2 * 0.5**J``), ``p_adjusted`` (equal to ``p_value`` until
         :func:`adjust_for_comparisons` corrects it), ``n_comparisons`` (1)
         and ``within_noise`` (``p_adjusted > alpha``). With fewer than 2
         usable folds there is no test: every value but ``n_folds`` is None.
@@ -148,9 +150,12 @@ def paired_difference(scores, reference, *, test_fraction, higher_is_better=True
     diff = float(d.mean())
     se = float(np.std(d, ddof=1) * math.sqrt(1.0 / n + test_fraction))
     if np.all(np.abs(d) <= TIE_TOLERANCE):
-        t, p = 0.0, 1.0
-    elif se == 0.0:  # every fold improved (or lost) by exactly the same amount
-        t, p = math.copysign(math.inf, diff), 0.0
+        t, p, diff = 0.0, 1.0, 0.0  # a tie, shown as +0.000 rather than -0.000
+    elif se <= TIE_TOLERANCE:
+        # Every fold improved (or lost) by the same amount, up to rounding: the t statistic is
+        # undefined (no spread to judge the difference by). The exact sign test of n folds
+        # that all agree gives 2 * 0.5**n: 0.5 with 2 folds, 0.002 with 10.
+        t, p = math.copysign(math.inf, diff), min(1.0, 2.0 * 0.5**n)
     else:
         t = diff / se
         p = float(2.0 * stats.t.sf(abs(t), n - 1))
@@ -305,6 +310,12 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
     if best["strategy"] == baseline:
         out["within_noise"] = False
         out["diff_vs_baseline"] = 0.0
+        if len(ranking) == 1:
+            out["message"] = (
+                f"Only {baseline} ran ({label} {value}); every other strategy failed on this "
+                "data, so there is nothing to compare it with. See the errors of each strategy."
+            )
+            return out
         out["message"] = (
             f"Training on the data as it is ({baseline}) has the best {label} ({value}): no "
             "resampling or class-weighting strategy improved on it. Keep the data unbalanced "
@@ -337,7 +348,7 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
         corrected = f"after correcting for the {m} comparisons"
         p_words = "adjusted p"
     else:
-        picked = f"{best['strategy']} has"
+        picked = f"compared with {baseline}, {best['strategy']} has"
         corrected = ""
         p_words = "p"
     test = (
