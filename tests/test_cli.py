@@ -864,3 +864,12 @@ def test_resample_reads_and_writes_with_the_delimiter(tmp_path):
 def test_bad_delimiter_options(tmp_path, mixed_csv, numeric_parquet, args, fragments):
     values = {"{parquet}": str(numeric_parquet), "{csv}": str(mixed_csv)}
     assert_error(invoke(*(values.get(a, a) for a in args)), 2, *fragments)
+
+
+def test_boolean_classes_are_named_as_the_file_spells_them():
+    from balancekit.cli import _match_label
+
+    labels = [False, True]
+    for key, label in (("true", True), ("FALSE", False), ("True", True)):
+        assert _match_label(key, labels) is label
+    assert _match_label("yes", labels) == "yes"  # not a class: left for the error message

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -269,3 +270,35 @@ def test_missing_value_words_are_missing_only_among_numbers(tmp_path):
     only = tmp_path / "only.csv"
     only.write_text("code,target\nNA,0\nnull,1\n")
     assert _io.read_table(only)["code"].tolist() == ["NA", "null"]
+
+
+def test_repeated_column_names_are_an_error(tmp_path):
+    # pandas would rename the second 'v' to 'v.1' (a repeated target would become a feature).
+    path = tmp_path / "dup.csv"
+    path.write_text("v,v,target\n1,2,0\n3,4,1\n")
+    with pytest.raises(DataError, match="names column\\(s\\) 'v' more than once"):
+        _io.read_table(path)
+
+
+def test_whole_numbers_float64_would_round_keep_their_column_as_text(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("x,y,target\n9007199254740993,9007199254740993,0\n1.5,7,1\n")
+    table = _io.read_table(path)
+    assert table["x"].tolist() == ["9007199254740993", "1.5"]  # text: no value changes
+    assert table["y"].tolist() == [9007199254740993, 7]  # whole numbers: int64, exact
+
+
+def test_wide_tables_read_and_write_without_fragmenting(tmp_path):
+    # 150 columns: building the frame column by column made pandas warn (and slowed it).
+    path, out = tmp_path / "wide.csv", tmp_path / "out.csv"
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(20, 150)).round(3), columns=[f"c{i}" for i in range(150)])
+    frame.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table, text = _io.read_table(path, keep_text=True)
+        _io.write_table(table, out, text=text)
+        _io.write_table(table.iloc[::-1], tmp_path / "copied.csv", text=text,
+                        rows=np.arange(20)[::-1])
+    assert out.read_text() == path.read_text()
+    assert read_rows(tmp_path / "copied.csv")[1:] == read_rows(path)[1:][::-1]

@@ -397,6 +397,10 @@ def _match_label(key, labels):
     for label in labels:
         if str(label) == text:
             return label
+    for label in labels:
+        # Booleans as a CSV file spells them ('true', 'FALSE').
+        if isinstance(label, (bool, np.bool_)) and str(label).lower() == text.lower():
+            return label
     try:
         number = float(text)
     except ValueError:
