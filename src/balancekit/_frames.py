@@ -253,7 +253,7 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
 
         if y_synthetic is None and origin is None:
             # Only input rows: their index labels are kept, as in take_x.
-            return native.iloc[np.arange(n_kept) if indices is None else indices]
+            return native.copy() if indices is None else native.iloc[indices]
         return pd.Series(new, name=native.name).astype(native.dtype)
     backend = nw.get_native_namespace(series)
     out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)
