@@ -20,6 +20,7 @@ from balancekit._exact import (
     top_k,
     top_k_positions,
 )
+from balancekit.combine import SMOTEENN, SMOTETomek
 from balancekit.exceptions import (
     BalancekitWarning,
     DataError,
@@ -282,21 +283,37 @@ def _brute_order(X, q, refs, exclude_self=True):
     return np.take_along_axis(D, order, axis=1), refs[order]
 
 
-@pytest.fixture(params=[2040, 16, 56], ids=["one-block", "many-blocks", "uneven-parts"])
-def ref_block(request, monkeypatch):
-    """Reference block size: the default, or small enough that the data span many blocks."""
-    monkeypatch.setattr(_exact, "_REF_BLOCK", request.param)
-    monkeypatch.setattr(_exact, "_MIN_PART", min(_exact._MIN_PART, request.param // 4))
+@pytest.fixture(params=[None, 2040, 16, 56],
+                ids=["tree", "one-block", "many-blocks", "uneven-parts"])
+def search(request, monkeypatch):
+    """The k-d tree, or the blockwise search with the default reference blocks or
+    blocks small enough that the data span many of them (for data of any width)."""
+    if request.param is None:
+        monkeypatch.setattr(_exact, "_TREE_MAX_FEATURES", 10**6)
+    else:
+        monkeypatch.setattr(_exact, "_TREE_MAX_FEATURES", 0)
+        monkeypatch.setattr(_exact, "_REF_BLOCK", request.param)
+        monkeypatch.setattr(_exact, "_MIN_PART", min(_exact._MIN_PART, request.param // 4))
+    return request.param
+
+
+@pytest.fixture(params=["tree", "blocks"])
+def engine(request, monkeypatch):
+    """Either search, whatever the width of the data."""
+    monkeypatch.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if request.param == "tree" else 0)
     return request.param
 
 
 @pytest.mark.parametrize("offset", [0.0, 1e4])
-@pytest.mark.parametrize("integer", [False, True])
-def test_top_k_and_count_closer_are_exact(offset, integer, ref_block):
+@pytest.mark.parametrize("kind", ["normal", "integer", "duplicated"])
+def test_top_k_and_count_closer_are_exact(offset, kind, search):
     rng = np.random.RandomState(0)
-    if integer:
+    if kind == "integer":
         # Small integers: many exactly tied distances, decided by row index.
         X = rng.randint(0, 3, size=(700, 3)).astype(float)
+    elif kind == "duplicated":
+        # Each row twice: ties at distances that are not round numbers.
+        X = np.repeat(rng.randn(350, 6), 2, axis=0)[rng.permutation(700)]
     else:
         X = rng.randn(700, 6)
     X = X + offset
@@ -338,6 +355,7 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
     if A.size == 0 or B.size == 0:
         return
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
         mp.setattr(_exact, "_REF_BLOCK", block)
         mp.setattr(_exact, "_MIN_PART", 2)
         mp.setattr(_exact, "_QUERY_BLOCK", block)
@@ -381,6 +399,7 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
     self_pos = rows if exclude_self else None
     calls = []
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
         mp.setattr(_exact, "_TILE", tile)
         mp.setattr(_exact, "_SELF_PARTS", parts)
         mp.setattr(_exact, "_ROW_CHUNK", 7)  # the k-th minima in several chunks
@@ -485,6 +504,7 @@ def test_count_closer_from_the_self_search_is_exact(seed, n, grid, need, witness
     bound_sq = ((X[own] - X[bound_idx]) ** 2).sum(1)
     calls = []
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
         mp.setattr(_exact, "_TILE", 16)
         mp.setattr(_exact, "_SELF_MIN_TILES", 1)
         mp.setattr(_exact, "_SELF_COUNT_SHARE", 0.0)
@@ -530,6 +550,7 @@ _RULES = [
 def test_rules_on_many_blocks_match(data, ours, theirs, params, monkeypatch):
     # Blocks of 16 rows: the scan orders by region, the block plans and the
     # early stops all come into play on small data.
+    monkeypatch.setattr(_exact, "_TREE_MAX_FEATURES", 0)
     monkeypatch.setattr(_exact, "_REF_BLOCK", 16)
     monkeypatch.setattr(_exact, "_MIN_PART", 4)
     monkeypatch.setattr(_exact, "_QUERY_BLOCK", 32)
@@ -604,24 +625,82 @@ def _tomek_reference(X, y, clean):
     n_classes=st.integers(2, 3),
     k=st.integers(1, 5),
     kind_sel=st.sampled_from(["all", "mode"]),
-    grid=st.booleans(),
+    data=st.sampled_from(["grid", "normal", "duplicated"]),
+    tree=st.booleans(),
 )
-def test_rules_on_tied_data_follow_the_lower_index_rule(seed, n, n_classes, k, kind_sel, grid):
+def test_rules_on_tied_data_follow_the_lower_index_rule(seed, n, n_classes, k, kind_sel, data,
+                                                        tree):
     rng = np.random.RandomState(seed)
-    X = rng.randint(0, 4, size=(n, 2)).astype(float) if grid else rng.randn(n, 3)
+    if data == "grid":
+        X = rng.randint(0, 4, size=(n, 2)).astype(float)
+    elif data == "duplicated":
+        # Rows present twice: ties at distances that are not round numbers.
+        X = np.repeat(rng.randn(n // 2 + 1, 3), 2, axis=0)[rng.permutation(n)]
+    else:
+        X = rng.randn(n, 3)
     y = rng.randint(0, n_classes, size=n)
     if np.unique(y).size < 2 or k >= n:
         return
-    enn = EditedNearestNeighbours(sampling_strategy="all", n_neighbors=k, kind_sel=kind_sel)
-    enn.fit_resample(X, y)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+        enn = EditedNearestNeighbours(sampling_strategy="all", n_neighbors=k, kind_sel=kind_sel)
+        enn.fit_resample(X, y)
+        tl = TomekLinks(sampling_strategy="all")
+        tl.fit_resample(X, y)
     expected = _enn_reference(X, y, set(np.unique(y)), k, kind_sel)
     np.testing.assert_array_equal(enn.sample_indices_, expected)
-    tl = TomekLinks(sampling_strategy="all")
-    tl.fit_resample(X, y)
     np.testing.assert_array_equal(tl.sample_indices_, _tomek_reference(X, y, set(np.unique(y))))
 
 
-def test_threads_do_not_change_the_result(monkeypatch):
+_EVERY_RULE = [
+    TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
+    NeighbourhoodCleaningRule, NearMiss,
+    lambda: OneSidedSelection(random_state=0),
+    lambda: NearMiss(version=3),
+    lambda: EditedNearestNeighbours(sampling_strategy="all", kind_sel="mode", n_neighbors=4),
+    lambda: RepeatedEditedNearestNeighbours(sampling_strategy="all", kind_sel="mode"),
+    lambda: AllKNN(kind_sel="mode", allow_minority=True),
+    lambda: SMOTEENN(random_state=0),
+    lambda: SMOTETomek(random_state=0),
+]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(40, 300),
+    n_features=st.integers(1, _exact._TREE_MAX_FEATURES),
+    n_classes=st.integers(2, 3),
+    data=st.sampled_from(["grid", "normal", "duplicated"]),
+)
+def test_tree_and_blocks_keep_the_same_rows(seed, n, n_features, n_classes, data):
+    # Every rule, on data of few features (searched with the k-d tree by
+    # default): the same output as with the blockwise search.
+    rng = np.random.RandomState(seed)
+    if data == "grid":
+        X = rng.randint(0, 3, size=(n, n_features)).astype(float)
+    elif data == "duplicated":
+        X = np.repeat(rng.randn(n // 2 + 1, n_features), 2, axis=0)[rng.permutation(n)]
+    else:
+        X = rng.randn(n, n_features)
+    y = rng.choice(n_classes, size=n, p=[0.6, 0.3, 0.1][:n_classes] / np.sum(
+        [0.6, 0.3, 0.1][:n_classes]))
+    if np.bincount(y).min() < 7:
+        return
+    assert Points(X).tree
+    for make in _EVERY_RULE:
+        outputs = []
+        for limit in (_exact._TREE_MAX_FEATURES, 0):
+            with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+                warnings.simplefilter("ignore", BalancekitWarning)
+                mp.setattr(_exact, "_TREE_MAX_FEATURES", limit)
+                outputs.append(make().fit_resample(X, y))
+        (X_a, y_a), (X_b, y_b) = outputs
+        np.testing.assert_array_equal(X_a, X_b)
+        np.testing.assert_array_equal(y_a, y_b)
+
+
+def test_threads_do_not_change_the_result(monkeypatch, engine):
     # Small searches run on one thread: make every search use the pool here.
     monkeypatch.setattr(_exact, "_SMALL_WORK", 0)
     monkeypatch.setattr(_exact, "_QUERY_BLOCK", 64)

@@ -48,6 +48,18 @@ in float64 directly.
 The searches run on a pool of threads over blocks of queries; ``n_jobs``
 sets its size (``None`` or ``-1``: every available core). BLAS is kept to
 one thread per worker while they run (the products are thin).
+
+Few features
+------------
+Dense data of at most ``_TREE_MAX_FEATURES`` features are searched with a
+k-d tree instead (scipy's ``cKDTree``, queries on the same threads, in an
+order that keeps near queries together): there a tree visits a few dozen
+rows per query where the blocks would screen them all. The tree proposes
+candidates and the exact float64 values above decide, with the same ties,
+so both searches give the same results (see :class:`_Tree`). A tree finds
+the nearest rows of a row cheaply but is slow to find rows of another class
+far away, so the rules ask it for each row's nearest rows among all the
+rows instead (:mod:`balancekit.under_sampling._rules`).
 """
 
 import os
@@ -97,6 +109,13 @@ _PICK_VALUES = 1 << 14
 _PICK_CHUNK = 1 << 15
 _U32 = 2.0**-24
 _U64 = 2.0**-53
+# Dense data of at most this many features are searched with a k-d tree
+# (scipy's cKDTree), which then beats any scan of the pairs; each query asks
+# it for _TREE_EXTRA more neighbours than it needs, so that the last one
+# usually proves the list complete, a chunk of _TREE_CHUNK queries at a time.
+_TREE_MAX_FEATURES = 6
+_TREE_EXTRA = 1
+_TREE_CHUNK = 16384
 
 
 # --------------------------------------------------------------------------- data
@@ -161,10 +180,14 @@ class Points:
         is a view of it): the reference side of :func:`_pair_rows`.
     sq, low_sq : ndarray of shape (n,)
         Squared norms of the rows and of the centred rows (float64).
+    tree : bool
+        Whether the searches use a k-d tree (dense, well-scaled data of at
+        most ``_TREE_MAX_FEATURES`` features; see the module docstring).
     """
 
     def __init__(self, X, rows=None):
         self.sparse = sp.issparse(X)
+        self.tree = False
         self.rows = None if rows is None else np.asarray(rows, dtype=np.intp)
         self.n = X.shape[0] if rows is None else self.rows.size
         self.n_features = X.shape[1]
@@ -218,6 +241,8 @@ class Points:
             del low, pair
             self.aug = self.exact(np.arange(self.n))
             self._set_exact_screening()
+        # Few features: a k-d tree finds the candidates (see _tree_top_k).
+        self.tree = self.screened and not source and self.n_features <= _TREE_MAX_FEATURES
 
     def _chunk(self, start, step):
         """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
@@ -235,9 +260,13 @@ class Points:
         if self.aug is not None:
             return self.aug[idx]
         rows = np.empty((len(idx), self.n_features + 1))
-        rows[:, :-1] = self.X[idx if self.rows is None else self.rows[idx]]
+        rows[:, :-1] = self.values(idx)
         rows[:, -1] = self.sq[idx]
         return rows
+
+    def values(self, idx):
+        """The rows ``idx`` of dense data, as stored (no float64 copy is made)."""
+        return self.X[idx if self.rows is None else self.rows[idx]]
 
     def exact_queries(self, idx, scale=-2.0):
         """The exact query rows ``[scale * q, -scale / 2]`` (float64, or sparse)."""
@@ -579,6 +608,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         return done(np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp))
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
+    if points.tree and not farthest:
+        return _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     if (not farthest and points.screened and refs.size >= _SELF_MIN_TILES * _TILE
             and 2 * nq >= refs.size and (refs[1:] > refs[:-1]).all()):
@@ -876,7 +907,7 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
         and of ``B`` (positions in ``A``); ``inf`` and ``-1`` where a row has
         fewer candidates. Ties go to the lower position.
     """
-    if not points.screened or A.size == 0 or B.size == 0:
+    if not points.screened or points.tree or A.size == 0 or B.size == 0:
         return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
                 top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
     n_jobs = _threads_for(A.size, B.size, n_jobs)
@@ -1244,6 +1275,12 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         return result
     if nq == 0 or refs.size == 0:
         return result
+    bound_idx = np.asarray(bound_idx, dtype=np.intp)
+    thr_all = _bound_values(points, queries, bound_sq, bound_idx)
+    if points.tree:
+        _tree_count_closer(points, queries, refs, thr_all, bound_idx, need, counts, found,
+                           n_jobs)
+        return result
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     # The order of the scan does not change the result, only how soon a
     # query can stop: references are grouped by region and each block of
@@ -1259,10 +1296,9 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         return np.where(pos >= 0, inv[np.maximum(pos, 0)], -1)
 
     q = queries[q_order]
-    bidx = np.asarray(bound_idx, dtype=np.intp)[q_order]
+    bidx = bound_idx[q_order]
     skip = np.stack([scan_pos(q), scan_pos(bidx)], axis=1)
-    # Bounds in the units of the blocks: d^2 - |q|^2 = |p|^2 - 2 q.p
-    thr = np.asarray(bound_sq, dtype=np.float64)[q_order] - points.sq[q]
+    thr = thr_all[q_order]
     q_counts = np.zeros(nq, dtype=np.intp)
     q_found = np.full((nq, witnesses), -1, dtype=np.intp)
     slices = _query_slices(nq, n_jobs)
@@ -1314,6 +1350,20 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     counts[q_order] = q_counts
     found[q_order] = q_found
     return result
+
+
+def _bound_values(points, queries, bound_sq, bound_idx):
+    """Each query's bound in the units of the exact values, ``d^2 - |q|^2 = |p|^2 - 2 q.p``.
+
+    Where the bound is a row, its own exact value: a row as near as the
+    bound then compares equal to it (going through ``bound_sq`` and back
+    may move the value by a rounding step).
+    """
+    thr = np.asarray(bound_sq, dtype=np.float64) - points.sq[queries]
+    row = (bound_idx >= 0) & np.isfinite(thr)
+    if row.any():
+        thr[row] = _row_dots(points.exact_queries(queries[row]), points.exact(bound_idx[row]))
+    return thr
 
 
 def _count_from_neighbours(points, rows, pos, thr, bidx, need, counts, found, at, n_jobs):
@@ -1486,3 +1536,173 @@ def _keep_witnesses(mask, sure, rows, refs, found, n_found):
     ok = slot < width
     found[target[ok], slot[ok]] = refs[hit_c[ok]]
     n_found += np.bincount(target[ok], minlength=n_found.size)
+
+
+# --------------------------------------------------------------------------- few features
+
+
+class _Tree:
+    """A k-d tree over the reference rows, giving candidates that exact values then decide.
+
+    The tree's distances are not the module's exact values (``|x|^2 - 2 q.x``
+    in float64), but within :meth:`slack` of them (in squared distance). A
+    list of candidates therefore holds every reference whose exact value can
+    beat its ``k``-th best when its farthest candidate is beyond that value
+    plus the slack; the other queries get every reference within that reach
+    (a ball query). The results are those of the blockwise search, which the
+    tests check.
+    """
+
+    def __init__(self, points, refs, n_jobs):
+        from scipy.spatial import cKDTree
+
+        self.points = points
+        self.refs = refs
+        self.workers = n_threads(n_jobs)
+        self.tree = cKDTree(np.asarray(points.values(refs), dtype=np.float64))
+        # 8 (p + 4) u64 (|q| + M)^2 covers the rounding of both computations
+        # (the exact value is a dot product of p + 1 terms, the tree sums p
+        # squared differences), with a factor of two to spare.
+        self.M = float(np.sqrt(points.sq[refs].max()))
+        self.c = 8.0 * (points.n_features + 4) * _U64
+
+    def slack(self, queries):
+        """Largest difference between a tree distance and an exact value (squared units)."""
+        return self.c * (np.sqrt(self.points.sq[queries]) + self.M) ** 2
+
+    def nearest(self, queries, m):
+        """Exact values, positions in the references and tree distances of the ``m``
+        nearest candidates of each query (``inf`` and ``refs.size`` where missing)."""
+        dist, pos = self.tree.query(self.points.values(queries), k=m, workers=self.workers)
+        dist = dist.reshape(queries.size, m)
+        pos = pos.reshape(queries.size, m)
+        return self.values(queries, pos), pos, dist
+
+    def values(self, queries, pos):
+        """Exact values of each query (row of ``pos``) against its references ``pos``."""
+        n_ref = self.refs.size
+        valid = pos < n_ref
+        rows = np.repeat(np.arange(queries.size), pos.shape[1])[valid.ravel()]
+        raw = np.full(pos.shape, np.inf)
+        raw[valid] = _row_dots(self.points.exact_queries(queries)[rows],
+                               self.points.exact(self.refs[pos[valid]]))
+        return raw
+
+    def within(self, queries, reach):
+        """Positions of the references within squared distance ``reach`` of each query,
+        as a padded array (``refs.size`` pads)."""
+        found = self.tree.query_ball_point(
+            self.points.values(queries), np.sqrt(reach), workers=self.workers,
+            return_sorted=False,
+        )
+        width = max(1, max(len(f) for f in found))
+        pos = np.full((queries.size, width), self.refs.size, dtype=np.intp)
+        for r, f in enumerate(found):
+            pos[r, :len(f)] = f
+        return pos
+
+
+def spatial_order(Q):
+    """An order of the rows of ``Q`` (dense) that keeps near rows together.
+
+    A tree answers queries several times faster in such an order (their
+    walks share nodes in the cache) than in the order of a table, where near
+    rows are usually far apart. The order is that of the leaves of a quickly
+    built k-d tree of the queries.
+    """
+    from scipy.spatial import cKDTree
+
+    if Q.shape[0] <= _TREE_CHUNK:
+        return np.arange(Q.shape[0])
+    return cKDTree(np.asarray(Q, dtype=np.float64), leafsize=256, balanced_tree=False,
+                   compact_nodes=False).indices
+
+
+def _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each):
+    """:func:`top_k_positions` (nearest) on a k-d tree of ``refs``: see :class:`_Tree`."""
+    tree = _Tree(points, refs, n_jobs)
+    n_ref = refs.size
+    m = min(n_ref, k + _TREE_EXTRA + int((self_pos >= 0).any()))
+    out_d = np.full((queries.size, k), np.inf)
+    out_i = np.full((queries.size, k), -1, dtype=np.intp)
+    order = spatial_order(points.values(queries))
+    for s in range(0, queries.size, _TREE_CHUNK):
+        sl = order[s:s + _TREE_CHUNK]
+        q, own = queries[sl], self_pos[sl]
+        raw, pos, dist = tree.nearest(q, m)
+        raw[pos == own[:, None]] = np.inf
+        best_d, best_i = _best_of(raw, pos, k, n_ref)
+        # Complete when every reference left out is farther than the k-th
+        # best; otherwise every reference within reach of it is a candidate.
+        reach = best_d[:, -1] + points.sq[q] + 2.0 * tree.slack(q)
+        open_ = np.flatnonzero((m < n_ref) & ~(dist[:, -1] ** 2 > reach))
+        if open_.size:
+            wide = tree.within(q[open_], reach[open_])
+            raw_w = tree.values(q[open_], wide)
+            raw_w[wide == own[open_, None]] = np.inf
+            best_d[open_], best_i[open_] = _best_of(raw_w, wide, k, n_ref)
+        out_d[sl], out_i[sl] = best_d, best_i
+    if each is None:
+        return out_d, out_i
+    return [each(sl, out_d[sl], out_i[sl])
+            for sl in (slice(s, s + _TREE_CHUNK) for s in range(0, queries.size, _TREE_CHUNK))]
+
+
+def _best_of(raw, pos, k, n_ref):
+    """The ``k`` smallest values of each row and their positions, ties to the lower
+    position; ``inf`` and ``-1`` where a row has fewer than ``k`` finite values."""
+    if raw.shape[1] < k:
+        pad = k - raw.shape[1]
+        raw = np.pad(raw, ((0, 0), (0, pad)), constant_values=np.inf)
+        pos = np.pad(pos, ((0, 0), (0, pad)), constant_values=n_ref)
+    order = np.lexsort((pos, raw), axis=1)[:, :k]
+    best_d = np.take_along_axis(raw, order, axis=1)
+    best_i = np.take_along_axis(pos, order, axis=1)
+    best_i[~np.isfinite(best_d)] = -1
+    return best_d, best_i
+
+
+def _tree_count_closer(points, queries, refs, thr, bound_idx, need, counts, found, n_jobs):
+    """:func:`count_closer` on a k-d tree of ``refs``, into ``counts`` and ``found``.
+
+    ``thr`` holds the bounds in the units of the exact values (see :func:`_bound_values`).
+
+    Each query's ``need`` nearest references (and two more, for the query
+    and its bound row, which do not count) hold every reference counted
+    while the count is below ``need``; as in :func:`_tree_top_k`, a query
+    whose last candidate is not clearly beyond its bound counts every
+    reference within reach of the bound instead.
+    """
+    tree = _Tree(points, refs, n_jobs)
+    n_ref = refs.size
+    m = min(n_ref, need + _TREE_EXTRA + 2)
+    order = spatial_order(points.values(queries))
+    for s in range(0, queries.size, _TREE_CHUNK):
+        sl = order[s:s + _TREE_CHUNK]
+        q, bidx, t = queries[sl], bound_idx[sl], thr[sl]
+        raw, pos, dist = tree.nearest(q, m)
+        c, w = _counted(raw, pos, refs, q, t, bidx, found.shape[1])
+        reach = t + points.sq[q] + 2.0 * tree.slack(q)
+        open_ = np.flatnonzero((c < need) & (m < n_ref) & ~(dist[:, -1] ** 2 > reach))
+        if open_.size:
+            wide = tree.within(q[open_], reach[open_])
+            c[open_], w[open_] = _counted(tree.values(q[open_], wide), wide, refs, q[open_],
+                                          t[open_], bidx[open_], found.shape[1])
+        counts[sl] = c
+        found[sl] = w
+
+
+def _counted(raw, pos, refs, queries, thr, bidx, witnesses):
+    """How many candidates count for each query (nearer than its bound, see
+    :func:`count_closer`), and up to ``witnesses`` of them, nearest first."""
+    valid = pos < refs.size
+    idx = np.where(valid, refs[np.minimum(pos, refs.size - 1)], -1)
+    t = thr[:, None]
+    counted = (valid & (idx != queries[:, None]) & (idx != bidx[:, None])
+               & ((raw < t) | ((raw == t) & (idx < bidx[:, None]))))
+    out = np.full((queries.size, witnesses), -1, dtype=np.intp)
+    if witnesses:
+        order = np.argsort(np.where(counted, raw, np.inf), axis=1, kind="stable")
+        first = np.take_along_axis(np.where(counted, idx, -1), order, axis=1)[:, :witnesses]
+        out[:, :first.shape[1]] = first
+    return counted.sum(axis=1), out

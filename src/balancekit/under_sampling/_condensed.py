@@ -61,15 +61,22 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
     Returns
     -------
     wrong : ndarray of bool of shape (len(others),)
-    nearest : tuple of two ndarrays of shape (n,)
+    nearest : tuple of two ndarrays of shape (n,) or None
         Squared distance and index of the nearest row of the class for each
-        minority row (index ``-1`` elsewhere), for :func:`tomek_removed`.
+        minority row (index ``-1`` elsewhere), for :func:`tomek_removed`;
+        ``None`` on data searched with a k-d tree, where the Tomek step does
+        not use it.
     """
-    (raw_min, _), (raw_back, pos_back) = nearest_across_positions(
-        points, members, minority_rows, 1, 1, n_jobs=n_jobs
-    )
+    if points.tree:
+        raw_min, _ = top_k_positions(points, members, minority_rows, 1, n_jobs=n_jobs)
+    else:
+        (raw_min, _), (raw_back, pos_back) = nearest_across_positions(
+            points, members, minority_rows, 1, 1, n_jobs=n_jobs
+        )
     raw_seed, _ = top_k_positions(points, others, seeds, 1, n_jobs=n_jobs)
     wrong = ~(raw_seed[:, 0] < raw_min[np.searchsorted(members, others), 0])
+    if points.tree:
+        return wrong, None
     sq = np.full(points.n, np.inf)
     idx = np.full(points.n, -1, dtype=np.intp)
     back_sq, back_idx = as_rows(points, minority_rows, members, raw_back, pos_back)

@@ -14,6 +14,7 @@ from .._validation import check_int, check_option
 from ..exceptions import InvalidParameterTypeError
 from ._rules import (
     EditState,
+    NeighbourLists,
     edited_removed,
     encode,
     estimator_edited_removed,
@@ -61,7 +62,8 @@ class _Editing:
         self.points = Points(X) if fast else None
         self.state = None
         if fast and repeated:
-            self.state = EditState(self.points, self.codes, kind_sel, k, n_jobs=n_jobs)
+            self.state = (NeighbourLists(self.points, k + 2, n_jobs=n_jobs) if self.points.tree
+                          else EditState(self.points, self.codes, kind_sel, k, n_jobs=n_jobs))
 
     def removed(self, alive, clean_labels, k=None):
         """Rows of ``alive`` the rule removes, cleaning the classes ``clean_labels``."""

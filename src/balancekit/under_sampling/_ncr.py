@@ -217,6 +217,7 @@ class NeighbourhoodCleaningRule(BaseSampler):
         euclidean = is_euclidean(classifier)
         shared = None
         if (labels.size == 2 and self.edited_nearest_neighbours is None and euclidean
+                and not points.tree
                 and (enn_estimator is None or is_euclidean(enn_estimator))):
             check_enough("n_neighbors", k_enn, rows.size)
             check_enough("n_neighbors", k, rows.size)

@@ -4,6 +4,11 @@ Each rule asks only what it needs: Tomek links the nearest row of another
 class of the rows outside the largest class, edited nearest neighbours
 whether enough rows of a row's class are nearer than its nearest rows of
 other classes, and so on (see each function).
+
+Data of few features are searched with a k-d tree (``points.tree``), which
+finds the nearest rows of every row cheaply but is slow to find rows of
+another class far away: there the rules decide from each row's nearest
+rows among all the rows present, which give the same results.
 """
 
 from collections import Counter
@@ -110,10 +115,11 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
         Codes of the classes that may lose rows.
     k : int
     kind_sel : {'all', 'mode'}
-    state : EditState, default=None
+    state : EditState or NeighbourLists, default=None
         What earlier rounds on the same data found (repeated rules): the
-        nearest rows of other classes and the witnesses of the kept rows,
-        checked against the rows present instead of searched again.
+        nearest rows of other classes and the witnesses of the kept rows
+        (``NeighbourLists`` when ``points.tree``: the nearest rows of each
+        row), checked against the rows present instead of searched again.
     bounds : dict, default=None
         ``{code: (sq_dist, idx)}``: the ``t``-th nearest row of another class
         for each row of class ``code`` (in the order of ``alive``), already
@@ -129,6 +135,18 @@ def edited_removed(points, codes, n_classes, alive, clean, k, kind_sel, *, state
     alive_mask = np.zeros(points.n, dtype=bool)
     alive_mask[alive] = True
     alive_codes = codes[alive]
+    if points.tree:
+        members = alive[np.isin(alive_codes, list(clean))]
+        if state is None:
+            _, nb = top_k(points, members, alive, k, n_jobs=n_jobs)
+        else:
+            nb = state.nearest(members, alive, alive_mask, k)
+        own = codes[members]
+        if kind_sel == "all":
+            wrong = (codes[nb] != own[:, None]).any(axis=1)
+        else:
+            wrong = vote(codes[nb], n_classes) != own
+        return members[wrong]
     need, t = edit_need(k, kind_sel)
     removed = []
     bounds = {} if bounds is None else bounds
@@ -223,6 +241,43 @@ class EditState:
         return counts
 
 
+class NeighbourLists:
+    """The nearest rows of each row, kept across removals of rows (data of few features).
+
+    Each searched row keeps a list of its ``size`` nearest rows present at
+    the time. Rows only go away: while ``k`` of them are still present, the
+    first ``k`` present are its ``k`` nearest among the remaining rows, and
+    only the other rows are searched again.
+
+    Parameters
+    ----------
+    points : Points
+    size : int
+        Rows kept in each list: the largest neighbourhood of the rounds, or more.
+    n_jobs : int, default=None
+    """
+
+    def __init__(self, points, size, n_jobs=None):
+        self.points = points
+        self.size = size
+        self.n_jobs = n_jobs
+        self.idx = np.full((points.n, size), -2, dtype=np.intp)
+
+    def nearest(self, queries, alive, alive_mask, k):
+        """The ``k`` nearest rows of ``alive`` of each query (a row of ``alive``, not its own)."""
+        L = self.idx[queries]
+        present = (L >= 0) & alive_mask[np.maximum(L, 0)]
+        # A list shorter than ``size`` (-1 pads) held every other row.
+        redo = (L[:, 0] == -2) | ((present.sum(axis=1) < k) & (L[:, -1] >= 0))
+        if redo.any():
+            rows = queries[redo]
+            _, self.idx[rows] = top_k(self.points, rows, alive, self.size, n_jobs=self.n_jobs)
+            L = self.idx[queries]
+            present = (L >= 0) & alive_mask[np.maximum(L, 0)]
+        first = np.argsort(~present, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(L, first, axis=1)
+
+
 def tomek_removed(points, codes, alive, clean, *, pinned=None, nearest=None, n_jobs=None):
     """Rows of the classes in ``clean`` that belong to a Tomek link.
 
@@ -265,6 +320,8 @@ def tomek_removed(points, codes, alive, clean, *, pinned=None, nearest=None, n_j
         return empty
     largest = present[np.argmax(sizes)]
     pinned = empty if pinned is None else np.asarray(pinned, dtype=np.intp)
+    if points.tree:
+        return _tree_tomek(points, codes, alive, alive_codes != largest, clean, pinned, n_jobs)
     # For each searched row: its nearest row, when that row is of another class.
     cross = np.full(points.n, -1, dtype=np.intp)
     cross_sq = np.full(points.n, np.inf)
@@ -300,6 +357,26 @@ def tomek_removed(points, codes, alive, clean, *, pinned=None, nearest=None, n_j
         nearer = count_closer(points, partner[best], alive, cross_sq[cand[best]], cand[best], 1,
                               n_jobs=n_jobs)
         linked[best[nearer == 0]] = True
+    ends = np.unique(np.concatenate([cand[linked], partner[linked]]))
+    return ends[np.isin(codes[ends], clean)]
+
+
+def _tree_tomek(points, codes, alive, outside, clean, pinned, n_jobs):
+    """:func:`tomek_removed` from nearest rows among all those present (``points.tree``).
+
+    The rows ``alive[outside]`` (outside the largest class) get their
+    nearest row; where it is of another class, that row's own nearest row
+    tells whether the pair is a link.
+    """
+    rows = alive[outside]
+    nearest = np.full(points.n, -1, dtype=np.intp)
+    nearest[rows] = top_k(points, rows, alive, 1, n_jobs=n_jobs)[1][:, 0]
+    cand = rows[codes[nearest[rows]] != codes[rows]]
+    partner = nearest[cand]
+    unknown = np.unique(partner[nearest[partner] < 0])
+    if unknown.size:
+        nearest[unknown] = top_k(points, unknown, alive, 1, n_jobs=n_jobs)[1][:, 0]
+    linked = (nearest[partner] == cand) & ~np.isin(cand, pinned) & ~np.isin(partner, pinned)
     ends = np.unique(np.concatenate([cand[linked], partner[linked]]))
     return ends[np.isin(codes[ends], clean)]
 
