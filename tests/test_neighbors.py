@@ -204,6 +204,31 @@ def test_tree_and_estimator_order_ties_by_index(method):
     np.testing.assert_array_equal(idx, expected)
 
 
+@pytest.mark.parametrize("outside", [False, True])
+def test_tree_breaks_ties_at_the_kth_by_lower_index(outside, monkeypatch):
+    # A grid: many rows exactly as near as a query's k-th neighbour. The
+    # queries go in a spatial order (from 64 rows on here) and the ties are
+    # resolved in groups of a few rows.
+    from balancekit import _exact
+
+    monkeypatch.setattr(_exact, "_TREE_CHUNK", 64)
+    monkeypatch.setattr(_neighbors, "_TIE_VALUES", 50)
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 6, size=(1500, 2)).astype(float)
+    k = 4
+    if outside:
+        Q = rng.randint(0, 6, size=(300, 2)) + 0.5 * rng.randint(0, 2, size=(300, 2))
+        dist, idx = kneighbors(X, k, query=Q, method="tree", return_distance=True)
+        D = ((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    else:
+        dist, idx = kneighbors(X, k, method="tree", return_distance=True)
+        D = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+        np.fill_diagonal(D, np.inf)
+    order = np.lexsort((np.broadcast_to(np.arange(X.shape[0]), D.shape), D), axis=1)[:, :k]
+    np.testing.assert_array_equal(idx, order)
+    np.testing.assert_allclose(dist, np.sqrt(np.take_along_axis(D, order, axis=1)))
+
+
 def test_user_estimator_is_cloned_and_used(points):
     X, Q = points
     est = NearestNeighbors(n_neighbors=4, metric="manhattan")

@@ -6,8 +6,9 @@ Back ends
     scikit-learn's exact brute force: BLAS distances in chunks with a compiled
     top-k, so no ``n x n`` matrix is ever held in memory.
 ``'tree'``
-    scikit-learn's ``NearestNeighbors`` (kd-tree / ball tree), which wins in
-    low dimension.
+    scipy's k-d tree (``cKDTree``, queries on every core) for dense data,
+    scikit-learn's ``NearestNeighbors`` for sparse data; it wins in low
+    dimension.
 ``'screened'``
     balancekit's own exact search (:mod:`balancekit._exact`): distances
     screened in float32 blocks on BLAS, with every near-tie decided in
@@ -28,7 +29,8 @@ Back ends
     another sample.
 ``'auto'``
     Picks one of the exact back ends from the size and dimension of the
-    data: ``'screened'`` for large dense searches, else scikit-learn's.
+    data: ``'screened'`` for large dense searches in 10 dimensions or more,
+    the tree below 16 dimensions, else scikit-learn's brute force.
 
 :func:`topk` does the same exact blockwise search for any distance given block
 by block (SMOTENC's mixed distance, SMOTEN's value difference metric).
@@ -53,7 +55,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._exact import ArrayRows, Points, check_n_jobs, top_k
+from ._exact import ArrayRows, Points, check_n_jobs, n_threads, spatial_order, top_k
 from ._validation import check_option
 from .exceptions import (
     DataError,
@@ -77,6 +79,8 @@ _SEARCH_SHARE = 1.3
 # Queries searched at a time (at least) by the other back ends when only a
 # reduction of their lists is kept (see kneighbors' reduce).
 _REDUCE_ROWS = 4096
+# Most places (rows x width) of the lists the tree gathers at a time to break ties.
+_TIE_VALUES = 1 << 22
 # 'auto' uses the screened search from this many query x reference pairs and this many
 # features on (below, scikit-learn's brute force or kd-tree wins).
 _SCREENED_MIN_PAIRS = 4 * 10**7
@@ -161,7 +165,7 @@ def choose_method(n_reference, n_features, n_queries, sparse=False):
     The screened search for dense data of at least ``4e7`` query x reference
     pairs in 10 dimensions or more; below, scikit-learn's brute force
     (chunked, compiled top-k on BLAS distances) beyond 15 dimensions and for
-    sparse data, its kd-tree otherwise.
+    sparse data, scipy's k-d tree otherwise.
     """
     if (
         not sparse
@@ -272,9 +276,9 @@ def kneighbors(
     estimator : object, default=None
         A user-supplied neighbours estimator; overrides ``method``.
     n_jobs : int, default=None
-        Threads for the tree, screened and faiss back ends. The screened
-        search uses every core when ``None``; faiss one thread when ``None``
-        and every core when ``-1``.
+        Threads for the tree, screened and faiss back ends. The tree and the
+        screened search use every core when ``None``; faiss one thread when
+        ``None`` and every core when ``-1``.
     return_distance : bool, default=False
         Also return the Euclidean distances.
     random_state : int, RandomState instance or None, default=None
@@ -383,6 +387,8 @@ def kneighbors(
             return (dist, idx) if return_distance else idx
         elif method == "faiss" and not sp.issparse(X):
             dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
+        elif method == "tree" and not sp.issparse(X):
+            fitted = _Tree(reference_rows(), n_jobs)
         else:
             algorithm = "brute" if method == "brute" else "auto"
             fitted = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
@@ -410,6 +416,56 @@ def kneighbors(
     if reduce is not None:
         return reduced
     return (dist, idx) if return_distance else idx
+
+
+class _Tree:
+    """scipy's k-d tree of dense rows, queried like a fitted ``NearestNeighbors``.
+
+    Its queries run on the threads of ``n_jobs`` (``None``: every core).
+    Rows as near as a query's ``k``-th neighbour go by lower row index.
+    """
+
+    def __init__(self, X, n_jobs):
+        from scipy.spatial import cKDTree
+
+        self.tree = cKDTree(np.asarray(X, dtype=np.float64))
+        self.n = self.tree.n
+        self.workers = n_threads(n_jobs)
+
+    def kneighbors(self, Q, n_neighbors, return_distance=True):
+        Q = np.asarray(Q, dtype=np.float64)
+        order = spatial_order(Q)  # near queries together: several times faster
+        shape = (Q.shape[0], n_neighbors)
+        dist, idx = np.empty(shape), np.empty(shape, dtype=np.intp)
+        dist[order], idx[order] = self._query(Q[order], n_neighbors)
+        return dist, idx
+
+    def _query(self, Q, k):
+        m = min(k + 1, self.n)  # one more, to see ties at the k-th
+        dist, idx = (np.reshape(a, (Q.shape[0], m))
+                     for a in self.tree.query(Q, k=m, workers=self.workers))
+        tied = np.flatnonzero(dist[:, -1] == dist[:, k - 1]) if m > k else []
+        if len(tied):
+            # Every row as near as the k-th (a hair farther allows for rounding),
+            # then the k first by distance and index; rows with about as many
+            # such rows go together, at most _TIE_VALUES places at a time.
+            many = self.tree.query_ball_point(Q[tied], dist[tied, k - 1] * (1 + 1e-9),
+                                              return_length=True, workers=self.workers)
+            many = np.clip(many, m, self.n)
+            by_size = np.argsort(many, kind="stable")
+            tied, many = tied[by_size], many[by_size]
+            start = 0
+            while start < tied.size:
+                # Rows are in increasing order of width: the last of a group is its widest.
+                fits = (np.arange(1, tied.size - start + 1) * many[start:]) <= _TIE_VALUES
+                stop = start + max(1, int(np.count_nonzero(fits)))
+                group, width = tied[start:stop], int(many[stop - 1])
+                d, i = (np.reshape(a, (group.size, width)) for a in
+                        self.tree.query(Q[group], k=width, workers=self.workers))
+                d, i = _index_order(d, i)
+                dist[group, :k], idx[group, :k] = d[:, :k], i[:, :k]
+                start = stop
+        return dist[:, :k], idx[:, :k]
 
 
 def _index_order(dist, idx):
