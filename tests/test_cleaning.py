@@ -656,6 +656,7 @@ _EVERY_RULE = [
     TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
     NeighbourhoodCleaningRule, NearMiss,
     lambda: OneSidedSelection(random_state=0),
+    lambda: NearMiss(version=2),
     lambda: NearMiss(version=3),
     lambda: EditedNearestNeighbours(sampling_strategy="all", kind_sel="mode", n_neighbors=4),
     lambda: RepeatedEditedNearestNeighbours(sampling_strategy="all", kind_sel="mode"),

@@ -200,6 +200,10 @@ class Points:
             self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
             self._set_exact_screening()
             return
+        few = self.n_features <= _TREE_MAX_FEATURES
+        if few and not isinstance(X, RowSource):
+            # Searched with a k-d tree: screening rows only if a blockwise search reads them.
+            X = ArrayRows(np.asarray(X))
         # A row source may be screened from rows built on access, not from a stored copy.
         source = isinstance(X, RowSource)
         lazy = source and X.screen_on_access
@@ -242,7 +246,7 @@ class Points:
             self.aug = self.exact(np.arange(self.n))
             self._set_exact_screening()
         # Few features: a k-d tree finds the candidates (see _tree_top_k).
-        self.tree = self.screened and not source and self.n_features <= _TREE_MAX_FEATURES
+        self.tree = self.screened and few and isinstance(X, ArrayRows)
 
     def _chunk(self, start, step):
         """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
