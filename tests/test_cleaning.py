@@ -283,13 +283,17 @@ def _brute_order(X, q, refs, exclude_self=True):
     return np.take_along_axis(D, order, axis=1), refs[order]
 
 
-@pytest.fixture(params=[None, 2040, 16, 56],
-                ids=["tree", "one-block", "many-blocks", "uneven-parts"])
+@pytest.fixture(params=[None, "narrow", 2040, 16, 56],
+                ids=["tree", "tree-short-lists", "one-block", "many-blocks", "uneven-parts"])
 def search(request, monkeypatch):
-    """The k-d tree, or the blockwise search with the default reference blocks or
-    blocks small enough that the data span many of them (for data of any width)."""
-    if request.param is None:
+    """The k-d tree (with lists of tied candidates so short that ties send rows
+    to the blocks), or the blockwise search with the default reference blocks
+    or blocks small enough that the data span many of them (any width)."""
+    if request.param in (None, "narrow"):
         monkeypatch.setattr(_exact, "_TREE_MAX_FEATURES", 10**6)
+        if request.param == "narrow":
+            monkeypatch.setattr(_exact, "_TREE_WIDE", 3)
+            monkeypatch.setattr(_exact, "_TIE_SHARE", 2.0)  # never the blocks for all
     else:
         monkeypatch.setattr(_exact, "_TREE_MAX_FEATURES", 0)
         monkeypatch.setattr(_exact, "_REF_BLOCK", request.param)
@@ -318,6 +322,7 @@ def test_top_k_and_count_closer_are_exact(offset, kind, search):
         X = rng.randn(700, 6)
     X = X + offset
     points = Points(X)
+    assert points.tree == (search in (None, "narrow"))
     q = np.arange(0, 700, 3)
     refs = np.arange(1, 700, 2)
     D, order = _brute_order(X, q, refs)
@@ -686,9 +691,8 @@ def test_tree_and_blocks_keep_the_same_rows(seed, n, n_features, n_classes, data
         X = rng.randn(n, n_features)
     y = rng.choice(n_classes, size=n, p=[0.6, 0.3, 0.1][:n_classes] / np.sum(
         [0.6, 0.3, 0.1][:n_classes]))
-    if np.bincount(y).min() < 7:
+    if np.bincount(y).min() < 7 or not Points(X).tree:
         return
-    assert Points(X).tree
     for make in _EVERY_RULE:
         outputs = []
         for limit in (_exact._TREE_MAX_FEATURES, 0):
@@ -699,6 +703,15 @@ def test_tree_and_blocks_keep_the_same_rows(seed, n, n_features, n_classes, data
         (X_a, y_a), (X_b, y_b) = outputs
         np.testing.assert_array_equal(X_a, X_b)
         np.testing.assert_array_equal(y_a, y_b)
+
+
+def test_data_with_many_copies_of_rows_are_searched_in_blocks():
+    # More than 64 rows tied with their nearest: a tree would gather long lists.
+    rng = np.random.RandomState(0)
+    assert Points(rng.randn(2000, 3)).tree
+    assert not Points(np.repeat(rng.randn(20, 3), 100, axis=0)).tree
+    assert not Points(rng.randint(0, 2, size=(2000, 3)).astype(float)).tree
+    assert not Points(rng.randn(2000, 8)).tree  # too many features
 
 
 def test_threads_do_not_change_the_result(monkeypatch, engine):

@@ -116,6 +116,14 @@ _U64 = 2.0**-53
 _TREE_MAX_FEATURES = 6
 _TREE_EXTRA = 1
 _TREE_CHUNK = 16384
+# Candidates a query gets when its first ones end in a tie, and the rows
+# given them at a time; ties beyond (many copies of a row) go to the blocks.
+_TREE_WIDE = 64
+_TIE_ROWS = 4096
+# Data where more than _TIE_SHARE of a sample of _TIE_SAMPLE rows have more
+# than _TREE_WIDE rows tied with their nearest are searched in blocks.
+_TIE_SAMPLE = 2048
+_TIE_SHARE = 0.01
 
 
 # --------------------------------------------------------------------------- data
@@ -188,6 +196,7 @@ class Points:
     def __init__(self, X, rows=None):
         self.sparse = sp.issparse(X)
         self.tree = False
+        self.full_tree = None
         self.rows = None if rows is None else np.asarray(rows, dtype=np.intp)
         self.n = X.shape[0] if rows is None else self.rows.size
         self.n_features = X.shape[1]
@@ -246,7 +255,7 @@ class Points:
             self.aug = self.exact(np.arange(self.n))
             self._set_exact_screening()
         # Few features: a k-d tree finds the candidates (see _tree_top_k).
-        self.tree = self.screened and few and isinstance(X, ArrayRows)
+        self.tree = self.screened and few and isinstance(X, ArrayRows) and not _many_copies(self)
 
     def _chunk(self, start, step):
         """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
@@ -592,7 +601,7 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
 
 
 def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None,
-                    budget=None, each=None):
+                    budget=None, each=None, tree=True):
     """:func:`top_k` on references in any order (repeats allowed), in raw units.
 
     Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
@@ -600,7 +609,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     ``self_pos`` gives each query's own position in ``refs`` to leave out
     (``-1``: none). With ``each``, returns instead the list of
     ``each(sl, values, positions)`` over consecutive slices ``sl`` of the
-    queries, each called as soon as its slice is searched.
+    queries, each called as soon as its slice is searched. ``tree=False``
+    searches in blocks even where ``points.tree`` is set.
     """
     nq = queries.size
 
@@ -612,7 +622,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         return done(np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp))
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
-    if points.tree and not farthest:
+    if tree and points.tree and not farthest:
         return _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     if (not farthest and points.screened and refs.size >= _SELF_MIN_TILES * _TILE
@@ -1233,7 +1243,7 @@ def _merge(best_d, best_i, hit_r, hit_d, hit_i, k):
 
 
 def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=0,
-                 n_jobs=None):
+                 n_jobs=None, tree=True):
     """Count reference rows nearer to each query than a bound row.
 
     A reference row ``p`` counts for query ``q`` when
@@ -1260,6 +1270,8 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         Also return, for each query, up to this many of the rows counted.
     n_jobs : int, default=None
         Threads.
+    tree : bool, default=True
+        ``False``: count in blocks even where ``points.tree`` is set.
 
     Returns
     -------
@@ -1281,9 +1293,9 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         return result
     bound_idx = np.asarray(bound_idx, dtype=np.intp)
     thr_all = _bound_values(points, queries, bound_sq, bound_idx)
-    if points.tree:
-        _tree_count_closer(points, queries, refs, thr_all, bound_idx, need, counts, found,
-                           n_jobs)
+    if tree and points.tree:
+        _tree_count_closer(points, queries, refs, bound_sq, thr_all, bound_idx, need, counts,
+                           found, n_jobs)
         return result
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     # The order of the scan does not change the result, only how soon a
@@ -1552,9 +1564,11 @@ class _Tree:
     in float64), but within :meth:`slack` of them (in squared distance). A
     list of candidates therefore holds every reference whose exact value can
     beat its ``k``-th best when its farthest candidate is beyond that value
-    plus the slack; the other queries get every reference within that reach
-    (a ball query). The results are those of the blockwise search, which the
-    tests check.
+    plus the slack. The other queries (ties) get a longer list, of
+    ``_TREE_WIDE`` candidates; those whose ties reach beyond it (many copies
+    of a row) are searched in blocks, which bound the work and the memory by
+    the number of references. The results are those of the blockwise
+    search, which the tests check.
     """
 
     def __init__(self, points, refs, n_jobs):
@@ -1563,7 +1577,10 @@ class _Tree:
         self.points = points
         self.refs = refs
         self.workers = n_threads(n_jobs)
-        self.tree = cKDTree(np.asarray(points.values(refs), dtype=np.float64))
+        if points.full_tree is not None and _every_row(points, refs):
+            self.tree = points.full_tree
+        else:
+            self.tree = cKDTree(np.asarray(points.values(refs), dtype=np.float64))
         # 8 (p + 4) u64 (|q| + M)^2 covers the rounding of both computations
         # (the exact value is a dot product of p + 1 terms, the tree sums p
         # squared differences), with a factor of two to spare.
@@ -1592,18 +1609,51 @@ class _Tree:
                                self.points.exact(self.refs[pos[valid]]))
         return raw
 
-    def within(self, queries, reach):
-        """Positions of the references within squared distance ``reach`` of each query,
-        as a padded array (``refs.size`` pads)."""
-        found = self.tree.query_ball_point(
-            self.points.values(queries), np.sqrt(reach), workers=self.workers,
-            return_sorted=False,
-        )
-        width = max(1, max(len(f) for f in found))
-        pos = np.full((queries.size, width), self.refs.size, dtype=np.intp)
-        for r, f in enumerate(found):
-            pos[r, :len(f)] = f
-        return pos
+    def search(self, queries, m, decide):
+        """Give each query its candidates, a chunk of queries at a time in a spatial order.
+
+        ``decide(at, raw, pos)`` writes the results of the queries at
+        positions ``at`` from their candidates and returns the reach (a
+        squared distance) the candidates must cover for those results to
+        hold. Queries whose ``m`` candidates fall short get ``_TREE_WIDE``;
+        the positions of those still short are returned, to be searched in
+        blocks.
+        """
+        n_ref = self.refs.size
+        wide = min(n_ref, _TREE_WIDE)
+        order = spatial_order(self.points.values(queries))
+        short = []
+        for s in range(0, queries.size, _TREE_CHUNK):
+            at = order[s:s + _TREE_CHUNK]
+            raw, pos, dist = self.nearest(queries[at], m)
+            reach = decide(at, raw, pos)
+            open_ = at[(m < n_ref) & ~(dist[:, -1] ** 2 > reach)]
+            for w in range(0, open_.size, _TIE_ROWS):
+                again = open_[w:w + _TIE_ROWS]
+                raw, pos, dist = self.nearest(queries[again], wide)
+                reach = decide(again, raw, pos)
+                short.append(again[(wide < n_ref) & ~(dist[:, -1] ** 2 > reach)])
+        return np.concatenate(short) if short else np.empty(0, dtype=np.intp)
+
+
+def _many_copies(points):
+    """Whether many rows have more than ``_TREE_WIDE`` rows as near as their nearest.
+
+    Such data (many copies of each row, or a coarse grid) would give the
+    tree's queries long lists of tied candidates, which the blocks handle
+    without gathering them; the blocks are used instead. A sample of rows is
+    checked on a tree of all the rows, kept for the searches among all rows.
+    """
+    from scipy.spatial import cKDTree
+
+    n = points.n
+    if n <= _TREE_WIDE + 1:
+        return False
+    points.full_tree = cKDTree(np.asarray(points.values(np.arange(n)), dtype=np.float64))
+    sample = np.arange(0, n, max(1, n // _TIE_SAMPLE))
+    dist, _ = points.full_tree.query(points.values(sample), k=_TREE_WIDE + 1)
+    # The first is the row itself (or a copy): tied when the last is as near as the second.
+    return np.mean(dist[:, -1] <= dist[:, 1]) > _TIE_SHARE
 
 
 def spatial_order(Q):
@@ -1626,26 +1676,20 @@ def _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each):
     """:func:`top_k_positions` (nearest) on a k-d tree of ``refs``: see :class:`_Tree`."""
     tree = _Tree(points, refs, n_jobs)
     n_ref = refs.size
-    m = min(n_ref, k + _TREE_EXTRA + int((self_pos >= 0).any()))
     out_d = np.full((queries.size, k), np.inf)
     out_i = np.full((queries.size, k), -1, dtype=np.intp)
-    order = spatial_order(points.values(queries))
-    for s in range(0, queries.size, _TREE_CHUNK):
-        sl = order[s:s + _TREE_CHUNK]
-        q, own = queries[sl], self_pos[sl]
-        raw, pos, dist = tree.nearest(q, m)
-        raw[pos == own[:, None]] = np.inf
-        best_d, best_i = _best_of(raw, pos, k, n_ref)
-        # Complete when every reference left out is farther than the k-th
-        # best; otherwise every reference within reach of it is a candidate.
-        reach = best_d[:, -1] + points.sq[q] + 2.0 * tree.slack(q)
-        open_ = np.flatnonzero((m < n_ref) & ~(dist[:, -1] ** 2 > reach))
-        if open_.size:
-            wide = tree.within(q[open_], reach[open_])
-            raw_w = tree.values(q[open_], wide)
-            raw_w[wide == own[open_, None]] = np.inf
-            best_d[open_], best_i[open_] = _best_of(raw_w, wide, k, n_ref)
-        out_d[sl], out_i[sl] = best_d, best_i
+
+    def best(at, raw, pos):
+        raw[pos == self_pos[at, None]] = np.inf
+        out_d[at], out_i[at] = _best_of(raw, pos, k, n_ref)
+        # Complete when every reference left out is farther than the k-th best.
+        return out_d[at, -1] + points.sq[queries[at]] + 2.0 * tree.slack(queries[at])
+
+    m = min(n_ref, k + _TREE_EXTRA + int((self_pos >= 0).any()))
+    short = tree.search(queries, m, best)
+    if short.size:
+        out_d[short], out_i[short] = top_k_positions(
+            points, queries[short], refs, k, self_pos=self_pos[short], n_jobs=n_jobs, tree=False)
     if each is None:
         return out_d, out_i
     return [each(sl, out_d[sl], out_i[sl])
@@ -1666,34 +1710,33 @@ def _best_of(raw, pos, k, n_ref):
     return best_d, best_i
 
 
-def _tree_count_closer(points, queries, refs, thr, bound_idx, need, counts, found, n_jobs):
+def _tree_count_closer(points, queries, refs, bound_sq, thr, bound_idx, need, counts, found,
+                       n_jobs):
     """:func:`count_closer` on a k-d tree of ``refs``, into ``counts`` and ``found``.
 
-    ``thr`` holds the bounds in the units of the exact values (see :func:`_bound_values`).
-
-    Each query's ``need`` nearest references (and two more, for the query
-    and its bound row, which do not count) hold every reference counted
-    while the count is below ``need``; as in :func:`_tree_top_k`, a query
-    whose last candidate is not clearly beyond its bound counts every
-    reference within reach of the bound instead.
+    ``thr`` holds the bounds in the units of the exact values (see
+    :func:`_bound_values`). Each query's ``need`` nearest references (and
+    two more, for the query and its bound row, which do not count) hold
+    every reference counted while the count is below ``need``; as in
+    :func:`_tree_top_k`, a query whose last candidate is not clearly beyond
+    its bound gets more candidates, or is counted in blocks.
     """
     tree = _Tree(points, refs, n_jobs)
-    n_ref = refs.size
-    m = min(n_ref, need + _TREE_EXTRA + 2)
-    order = spatial_order(points.values(queries))
-    for s in range(0, queries.size, _TREE_CHUNK):
-        sl = order[s:s + _TREE_CHUNK]
-        q, bidx, t = queries[sl], bound_idx[sl], thr[sl]
-        raw, pos, dist = tree.nearest(q, m)
-        c, w = _counted(raw, pos, refs, q, t, bidx, found.shape[1])
-        reach = t + points.sq[q] + 2.0 * tree.slack(q)
-        open_ = np.flatnonzero((c < need) & (m < n_ref) & ~(dist[:, -1] ** 2 > reach))
-        if open_.size:
-            wide = tree.within(q[open_], reach[open_])
-            c[open_], w[open_] = _counted(tree.values(q[open_], wide), wide, refs, q[open_],
-                                          t[open_], bidx[open_], found.shape[1])
-        counts[sl] = c
-        found[sl] = w
+
+    def tally(at, raw, pos):
+        counts[at], found[at] = _counted(raw, pos, refs, queries[at], thr[at], bound_idx[at],
+                                         found.shape[1])
+        # A count that reached need is done: nothing to cover.
+        reach = thr[at] + points.sq[queries[at]] + 2.0 * tree.slack(queries[at])
+        return np.where(counts[at] >= need, -np.inf, reach)
+
+    m = min(refs.size, need + _TREE_EXTRA + 2)
+    short = tree.search(queries, m, tally)
+    if short.size:
+        out = count_closer(points, queries[short], refs, np.asarray(bound_sq)[short],
+                           bound_idx[short], need, witnesses=found.shape[1], n_jobs=n_jobs,
+                           tree=False)
+        counts[short], found[short] = out if found.shape[1] else (out, found[short])
 
 
 def _counted(raw, pos, refs, queries, thr, bidx, witnesses):

@@ -79,8 +79,10 @@ _SEARCH_SHARE = 1.3
 # Queries searched at a time (at least) by the other back ends when only a
 # reduction of their lists is kept (see kneighbors' reduce).
 _REDUCE_ROWS = 4096
-# Most places (rows x width) of the lists the tree gathers at a time to break ties.
-_TIE_VALUES = 1 << 22
+# Candidates the tree gives a query whose k-th neighbour is tied, and the rows
+# given them at a time.
+_TIE_WIDE = 64
+_TIE_ROWS = 4096
 # 'auto' uses the screened search from this many query x reference pairs and this many
 # features on (below, scikit-learn's brute force or kd-tree wins).
 _SCREENED_MIN_PAIRS = 4 * 10**7
@@ -422,7 +424,9 @@ class _Tree:
     """scipy's k-d tree of dense rows, queried like a fitted ``NearestNeighbors``.
 
     Its queries run on the threads of ``n_jobs`` (``None``: every core).
-    Rows as near as a query's ``k``-th neighbour go by lower row index.
+    Rows as near as a query's ``k``-th neighbour go by lower row index, unless
+    more than ``_TIE_WIDE`` rows tie (many copies of a row): the tree's choice
+    among them stands there, as in scikit-learn's trees.
     """
 
     def __init__(self, X, n_jobs):
@@ -445,26 +449,16 @@ class _Tree:
         dist, idx = (np.reshape(a, (Q.shape[0], m))
                      for a in self.tree.query(Q, k=m, workers=self.workers))
         tied = np.flatnonzero(dist[:, -1] == dist[:, k - 1]) if m > k else []
-        if len(tied):
-            # Every row as near as the k-th (a hair farther allows for rounding),
-            # then the k first by distance and index; rows with about as many
-            # such rows go together, at most _TIE_VALUES places at a time.
-            many = self.tree.query_ball_point(Q[tied], dist[tied, k - 1] * (1 + 1e-9),
-                                              return_length=True, workers=self.workers)
-            many = np.clip(many, m, self.n)
-            by_size = np.argsort(many, kind="stable")
-            tied, many = tied[by_size], many[by_size]
-            start = 0
-            while start < tied.size:
-                # Rows are in increasing order of width: the last of a group is its widest.
-                fits = (np.arange(1, tied.size - start + 1) * many[start:]) <= _TIE_VALUES
-                stop = start + max(1, int(np.count_nonzero(fits)))
-                group, width = tied[start:stop], int(many[stop - 1])
-                d, i = (np.reshape(a, (group.size, width)) for a in
-                        self.tree.query(Q[group], k=width, workers=self.workers))
-                d, i = _index_order(d, i)
-                dist[group, :k], idx[group, :k] = d[:, :k], i[:, :k]
-                start = stop
+        wide = min(self.n, _TIE_WIDE)
+        for s in range(0, len(tied), _TIE_ROWS):
+            # A longer list holds every row as near as the k-th, unless that tie
+            # is longer still (many copies of a row): the tree's choice stands there.
+            rows = tied[s:s + _TIE_ROWS]
+            d, i = (np.reshape(a, (rows.size, wide))
+                    for a in self.tree.query(Q[rows], k=wide, workers=self.workers))
+            fits = (wide == self.n) | (d[:, -1] > dist[rows, k - 1])
+            d, i = _index_order(d[fits], i[fits])
+            dist[rows[fits], :k], idx[rows[fits], :k] = d[:, :k], i[:, :k]
         return dist[:, :k], idx[:, :k]
 
 
