@@ -1615,12 +1615,12 @@ class _Tree:
         ``decide(at, raw, pos)`` writes the results of the queries at
         positions ``at`` from their candidates and returns the reach (a
         squared distance) the candidates must cover for those results to
-        hold. Queries whose ``m`` candidates fall short get ``_TREE_WIDE``;
-        the positions of those still short are returned, to be searched in
-        blocks.
+        hold. Queries whose ``m`` candidates fall short get ``_TREE_WIDE``
+        (at least ``2 m``); the positions of those still short are returned,
+        to be searched in blocks.
         """
         n_ref = self.refs.size
-        wide = min(n_ref, _TREE_WIDE)
+        wide = min(n_ref, max(_TREE_WIDE, 2 * m))
         order = spatial_order(self.points.values(queries))
         short = []
         for s in range(0, queries.size, _TREE_CHUNK):
@@ -1653,7 +1653,10 @@ def _many_copies(points):
     sample = np.arange(0, n, max(1, n // _TIE_SAMPLE))
     dist, _ = points.full_tree.query(points.values(sample), k=_TREE_WIDE + 1)
     # The first is the row itself (or a copy): tied when the last is as near as the second.
-    return np.mean(dist[:, -1] <= dist[:, 1]) > _TIE_SHARE
+    many = np.mean(dist[:, -1] <= dist[:, 1]) > _TIE_SHARE
+    if many:
+        points.full_tree = None
+    return many
 
 
 def spatial_order(Q):
