@@ -41,6 +41,15 @@ from balancekit.under_sampling import (
 iu = pytest.importorskip("imblearn.under_sampling")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _tree_on_small_searches():
+    """Searches as small as these tests' use the k-d tree where the data allow it
+    (by default they run in blocks, as fast there)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+        yield
+
+
 def _classification(n, weights, sep, flip, seed, n_features=8):
     return make_classification(
         n_samples=n, n_features=n_features, n_informative=5, n_redundant=1,

@@ -114,6 +114,10 @@ _U64 = 2.0**-53
 # it for _TREE_EXTRA more neighbours than it needs, so that the last one
 # usually proves the list complete, a chunk of _TREE_CHUNK queries at a time.
 _TREE_MAX_FEATURES = 6
+# Searches of fewer query x reference pairs run in blocks all the same (as fast
+# there); from _TREE_LAZY_ROWS rows on, such data keep no float32 screening copy.
+_TREE_MIN_PAIRS = 2 * 10**7
+_TREE_LAZY_ROWS = 65536
 _TREE_EXTRA = 1
 _TREE_CHUNK = 16384
 # Candidates a query gets when its first ones end in a tie, and the rows
@@ -122,7 +126,7 @@ _TREE_WIDE = 64
 _TIE_ROWS = 4096
 # Data where more than _TIE_SHARE of a sample of _TIE_SAMPLE rows have more
 # than _TREE_WIDE rows tied with their nearest are searched in blocks.
-_TIE_SAMPLE = 2048
+_TIE_SAMPLE = 1024
 _TIE_SHARE = 0.01
 
 
@@ -195,7 +199,7 @@ class Points:
 
     def __init__(self, X, rows=None):
         self.sparse = sp.issparse(X)
-        self.tree = False
+        self._tree = False
         self.full_tree = None
         self.rows = None if rows is None else np.asarray(rows, dtype=np.intp)
         self.n = X.shape[0] if rows is None else self.rows.size
@@ -210,7 +214,7 @@ class Points:
             self._set_exact_screening()
             return
         few = self.n_features <= _TREE_MAX_FEATURES
-        if few and not isinstance(X, RowSource):
+        if few and self.n >= _TREE_LAZY_ROWS and not isinstance(X, RowSource):
             # Searched with a k-d tree: screening rows only if a blockwise search reads them.
             X = ArrayRows(np.asarray(X))
         # A row source may be screened from rows built on access, not from a stored copy.
@@ -255,7 +259,15 @@ class Points:
             self.aug = self.exact(np.arange(self.n))
             self._set_exact_screening()
         # Few features: a k-d tree finds the candidates (see _tree_top_k).
-        self.tree = self.screened and few and isinstance(X, ArrayRows) and not _many_copies(self)
+        self._tree = None if (self.screened and few
+                              and (not source or isinstance(X, ArrayRows))) else False
+
+    @property
+    def tree(self):
+        """Whether the searches use a k-d tree (decided on first use: see :func:`_many_copies`)."""
+        if self._tree is None:
+            self._tree = not _many_copies(self)
+        return self._tree
 
     def _chunk(self, start, step):
         """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
@@ -622,7 +634,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         return done(np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp))
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
-    if tree and points.tree and not farthest:
+    if tree and not farthest and nq * refs.size >= _TREE_MIN_PAIRS and points.tree:
         return _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
     if (not farthest and points.screened and refs.size >= _SELF_MIN_TILES * _TILE
@@ -1293,7 +1305,7 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         return result
     bound_idx = np.asarray(bound_idx, dtype=np.intp)
     thr_all = _bound_values(points, queries, bound_sq, bound_idx)
-    if tree and points.tree:
+    if tree and nq * refs.size >= _TREE_MIN_PAIRS and points.tree:
         _tree_count_closer(points, queries, refs, bound_sq, thr_all, bound_idx, need, counts,
                            found, n_jobs)
         return result
@@ -1651,9 +1663,14 @@ def _many_copies(points):
         return False
     points.full_tree = cKDTree(np.asarray(points.values(np.arange(n)), dtype=np.float64))
     sample = np.arange(0, n, max(1, n // _TIE_SAMPLE))
-    dist, _ = points.full_tree.query(points.values(sample), k=_TREE_WIDE + 1)
-    # The first is the row itself (or a copy): tied when the last is as near as the second.
-    many = np.mean(dist[:, -1] <= dist[:, 1]) > _TIE_SHARE
+    # The first is the row itself (or a copy). Only rows whose second and
+    # third are tied get the long query: tied when its last is as near as the second.
+    dist, _ = points.full_tree.query(points.values(sample), k=3)
+    tied = sample[dist[:, 2] <= dist[:, 1]]
+    if tied.size <= _TIE_SHARE * sample.size:
+        return False
+    dist, _ = points.full_tree.query(points.values(tied), k=_TREE_WIDE + 1)
+    many = np.count_nonzero(dist[:, -1] <= dist[:, 1]) > _TIE_SHARE * sample.size
     if many:
         points.full_tree = None
     return many
