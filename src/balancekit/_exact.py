@@ -51,7 +51,8 @@ one thread per worker while they run (the products are thin).
 
 Few features
 ------------
-Dense data of at most ``_TREE_MAX_FEATURES`` features are searched with a
+Dense data of at most ``_TREE_MAX_FEATURES`` features (searches of at least
+``_TREE_MIN_PAIRS`` pairs, data without many copies of rows) are searched with a
 k-d tree instead (scipy's ``cKDTree``, queries on the same threads, in an
 order that keeps near queries together): there a tree visits a few dozen
 rows per query where the blocks would screen them all. The tree proposes
@@ -193,8 +194,10 @@ class Points:
     sq, low_sq : ndarray of shape (n,)
         Squared norms of the rows and of the centred rows (float64).
     tree : bool
-        Whether the searches use a k-d tree (dense, well-scaled data of at
-        most ``_TREE_MAX_FEATURES`` features; see the module docstring).
+        Whether the searches use a k-d tree: dense, well-scaled data of at
+        most ``_TREE_MAX_FEATURES`` features, without many copies of rows
+        (checked on first use), in searches of at least ``_TREE_MIN_PAIRS``
+        pairs; see the module docstring.
     """
 
     def __init__(self, X, rows=None):
