@@ -205,19 +205,23 @@ def test_tree_and_estimator_order_ties_by_index(method):
 
 
 @pytest.mark.parametrize("outside", [False, True])
-def test_tree_breaks_ties_at_the_kth_by_lower_index(outside, monkeypatch):
-    # A grid: many rows exactly as near as a query's k-th neighbour (fewer
-    # than 64: about 7 copies of each point). The queries go in a spatial
-    # order (from 64 rows on here); ties are resolved a few rows at a time.
+@pytest.mark.parametrize("side", [12, 4])
+def test_tree_breaks_ties_at_the_kth_by_lower_index(outside, side, monkeypatch):
+    # A grid: many rows exactly as near as a query's k-th neighbour, about 7
+    # copies of each point on a side of 12, 60 on a side of 4 (longer ties than
+    # the 12 candidates of a tied query here: found among the distinct rows).
+    # The queries go in a spatial order (from 64 rows on here); ties are
+    # resolved a few rows at a time.
     from balancekit import _exact
 
     monkeypatch.setattr(_exact, "_TREE_CHUNK", 64)
     monkeypatch.setattr(_neighbors, "_TIE_ROWS", 50)
+    monkeypatch.setattr(_neighbors, "_TIE_WIDE", 12)
     rng = np.random.RandomState(0)
-    X = rng.randint(0, 12, size=(1000, 2)).astype(float)
+    X = rng.randint(0, side, size=(1000, 2)).astype(float)
     k = 4
     if outside:
-        Q = rng.randint(0, 12, size=(300, 2)) + 0.5 * rng.randint(0, 2, size=(300, 2))
+        Q = rng.randint(0, side, size=(300, 2)) + 0.5 * rng.randint(0, 2, size=(300, 2))
         dist, idx = kneighbors(X, k, query=Q, method="tree", return_distance=True)
         D = ((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1)
     else:

@@ -424,9 +424,10 @@ class _Tree:
     """scipy's k-d tree of dense rows, queried like a fitted ``NearestNeighbors``.
 
     Its queries run on the threads of ``n_jobs`` (``None``: every core).
-    Rows as near as a query's ``k``-th neighbour go by lower row index, unless
-    more than ``_TIE_WIDE`` rows tie (many copies of a row): the tree's choice
-    among them stands there, as in scikit-learn's trees.
+    Rows as near as a query's ``k``-th neighbour go by lower row index: a
+    longer list of candidates holds them, or, when more than ``_TIE_WIDE``
+    rows tie (many copies of a row), a tree of the distinct rows, each with
+    its rows in increasing order.
     """
 
     def __init__(self, X, n_jobs):
@@ -435,6 +436,42 @@ class _Tree:
         self.tree = cKDTree(np.asarray(X, dtype=np.float64))
         self.n = self.tree.n
         self.workers = n_threads(n_jobs)
+        self._distinct = None
+
+    def _copies(self):
+        """A k-d tree of the distinct rows, and the rows of each in increasing order
+        (``rows[starts[j]:starts[j + 1]]`` for distinct row ``j``); built once."""
+        from scipy.spatial import cKDTree
+
+        if self._distinct is None:
+            distinct, inverse = np.unique(self.tree.data, axis=0, return_inverse=True)
+            inverse = np.ravel(inverse)
+            starts = np.concatenate([[0], np.cumsum(np.bincount(inverse))])
+            self._distinct = (cKDTree(distinct), np.argsort(inverse, kind="stable"), starts)
+        return self._distinct
+
+    def _long_ties(self, Q, kth, k):
+        """The ``k`` nearest rows of each query, ties to the lower index, from the
+        distinct rows within its ``k``-th distance ``kth`` (a hair beyond it)."""
+        tree, rows, starts = self._copies()
+        near = tree.query_ball_point(Q, kth * (1 + 1e-9), workers=self.workers)
+        dist, idx = np.empty((len(Q), k)), np.empty((len(Q), k), dtype=np.intp)
+        # One distinct row within reach: its k first rows, all at the k-th distance.
+        one = np.array([len(f) == 1 for f in near], dtype=bool)
+        if one.any():
+            u = np.array([f[0] for f, o in zip(near, one, strict=True) if o], dtype=np.intp)
+            dist[one] = kth[one, None]
+            idx[one] = rows[starts[u, None] + np.arange(k)]
+        for r in np.flatnonzero(~one):
+            found = near[r]
+            # The tree's own distances to those distinct rows, then up to k rows of each.
+            d, j = (np.atleast_1d(a) for a in tree.query(Q[r], k=len(found)))
+            take = [rows[starts[u]:min(starts[u + 1], starts[u] + k)] for u in j]
+            cand_i = np.concatenate(take)
+            cand_d = np.repeat(d, [t.size for t in take])
+            best = np.lexsort((cand_i, cand_d))[:k]
+            dist[r], idx[r] = cand_d[best], cand_i[best]
+        return dist, idx
 
     def kneighbors(self, Q, n_neighbors, return_distance=True):
         Q = np.asarray(Q, dtype=np.float64)
@@ -449,16 +486,20 @@ class _Tree:
         dist, idx = (np.reshape(a, (Q.shape[0], m))
                      for a in self.tree.query(Q, k=m, workers=self.workers))
         tied = np.flatnonzero(dist[:, -1] == dist[:, k - 1]) if m > k else []
-        wide = min(self.n, _TIE_WIDE)
+        wide = min(self.n, max(_TIE_WIDE, 2 * m))
         for s in range(0, len(tied), _TIE_ROWS):
             # A longer list holds every row as near as the k-th, unless that tie
-            # is longer still (many copies of a row): the tree's choice stands there.
+            # is longer still (many copies of a row).
             rows = tied[s:s + _TIE_ROWS]
             d, i = (np.reshape(a, (rows.size, wide))
                     for a in self.tree.query(Q[rows], k=wide, workers=self.workers))
             fits = (wide == self.n) | (d[:, -1] > dist[rows, k - 1])
             d, i = _index_order(d[fits], i[fits])
             dist[rows[fits], :k], idx[rows[fits], :k] = d[:, :k], i[:, :k]
+            long = rows[~fits]
+            if long.size:
+                # A hair beyond the k-th distance: the same rows, whatever the rounding.
+                dist[long, :k], idx[long, :k] = self._long_ties(Q[long], dist[long, k - 1], k)
         return dist[:, :k], idx[:, :k]
 
 
