@@ -390,7 +390,7 @@ def kneighbors(
         elif method == "faiss" and not sp.issparse(X):
             dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
         elif method == "tree" and not sp.issparse(X):
-            fitted = _Tree(reference_rows(), n_jobs)
+            fitted = _TreeSearch(reference_rows(), n_jobs)
         else:
             algorithm = "brute" if method == "brute" else "auto"
             fitted = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
@@ -420,7 +420,7 @@ def kneighbors(
     return (dist, idx) if return_distance else idx
 
 
-class _Tree:
+class _TreeSearch:
     """scipy's k-d tree of dense rows, queried like a fitted ``NearestNeighbors``.
 
     Its queries run on the threads of ``n_jobs`` (``None``: every core).
