@@ -12,6 +12,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import has_fit_parameter
 
 from balancekit.ensemble import (
     BalancedBaggingClassifier,
@@ -307,6 +308,14 @@ def test_rusboost_parameters():
         RUSBoostClassifier(algorithm="SAMME.R").fit(X, y)
     with pytest.raises(InvalidParameterTypeError, match="sample_weight"):
         RUSBoostClassifier(estimator=KNeighborsClassifier()).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", [BalancedBaggingClassifier, EasyEnsembleClassifier])
+def test_bagging_refuses_sample_weight_by_its_public_name(cls):
+    X, y = _data("binary")
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}\.fit\(\) takes no sample_weight"):
+        cls(n_estimators=2).fit(X, y, sample_weight=np.ones(len(y)))
+    assert not has_fit_parameter(cls(), "sample_weight")
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
     def _make_sampler(self):
         raise NotImplementedError
 
-    def fit(self, X, y):
+    def fit(self, X, y, **fit_params):
         """Build the ensemble from the training set ``(X, y)``.
 
         Parameters
@@ -62,12 +62,28 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
             and the sampler accept them.
         y : array-like of shape (n_samples,)
             The class labels.
+        **fit_params : dict
+            Not supported: a ``TypeError`` names them. Sample weights in
+            particular are not carried through the resampling of each bag;
+            :class:`BalancedRandomForestClassifier` and
+            :class:`RUSBoostClassifier` take ``sample_weight``.
 
         Returns
         -------
         self : object
             The fitted ensemble.
+
+        Raises
+        ------
+        TypeError
+            When ``fit_params`` are given.
         """
+        if fit_params:
+            raise TypeError(
+                f"{type(self).__name__}.fit() takes no {', '.join(sorted(fit_params))}: each "
+                "bag is rebalanced by its sampler and the rows' weights are not carried through "
+                "it. BalancedRandomForestClassifier and RUSBoostClassifier take sample_weight."
+            )
         check_int("n_estimators", self.n_estimators, min_value=1)
         check_bool("warm_start", self.warm_start)
         X, y = validate_data(
