@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
+from balancekit import _kernels
 from balancekit.exceptions import (
     BalancekitError,
     DataError,
@@ -262,6 +263,18 @@ def test_numeric_frame_matches_array(frame_lib):
     X_arr, _ = SMOTE(random_state=0).fit_resample(X, y)
     assert list(X_frame.columns) == list(frame.columns)
     np.testing.assert_array_equal(X_frame.to_numpy(), X_arr)
+
+
+@pytest.mark.parametrize("name", ["binary", "float32"])
+def test_column_major_input_gives_the_same_rows(monkeypatch, name):
+    # A pandas frame's values are column-major; the new rows are written in chunks of 64.
+    monkeypatch.setattr(_kernels, "_CHUNK_BYTES", 1)
+    X, y = DATASETS[name]
+    X_f, y_f = SMOTE(random_state=0).fit_resample(np.asfortranarray(X), y)
+    X_c, y_c = SMOTE(random_state=0).fit_resample(np.ascontiguousarray(X), y)
+    assert len(X_c) - len(X) > 2 * 64
+    np.testing.assert_array_equal(X_f, X_c)
+    np.testing.assert_array_equal(y_f, y_c)
 
 
 def test_nothing_to_generate_returns_the_input():

@@ -30,11 +30,20 @@ def interpolate(X, base, neighbor, gap, out=None):
         scale = sp.diags(gap.astype(X.dtype))
         return (start + scale @ (X[neighbor] - start)).tocsr()
     gap = gap.astype(X.dtype, copy=False)[:, None]
-    start = np.take(X, base, axis=0)
-    if out is None:
-        out = np.take(X, neighbor, axis=0)
+    if not X.flags.c_contiguous:
+        # np.take copies a whole non-contiguous X at every call (the values of a pandas frame
+        # are column-major); indexing gathers only the rows asked for.
+        start = X[base]
+        if out is None:
+            out = X[neighbor]
+        else:
+            out[...] = X[neighbor]
     else:
-        np.take(X, neighbor, axis=0, out=out, mode="clip")  # unbuffered: indices are ours
+        start = np.take(X, base, axis=0)
+        if out is None:
+            out = np.take(X, neighbor, axis=0)
+        else:
+            np.take(X, neighbor, axis=0, out=out, mode="clip")  # unbuffered: indices are ours
     out -= start
     out *= gap
     out += start
