@@ -1,6 +1,8 @@
 """Reading and writing tables for the command line (``balancekit._io``)."""
 
 import csv
+import gzip
+import io
 import os
 import warnings
 
@@ -150,20 +152,24 @@ def test_cells_written_back_as_read(tmp_path, rows, delimiter):
     order = np.arange(len(rows))[::-1]
     _io.write_table(table.iloc[order], copied, force=True, sep=delimiter, text=text, rows=order)
     assert read_rows(copied, delimiter) == [header, *[rows[i] for i in order]]
+    # The rows read, then more (an over-sampler's output): the rows read come back as read.
+    grown = pd.concat([table, table.iloc[order]], ignore_index=True)
+    _io.write_table(grown, copied, force=True, sep=delimiter, text=text)
+    assert read_rows(copied, delimiter)[: len(rows) + 1] == [header, *rows]
     # Without the row numbers: values map back to their text, unless a value was read from
     # two texts in the column ('1.50' and '1.5'); the values themselves never change.
-    _io.write_table(table, looked_up, force=True, sep=delimiter, text=text)
+    _io.write_table(table.iloc[order], looked_up, force=True, sep=delimiter, text=text)
     again = _io.read_table(looked_up, sep=delimiter)
-    pd.testing.assert_frame_equal(again, table)
+    pd.testing.assert_frame_equal(again, table.iloc[order].reset_index(drop=True))
     written = read_rows(looked_up, delimiter)[1:]
     for j in range(4):
         keys = [None if pd.isna(v) else v for v in table.iloc[:, j]]
         texts = {}
         for row, key in zip(rows, keys, strict=True):
             texts.setdefault(key, set()).add(row[j])
-        for row, out, key in zip(rows, written, keys, strict=True):
-            if len(texts[key]) == 1:
-                assert out[j] == row[j]
+        for i, out in zip(order, written, strict=True):
+            if len(texts[keys[i]]) == 1:
+                assert out[j] == rows[i][j]
 
 
 def test_lookup_gives_synthetic_rows_the_input_text(tmp_path):
@@ -176,10 +182,18 @@ def test_lookup_gives_synthetic_rows_the_input_text(tmp_path):
     new = pd.DataFrame({"x": [2.25, 0.125, 1000.0, 1.5], "label": [1, -1, -1, 1]})
     out = tmp_path / "out.csv"
     _io.write_table(pd.concat([table, new], ignore_index=True), out, text=text)
-    # 1.5 was read as '1.50' and as '1.5': both rows get pandas' '1.5'.
+    # The rows read come first, as read; 1.5 was read as '1.50' and as '1.5': a new 1.5 gets
+    # pandas' '1.5'.
+    synthetic = [["2.25", "+1"], ["0.125", "-1"], ["1e3", "-1"], ["1.5", "+1"]]
     assert read_rows(out)[1:] == [
-        ["1.5", "+1"], ["2.25", "-1"], ["1e3", "+1"], ["1.5", "-1"],
-        ["2.25", "+1"], ["0.125", "-1"], ["1e3", "-1"], ["1.5", "+1"],
+        ["1.50", "+1"], ["2.25", "-1"], ["1e3", "+1"], ["1.5", "-1"], *synthetic,
+    ]  # fmt: skip
+    # Not the rows read (one value changed): every row goes through the lookup.
+    changed = table.copy()
+    changed.loc[1, "x"] = 0.125
+    _io.write_table(pd.concat([changed, new], ignore_index=True), out, text=text, force=True)
+    assert read_rows(out)[1:] == [
+        ["1.5", "+1"], ["0.125", "-1"], ["1e3", "+1"], ["1.5", "-1"], *synthetic,
     ]  # fmt: skip
 
 
@@ -300,5 +314,36 @@ def test_wide_tables_read_and_write_without_fragmenting(tmp_path):
         _io.write_table(table, out, text=text)
         _io.write_table(table.iloc[::-1], tmp_path / "copied.csv", text=text,
                         rows=np.arange(20)[::-1])
+        table.insert(3, "label", 0)  # as the command line puts the class column back
     assert out.read_text() == path.read_text()
     assert read_rows(tmp_path / "copied.csv")[1:] == read_rows(path)[1:][::-1]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(
+            st.lists(st.text(alphabet='ab,;"\n\r 1.', max_size=4), min_size=width,
+                     max_size=width),
+            min_size=1,
+            max_size=6,
+        )
+    ),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["csv", "csv.gz"]),
+)
+def test_text_tables_are_written_as_the_csv_module_writes_them(tmp_path, rows, sep, fmt):
+    """Tables of text (copied cells) go through pyarrow when no cell needs quotes, else
+    through the csv module: the bytes are the csv module's either way."""
+    header = [f"c{j}" for j in range(len(rows[0]))]
+    table = pd.DataFrame(rows, columns=header, dtype=object)
+    path = tmp_path / f"out.{fmt}"
+    _io.write_table(table, path, force=True, sep=sep)
+    handle = io.StringIO(newline="")
+    csv.writer(handle, delimiter=sep, lineterminator=os.linesep).writerows([header, *rows])
+    written = path.read_bytes()
+    if fmt == "csv.gz":
+        written = gzip.decompress(written)
+    assert written == handle.getvalue().encode("utf-8")

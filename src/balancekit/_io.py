@@ -192,7 +192,9 @@ def read_table(path, *, sep=None, keep_text=False):
         whole, number = _number_texts(columns)
         table = pd.concat([parse_column(column, whole[j], number[j])
                            for j, column in enumerate(columns)], axis=1)
-        table.columns = cells.columns
+        # One block per dtype: a frame of one block per column makes pandas warn (and crawl)
+        # when a column is inserted later, as the command line does with the class column.
+        table = table.set_axis(cells.columns, axis=1).copy()
         text = CellText(cells, table)
     else:
         table = table.reset_index(drop=True)
@@ -275,7 +277,7 @@ def _number_texts(columns):
     chunks = []
     for column in columns:
         text = pa.array(column, type=pa.string())
-        chunks.extend(text.chunks if isinstance(text, pa.ChunkedArray) else [text])
+        chunks.extend(_chunks(text))
     # One array: the kernels prepare their pattern once per chunk.
     cells = pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.string())
     shape = (len(columns), len(columns[0]) if len(columns) else 0)
@@ -323,14 +325,29 @@ def _decimals(arrow, text, present, cells, whole):
     return pd.Series(full, index=cells.index, name=cells.name)
 
 
-def _text_lookup(values, cells):
-    """``{value: text}`` for the values of a typed column read from one text only."""
+def _read_texts(values, cells, column):
+    """For each value of ``column``: the text it was read from in a typed column of the
+    table read (``values``, read from ``cells``), when that value was read from one text
+    only; else ``None``.
+    """
+    text = np.full(len(column), None, dtype=object)
     present = values.notna().to_numpy()
-    pairs = pd.DataFrame(
-        {"value": values[present].to_numpy(), "text": cells[present].to_numpy(dtype=object)}
-    ).drop_duplicates()
-    pairs = pairs[~pairs["value"].duplicated(keep=False)]  # one text per value, else none
-    return pd.Series(pairs["text"].to_numpy(dtype=object), index=pairs["value"].to_numpy())
+    codes, uniques = pd.factorize(values[present])
+    position = pd.Index(uniques).get_indexer(column)
+    found = position >= 0
+    if not found.any():  # new values only (SMOTE's, in a column of decimals): no pairing
+        return text
+    texts, words = pd.factorize(cells[present])
+    width = len(words)
+    pairs = np.unique(codes.astype(np.int64) * width + texts)  # (value, text) pairs read
+    value, word = np.divmod(pairs, width)
+    single = np.bincount(value, minlength=len(uniques)) == 1  # values read from one text
+    word_of = np.full(len(uniques), -1)
+    word_of[value[single[value]]] = word[single[value]]
+    word = word_of[position[found]]
+    hit = np.flatnonzero(found)[word >= 0]
+    text[hit] = words.take(word[word >= 0]).to_numpy(dtype=object)
+    return text
 
 
 def _read_parquet(path):
@@ -401,42 +418,74 @@ class CellText:
         Returns
         -------
         frame : pandas.DataFrame
-            With ``rows``: the cells of those rows. Else, in each column typed
-            as numbers or booleans, a value read from a single text in that
-            column is written as that text (``'1.50'``, ``'+1'``, ``'1e3'``);
-            other values (new ones, or one read as both ``'1.5'`` and
-            ``'1.50'``) are written as pandas writes them. Text columns are
-            text already.
+            With ``rows``: the cells of those rows. Else, when ``table``
+            starts with the rows read, in order and unchanged (an
+            over-sampler's output), their cells as read; then, for the other
+            rows, in each column typed as numbers or booleans, a value read
+            from a single text in that column is written as that text
+            (``'1.50'``, ``'+1'``, ``'1e3'``), and other values (new ones, or
+            one read as both ``'1.5'`` and ``'1.50'``) as pandas writes them.
+            Text columns are text already.
         """
         same_columns = list(table.columns) == list(self.cells.columns)
         if rows is not None and same_columns and len(rows) == len(table):
             return self.cells.take(np.asarray(rows, dtype=np.intp)).reset_index(drop=True)
         if not same_columns:
             return table
+        # An over-sampler's output starts with the input rows, in order: their cells as read.
+        copied = len(self.table)
+        if len(table) < copied or not table.iloc[:copied].reset_index(drop=True).equals(
+            self.table
+        ):
+            copied = 0
+        new = table.iloc[copied:]
         columns = []
-        for j in range(self.table.shape[1]):
-            source, column = self.table.iloc[:, j], table.iloc[:, j]
-            text = _as_text(column)
-            if source.dtype.kind in "biuf" and source.notna().any():
-                cells, read = self.cells.iloc[:, j], source.notna().to_numpy()
-                if not (_as_text(source).to_numpy()[read] == cells.to_numpy()[read]).all():
-                    # Some values were written otherwise than pandas writes them ('1.50').
-                    known = column.map(_text_lookup(source, cells))
-                    text = known.where(known.notna(), text)
-                # Missing values as they were written, when that was one word ('NA').
-                words = pd.unique(cells[~read])
-                if len(words) == 1:
-                    text = text.where(column.notna().to_numpy(), words[0])
-            columns.append(text)  # text columns are written as read; empty cells stay empty
+        for j in range(table.shape[1]):
+            # Held as Arrow text: the cells read are shared, not copied into Python strings.
+            parts = [self.cells.iloc[:, j]] if copied else []
+            parts.append(self._column_text(j, new.iloc[:, j]))
+            text = pa.chunked_array(
+                [chunk for part in parts for chunk in _chunks(pa.array(part, type=pa.string()))],
+                type=pa.string(),
+            )
+            columns.append(pd.Series(pd.arrays.ArrowExtensionArray(text), copy=False))
         frame = pd.concat(columns, axis=1)  # at once: column by column fragments wide frames
         frame.columns = table.columns
         return frame
 
+    def _column_text(self, j, column):
+        """The text of the values ``column`` holds for column ``j`` of the table read, as an
+        object array."""
+        source = self.table.iloc[:, j]
+        if source.dtype.kind not in "biuf" or not source.notna().any():
+            return _as_text(column)  # text columns are text already; empty cells stay empty
+        cells, read = self.cells.iloc[:, j], source.notna().to_numpy()
+        text = _read_texts(source, cells, column)
+        present = column.notna().to_numpy()
+        new = present & np.equal(text, None)
+        if new.any():  # values not read from a single text: as pandas writes them
+            text[new] = _as_text(column[new])
+        # Missing values as they were written, when that was one word ('NA'); else empty.
+        words = pd.unique(cells[~read])
+        text[~present] = words[0] if len(words) == 1 else ""
+        return text
+
+
+def _chunks(array):
+    """The chunks of a pyarrow array, chunked or not."""
+    return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+
 
 def _as_text(column):
-    """The values of ``column`` as pandas' ``to_csv`` writes them, ``''`` where missing."""
+    """The values of ``column`` as pandas' ``to_csv`` writes them, ``''`` where missing: an
+    object array."""
     missing = column.isna().to_numpy()
-    return column.astype(object).astype(str).where(~missing, "")
+    if column.dtype in (np.float64, np.int64):  # repr is str for these, and faster by far
+        text = np.array(list(map(repr, column.to_numpy().tolist())), dtype=object)
+    else:
+        text = column.astype(object).astype(str).to_numpy(dtype=object)
+    text[missing] = ""
+    return text
 
 
 def guess_delimiter(columns, sep=","):
@@ -621,6 +670,8 @@ def _write_frame(table, path, fmt, *, sep=","):
         # Text only (the cells of copied rows): the csv module writes what pandas' to_csv
         # would (the same quoting and line ends), several times faster on wide tables.
         opener = gzip.open if fmt == "csv.gz" else open
+        if _write_unquoted(table, path, opener, sep):
+            return
         with opener(path, "wt", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, delimiter=sep, lineterminator=os.linesep)
             writer.writerow([str(name) for name in table.columns])
@@ -628,6 +679,33 @@ def _write_frame(table, path, fmt, *, sep=","):
     else:
         compression = "gzip" if fmt == "csv.gz" else None
         table.to_csv(path, index=False, sep=sep, compression=compression)
+
+
+def _write_unquoted(table, path, opener, sep):
+    """Write a table of text with pyarrow, when no cell needs quotes; ``False`` when one does.
+
+    What the csv module writes for such a table, many times faster. Quotes are needed for a
+    cell holding the delimiter, a quote or a line break (pyarrow then refuses the table), and
+    for an empty cell alone on its row (an empty line), hence two columns at least.
+    """
+    from pyarrow import csv as arrow_csv
+
+    if table.shape[1] < 2:
+        return False
+    try:
+        options = arrow_csv.WriteOptions(
+            delimiter=sep, quoting_style="none", quoting_header="none",
+            **({} if os.linesep == "\n" else {"eol": os.linesep}),
+        )  # fmt: skip
+        arrow = pa.Table.from_arrays(
+            [pa.array(table.iloc[:, j], type=pa.string()) for j in range(table.shape[1])],
+            names=[str(name) for name in table.columns],
+        )
+        with opener(path, "wb") as handle:
+            arrow_csv.write_csv(arrow, handle, options)
+    except (TypeError, ValueError, pa.ArrowInvalid):  # a cell needing quotes; an old pyarrow
+        return False
+    return True
 
 
 def _new_file_mode(path):
