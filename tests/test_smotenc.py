@@ -286,6 +286,22 @@ def test_smoten_peak_memory_stays_near_the_output_size():
     assert peak <= 1.5 * output, (peak / 2**20, output / 2**20)
 
 
+def test_smoten_column_of_many_levels_needs_no_table_of_level_pairs(monkeypatch):
+    """A column of thousands of levels (an identifier, a zip code) would need a table of
+    8 * levels**2 bytes (200 MB here, 80 GB at 100k levels): its distances come from the
+    levels' class profiles instead, with the same rows out."""
+    rng = np.random.RandomState(0)
+    n = 5_000
+    y = (rng.rand(n) < 0.2).astype(int)
+    X = np.column_stack([rng.permutation(n), rng.randint(0, 3, n) + y]).astype(np.int64)
+    peak, X_res, y_res = _peak_of_one_call(SMOTEN(random_state=0), X, y)
+    assert peak < 8 * n**2 / 20, peak / 2**20  # a small share of the table
+    monkeypatch.setattr(_smotenc, "_VDM_TABLE_LEVELS", 10**9)  # every feature by its table
+    X_table, y_table = SMOTEN(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_table)
+    np.testing.assert_array_equal(y_res, y_table)
+
+
 def _peak_of_one_call(sampler, X, y):
     """Peak traced memory of one ``fit_resample`` (after a first call on a few rows),
     and its output."""
@@ -535,8 +551,11 @@ def test_smoten_frames_keep_types(frame_lib):
     assert [set(lv.tolist()) for lv in sampler.categories_] == [set("abc"), set("wxyz"), set("pq")]
 
 
+@pytest.mark.parametrize("tables", ["level pairs", "class profiles"])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_vdm_distances_equal_imblearn(seed):
+def test_vdm_distances_equal_imblearn(monkeypatch, seed, tables):
+    if tables == "class profiles":  # as for features of many levels
+        monkeypatch.setattr(_smotenc, "_VDM_TABLE_LEVELS", 0)
     rng = np.random.RandomState(seed)
     n = 80
     y = rng.choice([0, 1, 2], size=n, p=[0.5, 0.3, 0.2])

@@ -313,19 +313,34 @@ def _mixed_block(num, codes, penalty):
 
 
 def _vdm_block(codes, tables):
-    """Block distances of the value difference metric from per-feature lookup tables."""
+    """Block distances of the value difference metric, from :func:`vdm_tables`."""
 
     def block(qs, qe, rs, re):
         D = np.zeros((qe - qs, re - rs))
-        for j, table in enumerate(tables):
-            D += table[codes[qs:qe, j, None], codes[None, rs:re, j]]
+        for j, distance in enumerate(tables):
+            D += distance(codes[qs:qe, j], codes[rs:re, j])
         return D
 
     return block
 
 
+# Features with more levels than this get no table of level pairs (its 8 * levels**2 bytes
+# would be 8 MB here, 80 GB for an identifier-like column of 100k values): their distances
+# are computed from the levels' class profiles, block by block.
+_VDM_TABLE_LEVELS = 1024
+
+
 def vdm_tables(codes, y, n_levels):
-    """Per feature, the squared L1 distance between the class profiles of its values."""
+    """Per feature, the squared L1 distance between the class profiles of its values.
+
+    Returns
+    -------
+    tables : list of callable
+        ``tables[j](a, b)``: the distances between the codes ``a`` and ``b``
+        of feature ``j``, of shape ``(a.size, b.size)``; looked up in a table
+        of level pairs, or computed from the class profiles for a feature of
+        more than ``_VDM_TABLE_LEVELS`` levels (the same values).
+    """
     classes, y_codes = np.unique(y, return_inverse=True)
     tables = []
     for j, n in enumerate(n_levels):
@@ -333,9 +348,24 @@ def vdm_tables(codes, y, n_levels):
         np.add.at(counts, (codes[:, j], y_codes), 1)
         totals = counts.sum(axis=1, keepdims=True)
         proba = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-        l1 = np.abs(proba[:, None, :] - proba[None, :, :]).sum(axis=2)
-        tables.append(l1**2)
+        tables.append(_level_distances(proba))
     return tables
+
+
+def _level_distances(proba):
+    """``distance(a, b)`` for codes of one feature whose levels have class profiles ``proba``."""
+    if len(proba) <= _VDM_TABLE_LEVELS:
+        table = _profile_l1(proba, proba) ** 2
+        return lambda a, b: table[a[:, None], b[None, :]]
+    return lambda a, b: _profile_l1(proba[a], proba[b]) ** 2
+
+
+def _profile_l1(P, Q):
+    """L1 distances between the rows of ``P`` and of ``Q``, summed class after class."""
+    l1 = np.zeros((len(P), len(Q)))
+    for c in range(P.shape[1]):
+        l1 += np.abs(P[:, c, None] - Q[None, :, c])
+    return l1
 
 
 class _CategoricalMixin:
