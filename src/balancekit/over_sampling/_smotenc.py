@@ -272,6 +272,11 @@ class _Embedding(RowSource):
         return lines, (self.offsets + codes.astype(np.intp)).ravel()
 
 
+# Most one-hot columns searched through the embedding; beyond, the categorical columns are
+# compared code by code (about where the two cost the same).
+_ONE_HOT_WIDTH = 1024
+
+
 def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=np.inf):
     """The ``k`` nearest other rows under SMOTENC's distance, of every row or of the rows
     ``queries``.
@@ -283,12 +288,18 @@ def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=n
     it keeps its float32 screening copy when that takes at most ``copy_bytes``
     (else it builds those rows too: less memory, about a quarter slower). The
     other searches, chosen for smaller searches, get the embedding whole, up to
-    ``_EMBEDDING_BYTES``; beyond, the distances are computed from the codes
+    ``_EMBEDDING_BYTES``; beyond, and for categorical columns of more than
+    ``_ONE_HOT_WIDTH`` levels in all, the distances are computed from the codes
     block by block.
     """
     embedding = _Embedding(num, codes, n_levels, penalty)
     n, width = embedding.shape
     n_queries = n if queries is None else queries.size
+    if sum(n_levels) > _ONE_HOT_WIDTH:
+        # Categorical columns of many levels: a product over their one-hot columns costs
+        # more than comparing their codes (4096 levels, 10k rows: 3.4 s against 0.6 s).
+        nn = self_kneighbors(_mixed_block(num, codes, penalty), n, k)
+        return nn if queries is None else nn[queries]
     if choose_method(n, width, n_queries) == "screened":
         embedding.screen_on_access = n * (width + 2) * 4 > copy_bytes
         return kneighbors(embedding, k, query_indices=queries, method="screened")
