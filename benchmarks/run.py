@@ -29,6 +29,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.datasets import make_classification
 
 RESULTS = Path(__file__).parent / "results"
@@ -153,8 +154,14 @@ def _peak_memory(factory, X, y):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    output_bytes = sum(getattr(a, "nbytes", 0) for a in out)
-    return peak, output_bytes
+    return peak, sum(_nbytes(a) for a in out)
+
+
+def _nbytes(a):
+    """Bytes of an array, Series or DataFrame."""
+    if hasattr(a, "memory_usage") and getattr(a, "ndim", 1) == 2:
+        return int(a.memory_usage(index=False, deep=True).sum())
+    return getattr(a, "nbytes", 0)
 
 
 def run_case(name, factories, X, y, repeats, skip_reference_over):
@@ -218,6 +225,8 @@ def main(argv=None):
     parser.add_argument("--data", default="classification", choices=DATA_KINDS,
                         help="kind of data: binary make_classification (default), five classes, "
                         "or integer features with many ties")
+    parser.add_argument("--frame", action="store_true",
+                        help="give both libraries X as a pandas DataFrame (the usual container)")
     parser.add_argument("--repeats", type=int, default=3, help="repetitions per library")
     parser.add_argument("--skip-reference-over", type=float, default=120.0,
                         help="run imbalanced-learn only once when one run takes longer (seconds)")
@@ -250,9 +259,11 @@ def main(argv=None):
                         n_cat = 5 if name == "smotenc" else 0
                         X, y = make_data(n_rows, n_features, share, dtype, n_cat, kind=args.data)
                         CATEGORICAL = list(range(n_features, n_features + n_cat))
+                        if args.frame:
+                            X = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
                         row = run_case(name, factories, X, y, args.repeats, args.skip_reference_over)
                         row.update(rows=n_rows, features=n_features + n_cat, minority=share, dtype=dtype,
-                                   data=args.data)
+                                   data=args.data, container="DataFrame" if args.frame else "ndarray")
                         results.append(row)
                         print(_format_row(row), flush=True)
     write(results, Path(args.output))
@@ -292,6 +303,7 @@ def write(results, output):
         "scikit-learn": sklearn.__version__, "numpy": np.__version__,
         "date": time.strftime("%Y-%m-%d"),
         "data": sorted({r.get("data", "classification") for r in results}),
+        "container": sorted({r.get("container", "ndarray") for r in results}),
     }
     output.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     lines = [f"Medians of the runs; ratio = imbalanced-learn time / balancekit time. {meta}", "",

@@ -131,6 +131,10 @@ def take_x(X, indices, synthetic=None):
     """
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
+    if isinstance(synthetic, LazyRows) and frame is not None:
+        out = _pandas_in_place(frame, indices, synthetic)
+        if out is not None:
+            return out
     if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
         synthetic = synthetic.toarray()
     if isinstance(synthetic, LazyColumns) and not dense:
@@ -175,6 +179,29 @@ def _array_kind(dtype):
     if dtype.kind == "b":
         return "bool"
     return "float" if dtype.kind in "fc" else "other"
+
+
+def _pandas_in_place(frame, indices, synthetic):
+    """A pandas frame of columns all of the new rows' dtype, built around one column-major
+    array that the copied and the new rows are written into (as for arrays: the new rows are
+    never held twice); ``None`` for other frames."""
+    native = frame.to_native()
+    if not nw.dependencies.is_pandas_dataframe(native) or any(
+        dtype != synthetic.dtype for dtype in native.dtypes
+    ):
+        return None
+    import pandas as pd
+
+    n_taken = len(native) if indices is None else len(indices)
+    out = np.empty((n_taken + synthetic.shape[0], native.shape[1]), synthetic.dtype, order="F")
+    for j in range(native.shape[1]):  # column by column: no copy of the whole input
+        column = native.iloc[:, j].to_numpy()
+        if indices is None:
+            out[:n_taken, j] = column
+        else:
+            np.take(column, indices, out=out[:n_taken, j], mode="clip")  # unbuffered: ours
+    synthetic.write(out[n_taken:])
+    return pd.DataFrame(out, columns=native.columns, copy=False)
 
 
 def _take_frame(frame, indices, synthetic):
