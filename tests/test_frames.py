@@ -340,56 +340,72 @@ def test_object_columns_holding_numbers_are_numeric_columns():
         SMOTE().fit_resample(mixed.assign(s="1.5"), y)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "dtype, new_as",
+    [(np.float64, "rows"), (np.float32, "rows"), (np.float64, "columns"), (np.int64, "columns")],
+)
 @pytest.mark.parametrize("layout", ["one block", "column by column"])
 @pytest.mark.parametrize("indices", [None, [4, 0, 0, 2]])
-def test_pandas_rows_written_in_place_match_the_array_output(dtype, layout, indices):
-    """A pandas frame of one float dtype gets its copied and new rows written into one
-    array, as an array does: same values, dtypes, column labels and a fresh index."""
+def test_pandas_rows_written_in_place_match_the_array_output(dtype, new_as, layout, indices):
+    """A pandas frame of one numeric dtype gets its copied and new rows written into one
+    array, as an array does: same values (integers rounded), dtypes, column labels and a
+    fresh index."""
     pd = pytest.importorskip("pandas")
-    from balancekit._kernels import LazyRows
+    from balancekit._kernels import LazyColumns, LazyRows
 
     rng = np.random.RandomState(0)
-    X = rng.randn(5, 3).astype(dtype)
+    X = (rng.randn(5, 3) * 10).astype(dtype)
     columns = pd.Index([7, "b", 2.5], name="features")
     if layout == "one block":
         frame = pd.DataFrame(X, columns=columns, index=[10, 11, 12, 13, 14])
     else:
         frame = pd.concat([pd.Series(X[:, j], name=columns[j]) for j in range(3)], axis=1)
         frame.columns = columns
-    new = rng.randn(2, 3).astype(dtype)
-    rows = LazyRows(3, dtype)
-    rows.add(2, lambda view: view.__setitem__(Ellipsis, new))
+    new = rng.randn(2, 3) * 10
+
+    def synthetic():
+        if new_as == "columns":
+            return LazyColumns(2, [lambda j=j: new[:, j] for j in range(3)])
+        rows = LazyRows(3, dtype)
+        rows.add(2, lambda view: view.__setitem__(Ellipsis, new))
+        return rows
+
     index = None if indices is None else np.array(indices)
-    out = take_x(frame, index, rows)
-    expected = np.vstack([X if index is None else X[index], new])
-    np.testing.assert_array_equal(out.to_numpy(), expected)
+    out = take_x(frame, index, synthetic())
+    np.testing.assert_array_equal(out.to_numpy(), take_x(X, index, synthetic()))
     assert list(out.dtypes) == [np.dtype(dtype)] * 3
     pd.testing.assert_index_equal(out.columns, columns)
-    pd.testing.assert_index_equal(out.index, pd.RangeIndex(len(expected)))
+    pd.testing.assert_index_equal(out.index, pd.RangeIndex(len(out)))
 
 
-def test_pandas_frame_output_of_smote_is_written_in_place():
-    """SMOTE on a pandas frame peaks near its output, as on an array (the new rows used to
-    be held as an array, then as a frame, then concatenated: 1.9 outputs)."""
+@pytest.mark.parametrize("name", ["SMOTE", "SMOTENC"])
+def test_pandas_frame_output_of_an_over_sampler_is_written_in_place(name):
+    """Over-samplers on a pandas frame peak near their output, as on an array (the new rows
+    used to be held as an array, then as a frame, then concatenated: 1.9 outputs)."""
     pd = pytest.importorskip("pandas")
     import gc
     import tracemalloc
 
     from sklearn.datasets import make_classification
 
-    from balancekit.over_sampling import SMOTE
+    from balancekit import over_sampling
 
     X, y = make_classification(20_000, 10, weights=[0.9], random_state=0)
+    X[:, 0] = np.round(X[:, 0])  # a few levels: SMOTENC's categorical column
+
+    def sampler():
+        params = {"categorical_features": [0]} if name == "SMOTENC" else {}
+        return getattr(over_sampling, name)(random_state=0, **params)
+
     frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(10)])
-    SMOTE(random_state=0).fit_resample(frame.iloc[:500], y[:500])
+    sampler().fit_resample(frame.iloc[:500], y[:500])
     gc.collect()
     tracemalloc.start()
     try:
-        X_res, y_res = SMOTE(random_state=0).fit_resample(frame, y)
+        X_res, y_res = sampler().fit_resample(frame, y)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     output = X_res.memory_usage(index=False).sum() + y_res.nbytes
     assert peak <= 1.3 * output, peak / output
-    np.testing.assert_array_equal(X_res.to_numpy(), SMOTE(random_state=0).fit_resample(X, y)[0])
+    np.testing.assert_array_equal(X_res.to_numpy(), sampler().fit_resample(X, y)[0])

@@ -131,7 +131,7 @@ def take_x(X, indices, synthetic=None):
     """
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
-    if isinstance(synthetic, LazyRows) and frame is not None:
+    if isinstance(synthetic, (LazyRows, LazyColumns)) and frame is not None:
         out = _pandas_in_place(frame, indices, synthetic)
         if out is not None:
             return out
@@ -182,25 +182,37 @@ def _array_kind(dtype):
 
 
 def _pandas_in_place(frame, indices, synthetic):
-    """A pandas frame of columns all of the new rows' dtype, built around one column-major
-    array that the copied and the new rows are written into (as for arrays: the new rows are
-    never held twice); ``None`` for other frames."""
+    """A pandas frame whose columns share one numeric numpy dtype (that of the new rows,
+    for rows), built around one column-major array that the copied and the new rows are
+    written into (as for arrays: the new rows are never held twice); ``None`` for other
+    frames."""
     native = frame.to_native()
-    if not nw.dependencies.is_pandas_dataframe(native) or any(
-        dtype != synthetic.dtype for dtype in native.dtypes
+    if not nw.dependencies.is_pandas_dataframe(native) or native.shape[1] == 0:
+        return None
+    dtype = native.dtypes.iloc[0]
+    if (
+        not isinstance(dtype, np.dtype)
+        or dtype.kind not in "biuf"  # object columns may hold numbers of their own kind
+        or any(d != dtype for d in native.dtypes)
+        or (isinstance(synthetic, LazyRows) and synthetic.dtype != dtype)
     ):
         return None
     import pandas as pd
 
     n_taken = len(native) if indices is None else len(indices)
-    out = np.empty((n_taken + synthetic.shape[0], native.shape[1]), synthetic.dtype, order="F")
+    out = np.empty((n_taken + synthetic.shape[0], native.shape[1]), dtype, order="F")
     for j in range(native.shape[1]):  # column by column: no copy of the whole input
         column = native.iloc[:, j].to_numpy()
         if indices is None:
             out[:n_taken, j] = column
         else:
             np.take(column, indices, out=out[:n_taken, j], mode="clip")  # unbuffered: ours
-    synthetic.write(out[n_taken:])
+    new = out[n_taken:]
+    if isinstance(synthetic, LazyRows):
+        synthetic.write(new)
+    else:  # one new column at a time, cast as an array's
+        for j, values in enumerate(synthetic):
+            new[:, j] = _cast_values(values, _array_kind(dtype), dtype)
     return pd.DataFrame(out, columns=native.columns, copy=False)
 
 
