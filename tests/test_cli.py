@@ -873,3 +873,18 @@ def test_boolean_classes_are_named_as_the_file_spells_them():
     for key, label in (("true", True), ("FALSE", False), ("True", True)):
         assert _match_label(key, labels) is label
     assert _match_label("yes", labels) == "yes"  # not a class: left for the error message
+
+
+def test_resample_that_removes_a_whole_class_writes_it_and_warns(tmp_path):
+    # Each 'a' row sits among 'b' rows: ENN cleaning every class removes all of them. The
+    # output is what the method gives; the command says so instead of failing after writing.
+    x = np.r_[np.arange(21.0), [0.4, 5.4, 10.4, 15.4]]
+    path, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"x": x, "label": ["b"] * 21 + ["a"] * 4}).to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "label", "-m", "edited_nearest_neighbours",
+                    "--strategy", "all", "-o", out)
+    assert_ok(result)
+    assert "removed every row of class(es) a" in result.stderr
+    assert "a: 4 -> 0" in result.stderr
+    written = pd.read_csv(out)
+    assert set(written["label"]) == {"b"} and 0 < len(written) < 21

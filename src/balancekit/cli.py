@@ -28,7 +28,7 @@ from . import __version__, _frames, _io
 from ._registry import available_samplers
 from ._strategy import STRATEGY_NAMES, class_counts
 from ._validation import check_target
-from .exceptions import BalancekitError
+from .exceptions import BalancekitError, BalancekitWarning
 
 __all__ = ["app", "main"]
 
@@ -925,7 +925,16 @@ def resample(
     # A sampler that only copies rows says which: their cells are written as they were read.
     rows = getattr(sampler, "sample_indices_", None)
     _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows)
-    before, after = class_counts(check_target(y)), class_counts(check_target(y_res))
+    before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
+    gone = [label for label in before if label not in after]
+    if gone:
+        warnings.warn(
+            f"{method} removed every row of class(es) {', '.join(map(_fmt_label, gone))}: the "
+            f"output holds {len(after)} class(es). A classifier needs at least two; try "
+            "another method or a --strategy that keeps more rows.",
+            BalancekitWarning,
+            stacklevel=1,
+        )
     changes = ", ".join(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
     )
