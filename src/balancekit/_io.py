@@ -439,19 +439,11 @@ class CellText:
         ):
             copied = 0
         new = table.iloc[copied:]
-        columns = []
-        for j in range(table.shape[1]):
-            # Held as Arrow text: the cells read are shared, not copied into Python strings.
-            parts = [self.cells.iloc[:, j]] if copied else []
-            parts.append(self._column_text(j, new.iloc[:, j]))
-            text = pa.chunked_array(
-                [chunk for part in parts for chunk in _chunks(pa.array(part, type=pa.string()))],
-                type=pa.string(),
-            )
-            columns.append(pd.Series(pd.arrays.ArrowExtensionArray(text), copy=False))
-        frame = pd.concat(columns, axis=1)  # at once: column by column fragments wide frames
-        frame.columns = table.columns
-        return frame
+        # Held as Arrow text: the cells read are shared, not copied into Python strings.
+        return _text_frame(
+            ([self.cells.iloc[:, j]] if copied else []) + [self._column_text(j, new.iloc[:, j])]
+            for j in range(table.shape[1])
+        ).set_axis(table.columns, axis=1)
 
     def _column_text(self, j, column):
         """The text of the values ``column`` holds for column ``j`` of the table read, as an
@@ -469,6 +461,17 @@ class CellText:
         words = pd.unique(cells[~read])
         text[~present] = words[0] if len(words) == 1 else ""
         return text
+
+
+def _text_frame(columns):
+    """A frame of Arrow text, one column per item of ``columns``: each a list of parts (text
+    Series or object arrays of str), stacked."""
+    series = []
+    for parts in columns:
+        chunks = [chunk for part in parts for chunk in _chunks(pa.array(part, type=pa.string()))]
+        text = pa.chunked_array(chunks, type=pa.string())
+        series.append(pd.Series(pd.arrays.ArrowExtensionArray(text), copy=False))
+    return pd.concat(series, axis=1)  # at once: column by column fragments wide frames
 
 
 def _chunks(array):
@@ -664,7 +667,13 @@ def _write_frame(table, path, fmt, *, sep=","):
     """Write ``table`` to ``path`` in ``fmt`` (no atomicity: see :func:`write_table`)."""
     if fmt == "parquet":
         table.to_parquet(path, index=False)
-    elif all(pd.api.types.is_string_dtype(dtype) for dtype in table.dtypes) and not (
+        return
+    if table.shape[1] and all(dtype in (np.float64, np.int64) for dtype in table.dtypes):
+        # Numbers only: their text as pandas writes it, written as text (below), 3x faster.
+        names = table.columns
+        table = _text_frame([_as_text(table.iloc[:, j])] for j in range(table.shape[1]))
+        table = table.set_axis(names, axis=1)
+    if all(pd.api.types.is_string_dtype(dtype) for dtype in table.dtypes) and not (
         table.isna().to_numpy().any()
     ):
         # Text only (the cells of copied rows): the csv module writes what pandas' to_csv
