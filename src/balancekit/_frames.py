@@ -131,12 +131,15 @@ def take_x(X, indices, synthetic=None):
     """
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
-    if isinstance(synthetic, (LazyRows, LazyColumns)) and frame is not None:
-        out = _pandas_in_place(frame, indices, synthetic)
+    pandas = frame is not None and nw.dependencies.is_pandas_dataframe(frame.to_native())
+    if isinstance(synthetic, LazyRows) and pandas:
+        out = _pandas_rows_in_place(frame.to_native(), indices, synthetic)
         if out is not None:
             return out
     if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
         synthetic = synthetic.toarray()
+    if synthetic is not None and pandas:
+        return _pandas_columns(frame, indices, synthetic)
     if isinstance(synthetic, LazyColumns) and not dense:
         synthetic = list(synthetic)
     if frame is not None:
@@ -181,42 +184,78 @@ def _array_kind(dtype):
     return "float" if dtype.kind in "fc" else "other"
 
 
-def _pandas_in_place(frame, indices, synthetic):
-    """A pandas frame whose columns share one numeric numpy dtype (that of the new rows,
-    for rows), built around one column-major array that the copied and the new rows are
-    written into (as for arrays: the new rows are never held twice); ``None`` for other
-    frames."""
-    native = frame.to_native()
-    if not nw.dependencies.is_pandas_dataframe(native) or native.shape[1] == 0:
+def _pandas_rows_in_place(native, indices, synthetic):
+    """A pandas frame whose columns all have the dtype of the new rows ``synthetic``
+    (:class:`LazyRows`), built around one column-major array that the copied and the new rows
+    are written into, as for arrays; ``None`` for other frames."""
+    if any(dtype != synthetic.dtype for dtype in native.dtypes):
         return None
-    dtype = native.dtypes.iloc[0]
-    if (
-        not isinstance(dtype, np.dtype)
-        or dtype.kind not in "biuf"  # object columns may hold numbers of their own kind
-        or any(d != dtype for d in native.dtypes)
-        or (isinstance(synthetic, LazyRows) and synthetic.dtype != dtype)
-    ):
-        return None
+    return _pandas_columns(nw.from_native(native, eager_only=True), indices, synthetic)
+
+
+def _pandas_columns(frame, indices, synthetic):
+    """Rows ``indices`` of a pandas frame followed by the new rows, built column by column.
+
+    Each run of adjacent columns of one numeric numpy dtype is one column-major array that
+    the copied and the new values are written into (the frame wraps it without a copy); any
+    other column is built on its own. So the new rows are never held twice, and the output
+    has as few blocks as the input's runs.
+    """
     import pandas as pd
 
+    native = frame.to_native()
+    schema = frame.schema
     n_taken = len(native) if indices is None else len(indices)
-    out = np.empty((n_taken + synthetic.shape[0], native.shape[1]), dtype, order="F")
-    for j in range(native.shape[1]):  # column by column: no copy of the whole input
-        column = native.iloc[:, j].to_numpy()
-        if indices is None:
-            out[:n_taken, j] = column
-        else:
-            np.take(column, indices, out=out[:n_taken, j], mode="clip")  # unbuffered: ours
-    new = out[n_taken:]
+    n_new = synthetic.shape[0] if hasattr(synthetic, "shape") else len(synthetic[0])
     if isinstance(synthetic, LazyRows):
-        synthetic.write(new)
-    else:  # one new column at a time, cast as an array's
-        for j, values in enumerate(synthetic):
-            new[:, j] = _cast_values(values, _array_kind(dtype), dtype)
-    return pd.DataFrame(out, columns=native.columns, copy=False)
+        new_columns = None
+    elif isinstance(synthetic, (list, LazyColumns)):
+        new_columns = iter(synthetic)  # computed one at a time as they are written
+    else:
+        new_columns = (synthetic[:, j] for j in range(synthetic.shape[1]))
+    dtypes = list(native.dtypes)
+    pieces, start = [], 0
+    while start < len(dtypes):
+        dtype = dtypes[start]
+        stop = start + 1
+        numeric = isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+        while numeric and stop < len(dtypes) and dtypes[stop] == dtype:
+            stop += 1
+        names = native.columns[start:stop]
+        if numeric:
+            out = np.empty((n_taken + n_new, stop - start), dtype, order="F")
+            for j in range(start, stop):  # column by column: no copy of the whole input
+                column = native.iloc[:, j].to_numpy()
+                if indices is None:
+                    out[:n_taken, j - start] = column
+                else:
+                    np.take(column, indices, out=out[:n_taken, j - start], mode="clip")
+                if new_columns is not None:
+                    out[n_taken:, j - start] = _cast_values(next(new_columns),
+                                                            _array_kind(dtype), dtype)
+            if new_columns is None:
+                synthetic.write(out[n_taken:])
+            pieces.append(pd.DataFrame(out, columns=names, copy=False))
+        else:  # one column of its own kind (text, categories, nullable numbers, objects)
+            name = names[0]
+            column = native.iloc[:, start]
+            taken = column if indices is None else column.take(indices)
+            values = _cast_values(next(new_columns),
+                                  object_number_kind(native, name) or column_kind(schema[name]),
+                                  dtype)
+            new = pd.Series(values).astype(dtype)
+            pieces.append(pd.concat([taken, new], ignore_index=True).to_frame(name))
+        start = stop
+    # pandas 3 concatenates without copying; before, only when told to.
+    no_copy = {"copy": False} if int(pd.__version__.split(".")[0]) < 3 else {}
+    out = pieces[0] if len(pieces) == 1 else pd.concat(pieces, axis=1, **no_copy)
+    out.columns = native.columns
+    return out
 
 
 def _take_frame(frame, indices, synthetic):
+    """Rows ``indices`` of a frame followed by the new rows (pandas frames with new rows go
+    through :func:`_pandas_columns`)."""
     native = frame.to_native()
     if indices is None and synthetic is None:
         indices = np.arange(len(frame))  # a copy, never the caller's frame itself
@@ -239,14 +278,6 @@ def _take_frame(frame, indices, synthetic):
                            _native_dtype(native, name, schema))
         for name, values in zip(columns, arrays, strict=True)
     }
-    if nw.dependencies.is_pandas_dataframe(native):
-        import pandas as pd
-
-        new = pd.DataFrame(
-            {name: pd.Series(values).astype(native[name].dtype) for name, values in data.items()}
-        )
-        out = pd.concat([taken.to_native(), new], axis=0, ignore_index=True)
-        return out
     backend = nw.get_native_namespace(frame)
     new = nw.from_dict(
         {name: _python_values(values) for name, values in data.items()}, backend=backend
