@@ -133,7 +133,7 @@ def take_x(X, indices, synthetic=None):
     dense = frame is None and not sp.issparse(X)
     pandas = frame is not None and nw.dependencies.is_pandas_dataframe(frame.to_native())
     if isinstance(synthetic, LazyRows) and pandas:
-        out = _pandas_rows_in_place(frame.to_native(), indices, synthetic)
+        out = _pandas_rows_in_place(frame, indices, synthetic)
         if out is not None:
             return out
     if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
@@ -184,13 +184,13 @@ def _array_kind(dtype):
     return "float" if dtype.kind in "fc" else "other"
 
 
-def _pandas_rows_in_place(native, indices, synthetic):
+def _pandas_rows_in_place(frame, indices, synthetic):
     """A pandas frame whose columns all have the dtype of the new rows ``synthetic``
     (:class:`LazyRows`), built around one column-major array that the copied and the new rows
     are written into, as for arrays; ``None`` for other frames."""
-    if any(dtype != synthetic.dtype for dtype in native.dtypes):
+    if any(dtype != synthetic.dtype for dtype in frame.to_native().dtypes):
         return None
-    return _pandas_columns(nw.from_native(native, eager_only=True), indices, synthetic)
+    return _pandas_columns(frame, indices, synthetic)
 
 
 def _pandas_columns(frame, indices, synthetic):
@@ -275,7 +275,7 @@ def _take_frame(frame, indices, synthetic):
         arrays = [synthetic[:, j] for j in range(synthetic.shape[1])]
     data = {
         name: _cast_values(values, object_number_kind(native, name) or column_kind(schema[name]),
-                           _native_dtype(native, name, schema))
+                           schema[name])
         for name, values in zip(columns, arrays, strict=True)
     }
     backend = nw.get_native_namespace(frame)
@@ -284,13 +284,6 @@ def _take_frame(frame, indices, synthetic):
     )
     new = new.with_columns(*[nw.col(name).cast(dtype) for name, dtype in schema.items()])
     return nw.concat([taken, new.select(columns)]).to_native()
-
-
-def _native_dtype(native, name, schema):
-    """The dtype of column ``name``: pandas' own (it may be a numpy dtype), else narwhals'."""
-    if nw.dependencies.is_pandas_dataframe(native):
-        return native[name].dtype
-    return schema[name]
 
 
 def _python_values(values):
