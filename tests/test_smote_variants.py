@@ -5,6 +5,7 @@ import gc
 import tracemalloc
 import warnings
 from collections import Counter
+from functools import partial
 
 import numpy as np
 import pytest
@@ -306,14 +307,17 @@ def test_mean_distance_in_blocks_is_the_mean_of_all_pairs(offset, dtype):
     assert mean_distance(X[:2]) == pytest.approx(d[0, 1], rel=1e-9)
 
 
-def test_kmeans_smote_peak_memory_on_float32():
-    """The sparsity of each cluster averages its pairwise distances in blocks of at most
-    four times the cluster's rows: with scikit-learn's chunked distances and their 1 GiB
-    working memory, whole distance matrices took KMeansSMOTE to 4.5 outputs here."""
-    X, y = make_classification(20_000, 20, weights=[0.9, 0.1], random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BalancekitWarning)
-        peak, X_res, y_res = _peak_of_one_call(KMeansSMOTE, X.astype(np.float32), y)
+@pytest.mark.parametrize("minority", [0.1, 0.45])
+def test_kmeans_smote_peak_memory_on_float32(minority):
+    """The sparsity of each cluster averages its pairwise distances in small float64 tiles.
+    With scikit-learn's chunked distances and their 1 GiB working memory, whole distance
+    matrices took KMeansSMOTE to 4.5 outputs (10% minority); with a float64 copy of each
+    cluster and blocks of at least 1 MiB, to 2.8 outputs on near-balanced classes, whose
+    output is hardly larger than the input."""
+    X, y = make_classification(10_000, 20, n_informative=5, n_redundant=0,
+                               n_clusters_per_class=1, weights=[1 - minority], random_state=0)
+    sampler = partial(KMeansSMOTE, cluster_balance_threshold=0.01)
+    peak, X_res, y_res = _peak_of_one_call(sampler, X.astype(np.float32), y)
     output = X_res.nbytes + y_res.nbytes
     assert peak <= 1.5 * output, (peak / 2**20, output / 2**20)
 

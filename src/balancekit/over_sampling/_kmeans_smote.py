@@ -11,7 +11,7 @@ from sklearn.metrics import pairwise_distances_chunked
 
 from .._base import BaseSampler
 from .._exact import blas_threads, check_n_jobs
-from .._neighbors import check_neighbors, euclidean_block
+from .._neighbors import check_neighbors
 from .._validation import check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._adasyn import allocate_counts, smote_fallback
@@ -19,19 +19,21 @@ from ._smote import smote_class, stack_synthetic
 
 
 def mean_distance(X, n_jobs=None):
-    """Mean Euclidean distance between the distinct pairs of rows of ``X``, in blocks.
+    """Mean Euclidean distance between the distinct pairs of rows of ``X``, in tiles.
 
-    The rows are centred (in float64) and each block of distances takes at most
-    four times their size (1 MiB at least). scikit-learn's chunked distances with
-    its default working memory, 1 GiB, held a 2,500-row cluster's whole distance
-    matrix, several times the output; with small chunks they were slower, as each
-    chunk checks ``X`` again. ``n_jobs`` bounds the BLAS threads.
+    Dense ``X`` is read in square tiles of the upper triangle, each side centred
+    in float64 as it is read: no float64 copy of ``X`` and no tile larger than a
+    quarter of ``X`` (64 to 1,024 rows a side), so that the sparsity of a cluster
+    costs little next to the output. Each pair is computed once. Sparse ``X``
+    goes through scikit-learn's chunked distances, the blocks bounded by four
+    times the stored values (1 MiB at least); with its default working memory,
+    1 GiB, a 2,500-row cluster's whole distance matrix was held at once.
+    ``n_jobs`` bounds the BLAS threads.
     """
     n = X.shape[0]
     if n < 2:
         return 0.0
     if sp.issparse(X):
-        # scikit-learn's sparse distances, blocks bounded as above by the stored values.
         total, start = 0.0, 0
         working_memory = max(1.0, 4 * X.data.nbytes / 2**20)  # MiB
         for chunk in pairwise_distances_chunked(X, n_jobs=n_jobs, working_memory=working_memory):
@@ -40,17 +42,30 @@ def mean_distance(X, n_jobs=None):
             total += float(chunk.sum(dtype=np.float64))
             start += chunk.shape[0]
         return total / (n * n - n)
-    X = np.asarray(X, dtype=np.float64)
-    X = X - X.mean(axis=0)
-    block = euclidean_block(X)
-    step = max(1, int(max(2**20, 4 * X.nbytes) // (8 * n)))
+    X = np.asarray(X)
+    mean = X.mean(axis=0, dtype=np.float64)
+    side = min(max(math.isqrt(X.nbytes // 32), 64), 1024)
+
+    def centred(start):
+        rows = X[start : start + side].astype(np.float64)
+        rows -= mean
+        return rows, np.einsum("ij,ij->i", rows, rows)
+
     total = 0.0
     with blas_threads(n_jobs):
-        for s in range(0, n, step):
-            D = block(s, s + step, 0, n)
-            lines = np.arange(D.shape[0])
-            D[lines, s + lines] = 0.0
-            total += float(np.sqrt(D, out=D).sum())
+        for s in range(0, n, side):
+            A, a = centred(s)
+            for t in range(s, n, side):
+                B, b = (A, a) if t == s else centred(t)
+                D = A @ B.T
+                D *= -2
+                D += b
+                D += a[:, None]
+                np.maximum(D, 0, out=D)
+                if t == s:
+                    np.fill_diagonal(D, 0.0)
+                part = float(np.sqrt(D, out=D).sum())
+                total += part if t == s else 2 * part
     return total / (n * n - n)
 
 
