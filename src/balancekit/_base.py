@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from . import _frames
 from ._strategy import resolve_sampling_strategy
@@ -198,16 +198,14 @@ class BaseSampler(BaseEstimator):
                     ) from None
             self._check_shape(arr)
         accept_sparse = ["csr", "csc"] if self._accept_sparse else False
-        X_checked = validate_data(
-            self,
-            X,
-            reset=True,
-            accept_sparse=accept_sparse,
-            dtype=[np.float64, np.float32],
-            ensure_all_finite=False,
-            ensure_2d=True,
-            ensure_min_samples=1,
-        )
+        options = {"accept_sparse": accept_sparse, "dtype": [np.float64, np.float32],
+                   "ensure_all_finite": False, "ensure_2d": True, "ensure_min_samples": 1}
+        values = _frames.float32_values(X) if kinds is not None else None
+        if values is not None:
+            validate_data(self, X, reset=True, skip_check_array=True)  # the names, the width
+            X_checked = check_array(values, **options)
+        else:
+            X_checked = validate_data(self, X, reset=True, **options)
         check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers")
         return X_checked
 

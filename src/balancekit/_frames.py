@@ -53,6 +53,21 @@ def column_kinds(X):
     return {name: column_kind(dtype) for name, dtype in frame.schema.items()}
 
 
+def float32_values(X):
+    """The values of a polars or pyarrow table whose columns are all float32, as a float32
+    array (missing values as NaN); ``None`` for anything else.
+
+    scikit-learn reads these tables as float64: twice the memory, and float64 arithmetic
+    where an array or a pandas frame of the same values stays in float32.
+    """
+    frame = as_frame(X)
+    if frame is None or nw.dependencies.is_pandas_dataframe(frame.to_native()):
+        return None
+    if not all(dtype == nw.Float32 for dtype in frame.schema.values()):
+        return None
+    return frame.to_numpy()
+
+
 def object_number_kind(X, name):
     """'integer', 'float' or 'bool' when column ``name`` of the pandas frame ``X`` is of
     object dtype and holds only such numbers (missing values allowed); else ``None``."""
@@ -137,7 +152,9 @@ def take_x(X, indices, synthetic=None):
         if out is not None:
             return out
     if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
-        synthetic = synthetic.toarray()
+        # Column-major for frames: each new column is contiguous, and polars and pyarrow
+        # wrap such a column without copying it.
+        synthetic = synthetic.toarray(order="F" if frame is not None else "C")
     if synthetic is not None and pandas:
         return _pandas_columns(frame, indices, synthetic)
     if isinstance(synthetic, LazyColumns) and not dense:

@@ -86,8 +86,8 @@ class LazyRows:
             fill(out[start : start + n_rows])
             start += n_rows
 
-    def toarray(self):
-        out = np.empty(self.shape, dtype=self.dtype)
+    def toarray(self, order="C"):
+        out = np.empty(self.shape, dtype=self.dtype, order=order)
         self.write(out)
         return out
 
