@@ -50,6 +50,7 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
@@ -76,6 +77,12 @@ _MIN_BLOCK_VALUES = 1 << 15
 # The SMOTE family's exact searches may hold up to this share of the output's size
 # (their screening copy of X included; the target is 1.5x, the rest is a margin).
 _SEARCH_SHARE = 1.3
+# Query rows per chunk of scikit-learn's search of sparse data: its chunk is a dense block of
+# distances to every reference row, as large as its 1 GiB working memory allows by default
+# (657 MB for ADASYN on 20k x 2,000 rows, 60 times the output). From about 50 rows on a
+# chunk is as fast as larger ones (20k reference rows: 64 rows 0.8 s, 840 rows 0.7 s, one
+# 2,000-row chunk 1.4 s).
+_SPARSE_CHUNK_ROWS = 64
 # Queries searched at a time (at least) by the other back ends when only a
 # reduction of their lists is kept (see kneighbors' reduce).
 _REDUCE_ROWS = 4096
@@ -408,11 +415,14 @@ def kneighbors(
         return [reduce(idx)] if reduce is not None else (dist, idx) if return_distance else idx
     # With reduce, the queries go in blocks, each reduced before the next is searched.
     step = max(1, n_queries if reduce is None else max(_REDUCE_ROWS, -(-n_queries // 16)))
+    # Chunks of distances to every reference row: _SPARSE_CHUNK_ROWS rows of them (MiB).
+    working_memory = max(1.0, _SPARSE_CHUNK_ROWS * 8 * n / 2**20)
     reduced = []
     for start in range(0, max(1, n_queries), step):
         sel = slice(start, start + step)
-        dist, idx = finish(*_index_order(
-            *fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)), sel)
+        with config_context(working_memory=working_memory if sp.issparse(X) else None):
+            found = fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)
+        dist, idx = finish(*_index_order(*found), sel)
         if reduce is not None:
             reduced.append(reduce(idx))
     if reduce is not None:
