@@ -45,6 +45,7 @@ from balancekit.evaluation._strategies import (
     make_estimator,
     prepare_table,
     resolve_strategies,
+    slow_rows_limit,
 )
 from balancekit.evaluation._summary import (
     adjust_for_comparisons,
@@ -608,6 +609,23 @@ def test_default_strategies_and_skips():
     small, _ = _default_names(Columns(["a"], []), 500)
     for name in slow:
         assert name in small
+
+
+def test_slow_samplers_run_on_fewer_rows_of_wide_tables():
+    """Their work grows with rows² x columns: 20,000 rows of 20 columns cost an SVM about what
+    5,164 rows of 300 columns cost."""
+    assert "svm_smote" in available_samplers()
+    narrow = Columns([f"x{j}" for j in range(20)], [])
+    wide = Columns([f"x{j}" for j in range(250)], [f"c{j}" for j in range(50)])
+    assert slow_rows_limit("svm_smote", 3) == slow_rows_limit("svm_smote", 20) == 20_000
+    assert slow_rows_limit("svm_smote", 300) == 5_163
+    names, _ = _default_names(narrow, 6_000)
+    assert "svm_smote" in names
+    names, skipped = _default_names(wide, 6_000)
+    reasons = {s["strategy"]: s["reason"] for s in skipped}
+    assert "svm_smote" not in names
+    assert "Skipped above 5,163 rows of 300 columns (20,000 of 20)" in reasons["svm_smote"]
+    assert "svm_smote" in _default_names(wide, 5_000)[0]
 
 
 def test_progress_is_called_after_each_fit(numeric_data):
