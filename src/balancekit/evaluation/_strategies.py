@@ -45,8 +45,7 @@ NOT_DEFAULT = {
     "function_sampler": "it needs a user-supplied function",
 }
 #: Samplers too slow for large data: name -> (largest number of rows run by default with up to
-#: ``SLOW_WIDTH`` columns, why). Their work grows with rows² x columns (kernel or distance
-#: evaluations between rows), so wider tables get fewer rows: rows x sqrt(columns / SLOW_WIDTH).
+#: ``SLOW_WIDTH`` columns, why). Wider tables get fewer rows (see :func:`slow_rows_limit`).
 SLOW_WIDTH = 20
 SLOW_SAMPLERS = {
     "condensed_nearest_neighbour": (
@@ -397,9 +396,12 @@ def _default_names(columns, n_rows):
 def slow_rows_limit(name, n_columns):
     """The most rows the slow sampler ``name`` runs on by default, for ``n_columns`` columns.
 
-    Its work grows with rows² x columns: at most ``SLOW_WIDTH`` columns the limit is the one
-    in ``SLOW_SAMPLERS``; wider tables keep the work of that many rows at ``SLOW_WIDTH``
-    (an SVM on 4,100 rows x 300 columns took as long as on 16,000 x 20: 0.6 s).
+    Up to ``SLOW_WIDTH`` columns it is the limit in ``SLOW_SAMPLERS``; wider tables keep the
+    work of that many rows at ``SLOW_WIDTH`` columns. The work grows with rows² x columns
+    for the SVM, k-means and nearest-neighbour passes, and with rows x sqrt(columns) for the
+    random forest of instance hardness: either way, the limit times sqrt(SLOW_WIDTH /
+    columns) rows keeps it (an SVM on 4,100 rows x 300 columns took as long as on 16,000 x
+    20: 0.6 s).
     """
     limit = SLOW_SAMPLERS[name][0]
     return int(limit * math.sqrt(SLOW_WIDTH / max(n_columns, SLOW_WIDTH)))
