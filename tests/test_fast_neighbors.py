@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
@@ -521,3 +522,32 @@ def test_kneighbors_approximate_errors(monkeypatch):
     monkeypatch.setattr(_neighbors, "has_faiss", lambda: False)
     with pytest.raises(InvalidParameterError, match=r"method='approximate' needs faiss-cpu"):
         kneighbors(X, 3, method="approximate")
+
+
+@pytest.mark.parametrize(("rows_a", "rows_b", "width"),
+                         [(50, 20, 30), (20, 50, 30), (20, 25, 40)])
+def test_products_of_sparse_blocks_equal_the_dense_product(rows_a, rows_b, width):
+    """Of two sparse blocks, the one whose dense copy is no larger than the result is made
+    dense (the second, the first, neither); the product is the same."""
+    A = sp.random(rows_a, width, density=0.2, format="csr", random_state=1)
+    B = sp.random(rows_b, width, density=0.2, format="csr", random_state=2)
+    expected = A.toarray() @ B.toarray().T
+    for left, right in ((A, B), (A, B.toarray()), (A.toarray(), B)):
+        out = _exact._dot(left, right)
+        assert isinstance(out, np.ndarray) and out.shape == (rows_a, rows_b)
+        np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_cleaning_rules_on_wide_sparse_rows_select_the_dense_rows():
+    """Sparse blocks narrower and wider than the blocks of rows give the rows of dense X."""
+    from balancekit.under_sampling import EditedNearestNeighbours, NearMiss, TomekLinks
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.2).astype(int)
+    for width in (30, 600):
+        X = sp.random(400, width, density=0.1, format="csr", random_state=3)
+        for sampler in (TomekLinks(), EditedNearestNeighbours(), NearMiss()):
+            a, b = clone(sampler), clone(sampler)
+            a.fit_resample(X.toarray(), y)
+            b.fit_resample(X, y)
+            np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
