@@ -259,13 +259,17 @@ def test_sparse_keeps_format_and_class(cls, synthetic):
     X = cls(dense)
     new = np.array([[1.0, 0.0, 0.25]])
     block = {"dense": new, "csr": sp.csr_matrix(new), "none": None, "empty": new[:0]}[synthetic]
-    out = take_x(X, np.array([2, 0]), block)
-    assert type(out) is type(X)
-    assert out.format == X.format and out.dtype == np.float32
-    expected = dense[[2, 0]]
-    if synthetic in ("dense", "csr"):
-        expected = np.vstack([expected, new])
-    np.testing.assert_array_equal(out.toarray(), expected)
+    for indices in (np.array([2, 0]), None):  # some rows, or every row (an over-sampler)
+        out = take_x(X, indices, block)
+        assert type(out) is type(X)
+        assert out.format == X.format and out.dtype == np.float32
+        expected = dense if indices is None else dense[indices]
+        if synthetic in ("dense", "csr"):
+            expected = np.vstack([expected, new])
+        np.testing.assert_array_equal(out.toarray(), expected)
+        if hasattr(out, "data"):  # never the caller's arrays: writing to the output leaves X
+            out.data[:] = -1
+            np.testing.assert_array_equal(X.toarray(), dense)
 
 
 def test_output_source_helpers():

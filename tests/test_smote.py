@@ -177,8 +177,11 @@ def test_sample_weight_is_copied_and_inherited():
         SMOTE().fit_resample(X, y, sample_weight=weights[:5])
 
 
+@pytest.mark.parametrize("chunk", [None, 7])
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
-def test_sparse_input_same_values_as_dense(fmt):
+def test_sparse_input_same_values_as_dense(fmt, chunk, monkeypatch):
+    if chunk is not None:  # the new rows interpolated in several chunks
+        monkeypatch.setattr(_kernels, "_SPARSE_CHUNK_ROWS", chunk)
     rng = np.random.RandomState(3)
     X = rng.rand(120, 6)
     X[X < 0.55] = 0
@@ -286,3 +289,24 @@ def test_nothing_to_generate_returns_the_input():
         X_res, y_res = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(X_res, X)
     np.testing.assert_array_equal(y_res, y)
+
+
+def test_sparse_smote_peak_memory():
+    """The sparse rows are interpolated in chunks: scipy's arithmetic holds several
+    temporaries as large as the rows it combines, which took SMOTE to 1.9 outputs here."""
+    import gc
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = sp.random(20_000, 300, density=0.04, format="csr", random_state=0)
+    y = (rng.random(20_000) < 0.05).astype(int)
+    SMOTE(random_state=0).fit_resample(X[:2000], y[:2000])
+    gc.collect()
+    tracemalloc.start()
+    try:
+        X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    output = X_res.data.nbytes + X_res.indices.nbytes + X_res.indptr.nbytes + y_res.nbytes
+    assert peak <= 1.6 * output, peak / output

@@ -165,9 +165,11 @@ def take_x(X, indices, synthetic=None):
         # Rows are taken in CSR/CSC (COO, DIA, BSR cannot be indexed); the output is in X's
         # format and class (sparse matrix or sparse array).
         source = X if X.format in ("csr", "csc") else X.tocsr()
-        taken = source.copy() if indices is None else source[indices]
         if synthetic is None:
+            taken = source.copy() if indices is None else source[indices]
             return taken.asformat(X.format)
+        # Stacking makes the output: the rows kept need no copy of their own first.
+        taken = source if indices is None else source[indices]
         new = type(source)(synthetic, dtype=X.dtype)
         return sp.vstack([taken, new], format=X.format)
     X = np.asarray(X)

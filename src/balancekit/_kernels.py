@@ -55,6 +55,8 @@ def interpolate(X, base, neighbor, gap, out=None):
 # written, so that the temporaries stay a small share of a small output.
 _CHUNK_BYTES = 256 * 1024
 _CHUNK_SHARE = 1 / 16
+# Sparse rows interpolated per pass, at least (and at least a 16th of them).
+_SPARSE_CHUNK_ROWS = 1024
 
 
 class LazyRows:
@@ -143,7 +145,12 @@ def segment_points(X, base, neighbor, gap):
     straight into the output (:func:`interpolation`), for sparse ``X`` the
     rows themselves (:func:`interpolate`)."""
     if sp.issparse(X):
-        return interpolate(X, base, neighbor, gap)
+        # In chunks: the sparse arithmetic holds several temporaries as large as its rows.
+        X = X.tocsr()
+        step = max(_SPARSE_CHUNK_ROWS, -(-base.size // 16))
+        pieces = [interpolate(X, base[s:s + step], neighbor[s:s + step], gap[s:s + step])
+                  for s in range(0, base.size, step)]
+        return pieces[0] if len(pieces) == 1 else sp.vstack(pieces, format="csr")
     # Held until the output is written: in X's float type (interpolate computes in it)
     # and with 32-bit row numbers where they fit.
     if X.shape[0] <= np.iinfo(np.int32).max:

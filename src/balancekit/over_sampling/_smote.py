@@ -224,7 +224,7 @@ def stack_synthetic(X, blocks, origins):
         for fill, origin in zip(blocks, origins, strict=True):
             synthetic.add(origin.size, fill)
     elif sp.issparse(blocks[0]):
-        synthetic = sp.vstack(blocks, format="csr")
+        synthetic = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
     else:
         synthetic = np.concatenate(blocks, axis=0)
     origin = np.concatenate(origins)
