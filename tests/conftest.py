@@ -1,3 +1,6 @@
+import gc
+import tracemalloc
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
@@ -39,6 +42,21 @@ def to_frame(lib, X, columns=None):
     columns = columns or [f"x{j}" for j in range(X.shape[1])]
     data = {c: X[:, j] for j, c in enumerate(columns)}
     return lib.DataFrame(data)
+
+
+def traced_peak(call):
+    """Run ``call()`` under tracemalloc: ``(peak traced bytes, its result)``.
+
+    Warm the call up on a little data first, so that one-time set-up (imports, caches)
+    stays out of the measure.
+    """
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = call()
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()
 
 
 def rows_as_set(X):

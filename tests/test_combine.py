@@ -1,7 +1,5 @@
 """SMOTEENN and SMOTETomek: SMOTE, then the exact cleaning rules."""
 
-import gc
-import tracemalloc
 
 import numpy as np
 import pytest
@@ -18,6 +16,8 @@ from balancekit.under_sampling import (
     RepeatedEditedNearestNeighbours,
     TomekLinks,
 )
+
+from .conftest import traced_peak
 
 ic = pytest.importorskip("imblearn.combine")
 io = pytest.importorskip("imblearn.over_sampling")
@@ -177,14 +177,8 @@ def test_over_sampling_step_builds_the_stacked_data_once(dtype):
     X, y = make_classification(20_000, 20, weights=[0.9, 0.1], random_state=0)
     X = X.astype(dtype)
     over_sample(SMOTE(random_state=0), X[:500], y[:500], np.random.RandomState(0))
-    gc.collect()
-    tracemalloc.start()
-    try:
-        result, X_all, y_all = over_sample(SMOTE(random_state=0), X, y,
-                                           np.random.RandomState(0))
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, (result, X_all, y_all) = traced_peak(
+        lambda: over_sample(SMOTE(random_state=0), X, y, np.random.RandomState(0)))
     assert X_all.shape == (2 * (y == 0).sum(), 20)
     assert np.shares_memory(result.synthetic, X_all)
     np.testing.assert_array_equal(X_all[:y.size], X)

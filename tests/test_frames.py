@@ -7,6 +7,8 @@ import scipy.sparse as sp
 from balancekit import _frames
 from balancekit._frames import column_kinds, take_x, take_y
 
+from .conftest import traced_peak
+
 BIG = 2**53 + 1  # not representable as a float64: must never go through floats
 
 
@@ -387,8 +389,6 @@ def test_pandas_frame_output_of_an_over_sampler_is_written_in_place(name):
     """Over-samplers on a pandas frame peak near their output, as on an array (the new rows
     used to be held as an array, then as a frame, then concatenated: 1.6-2.0 outputs)."""
     pd = pytest.importorskip("pandas")
-    import gc
-    import tracemalloc
 
     from sklearn.datasets import make_classification
 
@@ -407,13 +407,7 @@ def test_pandas_frame_output_of_an_over_sampler_is_written_in_place(name):
         X[:, 0] = frame["x0"] = frame["x0"].map("level {:g}".format)
         frame = frame.copy()
     sampler().fit_resample(frame.iloc[:500], y[:500])
-    gc.collect()
-    tracemalloc.start()
-    try:
-        X_res, y_res = sampler().fit_resample(frame, y)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, (X_res, y_res) = traced_peak(lambda: sampler().fit_resample(frame, y))
     output = X_res.memory_usage(index=False, deep=True).sum() + y_res.nbytes
     assert peak <= 1.3 * output, peak / output
     np.testing.assert_array_equal(X_res.to_numpy(), sampler().fit_resample(X, y)[0])
@@ -427,9 +421,6 @@ def test_float32_tables_are_resampled_in_float32(lib):
     as a float32 array is: the same rows, and no float64 copy of the input (peak memory on
     the numpy side was 2.4-3.2 times the output, at most 1.4 now, as for the array)."""
     module = pytest.importorskip(lib)
-    import gc
-    import tracemalloc
-
     from sklearn.datasets import make_classification
 
     from balancekit.over_sampling import SMOTE
@@ -445,13 +436,7 @@ def test_float32_tables_are_resampled_in_float32(lib):
         return _frames.as_frame(out).to_numpy()
 
     SMOTE(random_state=0).fit_resample(table.slice(0, 500), y[:500])
-    gc.collect()
-    tracemalloc.start()
-    try:
-        X_res, y_res = SMOTE(random_state=0).fit_resample(table, y)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, (X_res, y_res) = traced_peak(lambda: SMOTE(random_state=0).fit_resample(table, y))
     expected = SMOTE(random_state=0).fit_resample(X, y)[0]
     assert values(X_res).dtype == np.float32
     np.testing.assert_array_equal(values(X_res), expected)

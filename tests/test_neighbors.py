@@ -23,6 +23,8 @@ from balancekit.exceptions import (
     SmallClassWarning,
 )
 
+from .conftest import traced_peak
+
 METHODS = [
     "brute",
     "tree",
@@ -390,21 +392,12 @@ def test_sparse_search_holds_small_chunks_of_distances():
     """scikit-learn searches sparse rows through dense chunks of distances to every reference
     row, as large as its working memory (1 GiB by default): all 2,000 queries at once here
     (96 MB). The search asks for chunks of about 64 rows (3 MB), with the same neighbours."""
-    import gc
-    import tracemalloc
-
     import sklearn
 
     X = sp.random(6000, 500, density=0.02, format="csr", random_state=0)
     queries = np.arange(0, 6000, 3)
     kneighbors(X[:200], 3, query_indices=np.arange(50))  # set-up out of the measure
-    gc.collect()
-    tracemalloc.start()
-    try:
-        idx = kneighbors(X, 3, query_indices=queries)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, idx = traced_peak(lambda: kneighbors(X, 3, query_indices=queries))
     assert peak < 12 * 2**20, peak / 2**20
     with sklearn.config_context(working_memory=4096):
         fitted = NearestNeighbors(n_neighbors=4).fit(X)

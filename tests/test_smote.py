@@ -21,6 +21,8 @@ from balancekit.exceptions import (
 from balancekit.over_sampling import SMOTE
 from balancekit.over_sampling import _smote as _smote_module
 
+from .conftest import traced_peak
+
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
 
 
@@ -294,19 +296,10 @@ def test_nothing_to_generate_returns_the_input():
 def test_sparse_smote_peak_memory():
     """The sparse rows are interpolated in chunks: scipy's arithmetic holds several
     temporaries as large as the rows it combines, which took SMOTE to 1.9 outputs here."""
-    import gc
-    import tracemalloc
-
     rng = np.random.default_rng(0)
     X = sp.random(20_000, 300, density=0.04, format="csr", random_state=0)
     y = (rng.random(20_000) < 0.05).astype(int)
     SMOTE(random_state=0).fit_resample(X[:2000], y[:2000])
-    gc.collect()
-    tracemalloc.start()
-    try:
-        X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, (X_res, y_res) = traced_peak(lambda: SMOTE(random_state=0).fit_resample(X, y))
     output = X_res.data.nbytes + X_res.indices.nbytes + X_res.indptr.nbytes + y_res.nbytes
     assert peak <= 1.6 * output, peak / output

@@ -1,8 +1,6 @@
 """ADASYN, BorderlineSMOTE, SVMSMOTE and KMeansSMOTE, checked against independent computations
 and against imbalanced-learn."""
 
-import gc
-import tracemalloc
 import warnings
 from collections import Counter
 from functools import partial
@@ -36,7 +34,7 @@ from balancekit.over_sampling._borderline import class_neighbors
 from balancekit.over_sampling._kmeans_smote import mean_distance
 from balancekit.over_sampling._svm_smote import scale_gamma
 
-from .conftest import to_frame
+from .conftest import to_frame, traced_peak
 
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
 
@@ -517,13 +515,9 @@ def test_models_trained_on_our_output_score_like_on_imbalanced_learn_output(name
 def _peak_of_one_call(sampler, X, y):
     """Peak traced memory of one ``fit_resample`` on two threads, and its output."""
     sampler(random_state=0, n_jobs=2).fit_resample(X[:3000], y[:3000])  # set-up out of the measure
-    gc.collect()
-    tracemalloc.start()
-    try:
-        X_res, y_res = sampler(random_state=0, n_jobs=2).fit_resample(X, y)
-        return tracemalloc.get_traced_memory()[1], X_res, y_res
-    finally:
-        tracemalloc.stop()
+    peak, (X_res, y_res) = traced_peak(
+        lambda: sampler(random_state=0, n_jobs=2).fit_resample(X, y))
+    return peak, X_res, y_res
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

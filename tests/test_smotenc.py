@@ -1,7 +1,5 @@
 """SMOTENC and SMOTEN: column selection, errors, and cross-checks with imbalanced-learn."""
 
-import gc
-import tracemalloc
 import warnings
 from collections import Counter
 
@@ -21,6 +19,8 @@ from balancekit.exceptions import (
 )
 from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, _smote, _smotenc
 from balancekit.over_sampling._smotenc import _vdm_block, vdm_tables
+
+from .conftest import traced_peak
 
 imblearn_over = pytest.importorskip("imblearn.over_sampling")
 imblearn_pairwise = pytest.importorskip("imblearn.metrics.pairwise")
@@ -325,13 +325,8 @@ def _peak_of_one_call(sampler, X, y):
     """Peak traced memory of one ``fit_resample`` (after a first call on a few rows),
     and its output."""
     sampler.fit_resample(X[:200], y[:200])  # first-call set-up out of the measure
-    gc.collect()
-    tracemalloc.start()
-    try:
-        X_res, y_res = sampler.fit_resample(X, y)
-        return tracemalloc.get_traced_memory()[1], X_res, y_res
-    finally:
-        tracemalloc.stop()
+    peak, (X_res, y_res) = traced_peak(lambda: sampler.fit_resample(X, y))
+    return peak, X_res, y_res
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
