@@ -13,6 +13,7 @@ Usage::
     python benchmarks/run.py --full          # 10k/100k/1M rows, 20/100 features, ...
     python benchmarks/run.py --samplers smote,tomek_links --rows 100000
     python benchmarks/run.py --data multiclass --rows 30000   # other kinds of data
+    python benchmarks/run.py --data sparse --rows 35000 --features 300 --minority 0.028
 
 Results go to benchmarks/results/latest.md and latest.json.
 """
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.datasets import make_classification
 
 RESULTS = Path(__file__).parent / "results"
@@ -109,8 +111,10 @@ CATEGORICAL = None  # set per data set for SMOTENC
 
 #: Kinds of data (--data): the issue's binary make_classification; five classes whose larger
 #: ones overlap (--minority is ignored); 0/1/2 integer features with many exact duplicates and
-#: labels drawn independently of them.
-DATA_KINDS = ("classification", "multiclass", "ties")
+#: labels drawn independently of them; sparse binary rows (4% filled, CSR), the minority rows
+#: marked in 3 of the first 20 columns (a bag of words, like imbalanced-learn's `webpage` set).
+#: Samplers that take no sparse data, and approximate neighbours, are left out of a sparse run.
+DATA_KINDS = ("classification", "multiclass", "ties", "sparse")
 
 
 def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind="classification"):
@@ -123,6 +127,15 @@ def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind
         rng = np.random.RandomState(seed)
         X = rng.randint(0, 3, size=(n_rows, n_features)).astype(np.float64)
         y = (rng.random_sample(n_rows) < minority).astype(int)
+    elif kind == "sparse":
+        rng = np.random.RandomState(seed)
+        y = (rng.random_sample(n_rows) < minority).astype(int)
+        X = sp.random(n_rows, n_features, density=0.04, format="csr", random_state=seed)
+        marked = np.repeat(np.flatnonzero(y), 3)
+        columns = rng.randint(0, min(20, n_features), size=marked.size)
+        X = X + sp.csr_matrix((np.ones(marked.size), (marked, columns)), shape=X.shape)
+        X.data[:] = 1.0
+        return X.astype(dtype).tocsr(), y
     else:
         X, y = make_classification(
             n_samples=n_rows, n_features=n_features, n_informative=min(n_features, 10),
@@ -158,7 +171,9 @@ def _peak_memory(factory, X, y):
 
 
 def _nbytes(a):
-    """Bytes of an array, Series or DataFrame."""
+    """Bytes of an array, sparse matrix, Series or DataFrame."""
+    if sp.issparse(a):
+        return a.data.nbytes + a.indices.nbytes + a.indptr.nbytes
     if hasattr(a, "memory_usage") and getattr(a, "ndim", 1) == 2:
         return int(a.memory_usage(index=False, deep=True).sum())
     return getattr(a, "nbytes", 0)
@@ -199,7 +214,7 @@ def run_case(name, factories, X, y, repeats, skip_reference_over):
         for _ in range(repeats):
             gc.collect()
             start = time.perf_counter()
-            np.take(X, idx, axis=0), np.take(y, idx)
+            X[idx] if sp.issparse(X) else np.take(X, idx, axis=0), np.take(y, idx)
             takes.append(time.perf_counter() - start)
         row["numpy_take_s"] = statistics.median(takes)
         row["vs_take"] = row["balancekit_median_s"] / row["numpy_take_s"]
@@ -256,6 +271,10 @@ def main(argv=None):
             for share in minority:
                 for dtype in dtypes:
                     for name, factories in cases.items():
+                        if args.data == "sparse" and (name.endswith("_approximate") or not
+                                                      factories[0]().__sklearn_tags__()
+                                                      .input_tags.sparse):
+                            continue  # faiss indexes dense vectors only
                         n_cat = 5 if name == "smotenc" else 0
                         X, y = make_data(n_rows, n_features, share, dtype, n_cat, kind=args.data)
                         CATEGORICAL = list(range(n_features, n_features + n_cat))
