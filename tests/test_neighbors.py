@@ -396,10 +396,33 @@ def test_sparse_search_holds_small_chunks_of_distances():
 
     X = sp.random(6000, 500, density=0.02, format="csr", random_state=0)
     queries = np.arange(0, 6000, 3)
-    kneighbors(X[:200], 3, query_indices=np.arange(50))  # set-up out of the measure
-    peak, idx = traced_peak(lambda: kneighbors(X, 3, query_indices=queries))
+    kneighbors(X[:200], 3, query_indices=np.arange(50), method="brute")  # set-up out of it
+    peak, idx = traced_peak(lambda: kneighbors(X, 3, query_indices=queries, method="brute"))
     assert peak < 12 * 2**20, peak / 2**20
     with sklearn.config_context(working_memory=4096):
         fitted = NearestNeighbors(n_neighbors=4).fit(X)
         expected = fitted.kneighbors(X[queries], return_distance=False)[:, 1:]
     np.testing.assert_array_equal(np.sort(idx, axis=1), np.sort(expected, axis=1))
+
+
+def test_sparse_rows_among_themselves_take_the_blockwise_search(monkeypatch):
+    """From 4e6 pairs and up to 4,096 columns, sparse rows searched among themselves go to the
+    blockwise search (its sparse x dense products are faster than scikit-learn's search):
+    the same neighbours as scikit-learn's."""
+    calls = []
+    real = _neighbors._screened
+    monkeypatch.setattr(_neighbors, "_screened", lambda *a, **k: calls.append(1) or real(*a, **k))
+    rng = np.random.default_rng(0)
+    for width, screened in ((300, True), (5000, False)):
+        X = sp.random(8000, width, density=0.05, format="csr", random_state=4)
+        queries = np.sort(rng.choice(8000, 600, replace=False))
+        calls.clear()
+        dist, idx = kneighbors(X, 4, query_indices=queries, return_distance=True)
+        assert bool(calls) == screened
+        ref_dist, ref_idx = kneighbors(X, 4, query_indices=queries, return_distance=True,
+                                       method="brute")
+        np.testing.assert_array_equal(idx, ref_idx)
+        np.testing.assert_allclose(dist, ref_dist, rtol=1e-9)
+    calls.clear()
+    kneighbors(X[:1500], 4, query_indices=np.arange(1500))  # 2.2e6 pairs: scikit-learn's
+    assert not calls

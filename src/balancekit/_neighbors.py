@@ -77,6 +77,14 @@ _MIN_BLOCK_VALUES = 1 << 15
 # The SMOTE family's exact searches may hold up to this share of the output's size
 # (their screening copy of X included; the target is 1.5x, the rest is a margin).
 _SEARCH_SHARE = 1.3
+# Sparse rows searched among themselves go to the blockwise search from this many query x
+# reference pairs and up to this many columns, where its sparse x dense products win
+# (SMOTE-family searches of 2k-35k rows of 50-2,000 columns: 1.2-2.6x faster than
+# scikit-learn's). On wider rows both multiply sparse blocks, and scikit-learn was a little
+# faster (20k columns: 0.15 s against 0.18 s); below, a single block of the blockwise search
+# would hold more than scikit-learn's chunks (1,000 rows among themselves: 13 MB against 2.5).
+_SPARSE_SCREENED_MIN_PAIRS = 4 * 10**6
+_SPARSE_SCREENED_MAX_FEATURES = 4096
 # Query rows per chunk of scikit-learn's search of sparse data: its chunk is a dense block of
 # distances to every reference row, as large as its 1 GiB working memory allows by default
 # (657 MB for ADASYN on 20k x 2,000 rows, 60 times the output). From about 50 rows on a
@@ -361,6 +369,9 @@ def kneighbors(
             )
         if method == "auto":
             method = choose_method(n, X.shape[1], n_queries, sp.issparse(X))
+            if (sp.issparse(X) and exclude_self and n * n_queries >= _SPARSE_SCREENED_MIN_PAIRS
+                    and X.shape[1] <= _SPARSE_SCREENED_MAX_FEATURES):
+                method = "screened"
         if method in ("faiss", "approximate") and not has_faiss():
             raise InvalidParameterError(
                 f"method={method!r} needs faiss-cpu, which is not installed; install it with "
@@ -708,7 +719,8 @@ def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=Tr
     # the SMOTE family's output may be hardly larger than X. The caller may
     # allow more (the cleaning rules keep top_k's default: wider blocks,
     # whole tiles, faster).
-    budget = max(X.shape[0] * (X.shape[1] + 1) // 2, (work_memory or 0) // 4)
+    size = X.nnz if sp.issparse(X) else X.shape[0] * (X.shape[1] + 1)
+    budget = max(size // 2, (work_memory or 0) // 4)
     found = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
                   n_jobs=n_jobs, budget=budget,
                   reduce=None if reduce is None else lambda sq, idx: reduce(idx))
