@@ -274,7 +274,7 @@ def main(argv=None):
                         if args.data == "sparse" and (name.endswith("_approximate") or not
                                                       factories[0]().__sklearn_tags__()
                                                       .input_tags.sparse):
-                            continue  # faiss indexes dense vectors only
+                            continue  # no sparse input; faiss indexes dense vectors only
                         n_cat = 5 if name == "smotenc" else 0
                         X, y = make_data(n_rows, n_features, share, dtype, n_cat, kind=args.data)
                         CATEGORICAL = list(range(n_features, n_features + n_cat))

@@ -17,7 +17,8 @@ Back ends
     pair once. On dense data in 10 or more dimensions it is several times
     faster than scikit-learn's brute force (100k points x 20 features, 5
     neighbours each: about 3 s, against 33 s for scikit-learn and 14 s for
-    faiss's flat search on one thread).
+    faiss's flat search on one thread). On sparse data it multiplies a sparse
+    block by a dense copy of the other where that copy is small.
 ``'faiss'``
     faiss's exact flat search in float32 (on centred data), when faiss-cpu
     is installed; near-ties may flip at float32 precision.
@@ -29,8 +30,10 @@ Back ends
     another sample.
 ``'auto'``
     Picks one of the exact back ends from the size and dimension of the
-    data: ``'screened'`` for large dense searches in 10 dimensions or more,
-    the tree below 16 dimensions, else scikit-learn's brute force.
+    data: ``'screened'`` for large dense searches in 10 dimensions or more
+    and for sparse rows searched among themselves (from 4e6 pairs, up to
+    4,096 columns), the tree below 16 dimensions, else scikit-learn's brute
+    force (on sparse data in chunks of about 64 query rows).
 
 :func:`topk` does the same exact blockwise search for any distance given block
 by block (SMOTENC's mixed distance, SMOTEN's value difference metric).
@@ -715,10 +718,10 @@ def _screened(X, Q, query_indices, k, n_jobs=None, rows=None, return_distance=Tr
         source = ArrayRows(X) if screen_on_access and not sp.issparse(X) else X
         points = Points(source, rows=rows)
         n, queries = points.n, np.asarray(query_indices, dtype=np.intp)
-    # Working memory of at most half the screening copy of X (float32 values):
-    # the SMOTE family's output may be hardly larger than X. The caller may
-    # allow more (the cleaning rules keep top_k's default: wider blocks,
-    # whole tiles, faster).
+    # Working memory of at most half the screening copy of X (float32 values; of sparse X,
+    # half its stored values): the SMOTE family's output may be hardly larger than X. The
+    # caller may allow more (the cleaning rules keep top_k's default: wider blocks, whole
+    # tiles, faster).
     size = X.nnz if sp.issparse(X) else X.shape[0] * (X.shape[1] + 1)
     budget = max(size // 2, (work_memory or 0) // 4)
     found = top_k(points, queries, np.arange(n), k, exclude_self=query_indices is not None,
