@@ -445,3 +445,24 @@ def test_float32_tables_are_resampled_in_float32(lib):
     assert list(cleaner.feature_names_in_) == names
     np.testing.assert_array_equal(values(TomekLinks().fit_resample(table, y)[0]),
                                   TomekLinks().fit_resample(X, y)[0])
+
+
+def test_sparse_rows_are_stacked_in_place_as_scipy_stacks_them():
+    """Chunks of new sparse rows, computed once to size the output and once to fill it."""
+    from balancekit._kernels import SparseRows, stack_rows
+
+    top = sp.random(30, 12, density=0.3, format="csr", random_state=0)
+    pieces = [sp.random(n, 12, density=d, format="csr", random_state=n)
+              for n, d in ((5, 0.4), (0, 0.5), (7, 0.0), (9, 0.2))]
+    rows = SparseRows(12, np.float64)
+    rows.add(5, lambda: iter(pieces[:2]))
+    rows.add(16, lambda: iter(pieces[2:]))
+    assert rows.shape == (21, 12)
+    out = stack_rows(top, rows)
+    expected = sp.vstack([top, *pieces], format="csr")
+    assert out.format == "csr" and out.shape == expected.shape and out.nnz == expected.nnz
+    np.testing.assert_array_equal(out.toarray(), expected.toarray())
+    np.testing.assert_array_equal(rows.tocsr().toarray(), sp.vstack(pieces).toarray())
+    empty = stack_rows(top, SparseRows(12, np.float64))
+    np.testing.assert_array_equal(empty.toarray(), top.toarray())
+    assert not np.shares_memory(empty.data, top.data)

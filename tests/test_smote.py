@@ -294,21 +294,22 @@ def test_nothing_to_generate_returns_the_input():
 
 
 def test_sparse_smote_peak_memory():
-    """The sparse rows are interpolated in chunks: scipy's arithmetic holds several
-    temporaries as large as the rows it combines, which took SMOTE to 1.9 outputs here."""
+    """The sparse rows are interpolated in chunks and written straight into the output:
+    scipy's arithmetic holds several temporaries as large as the rows it combines (1.9
+    outputs here), and its stacking the new rows next to the output (1.56)."""
     rng = np.random.default_rng(0)
     X = sp.random(20_000, 300, density=0.04, format="csr", random_state=0)
     y = (rng.random(20_000) < 0.05).astype(int)
     SMOTE(random_state=0).fit_resample(X[:2000], y[:2000])
     peak, (X_res, y_res) = traced_peak(lambda: SMOTE(random_state=0).fit_resample(X, y))
     output = X_res.data.nbytes + X_res.indices.nbytes + X_res.indptr.nbytes + y_res.nbytes
-    assert peak <= 1.6 * output, peak / output
+    assert peak <= 1.35 * output, peak / output
 
 
 def test_sparse_search_of_the_whole_data_peak_memory():
     """ADASYN and BorderlineSMOTE search the minority rows among all the rows: with
     scikit-learn's search, a chunk of 64 rows' distances to every row took them to 3.0
-    outputs on such data; the blockwise search's blocks follow the stored values (1.6)."""
+    outputs on such data; the blockwise search's blocks follow the stored values."""
     from balancekit.over_sampling import ADASYN, BorderlineSMOTE
 
     rng = np.random.default_rng(0)
@@ -318,4 +319,4 @@ def test_sparse_search_of_the_whole_data_peak_memory():
         sampler(random_state=0).fit_resample(X[:3000], y[:3000])
         peak, (X_res, y_res) = traced_peak(lambda s=sampler: s(random_state=0).fit_resample(X, y))
         output = X_res.data.nbytes + X_res.indices.nbytes + X_res.indptr.nbytes + y_res.nbytes
-        assert peak <= 2.0 * output, (sampler.__name__, peak / output)
+        assert peak <= 1.5 * output, (sampler.__name__, peak / output)

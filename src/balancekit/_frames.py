@@ -11,7 +11,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
-from ._kernels import LazyColumns, LazyRows
+from ._kernels import LazyColumns, LazyRows, SparseRows, stack_rows
 
 
 def as_frame(X):
@@ -170,6 +170,9 @@ def take_x(X, indices, synthetic=None):
             return taken.asformat(X.format)
         # Stacking makes the output: the rows kept need no copy of their own first.
         taken = source if indices is None else source[indices]
+        if isinstance(synthetic, SparseRows):
+            return type(source)(stack_rows(taken, synthetic).astype(X.dtype, copy=False)
+                                .asformat(X.format))
         new = type(source)(synthetic, dtype=X.dtype)
         return sp.vstack([taken, new], format=X.format)
     X = np.asarray(X)

@@ -59,7 +59,24 @@ _CHUNK_SHARE = 1 / 16
 _SPARSE_CHUNK_ROWS = 1024
 
 
-class LazyRows:
+class _RowParts:
+    """New rows given part by part: how many rows, and what makes them."""
+
+    def __init__(self, n_features, dtype):
+        self.n_features = n_features
+        self.dtype = np.dtype(dtype)
+        self.parts = []
+
+    def add(self, n_rows, make):
+        """Append ``n_rows`` rows made by ``make`` (see the subclass)."""
+        self.parts.append((n_rows, make))
+
+    @property
+    def shape(self):
+        return (sum(n for n, _ in self.parts), self.n_features)
+
+
+class LazyRows(_RowParts):
     """Synthetic rows computed straight into the output array, part by part.
 
     A sampler adds one part per class (how many rows, and a function that fills
@@ -67,19 +84,6 @@ class LazyRows:
     output once and lets each part write its slice, so the synthetic rows are
     never held twice.
     """
-
-    def __init__(self, n_features, dtype):
-        self.n_features = n_features
-        self.dtype = np.dtype(dtype)
-        self.parts = []
-
-    def add(self, n_rows, fill):
-        """Append ``n_rows`` rows produced by ``fill(view)``."""
-        self.parts.append((n_rows, fill))
-
-    @property
-    def shape(self):
-        return (sum(n for n, _ in self.parts), self.n_features)
 
     def write(self, out):
         """Fill ``out``, of shape ``self.shape``."""
@@ -92,6 +96,49 @@ class LazyRows:
         out = np.empty(self.shape, dtype=self.dtype, order=order)
         self.write(out)
         return out
+
+
+class SparseRows(_RowParts):
+    """Synthetic sparse rows computed in chunks, when the output is written.
+
+    A sampler adds one part per block of rows: how many rows, and a function
+    that yields them as CSR chunks. :func:`stack_rows` computes the chunks
+    twice, once to size the output and once to fill it, so that the new rows
+    are never held whole next to the output (scipy's stacking holds both).
+    """
+
+    def chunks(self):
+        for _, chunks in self.parts:
+            yield from chunks()
+
+    def tocsr(self):
+        return sp.vstack([sp.csr_matrix((0, self.n_features), dtype=self.dtype),
+                          *self.chunks()], format="csr")
+
+
+def stack_rows(top, rows):
+    """``top`` (sparse) with the :class:`SparseRows` ``rows`` below it, as a CSR matrix
+    written in place: only one chunk of the new rows is held besides the output."""
+    top = top.tocsr()
+    counts = np.concatenate([np.zeros(0, dtype=np.int64)]
+                            + [np.diff(chunk.indptr) for chunk in rows.chunks()])
+    n_rows = top.shape[0] + counts.size
+    nnz = top.nnz + int(counts.sum())
+    index = np.int32 if max(nnz, n_rows, top.shape[1]) < 2**31 else np.int64
+    indptr = np.empty(n_rows + 1, dtype=index)
+    indptr[: top.shape[0] + 1] = top.indptr
+    np.cumsum(counts, out=indptr[top.shape[0] + 1 :])
+    indptr[top.shape[0] + 1 :] += top.indptr[-1]
+    data = np.empty(nnz, dtype=np.result_type(top.dtype, rows.dtype))
+    indices = np.empty(nnz, dtype=index)
+    data[: top.nnz] = top.data
+    indices[: top.nnz] = top.indices
+    at = top.nnz
+    for chunk in rows.chunks():
+        data[at : at + chunk.nnz] = chunk.data
+        indices[at : at + chunk.nnz] = chunk.indices
+        at += chunk.nnz
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, top.shape[1]))
 
 
 class LazyColumns:
@@ -142,15 +189,20 @@ def interpolation(X, base, neighbor, gap):
 
 def segment_points(X, base, neighbor, gap):
     """SMOTE points: for dense ``X`` the ``fill`` function that writes them
-    straight into the output (:func:`interpolation`), for sparse ``X`` the
-    rows themselves (:func:`interpolate`)."""
+    straight into the output (:func:`interpolation`), for sparse ``X`` a
+    :class:`SparseRows` that computes them in chunks (:func:`interpolate`)."""
     if sp.issparse(X):
         # In chunks: the sparse arithmetic holds several temporaries as large as its rows.
         X = X.tocsr()
         step = max(_SPARSE_CHUNK_ROWS, -(-base.size // 16))
-        pieces = [interpolate(X, base[s:s + step], neighbor[s:s + step], gap[s:s + step])
-                  for s in range(0, base.size, step)]
-        return pieces[0] if len(pieces) == 1 else sp.vstack(pieces, format="csr")
+
+        def chunks():
+            for s in range(0, base.size, step):
+                yield interpolate(X, base[s:s + step], neighbor[s:s + step], gap[s:s + step])
+
+        rows = SparseRows(X.shape[1], X.dtype)
+        rows.add(base.size, chunks)
+        return rows
     # Held until the output is written: in X's float type (interpolate computes in it)
     # and with 32-bit row numbers where they fit.
     if X.shape[0] <= np.iinfo(np.int32).max:

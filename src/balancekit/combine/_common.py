@@ -6,7 +6,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from .._base import BaseSampler, Resampled
-from .._kernels import LazyRows
+from .._kernels import LazyRows, SparseRows
 from .._strategy import resolve_sampling_strategy
 from ..exceptions import InvalidParameterTypeError
 from ..over_sampling import SMOTE
@@ -33,6 +33,8 @@ def over_sample(sampler, X, y, rng):
     if sp.issparse(X):
         if isinstance(synthetic, LazyRows):
             synthetic = synthetic.toarray()
+        elif isinstance(synthetic, SparseRows):
+            synthetic = synthetic.tocsr()
         X_all = sp.vstack([X[indices], sp.csr_matrix(synthetic, dtype=X.dtype)], format="csr")
     else:
         # One array for the stacked data, the new rows written straight into it; they

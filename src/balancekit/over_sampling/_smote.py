@@ -1,10 +1,9 @@
 """SMOTE: synthetic minority rows on segments between neighbours."""
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._base import BaseSampler, Resampled
-from .._kernels import LazyRows, draw_segments, segment_points
+from .._kernels import LazyRows, SparseRows, draw_segments, segment_points
 from .._neighbors import (
     check_neighbors,
     estimated_recall,
@@ -223,8 +222,10 @@ def stack_synthetic(X, blocks, origins):
         synthetic = LazyRows(X.shape[1], X.dtype)
         for fill, origin in zip(blocks, origins, strict=True):
             synthetic.add(origin.size, fill)
-    elif sp.issparse(blocks[0]):
-        synthetic = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
+    elif isinstance(blocks[0], SparseRows):
+        synthetic = SparseRows(X.shape[1], X.dtype)
+        for block in blocks:
+            synthetic.parts.extend(block.parts)
     else:
         synthetic = np.concatenate(blocks, axis=0)
     origin = np.concatenate(origins)
