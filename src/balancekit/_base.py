@@ -200,7 +200,7 @@ class BaseSampler(BaseEstimator):
         accept_sparse = ["csr", "csc"] if self._accept_sparse else False
         options = {"accept_sparse": accept_sparse, "dtype": [np.float64, np.float32],
                    "ensure_all_finite": False, "ensure_2d": True, "ensure_min_samples": 1}
-        values = _frames.float32_values(X) if kinds is not None else None
+        values = _frames.float32_values(X)
         if values is not None:
             validate_data(self, X, reset=True, skip_check_array=True)  # the names, the width
             X_checked = check_array(values, **options)

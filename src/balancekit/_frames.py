@@ -139,7 +139,8 @@ def take_x(X, indices, synthetic=None):
         The caller's input, as given.
     indices : ndarray of int or None
         Rows of ``X`` to copy, in output order (``None``: every row, in order).
-    synthetic : None, 2-D ndarray, sparse matrix, list of 1-D arrays, LazyColumns or LazyRows
+    synthetic : None, 2-D ndarray, sparse matrix, list of 1-D arrays, LazyColumns, LazyRows or
+        SparseRows
         New rows appended after the copied ones: a numeric block with one column
         per feature, one array per column (mixed types), columns computed one at
         a time as they are written, or rows written straight into the output.
@@ -147,10 +148,10 @@ def take_x(X, indices, synthetic=None):
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
     pandas = frame is not None and nw.dependencies.is_pandas_dataframe(frame.to_native())
-    if isinstance(synthetic, LazyRows) and pandas:
-        out = _pandas_rows_in_place(frame, indices, synthetic)
-        if out is not None:
-            return out
+    if isinstance(synthetic, LazyRows) and pandas and all(
+            dtype == synthetic.dtype for dtype in frame.to_native().dtypes):
+        # One numeric block of the rows' dtype: they are written straight into it.
+        return _pandas_columns(frame, indices, synthetic)
     if isinstance(synthetic, LazyRows) and not (dense and np.asarray(X).dtype == synthetic.dtype):
         # Column-major for frames: each new column is contiguous, and polars and pyarrow
         # wrap such a column without copying it.
@@ -204,15 +205,6 @@ def _array_kind(dtype):
     if dtype.kind == "b":
         return "bool"
     return "float" if dtype.kind in "fc" else "other"
-
-
-def _pandas_rows_in_place(frame, indices, synthetic):
-    """A pandas frame whose columns all have the dtype of the new rows ``synthetic``
-    (:class:`LazyRows`), built around one column-major array that the copied and the new rows
-    are written into, as for arrays; ``None`` for other frames."""
-    if any(dtype != synthetic.dtype for dtype in frame.to_native().dtypes):
-        return None
-    return _pandas_columns(frame, indices, synthetic)
 
 
 def _pandas_columns(frame, indices, synthetic):

@@ -631,19 +631,24 @@ def _smallest(D, k):
     return cols, values
 
 
+def squared_distances(A, sq_a, B, sq_b):
+    """Squared Euclidean distances between the rows of ``A`` and of ``B``, given their
+    squared norms: the expansion ``|a|^2 - 2 a.b + |b|^2`` on BLAS, clipped at 0."""
+    D = A @ B.T
+    D *= -2
+    D += sq_b
+    D += sq_a[:, None]
+    np.maximum(D, 0, out=D)
+    return D
+
+
 def euclidean_block(A):
     """``block(qs, qe, rs, re)``: squared Euclidean distances between rows ``qs:qe`` and
-    ``rs:re`` of ``A`` (the expansion ``|a|^2 - 2 a.b + |b|^2`` on BLAS, clipped at 0),
-    for :func:`topk` and block-wise sums."""
+    ``rs:re`` of ``A`` (:func:`squared_distances`), for :func:`topk` and block-wise sums."""
     sq = np.einsum("ij,ij->i", A, A)
 
     def block(qs, qe, rs, re):
-        D = A[qs:qe] @ A[rs:re].T
-        D *= -2
-        D += sq[rs:re]
-        D += sq[qs:qe, None]
-        np.maximum(D, 0, out=D)
-        return D
+        return squared_distances(A[qs:qe], sq[qs:qe], A[rs:re], sq[rs:re])
 
     return block
 

@@ -31,9 +31,7 @@ def over_sample(sampler, X, y, rng):
     if synthetic is None:
         return Resampled(indices), X[indices], y[indices]
     if sp.issparse(X):
-        if isinstance(synthetic, LazyRows):
-            synthetic = synthetic.toarray()
-        elif isinstance(synthetic, SparseRows):
+        if isinstance(synthetic, SparseRows):  # what the SMOTE family gives for sparse X
             synthetic = synthetic.tocsr()
         X_all = sp.vstack([X[indices], sp.csr_matrix(synthetic, dtype=X.dtype)], format="csr")
     else:

@@ -11,7 +11,7 @@ from sklearn.metrics import pairwise_distances_chunked
 
 from .._base import BaseSampler
 from .._exact import blas_threads, check_n_jobs
-from .._neighbors import check_neighbors
+from .._neighbors import check_neighbors, squared_distances
 from .._validation import check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._adasyn import allocate_counts, smote_fallback
@@ -57,11 +57,7 @@ def mean_distance(X, n_jobs=None):
             A, a = centred(s)
             for t in range(s, n, side):
                 B, b = (A, a) if t == s else centred(t)
-                D = A @ B.T
-                D *= -2
-                D += b
-                D += a[:, None]
-                np.maximum(D, 0, out=D)
+                D = squared_distances(A, a, B, b)
                 if t == s:
                     np.fill_diagonal(D, 0.0)
                 part = float(np.sqrt(D, out=D).sum())
