@@ -71,6 +71,7 @@ class BaseSampler(BaseEstimator):
         self : object
             The sampler, with ``sampling_strategy_`` set.
         """
+        y, _ = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y_arr, self._sampling_type
@@ -85,8 +86,9 @@ class BaseSampler(BaseEstimator):
         X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
             The training data: a numpy array, a pandas or polars DataFrame or,
             where the method allows it, a scipy sparse matrix.
-        y : array-like of shape (n_samples,)
-            The class labels (list, array, column vector, pandas or polars Series).
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            The class labels (list, array, column vector, pandas or polars Series
+            or one-column table), or one-hot rows (one 1 per row).
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the input rows. Copied rows keep their weight; synthetic
             rows take the weight of the row they were generated from. The
@@ -96,9 +98,11 @@ class BaseSampler(BaseEstimator):
         -------
         X_resampled : same kind as X, of shape (n_samples_new, n_features)
             The resampled data, with the input's column names and dtypes.
-        y_resampled : same kind as y, of shape (n_samples_new,)
-            The matching labels.
+        y_resampled : same kind as y, of shape (n_samples_new,) or (n_samples_new, n_classes)
+            The matching labels, in ``y``'s layout (one-hot rows for one-hot
+            ``y``). A pandas ``y`` takes the index of a pandas ``X_resampled``.
         """
+        y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         weights = check_sample_weight(sample_weight, y_arr.shape[0])
         self.sampling_strategy_ = resolve_sampling_strategy(
@@ -121,6 +125,9 @@ class BaseSampler(BaseEstimator):
         X_out = _frames.take_x(self._output_source(X, X_checked), indices, result.synthetic)
         result.synthetic = None  # what wrote the new rows, freed before the labels are built
         y_out = _frames.take_y(y, y_arr, indices, result.y_synthetic, result.origin)
+        y_out = _frames.match_index(X_out, give_back(y_out))
+        if isinstance(X, list):
+            X_out = X_out.tolist()
         return X_out, y_out
 
     def _output_source(self, X, X_checked):
@@ -206,7 +213,8 @@ class BaseSampler(BaseEstimator):
             X_checked = check_array(values, **options)
         else:
             X_checked = validate_data(self, X, reset=True, **options)
-        check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers")
+        check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers",
+                     distances=True)
         return X_checked
 
     def __sklearn_tags__(self):

@@ -242,7 +242,9 @@ class Points:
             self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
             centred = chunk - mean
             if not lazy:
-                low[s:s + step, :-1] = centred
+                # Values beyond float32 (the copy is then dropped below) are no error.
+                with np.errstate(over="ignore"):
+                    low[s:s + step, :-1] = centred
             low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if 1e-20 < largest < 1e30:
@@ -1515,9 +1517,11 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
         lo_t = np.minimum(t - eps, top).astype(low_dtype)
         hi_t = np.minimum(t + eps, top).astype(low_dtype)
         if screened:
-            # float32 thresholds: widen by one rounding step each way.
-            lo_t = np.nextafter(lo_t, np.float32(-np.inf))
-            hi_t = np.minimum(np.nextafter(hi_t, np.float32(np.inf)), top)
+            # float32 thresholds: widen by one rounding step each way (the step
+            # above the largest float32, for a row with no bound, is inf: back to top).
+            with np.errstate(over="ignore"):
+                lo_t = np.nextafter(lo_t, np.float32(-np.inf))
+                hi_t = np.minimum(np.nextafter(hi_t, np.float32(np.inf)), top)
         # Rows with no entry below the upper threshold gain nothing here.
         rows = np.flatnonzero(D.min(axis=1) <= hi_t)
         if rows.size:

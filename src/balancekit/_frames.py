@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._kernels import LazyColumns, LazyRows, SparseRows, stack_rows
+from .exceptions import DataError
 
 
 def as_frame(X):
@@ -69,12 +70,18 @@ def float32_values(X):
 
 
 def object_number_kind(X, name):
-    """'integer', 'float' or 'bool' when column ``name`` of the pandas frame ``X`` is of
-    object dtype and holds only such numbers (missing values allowed); else ``None``."""
-    if not nw.dependencies.is_pandas_dataframe(X) or X[name].dtype != object:
+    """'integer', 'float' or 'bool' when column ``name`` of the pandas frame ``X`` holds
+    numbers in a dtype narwhals does not read as numeric: object (only such numbers,
+    missing values allowed) or sparse (of a numeric subtype); else ``None``."""
+    if not nw.dependencies.is_pandas_dataframe(X):
         return None
     import pandas as pd
 
+    dtype = X[name].dtype
+    if isinstance(dtype, pd.SparseDtype):
+        return _array_kind(np.dtype(dtype.subtype)) if dtype.subtype.kind in "biuf" else None
+    if not isinstance(dtype, np.dtype) or dtype.kind != "O":
+        return None
     inferred = pd.api.types.infer_dtype(X[name], skipna=True)
     return {"integer": "integer", "boolean": "bool", "floating": "float",
             "mixed-integer-float": "float", "empty": "float"}.get(inferred)
@@ -148,6 +155,12 @@ def take_x(X, indices, synthetic=None):
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
     pandas = frame is not None and nw.dependencies.is_pandas_dataframe(frame.to_native())
+    if isinstance(synthetic, SparseRows) and frame is not None:
+        # A table of sparse columns (read as a sparse matrix): its new columns are
+        # made dense one at a time, and cast back to each column's sparse dtype.
+        new = synthetic.tocsr().tocsc()
+        synthetic = LazyColumns(new.shape[0], [
+            lambda j=j: new[:, j].toarray().ravel() for j in range(new.shape[1])])
     if isinstance(synthetic, LazyRows) and pandas and all(
             dtype == synthetic.dtype for dtype in frame.to_native().dtypes):
         # One numeric block of the rows' dtype: they are written straight into it.
@@ -297,7 +310,15 @@ def _take_frame(frame, indices, synthetic):
         {name: _python_values(values) for name, values in data.items()}, backend=backend
     )
     new = new.with_columns(*[nw.col(name).cast(dtype) for name, dtype in schema.items()])
-    return nw.concat([taken, new.select(columns)]).to_native()
+    new = new.select(columns)
+    if nw.dependencies.is_pyarrow_table(native):
+        # pyarrow concatenates identical schemas only, and narwhals' casts do not always
+        # give the input's exact types (dictionaries get uint32 indices, pandas' int32).
+        import pyarrow as pa
+
+        taken = taken.to_native()
+        return pa.concat_tables([taken, new.to_native().cast(taken.schema)])
+    return nw.concat([taken, new]).to_native()
 
 
 def _python_values(values):
@@ -335,3 +356,61 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
     backend = nw.get_native_namespace(series)
     out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)
     return out.to_native()
+
+
+def split_target(y):
+    """The labels of ``y`` as one column, and the function that gives resampled labels
+    back in ``y``'s layout.
+
+    A list gives back a list; a one-column table gives its column and back a
+    one-column table; a one-hot array or table (one 1 per row, as scikit-learn's
+    ``label_binarize`` makes) gives the position of each row's 1 as its label, and
+    back one-hot rows of the same columns and dtype. Anything else is returned as
+    is (and checked by :func:`~balancekit._validation.check_target`).
+    """
+    if isinstance(y, list):
+        return y, lambda out: out.tolist()
+    frame = as_frame(y)
+    if frame is not None and frame.shape[1] == 1:
+        name = frame.columns[0]
+        return frame[name].to_native(), lambda out: nw.from_native(
+            out, series_only=True).to_frame().to_native()
+    if frame is None and (sp.issparse(y) or not hasattr(y, "shape")):
+        return y, lambda out: out
+    values = frame.to_numpy() if frame is not None else np.asarray(y)
+    if values.ndim != 2 or values.shape[1] < 2 or values.dtype.kind not in "biuf":
+        return y, lambda out: out
+    ones = values == 1
+    if not (ones | (values == 0)).all():
+        return y, lambda out: out
+    per_row = ones.sum(axis=1)
+    if (per_row != 1).any():
+        row = int(np.flatnonzero(per_row != 1)[0])
+        raise DataError(
+            f"y is a 0/1 table of {values.shape[1]} columns, but row {row} has "
+            f"{int(per_row[row])} ones: balancekit resamples one class per row (a one-hot "
+            "table has exactly one 1 per row); multilabel targets are not supported."
+        )
+    codes = ones.argmax(axis=1)
+
+    def one_hot(out):
+        rows = np.zeros((len(out), values.shape[1]), dtype=values.dtype)
+        rows[np.arange(len(out)), np.asarray(out, dtype=np.intp)] = 1
+        if frame is None:
+            return rows
+        backend = nw.get_native_namespace(frame)
+        return nw.from_dict({name: rows[:, j] for j, name in enumerate(frame.columns)},
+                            schema=frame.schema, backend=backend).to_native()
+
+    return codes, one_hot
+
+
+def match_index(X_out, y_out):
+    """``y_out`` under the index of ``X_out`` when both are pandas objects: the labels
+    follow the rows of X, whatever index ``y`` came with."""
+    if (nw.dependencies.is_pandas_dataframe(X_out)
+            and (nw.dependencies.is_pandas_series(y_out)
+                 or nw.dependencies.is_pandas_dataframe(y_out))
+            and len(y_out) == len(X_out) and not y_out.index.equals(X_out.index)):
+        return y_out.set_axis(X_out.index, axis=0)
+    return y_out

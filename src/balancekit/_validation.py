@@ -184,23 +184,42 @@ def _missing_mask(arr):
     return np.zeros(arr.shape[0], dtype=bool)
 
 
-def check_finite(X, *, what="X", hint="neighbour-based samplers"):
-    """Raise a :class:`DataError` naming NaN or inf entries of a numeric ``X``."""
+def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=False):
+    """Raise a :class:`DataError` naming NaN or inf entries of a numeric ``X``.
+
+    With ``distances``, also when squared distances between rows could overflow
+    float64 (values above about ``1e153 / sqrt(n_features)``).
+    """
     data = X.data if sp.issparse(X) else X
-    if data.dtype.kind not in "fc":
+    if data.dtype.kind != "f" or data.size == 0:
         return
-    finite = np.isfinite(data)
-    if finite.all():
+    # NaN wins both reductions and inf one of them: finite ends mean finite values.
+    low, high = float(data.min()), float(data.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        finite = np.isfinite(data)
+        n_nan = int(np.isnan(data).sum())
+        n_inf = int((~finite).sum()) - n_nan
+        parts = []
+        if n_nan:
+            parts.append(f"{n_nan} NaN")
+        if n_inf:
+            parts.append(f"{n_inf} infinite")
+        raise DataError(
+            f"{what} contains {' and '.join(parts)} value(s); {hint} need finite numbers. "
+            "Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
+            "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
+        )
+    if not distances:
         return
-    n_nan = int(np.isnan(data).sum())
-    n_inf = int((~finite).sum()) - n_nan
-    parts = []
-    if n_nan:
-        parts.append(f"{n_nan} NaN")
-    if n_inf:
-        parts.append(f"{n_inf} infinite")
-    raise DataError(
-        f"{what} contains {' and '.join(parts)} value(s); {hint} need finite numbers. "
-        "Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
-        "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
-    )
+    # |a - b|^2 <= n_features * (2 * largest)^2 must stay below the largest float64.
+    limit = np.sqrt(np.finfo(np.float64).max / (4.0 * max(1, X.shape[1])))
+    largest = max(abs(low), abs(high))
+    if largest > limit:
+        raise DataError(
+            f"{what} has values as large as {largest:.3g} in absolute value; with "
+            f"{X.shape[1]} features, squared distances between rows overflow float64 above "
+            f"about {limit:.3g}, and {hint} compare distances. Scale {what} first (e.g. "
+            "divide it by a power of ten, or put sklearn.preprocessing.StandardScaler before "
+            "the sampler in a balancekit.pipeline.make_pipeline): the neighbours do not "
+            "change with the scale."
+        )

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .._frames import as_frame
 from .._strategy import class_counts
 from .._validation import check_target
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
@@ -102,8 +101,6 @@ def make_imbalance(X, y, *, sampling_strategy=None, random_state=None, verbose=F
             f"make_imbalance got unexpected keyword argument(s) {', '.join(sorted(kwargs))}; "
             "extra keyword arguments are only passed to a callable sampling_strategy."
         )
-    if as_frame(X) is None and not hasattr(X, "shape"):
-        X = np.asarray(X)
     if verbose:
         print(
             f"The original target distribution in the dataset is: {class_counts(check_target(y))}"

@@ -1,6 +1,7 @@
 """Random over-sampling: duplicate rows of the classes to grow."""
 
 from collections.abc import Mapping
+from numbers import Real
 
 import numpy as np
 
@@ -107,7 +108,7 @@ class RandomOverSampler(BaseSampler):
                     f"shrinkage must give a value for every resampled class; missing {missing!r}."
                 )
             return {c: check_real(f"shrinkage[{c!r}]", v, min_value=0) for c, v in self.shrinkage.items()}
-        if isinstance(self.shrinkage, (int, float)) and not isinstance(self.shrinkage, bool):
+        if isinstance(self.shrinkage, Real) and not isinstance(self.shrinkage, (bool, np.bool_)):
             value = check_real("shrinkage", self.shrinkage, min_value=0)
             return dict.fromkeys(targets, value)
         raise InvalidParameterTypeError(

@@ -1,0 +1,170 @@
+"""Containers and inputs as imbalanced-learn users give them: one-hot and one-column
+targets, y with its own index, lists, pyarrow dictionaries, pandas sparse columns,
+numpy scalars as parameters, and data too large for squared distances."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_wine, make_classification
+from sklearn.preprocessing import label_binarize
+
+from balancekit.exceptions import DataError
+from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, RandomOverSampler
+from balancekit.under_sampling import (
+    EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
+    RandomUnderSampler,
+    TomekLinks,
+)
+
+io = pytest.importorskip("imblearn.over_sampling")
+
+
+def _data(n=300, weights=(0.85,), seed=0):
+    return make_classification(n, 5, n_informative=3, n_redundant=0, weights=list(weights),
+                               random_state=seed)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def test_one_hot_y_gives_one_hot_rows_as_imbalanced_learn():
+    X, y = load_wine(return_X_y=True)
+    Y = label_binarize(y, classes=[0, 1, 2])
+    X_res, Y_res = SMOTE(random_state=0).fit_resample(X, Y)
+    _, Y_ref = io.SMOTE(random_state=0).fit_resample(X, Y)
+    assert Y_res.shape == (X_res.shape[0], 3) and Y_res.dtype == Y.dtype
+    np.testing.assert_array_equal(Y_res, Y_ref)
+    # The same rows as with the labels themselves.
+    X_lab, y_lab = SMOTE(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_lab)
+    np.testing.assert_array_equal(Y_res.argmax(axis=1), y_lab)
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars"])
+def test_one_hot_table_gives_a_table_of_the_same_columns(lib):
+    X, y = load_wine(return_X_y=True)
+    Y = label_binarize(y, classes=[0, 1, 2]).astype(np.int8)
+    module = pytest.importorskip(lib)
+    Y_frame = module.DataFrame({name: Y[:, j] for j, name in enumerate(["a", "b", "c"])})
+    _, Y_res = RandomUnderSampler(random_state=0).fit_resample(X, Y_frame)
+    assert type(Y_res) is type(Y_frame)
+    assert list(Y_res.columns) == ["a", "b", "c"]
+    values = Y_res.to_numpy()
+    assert values.dtype == np.int8 and (values.sum(axis=1) == 1).all()
+    assert np.bincount(values.argmax(axis=1)).tolist() == [48, 48, 48]
+
+
+def test_multilabel_y_is_refused_with_the_row():
+    X, y = _data()
+    Y = np.zeros((len(y), 3), dtype=int)
+    Y[np.arange(len(y)), y] = 1
+    Y[7, 2] = 1
+    with pytest.raises(DataError, match=r"row 7 has 2 ones.*multilabel"):
+        SMOTE().fit_resample(X, Y)
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars"])
+def test_one_column_table_y_gives_a_one_column_table(lib):
+    module = pytest.importorskip(lib)
+    X, y = _data()
+    y_frame = module.DataFrame({"target": y})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no column-vector warning: the intent is clear
+        _, y_res = SMOTE(random_state=0).fit_resample(X, y_frame)
+    _, y_ref = SMOTE(random_state=0).fit_resample(X, y)
+    assert type(y_res) is type(y_frame) and list(y_res.columns) == ["target"]
+    np.testing.assert_array_equal(y_res.to_numpy().ravel(), y_ref)
+
+
+@pytest.mark.parametrize("sampler", [RandomUnderSampler(random_state=0), EditedNearestNeighbours(),
+                                     SMOTE(random_state=0), RandomOverSampler(random_state=0)],
+                         ids=lambda s: type(s).__name__)
+def test_y_takes_the_index_of_X(sampler):
+    X, y = _data()
+    X_frame = pd.DataFrame(X, index=np.arange(1000, 1000 + len(y)))
+    X_res, y_res = sampler.fit_resample(X_frame, pd.Series(y, name="t"))
+    assert y_res.index.equals(X_res.index)
+    joined = pd.concat([X_res, y_res], axis=1)
+    assert len(joined) == len(X_res) and not joined.isna().any().any()
+    # Each row copied from the input keeps its label.
+    copied = X_res.index.isin(X_frame.index)
+    np.testing.assert_array_equal(y_res.to_numpy()[copied], y[X_res.index[copied] - 1000])
+
+
+def test_lists_give_lists_as_imbalanced_learn():
+    X, y = _data()
+    X_res, y_res = SMOTE(random_state=0).fit_resample(X.tolist(), y.tolist())
+    X_ref, y_ref = io.SMOTE(random_state=0).fit_resample(X.tolist(), y.tolist())
+    assert type(X_res) is list and type(y_res) is list
+    np.testing.assert_allclose(X_res, X_ref)
+    assert y_res == y_ref
+
+
+# --------------------------------------------------------------------------- frames
+
+
+@pytest.mark.parametrize("cls", [SMOTENC, SMOTEN])
+def test_pyarrow_dictionary_columns_keep_their_type(cls):
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(170, int), np.ones(30, int)]
+    frame = pd.DataFrame({"a": rng.randn(200), "c": pd.Categorical(rng.choice(list("xyz"), 200))})
+    if cls is SMOTEN:
+        frame = frame[["c"]]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    out, _ = cls(random_state=0).fit_resample(table, y)
+    ref, _ = cls(random_state=0).fit_resample(frame, y)
+    assert out.schema.types == table.schema.types
+    np.testing.assert_array_equal(out.column("c").to_numpy(zero_copy_only=False).astype(str),
+                                  ref["c"].astype(str).to_numpy())
+
+
+@pytest.mark.parametrize("sampler", [SMOTE(random_state=0), TomekLinks()],
+                         ids=lambda s: type(s).__name__)
+def test_pandas_sparse_columns_are_resampled_as_numbers(sampler):
+    X, y = _data()
+    X[np.abs(X) < 1] = 0
+    frame = pd.DataFrame(X, columns=[f"c{j}" for j in range(X.shape[1])])
+    sparse = frame.astype(pd.SparseDtype(float, 0))
+    out, y_out = sampler.fit_resample(sparse, y)
+    ref, y_ref = sampler.fit_resample(frame, y)
+    assert all(isinstance(dtype, pd.SparseDtype) for dtype in out.dtypes)
+    np.testing.assert_allclose(out.sparse.to_dense().to_numpy(), ref.to_numpy())
+    np.testing.assert_array_equal(y_out, y_ref)
+
+
+# --------------------------------------------------------------------------- parameters, values
+
+
+@pytest.mark.parametrize("value", [np.float32(0.5), np.int64(1), np.float64(0.5)])
+def test_shrinkage_takes_numpy_numbers(value):
+    X, y = _data()
+    out, _ = RandomOverSampler(shrinkage=value, random_state=0).fit_resample(X, y)
+    ref, _ = RandomOverSampler(shrinkage=float(value), random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(out, ref)
+
+
+@pytest.mark.parametrize("sampler", [SMOTE(random_state=0), EditedNearestNeighbours()],
+                         ids=lambda s: type(s).__name__)
+def test_values_too_large_for_squared_distances_are_refused(sampler):
+    X, y = _data()
+    with pytest.raises(DataError, match=r"overflow float64.*Scale X"):
+        sampler.fit_resample(X * 1e160, y)
+    # Below the limit, the neighbours do not change with the scale.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        big, y_big = sampler.fit_resample(X * 1e150, y)
+    small, y_small = sampler.fit_resample(X, y)
+    np.testing.assert_allclose(big / 1e150, small, rtol=1e-12)
+    np.testing.assert_array_equal(y_big, y_small)
+
+
+def test_a_one_row_class_raises_no_floating_point_warning():
+    X, y = make_classification(500, 8, weights=[0.9], random_state=0)
+    y[np.flatnonzero(y == 1)[1:]] = 0  # the minority class has one row
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        NeighbourhoodCleaningRule().fit_resample(X, y)
