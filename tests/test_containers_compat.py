@@ -168,3 +168,80 @@ def test_a_one_row_class_raises_no_floating_point_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         NeighbourhoodCleaningRule().fit_resample(X, y)
+
+
+# --------------------------------------------------------------------------- attributes
+
+
+def _over_samplers():
+    from balancekit.over_sampling import ADASYN, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
+
+    return [(SMOTE, {"nn_k_": "k_neighbors"}), (ADASYN, {"nn_": "n_neighbors"}),
+            (BorderlineSMOTE, {"nn_k_": "k_neighbors", "nn_m_": "m_neighbors"}),
+            (SVMSMOTE, {"nn_k_": "k_neighbors", "nn_m_": "m_neighbors"}),
+            (KMeansSMOTE, {"nn_k_": "k_neighbors"})]
+
+
+@pytest.mark.parametrize(("cls", "attributes"), _over_samplers(),
+                         ids=lambda v: getattr(v, "__name__", ""))
+def test_neighbours_attributes_as_imbalanced_learn(cls, attributes):
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = _data(400, (0.7,))
+    reference = getattr(io, cls.__name__)(random_state=0)
+    kwargs = {"cluster_balance_threshold": 0.01} if cls.__name__ == "KMeansSMOTE" else {}
+    reference.set_params(**kwargs).fit_resample(X, y)
+    sampler = cls(random_state=0, **kwargs).fit(X, y)
+    assert not any(hasattr(sampler, name) for name in attributes)  # set by fit_resample
+    sampler.fit_resample(X, y)
+    for name in attributes:
+        ours, theirs = getattr(sampler, name), getattr(reference, name)
+        assert isinstance(ours, NearestNeighbors)
+        assert ours.n_neighbors == theirs.n_neighbors
+    # An estimator given is cloned, with its parameters.
+    given = NearestNeighbors(n_neighbors=4, p=1)
+    attr, param = next(iter(attributes.items()))
+    sampler = cls(random_state=0, **kwargs).set_params(**{param: given})
+    sampler.fit_resample(X, y)
+    assert getattr(sampler, attr) is not given
+    assert getattr(sampler, attr).get_params() == given.get_params()
+
+
+@pytest.mark.parametrize("sampler", [SMOTE(random_state=0), TomekLinks(),
+                                     RandomUnderSampler(random_state=0)],
+                         ids=lambda s: type(s).__name__)
+def test_feature_names_out_as_imbalanced_learn(sampler):
+    from sklearn.exceptions import NotFittedError
+
+    X, y = _data()
+    iu = pytest.importorskip("imblearn.under_sampling")
+    reference = getattr(iu, type(sampler).__name__, None) or getattr(io, type(sampler).__name__)
+    with pytest.raises(NotFittedError):
+        sampler.get_feature_names_out()
+    for data in (X, pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])):
+        sampler.fit_resample(data, y)
+        theirs = reference()
+        theirs.fit_resample(data, y)
+        np.testing.assert_array_equal(sampler.get_feature_names_out(),
+                                      theirs.get_feature_names_out())
+
+
+@pytest.mark.parametrize("seed", ["a", -1, 2**32, 1.5])
+def test_a_bad_random_state_is_named(seed):
+    from balancekit.exceptions import InvalidParameterError
+
+    X, y = _data()
+    with pytest.raises(InvalidParameterError, match=r"random_state=.* cannot seed"):
+        SMOTE(random_state=seed).fit_resample(X, y)
+
+
+def test_missing_values_name_their_columns():
+    X, y = _data()
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["c"] = frame["c"].astype("Float64")
+    frame.loc[3, "c"] = pd.NA
+    with pytest.raises(DataError, match=r"1 NaN value\(s\) in column 'c';"):
+        SMOTE().fit_resample(frame, y)
+    X[[1, 2], [4, 0]] = np.inf
+    with pytest.raises(DataError, match=r"2 infinite value\(s\) in columns 0, 4;"):
+        SMOTE().fit_resample(X, y)

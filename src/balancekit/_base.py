@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils.validation import check_array, validate_data
 
 from . import _frames
 from ._strategy import resolve_sampling_strategy
-from ._validation import check_finite, check_sample_weight, check_target
+from ._validation import check_finite, check_sample_weight, check_seed, check_target
 from .exceptions import DataError, DataTypeError
 
 
@@ -40,7 +39,7 @@ class Resampled:
     origin: np.ndarray | None = None
 
 
-class BaseSampler(BaseEstimator):
+class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """Base class of every balancekit sampler.
 
     Subclasses set ``_sampling_type`` and ``_input`` and implement
@@ -108,7 +107,7 @@ class BaseSampler(BaseEstimator):
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y_arr, self._sampling_type
         )
-        rng = check_random_state(self.random_state) if hasattr(self, "random_state") else None
+        rng = check_seed(self.random_state) if hasattr(self, "random_state") else None
         result = self._fit_resample(X_checked, y_arr, targets=self.sampling_strategy_, rng=rng)
         indices = None if result.indices is None else np.asarray(result.indices, dtype=np.intp)
         if result.synthetic is None:
@@ -214,7 +213,7 @@ class BaseSampler(BaseEstimator):
         else:
             X_checked = validate_data(self, X, reset=True, **options)
         check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers",
-                     distances=True)
+                     distances=True, names=getattr(self, "feature_names_in_", None))
         return X_checked
 
     def __sklearn_tags__(self):

@@ -156,6 +156,20 @@ def check_neighbors(name, value, *, min_value=1):
     )
 
 
+def neighbors_attribute(k, estimator, n_jobs=None):
+    """The neighbours estimator a sampler stands for, as its ``nn_*_`` attribute.
+
+    imbalanced-learn fits such an estimator and searches with it; balancekit
+    searches with its own exact or approximate search (or with ``estimator``
+    when one is given), so the attribute is not fitted: a
+    ``NearestNeighbors(n_neighbors=k + 1)`` (it counts the point itself), or a
+    clone of the estimator given.
+    """
+    if estimator is None:
+        return NearestNeighbors(n_neighbors=k + 1, n_jobs=n_jobs)
+    return clone(estimator)
+
+
 def neighbors_for_class(name, k, n_members, label):
     """The number of neighbours usable within a class of ``n_members`` samples.
 

@@ -6,6 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
@@ -184,8 +185,9 @@ def _missing_mask(arr):
     return np.zeros(arr.shape[0], dtype=bool)
 
 
-def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=False):
-    """Raise a :class:`DataError` naming NaN or inf entries of a numeric ``X``.
+def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=False, names=None):
+    """Raise a :class:`DataError` naming NaN or inf entries of a numeric ``X`` (and, for
+    dense ``X``, their columns: ``names`` or positions).
 
     With ``distances``, also when squared distances between rows could overflow
     float64 (values above about ``1e153 / sqrt(n_features)``).
@@ -204,8 +206,14 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
             parts.append(f"{n_nan} NaN")
         if n_inf:
             parts.append(f"{n_inf} infinite")
+        where = ""
+        if not sp.issparse(X) and data.ndim == 2:
+            columns = np.flatnonzero(~finite.all(axis=0))
+            labels = [repr(names[j]) if names is not None else str(j) for j in columns[:5]]
+            where = (f" in column{'s' if columns.size > 1 else ''} {', '.join(labels)}"
+                     f"{' ...' if columns.size > 5 else ''}")
         raise DataError(
-            f"{what} contains {' and '.join(parts)} value(s); {hint} need finite numbers. "
+            f"{what} contains {' and '.join(parts)} value(s){where}; {hint} need finite numbers. "
             "Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
             "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
         )
@@ -223,3 +231,14 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
             "the sampler in a balancekit.pipeline.make_pipeline): the neighbours do not "
             "change with the scale."
         )
+
+
+def check_seed(value, name="random_state"):
+    """scikit-learn's ``check_random_state``, with an error naming the parameter."""
+    try:
+        return check_random_state(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"{name}={value!r} cannot seed a random generator ({exc}); expected None, an "
+            "integer in [0, 2**32 - 1] or a numpy.random.RandomState."
+        ) from None

@@ -5,10 +5,9 @@ This module needs PyTorch (``pip install balancekit[torch]``); importing
 """
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from ._strategy import resolve_sampling_strategy
-from ._validation import check_int, check_option, check_target
+from ._validation import check_int, check_option, check_seed, check_target
 from .exceptions import InvalidParameterTypeError
 
 try:
@@ -141,7 +140,7 @@ class BalancedSampler(Sampler):
         self.class_counts_ = {
             label: int(count) for label, count in zip(labels, self._counts, strict=True)
         }
-        self._rng = check_random_state(random_state)
+        self._rng = check_seed(random_state)
 
     def __len__(self):
         return int(self._counts.sum())

@@ -3,11 +3,11 @@
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.utils import check_random_state
 
 from .._base import BaseSampler, Resampled
 from .._kernels import LazyRows, SparseRows
 from .._strategy import resolve_sampling_strategy
+from .._validation import check_seed
 from ..exceptions import InvalidParameterTypeError
 from ..over_sampling import SMOTE
 
@@ -90,7 +90,7 @@ def over_sampler(combined, default):
             f"balancekit.over_sampling.SMOTE; got {sampler!r} of type {type(sampler).__name__}."
         )
     sampler = clone(sampler)
-    return sampler, check_random_state(getattr(sampler, "random_state", None))
+    return sampler, check_seed(getattr(sampler, "random_state", None))
 
 
 def cleaning_rule(name, given, default, expected):

@@ -3,8 +3,9 @@
 import numpy as np
 
 from .._base import BaseSampler
+from .._neighbors import neighbors_attribute
 from .._strategy import resolve_sampling_strategy
-from ..under_sampling._enn import EditedNearestNeighbours, _Editing, _nn_attribute
+from ..under_sampling._enn import EditedNearestNeighbours, _Editing
 from ._common import cleaning_rule, smote_then_clean
 
 
@@ -105,7 +106,7 @@ def clean_edited(enn, X, y):
     rows = np.arange(y.shape[0])
     kept = np.setdiff1d(rows, editing.removed(rows, list(targets)), assume_unique=True)
     enn.sampling_strategy_ = targets
-    enn.nn_ = _nn_attribute(k, estimator, enn.n_jobs)
+    enn.nn_ = neighbors_attribute(k, estimator, enn.n_jobs)
     enn.sample_indices_ = kept
     enn.n_features_in_ = X.shape[1]
     return kept

@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int, check_sample_weight
+from .._validation import check_int, check_sample_weight, check_seed
 from ..exceptions import InvalidParameterError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -323,7 +323,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                 stacklevel=2,
             )
         else:
-            rng = check_random_state(self.random_state)
+            rng = check_seed(self.random_state)
             # Seeds of the trees grown before are drawn again, so a warm start
             # grows the same trees as one fit with the final n_estimators.
             seeds = rng.randint(MAX_INT, size=(n_estimators, 2))[n_grown:]

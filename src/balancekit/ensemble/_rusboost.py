@@ -6,11 +6,10 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._validation import check_int, check_real, check_sample_weight
+from .._validation import check_int, check_real, check_sample_weight, check_seed
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -195,7 +194,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         self.estimator_weights_ = np.zeros(n_estimators, dtype=np.float64)
         self.estimator_errors_ = np.ones(n_estimators, dtype=np.float64)
 
-        rng = check_random_state(self.random_state)
+        rng = check_seed(self.random_state)
         epsilon = np.finfo(np.float64).eps
         zero_weight = weights == 0.0
         for iboost in range(n_estimators):

@@ -10,6 +10,7 @@ from .._neighbors import (
     check_neighbors,
     estimated_recall,
     kneighbors,
+    neighbors_attribute,
     neighbors_for_class,
     search_options,
 )
@@ -131,6 +132,10 @@ class ADASYN(BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_ : estimator object
+        The neighbours estimator of ``n_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=n_neighbors + 1)``, or a
+        clone of the estimator given.
     neighbors_recall_ : float or None
         With ``neighbors='approximate'``, the fraction of the true nearest
         neighbours that the searches returned, estimated on a sample of 200
@@ -197,6 +202,7 @@ class ADASYN(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors)
+        self.nn_ = neighbors_attribute(k, estimator, self.n_jobs)
         search = search_options(self.neighbors, X, rng, output_rows(y, targets))
 
         def generate(label, members, n_new):

@@ -8,6 +8,7 @@ from .._neighbors import (
     check_neighbors,
     estimated_recall,
     kneighbors,
+    neighbors_attribute,
     neighbors_for_class,
     search_options,
 )
@@ -135,6 +136,14 @@ class BorderlineSMOTE(BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
+    nn_m_ : estimator object
+        The neighbours estimator of ``m_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=m_neighbors + 1)``, or a
+        clone of the estimator given.
     neighbors_recall_ : float or None
         With ``neighbors='approximate'``, the fraction of the true nearest
         neighbours that the searches returned, estimated on a sample of 200
@@ -210,6 +219,8 @@ class BorderlineSMOTE(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         k, k_estimator = check_neighbors("k_neighbors", self.k_neighbors)
         m, m_estimator = check_neighbors("m_neighbors", self.m_neighbors)
+        self.nn_k_ = neighbors_attribute(k, k_estimator, self.n_jobs)
+        self.nn_m_ = neighbors_attribute(m, m_estimator, self.n_jobs)
         kind = check_option("kind", self.kind, KINDS)
         search = search_options(self.neighbors, X, rng, output_rows(y, targets))
         share = k_estimator is None and m_estimator is None

@@ -11,7 +11,7 @@ from sklearn.metrics import pairwise_distances_chunked
 
 from .._base import BaseSampler
 from .._exact import blas_threads, check_n_jobs
-from .._neighbors import check_neighbors, squared_distances
+from .._neighbors import check_neighbors, neighbors_attribute, squared_distances
 from .._validation import check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._adasyn import allocate_counts, smote_fallback
@@ -113,6 +113,10 @@ class KMeansSMOTE(BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     kmeans_estimator_ : estimator
         The fitted clustering.
     cluster_balance_threshold_ : 'auto' or float
@@ -184,6 +188,7 @@ class KMeansSMOTE(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         check_n_jobs(self.n_jobs)
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbors_attribute(k, estimator, self.n_jobs)
         threshold = self._auto_or_real("cluster_balance_threshold")
         exponent = self._auto_or_real("density_exponent")
         kmeans = self._make_kmeans(rng)

@@ -8,6 +8,7 @@ from .._neighbors import (
     check_neighbors,
     estimated_recall,
     kneighbors,
+    neighbors_attribute,
     neighbors_for_class,
     search_options,
 )
@@ -146,6 +147,10 @@ class SMOTE(BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     neighbors_recall_ : float or None
         With ``neighbors='approximate'``, the fraction of the true
         ``k_neighbors`` nearest neighbours that the search returned,
@@ -196,6 +201,7 @@ class SMOTE(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbors_attribute(k, estimator, self.n_jobs)
         search = search_options(self.neighbors, X, rng, output_rows(y, targets))
 
         def generate(label, members, n_new):

@@ -17,6 +17,7 @@ from .._neighbors import (
     choose_method,
     euclidean_block,
     kneighbors,
+    neighbors_attribute,
     neighbors_for_class,
     self_kneighbors,
 )
@@ -390,7 +391,9 @@ class _CategoricalMixin:
                 f"{type(self).__name__} works on category codes directly, without an encoder. "
                 "Leave it as None."
             )
-        return check_neighbors("k_neighbors", self.k_neighbors)
+        k, estimator = check_neighbors("k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbors_attribute(k, estimator)
+        return k, estimator
 
 
 def _smoten_class(codes, y, members, n_new, k, tables, rng, label):
@@ -430,6 +433,10 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     categories_ : list of ndarray
         The values of each column, in code order.
     n_features_in_ : int
@@ -540,6 +547,10 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     categorical_features_ : ndarray of int
         Indices of the categorical columns.
     continuous_features_ : ndarray of int

@@ -7,7 +7,7 @@ from sklearn.svm import SVC
 
 from .._base import BaseSampler
 from .._kernels import draw_segments, segment_points
-from .._neighbors import check_neighbors, kneighbors, neighbors_for_class
+from .._neighbors import check_neighbors, kneighbors, neighbors_attribute, neighbors_for_class
 from .._validation import check_real
 from ..exceptions import InvalidParameterTypeError
 from ._adasyn import check_reference_size, count_other, smote_fallback
@@ -97,6 +97,14 @@ class SVMSMOTE(BaseSampler):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
+    nn_m_ : estimator object
+        The neighbours estimator of ``m_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=m_neighbors + 1)``, or a
+        clone of the estimator given.
     svm_estimator_ : estimator
         The fitted support vector machine.
     n_features_in_ : int
@@ -163,6 +171,8 @@ class SVMSMOTE(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         k, k_estimator = check_neighbors("k_neighbors", self.k_neighbors)
         m, m_estimator = check_neighbors("m_neighbors", self.m_neighbors)
+        self.nn_k_ = neighbors_attribute(k, k_estimator, self.n_jobs)
+        self.nn_m_ = neighbors_attribute(m, m_estimator, self.n_jobs)
         out_step = check_real("out_step", self.out_step, min_value=0.0, max_value=1.0)
         share = k_estimator is None and m_estimator is None
         svm = self._make_svm(X, rng)

@@ -3,12 +3,10 @@
 from collections import Counter
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.neighbors import NearestNeighbors
 
 from .._base import BaseSampler, Resampled
 from .._exact import Points, check_n_jobs
-from .._neighbors import check_neighbors
+from .._neighbors import check_neighbors, neighbors_attribute
 from .._strategy import resolve_sampling_strategy
 from .._validation import check_int, check_option
 from ..exceptions import InvalidParameterTypeError
@@ -38,13 +36,6 @@ def read_neighbors(value):
     if estimator is None:
         return k, None, True
     return k, estimator, is_euclidean(estimator)
-
-
-def _nn_attribute(k, estimator, n_jobs):
-    """The ``nn_`` attribute: the neighbours estimator the rule stands for (not fitted)."""
-    if estimator is None:
-        return NearestNeighbors(n_neighbors=k + 1, n_jobs=n_jobs)
-    return clone(estimator)
 
 
 class _Editing:
@@ -188,7 +179,7 @@ class EditedNearestNeighbours(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator, fast, kind_sel = self._check_params()
-        self.nn_ = _nn_attribute(k, estimator, self.n_jobs)
+        self.nn_ = neighbors_attribute(k, estimator, self.n_jobs)
         editing = _Editing(X, y, k, estimator, fast, kind_sel, self.n_jobs)
         alive = np.arange(y.shape[0])
         removed = editing.removed(alive, list(targets))
@@ -290,7 +281,7 @@ class RepeatedEditedNearestNeighbours(BaseSampler):
         max_iter = check_int("max_iter", self.max_iter, min_value=1)
         check_n_jobs(self.n_jobs)
         k, estimator, fast = read_neighbors(self.n_neighbors)
-        self.nn_ = _nn_attribute(k, estimator, self.n_jobs)
+        self.nn_ = neighbors_attribute(k, estimator, self.n_jobs)
         self.enn_ = EditedNearestNeighbours(
             sampling_strategy=self.sampling_strategy, n_neighbors=self.nn_, kind_sel=kind_sel,
             n_jobs=self.n_jobs,
@@ -407,7 +398,7 @@ class AllKNN(BaseSampler):
             )
         check_n_jobs(self.n_jobs)
         k_max, estimator = check_neighbors("n_neighbors", self.n_neighbors)
-        self.nn_ = _nn_attribute(k_max, estimator, self.n_jobs)
+        self.nn_ = neighbors_attribute(k_max, estimator, self.n_jobs)
         self.enn_ = EditedNearestNeighbours(
             sampling_strategy=self.sampling_strategy, n_neighbors=self.nn_, kind_sel=kind_sel,
             n_jobs=self.n_jobs,
