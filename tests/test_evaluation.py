@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -321,8 +322,9 @@ def test_recommendation_within_noise_and_baseline_best():
     # Only the baseline ran: nothing was compared, which the message says.
     alone = recommend(rank_strategies(_entries(_entry("baseline", base, base),
                                                _entry("broken", base, status="failed")),
-                                      "pr_auc"), "pr_auc")
+                                      "pr_auc"), "pr_auc", failed=["broken"])
     assert alone["strategy"] == "baseline" and "every other strategy failed" in alone["message"]
+    assert "broken" in alone["message"]
 
     worse = [0.20, 0.22, 0.18, 0.21, 0.19]
     ranking = rank_strategies(_entries(_entry("worse", worse, base),
@@ -733,3 +735,146 @@ def test_json_round_trip_is_strict_and_atomic(mixed_data, tmp_path):
     assert again.ranking == result.ranking and again.recommendation == result.recommendation
     assert ComparisonResult.from_json(returned).summary == result.summary
     assert repr(result.recommendation["strategy"]) in repr(result)
+
+
+# ----------------------------------------------------------------------------------------------
+# Text columns of many values, models without scores, messages
+# ----------------------------------------------------------------------------------------------
+
+
+def _id_table(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({
+        "amount": rng.gamma(2.0, 50.0, n),
+        "customer_id": [f"C{i:06d}" for i in range(n)],
+        "channel": rng.choice(["web", "shop", "phone"], n),
+    })
+    y = (rng.random(n) < 0.15).astype(int)
+    X.loc[y == 1, "amount"] += 60.0
+    return X, y
+
+
+def test_identifier_column_is_named_in_a_warning_and_encoded_with_bounded_width():
+    from balancekit.evaluation._strategies import MAX_CATEGORIES
+    from balancekit.exceptions import BalancekitWarning
+
+    X, y = _id_table()
+    with pytest.warns(BalancekitWarning, match="'customer_id'.*identifier"):
+        result = compare(X, y, strategies=["baseline", "smote"], cv=3)
+    assert result.summary["data"]["identifier_columns"] == ["customer_id"]
+    assert result.summary["failed"] == []
+    frame, columns = prepare_table(X)
+    assert columns.identifiers == ["customer_id"]
+    for name in ("baseline", "smote"):  # one-hot before the model, and after SMOTENC
+        spec = next(s for s in resolve_strategies([name], columns, len(y), 0)[0]
+                    if s.name == name)
+        pipeline, _ = build_pipeline(spec, columns, LogisticRegression())
+        pipeline.fit(frame, y)
+        width = pipeline[-1].coef_.shape[1]
+        assert width <= 1 + MAX_CATEGORIES + 3, (name, width)
+
+
+def test_no_identifier_warning_for_ordinary_categories(recwarn):
+    X, y = _id_table()
+    X = X.drop(columns="customer_id")
+    result = compare(X, y, strategies=["baseline"], cv=3)
+    assert result.summary["data"]["identifier_columns"] == []
+    assert not [w for w in recwarn if "identifier" in str(w.message)]
+
+
+def test_low_cardinality_one_hot_is_unchanged():
+    # A column of few values is encoded exactly as by OneHotEncoder(handle_unknown='ignore'),
+    # unseen values included (all zeros).
+    from sklearn.preprocessing import OneHotEncoder
+
+    from balancekit.evaluation._strategies import make_preprocessor
+
+    X, _ = _id_table()
+    X = X.drop(columns="customer_id")
+    frame, columns = prepare_table(X)
+    pre = make_preprocessor(columns).fit(frame.iloc[:300])
+    test = frame.iloc[300:].copy()
+    test.loc[test.index[:5], "channel"] = "unseen"
+    got = pre.transform(test).filter(like="channel").to_numpy()
+    reference = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    reference.fit(frame[["channel"]].iloc[:300])
+    np.testing.assert_array_equal(got, reference.transform(test[["channel"]]))
+    assert not got[:5].any()
+
+
+class _LabelsOnly(ClassifierMixin, BaseEstimator):
+    """A valid classifier with fit and predict only: no predict_proba, no decision_function."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        counts = [np.sum(np.asarray(y) == c) for c in self.classes_]
+        self.majority_ = self.classes_[int(np.argmax(counts))]
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.majority_)
+
+
+def _small_binary(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    y = (rng.random(n) < 0.2).astype(int)
+    X[y == 1] += 1.0
+    return X, y
+
+
+def test_model_without_scores_needs_a_label_based_scoring():
+    X, y = _small_binary()
+    with pytest.raises(InvalidParameterError, match="default scoring 'pr_auc'.*neither "
+                       "predict_proba nor decision_function.*'f1'"):
+        compare(X, y, strategies=["baseline"], estimator=_LabelsOnly(), cv=3)
+    with pytest.raises(InvalidParameterError, match="scoring='roc_auc'"):
+        compare(X, y, strategies=["baseline"], estimator=_LabelsOnly(), cv=3, scoring="roc_auc")
+
+
+def test_model_without_scores_reports_label_metrics_and_no_curves():
+    X, y = _small_binary()
+    result = compare(X, y, strategies=["baseline", "random_over"], estimator=_LabelsOnly(),
+                     cv=3, scoring="f1")
+    s = result.summary
+    assert s["failed"] == [] and s["settings"]["score_method"] is None
+    for entry in s["strategies"]:
+        assert entry["status"] == "ok"
+        for key in ("pr_auc", "roc_auc", "brier"):
+            assert entry["metrics"][key]["mean"] is None
+        assert entry["metrics"]["balanced_accuracy"]["mean"] == pytest.approx(0.5)
+    for curve in s["curves"]["strategies"]:
+        assert curve["pr"] is None and curve["roc"] is None
+        assert np.sum(curve["confusion"]["matrix"]) == len(y)
+    json.dumps(s, allow_nan=False)
+
+
+def test_brier_scoring_needs_predict_proba():
+    from sklearn.svm import SVC
+
+    X, y = _small_binary()
+    with pytest.raises(InvalidParameterError, match=r"scoring='brier'.*SVC\(\).*predict_proba"):
+        compare(X, y, strategies=["baseline", "class_weight"], estimator=SVC(), scoring="brier",
+                cv=3)
+    # Without probabilities the decision values still give ROC/PR; only Brier is missing.
+    result = compare(X, y, strategies=["baseline"], estimator=SVC(), cv=3)
+    assert result.summary["settings"]["score_method"] == "decision_function"
+    means = result.ranking[0]["means"]
+    assert means["pr_auc"] is not None and means["brier"] is None
+
+
+def test_recommendation_when_no_strategy_has_the_metric():
+    entries = [_entry("baseline", [0.1, 0.2, 0.3]), _entry("other", [0.1, 0.2, 0.3])]
+    for entry in entries:  # as compare writes a metric undefined on every fold
+        entry["metrics"]["pr_auc"] = {"mean": None, "std": None, "folds": [None] * 3}
+    ranking = rank_strategies(entries, "pr_auc")
+    rec = recommend(ranking, "pr_auc", failed=[])
+    assert rec["strategy"] is None and "No strategy has a PR-AUC" in rec["message"]
+
+
+def test_baseline_alone_is_not_reported_as_a_failure():
+    X, y = _small_binary()
+    rec = compare(X, y, strategies=["baseline"], cv=3).recommendation
+    assert rec["strategy"] == "baseline"
+    assert "failed" not in rec["message"]
+    assert "no other strategy to compare it with" in rec["message"]

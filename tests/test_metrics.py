@@ -732,7 +732,10 @@ def test_imbalance_report_is_json_and_consistent(data, choice):
         assert positive["support"] == min(supports)
         if with_scores and 0 < positive["support"] < n:
             pos = labels[report["labels"].index(report["positive_label"])]
-            column = y_score if y_score.ndim == 1 else y_score[:, report["labels"].index(pos)]
+            if y_score.ndim == 2:
+                column = y_score[:, report["labels"].index(pos)]
+            else:  # scikit-learn's convention: a 1-D score is that of the greater label
+                column = y_score if pos == labels[1] else 1.0 - y_score
             assert report["roc_auc"] == pytest.approx(roc_auc_score(y_true == pos, column))
     text = bk.format_imbalance_report(report)
     assert f"{n} samples" in text
@@ -846,3 +849,63 @@ def test_public_names():
         for param, spec in theirs.items():
             assert param in ours, (name, param)
             assert ours[param].default == spec.default, (name, param)
+
+
+# ---------------------------------------------------------------------------
+# A 1-D binary score follows scikit-learn's convention; missing labels
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rare", [0, 1])
+def test_imbalance_report_1d_score_is_the_score_of_the_greater_label(rare):
+    # predict_proba(X)[:, 1] scores classes_[1]; the report reads it that way whichever class
+    # is the rare one, and gives the rare class's ROC/PR/Brier from it.
+    rng = np.random.RandomState(0)
+    y = np.where(rng.rand(300) < 0.15, rare, 1 - rare)
+    p1 = np.clip(0.5 * (y == 1) + 0.25 + 0.3 * rng.normal(size=y.size), 0.0, 1.0)
+    pred = (p1 > 0.5).astype(int)
+    one_column = bk.imbalance_report(y, pred, p1)
+    two_columns = bk.imbalance_report(y, pred, np.column_stack([1 - p1, p1]))
+    assert one_column["positive_label"] == rare
+    for key in ("roc_auc", "pr_auc", "brier_score"):
+        assert one_column[key] == pytest.approx(two_columns[key])
+    assert one_column["roc_auc"] == pytest.approx(roc_auc_score(y, p1))
+    rare_score = p1 if rare == 1 else 1 - p1
+    assert one_column["pr_auc"] == pytest.approx(average_precision_score(y == rare, rare_score))
+    assert one_column["brier_score"] == pytest.approx(brier_score_loss(y == rare, rare_score))
+    # Decision values too: the score of the greater label, negated for the other one.
+    logit = np.log(np.clip(p1, 1e-3, 1 - 1e-3) / np.clip(1 - p1, 1e-3, 1 - 1e-3)) + 3.0
+    decision = bk.imbalance_report(y, pred, logit)
+    assert decision["score_kind"] == "decision"
+    assert decision["roc_auc"] == pytest.approx(roc_auc_score(y, logit))
+    # String labels: the greater label in sorted order ('ok' > 'fraud').
+    names = np.where(y == 1, "ok", "fraud")
+    named = bk.imbalance_report(names, np.where(pred == 1, "ok", "fraud"), p1)
+    assert named["roc_auc"] == pytest.approx(roc_auc_score(y, p1))
+
+
+def test_imbalance_report_1d_score_of_pos_label():
+    rng = np.random.RandomState(1)
+    y = np.where(rng.rand(200) < 0.2, 0, 1)
+    p0 = np.clip(0.5 * (y == 0) + 0.25 + 0.3 * rng.normal(size=y.size), 0.0, 1.0)
+    pred = np.where(p0 > 0.5, 0, 1)
+    report = bk.imbalance_report(y, pred, p0, pos_label=0)
+    assert report["roc_auc"] == pytest.approx(roc_auc_score(y == 0, p0))
+    assert report["brier_score"] == pytest.approx(brier_score_loss(y == 0, p0))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["imbalance_report", "classification_report_imbalanced", "geometric_mean_score",
+     "sensitivity_specificity_support", "specificity_score", "sensitivity_score"],
+)
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_missing_labels_are_named(name, missing):
+    y_true = pd.Series(["fraud", "ok", missing, "ok", "ok"], dtype=object)
+    y_pred = pd.Series(["fraud", "ok", "ok", "ok", "fraud"])
+    kwargs = {"pos_label": "fraud"} if name in ("specificity_score", "sensitivity_score") else {}
+    with pytest.raises(DataError, match=r"y_true has 1 missing labels \(NaN/None\), the first at "
+                       "row 2"):
+        getattr(bk, name)(y_true, y_pred, **kwargs)
+    with pytest.raises(DataError, match="y_pred has 1 missing labels"):
+        getattr(bk, name)(y_pred, y_true, **kwargs)

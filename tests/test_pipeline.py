@@ -675,3 +675,15 @@ def _expected_failed_checks(estimator):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_make_pipeline_names_a_class_given_instead_of_an_instance():
+    from balancekit.exceptions import InvalidParameterTypeError
+    from balancekit.pipeline import make_pipeline as bk_make_pipeline
+    from balancekit.under_sampling import RandomUnderSampler as BkRUS
+
+    with pytest.raises(InvalidParameterTypeError) as info:
+        bk_make_pipeline(BkRUS, LogisticRegression())
+    message = str(info.value)
+    assert "step 1 is the class RandomUnderSampler" in message
+    assert "RandomUnderSampler() instead" in message and "'type'" not in message

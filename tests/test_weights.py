@@ -346,3 +346,19 @@ def test_cross_validate_and_grid_search(data):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_a_pipeline_that_cannot_be_weighted_is_told_to_wrap_its_final_step():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    y = np.array([0] * 24 + [1] * 6)
+    with pytest.raises(InvalidParameterTypeError) as info:
+        WeightedClassifier(make_pipeline(StandardScaler(), LogisticRegression())).fit(X, y)
+    message = str(info.value)
+    assert "make_pipeline(StandardScaler(), WeightedClassifier(LogisticRegression()))" in message
+    assert "Pipeline())" not in message
+    with pytest.raises(InvalidParameterTypeError, match=r"RandomOverSampler\(\), "
+                       r"KNeighborsClassifier\(\)\)"):
+        WeightedClassifier(KNeighborsClassifier()).fit(X, y)

@@ -84,13 +84,7 @@ def check_target(y, n_samples=None):
         raise DataError(
             f"X and y have different lengths: X has {n_samples} rows but y has {arr.shape[0]} labels."
         )
-    missing = _missing_mask(arr)
-    if missing.any():
-        first = int(np.flatnonzero(missing)[0])
-        raise DataError(
-            f"y has {int(missing.sum())} missing labels (NaN/None), the first at row {first}; "
-            "drop those rows or give them a class before resampling."
-        )
+    check_no_missing_labels(arr)
     if arr.dtype.kind in "mM":
         raise DataError(
             f"y holds dates or durations ({arr.dtype}); class labels must be integers, strings "
@@ -173,6 +167,27 @@ def check_sample_weight(sample_weight, n_samples, *, what="X has {n} rows", non_
 
 def _label(value):
     return value.item() if isinstance(value, np.generic) else value
+
+
+def check_no_missing_labels(arr, name="y"):
+    """Raise a :class:`DataError` when the 1-D labels ``arr`` hold NaN, None or ``pd.NA``.
+
+    Missing labels otherwise fail deep inside numpy (``'<' not supported
+    between instances of 'float' and 'str'``) when they sit among strings.
+
+    Parameters
+    ----------
+    arr : ndarray of shape (n_samples,)
+        The labels.
+    name : str, default='y'
+        The name of the argument, used in the message.
+    """
+    missing = _missing_mask(arr)
+    if missing.any():
+        raise DataError(
+            f"{name} has {int(missing.sum())} missing labels (NaN/None), the first at row "
+            f"{int(np.flatnonzero(missing)[0])}; drop those rows or give them a class."
+        )
 
 
 def _missing_mask(arr):

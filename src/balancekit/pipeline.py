@@ -1037,5 +1037,11 @@ def make_pipeline(*steps, memory=None, transform_input=None, verbose=False):
     >>> [name for name, _ in pipe.steps]
     ['standardscaler', 'randomundersampler', 'logisticregression']
     """
+    for position, step in enumerate(steps, start=1):
+        if isinstance(step, type):
+            raise InvalidParameterTypeError(
+                f"make_pipeline: step {position} is the class {step.__name__}, not an instance; "
+                f"write {step.__name__}() instead."
+            )
     named = _sk_make_pipeline(*steps).steps
     return Pipeline(named, transform_input=transform_input, memory=memory, verbose=verbose)

@@ -24,7 +24,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._validation import _missing_mask
+from ._validation import check_no_missing_labels
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["WeightedClassifier", "compute_class_weight", "compute_sample_weight"]
@@ -52,13 +52,32 @@ def _labels_1d(y, name="y"):
         )
     if arr.shape[0] == 0:
         raise DataError(f"{name} is empty: at least one labelled sample is needed.")
-    missing = _missing_mask(arr)
-    if missing.any():
-        raise DataError(
-            f"{name} has {int(missing.sum())} missing labels (NaN/None), the first at row "
-            f"{int(np.flatnonzero(missing)[0])}; drop those rows or give them a class."
-        )
+    check_no_missing_labels(arr, name)
     return arr
+
+
+def _cannot_weight_message(estimator):
+    """Why ``estimator`` cannot be weighted, and what to write instead."""
+    name = type(estimator).__name__
+    steps = getattr(estimator, "steps", None)
+    if isinstance(steps, list) and steps and all(
+        isinstance(step, tuple) and len(step) == 2 for step in steps
+    ):
+        # A pipeline routes sample_weight to a named step only: weight its final step.
+        before = [type(step).__name__ + "()" for _, step in steps[:-1]
+                  if step is not None and step != "passthrough"]
+        final = type(steps[-1][1]).__name__
+        return (
+            f"WeightedClassifier cannot weight a {name} as a whole: a pipeline has no "
+            "class_weight parameter and passes sample_weight only to a named step. Wrap its "
+            "final step instead, e.g. balancekit.pipeline.make_pipeline("
+            f"{', '.join([*before, f'WeightedClassifier({final}())'])})."
+        )
+    return (
+        f"WeightedClassifier cannot weight {name}: it has no class_weight parameter and its "
+        "fit method does not accept sample_weight. Resample the training data instead, e.g. "
+        f"balancekit.pipeline.make_pipeline(RandomOverSampler(), {name}())."
+    )
 
 
 def _check_class_weight(class_weight, classes):
@@ -425,12 +444,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             weights = vector[np.searchsorted(classes, y_arr)]
             fit_params["sample_weight"] = weights if user is None else weights * user
         else:
-            raise InvalidParameterTypeError(
-                f"WeightedClassifier cannot weight {type(estimator).__name__}: it has no "
-                "class_weight parameter and its fit method does not accept sample_weight. "
-                "Resample the training data instead, e.g. balancekit.pipeline.make_pipeline("
-                f"RandomOverSampler(), {type(estimator).__name__}())."
-            )
+            raise InvalidParameterTypeError(_cannot_weight_message(estimator))
         inner.fit(X, y, **fit_params)
         self.estimator_ = inner
         self.weighting_ = weighting

@@ -25,10 +25,16 @@ from threadpoolctl import threadpool_limits
 
 from .._strategy import class_counts
 from .._validation import check_int, check_target
-from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from ..exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 from ..metrics import geometric_mean_score
 from ._strategies import (
     BASELINE,
+    MAX_CATEGORIES,
     build_pipeline,
     is_smote_family,
     make_encoder,
@@ -87,8 +93,12 @@ def compare(
 
     The default preprocessor imputes numeric columns with their median and
     scales them, imputes categorical columns with their most frequent value
-    and one-hot encodes them (``handle_unknown='ignore'``); numpy arrays are
-    treated as all numeric. Samplers run after imputation and scaling, on
+    and one-hot encodes them (values unseen in training are encoded as all
+    zeros; a column with more than 100 distinct values gets a column for each
+    of its 99 most frequent values and one shared by the others, so that an
+    identifier-like column keeps the cost bounded, and a warning names the
+    columns whose values are almost all distinct); numpy arrays are treated
+    as all numeric. Samplers run after imputation and scaling, on
     finite numbers; SMOTENC and SMOTEN run before the one-hot encoding, so
     their synthetic rows hold real categories.
 
@@ -179,6 +189,7 @@ def compare(
     started = time.perf_counter()
     frame, columns = prepare_table(X)
     y_arr = check_target(y, n_samples=frame.shape[0])
+    _warn_identifiers(frame, columns)
     counts = class_counts(y_arr)
     classes = list(counts)
     pos = _check_pos_label(pos_label, counts)
@@ -207,6 +218,7 @@ def compare(
                 "workers, or -1 for all cores."
             )
     model = make_estimator(estimator, random_state)
+    score_method = _check_scores_available(model, metric, scoring)
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
 
     splitter = RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats, random_state=random_state)
@@ -227,7 +239,10 @@ def compare(
             curves.append(curve)
     _compare_with_baseline(strategy_entries, test_fraction=1.0 / (cv - 1))
     ranking = rank_strategies(strategy_entries, metric)
-    recommendation = recommend(ranking, metric, BASELINE)
+    recommendation = recommend(
+        ranking, metric, BASELINE, failed=[e["name"] for e in strategy_entries
+                                           if e["status"] == "failed"]
+    )
     with threadpool_limits(limits=limits):
         pca = _pca_view(specs, frame, y_arr, columns, random_state)
 
@@ -244,6 +259,9 @@ def compare(
             "splitter": f"RepeatedStratifiedKFold(n_splits={cv}, n_repeats={repeats}, "
             f"random_state={random_state})",
             "scoring": metric,
+            # Where the rare-class score comes from; None: the model only predicts labels,
+            # so ROC-AUC, PR-AUC, the Brier score and the curves are not available.
+            "score_method": score_method,
             "pos_label": pos,
             "random_state": random_state,
             "n_jobs": n_jobs,
@@ -277,6 +295,69 @@ def compare(
     return ComparisonResult(jsonable(summary))
 
 
+#: Metrics computed from the predicted labels only (available for any classifier).
+LABEL_METRICS = ("f1", "precision", "recall", "g_mean", "balanced_accuracy", "mcc")
+
+
+def _has(model, method):
+    """Whether the unfitted ``model`` offers ``method`` (``available_if`` aware)."""
+    try:
+        return hasattr(model, method)
+    except Exception:  # a property that fails before fit: assume the method is there
+        return True
+
+
+def _check_scores_available(model, metric, scoring):
+    """Check that ``model`` gives what the ranking metric needs; return the score method.
+
+    ROC-AUC and PR-AUC need a score of the rare class (``predict_proba`` or
+    ``decision_function``), the Brier score a probability (``predict_proba``).
+    The other metrics need the predicted labels only. Returns
+    ``'predict_proba'``, ``'decision_function'`` or None (labels only: the
+    score-based metrics and the curves are then reported as unavailable).
+    """
+    if _has(model, "predict_proba"):
+        return "predict_proba"
+    method = "decision_function" if _has(model, "decision_function") else None
+    name = f"scoring={scoring!r}" if scoring is not None else f"the default scoring {metric!r}"
+    labels_only = ", ".join(repr(k) for k in LABEL_METRICS)
+    if metric == "brier":
+        other = f"'pr_auc', 'roc_auc', {labels_only}" if method else labels_only
+        raise InvalidParameterError(
+            f"{name} needs probabilities of the rare class, but the estimator {model!r} has "
+            "no predict_proba (a scikit-learn SVC, for one, needs probability=True). Give the "
+            f"model probabilities (e.g. CalibratedClassifierCV) or rank by {other}."
+        )
+    if method is None and metric in ("pr_auc", "roc_auc"):
+        raise InvalidParameterError(
+            f"{name} ranks by a score of the rare class, but the estimator {model!r} has "
+            "neither predict_proba nor decision_function: it only predicts labels. Rank by a "
+            f"metric of the predicted labels instead: {labels_only}."
+        )
+    return method
+
+
+def _warn_identifiers(frame, columns):
+    """Warn about text columns that look like identifiers (almost every value distinct)."""
+    if not columns.identifiers:
+        return
+    parts = [
+        f"{name!r} ({frame[name].nunique():,} distinct values in {frame[name].notna().sum():,} "
+        "rows)"
+        for name in columns.identifiers
+    ]
+    many = len(parts) > 1
+    warnings.warn(
+        f"the text column{'s' if many else ''} {', '.join(parts)} look{'' if many else 's'} like "
+        f"{'identifiers' if many else 'an identifier'}: almost every value is distinct, so "
+        f"{'they' if many else 'it'} cannot help a model predict rows it has not seen. Drop "
+        f"{'them' if many else 'it'} from X. Only the {MAX_CATEGORIES - 1} most frequent values "
+        "of a text column are one-hot encoded; the others share one column.",
+        BalancekitWarning,
+        stacklevel=3,
+    )
+
+
 def _data_overview(frame, columns, y, counts, pos, first_train):
     """The ``'data'`` part of the summary."""
     n_rows = frame.shape[0]
@@ -285,6 +366,7 @@ def _data_overview(frame, columns, y, counts, pos, first_train):
         "n_columns": int(frame.shape[1]),
         "numeric_columns": list(columns.numeric),
         "categorical_columns": list(columns.categorical),
+        "identifier_columns": list(columns.identifiers),
         "missing_values": {name: int(n) for name, n in frame.isna().sum().items() if int(n) > 0},
         "classes": [
             {"label": label, "count": n, "share": n / n_rows} for label, n in counts.items()
@@ -327,7 +409,9 @@ def _describe_preprocessing(columns):
     if columns.categorical:
         parts.append(
             f"{len(columns.categorical)} categorical columns: most frequent imputation, one-hot "
-            "encoding (after SMOTENC/SMOTEN, which see the categories)"
+            f"encoding (a column of more than {MAX_CATEGORIES} values: its "
+            f"{MAX_CATEGORIES - 1} most frequent, the others pooled), after SMOTENC/SMOTEN, which "
+            "see the categories"
         )
     return "; ".join(parts)
 
@@ -453,13 +537,19 @@ def _lost_class_error(spec, index, cv, columns, model, X_train, y_train):
 
 
 def _predict(pipeline, X_test, pos):
-    """Predicted labels, the score of ``pos`` and its probability (None without predict_proba)."""
+    """Predicted labels, the score of ``pos`` and its probability.
+
+    The probability is None without ``predict_proba``; the score is None when
+    the model has neither ``predict_proba`` nor ``decision_function``.
+    """
     y_pred = pipeline.predict(X_test)
     classes = list(pipeline.classes_)
     column = classes.index(pos)
     if hasattr(pipeline, "predict_proba"):
         proba = pipeline.predict_proba(X_test)[:, column]
         return y_pred, proba, proba
+    if not hasattr(pipeline, "decision_function"):
+        return y_pred, None, None
     decision = np.asarray(pipeline.decision_function(X_test))
     if decision.ndim == 1:
         score = decision if column == 1 else -decision
@@ -475,8 +565,9 @@ def fold_metrics(y_true, y_pred, score, proba, pos):
     ----------
     y_true, y_pred : ndarray of shape (n_samples,)
         True and predicted labels.
-    score : ndarray of shape (n_samples,)
-        The score of the positive class (probability or decision value).
+    score : ndarray of shape (n_samples,) or None
+        The score of the positive class (probability or decision value);
+        None when the model only predicts labels.
     proba : ndarray of shape (n_samples,) or None
         The probability of the positive class, when the model has one.
     pos : label
@@ -492,9 +583,10 @@ def fold_metrics(y_true, y_pred, score, proba, pos):
     )
     y_bin = y_true == pos
     both = 0 < y_bin.sum() < y_bin.size
+    scored = both and score is not None
     return {
-        "pr_auc": float(average_precision_score(y_bin, score)) if both else np.nan,
-        "roc_auc": float(roc_auc_score(y_bin, score)) if both else np.nan,
+        "pr_auc": float(average_precision_score(y_bin, score)) if scored else np.nan,
+        "roc_auc": float(roc_auc_score(y_bin, score)) if scored else np.nan,
         "precision": float(p[0]),
         "recall": float(r[0]),
         "f1": float(f[0]),
@@ -559,20 +651,25 @@ def _collect(spec, outcomes, y, classes, pos, n_folds):
 
     pooled = [o for o in outcomes if "test" in o]
     test = np.concatenate([o["test"] for o in pooled])
-    score = np.concatenate([o["score"] for o in pooled])
     pred = np.concatenate([np.asarray(o["pred"]) for o in pooled])
     y_true = y[test]
     y_bin = y_true == pos
-    precision, recall, _ = precision_recall_curve(y_bin, score)
-    fpr, tpr, _ = roc_curve(y_bin, score)
-    curve = {
-        "strategy": spec.name,
-        "pr": {
+    # No curves for a model that only predicts labels (None: not available).
+    pr = roc = None
+    if all(o["score"] is not None for o in pooled):
+        score = np.concatenate([o["score"] for o in pooled])
+        precision, recall, _ = precision_recall_curve(y_bin, score)
+        fpr, tpr, _ = roc_curve(y_bin, score)
+        pr = {
             "recall": _thin(recall),
             "precision": _thin(precision),
             "average_precision": float(average_precision_score(y_bin, score)),
-        },
-        "roc": {"fpr": _thin(fpr), "tpr": _thin(tpr), "auc": float(roc_auc_score(y_bin, score))},
+        }
+        roc = {"fpr": _thin(fpr), "tpr": _thin(tpr), "auc": float(roc_auc_score(y_bin, score))}
+    curve = {
+        "strategy": spec.name,
+        "pr": pr,
+        "roc": roc,
         "confusion": {
             "labels": classes,
             "matrix": confusion_matrix(y_true, pred, labels=classes).tolist(),
@@ -683,6 +780,12 @@ def _pca_view(specs, frame, y, columns, random_state):
     y_res = np.asarray(y_res)
     if Z_all.shape[0] < n or Z_orig.shape[1] < 2:
         view["error"] = "the sampler did not keep the original rows first, or there is 1 column"
+        return view
+    if not np.any(np.ptp(Z_orig, axis=0) > 0):
+        view["error"] = (
+            "the preprocessed features have no variance (every column is constant), so there "
+            "is no direction to project the rows on"
+        )
         return view
     # Over-samplers of the SMOTE family keep the original rows first and append new ones.
     Z_syn, y_syn = Z_all[n:], y_res[n:]

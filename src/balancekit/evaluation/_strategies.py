@@ -67,6 +67,14 @@ SLOW_SAMPLERS = {
     ),
 }
 ESTIMATORS = ("logistic", "hgb")
+#: The most one-hot columns a categorical column is encoded into: its most frequent values
+#: get one each, the rest share one "infrequent" column (scikit-learn's ``max_categories``).
+#: A column with at most this many values is encoded exactly as with plain one-hot encoding.
+MAX_CATEGORIES = 100
+#: A text column is reported as an identifier when at least this share of its values are
+#: distinct and it has more than ``ID_LIKE_MIN_VALUES`` of them.
+ID_LIKE_SHARE = 0.9
+ID_LIKE_MIN_VALUES = 50
 
 
 @dataclass
@@ -75,6 +83,8 @@ class Columns:
 
     numeric: list = field(default_factory=list)
     categorical: list = field(default_factory=list)
+    #: Categorical columns that look like identifiers (almost every value distinct).
+    identifiers: list = field(default_factory=list)
 
     @property
     def all_categorical(self):
@@ -190,12 +200,21 @@ def prepare_table(X):
         ):
             converted[name] = series.astype(object).where(series.notna(), np.nan)
             columns.categorical.append(name)
+            if _looks_like_identifier(converted[name]):
+                columns.identifiers.append(name)
         else:
             raise DataError(
                 f"column {name!r} has dtype {dtype}, which is neither numeric nor categorical; "
                 "convert it (e.g. a date to a number of days) or drop it."
             )
     return pd.DataFrame(converted, columns=names), columns
+
+
+def _looks_like_identifier(series):
+    """Whether a text column holds (almost) one distinct value per row, like an ID."""
+    present = series.dropna()
+    n_values = present.nunique()
+    return n_values > ID_LIKE_MIN_VALUES and n_values >= ID_LIKE_SHARE * present.shape[0]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -211,7 +230,7 @@ def make_preprocessor(columns, *, encode=True):
     columns : Columns
         The column roles.
     encode : bool, default=True
-        One-hot encode the categorical columns (``handle_unknown='ignore'``).
+        One-hot encode the categorical columns (see :func:`make_one_hot`).
         Without encoding they keep their names and their (imputed) values,
         for SMOTENC and SMOTEN.
 
@@ -229,7 +248,7 @@ def make_preprocessor(columns, *, encode=True):
     if columns.categorical:
         steps = [SimpleImputer(strategy="most_frequent", keep_empty_features=True)]
         if encode:
-            steps.append(OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+            steps.append(make_one_hot())
         transformers.append(("cat", make_sklearn_pipeline(*steps), list(columns.categorical)))
     # Without encoding the output keeps the input's column names (SMOTENC refers to them).
     return ColumnTransformer(
@@ -237,9 +256,25 @@ def make_preprocessor(columns, *, encode=True):
     ).set_output(transform="pandas")
 
 
+def make_one_hot():
+    """The one-hot encoder of categorical columns, of bounded width.
+
+    A column with at most :data:`MAX_CATEGORIES` values gets one column per
+    value, and values unseen in training are encoded as all zeros (as with
+    ``handle_unknown='ignore'``). A column with more values (an identifier, a
+    free-text field) gets one column for each of its ``MAX_CATEGORIES - 1``
+    most frequent values and one shared column for all the others, unseen
+    values included: the memory and time of a fit stay bounded whatever the
+    number of distinct values.
+    """
+    return OneHotEncoder(
+        handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES, sparse_output=False
+    )
+
+
 def make_encoder(columns):
     """One-hot encoding of the categorical columns after SMOTENC/SMOTEN; numbers pass through."""
-    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    encoder = make_one_hot()
     return ColumnTransformer(
         [("onehot", encoder, list(columns.categorical))], remainder="passthrough"
     ).set_output(transform="pandas")

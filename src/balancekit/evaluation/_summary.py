@@ -264,7 +264,7 @@ def rank_strategies(strategies, metric):
     return ranking
 
 
-def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
+def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None):
     """Pick the best strategy and say whether it beats the baseline beyond noise.
 
     The best strategy is the one with the best mean; its gain over the
@@ -285,6 +285,10 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
     alpha : float, default=0.05
         The significance level the ranking's ``within_noise`` flags used
         (only quoted in the message).
+    failed : list of str, default=None
+        The names of the strategies that failed, when known: the message
+        then says whether the baseline stands alone because the others
+        failed or because it was the only strategy asked for.
 
     Returns
     -------
@@ -304,6 +308,13 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
         out["message"] = "Every strategy failed on this data; see the errors of each strategy."
         return out
     best = ranking[0]
+    if best["mean"] is None:
+        # The ranking puts undefined means last: none of the strategies has the metric.
+        out["message"] = (
+            f"No strategy has a {label}: it could not be computed on any fold (see the "
+            "warnings of each strategy). Rank by another scoring."
+        )
+        return out
     out["strategy"] = best["strategy"]
     base = next((r for r in ranking if r["strategy"] == baseline), None)
     value = _fmt(best["mean"])
@@ -311,10 +322,24 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA):
         out["within_noise"] = False
         out["diff_vs_baseline"] = 0.0
         if len(ranking) == 1:
-            out["message"] = (
-                f"Only {baseline} ran ({label} {value}); every other strategy failed on this "
-                "data, so there is nothing to compare it with. See the errors of each strategy."
-            )
+            if failed:
+                names = ", ".join(failed)
+                out["message"] = (
+                    f"Only {baseline} ran ({label} {value}); every other strategy failed on "
+                    f"this data ({names}), so there is nothing to compare it with. See the "
+                    "errors of each strategy."
+                )
+            elif failed is None:
+                out["message"] = (
+                    f"Only {baseline} has a result ({label} {value}), so there is nothing to "
+                    "compare it with."
+                )
+            else:
+                out["message"] = (
+                    f"Only {baseline} was evaluated ({label} {value}): there is no other "
+                    "strategy to compare it with. Add strategies (e.g. 'class_weight', "
+                    "'random_under', 'smote') to see whether any of them improves on it."
+                )
             return out
         out["message"] = (
             f"Training on the data as it is ({baseline}) has the best {label} ({value}): no "

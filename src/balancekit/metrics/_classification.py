@@ -24,7 +24,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from .._validation import check_int, check_real, check_sample_weight
+from .._validation import check_int, check_no_missing_labels, check_real, check_sample_weight
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = [
@@ -60,6 +60,8 @@ def _as_target(y, name):
             f"{name} must be one label per sample (shape (n_samples,)) or a label indicator "
             f"matrix (shape (n_samples, n_labels)); got an array of shape {arr.shape}."
         )
+    if arr.ndim == 1:
+        check_no_missing_labels(arr, name)
     return arr
 
 

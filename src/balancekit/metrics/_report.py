@@ -61,13 +61,24 @@ def imbalance_report(y_true, y_pred, y_score=None, *, pos_label=None, labels=Non
 
     y_score : array-like of shape (n_samples,) or (n_samples, n_classes), \
             default=None
-        Scores of the classifier: for a binary target, the probabilities or
-        decision values of the positive class (shape ``(n_samples,)``) or one
-        column per class in the order of ``labels`` (e.g. ``predict_proba``);
-        for a multiclass target, one column per class in the order of
-        ``labels``. When every score lies in [0, 1] (and, for more than two
-        classes, each row sums to 1) the scores are read as probabilities and
-        the Brier score is reported.
+        Scores of the classifier: for a binary target, one column per class
+        in the order of ``labels`` (e.g. ``predict_proba``), or a single
+        score per sample (shape ``(n_samples,)``); for a multiclass target,
+        one column per class in the order of ``labels``. When every score
+        lies in [0, 1] (and, for more than two classes, each row sums to 1)
+        the scores are read as probabilities and the Brier score is reported.
+
+        A single binary score follows scikit-learn's convention: it is the
+        score of ``pos_label`` when ``pos_label`` is given, and otherwise the
+        score of the greater of the two labels (``classes_[1]`` of a
+        scikit-learn classifier, as in ``predict_proba(X)[:, 1]`` or
+        ``decision_function(X)``), *whichever class is the rare one*. The
+        metrics of the rare class are computed from it (from one minus the
+        probability, or minus the decision value, when the rare class is the
+        other label). So ``imbalance_report(y, clf.predict(X),
+        clf.predict_proba(X)[:, 1])`` is right even when the rare class is
+        ``classes_[0]``; to pass the score of the rare class instead, name it
+        with ``pos_label``.
 
     pos_label : int, float, bool or str, default=None
         The rare (positive) class. For a binary target it defaults to the
@@ -171,7 +182,8 @@ def imbalance_report(y_true, y_pred, y_score=None, *, pos_label=None, labels=Non
     matrix = confusion_matrix(y_true, y_pred, labels=labels)
     support = matrix.sum(axis=1)
     pos_index = _positive_index(pos_label, labels, support, binary)
-    scores, score_kind = _score_matrix(y_score, n_samples, labels, pos_index, binary)
+    score_index = _single_score_index(pos_label, pos_index, labels) if binary else None
+    scores, score_kind = _score_matrix(y_score, n_samples, labels, score_index, binary)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
@@ -308,13 +320,31 @@ def _positive_index(pos_label, labels, support, binary):
     )
 
 
+def _single_score_index(pos_label, pos_index, labels):
+    """Index in ``labels`` of the class a 1-D binary score is the score of.
+
+    ``pos_label`` when it is given, else the greater label (scikit-learn's
+    convention: ``predict_proba(X)[:, 1]`` and ``decision_function(X)`` score
+    ``classes_[1]``, the greater of the two sorted labels).
+    """
+    if pos_label is not None:
+        return pos_index
+    try:
+        return 0 if labels[0] > labels[1] else 1
+    except TypeError:  # labels of types that do not compare: keep their order
+        return 1
+
+
 def _equals(y, label):
     """Boolean mask of the samples of ``y`` equal to ``label``."""
     return np.asarray([value == label for value in y.tolist()], dtype=bool)
 
 
-def _score_matrix(y_score, n_samples, labels, pos_index, binary):
-    """Return ``y_score`` as one column per label and its kind ('probability' or 'decision')."""
+def _score_matrix(y_score, n_samples, labels, score_index, binary):
+    """Return ``y_score`` as one column per label and its kind ('probability' or 'decision').
+
+    A 1-D binary score is the score of ``labels[score_index]``.
+    """
     if y_score is None:
         return None, None
     raw = y_score.to_numpy() if hasattr(y_score, "to_numpy") else y_score
@@ -336,7 +366,7 @@ def _score_matrix(y_score, n_samples, labels, pos_index, binary):
     if binary:
         if scores.ndim == 2 and scores.shape[1] != 2:
             raise DataError(
-                "y_score for a binary target must be the scores of the positive class (shape "
+                "y_score for a binary target must be one score per sample (shape "
                 f"({n_samples},)) or one column per class (shape ({n_samples}, 2)); got shape "
                 f"{scores.shape}."
             )
@@ -353,7 +383,7 @@ def _score_matrix(y_score, n_samples, labels, pos_index, binary):
     in_unit = bool(scores.min() >= 0.0 and scores.max() <= 1.0)
     if scores.ndim == 1:
         other = 1.0 - scores if in_unit else -scores
-        columns = [other, scores] if pos_index == 1 else [scores, other]
+        columns = [other, scores] if score_index == 1 else [scores, other]
         return np.column_stack(columns), "probability" if in_unit else "decision"
     sums_to_one = bool(np.allclose(scores.sum(axis=1), 1.0, atol=_SUM_TOLERANCE))
     return scores, "probability" if in_unit and (binary or sums_to_one) else "decision"

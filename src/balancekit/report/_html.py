@@ -156,6 +156,9 @@ def _context(summary):
         "skipped": summary.get("skipped", []),
         "failed": summary.get("failed", []),
         "pca": summary.get("pca"),
+        "pca_reason": _plots.pca_unavailable(summary.get("pca")),
+        "class_colors": _plots.CLASS_PALETTE,
+        "n_class_colors": len(_plots.CLASS_PALETTE),
         "plots": {
             "bars": _plots.metric_bars(summary),
             "pr": _plots.curves_overlay(summary, "pr"),
@@ -201,4 +204,22 @@ def _confusion(curve, positive):
             )
         rows.append({"label": label, "cells": cells, "total": total,
                      "positive": label == positive})
-    return {"strategy": curve["strategy"], "labels": labels, "rows": rows}
+    return {"strategy": curve["strategy"], "labels": labels, "rows": rows,
+            "size": _matrix_size(len(labels))}
+
+
+#: Confusion matrices up to this many classes show counts and shares in a card of their own.
+SMALL_MATRIX = 4
+#: Up to this many classes they show counts in normal type (on the full width of the page).
+MEDIUM_MATRIX = 10
+#: Up to this many, counts in small type; above, shading only (the numbers are in tooltips).
+LARGE_MATRIX = 20
+
+
+def _matrix_size(n_classes):
+    """How a confusion matrix of ``n_classes`` is laid out: 'small' ... 'huge'."""
+    if n_classes <= SMALL_MATRIX:
+        return "small"
+    if n_classes <= MEDIUM_MATRIX:
+        return "medium"
+    return "large" if n_classes <= LARGE_MATRIX else "huge"

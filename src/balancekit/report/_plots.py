@@ -26,15 +26,21 @@ PALETTE = [
     "#8C564B", "#B8860B", "#17BECF", "#E7298A", "#66A61E", "#1A1A7A", "#A6761D",
     "#FF7F7F", "#2F4F4F",
 ]
-#: Class colours, the same as the class-share bars of the HTML report.
+#: Class colours, the same as the class-share bars of the HTML report: 20 distinct colours,
+#: so that up to 20 classes never share one (Okabe-Ito and grey first, then hues of
+#: matplotlib's tab20 and Dark2 that stay apart from them).
 CLASS_PALETTE = [
     "#9ca3af", "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8c564b",
+    "#F0E442", "#7B3294", "#17BECF", "#E7298A", "#66A61E", "#1A1A7A", "#BCBD22", "#FF9DA7",
+    "#2F4F4F", "#C49C94", "#98DF8A", "#FFBB78",
 ]
 #: How many strategies (besides the baseline) the overlay plots show.
 TOP_CURVES = 5
 RC = {
     "svg.fonttype": "none",
-    "svg.hashsalt": None,
+    # A fixed salt makes the ids matplotlib gives paths and clips the same on every run,
+    # so the same summary always renders to the same bytes.
+    "svg.hashsalt": "balancekit",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
     "font.size": 9,
@@ -153,6 +159,11 @@ def _curve_axes(ax, kind, prevalence, ticks=(0.0, 0.25, 0.5, 0.75, 1.0)):
     ax.grid(color="#f1f5f9", linewidth=0.8)
 
 
+def _with_curve(summary, kind):
+    """``{strategy: curve}`` of the strategies that have a ``kind`` curve (scored models)."""
+    return {c["strategy"]: c for c in summary["curves"]["strategies"] if c.get(kind)}
+
+
 def _xy(curve, kind):
     if kind == "pr":
         return curve["pr"]["recall"], curve["pr"]["precision"], curve["pr"]["average_precision"]
@@ -161,7 +172,7 @@ def _xy(curve, kind):
 
 def curves_overlay(summary, kind):
     """PR (``kind='pr'``) or ROC (``'roc'``) curves of the baseline and the best strategies."""
-    curves = {c["strategy"]: c for c in summary["curves"]["strategies"]}
+    curves = _with_curve(summary, kind)
     if not curves:
         return None
     order = [r["strategy"] for r in summary["ranking"] if r["strategy"] in curves]
@@ -194,7 +205,7 @@ def curves_overlay(summary, kind):
 
 def curves_grid(summary, kind, columns=4):
     """One small PR or ROC panel per strategy, each over the baseline (grey, dashed)."""
-    curves = {c["strategy"]: c for c in summary["curves"]["strategies"]}
+    curves = _with_curve(summary, kind)
     order = [r["strategy"] for r in summary["ranking"] if r["strategy"] in curves]
     if not order:
         return None
@@ -233,10 +244,36 @@ def curves_grid(summary, kind, columns=4):
         return to_svg(fig)
 
 
+def _component_label(view, index):
+    """``'PC 1 (42% of variance)'``, or ``'PC 1'`` when the share is unknown."""
+    variance = view.get("explained_variance") or []
+    share = variance[index] if index < len(variance) else None
+    if share is None or not math.isfinite(share):
+        return f"PC {index + 1}"
+    return f"PC {index + 1} ({share:.0%} of variance)"
+
+
+def pca_unavailable(view):
+    """Why the PCA view of ``view`` cannot be drawn, or None when it can."""
+    if not view:
+        return None
+    if view.get("error"):
+        return view["error"]
+    if not view.get("groups"):
+        return "there are no rows to show"
+    variance = view.get("explained_variance") or []
+    if not any(v is not None and math.isfinite(v) and v > 0 for v in variance):
+        return (
+            "the preprocessed features have no variance (every column is constant), so "
+            "there is no direction to project the rows on"
+        )
+    return None
+
+
 def pca_scatter(summary):
     """Original and synthetic rows of one SMOTE-family sampler in 2 principal components."""
     view = summary.get("pca")
-    if not view or view.get("error") or not view.get("groups"):
+    if not view or pca_unavailable(view):
         return None
     labels = []
     for group in view["groups"]:
@@ -268,9 +305,8 @@ def pca_scatter(summary):
                 edgecolors="#1f2937" if original else None,
                 label=f"{plain_text(group['label'])}, {group['kind']}{shown}",
             )
-        variance = view.get("explained_variance") or [math.nan, math.nan]
-        ax.set_xlabel(f"PC 1 ({variance[0]:.0%} of variance)")
-        ax.set_ylabel(f"PC 2 ({variance[1]:.0%} of variance)")
+        ax.set_xlabel(_component_label(view, 0))
+        ax.set_ylabel(_component_label(view, 1))
         ax.grid(color="#f1f5f9", linewidth=0.8)
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), markerscale=1.6,
                   title="class, rows")

@@ -1,0 +1,132 @@
+"""The HTML report on awkward summaries: no variance, many classes, no scores; byte-for-byte
+reproducible output."""
+
+import copy
+import re
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from balancekit.evaluation import ComparisonResult, compare
+from balancekit.report import _plots, render_html
+
+
+def _quiet_compare(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compare(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    y = (rng.random(90) < 0.2).astype(int)
+    X[y == 1] += 1.0
+    return _quiet_compare(X, y, strategies=["baseline", "smote"], cv=3)
+
+
+def test_report_renders_when_the_pca_view_has_no_variance():
+    X = np.ones((40, 2))
+    y = np.array([0] * 34 + [1] * 6)
+    result = _quiet_compare(X, y, strategies=["baseline", "smote"], cv=3)
+    assert "no variance" in result.summary["pca"]["error"]
+    page = result.to_html()
+    assert "Confusion matrices" in page and "Ranking" in page
+    assert "The view could not be drawn: the preprocessed features have no variance" in page
+
+
+def test_report_survives_a_pca_view_without_explained_variance(small_result):
+    # A summary written before the check (explained_variance None, as NaN becomes in JSON).
+    summary = copy.deepcopy(small_result.summary)
+    summary["pca"]["explained_variance"] = [None, None]
+    assert _plots.pca_scatter(summary) is None
+    page = render_html(summary)
+    assert "could not be drawn: the preprocessed features have no variance" in page
+    # One known share: the other axis is labelled without one.
+    summary["pca"]["explained_variance"] = [0.7, None]
+    svg = _plots.pca_scatter(summary)
+    assert "PC 1 (70% of variance)" in svg and "PC 2" in svg
+
+
+def test_class_palette_has_twenty_distinct_colours():
+    palette = [c.lower() for c in _plots.CLASS_PALETTE]
+    assert len(palette) >= 20 and len(set(palette)) == len(palette)
+
+
+def _many_classes_summary(base, n_classes):
+    """``base`` with a confusion matrix and class list of ``n_classes`` classes."""
+    summary = copy.deepcopy(base)
+    labels = list(range(n_classes))
+    summary["data"]["classes"] = [
+        {"label": c, "count": 10 + c, "share": 1.0 / n_classes} for c in labels
+    ]
+    summary["data"]["positive_label"] = 0
+    summary["data"]["train_fold_counts"] = [10 + c for c in labels]
+    for entry in summary["strategies"]:
+        if entry["status"] == "ok":
+            entry["class_counts_after"] = [10 + c for c in labels]
+    matrix = (np.eye(n_classes, dtype=int) * 1234 + 7).tolist()
+    for curve in summary["curves"]["strategies"]:
+        curve["confusion"] = {"labels": labels, "matrix": matrix}
+    return summary
+
+
+@pytest.mark.parametrize("n_classes", [10, 20])
+def test_many_classes_get_distinct_colours_and_readable_matrices(small_result, n_classes):
+    page = render_html(_many_classes_summary(small_result.summary, n_classes))
+    styles = dict(re.findall(r"\.bk-c(\d+) \{ background: (#[0-9A-Fa-f]{6}); \}", page))
+    used = set(re.findall(r'class="bk-c(\d+)"', page))
+    assert len(used) == n_classes
+    assert len({styles[i].lower() for i in used}) == n_classes  # no two classes share a colour
+    # The matrices get the page's width, smaller type past 10 classes, and no share line
+    # crammed under every count; each header keeps its full label in a tooltip.
+    size = "medium" if n_classes <= 10 else "large"
+    assert f'class="bk-cm bk-cm-{size}"' in page
+    card = "bk-card-half" if n_classes <= 10 else "bk-card-wide"
+    assert f'class="bk-card {card}"' in page
+    cm = page[page.index('id="bk-confusion"'):page.index('id="bk-pca"')]
+    assert "1,241<span>" not in cm and "1,241" in cm
+    assert f'<th title="{n_classes - 1}"><code>{n_classes - 1}</code></th>' in cm
+
+
+def test_few_classes_keep_the_compact_matrix(small_result):
+    page = render_html(small_result.summary)
+    cm = page[page.index('id="bk-confusion"'):page.index('id="bk-pca"')]
+    assert 'class="bk-cm bk-cm-small"' in cm and 'class="bk-card"' in cm
+    assert "bk-card-wide" not in cm and "bk-card-half" not in cm
+    assert re.search(r"\d<span>\d+%</span>", cm)
+
+
+def test_report_is_reproducible_byte_for_byte(small_result):
+    first = small_result.to_html()
+    again = ComparisonResult.from_json(small_result.to_json()).to_html()
+    assert first == again
+    assert 'id="m' in first  # matplotlib's hashed marker ids are there, and stable
+    # The salt is set for the report's figures only, never for the caller.
+    assert matplotlib.rcParams["svg.hashsalt"] is None
+
+
+class _LabelsOnly(ClassifierMixin, BaseEstimator):
+    """A classifier with fit and predict only: no scores at all."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_report_without_scores_has_no_curves_but_the_rest(small_result):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    y = np.array([0] * 48 + [1] * 12)
+    result = _quiet_compare(X, y, strategies=["baseline", "random_over"], cv=3,
+                            estimator=_LabelsOnly(), scoring="f1")
+    page = result.to_html()
+    assert "No curves: the model only predicts labels" in page
+    assert "Confusion matrices" in page and 'class="bk-cm' in page
