@@ -171,18 +171,30 @@ def _brute(X, Q, k, exclude=None):
     return np.sqrt(np.take_along_axis(D, order, axis=1)), order
 
 
-@pytest.fixture(params=[False, True], ids=["default-tiles", "small-tiles"])
+@pytest.fixture(params=[None, 32, 16], ids=["default-tiles", "small-tiles", "wide-tiles"])
 def small_tiles(request, monkeypatch):
-    """With small tiles, self-searches of a few hundred rows take the symmetric path.
+    """With small tiles, self-searches of a few hundred rows take the symmetric path;
+    with ``wide-tiles``, in tiles twice as wide (as large sets are searched).
 
     Returns the list of its calls (``None`` with the default tiles).
     """
-    if not request.param:
+    if request.param is None:
         return None
     calls = []
     real = _exact._self_top_k
-    monkeypatch.setattr(_exact, "_TILE", 32)
+    real_tile = _exact._self_tile
+    monkeypatch.setattr(_exact, "_TILE", request.param)
     monkeypatch.setattr(_exact, "_SELF_MIN_TILES", 1)
+    wide = request.param == 16
+    if wide:
+        monkeypatch.setattr(_exact, "_WIDE_TILE_ROWS", 1)
+
+    def tile(*args):
+        side, strip = real_tile(*args)
+        assert side == (2 if wide else 1) * request.param
+        return side, strip
+
+    monkeypatch.setattr(_exact, "_self_tile", tile)
     monkeypatch.setattr(_exact, "_self_top_k", lambda *a: calls.append(a[2]) or real(*a))
     return calls
 

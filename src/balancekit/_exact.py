@@ -93,6 +93,10 @@ _MAX_GROUPS = 32
 _TILE = 720
 _SELF_PARTS = 128
 _SELF_MIN_TILES = 4
+# Sets of at least _WIDE_TILE_ROWS rows are cut into tiles twice as wide when
+# the working memory allows (see _self_tile): the reductions of a tile cost
+# less per pair on wider tiles (5-10% faster searches of 100k-1M rows).
+_WIDE_TILE_ROWS = 32768
 # count_closer searches the references among themselves instead of scanning
 # them when more than this share of the rows is left after the nearest blocks.
 _SELF_COUNT_SHARE = 0.6
@@ -1120,7 +1124,7 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs, budget=None):
     """First pass of the self-search: the part width, the rows to screen again in each part
     and the limits of :func:`_limits`.
 
-    The pairs are cut into square tiles of ``_TILE`` rows; only the tiles on
+    The pairs are cut into square tiles (of :func:`_self_tile`); only the tiles on
     and above the diagonal are screened, as squared distances (``QA`` and
     ``RB``, see :func:`_pair_rows`). A tile gives the minima of its rows per
     part of its columns and, above the diagonal, those of its columns per
@@ -1131,32 +1135,27 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs, budget=None):
     each part (int32) take far less memory.
     """
     n = rows.size
-    n_tiles = -(-n // _TILE)
+    tile, strip = _self_tile(n, n_threads(n_jobs), budget)
+    n_tiles = -(-n // tile)
     # About _SELF_PARTS parts (fewer for very large n: the minima take 2 bytes
     # each), either whole groups of tiles or an equal cut of each tile.
     n_parts = min(_SELF_PARTS, max(16, (64 << 20) // (2 * n)))
     if n_tiles >= n_parts:
-        width = _TILE * max(1, round(n_tiles / n_parts))
+        width = tile * max(1, round(n_tiles / n_parts))
     else:
-        width = _TILE // min(16, 1 << int(np.log2(n_parts // n_tiles)))
+        width = tile // min(16, 1 << int(np.log2(n_parts // n_tiles)))
     base = _code_base(4.0 * points.low_sq[rows].max())  # squared distances are at most this
     part_min = np.full((n, -(-n // width)), _CODE_TOP, dtype=np.uint16)
-    tiles_per_task = max(1, width // _TILE)
-    # A tile is computed in two strips of rows when the tiles of all threads
-    # would hold more values than the budget: half the memory, slower (twice
-    # the numpy calls).
-    strip = _TILE
-    if budget is not None and budget < n_threads(n_jobs) * _TILE**2:
-        strip = _TILE // 2
+    tiles_per_task = max(1, width // tile)
 
     def screen(h):
         # The tasks own whole parts of rows: the minima of the columns of
         # their tiles go to the parts no other task writes.
         for t in range(h * tiles_per_task, min(n_tiles, (h + 1) * tiles_per_task)):
-            r0, r1 = t * _TILE, min(n, (t + 1) * _TILE)
+            r0, r1 = t * tile, min(n, (t + 1) * tile)
             queries = QA[r0:r1]
             for u in range(t, n_tiles):
-                c0, c1 = u * _TILE, min(n, (u + 1) * _TILE)
+                c0, c1 = u * tile, min(n, (u + 1) * tile)
                 refs = RB[c0:c1]
                 for s0 in range(r0, r1, strip):
                     D = queries[s0 - r0:s0 - r0 + strip] @ refs.T
@@ -1175,6 +1174,23 @@ def _self_screen(points, rows, RB, QA, k, exclude_self, n_jobs, budget=None):
     flagged = [np.flatnonzero(part_min[:, j] <= limit_code).astype(np.int32)
                for j in range(part_min.shape[1])]
     return width, flagged, limit
+
+
+def _self_tile(n, workers, budget):
+    """Side of the tiles of :func:`_self_screen` and the rows of a tile computed at once.
+
+    ``_TILE``, or twice that for sets of at least ``_WIDE_TILE_ROWS`` rows
+    whose working memory (``budget`` values; ``None``: no limit) holds a wide
+    tile a thread. A tile is computed in two strips of rows when the tiles of
+    all threads would hold more values than the budget: half the memory,
+    slower (twice the numpy calls).
+    """
+    def fits(side):
+        return budget is None or budget >= workers * side**2
+
+    if n >= _WIDE_TILE_ROWS and fits(2 * _TILE):
+        return 2 * _TILE, 2 * _TILE
+    return _TILE, _TILE if fits(_TILE) else _TILE // 2
 
 
 def _fold_minima(part_min, D, start, width, axis, base):
