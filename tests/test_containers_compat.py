@@ -245,3 +245,13 @@ def test_missing_values_name_their_columns():
     X[[1, 2], [4, 0]] = np.inf
     with pytest.raises(DataError, match=r"2 infinite value\(s\) in columns 0, 4;"):
         SMOTE().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("sampler", [TomekLinks(), EditedNearestNeighbours()],
+                         ids=lambda s: type(s).__name__)
+def test_rules_on_text_columns_point_to_encoding_not_to_an_over_sampler(sampler):
+    X, y = _data()
+    frame = pd.DataFrame(X).assign(shop="x")
+    with pytest.raises(DataError, match=r"'shop'.*OneHotEncoder.*RandomUnderSampler") as info:
+        sampler.fit_resample(frame, y)
+    assert "SMOTENC" not in str(info.value)

@@ -188,8 +188,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
                 raise DataError(
                     f"{type(self).__name__} needs numeric columns, but X has non-numeric "
                     f"column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}. "
-                    "Use SMOTENC for mixed numeric and categorical data (SMOTEN for all-"
-                    "categorical), or encode those columns first."
+                    f"{self._non_numeric_hint()}"
                 )
         elif not sp.issparse(X):
             arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
@@ -199,8 +198,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
                 except (TypeError, ValueError) as exc:
                     raise DataTypeError(
                         f"{type(self).__name__} needs numeric data, but X holds values that are "
-                        f"not numbers ({exc}). Use SMOTENC for mixed numeric and categorical "
-                        "data (SMOTEN for all-categorical), or encode those columns first."
+                        f"not numbers ({exc}). {self._non_numeric_hint()}"
                     ) from None
             self._check_shape(arr)
         accept_sparse = ["csr", "csc"] if self._accept_sparse else False
@@ -215,6 +213,14 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers",
                      distances=True, names=getattr(self, "feature_names_in_", None))
         return X_checked
+
+    def _non_numeric_hint(self):
+        """What to use instead on data with text or category columns."""
+        if self._sampling_type == "over-sampling":
+            return ("Use SMOTENC for mixed numeric and categorical data (SMOTEN for all-"
+                    "categorical), or encode those columns first.")
+        return ("Encode those columns first (e.g. sklearn.preprocessing.OneHotEncoder), or use "
+                "RandomUnderSampler, which takes columns of any type.")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
