@@ -839,3 +839,62 @@ def test_near_miss_3_warns_when_it_keeps_fewer_rows():
     X, y = _classification(300, [0.9, 0.1], 2.0, 0.0, 0)
     with pytest.warns(BalancekitWarning, match="fewer than"):
         NearMiss(version=3, n_neighbors_ver3=1).fit_resample(X, y)
+
+
+# --------------------------------------------------------------------------- unscaled columns
+
+
+@pytest.fixture
+def probe_small_data(monkeypatch):
+    """The tree probe on data of a few thousand rows (it starts at 32,768 by default)."""
+    monkeypatch.setattr(_exact, "_TREE_PROBE_MIN_ROWS", 1000)
+
+
+def _amount_table(n=5000, seed=0):
+    """Rows like a transactions table: an unscaled amount next to scaled columns and flags."""
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n) < 0.1).astype(int)
+    X = np.c_[rng.lognormal(10, 1, n), rng.randn(n, 5) + 0.5 * y[:, None],
+              rng.randint(0, 2, (n, 4))]
+    return X, y
+
+
+def test_an_unscaled_column_is_screened_in_float64_and_searched_with_the_tree(
+        probe_small_data):
+    X, y = _amount_table()
+    points = Points(X)
+    # float32 cannot resolve the scaled columns next to amounts of 1e4-1e6.
+    assert not points.screened
+    # Few effective dimensions: the k-d tree pays, although X has 10 features.
+    assert points.tree
+    noise = make_classification(5000, 10, random_state=0)[0]
+    points = Points(noise)
+    assert points.screened and not points.tree
+    # The same noise with an unscaled column: coarse, but still no tree for it.
+    assert not Points(np.c_[noise, 1e6 * noise[:, 0]]).screened
+
+
+@pytest.mark.parametrize("make", [
+    TomekLinks, EditedNearestNeighbours, NeighbourhoodCleaningRule, NearMiss,
+    lambda: OneSidedSelection(random_state=0), lambda: SMOTEENN(random_state=0),
+], ids=["tomek", "enn", "ncr", "nearmiss", "oss", "smote_enn"])
+def test_rules_on_an_unscaled_column_keep_the_same_rows_with_every_search(
+        make, probe_small_data):
+    X, y = _amount_table()
+    outputs = [make().fit_resample(X, y)]
+    for settings_ in ({"_TREE_PROBE_MAX_FEATURES": 0},  # blocks, float64 screening
+                      {"_TREE_PROBE_MAX_FEATURES": 0, "_COARSE_FACTOR": np.inf}):  # float32
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in settings_.items():
+                mp.setattr(_exact, name, value)
+            assert Points(X).tree is False and Points(X).screened == ("_COARSE_FACTOR" in settings_)
+            outputs.append(make().fit_resample(X, y))
+    for X_b, y_b in outputs[1:]:
+        np.testing.assert_array_equal(outputs[0][0], X_b)
+        np.testing.assert_array_equal(outputs[0][1], y_b)
+
+
+def test_rules_on_an_unscaled_column_keep_the_rows_of_imbalanced_learn(probe_small_data):
+    X, y = _amount_table()
+    _same_rows(TomekLinks(), iu.TomekLinks(), X, y)
+    _same_rows(EditedNearestNeighbours(), iu.EditedNearestNeighbours(), X, y)

@@ -133,6 +133,24 @@ _TIE_ROWS = 4096
 # than _TREE_WIDE rows tied with their nearest are searched in blocks.
 _TIE_SAMPLE = 1024
 _TIE_SHARE = 0.01
+# Data of more features (up to _TREE_PROBE_MAX_FEATURES, and at least
+# _TREE_PROBE_MIN_ROWS rows) take the tree when a k-d tree of a sample of
+# _TREE_PROBE_ROWS rows computes distances to at most _TREE_PROBE_VISITS of it
+# per query (counted, not timed): data of few effective dimensions, such as an
+# unscaled amount next to a few scaled columns, or rows on a low-dimensional
+# subspace. Noise-like data of 8 or more features visit 10-100% and stay in blocks.
+_TREE_PROBE_MAX_FEATURES = 32
+_TREE_PROBE_MIN_ROWS = 32768
+_TREE_PROBE_ROWS = 8192
+_TREE_PROBE_QUERIES = 128
+_TREE_PROBE_VISITS = 0.03
+# float32 screening is dropped for float64 when its margin would let more than
+# _COARSE_FACTOR times the true neighbours through (see Points._coarse), judged
+# on the nearest-neighbour distances of _COARSE_QUERIES rows of a sample of
+# _COARSE_ROWS rows.
+_COARSE_FACTOR = 2.0
+_COARSE_ROWS = 2048
+_COARSE_QUERIES = 128
 
 
 # --------------------------------------------------------------------------- data
@@ -221,6 +239,8 @@ class Points:
             self._set_exact_screening()
             return
         few = self.n_features <= _TREE_MAX_FEATURES
+        self._probe_tree = (not few and self.n_features <= _TREE_PROBE_MAX_FEATURES
+                            and self.n >= _TREE_PROBE_MIN_ROWS)
         if few and self.n >= _TREE_LAZY_ROWS and not isinstance(X, RowSource):
             # Searched with a k-d tree: screening rows only if a blockwise search reads them.
             X = ArrayRows(np.asarray(X))
@@ -251,7 +271,7 @@ class Points:
                     low[s:s + step, :-1] = centred
             low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
-        if 1e-20 < largest < 1e30:
+        if 1e-20 < largest < 1e30 and not self._coarse(low_sq):
             self.mean = mean
             self.low_sq = low_sq
             if lazy:
@@ -267,15 +287,50 @@ class Points:
             del low, pair
             self.aug = self.exact(np.arange(self.n))
             self._set_exact_screening()
-        # Few features: a k-d tree finds the candidates (see _tree_top_k).
-        self._tree = None if (self.screened and few
+        # Few features (or few effective ones, see tree): a k-d tree finds the
+        # candidates (see _tree_top_k).
+        self._tree = None if ((few or self._probe_tree)
                               and (not source or isinstance(X, ArrayRows))) else False
+
+    def _coarse(self, low_sq):
+        """Whether float32 screening would be too coarse for these rows.
+
+        Its margin (:meth:`slack`: at a row of median norm, against the
+        largest norm) is compared with the squared distance of a row to its
+        nearest neighbour, estimated on a sample and scaled to all the rows
+        (as ``(m / n) ** (2 / p)``). When the margin would let more than
+        ``_COARSE_FACTOR`` times as many rows through as a ball of the true
+        radius holds (``(1 + 2 margin / d) ** (p / 2)``), most pairs would
+        need their exact values: the rows are screened in float64 instead.
+        This is data with one column of far larger spread than the others,
+        such as an unscaled amount next to scaled features.
+        """
+        n, p = self.n, self.n_features
+        m = min(n, _COARSE_ROWS)
+        if m < 2:
+            return False
+        rows = np.asarray(self.values(np.linspace(0, n - 1, m).astype(np.intp)), dtype=np.float64)
+
+        def nearest(i):
+            # Squared differences summed (no rounding of norms): copies are exactly 0 apart.
+            d = ((rows - rows[i]) ** 2).sum(axis=1)
+            d[i] = np.inf
+            return d.min()
+
+        nearest = np.array([nearest(i) for i in range(0, m, max(1, m // _COARSE_QUERIES))])
+        nearest = nearest[nearest > 0]
+        if nearest.size == 0:  # copies of rows everywhere: nothing to compare with
+            return False
+        d = float(np.median(nearest)) * (m / n) ** (2.0 / p)
+        margin = 1.2 * (p + 4) * _U32 * (np.sqrt(np.median(low_sq)) + np.sqrt(low_sq.max())) ** 2
+        return (1.0 + 2.0 * margin / d) ** (p / 2.0) > _COARSE_FACTOR
 
     @property
     def tree(self):
-        """Whether the searches use a k-d tree (decided on first use: see :func:`_many_copies`)."""
+        """Whether the searches use a k-d tree (decided on first use: see :func:`_tree_pays`
+        and :func:`_many_copies`)."""
         if self._tree is None:
-            self._tree = not _many_copies(self)
+            self._tree = (not self._probe_tree or _tree_pays(self)) and not _many_copies(self)
         return self._tree
 
     def _chunk(self, start, step):
@@ -1679,6 +1734,27 @@ class _Tree:
                 reach = decide(again, raw, pos)
                 short.append(again[(wide < n_ref) & ~(dist[:, -1] ** 2 > reach)])
         return np.concatenate(short) if short else np.empty(0, dtype=np.intp)
+
+
+def _tree_pays(points):
+    """Whether a k-d tree searches these rows (of more than ``_TREE_MAX_FEATURES``
+    features) with few distances: it computes at most ``_TREE_PROBE_VISITS`` of a
+    sample per query, counted by scikit-learn's ``KDTree.get_n_calls``."""
+    from sklearn.neighbors import KDTree
+
+    m = min(points.n, _TREE_PROBE_ROWS)  # at most a quarter of the rows (_TREE_PROBE_MIN_ROWS)
+    sample = np.asarray(points.values(np.linspace(0, points.n - 1, m).astype(np.intp)),
+                        dtype=np.float64)
+    tree = KDTree(sample)
+    queries = sample[::max(1, m // _TREE_PROBE_QUERIES)]
+    budget = _TREE_PROBE_VISITS * queries.shape[0] * m
+    tree.reset_n_calls()
+    # A few queries at a time: on noise-like data the budget is spent after a few.
+    for s in range(0, queries.shape[0], 8):
+        tree.query(queries[s:s + 8], k=4)
+        if tree.get_n_calls() > budget:
+            return False
+    return True
 
 
 def _many_copies(points):
