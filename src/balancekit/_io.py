@@ -14,13 +14,17 @@ value can change on the way (:func:`parse_column`):
   text like any other (``NA`` for Namibia);
 - a column of whole numbers is ``int64``, or pandas' nullable ``Int64`` when
   some cells are empty (``UInt64``/``uint64`` above the ``int64`` range);
-- a column of decimal numbers is ``float64`` (missing cells are NaN); one
-  beyond the float64 range (``1e400``) keeps its column as text;
+- a column of decimal numbers is ``float64`` (missing cells are NaN);
+  ``inf``, ``-inf``, ``+inf``, ``Infinity`` (as pandas, numpy, R and JSON
+  write infinity) are infinite numbers, while a number beyond the float64
+  range (``1e400``) keeps its column as text;
 - a column of ``True``/``False`` (also ``TRUE``/``true``, ...) without gaps is
   ``bool``;
 - everything else stays text, in particular a column with a leading zero in
   one of its values (``007``, ``02937``: codes, not quantities), and numbers
-  too large for 64 bits.
+  too large for 64 bits. A column read as text although nearly all its cells
+  are numbers (a stray ``?``, a decimal comma) is named in a warning, with the
+  first cell that is not a number and its line in the file.
 
 :class:`CellText` keeps the text of every cell, so that values read from a CSV
 file are written back as they were read (:func:`write_table`).
@@ -37,6 +41,7 @@ import csv
 import gzip
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -44,16 +49,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .exceptions import DataError
+from .exceptions import BalancekitWarning, DataError
 
 __all__ = [
     "EXTENSIONS",
     "DELIMITERS",
     "CellText",
+    "ParquetLayout",
     "table_format",
     "read_table",
     "parse_column",
     "guess_delimiter",
+    "line_of_row",
     "check_new_file",
     "check_output",
     "write_table",
@@ -107,7 +114,17 @@ DELIMITERS = (",", ";", "\t", "|")
 # The text of a whole number without a leading zero ('0' and '-12' are numbers; '007' is a
 # code), and of a decimal number in the same spirit ('0.5' and '.5', not '00.5').
 _INTEGER = r"\s*[+-]?(?:0|[1-9][0-9]*)\s*"
-_DECIMAL = r"\s*[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*"
+_DECIMAL = (
+    r"\s*[+-]?(?:(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    r"|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)\s*"
+)
+# Infinity as pandas, numpy, R and JSON write it ('inf', '-inf', '+inf', 'Inf', 'Infinity').
+_INFINITY = r"\s*[+-]?[iI][nN][fF](?:[iI][nN][iI][tT][yY])?\s*"
+# A code written with a leading zero ('007', '02937'): text by design, never a stray token.
+_CODE = r"\s*[+-]?0[0-9]+(?:\.[0-9]*)?\s*"
+#: The share of a column's cells that must be numbers for its other cells to be named in a
+#: warning when the column is read as text (a stray '?', a decimal comma).
+MOSTLY_NUMBERS = 0.9
 # The words that mark a missing value in a column of numbers (pandas' defaults but '').
 _MISSING_WORDS = [
     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
@@ -139,10 +156,14 @@ def read_table(path, *, sep=None, keep_text=False):
     -------
     table : pandas.DataFrame
         The table, with a fresh ``RangeIndex``. CSV columns are typed as
-        described in the module's documentation (:func:`parse_column`).
-    text : CellText or None
-        Only with ``keep_text=True``: the text of the cells of a CSV file
-        (``None`` for Parquet).
+        described in the module's documentation (:func:`parse_column`), under
+        the names of the header as written (an empty one stays empty; a last
+        column without name nor value, from a delimiter at the end of every
+        line, is left out with a warning). The named index levels of a
+        Parquet table written by pandas are columns.
+    text : CellText or ParquetLayout
+        Only with ``keep_text=True``: the text of the cells of a CSV file, or
+        the schema of a Parquet table (for :func:`write_table`).
 
     Raises
     ------
@@ -156,28 +177,33 @@ def read_table(path, *, sep=None, keep_text=False):
     if not path.exists():
         raise FileNotFoundError(2, "No such file or directory", str(path))
     fmt = table_format(path, allow_directory=True)
-    if fmt == "parquet-dir":
-        parts = [p for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".pq")]
-        if not parts:
-            raise DataError(f"'{path}' is a directory without .parquet or .pq files.")
-    elif path.is_dir():
+    if fmt != "parquet-dir" and path.is_dir():
         raise DataError(f"'{path}' is a directory, not a {fmt} file.")
     kind = "CSV" if fmt.startswith("csv") else "Parquet"
+    sep = "," if sep is None else sep
+    compression = "gzip" if fmt == "csv.gz" else None
     try:
         if kind == "CSV":
-            cells = _read_csv_text(path, "," if sep is None else sep,
-                                   "gzip" if fmt == "csv.gz" else None)
+            names, cells = _read_csv_text(path, sep, compression)
         else:
-            table = _read_parquet(path)
+            table, layout = _read_parquet(path)
     except (PermissionError, IsADirectoryError, DataError):
         raise
+    except UnicodeDecodeError as exc:
+        raise DataError(_not_utf8(path, fmt, exc)) from exc
     except Exception as exc:  # pandas, pyarrow, gzip and codecs all raise their own types
         reason = " ".join(str(exc).split()) or type(exc).__name__
+        if kind == "CSV" and "utf8" in reason.lower().replace("-", ""):
+            raise DataError(_not_utf8(path, fmt, exc)) from exc
+        if fmt == "csv.gz" and isinstance(exc, gzip.BadGzipFile):
+            raise DataError(
+                f"'{path}' is not gzip-compressed although its name ends with .gz: name it "
+                f"'{path.name[:-3]}' instead."
+            ) from exc
         raise DataError(f"could not read '{path}' as {kind}: {reason}") from exc
     shape = cells.shape if kind == "CSV" else table.shape
     if shape[1] == 0 or shape[0] == 0:
         raise DataError(f"'{path}' holds no data ({shape[0]} rows, {shape[1]} columns).")
-    text = None
     if kind == "CSV":
         if not isinstance(cells.index, pd.RangeIndex):
             # pandas takes the first field(s) as an index when rows have more fields than the
@@ -186,7 +212,17 @@ def read_table(path, *, sep=None, keep_text=False):
                 f"the rows of '{path}' have more fields than its header ({cells.shape[1]} "
                 "names); check the delimiter (--sep) or a trailing delimiter at line ends."
             )
-        cells = cells.reset_index(drop=True)
+        # The names as written: pandas calls an empty one 'Unnamed: 0'.
+        cells = cells.reset_index(drop=True).set_axis(list(names), axis=1)
+        if cells.shape[1] > 1 and names.iloc[-1] == "" and (cells.iloc[:, -1] == "").all():
+            # A delimiter at the end of every line: a column without name nor value.
+            warnings.warn(
+                f"the last column of '{path}' has no name and no value (a delimiter at the end "
+                "of every line); it is left out.",
+                BalancekitWarning,
+                stacklevel=2,
+            )
+            cells = cells.iloc[:, :-1]
         # Built at once: inserting columns one by one fragments a wide frame.
         columns = [cells.iloc[:, j] for j in range(cells.shape[1])]
         whole, number = _number_texts(columns)
@@ -195,17 +231,21 @@ def read_table(path, *, sep=None, keep_text=False):
         # One block per dtype: a frame of one block per column makes pandas warn (and crawl)
         # when a column is inserted later, as the command line does with the class column.
         table = table.set_axis(cells.columns, axis=1).copy()
+        _warn_mostly_numbers(path, sep, compression, cells, table, number)
         text = CellText(cells, table)
     else:
-        table = table.reset_index(drop=True)
+        text = layout
     return (table, text) if keep_text else table
 
 
 def _read_csv_text(path, sep, compression):
-    """Every cell of a CSV file as text (``''`` for an empty cell).
+    """The names of the header, and every cell of a CSV file as text (``''`` for an empty
+    cell).
 
     pyarrow's reader is several times faster than pandas' own; pandas' reader
-    takes the files it refuses (a multi-character delimiter, ragged rows).
+    takes the files it refuses (a multi-character delimiter, ragged rows), once
+    rows with fewer fields than the header are refused: pandas would fill them
+    from the left, moving values to other columns.
     """
     options = {"sep": sep, "compression": compression, "dtype": str, "keep_default_na": False}
     # Both readers rename a repeated column name ('v', 'v.1'): read the names as they are.
@@ -217,9 +257,139 @@ def _read_csv_text(path, sep, compression):
             "every column its own name."
         )
     try:
-        return pd.read_csv(path, engine="pyarrow", na_values=[], **options)
+        return names, pd.read_csv(path, engine="pyarrow", na_values=[], **options)
     except Exception:  # its own errors for what it does not parse; pandas says why
-        return pd.read_csv(path, na_filter=False, **options)
+        short = _short_record(path, sep, compression, len(names))
+        if short is not None:
+            line, fields = short
+            hint = (
+                " The header ends with a delimiter: remove it, or add one at the end of every "
+                "line." if names.iloc[-1] == "" and fields == len(names) - 1 else
+                " Is the file cut short, or a delimiter missing?"
+            )
+            raise DataError(
+                f"line {line} of '{path}' has {fields} field(s) but the header has "
+                f"{len(names)}.{hint}"
+            ) from None
+        return names, pd.read_csv(path, na_filter=False, **options)
+
+
+def _records(path, sep, compression):
+    """``(line number, fields)`` of each record of a CSV file, the header first, blank lines
+    left out as pandas does; ``None`` when the csv module cannot read the delimiter."""
+    if len(sep) != 1:
+        return None
+
+    def records():
+        opener = gzip.open if compression == "gzip" else open
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, delimiter=sep)
+            line = 0
+            for fields in reader:
+                if fields:
+                    yield line + 1, fields
+                line = reader.line_num
+
+    return records()
+
+
+def _short_record(path, sep, compression, width):
+    """``(line, number of fields)`` of the first record with fewer than ``width`` fields,
+    when no record before it has more (``None`` when there is none: pandas names a longer
+    record)."""
+    records = _records(path, sep, compression)
+    if records is None:
+        return None
+    try:
+        for line, fields in records:
+            if len(fields) > width:
+                return None
+            if len(fields) < width:
+                return line, len(fields)
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    return None
+
+
+def line_of_row(path, row, *, sep=","):
+    """The line of a CSV file where a data row starts.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (``.csv`` or ``.csv.gz``).
+    row : int
+        The row of the table read, counted from 0.
+    sep : str, default=','
+        The field delimiter.
+
+    Returns
+    -------
+    line : int
+        The line number, counted from 1 (the header is line 1); blank lines
+        and line breaks inside quoted cells are counted.
+    """
+    compression = "gzip" if table_format(path) == "csv.gz" else None
+    return _line_of_row(path, "," if sep is None else sep, compression, row)
+
+
+def _line_of_row(path, sep, compression, row):
+    """The line of a CSV file where data row ``row`` (counted from 0) starts."""
+    records = _records(path, sep, compression)
+    if records is not None:
+        try:
+            for i, (line, _) in enumerate(records):
+                if i == row + 1:
+                    return line
+        except (csv.Error, UnicodeDecodeError):
+            pass
+    return row + 2  # one line per row after the header
+
+
+def _warn_mostly_numbers(path, sep, compression, cells, table, number):
+    """Warn about each column read as text although nearly all its cells are numbers."""
+    for j in range(cells.shape[1]):
+        if pd.api.types.is_numeric_dtype(table.iloc[:, j]) or table.iloc[:, j].dtype == bool:
+            continue
+        column = cells.iloc[:, j]
+        counted = ((column != "") & ~column.isin(_MISSING_WORDS)).to_numpy()
+        numbers = number[j] & counted
+        if not numbers.any() or numbers.sum() < MOSTLY_NUMBERS * counted.sum():
+            continue
+        other = counted & ~numbers
+        if not other.any():
+            continue  # numbers beyond 64 bits: text, as documented
+        codes = pc.match_substring_regex(pa.array(column, type=pa.string()), f"^(?:{_CODE})$")
+        if codes.to_numpy(zero_copy_only=False).any():
+            continue  # codes with leading zeros: text by design
+        first = int(np.flatnonzero(other)[0])
+        line = _line_of_row(path, sep, compression, first)
+        warnings.warn(
+            f"column {cells.columns[j]!r} of '{path}' holds numbers but for {int(other.sum())} "
+            f"cell(s), the first {column.iloc[first]!r} at line {line}: it is read as text (a "
+            "categorical column). If it holds quantities, empty those cells (an empty cell is a "
+            "missing value) or write them as numbers with a '.' for the decimal point.",
+            BalancekitWarning,
+            stacklevel=3,
+        )
+
+
+def _not_utf8(path, fmt, exc):
+    """The message for a CSV file that is not UTF-8 text."""
+    try:
+        with open(path, "rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+    except OSError:
+        gzipped = False
+    if gzipped and fmt == "csv":
+        return f"'{path}' is gzip-compressed, not CSV text: name it '{path.name}.gz' instead."
+    where = ""
+    if isinstance(exc, UnicodeDecodeError):
+        where = f" (it holds the byte 0x{exc.object[exc.start]:02x})"
+    return (
+        f"'{path}' is not UTF-8 text{where}; convert it to UTF-8 first, e.g. with "
+        f"iconv -f latin1 -t utf-8 (or save it as 'CSV UTF-8')."
+    )
 
 
 def parse_column(cells, whole=None, number=None):
@@ -316,8 +486,12 @@ def _decimals(arrow, text, present, cells, whole):
         numbers = pc.cast(pc.utf8_trim_whitespace(arrow), pa.float64()).to_numpy()
     except pa.ArrowInvalid:  # forms the Arrow parser does not take; Python's float() does
         numbers = text.to_numpy(dtype=object).astype(np.float64)
-    if np.isinf(numbers).any():
-        return None
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        # 'inf' written as such is a number; '1e400' overflowing to it is not float64's.
+        word = pc.match_substring_regex(arrow, f"^(?:{_INFINITY})$")
+        if (infinite & ~word.to_numpy(zero_copy_only=False)).any():
+            return None
     if whole.any() and (np.abs(numbers[whole]) >= 2**53).any():
         return None  # a whole number float64 would round (9007199254740993): text
     full = np.full(cells.shape[0], np.nan)
@@ -351,27 +525,181 @@ def _read_texts(values, cells, column):
 
 
 def _read_parquet(path):
-    """Read Parquet with pandas; integer columns with missing values as nullable integers.
+    """Read a Parquet file or directory: the table and its :class:`ParquetLayout`.
 
-    pandas turns them into float64, which rounds values above 2**53 and would
-    write them back as floating point: they are read again from the file.
+    Integer columns with missing values are nullable integers (pandas turns
+    them into float64, which rounds values above 2**53 and would write them
+    back as floating point). Named index levels stored by pandas are columns.
+    In a directory, files whose names start with ``.`` or ``_`` are left out
+    (as Spark and Hive write them), other files that are not Parquet are left
+    out with a warning, and the Parquet files must share one schema.
     """
+    import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    table = pd.read_parquet(path)
-    schema = pq.ParquetDataset(path).schema
+    if path.is_dir():
+        files = _parquet_files(path)
+        schemas = [_file_schema(f) for f in files]
+        _check_same_schema(files, schemas)
+        partitioning = ds.HivePartitioning.discover(infer_dictionary=True)
+        dataset = ds.dataset([str(f) for f in files], format="parquet",
+                             partitioning=partitioning, partition_base_dir=str(path))
+        arrow = dataset.to_table()
+        if schemas[0].metadata:  # pandas' metadata (index, dtypes) of the first file
+            arrow = arrow.replace_schema_metadata(schemas[0].metadata)
+    else:
+        _file_schema(path)
+        arrow = pq.read_table(path)
+    table = arrow.to_pandas()
     names = [
         field.name
-        for field in schema
+        for field in arrow.schema
         if pa.types.is_integer(field.type)
         and field.name in table.columns
         and table[field.name].dtype.kind == "f"
     ]
     if names:
-        exact = pq.read_table(path, columns=names).to_pandas(types_mapper=_nullable_integer_dtype)
+        exact = arrow.select(names).to_pandas(types_mapper=_nullable_integer_dtype)
         for name in names:
             table[name] = exact[name].array
-    return table
+    index = [name for name in table.index.names if name is not None]
+    if index:
+        clash = [name for name in index if name in table.columns]
+        if clash:
+            raise DataError(
+                f"'{path}' stores an index named {clash[0]!r} and a column of that name; "
+                "rename one of them."
+            )
+        unnamed = [level for level, name in enumerate(table.index.names) if name is None]
+        table = table.reset_index(level=unnamed or None, drop=True) if unnamed else table
+        table = table.reset_index()
+        # In the order of the file (pandas stores the index after the columns).
+        stored = [name for name in arrow.schema.names if name in table.columns]
+        table = table[stored + [name for name in table.columns if name not in stored]]
+    else:
+        table = table.reset_index(drop=True)
+    return table, ParquetLayout(arrow.schema, index)
+
+
+def _parquet_files(path):
+    """The Parquet files of a directory, in order; a warning names the other files."""
+    files, others = [], []
+    for item in sorted(path.rglob("*")):
+        parts = item.relative_to(path).parts
+        if item.is_dir() or any(part.startswith((".", "_")) for part in parts):
+            continue
+        with open(item, "rb") as handle:
+            magic = handle.read(4)
+        (files if magic == b"PAR1" else others).append(item)
+    if not files:
+        raise DataError(f"'{path}' is a directory without Parquet files.")
+    if others:
+        shown = ", ".join(f"'{f.relative_to(path)}'" for f in others[:5])
+        more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+        warnings.warn(
+            f"'{path}' holds {len(others)} file(s) that are not Parquet ({shown}{more}); "
+            "they are left out.",
+            BalancekitWarning,
+            stacklevel=4,
+        )
+    return files
+
+
+def _file_schema(path):
+    """The Arrow schema of a Parquet file; an error when it names a column more than once."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    seen, repeated = set(), []
+    for name in schema.names:
+        if name in seen and name not in repeated:
+            repeated.append(name)
+        seen.add(name)
+    if repeated:
+        raise DataError(
+            f"'{path}' names column(s) {', '.join(map(repr, repeated))} more than once; give "
+            "every column its own name."
+        )
+    return schema
+
+
+def _check_same_schema(files, schemas):
+    """An error naming the file and the column when the files of a directory differ."""
+    def fields(schema):
+        return {f.name: f.type for f in schema if not f.name.startswith("__index_level_")}
+
+    first = fields(schemas[0])
+    for file, schema in zip(files[1:], schemas[1:], strict=True):
+        other = fields(schema)
+        for name, kind in first.items():
+            if name not in other:
+                raise DataError(
+                    f"the Parquet files of '{file.parent}' differ: '{file}' has no column "
+                    f"{name!r}, which '{files[0]}' has. Give every file the same columns."
+                )
+            if kind != other[name] and not pa.types.is_null(kind) and not (
+                pa.types.is_null(other[name])
+            ):
+                raise DataError(
+                    f"the Parquet files of '{file.parent}' differ: column {name!r} is "
+                    f"{other[name]} in '{file}' but {kind} in '{files[0]}'. Give it one type "
+                    "in every file."
+                )
+        extra = [name for name in other if name not in first]
+        if extra:
+            raise DataError(
+                f"the Parquet files of '{file.parent}' differ: '{file}' has a column "
+                f"{extra[0]!r}, which '{files[0]}' has not. Give every file the same columns."
+            )
+
+
+class ParquetLayout:
+    """The Arrow schema of a Parquet table read, to write a table derived from it alike.
+
+    Parameters
+    ----------
+    schema : pyarrow.Schema
+        The schema of the table read.
+    index : list of str
+        The names of the index levels stored by pandas, read as columns.
+
+    Attributes
+    ----------
+    schema : pyarrow.Schema
+    index : list of str
+    """
+
+    def __init__(self, schema, index):
+        self.schema = schema
+        self.index = list(index)
+
+    def to_arrow(self, table):
+        """``table`` as an Arrow table: the index levels read stored as an index again, and
+        each column of the table read with its Arrow type when its values allow.
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+            A table with columns of the one read (such as a sampler's output).
+
+        Returns
+        -------
+        arrow : pyarrow.Table
+        """
+        if self.index and all(name in table.columns for name in self.index):
+            arrow = pa.Table.from_pandas(table.set_index(self.index), preserve_index=True)
+        else:
+            arrow = pa.Table.from_pandas(table, preserve_index=False)
+        for i, field in enumerate(arrow.schema):
+            j = self.schema.get_field_index(field.name)
+            if j < 0 or self.schema.field(j).type == field.type:
+                continue
+            try:  # a column copied from the input: its type (decimal128(5, 2), string, ...)
+                column = pc.cast(arrow.column(i), self.schema.field(j).type, safe=True)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                continue  # new values the type cannot hold (fractions in integers): as they are
+            arrow = arrow.set_column(i, field.with_type(column.type), column)
+        return arrow
 
 
 def _nullable_integer_dtype(arrow_type):
@@ -402,7 +730,7 @@ class CellText:
         self.cells = cells
         self.table = table
 
-    def render(self, table, rows=None):
+    def render(self, table, rows=None, head=None):
         """Return ``table`` ready to be written as CSV, with the text the values were read from.
 
         Parameters
@@ -414,13 +742,19 @@ class CellText:
             When every row of ``table`` is a copy of an input row: the input
             row of each (a sampler's ``sample_indices_``). Their cells are then
             written exactly as they were read.
+        head : array-like of int, default=None
+            When ``table`` starts with copies of input rows followed by new
+            rows (a combined sampler's output): the input row of each of the
+            first ``len(head)`` rows. Without it, the first rows are taken for
+            the input rows, all of them in order, when they are equal to them.
 
         Returns
         -------
         frame : pandas.DataFrame
             With ``rows``: the cells of those rows. Else, when ``table``
             starts with the rows read, in order and unchanged (an
-            over-sampler's output), their cells as read; then, for the other
+            over-sampler's output; or with the rows of ``head``), their cells
+            as read; then, for the other
             rows, in each column typed as numbers or booleans, a value read
             from a single text in that column is written as that text
             (``'1.50'``, ``'+1'``, ``'1e3'``), and other values (new ones, or
@@ -432,16 +766,20 @@ class CellText:
             return self.cells.take(np.asarray(rows, dtype=np.intp)).reset_index(drop=True)
         if not same_columns:
             return table
-        # An over-sampler's output starts with the input rows, in order: their cells as read.
-        copied = len(self.table)
-        if len(table) < copied or not table.iloc[:copied].reset_index(drop=True).equals(
-            self.table
-        ):
+        # An over-sampler's output starts with the input rows, in order (a combined sampler's
+        # with those of ``head``): their cells as read.
+        cells, source = self.cells, self.table
+        if head is not None:
+            head = np.asarray(head, dtype=np.intp)
+            cells = cells.take(head).reset_index(drop=True)
+            source = source.take(head).reset_index(drop=True)
+        copied = len(source)
+        if len(table) < copied or not table.iloc[:copied].reset_index(drop=True).equals(source):
             copied = 0
         new = table.iloc[copied:]
         # Held as Arrow text: the cells read are shared, not copied into Python strings.
         return _text_frame(
-            ([self.cells.iloc[:, j]] if copied else []) + [self._column_text(j, new.iloc[:, j])]
+            ([cells.iloc[:, j]] if copied else []) + [self._column_text(j, new.iloc[:, j])]
             for j in range(table.shape[1])
         ).set_axis(table.columns, axis=1)
 
@@ -571,7 +909,7 @@ def check_output(path, *, force=False):
     return fmt
 
 
-def write_table(table, path, *, force=False, sep=",", text=None, rows=None):
+def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head=None):
     """Write ``table`` to ``path`` atomically, in the format given by its extension.
 
     Parameters
@@ -584,13 +922,20 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None):
         Whether an existing file may be replaced.
     sep : str, default=','
         The field delimiter of a CSV output.
-    text : CellText, default=None
-        The text of the CSV table ``table`` comes from: values read from it
-        are written back as they were read (CSV output only; see
-        :meth:`CellText.render`).
+    text : CellText or ParquetLayout, default=None
+        What :func:`read_table` returned with ``keep_text=True`` for the
+        table ``table`` comes from. The text of a CSV table: values read from
+        it are written back as they were read (CSV output only; see
+        :meth:`CellText.render`). The layout of a Parquet table: its index
+        levels and Arrow types are kept (Parquet output only; see
+        :meth:`ParquetLayout.to_arrow`).
     rows : array-like of int, default=None
         With ``text``: the input row each row of ``table`` copies, when all
         of them are copies.
+    head : array-like of int, default=None
+        With ``text``: the input row each of the first ``len(head)`` rows of
+        ``table`` copies, when new rows follow them (see
+        :meth:`CellText.render`).
 
     Raises
     ------
@@ -600,12 +945,13 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None):
     """
     path = Path(path)
     fmt = check_output(path, force=force)
-    if text is not None and fmt != "parquet":
-        table = text.render(table, rows)
+    layout = text if isinstance(text, ParquetLayout) else None
+    if isinstance(text, CellText) and fmt != "parquet":
+        table = text.render(table, rows, head)
 
     def write(tmp):
         try:
-            _write_frame(table, tmp, fmt, sep=sep)
+            _write_frame(table, tmp, fmt, sep=sep, layout=layout)
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # pyarrow refuses some column types
@@ -645,16 +991,22 @@ def write_text(path, text, *, force=False):
 def _write_atomically(path, write, *, force):
     """Call ``write(temporary path)``, then move the file to ``path`` in one step."""
     mode = _new_file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        write(tmp)
-        os.chmod(tmp, mode)
-        if not force and path.exists():  # created by someone else while we wrote
-            raise FileExistsError(
-                17, f"'{path}' already exists; pass --force to overwrite it", str(path)
-            )
-        os.replace(tmp, path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # named after the output asked for, not the temporary file
+        raise _about(exc, path) from None
+    try:
+        try:
+            os.close(fd)
+            write(tmp)
+            os.chmod(tmp, mode)
+            if not force and path.exists():  # created by someone else while we wrote
+                raise FileExistsError(
+                    17, f"'{path}' already exists; pass --force to overwrite it", str(path)
+                )
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _about(exc, path, tmp) from exc
     except BaseException:
         try:
             os.unlink(tmp)
@@ -663,10 +1015,22 @@ def _write_atomically(path, write, *, force):
         raise
 
 
-def _write_frame(table, path, fmt, *, sep=","):
+def _about(exc, path, tmp=None):
+    """``exc`` about ``path``: an error of the temporary file names the output instead."""
+    if exc.errno is None or (tmp is not None and exc.filename not in (None, tmp, str(tmp))):
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def _write_frame(table, path, fmt, *, sep=",", layout=None):
     """Write ``table`` to ``path`` in ``fmt`` (no atomicity: see :func:`write_table`)."""
     if fmt == "parquet":
-        table.to_parquet(path, index=False)
+        if layout is None:
+            table.to_parquet(path, index=False)
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(layout.to_arrow(table), path)
         return
     if table.shape[1] and all(dtype in (np.float64, np.int64) for dtype in table.dtypes):
         # Numbers only: their text as pandas writes it, then written as text (below): faster.

@@ -5,13 +5,18 @@ the command line itself is wrong (a missing or unknown option, a value that
 cannot be parsed, an unknown method or column), 1 when the command is well
 formed but the files or the data do not allow it (a missing or unreadable
 file, an existing output, a target with one class, a method that cannot run on
-this data). Warnings are shown once each, in yellow, after the result and before
-any error line.
+this data). A bare ``balancekit`` or a command without its arguments shows
+the help and exits with 2 as well. Ctrl-C exits with 130 and SIGTERM (a
+timeout, ``kill``, a cancelled job) with 143; an output being written is then
+removed, not left partial. Warnings are shown once each, in yellow, after the
+result and before any error line.
 """
 
+import contextlib
 import json
 import math
 import os
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -28,7 +33,7 @@ from . import __version__, _frames, _io
 from ._registry import available_samplers
 from ._strategy import STRATEGY_NAMES, class_counts
 from ._validation import check_target
-from .exceptions import BalancekitError, BalancekitWarning
+from .exceptions import BalancekitError, BalancekitWarning, DataError
 
 __all__ = ["app", "main"]
 
@@ -93,6 +98,33 @@ def _show_warnings(caught):
 class _Interrupted(Exception):
     """Raised in place of KeyboardInterrupt so that it reaches the error handler."""
 
+    def __init__(self, code=130, message="Interrupted."):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a timeout, ``kill``, a cancelled job), handled as Ctrl-C is: what is being
+    written is removed."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Within the block, SIGTERM raises :class:`_Terminated` (main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, AttributeError, OSError):  # not the main thread; no SIGTERM here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
 
 class _Group(typer.core.TyperGroup):
     """The top-level command, with the one error handler of the tool."""
@@ -100,10 +132,16 @@ class _Group(typer.core.TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except _Terminated:
+            raise _Interrupted(143, "Terminated.") from None
         except KeyboardInterrupt:
             raise _Interrupted() from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        with _sigterm_as_interrupt():
+            return self._main(args, prog_name, complete_var, standalone_mode, **extra)
+
+    def _main(self, args, prog_name, complete_var, standalone_mode, **extra):
         error = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
@@ -116,10 +154,20 @@ class _Group(typer.core.TyperGroup):
                     **extra,
                 )
                 code = result if isinstance(result, int) else 0
-            except (typer.Abort, _Interrupted, KeyboardInterrupt):
+            except _Interrupted as exc:
+                code, error = exc.code, exc.message
+            except _Terminated:
+                code, error = 143, "Terminated."
+            except (typer.Abort, KeyboardInterrupt):
                 code, error = 130, "Interrupted."
             except (BalancekitError, OSError, ValueError) as exc:
                 code, error = 1, _error_message(exc)
+            except MemoryError as exc:
+                code, error = 1, (
+                    f"out of memory ({_error_message(exc)}): the data or the result is too large "
+                    "for this machine; ask for fewer rows (--strategy), use a smaller table, or "
+                    "run on a machine with more memory."
+                )
             except Exception as exc:
                 code, error = _command_line_error(exc)
                 if code is None:  # a defect: still one line, the traceback on request
@@ -390,25 +438,40 @@ def _check_model(value):
 
 
 def _match_label(key, labels):
-    """The class label a command-line key names (JSON keys are text), else ``key``."""
-    if key in labels:
+    """The class label a command-line key names, else ``key``: one rule for --strategy,
+    --param and --pos-label.
+
+    Keys are text (JSON object keys, option values): a label matches when it is equal,
+    when its text is (``'1'`` for the integer 1), a boolean by any spelling a file
+    uses (``'true'``, ``'FALSE'``, ``'1'``, ``'0'``), or a number of equal value
+    (``'1'`` for the label 1.0).
+    """
+    if key in labels and not isinstance(key, bool):
         return key
-    text = str(key)
+    text = str(key).strip()
     for label in labels:
         if str(label) == text:
             return label
     for label in labels:
-        # Booleans as a CSV file spells them ('true', 'FALSE').
-        if isinstance(label, (bool, np.bool_)) and str(label).lower() == text.lower():
-            return label
+        if isinstance(label, (bool, np.bool_)):
+            spelled = {str(label).lower(), str(int(label))}
+            if text.lower() in spelled or (isinstance(key, bool) and key == label):
+                return label
     try:
         number = float(text)
     except ValueError:
         return key
     for label in labels:
-        if isinstance(label, (int, float)) and not isinstance(label, bool) and label == number:
+        if isinstance(label, (int, float, np.integer, np.floating)) and not isinstance(
+            label, (bool, np.bool_)
+        ) and label == number:
             return label
     return key
+
+
+def _labels_of(y):
+    """The classes of ``y`` (missing labels left out), as Python values."""
+    return [_py(v) for v in pd.unique(y.dropna())]
 
 
 def _strategy_for(strategy, labels):
@@ -427,8 +490,16 @@ def _split_target(ctx, table, target, sep=None):
     the message says how to read the file.
     """
     if target not in table.columns:
-        columns = ", ".join(repr(str(c)) for c in table.columns)
-        message = f"there is no column {target!r}; the columns are {columns}."
+        names = [str(c) for c in table.columns]
+        shown = ", ".join(map(repr, names[:_MAX_NAMES_SHOWN]))
+        if len(names) > _MAX_NAMES_SHOWN:
+            shown += f", ... (and {len(names) - _MAX_NAMES_SHOWN:,} more)"
+        similar = _similar_names(target, names)
+        if similar:
+            message = (f"there is no column {target!r}; did you mean "
+                       f"{' or '.join(map(repr, similar))}? The columns are {shown}.")
+        else:
+            message = f"there is no column {target!r}; the columns are {shown}."
         other = None if sep is None else _io.guess_delimiter(table.columns, sep)
         if other is not None:
             message += (
@@ -437,7 +508,66 @@ def _split_target(ctx, table, target, sep=None):
                 f"{_SEP_ARGS.get(other, repr(other))}."
             )
         raise typer.BadParameter(message, ctx=ctx, param_hint="'--target'")
+    if table.shape[1] == 1:
+        raise DataError(
+            f"the table has no feature columns besides the target {target!r}: a model needs at "
+            "least one column to learn from."
+        )
     return table.drop(columns=[target]), table[target]
+
+
+#: The most column names an error message lists.
+_MAX_NAMES_SHOWN = 20
+
+
+def _similar_names(target, names):
+    """Column names ``target`` may have meant: equal but for case and surrounding spaces,
+    else close in spelling."""
+    import difflib
+
+    key = target.strip().casefold()
+    same = [name for name in names if name.strip().casefold() == key]
+    if same:
+        return same[:3]
+    folded = {name.strip().casefold(): name for name in names}
+    close = difflib.get_close_matches(key, list(folded), n=3, cutoff=0.75)
+    return [folded[name] for name in close]
+
+
+def _check_labelled(y, target, data, sep):
+    """An error naming the first row without a label (its line in a CSV file)."""
+    missing = pd.isna(y).to_numpy()
+    if not missing.any():
+        return
+    first = int(np.flatnonzero(missing)[0])
+    if _is_csv(data):
+        where = f"line {_io.line_of_row(data, first, sep=sep)}"
+    else:
+        where = f"row {first:,} (counted from 0)"
+    n = int(missing.sum())
+    raise DataError(
+        f"{_count(n, 'row')} of '{data}' {'has' if n == 1 else 'have'} no value in {target!r} "
+        f"(missing labels), the first at {where}; drop those rows or give them a class."
+    )
+
+
+def _check_cv_classes(y, cv):
+    """An error when a class has fewer than two rows: no split can put it on both sides."""
+    counts = pd.Series(y).dropna().value_counts()
+    if counts.empty:
+        return
+    label, smallest = counts.index[-1], int(counts.iloc[-1])
+    if smallest < 2:
+        raise DataError(
+            f"class {_py(label)!r} has {_count(smallest, 'row')}: too few to "
+            "cross-validate, which needs at least 2 rows in every class (one to train on, one "
+            f"to test on; --cv {cv} needs {cv}). Gather more rows of that class, or drop it."
+        )
+
+
+def _count(n, noun, plural=None):
+    """``'1 row'``, ``'2 rows'``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
 
 
 def _classes_param(ctx, key, value, labels, target):
@@ -580,10 +710,11 @@ def _print_comparison(summary):
     shown = shown[: max(1, (console.width - fixed) // 16)]
     data = summary.get("data", {})
     title = (
-        f"{len(summary['ranking'])} strategies ranked by {labels.get(metric, metric)} "
+        f"{_count(len(summary['ranking']), 'strategy', 'strategies')} ranked by {labels.get(metric, metric)} "
         f"({settings.get('estimator')}, {settings.get('cv')}-fold CV"
         + (f" x {settings['repeats']}" if settings.get("repeats", 1) > 1 else "")
-        + f", {data.get('n_rows', 0):,} rows, rare class {data.get('positive_label')!s})"
+        + f", {_count(data.get('n_rows', 0), 'row')}, rare class "
+        f"{data.get('positive_label')!s})"
     )
     console.print(Text(title, style="bold"))
     table = Table(show_lines=False)
@@ -613,8 +744,8 @@ def _print_comparison(summary):
     console.print(table)
     console.print(
         Text(
-            f"mean ± standard deviation over the folds; vs baseline: mean paired difference in "
-            f"{labels.get(metric, metric)}, '(noise)' when not significant at the 5% level "
+            f"mean ± standard deviation over the folds; vs baseline: {_versus_note(summary, metric)}"
+            ", '(noise)' when not significant at the 5% level "
             "(corrected resampled t-test, Holm-adjusted for the strategies compared).",
             style="dim",
         ),
@@ -633,6 +764,19 @@ def _print_comparison(summary):
             Text(f"Skipped: {item['strategy']}: {_one_line(item['reason'])}", style="dim"),
             soft_wrap=True,
         )
+
+
+def _versus_note(summary, metric):
+    """What the 'vs baseline' column holds: an improvement, positive when better, as in the
+    HTML report."""
+    info = next((m for m in summary.get("metrics", []) if m["key"] == metric), {})
+    label = info.get("label", metric)
+    if info.get("higher_is_better", metric != "brier"):
+        return f"mean paired gain in {label} over baseline (this minus baseline; positive is better)"
+    return (
+        f"mean paired gain in {label} over baseline (baseline minus this, as lower {label} is "
+        "better; positive is better)"
+    )
 
 
 @app.command()
@@ -786,6 +930,10 @@ def compare(
             )
         table = _io.read_table(data, sep=sep)
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
+        _check_labelled(y, target, data, sep)
+    _check_cv_classes(y, cv)
+    if pos_label is not None:
+        pos_label = _match_label(pos_label, _labels_of(y))
     with _ProgressBar() as progress:
         result = run_comparison(
             X,
@@ -917,6 +1065,7 @@ def resample(
     _io.check_output(output, force=force)
     table, text = _io.read_table(data, sep=sep, keep_text=True)
     X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
+    _check_labelled(y, target, data, sep)
     position = table.columns.get_loc(target)
     sampler = _make_sampler(ctx, method, X, y, strategy, seed, param, target)
     X_res, y_res = sampler.fit_resample(X, y)
@@ -924,7 +1073,8 @@ def resample(
     result.insert(position, target, y_res.reset_index(drop=True))
     # A sampler that only copies rows says which: their cells are written as they were read.
     rows = getattr(sampler, "sample_indices_", None)
-    _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows)
+    head = _kept_input_rows(sampler, len(X)) if rows is None else None
+    _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
     gone = [label for label in before if label not in after]
     if gone:
@@ -938,7 +1088,44 @@ def resample(
     changes = ", ".join(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
     )
-    _say(f"{method}: {len(table):,} -> {len(result):,} rows ({changes}); wrote {output}")
+    _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
+
+
+def _kept_input_rows(sampler, n_rows):
+    """The input rows a combined sampler (SMOTE, then a cleaning rule) writes first: those
+    its cleaning rule kept among the over-sampled rows, of which the input rows come first
+    (``None`` for other samplers)."""
+    if not hasattr(sampler, "smote_"):
+        return None
+    for name in ("enn_", "tomek_"):
+        kept = getattr(getattr(sampler, name, None), "sample_indices_", None)
+        if kept is not None:
+            kept = np.sort(np.asarray(kept, dtype=np.intp))
+            return kept[kept < n_rows]
+    return None
+
+
+def _memory_bytes():
+    """The physical memory of this machine in bytes (``None`` when unknown)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _check_size(X, y, counts):
+    """An error when the counts of a --strategy object ask for a table larger than memory."""
+    current = pd.Series(y).value_counts()
+    rows = sum(int(counts.get(label, n)) for label, n in current.items())
+    rows = max(rows, int(sum(v for v in counts.values() if isinstance(v, int))))
+    per_row = max(int(X.memory_usage(index=False).sum()) // max(len(X), 1), 8) + 8
+    needed, memory = rows * per_row, _memory_bytes()
+    if memory is not None and needed > memory:
+        raise DataError(
+            f"--strategy asks for {rows:,} rows, which need about {needed / 2**30:,.0f} GiB of "
+            f"memory (about {per_row:,} bytes a row), but this machine has "
+            f"{memory / 2**30:,.0f} GiB; ask for fewer rows per class."
+        )
 
 
 def _make_sampler(ctx, method, X, y, strategy, seed, params, target):
@@ -961,6 +1148,8 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target):
         labels = [_py(v) for v in np.unique(check_target(y))]
     if strategy is not None:
         settings["sampling_strategy"] = _strategy_for(strategy, labels)
+        if isinstance(strategy, dict):
+            _check_size(X, y, settings["sampling_strategy"])
     for key, value in params.items():
         if isinstance(value, dict):  # per-class values, keyed by JSON text like --strategy
             settings[key] = _classes_param(ctx, key, value, labels, target)

@@ -1,0 +1,271 @@
+"""The ``balancekit`` command on awkward files and options: infinity, label spellings,
+sizes, messages, exit codes and SIGTERM."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from balancekit import cli
+
+from .test_cli import WIDE, assert_error, assert_ok, invoke, listing, run_module
+from .test_io import read_rows
+
+
+def binary_table(n=60, seed=0, minority=10):
+    rng = np.random.default_rng(seed)
+    t = np.array(["no"] * (n - minority) + ["yes"] * minority)
+    return pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n), "t": t})
+
+
+@pytest.fixture
+def inf_csv(tmp_path):
+    frame = binary_table()
+    frame.loc[2, "a"] = np.inf
+    path = tmp_path / "inf.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+# --------------------------------------------------------------------------- infinity
+
+
+def test_inspect_reads_an_infinite_cell_as_a_number(inf_csv):
+    result = invoke("inspect", inf_csv, "-t", "t", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["categorical_columns"] == []
+
+
+@pytest.mark.parametrize("method", ["smote", "smotenc"])
+def test_neighbour_samplers_refuse_infinity_with_their_message(tmp_path, inf_csv, method):
+    result = invoke("resample", inf_csv, "-t", "t", "-m", method, "-o", tmp_path / "o.csv")
+    assert_error(result, 1, "infinite", "'a'")
+
+
+def test_random_over_copies_infinity_as_written(tmp_path, inf_csv):
+    out = tmp_path / "o.csv"
+    assert_ok(invoke("resample", inf_csv, "-t", "t", "-m", "random_over", "-o", out))
+    rows = read_rows(out)
+    assert rows[:61] == read_rows(inf_csv) and rows[3][0] == "inf"
+
+
+def test_a_stray_token_is_named_in_a_warning(tmp_path):
+    frame = binary_table().astype({"a": object})
+    frame.loc[4, "a"] = "?"
+    path = tmp_path / "q.csv"
+    frame.to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "t")
+    assert_ok(result)
+    assert "column 'a'" in result.stderr and "'?' at line 6" in result.stderr
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [(["True", "False"], "true"), (["1.0", "0.0"], "1"), ([True, False], "1")],
+)
+def test_one_label_rule_for_strategy_and_pos_label(tmp_path, values, key):
+    y = np.array([values[0]] * 10 + [values[1]] * 50)
+    frame = pd.DataFrame({"a": np.random.default_rng(0).normal(size=60), "t": y})
+    path = tmp_path / ("x.parquet" if isinstance(values[0], bool) else "x.csv")
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    out = tmp_path / "o.csv"
+    result = invoke("resample", path, "-t", "t", "-m", "random_over", "-s", f'{{"{key}": 30}}',
+                    "-o", out)
+    assert_ok(result)
+    assert sorted(pd.read_csv(out)["t"].value_counts()) == [30, 50]
+    result = invoke("compare", path, "-t", "t", "--cv", "2", "-s", "baseline", "--pos-label",
+                    key, "--json", tmp_path / "c.json")
+    assert_ok(result)
+    summary = json.loads((tmp_path / "c.json").read_text())
+    assert str(summary["data"]["positive_label"]) == str(frame["t"].iloc[0])
+
+
+def test_match_label_rules():
+    assert cli._match_label("true", [False, True]) is True
+    assert cli._match_label("0", [False, True]) is False
+    assert cli._match_label("1", [0.0, 1.0]) == 1.0
+    assert cli._match_label("1", [0, 1]) == 1
+    assert cli._match_label("yes", ["no", "yes"]) == "yes"
+    assert cli._match_label("maybe", ["no", "yes"]) == "maybe"
+    assert cli._match_label("1", ["1", 1]) == "1"  # the text first
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def test_a_huge_strategy_is_refused_before_allocating(tmp_path, inf_csv):
+    out = tmp_path / "o.csv"
+    result = invoke("resample", inf_csv, "-t", "t", "-m", "random_over", "-s",
+                    '{"yes": 100000000000}', "-o", out)
+    line = assert_error(result, 1, "100,000,000,050 rows", "GiB", "fewer rows")
+    assert "Unexpected" not in line
+    assert listing(tmp_path) == ["inf.csv"]
+
+
+def test_memory_error_is_one_clear_line(tmp_path, inf_csv, monkeypatch):
+    def fail(*args, **kwargs):
+        raise MemoryError("Unable to allocate 745. GiB")
+
+    monkeypatch.setattr(cli._io, "write_table", fail)
+    result = invoke("resample", inf_csv, "-t", "t", "-m", "random_over", "-o", tmp_path / "o.csv")
+    line = assert_error(result, 1, "out of memory", "--strategy")
+    assert "please report" not in line
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def test_brier_vs_baseline_says_which_sign_is_better(tmp_path):
+    path = tmp_path / "x.csv"
+    binary_table(n=80, minority=16).to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--cv", "2", "-s", "baseline,class_weight",
+                    "--scoring", "brier", "--json", tmp_path / "c.json")
+    assert_ok(result)
+    assert "baseline minus this" in result.stdout and "positive is better" in result.stdout
+    summary = json.loads((tmp_path / "c.json").read_text())
+    row = next(r for r in summary["ranking"] if r["strategy"] == "class_weight")
+    base = next(r for r in summary["ranking"] if r["strategy"] == "baseline")
+    assert np.sign(row["diff_vs_baseline"]) == np.sign(base["means"]["brier"]
+                                                       - row["means"]["brier"])
+
+
+def test_one_strategy_title_is_singular(tmp_path):
+    path = tmp_path / "x.csv"
+    binary_table().to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--cv", "2", "-s", "baseline")
+    assert_ok(result)
+    assert "1 strategy ranked" in result.stdout
+
+
+def test_a_one_row_class_is_too_small_to_cross_validate(tmp_path):
+    path = tmp_path / "x.csv"
+    frame = binary_table()
+    frame.loc[:, "t"] = ["maj"] * 59 + ["one"]
+    frame.to_csv(path, index=False)
+    line = assert_error(invoke("compare", path, "-t", "t"), 1, "'one'", "too few to cross-validate")
+    assert "at most 1" not in line
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("T", "'t'"), (" t ", "'t'"), ("lable", "'label'")])
+def test_target_not_found_suggests_a_name(tmp_path, typed, meant):
+    path = tmp_path / "x.csv"
+    binary_table().rename(columns={"b": "label"}).to_csv(path, index=False)
+    assert_error(invoke("inspect", path, "-t", typed), 2, f"did you mean {meant}")
+
+
+def test_target_not_found_lists_at_most_a_few_columns(tmp_path):
+    path = tmp_path / "x.csv"
+    pd.DataFrame(np.zeros((3, 300)), columns=[f"f{i}" for i in range(300)]).to_csv(
+        path, index=False
+    )
+    line = assert_error(invoke("inspect", path, "-t", "nope"), 2, "'f0'", "and 280 more")
+    assert "'f299'" not in line
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_missing_label_gives_the_line(tmp_path, suffix):
+    frame = binary_table()
+    frame.loc[3, "t"] = None
+    path = tmp_path / f"x{suffix}"
+    frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path, index=False)
+    where = "line 5" if suffix == ".csv" else "row 3"
+    for args in (("resample", "-m", "random_over", "-o", tmp_path / "o.csv"), ("compare",)):
+        result = invoke(args[0], path, "-t", "t", *args[1:])
+        assert_error(result, 1, "1 row of", "has no value in 't'", where)
+
+
+@pytest.mark.parametrize(
+    "args", [("inspect",), ("compare",), ("resample", "-m", "random_over", "-o", "{out}")]
+)
+def test_only_the_target_column(tmp_path, args):
+    path = tmp_path / "x.csv"
+    pd.DataFrame({"t": ["a"] * 5 + ["b"] * 5}).to_csv(path, index=False)
+    args = [str(tmp_path / "o.csv") if a == "{out}" else a for a in args]
+    result = invoke(args[0], path, "-t", "t", *args[1:])
+    assert_error(result, 1, "no feature columns besides the target 't'")
+
+
+def test_resample_summary_grammar(tmp_path):
+    path = tmp_path / "x.csv"
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "t": ["x", "x", "y"]}).to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "t", "-m", "random_under", "-s", '{"x": 0}', "-o",
+                    tmp_path / "o.csv")
+    assert "3 -> 1 row (" in result.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("resample",), ("inspect",)])
+def test_a_bare_command_shows_the_help_and_exits_2(args):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert "Usage" in result.stdout
+
+
+# --------------------------------------------------------------------------- SIGTERM
+
+_TERM_SCRIPT = """
+import os, signal, sys, time
+from balancekit import _io, cli
+
+def write(table, path, fmt, **kwargs):
+    with open(path, "w") as handle:
+        handle.write("partial")
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+
+_io._write_frame = write
+cli.main(sys.argv[1:])
+"""
+
+
+def test_sigterm_during_the_write_leaves_nothing(tmp_path):
+    path = tmp_path / "x.csv"
+    binary_table().to_csv(path, index=False)
+    out = tmp_path / "o.csv.gz"
+    result = subprocess.run(
+        [sys.executable, "-c", _TERM_SCRIPT, "resample", str(path), "-t", "t", "-m",
+         "random_over", "-o", str(out)],
+        capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ, **WIDE), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip() == "Error: Terminated."
+    assert listing(tmp_path) == ["x.csv"]
+
+
+def test_python_m_still_runs(tmp_path):
+    assert run_module("--version", cwd=tmp_path).returncode == 0
+
+
+# --------------------------------------------------------------------------- combined samplers
+
+
+@pytest.mark.parametrize("method", ["smote_enn", "smote_tomek"])
+def test_combined_samplers_write_kept_rows_as_read(tmp_path, method):
+    rng = np.random.default_rng(0)
+
+    def spell(v):  # one value, several spellings: '0.35', '+0.350', '0.30'
+        return rng.choice([f"{v:.2f}", f"{v:+.3f}", f"{v:.1f}0"])
+
+    lines = [f"{spell(rng.normal())},{spell(rng.normal())},{'B' if rng.random() < 0.2 else 'A'}"
+             for _ in range(300)]  # fmt: skip
+    path, out = tmp_path / "x.csv", tmp_path / "o.csv"
+    path.write_text("x,y,lab\n" + "\n".join(lines) + "\n")
+    assert_ok(invoke("resample", path, "-t", "lab", "-m", method, "-o", out))
+    source = read_rows(path)[1:]
+    texts = {tuple(row) for row in source}
+    values = {(float(a), float(b), c) for a, b, c in source}
+    written = [tuple(row) for row in read_rows(out)[1:]]
+    kept = [row for row in written if (float(row[0]), float(row[1]), row[2]) in values]
+    assert kept and all(row in texts for row in kept)

@@ -1,0 +1,300 @@
+"""Reading and writing tables: infinity, stray tokens, short rows, header names, Parquet
+indexes, schemas and types, and the paths named in errors (``balancekit._io``)."""
+
+import decimal
+import errno
+import gzip
+import tempfile
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from balancekit import _io
+from balancekit.exceptions import BalancekitWarning, DataError
+
+from .test_io import read_rows, write_rows
+
+
+def numbers(n=30, seed=0):
+    rng = np.random.default_rng(seed)
+    return [f"{v:.3f}" for v in rng.normal(size=n)]
+
+
+def labels(n=30):
+    return ["yes" if i % 5 == 0 else "no" for i in range(n)]
+
+
+def read_quietly(path, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _io.read_table(path, **kwargs)
+    return result, [w for w in caught if issubclass(w.category, BalancekitWarning)]
+
+
+# --------------------------------------------------------------------------- infinity
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("inf", np.inf), ("-inf", -np.inf), ("+inf", np.inf), ("Infinity", np.inf),
+        ("-Infinity", -np.inf), ("Inf", np.inf), ("nan", np.nan), ("NaN", np.nan),
+    ],
+)  # fmt: skip
+def test_infinity_and_nan_spellings_are_numbers(tmp_path, cell, value):
+    cells = numbers()
+    cells[2] = cell
+    path = tmp_path / "x.csv"
+    write_rows(path, [["a", "t"], *zip(cells, labels(), strict=True)])
+    table, caught = read_quietly(path)
+    assert table["a"].dtype == np.float64
+    assert np.array_equal(table["a"].iloc[2], value, equal_nan=True)
+    assert table["a"].drop(index=2).tolist() == [float(c) for i, c in enumerate(cells) if i != 2]
+    assert not caught
+
+
+def test_infinity_as_pandas_writes_it_round_trips(tmp_path):
+    frame = pd.DataFrame({"a": [1.5, np.inf, -np.inf, 2.0], "t": list("xyxy")})
+    path = tmp_path / "x.csv"
+    frame.to_csv(path, index=False)
+    table, text = _io.read_table(path, keep_text=True)
+    pd.testing.assert_frame_equal(table[["a"]], frame[["a"]])
+    out = tmp_path / "out.csv"
+    _io.write_table(table, out, text=text)
+    assert read_rows(out) == read_rows(path)
+
+
+def test_number_beyond_float64_still_keeps_its_column_as_text():
+    assert _io.parse_column(pd.Series(["1", "1e400"])).dtype.kind not in "f"
+    assert _io.parse_column(pd.Series(["1", "inf"])).dtype == np.float64
+
+
+# --------------------------------------------------------------------------- stray tokens
+
+
+@pytest.mark.parametrize(("token", "sep"), [("?", ","), ("6,5", ";"), ("n.a.", ",")])
+def test_a_stray_token_in_a_numeric_column_is_named(tmp_path, token, sep):
+    cells = [str(i) for i in range(40)]
+    cells[6] = token
+    path = tmp_path / "x.csv"
+    write_rows(path, [["a", "b", "t"], *zip(cells, numbers(40), labels(40), strict=True)], delimiter=sep)
+    table, caught = read_quietly(path, sep=sep)
+    assert table["a"].tolist() == cells  # read as text, no value changed
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "'a'" in message and repr(token) in message and "line 8" in message
+
+
+def test_the_line_counts_blank_lines_and_quoted_line_breaks(tmp_path):
+    path = tmp_path / "x.csv"
+    cells = numbers(20)
+    cells[10] = "?"
+    rows = [["a", "note", "t"]] + [[c, "two\nlines" if i == 3 else "x", "y"]
+                                   for i, c in enumerate(cells)]
+    write_rows(path, rows)
+    text = path.read_text().replace("\n", "\n\n", 1)  # a blank line after the header
+    path.write_text(text)
+    _, caught = read_quietly(path)
+    assert "line 14" in str(caught[0].message)  # 1 header + 1 blank + 10 rows + 1 break + 1
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["02937", "10115", "00501"] + [str(10000 + i) for i in range(30)],  # codes
+        ["paris", "rome"] * 10 + ["1"],  # text with a number
+        ["1", "2", "x", "y"],  # half numbers: not a stray token
+        ["NA", "1", "2", "3"],  # a missing-value word: a number column
+    ],
+)
+def test_genuine_text_columns_give_no_warning(tmp_path, cells):
+    path = tmp_path / "x.csv"
+    write_rows(path, [["a", "t"], *zip(cells, labels(len(cells)), strict=True)])
+    _, caught = read_quietly(path)
+    assert not caught
+
+
+# --------------------------------------------------------------------------- short rows
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_a_row_with_too_few_fields_is_refused_with_its_line(tmp_path, suffix):
+    lines = ["a,b,t"] + [f"{i}.5,{i},{'yes' if i % 5 == 0 else 'no'}" for i in range(20)]
+    lines[6] = "0.5,yes"
+    path = tmp_path / f"x{suffix}"
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    with pytest.raises(DataError, match=r"line 7 of .* has 2 field\(s\) but the header has 3"):
+        _io.read_table(path)
+
+
+def test_a_truncated_file_is_refused(tmp_path):
+    path = tmp_path / "x.csv"
+    pd.DataFrame({"a": np.arange(50) / 3, "b": np.arange(50), "t": labels(50)}).to_csv(
+        path, index=False
+    )
+    text = path.read_text()
+    path.write_text(text[: text.rindex(",") - 2])  # cut inside the last row
+    with pytest.raises(DataError, match="line 51 .* cut short"):
+        _io.read_table(path)
+
+
+def test_a_header_ending_with_a_delimiter_is_explained(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,t,\n" + "".join(f"{i},{i},y\n" for i in range(5)))
+    with pytest.raises(DataError, match="header ends with a delimiter"):
+        _io.read_table(path)
+
+
+# --------------------------------------------------------------------------- header names
+
+
+def test_an_empty_header_name_is_kept_and_written_back(tmp_path):
+    path = tmp_path / "x.csv"
+    pd.DataFrame({"a": [0.5, 1.5, 2.5], "t": list("xyx")}).to_csv(path)  # index, no name
+    table, text = _io.read_table(path, keep_text=True)
+    assert list(table.columns) == ["", "a", "t"]
+    out = tmp_path / "out.csv"
+    _io.write_table(table.iloc[[2, 0]], out, text=text, rows=[2, 0])
+    assert read_rows(out)[0] == ["", "a", "t"]
+
+
+def test_an_empty_trailing_column_is_left_out_with_a_warning(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,t,\n" + "".join(f"{i},{i}.5,y,\n" for i in range(5)))
+    table, caught = read_quietly(path)
+    assert list(table.columns) == ["a", "b", "t"]
+    assert len(caught) == 1 and "no name and no value" in str(caught[0].message)
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_latin1_is_named_as_not_utf8(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("a,ville\n1,Orléans\n2,Nîmes\n".encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8 text.*convert it") as info:
+        _io.read_table(path)
+    assert "codec" not in str(info.value)
+
+
+def test_gzip_named_csv_and_text_named_gz(tmp_path):
+    data = b"a,t\n1,x\n2,y\n"
+    (tmp_path / "x.csv").write_bytes(gzip.compress(data))
+    with pytest.raises(DataError, match=r"gzip-compressed.*'x\.csv\.gz'"):
+        _io.read_table(tmp_path / "x.csv")
+    (tmp_path / "y.csv.gz").write_bytes(data)
+    with pytest.raises(DataError, match=r"not gzip-compressed.*'y\.csv'"):
+        _io.read_table(tmp_path / "y.csv.gz")
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def test_a_named_parquet_index_is_a_column_and_written_back(tmp_path):
+    frame = pd.DataFrame(
+        {"a": [0.5, 1.5, 2.5], "t": list("xyx")},
+        index=pd.Index(["c1", "c2", "c3"], name="customer_id"),
+    )
+    path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
+    frame.to_parquet(path)
+    table, layout = _io.read_table(path, keep_text=True)
+    assert list(table.columns) == ["a", "t", "customer_id"]
+    assert table["customer_id"].tolist() == ["c1", "c2", "c3"]
+    _io.write_table(table.iloc[[2, 0]], out, text=layout)
+    back = pd.read_parquet(out)
+    assert back.index.name == "customer_id" and back.index.tolist() == ["c3", "c1"]
+    assert pq.read_schema(out).names == pq.read_schema(path).names
+
+
+def test_an_unnamed_range_index_stays_absent(tmp_path):
+    path = tmp_path / "x.parquet"
+    pd.DataFrame({"a": [0.5, 1.5], "t": list("xy")}).to_parquet(path)
+    pd.DataFrame({"a": [0.5, 1.5], "t": list("xy")}, index=[7, 9]).to_parquet(tmp_path / "y.pq")
+    assert list(_io.read_table(path).columns) == ["a", "t"]
+    assert list(_io.read_table(tmp_path / "y.pq").columns) == ["a", "t"]
+
+
+def test_parquet_decimal_keeps_its_arrow_type(tmp_path):
+    path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
+    kind = pa.decimal128(5, 2)
+    pq.write_table(pa.table({"d": pa.array([decimal.Decimal("1.10")] * 4, kind),
+                             "s": pa.array(["a", "b", "c", "d"], pa.string()),
+                             "t": pa.array(list("xyxy"))}), path)
+    table, layout = _io.read_table(path, keep_text=True)
+    _io.write_table(pd.concat([table, table.iloc[[1]]], ignore_index=True), out, text=layout)
+    assert pq.read_schema(out).field("d").type == kind
+    assert pq.read_schema(out).field("s").type == pa.string()
+
+
+def test_new_values_the_input_type_cannot_hold_stay_as_they_are(tmp_path):
+    path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.table({"i": pa.array([1, 2], pa.int32()), "t": ["x", "y"]}), path)
+    table, layout = _io.read_table(path, keep_text=True)
+    table["i"] = [1.5, 2.0]  # a synthetic value between two integers
+    _io.write_table(table, out, text=layout)
+    assert pq.read_table(out).column("i").to_pylist() == [1.5, 2.0]
+
+
+def _directory(tmp_path, first, second):
+    directory = tmp_path / "parts"
+    directory.mkdir()
+    pq.write_table(first, directory / "a.parquet")
+    pq.write_table(second, directory / "b.parquet")
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("second", "fragments"),
+    [
+        (pa.table({"x": [1.0], "t": ["n"]}), ["b.parquet", "no column 'y'"]),
+        (pa.table({"x": [1.0], "y": [1.0], "z": [1.0], "t": ["n"]}), ["b.parquet", "'z'"]),
+        (
+            pa.table({"x": pa.array([1.0], pa.float32()), "y": [1.0], "t": ["n"]}),
+            ["b.parquet", "'x'", "float", "double"],
+        ),
+    ],
+)
+def test_parquet_files_of_a_directory_must_share_a_schema(tmp_path, second, fragments):
+    first = pa.table({"x": [0.5, 1.5], "y": [2.0, 3.0], "t": ["y", "n"]})
+    directory = _directory(tmp_path, first, second)
+    with pytest.raises(DataError) as info:
+        _io.read_table(directory)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_other_files_of_a_directory_are_left_out_with_a_note(tmp_path):
+    first = pa.table({"x": [0.5, 1.5], "t": ["y", "n"]})
+    directory = _directory(tmp_path, first, first)
+    (directory / "README.txt").write_text("notes")
+    (directory / "_SUCCESS").write_text("")
+    (directory / "part-3").write_bytes(open(directory / "a.parquet", "rb").read())
+    table, caught = read_quietly(directory)
+    assert len(table) == 6  # a Parquet file without extension is read
+    assert len(caught) == 1 and "README.txt" in str(caught[0].message)
+    assert "_SUCCESS" not in str(caught[0].message)
+
+
+def test_a_repeated_parquet_column_name_is_named(tmp_path):
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table([[1.0], [2.0], ["y"]], names=["a", "a", "t"]), path)
+    with pytest.raises(DataError, match="names column\\(s\\) 'a' more than once"):
+        _io.read_table(path)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_an_unwritable_directory_names_the_output(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".o.csv.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(PermissionError) as info:
+        _io.write_text(tmp_path / "o.csv", "x")
+    assert info.value.filename == str(tmp_path / "o.csv")
