@@ -255,3 +255,20 @@ def test_rules_on_text_columns_point_to_encoding_not_to_an_over_sampler(sampler)
     with pytest.raises(DataError, match=r"'shop'.*OneHotEncoder.*RandomUnderSampler") as info:
         sampler.fit_resample(frame, y)
     assert "SMOTENC" not in str(info.value)
+
+
+def test_infinite_values_get_advice_for_infinities():
+    X, y = _data()
+    X[5, 1] = np.inf
+    with pytest.raises(DataError, match=r"1 infinite value\(s\) in column 1;.*numpy.clip") as info:
+        SMOTE().fit_resample(X, y)
+    assert "Impute" not in str(info.value)
+
+
+def test_a_class_of_two_rows_gets_one_neighbour_in_the_singular():
+    from balancekit.exceptions import SmallClassWarning
+
+    X, y = _data()
+    y[np.flatnonzero(y == 1)[2:]] = 0
+    with pytest.warns(SmallClassWarning, match=r"using 1 neighbour for that class"):
+        SMOTE(random_state=0).fit_resample(X, y)

@@ -878,3 +878,12 @@ def test_baseline_alone_is_not_reported_as_a_failure():
     assert rec["strategy"] == "baseline"
     assert "failed" not in rec["message"]
     assert "no other strategy to compare it with" in rec["message"]
+
+
+def test_a_class_of_one_row_is_too_small_to_cross_validate(numeric_data):
+    X, y = numeric_data
+    y = y.copy()
+    y[np.flatnonzero(y == 1)[1:]] = 0  # one row left in the rare class
+    with pytest.raises(DataError, match=r"class 1 has 1;.*cannot be cross-validated") as info:
+        compare(X, y, cv=3, strategies=["baseline"])
+    assert "at most 1" not in str(info.value)

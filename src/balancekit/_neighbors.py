@@ -185,7 +185,8 @@ def neighbors_for_class(name, k, n_members, label):
     if k >= n_members:
         warnings.warn(
             f"{name}={k} needs at least {k + 1} samples of class {label!r}, but the training data "
-            f"has {n_members}; using {n_members - 1} neighbours for that class.",
+            f"has {n_members}; using {n_members - 1} neighbour{'s' if n_members > 2 else ''} for "
+            "that class.",
             SmallClassWarning,
             stacklevel=3,
         )

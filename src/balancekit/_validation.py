@@ -186,7 +186,8 @@ def check_no_missing_labels(arr, name="y"):
     if missing.any():
         raise DataError(
             f"{name} has {int(missing.sum())} missing labels (NaN/None), the first at row "
-            f"{int(np.flatnonzero(missing)[0])}; drop those rows or give them a class."
+            f"{int(np.flatnonzero(missing)[0])} (counted from 0); drop those rows or give them "
+            "a class."
         )
 
 
@@ -227,10 +228,14 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
             labels = [repr(names[j]) if names is not None else str(j) for j in columns[:5]]
             where = (f" in column{'s' if columns.size > 1 else ''} {', '.join(labels)}"
                      f"{' ...' if columns.size > 5 else ''}")
+        advice = ("Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
+                  "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
+                  if n_nan else
+                  "Replace infinite values with finite ones (e.g. numpy.clip to a bound of the "
+                  "column), or drop those rows.")
         raise DataError(
             f"{what} contains {' and '.join(parts)} value(s){where}; {hint} need finite numbers. "
-            "Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
-            "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
+            f"{advice}"
         )
     if not distances:
         return

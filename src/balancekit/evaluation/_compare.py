@@ -200,7 +200,10 @@ def compare(
     if counts[smallest] < cv:
         raise DataError(
             f"cv={cv} needs at least {cv} samples in every class, but class {smallest!r} has "
-            f"{counts[smallest]}; lower cv to at most {counts[smallest]}."
+            f"{counts[smallest]}; "
+            + (f"lower cv to at most {counts[smallest]}." if counts[smallest] >= 2 else
+               "a class of one row cannot be cross-validated (it would be in the training "
+               "folds or in a test fold, not both): gather more rows of it, or drop it.")
         )
     if random_state is not None and not isinstance(random_state, Integral):
         raise InvalidParameterTypeError(
