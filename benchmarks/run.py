@@ -114,7 +114,9 @@ CATEGORICAL = None  # set per data set for SMOTENC
 #: labels drawn independently of them; sparse binary rows (4% filled, CSR), the minority rows
 #: marked in 3 of the first 20 columns (a bag of words, like imbalanced-learn's `webpage` set).
 #: Samplers that take no sparse data, and approximate neighbours, are left out of a sparse run.
-DATA_KINDS = ("classification", "multiclass", "ties", "sparse")
+#: 'amounts' is a transactions-like table: an unscaled lognormal amount (1e4-1e6) next to
+#: scaled columns (shifted for the minority), 0/1 flags and a count (at least 4 features).
+DATA_KINDS = ("classification", "multiclass", "ties", "sparse", "amounts")
 
 
 def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind="classification"):
@@ -136,6 +138,15 @@ def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind
         X = X + sp.csr_matrix((np.ones(marked.size), (marked, columns)), shape=X.shape)
         X.data[:] = 1.0
         return X.astype(dtype).tocsr(), y
+    elif kind == "amounts":
+        rng = np.random.RandomState(seed)
+        y = (rng.random_sample(n_rows) < minority).astype(int)
+        n_scaled = max(1, (n_features - 2) // 2)
+        n_flags = max(1, n_features - 2 - n_scaled)
+        X = np.c_[rng.lognormal(10, 1, n_rows),
+                  rng.randn(n_rows, n_scaled) + 0.5 * y[:, None],
+                  rng.randint(0, 2, (n_rows, n_flags)),
+                  rng.poisson(3, n_rows) + 3 * y]
     else:
         X, y = make_classification(
             n_samples=n_rows, n_features=n_features, n_informative=min(n_features, 10),
@@ -239,7 +250,8 @@ def main(argv=None):
     parser.add_argument("--dtype", default="float64", help="float32, float64 or both (comma-separated)")
     parser.add_argument("--data", default="classification", choices=DATA_KINDS,
                         help="kind of data: binary make_classification (default), five classes, "
-                        "or integer features with many ties")
+                        "integer features with many ties, sparse binary rows, or a transactions-"
+                        "like table with an unscaled amount")
     parser.add_argument("--frame", action="store_true",
                         help="give both libraries X as a pandas DataFrame (the usual container)")
     parser.add_argument("--repeats", type=int, default=3, help="repetitions per library")
