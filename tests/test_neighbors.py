@@ -375,7 +375,7 @@ def test_neighbors_for_class():
         ),
     ):
         assert neighbors_for_class("k_neighbors", 5, 5, "fraud") == 4
-    with pytest.warns(SmallClassWarning, match="using 1 neighbours"):
+    with pytest.warns(SmallClassWarning, match="using 1 neighbour for"):
         assert neighbors_for_class("n_neighbors", 3, 2, 7) == 1
     for n_members in (0, 1):
         with pytest.raises(

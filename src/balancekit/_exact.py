@@ -42,8 +42,10 @@ entry is within ``eps`` of the float64 value, where
 norms, ``M`` the largest norm of the block). Entries clearly below or above
 a threshold are decided at once; those within ``eps`` of it are computed
 again in float64. The results are therefore those of a float64 search.
-Sparse data, and data whose squared norms leave 1e-20 .. 1e30, are searched
-in float64 directly.
+Sparse data, data whose squared norms leave 1e-20 .. 1e30, and data where
+``eps`` would not be small next to the distance of a row to its nearest
+neighbour (a column of far larger spread than the others, such as an
+unscaled amount: see :meth:`Points._coarse`) are searched in float64 directly.
 
 The searches run on a pool of threads over blocks of queries; ``n_jobs``
 sets its size (``None`` or ``-1``: every available core). BLAS is kept to
@@ -51,9 +53,11 @@ one thread per worker while they run (the products are thin).
 
 Few features
 ------------
-Dense data of at most ``_TREE_MAX_FEATURES`` features (searches of at least
-``_TREE_MIN_PAIRS`` pairs, data without many copies of rows) are searched with a
-k-d tree instead (scipy's ``cKDTree``, queries on the same threads, in an
+Dense data of at most ``_TREE_MAX_FEATURES`` features, or of few effective
+dimensions (up to ``_TREE_PROBE_MAX_FEATURES`` features, where a tree of a
+sample computes few distances per query: see :func:`_tree_pays`), are
+searched with a k-d tree (in searches of at least ``_TREE_MIN_PAIRS`` pairs,
+data without many copies of rows) instead (scipy's ``cKDTree``, queries on the same threads, in an
 order that keeps near queries together): there a tree visits a few dozen
 rows per query where the blocks would screen them all. The tree proposes
 candidates and the exact float64 values above decide, with the same ties,
@@ -151,6 +155,7 @@ _TREE_PROBE_VISITS = 0.03
 _COARSE_FACTOR = 2.0
 _COARSE_ROWS = 2048
 _COARSE_QUERIES = 128
+_COARSE_VALUES = 1 << 15  # distances computed at a time
 
 
 # --------------------------------------------------------------------------- data
@@ -216,10 +221,12 @@ class Points:
     sq, low_sq : ndarray of shape (n,)
         Squared norms of the rows and of the centred rows (float64).
     tree : bool
-        Whether the searches use a k-d tree: dense, well-scaled data of at
-        most ``_TREE_MAX_FEATURES`` features, without many copies of rows
-        (checked on first use), in searches of at least ``_TREE_MIN_PAIRS``
-        pairs; see the module docstring.
+        Whether the searches use a k-d tree: dense data of at most
+        ``_TREE_MAX_FEATURES`` features, or of up to
+        ``_TREE_PROBE_MAX_FEATURES`` where a tree of a sample pays (see
+        :func:`_tree_pays`), without many copies of rows (checked on first
+        use), in searches of at least ``_TREE_MIN_PAIRS`` pairs; see the
+        module docstring.
     """
 
     def __init__(self, X, rows=None):
@@ -310,15 +317,19 @@ class Points:
         if m < 2:
             return False
         rows = np.asarray(self.values(np.linspace(0, n - 1, m).astype(np.intp)), dtype=np.float64)
-
-        def nearest(i):
-            # Squared differences summed (no rounding of norms): copies are exactly 0 apart.
-            d = ((rows - rows[i]) ** 2).sum(axis=1)
-            d[i] = np.inf
-            return d.min()
-
-        nearest = np.array([nearest(i) for i in range(0, m, max(1, m // _COARSE_QUERIES))])
-        nearest = nearest[nearest > 0]
+        rows -= rows.mean(axis=0)
+        sq = np.einsum("ij,ij->i", rows, rows)
+        at = np.arange(0, m, max(1, m // _COARSE_QUERIES))
+        nearest = np.empty(at.size)
+        step = max(1, _COARSE_VALUES // m)
+        for s in range(0, at.size, step):
+            q = at[s:s + step]
+            norms = sq[q, None] + sq[None, :]
+            d = norms - 2.0 * (rows[q] @ rows.T)
+            # Copies of a row come out within rounding of 0: left out, as the row itself.
+            d[d <= 4.0 * (p + 2) * _U64 * norms] = np.inf
+            nearest[s:s + step] = d.min(axis=1)
+        nearest = nearest[np.isfinite(nearest)]
         if nearest.size == 0:  # copies of rows everywhere: nothing to compare with
             return False
         d = float(np.median(nearest)) * (m / n) ** (2.0 / p)
