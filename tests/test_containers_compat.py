@@ -71,6 +71,9 @@ def test_one_column_table_y_gives_a_one_column_table(lib):
     module = pytest.importorskip(lib)
     X, y = _data()
     y_frame = module.DataFrame({"target": y})
+    if lib == "pandas":  # a column named by an integer, which narwhals would read as a row
+        _, y_res = SMOTE(random_state=0).fit_resample(X, module.DataFrame({5: y}))
+        assert list(y_res.columns) == [5] and len(y_res) == 2 * (y == 0).sum()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no column-vector warning: the intent is clear
         _, y_res = SMOTE(random_state=0).fit_resample(X, y_frame)

@@ -370,3 +370,26 @@ def test_member_of_default_bagging_is_a_tree():
     clf = BalancedBaggingClassifier(n_estimators=2, random_state=0).fit(X, y)
     assert isinstance(clf.estimators_[0].estimator_, DecisionTreeClassifier)
     assert not hasattr(clf, "decision_function")
+
+
+def test_a_bag_without_the_rare_class_is_explained():
+    # One row of the rare class: some bootstrap bags miss it.
+    from balancekit.exceptions import DataError
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 3)
+    y = np.array(["ok"] * 299 + ["fraud"], dtype=object)
+    with pytest.raises(DataError, match=r"bag .* no row of class\(es\) 'fraud'.*bootstrap=False"):
+        BalancedBaggingClassifier(random_state=0).fit(X, y)
+    with pytest.raises(DataError, match=r"y has only one class \('ok'\)"):
+        BalancedBaggingClassifier(random_state=0).fit(X, np.array(["ok"] * 300, dtype=object))
+
+
+def test_bags_missing_one_of_three_classes_still_fit_as_imbalanced_learn():
+    ie = pytest.importorskip("imblearn.ensemble")
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 3)
+    y = np.r_[[0] * 200, [1] * 97, [2] * 3]
+    ours = BalancedBaggingClassifier(random_state=0).fit(X, y).predict_proba(X)
+    theirs = ie.BalancedBaggingClassifier(random_state=0).fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(ours, theirs)

@@ -635,3 +635,22 @@ def test_peak_memory_stays_near_the_output_size(n, minority, dtype):
     output = X_res.nbytes + y_res.nbytes
     assert X_res.shape == (2 * (y == 0).sum(), 25)
     assert peak <= 1.5 * output + 2**18, (peak / 2**20, output / 2**20)
+
+
+def test_integer_column_names_of_a_pandas_frame():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(1)
+    n = 200
+    frame = pd.DataFrame({10: rng.randn(n), 11: rng.randint(0, 100, n),
+                          12: pd.Categorical(rng.choice(list("abc"), n))})
+    y = np.r_[np.ones(20, int), np.zeros(n - 20, int)]
+    by_position, _ = SMOTENC(categorical_features=[2], random_state=0).fit_resample(frame, y)
+    auto, _ = SMOTENC(random_state=0).fit_resample(frame, y)
+    named = frame.set_axis(["a", "b", "c"], axis=1)
+    reference, _ = SMOTENC(categorical_features=["c"], random_state=0).fit_resample(named, y)
+    for out in (by_position, auto):
+        assert list(out.columns) == [10, 11, 12]
+        np.testing.assert_array_equal(out.to_numpy(), reference.to_numpy())
+    # An integer is a position, also when a column has that name: the message says where it is.
+    with pytest.raises(InvalidParameterError, match="column named 12 is at position 2"):
+        SMOTENC(categorical_features=[12]).fit_resample(frame, y)

@@ -373,7 +373,7 @@ def split_target(y):
     frame = as_frame(y)
     if frame is not None and frame.shape[1] == 1:
         name = frame.columns[0]
-        return frame[name].to_native(), lambda out: nw.from_native(
+        return frame.get_column(name).to_native(), lambda out: nw.from_native(
             out, series_only=True).to_frame().to_native()
     if frame is None and (sp.issparse(y) or not hasattr(y, "shape")):
         return y, lambda out: out

@@ -93,7 +93,7 @@ def check_target(y, n_samples=None):
     if arr.dtype.kind == "f" and np.isinf(arr).any():
         raise DataError("y contains infinite values; class labels must be finite.")
     if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
-        sample = _label(arr[np.flatnonzero(arr != np.round(arr))[0]])
+        sample = plain_label(arr[np.flatnonzero(arr != np.round(arr))[0]])
         raise DataError(
             f"y looks continuous (e.g. the value {sample!r}); balancekit needs class labels. "
             "For a numeric outcome, cut it into classes first (e.g. numpy.digitize)."
@@ -109,7 +109,7 @@ def check_target(y, n_samples=None):
     single = arr.min() == arr.max() if arr.dtype.kind in "biuf" else np.unique(arr).size < 2
     if single:
         raise DataError(
-            f"y has only one class ({_label(arr[0])!r}); resampling needs at least two classes."
+            f"y has only one class ({plain_label(arr[0])!r}); resampling needs at least two classes."
         )
     return arr
 
@@ -165,7 +165,8 @@ def check_sample_weight(sample_weight, n_samples, *, what="X has {n} rows", non_
     return weights
 
 
-def _label(value):
+def plain_label(value):
+    """A numpy scalar label as the Python value it holds (for messages: 'ok', not np.str_('ok'))."""
     return value.item() if isinstance(value, np.generic) else value
 
 

@@ -26,7 +26,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._validation import check_real, check_sample_weight, check_target
+from ._validation import check_real, check_sample_weight, check_target, plain_label
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["PriorCorrectedClassifier", "correct_prior"]
@@ -262,7 +262,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.classes_ = np.unique(y_arr)
         if self.classes_.shape[0] < 2:
             raise DataError(
-                f"y has only one class ({self.classes_[0]!r}); a classifier needs at least two "
+                f"y has only one class ({plain_label(self.classes_[0])!r}); a classifier needs at least two "
                 "classes."
             )
         y_arr = check_target(y_arr)

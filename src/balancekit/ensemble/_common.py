@@ -6,7 +6,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._strategy import SAMPLING_KINDS, resolve_sampling_strategy
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, plain_label
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 MAX_INT = np.iinfo(np.int32).max
@@ -56,7 +56,8 @@ def check_two_classes(classes):
     """Raise a clear error when ``y`` holds fewer than two classes."""
     if classes.shape[0] < 2:
         raise DataError(
-            f"y has only one class ({classes[0]!r}); a classifier needs at least two classes."
+            f"y has only one class ({plain_label(classes[0])!r}); a classifier needs at least two "
+            "classes."
         )
 
 
@@ -150,8 +151,19 @@ class ResampledEstimator(BaseEstimator):
             The fitted member.
         """
         classes = np.asarray(self.classes)
+        codes = np.asarray(y, dtype=np.intp)
+        missing = np.setdiff1d(np.arange(classes.size), codes)
+        if classes.size - missing.size < 2:
+            # Without a second class the sampler would say that y has one class.
+            labels = ", ".join(repr(plain_label(label)) for label in classes[missing])
+            raise DataError(
+                f"a bag drawn for one member of the ensemble has no row of class(es) {labels}: "
+                "a class with very few rows is easily left out of a bootstrap sample. Gather "
+                "more rows of it, or draw bags without replacement (bootstrap=False, or a "
+                "larger max_samples)."
+            )
         self.sampler_ = clone(self.sampler)
-        X_res, y_res = self.sampler_.fit_resample(X, classes[np.asarray(y, dtype=np.intp)])
+        X_res, y_res = self.sampler_.fit_resample(X, classes[codes])
         y_res = np.searchsorted(classes, np.asarray(y_res))
         self.estimator_ = clone(self.estimator).fit(X_res, y_res)
         self.classes_ = self.estimator_.classes_

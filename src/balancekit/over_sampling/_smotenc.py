@@ -28,7 +28,7 @@ from ._smote import segments_and_neighbors, stack_synthetic
 def _column(X, j):
     frame = _frames.as_frame(X)
     if frame is not None:
-        return frame[frame.columns[j]].to_numpy()
+        return frame.get_column(frame.columns[j]).to_numpy()
     return X[:, j]
 
 
@@ -89,9 +89,12 @@ def categorical_columns(X, categorical_features):
         )
     bad = values[(values < -n_features) | (values >= n_features)]
     if bad.size:
+        named = names is not None and int(bad[0]) in names
         raise InvalidParameterError(
             f"categorical_features has column index {int(bad[0])}, out of range for X with "
             f"{n_features} columns."
+            + (f" Integers are positions; the column named {int(bad[0])} is at position "
+               f"{names.index(int(bad[0]))}." if named else "")
         )
     return np.unique(np.where(values < 0, values + n_features, values))
 
@@ -195,8 +198,8 @@ def numeric_block(X, columns, rows, sampler_name):
     """
     frame = _frames.as_frame(X)
     if frame is not None:
-        names = [frame.columns[j] for j in columns]
-        block = frame.select(names)[rows].to_numpy()
+        # By position: pandas column names may be integers, which select() does not take.
+        block = frame[np.asarray(rows), [int(j) for j in columns]].to_numpy()
     else:
         block = np.asarray(X)[np.ix_(rows, columns)]
     return np.ascontiguousarray(_as_float(block, sampler_name))
