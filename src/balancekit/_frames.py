@@ -375,8 +375,8 @@ def split_target(y):
         name = frame.columns[0]
         return frame.get_column(name).to_native(), lambda out: nw.from_native(
             out, series_only=True).to_frame().to_native()
-    if frame is None and (sp.issparse(y) or not hasattr(y, "shape")):
-        return y, lambda out: out
+    if frame is None and (sp.issparse(y) or getattr(y, "ndim", 1) != 2):
+        return y, lambda out: out  # labels (a Series, a 1-D array) are not converted here
     values = frame.to_numpy() if frame is not None else np.asarray(y)
     if values.ndim != 2 or values.shape[1] < 2 or values.dtype.kind not in "biuf":
         return y, lambda out: out
