@@ -898,3 +898,18 @@ def test_rules_on_an_unscaled_column_keep_the_rows_of_imbalanced_learn(probe_sma
     X, y = _amount_table()
     _same_rows(TomekLinks(), iu.TomekLinks(), X, y)
     _same_rows(EditedNearestNeighbours(), iu.EditedNearestNeighbours(), X, y)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_top_k_against_fewer_references_than_k_parts(sparse):
+    # 120 references and k=5: fewer than k parts of _MIN_PART, searched in one pass.
+    # Every row twice: exact ties, decided by the lower index.
+    rng = np.random.RandomState(0)
+    X = np.repeat(rng.randint(0, 3, size=(300, 40)) * (rng.rand(300, 40) < 0.2), 2, axis=0)
+    X = X[rng.permutation(600)].astype(float)
+    points = Points(sp.csr_matrix(X) if sparse else X)
+    q, refs = np.arange(0, 600, 3), np.arange(1, 600, 5)
+    D, order = _brute_order(X, q, refs)
+    sq, idx = top_k(points, q, refs, 5)
+    np.testing.assert_array_equal(idx, order[:, :5])
+    np.testing.assert_allclose(sq, D[:, :5], rtol=1e-9, atol=1e-9)

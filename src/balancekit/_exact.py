@@ -820,6 +820,11 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
     nq = Q.shape[0]
     n_ref = R.shape[0]
     width, per_block, bounds = _parts(n_ref, block, k)
+    if len(bounds) < k:
+        # Fewer parts than neighbours: their minima cannot bound the k-th value, and
+        # every entry would go to the second pass. The references are few (less than
+        # k parts of _MIN_PART): their exact values at once.
+        return _few_refs_top_k(Q, R, k, own, slack)
     part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
 
     def screen(rows, s, e):
@@ -852,6 +857,24 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         hits.append((rows, vals, s + c))
         del D  # freed before the next block is computed
     return _pick_smallest(nq, k, hits)
+
+
+def _few_refs_top_k(Q, R, k, own, slack):
+    """:func:`_top_k_block` against few references, in one pass.
+
+    Every value is computed at once in float64, as one product (within
+    ``slack`` of the exact value: BLAS rounds a pair differently at different
+    places of a product); the entries within twice the slack of each row's
+    ``k``-th smallest get their exact values, which decide.
+    """
+    n_ref = R.shape[0]
+    D = _dot(Q, R[np.arange(n_ref)])
+    has = np.flatnonzero(own >= 0)
+    D[has, own[has]] = np.inf
+    kth = np.partition(D, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
+    limit = kth + 2.0 * slack.max(axis=1)
+    rows, pos = nonzero_2d(np.isfinite(D) & (D <= limit[:, None]))
+    return _pick_smallest(Q.shape[0], k, [(rows, _row_dots(Q[rows], R[pos]), pos)])
 
 
 def _parts(n_ref, block, k):
