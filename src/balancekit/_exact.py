@@ -210,11 +210,12 @@ class Points:
     Attributes
     ----------
     aug : sparse matrix of shape (n, p + 1) or None
-        ``[x, |x|^2]`` in float64 for sparse data, and for dense data that
-        are searched in float64 directly (``None`` otherwise).
-    low : ndarray or sparse matrix of shape (n, p + 1)
+        ``[x, |x|^2]`` in float64 for sparse data (``None`` for dense data:
+        their exact rows are built from ``X`` when they are needed).
+    low : ndarray, sparse matrix or row source of shape (n, p + 1)
         The screening copy: ``[x', |x'|^2]`` in float32 for the centred rows
-        ``x'`` (or ``aug`` itself when screening is exact).
+        ``x'``; when screening is exact, ``aug`` itself (sparse data) or the
+        exact rows built as they are read (dense data, :class:`_ExactScreening`).
     pair : ndarray of shape (n, p + 2) or None
         ``[x', |x'|^2, 1]``, the screening copy with a column of ones (``low``
         is a view of it): the reference side of :func:`_pair_rows`.
@@ -291,9 +292,11 @@ class Points:
                 self.low = low
             self.screened = True
         else:
+            # Screened with the exact rows, built as they are read: a tree (which
+            # needs none) or a few blocks hold no float64 copy of all the rows.
             del low, pair
-            self.aug = self.exact(np.arange(self.n))
-            self._set_exact_screening()
+            self.low = _ExactScreening(self)
+            self.low_sq = self.sq
         # Few features (or few effective ones, see tree): a k-d tree finds the
         # candidates (see _tree_top_k).
         self._tree = None if ((few or self._probe_tree)
@@ -351,7 +354,7 @@ class Points:
         return self.X[self.rows[start:start + step]]
 
     def _set_exact_screening(self):
-        """Screen with the exact values themselves (sparse or badly scaled data)."""
+        """Screen sparse data with the exact values themselves."""
         self.low = self.aug
         self.low_sq = self.sq
 
@@ -424,6 +427,33 @@ class Points:
         out += np.multiply.outer(2.0 * c * q, M)
         out += a * M_low * M_low + c * M * M
         out += (c * q * q)[:, None]
+        return out
+
+
+class _ExactScreening:
+    """The exact rows ``[x, |x|^2]`` (float64) of dense :class:`Points`, built on access:
+    their screening rows when screening is exact (see :meth:`Points._coarse`).
+
+    ``rows[key]`` takes what :class:`_ScreeningRows` takes. It holds what it
+    needs of the points, not the points.
+    """
+
+    dtype = np.dtype(np.float64)
+    ndim = 2
+
+    def __init__(self, points):
+        self.source, self.rows, self.sq = points.X, points.rows, points.sq
+        self.shape = (points.n, points.n_features + 1)
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            rows, columns = key
+            return self[rows][:, columns]
+        idx = (np.arange(*key.indices(self.shape[0])) if isinstance(key, slice)
+               else np.asarray(key, dtype=np.intp))
+        out = np.empty((idx.size, self.shape[1]))
+        out[:, :-1] = self.source[idx if self.rows is None else self.rows[idx]]
+        out[:, -1] = self.sq[idx]
         return out
 
 
@@ -1804,7 +1834,9 @@ def _many_copies(points):
     n = points.n
     if n <= _TREE_WIDE + 1:
         return False
-    points.full_tree = cKDTree(np.asarray(points.values(np.arange(n)), dtype=np.float64))
+    # Every row in order: the data itself where it is float64 (the tree keeps no copy).
+    every = slice(None) if points.rows is None else np.arange(n)
+    points.full_tree = cKDTree(np.asarray(points.values(every), dtype=np.float64))
     sample = np.arange(0, n, max(1, n // _TIE_SAMPLE))
     # The first is the row itself (or a copy). Only rows whose second and
     # third are tied get the long query: tied when its last is as near as the second.
