@@ -430,34 +430,40 @@ class Points:
         return out
 
 
-class _ExactScreening:
-    """The exact rows ``[x, |x|^2]`` (float64) of dense :class:`Points`, built on access:
-    their screening rows when screening is exact (see :meth:`Points._coarse`).
+class _RowsOnAccess:
+    """Rows of :class:`Points` built on access: ``rows[key]`` takes a slice, an array
+    of positions, or either with a column key, and :meth:`build` makes the rows."""
 
-    ``rows[key]`` takes what :class:`_ScreeningRows` takes. It holds what it
-    needs of the points, not the points.
-    """
-
-    dtype = np.dtype(np.float64)
     ndim = 2
-
-    def __init__(self, points):
-        self.source, self.rows, self.sq = points.X, points.rows, points.sq
-        self.shape = (points.n, points.n_features + 1)
 
     def __getitem__(self, key):
         if isinstance(key, tuple):
             rows, columns = key
             return self[rows][:, columns]
-        idx = (np.arange(*key.indices(self.shape[0])) if isinstance(key, slice)
-               else np.asarray(key, dtype=np.intp))
+        return self.build(np.arange(*key.indices(self.shape[0])) if isinstance(key, slice)
+                          else np.asarray(key, dtype=np.intp))
+
+
+class _ExactScreening(_RowsOnAccess):
+    """The exact rows ``[x, |x|^2]`` (float64) of dense :class:`Points`: their
+    screening rows when screening is exact (see :meth:`Points._coarse`). It holds
+    what it needs of the points, not the points.
+    """
+
+    dtype = np.dtype(np.float64)
+
+    def __init__(self, points):
+        self.source, self.rows, self.sq = points.X, points.rows, points.sq
+        self.shape = (points.n, points.n_features + 1)
+
+    def build(self, idx):
         out = np.empty((idx.size, self.shape[1]))
         out[:, :-1] = self.source[idx if self.rows is None else self.rows[idx]]
         out[:, -1] = self.sq[idx]
         return out
 
 
-class _ScreeningRows:
+class _ScreeningRows(_RowsOnAccess):
     """The screening rows of :class:`Points` on a :class:`RowSource`, built on access.
 
     ``rows[key]`` (a slice, an array of positions, or either with a column
@@ -467,7 +473,6 @@ class _ScreeningRows:
     """
 
     dtype = np.dtype(np.float32)
-    ndim = 2
 
     def __init__(self, points, ones):
         self.source, self.rows, self.mean = points.X, points.rows, points.mean
@@ -476,12 +481,7 @@ class _ScreeningRows:
         self.ones = ones
         self.shape = (points.n, points.n_features + (2 if ones else 1))
 
-    def __getitem__(self, key):
-        if isinstance(key, tuple):
-            rows, columns = key
-            return self[rows][:, columns]
-        idx = (np.arange(*key.indices(self.shape[0])) if isinstance(key, slice)
-               else np.asarray(key, dtype=np.intp))
+    def build(self, idx):
         out = np.empty((idx.size, self.shape[1]), dtype=np.float32)
         self.source.centred(idx if self.rows is None else self.rows[idx], self.mean,
                             out[:, :self.n_features])
