@@ -360,8 +360,9 @@ def test_top_k_and_count_closer_are_exact(offset, kind, search):
     k_a=st.integers(1, 4),
     k_b=st.integers(1, 4),
     groups=st.sampled_from([2, 3, 32]),
+    held=st.sampled_from([10**9, 16]),
 )
-def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k_b, groups):
+def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k_b, groups, held):
     rng = np.random.RandomState(seed)
     X = (rng.randint(0, 3, size=(n, 2)).astype(float) if grid else rng.randn(n, 4)) + offset
     in_a = rng.rand(n) < 0.4
@@ -375,6 +376,8 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
         mp.setattr(_exact, "_QUERY_BLOCK", block)
         # Few groups: several parts and slices share one minimum.
         mp.setattr(_exact, "_MAX_GROUPS", groups)
+        # 16: the candidates are cut down to each row's best as they come (many ties).
+        mp.setattr(_exact, "_HITS_HELD", held)
         (sq_a, i_a), (sq_b, i_b) = nearest_across(Points(X), A, B, k_a=k_a, k_b=k_b)
     # The k nearest rows of the other set by brute force, ties to the lower
     # row index; -1 and inf where the other set is smaller than k.
@@ -398,9 +401,10 @@ def test_nearest_across_equals_two_searches(seed, n, grid, offset, block, k_a, k
     exclude_self=st.booleans(),
     share=st.sampled_from([1.0, 0.6]),
     strips=st.booleans(),
+    held=st.sampled_from([10**9, 16]),
 )
 def test_self_search_screens_each_pair_once_and_stays_exact(
-    seed, n, grid, offset, tile, parts, k, exclude_self, share, strips
+    seed, n, grid, offset, tile, parts, k, exclude_self, share, strips, held
 ):
     # Small tiles: the symmetric self-search runs on small data, its parts
     # either cut each tile (many parts) or gather whole tiles (few parts).
@@ -418,6 +422,7 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
         mp.setattr(_exact, "_SELF_PARTS", parts)
         mp.setattr(_exact, "_ROW_CHUNK", 7)  # the k-th minima in several chunks
         mp.setattr(_exact, "_SELF_MIN_TILES", 1)
+        mp.setattr(_exact, "_HITS_HELD", held)
         search = _exact._self_top_k
         mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))
         points = Points(X)

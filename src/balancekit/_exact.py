@@ -116,6 +116,9 @@ _ROW_CHUNK = 8192
 # time, and about how many candidates it gathers at a time from lists sorted by row.
 _PICK_VALUES = 1 << 14
 _PICK_CHUNK = 1 << 15
+# Exact values of candidate pairs held at most before they are cut down to each
+# query's best (see _exact_hits).
+_HITS_HELD = 1 << 21
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 # Dense data of at most this many features are searched with a k-d tree
@@ -1107,14 +1110,14 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
         span = [bounds for j, bounds in enumerate(parts) if part_group[j] == g]
         rows = np.flatnonzero(part_min[:, g] <= limit_a)
         cols = np.arange(span[0][0], span[-1][1])
-        return _exact_hits(points, A, B, _screened_pairs(QA, RB, rows, cols, limit_a))
+        return _exact_hits(points, A, B, _screened_pairs(QA, RB, rows, cols, limit_a), k_a)
 
     def confirm_b(h):
         group = [sl for i, sl in enumerate(slices) if slice_group[i] == h]
         rows = np.arange(group[0].start, group[-1].stop)
         cols = np.flatnonzero(col_min[:, h] <= limit_b)
         pairs = _screened_pairs(QA, RB, rows, cols, limit_b, by_row=False)
-        return _exact_hits(points, B, A, ((c, r) for r, c in pairs))
+        return _exact_hits(points, B, A, ((c, r) for r, c in pairs), k_b)
 
     found_a = _run([lambda g=g: confirm_a(g) for g in range(part_min.shape[1])], n_jobs)
     found_b = _run([lambda h=h: confirm_b(h) for h in range(col_min.shape[1])], n_jobs)
@@ -1193,16 +1196,26 @@ def _screened_pairs(QA, RB, rows, cols, limit, by_row=True):
             yield rr[r], cc[c]
 
 
-def _exact_hits(points, queries, refs, pairs):
+def _exact_hits(points, queries, refs, pairs, k):
     """Exact raw values of pairs ``(positions in queries, positions in refs)``, given in batches.
 
     Returns the query positions, the values ``|x|^2 - 2 q.x`` and the
-    reference positions, each concatenated.
+    reference positions, each concatenated. When more than ``_HITS_HELD``
+    are held (data whose rows are mostly copies of a few: every pair ties),
+    they are cut down to the ``k`` best of each query, ties to the lower
+    position, which is all :func:`_pick_smallest` takes from them.
     """
     out = [(np.empty(0, dtype=np.intp), np.empty(0), np.empty(0, dtype=np.intp))]
+    held = 0
     for q, r in pairs:
         if q.size:
             out.append((q, _row_dots(points.exact_queries(queries[q]), points.exact(refs[r])), r))
+            held += q.size
+            if held > _HITS_HELD:
+                best_d, best_i = _pick_smallest(queries.size, k, out)
+                rows, cols = nonzero_2d(best_i >= 0)
+                out = [(rows, best_d[rows, cols], best_i[rows, cols])]
+                held = rows.size
     return tuple(np.concatenate(part) for part in zip(*out, strict=True))
 
 
@@ -1234,7 +1247,7 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs, budget=None):
         pairs = _screened_pairs(QA, RB, flagged[j], cols, limit)
         if exclude_self:
             pairs = ((r[r != c], c[r != c]) for r, c in pairs)
-        return _exact_hits(points, rows, rows, pairs)
+        return _exact_hits(points, rows, rows, pairs, k)
 
     return _run([lambda j=j: confirm(j) for j in range(len(flagged))], n_jobs)
 
