@@ -161,6 +161,13 @@ _COARSE_QUERIES = 128
 _COARSE_VALUES = 1 << 15  # distances computed at a time
 
 
+def _rounding(p):
+    """The coefficients ``(a, c)`` of the screening margin of ``p`` features (see the
+    module docstring): ``a`` bounds the rounding of float32 products of centred rows,
+    ``c`` that of float64 products, each per squared norm."""
+    return 1.2 * (p + 4) * _U32, 4.0 * (p + 4) * _U64
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -339,7 +346,7 @@ class Points:
         if nearest.size == 0:  # copies of rows everywhere: nothing to compare with
             return False
         d = float(np.median(nearest)) * (m / n) ** (2.0 / p)
-        margin = 1.2 * (p + 4) * _U32 * (np.sqrt(np.median(low_sq)) + np.sqrt(low_sq.max())) ** 2
+        margin = _rounding(p)[0] * (np.sqrt(np.median(low_sq)) + np.sqrt(low_sq.max())) ** 2
         return (1.0 + 2.0 * margin / d) ** (p / 2.0) > _COARSE_FACTOR
 
     @property
@@ -421,8 +428,8 @@ class Points:
         (BLAS sums in an order that depends on the shapes).
         """
         M_low, M = block_norms
-        a = 1.2 * (self.n_features + 4) * _U32 if self.screened else 0.0
-        c = 4.0 * (self.n_features + 4) * _U64
+        a, c = _rounding(self.n_features)
+        a = a if self.screened else 0.0
         q_low = np.sqrt(self.low_sq[queries])
         q = np.sqrt(self.sq[queries])
         # a (2 q' M' + M'^2) + c (2 q M + M^2 + q^2), as outer products.
@@ -1174,7 +1181,8 @@ def _limits(points, minima, k, rows, others, base=None):
             kth[s:s + _ROW_CHUNK] = low if base is None else _code_ceiling(low, base)
     low_norm = np.sqrt(points.low_sq[rows]) + np.sqrt(points.low_sq[others].max())
     norm = np.sqrt(points.sq[rows]) + np.sqrt(points.sq[others].max())
-    eps = 1.2 * (p + 4) * _U32 * low_norm**2 + 4.0 * (p + 4) * _U64 * norm**2
+    a, c = _rounding(p)
+    eps = a * low_norm**2 + c * norm**2
     return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
 
 
