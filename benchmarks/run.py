@@ -116,7 +116,9 @@ CATEGORICAL = None  # set per data set for SMOTENC
 #: Samplers that take no sparse data, and approximate neighbours, are left out of a sparse run.
 #: 'amounts' is a transactions-like table: an unscaled lognormal amount (1e4-1e6) next to
 #: scaled columns (shifted for the minority), 0/1 flags and a count (at least 4 features).
-DATA_KINDS = ("classification", "multiclass", "ties", "sparse", "amounts")
+#: 'flags' holds 0/1 features only (a table of flags or one-hot categories: with few features,
+#: few distinct rows, each copied many times), the minority drawn among rows whose first flag is set.
+DATA_KINDS = ("classification", "multiclass", "ties", "sparse", "amounts", "flags")
 
 
 def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind="classification"):
@@ -138,6 +140,10 @@ def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind
         X = X + sp.csr_matrix((np.ones(marked.size), (marked, columns)), shape=X.shape)
         X.data[:] = 1.0
         return X.astype(dtype).tocsr(), y
+    elif kind == "flags":
+        rng = np.random.RandomState(seed)
+        X = rng.randint(0, 2, size=(n_rows, n_features)).astype(np.float64)
+        y = (rng.random_sample(n_rows) < 2 * minority * X[:, 0]).astype(int)
     elif kind == "amounts":
         rng = np.random.RandomState(seed)
         y = (rng.random_sample(n_rows) < minority).astype(int)

@@ -317,9 +317,18 @@ def engine(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture(params=["grouped", "row-by-row"])
+def copies(request, monkeypatch):
+    """Data with many copies of rows searched through their distinct rows (the
+    default), or row by row as other data (the search such data took before)."""
+    if request.param == "row-by-row":
+        monkeypatch.setattr(_exact, "_COPIES_MEAN", np.inf)
+    return request.param
+
+
 @pytest.mark.parametrize("offset", [0.0, 1e4])
 @pytest.mark.parametrize("kind", ["normal", "integer", "duplicated"])
-def test_top_k_and_count_closer_are_exact(offset, kind, search):
+def test_top_k_and_count_closer_are_exact(offset, kind, search, copies):
     rng = np.random.RandomState(0)
     if kind == "integer":
         # Small integers: many exactly tied distances, decided by row index.
@@ -332,6 +341,8 @@ def test_top_k_and_count_closer_are_exact(offset, kind, search):
     X = X + offset
     points = Points(X)
     assert points.tree == (search in (None, "narrow"))
+    # 27 distinct rows, each about 26 times: grouped unless switched off.
+    assert (points.groups is not None) == (kind == "integer" and copies == "grouped")
     q = np.arange(0, 700, 3)
     refs = np.arange(1, 700, 2)
     D, order = _brute_order(X, q, refs)
@@ -423,6 +434,7 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
         mp.setattr(_exact, "_ROW_CHUNK", 7)  # the k-th minima in several chunks
         mp.setattr(_exact, "_SELF_MIN_TILES", 1)
         mp.setattr(_exact, "_HITS_HELD", held)
+        mp.setattr(_exact, "_COPIES_MEAN", np.inf)  # grids row by row: many ties
         search = _exact._self_top_k
         mp.setattr(_exact, "_self_top_k", lambda *a: calls.append(a) or search(*a))
         points = Points(X)
@@ -529,6 +541,7 @@ def test_count_closer_from_the_self_search_is_exact(seed, n, grid, need, witness
         mp.setattr(_exact, "_SELF_COUNT_SHARE", 0.0)
         mp.setattr(_exact, "_NEAR_BLOCKS", 1)
         mp.setattr(_exact, "_REF_BLOCK", 8)
+        mp.setattr(_exact, "_COPIES_MEAN", np.inf)  # grids row by row: many ties
         search = _exact._count_from_neighbours
         mp.setattr(_exact, "_count_from_neighbours", lambda *a: calls.append(1) or search(*a))
         out = count_closer(Points(X), own, own, bound_sq, bound_idx, need, witnesses=witnesses)
@@ -646,9 +659,10 @@ def _tomek_reference(X, y, clean):
     kind_sel=st.sampled_from(["all", "mode"]),
     data=st.sampled_from(["grid", "normal", "duplicated"]),
     tree=st.booleans(),
+    grouped=st.booleans(),
 )
 def test_rules_on_tied_data_follow_the_lower_index_rule(seed, n, n_classes, k, kind_sel, data,
-                                                        tree):
+                                                        tree, grouped):
     rng = np.random.RandomState(seed)
     if data == "grid":
         X = rng.randint(0, 4, size=(n, 2)).astype(float)
@@ -662,6 +676,8 @@ def test_rules_on_tied_data_follow_the_lower_index_rule(seed, n, n_classes, k, k
         return
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+        if not grouped:
+            mp.setattr(_exact, "_COPIES_MEAN", np.inf)
         enn = EditedNearestNeighbours(sampling_strategy="all", n_neighbors=k, kind_sel=kind_sel)
         enn.fit_resample(X, y)
         tl = TomekLinks(sampling_strategy="all")
@@ -719,12 +735,19 @@ def test_tree_and_blocks_keep_the_same_rows(seed, n, n_features, n_classes, data
         np.testing.assert_array_equal(y_a, y_b)
 
 
-def test_data_with_many_copies_of_rows_are_searched_in_blocks():
+def test_data_with_many_rows_tied_are_searched_in_blocks():
     # More than 64 rows tied with their nearest: a tree would gather long lists.
+    # Copies of rows are grouped instead, where most rows have some: their
+    # distinct rows are searched, with the tree.
     rng = np.random.RandomState(0)
     assert Points(rng.randn(2000, 3)).tree
-    assert not Points(np.repeat(rng.randn(20, 3), 100, axis=0)).tree
-    assert not Points(rng.randint(0, 2, size=(2000, 3)).astype(float)).tree
+    for X in (np.repeat(rng.randn(20, 3), 100, axis=0),
+              rng.randint(0, 2, size=(2000, 3)).astype(float)):
+        points = Points(X)
+        assert points.groups is not None and points.tree
+    # One row 70 times among 2930 others: too few copies to group, too many ties for the tree.
+    points = Points(np.r_[rng.randn(2930, 3), np.repeat(rng.randn(1, 3), 70, axis=0)])
+    assert points.groups is None and not points.tree
     assert not Points(rng.randn(2000, 8)).tree  # too many features
 
 

@@ -159,6 +159,21 @@ _COARSE_FACTOR = 2.0
 _COARSE_ROWS = 2048
 _COARSE_QUERIES = 128
 _COARSE_VALUES = 1 << 15  # distances computed at a time
+# Rows are grouped with their copies when a row has, on average, at least
+# _COPIES_MEAN rows equal to it (itself included; estimated on _COPIES_SAMPLE
+# rows drawn at random: see _copy_groups); a search
+# then runs on the distinct rows when that computes at most 1 / _DISTINCT_GAIN of
+# its pairs (see _distinct_top_k), and count_closer counts from such a search up
+# to a need of _DISTINCT_MAX_NEED.
+_COPIES_SAMPLE = 8192
+_COPIES_MEAN = 4.0
+_DISTINCT_GAIN = 2.0
+_DISTINCT_MAX_NEED = 64
+
+
+def _build_step(p):
+    """Rows of ``p`` features converted to float64 at a time (``_BUILD_BYTES``)."""
+    return max(64, _BUILD_BYTES // (8 * max(1, p)))
 
 
 def _rounding(p):
@@ -235,9 +250,12 @@ class Points:
         Whether the searches use a k-d tree: dense data of at most
         ``_TREE_MAX_FEATURES`` features, or of up to
         ``_TREE_PROBE_MAX_FEATURES`` where a tree of a sample pays (see
-        :func:`_tree_pays`), without many copies of rows (checked on first
-        use), in searches of at least ``_TREE_MIN_PAIRS`` pairs; see the
-        module docstring.
+        :func:`_tree_pays`), without many rows tied with their nearest
+        (checked on first use) unless those are copies (:attr:`groups`), in
+        searches of at least ``_TREE_MIN_PAIRS`` pairs; see the module
+        docstring.
+    groups : ndarray of int of shape (n,) or None
+        The copies of rows, where many rows have many: see :func:`_copy_groups`.
     """
 
     def __init__(self, X, rows=None):
@@ -249,6 +267,7 @@ class Points:
         self.n_features = X.shape[1]
         self.screened = False
         self.pair = None
+        self._groups = None
         if self.sparse:
             X = sp.csr_matrix(X if rows is None else X[self.rows], dtype=np.float64)
             self.rows = None
@@ -272,8 +291,7 @@ class Points:
         low = None if lazy else pair[:, :-1]
         low_sq = np.empty(self.n)
         # In chunks of rows: no float64 copy of the whole data is made.
-        step = max(64, min(_BUILD_BYTES // (8 * max(1, self.n_features)),
-                           int(self.n * _BUILD_SHARE)))
+        step = min(_build_step(self.n_features), max(64, int(self.n * _BUILD_SHARE)))
         starts = range(0, self.n, step)
         mean = np.zeros(self.n_features)
         for s in starts:
@@ -354,8 +372,19 @@ class Points:
         """Whether the searches use a k-d tree (decided on first use: see :func:`_tree_pays`
         and :func:`_many_copies`)."""
         if self._tree is None:
-            self._tree = (not self._probe_tree or _tree_pays(self)) and not _many_copies(self)
+            # Data of many copies search their distinct rows (see _distinct_top_k),
+            # which the tree serves well.
+            self._tree = ((not self._probe_tree or _tree_pays(self))
+                          and (self.groups is not None or not _many_copies(self)))
         return self._tree
+
+    @property
+    def groups(self):
+        """Group of each row (rows of a group are copies of one row), or ``None``
+        when few rows have many copies (computed on first use: see :func:`_copy_groups`)."""
+        if self._groups is None:
+            self._groups = _copy_groups(self)
+        return self._groups if self._groups is not False else None
 
     def _chunk(self, start, step):
         """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
@@ -738,7 +767,7 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
 
 
 def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None,
-                    budget=None, each=None, tree=True):
+                    budget=None, each=None, tree=True, distinct=True):
     """:func:`top_k` on references in any order (repeats allowed), in raw units.
 
     Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
@@ -747,7 +776,9 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     (``-1``: none). With ``each``, returns instead the list of
     ``each(sl, values, positions)`` over consecutive slices ``sl`` of the
     queries, each called as soon as its slice is searched. ``tree=False``
-    searches in blocks even where ``points.tree`` is set.
+    searches in blocks even where ``points.tree`` is set; ``distinct=False``
+    searches every row even where rows have many copies (see
+    :func:`_distinct_top_k`).
     """
     nq = queries.size
 
@@ -759,6 +790,10 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         return done(np.full((nq, k), np.inf), np.full((nq, k), -1, dtype=np.intp))
     if self_pos is None:
         self_pos = np.full(nq, -1, dtype=np.intp)
+    plan = _distinct_plan(points, queries, refs) if distinct else None
+    if plan is not None:
+        return done(*_distinct_top_k(points, plan, queries, refs, k, farthest, self_pos,
+                                     n_jobs, budget))
     if tree and not farthest and nq * refs.size >= _TREE_MIN_PAIRS and points.tree:
         return _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each)
     n_jobs = _threads_for(nq, refs.size, n_jobs)
@@ -885,18 +920,34 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         kth = np.full(nq, np.inf)
     # Finite, so that left-out entries (+inf) are never candidates.
     limit = np.minimum(kth + 2.0 * slack.max(axis=1), np.finfo(np.float64).max)
-    hits = []
+    pairs = []
     for j, (s, e) in enumerate(bounds):
         rows = np.flatnonzero(part_min[:, j] <= limit)
         if rows.size == 0:
             continue
         D = screen(rows, s, e)
         r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
-        rows = rows[r]
-        vals = _row_dots(Q[rows], R[s + c]) if screened else D[r, c].astype(np.float64)
-        hits.append((rows, vals, s + c))
+        pairs.append((rows[r], s + c))
         del D  # freed before the next block is computed
-    return _pick_smallest(nq, k, hits)
+    return _pick_smallest(nq, k, _with_values(Q, R, pairs))
+
+
+def _with_values(Q, R, pairs):
+    """The candidate lists ``(rows, values, positions)`` of the pairs ``(rows, positions)``
+    of ``pairs`` (emptied): the exact values ``Q[rows] . R[positions]``, computed for
+    many lists at once (a call per list costs more than its values where the lists are
+    short)."""
+    if not pairs:
+        return []
+    sizes = np.cumsum([rows.size for rows, _ in pairs])
+    rows, pos = _concatenated(pairs)
+    values = np.empty(rows.size)
+    # The gathered dense rows of both sides take _BUILD_BYTES / 2 at a time; sparse ones less.
+    step = 1 << 16 if sp.issparse(Q) else max(256, _BUILD_BYTES // (32 * R.shape[1]))
+    for s in range(0, rows.size, step):
+        values[s:s + step] = _row_dots(Q[rows[s:s + step]], R[pos[s:s + step]])
+    return [(r, v, p) for r, v, p in zip(np.split(rows, sizes[:-1]), np.split(values, sizes[:-1]),
+                                          np.split(pos, sizes[:-1]), strict=True)]
 
 
 def _few_refs_top_k(Q, R, k, own, slack):
@@ -1081,7 +1132,8 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
         and of ``B`` (positions in ``A``); ``inf`` and ``-1`` where a row has
         fewer candidates. Ties go to the lower position.
     """
-    if not points.screened or points.tree or A.size == 0 or B.size == 0:
+    if (not points.screened or points.tree or A.size == 0 or B.size == 0
+            or _distinct_plan(points, A, B) is not None):
         return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
                 top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
     n_jobs = _threads_for(A.size, B.size, n_jobs)
@@ -1476,6 +1528,14 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         return result
     bound_idx = np.asarray(bound_idx, dtype=np.intp)
     thr_all = _bound_values(points, queries, bound_sq, bound_idx)
+    plan = _distinct_plan(points, queries, refs) if need <= _DISTINCT_MAX_NEED else None
+    if plan is not None:
+        # The need nearest references hold every one counted while the count is below need.
+        raw, pos = _distinct_top_k(points, plan, queries, refs, need, False,
+                                   _positions(refs, queries), n_jobs, None)
+        counts[:], found[:] = _counted(raw, np.where(pos < 0, refs.size, pos), refs, queries,
+                                       thr_all, bound_idx, witnesses)
+        return result
     if tree and nq * refs.size >= _TREE_MIN_PAIRS and points.tree:
         _tree_count_closer(points, queries, refs, bound_sq, thr_all, bound_idx, need, counts,
                            found, n_jobs)
@@ -1697,10 +1757,7 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
                 part = sub[band]
                 in_r, in_c = nonzero_2d((part >= lo_r[band]) & (part <= hi_r[band]))
                 pick = active[rows[band[in_r]]]
-                if screened:
-                    exact = _row_dots(Q[pick], R[s + in_c])
-                else:
-                    exact = part[in_r, in_c]
+                exact = _row_dots(Q[pick], R[s + in_c])
                 tr = thr[pick]
                 near = (exact < tr) | ((exact == tr) & (scan[s + in_c] < bidx[pick]))
                 np.add.at(counts, pick[near], 1)
@@ -1969,3 +2026,145 @@ def _counted(raw, pos, refs, queries, thr, bidx, witnesses):
         first = np.take_along_axis(np.where(counted, idx, -1), order, axis=1)[:, :witnesses]
         out[:, :first.shape[1]] = first
     return counted.sum(axis=1), out
+
+
+# --------------------------------------------------------------------------- copies
+
+
+def _row_hash(points, rows=None):
+    """Each row's product with a fixed random vector (of ``rows``; ``None``: every
+    row): equal for copies of a row, almost never for different rows. Computed a
+    chunk of rows at a time, each row alone (the same sums for equal rows)."""
+    probe = np.random.default_rng(0).standard_normal(points.n_features + 1)
+    if points.sparse:
+        return (points.aug if rows is None else points.aug[rows]) @ probe
+    n = points.n if rows is None else rows.size
+    out = np.empty(n)
+    step = _build_step(points.n_features)
+    for s in range(0, n, step):
+        chunk = points._chunk(s, step) if rows is None else points.values(rows[s:s + step])
+        out[s:s + step] = np.einsum("ij,j->i", np.asarray(chunk, dtype=np.float64), probe[:-1])
+    return out
+
+
+def _copy_groups(points):
+    """The groups of copies of the rows of ``points``, or ``False`` where rows have few.
+
+    Data made of copies of a few rows (binary or categorical features) tie
+    every pair of copies, and a search would compute the exact value of each
+    such pair to order them by row index: their time grows as the square of
+    the copies. Their searches run on the distinct rows instead
+    (:func:`_distinct_top_k`).
+
+    The pairs of equal hashes (:func:`_row_hash`) among a random sample of
+    ``_COPIES_SAMPLE`` rows estimate how many rows equal a row drawn at
+    random (itself included), ``sum(c^2) / n`` over groups of ``c`` copies.
+    From ``_COPIES_MEAN``, the rows are grouped by hash, and each row is
+    checked equal to the first row of its group; the rare row that is not
+    (another row of the same hash) is a group of its own. Rows of a group
+    are equal, so their exact values against any row are equal too; equal
+    rows in different groups only cost time.
+
+    Returns
+    -------
+    groups : ndarray of int of shape (n,) or False
+    """
+    n = points.n
+    m = min(n, _COPIES_SAMPLE)
+    if m < 2:
+        return False
+    sample = (np.arange(n) if m == n
+              else np.sort(np.random.default_rng(0).choice(n, m, replace=False)))
+    _, c = np.unique(_row_hash(points, sample), return_counts=True)
+    if 1.0 + float((c * (c - 1.0)).sum()) * (n - 1) / (m * (m - 1)) < _COPIES_MEAN:
+        return False
+    h = _row_hash(points)
+    order = np.argsort(h, kind="stable")
+    new = np.ones(n, dtype=bool)
+    new[1:] = h[order[1:]] != h[order[:-1]]
+    groups = np.empty(n, dtype=np.intp)
+    groups[order] = np.cumsum(new) - 1
+    first = order[new]  # the first row of each group: the sort is stable
+    n_groups = first.size
+    step = _build_step(points.n_features)
+    for s in range(0, n, step):
+        rows = np.arange(s, min(n, s + step))
+        if points.sparse:
+            differ = (points.aug[rows] != points.aug[first[groups[rows]]]).getnnz(axis=1) > 0
+        else:
+            differ = (points.values(rows) != points.values(first[groups[rows]])).any(axis=1)
+        rows = rows[differ]
+        groups[rows] = n_groups + np.arange(rows.size)
+        n_groups += rows.size
+    return groups
+
+
+def _distinct_plan(points, queries, refs):
+    """The distinct rows of a search, where searching them saves enough; else ``None``.
+
+    Returns ``(order, start, q_first, q_group)``: the positions of ``refs``
+    sorted by group (in order within each), where each group starts in
+    ``order``, the position of each distinct query's first copy in
+    ``queries``, and each query's distinct query. ``None`` where rows have
+    few copies, or where the distinct rows would leave more than
+    ``1 / _DISTINCT_GAIN`` of the pairs.
+    """
+    groups = points.groups
+    if groups is None or queries.size == 0 or refs.size == 0:
+        return None
+    g_ref = groups[refs]
+    order = np.argsort(g_ref, kind="stable")
+    g_sorted = g_ref[order]
+    start = np.flatnonzero(np.concatenate([[True], g_sorted[1:] != g_sorted[:-1]]))
+    _, q_first, q_group = np.unique(groups[queries], return_index=True, return_inverse=True)
+    if queries.size * refs.size < _DISTINCT_GAIN * q_first.size * start.size:
+        return None
+    return order, start, q_first, q_group.ravel()
+
+
+def _distinct_top_k(points, plan, queries, refs, k, farthest, self_pos, n_jobs, budget):
+    """:func:`top_k_positions` of data with many copies, from a search of their distinct rows.
+
+    ``plan`` is :func:`_distinct_plan` of the search. The distinct queries
+    are searched among the distinct references, each reference at the
+    position of its first copy in ``refs`` (``k + 1`` of them where queries
+    leave their own position out). Copies have equal values, so the ``k``
+    best references of a query, in the order (value, position), are among
+    the first ``k`` copies of its ``k`` best distinct references: each
+    distinct reference ranked before the one holding the ``k``-th best has a
+    copy ranked before that best. Those candidates are ranked, and each
+    query takes its distinct query's list less its own position. The
+    results are those of the search of every row, in a time that grows with
+    the distinct rows.
+    """
+    order, start, q_first, q_group = plan
+    count = np.diff(np.append(start, refs.size))
+    first = order[start]  # each distinct reference's first position in refs
+    by_first = np.argsort(first)
+    kk = k + int((self_pos >= 0).any())
+    raw, sub = top_k_positions(points, queries[q_first], refs[first[by_first]], kk,
+                               farthest=farthest, n_jobs=n_jobs, budget=budget, distinct=False)
+    none = np.iinfo(np.intp).max
+    lists_raw = np.empty((q_first.size, kk))
+    lists_pos = np.empty((q_first.size, kk), dtype=np.intp)
+    copy = np.arange(kk)
+    step = max(1, _PICK_VALUES // (kk * kk))
+    for r0 in range(0, q_first.size, step):
+        found = sub[r0:r0 + step]
+        g = by_first[np.maximum(found, 0)]
+        has = (found >= 0)[..., None] & (copy < count[g][..., None])
+        P = np.where(has, order[np.minimum(start[g][..., None] + copy, refs.size - 1)], none)
+        V = np.where(has, raw[r0:r0 + step, :, None], np.inf)
+        P = P.reshape(found.shape[0], -1)
+        V = V.reshape(P.shape)
+        best = np.lexsort((P, V), axis=1)[:, :kk]
+        lists_raw[r0:r0 + step] = np.take_along_axis(V, best, axis=1)
+        lists_pos[r0:r0 + step] = np.take_along_axis(P, best, axis=1)
+    out_raw = lists_raw[q_group]
+    out_pos = lists_pos[q_group]
+    if kk > k:
+        keep = np.argsort(out_pos == self_pos[:, None], axis=1, kind="stable")[:, :k]
+        out_raw = np.take_along_axis(out_raw, keep, axis=1)
+        out_pos = np.take_along_axis(out_pos, keep, axis=1)
+    out_pos[out_pos == none] = -1
+    return out_raw, out_pos

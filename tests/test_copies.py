@@ -1,0 +1,279 @@
+"""Data made of copies of a few rows: searched through their distinct rows, exactly."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from balancekit import _exact
+from balancekit._exact import Points, count_closer, nearest_across, top_k_positions
+from balancekit.combine import SMOTEENN, SMOTETomek
+from balancekit.exceptions import BalancekitWarning
+from balancekit.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
+from balancekit.under_sampling import (
+    AllKNN,
+    CondensedNearestNeighbour,
+    EditedNearestNeighbours,
+    NearMiss,
+    NeighbourhoodCleaningRule,
+    OneSidedSelection,
+    RepeatedEditedNearestNeighbours,
+    TomekLinks,
+)
+
+
+@pytest.fixture(autouse=True)
+def _tree_on_small_searches(monkeypatch):
+    """Searches as small as these tests' may use the k-d tree."""
+    monkeypatch.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+
+
+def _copies(rng, n, distinct, n_features, grid=True):
+    """``n`` rows drawn from ``distinct`` rows: copies of each row. The rows of a small
+    integer grid (``grid``) also tie distinct rows at equal distances (exact in
+    float64); normal rows tie only copies, at distances that are not round numbers."""
+    base = (rng.randint(0, 3, size=(distinct, n_features)).astype(float) if grid
+            else rng.randn(distinct, n_features))
+    return base[rng.randint(0, distinct, n)]
+
+
+def _sq_dist(X, rows, refs):
+    return ((X[rows][:, None, :] - X[refs][None, :, :]) ** 2).sum(-1)
+
+
+def _calls(monkeypatch, name):
+    """Count the calls of ``_exact.<name>``."""
+    calls = []
+    original = getattr(_exact, name)
+    monkeypatch.setattr(_exact, name, lambda *a, **kw: calls.append(1) or original(*a, **kw))
+    return calls
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 400),
+    distinct=st.integers(1, 30),
+    kind=st.sampled_from(["float64", "float32", "sparse", "subset"]),
+    collide=st.booleans(),
+)
+def test_groups_hold_equal_rows_only(seed, n, distinct, kind, collide):
+    rng = np.random.RandomState(seed)
+    X = _copies(rng, n, distinct, 4)
+    rows = None
+    if kind == "float32":
+        X = X.astype(np.float32)
+    elif kind == "subset":
+        rows = rng.permutation(n)[: max(1, n // 2)]
+    data = sp.csr_matrix(X) if kind == "sparse" else X
+    with pytest.MonkeyPatch.context() as mp:
+        if collide:
+            # A hash that many different rows share: the check against each
+            # group's first row must split them.
+            mp.setattr(_exact, "_row_hash", lambda points, rows=None: np.zeros(
+                points.n if rows is None else rows.size))
+        groups = Points(data, rows=rows).groups
+    values = X if rows is None else X[rows]
+    if groups is None:
+        # Only where rows have few copies: fewer than 4 rows equal a row, on average.
+        _, counts = np.unique(values, axis=0, return_counts=True)
+        assert (counts**2).sum() / values.shape[0] < _exact._COPIES_MEAN or collide
+        return
+    assert groups.shape == (values.shape[0],)
+    for g in np.unique(groups):
+        members = values[groups == g]
+        assert (members == members[0]).all()
+    if not collide:
+        # The hash is the same for equal rows: one group for each distinct row.
+        assert np.unique(groups).size == np.unique(values, axis=0).shape[0]
+
+
+def test_data_without_copies_are_not_grouped():
+    rng = np.random.RandomState(0)
+    assert Points(rng.randn(5000, 6)).groups is None
+    assert Points(np.repeat(rng.randn(2500, 6), 2, axis=0)).groups is None  # 2 copies each
+    assert Points(np.repeat(rng.randn(500, 6), 20, axis=0)).groups is not None
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 300),
+    distinct=st.integers(1, 12),
+    n_features=st.integers(1, 5),
+    sparse=st.booleans(),
+    k=st.integers(1, 8),
+    farthest=st.booleans(),
+    own=st.booleans(),
+    repeats=st.booleans(),
+    tree=st.booleans(),
+    grid=st.booleans(),
+    grouped=st.booleans(),
+)
+def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, farthest, own,
+                                  repeats, tree, grid, grouped):
+    # Queries in any order, references in any order (with repeats), each query's
+    # own position left out or not, nearest or farthest, through the distinct
+    # rows or row by row: the order (distance, position) of brute force.
+    rng = np.random.RandomState(seed)
+    X = _copies(rng, n, distinct, n_features, grid)
+    queries = rng.permutation(n)[: rng.randint(n // 2, n) + 1]
+    refs = rng.randint(0, n, n) if repeats else rng.permutation(n)[: rng.randint(n // 2, n) + 1]
+    self_pos = np.full(queries.size, -1)
+    if own:
+        for i, q in enumerate(queries):
+            at = np.flatnonzero(refs == q)
+            self_pos[i] = at[0] if at.size else -1
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+        if not grouped:
+            mp.setattr(_exact, "_COPIES_MEAN", np.inf)
+        calls = _calls(mp, "_distinct_top_k")
+        raw, pos = top_k_positions(Points(sp.csr_matrix(X) if sparse else X), queries, refs, k,
+                                   farthest=farthest, self_pos=self_pos)
+    if n >= 8 * distinct and grouped:
+        assert calls, "the distinct rows were not searched"
+    D = _sq_dist(X, queries, refs)
+    D[np.flatnonzero(self_pos >= 0), self_pos[self_pos >= 0]] = np.nan
+    key = -D if farthest else D
+    key = np.where(np.isnan(key), np.inf, key)
+    order = np.lexsort((np.broadcast_to(np.arange(refs.size), D.shape), key), axis=1)
+    # Each query has its references less its own position; -1 beyond them.
+    available = refs.size - (self_pos >= 0)
+    expected = np.where(np.arange(k) < available[:, None], order[:, :k] if refs.size >= k
+                        else np.pad(order, ((0, 0), (0, k - refs.size))), -1)
+    np.testing.assert_array_equal(pos, expected)
+    # The values are those of the positions found: |x|^2 - 2 q.x (negated when farthest).
+    found = pos >= 0
+    rows = np.broadcast_to(np.arange(queries.size)[:, None], pos.shape)[found]
+    value = (X[refs[pos[found]]] ** 2).sum(1) - 2 * (X[queries[rows]] * X[refs[pos[found]]]).sum(1)
+    np.testing.assert_allclose(raw[found], -value if farthest else value, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(10, 300),
+    distinct=st.integers(1, 10),
+    need=st.integers(1, 6),
+    witnesses=st.integers(0, 5),
+    tree=st.booleans(),
+    sparse=st.booleans(),
+    grouped=st.booleans(),
+    grid=st.booleans(),
+)
+def test_count_closer_on_copies_is_exact(seed, n, distinct, need, witnesses, tree, sparse,
+                                         grouped, grid):
+    # Through the distinct rows or row by row; ties at distances that are not
+    # round numbers (not grid) are decided by row index all the same, also
+    # where the rows are screened exactly (sparse data).
+    rng = np.random.RandomState(seed)
+    X = _copies(rng, n, distinct, 3, grid)
+    own = np.flatnonzero(rng.rand(n) < 0.7)
+    other = np.setdiff1d(np.arange(n), own)
+    if own.size < 2 or other.size == 0:
+        return
+    # Each row's bound: a random row of the other set, or of its own (then not counted).
+    pool = np.r_[other, own]
+    bound_idx = pool[rng.randint(0, pool.size, own.size)]
+    bound_sq = ((X[own] - X[bound_idx]) ** 2).sum(1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+        if not grouped:
+            mp.setattr(_exact, "_COPIES_MEAN", np.inf)
+        calls = _calls(mp, "_distinct_top_k")
+        out = count_closer(Points(sp.csr_matrix(X) if sparse else X), own, own, bound_sq,
+                           bound_idx, need, witnesses=witnesses)
+    if n >= 8 * distinct and grouped:
+        assert calls, "the distinct rows were not searched"
+    counts, found = out if witnesses else (out, np.full((own.size, 0), -1))
+    D = _sq_dist(X, own, own)
+    before = (D < bound_sq[:, None]) | ((D == bound_sq[:, None]) & (own < bound_idx[:, None]))
+    before &= (own[None, :] != own[:, None]) & (own[None, :] != bound_idx[:, None])
+    expected = before.sum(1)
+    np.testing.assert_array_equal(np.minimum(counts, need), np.minimum(expected, need))
+    assert np.all(counts[expected < need] == expected[expected < need])
+    for i in range(own.size):
+        w = found[i][found[i] >= 0]
+        # Up to `witnesses` of the rows counted, each once.
+        assert len(w) <= min(witnesses, counts[i]) and len(set(w)) == len(w)
+        assert set(w) <= set(own[before[i]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 300), distinct=st.integers(1, 10),
+       k_a=st.integers(1, 4), k_b=st.integers(1, 4))
+def test_nearest_across_on_copies_is_exact(seed, n, distinct, k_a, k_b):
+    rng = np.random.RandomState(seed)
+    X = _copies(rng, n, distinct, 3)
+    in_a = rng.rand(n) < 0.4
+    A, B = np.flatnonzero(in_a), np.flatnonzero(~in_a)
+    if A.size == 0 or B.size == 0:
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
+        (_, i_a), (_, i_b) = nearest_across(Points(X), A, B, k_a=k_a, k_b=k_b)
+    for rows, others, k, idx in ((A, B, k_a, i_a), (B, A, k_b, i_b)):
+        D = _sq_dist(X, rows, others)
+        order = others[np.lexsort((np.broadcast_to(others, D.shape), D), axis=1)]
+        m = min(k, others.size)
+        np.testing.assert_array_equal(idx[:, :m], order[:, :m])
+
+
+_SAMPLERS = [
+    TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
+    NeighbourhoodCleaningRule, NearMiss,
+    lambda: NearMiss(version=2), lambda: NearMiss(version=3),
+    lambda: EditedNearestNeighbours(sampling_strategy="all", kind_sel="mode", n_neighbors=4),
+    lambda: OneSidedSelection(random_state=0),
+    lambda: CondensedNearestNeighbour(random_state=0),
+    lambda: SMOTE(random_state=0), lambda: ADASYN(random_state=0),
+    lambda: BorderlineSMOTE(random_state=0),
+    lambda: SMOTEENN(random_state=0), lambda: SMOTETomek(random_state=0),
+]
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(200, 600), distinct=st.integers(4, 40),
+       n_classes=st.integers(2, 3), tree=st.booleans(), sparse=st.booleans())
+def test_samplers_on_copies_keep_the_rows_of_the_row_by_row_search(seed, n, distinct, n_classes,
+                                                                     tree, sparse):
+    rng = np.random.RandomState(seed)
+    X = _copies(rng, n, distinct, 5)
+    # Labels that depend on the row, with noise: copies of a row in several classes.
+    y = ((X[:, 0] + rng.rand(n) * 1.5).astype(int) % n_classes)
+    if np.bincount(y, minlength=n_classes).min() < 8:
+        return
+    data = sp.csr_matrix(X) if sparse else X
+    for make in _SAMPLERS:
+        outputs = []
+        for mean in (_exact._COPIES_MEAN, np.inf):
+            with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+                warnings.simplefilter("ignore", BalancekitWarning)
+                mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+                mp.setattr(_exact, "_COPIES_MEAN", mean)
+                X_res, y_res = make().fit_resample(data, y)
+            outputs.append((X_res.toarray() if sp.issparse(X_res) else X_res, y_res))
+        (X_a, y_a), (X_b, y_b) = outputs
+        np.testing.assert_array_equal(X_a, X_b)
+        np.testing.assert_array_equal(y_a, y_b)
+
+
+@pytest.mark.parametrize("sampler", [TomekLinks, EditedNearestNeighbours, AllKNN,
+                                     NeighbourhoodCleaningRule, OneSidedSelection],
+                         ids=lambda c: c.__name__)
+def test_copies_cost_exact_values_in_proportion_to_the_rows(sampler, monkeypatch):
+    # 6,000 rows, 16 distinct: searched row by row, every pair of copies tied
+    # with a query's nearest got its exact value (millions); now a few per row.
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 2, size=(6000, 4)).astype(float)
+    y = (X[:, 0] + rng.rand(6000) > 1.7).astype(int)
+    values = []
+    row_dots = _exact._row_dots
+    monkeypatch.setattr(_exact, "_row_dots",
+                        lambda A, B: values.append(A.shape[0]) or row_dots(A, B))
+    sampler().fit_resample(X, y)
+    assert sum(values) <= 20 * X.shape[0], sum(values)
