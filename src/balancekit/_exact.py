@@ -161,7 +161,7 @@ _COARSE_QUERIES = 128
 _COARSE_VALUES = 1 << 15  # distances computed at a time
 # Rows are grouped with their copies when a row has, on average, at least
 # _COPIES_MEAN rows equal to it (itself included; estimated on _COPIES_SAMPLE
-# rows drawn at random: see _copy_groups); a search
+# rows drawn at random: see many_copies); a search
 # then runs on the distinct rows when that computes at most 1 / _DISTINCT_GAIN of
 # its pairs (see _distinct_top_k), and count_closer counts from such a search up
 # to a need of _DISTINCT_MAX_NEED.
@@ -2031,20 +2031,34 @@ def _counted(raw, pos, refs, queries, thr, bidx, witnesses):
 # --------------------------------------------------------------------------- copies
 
 
-def _row_hash(points, rows=None):
-    """Each row's product with a fixed random vector (of ``rows``; ``None``: every
-    row): equal for copies of a row, almost never for different rows. Computed a
-    chunk of rows at a time, each row alone (the same sums for equal rows)."""
-    probe = np.random.default_rng(0).standard_normal(points.n_features + 1)
-    if points.sparse:
-        return (points.aug if rows is None else points.aug[rows]) @ probe
-    n = points.n if rows is None else rows.size
-    out = np.empty(n)
-    step = _build_step(points.n_features)
-    for s in range(0, n, step):
-        chunk = points._chunk(s, step) if rows is None else points.values(rows[s:s + step])
-        out[s:s + step] = np.einsum("ij,j->i", np.asarray(chunk, dtype=np.float64), probe[:-1])
+def _row_hash(rows_of, idx, n_features):
+    """Each row's product with a fixed random vector: equal for copies of a row,
+    almost never for different rows. ``rows_of(positions)`` gives rows (dense or
+    sparse) of ``idx``; computed a chunk at a time, each row alone (the same sums
+    for equal rows)."""
+    probe = np.random.default_rng(0).standard_normal(n_features)
+    out = np.empty(idx.size)
+    step = _build_step(n_features)
+    for s in range(0, idx.size, step):
+        block = rows_of(idx[s:s + step])
+        out[s:s + step] = (np.asarray(block @ probe).ravel() if sp.issparse(block)
+                           else np.einsum("ij,j->i", np.asarray(block, dtype=np.float64), probe))
     return out
+
+
+def many_copies(rows_of, n, n_features):
+    """Whether a row drawn at random has, on average, at least ``_COPIES_MEAN``
+    rows equal to it (itself included): ``sum(c^2) / n`` over groups of ``c``
+    copies, estimated from the pairs of equal hashes (:func:`_row_hash`) among
+    ``_COPIES_SAMPLE`` rows drawn at random. ``rows_of(positions)`` gives rows.
+    """
+    m = min(n, _COPIES_SAMPLE)
+    if m < 2:
+        return False
+    sample = (np.arange(n) if m == n
+              else np.sort(np.random.default_rng(0).choice(n, m, replace=False)))
+    _, c = np.unique(_row_hash(rows_of, sample, n_features), return_counts=True)
+    return 1.0 + float((c * (c - 1.0)).sum()) * (n - 1) / (m * (m - 1)) >= _COPIES_MEAN
 
 
 def _copy_groups(points):
@@ -2056,12 +2070,9 @@ def _copy_groups(points):
     the copies. Their searches run on the distinct rows instead
     (:func:`_distinct_top_k`).
 
-    The pairs of equal hashes (:func:`_row_hash`) among a random sample of
-    ``_COPIES_SAMPLE`` rows estimate how many rows equal a row drawn at
-    random (itself included), ``sum(c^2) / n`` over groups of ``c`` copies.
-    From ``_COPIES_MEAN``, the rows are grouped by hash, and each row is
-    checked equal to the first row of its group; the rare row that is not
-    (another row of the same hash) is a group of its own. Rows of a group
+    Where :func:`many_copies` says so, the rows are grouped by hash, and each
+    row is checked equal to the first row of its group; the rare row that is
+    not (another row of the same hash) is a group of its own. Rows of a group
     are equal, so their exact values against any row are equal too; equal
     rows in different groups only cost time.
 
@@ -2070,15 +2081,11 @@ def _copy_groups(points):
     groups : ndarray of int of shape (n,) or False
     """
     n = points.n
-    m = min(n, _COPIES_SAMPLE)
-    if m < 2:
+    rows_of = points.aug.__getitem__ if points.sparse else points.values
+    width = points.n_features + (1 if points.sparse else 0)
+    if not many_copies(rows_of, n, width):
         return False
-    sample = (np.arange(n) if m == n
-              else np.sort(np.random.default_rng(0).choice(n, m, replace=False)))
-    _, c = np.unique(_row_hash(points, sample), return_counts=True)
-    if 1.0 + float((c * (c - 1.0)).sum()) * (n - 1) / (m * (m - 1)) < _COPIES_MEAN:
-        return False
-    h = _row_hash(points)
+    h = _row_hash(rows_of, np.arange(n), width)
     order = np.argsort(h, kind="stable")
     new = np.ones(n, dtype=bool)
     new[1:] = h[order[1:]] != h[order[:-1]]

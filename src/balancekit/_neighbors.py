@@ -59,7 +59,15 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._exact import ArrayRows, Points, check_n_jobs, n_threads, spatial_order, top_k
+from ._exact import (
+    ArrayRows,
+    Points,
+    check_n_jobs,
+    many_copies,
+    n_threads,
+    spatial_order,
+    top_k,
+)
 from ._validation import check_option
 from .exceptions import (
     DataError,
@@ -389,6 +397,11 @@ def kneighbors(
             method = choose_method(n, X.shape[1], n_queries, sp.issparse(X))
             if (sp.issparse(X) and exclude_self and n * n_queries >= _SPARSE_SCREENED_MIN_PAIRS
                     and X.shape[1] <= _SPARSE_SCREENED_MAX_FEATURES):
+                method = "screened"
+            if method == "tree" and many_copies(
+                    lambda at: X[at if rows is None else np.asarray(rows)[at]], n, X.shape[1]):
+                # Copies of a few rows fill the tree's leaves with ties; the exact
+                # search runs on the distinct rows (see balancekit._exact).
                 method = "screened"
         if method in ("faiss", "approximate") and not has_faiss():
             raise InvalidParameterError(
