@@ -31,12 +31,17 @@ def _tree_on_small_searches(monkeypatch):
     monkeypatch.setattr(_exact, "_TREE_MIN_PAIRS", 0)
 
 
-def _copies(rng, n, distinct, n_features, grid=True):
+def _copies(rng, n, distinct, n_features, kind="grid"):
     """``n`` rows drawn from ``distinct`` rows: copies of each row. The rows of a small
-    integer grid (``grid``) also tie distinct rows at equal distances (exact in
-    float64); normal rows tie only copies, at distances that are not round numbers."""
-    base = (rng.randint(0, 3, size=(distinct, n_features)).astype(float) if grid
-            else rng.randn(distinct, n_features))
+    integer grid also tie distinct rows at equal distances (exact in float64); normal
+    rows tie only copies, at distances that are not round numbers, as do rows with an
+    unscaled amount in their first column (``'amount'``: screened in float64)."""
+    if kind == "grid":
+        base = rng.randint(0, 3, size=(distinct, n_features)).astype(float)
+    else:
+        base = rng.randn(distinct, n_features)
+        if kind == "amount":
+            base[:, 0] = rng.lognormal(10, 1, distinct)
     return base[rng.randint(0, distinct, n)]
 
 
@@ -109,16 +114,16 @@ def test_data_without_copies_are_not_grouped():
     own=st.booleans(),
     repeats=st.booleans(),
     tree=st.booleans(),
-    grid=st.booleans(),
+    kind=st.sampled_from(["grid", "normal", "amount"]),
     grouped=st.booleans(),
 )
 def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, farthest, own,
-                                  repeats, tree, grid, grouped):
+                                  repeats, tree, kind, grouped):
     # Queries in any order, references in any order (with repeats), each query's
     # own position left out or not, nearest or farthest, through the distinct
     # rows or row by row: the order (distance, position) of brute force.
     rng = np.random.RandomState(seed)
-    X = _copies(rng, n, distinct, n_features, grid)
+    X = _copies(rng, n, distinct, n_features, kind)
     queries = rng.permutation(n)[: rng.randint(n // 2, n) + 1]
     refs = rng.randint(0, n, n) if repeats else rng.permutation(n)[: rng.randint(n // 2, n) + 1]
     self_pos = np.full(queries.size, -1)
@@ -152,7 +157,7 @@ def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, fart
     np.testing.assert_allclose(raw[found], -value if farthest else value, atol=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
     n=st.integers(10, 300),
@@ -162,15 +167,15 @@ def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, fart
     tree=st.booleans(),
     sparse=st.booleans(),
     grouped=st.booleans(),
-    grid=st.booleans(),
+    kind=st.sampled_from(["grid", "normal", "amount"]),
 )
 def test_count_closer_on_copies_is_exact(seed, n, distinct, need, witnesses, tree, sparse,
-                                         grouped, grid):
+                                         grouped, kind):
     # Through the distinct rows or row by row; ties at distances that are not
-    # round numbers (not grid) are decided by row index all the same, also
-    # where the rows are screened exactly (sparse data).
+    # round numbers are decided by row index all the same, also where the rows
+    # are screened exactly (sparse data, an unscaled amount).
     rng = np.random.RandomState(seed)
-    X = _copies(rng, n, distinct, 3, grid)
+    X = _copies(rng, n, distinct, 3, kind)
     own = np.flatnonzero(rng.rand(n) < 0.7)
     other = np.setdiff1d(np.arange(n), own)
     if own.size < 2 or other.size == 0:
