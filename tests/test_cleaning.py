@@ -341,8 +341,8 @@ def test_top_k_and_count_closer_are_exact(offset, kind, search, copies):
     X = X + offset
     points = Points(X)
     assert points.tree == (search in (None, "narrow"))
-    # 27 distinct rows, each about 26 times: grouped unless switched off.
-    assert (points.groups is not None) == (kind == "integer" and copies == "grouped")
+    # 27 distinct rows, each about 26 times, or each row twice: grouped unless switched off.
+    assert (points.groups is not None) == (kind != "normal" and copies == "grouped")
     q = np.arange(0, 700, 3)
     refs = np.arange(1, 700, 2)
     D, order = _brute_order(X, q, refs)
@@ -745,9 +745,12 @@ def test_data_with_many_rows_tied_are_searched_in_blocks():
               rng.randint(0, 2, size=(2000, 3)).astype(float)):
         points = Points(X)
         assert points.groups is not None and points.tree
-    # One row 70 times among 2930 others: too few copies to group, too many ties for the tree.
-    points = Points(np.r_[rng.randn(2930, 3), np.repeat(rng.randn(1, 3), 70, axis=0)])
-    assert points.groups is None and not points.tree
+    # One row 70 times among 2930 others, rows not grouped (sum(c^2) / n = 2.6, here
+    # below the bar): too many ties for the tree.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_COPIES_MEAN", 3.0)
+        points = Points(np.r_[rng.randn(2930, 3), np.repeat(rng.randn(1, 3), 70, axis=0)])
+        assert points.groups is None and not points.tree
     assert not Points(rng.randn(2000, 8)).tree  # too many features
 
 
