@@ -285,25 +285,133 @@ def test_copies_cost_exact_values_in_proportion_to_the_rows(sampler, monkeypatch
     assert sum(values) <= 20 * X.shape[0], sum(values)
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 400), distinct=st.integers(1, 30),
+       n_features=st.integers(1, 4), k=st.integers(1, 8), decimal=st.booleans(),
+       outside=st.booleans())
+def test_tree_of_distinct_rows_finds_the_neighbours_of_the_tree_of_all_rows(
+        seed, n, distinct, n_features, k, decimal, outside):
+    # The SMOTE family's k-d tree, on copies of rows: built on the distinct rows
+    # alone, it gives the neighbours and distances of the tree of every row, ties
+    # to the lower index; decimal values tie some distances in one way of computing
+    # them and not in another (the same computation is kept).
+    from balancekit import _neighbors
+    from balancekit._neighbors import kneighbors
+
+    rng = np.random.RandomState(seed)
+    X = _copies(rng, n, distinct, n_features)
+    if decimal:
+        X = X * 0.1 + 0.3
+    k = min(k, n - 1) if not outside else min(k, n)
+    if k < 1:
+        return
+    query = X[rng.randint(0, n, 20)] + (rng.rand(20, n_features) < 0.5) * 0.1 if outside else None
+    found, calls = [], []
+    for mean in (_exact._COPIES_MEAN, np.inf):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_exact, "_COPIES_MEAN", mean)
+            mp.setattr(_neighbors._TreeSearch, "_query_distinct",
+                       lambda *a, mean=mean, search=_neighbors._TreeSearch._query_distinct:
+                       calls.append(mean) or search(*a))
+            found.append(kneighbors(X, k, query=query, method="tree", return_distance=True))
+    np.testing.assert_array_equal(found[0][1], found[1][1])
+    np.testing.assert_array_equal(found[0][0], found[1][0])
+    assert np.inf not in calls
+    if n >= 8 * distinct:
+        assert calls, "the tree of the distinct rows was not used"
+
+
+@pytest.mark.parametrize("far", [[0, 4], [4, 0]], ids=["lower-left", "lower-right"])
+def test_tree_of_distinct_rows_breaks_a_tie_at_the_kth_row_by_index(far):
+    # One feature: the query 2, then 1 and 3, then 0 and 4 at equal distance, the
+    # k-th nearest being one of those two: the one of lower index (row 3), whichever
+    # side it is on. Rows 5-7 come in copies, so the tree of distinct rows is used.
+    from balancekit._neighbors import kneighbors
+
+    X = np.array([2, 1, 3] + far + [5, 6, 7] * 5, dtype=float)[:, None]
+    assert _exact.many_copies(X.__getitem__, X.shape[0], 1)
+    np.testing.assert_array_equal(kneighbors(X, 4, query=X[:1], method="tree")[0], [0, 1, 2, 3])
+
+
 @pytest.mark.parametrize("sampler", [SMOTE, ADASYN, BorderlineSMOTE], ids=lambda c: c.__name__)
 def test_smote_family_searches_the_distinct_rows_of_copies(sampler, monkeypatch):
-    # Few features would take the k-d tree, whose leaves copies fill with ties
-    # (0.7x imbalanced-learn's time on 40k rows of 5 flags): the exact search of
-    # the distinct rows instead, with the same neighbours.
+    # Few features take the k-d tree, whose leaves copies fill with ties (0.7x
+    # imbalanced-learn's time on 40k rows of 5 flags): a tree of the distinct rows
+    # instead, with the same neighbours.
     from balancekit import _neighbors
 
     rng = np.random.RandomState(0)
     X = rng.randint(0, 2, size=(3000, 5)).astype(float)
     y = (rng.rand(3000) < 0.2 * X[:, 0]).astype(int)
-    calls = _calls(monkeypatch, "_distinct_top_k")
+    calls = []
+    query_distinct = _neighbors._TreeSearch._query_distinct
+    monkeypatch.setattr(_neighbors._TreeSearch, "_query_distinct",
+                        lambda *a: calls.append(1) or query_distinct(*a))
     got = sampler(random_state=0).fit_resample(X, y)
     assert calls
-    monkeypatch.setattr(_exact, "_COPIES_MEAN", np.inf)  # as other data: the tree
-    trees = []
-    tree_search = _neighbors._TreeSearch
-    monkeypatch.setattr(_neighbors, "_TreeSearch",
-                        lambda *a: trees.append(1) or tree_search(*a))
+    monkeypatch.setattr(_exact, "_COPIES_MEAN", np.inf)  # as other data: the tree of all rows
+    calls.clear()
     by_tree = sampler(random_state=0).fit_resample(X, y)
-    assert trees
+    assert not calls
     np.testing.assert_array_equal(got[0], by_tree[0])
     np.testing.assert_array_equal(got[1], by_tree[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10_000), nq=st.integers(1, 20), m=st.integers(1, 12),
+       n_groups=st.integers(1, 15), k=st.integers(1, 30))
+def test_first_copies_ranks_the_rows_of_distinct_rows_by_value_then_row(seed, nq, m, n_groups,
+                                                                         k):
+    # Each query's distinct rows (smallest value first, values often equal, some
+    # places empty) and their rows: the k best rows by (value, row) of brute force.
+    rng = np.random.RandomState(seed)
+    count = rng.randint(1, 6, n_groups)
+    start = np.r_[0, np.cumsum(count)[:-1]]
+    members = rng.permutation(200)[:count.sum()]  # distinct rows across groups
+    for g in range(n_groups):  # each group's rows in increasing order
+        members[start[g]:start[g] + count[g]].sort()
+    m = min(m, n_groups)
+    groups = np.array([rng.permutation(n_groups)[:m] for _ in range(nq)])
+    values = np.sort(rng.randint(0, 4, (nq, m)).astype(float), axis=1)
+    valid = rng.rand(nq, m) < 0.9
+    values[~valid] = np.inf
+    values = np.sort(values, axis=1)
+    valid = np.isfinite(values)
+    got_v, got_i = _exact.first_copies(values, groups, valid, count, start, members, k)
+    for q in range(nq):
+        cand = [(values[q, j], r) for j in range(m) if valid[q, j]
+                for r in members[start[groups[q, j]]:start[groups[q, j]] + count[groups[q, j]]]]
+        cand.sort()
+        best = cand[:k]
+        np.testing.assert_array_equal(got_i[q, :len(best)], [r for _, r in best])
+        np.testing.assert_array_equal(got_v[q, :len(best)], [v for v, _ in best])
+        assert np.all(got_i[q, len(best):] == -1) and np.all(np.isinf(got_v[q, len(best):]))
+
+
+def test_sparse_rows_stored_in_any_order_give_the_results_of_sorted_rows():
+    # The same matrix, each odd row's entries stored in reverse column order:
+    # copies of a row stored in different orders summed their entries in different
+    # orders, and ties were decided by the last bit.
+    rng = np.random.RandomState(0)
+    X = np.round(rng.randn(6, 5), 2)[rng.randint(0, 6, 400)]
+    y = (rng.rand(400) < 0.35).astype(int)
+    S = sp.csr_matrix(X)
+    data, ind = S.data.copy(), S.indices.copy()
+    for i in range(1, S.shape[0], 2):
+        s, e = S.indptr[i], S.indptr[i + 1]
+        data[s:e], ind[s:e] = data[s:e][::-1], ind[s:e][::-1]
+    U = sp.csr_matrix((data, ind, S.indptr.copy()), shape=S.shape)
+    assert not U.has_sorted_indices and (U != S).nnz == 0
+    stored = U.indices.copy()
+    for make in (lambda: EditedNearestNeighbours(n_neighbors=1), EditedNearestNeighbours,
+                 TomekLinks, lambda: SMOTEENN(random_state=0)):
+        kept = []
+        for data in (U, S, X):
+            for mean in (_exact._COPIES_MEAN, np.inf):
+                with pytest.MonkeyPatch.context() as mp:
+                    mp.setattr(_exact, "_COPIES_MEAN", mean)
+                    X_res, _ = make().fit_resample(data, y)
+                kept.append(X_res.toarray() if sp.issparse(X_res) else X_res)
+        for other in kept[1:]:
+            np.testing.assert_array_equal(kept[0], other)
+    np.testing.assert_array_equal(U.indices, stored)  # the input is left as it was

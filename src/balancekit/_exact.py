@@ -65,6 +65,16 @@ so both searches give the same results (see :class:`_Tree`). A tree finds
 the nearest rows of a row cheaply but is slow to find rows of another class
 far away, so the rules ask it for each row's nearest rows among all the
 rows instead (:mod:`balancekit.under_sampling._rules`).
+
+Copies of rows
+--------------
+Data made of copies of rows (binary or categorical features) tie every pair
+of copies, and deciding each tie by row index would take time in the square
+of the copies. Where a row has copies on average (see :func:`many_copies`),
+the rows are grouped (:attr:`Points.groups`) and each search whose distinct
+rows leave at most half its pairs runs on the distinct queries and
+references, then hands every query its distinct query's results, in the
+order (value, index): the same results (see :func:`_distinct_top_k`).
 """
 
 import os
@@ -255,7 +265,7 @@ class Points:
         searches of at least ``_TREE_MIN_PAIRS`` pairs; see the module
         docstring.
     groups : ndarray of int of shape (n,) or None
-        The copies of rows, where many rows have many: see :func:`_copy_groups`.
+        The groups of copies of rows, where rows have copies: see :func:`_copy_groups`.
     """
 
     def __init__(self, X, rows=None):
@@ -270,6 +280,11 @@ class Points:
         self._groups = None
         if self.sparse:
             X = sp.csr_matrix(X if rows is None else X[self.rows], dtype=np.float64)
+            if not X.has_canonical_format:
+                # Entries in column order: equal rows then give equal exact values (a
+                # row dot product sums the entries in their stored order).
+                X = X.copy()
+                X.sum_duplicates()
             self.rows = None
             self.sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
             self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
@@ -372,7 +387,7 @@ class Points:
         """Whether the searches use a k-d tree (decided on first use: see :func:`_tree_pays`
         and :func:`_many_copies`)."""
         if self._tree is None:
-            # Data of many copies search their distinct rows (see _distinct_top_k),
+            # Data with copies of rows search their distinct rows (see _distinct_top_k),
             # which the tree serves well.
             self._tree = ((not self._probe_tree or _tree_pays(self))
                           and (self.groups is not None or not _many_copies(self)))
@@ -381,7 +396,7 @@ class Points:
     @property
     def groups(self):
         """Group of each row (rows of a group are copies of one row), or ``None``
-        when few rows have many copies (computed on first use: see :func:`_copy_groups`)."""
+        where rows have few copies (computed on first use: see :func:`_copy_groups`)."""
         if self._groups is None:
             self._groups = _copy_groups(self)
         return self._groups if self._groups is not False else None
@@ -2151,27 +2166,52 @@ def _distinct_top_k(points, plan, queries, refs, k, farthest, self_pos, n_jobs, 
     kk = k + int((self_pos >= 0).any())
     raw, sub = top_k_positions(points, queries[q_first], refs[first[by_first]], kk,
                                farthest=farthest, n_jobs=n_jobs, budget=budget, distinct=False)
-    none = np.iinfo(np.intp).max
     lists_raw = np.empty((q_first.size, kk))
     lists_pos = np.empty((q_first.size, kk), dtype=np.intp)
-    copy = np.arange(kk)
-    step = max(1, _PICK_VALUES // (kk * kk))
+    step = max(1, _PICK_CHUNK // kk)
     for r0 in range(0, q_first.size, step):
         found = sub[r0:r0 + step]
-        g = by_first[np.maximum(found, 0)]
-        has = (found >= 0)[..., None] & (copy < count[g][..., None])
-        P = np.where(has, order[np.minimum(start[g][..., None] + copy, refs.size - 1)], none)
-        V = np.where(has, raw[r0:r0 + step, :, None], np.inf)
-        P = P.reshape(found.shape[0], -1)
-        V = V.reshape(P.shape)
-        best = np.lexsort((P, V), axis=1)[:, :kk]
-        lists_raw[r0:r0 + step] = np.take_along_axis(V, best, axis=1)
-        lists_pos[r0:r0 + step] = np.take_along_axis(P, best, axis=1)
+        lists_raw[r0:r0 + step], lists_pos[r0:r0 + step] = first_copies(
+            raw[r0:r0 + step], by_first[np.maximum(found, 0)], found >= 0, count, start, order, kk)
     out_raw = lists_raw[q_group]
     out_pos = lists_pos[q_group]
     if kk > k:
-        keep = np.argsort(out_pos == self_pos[:, None], axis=1, kind="stable")[:, :k]
+        own = (out_pos == self_pos[:, None]) & (out_pos >= 0)
+        keep = np.argsort(own, axis=1, kind="stable")[:, :k]
         out_raw = np.take_along_axis(out_raw, keep, axis=1)
         out_pos = np.take_along_axis(out_pos, keep, axis=1)
-    out_pos[out_pos == none] = -1
     return out_raw, out_pos
+
+
+def first_copies(values, groups, valid, count, start, members, k):
+    """The ``k`` best rows of each query from its best distinct rows, in the order
+    (value, row); ``inf`` and ``-1`` where a query has fewer.
+
+    ``values`` (queries x m) holds each query's values of its distinct rows,
+    smallest first; ``groups`` their groups and ``valid`` whether each is one.
+    The rows of group ``g`` are ``members[start[g]:start[g] + count[g]]``, in
+    increasing order. Of a run of equal values, each group gives only its
+    first ``k`` less the rows of smaller values, so that a query gathers about
+    ``k`` candidates, not ``k`` per distinct row.
+    """
+    nq, m = values.shape
+    out_v = np.full((nq, k), np.inf)
+    out_i = np.full((nq, k), -1, dtype=np.intp)
+    cnt = np.where(valid, count[groups], 0)
+    new_run = np.ones(values.shape, dtype=bool)
+    new_run[:, 1:] = values[:, 1:] != values[:, :-1]
+    before = np.cumsum(cnt, axis=1) - cnt
+    before_run = np.maximum.accumulate(np.where(new_run, before, 0), axis=1)
+    take = np.clip(k - before_run, 0, cnt).ravel()
+    at = np.repeat(np.arange(take.size), take)  # one entry per candidate: its (query, column)
+    offset = np.arange(at.size) - np.repeat(np.cumsum(take) - take, take)
+    rows = at // m
+    cand_v = values.ravel()[at]
+    cand_i = members[start[groups.ravel()[at]] + offset]
+    order = np.lexsort((cand_i, cand_v, rows))
+    rows, cand_v, cand_i = rows[order], cand_v[order], cand_i[order]
+    rank = np.arange(rows.size) - np.searchsorted(rows, rows)
+    keep = rank < k
+    out_v[rows[keep], rank[keep]] = cand_v[keep]
+    out_i[rows[keep], rank[keep]] = cand_i[keep]
+    return out_v, out_i

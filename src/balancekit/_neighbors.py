@@ -63,6 +63,7 @@ from ._exact import (
     ArrayRows,
     Points,
     check_n_jobs,
+    first_copies,
     many_copies,
     n_threads,
     spatial_order,
@@ -398,11 +399,6 @@ def kneighbors(
             if (sp.issparse(X) and exclude_self and n * n_queries >= _SPARSE_SCREENED_MIN_PAIRS
                     and X.shape[1] <= _SPARSE_SCREENED_MAX_FEATURES):
                 method = "screened"
-            if method == "tree" and many_copies(
-                    lambda at: X[at if rows is None else np.asarray(rows)[at]], n, X.shape[1]):
-                # Copies of a few rows fill the tree's leaves with ties; the exact
-                # search runs on the distinct rows (see balancekit._exact).
-                method = "screened"
         if method in ("faiss", "approximate") and not has_faiss():
             raise InvalidParameterError(
                 f"method={method!r} needs faiss-cpu, which is not installed; install it with "
@@ -479,24 +475,34 @@ class _TreeSearch:
     Rows as near as a query's ``k``-th neighbour go by lower row index: a
     longer list of candidates holds them, or, when more than ``_TIE_WIDE``
     rows tie (many copies of a row), a tree of the distinct rows, each with
-    its rows in increasing order.
+    its rows in increasing order. Data whose rows have copies (see
+    :func:`balancekit._exact.many_copies`), whose leaves would be full of
+    ties, are searched on that tree of distinct rows alone
+    (:meth:`_query_distinct`), with the same distances.
     """
 
     def __init__(self, X, n_jobs):
         from scipy.spatial import cKDTree
 
-        self.tree = cKDTree(np.asarray(X, dtype=np.float64))
-        self.n = self.tree.n
+        X = np.asarray(X, dtype=np.float64)
+        self.n = X.shape[0]
         self.workers = n_threads(n_jobs)
         self._distinct = None
+        self.tree = None
+        if many_copies(X.__getitem__, self.n, X.shape[1]):
+            self._copies(X)
+        else:
+            self.tree = cKDTree(X)
 
-    def _copies(self):
+    def _copies(self, X=None):
         """A k-d tree of the distinct rows, and the rows of each in increasing order
-        (``rows[starts[j]:starts[j + 1]]`` for distinct row ``j``); built once."""
+        (``rows[starts[j]:starts[j + 1]]`` for distinct row ``j``); built once, from
+        ``X`` or the rows of the tree of all rows."""
         from scipy.spatial import cKDTree
 
         if self._distinct is None:
-            distinct, inverse = np.unique(self.tree.data, axis=0, return_inverse=True)
+            data = self.tree.data if X is None else X
+            distinct, inverse = np.unique(data, axis=0, return_inverse=True)
             inverse = np.ravel(inverse)
             starts = np.concatenate([[0], np.cumsum(np.bincount(inverse))])
             self._distinct = (cKDTree(distinct), np.argsort(inverse, kind="stable"), starts)
@@ -527,6 +533,8 @@ class _TreeSearch:
 
     def kneighbors(self, Q, n_neighbors, return_distance=True):
         Q = np.asarray(Q, dtype=np.float64)
+        if self.tree is None:
+            return self._query_distinct(Q, n_neighbors)
         order = spatial_order(Q)  # near queries together: several times faster
         shape = (Q.shape[0], n_neighbors)
         dist, idx = np.empty(shape), np.empty(shape, dtype=np.intp)
@@ -553,6 +561,39 @@ class _TreeSearch:
                 # A hair beyond the k-th distance: the same rows, whatever the rounding.
                 dist[long, :k], idx[long, :k] = self._long_ties(Q[long], dist[long, k - 1], k)
         return dist[:, :k], idx[:, :k]
+
+
+    def _query_distinct(self, Q, k):
+        """The ``k`` nearest rows of each query from the tree of the distinct rows.
+
+        The distinct rows no farther than a query's ``k``-th nearest distinct
+        row hold its ``k`` nearest rows (each distinct row holds at least one);
+        the first ``k`` rows of each, ranked by (distance, row index), give
+        them. Equal queries are searched once. Where the ``k``-th distinct row
+        ties with the next, every distinct row within its distance is taken
+        (:meth:`_long_ties`).
+        """
+        tree, rows, starts = self._copies()
+        counts = np.diff(starts)
+        distinct, inverse = np.unique(Q, axis=0, return_inverse=True)
+        inverse = np.ravel(inverse)
+        kd = min(k, tree.n)
+        m = min(tree.n, kd + 1)
+        d, j = (np.reshape(a, (distinct.shape[0], m))
+                for a in tree.query(distinct, k=m, workers=self.workers))
+        clean = d[:, -1] > d[:, kd - 1] if m > kd else np.ones(d.shape[0], dtype=bool)
+        dist = np.empty((distinct.shape[0], k))
+        idx = np.empty((distinct.shape[0], k), dtype=np.intp)
+        at = np.flatnonzero(clean)
+        step = max(1, (1 << 15) // k)
+        for s in range(0, at.size, step):
+            r = at[s:s + step]
+            dist[r], idx[r] = first_copies(d[r, :kd], j[r, :kd], np.ones((r.size, kd), dtype=bool),
+                                           counts, starts, rows, k)
+        tied = np.flatnonzero(~clean)
+        if tied.size:
+            dist[tied], idx[tied] = self._long_ties(distinct[tied], d[tied, kd - 1], k)
+        return dist[inverse], idx[inverse]
 
 
 def _index_order(dist, idx):
