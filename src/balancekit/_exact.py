@@ -2085,11 +2085,10 @@ def _copy_groups(points):
     the copies. Their searches run on the distinct rows instead
     (:func:`_distinct_top_k`).
 
-    Where :func:`many_copies` says so, the rows are grouped by hash, and each
-    row is checked equal to the first row of its group; the rare row that is
-    not (another row of the same hash) is a group of its own. Rows of a group
-    are equal, so their exact values against any row are equal too; equal
-    rows in different groups only cost time.
+    Where :func:`many_copies` says so, the rows are grouped (:func:`group_rows`).
+    Rows of a group are equal, so their exact values against any row are equal
+    too; equal rows in different groups (never, but for a hash shared by
+    different rows) only cost time.
 
     Returns
     -------
@@ -2100,25 +2099,42 @@ def _copy_groups(points):
     width = points.n_features + (1 if points.sparse else 0)
     if not many_copies(rows_of, n, width):
         return False
-    h = _row_hash(rows_of, np.arange(n), width)
+    return group_rows(rows_of, n, width)[0]
+
+
+def group_rows(rows_of, n, n_features):
+    """Groups of equal rows among ``n`` rows (``rows_of(positions)`` gives them).
+
+    The rows are grouped by hash (:func:`_row_hash`), and each row is checked
+    equal to the first row of its group; the rare row that is not (another
+    row of the same hash) is a group of its own. A sort of one number a row:
+    far faster than sorting the rows themselves.
+
+    Returns
+    -------
+    groups : ndarray of int of shape (n,)
+        Each row's group, numbered from 0.
+    first : ndarray of int of shape (n_groups,)
+        The first row of each group.
+    """
+    h = _row_hash(rows_of, np.arange(n), n_features)
     order = np.argsort(h, kind="stable")
     new = np.ones(n, dtype=bool)
     new[1:] = h[order[1:]] != h[order[:-1]]
     groups = np.empty(n, dtype=np.intp)
     groups[order] = np.cumsum(new) - 1
-    first = order[new]  # the first row of each group: the sort is stable
-    n_groups = first.size
-    step = _build_step(points.n_features)
+    first = [order[new]]  # the first row of each group: the sort is stable
+    n_groups = first[0].size
+    step = _build_step(n_features)
     for s in range(0, n, step):
         rows = np.arange(s, min(n, s + step))
-        if points.sparse:
-            differ = (points.aug[rows] != points.aug[first[groups[rows]]]).getnnz(axis=1) > 0
-        else:
-            differ = (points.values(rows) != points.values(first[groups[rows]])).any(axis=1)
+        a, b = rows_of(rows), rows_of(first[0][groups[rows]])
+        differ = ((a != b).getnnz(axis=1) > 0) if sp.issparse(a) else (a != b).any(axis=1)
         rows = rows[differ]
         groups[rows] = n_groups + np.arange(rows.size)
+        first.append(rows)
         n_groups += rows.size
-    return groups
+    return groups, np.concatenate(first)
 
 
 def _distinct_plan(points, queries, refs):

@@ -64,6 +64,7 @@ from ._exact import (
     Points,
     check_n_jobs,
     first_copies,
+    group_rows,
     many_copies,
     n_threads,
     spatial_order,
@@ -502,10 +503,9 @@ class _TreeSearch:
 
         if self._distinct is None:
             data = self.tree.data if X is None else X
-            distinct, inverse = np.unique(data, axis=0, return_inverse=True)
-            inverse = np.ravel(inverse)
-            starts = np.concatenate([[0], np.cumsum(np.bincount(inverse))])
-            self._distinct = (cKDTree(distinct), np.argsort(inverse, kind="stable"), starts)
+            groups, first = group_rows(data.__getitem__, *data.shape)
+            starts = np.concatenate([[0], np.cumsum(np.bincount(groups, minlength=first.size))])
+            self._distinct = (cKDTree(data[first]), np.argsort(groups, kind="stable"), starts)
         return self._distinct
 
     def _long_ties(self, Q, kth, k):
@@ -575,8 +575,8 @@ class _TreeSearch:
         """
         tree, rows, starts = self._copies()
         counts = np.diff(starts)
-        distinct, inverse = np.unique(Q, axis=0, return_inverse=True)
-        inverse = np.ravel(inverse)
+        inverse, first = group_rows(Q.__getitem__, *Q.shape)
+        distinct = Q[first]
         kd = min(k, tree.n)
         m = min(tree.n, kd + 1)
         d, j = (np.reshape(a, (distinct.shape[0], m))
