@@ -562,7 +562,6 @@ class _TreeSearch:
                 dist[long, :k], idx[long, :k] = self._long_ties(Q[long], dist[long, k - 1], k)
         return dist[:, :k], idx[:, :k]
 
-
     def _query_distinct(self, Q, k):
         """The ``k`` nearest rows of each query from the tree of the distinct rows.
 
@@ -576,7 +575,10 @@ class _TreeSearch:
         tree, rows, starts = self._copies()
         counts = np.diff(starts)
         inverse, first = group_rows(Q.__getitem__, *Q.shape)
-        distinct = Q[first]
+        order = spatial_order(Q[first])  # near queries together, as in kneighbors
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        distinct, inverse = Q[first[order]], rank[inverse]
         kd = min(k, tree.n)
         m = min(tree.n, kd + 1)
         d, j = (np.reshape(a, (distinct.shape[0], m))
