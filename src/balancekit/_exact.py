@@ -980,7 +980,7 @@ def _few_refs_top_k(Q, R, k, own, slack):
     kth = np.partition(D, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
     limit = kth + 2.0 * slack.max(axis=1)
     rows, pos = nonzero_2d(np.isfinite(D) & (D <= limit[:, None]))
-    return _pick_smallest(Q.shape[0], k, [(rows, _row_dots(Q[rows], R[pos]), pos)])
+    return _pick_smallest(Q.shape[0], k, _with_values(Q, R, [(rows, pos)]))
 
 
 def _parts(n_ref, block, k):
@@ -2182,13 +2182,8 @@ def _distinct_top_k(points, plan, queries, refs, k, farthest, self_pos, n_jobs, 
     kk = k + int((self_pos >= 0).any())
     raw, sub = top_k_positions(points, queries[q_first], refs[first[by_first]], kk,
                                farthest=farthest, n_jobs=n_jobs, budget=budget, distinct=False)
-    lists_raw = np.empty((q_first.size, kk))
-    lists_pos = np.empty((q_first.size, kk), dtype=np.intp)
-    step = max(1, _PICK_CHUNK // kk)
-    for r0 in range(0, q_first.size, step):
-        found = sub[r0:r0 + step]
-        lists_raw[r0:r0 + step], lists_pos[r0:r0 + step] = first_copies(
-            raw[r0:r0 + step], by_first[np.maximum(found, 0)], found >= 0, count, start, order, kk)
+    lists_raw, lists_pos = first_copies(raw, by_first[np.maximum(sub, 0)], sub >= 0, count,
+                                        start, order, kk)
     out_raw = lists_raw[q_group]
     out_pos = lists_pos[q_group]
     if kk > k:
@@ -2208,11 +2203,23 @@ def first_copies(values, groups, valid, count, start, members, k):
     The rows of group ``g`` are ``members[start[g]:start[g] + count[g]]``, in
     increasing order. Of a run of equal values, each group gives only its
     first ``k`` less the rows of smaller values, so that a query gathers about
-    ``k`` candidates, not ``k`` per distinct row.
+    ``k`` candidates, not ``k`` per distinct row; queries go a chunk at a time.
     """
     nq, m = values.shape
     out_v = np.full((nq, k), np.inf)
     out_i = np.full((nq, k), -1, dtype=np.intp)
+    step = max(1, _PICK_CHUNK // k)
+    for r0 in range(0, nq, step):
+        sl = slice(r0, r0 + step)
+        _first_copies_into(out_v[sl], out_i[sl], values[sl], groups[sl], valid[sl], count,
+                           start, members)
+    return out_v, out_i
+
+
+def _first_copies_into(out_v, out_i, values, groups, valid, count, start, members):
+    """:func:`first_copies` of a chunk of queries, written into ``out_v`` and ``out_i``."""
+    m = values.shape[1]
+    k = out_v.shape[1]
     cnt = np.where(valid, count[groups], 0)
     new_run = np.ones(values.shape, dtype=bool)
     new_run[:, 1:] = values[:, 1:] != values[:, :-1]
@@ -2230,4 +2237,3 @@ def first_copies(values, groups, valid, count, start, members, k):
     keep = rank < k
     out_v[rows[keep], rank[keep]] = cand_v[keep]
     out_i[rows[keep], rank[keep]] = cand_i[keep]
-    return out_v, out_i

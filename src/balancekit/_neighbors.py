@@ -586,12 +586,9 @@ class _TreeSearch:
         clean = d[:, -1] > d[:, kd - 1] if m > kd else np.ones(d.shape[0], dtype=bool)
         dist = np.empty((distinct.shape[0], k))
         idx = np.empty((distinct.shape[0], k), dtype=np.intp)
-        at = np.flatnonzero(clean)
-        step = max(1, (1 << 15) // k)
-        for s in range(0, at.size, step):
-            r = at[s:s + step]
-            dist[r], idx[r] = first_copies(d[r, :kd], j[r, :kd], np.ones((r.size, kd), dtype=bool),
-                                           counts, starts, rows, k)
+        dist[clean], idx[clean] = first_copies(d[clean, :kd], j[clean, :kd],
+                                               np.ones((clean.sum(), kd), dtype=bool), counts,
+                                               starts, rows, k)
         tied = np.flatnonzero(~clean)
         if tied.size:
             dist[tied], idx[tied] = self._long_ties(distinct[tied], d[tied, kd - 1], k)
