@@ -42,6 +42,10 @@ entry is within ``eps`` of the float64 value, where
 norms, ``M`` the largest norm of the block). Entries clearly below or above
 a threshold are decided at once; those within ``eps`` of it are computed
 again in float64. The results are therefore those of a float64 search.
+Rows of integers (counts, pixel values, flags, one-hot categories) small
+enough that every product sums exactly in float32 are screened as they are,
+not centred: their screened values are the exact ones, and the searches
+take them without computing them again (:attr:`Points.exact_screen`).
 Sparse data, data whose squared norms leave 1e-20 .. 1e30, and data where
 ``eps`` would not be small next to the distance of a row to its nearest
 neighbour (a column of far larger spread than the others, such as an
@@ -193,6 +197,23 @@ def _rounding(p):
     return 1.2 * (p + 4) * _U32, 4.0 * (p + 4) * _U64
 
 
+def _integral(values):
+    """Whether every value is a whole number."""
+    return bool(np.array_equal(np.rint(values), values))
+
+
+def _exact_bound(dtype):
+    """Squared norms below which products of integer rows are exact in ``dtype``.
+
+    A value ``|x|^2 - 2 q.x`` (or a squared distance, ``|q|^2 + |x|^2 - 2 q.x``)
+    sums integer terms whose magnitudes add up to at most ``(|q| + |x|)^2``:
+    four times the largest squared norm. While that is below the integers the
+    type holds exactly (``2**24`` in float32, ``2**53`` in float64), every
+    partial sum is exact, in whatever order BLAS adds the terms.
+    """
+    return 2.0 ** (np.finfo(dtype).nmant + 1) / 4.0
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -266,6 +287,11 @@ class Points:
         docstring.
     groups : ndarray of int of shape (n,) or None
         The groups of copies of rows, where rows have copies: see :func:`_copy_groups`.
+    exact_screen : bool
+        Whether the screened values are the exact values themselves: data of
+        integers small enough that every product sums exactly (see
+        :func:`_exact_bound`). The rows are then screened without centring
+        and with no margin, and the searches take the values they screened.
     """
 
     def __init__(self, X, rows=None):
@@ -287,6 +313,8 @@ class Points:
                 X.sum_duplicates()
             self.rows = None
             self.sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+            self.exact_screen = bool(_integral(X.data)
+                                     and self.sq.max(initial=0.0) < _exact_bound(np.float64))
             self.aug = sp.hstack([X, sp.csr_matrix(self.sq[:, None])], format="csr")
             self._set_exact_screening()
             return
@@ -309,9 +337,21 @@ class Points:
         step = min(_build_step(self.n_features), max(64, int(self.n * _BUILD_SHARE)))
         starts = range(0, self.n, step)
         mean = np.zeros(self.n_features)
+        integral, largest_value = True, 0.0
         for s in starts:
-            mean += self._chunk(s, step).sum(axis=0, dtype=np.float64)
+            chunk = self._chunk(s, step)
+            mean += chunk.sum(axis=0, dtype=np.float64)
+            if integral and chunk.size:
+                integral = _integral(chunk)
+                largest_value = max(largest_value, float(np.abs(chunk).max()))
         mean /= max(1, self.n)
+        # A bound of the squared norms of integer rows (each at most p times the largest value squared).
+        sq_bound = self.n_features * largest_value**2 if integral else np.inf
+        # Integer rows whose float32 products are exact are screened as they are (not
+        # centred), with no margin.
+        self.exact_screen = sq_bound < _exact_bound(np.float32)
+        if self.exact_screen:
+            mean[:] = 0.0
         for s in starts:
             chunk = np.asarray(self._chunk(s, step), dtype=np.float64)
             self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
@@ -322,7 +362,7 @@ class Points:
                     low[s:s + step, :-1] = centred
             low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
-        if 1e-20 < largest < 1e30 and not self._coarse(low_sq):
+        if self.exact_screen or (1e-20 < largest < 1e30 and not self._coarse(low_sq)):
             self.mean = mean
             self.low_sq = low_sq
             if lazy:
@@ -340,6 +380,7 @@ class Points:
             del low, pair
             self.low = _ExactScreening(self)
             self.low_sq = self.sq
+            self.exact_screen = sq_bound < _exact_bound(np.float64)
         # Few features (or few effective ones, see tree): a k-d tree finds the
         # candidates (see _tree_top_k).
         self._tree = None if ((few or self._probe_tree)
@@ -472,6 +513,8 @@ class Points:
         (BLAS sums in an order that depends on the shapes).
         """
         M_low, M = block_norms
+        if self.exact_screen:
+            return np.zeros((len(queries), len(M)))
         a, c = _rounding(self.n_features)
         a = a if self.screened else 0.0
         q_low = np.sqrt(self.low_sq[queries])
@@ -844,7 +887,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
         slack = points.slack(rows, norms)
         raw, pos = _top_k_block(Q, Q_low, R, R_low, k, self_pos[sl], block, slack,
-                                points.screened)
+                                points.exact_screen)
         if each is None:
             out_d[sl], out_i[sl] = raw, pos
         else:
@@ -891,7 +934,7 @@ def _self_first(d, i, own):
     return d, i
 
 
-def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
+def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact):
     """The ``k`` smallest values of each row of ``Q @ R.T``, in two passes.
 
     ``own`` gives each row's position to leave out (``-1``: none). The
@@ -904,8 +947,9 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
     minimum ``S`` less the offset plus the slack: every entry that can be
     among the ``k`` smallest is screened within ``S + 2 * slack``. The
     second pass computes again only the parts whose minimum is that low and
-    takes the exact values of their entries below the limit. Ties go to the
-    lower position.
+    takes the exact values of their entries below the limit (``exact``: the
+    screened values are exact, see :attr:`Points.exact_screen`). Ties go to
+    the lower position.
     """
     nq = Q.shape[0]
     n_ref = R.shape[0]
@@ -914,7 +958,7 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
         # Fewer parts than neighbours: their minima cannot bound the k-th value, and
         # every entry would go to the second pass. The references are few (less than
         # k parts of _MIN_PART): their exact values at once.
-        return _few_refs_top_k(Q, R, k, own, slack)
+        return _few_refs_top_k(Q, R, k, own, slack, exact)
     part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
 
     def screen(rows, s, e):
@@ -942,9 +986,9 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, screened):
             continue
         D = screen(rows, s, e)
         r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
-        pairs.append((rows[r], s + c))
+        pairs.append((rows[r], D[r, c].astype(np.float64), s + c) if exact else (rows[r], s + c))
         del D  # freed before the next block is computed
-    return _pick_smallest(nq, k, _with_values(Q, R, pairs))
+    return _pick_smallest(nq, k, pairs if exact else _with_values(Q, R, pairs))
 
 
 def _with_values(Q, R, pairs):
@@ -965,13 +1009,13 @@ def _with_values(Q, R, pairs):
                                           np.split(pos, sizes[:-1]), strict=True)]
 
 
-def _few_refs_top_k(Q, R, k, own, slack):
+def _few_refs_top_k(Q, R, k, own, slack, exact):
     """:func:`_top_k_block` against few references, in one pass.
 
     Every value is computed at once in float64, as one product (within
     ``slack`` of the exact value: BLAS rounds a pair differently at different
-    places of a product); the entries within twice the slack of each row's
-    ``k``-th smallest get their exact values, which decide.
+    places of a product, unless ``exact``); the entries within twice the
+    slack of each row's ``k``-th smallest get their exact values, which decide.
     """
     n_ref = R.shape[0]
     D = _dot(Q, R[np.arange(n_ref)])
@@ -980,7 +1024,8 @@ def _few_refs_top_k(Q, R, k, own, slack):
     kth = np.partition(D, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
     limit = kth + 2.0 * slack.max(axis=1)
     rows, pos = nonzero_2d(np.isfinite(D) & (D <= limit[:, None]))
-    return _pick_smallest(Q.shape[0], k, _with_values(Q, R, [(rows, pos)]))
+    found = [(rows, D[rows, pos], pos)] if exact else _with_values(Q, R, [(rows, pos)])
+    return _pick_smallest(Q.shape[0], k, found)
 
 
 def _parts(n_ref, block, k):
@@ -1191,7 +1236,7 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
         rows = np.arange(group[0].start, group[-1].stop)
         cols = np.flatnonzero(col_min[:, h] <= limit_b)
         pairs = _screened_pairs(QA, RB, rows, cols, limit_b, by_row=False)
-        return _exact_hits(points, B, A, ((c, r) for r, c in pairs), k_b)
+        return _exact_hits(points, B, A, ((c, r, v) for r, c, v in pairs), k_b)
 
     found_a = _run([lambda g=g: confirm_a(g) for g in range(part_min.shape[1])], n_jobs)
     found_b = _run([lambda h=h: confirm_b(h) for h in range(col_min.shape[1])], n_jobs)
@@ -1249,15 +1294,16 @@ def _limits(points, minima, k, rows, others, base=None):
     low_norm = np.sqrt(points.low_sq[rows]) + np.sqrt(points.low_sq[others].max())
     norm = np.sqrt(points.sq[rows]) + np.sqrt(points.sq[others].max())
     a, c = _rounding(p)
-    eps = a * low_norm**2 + c * norm**2
+    eps = 0.0 if points.exact_screen else a * low_norm**2 + c * norm**2
     return np.minimum(kth + 2.0 * eps, np.finfo(np.float64).max)
 
 
 def _screened_pairs(QA, RB, rows, cols, limit, by_row=True):
     """The pairs of ``rows`` x ``cols`` screened at most at their limit, block by block.
 
-    Yields ``(r, c)``, the rows and columns of the pairs found in one block;
-    ``limit`` is indexed by row (``by_row``) or by column.
+    Yields ``(r, c, v)``, the rows and columns of the pairs found in one
+    block and their screened squared distances; ``limit`` is indexed by row
+    (``by_row``) or by column.
     """
     limit = _at_most(limit, QA.dtype)
     for r0 in range(0, rows.size, _QUERY_BLOCK):
@@ -1267,12 +1313,14 @@ def _screened_pairs(QA, RB, rows, cols, limit, by_row=True):
             cc = cols[c0:c0 + _REF_BLOCK]
             D = queries @ RB[cc].T
             r, c = nonzero_2d(D <= (limit[rr, None] if by_row else limit[cc]))
+            v = D[r, c]
             del D  # freed before the next block is computed
-            yield rr[r], cc[c]
+            yield rr[r], cc[c], v
 
 
 def _exact_hits(points, queries, refs, pairs, k):
-    """Exact raw values of pairs ``(positions in queries, positions in refs)``, given in batches.
+    """Exact raw values of pairs ``(positions in queries, positions in refs, screened squared
+    distances)``, given in batches (see :func:`_screened_pairs`).
 
     Returns the query positions, the values ``|x|^2 - 2 q.x`` and the
     reference positions, each concatenated. When more than ``_HITS_HELD``
@@ -1282,9 +1330,13 @@ def _exact_hits(points, queries, refs, pairs, k):
     """
     out = [(np.empty(0, dtype=np.intp), np.empty(0), np.empty(0, dtype=np.intp))]
     held = 0
-    for q, r in pairs:
+    for q, r, v in pairs:
         if q.size:
-            out.append((q, _row_dots(points.exact_queries(queries[q]), points.exact(refs[r])), r))
+            if points.exact_screen:  # the screened distances are exact: d^2 - |q|^2
+                values = v - points.sq[queries[q]]
+            else:
+                values = _row_dots(points.exact_queries(queries[q]), points.exact(refs[r]))
+            out.append((q, values, r))
             held += q.size
             if held > _HITS_HELD:
                 best_d, best_i = _pick_smallest(queries.size, k, out)
@@ -1321,7 +1373,7 @@ def _self_candidates(points, rows, k, exclude_self, n_jobs, budget=None):
         cols = np.arange(j * width, min(n, (j + 1) * width))
         pairs = _screened_pairs(QA, RB, flagged[j], cols, limit)
         if exclude_self:
-            pairs = ((r[r != c], c[r != c]) for r, c in pairs)
+            pairs = ((r[r != c], c[r != c], v[r != c]) for r, c, v in pairs)
         return _exact_hits(points, rows, rows, pairs, k)
 
     return _run([lambda j=j: confirm(j) for j in range(len(flagged))], n_jobs)
@@ -1588,7 +1640,8 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         found_rows = q_found[idx]
         q_counts[idx] = _count_block(
             Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
-            points.shift(rows), slack, points.screened, q_counts[idx], found_rows, plan, done,
+            points.shift(rows), slack, points.screened, points.exact_screen, q_counts[idx],
+            found_rows, plan, done,
         )
         q_found[idx] = found_rows
 
@@ -1712,13 +1765,16 @@ def _block_plans(points, queries, block_mean, n_blocks, slices):
 
 
 def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
-                 counts, found, plan, done=None):
+                 exact, counts, found, plan, done=None):
     """Per-row count of references nearer than the bound, stopping at ``need``.
 
     The blocks of references are scanned in the order ``plan``, leaving out
     for each row the blocks ``done`` marks (rows x blocks; ``None``: none).
     ``counts`` holds the counts so far; ``found`` (rows x witnesses)
-    receives the first rows counted for sure after those it holds.
+    receives the first rows counted for sure after those it holds. With
+    ``exact`` the screened values are the exact ones (see
+    :attr:`Points.exact_screen`): the entries near a threshold are decided
+    from them, without computing them again.
     """
     nq = Q.shape[0]
     counts = counts.copy()
@@ -1772,9 +1828,11 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
                 part = sub[band]
                 in_r, in_c = nonzero_2d((part >= lo_r[band]) & (part <= hi_r[band]))
                 pick = active[rows[band[in_r]]]
-                exact = _row_dots(Q[pick], R[s + in_c])
+                # Screened exactly (no shift): the values themselves.
+                values = (part[in_r, in_c].astype(np.float64) if exact
+                          else _row_dots(Q[pick], R[s + in_c]))
                 tr = thr[pick]
-                near = (exact < tr) | ((exact == tr) & (scan[s + in_c] < bidx[pick]))
+                near = (values < tr) | ((values == tr) & (scan[s + in_c] < bidx[pick]))
                 np.add.at(counts, pick[near], 1)
         pending = pending[counts[pending] < need]
         if pending.size == 0:
