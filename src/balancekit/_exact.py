@@ -1773,8 +1773,8 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
     ``counts`` holds the counts so far; ``found`` (rows x witnesses)
     receives the first rows counted for sure after those it holds. With
     ``exact`` the screened values are the exact ones (see
-    :attr:`Points.exact_screen`): the entries near a threshold are decided
-    from them, without computing them again.
+    :attr:`Points.exact_screen`): the entries are decided from them
+    (:func:`_count_exact`).
     """
     nq = Q.shape[0]
     counts = counts.copy()
@@ -1800,6 +1800,13 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
             if inside.any():
                 D[np.flatnonzero(inside), sk[inside, col] - s] = np.inf
         t = thr[active] + shift[active]
+        if exact:
+            _count_exact(D, np.minimum(t, top).astype(low_dtype), active, scan[s:e], bidx, buf,
+                         counts, found, n_found)
+            pending = pending[counts[pending] < need]
+            if pending.size == 0:
+                break
+            continue
         eps = slack[active, b]
         lo_t = np.minimum(t - eps, top).astype(low_dtype)
         hi_t = np.minimum(t + eps, top).astype(low_dtype)
@@ -1828,16 +1835,29 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
                 part = sub[band]
                 in_r, in_c = nonzero_2d((part >= lo_r[band]) & (part <= hi_r[band]))
                 pick = active[rows[band[in_r]]]
-                # Screened exactly (no shift): the values themselves.
-                values = (part[in_r, in_c].astype(np.float64) if exact
-                          else _row_dots(Q[pick], R[s + in_c]))
+                exact_values = _row_dots(Q[pick], R[s + in_c])
                 tr = thr[pick]
-                near = (values < tr) | ((values == tr) & (scan[s + in_c] < bidx[pick]))
+                near = (exact_values < tr) | ((exact_values == tr) & (scan[s + in_c] < bidx[pick]))
                 np.add.at(counts, pick[near], 1)
         pending = pending[counts[pending] < need]
         if pending.size == 0:
             break
     return counts
+
+
+def _count_exact(D, t, active, refs, bidx, buf, counts, found, n_found):
+    """One block of :func:`_count_block` whose values ``D`` are exact (thresholds ``t`` in
+    their type): the entries below a row's threshold count, and those equal to it where
+    their row comes before the bound."""
+    t = t[:, None]
+    sure = _count_less(D, t, buf, strict=True)
+    if found.shape[1]:
+        _keep_witnesses(buf[: D.shape[0]], sure, active, refs, found, n_found)
+    counts[active] += sure
+    tie_r, tie_c = nonzero_2d(D == t)
+    if tie_r.size:
+        pick = active[tie_r]
+        np.add.at(counts, pick[refs[tie_c] < bidx[pick]], 1)
 
 
 def _keep_witnesses(mask, sure, rows, refs, found, n_found):
