@@ -442,6 +442,22 @@ class Points:
             self._groups = _copy_groups(self)
         return self._groups if self._groups is not False else None
 
+    def pair_margins(self, rows):
+        """Each row's part of the margin of its pairs' float64 values, or ``None`` where the
+        values are screened in float32 or exactly.
+
+        A float64 value of the pair ``(q, x)`` computed by two products differs
+        by at most ``c (|q| + |x|)^2 <= 2 c (|q|^2 + |x|^2)`` (``c`` of
+        :func:`_rounding`): ``pair_margins(q) + pair_margins(x)``, at twice
+        that bound, also covers the rounding of adding the margins to the
+        values. A block's margin (:meth:`slack`) takes its largest norm
+        instead, which a few rows of huge norm (an amount with outliers) make
+        far wider than most pairs need.
+        """
+        if self.screened or self.exact_screen:
+            return None
+        return 4.0 * _rounding(self.n_features)[1] * self.sq[rows]
+
     def _chunk(self, start, step):
         """Rows ``start:start + step`` of the points (a view of ``X`` when they are all its rows)."""
         if self.rows is None:
@@ -882,12 +898,15 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         out_i = np.full((nq, k), -1, dtype=np.intp)
     results = [None] * len(slices)
 
+    col_margins = points.pair_margins(refs)
+
     def task(j, sl):
         rows = queries[sl]
         Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
         slack = points.slack(rows, norms)
+        margins = None if col_margins is None else (points.pair_margins(rows), col_margins)
         raw, pos = _top_k_block(Q, Q_low, R, R_low, k, self_pos[sl], block, slack,
-                                points.exact_screen)
+                                points.exact_screen, margins)
         if each is None:
             out_d[sl], out_i[sl] = raw, pos
         else:
@@ -934,7 +953,7 @@ def _self_first(d, i, own):
     return d, i
 
 
-def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact):
+def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
     """The ``k`` smallest values of each row of ``Q @ R.T``, in two passes.
 
     ``own`` gives each row's position to leave out (``-1``: none). The
@@ -949,7 +968,10 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact):
     second pass computes again only the parts whose minimum is that low and
     takes the exact values of their entries below the limit (``exact``: the
     screened values are exact, see :attr:`Points.exact_screen`). Ties go to
-    the lower position.
+    the lower position. ``margins``: float64 values with each pair's margin,
+    ``(rows, references)`` (see :meth:`Points.pair_margins`), instead of
+    ``slack``: the minima are taken of the highest exact value each entry may
+    stand for, and the candidates are the entries whose lowest is in reach.
     """
     nq = Q.shape[0]
     n_ref = R.shape[0]
@@ -958,8 +980,12 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact):
         # Fewer parts than neighbours: their minima cannot bound the k-th value, and
         # every entry would go to the second pass. The references are few (less than
         # k parts of _MIN_PART): their exact values at once.
-        return _few_refs_top_k(Q, R, k, own, slack, exact)
+        return _few_refs_top_k(Q, R, k, own, slack, exact, margins)
     part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
+    col = None if margins is None else margins[1]
+    # With margins: the minima of the highest values bound the k-th value, those of the
+    # lowest tell which parts can hold a candidate.
+    part_low = part_min if col is None else np.empty_like(part_min)
 
     def screen(rows, s, e):
         """Screened values of ``rows`` against references ``s:e``."""
@@ -971,20 +997,29 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact):
 
     all_rows = np.arange(nq)
     for b, s in enumerate(range(0, n_ref, block)):
-        mins = _part_minima(screen(all_rows, s, min(n_ref, s + block)), width)
-        part_min[:, b * per_block:b * per_block + mins.shape[1]] = mins
+        D = screen(all_rows, s, min(n_ref, s + block))
+        at = slice(b * per_block, b * per_block + -(-D.shape[1] // width))
+        if col is not None:
+            D -= col[s:s + block]
+            part_low[:, at] = _part_minima(D, width)
+            D += 2.0 * col[s:s + block]
+        part_min[:, at] = _part_minima(D, width)
+        del D  # freed before the next block is computed
     if len(bounds) >= k:
         kth = np.partition(part_min, k - 1, axis=1)[:, k - 1].astype(np.float64)
     else:
         kth = np.full(nq, np.inf)
     # Finite, so that left-out entries (+inf) are never candidates.
-    limit = np.minimum(kth + 2.0 * slack.max(axis=1), np.finfo(np.float64).max)
+    reach = 2.0 * (slack.max(axis=1) if margins is None else margins[0])
+    limit = np.minimum(kth + reach, np.finfo(np.float64).max)
     pairs = []
     for j, (s, e) in enumerate(bounds):
-        rows = np.flatnonzero(part_min[:, j] <= limit)
+        rows = np.flatnonzero(part_low[:, j] <= limit)
         if rows.size == 0:
             continue
         D = screen(rows, s, e)
+        if col is not None:
+            D -= col[s:e]
         r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
         pairs.append((rows[r], D[r, c].astype(np.float64), s + c) if exact else (rows[r], s + c))
         del D  # freed before the next block is computed
@@ -1009,21 +1044,29 @@ def _with_values(Q, R, pairs):
                                           np.split(pos, sizes[:-1]), strict=True)]
 
 
-def _few_refs_top_k(Q, R, k, own, slack, exact):
+def _few_refs_top_k(Q, R, k, own, slack, exact, margins=None):
     """:func:`_top_k_block` against few references, in one pass.
 
     Every value is computed at once in float64, as one product (within
     ``slack`` of the exact value: BLAS rounds a pair differently at different
     places of a product, unless ``exact``); the entries within twice the
-    slack of each row's ``k``-th smallest get their exact values, which decide.
+    slack of each row's ``k``-th smallest get their exact values, which decide
+    (with ``margins``, as in :func:`_top_k_block`).
     """
     n_ref = R.shape[0]
     D = _dot(Q, R[np.arange(n_ref)])
     has = np.flatnonzero(own >= 0)
     D[has, own[has]] = np.inf
-    kth = np.partition(D, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
-    limit = kth + 2.0 * slack.max(axis=1)
-    rows, pos = nonzero_2d(np.isfinite(D) & (D <= limit[:, None]))
+    if margins is None:
+        kth = np.partition(D, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
+        limit = kth + 2.0 * slack.max(axis=1)
+        lowest = D
+    else:
+        highest = D + margins[1]
+        kth = np.partition(highest, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
+        limit = kth + 2.0 * margins[0]
+        lowest = D - margins[1]
+    rows, pos = nonzero_2d(np.isfinite(D) & (lowest <= limit[:, None]))
     found = [(rows, D[rows, pos], pos)] if exact else _with_values(Q, R, [(rows, pos)])
     return _pick_smallest(Q.shape[0], k, found)
 
@@ -1633,15 +1676,18 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     plans = _block_plans(points, q, block_mean, n_blocks, slices)
     norms = points.block_norms(scan, _REF_BLOCK)
 
+    col_margins = points.pair_margins(scan)
+
     def task(idx, plan, done=None):
         rows = q[idx]
         Q, Q_low = points.queries(rows)
         slack = points.slack(rows, norms)
+        margins = None if col_margins is None else (points.pair_margins(rows), col_margins)
         found_rows = q_found[idx]
         q_counts[idx] = _count_block(
             Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
             points.shift(rows), slack, points.screened, points.exact_screen, q_counts[idx],
-            found_rows, plan, done,
+            found_rows, plan, done, margins,
         )
         q_found[idx] = found_rows
 
@@ -1765,7 +1811,7 @@ def _block_plans(points, queries, block_mean, n_blocks, slices):
 
 
 def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
-                 exact, counts, found, plan, done=None):
+                 exact, counts, found, plan, done=None, margins=None):
     """Per-row count of references nearer than the bound, stopping at ``need``.
 
     The blocks of references are scanned in the order ``plan``, leaving out
@@ -1774,7 +1820,9 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
     receives the first rows counted for sure after those it holds. With
     ``exact`` the screened values are the exact ones (see
     :attr:`Points.exact_screen`): the entries are decided from them
-    (:func:`_count_exact`).
+    (:func:`_count_exact`). ``margins``: float64 values decided with each
+    pair's margin, ``(rows, references)`` (see :meth:`Points.pair_margins`),
+    instead of ``slack``, each row's margin against a whole block.
     """
     nq = Q.shape[0]
     counts = counts.copy()
@@ -1807,9 +1855,19 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
             if pending.size == 0:
                 break
             continue
-        eps = slack[active, b]
-        lo_t = np.minimum(t - eps, top).astype(low_dtype)
-        hi_t = np.minimum(t + eps, top).astype(low_dtype)
+        if margins is None:
+            eps = slack[active, b]
+            lo_t = np.minimum(t - eps, top).astype(low_dtype)
+            hi_t = np.minimum(t + eps, top).astype(low_dtype)
+            upper = D
+        else:
+            # Each value within the margins of its row and of its reference: the lowest
+            # and the highest exact value it may stand for.
+            eps = margins[0][active]
+            lo_t, hi_t = np.minimum(t - eps, top), np.minimum(t + eps, top)
+            col = margins[1][s:e]
+            upper = D + col
+            D -= col
         if screened:
             # float32 thresholds: widen by one rounding step each way (the step
             # above the largest float32, for a row with no bound, is inf: back to top).
@@ -1820,12 +1878,13 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
         rows = np.flatnonzero(D.min(axis=1) <= hi_t)
         if rows.size:
             if 2 * rows.size > active.size:
-                sub, rows = D, np.arange(active.size)
+                sub, sub_up, rows = D, upper, np.arange(active.size)
             else:
                 sub = D[rows]
+                sub_up = sub if upper is D else upper[rows]
             lo_r, hi_r = lo_t[rows, None], hi_t[rows, None]
             maybe = _count_less(sub, hi_r, buf, strict=False)
-            sure = _count_less(sub, lo_r, buf, strict=True)
+            sure = _count_less(sub_up, lo_r, buf, strict=True)
             if width:
                 _keep_witnesses(buf[: sub.shape[0]], sure, active[rows], scan[s:e], found,
                                 n_found)
@@ -1833,7 +1892,8 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
             band = np.flatnonzero(maybe > sure)
             if band.size:
                 part = sub[band]
-                in_r, in_c = nonzero_2d((part >= lo_r[band]) & (part <= hi_r[band]))
+                part_up = part if sub_up is sub else sub_up[band]
+                in_r, in_c = nonzero_2d((part_up >= lo_r[band]) & (part <= hi_r[band]))
                 pick = active[rows[band[in_r]]]
                 exact_values = _row_dots(Q[pick], R[s + in_c])
                 tr = thr[pick]

@@ -1,0 +1,111 @@
+"""Rows of huge norm among ordinary ones (an amount with outliers): the float64 values are
+decided with each pair's own margin, not the margin of a block's largest row."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from balancekit import _exact
+from balancekit._exact import Points, count_closer, top_k
+from balancekit.under_sampling import EditedNearestNeighbours, NearMiss, TomekLinks
+
+
+def _with_outliers(rng, n, p, top):
+    """Normal rows, each twice (ties at distances that are not round numbers), whose last
+    column is an amount of lognormal spread with a few outliers up to ``10 ** top``."""
+    base = rng.randn(n // 2, p)
+    base[:, -1] = rng.lognormal(3, 1, n // 2)
+    outliers = rng.rand(n // 2) < 0.03
+    outliers[0] = True
+    base[outliers, -1] = 10.0 ** rng.uniform(6, top, outliers.sum())
+    return base[rng.permutation(np.r_[np.arange(n // 2), np.arange(n // 2)])]
+
+
+def _spec_order(points, queries, refs, own, farthest=False):
+    """Reference rows by the library's exact values (row dot products), ties to the lower
+    row, leaving out each query itself: what every search must return."""
+    Q = points.exact_queries(queries, 2.0 if farthest else -2.0)
+    values = np.array([_exact._row_dots(np.repeat(Q[i:i + 1], refs.size, axis=0),
+                                        points.exact(refs)) for i in range(queries.size)])
+    if own:
+        values[queries[:, None] == refs[None, :]] = np.inf
+    order = np.lexsort((np.broadcast_to(refs, values.shape), values), axis=-1)
+    return np.take_along_axis(values, order, axis=1), refs[order]
+
+
+def _worst_rounding(dot, rng):
+    """``_exact._dot`` whose float64 products err by as much as rounding may: the
+    bound ``c (|q| + |x|)^2`` each way at random (the exact query rows are
+    ``[-2 q, 1]``, the exact reference rows ``[x, |x|^2]``)."""
+    def noisy(A, B):
+        D = dot(A, B)
+        if D.dtype != np.float64:
+            return D
+        c = _exact._rounding(A.shape[1] - 1)[1]
+        q = np.sqrt((A[:, :-1] ** 2).sum(1) / 4.0)
+        bound = c * (q[:, None] + np.sqrt(B[:, -1])[None, :]) ** 2
+        return D + np.where(np.isfinite(D), 0.99 * bound * rng.choice([-1.0, 1.0], D.shape), 0.0)
+
+    return noisy
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(20, 300),
+    p=st.integers(2, 6),
+    top=st.sampled_from([12, 20]),
+    k=st.integers(1, 5),
+    block=st.sampled_from([16, 2040]),
+    farthest=st.booleans(),
+    worst=st.booleans(),
+)
+def test_searches_among_rows_of_huge_norm_follow_the_exact_values(seed, n, p, top, k, block,
+                                                                  farthest, worst):
+    # Also where each product errs by as much as the margins allow (``worst``).
+    rng = np.random.RandomState(seed)
+    X = _with_outliers(rng, n, p, top)
+    n = X.shape[0]
+    queries = np.sort(rng.permutation(n)[: n // 2])
+    refs = np.arange(n)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
+        mp.setattr(_exact, "_TREE_PROBE_MAX_FEATURES", 0)
+        mp.setattr(_exact, "_COPIES_MEAN", np.inf)  # row by row: every tie decided by index
+        mp.setattr(_exact, "_REF_BLOCK", block)
+        mp.setattr(_exact, "_MIN_PART", min(_exact._MIN_PART, block // 4))
+        mp.setattr(_exact, "_COARSE_FACTOR", 0.0)  # values in float64, also on few outliers
+        if worst:
+            mp.setattr(_exact, "_dot", _worst_rounding(_exact._dot, rng))
+        points = Points(X)
+        assert not points.screened and not points.exact_screen  # values in float64
+        sq, idx = top_k(points, queries, refs, k, farthest=farthest)
+        values, order = _spec_order(points, queries, refs, own=True, farthest=farthest)
+        np.testing.assert_array_equal(idx, order[:, :k])
+        if not farthest:
+            # Rows before each query's k-th row, ties by index: k - 1 exactly.
+            counts = count_closer(points, queries, refs, sq[:, k - 1], idx[:, k - 1], 10**9)
+            np.testing.assert_array_equal(counts, k - 1)
+
+
+@pytest.mark.parametrize("sampler", [EditedNearestNeighbours, TomekLinks, NearMiss])
+def test_a_few_rows_of_huge_norm_do_not_send_every_pair_to_a_second_computation(
+        sampler, monkeypatch):
+    # A block's margin grows with its largest norm: with amounts up to 1e20 every pair
+    # of the block was computed again (millions of exact values, 60 times the time of
+    # imbalanced-learn). Each pair's margin leaves only the near ties: counted, not timed.
+    rng = np.random.RandomState(0)
+    X = _with_outliers(rng, 3000, 8, 20)
+    y = (rng.rand(3000) < 0.15).astype(int)
+    computed = []
+    row_dots = _exact._row_dots
+    monkeypatch.setattr(_exact, "_row_dots",
+                        lambda A, B: computed.append(A.shape[0]) or row_dots(A, B))
+    X_res, y_res = sampler().fit_resample(X, y)
+    assert sum(computed) <= 20 * X.shape[0], sum(computed)
+    # The rows kept are those of the same search with a block's margin.
+    monkeypatch.setattr(_exact.Points, "pair_margins", lambda self, rows: None)
+    X_block, y_block = sampler().fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_block)
+    np.testing.assert_array_equal(y_res, y_block)
