@@ -118,7 +118,9 @@ CATEGORICAL = None  # set per data set for SMOTENC
 #: scaled columns (shifted for the minority), 0/1 flags and a count (at least 4 features).
 #: 'flags' holds 0/1 features only (a table of flags or one-hot categories: with few features,
 #: few distinct rows, each copied many times), the minority drawn among rows whose first flag is set.
-DATA_KINDS = ("classification", "multiclass", "ties", "sparse", "amounts", "flags")
+#: 'outliers' is the 'amounts' table whose amount is small (lognormal about 20) but holds 3% of
+#: outliers from 1e6 to 1e20 (data errors, sums in the wrong unit): a few rows of huge norm.
+DATA_KINDS = ("classification", "multiclass", "ties", "sparse", "amounts", "flags", "outliers")
 
 
 def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind="classification"):
@@ -144,12 +146,18 @@ def make_data(n_rows, n_features, minority, dtype, n_categorical=0, seed=0, kind
         rng = np.random.RandomState(seed)
         X = rng.randint(0, 2, size=(n_rows, n_features)).astype(np.float64)
         y = (rng.random_sample(n_rows) < 2 * minority * X[:, 0]).astype(int)
-    elif kind == "amounts":
+    elif kind in ("amounts", "outliers"):
         rng = np.random.RandomState(seed)
         y = (rng.random_sample(n_rows) < minority).astype(int)
         n_scaled = max(1, (n_features - 2) // 2)
         n_flags = max(1, n_features - 2 - n_scaled)
-        X = np.c_[rng.lognormal(10, 1, n_rows),
+        if kind == "amounts":
+            amount = rng.lognormal(10, 1, n_rows)
+        else:
+            amount = rng.lognormal(3, 1, n_rows)
+            outliers = rng.random_sample(n_rows) < 0.03
+            amount[outliers] = 10.0 ** rng.uniform(6, 20, outliers.sum())
+        X = np.c_[amount,
                   rng.randn(n_rows, n_scaled) + 0.5 * y[:, None],
                   rng.randint(0, 2, (n_rows, n_flags)),
                   rng.poisson(3, n_rows) + 3 * y]
@@ -256,8 +264,9 @@ def main(argv=None):
     parser.add_argument("--dtype", default="float64", help="float32, float64 or both (comma-separated)")
     parser.add_argument("--data", default="classification", choices=DATA_KINDS,
                         help="kind of data: binary make_classification (default), five classes, "
-                        "integer features with many ties, sparse binary rows, or a transactions-"
-                        "like table with an unscaled amount")
+                        "integer features with many ties, sparse binary rows, a transactions-"
+                        "like table with an unscaled amount, 0/1 flags, or that table with a few "
+                        "outliers of huge amount")
     parser.add_argument("--frame", action="store_true",
                         help="give both libraries X as a pandas DataFrame (the usual container)")
     parser.add_argument("--repeats", type=int, default=3, help="repetitions per library")
