@@ -903,8 +903,8 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     def task(j, sl):
         rows = queries[sl]
         Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
-        slack = points.slack(rows, norms)
         margins = None if col_margins is None else (points.pair_margins(rows), col_margins)
+        slack = points.slack(rows, norms) if margins is None else None
         raw, pos = _top_k_block(Q, Q_low, R, R_low, k, self_pos[sl], block, slack,
                                 points.exact_screen, margins)
         if each is None:
@@ -1681,8 +1681,8 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     def task(idx, plan, done=None):
         rows = q[idx]
         Q, Q_low = points.queries(rows)
-        slack = points.slack(rows, norms)
         margins = None if col_margins is None else (points.pair_margins(rows), col_margins)
+        slack = points.slack(rows, norms) if margins is None else None
         found_rows = q_found[idx]
         q_counts[idx] = _count_block(
             Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
