@@ -996,6 +996,8 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
         return D
 
     all_rows = np.arange(nq)
+    # References in one block: its values are kept for the second pass, not computed again.
+    kept = None
     for b, s in enumerate(range(0, n_ref, block)):
         D = screen(all_rows, s, min(n_ref, s + block))
         at = slice(b * per_block, b * per_block + -(-D.shape[1] // width))
@@ -1004,6 +1006,8 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
             part_low[:, at] = _part_minima(D, width)
             D += 2.0 * col[s:s + block]
         part_min[:, at] = _part_minima(D, width)
+        if n_ref <= block:
+            kept = D
         del D  # freed before the next block is computed
     if len(bounds) >= k:
         kth = np.partition(part_min, k - 1, axis=1)[:, k - 1].astype(np.float64)
@@ -1017,9 +1021,12 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
         rows = np.flatnonzero(part_low[:, j] <= limit)
         if rows.size == 0:
             continue
-        D = screen(rows, s, e)
-        if col is not None:
-            D -= col[s:e]
+        if kept is not None:
+            D = kept[rows, s:e] if col is None else kept[rows, s:e] - 2.0 * col[s:e]
+        else:
+            D = screen(rows, s, e)
+            if col is not None:
+                D -= col[s:e]
         r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
         pairs.append((rows[r], D[r, c].astype(np.float64), s + c) if exact else (rows[r], s + c))
         del D  # freed before the next block is computed
