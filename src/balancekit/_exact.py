@@ -1242,19 +1242,21 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
         and of ``B`` (positions in ``A``); ``inf`` and ``-1`` where a row has
         fewer candidates. Ties go to the lower position.
     """
-    if (not points.screened or points.tree or A.size == 0 or B.size == 0
-            or _distinct_plan(points, A, B) is not None):
+    def two_searches():
         return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
                 top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
-    n_jobs = _threads_for(A.size, B.size, n_jobs)
-    slices = _query_slices(A.size, n_jobs)
+
+    if (not points.screened or points.tree or A.size == 0 or B.size == 0
+            or _distinct_plan(points, A, B) is not None):
+        return two_searches()
+    slices = _query_slices(A.size, _threads_for(A.size, B.size, n_jobs))
     width, per_block, parts = _parts(B.size, _REF_BLOCK, k_a)
     if len(parts) < k_a or len(slices) < k_b:
         # Fewer minima than neighbours on a side (few rows there): they bound nothing,
-        # and every pair would get its exact value. Two searches, which take few
-        # references at once (see _few_refs_top_k).
-        return (top_k_positions(points, A, B, k_a, n_jobs=n_jobs),
-                top_k_positions(points, B, A, k_b, n_jobs=n_jobs))
+        # and every pair would get its exact value. Two searches take few references
+        # at once (see _few_refs_top_k).
+        return two_searches()
+    n_jobs = _threads_for(A.size, B.size, n_jobs)
     QA, RB = _pair_rows(points, A, B)
     # At most _MAX_GROUPS minima per row on each side: consecutive parts (of B)
     # and slices (of A) are gathered into groups.
