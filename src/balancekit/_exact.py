@@ -493,16 +493,21 @@ class Points:
                  sp.csr_matrix(np.full((Q.shape[0], 1), -scale / 2))],
                 format="csr",
             )
-        Q = np.array(self.exact(idx))
+        Q = self.exact(idx)  # a new array
         Q[:, :-1] *= scale
         Q[:, -1] = -scale / 2
         return Q
 
     def queries(self, idx, scale=-2.0):
-        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies."""
-        Q = self.exact_queries(idx, scale)
+        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies.
+
+        Where the rows are screened, the exact rows are built as they are read
+        (:class:`_QueryRows`): a search takes the exact values of a few pairs only.
+        """
         if not self.screened:
+            Q = self.exact_queries(idx, scale)
             return Q, Q
+        Q = _QueryRows(self, idx, scale)
         Q_low = self.low[idx].copy()
         Q_low[:, :-1] *= np.float32(scale)
         Q_low[:, -1] = -scale / 2
@@ -574,6 +579,20 @@ class _ExactScreening(_RowsOnAccess):
         out[:, :-1] = self.source[idx if self.rows is None else self.rows[idx]]
         out[:, -1] = self.sq[idx]
         return out
+
+
+class _QueryRows(_RowsOnAccess):
+    """The exact query rows ``[scale * q, -scale / 2]`` of the rows ``idx`` of
+    :class:`Points`, built on access (see :meth:`Points.queries`)."""
+
+    dtype = np.dtype(np.float64)
+
+    def __init__(self, points, idx, scale):
+        self.points, self.idx, self.scale = points, np.asarray(idx), scale
+        self.shape = (self.idx.size, points.n_features + 1)
+
+    def build(self, idx):
+        return self.points.exact_queries(self.idx[idx], self.scale)
 
 
 class _ScreeningRows(_RowsOnAccess):
@@ -980,7 +999,7 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
         # Fewer parts than neighbours: their minima cannot bound the k-th value, and
         # every entry would go to the second pass. The references are few (less than
         # k parts of _MIN_PART): their exact values at once.
-        return _few_refs_top_k(Q, R, k, own, slack, exact, margins)
+        return _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins)
     part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
     col = None if margins is None else margins[1]
     # With margins: the minima of the highest values bound the k-th value, those of the
@@ -1051,17 +1070,17 @@ def _with_values(Q, R, pairs):
                                           np.split(pos, sizes[:-1]), strict=True)]
 
 
-def _few_refs_top_k(Q, R, k, own, slack, exact, margins=None):
+def _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins=None):
     """:func:`_top_k_block` against few references, in one pass.
 
-    Every value is computed at once in float64, as one product (within
-    ``slack`` of the exact value: BLAS rounds a pair differently at different
-    places of a product, unless ``exact``); the entries within twice the
-    slack of each row's ``k``-th smallest get their exact values, which decide
-    (with ``margins``, as in :func:`_top_k_block`).
+    Every value is screened at once, as one product (within ``slack`` of the
+    exact value plus the row's offset, as in :func:`_top_k_block`); the
+    entries within twice the slack of each row's ``k``-th smallest get their
+    exact values, which decide (the screened ones with ``exact``; with
+    ``margins``, as in :func:`_top_k_block`).
     """
     n_ref = R.shape[0]
-    D = _dot(Q, R[np.arange(n_ref)])
+    D = _dot(Q_low, R_low[np.arange(n_ref)])
     has = np.flatnonzero(own >= 0)
     D[has, own[has]] = np.inf
     if margins is None:
@@ -1073,8 +1092,9 @@ def _few_refs_top_k(Q, R, k, own, slack, exact, margins=None):
         kth = np.partition(highest, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
         limit = kth + 2.0 * margins[0]
         lowest = D - margins[1]
-    rows, pos = nonzero_2d(np.isfinite(D) & (lowest <= limit[:, None]))
-    found = [(rows, D[rows, pos], pos)] if exact else _with_values(Q, R, [(rows, pos)])
+    rows, pos = nonzero_2d(np.isfinite(D) & (lowest <= _at_most(limit[:, None], D.dtype)))
+    found = ([(rows, D[rows, pos].astype(np.float64), pos)] if exact
+             else _with_values(Q, R, [(rows, pos)]))
     return _pick_smallest(Q.shape[0], k, found)
 
 
