@@ -908,16 +908,15 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
         budget = points.n * (points.n_features + 1)
     slices, block = _top_k_layout(nq, n_jobs, refs.size, k, budget)
     R, R_low = _rows(points, refs)
-    # Each query's margin against the largest norms of all the references: at
-    # least its margin against any block (all the search uses), and no array
-    # of queries x blocks.
-    norms = points.block_norms(refs, refs.size)
+    # Float64 values: each pair's margin. Otherwise each query's margin against the
+    # largest norms of all the references: at least its margin against any block (all
+    # the search uses), and no array of queries x blocks.
+    col_margins = points.pair_margins(refs)
+    norms = points.block_norms(refs, refs.size) if col_margins is None else None
     if each is None:
         out_d = np.full((nq, k), np.inf)
         out_i = np.full((nq, k), -1, dtype=np.intp)
     results = [None] * len(slices)
-
-    col_margins = points.pair_margins(refs)
 
     def task(j, sl):
         rows = queries[sl]
@@ -1083,15 +1082,9 @@ def _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins=None):
     D = _dot(Q_low, R_low[np.arange(n_ref)])
     has = np.flatnonzero(own >= 0)
     D[has, own[has]] = np.inf
-    if margins is None:
-        kth = np.partition(D, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
-        limit = kth + 2.0 * slack.max(axis=1)
-        lowest = D
-    else:
-        highest = D + margins[1]
-        kth = np.partition(highest, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
-        limit = kth + 2.0 * margins[0]
-        lowest = D - margins[1]
+    highest, lowest = (D, D) if margins is None else (D + margins[1], D - margins[1])
+    kth = np.partition(highest, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
+    limit = kth + 2.0 * (slack.max(axis=1) if margins is None else margins[0])
     rows, pos = nonzero_2d(np.isfinite(D) & (lowest <= _at_most(limit[:, None], D.dtype)))
     found = ([(rows, D[rows, pos].astype(np.float64), pos)] if exact
              else _with_values(Q, R, [(rows, pos)]))
@@ -1709,9 +1702,8 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     n_blocks = -(-scan.size // _REF_BLOCK)
     block_mean = _block_means(points, R_low)
     plans = _block_plans(points, q, block_mean, n_blocks, slices)
-    norms = points.block_norms(scan, _REF_BLOCK)
-
-    col_margins = points.pair_margins(scan)
+    col_margins = points.pair_margins(scan)  # float64 values: each pair's margin
+    norms = points.block_norms(scan, _REF_BLOCK) if col_margins is None else None
 
     def task(idx, plan, done=None):
         rows = q[idx]
