@@ -138,8 +138,9 @@ def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, fart
         if not grouped:
             mp.setattr(_exact, "_COPIES_MEAN", np.inf)
         calls = _calls(mp, "_distinct_top_k")
-        raw, pos = top_k_positions(Points(sp.csr_matrix(X) if sparse else X), queries, refs, k,
-                                   farthest=farthest, self_pos=self_pos)
+        points = Points(sp.csr_matrix(X) if sparse else X)
+        raw, pos = top_k_positions(points, queries, refs, k, farthest=farthest,
+                                   self_pos=self_pos)
     if n >= 8 * distinct and grouped:
         assert calls, "the distinct rows were not searched"
     D = _sq_dist(X, queries, refs)
@@ -152,10 +153,12 @@ def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, fart
     expected = np.where(np.arange(k) < available[:, None], order[:, :k] if refs.size >= k
                         else np.pad(order, ((0, 0), (0, k - refs.size))), -1)
     np.testing.assert_array_equal(pos, expected)
-    # The values are those of the positions found: |x|^2 - 2 q.x (negated when farthest).
+    # The values are those of the positions found: |x|^2 - 2 q.x of the rows less their
+    # centre (dense data), negated when farthest.
     found = pos >= 0
     rows = np.broadcast_to(np.arange(queries.size)[:, None], pos.shape)[found]
-    value = (X[refs[pos[found]]] ** 2).sum(1) - 2 * (X[queries[rows]] * X[refs[pos[found]]]).sum(1)
+    C = X if sparse else X - points.centre
+    value = (C[refs[pos[found]]] ** 2).sum(1) - 2 * (C[queries[rows]] * C[refs[pos[found]]]).sum(1)
     np.testing.assert_allclose(raw[found], -value if farthest else value, atol=1e-9)
 
 

@@ -44,8 +44,13 @@ def test_integer_rows_small_enough_are_screened_exactly():
     X[-1, -1] = 0.5
     assert not Points(X).exact_screen
     assert not Points(sp.csr_matrix(X)).exact_screen
+    # Integers with an offset: exact once less their (whole) centre.
+    offset = rng.randint(0, 3, size=(3000, 4)).astype(float) + 3000.0
+    points = Points(offset)
+    assert points.exact_screen and points.screened
+    np.testing.assert_array_equal(points.centre, 3001.0)
     # Integers too large for exact float32 sums: the centred screening with its margin.
-    big = rng.randint(0, 3, size=(3000, 4)).astype(float) + 3000.0
+    big = rng.randint(0, 3000, size=(3000, 4)).astype(float)
     assert Points(big).screened and not Points(big).exact_screen
     # An unscaled integer amount, screened in float64, where its sums are exact.
     amount = np.c_[rng.lognormal(10, 1, 3000).round(), rng.randint(0, 2, size=(3000, 5))]

@@ -1,5 +1,7 @@
 """Rows of huge norm among ordinary ones (an amount with outliers): the float64 values are
-decided with each pair's own margin, not the margin of a block's largest row."""
+decided with each pair's own margin, not the margin of a block's largest row. Rows far
+from the origin (an offset far larger than their distances): exact values of the rows less
+a centre."""
 
 import numpy as np
 import pytest
@@ -8,7 +10,13 @@ from hypothesis import strategies as st
 
 from balancekit import _exact
 from balancekit._exact import Points, count_closer, top_k
-from balancekit.under_sampling import EditedNearestNeighbours, NearMiss, TomekLinks
+from balancekit.under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    NearMiss,
+    NeighbourhoodCleaningRule,
+    TomekLinks,
+)
 
 
 def _with_outliers(rng, n, p, top):
@@ -109,3 +117,58 @@ def test_a_few_rows_of_huge_norm_do_not_send_every_pair_to_a_second_computation(
     X_block, y_block = sampler().fit_resample(X, y)
     np.testing.assert_array_equal(X_res, X_block)
     np.testing.assert_array_equal(y_res, y_block)
+
+
+def _differences_order(X, queries, refs):
+    """Reference rows by squared distances computed from differences, ties to the lower row,
+    leaving out each query itself."""
+    D = ((X[queries][:, None, :] - X[refs][None, :, :]) ** 2).sum(-1)
+    D[queries[:, None] == refs[None, :]] = np.inf
+    return refs[np.lexsort((np.broadcast_to(refs, D.shape), D), axis=-1)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(20, 300),
+    p=st.integers(1, 12),
+    offset=st.sampled_from([1e4, 1e7, 1.7e9, -3e12]),
+    scale=st.sampled_from([1e-3, 1.0, 50.0]),
+    k=st.integers(1, 5),
+    tree=st.booleans(),
+)
+def test_rows_far_from_the_origin_are_searched_by_their_distances(seed, n, p, offset, scale, k,
+                                                                  tree):
+    # Coordinates in metres, times in seconds: |x|^2 - 2 q.x of the rows as they are
+    # leaves no digits for distances a million times smaller than the offset.
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, p) * scale + offset * rng.uniform(0.5, 1.0, p)
+    queries = np.sort(rng.permutation(n)[: n // 2])
+    refs = np.arange(n)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+        mp.setattr(_exact, "_TREE_PROBE_MAX_FEATURES", 0)
+        mp.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+        points = Points(X)
+        _, idx = top_k(points, queries, refs, k)
+        sq, nearest = top_k(points, queries, refs, 1)
+        counts = count_closer(points, queries, refs, sq[:, 0], nearest[:, 0], 10**9)
+    np.testing.assert_array_equal(idx, _differences_order(X, queries, refs)[:, :k])
+    np.testing.assert_array_equal(counts, 0)
+
+
+@pytest.mark.parametrize("offset", [1e7, 1.7e9])
+@pytest.mark.parametrize("p", [2, 12])
+@pytest.mark.parametrize("sampler", [TomekLinks, EditedNearestNeighbours, AllKNN,
+                                     NeighbourhoodCleaningRule, NearMiss],
+                         ids=lambda s: s.__name__)
+def test_rules_keep_the_same_rows_whatever_the_offset(sampler, p, offset):
+    rng = np.random.RandomState(1)
+    y = (rng.rand(600) < 0.3).astype(int)
+    X = rng.randn(600, p) + y[:, None] * 0.8 + offset
+    # Less its mean, each difference of two rows is the same (exactly: Sterbenz).
+    centred = X - X.mean(axis=0)
+    a, b = sampler(), sampler()
+    a.fit_resample(X, y)
+    b.fit_resample(centred, y)
+    np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)

@@ -32,19 +32,23 @@ data when needed, never stored for the whole data) and a query ``q`` as
 ``|x|^2 - 2 q.x = d(q, x)^2 - |q|^2`` for a block of pairs: the order of the
 squared distances, without a pass to add norms. These float64 values decide
 every comparison; of two equally distant rows, the one with the lower row
-index is the nearer.
+index is the nearer. Dense rows enter less a centre of whole numbers
+(:attr:`Points.centre`), so that an offset far larger than the distances
+(coordinates in metres, times in seconds) costs them no digits, while rows of
+integers stay integers.
 
 Dense blocks are first screened in float32 (faster), on the data centred on
 its mean (so that an offset in the data costs no precision). A screened
 entry is within ``eps`` of the float64 value, where
 ``eps = 1.2 (p + 4) u32 (2 |q'| M' + M'^2) + 4 (p + 4) u64 (2 |q| M + M^2 + |q|^2)``
-(``p`` features, ``u32 = 2**-24``, ``u64 = 2**-53``, primes for centred
-norms, ``M`` the largest norm of the block). Entries clearly below or above
+(``p`` features, ``u32 = 2**-24``, ``u64 = 2**-53``, primes for norms of the
+rows centred on their mean, the others of the exact rows, ``M`` the largest
+norm of the block). Entries clearly below or above
 a threshold are decided at once; those within ``eps`` of it are computed
 again in float64. The results are therefore those of a float64 search.
 Rows of integers (counts, pixel values, flags, one-hot categories) small
-enough that every product sums exactly in float32 are screened as they are,
-not centred: their screened values are the exact ones, and the searches
+enough that every product sums exactly in float32 are screened as their exact
+rows: their screened values are the exact ones, and the searches
 take them without computing them again (:attr:`Points.exact_screen`).
 Sparse data, data whose squared norms leave 1e-20 .. 1e30, and data where
 ``eps`` would not be small next to the distance of a row to its nearest
@@ -103,6 +107,8 @@ _MIN_QUERY_ROWS = 64
 _MIN_PART = 128
 # Blocks of references a block of queries scans before its rows left are gathered.
 _NEAR_BLOCKS = 4
+# Rows of the sample whose median centres the exact rows (see Points).
+_CENTRE_ROWS = 1025
 # Most minima kept per row on each side of nearest_across (bounds its memory).
 _MAX_GROUPS = 32
 # Side of the square tiles of the symmetric self-search (a multiple of 16, not
@@ -275,8 +281,15 @@ class Points:
     pair : ndarray of shape (n, p + 2) or None
         ``[x', |x'|^2, 1]``, the screening copy with a column of ones (``low``
         is a view of it): the reference side of :func:`_pair_rows`.
+    centre : ndarray of shape (n_features,)
+        What the exact rows of dense data are less: whole numbers, 0 in the
+        columns whose mean rounds to 0, else the rounded median of a sample of
+        the rows (a few outliers move the mean away from every other row).
+    mean : ndarray of shape (n_features,)
+        What the screening rows are less: the mean (the centre when screening
+        is exact).
     sq, low_sq : ndarray of shape (n,)
-        Squared norms of the rows and of the centred rows (float64).
+        Squared norms of the exact rows and of the screening rows (float64).
     tree : bool
         Whether the searches use a k-d tree: dense data of at most
         ``_TREE_MAX_FEATURES`` features, or of up to
@@ -289,9 +302,10 @@ class Points:
         The groups of copies of rows, where rows have copies: see :func:`_copy_groups`.
     exact_screen : bool
         Whether the screened values are the exact values themselves: data of
-        integers small enough that every product sums exactly (see
-        :func:`_exact_bound`). The rows are then screened without centring
-        and with no margin, and the searches take the values they screened.
+        integers small enough, less :attr:`centre`, that every product sums
+        exactly (see :func:`_exact_bound`). The rows are then screened as
+        their exact rows, with no margin, and the searches take the values
+        they screened.
     """
 
     def __init__(self, X, rows=None):
@@ -329,7 +343,6 @@ class Points:
         lazy = source and X.screen_on_access
         self.X = X if source else np.asarray(X)
         self.aug = None
-        self.sq = np.empty(self.n)
         pair = None if lazy else np.empty((self.n, self.n_features + 2), dtype=np.float32)
         low = None if lazy else pair[:, :-1]
         low_sq = np.empty(self.n)
@@ -337,25 +350,43 @@ class Points:
         step = min(_build_step(self.n_features), max(64, int(self.n * _BUILD_SHARE)))
         starts = range(0, self.n, step)
         mean = np.zeros(self.n_features)
-        integral, largest_value = True, 0.0
+        integral = True
+        top = np.full(self.n_features, -np.inf)
+        bottom = np.full(self.n_features, np.inf)
         for s in starts:
             chunk = self._chunk(s, step)
             mean += chunk.sum(axis=0, dtype=np.float64)
             if integral and chunk.size:
                 integral = _integral(chunk)
-                largest_value = max(largest_value, float(np.abs(chunk).max()))
+                np.maximum(top, chunk.max(axis=0), out=top)
+                np.minimum(bottom, chunk.min(axis=0), out=bottom)
         mean /= max(1, self.n)
-        # A bound of the squared norms of integer rows (each at most p times the largest value squared).
+        # The exact rows are the rows less a centre, of whole numbers: an offset far larger
+        # than the distances (coordinates in metres, times in seconds) would leave
+        # |x|^2 - 2 q.x no digits for them, and whole numbers keep rows on a grid of
+        # integers (or of halves, quarters...) on it, with their ties exact. It is 0 in
+        # columns whose mean rounds to 0, else the median of a sample of the rows (not
+        # the mean, which a few outliers move away from every other row), rounded.
+        centre = np.rint(mean)
+        far = np.flatnonzero(centre)
+        if far.size:
+            sample = np.linspace(0, self.n - 1, min(self.n, _CENTRE_ROWS)).astype(np.intp)
+            values = np.asarray(self.values(sample), dtype=np.float64)[:, far]
+            centre[far] = np.rint(np.median(values.T, axis=1))
+        # A bound of the squared norms of centred integer rows (p times the largest value squared).
+        largest_value = float(np.max(np.maximum(top - centre, centre - bottom), initial=0.0))
         sq_bound = self.n_features * largest_value**2 if integral else np.inf
-        # Integer rows whose float32 products are exact are screened as they are (not
-        # centred), with no margin.
+        # Integer rows whose float32 products are exact are screened as their exact rows,
+        # with no margin; other rows are screened centred on their mean.
         self.exact_screen = sq_bound < _exact_bound(np.float32)
-        if self.exact_screen:
-            mean[:] = 0.0
+        self.centre = centre
+        self.mean = centre if self.exact_screen else mean
+        self.sq = np.empty(self.n)
         for s in starts:
             chunk = np.asarray(self._chunk(s, step), dtype=np.float64)
-            self.sq[s:s + step] = np.einsum("ij,ij->i", chunk, chunk)
-            centred = chunk - mean
+            exact = chunk - centre
+            self.sq[s:s + step] = np.einsum("ij,ij->i", exact, exact)
+            centred = exact if self.exact_screen else chunk - mean
             if not lazy:
                 # Values beyond float32 (the copy is then dropped below) are no error.
                 with np.errstate(over="ignore"):
@@ -363,7 +394,6 @@ class Points:
             low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if self.exact_screen or (1e-20 < largest < 1e30 and not self._coarse(low_sq)):
-            self.mean = mean
             self.low_sq = low_sq
             if lazy:
                 self.pair = _ScreeningRows(self, ones=True)
@@ -470,11 +500,12 @@ class Points:
         self.low_sq = self.sq
 
     def exact(self, idx):
-        """The exact rows ``[x, |x|^2]`` (float64) of the rows ``idx``."""
+        """The exact rows ``[x, |x|^2]`` (float64) of the rows ``idx``: for dense data,
+        ``x`` is the row less :attr:`centre`."""
         if self.aug is not None:
             return self.aug[idx]
         rows = np.empty((len(idx), self.n_features + 1))
-        rows[:, :-1] = self.values(idx)
+        np.subtract(self.values(idx), self.centre, out=rows[:, :-1])
         rows[:, -1] = self.sq[idx]
         return rows
 
@@ -572,11 +603,13 @@ class _ExactScreening(_RowsOnAccess):
 
     def __init__(self, points):
         self.source, self.rows, self.sq = points.X, points.rows, points.sq
+        self.centre = points.centre
         self.shape = (points.n, points.n_features + 1)
 
     def build(self, idx):
         out = np.empty((idx.size, self.shape[1]))
-        out[:, :-1] = self.source[idx if self.rows is None else self.rows[idx]]
+        np.subtract(self.source[idx if self.rows is None else self.rows[idx]], self.centre,
+                    out=out[:, :-1])
         out[:, -1] = self.sq[idx]
         return out
 
