@@ -275,3 +275,84 @@ def test_a_class_of_two_rows_gets_one_neighbour_in_the_singular():
     y[np.flatnonzero(y == 1)[2:]] = 0
     with pytest.warns(SmallClassWarning, match=r"using 1 neighbour for that class"):
         SMOTE(random_state=0).fit_resample(X, y)
+
+
+# --------------------------------------------------------------------------- numbers as text
+
+
+@pytest.mark.parametrize("dtype", ["U5", "S6"])
+def test_numbers_held_as_short_text_are_written_in_full(dtype):
+    # A fixed-width text array: the new values get room for any float64 as text, and read
+    # back as the values SMOTE computes on the numbers.
+    rng = np.random.RandomState(0)
+    numbers = rng.randint(1, 10, size=(60, 2)) * 1e-5
+    X = numbers.astype(dtype)
+    assert X.dtype.itemsize <= 6 * (4 if dtype[0] == "U" else 1)
+    y = np.array([0] * 40 + [1] * 20)
+    out, y_out = SMOTE(random_state=0).fit_resample(X, y)
+    ref, y_ref = SMOTE(random_state=0).fit_resample(X.astype(float), y)
+    assert out.dtype.kind == X.dtype.kind
+    np.testing.assert_array_equal(out[:60], X)
+    np.testing.assert_array_equal(out.astype(float), ref)
+    np.testing.assert_array_equal(y_out, y_ref)
+
+
+# --------------------------------------------------------------------------- sparse integers
+
+
+def _int_data(dtype, low, high, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(low, high, size=(90, 4)).astype(dtype)
+    X[rng.rand(*X.shape) < 0.3] = 0
+    return X, np.array([0] * 60 + [1] * 30)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("dtype, low, high", [(np.int64, -50, 50), (np.int16, -9, 9),
+                                              (np.uint8, 0, 255)])
+def test_sparse_integers_are_rounded_as_dense_ones(fmt, dtype, low, high):
+    import scipy.sparse as sp
+
+    X, y = _int_data(dtype, low, high)
+    out, _ = SMOTE(random_state=0).fit_resample(sp.csr_matrix(X).asformat(fmt), y)
+    floats, _ = SMOTE(random_state=0).fit_resample(sp.csr_matrix(X.astype(float)), y)
+    assert out.dtype == dtype and out.format == fmt
+    np.testing.assert_array_equal(out.toarray(), np.rint(floats.toarray()).astype(dtype))
+
+
+def test_sparse_booleans_are_rounded_and_unsigned_integers_never_wrap():
+    import scipy.sparse as sp
+
+    from balancekit.over_sampling import SVMSMOTE
+
+    X, y = _int_data(np.int64, 0, 2)
+    B = X.astype(bool)
+    out, _ = SMOTE(random_state=0).fit_resample(sp.csr_matrix(B), y)
+    floats, _ = SMOTE(random_state=0).fit_resample(sp.csr_matrix(B.astype(float)), y)
+    assert out.dtype == bool
+    np.testing.assert_array_equal(out.toarray(), floats.toarray() >= 0.5)
+    # SVMSMOTE steps away from safe support vectors, below 0 here: clipped, never wrapped.
+    rng = np.random.RandomState(0)
+    U = np.r_[rng.randint(0, 30, size=(80, 2)), rng.randint(40, 100, size=(40, 2))]
+    U[80:, 1] = rng.randint(0, 25, 40)
+    U = U.astype(np.uint8)
+    yu = np.r_[np.zeros(80, int), np.ones(40, int)]
+    sampler = SVMSMOTE(random_state=0, out_step=1.0)
+    floats, _ = sampler.fit_resample(sp.csr_matrix(U.astype(float)), yu)
+    assert floats.toarray().min() < -0.5  # the case: a value below the dtype's range
+    out, _ = sampler.fit_resample(sp.csr_matrix(U), yu)
+    np.testing.assert_array_equal(out.toarray(), np.clip(np.rint(floats.toarray()), 0, 255))
+
+
+def test_float32_values_whose_differences_overflow_are_refused():
+    from balancekit.over_sampling import ADASYN
+
+    X, y = _data()
+    X = (X / np.abs(X).max() * 3e38).astype(np.float32)
+    with pytest.raises(DataError, match=r"float32.*overflow float32 above 1\.7e\+38.*float64"):
+        ADASYN(random_state=0).fit_resample(X, y)
+    out, _ = ADASYN(random_state=0).fit_resample(X.astype(np.float64), y)
+    assert np.isfinite(out).all()
+    # Rules only compare distances (in float64): they take such data.
+    kept, _ = TomekLinks().fit_resample(X, y)
+    assert kept.dtype == np.float32

@@ -7,6 +7,7 @@ import pytest
 from sklearn.datasets import make_classification
 
 from balancekit.exceptions import (
+    DataError,
     DataTypeError,
     InvalidParameterError,
     InvalidParameterTypeError,
@@ -205,6 +206,13 @@ def test_shrinkage_needs_numbers():
     X = np.array([["a", 1.0], ["b", 2.0], ["c", 3.0], ["d", 4.0]], dtype=object)
     with pytest.raises(DataTypeError, match="RandomOverSampler needs numeric data"):
         RandomOverSampler(shrinkage=1.0).fit_resample(X, [0, 0, 0, 1])
+    # Its errors on values say what it does with them (no distances).
+    X, y = _binary()
+    for bad, pattern in ((np.where(X > 1.5, np.nan, X), r"NaN value.*RandomOverSampler\(shrink"),
+                         (X * 1e200, r"RandomOverSampler\(shrinkage=...\) and its columns' "
+                                     r"standard deviations square the values")):
+        with pytest.raises(DataError, match=pattern):
+            RandomOverSampler(shrinkage=1.0).fit_resample(bad, y)
 
 
 def _object_table():
@@ -319,3 +327,20 @@ def test_index_labels_match_imbalanced_learn():
     theirs, _ = imblearn_under.RandomUnderSampler(random_state=1).fit_resample(frame, y)
     # The same rows, each with its input label (balancekit keeps the input order).
     assert sorted(ours.index) == sorted(theirs.index)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_shrinkage_on_sparse_data_as_on_dense(fmt):
+    import scipy.sparse as sp
+
+    X, y = _multiclass()
+    X = np.where(X > 0, X, 0.0)
+    sampler = RandomOverSampler(shrinkage={1: 0.5, 2: 2.0}, random_state=3)
+    dense, y_dense = sampler.fit_resample(X, y)
+    out, y_out = sampler.fit_resample(sp.csr_matrix(X).asformat(fmt), y)
+    assert sp.issparse(out) and out.format == fmt
+    np.testing.assert_allclose(out.toarray(), dense, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(y_out, y_dense)
+    ref, _ = imblearn_over.RandomOverSampler(shrinkage=0.5, random_state=3).fit_resample(
+        sp.csr_matrix(X), y)
+    assert ref.shape == out.shape

@@ -320,3 +320,42 @@ def test_sparse_search_of_the_whole_data_peak_memory():
         peak, (X_res, y_res) = traced_peak(lambda s=sampler: s(random_state=0).fit_resample(X, y))
         output = X_res.data.nbytes + X_res.indices.nbytes + X_res.indptr.nbytes + y_res.nbytes
         assert peak <= 1.5 * output, (sampler.__name__, peak / output)
+
+
+class _ReturnDistanceOnly(NearestNeighbors):
+    """A neighbours estimator whose kneighbors takes no n_neighbors, as imbalanced-learn
+    calls it (its own n_neighbors sets the size)."""
+
+    def kneighbors(self, X=None, return_distance=True):
+        return super().kneighbors(X, return_distance=return_distance)
+
+
+class _TooFew(NearestNeighbors):
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        return super().kneighbors(X, 2, return_distance)
+
+
+class _NotAnEstimator:
+    n_neighbors = 6
+
+    def fit(self, X):
+        return self
+
+    def kneighbors(self, X, n_neighbors=None, return_distance=True):
+        raise AssertionError("not called")
+
+
+def test_k_neighbors_estimator_called_as_imblearn_calls_it():
+    X, y = DATASETS["multiclass"]
+    X_own, _ = SMOTE(k_neighbors=_ReturnDistanceOnly(n_neighbors=4),
+                     random_state=0).fit_resample(X, y)
+    X_int, _ = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_own, X_int)
+    X_ref, _ = _imblearn(X, y, 0, k_neighbors=_ReturnDistanceOnly(n_neighbors=4))
+    np.testing.assert_array_equal(X_own, X_ref)
+    with pytest.raises(InvalidParameterError, match=r"returned \[\(\d+, 2\), \(\d+, 2\)\].*"
+                                                    r"expected.*\(\d+, 4\) each"):
+        SMOTE(k_neighbors=_TooFew(n_neighbors=4), random_state=0).fit_resample(X, y)
+    with pytest.raises(InvalidParameterTypeError,
+                       match=r"k_neighbors must be a scikit-learn estimator.*_NotAnEstimator"):
+        SMOTE(k_neighbors=_NotAnEstimator()).fit_resample(X, y)

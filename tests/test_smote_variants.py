@@ -629,3 +629,16 @@ def test_peak_memory_on_an_unscaled_column_searched_with_the_tree(sampler):
     peak, (X_res, y_res) = traced_peak(lambda: sampler(random_state=0).fit_resample(X, y))
     output = X_res.nbytes + y_res.nbytes
     assert peak <= 1.5 * output, (peak / 2**20, output / 2**20)
+
+
+def test_kmeans_smote_negative_density_exponent_with_a_cluster_of_copies():
+    # 0 ** -1: a cluster whose rows coincide has an infinite density weight; the clusters
+    # then share the new rows equally instead of failing.
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 2)
+    X[40:] = [5.0, 5.0]
+    y = np.array([0] * 40 + [1] * 20)
+    sampler = KMeansSMOTE(density_exponent=-1, cluster_balance_threshold=0.0, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    np.testing.assert_array_equal(X_res[60:], np.full((20, 2), 5.0))

@@ -153,6 +153,11 @@ def test_auto_on_object_arrays_finds_text_columns():
             r"categorical_features must be 'auto', a 1-D list.*shape \(1, 2\)",
         ),
         (
+            None,
+            InvalidParameterError,
+            r"categorical_features must be 'auto', a 1-D list.*; got None\.$",
+        ),
+        (
             [1.5],
             InvalidParameterTypeError,
             r"categorical_features must hold column indices.*float64",
@@ -654,3 +659,35 @@ def test_integer_column_names_of_a_pandas_frame():
     # An integer is a position, also when a column has that name: the message says where it is.
     with pytest.raises(InvalidParameterError, match="column named 12 is at position 2"):
         SMOTENC(categorical_features=[12]).fit_resample(frame, y)
+
+
+class _Counted(NearestNeighbors):
+    calls = 0
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        type(self).calls += 1
+        return super().kneighbors(X, n_neighbors, return_distance)
+
+
+def test_smotenc_searches_with_the_estimator_given():
+    X, y = _mixed(seed=2, n_classes=3)
+    X_int, y_int = SMOTENC(categorical_features=[3], random_state=0).fit_resample(X, y)
+    _Counted.calls = 0
+    X_est, y_est = SMOTENC(categorical_features=[3], k_neighbors=_Counted(n_neighbors=6),
+                           random_state=0).fit_resample(X, y)
+    assert _Counted.calls >= 2  # two grown classes
+    np.testing.assert_array_equal(X_est, X_int)
+    np.testing.assert_array_equal(y_est, y_int)
+    # Another metric: other neighbours, as imbalanced-learn's with the same estimator (on
+    # two classes: the two libraries' random draws part after the first grown class).
+    X, y = _mixed(seed=2)
+    n = y.size
+    X_int, _ = SMOTENC(categorical_features=[3], random_state=0).fit_resample(X, y)
+    l1 = NearestNeighbors(n_neighbors=6, metric="manhattan")
+    X_l1, _ = SMOTENC(categorical_features=[3], k_neighbors=l1,
+                      random_state=0).fit_resample(X, y)
+    assert not np.array_equal(X_l1, X_int)
+    X_ref, _ = imblearn_over.SMOTENC(categorical_features=[3], k_neighbors=l1,
+                                     random_state=0).fit_resample(X, y)
+    np.testing.assert_allclose(X_l1[n:, :3].astype(float), X_ref[n:, :3].astype(float),
+                               rtol=1e-12, atol=1e-12)

@@ -210,9 +210,18 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             X_checked = check_array(values, **options)
         else:
             X_checked = validate_data(self, X, reset=True, **options)
-        check_finite(X_checked, hint=f"{type(self).__name__} and other neighbour-based samplers",
-                     distances=True, names=getattr(self, "feature_names_in_", None))
+        check_finite(X_checked, hint=self._numeric_hint, uses=self._numeric_uses,
+                     distances=True, interpolates=self._sampling_type == "over-sampling",
+                     names=getattr(self, "feature_names_in_", None))
         return X_checked
+
+    @property
+    def _numeric_hint(self):
+        """Who needs finite numbers, in :meth:`_check_numeric`'s errors."""
+        return f"{type(self).__name__} and other neighbour-based samplers"
+
+    # What they do with the values (which overflows float64 for huge values).
+    _numeric_uses = "compare squared distances between rows"
 
     def _non_numeric_hint(self):
         """What to use instead on data with text or category columns."""

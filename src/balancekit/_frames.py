@@ -184,18 +184,27 @@ def take_x(X, indices, synthetic=None):
             return taken.asformat(X.format)
         # Stacking makes the output: the rows kept need no copy of their own first.
         taken = source if indices is None else source[indices]
+        kind = _array_kind(X.dtype)
         if isinstance(synthetic, SparseRows):
-            return type(source)(stack_rows(taken, synthetic).astype(X.dtype, copy=False)
-                                .asformat(X.format))
-        new = type(source)(synthetic, dtype=X.dtype)
-        return sp.vstack([taken, new], format=X.format)
+            stacked = stack_rows(taken, synthetic)
+            if kind in ("integer", "bool"):  # the rows taken are already whole: unchanged
+                stacked.data = _cast_values(stacked.data, kind, X.dtype)
+            return type(source)(stacked.astype(X.dtype, copy=False).asformat(X.format))
+        new = sp.csr_matrix(synthetic)
+        if kind in ("integer", "bool"):
+            new.data = _cast_values(new.data, kind, X.dtype)
+        return sp.vstack([taken, type(source)(new, dtype=X.dtype)], format=X.format)
     X = np.asarray(X)
     if synthetic is None:
         return X.copy() if indices is None else np.take(X, indices, axis=0)
     n_taken = X.shape[0] if indices is None else len(indices)
     n_new = len(synthetic[0]) if isinstance(synthetic, list) else synthetic.shape[0]
-    # One output array, filled in place: the copied rows, then the new ones.
-    out = np.empty((n_taken + n_new, X.shape[1]), dtype=X.dtype)
+    # One output array, filled in place: the copied rows, then the new ones. Numbers held as
+    # text get room for any float64 written as text (24 characters at most).
+    dtype = X.dtype
+    if dtype.kind in "US":
+        dtype = np.dtype(f"{dtype.kind}{max(dtype.itemsize // np.dtype(dtype.kind + '1').itemsize, 32)}")
+    out = np.empty((n_taken + n_new, X.shape[1]), dtype=dtype)
     if indices is None:
         out[:n_taken] = X
     else:

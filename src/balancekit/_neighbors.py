@@ -159,6 +159,12 @@ def check_neighbors(name, value, *, min_value=1):
                 f"{name}={value!r} must have an integer n_neighbors >= {min_value + 1} (it counts "
                 "the point itself)."
             )
+        if not hasattr(value, "get_params") or not hasattr(value, "set_params"):
+            raise InvalidParameterTypeError(
+                f"{name} must be a scikit-learn estimator (with get_params and set_params, so "
+                f"that it can be cloned and given its n_neighbors); got an object of type "
+                f"{type(value).__name__} without them. Derive it from sklearn.base.BaseEstimator."
+            )
         return int(k) - 1, value
     raise InvalidParameterTypeError(
         f"{name} must be an integer or an object with fit and kneighbors methods (such as "
@@ -460,13 +466,29 @@ def kneighbors(
     for start in range(0, max(1, n_queries), step):
         sel = slice(start, start + step)
         with config_context(working_memory=working_memory if sp.issparse(X) else None):
-            found = fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)
+            if estimator is None:
+                found = fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)
+            else:  # as imbalanced-learn calls it: its n_neighbors was set to k above
+                found = _estimator_neighbors(fitted, query_rows(sel), k)
         dist, idx = finish(*_index_order(*found), sel)
         if reduce is not None:
             reduced.append(reduce(idx))
     if reduce is not None:
         return reduced
     return (dist, idx) if return_distance else idx
+
+
+def _estimator_neighbors(fitted, Q, k):
+    """``(distances, indices)`` of a user's fitted neighbours estimator, checked."""
+    found = fitted.kneighbors(Q, return_distance=True)
+    shapes = [np.shape(part) for part in found] if isinstance(found, tuple) else []
+    if len(shapes) != 2 or any(shape != (Q.shape[0], k) for shape in shapes):
+        raise InvalidParameterError(
+            f"The neighbours estimator {fitted!r} returned {shapes or type(found).__name__} from "
+            f"kneighbors(X, return_distance=True) for {Q.shape[0]} queries; expected "
+            f"(distances, indices) of shape ({Q.shape[0]}, {k}) each, from its n_neighbors={k}."
+        )
+    return found
 
 
 class _TreeSearch:

@@ -202,12 +202,15 @@ def _missing_mask(arr):
     return np.zeros(arr.shape[0], dtype=bool)
 
 
-def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=False, names=None):
+def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=False, names=None,
+                 uses="compare squared distances between rows", interpolates=False):
     """Raise a :class:`DataError` naming NaN or inf entries of a numeric ``X`` (and, for
     dense ``X``, their columns: ``names`` or positions).
 
     With ``distances``, also when squared distances between rows could overflow
-    float64 (values above about ``1e153 / sqrt(n_features)``).
+    float64 (values above about ``1e153 / sqrt(n_features)``): ``hint`` then
+    ``uses`` them. With ``interpolates``, also when the difference of two rows
+    could overflow a float32 ``X`` (values above half its largest float).
     """
     data = X.data if sp.issparse(X) else X
     if data.dtype.kind != "f" or data.size == 0:
@@ -238,19 +241,24 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
             f"{what} contains {' and '.join(parts)} value(s){where}; {hint} need finite numbers. "
             f"{advice}"
         )
+    largest = max(abs(low), abs(high))
+    if interpolates and data.dtype == np.float32 and largest > np.finfo(np.float32).max / 2:
+        raise DataError(
+            f"{what} is float32 and has values as large as {largest:.3g} in absolute value; "
+            f"{hint} compute differences of rows, which overflow float32 above "
+            f"{np.finfo(np.float32).max / 2:.3g}. Cast {what} to float64 first, or scale it."
+        )
     if not distances:
         return
     # |a - b|^2 <= n_features * (2 * largest)^2 must stay below the largest float64.
     limit = np.sqrt(np.finfo(np.float64).max / (4.0 * max(1, X.shape[1])))
-    largest = max(abs(low), abs(high))
     if largest > limit:
         raise DataError(
-            f"{what} has values as large as {largest:.3g} in absolute value; with "
-            f"{X.shape[1]} features, squared distances between rows overflow float64 above "
-            f"about {limit:.3g}, and {hint} compare distances. Scale {what} first (e.g. "
-            "divide it by a power of ten, or put sklearn.preprocessing.StandardScaler before "
-            "the sampler in a balancekit.pipeline.make_pipeline): the neighbours do not "
-            "change with the scale."
+            f"{what} has values as large as {largest:.3g} in absolute value; {hint} {uses}, "
+            f"which overflow float64 above about {limit:.3g} with {X.shape[1]} features. "
+            f"Scale {what} first (e.g. divide it by a power of ten, or put "
+            "sklearn.preprocessing.StandardScaler before the sampler in a "
+            "balancekit.pipeline.make_pipeline)."
         )
 
 

@@ -245,7 +245,8 @@ class KMeansSMOTE(BaseSampler):
         n = X_class.shape[0]
         if exponent == "auto":
             exponent = math.log(n, 1.6) ** 1.8 * 0.16
-        return mean_distance(X_class, self.n_jobs) ** exponent / n
+        with np.errstate(divide="ignore", over="ignore"):  # 0 ** -1: inf, handled by the caller
+            return np.float64(mean_distance(X_class, self.n_jobs)) ** exponent / n
 
     def _auto_or_real(self, name):
         value = getattr(self, name)

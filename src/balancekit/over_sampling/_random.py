@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from .._base import BaseSampler, Resampled
 from .._validation import check_real
@@ -58,6 +60,9 @@ class RandomOverSampler(BaseSampler):
 
     _sampling_type = "over-sampling"
     _input = "any"
+    _accept_sparse = True  # read by _check_numeric for shrinkage
+    _numeric_hint = "RandomOverSampler(shrinkage=...) and its columns' standard deviations"
+    _numeric_uses = "square the values"
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, shrinkage=None):
         self.sampling_strategy = sampling_strategy
@@ -76,10 +81,10 @@ class RandomOverSampler(BaseSampler):
         if self.shrinkage_ is None:
             return Resampled(np.concatenate([keep, drawn]))
         X_num = self._check_numeric(X)
-        if hasattr(X_num, "toarray"):
-            X_num = X_num.toarray()
         n_features = X_num.shape[1]
-        new = np.take(X_num, drawn, axis=0)
+
+        # Sparse X: only the rows drawn are made dense (their noise fills every column).
+        new = X_num[drawn].toarray() if sp.issparse(X_num) else np.take(X_num, drawn, axis=0)
         # The bandwidth of imbalanced-learn: all rows of X, the class's population std.
         smoothing = (4 / ((n_features + 2) * X_num.shape[0])) ** (1 / (n_features + 4))
         start = 0
@@ -87,7 +92,7 @@ class RandomOverSampler(BaseSampler):
             members = np.flatnonzero(y == label)
             n_new = target - members.size
             block = new[start : start + n_new]
-            scale = self.shrinkage_[label] * smoothing * np.std(X_num[members], axis=0)
+            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, members)
             block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
             start += n_new
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
@@ -115,3 +120,10 @@ class RandomOverSampler(BaseSampler):
             f"shrinkage must be None, a float >= 0 or a dict {{label: float}}; got "
             f"{self.shrinkage!r}."
         )
+
+
+def _class_std(X, members):
+    """Population standard deviation of each column over the rows ``members`` (sparse too)."""
+    if sp.issparse(X):
+        return np.sqrt(mean_variance_axis(X[members].tocsc(), axis=0)[1])
+    return np.std(X[members], axis=0)

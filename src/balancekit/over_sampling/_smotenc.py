@@ -58,7 +58,8 @@ def categorical_columns(X, categorical_features):
     if values.ndim != 1:
         raise InvalidParameterError(
             "categorical_features must be 'auto', a 1-D list of column indices or names, or a "
-            f"boolean mask; got an array of shape {values.shape}."
+            f"boolean mask; got {categorical_features!r}"
+            f"{f' (an array of shape {values.shape})' if values.ndim else ''}."
         )
     if values.dtype.kind == "b":
         if values.size != n_features:
@@ -281,7 +282,8 @@ class _Embedding(RowSource):
 _ONE_HOT_WIDTH = 1024
 
 
-def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=np.inf):
+def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=np.inf,
+                    estimator=None):
     """The ``k`` nearest other rows under SMOTENC's distance, of every row or of the rows
     ``queries``.
 
@@ -294,8 +296,12 @@ def mixed_neighbors(num, codes, n_levels, penalty, k, queries=None, copy_bytes=n
     other searches, chosen for smaller searches, get the embedding whole, up to
     ``_EMBEDDING_BYTES``; beyond, and for categorical columns of more than
     ``_ONE_HOT_WIDTH`` levels in all, the distances are computed from the codes
-    block by block.
+    block by block. A user's neighbours ``estimator`` is fitted on the whole
+    embedding and searches it, as in imbalanced-learn.
     """
+    if estimator is not None:
+        embedding = _Embedding(num, codes, n_levels, penalty)
+        return kneighbors(embedding[:], k, query_indices=queries, estimator=estimator)
     # Categorical columns of many levels: a product over their one-hot columns costs more
     # than comparing their codes (4096 levels, 10k rows: 3.4 s against 0.6 s).
     if sum(n_levels) <= _ONE_HOT_WIDTH:
@@ -430,7 +436,10 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the single random generator of each call.
     k_neighbors : int or estimator, default=5
-        Number of nearest neighbours that vote (with the drawn row itself).
+        Number of nearest neighbours that vote (with the drawn row itself). An
+        estimator gives its ``n_neighbors``, which counts the row itself; the
+        distance stays the value difference metric whatever the estimator's
+        metric (imbalanced-learn likewise sets it to ``'precomputed'``).
 
     Attributes
     ----------
@@ -544,7 +553,12 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the single random generator of each call.
     k_neighbors : int or estimator, default=5
-        Number of nearest neighbours to interpolate with.
+        Number of nearest neighbours to interpolate with. An estimator (such as
+        ``NearestNeighbors(n_neighbors=6, metric='manhattan')``, whose
+        ``n_neighbors`` counts the row itself) is fitted on each grown class's
+        numeric columns beside a one-hot of its categorical columns, scaled so
+        that each differing category adds ``median_std_ ** 2`` to the squared
+        Euclidean distance, and searches them, as in imbalanced-learn.
 
     Attributes
     ----------
@@ -588,7 +602,7 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
         self.k_neighbors = k_neighbors
 
     def _fit_resample(self, X, y, *, targets, rng):
-        k, _ = self._check_common(X)
+        k, estimator = self._check_common(X)
         cat = categorical_columns(X, self.categorical_features)
         cont = np.setdiff1d(np.arange(X.shape[1]), cat)
         self.categorical_features_, self.continuous_features_ = cat, cont
@@ -616,7 +630,7 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
             # As SMOTE: a class grown a little has only the rows its segments start from
             # searched.
             search = partial(mixed_neighbors, num_c, codes_c, [len(lv) for lv in levels],
-                             penalty, kk, copy_bytes=copy_bytes)
+                             penalty, kk, copy_bytes=copy_bytes, estimator=estimator)
             nn, rows, cols, gap, line = segments_and_neighbors(rng, members.size, kk, n_new,
                                                                search)
             del search, num_c  # the numeric columns are read from X again when written
