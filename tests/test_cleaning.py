@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_wine, make_classification
-from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from balancekit import _exact
@@ -26,6 +26,7 @@ from balancekit.exceptions import (
     DataError,
     InvalidParameterError,
     InvalidParameterTypeError,
+    SmallClassWarning,
 )
 from balancekit.under_sampling import (
     AllKNN,
@@ -262,6 +263,35 @@ def test_n_neighbors_as_an_estimator(metric):
         nm = NearestNeighbors(n_neighbors=3, metric=metric)
         _same_rows(NearMiss(version=version, n_neighbors=nm, n_neighbors_ver3=nm),
                    iu.NearMiss(version=version, n_neighbors=nm, n_neighbors_ver3=nm), X, y)
+
+
+@pytest.mark.parametrize("estimator", [KNeighborsClassifier, KNeighborsRegressor])
+def test_n_neighbors_as_a_k_neighbors_model_searches_as_its_nearest_neighbors(estimator):
+    # Such a model needs labels to be fitted; its neighbours are those of the
+    # NearestNeighbors of the same search, whatever its weights.
+    X, y = DATA["three-class"]
+    model = estimator(n_neighbors=4, metric="manhattan", weights="distance")
+    nn = NearestNeighbors(n_neighbors=4, metric="manhattan")
+    for cls in (EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN):
+        ours, plain = cls(n_neighbors=model), cls(n_neighbors=nn)
+        ours.fit_resample(X, y)
+        plain.fit_resample(X, y)
+        np.testing.assert_array_equal(ours.sample_indices_, plain.sample_indices_)
+    for version in (1, 2, 3):
+        ours = NearMiss(version=version, n_neighbors=model, n_neighbors_ver3=model)
+        _same_rows(ours, iu.NearMiss(version=version, n_neighbors=nn, n_neighbors_ver3=nn), X, y)
+
+
+def test_near_miss_2_with_more_neighbours_than_minority_rows_takes_them_all():
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 2)
+    y = np.array([0] * 37 + [1] * 3)
+    with pytest.warns(SmallClassWarning, match="version 2 averages the distances to all"):
+        _same_rows(NearMiss(version=2, n_neighbors=5), iu.NearMiss(version=2, n_neighbors=5),
+                   X, y)
+    for version in (1, 3):  # the nearest 5 of 3 rows: refused, as imbalanced-learn fails
+        with pytest.raises(DataError, match="n_neighbors=5 needs at least 5 samples"):
+            NearMiss(version=version, n_neighbors=5).fit_resample(X, y)
 
 
 def test_list_and_callable_strategies():

@@ -11,6 +11,7 @@ from balancekit.combine._common import over_sample
 from balancekit.exceptions import InvalidParameterTypeError
 from balancekit.over_sampling import SMOTE
 from balancekit.under_sampling import (
+    ClusterCentroids,
     EditedNearestNeighbours,
     RandomUnderSampler,
     RepeatedEditedNearestNeighbours,
@@ -85,6 +86,12 @@ def test_multiclass_cleans_the_smote_output():
     X_a, y_a = SMOTETomek(random_state=0).fit_resample(X, y)
     X_b, y_b = iu.TomekLinks(sampling_strategy="all").fit_resample(X_s, y_s)
     np.testing.assert_array_equal(_rows(X_a, y_a), _rows(X_b, y_b))
+    # imbalanced-learn given a RandomState draws every class from it in turn, as
+    # balancekit does from an integer seed: the same rows.
+    _same_points(SMOTEENN(random_state=3), ic.SMOTEENN(random_state=np.random.RandomState(3)),
+                 X, y)
+    _same_points(SMOTETomek(random_state=3),
+                 ic.SMOTETomek(random_state=np.random.RandomState(3)), X, y)
 
 
 def test_order_and_fitted_attributes():
@@ -161,6 +168,10 @@ def test_same_seed_same_output():
         (SMOTEENN(smote="smote"), "over-sampler"),
         (SMOTEENN(enn=3), "fit_resample"),
         (SMOTETomek(tomek=object()), "fit_resample"),
+        (SMOTEENN(enn=SMOTE()), r"enn must be .* keeps rows, setting sample_indices_.*SMOTE"),
+        (SMOTETomek(tomek=SMOTE()), r"tomek must be .* keeps rows"),
+        (SMOTEENN(sampling_strategy=0.5, enn=ClusterCentroids(random_state=0)),
+         r"enn must keep rows .* ClusterCentroids sets no sample_indices_"),
     ],
 )
 def test_errors(sampler, match):

@@ -55,7 +55,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn import config_context
 from sklearn.base import clone
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
@@ -137,13 +137,16 @@ def has_faiss():
     return importlib.util.find_spec("faiss") is not None
 
 
-def check_neighbors(name, value, *, min_value=1):
+def check_neighbors(name, value, *, min_value=1, counts_itself=True):
     """Read a ``k_neighbors``-like parameter.
 
     Returns ``(k, estimator)``: ``k`` the number of neighbours asked for and
     ``estimator`` a user-supplied object (or ``None``). As in imbalanced-learn,
     an estimator's ``n_neighbors`` counts the query point itself, so
-    ``NearestNeighbors(n_neighbors=6)`` means 5 neighbours.
+    ``NearestNeighbors(n_neighbors=6)`` means 5 neighbours (not with
+    ``counts_itself=False``: searches among other rows than the queries). A
+    ``KNeighborsClassifier`` or ``KNeighborsRegressor`` stands for the
+    ``NearestNeighbors`` of the same search.
     """
     if isinstance(value, Integral) and not isinstance(value, bool):
         if value < min_value:
@@ -152,12 +155,19 @@ def check_neighbors(name, value, *, min_value=1):
                 "object with fit and kneighbors methods such as sklearn.neighbors.NearestNeighbors."
             )
         return int(value), None
+    if isinstance(value, (KNeighborsClassifier, KNeighborsRegressor)):
+        # Its neighbours are those of a NearestNeighbors of the same search (fitted without
+        # labels); its weights only matter to its predictions.
+        params = value.get_params()
+        value = NearestNeighbors(**{key: params[key] for key in NearestNeighbors().get_params()
+                                    if key in params})
     if hasattr(value, "kneighbors") and hasattr(value, "fit"):
         k = getattr(value, "n_neighbors", None)
-        if not isinstance(k, Integral) or k - 1 < min_value:
+        itself = int(counts_itself)
+        if isinstance(k, bool) or not isinstance(k, Integral) or k - itself < min_value:
             raise InvalidParameterError(
-                f"{name}={value!r} must have an integer n_neighbors >= {min_value + 1} (it counts "
-                "the point itself)."
+                f"{name}={value!r} must have an integer n_neighbors >= {min_value + itself}"
+                f"{' (it counts the point itself)' if counts_itself else ''}."
             )
         if not hasattr(value, "get_params") or not hasattr(value, "set_params"):
             raise InvalidParameterTypeError(
@@ -165,7 +175,7 @@ def check_neighbors(name, value, *, min_value=1):
                 f"that it can be cloned and given its n_neighbors); got an object of type "
                 f"{type(value).__name__} without them. Derive it from sklearn.base.BaseEstimator."
             )
-        return int(k) - 1, value
+        return int(k) - itself, value
     raise InvalidParameterTypeError(
         f"{name} must be an integer or an object with fit and kneighbors methods (such as "
         f"sklearn.neighbors.NearestNeighbors); got {value!r} of type {type(value).__name__}."

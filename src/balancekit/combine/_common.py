@@ -97,12 +97,25 @@ def cleaning_rule(name, given, default, expected):
     """The cleaning rule of a combined sampler: a clone of the one given, or ``default``."""
     if given is None:
         return default
-    if not hasattr(given, "fit_resample"):
+    if not hasattr(given, "fit_resample") or getattr(given, "_sampling_type", None) == "over-sampling":
         raise InvalidParameterTypeError(
-            f"{name} must be {expected} (or another sampler with fit_resample); got "
-            f"{given!r} of type {type(given).__name__}."
+            f"{name} must be {expected} (or another sampler with fit_resample that keeps rows, "
+            f"setting sample_indices_); got {given!r} of type {type(given).__name__}."
         )
     return clone(given)
+
+
+def rows_kept(name, sampler, X, y):
+    """The rows of ``(X, y)`` (increasing) that a cleaning rule given by the user keeps."""
+    sampler.fit_resample(X, y)
+    kept = getattr(sampler, "sample_indices_", None)
+    if kept is None:
+        raise InvalidParameterTypeError(
+            f"{name} must keep rows of its input and list them in sample_indices_, as "
+            f"balancekit's cleaning rules do; {type(sampler).__name__} sets no sample_indices_ "
+            "(it makes new rows)."
+        )
+    return np.sort(np.asarray(kept, dtype=np.intp))
 
 
 def smote_then_clean(combined, X, y, rng, clean):

@@ -6,7 +6,7 @@ from .._base import BaseSampler
 from .._neighbors import neighbors_attribute
 from .._strategy import resolve_sampling_strategy
 from ..under_sampling._enn import EditedNearestNeighbours, _Editing
-from ._common import cleaning_rule, smote_then_clean
+from ._common import cleaning_rule, rows_kept, smote_then_clean
 
 
 class SMOTEENN(BaseSampler):
@@ -19,7 +19,11 @@ class SMOTEENN(BaseSampler):
     followed by the new rows kept.
 
     For the same ``random_state`` the rows are the ones imbalanced-learn's
-    ``SMOTEENN`` returns (as a set: imbalanced-learn orders them by class).
+    ``SMOTEENN`` returns (as a set: imbalanced-learn orders them by class) when
+    one class is grown; when several are, imbalanced-learn seeds an integer
+    ``random_state`` again for each, and balancekit draws them all from one
+    generator (the same rows as imbalanced-learn given
+    ``numpy.random.RandomState(seed)``).
     The cleaning uses the exact neighbour searches of
     :class:`~balancekit.under_sampling.EditedNearestNeighbours`.
 
@@ -98,8 +102,7 @@ class SMOTEENN(BaseSampler):
 def clean_edited(enn, X, y):
     """Rows of ``(X, y)`` that the cleaning rule ``enn`` keeps (increasing)."""
     if not isinstance(enn, EditedNearestNeighbours):
-        enn.fit_resample(X, y)
-        return np.sort(np.asarray(enn.sample_indices_, dtype=np.intp))
+        return rows_kept("enn", enn, X, y)
     k, estimator, fast, kind_sel = enn._check_params()
     targets = resolve_sampling_strategy(enn.sampling_strategy, y, "clean-sampling")
     editing = _Editing(X, y, k, estimator, fast, kind_sel, enn.n_jobs)

@@ -7,7 +7,7 @@ from .._exact import Points, check_n_jobs
 from .._strategy import resolve_sampling_strategy
 from ..under_sampling._rules import encode, label_codes, tomek_removed
 from ..under_sampling._tomek import TomekLinks
-from ._common import cleaning_rule, smote_then_clean
+from ._common import cleaning_rule, rows_kept, smote_then_clean
 
 
 class SMOTETomek(BaseSampler):
@@ -20,8 +20,11 @@ class SMOTETomek(BaseSampler):
     followed by the new rows kept.
 
     For the same ``random_state`` the rows are the ones imbalanced-learn's
-    ``SMOTETomek`` returns (as a set: imbalanced-learn orders them by
-    class). The cleaning uses the search of
+    ``SMOTETomek`` returns (as a set: imbalanced-learn orders them by class) when
+    one class is grown; when several are, imbalanced-learn seeds an integer
+    ``random_state`` again for each, and balancekit draws them all from one
+    generator (the same rows as imbalanced-learn given
+    ``numpy.random.RandomState(seed)``). The cleaning uses the search of
     :class:`~balancekit.under_sampling.TomekLinks`, which only looks for the
     nearest neighbours of rows outside the largest class.
 
@@ -98,8 +101,7 @@ class SMOTETomek(BaseSampler):
 def clean_tomek(tomek, X, y):
     """Rows of ``(X, y)`` that the cleaning rule ``tomek`` keeps (increasing)."""
     if not isinstance(tomek, TomekLinks):
-        tomek.fit_resample(X, y)
-        return np.sort(np.asarray(tomek.sample_indices_, dtype=np.intp))
+        return rows_kept("tomek", tomek, X, y)
     check_n_jobs(tomek.n_jobs)
     targets = resolve_sampling_strategy(tomek.sampling_strategy, y, "clean-sampling")
     codes, labels = encode(y)

@@ -36,7 +36,10 @@ class ClusterCentroids(BaseSampler):
         ``cluster_centers_`` attribute (``KMeans``, ``MiniBatchKMeans``, ...);
         it is cloned. ``None`` means ``sklearn.cluster.KMeans()``.
     voting : {'auto', 'hard', 'soft'}, default='auto'
-        ``'soft'``: the centres themselves (new, synthetic rows). ``'hard'``:
+        ``'soft'``: the centres themselves (new, synthetic rows, in ``X``'s
+        dtype: rounded in integer and boolean columns, where imbalanced-learn
+        returns float64; use ``'hard'`` or cast ``X`` to float for exact
+        centres). ``'hard'``:
         the nearest real row of the class to each centre. ``'auto'``: hard
         for sparse input, soft otherwise.
 

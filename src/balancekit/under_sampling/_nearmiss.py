@@ -1,7 +1,6 @@
 """NearMiss: keep the rows of the large classes that are nearest to the minority."""
 
 import warnings
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
@@ -9,42 +8,10 @@ from sklearn.neighbors import NearestNeighbors
 
 from .._base import BaseSampler, Resampled
 from .._exact import Points, check_n_jobs, top_k
-from .._neighbors import kneighbors
+from .._neighbors import check_neighbors, kneighbors
 from .._validation import check_int
-from ..exceptions import (
-    BalancekitWarning,
-    DataError,
-    InvalidParameterError,
-    InvalidParameterTypeError,
-)
+from ..exceptions import BalancekitWarning, DataError, SmallClassWarning
 from ._rules import is_euclidean, minority_label
-
-
-def _read(name, value):
-    """``(k, estimator)`` of a NearMiss neighbour parameter.
-
-    Here the neighbours are searched among other rows than the query, so an
-    estimator's ``n_neighbors`` is the number of neighbours itself (as in
-    imbalanced-learn).
-    """
-    if isinstance(value, Integral) and not isinstance(value, bool):
-        if value < 1:
-            raise InvalidParameterError(
-                f"{name}={value} is out of range; it must be an integer >= 1 or an object with "
-                "fit and kneighbors methods such as sklearn.neighbors.NearestNeighbors."
-            )
-        return int(value), None
-    if hasattr(value, "kneighbors") and hasattr(value, "fit"):
-        k = getattr(value, "n_neighbors", None)
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-            raise InvalidParameterError(
-                f"{name}={value!r} must have an integer n_neighbors >= 1."
-            )
-        return int(k), value
-    raise InvalidParameterTypeError(
-        f"{name} must be an integer or an object with fit and kneighbors methods (such as "
-        f"sklearn.neighbors.NearestNeighbors); got {value!r} of type {type(value).__name__}."
-    )
 
 
 class _Search:
@@ -183,16 +150,28 @@ class NearMiss(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         version = check_int("version", self.version, min_value=1, max_value=3)
         check_n_jobs(self.n_jobs)
-        k, estimator = _read("n_neighbors", self.n_neighbors)
+        # The neighbours are rows of another class than the query: an estimator's
+        # n_neighbors is the number of neighbours itself (as in imbalanced-learn).
+        k, estimator = check_neighbors("n_neighbors", self.n_neighbors, counts_itself=False)
         self.nn_ = NearestNeighbors(n_neighbors=k, n_jobs=self.n_jobs) if estimator is None \
             else clone(estimator)
         k3 = estimator3 = None
         if version == 3:
-            k3, estimator3 = _read("n_neighbors_ver3", self.n_neighbors_ver3)
+            k3, estimator3 = check_neighbors("n_neighbors_ver3", self.n_neighbors_ver3,
+                                             counts_itself=False)
             self.nn_ver3_ = NearestNeighbors(n_neighbors=k3, n_jobs=self.n_jobs) \
                 if estimator3 is None else clone(estimator3)
         minority = minority_label(y)
         minority_rows = np.flatnonzero(y == minority)
+        if k > minority_rows.size and version == 2:
+            # Its farthest minority rows: all of them, as in imbalanced-learn.
+            warnings.warn(
+                f"n_neighbors={k} is more than the {minority_rows.size} samples of the minority "
+                f"class {minority!r}; NearMiss version 2 averages the distances to all of them.",
+                SmallClassWarning,
+                stacklevel=3,
+            )
+            k = minority_rows.size
         if k > minority_rows.size:
             raise DataError(
                 f"n_neighbors={k} needs at least {k} samples of the minority class "
