@@ -269,3 +269,128 @@ def test_combined_samplers_write_kept_rows_as_read(tmp_path, method):
     written = [tuple(row) for row in read_rows(out)[1:]]
     kept = [row for row in written if (float(row[0]), float(row[1]), row[2]) in values]
     assert kept and all(row in texts for row in kept)
+
+
+# --------------------------------------------------------------------------- Parquet types
+
+
+def _decimal_table(path, type_, amounts, seed=0):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    n = len(amounts)
+    label = np.where(np.arange(n) < n // 10, "yes", "no")
+    table = pa.table({"amount": pa.array(amounts, type_),
+                      "b": rng.normal(size=n) + (label == "yes"), "t": label})
+    pq.write_table(table, path)
+    return table
+
+
+@pytest.mark.parametrize("type_args", [(10, 2), (38, 18)])
+def test_parquet_decimals_are_numbers_written_back_as_decimals(tmp_path, type_args):
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(1)
+    amounts = [decimal.Decimal(f"{x:.2f}") for x in rng.lognormal(3, 1, 200)]
+    path = tmp_path / "d.parquet"
+    table = _decimal_table(path, pa.decimal128(*type_args), amounts)
+    result = invoke("inspect", path, "-t", "t", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["categorical_columns"] == []
+    out = tmp_path / "o.parquet"
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "smote", "--seed", "0", "-o", out))
+    written = pq.read_table(out)
+    assert written.schema.field("amount").type == pa.decimal128(*type_args)
+    assert written.slice(0, 200).select(table.column_names).equals(table)  # as read
+    # The new amounts lie between the rare class's own, at the column's scale.
+    rare = [a for a, t in zip(amounts, table["t"].to_pylist(), strict=True) if t == "yes"]
+    new = written["amount"].to_pylist()[200:]
+    assert len(new) == 160 and all(min(rare) <= a <= max(rare) for a in new)
+    assert all(a == a.quantize(decimal.Decimal(1).scaleb(-type_args[1])) for a in new)
+    assert len({a.quantize(decimal.Decimal("0.01")) for a in new}) > 100  # not only copies
+
+
+def test_parquet_decimals_beyond_float64_are_refused(tmp_path):
+    import decimal
+
+    import pyarrow as pa
+
+    amounts = [decimal.Decimal("0.123456789012345678")] * 100
+    path = tmp_path / "d.parquet"
+    _decimal_table(path, pa.decimal128(38, 18), amounts)
+    result = invoke("resample", path, "-t", "t", "-m", "smote", "-o", tmp_path / "o.parquet")
+    assert_error(result, 1, "'amount'", "0.123456789012345678", "more significant digits")
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_parquet_lists_are_named_not_crashed_on(tmp_path):
+    frame = binary_table()
+    frame["tags"] = [[i % 3, 1] for i in range(len(frame))]
+    path = tmp_path / "l.parquet"
+    frame.to_parquet(path, index=False)
+    for args in (("resample", path, "-t", "t", "-m", "smotenc", "-o", tmp_path / "o.parquet"),
+                 ("compare", path, "-t", "t", "--cv", "3", "-s", "baseline")):
+        assert_error(invoke(*args), 1, "column 'tags' holds values that are neither numbers nor "
+                                       "categories", "ndarray")
+
+
+def test_zoned_timestamps_keep_their_zone_through_smoten(tmp_path):
+    frame = pd.DataFrame({
+        "when": pd.date_range("2021-01-01", periods=60, freq="D", tz="Europe/Paris"),
+        "t": ["no"] * 48 + ["yes"] * 12,
+    })
+    path = tmp_path / "z.parquet"
+    frame.to_parquet(path, index=False)
+    out = tmp_path / "o.parquet"
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "smoten", "--seed", "0", "-o", out))
+    written = pd.read_parquet(out)
+    assert written["when"].dtype == frame["when"].dtype and len(written) == 96
+    assert set(written["when"][60:]) <= set(frame["when"][frame["t"] == "yes"])
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_messages_keep_runs_of_spaces_inside_names(tmp_path):
+    frame = binary_table()
+    frame["t"] = frame["t"].map({"no": "common", "yes": "rare   one"})
+    frame = frame.rename(columns={"a": "is  fraud"})
+    path = tmp_path / "s.csv"
+    frame.to_csv(path, index=False)
+    assert_error(invoke("inspect", path, "-t", "is fraud"), 2, "did you mean 'is  fraud'?")
+    result = invoke("resample", path, "-t", "t", "-m", "random_over", "-o", tmp_path / "o.csv")
+    assert_ok(result)
+    assert "rare   one: 10 -> 50" in result.stderr
+    assert cli._one_line("a\n   b  c\r\n d") == "a b  c d"
+
+
+@pytest.mark.parametrize("strategy, said", [
+    ('{"yes": 30, " yes": 40}', "'yes' and ' yes' both name class yes"),
+    ('{"yes": 30, "yes": 40}', "'yes' given more than once"),
+    ('["yes", "yes"]', "'yes' is given more than once"),
+])
+def test_two_strategy_keys_naming_one_class_are_refused(tmp_path, strategy, said):
+    path = tmp_path / "b.csv"
+    binary_table().to_csv(path, index=False)
+    method = "random_over" if strategy.startswith("{") else "tomek_links"
+    result = invoke("resample", path, "-t", "t", "-m", method, "-s", strategy,
+                    "-o", tmp_path / "o.csv")
+    assert_error(result, 2, said, "--strategy")
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("args, shown", [
+    (("compare", "--cv", "1"), "'--cv': 1 is out of range; expected an integer >= 2"),
+    (("compare", "--repeats", "0"), "'--repeats': 0 is out of range; expected an integer >= 1"),
+    (("compare", "--seed", "-1"), "'--seed': -1 is out of range; expected an integer >= 0 and"),
+    (("resample", "-m", "smote", "--seed", "4294967296", "-o", "o.csv"),
+     "'--seed': 4294967296 is out of range"),
+])
+def test_range_errors_quote_the_value(tmp_path, args, shown):
+    path = tmp_path / "b.csv"
+    binary_table().to_csv(path, index=False)
+    assert_error(invoke(args[0], path, "-t", "t", *args[1:]), 2, shown)

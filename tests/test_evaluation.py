@@ -887,3 +887,19 @@ def test_a_class_of_one_row_is_too_small_to_cross_validate(numeric_data):
     with pytest.raises(DataError, match=r"class 1 has 1;.*cannot be cross-validated") as info:
         compare(X, y, cv=3, strategies=["baseline"])
     assert "at most 1" not in str(info.value)
+
+
+def test_decimal_objects_are_numbers_and_lists_are_named():
+    import decimal
+
+    rng = np.random.default_rng(0)
+    amounts = rng.lognormal(3, 1, 200).round(2)
+    X = pd.DataFrame({"amount": [decimal.Decimal(f"{a:.2f}") for a in amounts],
+                      "b": rng.normal(size=200)})
+    frame, columns = prepare_table(X)
+    assert columns.numeric == ["amount", "b"] and columns.categorical == []
+    np.testing.assert_array_equal(frame["amount"].to_numpy(), amounts)
+    X["tags"] = [[1, 2]] * 200
+    with pytest.raises(DataError, match=r"column 'tags' holds values that are neither numbers "
+                                        r"nor categories \(such as \[1, 2\], of type list\)"):
+        prepare_table(X)

@@ -466,3 +466,20 @@ def test_sparse_rows_are_stacked_in_place_as_scipy_stacks_them():
     empty = stack_rows(top, SparseRows(12, np.float64))
     np.testing.assert_array_equal(empty.toarray(), top.toarray())
     assert not np.shares_memory(empty.data, top.data)
+
+
+def test_zoned_timestamps_keep_their_zone_as_categories(frame_lib):
+    import pandas as pd
+
+    from balancekit.over_sampling import SMOTEN
+
+    when = pd.date_range("2021-01-01", periods=12, freq="D", tz="Europe/Paris")
+    X = pd.DataFrame({"when": when, "c": list("ab") * 6})
+    if frame_lib.__name__ == "polars":
+        X = frame_lib.from_pandas(X)
+    y = np.array([0] * 9 + [1] * 3)
+    out, _ = SMOTEN(random_state=0, k_neighbors=2).fit_resample(X, y)
+    assert out.schema == X.schema if frame_lib.__name__ == "polars" else (
+        out.dtypes.to_dict() == X.dtypes.to_dict())
+    new = list(out["when"])[12:]
+    assert len(new) == 6 and set(new) <= set(list(X["when"])[9:])

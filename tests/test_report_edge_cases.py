@@ -130,3 +130,20 @@ def test_report_without_scores_has_no_curves_but_the_rest(small_result):
     page = result.to_html()
     assert "No curves: the model only predicts labels" in page
     assert "Confusion matrices" in page and 'class="bk-cm' in page
+
+
+def test_long_class_names_are_cut_in_legends_and_headers_not_in_tooltips():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    rare, common = "fraud_" + "x" * 120, "ok_" + "y" * 90
+    y = np.where(rng.random(90) < 0.2, rare, common)
+    X[y == rare] += 1.0
+    result = _quiet_compare(X, y, strategies=["baseline", "smote"], cv=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # constrained_layout gave up on a legend of 126 characters
+        page = result.to_html()
+    cut = _plots.short_label(rare)
+    assert len(cut) == _plots.LABEL_CHARS and cut.endswith("\u2026") and rare.startswith(cut[:-1])
+    assert f"<code>{cut}</code>" in page and f'title="{rare}"' in page
+    assert f"<code>{rare}</code>" in page  # the table of classes keeps the whole name
+    assert _plots.short_label("short name") == "short name"

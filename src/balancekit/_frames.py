@@ -279,7 +279,10 @@ def _pandas_columns(frame, indices, synthetic):
             values = _cast_values(next(new_columns),
                                   object_number_kind(native, name) or column_kind(schema[name]),
                                   dtype)
-            new = pd.Series(values).astype(dtype)
+            if isinstance(dtype, pd.DatetimeTZDtype):  # values read as UTC, without a zone
+                new = pd.Series(pd.to_datetime(values)).dt.tz_localize("UTC").astype(dtype)
+            else:
+                new = pd.Series(values).astype(dtype)
             pieces.append(pd.concat([taken, new], ignore_index=True).to_frame(name))
         start = stop
     # pandas 3 concatenates without copying; before, only when told to.

@@ -42,6 +42,7 @@ import gzip
 import os
 import tempfile
 import warnings
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -551,6 +552,9 @@ def _read_parquet(path):
         _file_schema(path)
         arrow = pq.read_table(path)
     table = arrow.to_pandas()
+    for field in arrow.schema:
+        if pa.types.is_decimal(field.type) and field.name in table.columns:
+            table[field.name] = _decimal_as_float(path, field, arrow.column(field.name))
     names = [
         field.name
         for field in arrow.schema
@@ -694,12 +698,66 @@ class ParquetLayout:
             j = self.schema.get_field_index(field.name)
             if j < 0 or self.schema.field(j).type == field.type:
                 continue
+            target = self.schema.field(j).type
             try:  # a column copied from the input: its type (decimal128(5, 2), string, ...)
-                column = pc.cast(arrow.column(i), self.schema.field(j).type, safe=True)
+                if pa.types.is_decimal(target) and pa.types.is_floating(field.type):
+                    column = _float_as_decimal(arrow.column(i), target)
+                else:
+                    column = pc.cast(arrow.column(i), target, safe=True)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
                 continue  # new values the type cannot hold (fractions in integers): as they are
             arrow = arrow.set_column(i, field.with_type(column.type), column)
         return arrow
+
+
+def _decimal_as_float(path, field, column):
+    """A decimal column as float64 values: numbers for the samplers and the models.
+
+    Each value must come back from its float64 as the same decimal (the
+    shortest text of the float, at the column's scale), so that copied rows
+    are written back exactly: 15 significant digits always do. A column with
+    a value that does not is refused.
+    """
+    values = _decimal_floats(column)
+    back = pc.cast(pc.cast(values, pa.string()), field.type, safe=False)
+    differ = pc.fill_null(pc.not_equal(back, column), False)
+    if pc.any(differ).as_py():
+        at = pc.index(differ, True).as_py()
+        raise DataError(
+            f"'{path}': column {field.name!r} ({field.type}) holds {column[at].as_py()}, which "
+            "has more significant digits than a float64 keeps (15); balancekit computes on "
+            "float64 values. Round the column or store it as float64."
+        )
+    return values.to_pandas()
+
+
+def _decimal_floats(column):
+    """The float64 nearest each decimal (read from its text: Arrow's own cast of a
+    ``decimal128(38, 18)`` can miss it by one unit in the last place)."""
+    return pc.cast(pc.cast(column, pa.string()), pa.float64())
+
+
+def _float_as_decimal(column, decimal):
+    """float64 values as the Arrow ``decimal`` type, rounded to its scale.
+
+    A value whose shortest text fits the scale (every value read from such a
+    column, see :func:`_decimal_as_float`) is that text; the others (new
+    values) are rounded half to even. Raises ``pyarrow.ArrowInvalid`` where
+    the type cannot hold them.
+    """
+    values = column.to_numpy()
+    present = values[~np.isnan(values)]
+    if present.size and np.abs(present).max() >= 10.0 ** (decimal.precision - decimal.scale):
+        raise pa.ArrowInvalid(f"values too large for {decimal}")
+    exact = pc.cast(pc.cast(column, pa.string()), decimal, safe=False)  # cut where longer
+    fits = pc.fill_null(pc.equal(_decimal_floats(exact), column), True)
+    if pc.all(fits).as_py():
+        return exact
+    unit = Decimal(1).scaleb(-decimal.scale)
+    keep = fits.to_numpy(zero_copy_only=False)
+    rounded = pa.array([None if kept else Decimal(repr(float(v))).quantize(unit, ROUND_HALF_EVEN)
+                        for kept, v in zip(keep, values, strict=True)], type=decimal)
+    return pc.if_else(fits, exact, rounded)
 
 
 def _nullable_integer_dtype(arrow_type):

@@ -271,3 +271,12 @@ def check_seed(value, name="random_state"):
             f"{name}={value!r} cannot seed a random generator ({exc}); expected None, an "
             "integer in [0, 2**32 - 1] or a numpy.random.RandomState."
         ) from None
+
+
+def not_categories(name, values):
+    """The error message for a column ``name`` whose ``values`` (an iterable) cannot be told
+    apart as categories: lists, arrays or mappings, which cannot be hashed."""
+    example = next((v for v in values if not isinstance(v, (str, bytes, int, float))), None)
+    return (f"column {name!r} holds values that are neither numbers nor categories (such as "
+            f"{example!r}, of type {type(example).__name__}); turn them into text or numbers, or "
+            "drop the column.")

@@ -16,6 +16,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import signal
 import sys
 import warnings
@@ -57,8 +58,13 @@ def _stderr():
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
 def _one_line(text):
-    return " ".join(str(text).split())
+    """``text`` on one line: each line break, with the blanks around it, becomes a space
+    (runs of spaces inside a line are kept: they may belong to a quoted name)."""
+    return _LINE_BREAK.sub(" ", str(text)).strip()
 
 
 def _say(message, style=None):
@@ -326,6 +332,19 @@ def _check_method(value):
     return value
 
 
+def _int_range(low, high=None):
+    """A parameter callback for an integer of at least ``low`` (and at most ``high``) whose
+    error quotes the value received."""
+    expected = f"an integer >= {low}" + (f" and <= {high:,}" if high is not None else "")
+
+    def callback(value):
+        if value is not None and (value < low or (high is not None and value > high)):
+            raise typer.BadParameter(f"{value} is out of range; expected {expected}.")
+        return value
+
+    return callback
+
+
 def _validated(parse):
     """A parameter callback that checks a value with ``parse`` and passes it on unchanged.
 
@@ -338,6 +357,15 @@ def _validated(parse):
         return value
 
     return callback
+
+
+def _unique_keys(pairs):
+    """A JSON object as a dict, refusing a key given twice (``json`` keeps the last)."""
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise typer.BadParameter(f"{', '.join(map(repr, repeated))} given more than once.")
+    return dict(pairs)
 
 
 def _parse_strategy(value):
@@ -360,7 +388,7 @@ def _parse_strategy(value):
         return ratio
     if text[:1] in "{[":
         try:
-            parsed = json.loads(text)
+            parsed = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise typer.BadParameter(
                 f"{value!r} is not valid JSON ({exc.msg} at character {exc.pos})."
@@ -474,12 +502,23 @@ def _labels_of(y):
     return [_py(v) for v in pd.unique(y.dropna())]
 
 
-def _strategy_for(strategy, labels):
+def _strategy_for(ctx, strategy, labels):
+    """``--strategy`` with its keys (or list items) mapped to the target's labels; two keys
+    naming one class (``'1'`` and ``'1.0'``) are an error."""
+    if not isinstance(strategy, (dict, list)):
+        return strategy
+    keys = list(strategy)
+    matched = [_match_label(k, labels) for k in keys]
+    for i, label in enumerate(matched):
+        first = matched.index(label)
+        if first < i:
+            said = (f"{keys[i]!r} is given more than once" if keys[first] == keys[i] else
+                    f"{keys[first]!r} and {keys[i]!r} both name class {_fmt_label(label)}")
+            raise typer.BadParameter(f"{said}; name each class once.", ctx=ctx,
+                                     param_hint="'--strategy'")
     if isinstance(strategy, dict):
-        return {_match_label(k, labels): v for k, v in strategy.items()}
-    if isinstance(strategy, list):
-        return [_match_label(k, labels) for k in strategy]
-    return strategy
+        return dict(zip(matched, strategy.values(), strict=True))
+    return matched
 
 
 def _split_target(ctx, table, target, sep=None):
@@ -824,11 +863,13 @@ def compare(
     ] = "logistic",
     cv: Annotated[
         int,
-        typer.Option("--cv", help="Number of cross-validation folds.", min=2),
+        typer.Option("--cv", help="Number of cross-validation folds (at least 2).",
+                     callback=_int_range(2)),
     ] = 5,
     repeats: Annotated[
         int,
-        typer.Option("--repeats", help="Times the k-fold split is repeated.", min=1),
+        typer.Option("--repeats", help="Times the k-fold split is repeated (at least 1).",
+                     callback=_int_range(1)),
     ] = 1,
     scoring: Annotated[
         str,
@@ -851,8 +892,7 @@ def compare(
         typer.Option(
             "--seed",
             help="Random seed for the folds and the samplers.",
-            min=0,
-            max=2**32 - 1,
+            callback=_int_range(0, 2**32 - 1),
         ),
     ] = 0,
     jobs: Annotated[
@@ -1024,8 +1064,7 @@ def resample(
         typer.Option(
             "--seed",
             help="Random seed: the same seed gives the same output.",
-            min=0,
-            max=2**32 - 1,
+            callback=_int_range(0, 2**32 - 1),
         ),
     ] = 0,
     param: Annotated[
@@ -1147,7 +1186,7 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target):
     if strategy is not None or any(isinstance(v, dict) for v in params.values()):
         labels = [_py(v) for v in np.unique(check_target(y))]
     if strategy is not None:
-        settings["sampling_strategy"] = _strategy_for(strategy, labels)
+        settings["sampling_strategy"] = _strategy_for(ctx, strategy, labels)
         if isinstance(strategy, dict):
             _check_size(X, y, settings["sampling_strategy"])
     for key, value in params.items():

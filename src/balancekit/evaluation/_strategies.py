@@ -32,6 +32,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .. import _frames
 from .._registry import available_samplers, snake_case
+from .._validation import not_categories
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 BASELINE = "baseline"
@@ -182,6 +183,10 @@ def prepare_table(X):
     for name in names:
         series = df[name]
         dtype = series.dtype
+        if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(
+                series, skipna=True) == "decimal":
+            series = series.astype("float64")  # decimal.Decimal amounts are numbers
+            dtype = series.dtype
         if pd.api.types.is_bool_dtype(dtype) or (
             pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
         ):
@@ -200,7 +205,11 @@ def prepare_table(X):
         ):
             converted[name] = series.astype(object).where(series.notna(), np.nan)
             columns.categorical.append(name)
-            if _looks_like_identifier(converted[name]):
+            try:
+                identifier = _looks_like_identifier(converted[name])
+            except TypeError:  # values that cannot be hashed: lists, arrays, mappings
+                raise DataError(not_categories(name, series)) from None
+            if identifier:
                 columns.identifiers.append(name)
         else:
             raise DataError(

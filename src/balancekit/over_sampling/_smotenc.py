@@ -21,6 +21,7 @@ from .._neighbors import (
     neighbors_for_class,
     self_kneighbors,
 )
+from .._validation import not_categories
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._smote import segments_and_neighbors, stack_synthetic
 
@@ -135,7 +136,12 @@ def encode_categories(X, columns):
             levels.append(np.asarray(uniques, dtype=values.dtype))
             continue
         values = values.astype(object)
-        c, uniques = pd.factorize(values, use_na_sentinel=False)
+        try:
+            c, uniques = pd.factorize(values, use_na_sentinel=False)
+        except TypeError:  # values that cannot be hashed: lists, arrays, mappings
+            frame = _frames.as_frame(X)
+            name = frame.columns[j] if frame is not None else j
+            raise DataError(not_categories(name, values)) from None
         column_codes.append(c.astype(code_dtype(len(uniques))))
         uniques = np.asarray(uniques, dtype=object)
         missing = pd.isna(uniques)

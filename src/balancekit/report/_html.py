@@ -21,6 +21,7 @@ def _environment():
         env.filters["pct"] = fmt_percent
         env.filters["count"] = fmt_count
         env.filters["signed"] = fmt_signed
+        env.filters["short"] = _plots.short_label
         _ENV = env
     return _ENV
 

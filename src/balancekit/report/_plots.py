@@ -72,6 +72,16 @@ def plain_text(value):
     return str(value).replace("$", r"\$")
 
 
+# Longest class name shown whole in a legend or a table header (the full name is in a tooltip).
+LABEL_CHARS = 32
+
+
+def short_label(value):
+    """A class name cut to ``LABEL_CHARS`` characters, with an ellipsis where it was cut."""
+    text = str(value)
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "\u2026"
+
+
 def to_svg(fig):
     """Render a figure as an inline SVG fragment (no prologue, no namespace URLs)."""
     buffer = io.StringIO()
@@ -303,7 +313,7 @@ def pca_scatter(summary):
                 alpha=0.8 if original else 0.7,
                 color=class_colors[group["label"]],
                 edgecolors="#1f2937" if original else None,
-                label=f"{plain_text(group['label'])}, {group['kind']}{shown}",
+                label=f"{plain_text(short_label(group['label']))}, {group['kind']}{shown}",
             )
         ax.set_xlabel(_component_label(view, 0))
         ax.set_ylabel(_component_label(view, 1))
