@@ -210,17 +210,15 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             X_checked = check_array(values, **options)
         else:
             X_checked = validate_data(self, X, reset=True, **options)
-        check_finite(X_checked, hint=self._numeric_hint, uses=self._numeric_uses,
-                     distances=True, interpolates=self._sampling_type == "over-sampling",
+        hint = self._numeric_hint or f"{type(self).__name__} and other neighbour-based samplers"
+        check_finite(X_checked, hint=hint, uses=self._numeric_uses, distances=True,
+                     interpolates=self._sampling_type == "over-sampling",
                      names=getattr(self, "feature_names_in_", None))
         return X_checked
 
-    @property
-    def _numeric_hint(self):
-        """Who needs finite numbers, in :meth:`_check_numeric`'s errors."""
-        return f"{type(self).__name__} and other neighbour-based samplers"
-
-    # What they do with the values (which overflows float64 for huge values).
+    # In _check_numeric's errors: who needs finite numbers (None: this sampler and the other
+    # neighbour-based ones), and what they do with them (overflowing float64 when huge).
+    _numeric_hint = None
     _numeric_uses = "compare squared distances between rows"
 
     def _non_numeric_hint(self):

@@ -82,7 +82,6 @@ class RandomOverSampler(BaseSampler):
             return Resampled(np.concatenate([keep, drawn]))
         X_num = self._check_numeric(X)
         n_features = X_num.shape[1]
-
         # Sparse X: only the rows drawn are made dense (their noise fills every column).
         new = X_num[drawn].toarray() if sp.issparse(X_num) else np.take(X_num, drawn, axis=0)
         # The bandwidth of imbalanced-learn: all rows of X, the class's population std.
