@@ -10,12 +10,14 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import TunedThresholdClassifierCV, train_test_split
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from balancekit.calibration import PriorCorrectedClassifier, correct_prior
 from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from balancekit.over_sampling import RandomOverSampler
+from balancekit.pipeline import make_pipeline
 from balancekit.under_sampling import RandomUnderSampler
 
 SAMPLE_WEIGHT_XFAIL = (
@@ -251,6 +253,11 @@ def test_errors():
         PriorCorrectedClassifier(LogisticRegression(), sampler=LogisticRegression()).fit(
             X_train, y_train
         )
+    # A scaler inside the sampler would scale the rows fitted on, never the rows predicted.
+    scaled = make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0))
+    with pytest.raises(InvalidParameterError, match=r"sampler is a Pipeline that ends with a "
+                                                    r"sampler: .*\['standardscaler'\]"):
+        PriorCorrectedClassifier(LogisticRegression(), sampler=scaled).fit(X_train, y_train)
     with pytest.raises(InvalidParameterError, match="threshold"):
         PriorCorrectedClassifier(LogisticRegression(), threshold=1.5).fit(X_train, y_train)
     y3 = y_train.copy()

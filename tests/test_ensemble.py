@@ -22,6 +22,7 @@ from balancekit.ensemble import (
 )
 from balancekit.exceptions import InvalidParameterError, InvalidParameterTypeError
 from balancekit.over_sampling import RandomOverSampler
+from balancekit.under_sampling import RandomUnderSampler
 
 # Stumps, RUSBoost's default learner, are often no better than chance on the whole
 # skewed training set after being fitted on a balanced subset, which stops boosting.
@@ -335,6 +336,20 @@ def test_clear_parameter_errors(cls):
         cls(replacement="yes").fit(X, y)
     with pytest.raises(InvalidParameterError, match="sampling_strategy='minority'"):
         cls(sampling_strategy="minority").fit(X, y)
+
+
+def test_a_sampler_pipeline_with_transformers_is_refused():
+    from sklearn.preprocessing import StandardScaler
+
+    from balancekit.pipeline import make_pipeline
+
+    X, y = _data("binary")
+    scaled = make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0))
+    with pytest.raises(InvalidParameterError, match=r"sampler is a Pipeline .*'standardscaler'"):
+        BalancedBaggingClassifier(sampler=scaled, n_estimators=2).fit(X, y)
+    # A pipeline of samplers only is fine.
+    samplers = make_pipeline(RandomUnderSampler(random_state=0))
+    BalancedBaggingClassifier(sampler=samplers, n_estimators=2, random_state=0).fit(X, y)
 
 
 def test_dataframe_input_keeps_feature_names():

@@ -291,6 +291,20 @@ def test_pos_label_absent_from_single_class_target():
     )
     assert (sens, spec, support) == (0.0, 1.0, None)
     assert sens == recall_score([0, 0, 0], [0, 0, 0], zero_division=0.0)
+    # A pos_label of another kind than the labels (text among numbers) is no class at all.
+    with pytest.raises(InvalidParameterError, match=r"pos_label='a' is not a valid label"):
+        bk.specificity_score([1, 1, 1], [1, 1, 1], pos_label="a")
+    assert bk.specificity_score(["b", "b"], ["b", "b"], pos_label="a") == 1.0
+
+
+def test_report_averages_leave_out_undefined_values():
+    y_true, y_pred = ["a", "b", "b", "a", "c"], ["a", "b", "a", "a", "b"]  # 'c' never predicted
+    ours = bk.classification_report_imbalanced(y_true, y_pred, zero_division=np.nan,
+                                               output_dict=True)
+    theirs = classification_report(y_true, y_pred, zero_division=np.nan, output_dict=True)
+    assert np.isnan(ours["c"]["pre"])
+    assert ours["avg_pre"] == pytest.approx(theirs["weighted avg"]["precision"])
+    assert ours["avg_rec"] == pytest.approx(theirs["weighted avg"]["recall"])
 
 
 def test_inputs_pandas_polars_and_column_vectors():

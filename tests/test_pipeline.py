@@ -366,6 +366,25 @@ def test_fit_params_reach_their_step(data):
         pipe.fit(X, y, scale__sample_weight=w)
 
 
+def test_held_out_data_passes_a_sampler_unchanged_whatever_its_length(data):
+    # A validation set as long as the training rows is not training data: it must not be
+    # under-sampled with them (imbalanced-learn passes it through too).
+    X, y = data
+    X_val = X[::-1].copy()
+    pipe = make_pipeline(RandomUnderSampler(random_state=0), RecordingModel())
+    pipe.fit(X, y, recordingmodel__X_val=X_val, recordingmodel__groups=np.arange(len(y)))
+    assert pipe[-1].X_val_ is X_val
+    np.testing.assert_array_equal(pipe[-1].groups_, pipe[0].sample_indices_)  # per-row: indexed
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(max_iter=5, early_stopping=True)
+    pipe = make_pipeline(SMOTE(random_state=0), model)
+    pipe.fit(X, y, histgradientboostingclassifier__X_val=X_val,
+             histgradientboostingclassifier__y_val=y[::-1],
+             histgradientboostingclassifier__sample_weight_val=np.ones(len(y)))
+    assert pipe[-1].validation_score_.size > 0
+
+
 def test_sample_weight_follows_an_under_sampler(data):
     X, y = data
     w = np.random.RandomState(0).uniform(0.5, 2, size=len(y))

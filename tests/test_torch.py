@@ -82,6 +82,18 @@ def test_with_replacement_draws_independently():
     assert 0 < repeated < 200
 
 
+@pytest.mark.parametrize("kind, alone", [("over-sampling", 0), ("under-sampling", 2)])
+@pytest.mark.parametrize("replacement", [True, False])
+def test_classes_left_alone_appear_once_each(kind, alone, replacement):
+    # The majority when growing, the minority when shrinking: every item once per epoch.
+    sampler = BalancedSampler(LABELS, kind=kind, replacement=replacement, random_state=0)
+    assert alone not in sampler.sampling_strategy_
+    for _ in range(3):
+        indices, _ = _epoch_counts(sampler)
+        np.testing.assert_array_equal(np.sort(indices[LABELS[indices] == alone]),
+                                      np.flatnonzero(LABELS == alone))
+
+
 def test_epochs_differ_and_seeds_reproduce():
     a = BalancedSampler(LABELS, random_state=7)
     b = BalancedSampler(LABELS, random_state=7)

@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._validation import check_real, check_sample_weight, check_target, plain_label
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from .pipeline import check_sampler
 
 __all__ = ["PriorCorrectedClassifier", "correct_prior"]
 
@@ -218,11 +219,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             from .under_sampling import RandomUnderSampler
 
             return RandomUnderSampler(random_state=self.random_state)
-        if not hasattr(self.sampler, "fit_resample"):
-            raise InvalidParameterTypeError(
-                f"sampler must have a fit_resample method (a balancekit sampler); got "
-                f"{self.sampler!r}."
-            )
+        check_sampler("sampler", self.sampler)
         return clone(self.sampler)
 
     def fit(self, X, y, sample_weight=None):

@@ -16,6 +16,7 @@ indexing and slicing behave as there.
 
 import inspect
 import os
+import re
 import time
 from contextlib import contextmanager
 
@@ -45,6 +46,31 @@ def _is_passthrough(step):
 
 def _is_sampler(step):
     return not _is_passthrough(step) and hasattr(step, "fit_resample")
+
+
+def _skipped_transformers(sampler):
+    """The transformer steps of a Pipeline that ends with a sampler (none for a sampler): a
+    sampler is skipped outside fit, and such transformers with it."""
+    if not isinstance(sampler, _SkPipeline):
+        return []
+    return [n for n, s in sampler.steps if not _is_passthrough(s) and not _is_sampler(s)]
+
+
+def check_sampler(name, sampler):
+    """Check the sampler parameter ``name`` of a meta-estimator, which resamples the rows an
+    estimator is fitted on and not the rows it predicts."""
+    if not hasattr(sampler, "fit_resample"):
+        raise InvalidParameterTypeError(
+            f"{name} must have a fit_resample method (a balancekit sampler); got {sampler!r}."
+        )
+    inner = _skipped_transformers(sampler)
+    if inner:
+        raise InvalidParameterError(
+            f"{name} is a Pipeline that ends with a sampler: its transformer step(s) {inner!r} "
+            "would change the rows the estimator is fitted on, but not the rows it predicts. "
+            "Put them in the estimator instead (e.g. make_pipeline(StandardScaler(), "
+            "LogisticRegression()))."
+        )
 
 
 def _routing_enabled():
@@ -164,8 +190,8 @@ def _validate_pipeline(pipe):
                 f"step {name!r} ({type(step).__name__}) has both fit_resample and transform; an "
                 "intermediate step must be either a sampler or a transformer, not both."
             )
-        if is_sampler and isinstance(step, _SkPipeline):
-            inner = [n for n, s in step.steps if not _is_passthrough(s) and not _is_sampler(s)]
+        if is_sampler:
+            inner = _skipped_transformers(step)
             if inner:
                 raise InvalidParameterError(
                     f"step {name!r} is a Pipeline that ends with a sampler, so it is skipped "
@@ -303,8 +329,16 @@ def _accepts(method, name):
     return name in parameters
 
 
-def _per_row(value, n_rows):
-    """Whether a fit parameter holds one entry per training row."""
+# Names of fit parameters that hold held-out data, never the training rows: HistGradient-
+# Boosting's X_val, y_val and sample_weight_val, the eval_set and eval_* of the boosting
+# libraries, valid_sets... They pass through a sampler's step unchanged, whatever their length.
+_HELD_OUT = re.compile(r"(^|_)(val|valid|validation|eval)(_|$)")
+
+
+def _per_row(value, n_rows, key=""):
+    """Whether a fit parameter ``key`` holds one entry per training row."""
+    if _HELD_OUT.search(key):
+        return False
     if isinstance(value, np.ndarray) or sp.issparse(value):
         return value.ndim >= 1 and value.shape[0] == n_rows
     if _frames.as_frame(value) is not None or _frames.as_series(value) is not None:
@@ -409,7 +443,7 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
             for key, value in list(values.items()):
                 if key == "sample_weight" and value is not None:
                     values[key] = new_weight
-                elif key not in keep and _per_row(value, n_in):
+                elif key not in keep and _per_row(value, n_in, key):
                     if id(value) not in done:
                         if indices is None:
                             raise DataError(
@@ -511,8 +545,10 @@ class Pipeline(_SkPipeline):
     the rows: ``sample_weight`` is passed to the sampler, which carries it to
     its output (copied rows keep their weight, synthetic rows inherit the
     weight of the row they were generated from), and the later steps receive
-    the resampled weights; other per-row arrays are indexed by the sampler's
-    ``sample_indices_``.
+    the resampled weights; other arrays with one entry per training row are
+    indexed by the sampler's ``sample_indices_``, except held-out data named
+    as such (``X_val``, ``y_val``, ``sample_weight_val``, ``eval_set``,
+    ``eval_*``, ``valid_*``), which pass through unchanged.
 
     Parameters
     ----------

@@ -137,6 +137,11 @@ class BalancedSampler(Sampler):
         if num_samples is not None:
             counts = _scale_counts(counts, num_samples)
         self._counts = np.asarray(counts, dtype=np.int64)
+        # Classes the strategy leaves alone (and num_samples does not rescale): each item
+        # once per epoch, whatever replacement says.
+        self._whole = [label not in self.sampling_strategy_ and count == members.shape[0]
+                       for label, count, members in zip(labels, self._counts, self._members,
+                                                        strict=True)]
         self.class_counts_ = {
             label: int(count) for label, count in zip(labels, self._counts, strict=True)
         }
@@ -157,8 +162,9 @@ class BalancedSampler(Sampler):
 
     def __iter__(self):
         drawn = [
-            self._draw(members, count)
-            for members, count in zip(self._members, self._counts, strict=True)
+            members if whole else self._draw(members, count)
+            for members, count, whole in zip(self._members, self._counts, self._whole,
+                                             strict=True)
         ]
         indices = np.concatenate(drawn)
         indices = indices[self._rng.permutation(indices.shape[0])]

@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_int
-from ..exceptions import InvalidParameterTypeError
+from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     ResampledEstimator,
@@ -360,11 +360,7 @@ class BalancedBaggingClassifier(_ResampledBagging):
                 sampling_strategy=self.sampling_strategy,
                 replacement=check_bool("replacement", self.replacement),
             )
-        if not hasattr(self.sampler, "fit_resample"):
-            raise InvalidParameterTypeError(
-                f"sampler must have a fit_resample method (a balancekit sampler); got "
-                f"{self.sampler!r}."
-            )
+        check_sampler("sampler", self.sampler)
         sampler = clone(self.sampler)
         if "sampling_strategy" in sampler.get_params():
             sampler.set_params(sampling_strategy=self.sampling_strategy)

@@ -156,7 +156,10 @@ def _set_wise_labels(kind, present, average, labels, pos_label):
                 f"average='binary' needs a binary target, but the target is {kind}; "
                 "use average=None, 'micro', 'macro' or 'weighted' instead."
             )
-        if not _contains(present, pos_label) and present.shape[0] >= 2:
+        # With one class present, pos_label may name the absent one, but not a label of
+        # another kind (text among numbers): it would be compared as text with them.
+        other_kind = isinstance(pos_label, str) != all(isinstance(v, str) for v in present.tolist())
+        if not _contains(present, pos_label) and (present.shape[0] >= 2 or other_kind):
             raise InvalidParameterError(
                 f"pos_label={pos_label!r} is not a valid label; expected one of "
                 f"{present.tolist()!r}."
@@ -943,7 +946,9 @@ def classification_report_imbalanced(
 
     averages = []
     for header, column in zip(headers, columns, strict=True):
-        value = float(np.average(column, weights=support)) if total != 0 else zero_value
+        # Weighted by support, leaving out classes whose value is undefined (NaN with
+        # zero_division=np.nan), as scikit-learn's report does.
+        value = _average(column, weights=support) if total != 0 else zero_value
         report_dict[f"avg_{header}"] = value
         averages.append(f"{value:0.{digits}f}")
     report_dict["total_support"] = total
