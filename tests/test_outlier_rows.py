@@ -172,3 +172,15 @@ def test_rules_keep_the_same_rows_whatever_the_offset(sampler, p, offset):
     a.fit_resample(X, y)
     b.fit_resample(centred, y)
     np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+
+
+def test_only_columns_far_from_zero_next_to_their_spread_are_centred():
+    rng = np.random.RandomState(0)
+    X = rng.randn(5000, 4)
+    X[:, 1] += 3.0          # an offset of a few spreads: costs no digits, left alone
+    X[:, 2] += 1.7e9        # timestamps in seconds: centred on the rounded median
+    X[:, 3] = rng.lognormal(3, 1, 5000)
+    X[rng.rand(5000) < 0.03, 3] = 1e18  # outliers move the mean, not the median
+    centre = Points(X).centre
+    assert centre[0] == centre[1] == centre[3] == 0.0
+    assert abs(centre[2] - 1.7e9) < 1.0 and centre[2] == np.rint(centre[2])

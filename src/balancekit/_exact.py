@@ -107,8 +107,10 @@ _MIN_QUERY_ROWS = 64
 _MIN_PART = 128
 # Blocks of references a block of queries scans before its rows left are gathered.
 _NEAR_BLOCKS = 4
-# Rows of the sample whose median centres the exact rows (see Points).
-_CENTRE_ROWS = 1025
+# Rows of the sample whose median centres the exact rows, and how many interquartile
+# ranges from 0 that median must lie for its column to be centred (see Points).
+_CENTRE_ROWS = 257
+_OFFSET_SPREADS = 16
 # Most minima kept per row on each side of nearest_across (bounds its memory).
 _MAX_GROUPS = 32
 # Side of the square tiles of the symmetric self-search (a multiple of 16, not
@@ -282,9 +284,10 @@ class Points:
         ``[x', |x'|^2, 1]``, the screening copy with a column of ones (``low``
         is a view of it): the reference side of :func:`_pair_rows`.
     centre : ndarray of shape (n_features,)
-        What the exact rows of dense data are less: whole numbers, 0 in the
-        columns whose mean rounds to 0, else the rounded median of a sample of
-        the rows (a few outliers move the mean away from every other row).
+        What the exact rows of dense data are less: whole numbers, the rounded
+        median of a sample of the rows in columns where it lies far from 0
+        next to their spread (a few outliers move the mean away from every
+        other row), else 0.
     mean : ndarray of shape (n_features,)
         What the screening rows are less: the mean (the centre when screening
         is exact).
@@ -364,15 +367,18 @@ class Points:
         # The exact rows are the rows less a centre, of whole numbers: an offset far larger
         # than the distances (coordinates in metres, times in seconds) would leave
         # |x|^2 - 2 q.x no digits for them, and whole numbers keep rows on a grid of
-        # integers (or of halves, quarters...) on it, with their ties exact. It is 0 in
-        # columns whose mean rounds to 0, else the median of a sample of the rows (not
-        # the mean, which a few outliers move away from every other row), rounded.
-        centre = np.rint(mean)
-        far = np.flatnonzero(centre)
+        # integers (or of halves, quarters...) on it, with their ties exact. A column is
+        # centred where the median of a sample of the rows (not the mean, which a few
+        # outliers move away from every other row) lies more than _OFFSET_SPREADS times
+        # their interquartile range from 0; elsewhere it costs nothing to leave it.
+        centre = np.zeros(self.n_features)
+        far = np.flatnonzero(np.abs(mean) >= 0.5)
         if far.size:
             sample = np.linspace(0, self.n - 1, min(self.n, _CENTRE_ROWS)).astype(np.intp)
             values = np.asarray(self.values(sample), dtype=np.float64)[:, far]
-            centre[far] = np.rint(np.median(values.T, axis=1))
+            low_q, mid, high_q = np.quantile(values, [0.25, 0.5, 0.75], axis=0)
+            offset = np.abs(mid) > _OFFSET_SPREADS * (high_q - low_q)
+            centre[far[offset]] = np.rint(mid[offset])
         # A bound of the squared norms of centred integer rows (p times the largest value squared).
         largest_value = float(np.max(np.maximum(top - centre, centre - bottom), initial=0.0))
         sq_bound = self.n_features * largest_value**2 if integral else np.inf
@@ -384,7 +390,7 @@ class Points:
         self.sq = np.empty(self.n)
         for s in starts:
             chunk = np.asarray(self._chunk(s, step), dtype=np.float64)
-            exact = chunk - centre
+            exact = chunk - centre if centre.any() else chunk
             self.sq[s:s + step] = np.einsum("ij,ij->i", exact, exact)
             centred = exact if self.exact_screen else chunk - mean
             if not lazy:
