@@ -251,8 +251,9 @@ def test_python_m_still_runs(tmp_path):
 # --------------------------------------------------------------------------- combined samplers
 
 
-@pytest.mark.parametrize("method", ["smote_enn", "smote_tomek"])
+@pytest.mark.parametrize("method", ["smote_enn", "smote_tomek", "cluster_centroids"])
 def test_combined_samplers_write_kept_rows_as_read(tmp_path, method):
+    # Also ClusterCentroids, whose output starts with the rows of the classes it leaves alone.
     rng = np.random.default_rng(0)
 
     def spell(v):  # one value, several spellings: '0.35', '+0.350', '0.30'
@@ -269,6 +270,9 @@ def test_combined_samplers_write_kept_rows_as_read(tmp_path, method):
     written = [tuple(row) for row in read_rows(out)[1:]]
     kept = [row for row in written if (float(row[0]), float(row[1]), row[2]) in values]
     assert kept and all(row in texts for row in kept)
+    if method == "cluster_centroids":  # every row of the rare class, as read
+        assert sorted(row for row in written if row[2] == "B") == sorted(
+            row for row in map(tuple, source) if row[2] == "B")
 
 
 # --------------------------------------------------------------------------- Parquet types
@@ -394,3 +398,23 @@ def test_range_errors_quote_the_value(tmp_path, args, shown):
     path = tmp_path / "b.csv"
     binary_table().to_csv(path, index=False)
     assert_error(invoke(args[0], path, "-t", "t", *args[1:]), 2, shown)
+
+
+def test_compare_on_a_continuous_target_says_so(tmp_path):
+    frame = binary_table()
+    frame["t"] = np.random.default_rng(0).random(len(frame))
+    path = tmp_path / "c.csv"
+    frame.to_csv(path, index=False)
+    assert_error(invoke("compare", path, "-t", "t", "--cv", "3", "-s", "baseline"), 1,
+                 "looks continuous")
+
+
+def test_inspect_names_the_accuracy_paradox_only_where_a_class_dominates(tmp_path):
+    path = tmp_path / "b.csv"
+    frame = binary_table(minority=28)  # 32 against 28
+    frame.to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "t")
+    assert_ok(result)
+    assert "accuracy paradox" not in result.stdout and "no class dominates" in result.stdout
+    binary_table(minority=6).to_csv(path, index=False)
+    assert "(the accuracy paradox)" in invoke("inspect", path, "-t", "t").stdout

@@ -903,3 +903,22 @@ def test_decimal_objects_are_numbers_and_lists_are_named():
     with pytest.raises(DataError, match=r"column 'tags' holds values that are neither numbers "
                                         r"nor categories \(such as \[1, 2\], of type list\)"):
         prepare_table(X)
+
+
+def test_n_jobs_is_capped_by_the_cores_and_the_fits(monkeypatch):
+    import joblib
+
+    asked = []
+    real = joblib.Parallel
+
+    class Recording(real):
+        def __init__(self, n_jobs=None, **kwargs):
+            asked.append(n_jobs)
+            super().__init__(n_jobs=n_jobs, **kwargs)
+
+    monkeypatch.setattr(joblib, "Parallel", Recording)
+    X, y = make_classification(200, 4, weights=[0.8], random_state=0)
+    result = compare(X, y, strategies=["baseline"], cv=2, n_jobs=200)
+    expected = min(joblib.cpu_count(), 2)
+    assert asked == ([expected] if expected > 1 else [])
+    assert result.summary["failed"] == []

@@ -204,7 +204,9 @@ def test_bad_shrinkage(shrinkage, error, pattern):
 
 def test_shrinkage_needs_numbers():
     X = np.array([["a", 1.0], ["b", 2.0], ["c", 3.0], ["d", 4.0]], dtype=object)
-    with pytest.raises(DataTypeError, match="RandomOverSampler needs numeric data"):
+    with pytest.raises(DataTypeError, match="RandomOverSampler needs numeric data.*With "
+                                            "shrinkage it adds noise to numbers; leave "
+                                            "shrinkage=None to copy rows of any type"):
         RandomOverSampler(shrinkage=1.0).fit_resample(X, [0, 0, 0, 1])
     # Its errors on values say what it does with them (no distances).
     X, y = _binary()

@@ -114,6 +114,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             self.sample_indices_ = np.arange(y_arr.shape[0]) if indices is None else indices
         elif hasattr(self, "sample_indices_"):
             del self.sample_indices_  # stale from an earlier call that only selected rows
+        # The input rows the output starts with, before its new rows (None: every row, in
+        # order): the command line writes their cells as they were read.
+        self._head_rows_ = indices
         if weights is not None:
             parts = [weights if indices is None else weights[indices]]
             if result.origin is not None:

@@ -509,6 +509,11 @@ def _strategy_for(ctx, strategy, labels):
         return strategy
     keys = list(strategy)
     matched = [_match_label(k, labels) for k in keys]
+    unknown = [key for key, label in zip(keys, matched, strict=True) if label not in labels]
+    if unknown:
+        raise typer.BadParameter(
+            f"{', '.join(map(repr, unknown))}: no such class in the target; its classes are "
+            f"{', '.join(map(_fmt_label, labels))}.", ctx=ctx, param_hint="'--strategy'")
     for i, label in enumerate(matched):
         first = matched.index(label)
         if first < i:
@@ -971,9 +976,15 @@ def compare(
         table = _io.read_table(data, sep=sep)
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
+        check_target(y)  # class labels (not a continuous value) before counting the classes
     _check_cv_classes(y, cv)
     if pos_label is not None:
-        pos_label = _match_label(pos_label, _labels_of(y))
+        labels = _labels_of(y)
+        pos_label = _match_label(pos_label, labels)
+        if pos_label not in labels:
+            raise typer.BadParameter(
+                f"{pos_label!r} is not a class of the target; its classes are "
+                f"{', '.join(map(_fmt_label, labels))}.", ctx=ctx, param_hint="'--pos-label'")
     with _ProgressBar() as progress:
         result = run_comparison(
             X,
@@ -1110,9 +1121,10 @@ def resample(
     X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
     result.insert(position, target, y_res.reset_index(drop=True))
-    # A sampler that only copies rows says which: their cells are written as they were read.
+    # A sampler says which input rows it copies (all of them, or those its output starts
+    # with, before its new rows): their cells are written as they were read.
     rows = getattr(sampler, "sample_indices_", None)
-    head = _kept_input_rows(sampler, len(X)) if rows is None else None
+    head = getattr(sampler, "_head_rows_", None) if rows is None else None
     _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
     gone = [label for label in before if label not in after]
@@ -1128,20 +1140,6 @@ def resample(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
     )
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
-
-
-def _kept_input_rows(sampler, n_rows):
-    """The input rows a combined sampler (SMOTE, then a cleaning rule) writes first: those
-    its cleaning rule kept among the over-sampled rows, of which the input rows come first
-    (``None`` for other samplers)."""
-    if not hasattr(sampler, "smote_"):
-        return None
-    for name in ("enn_", "tomek_"):
-        kept = getattr(getattr(sampler, name, None), "sample_indices_", None)
-        if kept is not None:
-            kept = np.sort(np.asarray(kept, dtype=np.intp))
-            return kept[kept < n_rows]
-    return None
 
 
 def _memory_bytes():
@@ -1369,11 +1367,20 @@ def _print_inspection(report):
     scores.add_row(f"recall of class {rare}", f"{base['minority_recall']:.3f}")
     scores.add_row(f"F1 of class {rare}", f"{base['minority_f1']:.3f}")
     console.print(scores)
+    if base["accuracy"] - base["balanced_accuracy"] < _PARADOX_GAP:
+        line(f"It is right {base['accuracy']:.1%} of the time without finding a single case of "
+             f"class {rare}; no class dominates enough for accuracy to hide that.")
+        return
     line(
         f"It is right {base['accuracy']:.1%} of the time without finding a single case of class "
         f"{rare} (the accuracy paradox): judge models by balanced accuracy, recall, F1 or PR-AUC.",
         "yellow",
     )
+
+
+# How far the majority baseline's accuracy must exceed its balanced accuracy for inspect to
+# call it the accuracy paradox (a 60/40 split: 0.6 against 0.5).
+_PARADOX_GAP = 0.1
 
 
 def _json_default(value):

@@ -138,8 +138,8 @@ def compare(
     random_state : int or None, default=0
         Seeds the folds and every sampler built from a name.
     n_jobs : int, default=None
-        Fits run in parallel with joblib (``-1``: all cores). ``None`` runs
-        them one after the other.
+        Fits run in parallel with joblib (``-1``: all cores), in at most one
+        process per core and per fit. ``None`` runs them one after the other.
     progress : callable, default=None
         Called as ``progress(done, total, description)`` after each fit.
 
@@ -428,6 +428,11 @@ def _run(tasks, frame, y, columns, model, pos, cv, n_jobs, progress):
     """Run every (strategy, fold) fit; return ``{strategy name: [fold outcome, ...]}``."""
     total = len(tasks)
     outcomes = {}
+    if n_jobs is not None:
+        from joblib import cpu_count
+
+        # At most one process per core and per fit: more only add start-up time and memory.
+        n_jobs = min(cpu_count() if n_jobs < 0 else n_jobs, cpu_count(), max(1, total))
     if n_jobs is None or n_jobs == 1:
         failed = set()
         for done, (spec, index, train, test) in enumerate(tasks, start=1):

@@ -64,6 +64,10 @@ class RandomOverSampler(BaseSampler):
     _numeric_hint = "RandomOverSampler(shrinkage=...) and its columns' standard deviations"
     _numeric_uses = "square the values"
 
+    def _non_numeric_hint(self):
+        return ("With shrinkage it adds noise to numbers; leave shrinkage=None to copy rows of "
+                "any type, or encode those columns first.")
+
     def __init__(self, *, sampling_strategy="auto", random_state=None, shrinkage=None):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
