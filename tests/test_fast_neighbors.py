@@ -377,6 +377,24 @@ def test_approximate_searches_every_row_among_the_rows_exactly_below_the_row_lim
 
 
 @needs_faiss
+def test_approximate_smote_growing_a_class_a_little_searches_only_the_drawn_rows(
+    approximate_calls, monkeypatch
+):
+    # A large class (here: above a lowered row limit) grown by a few rows: only the rows
+    # its segments start from are searched, few pairs, which the exact search takes.
+    monkeypatch.setattr(_neighbors, "_APPROXIMATE_MIN_SELF_ROWS", 100)
+    X, y = _data(2000)
+    counts = np.bincount(y)
+    strategy = {int(np.argmin(counts)): int(counts.min() * 1.05)}
+    sampler = SMOTE(random_state=0, neighbors="approximate", sampling_strategy=strategy)
+    result = sampler.fit_resample(X, y)
+    assert approximate_calls == [] and sampler.neighbors_recall_ == 1.0
+    exact = SMOTE(random_state=0, sampling_strategy=strategy).fit_resample(X, y)
+    for a, b in zip(result, exact, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@needs_faiss
 @pytest.mark.parametrize("target", [0.97, 0.9])
 def test_approximate_recall_and_its_estimate(target, monkeypatch, index_always):
     # The number of probed cells follows the recall aimed at, and the estimate follows the truth.

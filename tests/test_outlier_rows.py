@@ -184,3 +184,26 @@ def test_only_columns_far_from_zero_next_to_their_spread_are_centred():
     centre = Points(X).centre
     assert centre[0] == centre[1] == centre[3] == 0.0
     assert abs(centre[2] - 1.7e9) < 1.0 and centre[2] == np.rint(centre[2])
+
+
+@pytest.mark.parametrize("offset", [1e6, 1e8, -3e9])
+@pytest.mark.parametrize("method", ["brute", "auto"])
+def test_small_searches_of_many_features_are_not_moved_by_an_offset(offset, method):
+    # Below the screened search's size, scikit-learn's brute force searches more than 15
+    # features: it gets the rows less their whole-number centre.
+    from sklearn.datasets import make_classification
+
+    from balancekit._neighbors import kneighbors
+    from balancekit.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
+
+    X, y = make_classification(n_samples=1200, n_features=20, n_informative=3,
+                               n_redundant=0, n_clusters_per_class=1, weights=[0.9],
+                               random_state=3)
+    rows = np.flatnonzero(y == 1)
+    np.testing.assert_array_equal(kneighbors(X + offset, 5, rows=rows, method=method),
+                                  kneighbors(X, 5, rows=rows, method=method))
+    for cls in (SMOTE, ADASYN, BorderlineSMOTE):
+        moved, y_moved = cls(random_state=0).fit_resample(X + offset, y)
+        plain, y_plain = cls(random_state=0).fit_resample(X, y)
+        np.testing.assert_array_equal(y_moved, y_plain)
+        np.testing.assert_allclose(moved - offset, plain, rtol=0, atol=abs(offset) * 1e-14)

@@ -642,3 +642,21 @@ def test_kmeans_smote_negative_density_exponent_with_a_cluster_of_copies():
     X_res, y_res = sampler.fit_resample(X, y)
     assert Counter(y_res.tolist()) == {0: 40, 1: 40}
     np.testing.assert_array_equal(X_res[60:], np.full((20, 2), 5.0))
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_borderline_2_and_svm_smote_draw_as_imblearn_from_one_generator(seed):
+    # imbalanced-learn seeds an integer random_state again within a class; given a
+    # RandomState it draws in sequence, as balancekit does from its one generator.
+    X, y = make_classification(400, 5, n_informative=3, n_redundant=0, weights=[0.85],
+                               random_state=seed)
+    pairs = [(BorderlineSMOTE(kind="borderline-2", random_state=seed),
+              imblearn_over.BorderlineSMOTE(kind="borderline-2",
+                                            random_state=np.random.RandomState(seed))),
+             (SVMSMOTE(random_state=seed),
+              imblearn_over.SVMSMOTE(random_state=np.random.RandomState(seed)))]
+    for ours, theirs in pairs:
+        X_a, y_a = ours.fit_resample(X, y)
+        X_b, y_b = theirs.fit_resample(X, y)
+        np.testing.assert_allclose(X_a, X_b, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(y_a, y_b)

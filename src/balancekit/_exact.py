@@ -222,6 +222,21 @@ def _exact_bound(dtype):
     return 2.0 ** (np.finfo(dtype).nmant + 1) / 4.0
 
 
+def centre_sample(n):
+    """Positions of the rows, out of ``n``, whose :func:`offset_centre` centres them."""
+    return np.linspace(0, n - 1, min(n, _CENTRE_ROWS)).astype(np.intp)
+
+
+def offset_centre(sample):
+    """The whole-number centre that rows take off before their exact values (see
+    :class:`Points`): in each column of ``sample`` (some of the rows) whose median
+    lies more than ``_OFFSET_SPREADS`` interquartile ranges from 0, that median,
+    rounded; 0 in the others."""
+    low, mid, high = np.quantile(np.asarray(sample, dtype=np.float64), [0.25, 0.5, 0.75],
+                                 axis=0)
+    return np.where(np.abs(mid) > _OFFSET_SPREADS * (high - low), np.rint(mid), 0.0)
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -374,11 +389,8 @@ class Points:
         centre = np.zeros(self.n_features)
         far = np.flatnonzero(np.abs(mean) >= 0.5)
         if far.size:
-            sample = np.linspace(0, self.n - 1, min(self.n, _CENTRE_ROWS)).astype(np.intp)
-            values = np.asarray(self.values(sample), dtype=np.float64)[:, far]
-            low_q, mid, high_q = np.quantile(values, [0.25, 0.5, 0.75], axis=0)
-            offset = np.abs(mid) > _OFFSET_SPREADS * (high_q - low_q)
-            centre[far[offset]] = np.rint(mid[offset])
+            sample = np.asarray(self.values(centre_sample(self.n)))
+            centre[far] = offset_centre(sample[:, far])
         # A bound of the squared norms of centred integer rows (p times the largest value squared).
         largest_value = float(np.max(np.maximum(top - centre, centre - bottom), initial=0.0))
         sq_bound = self.n_features * largest_value**2 if integral else np.inf

@@ -62,11 +62,13 @@ from threadpoolctl import threadpool_limits
 from ._exact import (
     ArrayRows,
     Points,
+    centre_sample,
     check_n_jobs,
     first_copies,
     group_rows,
     many_copies,
     n_threads,
+    offset_centre,
     spatial_order,
     top_k,
 )
@@ -385,6 +387,18 @@ def kneighbors(
     else:
         n_queries = query.shape[0]
 
+    # scikit-learn's brute force and faiss compute |x|^2 - 2 x.q + |q|^2 on the rows they
+    # get: dense rows far from the origin go to them less a whole-number centre (as the
+    # exact rows of the screened search), which leaves the Euclidean neighbours as they
+    # are and keeps the digits of the distances. A user's estimator gets the rows as given.
+    centre = []
+
+    def shifted(A):
+        if not centre:  # computed on first use, from a sample of the reference rows
+            sample = centre_sample(n)
+            centre.append(offset_centre(X[sample if rows is None else np.asarray(rows)[sample]]))
+        return A - centre[0] if centre[0].any() else A
+
     def reference_rows():
         # The screened search reads the rows in place; the others get a copy.
         return X if rows is None else X[rows]
@@ -438,7 +452,8 @@ def kneighbors(
                 recall.append((checked, checked))
         if method == "approximate":
             dist, idx, checked = _approximate(
-                reference_rows(), query_rows(), k, query_indices if exclude_self else None, n_jobs,
+                shifted(reference_rows()), shifted(query_rows()), k,
+                query_indices if exclude_self else None, n_jobs,
                 check_random_state(random_state),
             )
             if recall is not None:
@@ -450,13 +465,13 @@ def kneighbors(
                                   screen_on_access)
             return (dist, idx) if return_distance else idx
         elif method == "faiss" and not sp.issparse(X):
-            dist, idx = _faiss(reference_rows(), query_rows(), k, n_jobs)
+            dist, idx = _faiss(shifted(reference_rows()), shifted(query_rows()), k, n_jobs)
         elif method == "tree" and not sp.issparse(X):
             fitted = _TreeSearch(reference_rows(), n_jobs)
         else:
             algorithm = "brute" if method == "brute" else "auto"
             fitted = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
-            fitted.fit(reference_rows())
+            fitted.fit(reference_rows() if sp.issparse(X) else shifted(reference_rows()))
 
     def finish(dist, idx, sel=slice(None)):
         dist = np.asarray(dist)
@@ -476,7 +491,11 @@ def kneighbors(
     for start in range(0, max(1, n_queries), step):
         sel = slice(start, start + step)
         with config_context(working_memory=working_memory if sp.issparse(X) else None):
-            if estimator is None:
+            if isinstance(fitted, NearestNeighbors) and estimator is None:
+                Q = query_rows(sel)
+                found = fitted.kneighbors(Q if sp.issparse(X) else shifted(Q), n_neighbors=k,
+                                          return_distance=True)
+            elif estimator is None:  # the k-d tree, which takes differences itself
                 found = fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)
             else:  # as imbalanced-learn calls it: its n_neighbors was set to k above
                 found = _estimator_neighbors(fitted, query_rows(sel), k)

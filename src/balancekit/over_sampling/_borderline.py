@@ -176,6 +176,12 @@ class BorderlineSMOTE(BaseSampler):
     row from its list when it holds ``k`` rows of the class, and searches
     the class only for the others.
 
+    **Random draws.** All draws of a call come from one generator seeded by
+    ``random_state``. imbalanced-learn seeds an integer ``random_state`` again
+    for groups of new rows within a class, so the new rows are imbalanced-learn's
+    for the same ``numpy.random.RandomState(seed)``, not always for the same
+    integer seed.
+
     ``n_jobs`` is accepted for compatibility with older imbalanced-learn
     releases, which had it.
 

@@ -20,16 +20,17 @@ from .._neighbors import (
 _FEW_NEW = 0.7
 
 
-def segments_and_neighbors(rng, n_points, k, n_new, search, every_row=False):
+def segments_and_neighbors(rng, n_points, k, n_new, search):
     """Draw ``n_new`` segments (:func:`~balancekit._kernels.draw_segments`) and search the
     neighbours they need with ``search(queries)``.
 
     ``search`` gets ``None`` (every point) or the positions of the points to search
     (increasing) and returns their ``k`` neighbours, one line per query. A class grown
-    by at most ``_FEW_NEW`` of its size (and not ``every_row``) has its segments drawn
-    first and only their base points searched; otherwise the search runs first, so the
-    draws are not held beside it. The search must draw nothing from ``rng``: the
-    segments are the same in either order.
+    by at most ``_FEW_NEW`` of its size has its segments drawn first and only their
+    base points searched; otherwise the search runs first, so the draws are not held
+    beside it. The exact searches draw nothing from ``rng``, so the segments are the
+    same in either order; the approximate search draws from it (where it runs rather
+    than an exact search of fewer pairs), after the segments or before them.
 
     Returns
     -------
@@ -40,7 +41,7 @@ def segments_and_neighbors(rng, n_points, k, n_new, search, every_row=False):
     line : ndarray of int
         For each segment, the line of ``nn`` holding its base point's neighbours.
     """
-    if every_row or n_new > _FEW_NEW * n_points:
+    if n_new > _FEW_NEW * n_points:
         nn = search(None)
         rows, cols, gap = draw_segments(rng, n_points, k, n_new)
         return nn, rows, cols, gap, rows
@@ -94,10 +95,7 @@ def smote_class(X, members, n_new, k, estimator, rng, label, n_jobs=None, name="
         return kneighbors(X, k, rows=members, query_indices=queries, estimator=estimator,
                           n_jobs=n_jobs, **search)
 
-    # The approximate search draws from rng: it runs first, on every row.
-    nn, rows, cols, gap, line = segments_and_neighbors(
-        rng, members.size, k, n_new, neighbours, every_row=search.get("method") == "approximate"
-    )
+    nn, rows, cols, gap, line = segments_and_neighbors(rng, members.size, k, n_new, neighbours)
     neighbor = members[nn[line, cols]]
     del nn, line
     base = members[rows]

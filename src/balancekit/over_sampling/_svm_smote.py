@@ -127,6 +127,12 @@ class SVMSMOTE(BaseSampler):
     by plain SMOTE from all its rows, with a
     :class:`~balancekit.exceptions.BalancekitWarning`.
 
+    **Random draws.** All draws of a call come from one generator seeded by
+    ``random_state``. imbalanced-learn seeds an integer ``random_state`` again
+    for groups of new rows within a class, so the new rows are imbalanced-learn's
+    for the same ``numpy.random.RandomState(seed)``, not always for the same
+    integer seed.
+
     The support vector machine is fitted once per call (imbalanced-learn
     refits the same model for each grown class). ``n_jobs`` is accepted for
     compatibility with older imbalanced-learn releases, which had it.
