@@ -418,3 +418,28 @@ def test_inspect_names_the_accuracy_paradox_only_where_a_class_dominates(tmp_pat
     assert "accuracy paradox" not in result.stdout and "no class dominates" in result.stdout
     binary_table(minority=6).to_csv(path, index=False)
     assert "(the accuracy paradox)" in invoke("inspect", path, "-t", "t").stdout
+
+
+def test_a_narrow_table_folds_long_names_and_keeps_numbers_whole(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(cli, "_stdout", lambda: Console(file=buffer, width=80, highlight=False))
+    summary = {
+        "metrics": [{"key": "pr_auc", "label": "PR-AUC"}],
+        "settings": {"scoring": "pr_auc", "estimator": "logistic", "cv": 3},
+        "data": {"n_rows": 300, "positive_label": "fraud"},
+        "recommendation": {"message": "Keep it.", "metric": "pr_auc"},
+        "ranking": [
+            {"rank": r, "strategy": name, "means": {"pr_auc": 0.5, "fit_time": 12.34},
+             "stds": {"pr_auc": 0.25}, "diff_vs_baseline": -0.016, "within_noise": True}
+            for r, name in enumerate(["baseline", "repeated_edited_nearest_neighbours"], 1)
+        ],
+    }
+    cli._print_comparison(summary)
+    text = buffer.getvalue()
+    assert text.count("12.34") == 2 and text.count("0.500 ± 0.250") == 2
+    assert "-0.016 (noise)" in text and "…" not in text
+    assert max(len(line) for line in text.splitlines()[:8]) <= 80

@@ -742,15 +742,21 @@ def _mean_std(mean, std):
     return f"{mean:.3f}" if std is None else f"{mean:.3f} ± {std:.3f}"
 
 
+# Characters of a strategy name the comparison table keeps on one line when the terminal
+# is narrow (longer names fold).
+_NAME_WIDTH = 24
+
+
 def _print_comparison(summary):
     console = _stdout()
     labels = {m["key"]: m["label"] for m in summary.get("metrics", [])}
     settings = summary.get("settings", {})
     metric = settings.get("scoring") or summary["recommendation"].get("metric")
     shown = [metric] + [m for m in TABLE_METRICS if m != metric and m in labels]
-    # As many metric columns as the width allows (each "0.123 ± 0.045" needs 16 characters).
+    # As many metric columns as the width allows (each "0.123 ± 0.045" needs 16 characters);
+    # a long strategy name folds onto a second line rather than squeeze the numbers.
     longest = max((len(row["strategy"]) for row in summary["ranking"]), default=8)
-    fixed = 4 + max(longest, 8) + 3 + 17 + 15 + 1
+    fixed = 4 + min(max(longest, 8), _NAME_WIDTH) + 3 + 17 + 15 + 1
     shown = shown[: max(1, (console.width - fixed) // 16)]
     data = summary.get("data", {})
     title = (
@@ -762,14 +768,14 @@ def _print_comparison(summary):
     )
     console.print(Text(title, style="bold"))
     table = Table(show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column("strategy", no_wrap=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("strategy", overflow="fold", min_width=min(max(longest, 8), _NAME_WIDTH))
     for i, key in enumerate(shown):
         table.add_column(
             labels.get(key, key), justify="right", no_wrap=True, style="bold" if i == 0 else None
         )
     table.add_column("vs baseline", justify="right", no_wrap=True)
-    table.add_column("fit time (s)", justify="right")
+    table.add_column("fit time (s)", justify="right", no_wrap=True)
     for row in summary["ranking"]:
         means, stds = row.get("means", {}), row.get("stds", {})
         if row.get("diff_vs_baseline") is None or row["strategy"] == "baseline":
