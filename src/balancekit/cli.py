@@ -753,10 +753,13 @@ def _print_comparison(summary):
     settings = summary.get("settings", {})
     metric = settings.get("scoring") or summary["recommendation"].get("metric")
     shown = [metric] + [m for m in TABLE_METRICS if m != metric and m in labels]
-    # As many metric columns as the width allows (each "0.123 ± 0.045" needs 16 characters);
-    # a long strategy name folds onto a second line rather than squeeze the numbers.
-    longest = max((len(row["strategy"]) for row in summary["ranking"]), default=8)
-    fixed = 4 + min(max(longest, 8), _NAME_WIDTH) + 3 + 17 + 15 + 1
+    # As many metric columns as the width allows (each "0.123 ± 0.045" needs 16 characters)
+    # beside whole strategy names; where not even one fits, long names fold onto a second
+    # line rather than squeeze the numbers.
+    name_width = max([8, *(len(row["strategy"]) for row in summary["ranking"])])
+    if console.width - (4 + name_width + 3 + 17 + 15 + 1) < 16:
+        name_width = min(name_width, _NAME_WIDTH)
+    fixed = 4 + name_width + 3 + 17 + 15 + 1
     shown = shown[: max(1, (console.width - fixed) // 16)]
     data = summary.get("data", {})
     title = (
@@ -769,7 +772,7 @@ def _print_comparison(summary):
     console.print(Text(title, style="bold"))
     table = Table(show_lines=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("strategy", overflow="fold", min_width=min(max(longest, 8), _NAME_WIDTH))
+    table.add_column("strategy", overflow="fold", min_width=name_width)
     for i, key in enumerate(shown):
         table.add_column(
             labels.get(key, key), justify="right", no_wrap=True, style="bold" if i == 0 else None
