@@ -397,7 +397,7 @@ def kneighbors(
         if not centre:  # computed on first use, from a sample of the reference rows
             sample = centre_sample(n)
             centre.append(offset_centre(X[sample if rows is None else np.asarray(rows)[sample]]))
-        return A - centre[0] if centre[0].any() else A
+        return (A - centre[0]).astype(A.dtype, copy=False) if centre[0].any() else A
 
     def reference_rows():
         # The screened search reads the rows in place; the others get a copy.
