@@ -443,3 +443,17 @@ def test_a_narrow_table_folds_long_names_and_keeps_numbers_whole(monkeypatch):
     assert text.count("12.34") == 2 and text.count("0.500 ± 0.250") == 2
     assert "-0.016 (noise)" in text and "…" not in text
     assert max(len(line) for line in text.splitlines()[:8]) <= 80
+
+
+def test_shrinkage_rows_are_new_values_and_input_rows_are_written_as_read(tmp_path):
+    # sample_indices_ lists the smoothed rows by their origins: they must not be written
+    # with their origins' text.
+    rng = np.random.default_rng(0)
+    lines = [f"{rng.normal():+.3f},{rng.normal():.2f},{'y' if i >= 50 else 'x'}" for i in range(60)]
+    path, out = tmp_path / "s.csv", tmp_path / "o.csv"
+    path.write_text("a,b,t\n" + "\n".join(lines) + "\n")
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "random_over", "-p", "shrinkage=1.0",
+                     "-o", out))
+    source, written = read_rows(path), read_rows(out)
+    assert written[:61] == source
+    assert len(written) == 101 and not {tuple(r) for r in written[61:]} & {tuple(r) for r in source}

@@ -116,12 +116,14 @@ def _noise_std(n_samples, n_features, class_std, shrinkage):
 def test_shrinkage_binary_same_as_imblearn():
     X, y = _binary()
     for shrinkage in (0.5, 2.0):
-        X_res, y_res = RandomOverSampler(shrinkage=shrinkage, random_state=4).fit_resample(X, y)
-        X_ref, y_ref = imblearn_over.RandomOverSampler(
-            shrinkage=shrinkage, random_state=4
-        ).fit_resample(X, y)
+        ours = RandomOverSampler(shrinkage=shrinkage, random_state=4)
+        X_res, y_res = ours.fit_resample(X, y)
+        theirs = imblearn_over.RandomOverSampler(shrinkage=shrinkage, random_state=4)
+        X_ref, y_ref = theirs.fit_resample(X, y)
         np.testing.assert_allclose(X_res, X_ref, rtol=1e-12, atol=1e-12)
         np.testing.assert_array_equal(y_res, y_ref)
+        # The smoothed rows are listed by the rows they were drawn from.
+        np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
 
 
 def test_shrinkage_has_the_documented_spread():

@@ -112,11 +112,14 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         indices = None if result.indices is None else np.asarray(result.indices, dtype=np.intp)
         if result.synthetic is None:
             self.sample_indices_ = np.arange(y_arr.shape[0]) if indices is None else indices
+        elif self._origins_as_indices:
+            self.sample_indices_ = np.concatenate(
+                [np.arange(y_arr.shape[0]) if indices is None else indices, result.origin])
         elif hasattr(self, "sample_indices_"):
             del self.sample_indices_  # stale from an earlier call that only selected rows
-        # The input rows the output starts with, before its new rows (None: every row, in
+        # The input rows the output starts with, before any new rows (None: every row, in
         # order): the command line writes their cells as they were read.
-        self._head_rows_ = indices
+        self._head_rows_ = self.sample_indices_ if result.synthetic is None else indices
         if weights is not None:
             parts = [weights if indices is None else weights[indices]]
             if result.origin is not None:
@@ -223,6 +226,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     # neighbour-based ones), and what they do with them (overflowing float64 when huge).
     _numeric_hint = None
     _numeric_uses = "compare squared distances between rows"
+    # Whether sample_indices_ lists new rows by their origin rows (RandomOverSampler's
+    # smoothed copies); else it is set only when the output holds input rows only.
+    _origins_as_indices = False
 
     def _non_numeric_hint(self):
         """What to use instead on data with text or category columns."""

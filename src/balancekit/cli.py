@@ -1130,10 +1130,10 @@ def resample(
     X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
     result.insert(position, target, y_res.reset_index(drop=True))
-    # A sampler says which input rows it copies (all of them, or those its output starts
-    # with, before its new rows): their cells are written as they were read.
-    rows = getattr(sampler, "sample_indices_", None)
-    head = getattr(sampler, "_head_rows_", None) if rows is None else None
+    # A sampler says which input rows its output starts with (all its rows, or those before
+    # its new rows): their cells are written as they were read.
+    head = getattr(sampler, "_head_rows_", None)
+    rows, head = (head, None) if head is not None and len(head) == len(result) else (None, head)
     _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
     gone = [label for label in before if label not in after]

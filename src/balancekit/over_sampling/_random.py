@@ -40,7 +40,9 @@ class RandomOverSampler(BaseSampler):
     sampling_strategy_ : dict
         ``{label: n_samples}`` each resampled class has after resampling.
     sample_indices_ : ndarray of shape (n_samples_new,)
-        Rows of the input making up the output (without ``shrinkage``).
+        Rows of the input making up the output; with ``shrinkage``, the row
+        each output row was drawn from (the smoothed rows are not copies), as in
+        imbalanced-learn.
     shrinkage_ : dict or None
         The shrinkage used per class.
     n_features_in_ : int
@@ -61,6 +63,8 @@ class RandomOverSampler(BaseSampler):
     _sampling_type = "over-sampling"
     _input = "any"
     _accept_sparse = True  # read by _check_numeric for shrinkage
+    # The smoothed rows are listed in sample_indices_ by their origins, as in imbalanced-learn.
+    _origins_as_indices = True
     _numeric_hint = "RandomOverSampler(shrinkage=...) and its columns' standard deviations"
     _numeric_uses = "square the values"
 
