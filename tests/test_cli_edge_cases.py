@@ -457,3 +457,12 @@ def test_shrinkage_rows_are_new_values_and_input_rows_are_written_as_read(tmp_pa
     source, written = read_rows(path), read_rows(out)
     assert written[:61] == source
     assert len(written) == 101 and not {tuple(r) for r in written[61:]} & {tuple(r) for r in source}
+
+
+
+def test_a_repeated_key_in_a_param_object_is_refused(tmp_path):
+    path = tmp_path / "b.csv"
+    binary_table().to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "t", "-m", "random_over", "-p",
+                    'shrinkage={"yes": 1.0, "yes": 2.0}', "-o", tmp_path / "o.csv")
+    assert_error(result, 2, "'--param'", "'yes' given more than once")

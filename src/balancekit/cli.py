@@ -429,7 +429,7 @@ def _parse_params(values):
             params[key] = _LITERALS[raw.lower()]
             continue
         try:
-            params[key] = json.loads(raw)
+            params[key] = json.loads(raw, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError:
             params[key] = raw
     return params
