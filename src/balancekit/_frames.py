@@ -203,7 +203,8 @@ def take_x(X, indices, synthetic=None):
     # text get room for any float64 written as text (24 characters at most).
     dtype = X.dtype
     if dtype.kind in "US":
-        dtype = np.dtype(f"{dtype.kind}{max(dtype.itemsize // np.dtype(dtype.kind + '1').itemsize, 32)}")
+        chars = dtype.itemsize // np.dtype(dtype.kind + "1").itemsize
+        dtype = np.dtype(f"{dtype.kind}{max(chars, 32)}")
     out = np.empty((n_taken + n_new, X.shape[1]), dtype=dtype)
     if indices is None:
         out[:n_taken] = X

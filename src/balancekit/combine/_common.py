@@ -97,7 +97,8 @@ def cleaning_rule(name, given, default, expected):
     """The cleaning rule of a combined sampler: a clone of the one given, or ``default``."""
     if given is None:
         return default
-    if not hasattr(given, "fit_resample") or getattr(given, "_sampling_type", None) == "over-sampling":
+    over_sampler = getattr(given, "_sampling_type", None) == "over-sampling"
+    if not hasattr(given, "fit_resample") or over_sampler:
         raise InvalidParameterTypeError(
             f"{name} must be {expected} (or another sampler with fit_resample that keeps rows, "
             f"setting sample_indices_); got {given!r} of type {type(given).__name__}."

@@ -158,7 +158,8 @@ def _set_wise_labels(kind, present, average, labels, pos_label):
             )
         # With one class present, pos_label may name the absent one, but not a label of
         # another kind (text among numbers): it would be compared as text with them.
-        other_kind = isinstance(pos_label, str) != all(isinstance(v, str) for v in present.tolist())
+        text_labels = all(isinstance(v, str) for v in present.tolist())
+        other_kind = isinstance(pos_label, str) != text_labels
         if not _contains(present, pos_label) and (present.shape[0] >= 2 or other_kind):
             raise InvalidParameterError(
                 f"pos_label={pos_label!r} is not a valid label; expected one of "
