@@ -502,25 +502,35 @@ def _labels_of(y):
     return [_py(v) for v in pd.unique(y.dropna())]
 
 
+def _match_classes(keys, labels):
+    """The target's labels that command-line ``keys`` name (see :func:`_match_label`).
+
+    Returns ``(matched, unknown, repeat)``: the label of each key, the keys that
+    name no class, and the first two keys naming one class (``None``: none).
+    """
+    matched = [_match_label(k, labels) for k in keys]
+    unknown = [key for key, label in zip(keys, matched, strict=True) if label not in labels]
+    repeat = next(((keys[matched.index(label)], keys[i], label)
+                   for i, label in enumerate(matched) if matched.index(label) < i), None)
+    return matched, unknown, repeat
+
+
 def _strategy_for(ctx, strategy, labels):
     """``--strategy`` with its keys (or list items) mapped to the target's labels; two keys
     naming one class (``'1'`` and ``'1.0'``) are an error."""
     if not isinstance(strategy, (dict, list)):
         return strategy
-    keys = list(strategy)
-    matched = [_match_label(k, labels) for k in keys]
-    unknown = [key for key, label in zip(keys, matched, strict=True) if label not in labels]
+    matched, unknown, repeat = _match_classes(list(strategy), labels)
     if unknown:
         raise typer.BadParameter(
             f"{', '.join(map(repr, unknown))}: no such class in the target; its classes are "
             f"{', '.join(map(_fmt_label, labels))}.", ctx=ctx, param_hint="'--strategy'")
-    for i, label in enumerate(matched):
-        first = matched.index(label)
-        if first < i:
-            said = (f"{keys[i]!r} is given more than once" if keys[first] == keys[i] else
-                    f"{keys[first]!r} and {keys[i]!r} both name class {_fmt_label(label)}")
-            raise typer.BadParameter(f"{said}; name each class once.", ctx=ctx,
-                                     param_hint="'--strategy'")
+    if repeat is not None:
+        first, key, label = repeat
+        said = (f"{key!r} is given more than once" if first == key else
+                f"{first!r} and {key!r} both name class {_fmt_label(label)}")
+        raise typer.BadParameter(f"{said}; name each class once.", ctx=ctx,
+                                 param_hint="'--strategy'")
     if isinstance(strategy, dict):
         return dict(zip(matched, strategy.values(), strict=True))
     return matched
@@ -616,24 +626,21 @@ def _count(n, noun, plural=None):
 
 def _classes_param(ctx, key, value, labels, target):
     """A ``--param`` object keyed by class: its keys mapped to the target's labels."""
-    mapped = {}
-    for name, item in value.items():
-        label = _match_label(name, labels)
-        if label not in labels:
-            raise typer.BadParameter(
-                f"{key} names class {name!r}, which is not a class of {target!r}; its classes "
-                f"are {', '.join(map(_fmt_label, labels))}.",
-                ctx=ctx,
-                param_hint="'--param'",
-            )
-        if label in mapped:
-            raise typer.BadParameter(
-                f"{key} names class {_fmt_label(label)} more than once.",
-                ctx=ctx,
-                param_hint="'--param'",
-            )
-        mapped[label] = item
-    return mapped
+    matched, unknown, repeat = _match_classes(list(value), labels)
+    if unknown:
+        raise typer.BadParameter(
+            f"{key} names class {unknown[0]!r}, which is not a class of {target!r}; its classes "
+            f"are {', '.join(map(_fmt_label, labels))}.",
+            ctx=ctx,
+            param_hint="'--param'",
+        )
+    if repeat is not None:
+        raise typer.BadParameter(
+            f"{key} names class {_fmt_label(repeat[2])} more than once.",
+            ctx=ctx,
+            param_hint="'--param'",
+        )
+    return dict(zip(matched, value.values(), strict=True))
 
 
 def _py(value):
