@@ -438,9 +438,9 @@ def test_nearest_across_a_few_rows_computes_few_exact_values(monkeypatch):
     X = rng.randn(3000, 20)
     A, B = np.arange(72, 3000), np.arange(72)
     computed = []
-    row_dots = _exact._row_dots
-    monkeypatch.setattr(_exact, "_row_dots",
-                        lambda P, R: computed.append(P.shape[0]) or row_dots(P, R))
+    pair_sq = _exact.pair_sq
+    monkeypatch.setattr(_exact, "pair_sq",
+                        lambda points, a, b: computed.append(a.size) or pair_sq(points, a, b))
     (_, a_idx), (_, b_idx) = nearest_across(Points(X), A, B, k_a=2, k_b=3)
     assert sum(computed) <= 20 * X.shape[0], sum(computed)
     np.testing.assert_array_equal(a_idx, _brute_order(X, A, B)[1][:, :2])

@@ -153,12 +153,10 @@ def test_top_k_on_copies_is_exact(seed, n, distinct, n_features, sparse, k, fart
     expected = np.where(np.arange(k) < available[:, None], order[:, :k] if refs.size >= k
                         else np.pad(order, ((0, 0), (0, k - refs.size))), -1)
     np.testing.assert_array_equal(pos, expected)
-    # The values are those of the positions found: |x|^2 - 2 q.x of the rows less their
-    # centre (dense data), negated when farthest.
+    # The values are the squared distances of the positions found, negated when farthest.
     found = pos >= 0
     rows = np.broadcast_to(np.arange(queries.size)[:, None], pos.shape)[found]
-    C = X if sparse else X - points.centre
-    value = (C[refs[pos[found]]] ** 2).sum(1) - 2 * (C[queries[rows]] * C[refs[pos[found]]]).sum(1)
+    value = D[rows, pos[found]]
     np.testing.assert_allclose(raw[found], -value if farthest else value, atol=1e-9)
 
 
@@ -281,9 +279,9 @@ def test_copies_cost_exact_values_in_proportion_to_the_rows(sampler, monkeypatch
     X = rng.randint(0, 2, size=(6000, 4)).astype(float)
     y = (X[:, 0] + rng.rand(6000) > 1.7).astype(int)
     values = []
-    row_dots = _exact._row_dots
-    monkeypatch.setattr(_exact, "_row_dots",
-                        lambda A, B: values.append(A.shape[0]) or row_dots(A, B))
+    pair_sq = _exact.pair_sq
+    monkeypatch.setattr(_exact, "pair_sq",
+                        lambda points, a, b: values.append(a.size) or pair_sq(points, a, b))
     sampler().fit_resample(X, y)
     assert sum(values) <= 20 * X.shape[0], sum(values)
 

@@ -1,10 +1,12 @@
 """Rows of huge norm among ordinary ones (an amount with outliers): the float64 values are
-decided with each pair's own margin, not the margin of a block's largest row. Rows far
-from the origin (an offset far larger than their distances): exact values of the rows less
-a centre."""
+screened with each pair's own margin, not the margin of a block's largest row. Rows far
+from the origin (an offset far larger than their distances), or far from any one centre
+(a missing-value code, groups far apart): the distances that decide are summed from
+differences."""
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,9 +14,11 @@ from balancekit import _exact
 from balancekit._exact import Points, count_closer, top_k
 from balancekit.under_sampling import (
     AllKNN,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
     NearMiss,
     NeighbourhoodCleaningRule,
+    OneSidedSelection,
     TomekLinks,
 )
 
@@ -30,12 +34,13 @@ def _with_outliers(rng, n, p, top):
     return base[rng.permutation(np.r_[np.arange(n // 2), np.arange(n // 2)])]
 
 
-def _spec_order(points, queries, refs, own, farthest=False):
-    """Reference rows by the library's exact values (row dot products), ties to the lower
-    row, leaving out each query itself: what every search must return."""
-    Q = points.exact_queries(queries, 2.0 if farthest else -2.0)
-    values = np.array([_exact._row_dots(np.repeat(Q[i:i + 1], refs.size, axis=0),
-                                        points.exact(refs)) for i in range(queries.size)])
+def _spec_order(X, queries, refs, own, farthest=False):
+    """Reference rows by their squared distances summed from differences in float64 (negated
+    for the farthest), ties to the lower row, leaving out each query itself: what every
+    search must return."""
+    values = np.array([np.einsum("ij,ij->i", X[q] - X[refs], X[q] - X[refs]) for q in queries])
+    if farthest:
+        values = -values
     if own:
         values[queries[:, None] == refs[None, :]] = np.inf
     order = np.lexsort((np.broadcast_to(refs, values.shape), values), axis=-1)
@@ -89,7 +94,7 @@ def test_searches_among_rows_of_huge_norm_follow_the_exact_values(seed, n, p, to
         points = Points(X)
         assert not points.screened and not points.exact_screen  # values in float64
         sq, idx = top_k(points, queries, refs, k, farthest=farthest)
-        values, order = _spec_order(points, queries, refs, own=True, farthest=farthest)
+        values, order = _spec_order(X, queries, refs, own=True, farthest=farthest)
         np.testing.assert_array_equal(idx, order[:, :k])
         if not farthest:
             # Rows before each query's k-th row, ties by index: k - 1 exactly.
@@ -107,9 +112,9 @@ def test_a_few_rows_of_huge_norm_do_not_send_every_pair_to_a_second_computation(
     X = _with_outliers(rng, 3000, 8, 20)
     y = (rng.rand(3000) < 0.15).astype(int)
     computed = []
-    row_dots = _exact._row_dots
-    monkeypatch.setattr(_exact, "_row_dots",
-                        lambda A, B: computed.append(A.shape[0]) or row_dots(A, B))
+    pair_sq = _exact.pair_sq
+    monkeypatch.setattr(_exact, "pair_sq",
+                        lambda points, a, b: computed.append(a.size) or pair_sq(points, a, b))
     X_res, y_res = sampler().fit_resample(X, y)
     assert sum(computed) <= 20 * X.shape[0], sum(computed)
     # The rows kept are those of the same search with a block's margin.
@@ -125,6 +130,27 @@ def _differences_order(X, queries, refs):
     D = ((X[queries][:, None, :] - X[refs][None, :, :]) ** 2).sum(-1)
     D[queries[:, None] == refs[None, :]] = np.inf
     return refs[np.lexsort((np.broadcast_to(refs, D.shape), D), axis=-1)]
+
+
+def _check_by_differences(X, data, rng, k, tree):
+    """top_k and count_closer of half the rows of ``data`` (``X`` or a sparse copy), with
+    the k-d tree or the blocks, against an order by squared distances from differences."""
+    n = X.shape[0]
+    queries = np.sort(rng.permutation(n)[: n // 2])
+    refs = np.arange(n)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
+        mp.setattr(_exact, "_TREE_PROBE_MAX_FEATURES", 0)
+        mp.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+        points = Points(data)
+        _, idx = top_k(points, queries, refs, k)
+        sq, nearest = top_k(points, queries, refs, 1)
+        counts = count_closer(points, queries, refs, sq[:, 0], nearest[:, 0], 10**9)
+    np.testing.assert_array_equal(idx, _differences_order(X, queries, refs)[:, :k])
+    np.testing.assert_array_equal(counts, 0)
+    # The distances returned are those of the rows found, to their last digits.
+    np.testing.assert_allclose(sq[:, 0], ((X[queries] - X[nearest[:, 0]]) ** 2).sum(1),
+                               rtol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
@@ -143,18 +169,72 @@ def test_rows_far_from_the_origin_are_searched_by_their_distances(seed, n, p, of
     # leaves no digits for distances a million times smaller than the offset.
     rng = np.random.RandomState(seed)
     X = rng.randn(n, p) * scale + offset * rng.uniform(0.5, 1.0, p)
-    queries = np.sort(rng.permutation(n)[: n // 2])
-    refs = np.arange(n)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
-        mp.setattr(_exact, "_TREE_PROBE_MAX_FEATURES", 0)
-        mp.setattr(_exact, "_TREE_MIN_PAIRS", 0)
-        points = Points(X)
-        _, idx = top_k(points, queries, refs, k)
-        sq, nearest = top_k(points, queries, refs, 1)
-        counts = count_closer(points, queries, refs, sq[:, 0], nearest[:, 0], 10**9)
-    np.testing.assert_array_equal(idx, _differences_order(X, queries, refs)[:, :k])
-    np.testing.assert_array_equal(counts, 0)
+    _check_by_differences(X, X, rng, k, tree)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(20, 300),
+    p=st.integers(1, 8),
+    far=st.sampled_from([1e7, 1e9, -3e12]),
+    kind=st.sampled_from(["groups", "code", "sparse"]),
+    k=st.integers(1, 5),
+    tree=st.booleans(),
+)
+def test_rows_far_from_any_one_centre_are_searched_by_their_distances(seed, n, p, far, kind, k,
+                                                                      tree):
+    # No one centre brings every row near 0: two groups far apart, a missing-value code
+    # such as 99999999 in some rows of a column, sparse rows of large values (never
+    # centred). The rows far from the centre are near one another, and |x|^2 - 2 q.x
+    # of those rows has no digits left for their distances.
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, p)
+    if kind == "groups":
+        X[rng.rand(n) < 0.5] += far
+    elif kind == "code":
+        X[rng.rand(n) < 0.2, 0] = far
+    else:
+        X = np.where(rng.rand(n, p) < 0.3, 0.0, X + far)
+    _check_by_differences(X, sp.csr_matrix(X) if kind == "sparse" else X, rng, k, tree)
+
+
+def test_many_rows_of_one_feature_find_their_nearest_rows():
+    # 300,000 values of one feature: their distances are a millionth of their norms, and
+    # |x|^2 - 2 q.x gave two rows another pair of nearest rows than their differences.
+    rng = np.random.default_rng(1)
+    n = 300_000
+    X = rng.normal(size=(n, 1)) * 3 + 0.5
+    _, idx = top_k(Points(X), np.arange(n), np.arange(n), 2)
+    # The two nearest of each row are among the two rows on each side in sorted order.
+    order = np.argsort(X[:, 0], kind="stable")
+    at = np.empty(n, dtype=np.intp)
+    at[order] = np.arange(n)
+    near = np.stack([order[np.clip(at + s, 0, n - 1)] for s in (-2, -1, 1, 2)], axis=1)
+    d = (X[near, 0] - X[:, :1]) ** 2
+    d[near == np.arange(n)[:, None]] = np.inf
+    expected = np.take_along_axis(near, np.lexsort((near, d), axis=1)[:, :2], axis=1)
+    np.testing.assert_array_equal(idx, expected)
+
+
+@pytest.mark.parametrize("sampler", [TomekLinks, EditedNearestNeighbours, AllKNN,
+                                     NeighbourhoodCleaningRule, NearMiss, OneSidedSelection,
+                                     CondensedNearestNeighbour],
+                         ids=lambda s: s.__name__)
+def test_rules_on_a_missing_value_code_keep_the_rows_of_imbalanced_learn(sampler):
+    # A code such as 99999999 in 15% of a column of values near 1: imbalanced-learn's k-d
+    # tree computes differences; TomekLinks kept 14 other rows, NearMiss-1 up to 134.
+    iu = pytest.importorskip("imblearn.under_sampling")
+    rng = np.random.RandomState(0)
+    y = (rng.rand(2000) < 0.25).astype(int)
+    X = rng.randn(2000, 4) + 1.0 + 0.5 * y[:, None]
+    X[rng.rand(2000) < 0.15, 1] = 99999999.0
+    params = {"random_state": 0} if sampler in (OneSidedSelection,
+                                                CondensedNearestNeighbour) else {}
+    ours, theirs = sampler(**params), getattr(iu, sampler.__name__)(**params)
+    ours.fit_resample(X, y)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, np.sort(theirs.sample_indices_))
 
 
 @pytest.mark.parametrize("offset", [1e7, 1.7e9])

@@ -26,34 +26,41 @@ question allows:
 
 How the distances are computed
 ------------------------------
-Distances are Euclidean. A row ``x`` enters as ``[x, |x|^2]`` (built from the
-data when needed, never stored for the whole data) and a query ``q`` as
-``[-2 q, 1]``, so one matrix product gives
-``|x|^2 - 2 q.x = d(q, x)^2 - |q|^2`` for a block of pairs: the order of the
-squared distances, without a pass to add norms. These float64 values decide
-every comparison; of two equally distant rows, the one with the lower row
-index is the nearer. Dense rows enter less a centre of whole numbers
-(:attr:`Points.centre`), so that an offset far larger than the distances
-(coordinates in metres, times in seconds) costs them no digits, while rows of
-integers stay integers.
+Distances are Euclidean. What decides every comparison is the squared
+distance of the pair summed from the differences of its two rows in float64
+(:func:`pair_sq`): exact to a few units in its last place wherever the rows
+lie, even far from any one centre (a missing-value code such as 99999999,
+groups of rows far apart, a million values of one feature). Of two equally
+distant rows, the one with the lower row index is the nearer.
 
-Dense blocks are first screened in float32 (faster), on the data centred on
-its mean (so that an offset in the data costs no precision). A screened
-entry is within ``eps`` of the float64 value, where
+Those values are computed only for the few pairs a screening leaves in
+doubt. A row ``x`` is screened as ``[x, |x|^2]`` (built from the data when
+needed, never stored in float64 for the whole data) and a query ``q`` as
+``[-2 q, 1]``, so one matrix product gives ``|x|^2 - 2 q.x = d(q, x)^2 - |q|^2``
+for a block of pairs: the order of the squared distances, without a pass to
+add norms, but with a rounding that grows with the norms of the rows rather
+than with their distance.
+
+Dense blocks are screened in float32 (faster), on the data centred on its
+mean. A screened entry is within ``eps`` of the squared distance less
+``|q'|^2``, where
 ``eps = 1.2 (p + 4) u32 (2 |q'| M' + M'^2) + 4 (p + 4) u64 (2 |q| M + M^2 + |q|^2)``
 (``p`` features, ``u32 = 2**-24``, ``u64 = 2**-53``, primes for norms of the
-rows centred on their mean, the others of the exact rows, ``M`` the largest
-norm of the block). Entries clearly below or above
-a threshold are decided at once; those within ``eps`` of it are computed
-again in float64. The results are therefore those of a float64 search.
-Rows of integers (counts, pixel values, flags, one-hot categories) small
-enough that every product sums exactly in float32 are screened as their exact
-rows: their screened values are the exact ones, and the searches
+rows centred on their mean, the others of the rows less :attr:`Points.centre`,
+``M`` the largest norm of the block). Entries clearly below or above a
+threshold are decided at once; those within ``eps`` of it get their squared
+distances. Rows of integers (counts, pixel values, flags, one-hot categories)
+small enough that every product sums exactly in float32 are screened as the
+rows less their centre: their screened values are exact, and the searches
 take them without computing them again (:attr:`Points.exact_screen`).
 Sparse data, data whose squared norms leave 1e-20 .. 1e30, and data where
 ``eps`` would not be small next to the distance of a row to its nearest
 neighbour (a column of far larger spread than the others, such as an
-unscaled amount: see :meth:`Points._coarse`) are searched in float64 directly.
+unscaled amount: see :meth:`Points._coarse`) are screened in float64, dense
+rows less a centre of whole numbers (:attr:`Points.centre`: an offset far
+larger than the distances, such as coordinates in metres or times in
+seconds, then leaves the screening its digits), each pair with its own margin
+(:meth:`Points.pair_margins`).
 
 The searches run on a pool of threads over blocks of queries; ``n_jobs``
 sets its size (``None`` or ``-1``: every available core). BLAS is kept to
@@ -228,7 +235,7 @@ def centre_sample(n):
 
 
 def offset_centre(sample):
-    """The whole-number centre that rows take off before their exact values (see
+    """The whole-number centre that rows take off before their float64 products (see
     :class:`Points`): in each column of ``sample`` (some of the rows) whose median
     lies more than ``_OFFSET_SPREADS`` interquartile ranges from 0, that median,
     rounded; 0 in the others."""
@@ -274,9 +281,10 @@ class ArrayRows(RowSource):
 class Points:
     """The rows a rule searches, prepared for blockwise distances.
 
-    Dense data are not copied in float64: the exact values of a row,
-    ``[x, |x|^2]``, are built from ``X`` when they are needed (see
-    :meth:`exact`); only the float32 screening copy is stored.
+    Dense data are not copied in float64: the float64 rows ``[x, |x|^2]``
+    (:meth:`exact`) and the squared distances that decide (:func:`pair_sq`)
+    are computed from ``X`` when they are needed; only the float32 screening
+    copy is stored.
 
     Parameters
     ----------
@@ -380,9 +388,10 @@ class Points:
                 np.minimum(bottom, chunk.min(axis=0), out=bottom)
         mean /= max(1, self.n)
         # The exact rows are the rows less a centre, of whole numbers: an offset far larger
-        # than the distances (coordinates in metres, times in seconds) would leave
-        # |x|^2 - 2 q.x no digits for them, and whole numbers keep rows on a grid of
-        # integers (or of halves, quarters...) on it, with their ties exact. A column is
+        # than the distances (coordinates in metres, times in seconds) would leave the
+        # float64 screening |x|^2 - 2 q.x no digits for them (every pair would then need
+        # its distance), and whole numbers keep rows on a grid of integers (or of halves,
+        # quarters...) on it, with their products exact. A column is
         # centred where the median of a sample of the rows (not the mean, which a few
         # outliers move away from every other row) lies more than _OFFSET_SPREADS times
         # their interquartile range from 0; elsewhere it costs nothing to leave it.
@@ -548,23 +557,18 @@ class Points:
         return Q
 
     def queries(self, idx, scale=-2.0):
-        """Query rows ``[scale * q, -scale / 2]``: the exact and the screening copies.
-
-        Where the rows are screened, the exact rows are built as they are read
-        (:class:`_QueryRows`): a search takes the exact values of a few pairs only.
-        """
+        """The screening query rows ``[scale * q', -scale / 2]`` of the rows ``idx``."""
         if not self.screened:
-            Q = self.exact_queries(idx, scale)
-            return Q, Q
-        Q = _QueryRows(self, idx, scale)
+            return self.exact_queries(idx, scale)
         Q_low = self.low[idx].copy()
         Q_low[:, :-1] *= np.float32(scale)
         Q_low[:, -1] = -scale / 2
-        return Q, Q_low
+        return Q_low
 
     def shift(self, rows):
-        """``|x|^2 - |x'|^2`` of ``rows``: a screened value is the exact one plus the query's shift."""
-        return self.sq[rows] - self.low_sq[rows]
+        """``-|q'|^2`` of ``rows``: a query's screened values are its squared distances
+        plus its shift (within the screening margin)."""
+        return -self.low_sq[rows]
 
     def block_norms(self, refs, block):
         """Largest centred and plain norm in each run of ``block`` entries of ``refs``."""
@@ -632,20 +636,6 @@ class _ExactScreening(_RowsOnAccess):
         return out
 
 
-class _QueryRows(_RowsOnAccess):
-    """The exact query rows ``[scale * q, -scale / 2]`` of the rows ``idx`` of
-    :class:`Points`, built on access (see :meth:`Points.queries`)."""
-
-    dtype = np.dtype(np.float64)
-
-    def __init__(self, points, idx, scale):
-        self.points, self.idx, self.scale = points, np.asarray(idx), scale
-        self.shape = (self.idx.size, points.n_features + 1)
-
-    def build(self, idx):
-        return self.points.exact_queries(self.idx[idx], self.scale)
-
-
 class _ScreeningRows(_RowsOnAccess):
     """The screening rows of :class:`Points` on a :class:`RowSource`, built on access.
 
@@ -692,11 +682,51 @@ def _dot(A, B):
     return A @ B.T
 
 
-def _row_dots(A, B):
-    """Row-wise dot products of two equally long stacks of rows."""
-    if sp.issparse(A):
-        return np.asarray(A.multiply(B).sum(axis=1)).ravel()
-    return np.einsum("ij,ij->i", A, B)
+def pair_sq(points, a, b):
+    """Squared distances of the pairs of rows ``(a[i], b[i])`` of ``points``.
+
+    Summed from the differences of the rows as given, in float64: exact to a
+    few units in the last place of the distance itself, wherever the rows
+    lie. These values decide every search; the products only screen (their
+    rounding grows with the norms of the rows, not with their distances).
+    The same pair, either way round, always gets the same value.
+    """
+    out = np.empty(a.size)
+    # Both gathered sides (float64) take about _BUILD_BYTES at a time.
+    step = max(256, _BUILD_BYTES // (16 * max(1, points.n_features)))
+    for s in range(0, a.size, step):
+        i, j = a[s:s + step], b[s:s + step]
+        if points.sparse:
+            D = points.aug[i][:, :-1] - points.aug[j][:, :-1]
+            out[s:s + step] = np.asarray(D.multiply(D).sum(axis=1)).ravel()
+        else:
+            D = np.subtract(points.values(i), points.values(j), dtype=np.float64)
+            out[s:s + step] = np.einsum("ij,ij->i", D, D)
+    return out
+
+
+class _Values:
+    """The values that decide a search of ``queries`` among ``refs``.
+
+    ``values(rows, pos)`` gives the squared distances of the pairs
+    ``(queries[rows], refs[pos])`` (:func:`pair_sq`), negated for the
+    farthest rows; :meth:`of_screened` turns exactly screened values (see
+    :attr:`Points.exact_screen`) into the same units.
+    """
+
+    def __init__(self, points, queries, refs, farthest=False):
+        self.points, self.queries, self.refs = points, queries, refs
+        self.farthest = farthest
+
+    def __call__(self, rows, pos):
+        d = pair_sq(self.points, self.queries[rows], self.refs[pos])
+        return np.negative(d, out=d) if self.farthest else d
+
+    def of_screened(self, rows, D):
+        """Values of the exactly screened entries ``D`` of the queries ``rows``:
+        ``d^2 - |q|^2`` (``|q|^2 - d^2`` for the farthest), both exact."""
+        sq = self.points.sq[self.queries[rows]]
+        return D.astype(np.float64) + (-sq if self.farthest else sq)
 
 
 def nonzero_2d(mask):
@@ -892,7 +922,7 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
     self_pos = _positions(refs, queries) if exclude_self else None
 
     def finish(sl, raw, pos):
-        # Back from |x|^2 - 2 q.x (or its negation) to squared distances.
+        # Back from the negated distances of the farthest rows.
         if farthest:
             np.negative(raw, out=raw)
         sq, idx = as_rows(points, queries[sl], refs, raw, pos, in_place=True)
@@ -912,9 +942,9 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
 
 def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, n_jobs=None,
                     budget=None, each=None, tree=True, distinct=True):
-    """:func:`top_k` on references in any order (repeats allowed), in raw units.
+    """:func:`top_k` on references in any order (repeats allowed), in positions.
 
-    Returns the values ``|x|^2 - 2 q.x`` (negated with ``farthest``) and the
+    Returns the squared distances (negated with ``farthest``) and the
     positions in ``refs`` of the ``k`` best, ties to the lower position;
     ``self_pos`` gives each query's own position in ``refs`` to leave out
     (``-1``: none). With ``each``, returns instead the list of
@@ -958,7 +988,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
     if budget is None:
         budget = points.n * (points.n_features + 1)
     slices, block = _top_k_layout(nq, n_jobs, refs.size, k, budget)
-    R, R_low = _rows(points, refs)
+    R_low = points.low if _every_row(points, refs) else points.low[refs]
     # Float64 values: each pair's margin. Otherwise each query's margin against the
     # largest norms of all the references: at least its margin against any block (all
     # the search uses), and no array of queries x blocks.
@@ -971,11 +1001,11 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
 
     def task(j, sl):
         rows = queries[sl]
-        Q, Q_low = points.queries(rows, 2.0 if farthest else -2.0)
+        Q_low = points.queries(rows, 2.0 if farthest else -2.0)
         margins = None if col_margins is None else (points.pair_margins(rows), col_margins)
         slack = points.slack(rows, norms) if margins is None else None
-        raw, pos = _top_k_block(Q, Q_low, R, R_low, k, self_pos[sl], block, slack,
-                                points.exact_screen, margins)
+        raw, pos = _top_k_block(_Values(points, rows, refs, farthest), Q_low, R_low, k,
+                                self_pos[sl], block, slack, points.exact_screen, margins)
         if each is None:
             out_d[sl], out_i[sl] = raw, pos
         else:
@@ -983,23 +1013,6 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
 
     _run([lambda j=j, sl=sl: task(j, sl) for j, sl in enumerate(slices)], n_jobs)
     return (out_d, out_i) if each is None else results
-
-
-class _ExactRows:
-    """The exact rows of ``refs``, built on access: ``rows[pos]`` is ``points.exact(refs[pos])``."""
-
-    def __init__(self, points, refs):
-        self.points = points
-        self.refs = refs
-        self.shape = (refs.size, points.n_features + 1)
-
-    def __getitem__(self, pos):
-        return self.points.exact(self.refs[pos])
-
-
-def _rows(points, refs):
-    """The exact and screening rows of ``refs`` (no copy of ``low`` when ``refs`` is every row)."""
-    return _ExactRows(points, refs), points.low if _every_row(points, refs) else points.low[refs]
 
 
 def _every_row(points, rows):
@@ -1022,10 +1035,12 @@ def _self_first(d, i, own):
     return d, i
 
 
-def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
-    """The ``k`` smallest values of each row of ``Q @ R.T``, in two passes.
+def _top_k_block(values, Q_low, R_low, k, own, block, slack, exact, margins=None):
+    """The ``k`` smallest values of each query against the references, in two passes.
 
-    ``own`` gives each row's position to leave out (``-1``: none). The
+    ``values`` is the :class:`_Values` of the search, which decide; the
+    screening rows of the queries and the references are ``Q_low`` and
+    ``R_low``. ``own`` gives each row's position to leave out (``-1``: none). The
     references are cut into parts (several per block of ``block``
     references). The first pass screens every block (``Q_low @ R_low.T``:
     the exact values plus an offset of the row, within ``slack``) and keeps
@@ -1035,21 +1050,21 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
     minimum ``S`` less the offset plus the slack: every entry that can be
     among the ``k`` smallest is screened within ``S + 2 * slack``. The
     second pass computes again only the parts whose minimum is that low and
-    takes the exact values of their entries below the limit (``exact``: the
-    screened values are exact, see :attr:`Points.exact_screen`). Ties go to
-    the lower position. ``margins``: float64 values with each pair's margin,
+    takes the exact values of their entries below the limit (``exact``: from
+    the screened values, which are exact, see :attr:`Points.exact_screen`).
+    Ties go to the lower position. ``margins``: float64 values with each pair's margin,
     ``(rows, references)`` (see :meth:`Points.pair_margins`), instead of
     ``slack``: the minima are taken of the highest exact value each entry may
     stand for, and the candidates are the entries whose lowest is in reach.
     """
-    nq = Q.shape[0]
-    n_ref = R.shape[0]
+    nq = Q_low.shape[0]
+    n_ref = R_low.shape[0]
     width, per_block, bounds = _parts(n_ref, block, k)
     if len(bounds) < k:
         # Fewer parts than neighbours: their minima cannot bound the k-th value, and
         # every entry would go to the second pass. The references are few (less than
         # k parts of _MIN_PART): their exact values at once.
-        return _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins)
+        return _few_refs_top_k(values, Q_low, R_low, k, own, slack, exact, margins)
     part_min = np.empty((nq, len(bounds)), dtype=Q_low.dtype)
     col = None if margins is None else margins[1]
     # With margins: the minima of the highest values bound the k-th value, those of the
@@ -1097,30 +1112,26 @@ def _top_k_block(Q, Q_low, R, R_low, k, own, block, slack, exact, margins=None):
             if col is not None:
                 D -= col[s:e]
         r, c = nonzero_2d(D <= _at_most(limit[rows, None], D.dtype))
-        pairs.append((rows[r], D[r, c].astype(np.float64), s + c) if exact else (rows[r], s + c))
+        pairs.append((rows[r], values.of_screened(rows[r], D[r, c]), s + c) if exact
+                     else (rows[r], s + c))
         del D  # freed before the next block is computed
-    return _pick_smallest(nq, k, pairs if exact else _with_values(Q, R, pairs))
+    return _pick_smallest(nq, k, pairs if exact else _with_values(values, pairs))
 
 
-def _with_values(Q, R, pairs):
+def _with_values(values, pairs):
     """The candidate lists ``(rows, values, positions)`` of the pairs ``(rows, positions)``
-    of ``pairs`` (emptied): the exact values ``Q[rows] . R[positions]``, computed for
-    many lists at once (a call per list costs more than its values where the lists are
-    short)."""
+    of ``pairs`` (emptied), with their :class:`_Values`, computed for many lists at once
+    (a call per list costs more than its values where the lists are short)."""
     if not pairs:
         return []
     sizes = np.cumsum([rows.size for rows, _ in pairs])
     rows, pos = _concatenated(pairs)
-    values = np.empty(rows.size)
-    # The gathered dense rows of both sides take _BUILD_BYTES / 2 at a time; sparse ones less.
-    step = 1 << 16 if sp.issparse(Q) else max(256, _BUILD_BYTES // (32 * R.shape[1]))
-    for s in range(0, rows.size, step):
-        values[s:s + step] = _row_dots(Q[rows[s:s + step]], R[pos[s:s + step]])
-    return [(r, v, p) for r, v, p in zip(np.split(rows, sizes[:-1]), np.split(values, sizes[:-1]),
+    found = values(rows, pos)
+    return [(r, v, p) for r, v, p in zip(np.split(rows, sizes[:-1]), np.split(found, sizes[:-1]),
                                           np.split(pos, sizes[:-1]), strict=True)]
 
 
-def _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins=None):
+def _few_refs_top_k(values, Q_low, R_low, k, own, slack, exact, margins=None):
     """:func:`_top_k_block` against few references, in one pass.
 
     Every value is screened at once, as one product (within ``slack`` of the
@@ -1129,7 +1140,7 @@ def _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins=None):
     exact values, which decide (the screened ones with ``exact``; with
     ``margins``, as in :func:`_top_k_block`).
     """
-    n_ref = R.shape[0]
+    n_ref = R_low.shape[0]
     D = _dot(Q_low, R_low[np.arange(n_ref)])
     has = np.flatnonzero(own >= 0)
     D[has, own[has]] = np.inf
@@ -1137,9 +1148,9 @@ def _few_refs_top_k(Q, R, Q_low, R_low, k, own, slack, exact, margins=None):
     kth = np.partition(highest, min(k, n_ref) - 1, axis=1)[:, min(k, n_ref) - 1]
     limit = kth + 2.0 * (slack.max(axis=1) if margins is None else margins[0])
     rows, pos = nonzero_2d(np.isfinite(D) & (lowest <= _at_most(limit[:, None], D.dtype)))
-    found = ([(rows, D[rows, pos].astype(np.float64), pos)] if exact
-             else _with_values(Q, R, [(rows, pos)]))
-    return _pick_smallest(Q.shape[0], k, found)
+    found = ([(rows, values.of_screened(rows, D[rows, pos]), pos)] if exact
+             else _with_values(values, [(rows, pos)]))
+    return _pick_smallest(Q_low.shape[0], k, found)
 
 
 def _parts(n_ref, block, k):
@@ -1290,7 +1301,7 @@ def nearest_across(points, A, B, *, k_a=1, k_b=1, n_jobs=None):
 
 
 def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
-    """:func:`nearest_across` in raw units (``|x|^2 - 2 q.x``) and positions.
+    """:func:`nearest_across` in positions (with the squared distances).
 
     Each pair is screened once, as a squared distance
     (``[-2 a', 1, |a'|^2] . [b', |b'|^2, 1]``), so that one block of pairs
@@ -1444,8 +1455,8 @@ def _exact_hits(points, queries, refs, pairs, k):
     """Exact raw values of pairs ``(positions in queries, positions in refs, screened squared
     distances)``, given in batches (see :func:`_screened_pairs`).
 
-    Returns the query positions, the values ``|x|^2 - 2 q.x`` and the
-    reference positions, each concatenated. When more than ``_HITS_HELD``
+    Returns the query positions, the squared distances (:func:`pair_sq`) and
+    the reference positions, each concatenated. When more than ``_HITS_HELD``
     are held (data whose rows are mostly copies of a few: every pair ties),
     they are cut down to the ``k`` best of each query, ties to the lower
     position, which is all :func:`_pick_smallest` takes from them.
@@ -1454,10 +1465,10 @@ def _exact_hits(points, queries, refs, pairs, k):
     held = 0
     for q, r, v in pairs:
         if q.size:
-            if points.exact_screen:  # the screened distances are exact: d^2 - |q|^2
-                values = v - points.sq[queries[q]]
+            if points.exact_screen:  # the screened squared distances are exact
+                values = v.astype(np.float64)
             else:
-                values = _row_dots(points.exact_queries(queries[q]), points.exact(refs[r]))
+                values = pair_sq(points, queries[q], refs[r])
             out.append((q, values, r))
             held += q.size
             if held > _HITS_HELD:
@@ -1631,14 +1642,12 @@ def _code_ceiling(codes, base):
 def as_rows(points, queries, refs, raw, pos, in_place=False):
     """Squared distances and row indices from raw values and positions in ``refs``.
 
-    ``raw`` holds ``|x|^2 - 2 q.x`` for each query (a row of ``raw``);
+    ``raw`` holds the squared distances of each query (a row of ``raw``);
     missing places (position ``-1``) get ``inf`` and ``-1``. With
     ``in_place``, the distances are written over ``raw``.
     """
     missing = pos < 0
     sq = raw if in_place else raw.copy()
-    sq += points.sq[queries][:, None]
-    np.maximum(sq, 0, out=sq)
     sq[missing] = np.inf
     idx = refs[np.maximum(pos, 0)] if refs.size else np.empty(pos.shape, dtype=np.intp)
     idx[missing] = -1
@@ -1735,7 +1744,7 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
     # queries scans the blocks of references nearest to it first.
     order, q_order = _scan_orders(points, queries, refs)
     scan = refs[order]
-    R, R_low = _ExactRows(points, scan), points.low[scan]
+    R_low = points.low[scan]
     inv = np.empty_like(order)
     inv[order] = np.arange(order.size)
 
@@ -1758,12 +1767,12 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
 
     def task(idx, plan, done=None):
         rows = q[idx]
-        Q, Q_low = points.queries(rows)
+        Q_low = points.queries(rows)
         margins = None if col_margins is None else (points.pair_margins(rows), col_margins)
         slack = points.slack(rows, norms) if margins is None else None
         found_rows = q_found[idx]
         q_counts[idx] = _count_block(
-            Q, Q_low, R, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
+            _Values(points, rows, scan), Q_low, R_low, scan, thr[idx], bidx[idx], skip[idx], need,
             points.shift(rows), slack, points.screened, points.exact_screen, q_counts[idx],
             found_rows, plan, done, margins,
         )
@@ -1804,16 +1813,16 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
 
 
 def _bound_values(points, queries, bound_sq, bound_idx):
-    """Each query's bound in the units of the exact values, ``d^2 - |q|^2 = |p|^2 - 2 q.p``.
+    """Each query's bound as the values that decide (squared distances, :func:`pair_sq`).
 
-    Where the bound is a row, its own exact value: a row as near as the
-    bound then compares equal to it (going through ``bound_sq`` and back
-    may move the value by a rounding step).
+    Where the bound is a row, its own value: a row as near as the bound
+    then compares equal to it (``bound_sq`` may have been computed
+    otherwise, or rounded).
     """
-    thr = np.asarray(bound_sq, dtype=np.float64) - points.sq[queries]
+    thr = np.array(bound_sq, dtype=np.float64)
     row = (bound_idx >= 0) & np.isfinite(thr)
     if row.any():
-        thr[row] = _row_dots(points.exact_queries(queries[row]), points.exact(bound_idx[row]))
+        thr[row] = pair_sq(points, queries[row], bound_idx[row])
     return thr
 
 
@@ -1888,9 +1897,13 @@ def _block_plans(points, queries, block_mean, n_blocks, slices):
     return plans
 
 
-def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
+def _count_block(values, Q_low, R_low, scan, thr, bidx, skip, need, shift, slack, screened,
                  exact, counts, found, plan, done=None, margins=None):
     """Per-row count of references nearer than the bound, stopping at ``need``.
+
+    ``values`` (a :class:`_Values` of the queries against ``scan``) decide
+    the entries the screening leaves in doubt; ``thr`` holds each row's
+    bound in their units and ``shift`` what takes it to the screened ones.
 
     The blocks of references are scanned in the order ``plan``, leaving out
     for each row the blocks ``done`` marks (rows x blocks; ``None``: none).
@@ -1902,11 +1915,11 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
     pair's margin, ``(rows, references)`` (see :meth:`Points.pair_margins`),
     instead of ``slack``, each row's margin against a whole block.
     """
-    nq = Q.shape[0]
+    nq = Q_low.shape[0]
     counts = counts.copy()
     n_found = (found >= 0).sum(axis=1)
     width = found.shape[1]
-    n_ref = R.shape[0]
+    n_ref = R_low.shape[0]
     buf = np.empty((nq, _REF_BLOCK), dtype=bool)
     low_dtype = R_low.dtype
     # Thresholds stay finite so that the left-out entries (+inf) never count.
@@ -1973,7 +1986,7 @@ def _count_block(Q, Q_low, R, R_low, scan, thr, bidx, skip, need, shift, slack, 
                 part_up = part if sub_up is sub else sub_up[band]
                 in_r, in_c = nonzero_2d((part_up >= lo_r[band]) & (part <= hi_r[band]))
                 pick = active[rows[band[in_r]]]
-                exact_values = _row_dots(Q[pick], R[s + in_c])
+                exact_values = values(pick, s + in_c)
                 tr = thr[pick]
                 near = (exact_values < tr) | ((exact_values == tr) & (scan[s + in_c] < bidx[pick]))
                 np.add.at(counts, pick[near], 1)
@@ -2033,11 +2046,11 @@ def _keep_witnesses(mask, sure, rows, refs, found, n_found):
 class _Tree:
     """A k-d tree over the reference rows, giving candidates that exact values then decide.
 
-    The tree's distances are not the module's exact values (``|x|^2 - 2 q.x``
-    in float64), but within :meth:`slack` of them (in squared distance). A
-    list of candidates therefore holds every reference whose exact value can
-    beat its ``k``-th best when its farthest candidate is beyond that value
-    plus the slack. The other queries (ties) get a longer list, of
+    The tree's distances are not the module's values (:func:`pair_sq`), but
+    within :meth:`reach` of them: both are summed from the same differences,
+    in other orders. A list of candidates therefore holds every reference
+    whose value can beat its ``k``-th best when its farthest candidate is
+    beyond the reach of that value. The other queries (ties) get a longer list, of
     ``_TREE_WIDE`` candidates; those whose ties reach beyond it (many copies
     of a row) are searched in blocks, which bound the work and the memory by
     the number of references. The results are those of the blockwise
@@ -2054,15 +2067,14 @@ class _Tree:
             self.tree = points.full_tree
         else:
             self.tree = cKDTree(np.asarray(points.values(refs), dtype=np.float64))
-        # 8 (p + 4) u64 (|q| + M)^2 covers the rounding of both computations
-        # (the exact value is a dot product of p + 1 terms, the tree sums p
-        # squared differences), with a factor of two to spare.
-        self.M = float(np.sqrt(points.sq[refs].max()))
+        # Each sums p squared differences (relative error at most p u64; the
+        # tree also takes a root and it is squared again): 8 (p + 4) u64 of the
+        # value covers both, with a factor of two to spare.
         self.c = 8.0 * (points.n_features + 4) * _U64
 
-    def slack(self, queries):
-        """Largest difference between a tree distance and an exact value (squared units)."""
-        return self.c * (np.sqrt(self.points.sq[queries]) + self.M) ** 2
+    def reach(self, values):
+        """The largest squared tree distance a row of these ``values`` may have."""
+        return values * (1.0 + self.c)
 
     def nearest(self, queries, m):
         """Exact values, positions in the references and tree distances of the ``m``
@@ -2073,13 +2085,12 @@ class _Tree:
         return self.values(queries, pos), pos, dist
 
     def values(self, queries, pos):
-        """Exact values of each query (row of ``pos``) against its references ``pos``."""
+        """Values of each query (row of ``pos``) against its references ``pos``."""
         n_ref = self.refs.size
         valid = pos < n_ref
-        rows = np.repeat(np.arange(queries.size), pos.shape[1])[valid.ravel()]
+        rows = np.repeat(queries, pos.shape[1])[valid.ravel()]
         raw = np.full(pos.shape, np.inf)
-        raw[valid] = _row_dots(self.points.exact_queries(queries)[rows],
-                               self.points.exact(self.refs[pos[valid]]))
+        raw[valid] = pair_sq(self.points, rows, self.refs[pos[valid]])
         return raw
 
     def search(self, queries, m, decide):
@@ -2187,7 +2198,7 @@ def _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each):
         raw[pos == self_pos[at, None]] = np.inf
         out_d[at], out_i[at] = _best_of(raw, pos, k, n_ref)
         # Complete when every reference left out is farther than the k-th best.
-        return out_d[at, -1] + points.sq[queries[at]] + 2.0 * tree.slack(queries[at])
+        return tree.reach(out_d[at, -1])
 
     m = min(n_ref, k + _TREE_EXTRA + int((self_pos >= 0).any()))
     short = tree.search(queries, m, best)
@@ -2218,8 +2229,7 @@ def _tree_count_closer(points, queries, refs, bound_sq, thr, bound_idx, need, co
                        n_jobs):
     """:func:`count_closer` on a k-d tree of ``refs``, into ``counts`` and ``found``.
 
-    ``thr`` holds the bounds in the units of the exact values (see
-    :func:`_bound_values`). Each query's ``need`` nearest references (and
+    ``thr`` holds the bounds as squared distances (see :func:`_bound_values`). Each query's ``need`` nearest references (and
     two more, for the query and its bound row, which do not count) hold
     every reference counted while the count is below ``need``; as in
     :func:`_tree_top_k`, a query whose last candidate is not clearly beyond
@@ -2231,8 +2241,7 @@ def _tree_count_closer(points, queries, refs, bound_sq, thr, bound_idx, need, co
         counts[at], found[at] = _counted(raw, pos, refs, queries[at], thr[at], bound_idx[at],
                                          found.shape[1])
         # A count that reached need is done: nothing to cover.
-        reach = thr[at] + points.sq[queries[at]] + 2.0 * tree.slack(queries[at])
-        return np.where(counts[at] >= need, -np.inf, reach)
+        return np.where(counts[at] >= need, -np.inf, tree.reach(thr[at]))
 
     m = min(refs.size, need + _TREE_EXTRA + 2)
     short = tree.search(queries, m, tally)

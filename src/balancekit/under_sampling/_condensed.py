@@ -10,10 +10,12 @@ from .._base import BaseSampler, Resampled
 from .._exact import (
     Points,
     _merge,
+    _rounding,
     as_rows,
     check_n_jobs,
     nearest_across_positions,
     nonzero_2d,
+    pair_sq,
     top_k_positions,
 )
 from .._validation import check_int
@@ -43,8 +45,8 @@ def read_classifier(value, n_jobs):
 def _store_neighbors(points, queries, store, k, n_jobs=None):
     """Top-k of each query row among the rows ``store`` (in store order, repeats allowed).
 
-    Returns the values ``|x|^2 - 2 q.x`` and store positions, nearest first;
-    ties go to the earlier store position.
+    Returns the squared distances and store positions, nearest first; ties
+    go to the earlier store position.
     """
     return top_k_positions(points, queries, store, k, n_jobs=n_jobs)
 
@@ -90,6 +92,34 @@ def _dense_rows(points, rows):
     return R.toarray() if hasattr(R, "toarray") else R
 
 
+def _margin(points):
+    """Share of the squared norms of a pair that bounds the rounding of its product:
+    ``2 c (|q|^2 + |x|^2)``, taken twice (``c`` of :func:`~balancekit._exact._rounding`,
+    as in ``Points.pair_margins``)."""
+    return 4.0 * _rounding(points.n_features)[1]
+
+
+def _nearer(points, Q, low, rows, store, thr):
+    """Pairs of ``rows`` and ``store`` rows nearer than each row's ``thr``.
+
+    ``Q`` holds the rows' query rows ``[-2 q, 1]``, whose products with the
+    store's exact rows screen the pairs: ``d^2 - |q|^2`` within the margin
+    of :func:`_margin`; ``low`` holds ``|q|^2`` less its part of the
+    margin. The pairs that may be nearer get their squared distances
+    (:func:`~balancekit._exact.pair_sq`), which decide, as in the searches.
+
+    Returns the positions in ``rows`` and in ``store`` of the pairs nearer
+    than ``thr`` (strictly) and their squared distances.
+    """
+    D = Q @ _dense_rows(points, store).T
+    D += low[:, None]
+    D -= _margin(points) * points.sq[store]
+    r, s = nonzero_2d(D < thr[:, None])
+    d = pair_sq(points, rows[r], store[s])
+    keep = d < thr[r]
+    return r[keep], s[keep], d[keep]
+
+
 def _condense_class(points, codes, n_classes, members, store, k, seeds, n_jobs=None):
     """Scan the rows of one class in order, adding to the store those it misclassifies.
 
@@ -133,15 +163,16 @@ def _condense_class(points, codes, n_classes, members, store, k, seeds, n_jobs=N
     Q = _dense_rows(points, members)
     Q[:, :-1] *= -2.0
     Q[:, -1] = 1.0
+    low = (1.0 - _margin(points)) * points.sq[members]
     last = -1
     for b, cs in enumerate(range(0, n_s, block)):
         ce = min(n_s, cs + block)
         view_d, view_c = best_d[cs:ce], best_c[cs:ce]
         if seen[b] < size:
-            D = Q[cs:ce] @ _dense_rows(points, store[seen[b]:size]).T
-            hit_r, hit_c = nonzero_2d(D < view_d[:, -1:])
+            hit_r, hit_c, hit_d = _nearer(points, Q[cs:ce], low[cs:ce], members[cs:ce],
+                                          store[seen[b]:size], view_d[:, -1])
             if hit_r.size:
-                _merge(view_d, view_c, hit_r, D[hit_r, hit_c], hit_c + seen[b], k)
+                _merge(view_d, view_c, hit_r, hit_d, hit_c + seen[b], k)
         pos = max(last + 1, cs)
         while pos < ce:
             wrong = vote(store_codes[best_c[pos:ce]], n_classes) != target
@@ -154,11 +185,11 @@ def _condense_class(points, codes, n_classes, members, store, k, seeds, n_jobs=N
             store[size] = row
             size += 1
             if q + 1 < ce:
-                d = Q[q + 1:ce] @ _dense_rows(points, store[size - 1:size])[0]
                 rest_d, rest_c = best_d[q + 1:ce], best_c[q + 1:ce]
-                closer = np.flatnonzero(d < rest_d[:, -1])
+                closer, _, d = _nearer(points, Q[q + 1:ce], low[q + 1:ce], members[q + 1:ce],
+                                       store[size - 1:size], rest_d[:, -1])
                 if closer.size:
-                    _merge(rest_d, rest_c, closer, d[closer],
+                    _merge(rest_d, rest_c, closer, d,
                            np.full(closer.size, size - 1, dtype=np.intp), k)
             last = q
             pos = q + 1
