@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from balancekit import _exact
-from balancekit._exact import Points, count_closer, top_k
+from balancekit._exact import Points, count_closer, nearest_across, top_k
 from balancekit.under_sampling import (
     AllKNN,
     CondensedNearestNeighbour,
@@ -124,31 +124,60 @@ def test_a_few_rows_of_huge_norm_do_not_send_every_pair_to_a_second_computation(
     np.testing.assert_array_equal(y_res, y_block)
 
 
-def _differences_order(X, queries, refs):
-    """Reference rows by squared distances computed from differences, ties to the lower row,
-    leaving out each query itself."""
-    D = ((X[queries][:, None, :] - X[refs][None, :, :]) ** 2).sum(-1)
+def _differences_order(points, queries, refs, farthest=False):
+    """Reference rows by the squared distances of :func:`~balancekit._exact.pair_sq`, summed
+    from differences (farthest first with ``farthest``), ties to the lower row, leaving out
+    each query itself: brute force over every pair."""
+    D = _exact.pair_sq(points, np.repeat(queries, refs.size),
+                       np.tile(refs, queries.size)).reshape(queries.size, refs.size)
+    if farthest:
+        D = -D
     D[queries[:, None] == refs[None, :]] = np.inf
     return refs[np.lexsort((np.broadcast_to(refs, D.shape), D), axis=-1)]
 
 
-def _check_by_differences(X, data, rng, k, tree):
-    """top_k and count_closer of half the rows of ``data`` (``X`` or a sparse copy), with
-    the k-d tree or the blocks, against an order by squared distances from differences."""
+# The ways of searching the module chooses by data and size, forced on small data: the
+# k-d tree; blocks screened in float64, each pair with its margin; blocks screened in
+# float32, with the self-search of a set among itself in small tiles.
+_MODES = {
+    "tree": {"_TREE_MAX_FEATURES": 10**6, "_TREE_MIN_PAIRS": 0},
+    "float64": {"_TREE_MAX_FEATURES": 0, "_COARSE_FACTOR": 0.0, "_REF_BLOCK": 64,
+                "_MIN_PART": 16},
+    "float32": {"_TREE_MAX_FEATURES": 0, "_COARSE_FACTOR": np.inf, "_TILE": 16,
+                "_SELF_MIN_TILES": 1, "_SELF_PARTS": 4, "_REF_BLOCK": 64, "_MIN_PART": 16},
+}
+
+
+def _check_by_differences(X, data, rng, k, mode):
+    """Every search of ``data`` (``X`` or a sparse copy), in one of :data:`_MODES`, against
+    orders by squared distances from differences: top_k of half the rows and of every row
+    (nearest and farthest), nearest_across two halves, count_closer."""
     n = X.shape[0]
     queries = np.sort(rng.permutation(n)[: n // 2])
+    rest = np.setdiff1d(np.arange(n), queries)
     refs = np.arange(n)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_exact, "_TREE_MAX_FEATURES", 10**6 if tree else 0)
         mp.setattr(_exact, "_TREE_PROBE_MAX_FEATURES", 0)
-        mp.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+        for name, value in _MODES[mode].items():
+            mp.setattr(_exact, name, value)
         points = Points(data)
         _, idx = top_k(points, queries, refs, k)
+        _, every = top_k(points, refs, refs, k)
+        _, far = top_k(points, queries, refs, k, farthest=True)
         sq, nearest = top_k(points, queries, refs, 1)
         counts = count_closer(points, queries, refs, sq[:, 0], nearest[:, 0], 10**9)
-    np.testing.assert_array_equal(idx, _differences_order(X, queries, refs)[:, :k])
+        (_, across_a), (_, across_b) = nearest_across(points, queries, rest, k_a=k, k_b=k)
+    np.testing.assert_array_equal(idx, _differences_order(points, queries, refs)[:, :k])
+    np.testing.assert_array_equal(every, _differences_order(points, refs, refs)[:, :k])
+    np.testing.assert_array_equal(far, _differences_order(points, queries, refs, True)[:, :k])
     np.testing.assert_array_equal(counts, 0)
-    # The distances returned are those of the rows found, to their last digits.
+    m = min(k, rest.size)
+    np.testing.assert_array_equal(across_a[:, :m],
+                                  _differences_order(points, queries, rest)[:, :m])
+    np.testing.assert_array_equal(across_b[:, :k],
+                                  _differences_order(points, rest, queries)[:, :k])
+    # The distances returned are those of the rows found, to their last digits (the
+    # values of pair_sq, which the orders above take as given).
     np.testing.assert_allclose(sq[:, 0], ((X[queries] - X[nearest[:, 0]]) ** 2).sum(1),
                                rtol=1e-12)
 
@@ -161,15 +190,15 @@ def _check_by_differences(X, data, rng, k, tree):
     offset=st.sampled_from([1e4, 1e7, 1.7e9, -3e12]),
     scale=st.sampled_from([1e-3, 1.0, 50.0]),
     k=st.integers(1, 5),
-    tree=st.booleans(),
+    mode=st.sampled_from(sorted(_MODES)),
 )
 def test_rows_far_from_the_origin_are_searched_by_their_distances(seed, n, p, offset, scale, k,
-                                                                  tree):
+                                                                  mode):
     # Coordinates in metres, times in seconds: |x|^2 - 2 q.x of the rows as they are
     # leaves no digits for distances a million times smaller than the offset.
     rng = np.random.RandomState(seed)
     X = rng.randn(n, p) * scale + offset * rng.uniform(0.5, 1.0, p)
-    _check_by_differences(X, X, rng, k, tree)
+    _check_by_differences(X, X, rng, k, mode)
 
 
 @settings(max_examples=60, deadline=None)
@@ -180,10 +209,10 @@ def test_rows_far_from_the_origin_are_searched_by_their_distances(seed, n, p, of
     far=st.sampled_from([1e7, 1e9, -3e12]),
     kind=st.sampled_from(["groups", "code", "sparse"]),
     k=st.integers(1, 5),
-    tree=st.booleans(),
+    mode=st.sampled_from(sorted(_MODES)),
 )
 def test_rows_far_from_any_one_centre_are_searched_by_their_distances(seed, n, p, far, kind, k,
-                                                                      tree):
+                                                                      mode):
     # No one centre brings every row near 0: two groups far apart, a missing-value code
     # such as 99999999 in some rows of a column, sparse rows of large values (never
     # centred). The rows far from the centre are near one another, and |x|^2 - 2 q.x
@@ -196,7 +225,7 @@ def test_rows_far_from_any_one_centre_are_searched_by_their_distances(seed, n, p
         X[rng.rand(n) < 0.2, 0] = far
     else:
         X = np.where(rng.rand(n, p) < 0.3, 0.0, X + far)
-    _check_by_differences(X, sp.csr_matrix(X) if kind == "sparse" else X, rng, k, tree)
+    _check_by_differences(X, sp.csr_matrix(X) if kind == "sparse" else X, rng, k, mode)
 
 
 def test_many_rows_of_one_feature_find_their_nearest_rows():
