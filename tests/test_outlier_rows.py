@@ -316,3 +316,39 @@ def test_small_searches_of_many_features_are_not_moved_by_an_offset(offset, meth
         plain, y_plain = cls(random_state=0).fit_resample(X, y)
         np.testing.assert_array_equal(y_moved, y_plain)
         np.testing.assert_allclose(moved - offset, plain, rtol=0, atol=abs(offset) * 1e-14)
+
+
+@pytest.mark.parametrize("kind", ["code", "groups"])
+def test_small_searches_of_many_features_find_the_neighbours_of_rows_far_apart(kind):
+    # A missing-value code in a column, or two groups far apart: no centre brings the rows
+    # near 0, and scikit-learn's brute force gave 280 of 1,500 rows another 5-NN list.
+    # Such rows go to the search that decides on differences.
+    from balancekit._neighbors import kneighbors
+    from balancekit.over_sampling import SMOTE
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(1500, 20)
+    if kind == "code":
+        X[rng.rand(1500) < 0.2, 3] = 99999999.0
+    else:
+        X[rng.rand(1500) < 0.5] += 1e9
+    refs = np.arange(1500)
+    points = Points(X)
+    np.testing.assert_array_equal(kneighbors(X, 5), _differences_order(points, refs, refs)[:, :5])
+    rows = np.flatnonzero(rng.rand(1500) < 0.3)
+    found = kneighbors(X, 4, rows=rows)
+    np.testing.assert_array_equal(rows[found], _differences_order(points, rows, rows)[:, :4])
+    queries = X[:50] + 1e-3
+    _, idx = kneighbors(X, 3, query=queries, return_distance=True)
+    D = np.array([np.einsum("ij,ij->i", X - q, X - q) for q in queries])
+    np.testing.assert_array_equal(idx, np.argsort(D, axis=1, kind="stable")[:, :3])
+    # SMOTE's new rows then lie on segments to true neighbours: within the code rows, each
+    # new row is as near its base as the base's fifth neighbour at most.
+    y = (rng.rand(1500) < 0.2).astype(int)
+    X_res, _ = SMOTE(k_neighbors=5, random_state=0).fit_resample(X, y)
+    minority = np.flatnonzero(y == 1)
+    fifth = _differences_order(points, minority, minority)[:, 4]
+    limit = ((X[minority] - X[fifth]) ** 2).sum(1)
+    new = X_res[X.shape[0]:]
+    nearest_base = np.array([np.argmin(((X[minority] - r) ** 2).sum(1)) for r in new])
+    assert np.all(((new - X[minority[nearest_base]]) ** 2).sum(1) <= limit[nearest_base] * 1.0001)

@@ -117,6 +117,18 @@ _TIE_ROWS = 4096
 # features on (below, scikit-learn's brute force or kd-tree wins).
 _SCREENED_MIN_PAIRS = 4 * 10**7
 _SCREENED_MIN_FEATURES = 10
+# scikit-learn's brute force computes |x|^2 - 2 x.q + |q|^2, whose rounding grows with the
+# norms: rows far from the centre and near one another (a missing-value code such as 99999999
+# in a column, groups far apart) lose the digits of their distances. Where a row (less the
+# centre) has a squared norm above _FAR_NORMS times the squared distance to its nearest row,
+# 'auto' takes the screened search, which decides on differences, at any size. Checked on
+# the _FAR_TOP rows of largest norm and up to _FAR_DRAWN drawn among those above
+# _FAR_CANDIDATE times the median squared norm, against _FAR_SAMPLE rows and themselves.
+_FAR_NORMS = 1e8
+_FAR_CANDIDATE = 1e4
+_FAR_TOP = 4
+_FAR_DRAWN = 16
+_FAR_SAMPLE = 2048
 # Below this many query x reference pairs the exact screened search is faster than building
 # and tuning an approximate index (measured: 1e9 pairs, 0.65 s exact against 1.1 s
 # approximate; 1e10 pairs, 6.8 s against about 4 s), so 'approximate' searches exactly.
@@ -430,6 +442,8 @@ def kneighbors(
             if (sp.issparse(X) and exclude_self and n * n_queries >= _SPARSE_SCREENED_MIN_PAIRS
                     and X.shape[1] <= _SPARSE_SCREENED_MAX_FEATURES):
                 method = "screened"
+            elif method == "brute" and _far_apart(X, rows, shifted):
+                method = "screened"
         if method in ("faiss", "approximate") and not has_faiss():
             raise InvalidParameterError(
                 f"method={method!r} needs faiss-cpu, which is not installed; install it with "
@@ -505,6 +519,36 @@ def kneighbors(
     if reduce is not None:
         return reduced
     return (dist, idx) if return_distance else idx
+
+
+def _far_apart(X, rows, shifted):
+    """Whether some rows of ``X`` (``X[rows]``) lie too far from the centre next to their
+    distance to their nearest row for ``|x|^2 - 2 x.q + |q|^2``: see ``_FAR_NORMS``.
+
+    Sparse rows are not centred, and their search by scikit-learn is kept.
+    """
+    if sp.issparse(X):
+        return False
+    picked = np.arange(X.shape[0]) if rows is None else np.asarray(rows)
+    sq = np.empty(picked.size)
+    step = max(1, (1 << 16) // max(1, X.shape[1]))  # float64 chunks of 512 KiB
+    for s in range(0, picked.size, step):
+        part = shifted(np.asarray(X[picked[s:s + step]], dtype=np.float64))
+        sq[s:s + step] = np.einsum("ij,ij->i", part, part)
+    rng = np.random.default_rng(0)
+    large = np.flatnonzero(sq > _FAR_CANDIDATE * np.median(sq))
+    candidates = np.union1d(np.argsort(sq)[-_FAR_TOP:],
+                            rng.choice(large, min(_FAR_DRAWN, large.size), replace=False))
+    refs = np.union1d(candidates, np.linspace(0, picked.size - 1,
+                                              min(picked.size, _FAR_SAMPLE)).astype(np.intp))
+    R = np.asarray(X[picked[refs]], dtype=np.float64)
+    for c in candidates:
+        D = R - np.asarray(X[picked[c]], dtype=np.float64)
+        d = np.einsum("ij,ij->i", D, D)
+        d[d == 0] = np.inf  # the row itself and its copies: ties, whatever the rounding
+        if sq[c] > _FAR_NORMS * d.min():
+            return True
+    return False
 
 
 def _estimator_neighbors(fitted, Q, k):
