@@ -491,7 +491,7 @@ def test_self_search_screens_each_pair_once_and_stays_exact(
     assert calls, "the symmetric search did not run"
     D, order = _brute_order(X, rows, refs, exclude_self=exclude_self)
     m = min(k, n - 1 if exclude_self else n)
-    sq, idx = as_rows(points, rows, refs, raw, pos)
+    sq, idx = as_rows(refs, raw, pos)
     np.testing.assert_array_equal(idx[:, :m], order[:, :m])
     np.testing.assert_allclose(sq[:, :m], D[:, :m], rtol=1e-9, atol=1e-9 * (1 + offset**2))
 

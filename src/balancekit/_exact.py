@@ -925,7 +925,7 @@ def top_k(points, queries, refs, k, *, farthest=False, exclude_self=True, n_jobs
         # Back from the negated distances of the farthest rows.
         if farthest:
             np.negative(raw, out=raw)
-        sq, idx = as_rows(points, queries[sl], refs, raw, pos, in_place=True)
+        sq, idx = as_rows(refs, raw, pos, in_place=True)
         if not exclude_self and not farthest:
             # A query found among the references is its own nearest neighbour,
             # whatever rounding says about its distance to itself.
@@ -1043,7 +1043,7 @@ def _top_k_block(values, Q_low, R_low, k, own, block, slack, exact, margins=None
     ``R_low``. ``own`` gives each row's position to leave out (``-1``: none). The
     references are cut into parts (several per block of ``block``
     references). The first pass screens every block (``Q_low @ R_low.T``:
-    the exact values plus an offset of the row, within ``slack``) and keeps
+    the squared distances less an offset of the row, within ``slack``) and keeps
     only the smallest entry of each row in each part: the product and one
     reduction. The ``k`` smallest of these part minima are ``k`` entries, so
     the ``k``-th smallest exact value is at most the ``k``-th smallest part
@@ -1052,8 +1052,8 @@ def _top_k_block(values, Q_low, R_low, k, own, block, slack, exact, margins=None
     second pass computes again only the parts whose minimum is that low and
     takes the exact values of their entries below the limit (``exact``: from
     the screened values, which are exact, see :attr:`Points.exact_screen`).
-    Ties go to the lower position. ``margins``: float64 values with each pair's margin,
-    ``(rows, references)`` (see :meth:`Points.pair_margins`), instead of
+    Ties go to the lower position. ``margins``: float64 values with each
+    pair's margin, ``(rows, references)`` (see :meth:`Points.pair_margins`), instead of
     ``slack``: the minima are taken of the highest exact value each entry may
     stand for, and the candidates are the entries whose lowest is in reach.
     """
@@ -1297,7 +1297,7 @@ def nearest_across(points, A, B, *, k_a=1, k_b=1, n_jobs=None):
     A = np.asarray(A, dtype=np.intp)
     B = np.asarray(B, dtype=np.intp)
     sides = nearest_across_positions(points, A, B, k_a, k_b, n_jobs=n_jobs)
-    return (as_rows(points, A, B, *sides[0]), as_rows(points, B, A, *sides[1]))
+    return as_rows(B, *sides[0]), as_rows(A, *sides[1])
 
 
 def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
@@ -1639,7 +1639,7 @@ def _code_ceiling(codes, base):
     return out
 
 
-def as_rows(points, queries, refs, raw, pos, in_place=False):
+def as_rows(refs, raw, pos, in_place=False):
     """Squared distances and row indices from raw values and positions in ``refs``.
 
     ``raw`` holds the squared distances of each query (a row of ``raw``);
@@ -2050,8 +2050,8 @@ class _Tree:
     within :meth:`reach` of them: both are summed from the same differences,
     in other orders. A list of candidates therefore holds every reference
     whose value can beat its ``k``-th best when its farthest candidate is
-    beyond the reach of that value. The other queries (ties) get a longer list, of
-    ``_TREE_WIDE`` candidates; those whose ties reach beyond it (many copies
+    beyond the reach of that value. The other queries (ties) get a longer
+    list, of ``_TREE_WIDE`` candidates; those whose ties reach beyond it (many copies
     of a row) are searched in blocks, which bound the work and the memory by
     the number of references. The results are those of the blockwise
     search, which the tests check.
@@ -2229,11 +2229,12 @@ def _tree_count_closer(points, queries, refs, bound_sq, thr, bound_idx, need, co
                        n_jobs):
     """:func:`count_closer` on a k-d tree of ``refs``, into ``counts`` and ``found``.
 
-    ``thr`` holds the bounds as squared distances (see :func:`_bound_values`). Each query's ``need`` nearest references (and
-    two more, for the query and its bound row, which do not count) hold
-    every reference counted while the count is below ``need``; as in
-    :func:`_tree_top_k`, a query whose last candidate is not clearly beyond
-    its bound gets more candidates, or is counted in blocks.
+    ``thr`` holds the bounds as squared distances (see :func:`_bound_values`).
+    Each query's ``need`` nearest references (and two more, for the query
+    and its bound row, which do not count) hold every reference counted while
+    the count is below ``need``; as in :func:`_tree_top_k`, a query whose last
+    candidate is not clearly beyond its bound gets more candidates, or is
+    counted in blocks.
     """
     tree = _Tree(points, refs, n_jobs)
 

@@ -81,7 +81,7 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
         return wrong, None
     sq = np.full(points.n, np.inf)
     idx = np.full(points.n, -1, dtype=np.intp)
-    back_sq, back_idx = as_rows(points, minority_rows, members, raw_back, pos_back)
+    back_sq, back_idx = as_rows(members, raw_back, pos_back)
     sq[minority_rows], idx[minority_rows] = back_sq[:, 0], back_idx[:, 0]
     return wrong, (sq, idx)
 

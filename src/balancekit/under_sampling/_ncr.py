@@ -55,10 +55,9 @@ def _shared_search(points, codes, minority_rows, clean, k_enn, k, n_jobs):
     k_b = max(k, t)
     sides = nearest_across_positions(points, other_rows, minority_rows, t, k_b, n_jobs=n_jobs)
     bounds = {}
-    for code, queries, refs, (raw, pos) in ((1 - m, other_rows, minority_rows, sides[0]),
-                                            (m, minority_rows, other_rows, sides[1])):
+    for code, refs, (raw, pos) in ((1 - m, minority_rows, sides[0]), (m, other_rows, sides[1])):
         if code in clean:
-            sq, idx = as_rows(points, queries, refs, raw[:, t - 1:t], pos[:, t - 1:t])
+            sq, idx = as_rows(refs, raw[:, t - 1:t], pos[:, t - 1:t])
             bounds[code] = (sq[:, 0], idx[:, 0])
     # The k nearest of each minority row: among the minority rows and the others.
     n_min = minority_rows.size
