@@ -264,3 +264,19 @@ def test_errors():
     y3[:50] = 2
     with pytest.raises(InvalidParameterError, match="binary"):
         PriorCorrectedClassifier(LogisticRegression(), threshold=0.3).fit(X_train, y3)
+
+
+def test_sample_weight_needs_a_sampler_that_takes_it():
+    # imbalanced-learn's samplers take **params and fail deep inside with a TypeError.
+    iu = pytest.importorskip("imblearn.under_sampling")
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    model = PriorCorrectedClassifier(LogisticRegression(), sampler=iu.RandomUnderSampler())
+    with pytest.raises(InvalidParameterTypeError, match="does not accept sample_weight"):
+        model.fit(X, y, sample_weight=np.ones(300))
+    model.fit(X, y)  # without weights it fits
+
+
+def test_a_continuous_target_is_a_data_error():
+    X = np.random.RandomState(0).randn(50, 3)
+    with pytest.raises(DataError, match="continuous.*one class label per sample"):
+        PriorCorrectedClassifier(LogisticRegression()).fit(X, X[:, 0])

@@ -677,6 +677,31 @@ def test_string_labels_and_pos_label(numeric_data):
         "pos_label"] == 1
 
 
+class _Regressor:
+    """A regressor by mistake: fit and predict, tagged a regressor."""
+
+    _estimator_type = "regressor"
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import RegressorTags, Tags, TargetTags
+
+        return Tags(estimator_type="regressor", target_tags=TargetTags(required=True),
+                    regressor_tags=RegressorTags())
+
+
+class _PlainSampler:
+    """fit_resample alone: not a scikit-learn estimator, so not clonable for each fold."""
+
+    def fit_resample(self, X, y):
+        return X, y
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
@@ -688,6 +713,10 @@ def test_string_labels_and_pos_label(numeric_data):
         ({"scoring": "accuracy"}, InvalidParameterError, "scoring"),
         ({"estimator": "forest"}, InvalidParameterError, "estimator"),
         ({"estimator": object()}, InvalidParameterTypeError, "estimator"),
+        ({"estimator": LogisticRegression}, InvalidParameterTypeError, r"LogisticRegression\(\)"),
+        ({"estimator": _Regressor()}, InvalidParameterTypeError, "a regressor"),
+        ({"strategies": [RandomUnderSampler]}, InvalidParameterTypeError, "not a sampler object"),
+        ({"strategies": [("plain", _PlainSampler())]}, InvalidParameterTypeError, "get_params"),
         ({"cv": 1}, InvalidParameterError, "cv"),
         ({"cv": 500}, DataError, "cv=500"),
         ({"repeats": 0}, InvalidParameterError, "repeats"),

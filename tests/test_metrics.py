@@ -923,3 +923,40 @@ def test_missing_labels_are_named(name, missing):
         getattr(bk, name)(y_true, y_pred, **kwargs)
     with pytest.raises(DataError, match="y_pred has 1 missing labels"):
         getattr(bk, name)(y_pred, y_true, **kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n_labels=st.integers(1, 6), weighted=st.booleans())
+def test_labels_named_twice_are_scored_the_same_each_time(seed, n_labels, weighted):
+    # confusion_matrix maps a label named twice to its last place: the first got no counts
+    # (labels=[0, 0, 1] gave sensitivities [0, 1, 0] where scikit-learn gives [1, 1, 0]).
+    rng = np.random.RandomState(seed)
+    y_true, y_pred = rng.randint(0, 4, 40), rng.randint(0, 4, 40)
+    labels = rng.randint(0, 5, n_labels).tolist()  # repeats, and a label 4 of no row
+    w = rng.rand(40) if weighted else None
+    sen, spe, sup = bk.sensitivity_specificity_support(y_true, y_pred, labels=labels,
+                                                       average=None, sample_weight=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        np.testing.assert_allclose(sen, recall_score(y_true, y_pred, labels=labels, average=None,
+                                                     sample_weight=w, zero_division=0.0))
+        ref = imblearn_metrics.sensitivity_specificity_support(
+            y_true, y_pred, labels=labels, average=None)
+    if w is None:  # imbalanced-learn's weighted specificity is wrong: see above
+        np.testing.assert_allclose(spe, ref[1])
+        np.testing.assert_array_equal(sup, ref[2])
+    first = {label: i for i, label in reversed(list(enumerate(labels)))}
+    for i, label in enumerate(labels):
+        assert (sen[i], spe[i], sup[i]) == (sen[first[label]], spe[first[label]], sup[first[label]])
+
+
+@pytest.mark.parametrize("labels", [[0, "a"], ["a", 2, 0], [0, 1.5]])
+def test_labels_of_another_type_do_not_turn_the_others_into_text(labels):
+    # np.asarray([0, 'a']) is ['0', 'a']: no row matched label 0 any more (support 0).
+    y_true, y_pred = [0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1]
+    ours = bk.sensitivity_specificity_support(y_true, y_pred, labels=labels, average=None)
+    theirs = imblearn_metrics.sensitivity_specificity_support(y_true, y_pred, labels=labels,
+                                                              average=None)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b)
+    assert ours[2].sum() == sum(y_true.count(label) for label in labels)

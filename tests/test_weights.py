@@ -362,3 +362,24 @@ def test_a_pipeline_that_cannot_be_weighted_is_told_to_wrap_its_final_step():
     with pytest.raises(InvalidParameterTypeError, match=r"RandomOverSampler\(\), "
                        r"KNeighborsClassifier\(\)\)"):
         WeightedClassifier(KNeighborsClassifier()).fit(X, y)
+
+
+@pytest.mark.parametrize("labels", [["1", "2", "10"], [0.5, 1.5, 2.5]])
+def test_dict_weights_of_labels_that_read_as_numbers(labels):
+    # scikit-learn's dict branch converts each class with int() where it can: text labels
+    # '1', '10' and float labels were "not in class_weight", for a valid dict.
+    y = np.array([labels[0], labels[1], labels[1], labels[2], labels[2], labels[2]] * 3)
+    weights = {labels[0]: 2.0, labels[2]: 0.5}
+    classes = np.unique(y)
+    expected = np.array([weights.get(c, 1.0) for c in classes.tolist()])
+    np.testing.assert_array_equal(compute_class_weight(weights, classes=classes, y=y), expected)
+    per_row = np.array([weights.get(v, 1.0) for v in y.tolist()])
+    np.testing.assert_array_equal(compute_sample_weight(weights, y), per_row)
+    if isinstance(labels[0], str):
+        # A classifier with a class_weight parameter (which would misread them the same
+        # way) gets them as per-row weights instead.
+        X = np.random.RandomState(0).randn(y.size, 2)
+        model = WeightedClassifier(LogisticRegression(), class_weight=weights).fit(X, y)
+        reference = LogisticRegression().fit(X, y, sample_weight=per_row)
+        np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))
+        assert model.weighting_ == "sample_weight"

@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._validation import check_real, check_sample_weight, check_target, plain_label
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
-from .pipeline import check_sampler
+from .pipeline import _accepts, check_sampler
 
 __all__ = ["PriorCorrectedClassifier", "correct_prior"]
 
@@ -255,7 +255,11 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         y_arr = column_or_1d(np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y), warn=True)
         if y_arr.shape[0] == 0:
             raise DataError("y is empty: at least two classes with samples are needed.")
-        check_classification_targets(y_arr)
+        try:
+            check_classification_targets(y_arr)
+        except ValueError as exc:
+            raise DataError(f"{exc} {type(self).__name__} needs one class label per "
+                            "sample.") from None
         self.classes_ = np.unique(y_arr)
         if self.classes_.shape[0] < 2:
             raise DataError(
@@ -282,6 +286,13 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if sp.issparse(X):
             X = X.tocsr()
         self.sampler_ = self._make_sampler()
+        if weights is not None and not _accepts(self.sampler_.fit_resample, "sample_weight"):
+            raise InvalidParameterTypeError(
+                f"sample_weight was given, but the fit_resample of the sampler "
+                f"({type(self.sampler_).__name__}) does not accept sample_weight; the "
+                "resampled rows need their weights. Use a balancekit sampler, or fit without "
+                "sample_weight."
+            )
         if weights is None:
             X_res, y_res = self.sampler_.fit_resample(X, y_arr)
             weights_res = None

@@ -226,8 +226,8 @@ def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
             totals = np.bincount(codes, weights=weights, minlength=present.shape[0])
             per_class = weights.sum() / (present.shape[0] * totals)
             return per_class[np.searchsorted(present, classes)]
-    if checked is None or (isinstance(checked, dict) and not checked):
-        return np.ones(classes.shape[0], dtype=np.float64)
+    if checked is None or isinstance(checked, dict):
+        return _dict_weights(checked, classes)
     if weights is not None and _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT:
         return _sk_compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=weights)
     return _sk_compute_class_weight(checked, classes=classes, y=y_arr)
@@ -295,9 +295,29 @@ def compute_sample_weight(class_weight, y, *, indices=None):
                 f"{int(idx.min())} to {int(idx.max())}."
             )
         return _sk_compute_sample_weight(checked, y_arr, indices=idx)
-    if checked is None or (isinstance(checked, dict) and not checked):
-        return np.ones(y_arr.shape[0], dtype=np.float64)
+    if checked is None or isinstance(checked, dict):
+        return _dict_weights(checked, classes)[np.searchsorted(classes, y_arr)]
     return _sk_compute_sample_weight(checked, y_arr)
+
+
+def _sklearn_reads(checked, classes):
+    """Whether scikit-learn's own ``class_weight`` handling takes ``checked``: its dict
+    branch converts text classes such as ``'10'`` to numbers and then misses them."""
+    if not isinstance(checked, dict) or not checked:
+        return True
+    try:
+        _sk_compute_class_weight(checked, classes=classes, y=classes)
+    except ValueError:
+        return False
+    return True
+
+
+def _dict_weights(checked, classes):
+    """The weight of each of ``classes`` under a checked dict (1 where it names none; every
+    weight 1 for ``None``). Built here: scikit-learn's dict branch converts each class with
+    ``int`` when it can, and then misses text classes such as ``'10'``."""
+    checked = checked or {}
+    return np.array([checked.get(_py(c), 1.0) for c in classes], dtype=np.float64)
 
 
 def _inner_has(attr):
@@ -317,7 +337,9 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     The weights reach the classifier the best way it offers:
 
     1. if it has a ``class_weight`` parameter, a clone of it is fitted with
-       that parameter set (its own, exact handling of the weights);
+       that parameter set (its own, exact handling of the weights), unless
+       the weights are a dict that scikit-learn's handling misreads (text
+       labels such as ``'10'``, which it converts to numbers);
     2. otherwise, if its ``fit`` accepts ``sample_weight``, a clone is fitted
        with one weight per sample, the weight of the sample's class
        (multiplied by the ``sample_weight`` given to :meth:`fit`, if any;
@@ -430,7 +452,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         vector = compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=user)
 
         inner = clone(estimator)
-        if "class_weight" in inner.get_params(deep=False):
+        if "class_weight" in inner.get_params(deep=False) and _sklearn_reads(checked, classes):
             weighting = "class_weight"
             inner.set_params(class_weight=checked)
             if user is not None:
@@ -443,6 +465,14 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             weighting = "sample_weight"
             weights = vector[np.searchsorted(classes, y_arr)]
             fit_params["sample_weight"] = weights if user is None else weights * user
+        elif "class_weight" in inner.get_params(deep=False):
+            raise InvalidParameterError(
+                f"class_weight={self.class_weight!r} names classes that scikit-learn's "
+                f"class_weight handling misreads (it converts text such as '10' to a number), "
+                f"and the fit method of {type(estimator).__name__} does not accept "
+                "sample_weight to receive the weights otherwise; use class labels that are "
+                "not numbers written as text."
+            )
         else:
             raise InvalidParameterTypeError(_cannot_weight_message(estimator))
         inner.fit(X, y, **fit_params)

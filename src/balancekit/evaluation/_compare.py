@@ -111,7 +111,8 @@ def compare(
         The class labels (binary or multiclass).
     strategies : list, default=None
         What to compare: strategy names (see :func:`available_strategies`),
-        sampler objects, or ``(name, sampler)`` pairs. ``'baseline'`` (no
+        sampler objects (scikit-learn estimators with ``fit_resample``, cloned
+        for every fold), or ``(name, sampler)`` pairs. ``'baseline'`` (no
         resampling) and ``'class_weight'`` (balanced class weights) are
         special names; ``'baseline'`` is always included as the reference.
         ``None`` runs :func:`default_strategies`: baseline, class_weight,

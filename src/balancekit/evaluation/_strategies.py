@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import clone, is_regressor
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -306,10 +306,20 @@ def make_estimator(estimator, random_state):
             f"estimator={estimator!r} is not supported; expected 'logistic', 'hgb' or a "
             "scikit-learn classifier object."
         )
+    if isinstance(estimator, type):
+        raise InvalidParameterTypeError(
+            f"estimator must be a classifier object, not a class; got the class "
+            f"{estimator.__name__}: write {estimator.__name__}() instead."
+        )
     if not (hasattr(estimator, "fit") and hasattr(estimator, "predict")):
         raise InvalidParameterTypeError(
             "estimator must be 'logistic', 'hgb' or a classifier with fit and predict methods; "
             f"got {estimator!r} of type {type(estimator).__name__}."
+        )
+    if is_regressor(estimator):
+        raise InvalidParameterTypeError(
+            f"estimator must be a classifier; got {estimator!r}, a regressor. Strategies are "
+            "compared on class labels: use a classifier such as LogisticRegression()."
         )
     return clone(estimator)
 
@@ -531,7 +541,8 @@ def _resolve_entry(entry, columns, registry, random_state, skipped):
             return spec
         return _from_object(name, sampler, columns, skipped)
     if hasattr(entry, "fit_resample"):
-        return _from_object(snake_case(type(entry).__name__), entry, columns, skipped)
+        kind = entry if isinstance(entry, type) else type(entry)
+        return _from_object(snake_case(kind.__name__), entry, columns, skipped)
     raise InvalidParameterTypeError(
         "each entry of strategies must be a strategy name, a sampler (an object with "
         f"fit_resample) or a (name, sampler) pair; got {entry!r} of type {type(entry).__name__}."
@@ -597,9 +608,21 @@ def _categorical_sampler(name, registry, columns, random_state):
 
 
 def _from_object(name, sampler, columns, skipped):
+    if isinstance(sampler, type):
+        raise InvalidParameterTypeError(
+            f"strategy {name!r}: got the class {sampler.__name__}, not a sampler object; write "
+            f"{sampler.__name__}() instead."
+        )
     if not hasattr(sampler, "fit_resample"):
         raise InvalidParameterTypeError(
             f"strategy {name!r}: the sampler must have a fit_resample method; got {sampler!r}."
+        )
+    if not (hasattr(sampler, "get_params") and hasattr(sampler, "set_params")):
+        raise InvalidParameterTypeError(
+            f"strategy {name!r}: the sampler {type(sampler).__name__} has fit_resample but no "
+            "get_params/set_params; it is cloned for each fold as a scikit-learn estimator, so "
+            "it must be one (subclass sklearn.base.BaseEstimator, or wrap a function in "
+            "balancekit.FunctionSampler)."
         )
     kind = snake_case(type(sampler).__name__)
     if kind in SMOTE_VARIANTS:

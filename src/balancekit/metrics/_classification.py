@@ -143,9 +143,15 @@ def _check_zero_division(zero_division):
     )
 
 
+def _as_list(values):
+    """``values`` as a list of Python scalars, each of its own type: a numpy array of
+    numbers and text would have turned the numbers into text."""
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+
 def _contains(values, item):
     """Whether ``item`` equals one of ``values`` (no numpy broadcasting surprises)."""
-    return any(value == item for value in np.asarray(values).tolist())
+    return any(value == item for value in _as_list(values))
 
 
 def _set_wise_labels(kind, present, average, labels, pos_label):
@@ -192,21 +198,24 @@ def _confusion_counts(y_true, y_pred, *, labels, sample_weight, samplewise=False
     """
     if not sp.issparse(y_true) and y_true.ndim == 1:
         present = unique_labels(y_true, y_pred)
-        chosen = present if labels is None else np.asarray(labels)
-        extra = [label for label in present.tolist() if not _contains(chosen, label)]
-        order = np.asarray(chosen.tolist() + extra) if extra else chosen
         with warnings.catch_warnings():
-            # One label only is fine here: ``order`` already lists every label wanted.
+            # One label only is fine here: the labels wanted are picked below.
             warnings.filterwarnings("ignore", message="A single label was found")
-            cm = confusion_matrix(y_true, y_pred, labels=order, sample_weight=sample_weight)
-        n_chosen = chosen.shape[0]
-        tp = np.diagonal(cm)[:n_chosen].copy()
-        fp = np.array([np.delete(cm[:, i], i).sum() for i in range(n_chosen)], dtype=cm.dtype)
-        fn = np.array([np.delete(cm[i], i).sum() for i in range(n_chosen)], dtype=cm.dtype)
-        tn = np.array(
-            [np.delete(np.delete(cm, i, axis=0), i, axis=1).sum() for i in range(n_chosen)],
-            dtype=cm.dtype,
-        )
+            cm = confusion_matrix(y_true, y_pred, labels=present, sample_weight=sample_weight)
+        # Each label wanted, of its own type (a label 0 beside a label 'a'), by its place
+        # among the labels present; a label named twice is scored twice, the same, as in
+        # scikit-learn. A label absent from both targets has only true negatives.
+        known = present.tolist()
+        at = [next((i for i, seen in enumerate(known) if seen == label), -1)
+              for label in _as_list(present if labels is None else labels)]
+        zero = np.zeros((), dtype=cm.dtype)
+        tp = np.array([cm[i, i] if i >= 0 else zero for i in at], dtype=cm.dtype)
+        fp = np.array([np.delete(cm[:, i], i).sum() if i >= 0 else zero for i in at],
+                      dtype=cm.dtype)
+        fn = np.array([np.delete(cm[i], i).sum() if i >= 0 else zero for i in at],
+                      dtype=cm.dtype)
+        tn = np.array([np.delete(np.delete(cm, i, axis=0), i, axis=1).sum() if i >= 0
+                       else cm.sum() for i in at], dtype=cm.dtype)
         return tp, fp, fn, tn
     mcm = multilabel_confusion_matrix(
         y_true, y_pred, sample_weight=sample_weight, labels=labels, samplewise=samplewise
