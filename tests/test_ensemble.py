@@ -10,6 +10,7 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
@@ -408,3 +409,31 @@ def test_bags_missing_one_of_three_classes_still_fit_as_imbalanced_learn():
     ours = BalancedBaggingClassifier(random_state=0).fit(X, y).predict_proba(X)
     theirs = ie.BalancedBaggingClassifier(random_state=0).fit(X, y).predict_proba(X)
     np.testing.assert_allclose(ours, theirs)
+
+
+@pytest.mark.parametrize("ensemble", [BalancedBaggingClassifier, EasyEnsembleClassifier],
+                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize("estimator, match", [
+    ("tree", "got 'tree' of type str"),
+    (42, "got 42 of type int"),
+    (StandardScaler(), "fit and predict"),
+    (DecisionTreeClassifier, r"write DecisionTreeClassifier\(\)"),
+])
+def test_an_estimator_that_is_not_a_classifier_object_is_named(ensemble, estimator, match):
+    # Raised AttributeError from scikit-learn's tags ('str' object has no attribute
+    # '__sklearn_tags__') or from the members ('StandardScaler' has no 'classes_').
+    X, y = make_classification(100, 4, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match=match):
+        ensemble(estimator=estimator, n_estimators=2).fit(X, y)
+
+
+@pytest.mark.parametrize("ensemble", [BalancedBaggingClassifier, EasyEnsembleClassifier,
+                                      BalancedRandomForestClassifier], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("param", ["verbose", "n_jobs"])
+def test_verbose_and_n_jobs_of_the_wrong_type_are_named(ensemble, param):
+    # BalancedRandomForestClassifier(verbose='x') raised "'>=' not supported between
+    # instances of 'str' and 'int'"; the bagging ensembles named BaggingClassifier.
+    X, y = make_classification(60, 4, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match=f"^{param} must be"):
+        ensemble(n_estimators=2, **{param: "x"}).fit(X, y)
+    ensemble(n_estimators=2, verbose=False).fit(X, y)  # a bool is a verbosity level

@@ -348,3 +348,19 @@ def test_parameters_and_defaults_follow_imbalanced_learn():
         (InstanceHardnessThreshold(), imblearn_under.InstanceHardnessThreshold()),
     ):
         assert ours.get_params() == theirs.get_params()
+
+
+def test_soft_centroids_of_a_table_of_sparse_columns():
+    # "setting an array element with a sequence": the centres came as a sparse matrix,
+    # which the table's columns were built from as if dense.
+    pd = pytest.importorskip("pandas")
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    X[X < 0] = 0
+    sparse = pd.DataFrame(X, columns=list("abcd")).astype(pd.SparseDtype(float, 0.0))
+    # The same rows as a CSR matrix (KMeans on sparse input finds other centres than on dense).
+    matrix_res, y_matrix = ClusterCentroids(random_state=0, voting="soft").fit_resample(
+        sp.csr_matrix(X), y)
+    sparse_res, y_sparse = ClusterCentroids(random_state=0, voting="soft").fit_resample(sparse, y)
+    assert all(isinstance(t, pd.SparseDtype) for t in sparse_res.dtypes)
+    np.testing.assert_allclose(sparse_res.sparse.to_dense().to_numpy(), matrix_res.toarray())
+    np.testing.assert_array_equal(y_sparse, y_matrix)

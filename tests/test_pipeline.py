@@ -640,8 +640,8 @@ def test_function_sampler_validate():
 
 def test_function_sampler_errors(data):
     X, y = data
-    with pytest.raises(DataError, match="got 3 values"):
-        FunctionSampler(lambda X, y: (X, y, None)).fit_resample(X, y)
+    with pytest.raises(DataError, match="got 4 values"):
+        FunctionSampler(lambda X, y: (X, y, None, None)).fit_resample(X, y)
     with pytest.raises(DataError, match="rows of X but"):
         FunctionSampler(lambda X, y: (X, y[:-1])).fit_resample(X, y)
     with pytest.raises(InvalidParameterTypeError, match="func must be a callable"):
@@ -706,3 +706,52 @@ def test_make_pipeline_names_a_class_given_instead_of_an_instance():
     message = str(info.value)
     assert "step 1 is the class RandomUnderSampler" in message
     assert "RandomUnderSampler() instead" in message and "'type'" not in message
+
+
+@pytest.mark.parametrize("store", ["object", "sparse"])
+def test_function_sampler_takes_numbers_stored_as_objects_or_sparse_columns(store):
+    # Called "non-numeric" where every other sampler (and imbalanced-learn's) takes them.
+    X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
+    plain = pd.DataFrame(X, columns=list("abc"))
+    stored = plain.astype(object) if store == "object" else plain.astype(
+        pd.SparseDtype(float, 0.0))
+    keep = FunctionSampler(lambda X, y: (X[::2], y[::2]))
+    X_res, y_res = keep.fit_resample(stored, y)
+    np.testing.assert_array_equal(np.asarray(X_res, dtype=float), X[::2])
+    np.testing.assert_array_equal(y_res, y[::2])
+
+
+def test_function_sampler_gives_one_hot_y_back_as_one_hot_rows():
+    # Refused with "y must be one label per row"; imbalanced-learn and the other samplers
+    # take one-hot y, give func its labels and return one-hot rows.
+    X = np.arange(24.0).reshape(12, 2)
+    labels = np.array([0, 1, 2] * 4)
+    onehot = np.eye(3, dtype=int)[labels]
+    seen = []
+
+    def first_half(X, y):
+        seen.append(y)
+        return X[:6], y[:6]
+
+    X_res, y_res = FunctionSampler(first_half).fit_resample(X, onehot)
+    np.testing.assert_array_equal(seen[0], labels)
+    np.testing.assert_array_equal(y_res, onehot[:6])
+    assert y_res.dtype == onehot.dtype
+    np.testing.assert_array_equal(FunctionSampler().fit_resample(X, onehot)[1], onehot)
+
+
+def test_function_sampler_returns_lists_as_lists_and_passes_a_third_value_through():
+    X = np.arange(12.0).reshape(6, 2)
+    y = [0, 1, 0, 1, 0, 1]
+
+    def with_kept(X, y):
+        return X[:4], y[:4], np.arange(4)
+
+    for validate in (True, False):
+        X_res, y_res, kept = FunctionSampler(with_kept, validate=validate).fit_resample(
+            X.tolist() if validate else X, y)
+        np.testing.assert_array_equal(kept, np.arange(4))
+    assert isinstance(X_res, np.ndarray)  # validate=False: func's output as it is
+    X_res, y_res = FunctionSampler(lambda X, y: (X[:4], y[:4])).fit_resample(X.tolist(), y)
+    assert isinstance(X_res, list) and X_res == X[:4].tolist()
+    assert isinstance(y_res, list) and y_res == y[:4]

@@ -660,3 +660,17 @@ def test_borderline_2_and_svm_smote_draw_as_imblearn_from_one_generator(seed):
         X_b, y_b = theirs.fit_resample(X, y)
         np.testing.assert_allclose(X_a, X_b, rtol=1e-12, atol=1e-12)
         np.testing.assert_array_equal(y_a, y_b)
+
+
+def test_kmeans_smote_keeps_this_calls_clustering_when_no_class_grows():
+    # kmeans_estimator_ was never set when no class needed rows (imbalanced-learn sets it),
+    # and after an earlier call it kept that call's clustering.
+    X, y = make_classification(200, 4, weights=[0.7], random_state=0)
+    sampler = KMeansSMOTE(kmeans_estimator=3, random_state=0)
+    sampler.fit_resample(X, y)
+    assert sampler.kmeans_estimator_.n_clusters == 3
+    sampler.set_params(kmeans_estimator=5, sampling_strategy={0: int((y == 0).sum())})
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.shape == X.shape
+    assert sampler.kmeans_estimator_.n_clusters == 5
+    assert hasattr(sampler.kmeans_estimator_, "cluster_centers_")

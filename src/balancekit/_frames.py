@@ -155,7 +155,7 @@ def take_x(X, indices, synthetic=None):
     frame = as_frame(X)
     dense = frame is None and not sp.issparse(X)
     pandas = frame is not None and nw.dependencies.is_pandas_dataframe(frame.to_native())
-    if isinstance(synthetic, SparseRows) and frame is not None:
+    if (isinstance(synthetic, SparseRows) or sp.issparse(synthetic)) and frame is not None:
         # A table of sparse columns (read as a sparse matrix): its new columns are
         # made dense one at a time, and cast back to each column's sparse dtype.
         new = synthetic.tocsr().tocsc()

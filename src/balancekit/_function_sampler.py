@@ -18,8 +18,9 @@ class FunctionSampler(BaseSampler):
     """Build a sampler from a function.
 
     ``fit_resample(X, y)`` returns ``func(X, y, **kw_args)``, which must be a
-    pair ``(X_resampled, y_resampled)``. With ``func=None`` the data come back
-    unchanged. Use it to drop outliers, de-duplicate rows or wrap any custom
+    pair ``(X_resampled, y_resampled)``, or a triple whose third value is
+    passed through as it is (as in imbalanced-learn). With ``func=None`` the
+    data come back unchanged. Use it to drop outliers, de-duplicate rows or wrap any custom
     resampling rule so that it runs inside a :class:`balancekit.pipeline.Pipeline`
     (on the training rows of each fit only).
 
@@ -35,10 +36,12 @@ class FunctionSampler(BaseSampler):
     validate : bool, default=True
         ``True``: ``X`` must be numeric and finite (a numpy array, a pandas or
         polars DataFrame of numeric columns, or a sparse matrix if
-        ``accept_sparse``) and ``y`` must hold class labels; ``func`` receives
-        numpy arrays (or the sparse matrix), and its output is returned in the
-        caller's containers: a dataframe comes back as the same kind of
-        dataframe with the same column names and dtypes, a Series as a Series.
+        ``accept_sparse``) and ``y`` must hold class labels (one per row, or
+        one-hot rows, which ``func`` receives as the position of each row's 1);
+        ``func`` receives numpy arrays (or the sparse matrix), and its output is
+        returned in the caller's containers: a dataframe comes back as the same
+        kind of dataframe with the same column names and dtypes, a Series as a
+        Series, a list as a list, one-hot ``y`` as one-hot rows.
         ``False``: ``X`` and ``y`` go to ``func`` untouched and its output is
         returned as it is, so any data can be used.
 
@@ -124,7 +127,8 @@ class FunctionSampler(BaseSampler):
         self._check_params()
         self.__dict__.pop("sample_indices_", None)
         if self.validate:
-            X_checked, y_arr = self._validate(X, y)
+            labels, give_back = _frames.split_target(y)
+            X_checked, y_arr = self._validate(X, labels)
             n_samples = y_arr.shape[0]
         else:
             X_checked, y_arr = X, y
@@ -144,16 +148,22 @@ class FunctionSampler(BaseSampler):
             return X, y
         self.sample_weight_ = None
         output = self.func(X_checked, y_arr, **(self.kw_args or {}))
-        if not isinstance(output, (tuple, list)) or len(output) != 2:
+        if not self.validate:
+            return output
+        if not isinstance(output, (tuple, list)) or len(output) not in (2, 3):
             if isinstance(output, (tuple, list)):
                 got = f"{len(output)} values"
             else:
                 got = f"a {type(output).__name__}"
-            raise DataError(f"func must return a pair (X_resampled, y_resampled); got {got}.")
-        X_res, y_res = output
-        if not self.validate:
-            return X_res, y_res
-        return self._to_caller_containers(X, y, y_arr, X_res, y_res)
+            raise DataError(
+                "func must return a pair (X_resampled, y_resampled), or a triple whose third "
+                f"value is passed through; got {got}."
+            )
+        X_res, y_res = self._to_caller_containers(X, labels, y_arr, output[0], output[1])
+        y_res = give_back(y_res)
+        if isinstance(X, list):
+            X_res = np.asarray(X_res).tolist()
+        return (X_res, y_res) if len(output) == 2 else (X_res, y_res, output[2])
 
     def _check_params(self):
         if self.func is not None and not callable(self.func):
@@ -184,7 +194,8 @@ class FunctionSampler(BaseSampler):
             )
         kinds = _frames.column_kinds(X)
         numeric = ("integer", "float", "bool")
-        bad = [name for name, kind in (kinds or {}).items() if kind not in numeric]
+        bad = [name for name, kind in (kinds or {}).items()
+               if kind not in numeric and _frames.object_number_kind(X, name) is None]
         if bad:
             raise DataError(
                 f"FunctionSampler(validate=True) needs numeric columns, but X has non-numeric "
@@ -206,6 +217,8 @@ class FunctionSampler(BaseSampler):
                 f"FunctionSampler(validate=True) could not read X: {exc} Set validate=False to "
                 "pass any data to func unchanged."
             ) from None
+        if sp.issparse(X_checked) and _frames.as_frame(X) is not None:
+            X_checked = X_checked.tocsr()  # a table of sparse columns: rows func can slice
         check_finite(X_checked, hint="FunctionSampler(validate=True) and the function it calls")
         y_arr = check_target(y, n_samples=X_checked.shape[0])
         return X_checked, y_arr

@@ -42,6 +42,23 @@ def check_real(name, value, *, min_value=None, max_value=None, include_min=True)
     return value
 
 
+def check_classifier_object(name, value, expected):
+    """Raise unless ``value`` is an object with ``fit`` and ``predict`` (not a class).
+
+    ``expected`` says what the parameter takes, e.g. ``"a classifier object or None"``.
+    """
+    if isinstance(value, type):
+        raise InvalidParameterTypeError(
+            f"{name} must be {expected}; got the class {value.__name__}, not an object: write "
+            f"{value.__name__}() instead."
+        )
+    if not (hasattr(value, "fit") and hasattr(value, "predict")):
+        raise InvalidParameterTypeError(
+            f"{name} must be {expected}, with fit and predict methods; got {value!r} of type "
+            f"{type(value).__name__}."
+        )
+
+
 def check_option(name, value, options):
     """Check that ``value`` is one of ``options``."""
     if not isinstance(value, str) or value not in options:

@@ -9,7 +9,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int
+from .._exact import check_n_jobs
+from .._validation import check_classifier_object, check_int
 from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -45,6 +46,13 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
 
     def _default_estimator(self):
         raise NotImplementedError
+
+    def _member_estimator(self):
+        """The estimator of the members (the default one for ``None``), checked."""
+        estimator = self.estimator if self.estimator is not None else self._default_estimator()
+        check_classifier_object("estimator", estimator, "a classifier object, or None for the "
+                                "default")
+        return estimator
 
     def _bagging_params(self):
         raise NotImplementedError
@@ -86,6 +94,9 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
             )
         check_int("n_estimators", self.n_estimators, min_value=1)
         check_bool("warm_start", self.warm_start)
+        if not isinstance(self.verbose, bool):  # True and False are verbosity levels too
+            check_int("verbose", self.verbose, min_value=0)
+        check_n_jobs(self.n_jobs)
         X, y = validate_data(
             self,
             X,
@@ -99,7 +110,7 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
         check_two_classes(classes)
         sampler = self._make_sampler()
         check_strategy(sampler, y)
-        estimator = self.estimator if self.estimator is not None else self._default_estimator()
+        estimator = self._member_estimator()
         member = ResampledEstimator(sampler=sampler, estimator=clone(estimator), classes=classes)
         bagging = getattr(self, "_bagging", None)
         if not self.warm_start or bagging is None:
@@ -202,6 +213,8 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
         # and any other sampler raises its own clear error for input it cannot take.
         tags = super().__sklearn_tags__()
         estimator = self.estimator if self.estimator is not None else self._default_estimator()
+        if isinstance(estimator, type) or not hasattr(estimator, "__sklearn_tags__"):
+            return tags  # not an estimator: fit says so
         est_tags = get_tags(estimator)
         tags.input_tags.sparse = est_tags.input_tags.sparse
         tags.input_tags.allow_nan = est_tags.input_tags.allow_nan

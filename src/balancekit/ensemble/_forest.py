@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._exact import check_n_jobs
 from .._validation import check_int, check_sample_weight, check_seed
 from ..exceptions import InvalidParameterError
 from ..under_sampling import RandomUnderSampler
@@ -266,6 +267,9 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         bootstrap = check_bool("bootstrap", self.bootstrap)
         replacement = check_bool("replacement", self.replacement)
         warm_start = check_bool("warm_start", self.warm_start)
+        if not isinstance(self.verbose, bool):  # True and False are verbosity levels too
+            check_int("verbose", self.verbose, min_value=0)
+        check_n_jobs(self.n_jobs)
         max_samples = check_fraction_or_count("max_samples", self.max_samples, allow_none=True)
         if not (isinstance(self.oob_score, (bool, np.bool_)) or callable(self.oob_score)):
             raise InvalidParameterError(

@@ -32,7 +32,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .. import _frames
 from .._registry import available_samplers, snake_case
-from .._validation import not_categories
+from .._validation import check_classifier_object, not_categories
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 BASELINE = "baseline"
@@ -306,16 +306,7 @@ def make_estimator(estimator, random_state):
             f"estimator={estimator!r} is not supported; expected 'logistic', 'hgb' or a "
             "scikit-learn classifier object."
         )
-    if isinstance(estimator, type):
-        raise InvalidParameterTypeError(
-            f"estimator must be a classifier object, not a class; got the class "
-            f"{estimator.__name__}: write {estimator.__name__}() instead."
-        )
-    if not (hasattr(estimator, "fit") and hasattr(estimator, "predict")):
-        raise InvalidParameterTypeError(
-            "estimator must be 'logistic', 'hgb' or a classifier with fit and predict methods; "
-            f"got {estimator!r} of type {type(estimator).__name__}."
-        )
+    check_classifier_object("estimator", estimator, "'logistic', 'hgb' or a classifier object")
     if is_regressor(estimator):
         raise InvalidParameterTypeError(
             f"estimator must be a classifier; got {estimator!r}, a regressor. Strategies are "

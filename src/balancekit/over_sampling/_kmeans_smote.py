@@ -197,16 +197,17 @@ class KMeansSMOTE(BaseSampler):
         if getattr(kmeans, "n_clusters", None) == 1:
             threshold = -np.inf
         self.cluster_balance_threshold_ = threshold
-        if not grow:
-            return stack_synthetic(X, [], [])
         n_clusters = getattr(kmeans, "n_clusters", None)
         if isinstance(n_clusters, Integral) and n_clusters > X.shape[0]:
             raise InvalidParameterError(
                 f"kmeans_estimator asks for {n_clusters} clusters, but X has only {X.shape[0]} "
                 f"rows; use at most {X.shape[0]} clusters."
             )
+        # Fitted even when no class grows: kmeans_estimator_ is always this call's clustering.
         clusters = kmeans.fit_predict(X) if hasattr(kmeans, "fit_predict") else kmeans.fit(X).predict(X)
         self.kmeans_estimator_ = kmeans
+        if not grow:
+            return stack_synthetic(X, [], [])
         _, cluster_of = np.unique(np.asarray(clusters), return_inverse=True)
         cluster_sizes = np.bincount(cluster_of)
         n_new_all = sum(grow.values())
