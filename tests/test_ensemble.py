@@ -437,3 +437,21 @@ def test_verbose_and_n_jobs_of_the_wrong_type_are_named(ensemble, param):
     with pytest.raises(InvalidParameterTypeError, match=f"^{param} must be"):
         ensemble(n_estimators=2, **{param: "x"}).fit(X, y)
     ensemble(n_estimators=2, verbose=False).fit(X, y)  # a bool is a verbosity level
+
+
+@pytest.mark.parametrize("ensemble", [BalancedBaggingClassifier, EasyEnsembleClassifier],
+                         ids=lambda c: c.__name__)
+def test_members_read_as_imbalanced_learn_pipelines(ensemble):
+    # imbalanced-learn's members are Pipelines of ('sampler', 'classifier'): code reading
+    # member.named_steps['classifier'], member[-1] or member[0].sample_indices_ failed.
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    model = ensemble(n_estimators=2, random_state=0).fit(X, y)
+    for member in model.estimators_:
+        assert member.named_steps["classifier"] is member.estimator_ is member[-1]
+        assert member.named_steps["sampler"] is member.sampler_ is member[0] is member["sampler"]
+        assert len(member) == 2 and [name for name, _ in member.steps] == ["sampler",
+                                                                           "classifier"]
+        assert member[0].sample_indices_.size < X.shape[0]
+        assert member[:1].steps[0][1] is member.sampler_
+    template = model.estimator_
+    assert template.named_steps["classifier"] is template.estimator  # not fitted: the template

@@ -755,3 +755,24 @@ def test_function_sampler_returns_lists_as_lists_and_passes_a_third_value_throug
     X_res, y_res = FunctionSampler(lambda X, y: (X[:4], y[:4])).fit_resample(X.tolist(), y)
     assert isinstance(X_res, list) and X_res == X[:4].tolist()
     assert isinstance(y_res, list) and y_res == y[:4]
+
+
+def test_the_submodules_are_reached_from_the_package():
+    # import imblearn as imb; imb.over_sampling.SMOTE works: so does it here.
+    import balancekit
+
+    assert balancekit.over_sampling.SMOTE is SMOTE
+    assert balancekit.pipeline.make_pipeline is make_pipeline
+    assert callable(balancekit.metrics.geometric_mean_score)
+    assert "under_sampling" in dir(balancekit)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = balancekit.nope
+
+
+def test_function_sampler_refuses_sparse_rows_with_a_type_error():
+    # scikit-learn's (and imbalanced-learn's) error here is a TypeError.
+    import scipy.sparse as sp
+
+    X, y = make_classification(40, 3, n_informative=2, n_redundant=0, random_state=0)
+    with pytest.raises(TypeError, match="accept_sparse=False"):
+        FunctionSampler(accept_sparse=False).fit_resample(sp.csr_matrix(X), y)

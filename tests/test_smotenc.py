@@ -12,6 +12,7 @@ from balancekit import _neighbors
 from balancekit._exact import Points
 from balancekit._neighbors import kneighbors
 from balancekit.exceptions import (
+    BalancekitWarning,
     DataError,
     InvalidParameterError,
     InvalidParameterTypeError,
@@ -691,3 +692,22 @@ def test_smotenc_searches_with_the_estimator_given():
                                      random_state=0).fit_resample(X, y)
     np.testing.assert_allclose(X_l1[n:, :3].astype(float), X_ref[n:, :3].astype(float),
                                rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+@pytest.mark.parametrize("cls", [SMOTEN, SMOTENC])
+def test_sparse_rows_are_resampled_as_their_dense_copy(cls, fmt):
+    # Refused ("does not support sparse X"), where imbalanced-learn takes them.
+    sp = pytest.importorskip("scipy.sparse")
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 3, size=(200, 3)).astype(float)
+    X[:, 2] += rng.rand(200)  # a numeric column for SMOTENC
+    y = (rng.rand(200) < 0.2).astype(int)
+    params = {"categorical_features": [0, 1]} if cls is SMOTENC else {}
+    sparse = sp.csr_matrix(X).asformat(fmt)
+    with pytest.warns(BalancekitWarning, match="made dense"):
+        X_sparse, y_sparse = cls(random_state=0, **params).fit_resample(sparse, y)
+    X_dense, y_dense = cls(random_state=0, **params).fit_resample(X, y)
+    assert X_sparse.format == fmt
+    np.testing.assert_array_equal(X_sparse.toarray(), X_dense)
+    np.testing.assert_array_equal(y_sparse, y_dense)

@@ -9,7 +9,12 @@ from sklearn.utils.validation import validate_data
 from . import _frames
 from ._base import BaseSampler
 from ._validation import check_finite, check_sample_weight, check_target
-from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from .exceptions import (
+    DataError,
+    DataTypeError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 __all__ = ["FunctionSampler"]
 
@@ -188,7 +193,8 @@ class FunctionSampler(BaseSampler):
         if X is None:
             raise DataError("X is required: pass the training data as a 2-D array or dataframe.")
         if sp.issparse(X) and not self.accept_sparse:
-            raise DataError(
+            # A TypeError too, as scikit-learn's (and imbalanced-learn's) error for it.
+            raise DataTypeError(
                 "FunctionSampler(accept_sparse=False) does not take sparse X; convert it with "
                 "X.toarray() or set accept_sparse=True."
             )

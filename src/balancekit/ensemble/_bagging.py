@@ -282,7 +282,9 @@ class BalancedBaggingClassifier(_ResampledBagging):
         The template member: the sampler followed by the estimator.
     estimators_ : list of estimators
         The fitted members. Each has ``sampler_`` and ``estimator_`` (the
-        fitted sampler and estimator); like scikit-learn's bagging, the
+        fitted sampler and estimator), and reads as imbalanced-learn's
+        pipelines do: ``named_steps['sampler']``, ``named_steps['classifier']``,
+        ``member[0]``, ``member[-1]``. Like scikit-learn's bagging, the
         members work on labels encoded as ``0..n_classes-1``.
     sampler_ : sampler object
         The sampler template built from ``sampler``, ``sampling_strategy`` and

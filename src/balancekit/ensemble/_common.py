@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -128,12 +129,42 @@ class ResampledEstimator(BaseEstimator):
         The fitted copy of ``estimator``.
     classes_ : ndarray
         The encoded classes the estimator saw.
+    steps, named_steps : list and Bunch
+        ``('sampler', ...)`` then ``('classifier', ...)``, fitted once the member
+        is: imbalanced-learn's members are such pipelines, so that
+        ``member.named_steps['classifier']``, ``member[-1]`` and
+        ``member[0].sample_indices_`` read the same.
     """
 
     def __init__(self, sampler, estimator, classes):
         self.sampler = sampler
         self.estimator = estimator
         self.classes = classes
+
+    @property
+    def steps(self):
+        """``[('sampler', sampler), ('classifier', estimator)]``, the fitted copies once fitted."""
+        fitted = hasattr(self, "estimator_")
+        return [("sampler", self.sampler_ if fitted else self.sampler),
+                ("classifier", self.estimator_ if fitted else self.estimator)]
+
+    @property
+    def named_steps(self):
+        """The steps by name, as a pipeline's."""
+        return Bunch(**dict(self.steps))
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, ind):
+        """A step by position or name, or a pipeline of a slice of them, as a pipeline's."""
+        if isinstance(ind, slice):
+            from ..pipeline import Pipeline
+
+            return Pipeline(self.steps[ind])
+        if isinstance(ind, str):
+            return self.named_steps[ind]
+        return self.steps[ind][1]
 
     def fit(self, X, y):
         """Resample ``(X, classes[y])`` and fit the estimator on the result.

@@ -43,9 +43,10 @@ class EasyEnsembleClassifier(_ResampledBagging):
     estimator_ : estimator
         The template member: the under-sampler followed by the estimator.
     estimators_ : list of estimators
-        The fitted members. Each has ``sampler_`` and ``estimator_``; like
-        scikit-learn's bagging, the members work on labels encoded as
-        ``0..n_classes-1``.
+        The fitted members. Each has ``sampler_`` and ``estimator_``, and
+        reads as imbalanced-learn's pipelines do (``named_steps['classifier']``,
+        ``member[-1]``...); like scikit-learn's bagging, the members work on
+        labels encoded as ``0..n_classes-1``.
     sampler_ : RandomUnderSampler
         The under-sampler template.
     estimators_samples_ : list of ndarray

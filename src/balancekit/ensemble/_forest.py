@@ -169,7 +169,9 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         Score of the out-of-bag predictions (when ``oob_score`` is set).
     oob_decision_function_ : ndarray of shape (n_samples, n_classes)
         Out-of-bag class probabilities (when ``oob_score`` is set). A row is
-        out of bag for a tree when the tree was not trained on it.
+        out of bag for a tree when the tree was not trained on it, including
+        the rows its under-sampler left out (imbalanced-learn counts only the
+        rows its under-sampler drew, so its ``oob_score_`` differs).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of str

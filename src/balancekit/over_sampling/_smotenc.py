@@ -4,9 +4,11 @@ Neither builds a one-hot matrix: categorical columns are integer codes, and the
 distances are computed from the codes block by block.
 """
 
+import warnings
 from functools import partial
 
 import numpy as np
+import scipy.sparse as sp
 
 from .. import _frames
 from .._base import BaseSampler, Resampled
@@ -22,7 +24,12 @@ from .._neighbors import (
     self_kneighbors,
 )
 from .._validation import not_categories
-from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from ..exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 from ._smote import segments_and_neighbors, stack_synthetic
 
 
@@ -398,6 +405,40 @@ class _CategoricalMixin:
 
     _sampling_type = "over-sampling"
     _input = "any"
+
+    def fit_resample(self, X, y, *, sample_weight=None):
+        """Resample the data set; see :meth:`balancekit.BaseSampler.fit_resample`.
+
+        A sparse ``X`` (numbers) is made dense for the call, with a warning (the
+        categorical columns are read as codes), and the output is given back in
+        ``X``'s sparse format, as imbalanced-learn does.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            The training data.
+        y : array-like of shape (n_samples,)
+            The class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the input rows, carried to the output rows.
+
+        Returns
+        -------
+        X_resampled : same kind as X
+            The resampled data.
+        y_resampled : same kind as y
+            The matching labels.
+        """
+        if not sp.issparse(X):
+            return super().fit_resample(X, y, sample_weight=sample_weight)
+        warnings.warn(
+            f"{type(self).__name__} works on dense rows: the sparse X of shape {X.shape} is "
+            "made dense for the call, and its output made sparse again.",
+            BalancekitWarning,
+            stacklevel=2,
+        )
+        X_res, y_res = super().fit_resample(X.toarray(), y, sample_weight=sample_weight)
+        return type(X)(sp.csr_matrix(X_res)).asformat(X.format), y_res
 
     def _check_common(self, X):
         if self.categorical_encoder is not None:
