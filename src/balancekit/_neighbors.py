@@ -62,6 +62,7 @@ from threadpoolctl import threadpool_limits
 from ._exact import (
     ArrayRows,
     Points,
+    blas_threads,
     centre_sample,
     check_n_jobs,
     first_copies,
@@ -124,7 +125,7 @@ _SCREENED_MIN_FEATURES = 10
 # 'auto' takes the screened search, which decides on differences, at any size. Checked on
 # the _FAR_TOP rows of largest norm and up to _FAR_DRAWN drawn among those above
 # _FAR_CANDIDATE times the median squared norm, against _FAR_SAMPLE rows and themselves
-# (0.3-1 ms on the public sets' shapes of 2k-10k rows, 13 ms on 50k x 100).
+# (about 1 ms on the public sets' shapes of 2k-10k rows, 11 ms on 50k x 100).
 _FAR_NORMS = 1e8
 _FAR_CANDIDATE = 1e4
 _FAR_TOP = 4
@@ -536,18 +537,27 @@ def _far_apart(X, rows, shifted):
     for s in range(0, picked.size, step):
         part = shifted(np.asarray(X[picked[s:s + step]], dtype=np.float64))
         sq[s:s + step] = np.einsum("ij,ij->i", part, part)
-    rng = np.random.default_rng(0)
+    top = min(_FAR_TOP, picked.size)
+    candidates = np.argpartition(sq, picked.size - top)[picked.size - top:]
     large = np.flatnonzero(sq > _FAR_CANDIDATE * np.median(sq))
-    candidates = np.union1d(np.argsort(sq)[-_FAR_TOP:],
-                            rng.choice(large, min(_FAR_DRAWN, large.size), replace=False))
-    refs = np.union1d(candidates, np.linspace(0, picked.size - 1,
-                                              min(picked.size, _FAR_SAMPLE)).astype(np.intp))
+    if large.size > _FAR_DRAWN:
+        large = np.random.default_rng(0).choice(large, _FAR_DRAWN, replace=False)
+    chosen = np.zeros(picked.size, dtype=bool)
+    chosen[candidates] = chosen[large] = True
+    candidates = np.flatnonzero(chosen)
+    if picked.size > _FAR_SAMPLE:
+        chosen[np.linspace(0, picked.size - 1, _FAR_SAMPLE).astype(np.intp)] = True
+    refs = np.flatnonzero(chosen) if picked.size > _FAR_SAMPLE else np.arange(picked.size)
     # One product screens the pairs: its rounding, about 1e-14 of the squared norms, is far
     # below the 1e-8 of them the test is about. The few pairs it finds that near (copies
     # among them) get their squared distances from differences, which decide.
     C = shifted(np.asarray(X[picked[candidates]], dtype=np.float64))
     R = shifted(np.asarray(X[picked[refs]], dtype=np.float64))
-    screened = sq[candidates, None] + np.einsum("ij,ij->i", R, R) - 2.0 * (C @ R.T)
+    # On one BLAS thread: threads left spinning after a threaded product slow down the
+    # OpenMP threads of the search that follows (scikit-learn's brute force took 2x).
+    with blas_threads(1):
+        product = C @ R.T
+    screened = sq[candidates, None] + np.einsum("ij,ij->i", R, R) - 2.0 * product
     near_c, near_r = np.nonzero(screened <= 2.0 * sq[candidates, None] / _FAR_NORMS)
     D = np.subtract(X[picked[candidates[near_c]]], X[picked[refs[near_r]]], dtype=np.float64)
     d = np.einsum("ij,ij->i", D, D)
