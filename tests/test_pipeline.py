@@ -776,3 +776,13 @@ def test_function_sampler_refuses_sparse_rows_with_a_type_error():
     X, y = make_classification(40, 3, n_informative=2, n_redundant=0, random_state=0)
     with pytest.raises(TypeError, match="accept_sparse=False"):
         FunctionSampler(accept_sparse=False).fit_resample(sp.csr_matrix(X), y)
+
+
+def test_function_sampler_sets_the_sampling_strategy_imbalanced_learn_sets():
+    imblearn = pytest.importorskip("imblearn")
+    X, y = make_classification(40, 3, n_informative=2, n_redundant=0, random_state=0)
+    ours, theirs = FunctionSampler(), imblearn.FunctionSampler()
+    ours.fit_resample(X, y)
+    theirs.fit_resample(X, y)
+    assert ours.sampling_strategy_ == theirs.sampling_strategy_ == "auto"
+    assert FunctionSampler().fit(X, y).sampling_strategy_ == "auto"

@@ -711,3 +711,13 @@ def test_sparse_rows_are_resampled_as_their_dense_copy(cls, fmt):
     assert X_sparse.format == fmt
     np.testing.assert_array_equal(X_sparse.toarray(), X_dense)
     np.testing.assert_array_equal(y_sparse, y_dense)
+
+
+def test_smotenc_has_imbalanced_learns_n_features():
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.randn(60, 2), rng.randint(0, 3, 60)]
+    y = np.r_[[0] * 45, [1] * 15]
+    sampler = SMOTENC([2], random_state=0)
+    assert not hasattr(sampler, "n_features_")
+    sampler.fit_resample(X, y)
+    assert sampler.n_features_ == sampler.n_features_in_ == 3

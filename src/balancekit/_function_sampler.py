@@ -52,6 +52,9 @@ class FunctionSampler(BaseSampler):
 
     Attributes
     ----------
+    sampling_strategy_ : str
+        ``'auto'``: a function sampler resamples as ``func`` does, with no
+        target counts (the value imbalanced-learn sets).
     sample_indices_ : ndarray of shape (n_samples,)
         With ``func=None`` only: the rows kept (all of them, in order).
     sample_weight_ : ndarray of shape (n_samples,) or None
@@ -105,6 +108,7 @@ class FunctionSampler(BaseSampler):
         if self.validate:
             self._validate(X, y)
         self.sample_weight_ = None
+        self.sampling_strategy_ = "auto"
         return self
 
     def fit_resample(self, X, y, *, sample_weight=None):
@@ -131,6 +135,7 @@ class FunctionSampler(BaseSampler):
         """
         self._check_params()
         self.__dict__.pop("sample_indices_", None)
+        self.sampling_strategy_ = "auto"
         if self.validate:
             labels, give_back = _frames.split_target(y)
             X_checked, y_arr = self._validate(X, labels)

@@ -622,6 +622,8 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
     median_std_ : dict
         ``{label: median standard deviation}`` of the numeric columns per grown
         class.
+    n_features_ : int
+        The same as ``n_features_in_`` (imbalanced-learn's name for it).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
@@ -647,6 +649,11 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
+
+    @property
+    def n_features_(self):
+        """Number of features seen in ``fit_resample`` (imbalanced-learn's name)."""
+        return self.n_features_in_
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = self._check_common(X)
