@@ -159,7 +159,7 @@ def test_missing_file_through_python_m(tmp_path):
     result = run_module(
         "resample", "absent.csv", "-t", "label", "-m", "smote", "-o", "out.csv", cwd=tmp_path
     )
-    assert_error(result, 1, "No such file or directory", "absent.csv")
+    assert_error(result, 2, "'DATA'", "does not exist", "absent.csv")
     assert listing(tmp_path) == []
 
 
@@ -393,7 +393,7 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
 @pytest.mark.parametrize(
     ("args", "make", "code", "fragments"),
     [
-        (RESAMPLE, "missing", 1, ["No such file or directory", "nothing.csv"]),
+        (RESAMPLE, "missing", 2, ["'DATA'", "does not exist", "nothing.csv"]),
         (RESAMPLE, _bad_csv, 1, ["could not read", "as CSV", "Expected 2 fields"]),
         (RESAMPLE, _bad_parquet, 1, ["could not read", "as Parquet"]),
         (RESAMPLE, _one_class, 1, ["only one class"]),

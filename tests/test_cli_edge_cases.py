@@ -466,3 +466,63 @@ def test_a_repeated_key_in_a_param_object_is_refused(tmp_path):
     result = invoke("resample", path, "-t", "t", "-m", "random_over", "-p",
                     'shrinkage={"yes": 1.0, "yes": 2.0}', "-o", tmp_path / "o.csv")
     assert_error(result, 2, "'--param'", "'yes' given more than once")
+
+
+# --------------------------------------------------------------------------- files, round 3
+
+
+def test_the_output_is_written_last_so_an_interrupt_cannot_follow_it(tmp_path, monkeypatch):
+    # Counting 540k labels took a second after the file was in place: a Ctrl-C then said
+    # "Interrupted" (exit 130) with the complete file written.
+    path, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    binary_table().to_csv(path, index=False)
+    seen = []
+    counts = cli.class_counts
+    monkeypatch.setattr(cli, "class_counts", lambda y: seen.append(out.exists()) or counts(y))
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "random_over", "-o", out))
+    assert seen and not any(seen) and out.exists()
+
+
+def test_new_values_of_integers_beyond_float64_are_named_in_a_warning(tmp_path):
+    # Ids 2**63 + i all became 2**63 in the new rows, silently.
+    frame = binary_table()
+    frame.insert(0, "id", [str(2**63 + i) for i in range(len(frame))])
+    path = tmp_path / "ids.csv"
+    frame.to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "t", "-m", "smote", "-o", tmp_path / "o.csv")
+    assert_ok(result)
+    assert "column 'id' holds integers beyond 2**53" in result.stderr
+    plain = invoke("resample", path, "-t", "t", "-m", "random_over", "-o", tmp_path / "c.csv")
+    assert "2**53" not in plain.stderr  # copies keep their text
+
+
+def test_labels_differing_only_by_spaces_are_named_in_a_warning(tmp_path):
+    frame = binary_table()
+    frame.loc[:4, "t"] = frame.loc[:4, "t"] + " "  # 'no ' beside 'no'; 'yes' alone
+    path = tmp_path / "sp.csv"
+    frame.to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "t")
+    assert_ok(result)
+    assert "differ only by surrounding spaces" in result.stderr and "'no '" in result.stderr
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path):
+    # The message said "holds the byte 0xff" and suggested converting from Latin-1.
+    path = tmp_path / "u16.csv"
+    binary_table().to_csv(path, index=False, encoding="utf-16")
+    assert_error(invoke("inspect", path, "-t", "t"), 1, "UTF-16", "iconv -f utf-16")
+
+
+def test_a_missing_input_is_a_usage_error_naming_data(tmp_path):
+    assert_error(invoke("inspect", tmp_path / "none.csv", "-t", "t"), 2, "'DATA'",
+                 "does not exist")
+
+
+def test_decimal_commas_are_named_in_a_warning(tmp_path):
+    frame = binary_table()
+    path = tmp_path / "semi.csv"
+    frame.assign(a=frame["a"].map(lambda v: f"{v:.4f}".replace(".", ","))).to_csv(
+        path, index=False, sep=";")
+    result = invoke("inspect", path, "-t", "t", "--sep", ";")
+    assert_ok(result)
+    assert "column 'a'" in result.stderr and "decimal comma" in result.stderr

@@ -7,12 +7,14 @@ values are cast to each column's dtype (integers rounded, booleans thresholded,
 categories kept).
 """
 
+import warnings
+
 import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
 from ._kernels import LazyColumns, LazyRows, SparseRows, stack_rows
-from .exceptions import DataError
+from .exceptions import BalancekitWarning, DataError
 
 
 def as_frame(X):
@@ -104,16 +106,27 @@ def n_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
-def _cast_values(values, kind, dtype=None):
+def _cast_values(values, kind, dtype=None, name=None):
     """Prepare synthetic values for a column of the given kind (and ``dtype``).
 
     Integers are rounded to the nearest value and kept inside the range of
     ``dtype`` (a numpy or narwhals integer dtype), so that a value near the
-    limit never wraps around. They are computed in float64: exact up to 2**53.
+    limit never wraps around. They are computed in float64: exact up to 2**53;
+    beyond, a warning names the column (``name``, where known): its new values
+    are only as exact as float64 (identifiers such as 2**63 + 5 all become 2**63).
     """
     values = np.asarray(values)
     if kind == "integer":
         rounded = np.rint(values.astype(np.float64))
+        if rounded.size and np.abs(rounded).max() > _EXACT_INTEGERS:
+            column = "a column" if name is None else f"column {name!r}"
+            warnings.warn(
+                f"{column} holds integers beyond 2**53, which the new rows' values, computed "
+                "in float64, hold only to the nearest float64 (2**63 + 5 is 2**63). If it is "
+                "an identifier, drop it before resampling.",
+                BalancekitWarning,
+                stacklevel=2,
+            )
         if getattr(dtype, "kind", None) == "O":
             return rounded.astype(np.int64).astype(object)  # a column of Python ints
         bounds = _integer_bounds(dtype)
@@ -121,6 +134,10 @@ def _cast_values(values, kind, dtype=None):
     if kind == "bool":
         return values.astype(np.float64) >= 0.5 if values.dtype.kind in "fiu" else values
     return values
+
+
+# Integers that float64 holds exactly: every whole number up to 2**53 in magnitude.
+_EXACT_INTEGERS = 2.0**53
 
 
 def _integer_bounds(dtype):
@@ -269,7 +286,7 @@ def _pandas_columns(frame, indices, synthetic):
                     np.take(column, indices, out=out[:n_taken, j - start], mode="clip")
                 if new_columns is not None:
                     out[n_taken:, j - start] = _cast_values(next(new_columns),
-                                                            _array_kind(dtype), dtype)
+                                                            _array_kind(dtype), dtype, names[j - start])
             if new_columns is None:
                 synthetic.write(out[n_taken:])
             pieces.append(pd.DataFrame(out, columns=names, copy=False))
@@ -279,7 +296,7 @@ def _pandas_columns(frame, indices, synthetic):
             taken = column if indices is None else column.take(indices)
             values = _cast_values(next(new_columns),
                                   object_number_kind(native, name) or column_kind(schema[name]),
-                                  dtype)
+                                  dtype, name)
             if isinstance(dtype, pd.DatetimeTZDtype):  # values read as UTC, without a zone
                 new = pd.Series(pd.to_datetime(values)).dt.tz_localize("UTC").astype(dtype)
             else:
@@ -315,7 +332,7 @@ def _take_frame(frame, indices, synthetic):
         arrays = [synthetic[:, j] for j in range(synthetic.shape[1])]
     data = {
         name: _cast_values(values, object_number_kind(native, name) or column_kind(schema[name]),
-                           schema[name])
+                           schema[name], name)
         for name, values in zip(columns, arrays, strict=True)
     }
     backend = nw.get_native_namespace(frame)

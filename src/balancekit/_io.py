@@ -355,6 +355,16 @@ def _warn_mostly_numbers(path, sep, compression, cells, table, number):
         column = cells.iloc[:, j]
         counted = ((column != "") & ~column.isin(_MISSING_WORDS)).to_numpy()
         numbers = number[j] & counted
+        if not numbers.any() and counted.any() and _decimal_commas(column[counted]):
+            warnings.warn(
+                f"column {cells.columns[j]!r} of '{path}' holds numbers written with a decimal "
+                f"comma ({column[counted].iloc[0]!r}): it is read as text (a categorical "
+                "column). Write them with a '.' for the decimal point (a spreadsheet's CSV "
+                "export with '.' as the decimal separator) to use them as numbers.",
+                BalancekitWarning,
+                stacklevel=3,
+            )
+            continue
         if not numbers.any() or numbers.sum() < MOSTLY_NUMBERS * counted.sum():
             continue
         other = counted & ~numbers
@@ -375,15 +385,26 @@ def _warn_mostly_numbers(path, sep, compression, cells, table, number):
         )
 
 
+def _decimal_commas(cells):
+    """Whether every one of these text cells is a number with a decimal comma (``-0,125``)."""
+    found = pc.match_substring_regex(pa.array(cells, type=pa.string()), r"^[+-]?[0-9]+,[0-9]+$")
+    return bool(found.to_numpy(zero_copy_only=False).all())
+
+
 def _not_utf8(path, fmt, exc):
     """The message for a CSV file that is not UTF-8 text."""
     try:
         with open(path, "rb") as handle:
-            gzipped = handle.read(2) == b"\x1f\x8b"
+            start = handle.read(2)
     except OSError:
-        gzipped = False
-    if gzipped and fmt == "csv":
+        start = b""
+    if start == b"\x1f\x8b" and fmt == "csv":
         return f"'{path}' is gzip-compressed, not CSV text: name it '{path.name}.gz' instead."
+    if start in (b"\xff\xfe", b"\xfe\xff"):  # the byte-order mark of UTF-16
+        return (
+            f"'{path}' is UTF-16 text, not UTF-8; convert it to UTF-8 first, e.g. with "
+            "iconv -f utf-16 -t utf-8 (or save it as 'CSV UTF-8')."
+        )
     where = ""
     if isinstance(exc, UnicodeDecodeError):
         where = f" (it holds the byte 0x{exc.object[exc.start]:02x})"

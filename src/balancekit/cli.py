@@ -259,9 +259,11 @@ def main(argv=None):
 
 
 def _check_table_path(value):
-    """DATA: a supported extension (existence is checked when reading)."""
+    """DATA: a path that exists, with a supported extension (a usage error otherwise)."""
     if value is None:
         return None
+    if not value.exists():
+        raise typer.BadParameter(f"'{value}' does not exist.")
     try:
         _io.table_format(value, allow_directory=True)
     except BalancekitError as exc:
@@ -567,7 +569,27 @@ def _split_target(ctx, table, target, sep=None):
             f"the table has no feature columns besides the target {target!r}: a model needs at "
             "least one column to learn from."
         )
+    _warn_spaced_labels(table[target], target)
     return table.drop(columns=[target]), table[target]
+
+
+def _warn_spaced_labels(y, target):
+    """A warning where text labels differ only by surrounding spaces (``'yes'`` and
+    ``'yes '``): they are different classes, which is rarely what the file meant."""
+    spelled = {}
+    for label in pd.unique(y.dropna()):
+        if isinstance(label, str):
+            spelled.setdefault(label.strip(), []).append(label)
+    alike = [group for group in spelled.values() if len(group) > 1]
+    if alike:
+        shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
+        warnings.warn(
+            f"the labels of {target!r} include {shown}, which differ only by surrounding "
+            "spaces: they are counted as separate classes. Strip the spaces in the file if "
+            "they are one class.",
+            BalancekitWarning,
+            stacklevel=1,
+        )
 
 
 #: The most column names an error message lists.
@@ -1141,7 +1163,8 @@ def resample(
     # its new rows): their cells are written as they were read.
     head = getattr(sampler, "_head_rows_", None)
     rows, head = (head, None) if head is not None and len(head) == len(result) else (None, head)
-    _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
+    # Counted before writing: once the file is in place, nothing is left that an interrupt
+    # (Ctrl-C) could report as a failure.
     before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
     gone = [label for label in before if label not in after]
     if gone:
@@ -1155,6 +1178,7 @@ def resample(
     changes = ", ".join(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
     )
+    _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
 
 
