@@ -1,5 +1,6 @@
 """Input and parameter checks shared by every estimator, with clear messages."""
 
+import inspect
 import warnings
 from numbers import Integral, Real
 
@@ -40,6 +41,15 @@ def check_real(name, value, *, min_value=None, max_value=None, include_min=True)
     if max_value is not None and value > max_value:
         raise InvalidParameterError(f"{name}={value} is out of range; it must be <= {max_value}.")
     return value
+
+
+def accepts_parameter(method, name):
+    """Whether ``method`` names a parameter ``name`` (``**kwargs`` alone does not count)."""
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in parameters
 
 
 def check_classifier_object(name, value, expected):

@@ -26,9 +26,15 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._validation import check_real, check_sample_weight, check_target, plain_label
+from ._validation import (
+    accepts_parameter,
+    check_real,
+    check_sample_weight,
+    check_target,
+    plain_label,
+)
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
-from .pipeline import _accepts, check_sampler
+from .pipeline import check_sampler
 
 __all__ = ["PriorCorrectedClassifier", "correct_prior"]
 
@@ -286,7 +292,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if sp.issparse(X):
             X = X.tocsr()
         self.sampler_ = self._make_sampler()
-        if weights is not None and not _accepts(self.sampler_.fit_resample, "sample_weight"):
+        if weights is not None and not accepts_parameter(self.sampler_.fit_resample,
+                                                       "sample_weight"):
             raise InvalidParameterTypeError(
                 f"sample_weight was given, but the fit_resample of the sampler "
                 f"({type(self.sampler_).__name__}) does not accept sample_weight; the "

@@ -14,7 +14,6 @@ resampling cannot leak test data into training.
 indexing and slicing behave as there.
 """
 
-import inspect
 import os
 import re
 import time
@@ -32,6 +31,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from . import _frames
+from ._validation import accepts_parameter
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["Pipeline", "make_pipeline"]
@@ -321,14 +321,6 @@ def _with_transform_input(pipe, idx, step_params):
     return out
 
 
-def _accepts(method, name):
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in parameters
-
-
 # Names of fit parameters that hold held-out data, never the training rows: HistGradient-
 # Boosting's X_val, y_val and sample_weight_val, the eval_set and eval_* of the boosting
 # libraries, valid_sets... They pass through a sampler's step unchanged, whatever their length.
@@ -403,7 +395,7 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
             "the steps after it; the resampled weights must match the resampled rows, so "
             "give them the same weights."
         )
-    takes_weight = _accepts(sampler.fit_resample, "sample_weight")
+    takes_weight = accepts_parameter(sampler.fit_resample, "sample_weight")
     if explicit is not None and not takes_weight:
         raise InvalidParameterTypeError(
             f"sampler {name!r} ({type(sampler).__name__}) was given sample_weight, but its "
