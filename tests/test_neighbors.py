@@ -246,6 +246,34 @@ def test_user_estimator_is_cloned_and_used(points):
     assert not np.array_equal(idx, euclid)  # the metric really came from the estimator
 
 
+
+class _ThreadsSeen(NearestNeighbors):
+    """A NearestNeighbors that records the BLAS and OpenMP threads its queries may use."""
+
+    seen = []
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        from threadpoolctl import threadpool_info
+
+        _ThreadsSeen.seen.append({info["user_api"]: info["num_threads"]
+                                  for info in threadpool_info()})
+        return super().kneighbors(X, n_neighbors, return_distance)
+
+
+def test_small_searches_run_on_one_thread():
+    # Threads only wait for one another on a small search (far longer on a busy
+    # machine); a large one keeps the threads it is given.
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    for n, expected in ((300, 1), (2100, 2)):  # 9e4 and 4.4e6 pairs
+        X = rng.normal(size=(n, 3))
+        _ThreadsSeen.seen.clear()
+        with threadpool_limits(2):
+            kneighbors(X, 1, estimator=_ThreadsSeen())
+        assert _ThreadsSeen.seen
+        assert all(set(seen.values()) == {expected} for seen in _ThreadsSeen.seen)
+
 def _manhattan_block(A, B):
     def block(qs, qe, rs, re):
         return np.abs(A[qs:qe, None, :] - B[None, rs:re, :]).sum(axis=2)

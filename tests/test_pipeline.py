@@ -765,6 +765,16 @@ def test_the_submodules_are_reached_from_the_package():
     assert balancekit.pipeline.make_pipeline is make_pipeline
     assert callable(balancekit.metrics.geometric_mean_score)
     assert "under_sampling" in dir(balancekit)
+    # Only the public names and balancekit's own modules are listed, not the modules the
+    # package imports for itself.
+    import types
+
+    for name in dir(balancekit):
+        if name.startswith("_") or name in balancekit.__all__:
+            continue
+        module = getattr(balancekit, name)
+        assert isinstance(module, types.ModuleType), name
+        assert module.__name__ == f"balancekit.{name}", name
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = balancekit.nope
 

@@ -1,6 +1,6 @@
 """balancekit: machine learning on class-imbalanced data."""
 
-import importlib
+from importlib import import_module as _import_module
 
 from ._base import BaseSampler
 from ._function_sampler import FunctionSampler
@@ -18,7 +18,7 @@ _SUBMODULES = ("calibration", "combine", "datasets", "ensemble", "evaluation", "
 
 def __getattr__(name):
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _import_module(f".{name}", __name__)
     raise AttributeError(f"module 'balancekit' has no attribute {name!r}")
 
 

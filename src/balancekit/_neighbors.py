@@ -70,6 +70,7 @@ from ._exact import (
     many_copies,
     n_threads,
     offset_centre,
+    one_thread_when_small,
     spatial_order,
     top_k,
 )
@@ -506,7 +507,8 @@ def kneighbors(
     reduced = []
     for start in range(0, max(1, n_queries), step):
         sel = slice(start, start + step)
-        with config_context(working_memory=working_memory if sp.issparse(X) else None):
+        with (config_context(working_memory=working_memory if sp.issparse(X) else None),
+              one_thread_when_small(n_queries, n)):
             if isinstance(fitted, NearestNeighbors) and estimator is None:
                 Q = query_rows(sel)
                 found = fitted.kneighbors(Q if sp.issparse(X) else shifted(Q), n_neighbors=k,
