@@ -537,9 +537,9 @@ def test_minimum_codes_bound_the_values_they_stand_for(values, limits, top):
 )
 def test_pick_smallest_orders_by_value_then_position(seed, nq, k, crowd, n_lists, by_row):
     # Candidates with many ties, in several lists and any order; ``crowd``
-    # extra candidates on one row make the padded layout too wide, so the
-    # three-key sort runs instead. Lists sorted by row (``by_row``) are
-    # picked a few rows at a time.
+    # extra candidates on one row make its line too long for the padded
+    # layout, so that row takes the three-key sort and the others the lines.
+    # Lists sorted by row (``by_row``) are picked a few rows at a time.
     rng = np.random.RandomState(seed)
     size = rng.randint(0, 4 * nq * k + 1)
     rows = np.concatenate([rng.randint(0, nq, size), np.zeros(crowd, dtype=int)])

@@ -1237,39 +1237,57 @@ def _pick_smallest(nq, k, hits):
 
 
 def _pick_into(best_d, best_i, hits):
-    """:func:`_pick_smallest` into ``best_d`` and ``best_i``, gathering all candidates ``hits``."""
+    """:func:`_pick_smallest` into ``best_d`` and ``best_i``, gathering all candidates ``hits``.
+
+    Each row's candidates go into one line, padded with ``(inf, no position)``,
+    and the lines are sorted a chunk of rows at a time: sorting many short
+    lines is several times faster than one sort of all by three keys. Rows
+    with far more candidates than the others (ties, or rows whose huge values
+    leave every pair in doubt) would make every line as long as theirs: they
+    take the sort by three keys instead.
+    """
     nq, k = best_d.shape
     rows, vals, pos = _concatenated(hits)
-    order = np.argsort(rows, kind="stable")  # grouped by row: a cheap integer sort
     counts = np.bincount(rows, minlength=nq)
-    starts = np.cumsum(counts) - counts
-    width = max(int(counts.max()), k)
-    if nq * width <= 2 * max(rows.size, nq * k):
-        # One line per row, padded with (inf, no position), a chunk of rows at
-        # a time (about _PICK_VALUES places): sorting many short lines is
-        # several times faster than one sort of all by three keys.
-        none = np.iinfo(np.intp).max
-        step = min(_ROW_CHUNK, max(64, _PICK_VALUES // width))
-        for r0 in range(0, nq, step):
-            r1 = min(nq, r0 + step)
-            sel = order[starts[r0]:starts[r1 - 1] + counts[r1 - 1]]
-            if sel.size == 0:
-                continue
-            r = rows[sel]
-            col = starts[r0] + np.arange(sel.size) - starts[r]
-            V = np.full((r1 - r0, max(int(counts[r0:r1].max()), k)), np.inf)
-            P = np.full(V.shape, none, dtype=np.intp)
-            V[r - r0, col] = vals[sel]
-            P[r - r0, col] = pos[sel]
-            best = np.lexsort((P, V), axis=1)[:, :k]
-            best_d[r0:r1] = np.take_along_axis(V, best, axis=1)
-            best_i[r0:r1] = np.take_along_axis(P, best, axis=1)
-        best_i[best_i == none] = -1
+    long = counts > max(k, 2 * max(rows.size, nq * k) // max(1, nq))
+    if long.any():
+        apart = long[rows]
+        _pick_sorted(best_d, best_i, rows[apart], vals[apart], pos[apart])
+        keep = ~apart
+        rows, vals, pos = rows[keep], vals[keep], pos[keep]
+        counts[long] = 0
+    if rows.size == 0:
         return
-    # A few rows with very many candidates (ties): one sort by three keys.
+    order = np.argsort(rows, kind="stable")  # grouped by row: a cheap integer sort
+    starts = np.cumsum(counts) - counts
+    none = np.iinfo(np.intp).max
+    step = min(_ROW_CHUNK, max(64, _PICK_VALUES // max(int(counts.max()), k)))
+    for r0 in range(0, nq, step):
+        r1 = min(nq, r0 + step)
+        sel = order[starts[r0]:starts[r1 - 1] + counts[r1 - 1]]
+        if sel.size == 0:
+            continue
+        r = rows[sel]
+        col = starts[r0] + np.arange(sel.size) - starts[r]
+        V = np.full((r1 - r0, max(int(counts[r0:r1].max()), k)), np.inf)
+        P = np.full(V.shape, none, dtype=np.intp)
+        V[r - r0, col] = vals[sel]
+        P[r - r0, col] = pos[sel]
+        best = np.lexsort((P, V), axis=1)[:, :k]
+        # Only the rows with candidates here: the long rows were written above.
+        lines = np.flatnonzero(counts[r0:r1])
+        best_d[r0 + lines] = np.take_along_axis(V[lines], best[lines], axis=1)
+        best_i[r0 + lines] = np.take_along_axis(P[lines], best[lines], axis=1)
+    best_i[best_i == none] = -1
+
+
+def _pick_sorted(best_d, best_i, rows, vals, pos):
+    """The ``k`` best candidates of each of ``rows``, by one sort by three keys."""
+    k = best_d.shape[1]
     order = np.lexsort((pos, vals, rows))
     rows = rows[order]
-    rank = np.arange(rows.size) - starts[rows]
+    counts = np.bincount(rows, minlength=best_d.shape[0])
+    rank = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
     keep = rank < k
     best_d[rows[keep], rank[keep]] = vals[order[keep]]
     best_i[rows[keep], rank[keep]] = pos[order[keep]]
