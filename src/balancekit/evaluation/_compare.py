@@ -1,4 +1,4 @@
-"""Leakage-safe comparison of balancing strategies with repeated stratified k-fold CV."""
+"""Leakage-safe comparison of balancing strategies with cross-validation."""
 
 import contextlib
 import threading
@@ -7,6 +7,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.metrics import (
     average_precision_score,
@@ -19,7 +20,6 @@ from sklearn.metrics import (
     roc_auc_score,
     roc_curve,
 )
-from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
@@ -27,11 +27,11 @@ from .._strategy import class_counts
 from .._validation import check_int, check_target
 from ..exceptions import (
     BalancekitWarning,
-    DataError,
     InvalidParameterError,
     InvalidParameterTypeError,
 )
 from ..metrics import geometric_mean_score
+from ._splits import check_groups, make_folds
 from ._strategies import (
     BASELINE,
     MAX_CATEGORIES,
@@ -40,6 +40,7 @@ from ._strategies import (
     make_encoder,
     make_estimator,
     make_preprocessor,
+    needs_non_negative,
     prepare_table,
     resolve_strategies,
 )
@@ -75,6 +76,7 @@ def compare(
     estimator="logistic",
     cv=5,
     repeats=1,
+    groups=None,
     scoring=None,
     pos_label=None,
     random_state=0,
@@ -84,15 +86,24 @@ def compare(
     """Compare ways of handling class imbalance with leakage-safe cross-validation.
 
     Every strategy is a pipeline ``preprocessor -> sampler -> model`` built
-    with :func:`balancekit.pipeline.make_pipeline`, evaluated with repeated
-    stratified k-fold cross-validation
-    (``RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats,
+    with :func:`balancekit.pipeline.make_pipeline`, evaluated with
+    cross-validation (by default repeated stratified k-fold,
+    ``RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats,
     random_state=random_state)``): samplers and class weights only ever see
     the training rows of a fold, and every strategy is scored on the same,
     untouched validation folds.
 
+    Shuffled folds assume that the rows are independent. When rows are
+    grouped (several rows per customer, patient or device) or ordered in
+    time, rows of a group, or from the future, in the training folds make
+    the scores too optimistic: pass ``groups`` (a group-aware split) or a
+    suitable splitter as ``cv`` (e.g. ``TimeSeriesSplit`` for rows in time
+    order).
+
     The default preprocessor imputes numeric columns with their median and
-    scales them, imputes categorical columns with their most frequent value
+    scales them (standard scaling; min-max scaling to [0, 1] when the model
+    needs non-negative input, such as ``MultinomialNB`` or a ``chi2``
+    feature selection), imputes categorical columns with their most frequent value
     and one-hot encodes them (values unseen in training are encoded as all
     zeros; a column with more than 100 distinct values gets a column for each
     of its 99 most frequent values and one shared by the others, so that an
@@ -100,7 +111,10 @@ def compare(
     columns whose values are almost all distinct); numpy arrays are treated
     as all numeric. Samplers run after imputation and scaling, on
     finite numbers; SMOTENC and SMOTEN run before the one-hot encoding, so
-    their synthetic rows hold real categories.
+    their synthetic rows hold real categories. The model receives the
+    preprocessed table: numeric columns under their own names, categorical
+    columns one-hot encoded as ``cat__<column>_<value>``, so an estimator
+    pipeline may select the numeric columns by name.
 
     Parameters
     ----------
@@ -123,11 +137,32 @@ def compare(
     estimator : {'logistic', 'hgb'} or classifier, default='logistic'
         The model: ``'logistic'`` for a LogisticRegression, ``'hgb'`` for a
         HistGradientBoostingClassifier, or any scikit-learn classifier
-        (cloned for every fold).
-    cv : int, default=5
-        Number of folds (at least 2, at most the size of the smallest class).
+        (cloned for every fold). A model that weights the classes itself
+        (a ``class_weight`` that is not None) makes ``'baseline'`` a weighted
+        model, not an unweighted reference; a warning says so. A multiclass
+        model whose decision function is one-vs-one (an ``SVC`` with
+        ``decision_function_shape='ovo'`` and no probabilities) gives no
+        score per class: ROC-AUC, PR-AUC and the curves are then NaN, with a
+        warning.
+    cv : int, splitter or iterable of (train, test) pairs, default=5
+        An integer is the number of folds (at least 2, at most the size of
+        the smallest class) of a shuffled stratified k-fold split (with
+        ``groups``: ``StratifiedGroupKFold(shuffle=True)``), repeated
+        ``repeats`` times. Also accepted: a scikit-learn splitter (an object
+        with ``split`` and ``get_n_splits``, such as ``GroupKFold`` or
+        ``TimeSeriesSplit``; ``groups`` is passed to its ``split``), or an
+        iterable of ``(train, test)`` arrays of row positions.
     repeats : int, default=1
-        Number of times the k-fold split is repeated with different shuffles.
+        Number of times the k-fold split of an integer ``cv`` is repeated
+        with different shuffles. Must stay 1 when ``cv`` is a splitter or a
+        list of splits (repeat inside it, e.g. ``RepeatedStratifiedKFold``).
+    groups : array-like of shape (n_samples,), default=None
+        The group of every row (a customer, a patient): rows of a group are
+        never split between training and validation rows. With an integer
+        ``cv``, each repeat uses ``StratifiedGroupKFold(n_splits=cv,
+        shuffle=True)`` seeded from ``random_state``. With a splitter or
+        given splits, a warning says when a group is on both sides of a
+        split.
     scoring : str, default=None
         The metric that ranks the strategies: ``'pr_auc'`` (the default, also
         ``'average_precision'``), ``'roc_auc'``, ``'f1'``, ``'precision'``,
@@ -158,12 +193,20 @@ def compare(
     of the rare class, ROC-AUC and PR-AUC (average precision) of its score,
     G-mean, balanced accuracy, MCC, Brier score of its probability and the
     fit time. Curves and confusion matrices use the pooled out-of-fold
-    predictions of the first repeat.
+    predictions of the first folds whose validation rows do not overlap
+    (the first repeat of a k-fold split).
+
+    Precision is undefined on a fold where the model predicts no row of
+    the rare class; it is counted as 0 there, as scikit-learn does, and a
+    warning and ``summary['notes']`` say on how many folds of which
+    strategies.
 
     Each strategy is compared with the baseline on the paired per-fold
     differences of every metric with the corrected resampled t-test of
     Nadeau and Bengio (2003): the variance of the differences is multiplied
-    by ``1/J + n_test/n_train`` (``J = cv * repeats`` folds in total), since
+    by ``1/J + n_test/n_train`` (``J`` folds in total, ``cv * repeats``
+    for an integer ``cv``; ``n_test/n_train`` from the sizes of the actual
+    splits), since
     the training sets of the folds overlap, and the statistic is compared
     with Student's t distribution with ``J - 1`` degrees of freedom
     (two-sided). The p-values of the strategies are then corrected with
@@ -193,23 +236,16 @@ def compare(
     _warn_identifiers(frame, columns)
     counts = class_counts(y_arr)
     classes = list(counts)
+    warn_if_measurement(counts)
     pos = _check_pos_label(pos_label, counts)
     metric = check_scoring(scoring)
-    cv = check_int("cv", cv, min_value=2)
     repeats = check_int("repeats", repeats, min_value=1)
-    smallest = min(counts, key=counts.__getitem__)
-    if counts[smallest] < cv:
-        raise DataError(
-            f"cv={cv} needs at least {cv} samples in every class, but class {smallest!r} has "
-            f"{counts[smallest]}; "
-            + (f"lower cv to at most {counts[smallest]}." if counts[smallest] >= 2 else
-               "a class of one row cannot be cross-validated (it would be in the training "
-               "folds or in a test fold, not both): gather more rows of it, or drop it.")
-        )
+    groups = check_groups(groups, frame.shape[0])
     if random_state is not None and not isinstance(random_state, Integral):
         raise InvalidParameterTypeError(
             f"random_state must be an integer or None; got {random_state!r}."
         )
+    folds = make_folds(cv, repeats, y_arr, groups, random_state)
     if progress is not None and not callable(progress):
         raise InvalidParameterTypeError(
             f"progress must be a callable progress(done, total, description); got {progress!r}."
@@ -223,45 +259,70 @@ def compare(
             )
     model = make_estimator(estimator, random_state)
     score_method = _check_scores_available(model, metric, scoring)
+    if score_method == "decision_function" and len(classes) > 2 and _one_vs_one(model):
+        warnings.warn(ONE_VS_ONE_WARNING, BalancekitWarning, stacklevel=2)
+        score_method = None
+    weighted = _warn_if_already_balanced(model)
+    scaling = "minmax" if needs_non_negative(model) else "standard"
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
 
-    splitter = RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats, random_state=random_state)
-    folds = list(splitter.split(np.zeros((frame.shape[0], 1)), y_arr))
     tasks = [
-        (spec, index, train, test) for spec in specs for index, (train, test) in enumerate(folds)
+        (spec, index, train, test, folds.where(index), index < folds.pooled,
+         folds.where(index, compact=True))
+        for spec in specs for index, (train, test) in enumerate(folds.splits)
     ]
+    options = {"pos": pos, "scores": score_method is not None, "scaling": scaling}
     limits = 1 if frame.size <= SMALL_TABLE_CELLS else None
     with threadpool_limits(limits=limits):
-        outcomes = _run(tasks, frame, y_arr, columns, model, pos, cv, n_jobs, progress)
+        outcomes = _run(tasks, frame, y_arr, columns, model, options, n_jobs, progress)
 
     strategy_entries = []
     curves = []
     for spec in specs:
-        entry, curve = _collect(spec, outcomes.get(spec.name, []), y_arr, classes, pos, len(folds))
+        entry, curve = _collect(spec, outcomes.get(spec.name, []), y_arr, classes, pos,
+                                len(folds.splits))
         strategy_entries.append(entry)
         if curve is not None:
             curves.append(curve)
-    _compare_with_baseline(strategy_entries, test_fraction=1.0 / (cv - 1))
+    notes = []
+    if score_method == "decision_function" and any(
+        o.get("pairwise_scores") for runs in outcomes.values() for o in runs
+    ):
+        warnings.warn(ONE_VS_ONE_WARNING, BalancekitWarning, stacklevel=2)
+        score_method = None
+    if score_method is None and len(classes) > 2 and _has(model, "decision_function"):
+        notes.append(ONE_VS_ONE_WARNING)
+    if weighted:
+        notes.append(weighted)
+    undefined = _undefined_precision_note(strategy_entries, pos)
+    if undefined:
+        warnings.warn(undefined, BalancekitWarning, stacklevel=2)
+        notes.append(undefined)
+    _compare_with_baseline(strategy_entries, test_fraction=folds.test_fraction)
     ranking = rank_strategies(strategy_entries, metric)
     recommendation = recommend(
         ranking, metric, BASELINE, failed=[e["name"] for e in strategy_entries
-                                           if e["status"] == "failed"]
+                                           if e["status"] == "failed"],
+        baseline_weighted=bool(weighted),
     )
     with threadpool_limits(limits=limits):
-        pca = _pca_view(specs, frame, y_arr, columns, random_state)
+        pca = _pca_view(specs, frame, y_arr, columns, random_state, scaling)
 
     summary = {
         "kind": "balancekit.comparison",
         "version": _version(),
-        "data": _data_overview(frame, columns, y_arr, counts, pos, folds[0][0]),
+        "data": _data_overview(frame, columns, y_arr, counts, pos, folds.splits[0][0]),
         "settings": {
             "estimator": estimator if isinstance(estimator, str) else repr(model),
             "estimator_description": repr(model),
-            "cv": cv,
+            # The number of folds of an integer cv; None for a splitter or given splits.
+            "cv": folds.per_repeat if isinstance(cv, Integral) else None,
             "repeats": repeats,
-            "n_folds": len(folds),
-            "splitter": f"RepeatedStratifiedKFold(n_splits={cv}, n_repeats={repeats}, "
-            f"random_state={random_state})",
+            "n_folds": len(folds.splits),
+            "splitter": folds.description,
+            "cv_description": folds.short,
+            "groups": groups is not None,
+            "n_groups": None if groups is None else int(len(pd.unique(groups))),
             "scoring": metric,
             # Where the rare-class score comes from; None: the model only predicts labels,
             # so ROC-AUC, PR-AUC, the Brier score and the curves are not available.
@@ -269,7 +330,7 @@ def compare(
             "pos_label": pos,
             "random_state": random_state,
             "n_jobs": n_jobs,
-            "preprocessing": _describe_preprocessing(columns),
+            "preprocessing": _describe_preprocessing(columns, scaling),
             "noise_rule": NOISE_RULE.format(alpha=ALPHA),
             "noise_test": "corrected resampled t-test (Nadeau and Bengio, 2003), two-sided, "
             "Holm correction for the strategies compared with the baseline",
@@ -283,6 +344,8 @@ def compare(
         "ranking": ranking,
         "recommendation": recommendation,
         "skipped": skipped,
+        # Caveats of this comparison (also given as warnings), in words.
+        "notes": notes,
         "failed": [
             {"strategy": s["name"], "error": s["error"]}
             for s in strategy_entries
@@ -297,6 +360,120 @@ def compare(
         "elapsed_seconds": time.perf_counter() - started,
     }
     return ComparisonResult(jsonable(summary))
+
+
+#: Why a multiclass one-vs-one decision function gives no ROC-AUC, PR-AUC or curves.
+ONE_VS_ONE_WARNING = (
+    "the estimator's decision_function is one-vs-one (decision_function_shape='ovo'): on a "
+    "multiclass target its columns score pairs of classes, not one class each, so there is no "
+    "score of the rare class. ROC-AUC, PR-AUC and the curves are left undefined (NaN). To get "
+    "them, give the model probabilities (e.g. SVC(probability=True)) or a one-vs-rest decision "
+    "function (decision_function_shape='ovr')."
+)
+#: Above this many classes, a target of whole numbers may be a measurement (see
+#: :func:`warn_if_measurement`).
+MANY_CLASSES = 20
+#: ... when more than half of its classes each hold less than this share of the rows.
+TINY_CLASS_SHARE = 0.02
+
+
+def warn_if_measurement(counts):
+    """Warn when numeric labels look like a measurement (an age, an amount), not classes.
+
+    The rule: more than :data:`MANY_CLASSES` classes, all of them numbers, and
+    more than half of them each holding less than :data:`TINY_CLASS_SHARE`
+    of the rows.
+
+    Parameters
+    ----------
+    counts : dict
+        ``{label: number of rows}``.
+    """
+    labels = list(counts)
+    numeric = all(
+        isinstance(label, (int, float, np.integer, np.floating))
+        and not isinstance(label, (bool, np.bool_))
+        for label in labels
+    )
+    if len(labels) <= MANY_CLASSES or not numeric:
+        return
+    n = sum(counts.values())
+    tiny = sum(1 for c in counts.values() if c < TINY_CLASS_SHARE * n)
+    if tiny * 2 <= len(labels):
+        return
+    warnings.warn(
+        f"the target has {len(labels)} classes, numbers from {min(labels)} to {max(labels)}, "
+        f"and {tiny} of them each hold less than {TINY_CLASS_SHARE:.0%} of the rows: it looks "
+        "like a measurement (an age, an amount), not class labels. Each distinct value is "
+        "treated as a class; to predict a category, bin the values into a few classes first.",
+        BalancekitWarning,
+        stacklevel=3,
+    )
+
+
+def _nested_params(model):
+    """Every parameter of ``model`` and of the estimators inside it, ``{name: value}``."""
+    try:
+        return model.get_params(deep=True)
+    except Exception:  # an estimator whose get_params fails: nothing to inspect
+        return {}
+
+
+def _one_vs_one(model):
+    """Whether a parameter named ``decision_function_shape`` of ``model`` is ``'ovo'``."""
+    return any(
+        key.rsplit("__", 1)[-1] == "decision_function_shape" and value == "ovo"
+        for key, value in _nested_params(model).items()
+    )
+
+
+def _warn_if_already_balanced(model):
+    """Warn when ``model`` reweights or resamples the classes itself; return the text or ''.
+
+    ``'baseline'`` is then the model as given, not training on the data as it is.
+    """
+    params = _nested_params(model)
+    weights = [
+        f"{key}={value!r}" for key, value in params.items()
+        if key.rsplit("__", 1)[-1] == "class_weight" and value is not None
+    ]
+    samplers = [
+        type(value).__name__ for value in params.values()
+        if hasattr(value, "fit_resample") and not isinstance(value, type)
+    ]
+    if hasattr(model, "fit_resample"):
+        samplers.insert(0, type(model).__name__)
+    if not weights and not samplers:
+        return ""
+    how = " and ".join(
+        part for part in (
+            f"weights the classes ({', '.join(weights)})" if weights else "",
+            f"resamples the data ({', '.join(samplers)})" if samplers else "",
+        ) if part
+    )
+    text = (
+        f"the estimator already {how}, so 'baseline' is that balanced model, not a model "
+        "trained on the data as it is; the other strategies add their balancing on top of it. "
+        "For an unbalanced reference, pass the estimator without it (e.g. class_weight=None)."
+    )
+    warnings.warn(text, BalancekitWarning, stacklevel=3)
+    return text
+
+
+def _undefined_precision_note(entries, pos):
+    """Say on how many folds of which strategies precision was undefined, or return ''."""
+    hit = {e["name"]: e["precision_undefined_folds"] for e in entries
+           if e.get("precision_undefined_folds")}
+    if not hit:
+        return ""
+    n_folds = sum(hit.values())
+    names = ", ".join(f"{name} ({n})" for name, n in hit.items())
+    return (
+        f"precision is undefined on {n_folds} fold(s) of {len(hit)} strategy(ies): the model "
+        f"predicted no row of the rare class {pos!r} there (folds per strategy: {names}). "
+        "Precision (and F1) is counted as 0 on those folds, as scikit-learn does, which lowers "
+        "the mean; rank by another scoring (e.g. 'pr_auc') or look at the recall."
+    )
 
 
 #: Metrics computed from the predicted labels only (available for any classifier).
@@ -406,10 +583,12 @@ def _check_pos_label(pos_label, counts):
     )
 
 
-def _describe_preprocessing(columns):
+def _describe_preprocessing(columns, scaling="standard"):
     parts = []
     if columns.numeric:
-        parts.append(f"{len(columns.numeric)} numeric columns: median imputation, standard scaling")
+        scaled = ("min-max scaling to [0, 1] (the model needs non-negative input)"
+                  if scaling == "minmax" else "standard scaling")
+        parts.append(f"{len(columns.numeric)} numeric columns: median imputation, {scaled}")
     if columns.categorical:
         parts.append(
             f"{len(columns.categorical)} categorical columns: most frequent imputation, one-hot "
@@ -425,7 +604,7 @@ def _describe_preprocessing(columns):
 # ----------------------------------------------------------------------------------------------
 
 
-def _run(tasks, frame, y, columns, model, pos, cv, n_jobs, progress):
+def _run(tasks, frame, y, columns, model, options, n_jobs, progress):
     """Run every (strategy, fold) fit; return ``{strategy name: [fold outcome, ...]}``."""
     total = len(tasks)
     outcomes = {}
@@ -436,37 +615,36 @@ def _run(tasks, frame, y, columns, model, pos, cv, n_jobs, progress):
         n_jobs = min(cpu_count() if n_jobs < 0 else n_jobs, cpu_count(), max(1, total))
     if n_jobs is None or n_jobs == 1:
         failed = set()
-        for done, (spec, index, train, test) in enumerate(tasks, start=1):
+        for done, task in enumerate(tasks, start=1):
+            spec, index = task[0], task[1]
             if spec.name in failed:
                 # The strategy already failed on an earlier fold; the others would fail alike.
                 outcome = {"name": spec.name, "fold": index, "error": None, "not_run": True}
             else:
-                outcome = _fit_fold(spec, index, train, test, frame, y, columns, model, pos, cv)
+                outcome = _fit_fold(*task[:6], frame, y, columns, model, options)
                 if outcome["error"] is not None:
                     failed.add(spec.name)
             outcomes.setdefault(spec.name, []).append(outcome)
-            _report(progress, done, total, spec.name, index, cv)
+            _report(progress, done, total, spec.name, task[6])
         return outcomes
     from joblib import Parallel, delayed
 
+    where = {(task[0].name, task[1]): task[6] for task in tasks}
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_fit_fold)(spec, index, train, test, frame, y, columns, model, pos, cv)
-        for spec, index, train, test in tasks
+        delayed(_fit_fold)(*task[:6], frame, y, columns, model, options) for task in tasks
     )
     for done, outcome in enumerate(jobs, start=1):
         outcomes.setdefault(outcome["name"], []).append(outcome)
-        _report(progress, done, total, outcome["name"], outcome["fold"], cv)
+        _report(progress, done, total, outcome["name"], where[outcome["name"], outcome["fold"]])
     return outcomes
 
 
-def _report(progress, done, total, name, index, cv):
+def _report(progress, done, total, name, where):
     if progress is not None:
-        repeat, fold = divmod(index, cv)
-        where = f"fold {fold + 1}/{cv}" + (f", repeat {repeat + 1}" if repeat else "")
         progress(done, total, f"{name}: {where}")
 
 
-def _fit_fold(spec, index, train, test, frame, y, columns, model, pos, cv):
+def _fit_fold(spec, index, train, test, where, pooled, frame, y, columns, model, options):
     """Fit one strategy on one training fold and score it on the validation fold."""
     # Warnings are recorded per fit in the main thread only: the warnings filters are
     # process-wide, so a thread-based joblib back end must leave them alone.
@@ -475,37 +653,51 @@ def _fit_fold(spec, index, train, test, frame, y, columns, model, pos, cv):
     with context as caught:
         if record:
             warnings.simplefilter("always")
-        outcome = _fit_fold_unguarded(spec, index, train, test, frame, y, columns, model, pos, cv)
+        outcome = _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y,
+                                      columns, model, options)
     outcome["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
     return outcome
 
 
-def _fit_fold_unguarded(spec, index, train, test, frame, y, columns, model, pos, cv):
+def _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y, columns, model,
+                        options):
+    pos, scaling = options["pos"], options["scaling"]
     outcome = {"name": spec.name, "fold": index, "error": None}
     X_train, X_test = frame.iloc[train], frame.iloc[test]
     y_train, y_test = y[train], y[test]
     try:
-        pipeline, sampler_step = build_pipeline(spec, columns, model)
+        pipeline, sampler_step = build_pipeline(spec, columns, model, scaling=scaling)
         start = time.perf_counter()
         pipeline.fit(X_train, y_train)
         fit_time = time.perf_counter() - start
-        y_pred, score, proba = _predict(pipeline, X_test, pos)
+        y_pred, score, proba = _predict(pipeline, X_test, pos, scores=options["scores"])
+        if score is _PAIRWISE:
+            outcome["pairwise_scores"] = True
+            score = None
         outcome["metrics"] = fold_metrics(y_test, y_pred, score, proba, pos)
         outcome["metrics"]["fit_time"] = fit_time
-        if index < cv:  # the first repeat: pooled out-of-fold predictions
+        outcome["precision_undefined"] = not np.any(np.asarray(y_pred) == pos)
+        if pooled:  # validation rows not seen by an earlier fold: pooled predictions
             outcome["test"] = test
             outcome["pred"] = y_pred
             outcome["score"] = score
         if index == 0:
             outcome["counts_after"] = _counts_after(pipeline, sampler_step, X_train, y_train)
     except Exception as exc:  # a strategy that cannot run on this data is reported
-        outcome["error"] = _lost_class_error(spec, index, cv, columns, model, X_train, y_train)
+        outcome["error"] = _lost_class_error(spec, where, columns, model, X_train, y_train,
+                                             scaling)
         if outcome["error"] is None:
-            outcome["error"] = f"{type(exc).__name__}: {exc}"
+            outcome["error"] = f"{type(exc).__name__}: {exc} (on {where})"
+            if "column" in str(exc).lower() and spec.sampler is None:
+                outcome["error"] += (
+                    " The model receives compare's preprocessed table: numeric columns under "
+                    "their own names, categorical columns one-hot encoded as "
+                    "cat__<column>_<value>."
+                )
     return outcome
 
 
-def _lost_class_error(spec, index, cv, columns, model, X_train, y_train):
+def _lost_class_error(spec, where, columns, model, X_train, y_train, scaling="standard"):
     """Explain a failed fit whose sampler removed a whole class, or return None.
 
     A cleaning rule or an under-sampler can remove every row of a class from a
@@ -516,7 +708,7 @@ def _lost_class_error(spec, index, cv, columns, model, X_train, y_train):
     if spec.sampler is None:
         return None
     try:
-        pipeline, sampler_step = build_pipeline(spec, columns, model)
+        pipeline, sampler_step = build_pipeline(spec, columns, model, scaling=scaling)
         Xt = X_train
         for _, step in pipeline.steps[:sampler_step]:
             Xt = step.fit_transform(Xt, y_train)
@@ -528,8 +720,6 @@ def _lost_class_error(spec, index, cv, columns, model, X_train, y_train):
     lost = [label for label in before if after.get(label, 0) == 0]
     if not lost:
         return None
-    repeat, fold = divmod(index, cv)
-    where = f"fold {fold + 1} of {cv}" + (f" (repeat {repeat + 1})" if repeat else "")
     names = " and ".join(f"class {label!r} ({before[label]} rows)" for label in lost)
     left = [label for label in after if after[label] > 0]
     if len(left) == 1:
@@ -545,11 +735,18 @@ def _lost_class_error(spec, index, cv, columns, model, X_train, y_train):
     )
 
 
-def _predict(pipeline, X_test, pos):
+#: Returned by :func:`_predict` as the score of a decision function with a column per pair of
+#: classes (one-vs-one), which has no score per class.
+_PAIRWISE = "pairwise"
+
+
+def _predict(pipeline, X_test, pos, *, scores=True):
     """Predicted labels, the score of ``pos`` and its probability.
 
     The probability is None without ``predict_proba``; the score is None when
-    the model has neither ``predict_proba`` nor ``decision_function``.
+    the model has neither ``predict_proba`` nor ``decision_function`` or when
+    ``scores`` is False, and :data:`_PAIRWISE` when the decision function
+    does not have one column per class (one-vs-one on 3 or more classes).
     """
     y_pred = pipeline.predict(X_test)
     classes = list(pipeline.classes_)
@@ -557,11 +754,13 @@ def _predict(pipeline, X_test, pos):
     if hasattr(pipeline, "predict_proba"):
         proba = pipeline.predict_proba(X_test)[:, column]
         return y_pred, proba, proba
-    if not hasattr(pipeline, "decision_function"):
+    if not scores or not hasattr(pipeline, "decision_function"):
         return y_pred, None, None
     decision = np.asarray(pipeline.decision_function(X_test))
     if decision.ndim == 1:
         score = decision if column == 1 else -decision
+    elif decision.shape[1] != len(classes):
+        score = _PAIRWISE
     else:
         score = decision[:, column]
     return y_pred, score, None
@@ -646,6 +845,8 @@ def _collect(spec, outcomes, y, classes, pos, n_folds):
         entry["status"] = "failed"
         entry["error"] = errors[0] if errors else "the strategy did not run on every fold"
         return entry, None
+    entry["precision_undefined_folds"] = sum(bool(o.get("precision_undefined"))
+                                             for o in outcomes)
     for key in METRICS:
         values = np.array([o["metrics"][key] for o in outcomes], dtype=np.float64)
         finite = values[np.isfinite(values)]
@@ -755,7 +956,7 @@ def _compare_with_baseline(entries, test_fraction):
 # ----------------------------------------------------------------------------------------------
 
 
-def _pca_view(specs, frame, y, columns, random_state):
+def _pca_view(specs, frame, y, columns, random_state, scaling="standard"):
     """Original vs SMOTE rows in the first two principal components of the preprocessed data."""
     spec = next((s for s in specs if s.name == "smote" and s.sampler is not None), None)
     if spec is None:
@@ -770,14 +971,14 @@ def _pca_view(specs, frame, y, columns, random_state):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if spec.layout == "categorical":
-                pre = make_preprocessor(columns, encode=False)
+                pre = make_preprocessor(columns, encode=False, scaling=scaling)
                 X_pre = pre.fit_transform(frame)
                 X_res, y_res = clone(spec.sampler).fit_resample(X_pre, y)
                 encoder = make_encoder(columns).fit(X_pre)
                 Z_orig = np.asarray(encoder.transform(X_pre), dtype=np.float64)
                 Z_all = np.asarray(encoder.transform(X_res), dtype=np.float64)
             else:
-                pre = make_preprocessor(columns, encode=True)
+                pre = make_preprocessor(columns, encode=True, scaling=scaling)
                 X_pre = pre.fit_transform(frame)
                 X_res, y_res = clone(spec.sampler).fit_resample(X_pre, y)
                 Z_orig = np.asarray(X_pre, dtype=np.float64)

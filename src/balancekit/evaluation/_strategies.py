@@ -8,8 +8,8 @@ the model, so the sampler only ever sees the training rows of a fold.
 Two layouts are used:
 
 ``encoded``
-    preprocessor (numeric: median imputation and scaling; categorical: most
-    frequent imputation and one-hot encoding) -> sampler -> model. Every
+    preprocessor (numeric: median imputation and scaling, the columns keep
+    their names; categorical: most frequent imputation and one-hot encoding) -> sampler -> model. Every
     sampler but SMOTENC and SMOTEN runs here, on finite numbers.
 ``categorical``
     preprocessor (numeric: imputation and scaling; categorical: imputation
@@ -28,7 +28,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline as make_sklearn_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
 from .. import _frames
 from .._registry import available_samplers, snake_case
@@ -231,7 +231,7 @@ def _looks_like_identifier(series):
 # ----------------------------------------------------------------------------------------------
 
 
-def make_preprocessor(columns, *, encode=True):
+def make_preprocessor(columns, *, encode=True, scaling="standard"):
     """The default preprocessing: impute and scale numbers, impute (and encode) categories.
 
     Parameters
@@ -242,16 +242,23 @@ def make_preprocessor(columns, *, encode=True):
         One-hot encode the categorical columns (see :func:`make_one_hot`).
         Without encoding they keep their names and their (imputed) values,
         for SMOTENC and SMOTEN.
+    scaling : {'standard', 'minmax'}, default='standard'
+        How numeric columns are scaled: to zero mean and unit variance, or
+        to [0, 1] (values outside the training range are clipped), for
+        models that need non-negative input (see :func:`needs_non_negative`).
 
     Returns
     -------
     preprocessor : sklearn.compose.ColumnTransformer
-        An unfitted transformer with pandas output.
+        An unfitted transformer with pandas output. Numeric columns keep
+        their names, so that a model pipeline can select them by name;
+        one-hot columns are named ``cat__<column>_<value>``.
     """
     transformers = []
     if columns.numeric:
+        scaler = MinMaxScaler(clip=True) if scaling == "minmax" else StandardScaler()
         numeric = make_sklearn_pipeline(
-            SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()
+            SimpleImputer(strategy="median", keep_empty_features=True), scaler
         )
         transformers.append(("num", numeric, list(columns.numeric)))
     if columns.categorical:
@@ -261,8 +268,49 @@ def make_preprocessor(columns, *, encode=True):
         transformers.append(("cat", make_sklearn_pipeline(*steps), list(columns.categorical)))
     # Without encoding the output keeps the input's column names (SMOTENC refers to them).
     return ColumnTransformer(
-        transformers, remainder="drop", verbose_feature_names_out=encode
+        transformers, remainder="drop",
+        verbose_feature_names_out=feature_name if encode else False,
     ).set_output(transform="pandas")
+
+
+def feature_name(transformer, feature):
+    """The output name of a preprocessed column: numeric columns keep their input name.
+
+    Input column names are unique, so numeric names stay unique; one-hot
+    columns are prefixed (``cat__city_north``, ``onehot__city_north``) so that
+    they cannot take a numeric column's name.
+    """
+    if transformer in ("num", "remainder"):
+        return feature
+    return f"{transformer}__{feature}"
+
+
+def needs_non_negative(model):
+    """Whether ``model``, or an estimator inside it, needs non-negative input.
+
+    True when the scikit-learn tags of the model or of any estimator among
+    its parameters say ``input_tags.positive_only`` (``MultinomialNB``,
+    ``ComplementNB``, ...), or when a parameter is the ``chi2`` score
+    function (``SelectKBest(chi2)``).
+    """
+    from sklearn.feature_selection import chi2
+    from sklearn.utils import get_tags
+
+    try:
+        params = model.get_params(deep=True)
+    except Exception:  # an estimator whose get_params fails: only its own tags count
+        params = {}
+    for candidate in (model, *params.values()):
+        if candidate is chi2:
+            return True
+        if isinstance(candidate, type) or not hasattr(candidate, "fit"):
+            continue
+        try:
+            if get_tags(candidate).input_tags.positive_only:
+                return True
+        except Exception:  # an object without usable tags
+            continue
+    return False
 
 
 def make_one_hot():
@@ -285,7 +333,8 @@ def make_encoder(columns):
     """One-hot encoding of the categorical columns after SMOTENC/SMOTEN; numbers pass through."""
     encoder = make_one_hot()
     return ColumnTransformer(
-        [("onehot", encoder, list(columns.categorical))], remainder="passthrough"
+        [("onehot", encoder, list(columns.categorical))], remainder="passthrough",
+        verbose_feature_names_out=feature_name,
     ).set_output(transform="pandas")
 
 
@@ -315,7 +364,7 @@ def make_estimator(estimator, random_state):
     return clone(estimator)
 
 
-def build_pipeline(spec, columns, model):
+def build_pipeline(spec, columns, model, *, scaling="standard"):
     """The leakage-safe pipeline of one strategy.
 
     Parameters
@@ -326,6 +375,8 @@ def build_pipeline(spec, columns, model):
         The column roles of the data.
     model : classifier
         The unfitted model (cloned here).
+    scaling : {'standard', 'minmax'}, default='standard'
+        The scaling of numeric columns (see :func:`make_preprocessor`).
 
     Returns
     -------
@@ -342,10 +393,10 @@ def build_pipeline(spec, columns, model):
     if spec.class_weight:
         model = WeightedClassifier(model, class_weight="balanced")
     if spec.layout == "categorical":
-        steps = [make_preprocessor(columns, encode=False), clone(spec.sampler)]
+        steps = [make_preprocessor(columns, encode=False, scaling=scaling), clone(spec.sampler)]
         steps += [make_encoder(columns), model]
         return make_pipeline(*steps), 1
-    steps = [make_preprocessor(columns, encode=True)]
+    steps = [make_preprocessor(columns, encode=True, scaling=scaling)]
     sampler_step = None
     if spec.sampler is not None:
         sampler_step = len(steps)

@@ -264,7 +264,8 @@ def rank_strategies(strategies, metric):
     return ranking
 
 
-def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None):
+def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
+              baseline_weighted=False):
     """Pick the best strategy and say whether it beats the baseline beyond noise.
 
     The best strategy is the one with the best mean; its gain over the
@@ -289,6 +290,10 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None)
         The names of the strategies that failed, when known: the message
         then says whether the baseline stands alone because the others
         failed or because it was the only strategy asked for.
+    baseline_weighted : bool, default=False
+        Whether the baseline's model already weights or resamples the
+        classes itself: the message then does not call it training on the
+        data as it is.
 
     Returns
     -------
@@ -341,6 +346,15 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None)
                     "'random_under', 'smote') to see whether any of them improves on it."
                 )
             return out
+        if baseline_weighted:
+            out["message"] = (
+                f"The estimator as given ({baseline}) has the best {label} ({value}), but it "
+                "already weights or resamples the classes itself, so it is not training on the "
+                "data as it is: no strategy added on top of it improved on it. Keep the "
+                "estimator as it is; compare with an unweighted estimator to see whether its "
+                "own balancing helps."
+            )
+            return out
         out["message"] = (
             f"Training on the data as it is ({baseline}) has the best {label} ({value}): no "
             "resampling or class-weighting strategy improved on it. Keep the data unbalanced "
@@ -390,8 +404,10 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None)
         message = (
             f"{_capitalize(picked)} the best {label}, {versus}, but the gain is within noise: "
             f"it is not significant at the {level} level{' ' + corrected if corrected else ''} "
-            f"({test}). On this data it is not reliably better than training without "
-            "resampling, which stays the simpler choice."
+            f"({test}). On this data it is not reliably better than "
+            + ("the estimator as given, which already balances the classes itself"
+               if baseline_weighted else "training without resampling")
+            + ", which stays the simpler choice."
         )
         if others:
             other = others[0]

@@ -1,0 +1,291 @@
+"""The validation folds of a comparison: from a number of folds, a splitter or given splits."""
+
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedGroupKFold
+from sklearn.utils import check_random_state
+
+from .._strategy import class_counts
+from ..exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
+
+#: The longest ``repr`` of a splitter quoted in a message or in the summary.
+MAX_REPR = 120
+
+
+@dataclass
+class Folds:
+    """The (train, test) splits of a comparison and how to talk about them.
+
+    Attributes
+    ----------
+    splits : list of (ndarray, ndarray)
+        The training and validation row indices of every fold.
+    per_repeat : int
+        Folds per repeat: fold ``i`` is fold ``i % per_repeat + 1`` of repeat
+        ``i // per_repeat + 1``.
+    pooled : int
+        The first ``pooled`` folds have disjoint validation rows: their
+        predictions are pooled for the curves and confusion matrices.
+    description : str
+        How the splits were made, e.g. ``RepeatedStratifiedKFold(...)``.
+    short : str
+        A few words for titles, e.g. ``5-fold CV x 2 repeats``.
+    test_fraction : float
+        ``n_test / n_train`` (mean validation rows over mean training rows),
+        for the corrected resampled t-test.
+    """
+
+    splits: list
+    per_repeat: int
+    pooled: int
+    description: str
+    short: str
+    test_fraction: float
+
+    def where(self, index, *, compact=False):
+        """``'fold 2 of 5'``, with ``' (repeat 3)'`` after the first repeat.
+
+        ``compact``: ``'fold 2/5'``, with ``', repeat 3'`` (for progress bars).
+        """
+        repeat, fold = divmod(index, self.per_repeat)
+        if compact:
+            return f"fold {fold + 1}/{self.per_repeat}" + (f", repeat {repeat + 1}" if repeat
+                                                           else "")
+        return f"fold {fold + 1} of {self.per_repeat}" + (f" (repeat {repeat + 1})" if repeat
+                                                          else "")
+
+
+def short_repr(obj):
+    """``repr(obj)``, or its type name when the repr is long (it may hold index arrays)."""
+    text = repr(obj)
+    return text if len(text) <= MAX_REPR and "\n" not in text else f"{type(obj).__name__}(...)"
+
+
+def check_groups(groups, n_rows):
+    """Return ``groups`` as a 1-D array of ``n_rows`` values without missing ones, or None.
+
+    Parameters
+    ----------
+    groups : array-like of shape (n_samples,) or None
+        The group of every row (a customer, a patient, a day).
+    n_rows : int
+        The number of rows of X.
+
+    Returns
+    -------
+    groups : ndarray of shape (n_samples,) or None
+    """
+    if groups is None:
+        return None
+    if isinstance(groups, (str, bytes)) or not hasattr(groups, "__len__"):
+        raise InvalidParameterTypeError(
+            f"groups must be array-like with one value per row; got {short_repr(groups)} of type "
+            f"{type(groups).__name__}."
+        )
+    values = groups.to_numpy() if hasattr(groups, "to_numpy") else np.asarray(groups)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise DataError(
+            f"groups must be 1-D with one value per row; got an array of shape {values.shape}."
+        )
+    if values.shape[0] != n_rows:
+        raise DataError(
+            f"groups must have one value per row of X ({n_rows:,}); got {values.shape[0]:,}."
+        )
+    missing = pd.isna(values)
+    if missing.any():
+        first = int(np.flatnonzero(missing)[0])
+        raise DataError(
+            f"groups has {int(missing.sum()):,} missing value(s), the first at row {first:,}; "
+            "every row needs a group."
+        )
+    return values
+
+
+def make_folds(cv, repeats, y, groups, random_state):
+    """The validation folds for ``cv``, ``repeats`` and ``groups`` (see :func:`compare`).
+
+    Parameters
+    ----------
+    cv : int, splitter or iterable of (train, test) pairs
+        The number of folds, a scikit-learn splitter (``split`` and
+        ``get_n_splits``), or the splits themselves.
+    repeats : int
+        Repeats of an integer ``cv``; must be 1 otherwise.
+    y : ndarray of shape (n_samples,)
+        The labels (stratification).
+    groups : ndarray of shape (n_samples,) or None
+        Checked groups (:func:`check_groups`).
+    random_state : int or None
+        Seeds the shuffles of an integer ``cv``.
+
+    Returns
+    -------
+    folds : Folds
+    """
+    n = y.shape[0]
+    if isinstance(cv, Integral) and not isinstance(cv, bool):
+        return _k_fold(int(cv), repeats, y, groups, random_state)
+    if isinstance(cv, (str, bytes, dict, float, bool)) or not (
+        hasattr(cv, "split") or hasattr(cv, "__iter__")
+    ):
+        raise InvalidParameterTypeError(
+            "cv must be an integer (the number of folds), a scikit-learn splitter (an object "
+            "with split and get_n_splits) or an iterable of (train, test) index pairs; got "
+            f"{short_repr(cv)} of type {type(cv).__name__}."
+        )
+    given = "a splitter" if hasattr(cv, "split") else "the splits"
+    if repeats != 1:
+        raise InvalidParameterError(
+            f"repeats={repeats} applies to an integer cv only, but cv={short_repr(cv)} gives "
+            f"{given}: leave repeats=1 and repeat inside cv (e.g. RepeatedStratifiedKFold)."
+        )
+    if hasattr(cv, "split"):
+        if not hasattr(cv, "get_n_splits"):
+            raise InvalidParameterTypeError(
+                f"cv={short_repr(cv)} has split but no get_n_splits; a splitter needs both."
+            )
+        try:
+            splits = list(cv.split(np.zeros((n, 1)), y, groups))
+        except (ValueError, TypeError) as exc:
+            hint = " Pass groups= (one value per row)." if groups is None and "group" in str(
+                exc).lower() else ""
+            raise InvalidParameterError(
+                f"cv={short_repr(cv)} could not split the {n:,} rows: {exc}{hint}"
+            ) from None
+        description = short_repr(cv)
+    else:
+        splits = list(cv)
+        description = f"{len(splits)} given (train, test) splits"
+    splits = [_check_split(i, split, n) for i, split in enumerate(splits)]
+    if not splits:
+        raise InvalidParameterError(f"cv={short_repr(cv)} gave no (train, test) split.")
+    if groups is not None:
+        _check_groups_apart(splits, groups)
+    short = f"{len(splits)} splits ({type(cv).__name__})" if hasattr(cv, "split") else (
+        f"{len(splits)} given splits")
+    return Folds(splits, len(splits), _disjoint_prefix(splits), description, short,
+                 _test_fraction(splits))
+
+
+def _k_fold(cv, repeats, y, groups, random_state):
+    if cv < 2:
+        raise InvalidParameterError(f"cv={cv} is out of range; it must be >= 2.")
+    counts = class_counts(y)
+    smallest = min(counts, key=counts.__getitem__)
+    n_smallest = counts[smallest]
+    if n_smallest < cv:
+        raise DataError(
+            f"cv={cv} needs at least {cv} samples in every class, but class {smallest!r} has "
+            f"{n_smallest}; "
+            + (f"lower cv to at most {n_smallest}." if n_smallest >= 2 else
+               "a class of one row cannot be cross-validated (it would be in the training "
+               "folds or in a test fold, not both): gather more rows of it, or drop it.")
+        )
+    several = f" x {repeats} repeats" if repeats > 1 else ""
+    if groups is None:
+        splitter = RepeatedStratifiedKFold(n_splits=cv, n_repeats=repeats,
+                                           random_state=random_state)
+        splits = list(splitter.split(np.zeros((y.shape[0], 1)), y))
+        description = (f"RepeatedStratifiedKFold(n_splits={cv}, n_repeats={repeats}, "
+                       f"random_state={random_state})")
+        short = f"{cv}-fold CV{several}"
+    else:
+        n_groups = pd.unique(groups).shape[0]
+        if n_groups < cv:
+            raise DataError(
+                f"cv={cv} needs at least {cv} groups, one per fold, but groups has {n_groups} "
+                f"distinct value(s); lower cv to at most {n_groups}."
+            )
+        # One shuffle per repeat, seeded from random_state as RepeatedStratifiedKFold does.
+        seeds = check_random_state(random_state).randint(np.iinfo(np.int32).max, size=repeats)
+        splits = []
+        for seed in seeds:
+            splitter = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=seed)
+            splits += list(splitter.split(np.zeros((y.shape[0], 1)), y, groups))
+        splits = [_check_split(i, split, y.shape[0]) for i, split in enumerate(splits)]
+        description = (f"StratifiedGroupKFold(n_splits={cv}, shuffle=True) on {n_groups:,} "
+                       f"groups, {repeats} repeat(s) seeded from random_state={random_state}")
+        short = f"{cv}-fold grouped CV{several}"
+    return Folds(splits, cv, cv, description, short, _test_fraction(splits))
+
+
+def _check_split(i, split, n):
+    """One (train, test) pair as integer index arrays, checked; errors quote no indices."""
+    where = f"cv: split {i + 1}"
+    try:
+        train, test = split
+    except (TypeError, ValueError):
+        raise InvalidParameterTypeError(
+            f"{where} is not a (train, test) pair of index arrays; got a "
+            f"{type(split).__name__}."
+        ) from None
+    out = []
+    for name, idx in (("train", train), ("test", test)):
+        arr = np.asarray(idx)
+        if arr.dtype == bool and arr.ndim == 1 and arr.shape[0] == n:
+            arr = np.flatnonzero(arr)
+        if arr.ndim != 1 or not (arr.size == 0 or np.issubdtype(arr.dtype, np.integer)):
+            raise InvalidParameterTypeError(
+                f"{where}: the {name} rows must be a 1-D array of integer row positions; got "
+                f"an array of shape {arr.shape} and dtype {arr.dtype}."
+            )
+        if arr.size == 0:
+            raise InvalidParameterError(f"{where} has no {name} rows.")
+        if arr.min() < 0 or arr.max() >= n:
+            raise InvalidParameterError(
+                f"{where}: the {name} rows must be positions in 0..{n - 1}; got values from "
+                f"{arr.min()} to {arr.max()}."
+            )
+        out.append(arr.astype(np.intp))
+    shared = np.intersect1d(out[0], out[1]).size
+    if shared:
+        raise InvalidParameterError(
+            f"{where} has {shared:,} row(s) in both its train and test rows: a model would be "
+            "scored on rows it was trained on."
+        )
+    return out[0], out[1]
+
+
+def _check_groups_apart(splits, groups):
+    """Warn when a group has rows on both sides of a split (the leak groups are for)."""
+    leaky = [
+        i for i, (train, test) in enumerate(splits)
+        if np.intersect1d(groups[train], groups[test]).size
+    ]
+    if leaky:
+        import warnings
+
+        warnings.warn(
+            f"groups: {len(leaky)} of the {len(splits)} splits of cv have rows of one group in "
+            "both their training and validation rows, so the scores can be too optimistic. Use "
+            "a group-aware splitter (GroupKFold, StratifiedGroupKFold) or an integer cv.",
+            BalancekitWarning,
+            stacklevel=4,
+        )
+
+
+def _disjoint_prefix(splits):
+    """How many leading splits have validation rows that do not overlap."""
+    seen = np.zeros(max(int(max(t.max() for _, t in splits)) + 1, 1), dtype=bool)
+    for count, (_, test) in enumerate(splits):
+        if seen[test].any():
+            return count
+        seen[test] = True
+    return len(splits)
+
+
+def _test_fraction(splits):
+    """``n_test / n_train`` of the splits (means over the folds)."""
+    n_test = np.mean([test.size for _, test in splits])
+    n_train = np.mean([train.size for train, _ in splits])
+    return float(n_test / n_train)
