@@ -3,14 +3,17 @@
 import json
 import math
 import os
+import warnings
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
+from sklearn.feature_selection import SelectKBest, chi2
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
@@ -23,10 +26,19 @@ from sklearn.metrics import (
     recall_score,
     roc_auc_score,
 )
-from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.model_selection import (
+    GroupKFold,
+    RepeatedStratifiedKFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    TimeSeriesSplit,
+)
+from sklearn.naive_bayes import ComplementNB, MultinomialNB
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline as make_sklearn_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import LinearSVC
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.svm import SVC, LinearSVC
+from sklearn.utils import check_random_state
 
 from balancekit import BaseSampler, FunctionSampler
 from balancekit._base import Resampled
@@ -54,7 +66,12 @@ from balancekit.evaluation._summary import (
     rank_strategies,
     recommend,
 )
-from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from balancekit.exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 from balancekit.under_sampling import RandomUnderSampler
 
 
@@ -951,3 +968,318 @@ def test_n_jobs_is_capped_by_the_cores_and_the_fits(monkeypatch):
     expected = min(joblib.cpu_count(), 2)
     assert asked == ([expected] if expected > 1 else [])
     assert result.summary["failed"] == []
+
+
+# ----------------------------------------------------------------------------------------------
+# One-vs-one decision functions
+# ----------------------------------------------------------------------------------------------
+
+
+def _three_classes(n_classes=3, n=180):
+    X, y = make_classification(
+        n_samples=n, n_features=4, n_informative=3, n_redundant=0, n_classes=n_classes,
+        n_clusters_per_class=1, weights=[0.5, 0.3, 0.15][: n_classes - 1], random_state=4,
+    )
+    return pd.DataFrame(X, columns=["a", "b", "c", "d"]), y
+
+
+def _messages(record, fragment):
+    return [str(w.message) for w in record if fragment in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [SVC(decision_function_shape="ovo"),
+     make_sklearn_pipeline(StandardScaler(), SVC(decision_function_shape="ovo"))],
+    ids=["svc", "pipeline"],
+)
+def test_one_vs_one_decision_function_gives_no_class_scores(estimator):
+    X, y = _three_classes()
+    with pytest.warns(BalancekitWarning, match="one-vs-one.*probability=True.*'ovr'"):
+        result = compare(X, y, strategies=["baseline"], estimator=estimator, cv=3)
+    metrics = result.summary["strategies"][0]["metrics"]
+    for key in ("roc_auc", "pr_auc"):
+        assert metrics[key]["mean"] is None and metrics[key]["folds"] == [None] * 3
+    assert result.summary["curves"]["strategies"][0]["roc"] is None
+    assert result.summary["settings"]["score_method"] is None
+    assert any("one-vs-one" in note for note in result.summary["notes"])
+    # The labels are still scored, as scikit-learn scores them.
+    splits = RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y)
+    expected = []
+    for train, test in splits:
+        model = make_sklearn_pipeline(StandardScaler(), SVC(decision_function_shape="ovo"))
+        model.fit(X.iloc[train], y[train])
+        expected.append(balanced_accuracy_score(y[test], model.predict(X.iloc[test])))
+    np.testing.assert_allclose(metrics["balanced_accuracy"]["folds"], expected)
+
+
+def test_one_vs_rest_decision_function_scores_the_rare_class():
+    X, y = _three_classes()
+    result = compare(X, y, strategies=["baseline"], estimator=SVC(), cv=3)
+    pos = int(np.argmin(np.bincount(y)))
+    expected = []
+    for train, test in RepeatedStratifiedKFold(n_splits=3, n_repeats=1,
+                                               random_state=0).split(X, y):
+        model = make_sklearn_pipeline(StandardScaler(), SVC()).fit(X.iloc[train], y[train])
+        score = model.decision_function(X.iloc[test])[:, list(model.classes_).index(pos)]
+        expected.append(roc_auc_score(y[test] == pos, score))
+    np.testing.assert_allclose(result.summary["strategies"][0]["metrics"]["roc_auc"]["folds"],
+                               expected)
+    assert result.summary["notes"] == []
+
+
+class _HiddenOneVsOne(ClassifierMixin, BaseEstimator):
+    """One-vs-one scores without a decision_function_shape parameter to find."""
+
+    def fit(self, X, y):
+        self.model_ = SVC(decision_function_shape="ovo").fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+    def decision_function(self, X):
+        return self.model_.decision_function(X)
+
+
+def test_pairwise_decision_columns_are_caught_by_their_number():
+    X, y = _three_classes(n_classes=4, n=240)
+    with pytest.warns(BalancekitWarning, match="one-vs-one"):
+        result = compare(X, y, strategies=["baseline"], estimator=_HiddenOneVsOne(), cv=3,
+                         scoring="f1")
+    metrics = result.summary["strategies"][0]["metrics"]
+    assert metrics["roc_auc"]["mean"] is None and metrics["pr_auc"]["mean"] is None
+    assert result.summary["strategies"][0]["status"] == "ok"
+
+
+# ----------------------------------------------------------------------------------------------
+# Groups, splitters and given splits
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def grouped_data():
+    # Rows of a customer look alike and share a label; the label is unrelated to the features.
+    rng = np.random.RandomState(0)
+    n_groups, per = 60, 4
+    groups = np.repeat(np.arange(n_groups), per)
+    label = (rng.rand(n_groups) < 0.25).astype(int)
+    X = rng.normal(size=(n_groups, 3))[groups] + 0.05 * rng.normal(size=(n_groups * per, 3))
+    return pd.DataFrame(X, columns=["a", "b", "c"]), label[groups], groups
+
+
+def _reference_auc(X, y, splits, estimator):
+    out = []
+    for train, test in splits:
+        model = make_sklearn_pipeline(StandardScaler(), clone(estimator))
+        model.fit(X.iloc[train], y[train])
+        out.append(roc_auc_score(y[test], model.predict_proba(X.iloc[test])[:, 1]))
+    return out
+
+
+def test_groups_keep_each_group_on_one_side_and_match_scikit_learn(grouped_data):
+    X, y, groups = grouped_data
+    knn = KNeighborsClassifier(n_neighbors=3)
+    result = compare(X, y, strategies=["baseline"], estimator=knn, cv=3, repeats=2,
+                     groups=groups, random_state=5)
+    seeds = check_random_state(5).randint(np.iinfo(np.int32).max, size=2)
+    splits = [split for seed in seeds for split in StratifiedGroupKFold(
+        n_splits=3, shuffle=True, random_state=seed).split(X, y, groups)]
+    for train, test in splits:
+        assert not set(groups[train]) & set(groups[test])
+    folds = result.summary["strategies"][0]["metrics"]["roc_auc"]["folds"]
+    np.testing.assert_allclose(folds, _reference_auc(X, y, splits, knn))
+    assert result.summary["settings"]["n_folds"] == 6
+    assert result.summary["settings"]["groups"] is True
+    assert "StratifiedGroupKFold" in result.summary["settings"]["splitter"]
+    # Without groups, rows of a customer are on both sides and the score is far too good.
+    leaky = compare(X, y, strategies=["baseline"], estimator=knn, cv=3)
+    assert leaky.summary["strategies"][0]["metrics"]["roc_auc"]["mean"] > np.mean(folds) + 0.2
+
+
+def test_a_splitter_and_given_splits_are_used_as_they_are(numeric_data):
+    X, y = numeric_data
+    splitter = TimeSeriesSplit(n_splits=3)
+    splits = list(splitter.split(X))
+    by_splitter = compare(X, y, strategies=["baseline", "random_over"], cv=splitter)
+    by_list = compare(X, y, strategies=["baseline", "random_over"], cv=splits)
+    want = _reference_auc(X, y, splits, LogisticRegression(max_iter=1000))
+    for result in (by_splitter, by_list):
+        summary = result.summary
+        base = summary["strategies"][0]
+        np.testing.assert_allclose(base["metrics"]["roc_auc"]["folds"], want)
+        assert summary["settings"]["n_folds"] == 3 and summary["settings"]["cv"] is None
+        # The curves pool the validation rows of the splits, each row once.
+        matrix = np.array(summary["curves"]["strategies"][0]["confusion"]["matrix"])
+        assert matrix.sum() == sum(len(test) for _, test in splits)
+        # The t-test uses the sizes of these splits, not 1 / (k - 1).
+        fraction = np.mean([len(t) for _, t in splits]) / np.mean([len(t) for t, _ in splits])
+        other = summary["strategies"][1]
+        expected = paired_difference(other["metrics"]["pr_auc"]["folds"],
+                                     base["metrics"]["pr_auc"]["folds"], test_fraction=fraction)
+        assert other["vs_baseline"]["pr_auc"]["se"] == pytest.approx(expected["se"])
+    assert by_splitter.summary["settings"]["splitter"].startswith("TimeSeriesSplit(")
+
+
+def test_a_group_splitter_gets_the_groups(grouped_data):
+    X, y, groups = grouped_data
+    result = compare(X, y, strategies=["baseline"], cv=GroupKFold(n_splits=3), groups=groups)
+    splits = list(GroupKFold(n_splits=3).split(X, y, groups))
+    np.testing.assert_allclose(result.summary["strategies"][0]["metrics"]["roc_auc"]["folds"],
+                               _reference_auc(X, y, splits, LogisticRegression(max_iter=1000)))
+    with pytest.raises(InvalidParameterError, match=r"cv=GroupKFold.*groups="):
+        compare(X, y, strategies=["baseline"], cv=GroupKFold(n_splits=3))
+
+
+def test_groups_split_by_a_splitter_that_ignores_them_are_named(grouped_data):
+    X, y, groups = grouped_data
+    with pytest.warns(BalancekitWarning, match="groups: 3 of the 3 splits"):
+        compare(X, y, strategies=["baseline"], cv=StratifiedKFold(3), groups=groups)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"cv": 3.0}, InvalidParameterTypeError, "cv must be an integer.*splitter.*float"),
+        ({"cv": True}, InvalidParameterTypeError, "cv must be an integer.*bool"),
+        ({"cv": "5"}, InvalidParameterTypeError, "cv must be an integer.*str"),
+        ({"cv": StratifiedKFold(3), "repeats": 2}, InvalidParameterError,
+         r"repeats=2 applies to an integer cv only.*StratifiedKFold"),
+        ({"cv": [], }, InvalidParameterError, "no \\(train, test\\) split"),
+        ({"cv": [(np.arange(100), np.arange(90, 240))]}, InvalidParameterError,
+         "split 1 has 10 row"),
+        ({"cv": [(np.arange(100), np.arange(100, 300))]}, InvalidParameterError,
+         r"split 1: the test rows must be positions in 0..239"),
+        ({"cv": [(np.arange(100),)]}, InvalidParameterTypeError, "not a \\(train, test\\) pair"),
+        ({"groups": np.arange(10)}, DataError, "groups must have one value per row"),
+        ({"groups": np.r_[np.nan, np.arange(239.0)]}, DataError,
+         "groups has 1 missing value.*row 0"),
+        ({"groups": np.arange(240) % 2}, DataError, "cv=3 needs at least 3 groups.*2 distinct"),
+    ],
+)
+def test_invalid_cv_and_groups(numeric_data, kwargs, error, match):
+    X, y = numeric_data
+    kwargs = {"cv": 3, **kwargs}
+    with pytest.raises(error, match=match) as info:
+        compare(X, y, strategies=["baseline"], **kwargs)
+    assert "array(" not in str(info.value) and len(str(info.value)) < 400
+
+
+# ----------------------------------------------------------------------------------------------
+# The preprocessing the model receives
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [MultinomialNB(), ComplementNB(),
+     make_sklearn_pipeline(SelectKBest(chi2, k=2), LogisticRegression())],
+    ids=["multinomial", "complement", "chi2"],
+)
+def test_models_that_need_non_negative_input_run_on_min_max_scaled_data(estimator):
+    rng = np.random.RandomState(0)
+    y = (rng.rand(150) < 0.2).astype(int)
+    X = pd.DataFrame(rng.poisson(np.where(y[:, None] == 1, 3.0, 1.0), size=(150, 4)),
+                     columns=list("abcd"))
+    result = compare(X, y, strategies=["baseline", "random_over"], estimator=estimator, cv=3)
+    assert [s["status"] for s in result.summary["strategies"]] == ["ok", "ok"]
+    assert "min-max scaling" in result.summary["settings"]["preprocessing"]
+    expected = []
+    for train, test in RepeatedStratifiedKFold(n_splits=3, n_repeats=1,
+                                               random_state=0).split(X, y):
+        model = make_sklearn_pipeline(SimpleImputer(strategy="median"), MinMaxScaler(clip=True),
+                                      clone(estimator)).fit(X.iloc[train], y[train])
+        expected.append(average_precision_score(y[test], model.predict_proba(X.iloc[test])[:, 1]))
+    np.testing.assert_allclose(result.summary["strategies"][0]["metrics"]["pr_auc"]["folds"],
+                               expected)
+
+
+def test_a_model_pipeline_can_select_numeric_columns_by_name(mixed_data):
+    X, y = mixed_data
+    select = ColumnTransformer([("keep", "passthrough", ["amount", "age"])])
+    estimator = make_sklearn_pipeline(select, LogisticRegression())
+    result = compare(X, y, strategies=["baseline", "random_over", "smote"],
+                     estimator=estimator, cv=3)
+    assert {s["name"]: s["status"] for s in result.summary["strategies"]} == {
+        "baseline": "ok", "random_over": "ok", "smote": "ok"}
+    assert "SMOTENC" in result.summary["strategies"][2]["description"]
+
+
+def test_every_default_strategy_still_runs_on_mixed_data(mixed_data):
+    X, y = mixed_data
+    result = compare(X, y, cv=2)
+    assert result.summary["failed"] == []
+
+
+# ----------------------------------------------------------------------------------------------
+# A baseline that already balances, undefined precision
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [LogisticRegression(class_weight="balanced"),
+     make_sklearn_pipeline(StandardScaler(), LogisticRegression(class_weight={0: 1, 1: 5}))],
+    ids=["plain", "pipeline"],
+)
+def test_a_model_that_weights_the_classes_is_not_called_unweighted(numeric_data, estimator):
+    X, y = numeric_data
+    with pytest.warns(BalancekitWarning, match="already weights the classes.*class_weight="):
+        result = compare(X, y, strategies=["baseline"], estimator=estimator, cv=3)
+    assert any("already weights" in note for note in result.summary["notes"])
+    ranking = [{"rank": 1, "strategy": "baseline", "mean": 0.5, "within_noise": None,
+                "diff_vs_baseline": None},
+               {"rank": 2, "strategy": "smote", "mean": 0.4, "within_noise": True,
+                "diff_vs_baseline": -0.1}]
+    weighted = recommend(ranking, "pr_auc", baseline_weighted=True)["message"]
+    assert "Training on the data as it is" not in weighted and "already weights" in weighted
+    assert "Training on the data as it is" in recommend(ranking, "pr_auc")["message"]
+
+
+def test_an_unweighted_model_gives_no_balancing_warning(numeric_data, recwarn):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["baseline", "class_weight"], cv=3)
+    assert not _messages(recwarn, "already")
+    assert not any("already" in note for note in result.summary["notes"])
+
+
+def test_undefined_precision_is_counted_and_said_once():
+    X, y = make_classification(n_samples=300, n_features=4, n_informative=2, n_redundant=0,
+                               weights=[0.95], class_sep=0.3, random_state=0)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        result = compare(X, y, strategies=["baseline", "random_over"], cv=3, repeats=2)
+    said = _messages(record, "precision is undefined")
+    entry = result.summary["strategies"][0]
+    splits = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0).split(X, y)
+    none_predicted, precision = 0, []
+    for train, test in splits:
+        model = make_sklearn_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        pred = model.fit(X[train], y[train]).predict(X[test])
+        none_predicted += int(not (pred == 1).any())
+        precision.append(precision_score(y[test], pred, zero_division=0.0))
+    assert none_predicted > 0  # the data is made for it
+    assert entry["precision_undefined_folds"] == none_predicted
+    assert result.summary["strategies"][1]["precision_undefined_folds"] == 0
+    np.testing.assert_allclose(entry["metrics"]["precision"]["folds"], precision)
+    assert len(said) == 1 and f"on {none_predicted} fold(s) of 1 strateg" in said[0]
+    assert said[0] in result.summary["notes"]
+
+
+def test_a_failure_names_its_fold(numeric_data):
+    X, y = numeric_data
+    X, y = X.iloc[:238], y[:238]
+    folds = list(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y))
+    sizes = [len(train) for train, _ in folds]
+    first_size = sizes[0]
+    failing = next(i for i, n in enumerate(sizes) if n != first_size)
+
+    class FailsOnAnotherFold(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            if len(y) != first_size:
+                raise RuntimeError("boom")
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    result = compare(X, y, strategies=["baseline"], estimator=FailsOnAnotherFold(), cv=3)
+    assert result.summary["failed"][0]["error"] == f"RuntimeError: boom (on fold {failing + 1} of 3)"
