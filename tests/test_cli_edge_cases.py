@@ -526,3 +526,112 @@ def test_decimal_commas_are_named_in_a_warning(tmp_path):
     result = invoke("inspect", path, "-t", "t", "--sep", ";")
     assert_ok(result)
     assert "column 'a'" in result.stderr and "decimal comma" in result.stderr
+
+
+# --------------------------------------------------------------------------- Ctrl-C on start-up
+
+_START_SCRIPT = """
+import importlib.abc, os, signal, sys
+
+class CtrlCOnImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "rich.table":  # one of the libraries the command loads when it starts
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCOnImport())
+from balancekit.cli import main
+main(["--version"])
+"""
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(tmp_path):
+    result = subprocess.run([sys.executable, "-c", _START_SCRIPT], capture_output=True,
+                            text=True, cwd=tmp_path, env=dict(os.environ, **WIDE), timeout=60)
+    assert result.returncode == 130, (result.returncode, result.stderr[-500:])
+    assert result.stderr == "Error: Interrupted.\n"
+    assert result.stdout == ""
+
+
+def test_importing_the_command_leaves_the_ctrl_c_handler_alone():
+    import signal
+
+    assert signal.getsignal(signal.SIGINT) is not cli._interrupted_while_starting
+
+
+# --------------------------------------------------------------------------- --groups
+
+
+def grouped_table(n_groups=24, per=4, seed=0):
+    rng = np.random.default_rng(seed)
+    groups = np.repeat([f"c{i}" for i in range(n_groups)], per)
+    label = np.where(np.arange(n_groups) % 4 == 0, "yes", "no")[np.repeat(range(n_groups), per)]
+    x = rng.normal(size=n_groups)[np.repeat(range(n_groups), per)]
+    return pd.DataFrame({"customer": groups, "x": x + 0.01 * rng.normal(size=x.size),
+                         "z": rng.normal(size=x.size), "t": label})
+
+
+def test_compare_groups_keeps_customers_apart_and_out_of_the_features(tmp_path):
+    path = tmp_path / "g.csv"
+    grouped_table().to_csv(path, index=False)
+    out = tmp_path / "r.json"
+    result = invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", "3", "--groups",
+                    "customer", "--json", out)
+    assert_ok(result)
+    summary = json.loads(out.read_text())
+    assert summary["settings"]["groups"] is True and summary["settings"]["n_groups"] == 24
+    assert "StratifiedGroupKFold" in summary["settings"]["splitter"]
+    assert summary["data"]["n_columns"] == 2  # x and z; not the customer
+    assert "3-fold grouped CV" in result.stdout
+
+
+def test_compare_groups_names_an_unknown_column(tmp_path):
+    path = tmp_path / "g.csv"
+    grouped_table().to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--groups", "customr")
+    assert_error(result, 2, "'--groups'", "'customr'", "did you mean 'customer'")
+    result = invoke("compare", path, "-t", "t", "--groups", "t")
+    assert_error(result, 2, "'--groups'", "is the target")
+
+
+# --------------------------------------------------------------------------- whole-number targets
+
+
+def test_a_whole_number_target_of_many_values_is_called_a_measurement(tmp_path):
+    rng = np.random.default_rng(0)
+    ages = np.repeat(np.arange(18, 48), 4)  # 30 ages, 4 rows each
+    path = tmp_path / "ages.csv"
+    pd.DataFrame({"x": rng.normal(size=ages.size), "age": ages}).to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "age", "-s", "baseline", "--cv", "2",
+                    "--scoring", "f1")
+    assert_ok(result)
+    warned = [line for line in result.stderr.splitlines() if "looks like a measurement" in line]
+    assert len(warned) == 1 and "30 classes, numbers from 18 to 47" in warned[0]
+
+
+def test_a_few_numeric_classes_are_not_called_a_measurement(tmp_path):
+    path = tmp_path / "few.csv"
+    numeric = binary_table()
+    numeric["t"] = np.arange(len(numeric)) % 3
+    numeric.to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", "2")
+    assert_ok(result)
+    assert "measurement" not in result.stderr
+
+
+# --------------------------------------------------------------------------- inspect --json
+
+
+@pytest.mark.parametrize("label", ["inf", "-inf"])
+def test_inspect_json_is_standard_json(tmp_path, label):
+    path = tmp_path / "one.csv"
+    path.write_text(f"a,t\n1,{label}\n2,{label}\n3,\n")
+    result = invoke("inspect", path, "-t", "t", "--json")
+    assert_ok(result)
+
+    def refuse(constant):
+        raise ValueError(f"non-standard JSON constant {constant}")
+
+    report = json.loads(result.stdout, parse_constant=refuse)
+    assert [c["label"] for c in report["classes"]] == [None]

@@ -1283,3 +1283,25 @@ def test_a_failure_names_its_fold(numeric_data):
 
     result = compare(X, y, strategies=["baseline"], estimator=FailsOnAnotherFold(), cv=3)
     assert result.summary["failed"][0]["error"] == f"RuntimeError: boom (on fold {failing + 1} of 3)"
+
+
+def test_many_whole_number_classes_are_called_a_measurement():
+    rng = np.random.RandomState(0)
+    y = np.repeat(np.arange(18, 48), 4)
+    X = rng.normal(size=(y.size, 2))
+    with pytest.warns(BalancekitWarning, match="30 classes.*looks like a measurement"):
+        compare(X, y, strategies=["baseline"], cv=2, scoring="f1")
+    labels = np.array([f"c{v}" for v in y])  # text labels are class names, whatever their number
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        compare(X, labels, strategies=["baseline"], cv=2, scoring="f1")
+    assert not _messages(record, "measurement")
+
+
+def test_the_report_shows_the_splits_and_the_notes(grouped_data):
+    X, y, groups = grouped_data
+    result = compare(X, y, strategies=["baseline"], cv=TimeSeriesSplit(n_splits=3),
+                     estimator=LogisticRegression(class_weight="balanced"), scoring="f1")
+    page = result.to_html()
+    assert "3 splits (TimeSeriesSplit)" in page and "None-fold" not in page
+    assert "already weights the classes" in page

@@ -12,13 +12,29 @@ removed, not left partial. Warnings are shown once each, in yellow, after the
 result and before any error line.
 """
 
+# ruff: noqa: E402 (the libraries are imported after the Ctrl-C handler of start-up is set)
+import signal
+import sys
+
+
+def _interrupted_while_starting(signum, frame):
+    """Ctrl-C while the command loads its libraries: one line and exit 130, as later on."""
+    sys.stderr.write("Error: Interrupted.\n")
+    raise SystemExit(130)
+
+
+# Loading the libraries below takes a moment; Ctrl-C meanwhile ends the command as it does
+# later, not with a traceback. The previous handler is back at the end of this module.
+try:
+    _SIGINT_BEFORE = signal.signal(signal.SIGINT, _interrupted_while_starting)
+except ValueError:  # not the main thread: signals are not ours to handle
+    _SIGINT_BEFORE = None
+
 import contextlib
 import json
 import math
 import os
 import re
-import signal
-import sys
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -251,7 +267,10 @@ def main(argv=None):
     argv : list of str, default=None
         The arguments, without the program name; ``None`` reads ``sys.argv``.
     """
-    command = typer.main.get_command(app)
+    try:
+        command = typer.main.get_command(app)
+    except KeyboardInterrupt:
+        _interrupted_while_starting(signal.SIGINT, None)
     command.main(args=argv, prog_name="balancekit")
 
 
@@ -610,6 +629,30 @@ def _similar_names(target, names):
     return [folded[name] for name in close]
 
 
+def _split_groups(ctx, X, column, target):
+    """``--groups``: the features without the group column, and the group of each row."""
+    if column == target:
+        raise typer.BadParameter(
+            f"{column!r} is the target; name another column for the groups.",
+            ctx=ctx, param_hint="'--groups'",
+        )
+    if column not in X.columns:
+        names = [str(c) for c in X.columns]
+        similar = _similar_names(column, names)
+        hint = f"did you mean {' or '.join(map(repr, similar))}? " if similar else ""
+        shown = ", ".join(map(repr, names[:_MAX_NAMES_SHOWN]))
+        raise typer.BadParameter(
+            f"there is no column {column!r}; {hint}the columns are {shown}.",
+            ctx=ctx, param_hint="'--groups'",
+        )
+    if X.shape[1] == 1:
+        raise DataError(
+            f"the table has no feature columns besides the target {target!r} and the groups "
+            f"{column!r}: a model needs at least one column to learn from."
+        )
+    return X.drop(columns=[column]), X[column]
+
+
 def _check_labelled(y, target, data, sep):
     """An error naming the first row without a label (its line in a CSV file)."""
     missing = pd.isna(y).to_numpy()
@@ -793,8 +836,10 @@ def _print_comparison(summary):
     data = summary.get("data", {})
     title = (
         f"{_count(len(summary['ranking']), 'strategy', 'strategies')} ranked by {labels.get(metric, metric)} "
-        f"({settings.get('estimator')}, {settings.get('cv')}-fold CV"
-        + (f" x {settings['repeats']}" if settings.get("repeats", 1) > 1 else "")
+        f"({settings.get('estimator')}, "
+        + (settings.get("cv_description") or (
+            f"{settings.get('cv')}-fold CV"
+            + (f" x {settings['repeats']}" if settings.get("repeats", 1) > 1 else "")))
         + f", {_count(data.get('n_rows', 0), 'row')}, rare class "
         f"{data.get('positive_label')!s})"
     )
@@ -808,6 +853,8 @@ def _print_comparison(summary):
         )
     table.add_column("vs baseline", justify="right", no_wrap=True)
     table.add_column("fit time (s)", justify="right", no_wrap=True)
+    undefined = {s["name"]: s.get("precision_undefined_folds") or 0
+                 for s in summary.get("strategies", [])}
     for row in summary["ranking"]:
         means, stds = row.get("means", {}), row.get("stds", {})
         if row.get("diff_vs_baseline") is None or row["strategy"] == "baseline":
@@ -819,7 +866,9 @@ def _print_comparison(summary):
         table.add_row(
             str(row["rank"]),
             row["strategy"],
-            *(_mean_std(means.get(k), stds.get(k)) for k in shown),
+            *(_mean_std(means.get(k), stds.get(k))
+              + ("*" if k in ("precision", "f1") and undefined.get(row["strategy"]) else "")
+              for k in shown),
             versus,
             "n/a" if fit is None else f"{fit:.2f}",
         )
@@ -833,6 +882,13 @@ def _print_comparison(summary):
         ),
         soft_wrap=True,
     )
+    if any(undefined.values()):
+        console.print(
+            Text("* precision undefined on some folds (no row predicted as the rare class), "
+                 "counted as 0 there, which lowers the mean (see the warning below and the "
+                 "notes of the JSON).", style="dim"),
+            soft_wrap=True,
+        )
     recommendation = summary["recommendation"]
     style = "bold green" if recommendation.get("within_noise") is False else "bold"
     console.print(Text(recommendation["message"], style=style), soft_wrap=True)
@@ -972,6 +1028,18 @@ def compare(
             "--force", "-f", help="Overwrite the --json and --report files if they exist."
         ),
     ] = False,
+    groups: Annotated[
+        str | None,
+        typer.Option(
+            "--groups",
+            help="Column holding the group of each row (a customer, a patient): the rows of a "
+            "group are kept on one side of every split (stratified group k-fold), so that "
+            "look-alike rows of one group do not inflate the scores. The column is not a "
+            "feature.",
+            show_default=False,
+            metavar="COLUMN",
+        ),
+    ] = None,
     sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
 ):
     """Compare ways of handling the imbalance with leakage-safe cross-validation.
@@ -982,6 +1050,7 @@ def compare(
     beats training without resampling by more than the noise of the folds.
     """
     from .evaluation import compare as run_comparison
+    from .evaluation._compare import warn_if_measurement
 
     names = _parse_strategies(strategies)
     sep = _check_sep(ctx, sep, data)
@@ -1015,6 +1084,10 @@ def compare(
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
         check_target(y)  # class labels (not a continuous value) before counting the classes
+    group_values = None
+    if groups is not None:
+        X, group_values = _split_groups(ctx, X, groups, target)
+    warn_if_measurement(class_counts(check_target(y)))
     _check_cv_classes(y, cv)
     if pos_label is not None:
         labels = _labels_of(y)
@@ -1031,6 +1104,7 @@ def compare(
             estimator=model,
             cv=cv,
             repeats=repeats,
+            groups=group_values,
             scoring=scoring,
             pos_label=pos_label,
             random_state=seed,
@@ -1336,7 +1410,10 @@ def inspect(
     table = _io.read_table(data, sep=sep)
     report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)
     if as_json:
-        typer.echo(json.dumps(report, indent=2, default=_json_default))
+        from .evaluation._summary import jsonable
+
+        # Standard JSON as compare --json writes it: NaN and infinity become null.
+        typer.echo(json.dumps(jsonable(report), indent=2, allow_nan=False))
         return
     _print_inspection(report)
 
@@ -1423,7 +1500,5 @@ def _print_inspection(report):
 _PARADOX_GAP = 0.1
 
 
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
+if _SIGINT_BEFORE is not None:
+    signal.signal(signal.SIGINT, _SIGINT_BEFORE)

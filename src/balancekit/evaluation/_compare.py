@@ -373,8 +373,9 @@ ONE_VS_ONE_WARNING = (
 #: Above this many classes, a target of whole numbers may be a measurement (see
 #: :func:`warn_if_measurement`).
 MANY_CLASSES = 20
-#: ... when more than half of its classes each hold less than this share of the rows.
-TINY_CLASS_SHARE = 0.02
+#: ... when more than half of its classes each hold less than this share of the rows (with
+#: more than 20 classes, most of them do unless a few classes hold most rows).
+TINY_CLASS_SHARE = 0.05
 
 
 def warn_if_measurement(counts):

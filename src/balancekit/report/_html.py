@@ -155,6 +155,7 @@ def _context(summary):
         "confusion": confusion,
         "warnings": warnings,
         "skipped": summary.get("skipped", []),
+        "notes": summary.get("notes", []),
         "failed": summary.get("failed", []),
         "pca": summary.get("pca"),
         "pca_reason": _plots.pca_unavailable(summary.get("pca")),
