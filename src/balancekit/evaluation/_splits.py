@@ -1,5 +1,6 @@
 """The validation folds of a comparison: from a number of folds, a splitter or given splits."""
 
+import warnings
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -263,8 +264,6 @@ def _check_groups_apart(splits, groups):
         if np.intersect1d(groups[train], groups[test]).size
     ]
     if leaky:
-        import warnings
-
         warnings.warn(
             f"groups: {len(leaky)} of the {len(splits)} splits of cv have rows of one group in "
             "both their training and validation rows, so the scores can be too optimistic. Use "
