@@ -535,7 +535,7 @@ import importlib.abc, os, signal, sys
 
 class CtrlCOnImport(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name == "rich.table":  # one of the libraries the command loads when it starts
+        if name == MODULE:  # one of the libraries the command loads when it starts
             sys.meta_path.remove(self)
             os.kill(os.getpid(), signal.SIGINT)
         return None
@@ -546,8 +546,11 @@ main(["--version"])
 """
 
 
-def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(tmp_path):
-    result = subprocess.run([sys.executable, "-c", _START_SCRIPT], capture_output=True,
+@pytest.mark.parametrize("module", ["rich.table", "sklearn"])
+def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(tmp_path, module):
+    # scikit-learn is the longest to load (about 1.5 s): `import balancekit` loads none of it.
+    script = f"MODULE = {module!r}\n" + _START_SCRIPT
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True,
                             text=True, cwd=tmp_path, env=dict(os.environ, **WIDE), timeout=60)
     assert result.returncode == 130, (result.returncode, result.stderr[-500:])
     assert result.stderr == "Error: Interrupted.\n"

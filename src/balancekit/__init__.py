@@ -2,25 +2,26 @@
 
 from importlib import import_module as _import_module
 
-from ._base import BaseSampler
-from ._function_sampler import FunctionSampler
-from ._strategy import resolve_sampling_strategy
-
 __version__ = "0.1.0"
 
 __all__ = ["BaseSampler", "FunctionSampler", "resolve_sampling_strategy", "__version__"]
 
-# The public subpackages, imported on first access (``balancekit.over_sampling.SMOTE`` after
-# ``import balancekit``, as with imbalanced-learn) so that ``import balancekit`` stays light.
+# Everything is imported on first access (``balancekit.over_sampling.SMOTE`` after
+# ``import balancekit``, as with imbalanced-learn), so that ``import balancekit`` loads no
+# scientific library: the command line starts at once and answers Ctrl-C while it loads them.
 _SUBMODULES = ("calibration", "combine", "datasets", "ensemble", "evaluation", "exceptions",
                "metrics", "over_sampling", "pipeline", "report", "under_sampling", "weights")
+_NAMES = {"BaseSampler": "._base", "FunctionSampler": "._function_sampler",
+          "resolve_sampling_strategy": "._strategy"}
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return _import_module(f".{name}", __name__)
+    if name in _NAMES:
+        return getattr(_import_module(_NAMES[name], __name__), name)
     raise AttributeError(f"module 'balancekit' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(_SUBMODULES) | set(_NAMES))
