@@ -14,7 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from balancekit._strategy import STRATEGY_NAMES, class_counts, resolve_sampling_strategy
-from balancekit.exceptions import BalancekitError, InvalidParameterError, InvalidParameterTypeError
+from balancekit.exceptions import (
+    BalancekitError,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 imblearn_validation = pytest.importorskip("imblearn.utils")
 check_sampling_strategy = imblearn_validation.check_sampling_strategy
@@ -415,15 +420,15 @@ Y2 = np.array(["neg"] * 10 + ["pos"] * 4)
             "auto",
             np.zeros(5),
             "over-sampling",
-            InvalidParameterError,
-            r"sampling_strategy needs at least 2 classes in y, but y has only one class",
+            DataError,
+            r"y has only one class \(0\.0\); resampling needs at least two classes",
         ),
         (
             {0: 3},
             np.array(["a"] * 4),
             "under-sampling",
-            InvalidParameterError,
-            r"sampling_strategy needs at least 2 classes",
+            DataError,
+            r"y has only one class \('a'\)",
         ),
         (
             None,
@@ -495,3 +500,26 @@ def test_callable_receives_y_and_tuple_behaves_as_list():
     assert resolve_sampling_strategy((2, 0), Y3, "clean-sampling") == {0: 10, 2: 2}
     assert resolve_sampling_strategy(np.float64(1.0), Y2, "under-sampling") == {"neg": 4}
     assert resolve_sampling_strategy({np.int64(2): np.int64(7)}, Y3, "over-sampling") == {2: 7}
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.r_[np.repeat([1.0, 2.0], 30), np.nan],  # a missing label
+        np.eye(3)[np.repeat([0, 1, 2], [30, 20, 10])],  # a one-hot table, not one label per row
+        np.repeat([0.5, 1.0, 1.5], [30, 20, 10]),  # continuous values
+        np.array(["a"] * 30 + ["b"] * 20 + [None], dtype=object),  # None among strings
+    ],
+    ids=["nan", "2-d", "continuous", "none-among-str"],
+)
+@pytest.mark.parametrize("kind", ["over-sampling", "under-sampling", "clean-sampling"])
+def test_public_resolver_checks_y_as_the_samplers_do(y, kind):
+    # The public resolver refuses the labels a sampler refuses, with the sampler's own error,
+    # instead of counting NaN as a class or flattening a table.
+    from balancekit._validation import check_target
+
+    with pytest.raises(DataError) as expected:
+        check_target(y)
+    with pytest.raises(DataError) as got:
+        resolve_sampling_strategy("auto", y, kind)
+    assert str(got.value) == str(expected.value)

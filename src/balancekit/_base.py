@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils.validation import check_array, validate_data
 
 from . import _frames
-from ._strategy import resolve_sampling_strategy
+from ._strategy import resolve_targets
 from ._validation import check_finite, check_sample_weight, check_seed, check_target
 from .exceptions import DataError, DataTypeError
 
@@ -72,7 +72,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         y, _ = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
-        self.sampling_strategy_ = resolve_sampling_strategy(
+        self.sampling_strategy_ = resolve_targets(
             self.sampling_strategy, y_arr, self._sampling_type
         )
         return self
@@ -104,7 +104,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         weights = check_sample_weight(sample_weight, y_arr.shape[0])
-        self.sampling_strategy_ = resolve_sampling_strategy(
+        self.sampling_strategy_ = resolve_targets(
             self.sampling_strategy, y_arr, self._sampling_type
         )
         rng = check_seed(self.random_state) if hasattr(self, "random_state") else None

@@ -10,6 +10,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._validation import check_target
 from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
 SAMPLING_KINDS = ("over-sampling", "under-sampling", "clean-sampling")
@@ -75,9 +76,24 @@ def resolve_sampling_strategy(sampling_strategy, y, kind):
         When the strategy is unknown, out of range, names a class that is not
         in ``y``, or asks an over-sampler to shrink (an under-sampler to grow)
         a class.
+    DataError
+        When ``y`` does not hold one class label per sample, as the samplers
+        check it: missing labels, continuous values, a table of several
+        columns, or a single class.
     """
+    _check_kind(kind)
+    return resolve_targets(sampling_strategy, check_target(y), kind)
+
+
+def _check_kind(kind):
     if kind not in SAMPLING_KINDS:
         raise InvalidParameterError(f"kind={kind!r} is not supported; expected one of {SAMPLING_KINDS}.")
+
+
+def resolve_targets(sampling_strategy, y, kind):
+    """:func:`resolve_sampling_strategy` for labels ``y`` already checked (a 1-D array of
+    class labels, as :func:`~balancekit._validation.check_target` returns them)."""
+    _check_kind(kind)
     y = np.asarray(y)
     counts = class_counts(y)
     if len(counts) < 2:

@@ -4,7 +4,7 @@ import numpy as np
 
 from .._base import BaseSampler
 from .._neighbors import neighbors_attribute
-from .._strategy import resolve_sampling_strategy
+from .._strategy import resolve_targets
 from ..under_sampling._enn import EditedNearestNeighbours, _Editing
 from ._common import cleaning_rule, rows_kept, smote_then_clean
 
@@ -104,7 +104,7 @@ def clean_edited(enn, X, y):
     if not isinstance(enn, EditedNearestNeighbours):
         return rows_kept("enn", enn, X, y)
     k, estimator, fast, kind_sel = enn._check_params()
-    targets = resolve_sampling_strategy(enn.sampling_strategy, y, "clean-sampling")
+    targets = resolve_targets(enn.sampling_strategy, y, "clean-sampling")
     editing = _Editing(X, y, k, estimator, fast, kind_sel, enn.n_jobs)
     rows = np.arange(y.shape[0])
     kept = np.setdiff1d(rows, editing.removed(rows, list(targets)), assume_unique=True)

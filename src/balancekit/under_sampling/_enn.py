@@ -7,7 +7,7 @@ import numpy as np
 from .._base import BaseSampler, Resampled
 from .._exact import Points, check_n_jobs
 from .._neighbors import check_neighbors, neighbors_attribute
-from .._strategy import resolve_sampling_strategy
+from .._strategy import resolve_targets
 from .._validation import check_int, check_option
 from ..exceptions import InvalidParameterTypeError
 from ._rules import (
@@ -295,7 +295,7 @@ class RepeatedEditedNearestNeighbours(BaseSampler):
         for n_iter in range(max_iter):
             if n_iter:
                 clean = list(
-                    resolve_sampling_strategy(self.sampling_strategy, y[alive], "clean-sampling")
+                    resolve_targets(self.sampling_strategy, y[alive], "clean-sampling")
                 )
             removed = editing.removed(alive, clean)
             alive = np.setdiff1d(alive, removed, assume_unique=True)
@@ -414,7 +414,7 @@ class AllKNN(BaseSampler):
         for k in range(1, k_max + 1):
             if k > 1:
                 clean = list(
-                    resolve_sampling_strategy(self.sampling_strategy, y[alive], "clean-sampling")
+                    resolve_targets(self.sampling_strategy, y[alive], "clean-sampling")
                 )
             removed = editing.removed(alive, clean, k)
             alive = np.setdiff1d(alive, removed, assume_unique=True)
