@@ -7,6 +7,7 @@ values are cast to each column's dtype (integers rounded, booleans thresholded,
 categories kept).
 """
 
+import sys
 import warnings
 
 import narwhals.stable.v2 as nw
@@ -385,14 +386,17 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
         return pd.Series(new, name=native.name).astype(native.dtype)
     backend = nw.get_native_namespace(series)
     out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)
-    return out.to_native()
+    out = out.to_native()
+    if nw.dependencies.is_pyarrow_chunked_array(native) and out.type != native.type:
+        out = out.cast(native.type)  # narwhals gives dictionaries uint32 indices
+    return out
 
 
 def split_target(y):
     """The labels of ``y`` as one column, and the function that gives resampled labels
     back in ``y``'s layout.
 
-    A list gives back a list; a one-column table gives its column and back a
+    A list gives back a list, a pyarrow Array an Array; a one-column table gives its column and back a
     one-column table; a one-hot array or table (one 1 per row, as scikit-learn's
     ``label_binarize`` makes) gives the position of each row's 1 as its label, and
     back one-hot rows of the same columns and dtype. Anything else is returned as
@@ -400,6 +404,10 @@ def split_target(y):
     """
     if isinstance(y, list):
         return y, lambda out: out.tolist()
+    pa = sys.modules.get("pyarrow")
+    if pa is not None and isinstance(y, pa.Array):
+        # Resampled as a one-chunk ChunkedArray (a series to narwhals), given back as an Array.
+        return pa.chunked_array([y]), lambda out: out.combine_chunks()
     frame = as_frame(y)
     if frame is not None and frame.shape[1] == 1:
         name = frame.columns[0]

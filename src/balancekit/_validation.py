@@ -88,10 +88,7 @@ def check_target(y, n_samples=None):
     """
     if y is None:
         raise DataError("y is required: the samplers need the class label of every row.")
-    if hasattr(y, "to_numpy"):
-        arr = y.to_numpy()
-    else:
-        arr = np.asarray(y)
+    arr = label_values(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         warnings.warn(
             "A column-vector y was passed when a 1d array was expected; it is read as "
@@ -138,6 +135,43 @@ def check_target(y, n_samples=None):
         raise DataError(
             f"y has only one class ({plain_label(arr[0])!r}); resampling needs at least two classes."
         )
+    return arr
+
+
+def label_values(y):
+    """The values of the labels ``y`` as a numpy array, in native byte order.
+
+    Series and tables give their ``to_numpy()``; pyarrow arrays are copied
+    where they must be (strings, booleans, dictionaries: their default
+    conversion refuses to copy); anything else goes through ``np.asarray``.
+
+    Parameters
+    ----------
+    y : array-like, Series, pyarrow Array or ChunkedArray
+        The labels.
+
+    Returns
+    -------
+    values : ndarray
+        The labels, of the shape ``y`` has.
+    """
+    if hasattr(y, "to_numpy"):
+        pyarrow = type(y).__module__.startswith("pyarrow")
+        values = np.asarray(y.to_numpy(zero_copy_only=False) if pyarrow else y.to_numpy())
+    else:
+        values = np.asarray(y)
+    return native_byte_order(values)
+
+
+def native_byte_order(arr):
+    """``arr`` in the machine's byte order (a copy only when it is not already).
+
+    Big-endian data (FITS files, ``np.frombuffer`` of network data) then computes as
+    native data does: pandas, narwhals and scikit-learn's float32 path refuse or
+    convert the other order.
+    """
+    if isinstance(arr, np.ndarray) and not arr.dtype.isnative:
+        return arr.astype(arr.dtype.newbyteorder("="))
     return arr
 
 
@@ -289,13 +323,14 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
         )
 
 
-def check_seed(value, name="random_state"):
-    """scikit-learn's ``check_random_state``, with an error naming the parameter."""
+def check_seed(value, name="random_state", owner=None):
+    """scikit-learn's ``check_random_state``, with an error naming the parameter (and its
+    ``owner``, the estimator's class name, where given)."""
     try:
         return check_random_state(value)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(
-            f"{name}={value!r} cannot seed a random generator ({exc}); expected None, an "
+            f"{f'{owner}: ' if owner else ''}{name}={value!r} cannot seed a random generator ({exc}); expected None, an "
             "integer in [0, 2**32 - 1] or a numpy.random.RandomState."
         ) from None
 

@@ -28,9 +28,11 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._validation import (
     accepts_parameter,
+    check_no_missing_labels,
     check_real,
     check_sample_weight,
     check_target,
+    label_values,
     plain_label,
 )
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
@@ -258,7 +260,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             raise DataError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
-        y_arr = column_or_1d(np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y), warn=True)
+        y_arr = column_or_1d(label_values(y), warn=True)
+        check_no_missing_labels(y_arr)
         if y_arr.shape[0] == 0:
             raise DataError("y is empty: at least two classes with samples are needed.")
         try:
@@ -306,7 +309,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         else:
             X_res, y_res = self.sampler_.fit_resample(X, y_arr, sample_weight=weights)
             weights_res = self.sampler_.sample_weight_
-        y_res = np.asarray(y_res.to_numpy() if hasattr(y_res, "to_numpy") else y_res)
+        y_res = label_values(y_res)
         resampled_classes = np.unique(y_res)
         if not np.array_equal(resampled_classes, self.classes_):
             missing = [c for c in self.classes_ if c not in set(resampled_classes.tolist())]

@@ -6,7 +6,7 @@ This module needs PyTorch (``pip install balancekit[torch]``); importing
 
 import numpy as np
 
-from ._strategy import resolve_sampling_strategy
+from ._strategy import resolve_targets
 from ._validation import check_int, check_option, check_seed, check_target
 from .exceptions import InvalidParameterTypeError
 
@@ -25,8 +25,6 @@ def _labels_array(labels):
     """Class labels as a 1-D numpy array (accepts tensors, Series, lists, arrays)."""
     if hasattr(labels, "detach") and hasattr(labels, "cpu"):
         labels = labels.detach().cpu().numpy()
-    elif hasattr(labels, "to_numpy"):
-        labels = labels.to_numpy()
     return check_target(labels)
 
 
@@ -125,7 +123,7 @@ class BalancedSampler(Sampler):
 
         y = _labels_array(labels)
         self.classes_, codes = np.unique(y, return_inverse=True)
-        self.sampling_strategy_ = resolve_sampling_strategy(sampling_strategy, y, kind)
+        self.sampling_strategy_ = resolve_targets(sampling_strategy, y, kind)
         order = np.argsort(codes, kind="stable")
         bounds = np.cumsum(np.bincount(codes, minlength=self.classes_.shape[0]))[:-1]
         self._members = np.split(order, bounds)

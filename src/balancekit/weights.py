@@ -24,7 +24,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._validation import check_no_missing_labels
+from ._validation import check_no_missing_labels, label_values
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["WeightedClassifier", "compute_class_weight", "compute_sample_weight"]
@@ -42,7 +42,7 @@ def _labels_1d(y, name="y"):
     """Return ``y`` as a 1-D numpy array of labels (column vectors accepted)."""
     if y is None:
         raise DataError(f"{name} is required: pass one class label per sample.")
-    arr = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    arr = label_values(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr.ravel()
     if arr.ndim != 1:
@@ -433,11 +433,11 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise InvalidParameterTypeError(
                 f"estimator must be a classifier instance with a fit method; got {estimator!r}."
             )
+        y_arr = _labels_1d(y)  # missing labels get a clear error before the checks below sort
         try:
-            check_classification_targets(y)
+            check_classification_targets(y_arr)
         except ValueError as exc:
             raise DataError(f"{exc} WeightedClassifier needs one class label per sample.") from None
-        y_arr = _labels_1d(y)
         classes = np.unique(y_arr)
         checked = _check_class_weight(self.class_weight, classes)
         takes_sample_weight = has_fit_parameter(estimator, "sample_weight")

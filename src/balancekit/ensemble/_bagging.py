@@ -10,13 +10,14 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
-from .._validation import check_classifier_object, check_int
+from .._validation import check_classifier_object, check_int, check_seed
 from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     ResampledEstimator,
     check_bool,
     check_fraction_or_count,
+    check_labels_present,
     check_strategy,
     check_two_classes,
 )
@@ -97,6 +98,10 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
         if not isinstance(self.verbose, bool):  # True and False are verbosity levels too
             check_int("verbose", self.verbose, min_value=0)
         check_n_jobs(self.n_jobs)
+        # Checked here, so that an error names this class rather than the BaggingClassifier
+        # it delegates to.
+        check_seed(self.random_state, owner=type(self).__name__)
+        check_labels_present(y)
         X, y = validate_data(
             self,
             X,

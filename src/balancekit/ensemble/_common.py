@@ -6,8 +6,14 @@ from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .._strategy import SAMPLING_KINDS, resolve_sampling_strategy
-from .._validation import check_int, check_real, plain_label
+from .._strategy import SAMPLING_KINDS, resolve_targets
+from .._validation import (
+    check_int,
+    check_no_missing_labels,
+    check_real,
+    label_values,
+    plain_label,
+)
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 MAX_INT = np.iinfo(np.int32).max
@@ -53,6 +59,16 @@ def check_fraction_or_count(name, value, *, allow_none=False):
     )
 
 
+def check_labels_present(y):
+    """Raise a clear error when ``y`` (one label per row, or a column vector) has missing
+    labels, before scikit-learn's checks fail on them while sorting the labels."""
+    values = label_values(y)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values.ravel()
+    if values.ndim == 1:
+        check_no_missing_labels(values)
+
+
 def check_two_classes(classes):
     """Raise a clear error when ``y`` holds fewer than two classes."""
     if classes.shape[0] < 2:
@@ -70,7 +86,7 @@ def check_strategy(sampler, y):
     strategy = sampler.get_params().get("sampling_strategy")
     if strategy is None:
         return None
-    targets = resolve_sampling_strategy(strategy, y, kind)
+    targets = resolve_targets(strategy, y, kind)
     empty = [label for label, count in targets.items() if count == 0]
     if empty:
         raise InvalidParameterError(

@@ -23,6 +23,7 @@ from ._common import (
     MAX_INT,
     check_bool,
     check_fraction_or_count,
+    check_labels_present,
     check_strategy,
     check_two_classes,
     fitted_pipelines,
@@ -283,6 +284,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                 "oob_score=True needs bootstrap=True: without a bootstrap the out-of-bag "
                 "estimate is not available."
             )
+        check_labels_present(y)
         X, y = validate_data(
             self,
             X,

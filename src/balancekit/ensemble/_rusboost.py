@@ -14,6 +14,7 @@ from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeE
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     check_bool,
+    check_labels_present,
     check_strategy,
     check_two_classes,
     fitted_pipelines,
@@ -175,6 +176,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
             The fitted ensemble.
         """
         n_estimators, learning_rate, self.estimator_ = self._check_params()
+        check_labels_present(y)
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], ensure_2d=True, dtype=None)
         check_classification_targets(y)
         weights = check_sample_weight(sample_weight, y.shape[0])

@@ -24,7 +24,13 @@ from sklearn.metrics import (
 )
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from .._validation import check_int, check_no_missing_labels, check_real, check_sample_weight
+from .._validation import (
+    check_int,
+    check_no_missing_labels,
+    check_real,
+    check_sample_weight,
+    label_values,
+)
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = [
@@ -52,7 +58,7 @@ def _as_target(y, name):
         raise DataError(f"{name} is required; got None.")
     if sp.issparse(y):
         return sp.csr_matrix(y)
-    arr = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    arr = label_values(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr.ravel()
     if arr.ndim not in (1, 2):

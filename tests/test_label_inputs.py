@@ -1,0 +1,120 @@
+"""Labels in every container: pyarrow arrays, and missing labels named before fitting."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.class_weight import compute_sample_weight as sk_compute_sample_weight
+
+from balancekit.calibration import PriorCorrectedClassifier
+from balancekit.ensemble import (
+    BalancedBaggingClassifier,
+    BalancedRandomForestClassifier,
+    EasyEnsembleClassifier,
+    RUSBoostClassifier,
+)
+from balancekit.exceptions import DataError, InvalidParameterError, SmallClassWarning
+from balancekit.metrics import classification_report_imbalanced, geometric_mean_score
+from balancekit.weights import WeightedClassifier, compute_sample_weight
+
+from ._samplers import all_sampler_classes, make_sampler
+
+pa = pytest.importorskip("pyarrow")
+
+SAMPLERS = all_sampler_classes()
+CODES = np.repeat([0, 1, 2], [60, 30, 15])
+X = np.random.RandomState(0).randn(CODES.size, 3) + CODES[:, None]
+TEXT = np.array(["neg", "pos", "mid"])[CODES]
+
+
+def _arrow_labels():
+    return {
+        "string": pa.array(TEXT.tolist()),
+        "dictionary": pa.array(TEXT.tolist()).dictionary_encode(),
+        "bool": pa.array((CODES > 0).tolist()),
+        "int8": pa.array(CODES, type=pa.int8()),
+    }
+
+
+def _resample(name, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        return make_sampler(SAMPLERS[name]).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("kind", ["string", "dictionary", "bool", "int8"])
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_a_pyarrow_array_y_gives_the_same_rows_and_an_array_back(name, kind):
+    # The same labels as a numpy array give the reference: the rows and labels must agree,
+    # and y comes back as a pyarrow Array of the input's type (as a ChunkedArray gives a
+    # ChunkedArray).
+    y = _arrow_labels()[kind]
+    X_ref, y_ref = _resample(name, X, y.to_numpy(zero_copy_only=False))
+    X_res, y_res = _resample(name, X, y)
+    assert isinstance(y_res, pa.Array) and not isinstance(y_res, pa.ChunkedArray)
+    assert y_res.type == y.type
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res.to_numpy(zero_copy_only=False), y_ref)
+
+
+@pytest.mark.parametrize("kind", ["string", "dictionary", "bool"])
+def test_metrics_and_weights_read_a_pyarrow_array_as_numpy(kind):
+    y = _arrow_labels()[kind]
+    values = y.to_numpy(zero_copy_only=False)
+    predicted = np.roll(values, 7)
+    assert geometric_mean_score(y, pa.array(predicted.tolist())) == geometric_mean_score(
+        values, predicted)
+    assert classification_report_imbalanced(y, y) == classification_report_imbalanced(
+        values, values)
+    np.testing.assert_allclose(compute_sample_weight("balanced", y),
+                               sk_compute_sample_weight("balanced", values))
+
+
+@pytest.mark.parametrize("kind", ["string", "dictionary", "bool"])
+@pytest.mark.parametrize("make", [
+    lambda: WeightedClassifier(LogisticRegression()),
+    lambda: PriorCorrectedClassifier(LogisticRegression(), random_state=0),
+], ids=["weighted", "prior-corrected"])
+def test_classifiers_fit_on_a_pyarrow_array(make, kind):
+    y = _arrow_labels()[kind]
+    values = y.to_numpy(zero_copy_only=False)
+    got = make().fit(X, y)
+    expected = make().fit(X, values)
+    np.testing.assert_array_equal(got.classes_, expected.classes_)
+    np.testing.assert_allclose(got.predict_proba(X), expected.predict_proba(X))
+
+
+MISSING = {
+    "None among str": np.r_[TEXT[:-1], None].astype(object),
+    "pd.NA in a string Series": pd.Series(list(TEXT[:-1]) + [None], dtype="string"),
+    "NaN in a categorical": pd.Series(pd.Categorical(list(TEXT[:-1]) + [None])),
+}
+
+ESTIMATORS = {
+    "BalancedBaggingClassifier": lambda: BalancedBaggingClassifier(n_estimators=2),
+    "BalancedRandomForestClassifier": lambda: BalancedRandomForestClassifier(n_estimators=2),
+    "EasyEnsembleClassifier": lambda: EasyEnsembleClassifier(n_estimators=2),
+    "RUSBoostClassifier": lambda: RUSBoostClassifier(n_estimators=2),
+    "WeightedClassifier": lambda: WeightedClassifier(LogisticRegression()),
+    "PriorCorrectedClassifier": lambda: PriorCorrectedClassifier(LogisticRegression()),
+}
+
+
+@pytest.mark.parametrize("case", list(MISSING))
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_estimators_name_missing_labels_as_the_samplers_do(estimator, case):
+    with pytest.raises(DataError, match=r"y has 1 missing labels \(NaN/None\), the first at "
+                                        rf"row {CODES.size - 1} "):
+        ESTIMATORS[estimator]().fit(X, MISSING[case])
+
+
+@pytest.mark.parametrize("seed", [-1, "abc", np.random.default_rng(0)],
+                         ids=["negative", "text", "generator"])
+@pytest.mark.parametrize("cls", [BalancedBaggingClassifier, EasyEnsembleClassifier])
+def test_a_bad_random_state_names_the_ensemble_and_the_parameter(cls, seed):
+    with pytest.raises(InvalidParameterError) as error:
+        cls(n_estimators=2, random_state=seed).fit(X, CODES)
+    assert str(error.value).startswith(f"{cls.__name__}: random_state=")
+    assert "BaggingClassifier:" not in str(error.value).replace(cls.__name__, "")
