@@ -721,3 +721,44 @@ def test_smotenc_has_imbalanced_learns_n_features():
     assert not hasattr(sampler, "n_features_")
     sampler.fit_resample(X, y)
     assert sampler.n_features_ == sampler.n_features_in_ == 3
+
+
+def _frame_with_number_objects():
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], [120, 30])
+    X = pd.DataFrame({"cat": rng.choice(["a", "b"], y.size),
+                      "amount": rng.randn(y.size) + y,
+                      "score": rng.randn(y.size) * 3})
+    as_objects = X.assign(amount=X["amount"].astype(object))
+    return X, as_objects, y
+
+
+@pytest.mark.parametrize("categorical_features", ["auto", [0], ["cat"], [True, False, False]])
+def test_object_columns_of_numbers_are_numeric_as_float_columns(categorical_features):
+    # A column of floats stored as object (read from JSON, df.astype(object)) is a numeric
+    # column, as for every other sampler: interpolated exactly as the same float64 column,
+    # and its dtype kept.
+    X, as_objects, y = _frame_with_number_objects()
+    X_ref, y_ref = SMOTENC(categorical_features, random_state=0).fit_resample(X, y)
+    sampler = SMOTENC(categorical_features, random_state=0)
+    X_res, y_res = sampler.fit_resample(as_objects, y)
+    assert sampler.categorical_features_.tolist() == [0]
+    assert X_res["amount"].dtype == object
+    np.testing.assert_array_equal(X_res["amount"].astype(float), X_ref["amount"])
+    np.testing.assert_array_equal(X_res.drop(columns="amount"), X_ref.drop(columns="amount"))
+    np.testing.assert_array_equal(y_res, y_ref)
+    # The new values lie between input values, not copies of them.
+    new = X_res["amount"].iloc[len(y):].astype(float)
+    assert not np.isin(new, X["amount"]).any()
+
+
+def test_object_columns_of_numbers_read_as_imbalanced_learn_reads_them():
+    # imbalanced-learn interpolates the same column: the same number of rows, none copied.
+    X, as_objects, y = _frame_with_number_objects()
+    X_ref, _ = imblearn_over.SMOTENC(categorical_features=[0], random_state=0).fit_resample(
+        as_objects, y)
+    X_res, _ = SMOTENC("auto", random_state=0).fit_resample(as_objects, y)
+    assert X_res.shape == X_ref.shape
+    assert not np.isin(X_res["amount"].iloc[len(y):].astype(float), X["amount"]).any()

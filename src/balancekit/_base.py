@@ -188,8 +188,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         if kinds is not None:
             self._check_shape(X)
             bad = [name for name, kind in kinds.items()
-                   if kind not in ("integer", "float", "bool")
-                   and _frames.object_number_kind(X, name) is None]
+                   if kind not in ("integer", "float", "bool")]
             if bad:
                 raise DataError(
                     f"{type(self).__name__} needs numeric columns, but X has non-numeric "

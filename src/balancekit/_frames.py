@@ -50,11 +50,18 @@ def column_kind(dtype):
 
 
 def column_kinds(X):
-    """Return ``{column name: kind}`` for a dataframe, or ``None`` for arrays."""
+    """Return ``{column name: kind}`` for a dataframe, or ``None`` for arrays.
+
+    The kinds are :func:`column_kind`'s, except that pandas object and sparse
+    columns holding numbers take the kind of their numbers
+    (:func:`object_number_kind`): the same rule for every sampler.
+    """
     frame = as_frame(X)
     if frame is None:
         return None
-    return {name: column_kind(dtype) for name, dtype in frame.schema.items()}
+    native = frame.to_native()
+    return {name: object_number_kind(native, name) or column_kind(dtype)
+            for name, dtype in frame.schema.items()}
 
 
 def float32_values(X):

@@ -205,8 +205,7 @@ class FunctionSampler(BaseSampler):
             )
         kinds = _frames.column_kinds(X)
         numeric = ("integer", "float", "bool")
-        bad = [name for name, kind in (kinds or {}).items()
-               if kind not in numeric and _frames.object_number_kind(X, name) is None]
+        bad = [name for name, kind in (kinds or {}).items() if kind not in numeric]
         if bad:
             raise DataError(
                 f"FunctionSampler(validate=True) needs numeric columns, but X has non-numeric "

@@ -56,7 +56,7 @@ def categorical_columns(X, categorical_features):
                 "a list of column indices or names, or a boolean mask."
             )
         if frame is not None:
-            kinds = [_frames.column_kind(dtype) for dtype in frame.schema.values()]
+            kinds = list(_frames.column_kinds(X).values())
             return np.array([j for j, kind in enumerate(kinds) if kind == "categorical"], dtype=int)
         arr = np.asarray(X)
         if arr.dtype.kind not in "OUS":
@@ -184,9 +184,9 @@ def check_numeric(X, columns, sampler_name):
     """
     frame = _frames.as_frame(X)
     if frame is not None:
+        kinds = _frames.column_kinds(X)
         names = [frame.columns[j] for j in columns]
-        kinds = {n: _frames.column_kind(frame.schema[n]) for n in names}
-        bad = [n for n, kind in kinds.items() if kind not in ("integer", "float", "bool")]
+        bad = [n for n in names if kinds[n] not in ("integer", "float", "bool")]
         if bad:
             raise DataError(
                 f"{sampler_name} treats column(s) {bad!r} as numeric, but they hold non-numeric "
