@@ -796,3 +796,47 @@ def test_function_sampler_sets_the_sampling_strategy_imbalanced_learn_sets():
     theirs.fit_resample(X, y)
     assert ours.sampling_strategy_ == theirs.sampling_strategy_ == "auto"
     assert FunctionSampler().fit(X, y).sampling_strategy_ == "auto"
+
+
+def _identity_inputs():
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.array([0] * 14 + [1] * 6)
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1].astype("int32")}, index=np.arange(20) + 1000)
+    return {
+        "numpy": (X, y),
+        "pandas": (frame, pd.Series(y, name="t")),  # y under its own RangeIndex
+        "polars": (pl.from_pandas(frame), pl.Series("t", y)),
+        "sparse": (sp.csr_matrix(X), y),
+        "list": (X.tolist(), y.tolist()),
+    }
+
+
+@pytest.mark.parametrize("validate", [True, False])
+@pytest.mark.parametrize("kind", ["numpy", "pandas", "polars", "sparse", "list"])
+def test_function_sampler_identity_returns_new_aligned_objects(kind, validate):
+    # func=None returns copies (changing the output leaves the input alone) in the caller's
+    # containers, and a pandas y_res under X_res's index, as every sampler's output.
+    X, y = _identity_inputs()[kind]
+    X_res, y_res = FunctionSampler(validate=validate).fit_resample(X, y)
+    assert X_res is not X and y_res is not y
+    assert type(X_res) is type(X) and type(y_res) is type(y)
+    dense = X_res.toarray() if sp.issparse(X_res) else np.asarray(X_res)
+    np.testing.assert_array_equal(dense, X.toarray() if sp.issparse(X) else np.asarray(X))
+    np.testing.assert_array_equal(np.asarray(y_res), np.asarray(y))
+    if kind == "pandas":
+        assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+        pd.testing.assert_index_equal(y_res.index, X.index)
+        assert pd.concat([X_res, y_res], axis=1).shape == (len(y), 3)
+    if kind in ("numpy", "pandas", "list"):
+        before = np.asarray(X).copy()
+        if kind == "pandas":
+            X_res.iloc[0, 0] = -1.0
+        else:
+            X_res[0][0] = -1.0
+        np.testing.assert_array_equal(np.asarray(X), before)
+
+
+def test_function_sampler_names_the_column_with_nan():
+    frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "score": [1.0, np.nan, 2.0, 3.0]})
+    with pytest.raises(DataError, match=r"1 NaN value\(s\) in column 'score'"):
+        FunctionSampler().fit_resample(frame, [0, 0, 1, 1])

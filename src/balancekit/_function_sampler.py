@@ -1,5 +1,6 @@
 """FunctionSampler: a sampler made from any function ``func(X, y) -> (X_res, y_res)``."""
 
+import copy
 from collections.abc import Mapping
 
 import numpy as np
@@ -17,6 +18,14 @@ from .exceptions import (
 )
 
 __all__ = ["FunctionSampler"]
+
+
+def _identity(X, y):
+    """Copies of ``X`` and ``y`` (never the caller's objects, which the output would
+    otherwise share), a pandas ``y`` under the index of a pandas ``X``."""
+    X_res, y_res = (copy.deepcopy(obj) if isinstance(obj, list) else
+                    obj.copy() if hasattr(obj, "copy") else copy.copy(obj) for obj in (X, y))
+    return X_res, _frames.match_index(X_res, y_res)
 
 
 class FunctionSampler(BaseSampler):
@@ -155,7 +164,12 @@ class FunctionSampler(BaseSampler):
         if self.func is None:
             self.sample_indices_ = np.arange(n_samples)
             self.sample_weight_ = weights
-            return X, y
+            if not self.validate:
+                return _identity(X, y)
+            X_res = _frames.take_x(X if isinstance(X, np.ndarray) or _frames.as_frame(X) is not None
+                                   or sp.issparse(X) else X_checked, None)
+            y_res = _frames.match_index(X_res, give_back(_frames.take_y(labels, y_arr, None)))
+            return (np.asarray(X_res).tolist() if isinstance(X, list) else X_res), y_res
         self.sample_weight_ = None
         output = self.func(X_checked, y_arr, **(self.kw_args or {}))
         if not self.validate:
@@ -229,7 +243,8 @@ class FunctionSampler(BaseSampler):
             ) from None
         if sp.issparse(X_checked) and _frames.as_frame(X) is not None:
             X_checked = X_checked.tocsr()  # a table of sparse columns: rows func can slice
-        check_finite(X_checked, hint="FunctionSampler(validate=True) and the function it calls")
+        check_finite(X_checked, hint="FunctionSampler(validate=True) and the function it calls",
+                     names=getattr(self, "feature_names_in_", None))
         y_arr = check_target(y, n_samples=X_checked.shape[0])
         return X_checked, y_arr
 
