@@ -70,6 +70,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self : object
             The sampler, with ``sampling_strategy_`` set.
         """
+        X = _frames.native_byte_order(X)
         y, _ = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         self.sampling_strategy_ = resolve_targets(
@@ -101,6 +102,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             The matching labels, in ``y``'s layout (one-hot rows for one-hot
             ``y``). A pandas ``y`` takes the index of a pandas ``X_resampled``.
         """
+        X = _frames.native_byte_order(X)
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         weights = check_sample_weight(sample_weight, y_arr.shape[0])

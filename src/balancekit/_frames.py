@@ -18,6 +18,34 @@ from ._kernels import LazyColumns, LazyRows, SparseRows, stack_rows
 from .exceptions import BalancekitWarning, DataError
 
 
+def native_byte_order(X):
+    """``X`` in the machine's byte order: a numpy array, or a pandas DataFrame whose numpy
+    columns are; anything else, and data already in that order, as given (no copy).
+
+    Big-endian data (FITS tables, ``np.frombuffer`` of network data) then computes as
+    native data does: narwhals reads such pandas columns as of unknown type, pandas
+    refuses to factorize them, and scikit-learn turns big-endian float32 into float64.
+
+    Parameters
+    ----------
+    X : object
+        The data: an array, a dataframe, labels, or anything else.
+
+    Returns
+    -------
+    X : object
+        ``X`` itself, or a copy in native byte order.
+    """
+    if isinstance(X, np.ndarray):
+        return X if X.dtype.isnative else X.astype(X.dtype.newbyteorder("="))
+    if nw.dependencies.is_pandas_dataframe(X):
+        swapped = {name: dtype.newbyteorder("=") for name, dtype in X.dtypes.items()
+                   if isinstance(dtype, np.dtype) and not dtype.isnative}
+        if swapped:
+            return X.astype(swapped)
+    return X
+
+
 def as_frame(X):
     """Return ``X`` as a narwhals eager DataFrame, or ``None`` if it is not a dataframe."""
     if isinstance(X, (np.ndarray, list, tuple)) or sp.issparse(X):

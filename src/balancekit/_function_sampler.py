@@ -115,7 +115,7 @@ class FunctionSampler(BaseSampler):
         """
         self._check_params()
         if self.validate:
-            self._validate(X, y)
+            self._validate(_frames.native_byte_order(X), y)
         self.sample_weight_ = None
         self.sampling_strategy_ = "auto"
         return self
@@ -144,6 +144,8 @@ class FunctionSampler(BaseSampler):
         """
         self._check_params()
         self.__dict__.pop("sample_indices_", None)
+        if self.validate:
+            X = _frames.native_byte_order(X)
         self.sampling_strategy_ = "auto"
         if self.validate:
             labels, give_back = _frames.split_target(y)

@@ -10,6 +10,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
+from ._frames import native_byte_order
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 
@@ -161,18 +162,6 @@ def label_values(y):
     else:
         values = np.asarray(y)
     return native_byte_order(values)
-
-
-def native_byte_order(arr):
-    """``arr`` in the machine's byte order (a copy only when it is not already).
-
-    Big-endian data (FITS files, ``np.frombuffer`` of network data) then computes as
-    native data does: pandas, narwhals and scikit-learn's float32 path refuse or
-    convert the other order.
-    """
-    if isinstance(arr, np.ndarray) and not arr.dtype.isnative:
-        return arr.astype(arr.dtype.newbyteorder("="))
-    return arr
 
 
 def check_sample_weight(sample_weight, n_samples, *, what="X has {n} rows", non_negative=True):
