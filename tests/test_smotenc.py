@@ -762,3 +762,33 @@ def test_object_columns_of_numbers_read_as_imbalanced_learn_reads_them():
     X_res, _ = SMOTENC("auto", random_state=0).fit_resample(as_objects, y)
     assert X_res.shape == X_ref.shape
     assert not np.isin(X_res["amount"].iloc[len(y):].astype(float), X["amount"]).any()
+
+
+@pytest.mark.parametrize("dtype", ["Float64", "Int64", "boolean"])
+def test_missing_values_in_nullable_numeric_columns_are_named_as_missing(dtype):
+    # pd.NA in a nullable numeric column is a missing value, whatever the column's dtype:
+    # the message asks to impute it, and names the column.
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], [40, 12])
+    values = rng.randn(y.size)
+    X = pd.DataFrame({"c": rng.choice(["a", "b"], y.size),
+                      "v": pd.array(values > 0 if dtype == "boolean" else np.rint(values * 10),
+                                    dtype=dtype),
+                      "w": rng.randn(y.size)})
+    X.loc[3, "v"] = pd.NA
+    with pytest.raises(DataError, match=r"NaN or infinite values in numeric column\(s\) \['v'\]"):
+        SMOTENC(categorical_features=["c"], random_state=0).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("make", [lambda: SMOTEN(random_state=0),
+                                  lambda: SMOTENC([0], random_state=0)], ids=["SMOTEN", "SMOTENC"])
+def test_np_matrix_gets_the_message_of_the_other_samplers(make):
+    X = np.random.RandomState(0).randint(0, 3, size=(40, 3)).astype(float)
+    y = np.repeat([0, 1], [30, 10])
+    with pytest.raises(TypeError, match="np.matrix is not supported") as expected:
+        SMOTE(random_state=0).fit_resample(np.matrix(X), y)
+    with pytest.raises(TypeError) as got:
+        make().fit_resample(np.matrix(X), y)
+    assert str(got.value).startswith(str(expected.value).split(" For more")[0].rstrip("."))

@@ -27,6 +27,7 @@ from .._validation import not_categories
 from ..exceptions import (
     BalancekitWarning,
     DataError,
+    DataTypeError,
     InvalidParameterError,
     InvalidParameterTypeError,
 )
@@ -169,6 +170,15 @@ def _as_float(values, sampler_name):
         return values
     try:
         return values.astype(np.float64)
+    except (TypeError, ValueError):
+        pass
+    import pandas as pd
+
+    # Nullable columns (boolean, Int64) read as objects holding pd.NA: a missing value,
+    # which check_numeric names as such, not a value that is not a number.
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    try:
+        return np.where(missing, np.nan, values).astype(np.float64)
     except (TypeError, ValueError):
         raise DataError(
             f"{sampler_name}: some columns not listed in categorical_features hold values that "
@@ -429,6 +439,12 @@ class _CategoricalMixin:
         y_resampled : same kind as y
             The matching labels.
         """
+        if isinstance(X, np.matrix):
+            # As scikit-learn's check, which the other samplers run.
+            raise DataTypeError(
+                "np.matrix is not supported. Please convert to a numpy array with np.asarray "
+                f"(X is a numpy.matrix of shape {X.shape})."
+            )
         if not sp.issparse(X):
             return super().fit_resample(X, y, sample_weight=sample_weight)
         warnings.warn(
