@@ -10,7 +10,7 @@ import pytest
 from sklearn.datasets import load_wine, make_classification
 from sklearn.preprocessing import label_binarize
 
-from balancekit.exceptions import DataError
+from balancekit.exceptions import DataError, InvalidParameterError
 from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, RandomOverSampler
 from balancekit.under_sampling import (
     EditedNearestNeighbours,
@@ -356,3 +356,35 @@ def test_float32_values_whose_differences_overflow_are_refused():
     # Rules only compare distances (in float64): they take such data.
     kept, _ = TomekLinks().fit_resample(X, y)
     assert kept.dtype == np.float32
+
+
+def _one_hot_frame(dtype="int64"):
+    codes = np.repeat([0, 1, 2], [60, 25, 10])
+    X = np.random.RandomState(0).randn(codes.size, 2) + codes[:, None]
+    index = np.arange(codes.size) + 1000
+    Y = pd.DataFrame(np.eye(3, dtype=int)[codes], columns=["a", "m", "z"], index=index)
+    return X, Y.astype(dtype), pd.Series(codes, index=index)
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Int8", "bool", "int64", "float32"])
+@pytest.mark.parametrize("sampler", [RandomOverSampler(random_state=0),
+                                     RandomUnderSampler(random_state=0), TomekLinks()],
+                         ids=["over", "under", "tomek"])
+def test_one_hot_frame_y_keeps_dtypes_and_index_as_a_series_y(sampler, dtype):
+    # The one-hot table comes back with its columns' dtypes, and with the same rows and index
+    # labels as the same classes given as a Series of codes.
+    X, Y, codes = _one_hot_frame(dtype)
+    _, y_ref = sampler.fit_resample(X, codes)
+    _, Y_res = sampler.fit_resample(X, Y)
+    assert Y_res.dtypes.to_dict() == Y.dtypes.to_dict()
+    pd.testing.assert_index_equal(Y_res.index, y_ref.index)
+    np.testing.assert_array_equal(Y_res.to_numpy(dtype=np.int64).argmax(axis=1), y_ref)
+
+
+def test_one_hot_frame_y_strategy_by_column_name_explains_positions():
+    X, Y, _ = _one_hot_frame()
+    with pytest.raises(InvalidParameterError,
+                       match=r"names 'm', which is not in y.*one-hot.*1 for 'm'"):
+        RandomOverSampler(sampling_strategy={"m": 80}).fit_resample(X, Y)
+    _, Y_res = RandomOverSampler(sampling_strategy={1: 80}).fit_resample(X, Y)
+    assert Y_res.sum().to_dict() == {"a": 60, "m": 80, "z": 10}

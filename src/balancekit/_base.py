@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_array, validate_data
 from . import _frames
 from ._strategy import resolve_targets
 from ._validation import check_finite, check_sample_weight, check_seed, check_target
-from .exceptions import DataError, DataTypeError
+from .exceptions import DataError, DataTypeError, InvalidParameterError
 
 
 @dataclass
@@ -71,11 +71,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             The sampler, with ``sampling_strategy_`` set.
         """
         X = _frames.native_byte_order(X)
-        y, _ = _frames.split_target(y)
+        y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
-        self.sampling_strategy_ = resolve_targets(
-            self.sampling_strategy, y_arr, self._sampling_type
-        )
+        self.sampling_strategy_ = self._resolve(y_arr, give_back)
         return self
 
     def fit_resample(self, X, y, *, sample_weight=None):
@@ -106,9 +104,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         weights = check_sample_weight(sample_weight, y_arr.shape[0])
-        self.sampling_strategy_ = resolve_targets(
-            self.sampling_strategy, y_arr, self._sampling_type
-        )
+        self.sampling_strategy_ = self._resolve(y_arr, give_back)
         rng = check_seed(self.random_state) if hasattr(self, "random_state") else None
         result = self._fit_resample(X_checked, y_arr, targets=self.sampling_strategy_, rng=rng)
         indices = None if result.indices is None else np.asarray(result.indices, dtype=np.intp)
@@ -136,6 +132,23 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         if isinstance(X, list):
             X_out = X_out.tolist()
         return X_out, y_out
+
+    def _resolve(self, y_arr, give_back):
+        """The target counts of ``sampling_strategy`` for the labels ``y_arr``; for one-hot
+        ``y`` (``give_back`` has ``columns``), an error says that the classes are the
+        column positions."""
+        try:
+            return resolve_targets(self.sampling_strategy, y_arr, self._sampling_type)
+        except InvalidParameterError as exc:
+            columns = getattr(give_back, "columns", None)
+            if columns is None or "not in y" not in str(exc):
+                raise
+            positions = ", ".join(f"{j} for {name!r}" for j, name in enumerate(columns[:10]))
+            raise InvalidParameterError(
+                f"{exc} y is one-hot, so its classes are the positions of its columns "
+                f"({positions}{', ...' if len(columns) > 10 else ''}); name the classes in "
+                "sampling_strategy by these positions."
+            ) from None
 
     def _output_source(self, X, X_checked):
         """The container the output is built from: the caller's, or the checked array."""

@@ -434,8 +434,10 @@ def split_target(y):
     A list gives back a list, a pyarrow Array an Array; a one-column table gives its column and back a
     one-column table; a one-hot array or table (one 1 per row, as scikit-learn's
     ``label_binarize`` makes) gives the position of each row's 1 as its label, and
-    back one-hot rows of the same columns and dtype. Anything else is returned as
-    is (and checked by :func:`~balancekit._validation.check_target`).
+    back one-hot rows of the same columns and dtype (a pandas table's codes are a
+    Series under its index); the function then has a ``columns`` attribute, the
+    columns whose positions are the classes. Anything else is returned as is (and
+    checked by :func:`~balancekit._validation.check_target`).
     """
     if isinstance(y, list):
         return y, lambda out: out.tolist()
@@ -465,16 +467,28 @@ def split_target(y):
             "table has exactly one 1 per row); multilabel targets are not supported."
         )
     codes = ones.argmax(axis=1)
+    native = None if frame is None else frame.to_native()
+    pandas = nw.dependencies.is_pandas_dataframe(native)
+    if pandas:
+        # A Series of the codes under the table's index: rows only selected keep their index
+        # labels, as for a Series y.
+        import pandas as pd
+
+        codes = pd.Series(codes, index=native.index)
 
     def one_hot(out):
         rows = np.zeros((len(out), values.shape[1]), dtype=values.dtype)
         rows[np.arange(len(out)), np.asarray(out, dtype=np.intp)] = 1
         if frame is None:
             return rows
+        if pandas:  # the columns' own dtypes (nullable Int64 stays Int64)
+            return pd.DataFrame(rows, columns=native.columns, index=getattr(out, "index", None)).astype(
+                native.dtypes.to_dict())
         backend = nw.get_native_namespace(frame)
         return nw.from_dict({name: rows[:, j] for j, name in enumerate(frame.columns)},
                             schema=frame.schema, backend=backend).to_native()
 
+    one_hot.columns = list(range(values.shape[1])) if frame is None else list(frame.columns)
     return codes, one_hot
 
 
