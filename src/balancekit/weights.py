@@ -433,6 +433,10 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise InvalidParameterTypeError(
                 f"estimator must be a classifier instance with a fit method; got {estimator!r}."
             )
+        if y is None:
+            raise DataError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         y_arr = _labels_1d(y)  # missing labels get a clear error before the checks below sort
         try:
             check_classification_targets(y_arr)
