@@ -1263,7 +1263,8 @@ def test_undefined_precision_is_counted_and_said_once():
     assert entry["precision_undefined_folds"] == none_predicted
     assert result.summary["strategies"][1]["precision_undefined_folds"] == 0
     np.testing.assert_allclose(entry["metrics"]["precision"]["folds"], precision)
-    assert len(said) == 1 and f"on {none_predicted} fold(s) of 1 strateg" in said[0]
+    folds = f"{none_predicted} fold{'s' if none_predicted > 1 else ''}"
+    assert len(said) == 1 and f"on {folds} of 1 strategy:" in said[0]
     assert said[0] in result.summary["notes"]
 
 

@@ -470,7 +470,8 @@ def _undefined_precision_note(entries, pos):
     n_folds = sum(hit.values())
     names = ", ".join(f"{name} ({n})" for name, n in hit.items())
     return (
-        f"precision is undefined on {n_folds} fold(s) of {len(hit)} strategy(ies): the model "
+        f"precision is undefined on {n_folds} fold{'s' if n_folds > 1 else ''} of "
+        f"{len(hit)} {'strategies' if len(hit) > 1 else 'strategy'}: the model "
         f"predicted no row of the rare class {pos!r} there (folds per strategy: {names}). "
         "Precision (and F1) is counted as 0 on those folds, as scikit-learn does, which lowers "
         "the mean; rank by another scoring (e.g. 'pr_auc') or look at the recall."
