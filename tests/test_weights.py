@@ -263,6 +263,27 @@ def test_clear_error_without_weights(data):
         WeightedClassifier(LogisticRegression()).fit(X, np.linspace(0, 1, len(y)))
 
 
+
+def test_the_advice_without_weights_writes_no_call_that_cannot_run(data):
+    # OneVsOneClassifier() and ColumnTransformer() need arguments: the advice names the
+    # user's objects instead of writing constructor calls without them.
+    from sklearn.compose import ColumnTransformer
+    from sklearn.multiclass import OneVsOneClassifier
+    from sklearn.pipeline import make_pipeline as sklearn_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = data
+    models = [OneVsOneClassifier(KNeighborsClassifier()),
+              sklearn_pipeline(ColumnTransformer([("scale", StandardScaler(), [0])]),
+                               KNeighborsClassifier())]
+    for model in models:
+        with pytest.raises(InvalidParameterTypeError) as info:
+            WeightedClassifier(model).fit(X, y)
+        message = str(info.value)
+        for name in ("OneVsOneClassifier", "ColumnTransformer", "KNeighborsClassifier"):
+            assert f"{name}()" not in message
+        assert type(model).__name__ in message
+
 class _ClassWeightOnly(ClassifierMixin, BaseEstimator):
     """Has class_weight but a fit without sample_weight."""
 
@@ -357,10 +378,11 @@ def test_a_pipeline_that_cannot_be_weighted_is_told_to_wrap_its_final_step():
     with pytest.raises(InvalidParameterTypeError) as info:
         WeightedClassifier(make_pipeline(StandardScaler(), LogisticRegression())).fit(X, y)
     message = str(info.value)
-    assert "make_pipeline(StandardScaler(), WeightedClassifier(LogisticRegression()))" in message
-    assert "Pipeline())" not in message
+    assert ("make_pipeline(<its StandardScaler>, WeightedClassifier(<its LogisticRegression>))"
+            in message)
+    assert "Pipeline" not in message.split("instead:")[1]
     with pytest.raises(InvalidParameterTypeError, match=r"RandomOverSampler\(\), "
-                       r"KNeighborsClassifier\(\)\)"):
+                       r"<your KNeighborsClassifier>\)"):
         WeightedClassifier(KNeighborsClassifier()).fit(X, y)
 
 

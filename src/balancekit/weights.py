@@ -63,20 +63,21 @@ def _cannot_weight_message(estimator):
     if isinstance(steps, list) and steps and all(
         isinstance(step, tuple) and len(step) == 2 for step in steps
     ):
-        # A pipeline routes sample_weight to a named step only: weight its final step.
-        before = [type(step).__name__ + "()" for _, step in steps[:-1]
+        # A pipeline routes sample_weight to a named step only: weight its final step. The
+        # steps are named, not written as calls: their constructors may need arguments.
+        before = [type(step).__name__ for _, step in steps[:-1]
                   if step is not None and step != "passthrough"]
         final = type(steps[-1][1]).__name__
         return (
             f"WeightedClassifier cannot weight a {name} as a whole: a pipeline has no "
             "class_weight parameter and passes sample_weight only to a named step. Wrap its "
-            "final step instead, e.g. balancekit.pipeline.make_pipeline("
-            f"{', '.join([*before, f'WeightedClassifier({final}())'])})."
+            "final step instead: balancekit.pipeline.make_pipeline("
+            f"{''.join(f'<its {step}>, ' for step in before)}WeightedClassifier(<its {final}>))."
         )
     return (
         f"WeightedClassifier cannot weight {name}: it has no class_weight parameter and its "
-        "fit method does not accept sample_weight. Resample the training data instead, e.g. "
-        f"balancekit.pipeline.make_pipeline(RandomOverSampler(), {name}())."
+        "fit method does not accept sample_weight. Resample the training data instead: "
+        f"balancekit.pipeline.make_pipeline(RandomOverSampler(), <your {name}>)."
     )
 
 
