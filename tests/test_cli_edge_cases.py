@@ -586,7 +586,27 @@ def test_compare_groups_keeps_customers_apart_and_out_of_the_features(tmp_path):
     assert summary["settings"]["groups"] is True and summary["settings"]["n_groups"] == 24
     assert "StratifiedGroupKFold" in summary["settings"]["splitter"]
     assert summary["data"]["n_columns"] == 2  # x and z; not the customer
-    assert "3-fold grouped CV" in result.stdout
+    assert "3-fold grouped CV by customer" in result.stdout
+    # The outputs name the column the rows were grouped by.
+    assert summary["settings"]["groups_column"] == "customer"
+    page = tmp_path / "r.html"
+    assert_ok(invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", "3", "--groups",
+                     "customer", "--report", page))
+    assert "rows grouped by <code>customer</code>" in page.read_text()
+
+
+def test_compare_groups_names_the_line_of_a_row_without_a_group(tmp_path):
+    table = grouped_table()
+    table.loc[[5, 9], "customer"] = np.nan
+    path = tmp_path / "g.csv"
+    table.to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--groups", "customer")
+    assert_error(result, 1, "2 rows", "no value in 'customer'", "the first at line 7")
+    one = grouped_table().assign(customer="all")
+    one.to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--groups", "customer", "--cv", "3")
+    assert_error(result, 1, "1 distinct value", "every row is in one group")
+    assert "at most 1" not in result.stderr
 
 
 def test_compare_groups_names_an_unknown_column(tmp_path):

@@ -31,6 +31,7 @@ from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     StratifiedGroupKFold,
     StratifiedKFold,
+    StratifiedShuffleSplit,
     TimeSeriesSplit,
 )
 from sklearn.naive_bayes import ComplementNB, MultinomialNB
@@ -996,7 +997,8 @@ def _messages(record, fragment):
 def test_one_vs_one_decision_function_gives_no_class_scores(estimator):
     X, y = _three_classes()
     with pytest.warns(BalancekitWarning, match="one-vs-one.*probability=True.*'ovr'"):
-        result = compare(X, y, strategies=["baseline"], estimator=estimator, cv=3)
+        result = compare(X, y, strategies=["baseline"], estimator=estimator, cv=3,
+                         scoring="balanced_accuracy")
     metrics = result.summary["strategies"][0]["metrics"]
     for key in ("roc_auc", "pr_auc"):
         assert metrics[key]["mean"] is None and metrics[key]["folds"] == [None] * 3
@@ -1138,6 +1140,126 @@ def test_groups_split_by_a_splitter_that_ignores_them_are_named(grouped_data):
         compare(X, y, strategies=["baseline"], cv=StratifiedKFold(3), groups=groups)
 
 
+
+def _customers(sizes, rare_per_group=2, seed=0):
+    """Rows of customers of the given sizes, ``rare_per_group`` rare rows in each."""
+    rng = np.random.RandomState(seed)
+    groups = np.concatenate([np.full(size, g) for g, size in enumerate(sizes)])
+    y = np.concatenate([np.r_[np.ones(rare_per_group), np.zeros(size - rare_per_group)]
+                        for size in sizes]).astype(int)
+    X = rng.normal(size=(y.size, 3))
+    X[:, 0] += y
+    return pd.DataFrame(X, columns=["a", "b", "c"]), y, groups
+
+
+def test_grouped_repeats_that_give_the_same_folds_are_counted_once():
+    # Customers of 30 different sizes spread their classes each differently: a shuffled
+    # stratified group split then gives the same folds for every seed. Counting them
+    # once per repeat would give the t-test 15 "folds" of 5 distinct ones.
+    X, y, groups = _customers(range(10, 40))
+    with pytest.warns(BalancekitWarning, match="repeats=3: the groups allow 1 distinct split"):
+        result = compare(X, y, strategies=["baseline", "random_under"], cv=5, repeats=3,
+                         groups=groups, random_state=0)
+    assert result.summary["settings"]["n_folds"] == 5
+    keys = set()
+    for seed in check_random_state(0).randint(np.iinfo(np.int32).max, size=12):
+        folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(
+            X, y, groups)
+        keys.add(frozenset(frozenset(np.unique(groups[test])) for _, test in folds))
+    assert len(keys) == 1  # the data is made for it
+    # Groups of equal sizes are reshuffled: the repeats differ and all are kept.
+    X, y, groups = _customers([12] * 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BalancekitWarning)
+        result = compare(X, y, strategies=["baseline"], cv=5, repeats=3, groups=groups,
+                         random_state=0)
+    assert result.summary["settings"]["n_folds"] == 15
+
+
+def test_groups_of_mixed_types_split_as_their_values():
+    X, y, groups = _customers([12] * 30)
+    mixed = np.array([g if g % 2 else f"c{g}" for g in groups], dtype=object)
+    as_given = compare(X, y, strategies=["baseline"], cv=3, groups=mixed, random_state=1)
+    as_numbers = compare(X, y, strategies=["baseline"], cv=3, groups=pd.factorize(mixed)[0],
+                         random_state=1)
+    assert (as_given.summary["strategies"][0]["metrics"]["roc_auc"]["folds"]
+            == as_numbers.summary["strategies"][0]["metrics"]["roc_auc"]["folds"])
+
+
+class _CountingModel(ClassifierMixin, BaseEstimator):
+    """A logistic regression that counts its fits and records the columns it gets."""
+
+    fits = []
+
+    def fit(self, X, y):
+        _CountingModel.fits.append(list(X.columns))
+        self.model_ = LogisticRegression(max_iter=1000).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_a_training_fold_without_a_class_is_an_error_before_any_fit(numeric_data):
+    X, y = numeric_data
+    rare = np.flatnonzero(y == 1)
+    others = np.flatnonzero(y == 0)
+    # The first split trains on majority rows only (as an early time window can).
+    splits = [(others[:100], np.r_[others[100:], rare]), (np.r_[others[:150], rare[:10]],
+                                                           np.r_[others[150:], rare[10:]])]
+    _CountingModel.fits.clear()
+    with pytest.raises(DataError, match=r"fold 1 of 2 has no row of class 1 in its training"):
+        compare(X, y, strategies=["baseline", "smote"], estimator=_CountingModel(), cv=splits)
+    assert _CountingModel.fits == []
+
+
+def test_validation_folds_without_the_rare_class_are_named(numeric_data):
+    X, y = numeric_data
+    rare = np.flatnonzero(y == 1)
+    others = np.flatnonzero(y == 0)
+    splits = [(np.r_[others[:150], rare], others[150:]),
+              (np.r_[others[50:], rare[:20]], np.r_[others[:50], rare[20:]])]
+    with pytest.warns(BalancekitWarning, match=r"1 of the 2 validation folds hold no row of "
+                      r"the rare class 1 \(fold 1 of 2\)"):
+        result = compare(X, y, strategies=["baseline"], cv=splits)
+    assert any("hold no row of the rare class" in note for note in result.summary["notes"])
+
+
+def test_every_strategy_gives_the_model_the_same_columns(mixed_data):
+    # SMOTENC and SMOTEN encode the categories after resampling: the model still gets the
+    # numeric columns first, under their names, then cat__<column>_<value>, as elsewhere.
+    X, y = mixed_data
+    _CountingModel.fits.clear()
+    compare(X, y, strategies=["baseline", "smotenc", "random_under", "class_weight"],
+            estimator=_CountingModel(), cv=3)
+    assert len({tuple(columns) for columns in _CountingModel.fits}) == 1
+    assert len(_CountingModel.fits) >= 9
+
+
+def test_overlapping_splits_pool_the_first_disjoint_ones(numeric_data):
+    X, y = numeric_data
+    splitter = StratifiedShuffleSplit(n_splits=4, test_size=0.25, random_state=0)
+    result = compare(X, y, strategies=["baseline"], cv=splitter)
+    summary = result.summary
+    assert summary["settings"]["pooled"] == (
+        "the first 1 of the 4 splits (the later ones validate rows already pooled)")
+    matrix = np.array(summary["curves"]["strategies"][0]["confusion"]["matrix"])
+    assert matrix.sum() == 60
+    assert "the first 1 of the 4 splits" in result.to_html()
+
+
+def test_ranking_by_a_score_with_one_vs_one_scores_fails_before_any_fit():
+    X, y = make_classification(n_samples=300, n_classes=3, n_informative=4,
+                               weights=[0.6, 0.3, 0.1], random_state=0)
+    with pytest.raises(InvalidParameterError, match="one-vs-one.*rank by a metric of the "
+                       "predicted labels"):
+        compare(X, y, strategies=["baseline"], cv=3,
+                estimator=SVC(decision_function_shape="ovo"))
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
@@ -1228,6 +1350,9 @@ def test_a_model_that_weights_the_classes_is_not_called_unweighted(numeric_data,
     with pytest.warns(BalancekitWarning, match="already weights the classes.*class_weight="):
         result = compare(X, y, strategies=["baseline"], estimator=estimator, cv=3)
     assert any("already weights" in note for note in result.summary["notes"])
+    # The class_weight strategy replaces the model's weights; it adds nothing on top.
+    note = next(note for note in result.summary["notes"] if "already weights" in note)
+    assert "'class_weight' strategy replaces its class weights" in note
     ranking = [{"rank": 1, "strategy": "baseline", "mean": 0.5, "within_noise": None,
                 "diff_vs_baseline": None},
                {"rank": 2, "strategy": "smote", "mean": 0.4, "within_noise": True,
@@ -1265,6 +1390,8 @@ def test_undefined_precision_is_counted_and_said_once():
     np.testing.assert_allclose(entry["metrics"]["precision"]["folds"], precision)
     folds = f"{none_predicted} fold{'s' if none_predicted > 1 else ''}"
     assert len(said) == 1 and f"on {folds} of 1 strategy:" in said[0]
+    # Ranked by PR-AUC, which precision does not enter: no advice to rank by PR-AUC.
+    assert "does not use it" in said[0] and "rank by another scoring" not in said[0]
     assert said[0] in result.summary["notes"]
 
 

@@ -655,7 +655,13 @@ def _split_groups(ctx, X, column, target):
 
 def _check_labelled(y, target, data, sep):
     """An error naming the first row without a label (its line in a CSV file)."""
-    missing = pd.isna(y).to_numpy()
+    _check_filled(y, target, data, sep, "missing labels", "give them a class")
+
+
+def _check_filled(values, column, data, sep, what, remedy):
+    """An error naming the first row of ``data`` with no value in ``column`` (its line in a
+    CSV file)."""
+    missing = pd.isna(values).to_numpy()
     if not missing.any():
         return
     first = int(np.flatnonzero(missing)[0])
@@ -665,8 +671,8 @@ def _check_labelled(y, target, data, sep):
         where = f"row {first:,} (counted from 0)"
     n = int(missing.sum())
     raise DataError(
-        f"{_count(n, 'row')} of '{data}' {'has' if n == 1 else 'have'} no value in {target!r} "
-        f"(missing labels), the first at {where}; drop those rows or give them a class."
+        f"{_count(n, 'row')} of '{data}' {'has' if n == 1 else 'have'} no value in {column!r} "
+        f"({what}), the first at {where}; drop those rows or {remedy}."
     )
 
 
@@ -1087,6 +1093,8 @@ def compare(
     group_values = None
     if groups is not None:
         X, group_values = _split_groups(ctx, X, groups, target)
+        _check_filled(group_values, groups, data, sep, "rows without a group",
+                      "give each its group")
     warn_if_measurement(class_counts(check_target(y)))
     _check_cv_classes(y, cv)
     if pos_label is not None:

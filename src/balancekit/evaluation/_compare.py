@@ -31,7 +31,7 @@ from ..exceptions import (
     InvalidParameterTypeError,
 )
 from ..metrics import geometric_mean_score
-from ._splits import check_groups, make_folds
+from ._splits import check_fold_classes, check_groups, make_folds
 from ._strategies import (
     BASELINE,
     MAX_CATEGORIES,
@@ -240,12 +240,15 @@ def compare(
     pos = _check_pos_label(pos_label, counts)
     metric = check_scoring(scoring)
     repeats = check_int("repeats", repeats, min_value=1)
+    group_column = getattr(groups, "name", None)  # a table's column, named in the summary
     groups = check_groups(groups, frame.shape[0])
     if random_state is not None and not isinstance(random_state, Integral):
         raise InvalidParameterTypeError(
             f"random_state must be an integer or None; got {random_state!r}."
         )
     folds = make_folds(cv, repeats, y_arr, groups, random_state)
+    if group_column is not None:
+        folds.short = f"{folds.short} by {group_column}"
     if progress is not None and not callable(progress):
         raise InvalidParameterTypeError(
             f"progress must be a callable progress(done, total, description); got {progress!r}."
@@ -260,9 +263,17 @@ def compare(
     model = make_estimator(estimator, random_state)
     score_method = _check_scores_available(model, metric, scoring)
     if score_method == "decision_function" and len(classes) > 2 and _one_vs_one(model):
+        if metric in ("pr_auc", "roc_auc"):
+            name = f"scoring={scoring!r}" if scoring is not None else f"the default scoring {metric!r}"
+            raise InvalidParameterError(
+                f"{name} ranks by a score of the rare class, but {ONE_VS_ONE_WARNING} "
+                f"Or rank by a metric of the predicted labels: "
+                f"{', '.join(repr(k) for k in LABEL_METRICS)}."
+            )
         warnings.warn(ONE_VS_ONE_WARNING, BalancekitWarning, stacklevel=2)
         score_method = None
     weighted = _warn_if_already_balanced(model)
+    fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None)
     scaling = "minmax" if needs_non_negative(model) else "standard"
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
 
@@ -284,7 +295,7 @@ def compare(
         strategy_entries.append(entry)
         if curve is not None:
             curves.append(curve)
-    notes = []
+    notes = [fold_note] if fold_note else []
     if score_method == "decision_function" and any(
         o.get("pairwise_scores") for runs in outcomes.values() for o in runs
     ):
@@ -294,7 +305,7 @@ def compare(
         notes.append(ONE_VS_ONE_WARNING)
     if weighted:
         notes.append(weighted)
-    undefined = _undefined_precision_note(strategy_entries, pos)
+    undefined = _undefined_precision_note(strategy_entries, pos, metric)
     if undefined:
         warnings.warn(undefined, BalancekitWarning, stacklevel=2)
         notes.append(undefined)
@@ -322,6 +333,9 @@ def compare(
             "splitter": folds.description,
             "cv_description": folds.short,
             "groups": groups is not None,
+            "groups_column": None if group_column is None else str(group_column),
+            # The folds whose out-of-fold predictions make the curves and confusion matrices.
+            "pooled": _pooled_description(folds, isinstance(cv, Integral)),
             "n_groups": None if groups is None else int(len(pd.unique(groups))),
             "scoring": metric,
             # Where the rare-class score comes from; None: the model only predicts labels,
@@ -454,14 +468,28 @@ def _warn_if_already_balanced(model):
     )
     text = (
         f"the estimator already {how}, so 'baseline' is that balanced model, not a model "
-        "trained on the data as it is; the other strategies add their balancing on top of it. "
-        "For an unbalanced reference, pass the estimator without it (e.g. class_weight=None)."
+        "trained on the data as it is; the samplers add their balancing on top of it"
+        + (", and the 'class_weight' strategy replaces its class weights with 'balanced'"
+           if weights else "")
+        + ". For an unbalanced reference, pass the estimator without it (e.g. "
+        "class_weight=None)."
     )
     warnings.warn(text, BalancekitWarning, stacklevel=3)
     return text
 
 
-def _undefined_precision_note(entries, pos):
+def _pooled_description(folds, k_fold):
+    """Which folds' out-of-fold predictions the curves and confusion matrices pool."""
+    if k_fold:
+        return "the folds of the first repeat"
+    n = len(folds.splits)
+    if folds.pooled == n:
+        return f"the {n} splits"
+    return (f"the first {folds.pooled} of the {n} splits (the later ones validate rows "
+            "already pooled)")
+
+
+def _undefined_precision_note(entries, pos, metric):
     """Say on how many folds of which strategies precision was undefined, or return ''."""
     hit = {e["name"]: e["precision_undefined_folds"] for e in entries
            if e.get("precision_undefined_folds")}
@@ -474,7 +502,10 @@ def _undefined_precision_note(entries, pos):
         f"{len(hit)} {'strategies' if len(hit) > 1 else 'strategy'}: the model "
         f"predicted no row of the rare class {pos!r} there (folds per strategy: {names}). "
         "Precision (and F1) is counted as 0 on those folds, as scikit-learn does, which lowers "
-        "the mean; rank by another scoring (e.g. 'pr_auc') or look at the recall."
+        "the mean; "
+        + ("rank by another scoring (e.g. 'pr_auc') or look at the recall."
+           if metric in ("precision", "f1") else
+           f"the ranking by {metric!r} does not use it, but compare precisions with care.")
     )
 
 

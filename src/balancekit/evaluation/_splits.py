@@ -134,8 +134,11 @@ def make_folds(cv, repeats, y, groups, random_state):
     folds : Folds
     """
     n = y.shape[0]
+    # Integer codes of the groups (labels of mixed types, such as 7 and 'a', cannot be
+    # sorted); a splitter given by the user gets the groups as they are.
+    codes = None if groups is None else pd.factorize(groups)[0]
     if isinstance(cv, Integral) and not isinstance(cv, bool):
-        return _k_fold(int(cv), repeats, y, groups, random_state)
+        return _k_fold(int(cv), repeats, y, codes, random_state)
     if isinstance(cv, (str, bytes, dict, float, bool)) or not (
         hasattr(cv, "split") or hasattr(cv, "__iter__")
     ):
@@ -170,8 +173,8 @@ def make_folds(cv, repeats, y, groups, random_state):
     splits = [_check_split(i, split, n) for i, split in enumerate(splits)]
     if not splits:
         raise InvalidParameterError(f"cv={short_repr(cv)} gave no (train, test) split.")
-    if groups is not None:
-        _check_groups_apart(splits, groups)
+    if codes is not None:
+        _check_groups_apart(splits, codes)
     short = f"{len(splits)} splits ({type(cv).__name__})" if hasattr(cv, "split") else (
         f"{len(splits)} given splits")
     return Folds(splits, len(splits), _disjoint_prefix(splits), description, short,
@@ -201,23 +204,111 @@ def _k_fold(cv, repeats, y, groups, random_state):
                        f"random_state={random_state})")
         short = f"{cv}-fold CV{several}"
     else:
-        n_groups = pd.unique(groups).shape[0]
+        n_groups = int(groups.max()) + 1
         if n_groups < cv:
+            advice = (f"lower cv to at most {n_groups}." if n_groups >= 2 else
+                      "every row is in one group, so no split can keep the groups apart: "
+                      "give each row its group (a customer, a patient), or leave groups out.")
             raise DataError(
                 f"cv={cv} needs at least {cv} groups, one per fold, but groups has {n_groups} "
-                f"distinct value(s); lower cv to at most {n_groups}."
+                f"distinct value{'s' if n_groups > 1 else ''}; {advice}"
             )
-        # One shuffle per repeat, seeded from random_state as RepeatedStratifiedKFold does.
-        seeds = check_random_state(random_state).randint(np.iinfo(np.int32).max, size=repeats)
-        splits = []
-        for seed in seeds:
-            splitter = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=seed)
-            splits += list(splitter.split(np.zeros((y.shape[0], 1)), y, groups))
-        splits = [_check_split(i, split, y.shape[0]) for i, split in enumerate(splits)]
+        splits, distinct = _grouped_repeats(cv, repeats, y, groups, random_state)
+        if distinct < repeats:
+            warnings.warn(
+                f"repeats={repeats}: the groups allow {distinct} distinct "
+                f"split{'s' if distinct > 1 else ''} into {cv} folds. A stratified group "
+                "split reshuffles only groups whose classes are spread alike, so the other "
+                "repeats would give the same folds again, and count them twice in the t-test; "
+                f"the comparison uses the {distinct} distinct one{'s' if distinct > 1 else ''}.",
+                BalancekitWarning,
+                stacklevel=4,
+            )
         description = (f"StratifiedGroupKFold(n_splits={cv}, shuffle=True) on {n_groups:,} "
-                       f"groups, {repeats} repeat(s) seeded from random_state={random_state}")
+                       f"groups, {distinct} distinct repeat{'s' if distinct > 1 else ''} seeded "
+                       f"from random_state={random_state}")
+        several = f" x {distinct} repeats" if distinct > 1 else ""
         short = f"{cv}-fold grouped CV{several}"
     return Folds(splits, cv, cv, description, short, _test_fraction(splits))
+
+
+def _grouped_repeats(cv, repeats, y, codes, random_state):
+    """Up to ``repeats`` distinct stratified group k-fold splits, and how many were found.
+
+    Each repeat is a shuffled ``StratifiedGroupKFold`` with a seed drawn from
+    ``random_state`` (as ``RepeatedStratifiedKFold`` draws its seeds). It only
+    reshuffles groups whose classes are spread alike, so some seeds give a
+    split already found: they are skipped, and at most ``4 * repeats`` seeds
+    are tried.
+    """
+    rng = check_random_state(random_state)
+    X = np.zeros((y.shape[0], 1))
+    splits, seen = [], set()
+    for seed in rng.randint(np.iinfo(np.int32).max, size=4 * repeats):
+        found = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=seed).split(
+            X, y, codes)
+        found = [_check_split(len(splits) + i, split, y.shape[0])
+                 for i, split in enumerate(found)]
+        key = frozenset(frozenset(np.unique(codes[test]).tolist()) for _, test in found)
+        if key in seen:
+            continue
+        seen.add(key)
+        splits += found
+        if len(seen) == repeats:
+            break
+    return splits, len(seen)
+
+
+def check_fold_classes(folds, y, pos, grouped):
+    """Check the classes of each split; return a note on validation rows without ``pos``.
+
+    A split whose training rows lack a class makes every strategy fail (a
+    model cannot learn a class it never sees): an error before any fit says
+    which split. A split whose validation rows hold no row of the rare
+    class ``pos`` leaves its recall, F1, MCC, G-mean, ROC-AUC and PR-AUC
+    undefined or degenerate: a warning and the returned note say how many.
+
+    Parameters
+    ----------
+    folds : Folds
+    y : ndarray of shape (n_samples,)
+    pos : label
+        The rare class.
+    grouped : bool
+        Whether the splits keep groups apart (for the advice of the error).
+
+    Returns
+    -------
+    note : str
+        ``''`` when every validation fold holds the rare class.
+    """
+    classes = np.unique(y)
+    without = []
+    for i, (train, test) in enumerate(folds.splits):
+        missing = np.setdiff1d(classes, y[train], assume_unique=True)
+        if missing.size:
+            advice = (
+                "with groups, a class held by few groups can fall into one fold: use fewer "
+                "folds, or groups that spread it" if grouped else
+                "choose splits whose training rows hold every class (a time-ordered "
+                "splitter's first windows can end before a rare class first appears)")
+            raise DataError(
+                f"cv: {folds.where(i)} has no row of class {missing.tolist()[0]!r} in its training "
+                f"rows, so no strategy can learn that class there; {advice}."
+            )
+        if not (y[test] == pos).any():
+            without.append(folds.where(i))
+    if not without:
+        return ""
+    shown = ", ".join(without[:5]) + (", ..." if len(without) > 5 else "")
+    note = (
+        f"{len(without)} of the {len(folds.splits)} validation folds hold no row of the rare "
+        f"class {np.asarray(pos).tolist()!r} ({shown}): their recall, F1, MCC and G-mean are degenerate and their "
+        "ROC-AUC and PR-AUC undefined, which moves the means; use fewer folds, or groups or "
+        "splits that spread the rare class."
+    )
+    warnings.warn(note, BalancekitWarning, stacklevel=3)
+    return note
 
 
 def _check_split(i, split, n):

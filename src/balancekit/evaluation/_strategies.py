@@ -277,8 +277,8 @@ def feature_name(transformer, feature):
     """The output name of a preprocessed column: numeric columns keep their input name.
 
     Input column names are unique, so numeric names stay unique; one-hot
-    columns are prefixed (``cat__city_north``, ``onehot__city_north``) so that
-    they cannot take a numeric column's name.
+    columns are prefixed (``cat__city_north``) so that they cannot take a
+    numeric column's name.
     """
     if transformer in ("num", "remainder"):
         return feature
@@ -330,11 +330,19 @@ def make_one_hot():
 
 
 def make_encoder(columns):
-    """One-hot encoding of the categorical columns after SMOTENC/SMOTEN; numbers pass through."""
-    encoder = make_one_hot()
+    """One-hot encoding of the categorical columns after SMOTENC/SMOTEN; numbers pass through.
+
+    The model gets the table of :func:`make_preprocessor`: the numeric
+    columns first, under their names, then ``cat__<column>_<value>``, so
+    that a model selecting columns by name or by position sees the same
+    columns in every strategy.
+    """
+    transformers = []
+    if columns.numeric:
+        transformers.append(("num", "passthrough", list(columns.numeric)))
+    transformers.append(("cat", make_one_hot(), list(columns.categorical)))
     return ColumnTransformer(
-        [("onehot", encoder, list(columns.categorical))], remainder="passthrough",
-        verbose_feature_names_out=feature_name,
+        transformers, remainder="drop", verbose_feature_names_out=feature_name,
     ).set_output(transform="pandas")
 
 
