@@ -285,7 +285,7 @@ def check_fold_classes(folds, y, pos, grouped):
     classes = np.unique(y)
     without = []
     for i, (train, test) in enumerate(folds.splits):
-        missing = np.setdiff1d(classes, y[train], assume_unique=True)
+        missing = np.setdiff1d(classes, y[train])
         if missing.size:
             advice = (
                 "with groups, a class held by few groups can fall into one fold: use fewer "
@@ -293,8 +293,8 @@ def check_fold_classes(folds, y, pos, grouped):
                 "choose splits whose training rows hold every class (a time-ordered "
                 "splitter's first windows can end before a rare class first appears)")
             raise DataError(
-                f"cv: {folds.where(i)} has no row of class {missing.tolist()[0]!r} in its training "
-                f"rows, so no strategy can learn that class there; {advice}."
+                f"cv: {folds.where(i)} has no row of class {missing.tolist()[0]!r} in its "
+                f"training rows, so no strategy can learn that class there; {advice}."
             )
         if not (y[test] == pos).any():
             without.append(folds.where(i))
@@ -303,9 +303,9 @@ def check_fold_classes(folds, y, pos, grouped):
     shown = ", ".join(without[:5]) + (", ..." if len(without) > 5 else "")
     note = (
         f"{len(without)} of the {len(folds.splits)} validation folds hold no row of the rare "
-        f"class {np.asarray(pos).tolist()!r} ({shown}): their recall, F1, MCC and G-mean are degenerate and their "
-        "ROC-AUC and PR-AUC undefined, which moves the means; use fewer folds, or groups or "
-        "splits that spread the rare class."
+        f"class {np.asarray(pos).tolist()!r} ({shown}): their recall, F1, MCC and G-mean are "
+        "degenerate and their ROC-AUC and PR-AUC undefined, which moves the means; use fewer "
+        "folds, or groups or splits that spread the rare class."
     )
     warnings.warn(note, BalancekitWarning, stacklevel=3)
     return note
