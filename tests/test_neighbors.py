@@ -274,6 +274,59 @@ def test_small_searches_run_on_one_thread():
         assert _ThreadsSeen.seen
         assert all(set(seen.values()) == {expected} for seen in _ThreadsSeen.seen)
 
+
+def _thread_counts():
+    from threadpoolctl import threadpool_info
+
+    return sorted((info["user_api"], info["filepath"], info["num_threads"])
+                  for info in threadpool_info())
+
+
+def test_searches_in_several_threads_leave_the_thread_limits_as_they_were():
+    # The limits are process-wide: two threads that each set and restore them, in the
+    # order enter, enter, leave, leave, left BLAS on one thread for good.
+    import threading
+
+    from threadpoolctl import threadpool_limits
+
+    from balancekit._exact import one_thread
+
+    entered, left = threading.Barrier(2), threading.Event()
+
+    def first():
+        with one_thread():
+            entered.wait()
+        left.set()
+
+    def second():
+        with one_thread():
+            entered.wait()
+            left.wait()
+
+    with threadpool_limits(2):
+        before = _thread_counts()
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert _thread_counts() == before
+        # Samplers run from several threads at once, as joblib's threading back end does.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from balancekit.over_sampling import SMOTE
+        from balancekit.under_sampling import NearMiss, TomekLinks
+
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(3000, 20))
+        y = (rng.random(3000) < 0.1).astype(int)
+        samplers = [TomekLinks(), NearMiss(), SMOTE(random_state=0)] * 4
+        alone = [len(sampler.fit_resample(X, y)[1]) for sampler in samplers]
+        with ThreadPoolExecutor(4) as pool:
+            together = list(pool.map(lambda s: len(s.fit_resample(X, y)[1]), samplers))
+        assert together == alone
+        assert _thread_counts() == before
+
 def _manhattan_block(A, B):
     def block(qs, qe, rs, re):
         return np.abs(A[qs:qe, None, :] - B[None, rs:re, :]).sum(axis=2)

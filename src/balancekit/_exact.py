@@ -93,8 +93,9 @@ order (value, index): the same results (see :func:`_distinct_top_k`).
 """
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from numbers import Integral
 
 import numpy as np
@@ -469,7 +470,7 @@ class Points:
         at = np.arange(0, m, max(1, m // _COARSE_QUERIES))
         nearest = np.empty(at.size)
         step = max(1, _COARSE_VALUES // m)
-        with blas_threads(1):  # a small product: threads only wait for each other
+        with one_thread():  # a small product: threads only wait for each other
             for s in range(0, at.size, step):
                 q = at[s:s + step]
                 norms = sq[q, None] + sq[None, :]
@@ -781,9 +782,54 @@ def _blas_controller():
     return _CONTROLLER[0]
 
 
+class SharedSetting:
+    """A process-wide setting that threads share: made by the first to enter, undone by
+    the last to leave.
+
+    Thread limits are process-wide. Two threads that each set a limit and restore
+    what they found interleave: the second finds the first's limit and restores it
+    last, which left BLAS on one thread for the rest of the process after samplers
+    ran in several threads at once. ``make()`` applies the setting and returns the
+    function that undoes it.
+    """
+
+    def __init__(self, make):
+        self._make = make
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._undo = None
+
+    @contextmanager
+    def __call__(self):
+        with self._lock:
+            if self._depth == 0:
+                self._undo = self._make()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    undo, self._undo = self._undo, None
+                    undo()
+
+
+#: BLAS and OpenMP on one thread while any of balancekit's searches runs that needs it.
+one_thread = SharedSetting(lambda: _blas_controller().limit(limits=1).restore_original_limits)
+
+
 def blas_threads(n_jobs):
-    """A context in which BLAS uses the threads of ``n_jobs`` (see :func:`n_threads`)."""
-    return _blas_controller().limit(limits=n_threads(n_jobs), user_api="blas")
+    """A context in which BLAS uses the threads of ``n_jobs`` (see :func:`n_threads`).
+
+    ``None`` leaves BLAS as the process has it; one thread is :data:`one_thread`.
+    """
+    if n_jobs is None:
+        return nullcontext()
+    threads = n_threads(n_jobs)
+    if threads == 1:
+        return one_thread()
+    return _blas_controller().limit(limits=threads, user_api="blas")
 
 
 def _run(tasks, n_jobs):
@@ -792,7 +838,7 @@ def _run(tasks, n_jobs):
     Returns their results, in order.
     """
     workers = min(n_threads(n_jobs), len(tasks))
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with one_thread():
         if workers <= 1:
             return [task() for task in tasks]
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -817,7 +863,7 @@ def one_thread_when_small(n_queries, n_refs):
     processes ran.
     """
     if n_queries * n_refs < _SMALL_WORK:
-        return _blas_controller().limit(limits=1)
+        return one_thread()
     return nullcontext()
 
 

@@ -62,7 +62,7 @@ from threadpoolctl import threadpool_limits
 from ._exact import (
     ArrayRows,
     Points,
-    blas_threads,
+    SharedSetting,
     centre_sample,
     check_n_jobs,
     first_copies,
@@ -70,6 +70,7 @@ from ._exact import (
     many_copies,
     n_threads,
     offset_centre,
+    one_thread,
     one_thread_when_small,
     spatial_order,
     top_k,
@@ -557,7 +558,7 @@ def _far_apart(X, rows, shifted):
     R = shifted(np.asarray(X[picked[refs]], dtype=np.float64))
     # On one BLAS thread: threads left spinning after a threaded product slow down the
     # OpenMP threads of the search that follows (scikit-learn's brute force took 2x).
-    with blas_threads(1):
+    with one_thread():
         product = C @ R.T
     screened = sq[candidates, None] + np.einsum("ij,ij->i", R, R) - 2.0 * product
     near_c, near_r = np.nonzero(screened <= 2.0 * sq[candidates, None] / _FAR_NORMS)
@@ -859,6 +860,11 @@ def _faiss_threads(n_jobs):
         threads = max(1, (os.cpu_count() or 1) + 1 + n_jobs)
     else:
         threads = max(1, int(n_jobs))
+    if threads == 1:
+        # Shared with the other threads searching at the same time (see SharedSetting).
+        with _faiss_one_thread(), one_thread():
+            yield faiss
+        return
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(threads)
     try:
@@ -866,6 +872,18 @@ def _faiss_threads(n_jobs):
             yield faiss
     finally:
         faiss.omp_set_num_threads(before)
+
+
+def _faiss_on_one_thread():
+    """Put faiss's OpenMP on one thread; return the function that undoes it."""
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    return lambda: faiss.omp_set_num_threads(before)
+
+
+_faiss_one_thread = SharedSetting(_faiss_on_one_thread)
 
 
 def _centered_float32(A, mean):

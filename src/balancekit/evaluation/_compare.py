@@ -21,8 +21,8 @@ from sklearn.metrics import (
     roc_curve,
 )
 from sklearn.utils import check_random_state
-from threadpoolctl import threadpool_limits
 
+from .._exact import one_thread
 from .._strategy import class_counts
 from .._validation import check_int, check_target
 from ..exceptions import (
@@ -284,7 +284,7 @@ def compare(
     ]
     options = {"pos": pos, "scores": score_method is not None, "scaling": scaling}
     limits = 1 if frame.size <= SMALL_TABLE_CELLS else None
-    with threadpool_limits(limits=limits):
+    with one_thread() if limits == 1 else contextlib.nullcontext():
         outcomes = _run(tasks, frame, y_arr, columns, model, options, n_jobs, progress)
 
     strategy_entries = []
@@ -316,7 +316,7 @@ def compare(
                                            if e["status"] == "failed"],
         baseline_weighted=bool(weighted),
     )
-    with threadpool_limits(limits=limits):
+    with one_thread() if limits == 1 else contextlib.nullcontext():
         pca = _pca_view(specs, frame, y_arr, columns, random_state, scaling)
 
     summary = {
