@@ -244,6 +244,9 @@ def test_bad_sample_weights_are_rejected(name, multiclass_data):
             sampler.fit_resample(X, y, sample_weight=weights)
     with pytest.raises(DataError, match="sums to zero"):
         sampler.fit_resample(X, y, sample_weight=np.zeros(len(y)))
+    # numpy would keep the real parts of complex weights with a mere warning.
+    with pytest.raises(InvalidParameterTypeError, match="real numbers; got complex"):
+        sampler.fit_resample(X, y, sample_weight=np.ones(len(y)) + 5j)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,11 @@ from balancekit.ensemble import (
     EasyEnsembleClassifier,
     RUSBoostClassifier,
 )
-from balancekit.exceptions import InvalidParameterError, InvalidParameterTypeError
+from balancekit.exceptions import (
+    BalancekitWarning,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 from balancekit.over_sampling import RandomOverSampler
 from balancekit.under_sampling import RandomUnderSampler
 
@@ -261,6 +265,26 @@ def test_forest_threads_give_the_same_forest():
     b = BalancedRandomForestClassifier(n_estimators=6, random_state=0, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
 
+
+
+def test_forest_warns_when_a_fraction_of_the_weights_leaves_one_row_a_tree():
+    # As in scikit-learn's forests, a float max_samples is a fraction of the weights' sum:
+    # weights summing to 1 give each tree one row, and a forest that learns nothing.
+    X, y = make_classification(n_samples=400, weights=[0.8], random_state=0)
+    weights = np.full(len(y), 1 / len(y))
+    forest = BalancedRandomForestClassifier(n_estimators=5, max_samples=0.5, bootstrap=True,
+                                            random_state=0)
+    with pytest.warns(BalancekitWarning, match=r"max_samples=0.5 is a fraction of the sum of "
+                      r"sample_weight \(1\).*holds 1 row"):
+        forest.fit(X, y, sample_weight=weights)
+    assert all(tree.tree_.node_count == 1 for tree in forest.estimators_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BalancekitWarning)
+        BalancedRandomForestClassifier(n_estimators=5, max_samples=0.5, bootstrap=True,
+                                       random_state=0).fit(X, y, sample_weight=weights * len(y))
+        # Without the bootstrap, max_samples is not used: nothing to say.
+        BalancedRandomForestClassifier(n_estimators=5, max_samples=0.5, random_state=0).fit(
+            X, y, sample_weight=weights)
 
 def test_forest_class_weight_and_sample_weight():
     X, y = _data("binary")

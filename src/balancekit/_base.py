@@ -88,9 +88,13 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             The class labels (list, array, column vector, pandas or polars Series
             or one-column table), or one-hot rows (one 1 per row).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the input rows. Copied rows keep their weight; synthetic
-            rows take the weight of the row they were generated from. The
-            resampled weights are stored in ``sample_weight_``.
+            Weights of the input rows, carried through the resampling: copied
+            rows keep their weight; synthetic rows take the weight of the row
+            they were generated from. The resampled weights are stored in
+            ``sample_weight_``. The weights do not steer the resampling: the
+            strategy counts rows, not weight, and rows are chosen (and
+            neighbours found) as without weights. To balance weight, balance
+            with :mod:`balancekit.weights` instead.
 
         Returns
         -------

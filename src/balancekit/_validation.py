@@ -177,11 +177,18 @@ def check_sample_weight(sample_weight, n_samples, *, what="X has {n} rows", non_
         return None
     weights = sample_weight.to_numpy() if hasattr(sample_weight, "to_numpy") else sample_weight
     try:
-        weights = np.asarray(weights, dtype=np.float64)
+        weights = np.asarray(weights)
+        complex_values = weights.dtype.kind == "c"  # numpy would keep only the real parts
+        if not complex_values:
+            weights = weights.astype(np.float64, copy=False)
     except (TypeError, ValueError):
         raise InvalidParameterTypeError(
             "sample_weight must be an array of numbers; got values that are not numeric."
         ) from None
+    if complex_values:
+        raise InvalidParameterTypeError(
+            "sample_weight must be an array of real numbers; got complex values."
+        )
     if weights.ndim == 0:
         weights = np.full(n_samples, float(weights))
     if weights.ndim == 2 and weights.shape[1] == 1:

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
 from .._validation import check_int, check_sample_weight, check_seed
-from ..exceptions import InvalidParameterError
+from ..exceptions import BalancekitWarning, InvalidParameterError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     MAX_INT,
@@ -50,7 +50,17 @@ def _n_bootstrap(n_samples, max_samples, sample_weight):
     if isinstance(max_samples, Integral):
         return int(max_samples)
     total = n_samples if sample_weight is None else float(sample_weight.sum())
-    return max(int(max_samples * total), 1)
+    n = max(int(max_samples * total), 1)
+    if sample_weight is not None and n < 2:
+        warn(
+            f"max_samples={max_samples} is a fraction of the sum of sample_weight "
+            f"({total:g}), as in scikit-learn's forests, so each tree's bootstrap holds {n} row "
+            "and the trees learn nothing; pass max_samples as a number of rows, or weights "
+            "that sum to about the number of rows.",
+            BalancekitWarning,
+            stacklevel=3,
+        )
+    return n
 
 
 def _grow_tree(tree, sampler, X, y, y_enc, sample_weight, bootstrap, n_bootstrap, class_weight):
@@ -139,7 +149,9 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
     max_samples : int or float, default=None
         With ``bootstrap=True``, the size of each tree's bootstrap: ``None``
         the balanced sample's size, an int a number of rows, a float a
-        fraction of ``n_samples``; never more than the balanced sample's size.
+        fraction of ``n_samples`` (of the sum of ``sample_weight`` when it is
+        given, as in scikit-learn's forests); never more than the balanced
+        sample's size.
     monotonic_cst : array-like of int of shape (n_features,), default=None
         Monotonicity constraint of each feature (1, 0 or -1).
 
@@ -343,7 +355,8 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                 clone(self.base_sampler_).set_params(random_state=int(sampler_seed))
                 for _, sampler_seed in seeds
             ]
-            n_bootstrap = _n_bootstrap(y.shape[0], max_samples, sample_weight)
+            n_bootstrap = (_n_bootstrap(y.shape[0], max_samples, sample_weight)
+                           if self.bootstrap else None)
             grown = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(
                 delayed(_grow_tree)(
                     tree,
