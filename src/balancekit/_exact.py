@@ -782,41 +782,38 @@ def _blas_controller():
     return _CONTROLLER[0]
 
 
-class SharedSetting:
-    """A process-wide setting that threads share: made by the first to enter, undone by
-    the last to leave.
+class MainThreadSetting:
+    """A process-wide setting (a thread limit) applied around searches of the main thread.
 
-    Thread limits are process-wide. Two threads that each set a limit and restore
-    what they found interleave: the second finds the first's limit and restores it
-    last, which left BLAS on one thread for the rest of the process after samplers
-    ran in several threads at once. ``make()`` applies the setting and returns the
-    function that undoes it.
+    Thread limits are process-wide, so a thread that sets one and restores what it
+    found races with every other thread doing the same: two searches run from two
+    threads at once left BLAS on one thread for the rest of the process, and a
+    limit set from a worker thread kept threadpoolctl from letting other threads
+    change OpenBLAS's. So only the main thread applies the setting, with
+    ``make()`` (a context manager, entered and left in that thread), and nested
+    entries change nothing; searches run from other threads (a caller's thread
+    pool, a web server) leave the limits as they are.
     """
 
     def __init__(self, make):
         self._make = make
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._undo = None
+        self._active = False  # read and written by the main thread only
 
     @contextmanager
     def __call__(self):
-        with self._lock:
-            if self._depth == 0:
-                self._undo = self._make()
-            self._depth += 1
-        try:
+        if self._active or threading.current_thread() is not threading.main_thread():
             yield
+            return
+        self._active = True
+        try:
+            with self._make():
+                yield
         finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0:
-                    undo, self._undo = self._undo, None
-                    undo()
+            self._active = False
 
 
 #: BLAS and OpenMP on one thread while any of balancekit's searches runs that needs it.
-one_thread = SharedSetting(lambda: _blas_controller().limit(limits=1).restore_original_limits)
+one_thread = MainThreadSetting(lambda: _blas_controller().limit(limits=1))
 
 
 def blas_threads(n_jobs):

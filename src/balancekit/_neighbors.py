@@ -61,8 +61,8 @@ from threadpoolctl import threadpool_limits
 
 from ._exact import (
     ArrayRows,
+    MainThreadSetting,
     Points,
-    SharedSetting,
     centre_sample,
     check_n_jobs,
     first_copies,
@@ -861,7 +861,7 @@ def _faiss_threads(n_jobs):
     else:
         threads = max(1, int(n_jobs))
     if threads == 1:
-        # Shared with the other threads searching at the same time (see SharedSetting).
+        # Set by the main thread only (see MainThreadSetting).
         with _faiss_one_thread(), one_thread():
             yield faiss
         return
@@ -874,16 +874,20 @@ def _faiss_threads(n_jobs):
         faiss.omp_set_num_threads(before)
 
 
+@contextmanager
 def _faiss_on_one_thread():
-    """Put faiss's OpenMP on one thread; return the function that undoes it."""
+    """faiss's OpenMP on one thread, as it was afterwards."""
     import faiss
 
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
-    return lambda: faiss.omp_set_num_threads(before)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
-_faiss_one_thread = SharedSetting(_faiss_on_one_thread)
+_faiss_one_thread = MainThreadSetting(_faiss_on_one_thread)
 
 
 def _centered_float32(A, mean):
