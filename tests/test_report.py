@@ -190,3 +190,18 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a rendered, non-blank page
+
+
+def test_reports_rendered_in_several_threads_are_the_same_and_leave_matplotlib_alone(result):
+    # matplotlib's settings are process-wide: threads drawing at once restored each
+    # other's saved settings, drew with the other's, and left the report's style behind.
+    from concurrent.futures import ThreadPoolExecutor
+
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    alone = result.to_html()
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda _: result.to_html(), range(8)))
+    assert all(page == alone for page in together)
+    assert dict(matplotlib.rcParams) == before

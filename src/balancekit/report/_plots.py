@@ -14,9 +14,23 @@ caller's matplotlib back end is left alone.
 import io
 import math
 import re
+import threading
+from contextlib import contextmanager
 
 import matplotlib
 from matplotlib.figure import Figure
+
+#: matplotlib's settings are process-wide: plots drawn in several threads at once would
+#: restore each other's saved settings (leaving the report's style on the process for good)
+#: and draw with the other's. One plot is styled at a time.
+_RC_LOCK = threading.RLock()
+
+
+@contextmanager
+def _style(rc):
+    """matplotlib's settings ``rc`` while a plot is drawn, one thread at a time."""
+    with _RC_LOCK, matplotlib.rc_context(rc):
+        yield
 
 BASELINE = "baseline"
 BASELINE_COLOR = "#4b5563"
@@ -116,7 +130,7 @@ def metric_bars(summary):
     metric = summary["recommendation"]["metric"]
     label = next(m["label"] for m in summary["metrics"] if m["key"] == metric)
     colors = strategy_colors(summary)
-    with matplotlib.rc_context(RC):
+    with _style(RC):
         n = len(ranking)
         fig = _figure(7.0, 0.9 + 0.27 * n)
         ax = fig.add_subplot()
@@ -191,7 +205,7 @@ def curves_overlay(summary, kind):
         shown.append(BASELINE)
     colors = strategy_colors(summary)
     score_name = "AP" if kind == "pr" else "AUC"
-    with matplotlib.rc_context(RC):
+    with _style(RC):
         fig = _figure(4.6, 4.4)
         ax = fig.add_subplot()
         for name in shown:
@@ -222,7 +236,7 @@ def curves_grid(summary, kind, columns=4):
     colors = strategy_colors(summary)
     rows = math.ceil(len(order) / columns)
     score_name = "AP" if kind == "pr" else "AUC"
-    with matplotlib.rc_context({**RC, "font.size": 7.5, "axes.titlesize": 8}):
+    with _style({**RC, "font.size": 7.5, "axes.titlesize": 8}):
         height = 2.05 * rows + 0.5
         # A fixed layout: constrained layout is slow for many panels.
         fig = _figure(7.6, height, layout=None)
@@ -294,7 +308,7 @@ def pca_scatter(summary):
         label: CLASS_PALETTE[(classes.index(label) if label in classes else i) % len(CLASS_PALETTE)]
         for i, label in enumerate(labels)
     }
-    with matplotlib.rc_context(RC):
+    with _style(RC):
         fig = _figure(7.6, 4.6)
         ax = fig.add_subplot()
         # Synthetic points first, originals on top with a thin outline: both stay visible.
