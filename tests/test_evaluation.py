@@ -1240,6 +1240,21 @@ def test_every_strategy_gives_the_model_the_same_columns(mixed_data):
     assert len(_CountingModel.fits) >= 9
 
 
+def test_numeric_columns_named_like_one_hot_columns_keep_every_column(mixed_data):
+    # A table saved from a ColumnTransformer can hold a number named cat__city_north
+    # beside the column city: the one-hot columns then take another prefix.
+    X, y = mixed_data
+    X = X.assign(cat__city_north=np.arange(len(y), dtype=float), cat1__kind_a=1.0)
+    _CountingModel.fits.clear()
+    result = compare(X, y, strategies=["baseline", "smotenc"], estimator=_CountingModel(),
+                     cv=3)
+    assert result.summary["failed"] == []
+    columns = {tuple(columns) for columns in _CountingModel.fits}
+    assert len(columns) == 1
+    (columns,) = columns
+    assert len(set(columns)) == len(columns)
+    assert {"cat__city_north", "cat1__kind_a", "cat2__city_north", "cat2__kind_a"} <= set(columns)
+
 def test_overlapping_splits_pool_the_first_disjoint_ones(numeric_data):
     X, y = numeric_data
     splitter = StratifiedShuffleSplit(n_splits=4, test_size=0.25, random_state=0)

@@ -113,8 +113,9 @@ def compare(
     finite numbers; SMOTENC and SMOTEN run before the one-hot encoding, so
     their synthetic rows hold real categories. The model receives the
     preprocessed table: numeric columns under their own names, categorical
-    columns one-hot encoded as ``cat__<column>_<value>``, so an estimator
-    pipeline may select the numeric columns by name.
+    columns one-hot encoded as ``cat__<column>_<value>`` (``cat1__...`` when a
+    numeric column's name starts with ``cat__``), so an estimator pipeline
+    may select the numeric columns by name.
 
     Parameters
     ----------

@@ -91,6 +91,15 @@ class Columns:
     def all_categorical(self):
         return bool(self.categorical) and not self.numeric
 
+    @property
+    def one_hot_prefix(self):
+        """The prefix of the one-hot columns' names: ``cat``, or ``cat1``, ``cat2``, ...
+        where numeric columns' names start with ``cat__`` (a table saved from a
+        scikit-learn ``ColumnTransformer``), so that no name is taken twice."""
+        taken = {str(name).split("__", 1)[0] for name in self.numeric if "__" in str(name)}
+        return next(prefix for prefix in ("cat", *(f"cat{i}" for i in range(1, len(taken) + 2)))
+                    if prefix not in taken)
+
 
 @dataclass
 class StrategySpec:
@@ -265,7 +274,8 @@ def make_preprocessor(columns, *, encode=True, scaling="standard"):
         steps = [SimpleImputer(strategy="most_frequent", keep_empty_features=True)]
         if encode:
             steps.append(make_one_hot())
-        transformers.append(("cat", make_sklearn_pipeline(*steps), list(columns.categorical)))
+        transformers.append((columns.one_hot_prefix, make_sklearn_pipeline(*steps),
+                             list(columns.categorical)))
     # Without encoding the output keeps the input's column names (SMOTENC refers to them).
     return ColumnTransformer(
         transformers, remainder="drop",
@@ -277,8 +287,8 @@ def feature_name(transformer, feature):
     """The output name of a preprocessed column: numeric columns keep their input name.
 
     Input column names are unique, so numeric names stay unique; one-hot
-    columns are prefixed (``cat__city_north``) so that they cannot take a
-    numeric column's name.
+    columns are prefixed (``cat__city_north``; see :attr:`Columns.one_hot_prefix`)
+    so that they cannot take a numeric column's name.
     """
     if transformer in ("num", "remainder"):
         return feature
@@ -340,7 +350,7 @@ def make_encoder(columns):
     transformers = []
     if columns.numeric:
         transformers.append(("num", "passthrough", list(columns.numeric)))
-    transformers.append(("cat", make_one_hot(), list(columns.categorical)))
+    transformers.append((columns.one_hot_prefix, make_one_hot(), list(columns.categorical)))
     return ColumnTransformer(
         transformers, remainder="drop", verbose_feature_names_out=feature_name,
     ).set_output(transform="pandas")
