@@ -366,7 +366,7 @@ def _one_hot_frame(dtype="int64"):
     return X, Y.astype(dtype), pd.Series(codes, index=index)
 
 
-@pytest.mark.parametrize("dtype", ["Int64", "Int8", "bool", "int64", "float32"])
+@pytest.mark.parametrize("dtype", ["Int64", "Int8", "bool", "boolean", "int64", "float32"])
 @pytest.mark.parametrize("sampler", [RandomOverSampler(random_state=0),
                                      RandomUnderSampler(random_state=0), TomekLinks()],
                          ids=["over", "under", "tomek"])
@@ -379,6 +379,14 @@ def test_one_hot_frame_y_keeps_dtypes_and_index_as_a_series_y(sampler, dtype):
     assert Y_res.dtypes.to_dict() == Y.dtypes.to_dict()
     pd.testing.assert_index_equal(Y_res.index, y_ref.index)
     np.testing.assert_array_equal(Y_res.to_numpy(dtype=np.int64).argmax(axis=1), y_ref)
+
+
+@pytest.mark.parametrize("dtype", ["boolean", "Int64", "float64"])
+def test_one_hot_frame_y_with_a_missing_value_is_refused_by_its_cell(dtype):
+    X, Y, _ = _one_hot_frame(dtype)
+    Y.iloc[7, 1] = pd.NA if dtype != "float64" else np.nan
+    with pytest.raises(DataError, match=r"one-hot table with a missing value \(row 7, column 'm'\)"):
+        RandomOverSampler().fit_resample(X, Y)
 
 
 def test_one_hot_frame_y_strategy_by_column_name_explains_positions():

@@ -453,10 +453,19 @@ def split_target(y):
     if frame is None and (sp.issparse(y) or getattr(y, "ndim", 1) != 2):
         return y, lambda out: out  # labels (a Series, a 1-D array) are not converted here
     values = frame.to_numpy() if frame is not None else np.asarray(y)
+    columns = list(range(values.shape[-1])) if frame is None else list(frame.columns)
+    if (values.dtype == object and frame is not None
+            and all(dtype == nw.Boolean for dtype in frame.schema.values())):
+        # pandas' nullable booleans come out as objects (a missing value as pd.NA).
+        _refuse_missing(columns, frame.select(nw.all().is_null()).to_numpy())
+        values = values.astype(bool)
     if values.ndim != 2 or values.shape[1] < 2 or values.dtype.kind not in "biuf":
         return y, lambda out: out
     ones = values == 1
-    if not (ones | (values == 0)).all():
+    zeros = values == 0
+    if not (ones | zeros).all():
+        if values.dtype.kind == "f" and (ones | zeros | np.isnan(values)).all():
+            _refuse_missing(columns, np.isnan(values))  # a nullable integer table's NA
         return y, lambda out: out
     per_row = ones.sum(axis=1)
     if (per_row != 1).any():
@@ -488,8 +497,18 @@ def split_target(y):
         return nw.from_dict({name: rows[:, j] for j, name in enumerate(frame.columns)},
                             schema=frame.schema, backend=backend).to_native()
 
-    one_hot.columns = list(range(values.shape[1])) if frame is None else list(frame.columns)
+    one_hot.columns = columns
     return codes, one_hot
+
+
+def _refuse_missing(columns, missing):
+    """Refuse a one-hot ``y`` with a missing value (``missing``: a mask of its cells)."""
+    if missing.any():
+        row, column = (int(i[0]) for i in np.nonzero(missing))
+        raise DataError(
+            f"y is a one-hot table with a missing value (row {row}, column {columns[column]!r}); "
+            "every row needs its class: fill or drop the rows without one."
+        )
 
 
 def match_index(X_out, y_out):
