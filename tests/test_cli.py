@@ -205,6 +205,32 @@ def test_resample_csv_round_trip_random_over(tmp_path, mixed_csv):
     )
 
 
+
+def test_resample_says_each_step_on_a_terminal_only(tmp_path, mixed_csv, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import balancekit.cli as cli
+
+    screens = []
+
+    def terminal():
+        screens.append(io.StringIO())
+        return Console(file=screens[-1], force_terminal=True, width=100)
+
+    monkeypatch.setattr(cli, "_stderr", terminal)
+    out = tmp_path / "out.csv"
+    assert_ok(invoke("resample", mixed_csv, "-t", "label", "-m", "smotenc", "-o", out))
+    drawn = "".join(screen.getvalue() for screen in screens)
+    for step in (f"reading {mixed_csv}", "smotenc: resampling 50 rows", f"writing {out}"):
+        assert step in drawn
+    # Not on a log or a pipe: only the closing line.
+    monkeypatch.undo()
+    result = invoke("resample", mixed_csv, "-t", "label", "-m", "smotenc", "-o", out, "--force")
+    assert_ok(result)
+    assert "reading" not in result.stderr and "resampling" not in result.stderr
+
 def test_resample_parquet_smote_keeps_dtypes(tmp_path, numeric_parquet):
     out = tmp_path / "out.pq"
     result = invoke(

@@ -83,6 +83,18 @@ def _one_line(text):
     return _LINE_BREAK.sub(" ", str(text)).strip()
 
 
+@contextlib.contextmanager
+def _working(text):
+    """A spinner with ``text`` on stderr while a long step runs (on a terminal only; it
+    leaves no line behind)."""
+    console = _stderr()
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(Text(_one_line(text))):
+        yield
+
+
 def _say(message, style=None):
     """Print one plain line on stderr (never parsed as markup)."""
     _stderr().print(Text(_one_line(message), style=style or ""), soft_wrap=True)
@@ -1086,7 +1098,8 @@ def compare(
                 ctx=ctx,
                 param_hint="'--target'",
             )
-        table = _io.read_table(data, sep=sep)
+        with _working(f"reading {data}"):
+            table = _io.read_table(data, sep=sep)
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
         check_target(y)  # class labels (not a continuous value) before counting the classes
@@ -1125,7 +1138,8 @@ def compare(
         _io.write_text(json_path, result.to_json() + "\n", force=force)
         _say(f"Wrote {json_path}")
     if report is not None:
-        _io.write_text(report, result.to_html(), force=force)
+        with _working(f"drawing the report {report}"):
+            _io.write_text(report, result.to_html(), force=force)
         _say(f"Wrote {report}")
 
 
@@ -1233,12 +1247,14 @@ def resample(
     strategy, param = _parse_strategy(strategy), _parse_params(param)
     sep = _check_sep(ctx, sep, data, output)
     _io.check_output(output, force=force)
-    table, text = _io.read_table(data, sep=sep, keep_text=True)
+    with _working(f"reading {data}"):
+        table, text = _io.read_table(data, sep=sep, keep_text=True)
     X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
     _check_labelled(y, target, data, sep)
     position = table.columns.get_loc(target)
     sampler = _make_sampler(ctx, method, X, y, strategy, seed, param, target)
-    X_res, y_res = sampler.fit_resample(X, y)
+    with _working(f"{method}: resampling {_count(len(table), 'row')}"):
+        X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
     result.insert(position, target, y_res.reset_index(drop=True))
     # A sampler says which input rows its output starts with (all its rows, or those before
@@ -1260,7 +1276,8 @@ def resample(
     changes = ", ".join(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
     )
-    _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
+    with _working(f"writing {output}"):
+        _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
 
 
@@ -1415,7 +1432,8 @@ def inspect(
     target with a single class is described as such.
     """
     sep = _check_sep(ctx, sep, data)
-    table = _io.read_table(data, sep=sep)
+    with _working(f"reading {data}"):
+        table = _io.read_table(data, sep=sep)
     report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)
     if as_json:
         from .evaluation._summary import jsonable
