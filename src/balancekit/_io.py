@@ -258,7 +258,7 @@ def _read_csv_text(path, sep, compression):
             "every column its own name."
         )
     try:
-        return names, pd.read_csv(path, engine="pyarrow", na_values=[], **options)
+        return names, _read_csv_arrow(path, sep, compression, names)
     except Exception:  # its own errors for what it does not parse; pandas says why
         short = _short_record(path, sep, compression, len(names))
         if short is not None:
@@ -273,6 +273,36 @@ def _read_csv_text(path, sep, compression):
                 f"{len(names)}.{hint}"
             ) from None
         return names, pd.read_csv(path, na_filter=False, **options)
+
+
+def _read_csv_arrow(path, sep, compression, names):
+    """Every cell of a CSV file as text (``''`` for an empty cell), read by pyarrow.
+
+    Each column is typed as text before it is parsed. ``pd.read_csv(engine="pyarrow",
+    dtype=str)`` does so only from pandas 3.1 with pyarrow 25; before, pyarrow infers
+    the types and the text is made from the values afterwards (pandas GH#57666):
+    '02937' came back as '2937', 'NaN' as 'nan', '+1' as '1', 9007199254740993 as
+    '9007199254740992.0'. A column whose name pyarrow reads otherwise than pandas
+    would be inferred: it is refused here, and pandas' reader reads the file.
+    """
+    import pyarrow.csv as pa_csv
+
+    names = [str(name) for name in names]
+    with pa.input_stream(str(path), compression=compression) as stream:
+        arrow = pa_csv.read_csv(
+            stream,
+            parse_options=pa_csv.ParseOptions(delimiter=sep),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+            ),
+        )
+    if arrow.column_names != names or not all(
+        pa.types.is_string(field.type) for field in arrow.schema
+    ):
+        raise ValueError("pyarrow read other column names than pandas")
+    return arrow.to_pandas()
 
 
 def _records(path, sep, compression):
