@@ -246,7 +246,9 @@ def take_x(X, indices, synthetic=None):
         new = sp.csr_matrix(synthetic)
         if kind in ("integer", "bool"):
             new.data = _cast_values(new.data, kind, X.dtype)
-        return sp.vstack([taken, type(source)(new, dtype=X.dtype)], format=X.format)
+        out = sp.vstack([taken, type(source)(new, dtype=X.dtype)], format=X.format)
+        # scipy < 1.12 stacks sparse arrays into a sparse matrix: give X's class back.
+        return out if type(out) is type(X) else type(X)(out)
     X = np.asarray(X)
     if synthetic is None:
         return X.copy() if indices is None else np.take(X, indices, axis=0)
