@@ -421,6 +421,15 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
             # Only input rows: their index labels are kept, as in take_x.
             return native.copy() if indices is None else native.iloc[indices]
         return pd.Series(new, name=native.name).astype(native.dtype)
+    if nw.dependencies.is_pyarrow_chunked_array(native):
+        import pyarrow as pa
+
+        if pa.types.is_dictionary(native.type):
+            # Built here: pyarrow < 26 gives pa.array(values, type=<a dictionary type>) int32
+            # indices whatever the type asks, and narwhals' new_series then fails ("Array
+            # chunks must all be same type").
+            out = pa.array(_python_values(new), type=native.type.value_type).dictionary_encode()
+            return pa.chunked_array([out if out.type == native.type else out.cast(native.type)])
     backend = nw.get_native_namespace(series)
     out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)
     out = out.to_native()
