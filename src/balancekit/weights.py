@@ -457,9 +457,15 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         vector = compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=user)
 
         inner = clone(estimator)
-        if "class_weight" in inner.get_params(deep=False) and _sklearn_reads(checked, classes):
+        given = checked
+        if (checked == "balanced" and user is not None
+                and not _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT):
+            # scikit-learn < 1.7 balances the unweighted class counts: give the classifier
+            # the weights of the weighted ones (class_weight_), as 1.7 and later compute.
+            given = {_py(c): float(w) for c, w in zip(classes, vector, strict=True)}
+        if "class_weight" in inner.get_params(deep=False) and _sklearn_reads(given, classes):
             weighting = "class_weight"
-            inner.set_params(class_weight=checked)
+            inner.set_params(class_weight=given)
             if user is not None:
                 fit_params["sample_weight"] = sample_weight
         elif checked is None:
