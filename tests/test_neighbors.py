@@ -275,6 +275,51 @@ def test_small_searches_run_on_one_thread():
         assert all(set(seen.values()) == {expected} for seen in _ThreadsSeen.seen)
 
 
+_LATE_POOL_SCRIPT = """
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from balancekit._neighbors import kneighbors
+
+seen = []
+
+
+class ThreadsSeen(NearestNeighbors):
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        seen.append({i["filepath"]: i["num_threads"] for i in threadpool_info()})
+        return super().kneighbors(X, n_neighbors, return_distance)
+
+
+X = np.random.default_rng(0).normal(size=(300, 3))
+kneighbors(X, 1, estimator=NearestNeighbors())  # a first search, before torch is imported
+before = {i["filepath"] for i in threadpool_info()}
+import torch  # noqa: E402,F401 (its own OpenMP)
+
+late = {i["filepath"] for i in threadpool_info()} - before
+with threadpool_limits(2):
+    kneighbors(X, 1, estimator=ThreadsSeen())
+print(repr((sorted(late), {path: seen[0][path] for path in late})))
+"""
+
+
+def test_thread_pools_loaded_after_the_first_search_are_limited_too():
+    # The libraries are looked up again after an import: torch's own OpenMP, loaded after
+    # a first search, ran small searches on every thread.
+    import ast
+    import subprocess
+    import sys
+
+    pytest.importorskip("torch")
+    result = subprocess.run([sys.executable, "-c", _LATE_POOL_SCRIPT], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    late, threads = ast.literal_eval(result.stdout.strip())
+    if not late:
+        pytest.skip("torch loads no thread pool of its own here")
+    assert set(threads.values()) == {1}, threads
+
+
 _THREADS_SCRIPT = """
 import threading
 from concurrent.futures import ThreadPoolExecutor

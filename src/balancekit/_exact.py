@@ -93,6 +93,7 @@ order (value, index): the same results (see :func:`_distinct_top_k`).
 """
 
 import os
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -774,12 +775,18 @@ _CONTROLLER = []
 
 
 def _blas_controller():
-    """One threadpoolctl controller for the process (finding the libraries is slow)."""
-    if not _CONTROLLER:
+    """The threadpoolctl controller of the libraries loaded in the process.
+
+    Finding the libraries takes milliseconds, so the controller is kept while no module
+    is imported: a thread pool loaded later (faiss's own OpenBLAS, torch's OpenMP) comes
+    with an import, and is then found and limited too.
+    """
+    if not _CONTROLLER or _CONTROLLER[0][0] != len(sys.modules):
         from threadpoolctl import ThreadpoolController
 
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0]
+        controller = ThreadpoolController()
+        _CONTROLLER[:] = [(len(sys.modules), controller)]  # counted after its own imports
+    return _CONTROLLER[0][1]
 
 
 class MainThreadSetting:
