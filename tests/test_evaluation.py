@@ -1157,16 +1157,17 @@ def test_grouped_repeats_that_give_the_same_folds_are_counted_once():
     # stratified group split then gives the same folds for every seed. Counting them
     # once per repeat would give the t-test 15 "folds" of 5 distinct ones.
     X, y, groups = _customers(range(10, 40))
-    with pytest.warns(BalancekitWarning, match="repeats=3: the groups allow 1 distinct split"):
-        result = compare(X, y, strategies=["baseline", "random_under"], cv=5, repeats=3,
-                         groups=groups, random_state=0)
-    assert result.summary["settings"]["n_folds"] == 5
     keys = set()
     for seed in check_random_state(0).randint(np.iinfo(np.int32).max, size=12):
         folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(
             X, y, groups)
         keys.add(frozenset(frozenset(np.unique(groups[test])) for _, test in folds))
-    assert len(keys) == 1  # the data is made for it
+    if len(keys) > 1:  # the data is made for scikit-learn 1.9's split
+        pytest.skip("this scikit-learn's StratifiedGroupKFold reshuffles these groups")
+    with pytest.warns(BalancekitWarning, match="repeats=3: the groups allow 1 distinct split"):
+        result = compare(X, y, strategies=["baseline", "random_under"], cv=5, repeats=3,
+                         groups=groups, random_state=0)
+    assert result.summary["settings"]["n_folds"] == 5
     # Groups of equal sizes are reshuffled: the repeats differ and all are kept.
     X, y, groups = _customers([12] * 30)
     with warnings.catch_warnings():

@@ -442,7 +442,10 @@ def test_float32_tables_are_resampled_in_float32(lib):
     np.testing.assert_array_equal(values(X_res), expected)
     assert peak <= 1.5 * expected.nbytes, peak / expected.nbytes
     cleaner = TomekLinks().fit(table, y)
-    assert list(cleaner.feature_names_in_) == names
+    from sklearn.preprocessing import StandardScaler
+
+    if hasattr(StandardScaler().fit(table), "feature_names_in_"):  # not sklearn < 1.8, polars 2
+        assert list(cleaner.feature_names_in_) == names
     np.testing.assert_array_equal(values(TomekLinks().fit_resample(table, y)[0]),
                                   TomekLinks().fit_resample(X, y)[0])
 

@@ -17,7 +17,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
-from balancekit.weights import WeightedClassifier, compute_class_weight, compute_sample_weight
+from balancekit.weights import (
+    _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT,
+    WeightedClassifier,
+    _sklearn_reads,
+    compute_class_weight,
+    compute_sample_weight,
+)
 
 
 @pytest.fixture
@@ -69,8 +75,9 @@ def test_class_weight_with_sample_weight_matches_sklearn(data):
     w = np.random.RandomState(1).uniform(0.1, 3.0, size=y.shape[0])
     classes = np.unique(y)
     ours = compute_class_weight("balanced", classes=classes, y=y, sample_weight=w)
-    theirs = sk_cw.compute_class_weight("balanced", classes=classes, y=y, sample_weight=w)
-    np.testing.assert_allclose(ours, theirs)
+    if _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT:  # scikit-learn 1.7 and later
+        theirs = sk_cw.compute_class_weight("balanced", classes=classes, y=y, sample_weight=w)
+        np.testing.assert_allclose(ours, theirs)
     totals = np.array([w[y == c].sum() for c in classes])
     # every class ends up with the same total weight
     np.testing.assert_allclose(ours * totals, np.full(3, w.sum() / 3))
@@ -195,8 +202,15 @@ def test_user_sample_weight_with_class_weight_route(data):
     X, y = data
     w = np.random.RandomState(2).uniform(0.5, 2.0, size=y.shape[0])
     ours = WeightedClassifier(LogisticRegression()).fit(X, y, sample_weight=w)
-    direct = LogisticRegression(class_weight="balanced").fit(X, y, sample_weight=w)
+    # 'balanced' of the weighted class totals, on every scikit-learn (1.7 and later do the same
+    # with class_weight='balanced'; before, they balanced the unweighted counts).
+    totals = np.array([w[y == c].sum() for c in np.unique(y)])
+    assert ours.class_weight_ == pytest.approx(dict(enumerate(w.sum() / (3 * totals))))
+    direct = LogisticRegression(class_weight=ours.class_weight_).fit(X, y, sample_weight=w)
     np.testing.assert_allclose(ours.estimator_.coef_, direct.coef_)
+    if _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT:
+        direct = LogisticRegression(class_weight="balanced").fit(X, y, sample_weight=w)
+        np.testing.assert_allclose(ours.estimator_.coef_, direct.coef_)
 
 
 def test_same_model_as_sample_weight(data):
@@ -217,7 +231,7 @@ def test_sample_weight_route_multiplies_user_weights(data):
     np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
     # 'balanced' with weights uses the weighted class totals (as LogisticRegression does)
     ours = WeightedClassifier(GaussianNB()).fit(X, y, sample_weight=w)
-    per_class = sk_cw.compute_class_weight("balanced", classes=np.unique(y), y=y, sample_weight=w)
+    per_class = w.sum() / (3 * np.array([w[y == c].sum() for c in np.unique(y)]))
     direct = GaussianNB().fit(X, y, sample_weight=per_class[y] * w)
     np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
     assert ours.class_weight_ == pytest.approx(dict(enumerate(per_class)))
@@ -404,4 +418,6 @@ def test_dict_weights_of_labels_that_read_as_numbers(labels):
         model = WeightedClassifier(LogisticRegression(), class_weight=weights).fit(X, y)
         reference = LogisticRegression().fit(X, y, sample_weight=per_row)
         np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))
-        assert model.weighting_ == "sample_weight"
+        # Through class_weight where this scikit-learn reads them right (before 1.9).
+        assert model.weighting_ == (
+            "class_weight" if _sklearn_reads(weights, classes) else "sample_weight")
