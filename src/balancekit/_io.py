@@ -282,8 +282,9 @@ def _read_csv_arrow(path, sep, compression, names):
     dtype=str)`` does so only from pandas 3.1 with pyarrow 25; before, pyarrow infers
     the types and the text is made from the values afterwards (pandas GH#57666):
     '02937' came back as '2937', 'NaN' as 'nan', '+1' as '1', 9007199254740993 as
-    '9007199254740992.0'. A column whose name pyarrow reads otherwise than pandas
-    would be inferred: it is refused here, and pandas' reader reads the file.
+    '9007199254740992.0'. Where pyarrow reads other column names than pandas did (a
+    column would then escape the text type), the ``ValueError`` hands the file to
+    pandas' own reader.
     """
     import pyarrow.csv as pa_csv
 
