@@ -160,8 +160,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             return X
         return X_checked
 
-    def _check_X_y(self, X, y):
-        """Validate ``X`` and ``y``; return what the hook works on and the 1-D labels."""
+    def _check_X_y(self, X, y, one_class=False):
+        """Validate ``X`` and ``y``; return what the hook works on and the 1-D labels
+        (``one_class=True``: labels of one class are accepted, for a part of the data)."""
         if X is None:
             raise DataError("X is required: pass the training data as a 2-D array or dataframe.")
         if sp.issparse(X) and not self.__sklearn_tags__().input_tags.sparse:
@@ -172,7 +173,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             X_checked = self._check_any(X)
         else:
             X_checked = self._check_numeric(X)
-        y_arr = check_target(y, n_samples=_frames.n_rows(X_checked))
+        y_arr = check_target(y, n_samples=_frames.n_rows(X_checked), one_class=one_class)
         return X_checked, y_arr
 
     def _check_shape(self, X):

@@ -93,9 +93,14 @@ def _check_kind(kind):
 def resolve_targets(sampling_strategy, y, kind):
     """:func:`resolve_sampling_strategy` for labels ``y`` already checked (a 1-D array of
     class labels, as :func:`~balancekit._validation.check_target` returns them)."""
-    _check_kind(kind)
     y = np.asarray(y)
-    counts = class_counts(y)
+    return resolve_counts(sampling_strategy, class_counts(y), kind, y)
+
+
+def resolve_counts(sampling_strategy, counts, kind, y):
+    """:func:`resolve_targets` from the class counts ``counts`` (``{label: count}`` in sorted
+    label order); ``y``, the labels they count, is only handed to a callable strategy."""
+    _check_kind(kind)
     if len(counts) < 2:
         raise InvalidParameterError(
             f"sampling_strategy needs at least 2 classes in y, but y has only one class "

@@ -79,13 +79,13 @@ def check_option(name, value, options):
     return value
 
 
-def check_target(y, n_samples=None):
+def check_target(y, n_samples=None, *, one_class=False):
     """Validate class labels and return them as a 1-D numpy array.
 
     ``y`` may be a list, a 1-D array, a column vector, or a pandas or polars
     Series. Labels must be discrete (integers, strings, booleans or floats
     holding whole class codes), without missing values, with at least two
-    classes.
+    classes (``one_class=True``: at least one, for a part of the labels).
     """
     if y is None:
         raise DataError("y is required: the samplers need the class label of every row.")
@@ -131,6 +131,8 @@ def check_target(y, n_samples=None):
                 f"Unknown label type {kind!r}: y must hold one class label per row (binary or "
                 "multiclass)."
             )
+    if one_class:
+        return arr
     single = arr.min() == arr.max() if arr.dtype.kind in "biuf" else np.unique(arr).size < 2
     if single:
         raise DataError(

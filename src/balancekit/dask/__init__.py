@@ -1,0 +1,34 @@
+"""Resampling of dask collections: tables larger than one machine's memory.
+
+The samplers here take a dask DataFrame or 2-D dask Array ``X`` and a dask
+Series or 1-D dask Array ``y`` split into the same partitions, and return
+lazy dask collections of the same kinds. They first count the labels (one
+pass over ``y`` alone) to resolve the sampling strategy on the whole data.
+
+- :class:`RandomUnderSampler` and :class:`RandomOverSampler` keep every row in
+  its partition and draw exactly the counts of the in-memory samplers on the
+  whole data.
+- :class:`SMOTE` and :class:`SMOTENC` gather the rows of the classes they grow
+  (which must fit in memory) and append the new rows the in-memory samplers
+  would make.
+- :class:`PartitionSampler` runs any sampler on each partition on its own (an
+  approximation of it on the whole data).
+
+This module needs dask (``pip install 'balancekit[dask]'``); importing
+:mod:`balancekit` itself never imports dask.
+"""
+
+try:
+    import dask.array  # noqa: F401
+    import dask.dataframe  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without dask
+    raise ImportError(
+        "balancekit.dask needs dask with its DataFrame support, which is not installed. "
+        "Install it with `pip install 'balancekit[dask]'`."
+    ) from exc
+
+from ._partitions import PartitionSampler
+from ._random import RandomOverSampler, RandomUnderSampler
+from ._smote import SMOTE, SMOTENC
+
+__all__ = ["PartitionSampler", "RandomOverSampler", "RandomUnderSampler", "SMOTE", "SMOTENC"]

@@ -1,0 +1,291 @@
+"""Dask collections in and out: the partitions of X and y as matching delayed blocks."""
+
+import math
+
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from dask import delayed
+
+from .._strategy import resolve_counts
+from .._validation import check_target
+from ..exceptions import DataError, DataTypeError
+
+
+class Partitions:
+    """``X`` and ``y`` of one call, checked, as matching lists of delayed partitions.
+
+    Parameters
+    ----------
+    X : dask DataFrame or 2-D dask Array
+        The training data.
+    y : dask Series, one-column dask DataFrame or 1-D dask Array
+        The class labels, partitioned as ``X``.
+    owner : str
+        The sampler's class name, for messages.
+
+    Attributes
+    ----------
+    X, y : dask collections
+        The data (an array's columns in one chunk; a one-column ``y`` as a Series).
+    x_parts, y_parts : list of Delayed
+        Their partitions, in order: pandas objects or numpy arrays.
+    counts : list of dict
+        ``{label: count}`` of each partition, once :meth:`count` has run.
+    """
+
+    def __init__(self, X, y, owner):
+        self.owner = owner
+        self.X = _check_x(X, owner)
+        self.y = _check_y(y, owner)
+        n_x, n_y = _n_partitions(self.X), _n_partitions(self.y)
+        if isinstance(self.X, da.Array) and isinstance(self.y, da.Array):
+            if not (math.isnan(self.X.shape[0]) or math.isnan(self.y.shape[0])):
+                if self.X.shape[0] != self.y.shape[0]:
+                    raise DataError(
+                        f"X and y have different lengths: X has {self.X.shape[0]} rows but y "
+                        f"has {self.y.shape[0]} labels."
+                    )
+                if self.X.chunks[0] != self.y.chunks[0]:
+                    self.y = self.y.rechunk((self.X.chunks[0],))
+                    n_y = n_x
+        if n_x != n_y:
+            raise DataError(
+                f"{owner}: X has {n_x} partitions but y has {n_y}; y must be split into the "
+                "partitions of X (take both from one dask DataFrame, e.g. "
+                "X = df.drop(columns='label'), y = df['label'])."
+            )
+        self.x_parts = _blocks(self.X)
+        self.y_parts = _blocks(self.y)
+        self.counts = None
+
+    @property
+    def frame(self):
+        """Whether ``X`` is a dask DataFrame (else a dask Array)."""
+        return isinstance(self.X, dd.DataFrame)
+
+    def count(self):
+        """Count the labels of each partition (one pass over ``y`` alone); return the totals.
+
+        Returns
+        -------
+        totals : dict
+            ``{label: count}`` over every partition, in sorted label order.
+        """
+        self.counts = list(dask.compute(
+            *[delayed(_count_labels)(part, i) for i, part in enumerate(self.y_parts)]))
+        totals = {}
+        for counts in self.counts:
+            for label, n in counts.items():
+                totals[label] = totals.get(label, 0) + n
+        try:
+            order = sorted(totals)
+        except TypeError:
+            raise DataError(
+                f"y mixes labels of different types across its partitions "
+                f"({', '.join(sorted({type(label).__name__ for label in totals}))}); give every "
+                "partition labels of one type (e.g. y.astype(str))."
+            ) from None
+        return {label: totals[label] for label in order}
+
+    def targets(self, sampling_strategy, kind):
+        """Count the labels and resolve ``sampling_strategy`` on the whole of ``y``.
+
+        Returns
+        -------
+        targets : dict
+            ``{label: n_samples}`` as :func:`balancekit.resolve_sampling_strategy`
+            gives it for the labels of every partition together (a callable strategy
+            is called with the dask ``y``).
+        totals : dict
+            ``{label: count}`` over every partition.
+        """
+        totals = self.count()
+        if not totals:
+            raise DataError("y is empty: at least two classes with samples are needed.")
+        return resolve_counts(sampling_strategy, totals, kind, self.y), totals
+
+    def per_partition(self, label):
+        """How many rows of class ``label`` each partition holds, as an int64 array."""
+        return np.array([counts.get(label, 0) for counts in self.counts], dtype=np.int64)
+
+    def map(self, func, *args):
+        """Apply ``func(x_part, y_part, i, *args_i)`` to every partition, lazily.
+
+        Each element of ``args`` is a list with one value per partition. ``func``
+        returns the resampled ``(x_part, y_part)``; the results are given back as
+        two delayed lists.
+        """
+        out = [delayed(func, nout=2)(x, y, i, *(arg[i] for arg in args))
+               for i, (x, y) in enumerate(zip(self.x_parts, self.y_parts, strict=True))]
+        return [o[0] for o in out], [o[1] for o in out]
+
+    def rebuild(self, x_parts, y_parts, rows=None):
+        """The dask collections of ``X``'s and ``y``'s kinds made of these partitions.
+
+        ``rows``: the number of rows of each partition where known (arrays then
+        have known chunks).
+        """
+        return _from_blocks(x_parts, self.X, rows), _from_blocks(y_parts, self.y, rows)
+
+    def gather(self, labels):
+        """The rows of the classes ``labels``, computed into memory.
+
+        Returns
+        -------
+        X_part, y_part : pandas objects or numpy arrays
+            The rows, in their order in ``X`` (partition after partition).
+        """
+        wanted = list(labels)
+        parts = dask.compute(*[delayed(_rows_of, nout=2)(x, y, i, wanted)
+                               for i, (x, y) in enumerate(zip(self.x_parts, self.y_parts,
+                                                              strict=True))])
+        xs, ys = [p[0] for p in parts], [p[1] for p in parts]
+        if self.frame:
+            return pd.concat(xs), _concat_labels(ys)
+        return np.concatenate(xs), _concat_labels(ys)
+
+    def append(self, X_new, y_new, n_rows):
+        """``X`` and ``y`` followed by the in-memory rows ``X_new`` and labels ``y_new``.
+
+        The new rows take partitions of about the input's mean partition length
+        (``n_rows`` in all over its partitions); pandas rows take the index
+        ``n_rows, n_rows + 1, ...``, after the positions of the input rows.
+        """
+        size = max(1, math.ceil(n_rows / max(1, _n_partitions(self.X))))
+        n_new = len(y_new)
+        if isinstance(self.X, dd.DataFrame):
+            index = pd.RangeIndex(n_rows, n_rows + n_new)
+            X_new = dd.from_pandas(X_new.set_axis(index, axis=0), chunksize=size)
+        else:
+            X_new = da.from_array(X_new, chunks=(size, X_new.shape[1]))
+        if isinstance(self.y, dd.Series):
+            y_new = pd.Series(np.asarray(y_new), index=pd.RangeIndex(n_rows, n_rows + n_new),
+                              name=self.y.name).astype(self.y.dtype)
+            y_new = dd.from_pandas(y_new, chunksize=size)
+        else:
+            y_new = da.from_array(np.asarray(y_new), chunks=(size,))
+        return _concat(self.X, X_new), _concat(self.y, y_new)
+
+
+def _check_x(X, owner):
+    if isinstance(X, dd.DataFrame):
+        return X
+    if isinstance(X, da.Array):
+        if X.ndim != 2:
+            raise DataError(
+                f"X must be 2-D (n_samples, n_features); got a dask Array of shape {X.shape}."
+            )
+        if len(X.chunks[1]) > 1:
+            X = X.rechunk({1: -1})  # whole rows in each block
+        return X
+    raise DataTypeError(
+        f"{owner} in balancekit.dask takes a dask DataFrame or a 2-D dask Array as X; got "
+        f"{_type_name(X)}. For data in memory, use the sampler of the same name in "
+        "balancekit.over_sampling or balancekit.under_sampling; to make a dask collection, "
+        "see dask.dataframe.from_pandas or dask.array.from_array."
+    )
+
+
+def _check_y(y, owner):
+    if isinstance(y, dd.DataFrame):
+        if len(y.columns) != 1:
+            raise DataError(
+                f"y must be one label per row; got a dask DataFrame of {len(y.columns)} columns."
+            )
+        return y[y.columns[0]]
+    if isinstance(y, dd.Series):
+        return y
+    if isinstance(y, da.Array):
+        if y.ndim == 2 and y.shape[1] == 1:
+            return y[:, 0]
+        if y.ndim != 1:
+            raise DataError(
+                f"y must be one label per row (shape (n_samples,)); got a dask Array of shape "
+                f"{y.shape}."
+            )
+        return y
+    raise DataTypeError(
+        f"{owner} in balancekit.dask takes y as a dask Series or a 1-D dask Array, partitioned "
+        f"as X; got {_type_name(y)}."
+    )
+
+
+def _type_name(obj):
+    kind = type(obj)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _n_partitions(collection):
+    if isinstance(collection, da.Array):
+        return len(collection.chunks[0])
+    return collection.npartitions
+
+
+def _blocks(collection):
+    """The partitions of a collection as a list of Delayed, in order."""
+    if isinstance(collection, da.Array):
+        return list(collection.to_delayed().ravel())
+    return list(collection.to_delayed())
+
+
+def labels_of(y_part, i, n_rows=None):
+    """The labels of one partition as a checked 1-D numpy array (any number of classes)."""
+    try:
+        if len(y_part) == 0:
+            labels = np.asarray(y_part)
+        else:
+            labels = check_target(y_part, one_class=True)
+    except DataError as exc:
+        raise DataError(f"partition {i} of y: {exc}") from None
+    if n_rows is not None and labels.shape[0] != n_rows:
+        raise DataError(
+            f"partition {i}: X has {n_rows} rows but y has {labels.shape[0]} labels; y must be "
+            "split into the partitions of X (take both from one dask DataFrame)."
+        )
+    return labels
+
+
+def _count_labels(y_part, i):
+    labels, counts = np.unique(labels_of(y_part, i), return_counts=True)
+    return {label.item() if isinstance(label, np.generic) else label: int(n)
+            for label, n in zip(labels, counts, strict=True)}
+
+
+def take(part, rows):
+    """Rows ``rows`` (positions) of a pandas object or numpy array, index labels kept."""
+    return part.iloc[rows] if hasattr(part, "iloc") else part[rows]
+
+
+def _rows_of(x_part, y_part, i, wanted):
+    labels = labels_of(y_part, i, len(x_part))
+    mask = np.zeros(labels.shape[0], dtype=bool)
+    for label in wanted:
+        mask |= labels == label
+    rows = np.flatnonzero(mask)
+    return take(x_part, rows), take(y_part, rows)
+
+
+def _concat_labels(parts):
+    if isinstance(parts[0], pd.Series):
+        return pd.concat(parts)
+    return np.concatenate(parts)
+
+
+def _from_blocks(parts, like, rows):
+    if isinstance(like, (dd.DataFrame, dd.Series)):
+        return dd.from_delayed(parts, meta=like._meta, verify_meta=False)
+    shape_rest = like.shape[1:]
+    arrays = [da.from_delayed(part, shape=(np.nan if rows is None else int(rows[i]),)
+                              + shape_rest, dtype=like.dtype)
+              for i, part in enumerate(parts)]
+    return da.concatenate(arrays, axis=0, allow_unknown_chunksizes=True)
+
+
+def _concat(first, second):
+    if isinstance(first, da.Array):
+        return da.concatenate([first, second.astype(first.dtype)], axis=0,
+                              allow_unknown_chunksizes=True)
+    return dd.concat([first, second])

@@ -1,0 +1,428 @@
+"""balancekit.dask: the samplers on dask collections, checked against the in-memory ones."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification
+
+from balancekit import over_sampling, under_sampling
+from balancekit.exceptions import (
+    DataError,
+    DataTypeError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+
+from balancekit.dask import (  # noqa: E402
+    SMOTE,
+    SMOTENC,
+    PartitionSampler,
+    RandomOverSampler,
+    RandomUnderSampler,
+)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread_scheduler():
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+def _data(n=1200, weights=(0.85, 0.15), dtype=np.float64, seed=0, n_features=6):
+    X, y = make_classification(n_samples=n, n_features=n_features, n_informative=3,
+                               n_classes=len(weights), weights=list(weights)[:-1],
+                               random_state=seed)
+    return X.astype(dtype), y
+
+
+def _frame(X, y):
+    df = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    df["label"] = y
+    return df
+
+
+def _partition_lengths(collection):
+    return [len(part) for part in dask.compute(*collection.to_delayed().ravel()
+                                                if isinstance(collection, da.Array)
+                                                else collection.to_delayed())]
+
+
+# --- SMOTE and SMOTENC: the rows of the in-memory samplers --------------------------------
+
+
+@pytest.mark.parametrize("chunks", [1200, 500, 97])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_smote_appends_the_rows_of_in_memory_smote(chunks, dtype):
+    X, y = _data(dtype=dtype)
+    X_mem, y_mem = over_sampling.SMOTE(random_state=3).fit_resample(X, y)
+    X_res, y_res = SMOTE(random_state=3).fit_resample(da.from_array(X, chunks=(chunks, 3)),
+                                                      da.from_array(y, chunks=chunks))
+    X_res, y_res = dask.compute(X_res, y_res)
+    assert X_res.dtype == dtype
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+
+
+def test_smote_on_three_classes_with_a_dict_strategy():
+    X, y = _data(n=1500, weights=(0.7, 0.2, 0.1))
+    strategy = {1: 600, 2: 400}
+    X_mem, y_mem = over_sampling.SMOTE(sampling_strategy=strategy, k_neighbors=3,
+                                       random_state=0).fit_resample(X, y)
+    sampler = SMOTE(sampling_strategy=strategy, k_neighbors=3, random_state=0)
+    X_res, y_res = sampler.fit_resample(da.from_array(X, chunks=400), da.from_array(y, chunks=400))
+    X_res, y_res = dask.compute(X_res, y_res)
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+    assert sampler.sampling_strategy_ == {1: 600, 2: 400}
+
+
+def test_smote_on_a_dataframe_keeps_the_index_and_partitions_x_and_y_alike():
+    X, y = _data()
+    df = _frame(X, y)
+    df.index = df.index * 10  # an index that is not the row positions
+    ddf = dd.from_pandas(df, npartitions=4)
+    X_res, y_res = SMOTE(random_state=1).fit_resample(ddf.drop(columns="label"), ddf["label"])
+    assert isinstance(X_res, dd.DataFrame) and isinstance(y_res, dd.Series)
+    assert _partition_lengths(X_res) == _partition_lengths(y_res)
+    X_res, y_res = dask.compute(X_res, y_res)
+    X_mem, y_mem = over_sampling.SMOTE(random_state=1).fit_resample(df.drop(columns="label"),
+                                                                   df["label"])
+    n = len(df)
+    pd.testing.assert_frame_equal(X_res.iloc[:n], df.drop(columns="label"))
+    # The new rows: the in-memory SMOTE's, indexed after the input's positions.
+    assert list(X_res.index[n:]) == list(range(n, len(X_mem)))
+    np.testing.assert_array_equal(X_res.to_numpy(), X_mem.to_numpy())
+    assert y_res.name == "label" and y_res.index.equals(X_res.index)
+    np.testing.assert_array_equal(y_res.to_numpy(), y_mem.to_numpy())
+
+
+def test_smote_reads_only_the_rows_of_the_classes_it_grows():
+    # A NaN in a majority row: the in-memory SMOTE refuses the whole table, the dask one
+    # never reads that row's class into memory, and leaves the row as it was.
+    X, y = _data()
+    X[np.flatnonzero(y == 0)[5], 2] = np.nan
+    X_res, y_res = SMOTE(random_state=0).fit_resample(da.from_array(X, chunks=300),
+                                                      da.from_array(y, chunks=300))
+    X_res = X_res.compute()
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    assert np.isfinite(X_res[len(X):]).all()
+    with pytest.raises(DataError):
+        over_sampling.SMOTE(random_state=0).fit_resample(X, y)
+    X[np.flatnonzero(y == 1)[5], 2] = np.nan
+    with pytest.raises(DataError, match="NaN|missing"):
+        SMOTE(random_state=0).fit_resample(da.from_array(X, chunks=300),
+                                           da.from_array(y, chunks=300))
+
+
+def test_smote_with_nothing_to_grow_gives_the_data_back():
+    X, y = _data(weights=(0.5, 0.5))
+    counts = np.bincount(y)
+    Xd, yd = da.from_array(X, chunks=500), da.from_array(y, chunks=500)
+    X_res, y_res = SMOTE(sampling_strategy={0: counts[0], 1: counts[1]}).fit_resample(Xd, yd)
+    assert X_res is Xd and y_res is yd
+
+
+def test_smotenc_appends_the_rows_of_in_memory_smotenc():
+    X, y = _data(n=900)
+    df = pd.DataFrame(X[:, :4], columns=list("abcd"))
+    rng = np.random.RandomState(0)
+    df["colour"] = pd.Categorical(rng.choice(["red", "green", "blue"], len(df)))
+    df["size"] = rng.choice(["s", "m", "l", "xl"], len(df)).astype(object)
+    ddf = dd.from_pandas(df, npartitions=3)
+    yd = dd.from_pandas(pd.Series(y, name="y"), npartitions=3)
+    sampler = SMOTENC(categorical_features=["colour", "size"], random_state=4)
+    X_res, y_res = dask.compute(*sampler.fit_resample(ddf, yd))
+    # dask may hold text columns in another dtype than pandas: the table as dask holds it.
+    X_mem, y_mem = over_sampling.SMOTENC(categorical_features=["colour", "size"],
+                                         random_state=4).fit_resample(ddf.compute(),
+                                                                      pd.Series(y, name="y"))
+    pd.testing.assert_frame_equal(X_res.reset_index(drop=True), X_mem.reset_index(drop=True))
+    np.testing.assert_array_equal(y_res.to_numpy(), y_mem.to_numpy())
+    assert set(sampler.median_std_) == {1}
+
+
+def test_smotenc_refuses_tables_of_categorical_columns_only():
+    rng = np.random.RandomState(0)
+    df = pd.DataFrame({"a": rng.choice(list("xyz"), 300), "b": rng.choice(list("uv"), 300)})
+    y = pd.Series([0] * 250 + [1] * 50)
+    with pytest.raises(InvalidParameterError, match="at least one numeric column"):
+        SMOTENC(categorical_features=[0, 1]).fit_resample(
+            dd.from_pandas(df, npartitions=2), dd.from_pandas(y, npartitions=2))
+
+
+# --- random samplers: the counts and draws of the whole data ------------------------------
+
+
+@pytest.mark.parametrize("strategy", ["auto", 0.5, "all"])
+def test_random_under_keeps_the_targets_of_the_whole_data(strategy):
+    X, y = _data(n=2000, weights=(0.8, 0.2))
+    Xd, yd = da.from_array(X, chunks=(300, 6)), da.from_array(y, chunks=300)
+    sampler = RandomUnderSampler(sampling_strategy=strategy, random_state=0)
+    X_res, y_res = sampler.fit_resample(Xd, yd)
+    # The output's partition lengths are known before anything is computed.
+    assert not np.isnan(X_res.shape[0]) and X_res.chunks[0] == y_res.chunks[0]
+    X_res, y_res = dask.compute(X_res, y_res)
+    expected = under_sampling.RandomUnderSampler(sampling_strategy=strategy).fit(X, y)
+    assert sampler.sampling_strategy_ == expected.sampling_strategy_
+    counts = dict(zip(*np.unique(y_res, return_counts=True), strict=True))
+    for label, n in np.ndenumerate(np.bincount(y)):
+        assert counts[label[0]] == sampler.sampling_strategy_.get(label[0], n)
+    # Rows of the input, each once, in their input order, with their labels.
+    rows = np.array([np.flatnonzero((X == row).all(axis=1))[0] for row in X_res])
+    assert np.all(np.diff(rows) > 0)
+    np.testing.assert_array_equal(y[rows], y_res)
+
+
+def test_random_under_draws_from_every_partition_as_a_draw_from_the_whole():
+    # 400 majority rows: 300 in the first partition, 100 in the second; 100 kept. A draw
+    # from the whole data keeps from the first partition a hypergeometric count (mean 75,
+    # variance 100 * 0.75 * 0.25 * 300 / 399 = 14.1); a split in proportion would always
+    # keep 75.
+    y = np.array([0] * 300 + [1] * 100 + [0] * 100)
+    X = np.arange(y.size, dtype=float)[:, None]
+    Xd, yd = da.from_array(X, chunks=400), da.from_array(y, chunks=400)
+    kept = []
+    for seed in range(300):
+        X_res, _ = RandomUnderSampler(random_state=seed).fit_resample(Xd, yd)
+        kept.append(np.count_nonzero(X_res.compute()[:, 0] < 300))
+    kept = np.array(kept)
+    assert abs(kept.mean() - 75) < 1.0
+    assert 10 < kept.var() < 19
+
+
+def test_random_under_with_replacement_and_a_dataframe():
+    X, y = _data()
+    df = _frame(X, y)
+    ddf = dd.from_pandas(df, npartitions=5)
+    X_res, y_res = RandomUnderSampler(replacement=True, random_state=2).fit_resample(
+        ddf.drop(columns="label"), ddf["label"])
+    X_res, y_res = dask.compute(X_res, y_res)
+    n_min = np.bincount(y).min()
+    assert y_res.value_counts().tolist() == [n_min, n_min]
+    # Index labels kept: each output row is the input row of its label.
+    pd.testing.assert_frame_equal(X_res, df.drop(columns="label").loc[X_res.index])
+    assert y_res.index.equals(X_res.index)
+    # With replacement, some majority row is drawn twice in 1000 runs of this size.
+    assert X_res.index.duplicated().any()
+
+
+def test_random_under_is_reproducible_and_seeds_matter():
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=250), da.from_array(y, chunks=250)
+    first = RandomUnderSampler(random_state=5).fit_resample(Xd, yd)[0].compute()
+    again = RandomUnderSampler(random_state=5).fit_resample(Xd, yd)[0].compute()
+    other = RandomUnderSampler(random_state=6).fit_resample(Xd, yd)[0].compute()
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_random_over_copies_rows_within_their_partition():
+    X, y = _data(n=1000)
+    Xd, yd = da.from_array(X, chunks=200), da.from_array(y, chunks=200)
+    sampler = RandomOverSampler(random_state=0)
+    X_res, y_res = sampler.fit_resample(Xd, yd)
+    assert X_res.chunks[0] == y_res.chunks[0]
+    n_major = np.bincount(y).max()
+    assert np.bincount(y_res.compute()).tolist() == [n_major, n_major]
+    start = 0
+    for i, (xp, yp) in enumerate(zip(X_res.to_delayed().ravel(), y_res.to_delayed(),
+                                     strict=True)):
+        xp, yp = dask.compute(xp, yp)
+        own = X[200 * i: 200 * (i + 1)]
+        own_y = y[200 * i: 200 * (i + 1)]
+        np.testing.assert_array_equal(xp[:200], own)  # the partition's rows, then copies
+        for row, label in zip(xp[200:], yp[200:], strict=True):
+            match = np.flatnonzero((own == row).all(axis=1))
+            assert match.size == 1 and own_y[match[0]] == label == 1
+        start += len(xp)
+    assert start == X_res.shape[0]
+
+
+def test_random_over_spreads_copies_as_a_draw_from_the_whole():
+    # 10 minority rows in the first partition, 30 in the second: 360 copies, of which
+    # the first partition makes a binomial count (mean 90, variance 67.5).
+    y = np.array([1] * 10 + [0] * 200 + [1] * 30 + [0] * 200)
+    X = np.arange(y.size, dtype=float)[:, None]
+    Xd, yd = da.from_array(X, chunks=210), da.from_array(y, chunks=210)
+    made = []
+    for seed in range(200):
+        X_res, _ = RandomOverSampler(random_state=seed).fit_resample(Xd, yd)
+        made.append(X_res.chunks[0][0] - 210)
+    made = np.array(made)
+    assert abs(made.mean() - 90) < 2
+    assert 50 < made.var() < 88
+
+
+def test_random_over_refuses_shrinkage():
+    X, y = _data()
+    with pytest.raises(InvalidParameterError, match="shrinkage"):
+        RandomOverSampler(shrinkage=1.0).fit_resample(da.from_array(X, chunks=300),
+                                                      da.from_array(y, chunks=300))
+
+
+def test_the_labels_are_counted_without_reading_x():
+    # X whose every block fails when read: fit_resample must only build the graph.
+    def unreadable(block):
+        raise RuntimeError("X was read")
+
+    X, y = _data()
+    Xd = da.from_array(X, chunks=300).map_blocks(unreadable, dtype=float)
+    yd = da.from_array(y, chunks=300)
+    for sampler in (RandomUnderSampler(random_state=0), RandomOverSampler(random_state=0)):
+        X_res, y_res = sampler.fit_resample(Xd, yd)
+        with pytest.raises(RuntimeError, match="X was read"):
+            X_res.compute()
+
+
+def test_string_labels_and_a_callable_strategy_on_the_dask_labels():
+    X, y = _data()
+    labels = np.where(y == 1, "fraud", "normal").astype(object)
+    ddf = dd.from_pandas(_frame(X, labels), npartitions=3)
+    seen = []
+
+    def strategy(y_all):
+        seen.append(type(y_all))
+        return {"fraud": 100}
+
+    sampler = RandomUnderSampler(sampling_strategy=strategy, random_state=0)
+    X_res, y_res = sampler.fit_resample(ddf.drop(columns="label"), ddf["label"])
+    assert seen == [dd.Series]
+    assert y_res.compute().value_counts().to_dict() == {
+        "normal": int((labels == "normal").sum()), "fraud": 100}
+
+
+def test_fit_resolves_the_strategy_and_the_column_names():
+    X, y = _data()
+    ddf = dd.from_pandas(_frame(X, y), npartitions=2)
+    sampler = SMOTE().fit(ddf.drop(columns="label"), ddf["label"])
+    n_major = np.bincount(y).max()
+    assert sampler.sampling_strategy_ == {1: n_major}
+    assert list(sampler.feature_names_in_) == [f"f{j}" for j in range(6)]
+    assert sampler.n_features_in_ == 6
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+def test_data_in_memory_is_refused_with_the_sampler_to_use():
+    X, y = _data()
+    with pytest.raises(DataTypeError, match=r"dask DataFrame or a 2-D dask Array as X.*"
+                                            r"numpy\.ndarray.*balancekit\.over_sampling"):
+        SMOTE().fit_resample(X, y)
+    with pytest.raises(DataTypeError, match="y as a dask Series"):
+        SMOTE().fit_resample(da.from_array(X, chunks=300), y)
+
+
+def test_partitions_that_do_not_match_are_refused():
+    X, y = _data()
+    with pytest.raises(DataError, match="X has 1200 rows but y has 1000"):
+        RandomUnderSampler().fit_resample(da.from_array(X, chunks=300),
+                                          da.from_array(y[:1000], chunks=300))
+    ddf = dd.from_pandas(_frame(X, y), npartitions=4)
+    with pytest.raises(DataError, match="X has 4 partitions but y has 2"):
+        RandomUnderSampler().fit_resample(ddf.drop(columns="label"),
+                                          dd.from_pandas(pd.Series(y), npartitions=2))
+    # As many partitions, of other lengths: found when the partitions are read.
+    other = dd.from_pandas(pd.Series(y), npartitions=4).repartition(
+        divisions=[0, 100, 600, 900, 1199])
+    X_res, _ = RandomUnderSampler(random_state=0).fit_resample(ddf.drop(columns="label"), other)
+    with pytest.raises(DataError, match=r"partition \d: X has \d+ rows but y has \d+ labels"):
+        X_res.compute()
+
+
+def test_arrays_whose_chunks_differ_are_aligned():
+    X, y = _data()
+    X_res, y_res = RandomOverSampler(random_state=0).fit_resample(
+        da.from_array(X, chunks=(300, 2)), da.from_array(y, chunks=170))
+    X_res, y_res = dask.compute(X_res, y_res)
+    assert len(X_res) == len(y_res) == 2 * np.bincount(y).max()
+    # Each partition of X (300 rows) comes first in its output partition, and every output
+    # row carries the label of the input row it is.
+    np.testing.assert_array_equal(X_res[:300], X[:300])
+    rows = np.array([np.flatnonzero((X == row).all(axis=1))[0] for row in X_res])
+    np.testing.assert_array_equal(y[rows], y_res)
+    assert np.unique(rows).size == len(X)
+
+
+def test_bad_labels_name_their_partition():
+    X, y = _data()
+    labels = y.astype(float)
+    labels[1000] = np.nan
+    with pytest.raises(DataError, match="partition 3 of y"):
+        RandomUnderSampler().fit_resample(da.from_array(X, chunks=300),
+                                          da.from_array(labels, chunks=300))
+    with pytest.raises(InvalidParameterError, match="at least 2 classes"):
+        RandomUnderSampler().fit_resample(da.from_array(X, chunks=300),
+                                          da.from_array(np.zeros(len(y)), chunks=300))
+
+
+def test_sample_weight_and_bad_parameters_are_refused():
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
+    with pytest.raises(InvalidParameterError, match="sample_weight"):
+        SMOTE().fit_resample(Xd, yd, sample_weight=np.ones(len(y)))
+    with pytest.raises(InvalidParameterTypeError, match="replacement"):
+        RandomUnderSampler(replacement="yes").fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="random_state"):
+        RandomUnderSampler(random_state="x").fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="sampling_strategy"):
+        SMOTE(sampling_strategy="majority").fit_resample(Xd, yd)
+
+
+# --- any sampler, partition by partition --------------------------------------------------
+
+
+def test_partition_sampler_resamples_each_partition_on_its_own():
+    X, y = _data(n=1600)
+    Xd, yd = da.from_array(X, chunks=400), da.from_array(y, chunks=400)
+    X_res, y_res = PartitionSampler(under_sampling.EditedNearestNeighbours()).fit_resample(Xd, yd)
+    X_res, y_res = dask.compute(X_res, y_res)
+    expected = [under_sampling.EditedNearestNeighbours().fit_resample(X[i:i + 400], y[i:i + 400])
+                for i in range(0, 1600, 400)]
+    np.testing.assert_array_equal(X_res, np.concatenate([e[0] for e in expected]))
+    np.testing.assert_array_equal(y_res, np.concatenate([e[1] for e in expected]))
+
+
+def test_partition_sampler_seeds_each_partition_from_its_random_state():
+    X, y = _data()
+    ddf = dd.from_pandas(_frame(X, y), npartitions=3)
+    args = ddf.drop(columns="label"), ddf["label"]
+    runs = [dask.compute(*PartitionSampler(over_sampling.SMOTE(random_state=0),
+                                           random_state=seed).fit_resample(*args))[0]
+            for seed in (1, 1, 2)]
+    pd.testing.assert_frame_equal(runs[0], runs[1])
+    assert not runs[0].equals(runs[2])
+    # Each partition is grown to its own balance.
+    parts = dask.compute(*PartitionSampler(over_sampling.SMOTE(), random_state=1).fit_resample(
+        *args)[1].to_delayed())
+    for part in parts:
+        counts = part.value_counts()
+        assert counts.nunique() == 1
+
+
+def test_partition_sampler_errors_name_the_partition():
+    y = np.array([0] * 300 + [0] * 250 + [1] * 50)
+    X = np.random.RandomState(0).normal(size=(600, 3))
+    X_res, _ = PartitionSampler(under_sampling.RandomUnderSampler()).fit_resample(
+        da.from_array(X, chunks=300), da.from_array(y, chunks=300))
+    with pytest.raises(DataError, match="partition 0: y has only one class"):
+        X_res.compute()
+    with pytest.raises(InvalidParameterTypeError, match="sampler must be a sampler"):
+        PartitionSampler(object()).fit_resample(da.from_array(X, chunks=300),
+                                                da.from_array(y, chunks=300))
+
+
+def test_classes_beyond_the_exact_draw_are_refused_without_replacement(monkeypatch):
+    from balancekit.dask import _random
+
+    monkeypatch.setattr(_random, "_HYPERGEOMETRIC_LIMIT", 500)
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
+    with pytest.raises(DataError, match="class 0 has 1,0\\d\\d rows.*replacement=True"):
+        RandomUnderSampler().fit_resample(Xd, yd)
+    X_res, y_res = RandomUnderSampler(replacement=True, random_state=0).fit_resample(Xd, yd)
+    assert np.bincount(y_res.compute()).tolist() == [np.bincount(y).min()] * 2
