@@ -426,3 +426,137 @@ def test_classes_beyond_the_exact_draw_are_refused_without_replacement(monkeypat
         RandomUnderSampler().fit_resample(Xd, yd)
     X_res, y_res = RandomUnderSampler(replacement=True, random_state=0).fit_resample(Xd, yd)
     assert np.bincount(y_res.compute()).tolist() == [np.bincount(y).min()] * 2
+
+
+# --- the command line: balancekit resample --dask -------------------------------------------
+
+
+def _parquet_dir(path, table, n_files=3):
+    path.mkdir()
+    for i, part in enumerate(np.array_split(np.arange(len(table)), n_files)):
+        table.iloc[part].to_parquet(path / f"part-{i}.parquet", index=False)
+    return path
+
+
+def _cli_table(n=900, seed=0):
+    X, y = _data(n=n, seed=seed, n_features=5)
+    X = X[:, :4]
+    table = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    table.insert(2, "label", np.where(y == 1, "fraud", "ok"))
+    table["city"] = np.random.RandomState(seed).choice(["rome", "oslo"], n)
+    return table
+
+
+def test_cli_random_under_with_dask_writes_parquet_parts(tmp_path):
+    from .test_cli import assert_ok, invoke
+
+    table = _cli_table()
+    data = _parquet_dir(tmp_path / "data", table)
+    out = tmp_path / "out.parquet"
+    result = invoke("resample", data, "-t", "label", "-m", "random_under", "-o", out, "--dask")
+    assert_ok(result)
+    n_fraud = int((table["label"] == "fraud").sum())
+    assert f"ok: {len(table) - n_fraud:,} -> {n_fraud:,}" in result.stderr
+    written = pd.read_parquet(out)
+    assert list(written.columns) == list(table.columns)  # the label at its place
+    assert written["label"].value_counts().to_dict() == {"fraud": n_fraud, "ok": n_fraud}
+    # Every written row is a row of the input, once.
+    merged = written.astype({"label": object, "city": object}).merge(
+        table, how="left", indicator=True)
+    assert (merged["_merge"] == "both").all() and len(merged) == len(written)
+    assert not written.duplicated().any()
+
+
+def test_cli_smote_with_dask_writes_the_rows_of_the_command_without_it(tmp_path):
+    from .test_cli import assert_ok, invoke
+
+    table = _cli_table().drop(columns="city")
+    data = tmp_path / "data.parquet"
+    table.to_parquet(data, index=False)
+    dask_out, memory_out = tmp_path / "dask.parquet", tmp_path / "memory.parquet"
+    for out, extra in ((dask_out, ["--dask"]), (memory_out, [])):
+        assert_ok(invoke("resample", data, "-t", "label", "-m", "smote", "-o", out,
+                         "--seed", "3", "-p", "k_neighbors=4", *extra))
+    from_dask, from_memory = pd.read_parquet(dask_out), pd.read_parquet(memory_out)
+    np.testing.assert_array_equal(from_dask.drop(columns="label").to_numpy(),
+                                  from_memory.drop(columns="label").to_numpy())
+    assert from_dask["label"].tolist() == from_memory["label"].tolist()
+
+
+def test_cli_dask_output_is_replaced_only_with_force_and_never_a_foreign_directory(tmp_path):
+    from .test_cli import assert_error, assert_ok, invoke
+
+    data = tmp_path / "data.parquet"
+    _cli_table().to_parquet(data, index=False)
+    out = tmp_path / "out.parquet"
+    args = ["resample", data, "-t", "label", "-m", "random_over", "-o", out, "--dask"]
+    assert_ok(invoke(*args))
+    first = pd.read_parquet(out)
+    assert_error(invoke(*args), 1, "already exists", "--force")
+    assert_ok(invoke(*args, "--seed", "9", "--force"))
+    assert not pd.read_parquet(out).equals(first)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    foreign = tmp_path / "notes.parquet"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    assert_error(invoke(*args[:-2], foreign, "--dask", "--force"), 1, "other files than Parquet")
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+
+def test_cli_dask_refuses_what_it_cannot_do(tmp_path):
+    from .test_cli import assert_error, invoke
+
+    table = _cli_table()
+    data = tmp_path / "data.parquet"
+    table.to_parquet(data, index=False)
+    csv = tmp_path / "data.csv"
+    table.to_csv(csv, index=False)
+    out = tmp_path / "out.parquet"
+    base = ["-t", "label", "-o", out, "--dask"]
+    assert_error(invoke("resample", data, "-m", "tomek_links", *base), 2, "'--method'",
+                 "random_under, random_over, smote, smotenc")
+    assert_error(invoke("resample", csv, "-m", "smote", *base), 2, "must be Parquet")
+    assert_error(invoke("resample", data, "-m", "smote", "-t", "label", "-o",
+                        tmp_path / "out.csv", "--dask"), 2, "must be Parquet")
+    assert_error(invoke("resample", data, "-m", "smote", "-t", "lable", "-o", out, "--dask"),
+                 2, "did you mean 'label'")
+    # A text column: the message of SMOTE itself.
+    assert_error(invoke("resample", data, "-m", "smote", *base), 1, "'city'", "SMOTENC")
+    assert not out.exists()
+
+
+def test_write_parts_leaves_nothing_behind_when_writing_fails(tmp_path):
+    from balancekit import _io
+
+    out = tmp_path / "out.parquet"
+
+    def fails(directory):
+        (tmp_path / "started").write_text("")
+        pd.DataFrame({"a": [1]}).to_parquet(f"{directory}/part.0.parquet")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _io.write_parts(fails, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["started"]
+    _io.write_parts(lambda d: pd.DataFrame({"a": [2]}).to_parquet(f"{d}/part.0.parquet"), out)
+    with pytest.raises(KeyboardInterrupt):
+        _io.write_parts(fails, out, force=True)
+    assert pd.read_parquet(out)["a"].tolist() == [2]  # the earlier output, untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet", "started"]
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")  # dask's reader
+def test_label_column_of_a_parquet_directory_keeps_the_partitions_of_the_table(tmp_path):
+    # dask's optimizer merges the small files of one column into fewer partitions than
+    # those of the whole table; y must still be split as X is.
+    table = _cli_table()
+    frame = dd.read_parquet(_parquet_dir(tmp_path / "data", table, n_files=4))
+    X, y = frame.drop(columns=["label", "city"]), frame["label"]
+    X_res, y_res = RandomUnderSampler(random_state=0).fit_resample(X, y)
+    X_res, y_res = dask.compute(X_res, y_res)
+    n_fraud = int((table["label"] == "fraud").sum())
+    assert y_res.value_counts().to_dict() == {"fraud": n_fraud, "ok": n_fraud}
+    original = table.drop(columns=["label", "city"])
+    np.testing.assert_array_equal(
+        table["label"].to_numpy()[[np.flatnonzero((original.to_numpy() == row).all(axis=1))[0]
+                                   for row in X_res.to_numpy()]], y_res.to_numpy())

@@ -40,6 +40,7 @@ leaves neither a partial output nor the temporary file behind.
 import csv
 import gzip
 import os
+import shutil
 import tempfile
 import warnings
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -66,6 +67,8 @@ __all__ = [
     "check_output",
     "write_table",
     "write_text",
+    "check_new_parts",
+    "write_parts",
 ]
 
 #: Supported file extensions and the format each one means.
@@ -1123,6 +1126,75 @@ def _write_atomically(path, write, *, force):
         except OSError:
             pass
         raise
+
+
+def check_new_parts(path, *, force=False):
+    """Check that a directory of Parquet parts can be created (or replaced) at ``path``.
+
+    Only a file, or a directory that holds nothing but Parquet files (an earlier output),
+    is replaced with ``force``: a directory of other files is never removed.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the directory above ``path`` does not exist.
+    FileExistsError
+        When ``path`` exists and ``force`` is false, or is a directory of other files.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            2, f"The output directory '{path.parent}' does not exist; create it first",
+            str(path.parent))
+    if not path.exists():
+        return
+    if not force:
+        raise FileExistsError(17, f"'{path}' already exists; pass --force to overwrite it",
+                              str(path))
+    if path.is_dir():
+        other = [p.name for p in path.iterdir() if not _parquet_part(p)]
+        if other:
+            raise FileExistsError(
+                17, f"'{path}' is a directory holding other files than Parquet parts "
+                f"({', '.join(sorted(other)[:3])}{', ...' if len(other) > 3 else ''}), which "
+                "--force does not remove; choose another output", str(path))
+
+
+def _parquet_part(path):
+    return path.is_file() and (path.suffix in (".parquet", ".pq")
+                               or path.name in ("_metadata", "_common_metadata"))
+
+
+def write_parts(write, path, *, force=False):
+    """Call ``write(temporary directory)``, then put the directory at ``path`` in one step.
+
+    An existing output (see :func:`check_new_parts`) is replaced only once the new one is
+    complete; on any error or interrupt, the temporary directory is removed and ``path``
+    is left as it was.
+    """
+    path = Path(path)
+    check_new_parts(path, force=force)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        raise _about(exc, path) from None
+    old = None
+    try:
+        write(str(tmp))
+        if path.exists() or path.is_symlink():
+            check_new_parts(path, force=force)  # as it is now, after the writing
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old",
+                                        dir=path.parent))
+            os.replace(path, old / path.name)
+        os.replace(tmp, path)
+    except BaseException:
+        if old is not None and not path.exists():
+            os.replace(old / path.name, path)  # the earlier output back in place
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _about(exc, path, tmp=None):

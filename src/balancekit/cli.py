@@ -1146,6 +1146,8 @@ def compare(
 # --------------------------------------------------------------------------- resample
 
 _METHODS = available_samplers()
+# The methods of balancekit.dask that resample the whole table exactly.
+_DASK_METHODS = ("random_under", "random_over", "smote", "smotenc")
 _METHOD_LINES = "\n\n".join(
     f"[bold]{name}[/bold]: {((cls.__doc__ or '').strip().splitlines() or [''])[0]}"
     for name, cls in _METHODS.items()
@@ -1236,6 +1238,15 @@ def resample(
             "(tab). Default: ','."
         ),
     ] = None,
+    use_dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Resample with dask, partition by partition, for tables larger than memory "
+            "(needs the dask extra): DATA is a Parquet file or directory, and the output a "
+            "directory of Parquet files. Methods: " + ", ".join(_DASK_METHODS) + ".",
+        ),
+    ] = False,
 ):
     """Resample a table and write it in the same layout (columns, order, dtypes).
 
@@ -1245,6 +1256,9 @@ def resample(
     atomically: it either appears complete or not at all.
     """
     strategy, param = _parse_strategy(strategy), _parse_params(param)
+    if use_dask:
+        _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep)
+        return
     sep = _check_sep(ctx, sep, data, output)
     _io.check_output(output, force=force)
     with _working(f"reading {data}"):
@@ -1281,6 +1295,78 @@ def resample(
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
 
 
+def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep):
+    """``resample --dask``: read Parquet with dask, resample lazily, write Parquet parts."""
+    with warnings.catch_warnings():
+        # dask's Parquet reader and writer call pandas' reset_index(inplace=True), deprecated
+        # in pandas 3.1: nothing the user can act on.
+        warnings.filterwarnings("ignore", message="The inplace keyword",
+                                category=DeprecationWarning)
+        _dask_resample(ctx, data, target, method, output, strategy, seed, param, force, sep)
+
+
+def _dask_resample(ctx, data, target, method, output, strategy, seed, param, force, sep):
+    if method not in _DASK_METHODS:
+        raise typer.BadParameter(
+            f"{method!r} does not run with --dask, which resamples the whole table exactly "
+            f"with {', '.join(_DASK_METHODS)}; the other methods need every row's neighbours "
+            "at once (in Python, balancekit.dask.PartitionSampler runs them partition by "
+            "partition).", ctx=ctx, param_hint="'--method'")
+    for path, what in ((data, "DATA"), (output, "--output")):
+        if _io.table_format(path, allow_directory=True) not in ("parquet", "parquet-dir"):
+            raise typer.BadParameter(
+                f"with --dask, {what} must be Parquet (a .parquet or .pq file or directory); "
+                f"got '{path}'. Convert a CSV file first, e.g. with "
+                "dask.dataframe.read_csv(...).to_parquet(...).", ctx=ctx, param_hint=what)
+    if sep is not None:
+        raise typer.BadParameter("--sep applies to CSV files, and --dask reads and writes "
+                                 "Parquet.", ctx=ctx, param_hint="'--sep'")
+    _io.check_new_parts(output, force=force)
+    try:
+        import dask.dataframe as dd
+
+        from . import dask as bk_dask
+    except ImportError as exc:
+        raise BalancekitError(
+            f"--dask needs dask, which cannot be imported here ({exc}); install it with "
+            "pip install 'balancekit[dask]'."
+        ) from None
+
+    table = dd.read_parquet(data)
+    X_meta, _ = _split_target(ctx, table._meta, target)
+    X, y = table.drop(columns=[target]), table[target]
+    with _working(f"reading the column {target!r} of {data}"):
+        before = y.value_counts().compute()
+    before = {_py(label): int(n) for label, n in sorted(before.items())}
+    sampler = _make_sampler(ctx, method, X_meta, pd.Series(list(before)), strategy, seed, param,
+                            target, check_size=False)
+    sampler = getattr(bk_dask, type(sampler).__name__)(**sampler.get_params(deep=False))
+    X_res, y_res = sampler.fit_resample(X, y)
+    position = list(table.columns).index(target)
+    result = dd.map_partitions(_insert_column, X_res, y_res, position, target,
+                               align_dataframes=False,
+                               meta=_insert_column(X_res._meta, y_res._meta, position, target))
+
+    def write(directory):
+        result.to_parquet(directory, write_index=False)
+
+    with _working(f"{method}: resampling {_count(sum(before.values()), 'row')} into {output}"):
+        _io.write_parts(write, output, force=force)
+    after = dd.read_parquet(output, columns=[target])[target].value_counts().compute()
+    after = {_py(label): int(n) for label, n in after.items()}
+    changes = ", ".join(f"{_fmt_label(label)}: {n:,} -> {after.get(label, 0):,}"
+                        for label, n in before.items())
+    _say(f"{method}: {sum(before.values()):,} -> {_count(sum(after.values()), 'row')} "
+         f"({changes}); wrote {output} (dask, {_count(result.npartitions, 'partition')})")
+
+
+def _insert_column(frame, column, position, name):
+    """``frame`` with ``column``'s values inserted as column ``name`` at ``position``."""
+    frame = frame.copy()
+    frame.insert(position, name, column.array)  # by position, in its dtype
+    return frame
+
+
 def _memory_bytes():
     """The physical memory of this machine in bytes (``None`` when unknown)."""
     try:
@@ -1304,7 +1390,7 @@ def _check_size(X, y, counts):
         )
 
 
-def _make_sampler(ctx, method, X, y, strategy, seed, params, target):
+def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=True):
     sampler = available_samplers()[method]()
     known = sampler.get_params(deep=False)
     unknown = [key for key in params if key not in known]
@@ -1324,7 +1410,7 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target):
         labels = [_py(v) for v in np.unique(check_target(y))]
     if strategy is not None:
         settings["sampling_strategy"] = _strategy_for(ctx, strategy, labels)
-        if isinstance(strategy, dict):
+        if isinstance(strategy, dict) and check_size:
             _check_size(X, y, settings["sampling_strategy"])
     for key, value in params.items():
         if isinstance(value, dict):  # per-class values, keyed by JSON text like --strategy

@@ -225,10 +225,15 @@ def _n_partitions(collection):
 
 
 def _blocks(collection):
-    """The partitions of a collection as a list of Delayed, in order."""
+    """The partitions of a collection as a list of Delayed, in order.
+
+    A dask DataFrame's graph is not optimized first: the optimizer may merge the small
+    partitions of a few columns (``df['label']`` read from Parquet) into fewer than those
+    of the whole table, and then y's partitions would no longer be X's.
+    """
     if isinstance(collection, da.Array):
         return list(collection.to_delayed().ravel())
-    return list(collection.to_delayed())
+    return list(collection.to_delayed(optimize_graph=False))
 
 
 def labels_of(y_part, i, n_rows=None):
