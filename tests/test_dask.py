@@ -560,3 +560,33 @@ def test_label_column_of_a_parquet_directory_keeps_the_partitions_of_the_table(t
     np.testing.assert_array_equal(
         table["label"].to_numpy()[[np.flatnonzero((original.to_numpy() == row).all(axis=1))[0]
                                    for row in X_res.to_numpy()]], y_res.to_numpy())
+
+
+def test_smote_makes_its_new_rows_partition_by_partition():
+    X, y = _data(n=2000, dtype=np.float32)
+    X_mem, _ = over_sampling.SMOTE(random_state=7).fit_resample(X, y)
+    X_res, y_res = SMOTE(random_state=7).fit_resample(da.from_array(X, chunks=250),
+                                                      da.from_array(y, chunks=250))
+    n_new = len(X_mem) - len(X)
+    # New partitions of the input's mean length, with known lengths, each computed alone.
+    assert X_res.chunks[0][8:] == tuple([250] * (n_new // 250) + [n_new % 250] * (n_new % 250 > 0))
+    assert X_res.chunks[0] == y_res.chunks[0]
+    last = X_res.blocks[-1].compute()
+    np.testing.assert_array_equal(last, X_mem[len(X_mem) - len(last):])
+    np.testing.assert_array_equal(X_res.blocks[9].compute(), X_mem[len(X) + 250:len(X) + 500])
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")  # dask's reader
+def test_data_that_change_between_the_passes_are_refused(tmp_path):
+    # A directory of Parquet files that changes after the labels were counted.
+    table = _cli_table()
+    path = _parquet_dir(tmp_path / "data", table, n_files=2)
+    frame = dd.read_parquet(path)
+    X_res, _ = RandomUnderSampler(random_state=0).fit_resample(
+        frame.drop(columns=["label", "city"]), frame["label"])
+    changed = table.iloc[: len(table) // 2].copy()
+    changed["label"] = "ok"
+    changed.to_parquet(path / "part-0.parquet", index=False)
+    with pytest.raises(DataError, match="partition 0 holds 450 rows of class 'ok' now, but "
+                                        r"held \d+ when the labels were counted"):
+        X_res.compute()

@@ -97,6 +97,20 @@ class LazyRows(_RowParts):
         self.write(out)
         return out
 
+    def sliceable(self):
+        """Whether :meth:`rows` can cut every part (its fill function has ``piece``)."""
+        return all(hasattr(fill, "piece") for _, fill in self.parts)
+
+    def rows(self, start, stop):
+        """The rows ``start`` to ``stop`` as a :class:`LazyRows` of their own."""
+        out, at = LazyRows(self.n_features, self.dtype), 0
+        for n_rows, fill in self.parts:
+            low, high = max(start, at), min(stop, at + n_rows)
+            if low < high:
+                out.add(high - low, fill.piece(low - at, high - at))
+            at += n_rows
+        return out
+
 
 class SparseRows(_RowParts):
     """Synthetic sparse rows computed in chunks, when the output is written.
@@ -173,23 +187,32 @@ class LazyColumns:
         return (column() for column in self.columns)
 
 
-def interpolation(X, base, neighbor, gap):
-    """A ``fill`` function for :class:`LazyRows`: SMOTE points, written in chunks."""
+class Interpolation:
+    """A ``fill`` function for :class:`LazyRows`: the SMOTE points ``X[base] + gap *
+    (X[neighbor] - X[base])``, written in chunks; :meth:`piece` gives the same for a slice
+    of the points."""
 
-    def fill(out):
+    def __init__(self, X, base, neighbor, gap):
+        self.X, self.base, self.neighbor, self.gap = X, base, neighbor, gap
+
+    def __call__(self, out):
+        base, neighbor, gap = self.base, self.neighbor, self.gap
         step = max(64, min(_CHUNK_BYTES // max(1, out.shape[1] * out.itemsize),
                            int(base.size * _CHUNK_SHARE)))
         for start in range(0, base.size, step):
             stop = min(base.size, start + step)
-            interpolate(X, base[start:stop], neighbor[start:stop], gap[start:stop],
+            interpolate(self.X, base[start:stop], neighbor[start:stop], gap[start:stop],
                         out=out[start:stop])
 
-    return fill
+    def piece(self, start, stop):
+        """The fill function of the points ``start`` to ``stop``."""
+        return Interpolation(self.X, self.base[start:stop], self.neighbor[start:stop],
+                             self.gap[start:stop])
 
 
 def segment_points(X, base, neighbor, gap):
     """SMOTE points: for dense ``X`` the ``fill`` function that writes them
-    straight into the output (:func:`interpolation`), for sparse ``X`` a
+    straight into the output (:class:`Interpolation`), for sparse ``X`` a
     :class:`SparseRows` that computes them in chunks (:func:`interpolate`)."""
     if sp.issparse(X):
         # In chunks: the sparse arithmetic holds several temporaries as large as its rows.
@@ -207,7 +230,7 @@ def segment_points(X, base, neighbor, gap):
     # and with 32-bit row numbers where they fit.
     if X.shape[0] <= np.iinfo(np.int32).max:
         neighbor = neighbor.astype(np.int32, copy=False)
-    return interpolation(X, base, neighbor, gap.astype(X.dtype, copy=False))
+    return Interpolation(X, base, neighbor, gap.astype(X.dtype, copy=False))
 
 
 def draw_segments(rng, n_points, n_neighbors, n_new):

@@ -10,7 +10,7 @@ pass over ``y`` alone) to resolve the sampling strategy on the whole data.
   whole data.
 - :class:`SMOTE` and :class:`SMOTENC` gather the rows of the classes they grow
   (which must fit in memory) and append the new rows the in-memory samplers
-  would make.
+  would make (SMOTE's made partition by partition, when they are computed).
 - :class:`PartitionSampler` runs any sampler on each partition on its own (an
   approximation of it on the whole data).
 

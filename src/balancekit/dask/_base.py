@@ -35,8 +35,9 @@ class DaskSamplerMixin:
     def fit_resample(self, X, y, *, sample_weight=None):
         """Resample a dask collection.
 
-        The labels are counted first (a pass over ``y`` alone, computed at
-        once); the resampled data are returned as lazy dask collections.
+        The labels are counted first (a pass over ``y``, computed at once;
+        for a ``y`` taken from a table read from files, a pass over the
+        files); the resampled data are returned as lazy dask collections.
 
         Parameters
         ----------

@@ -1,6 +1,7 @@
 """Dask collections in and out: the partitions of X and y as matching delayed blocks."""
 
 import math
+import uuid
 
 import dask
 import dask.array as da
@@ -67,7 +68,7 @@ class Partitions:
         return isinstance(self.X, dd.DataFrame)
 
     def count(self):
-        """Count the labels of each partition (one pass over ``y`` alone); return the totals.
+        """Count the labels of each partition (one pass over ``y``); return the totals.
 
         Returns
         -------
@@ -147,27 +148,36 @@ class Partitions:
             return pd.concat(xs), _concat_labels(ys)
         return np.concatenate(xs), _concat_labels(ys)
 
-    def append(self, X_new, y_new, n_rows):
-        """``X`` and ``y`` followed by the in-memory rows ``X_new`` and labels ``y_new``.
+    def append(self, make, n_new, n_rows):
+        """``X`` and ``y`` followed by ``n_new`` new rows, made lazily in partitions.
 
-        The new rows take partitions of about the input's mean partition length
-        (``n_rows`` in all over its partitions); pandas rows take the index
-        ``n_rows, n_rows + 1, ...``, after the positions of the input rows.
+        ``make(start, stop)`` returns the new rows ``start`` to ``stop`` and their
+        labels (pandas objects or numpy arrays). The new partitions are of about the
+        input's mean partition length (``n_rows`` rows in all over its partitions);
+        pandas rows take the index ``n_rows, n_rows + 1, ...``, after the positions of
+        the input rows.
         """
         size = max(1, math.ceil(n_rows / max(1, _n_partitions(self.X))))
-        n_new = len(y_new)
-        if isinstance(self.X, dd.DataFrame):
-            index = pd.RangeIndex(n_rows, n_rows + n_new)
-            X_new = dd.from_pandas(X_new.set_axis(index, axis=0), chunksize=size)
-        else:
-            X_new = da.from_array(X_new, chunks=(size, X_new.shape[1]))
-        if isinstance(self.y, dd.Series):
-            y_new = pd.Series(np.asarray(y_new), index=pd.RangeIndex(n_rows, n_rows + n_new),
-                              name=self.y.name).astype(self.y.dtype)
-            y_new = dd.from_pandas(y_new, chunksize=size)
-        else:
-            y_new = da.from_array(np.asarray(y_new), chunks=(size,))
+        bounds = [(start, min(n_new, start + size)) for start in range(0, n_new, size)]
+        key = uuid.uuid4().hex  # named, so that dask does not hash what make holds
+        new = [delayed(_new_rows, pure=False, nout=2)(
+                   make, start, stop, n_rows, dask_key_name=f"balancekit-new-rows-{key}-{i}")
+               for i, (start, stop) in enumerate(bounds)]
+        rows = [stop - start for start, stop in bounds]
+        X_new = _from_blocks([part[0] for part in new], self.X, rows)
+        y_new = _from_blocks([part[1] for part in new], self.y, rows)
         return _concat(self.X, X_new), _concat(self.y, y_new)
+
+
+def _new_rows(make, start, stop, n_rows):
+    """New rows ``start`` to ``stop``: pandas ones under the index ``n_rows + start, ...``."""
+    X_new, y_new = make(start, stop)
+    index = pd.RangeIndex(n_rows + start, n_rows + stop)
+    if isinstance(X_new, pd.DataFrame):
+        X_new = X_new.set_axis(index, axis=0)
+    if isinstance(y_new, pd.Series):
+        y_new = y_new.set_axis(index, axis=0)
+    return X_new, y_new
 
 
 def _check_x(X, owner):

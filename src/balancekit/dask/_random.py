@@ -87,10 +87,10 @@ class RandomUnderSampler(DaskSamplerMixin, under_sampling.RandomUnderSampler):
 
 
 def _quotas(parts, targets, allot, added):
-    """Each partition's ``{label: n}`` from ``allot(label, held, target)`` (the number of
-    rows of the class each partition holds, and the class's target), which gives ``n`` for
-    every partition (``None``: the class is left alone); and the partitions' output lengths,
-    with ``n`` rows ``added`` to the class's rows or kept instead of them."""
+    """Each partition's ``{label: (held, n)}`` from ``allot(label, held, target)`` (the
+    number of rows of the class each partition holds, and the class's target), which gives
+    ``n`` for every partition (``None``: the class is left alone); and the partitions'
+    output lengths, with ``n`` rows ``added`` to the class's rows or kept instead of them."""
     quotas = [{} for _ in parts.counts]
     rows = np.array([sum(counts.values()) for counts in parts.counts], dtype=np.int64)
     for label, target in targets.items():
@@ -99,19 +99,32 @@ def _quotas(parts, targets, allot, added):
         if drawn is None:
             continue
         rows += drawn if added else drawn - held
-        for quota, n in zip(quotas, drawn, strict=True):
-            quota[label] = int(n)
+        for quota, counted, n in zip(quotas, held, drawn, strict=True):
+            quota[label] = (int(counted), int(n))
     return quotas, rows
 
 
+def _members(labels, label, counted, i):
+    """Rows of class ``label`` in partition ``i``, checked against the count made before."""
+    members = np.flatnonzero(labels == label)
+    if members.size != counted:
+        raise DataError(
+            f"partition {i} holds {members.size:,} rows of class {label!r} now, but held "
+            f"{counted:,} when the labels were counted: the data changed between the two "
+            "passes (files written meanwhile?). Resample data that stay as they are."
+        )
+    return members
+
+
 def _under_partition(x, y, i, quota, seed, replacement):
-    """Keep ``quota[label]`` rows of each class of the partition, drawn with ``seed``."""
+    """Keep ``n`` rows of each class of the partition (``quota[label] = (held, n)``), drawn
+    with ``seed``."""
     labels = labels_of(y, i, len(x))
     draws = np.random.default_rng(seed)
     n = labels.shape[0]
     times = np.ones(n, dtype=np.intp)  # how often each row is kept, as in the in-memory one
-    for label, k in quota.items():
-        members = np.flatnonzero(labels == label)
+    for label, (counted, k) in quota.items():
+        members = _members(labels, label, counted, i)
         chosen = members[draws.choice(members.size, size=k, replace=replacement)]
         times[members] = 0
         times += np.bincount(chosen, minlength=n)
@@ -177,12 +190,13 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
 
 
 def _over_partition(x, y, i, quota, seed):
-    """Every row of the partition, then ``quota[label]`` copies of rows of each class."""
+    """Every row of the partition, then ``n`` copies of rows of each class (``quota[label] =
+    (held, n)``)."""
     labels = labels_of(y, i, len(x))
     draws = np.random.default_rng(seed)
     rows = [np.arange(labels.shape[0])]
-    for label, k in quota.items():
-        members = np.flatnonzero(labels == label)
+    for label, (counted, k) in quota.items():
+        members = _members(labels, label, counted, i)
         rows.append(members[draws.integers(0, members.size, size=k)])
     rows = np.concatenate(rows)
     return take(x, rows), take(y, rows)

@@ -4,6 +4,7 @@ grown exactly as in memory, and their new rows appended as new partitions."""
 import numpy as np
 
 from .. import _frames, over_sampling
+from .._kernels import LazyRows
 from .._validation import check_seed
 from ..exceptions import InvalidParameterError
 from ..over_sampling._smotenc import categorical_columns
@@ -21,20 +22,39 @@ class _GrowGathered(DaskSamplerMixin):
         rng = check_seed(self.random_state, owner=type(self).__name__)
         X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
         result = self._fit_resample(X_checked, y_arr, targets=grown, rng=rng)
+        source = self._output_source(X_grown, X_checked)
+        synthetic, y_synthetic, origin = result.synthetic, result.y_synthetic, result.origin
         none = np.empty(0, dtype=np.intp)  # no input row: the new rows alone
-        X_new = _frames.take_x(self._output_source(X_grown, X_checked), none, result.synthetic)
-        y_new = _frames.take_y(y_grown, y_arr, none, result.y_synthetic, result.origin)
-        return parts.append(X_new, y_new, sum(totals.values()))
+        if not (isinstance(synthetic, LazyRows) and synthetic.sliceable()):
+            # Columns of several kinds (SMOTENC): the new rows are made here, whole.
+            X_new = _frames.take_x(source, none, synthetic)
+            synthetic = None
+
+        def make(start, stop):
+            """The new rows ``start`` to ``stop`` and their labels, in the input's kinds."""
+            if synthetic is not None:
+                rows = _frames.take_x(source, none, synthetic.rows(start, stop))
+            else:
+                rows = X_new[start:stop] if isinstance(X_new, np.ndarray) else X_new.iloc[
+                    start:stop]
+            labels = _frames.take_y(y_grown, y_arr, none,
+                                    None if y_synthetic is None else y_synthetic[start:stop],
+                                    origin[start:stop])
+            return rows, labels
+
+        return parts.append(make, origin.size, sum(totals.values()))
 
 
 class SMOTE(_GrowGathered, over_sampling.SMOTE):
     """SMOTE on a dask collection: the rows of the in-memory SMOTE, at any table size.
 
     SMOTE reads only the rows of the classes it grows: they are gathered into
-    memory (so they must fit there, with their new rows), grown exactly as
+    memory (so they must fit there), grown exactly as
     :class:`balancekit.over_sampling.SMOTE` grows them, and the new rows are
     appended to the collection as new partitions of about its mean partition
-    length. The other rows are left in their partitions, unread. With the same
+    length, each made when it is computed: memory holds the grown classes'
+    rows and each new row's segment (16 bytes), not the new rows. The other
+    rows are left in their partitions, unread. With the same
     ``random_state``, the new rows are those of the in-memory SMOTE on the
     whole data (whose rows of the grown classes come in the same order).
 
@@ -76,11 +96,12 @@ class SMOTE(_GrowGathered, over_sampling.SMOTE):
 
 
 class SMOTENC(_GrowGathered, over_sampling.SMOTENC):
-    """SMOTENC on a dask collection: the rows of the in-memory SMOTENC, at any table size.
+    """SMOTENC on a dask collection: the rows of the in-memory SMOTENC.
 
     As :class:`SMOTE` here: the rows of the classes to grow are gathered into
     memory and grown exactly as :class:`balancekit.over_sampling.SMOTENC` grows
-    them, and the new rows are appended as new partitions. ``X`` needs at least
+    them, and the new rows are appended as new partitions; unlike SMOTE's, they
+    are made whole in memory, so they must fit there too. ``X`` needs at least
     one numeric column: on categorical columns alone, SMOTEN's value difference
     metric reads the class profile of every row.
 
