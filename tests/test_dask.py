@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_classification
 
 from balancekit import over_sampling, under_sampling
@@ -590,3 +592,69 @@ def test_data_that_change_between_the_passes_are_refused(tmp_path):
     with pytest.raises(DataError, match="partition 0 holds 450 rows of class 'ok' now, but "
                                         r"held \d+ when the labels were counted"):
         X_res.compute()
+
+
+# --- properties over random partitions ----------------------------------------------------
+
+
+@st.composite
+def _partitioned_labels(draw):
+    """Labels of 2-4 classes in 1-6 partitions of 1-40 rows (empty partitions: a test of
+    their own, as dask arrays may drop empty blocks)."""
+    n_classes = draw(st.integers(2, 4))
+    sizes = draw(st.lists(st.integers(1, 40), min_size=1, max_size=6))
+    labels = draw(st.lists(st.integers(0, n_classes - 1), min_size=sum(sizes),
+                           max_size=sum(sizes)))
+    y = np.array(labels, dtype=np.int64)
+    if np.unique(y).size < 2:
+        y = np.concatenate([y, [0, 1]])
+        sizes = [*sizes[:-1], sizes[-1] + 2]
+    return y, sizes
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=_partitioned_labels(), seed=st.integers(0, 2**32 - 1),
+       replacement=st.booleans())
+def test_random_samplers_hit_the_targets_on_any_partitions(data, seed, replacement):
+    y, sizes = data
+    X = np.arange(y.size, dtype=np.float64)[:, None]  # each row's position, as its value
+    chunks = (tuple(sizes),)
+    Xd, yd = da.from_array(X, chunks=(chunks[0], 1)), da.from_array(y, chunks=chunks)
+    counts = np.bincount(y)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    for sampler in (RandomUnderSampler(random_state=seed, replacement=replacement),
+                    RandomOverSampler(random_state=seed)):
+        X_res, y_res = sampler.fit_resample(Xd, yd)
+        X_res, y_res = dask.compute(X_res, y_res)
+        rows = X_res[:, 0].astype(np.int64)
+        np.testing.assert_array_equal(y[rows], y_res)  # each row keeps its label
+        got = np.bincount(y_res, minlength=counts.size)
+        for label, n in enumerate(counts):
+            assert got[label] == sampler.sampling_strategy_.get(label, n)
+        # No row leaves its partition.
+        out_sizes = [len(block) for block in dask.compute(
+            *sampler.fit_resample(Xd, yd)[0].to_delayed().ravel())]
+        at = 0
+        for i, size in enumerate(out_sizes):
+            block = rows[at:at + size]
+            assert ((block >= starts[i]) & (block < starts[i + 1])).all()
+            at += size
+        if isinstance(sampler, RandomUnderSampler) and not replacement:
+            assert np.unique(rows).size == rows.size
+
+
+def test_empty_partitions_are_resampled_as_empty():
+    X, y = _data(n=600)
+    table = _frame(X, y)
+    frame = dd.concat([dd.from_pandas(table.iloc[:0], npartitions=1),
+                       dd.from_pandas(table, npartitions=2),
+                       dd.from_pandas(table.iloc[:0], npartitions=1)])
+    assert frame.npartitions == 4
+    X_big, y_big = frame.drop(columns="label"), frame["label"]
+    for sampler in (RandomUnderSampler(random_state=0), RandomOverSampler(random_state=0),
+                    SMOTE(random_state=0)):
+        X_res, y_res = sampler.fit_resample(X_big, y_big)
+        lengths = _partition_lengths(X_res)
+        assert lengths[0] == lengths[3] == 0 and lengths == _partition_lengths(y_res)
+        counts = y_res.compute().value_counts()
+        assert counts.nunique() == 1 and counts.index.tolist() != []
