@@ -27,6 +27,9 @@ from balancekit.dask import (  # noqa: E402
     RandomUnderSampler,
 )
 
+# dask's Parquet reader and writer call pandas' deprecated reset_index(inplace=True).
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")
+
 
 @pytest.fixture(autouse=True)
 def _one_thread_scheduler():
@@ -516,7 +519,7 @@ def test_cli_dask_refuses_what_it_cannot_do(tmp_path):
     out = tmp_path / "out.parquet"
     base = ["-t", "label", "-o", out, "--dask"]
     assert_error(invoke("resample", data, "-m", "tomek_links", *base), 2, "'--method'",
-                 "random_under, random_over, smote, smotenc")
+                 "random_under, random_over, smote, smotenc, adasyn, borderline_smote")
     assert_error(invoke("resample", csv, "-m", "smote", *base), 2, "must be Parquet")
     assert_error(invoke("resample", data, "-m", "smote", "-t", "label", "-o",
                         tmp_path / "out.csv", "--dask"), 2, "must be Parquet")
@@ -547,7 +550,6 @@ def test_write_parts_leaves_nothing_behind_when_writing_fails(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet", "started"]
 
 
-@pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")  # dask's reader
 def test_label_column_of_a_parquet_directory_keeps_the_partitions_of_the_table(tmp_path):
     # dask's optimizer merges the small files of one column into fewer partitions than
     # those of the whole table; y must still be split as X is.
@@ -578,7 +580,6 @@ def test_smote_makes_its_new_rows_partition_by_partition():
     np.testing.assert_array_equal(X_res.blocks[9].compute(), X_mem[len(X) + 250:len(X) + 500])
 
 
-@pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")  # dask's reader
 def test_data_that_change_between_the_passes_are_refused(tmp_path):
     # A directory of Parquet files that changes after the labels were counted.
     table = _cli_table()
@@ -658,3 +659,62 @@ def test_empty_partitions_are_resampled_as_empty():
         assert lengths[0] == lengths[3] == 0 and lengths == _partition_lengths(y_res)
         counts = y_res.compute().value_counts()
         assert counts.nunique() == 1 and counts.index.tolist() != []
+
+
+# --- ADASYN and BorderlineSMOTE: neighbours searched over every partition -----------------
+
+
+@pytest.mark.parametrize("name, params", [
+    ("ADASYN", {}),
+    ("ADASYN", {"n_neighbors": 3}),
+    ("BorderlineSMOTE", {}),
+    ("BorderlineSMOTE", {"m_neighbors": 7, "k_neighbors": 3}),
+])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adasyn_and_borderline_make_the_rows_of_the_in_memory_samplers(name, params, dtype):
+    from balancekit import dask as bk_dask
+
+    X, y = _data(n=1500, weights=(0.75, 0.15, 0.1), dtype=dtype)
+    X[::7] = X[1::7][: len(X[::7])]  # exact duplicates across partitions: ties to the lower row
+    memory = getattr(over_sampling, name)(random_state=2, **params)
+    X_mem, y_mem = memory.fit_resample(X, y)
+    sampler = getattr(bk_dask, name)(random_state=2, **params)
+    X_res, y_res = sampler.fit_resample(da.from_array(X, chunks=400), da.from_array(y, chunks=400))
+    X_res, y_res = dask.compute(X_res, y_res)
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+    if name == "BorderlineSMOTE":  # row numbers of the whole collection
+        assert sampler.in_danger_indices_.keys() == memory.in_danger_indices_.keys()
+        for label, rows in memory.in_danger_indices_.items():
+            np.testing.assert_array_equal(sampler.in_danger_indices_[label], rows)
+
+
+def test_borderline_on_a_dataframe_from_parquet_files(tmp_path):
+    from balancekit.dask import BorderlineSMOTE
+
+    table = _cli_table(n=1200).drop(columns="city")
+    frame = dd.read_parquet(_parquet_dir(tmp_path / "data", table, n_files=3))
+    X_res, y_res = BorderlineSMOTE(random_state=0).fit_resample(frame.drop(columns="label"),
+                                                                frame["label"])
+    X_res, y_res = dask.compute(X_res, y_res)
+    X_mem, y_mem = over_sampling.BorderlineSMOTE(random_state=0).fit_resample(
+        table.drop(columns="label"), table["label"])
+    np.testing.assert_array_equal(X_res.to_numpy(), X_mem.to_numpy())
+    assert y_res.tolist() == y_mem.tolist()
+
+
+def test_adasyn_and_borderline_refuse_what_they_cannot_do_here():
+    from sklearn.neighbors import NearestNeighbors
+
+    from balancekit.dask import ADASYN, BorderlineSMOTE
+
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
+    with pytest.raises(InvalidParameterError, match="kind='borderline-2' is not available"):
+        BorderlineSMOTE(kind="borderline-2").fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="n_neighbors must be an int"):
+        ADASYN(n_neighbors=NearestNeighbors(n_neighbors=6)).fit_resample(Xd, yd)
+    # A NaN in a row of the class not grown: its partition is named.
+    X[np.flatnonzero(y == 0)[400], 1] = np.nan
+    with pytest.raises(DataError, match="partition 1 of X holds missing or infinite values"):
+        ADASYN().fit_resample(da.from_array(X, chunks=300), da.from_array(y, chunks=300))

@@ -3,14 +3,17 @@
 The samplers here take a dask DataFrame or 2-D dask Array ``X`` and a dask
 Series or 1-D dask Array ``y`` split into the same partitions, and return
 lazy dask collections of the same kinds. They first count the labels (one
-pass over ``y`` alone) to resolve the sampling strategy on the whole data.
+pass over ``y``) to resolve the sampling strategy on the whole data.
 
 - :class:`RandomUnderSampler` and :class:`RandomOverSampler` keep every row in
   its partition and draw exactly the counts of the in-memory samplers on the
   whole data.
-- :class:`SMOTE` and :class:`SMOTENC` gather the rows of the classes they grow
-  (which must fit in memory) and append the new rows the in-memory samplers
-  would make (SMOTE's made partition by partition, when they are computed).
+- :class:`SMOTE`, :class:`SMOTENC`, :class:`ADASYN` and :class:`BorderlineSMOTE`
+  gather the rows of the classes they grow (which must fit in memory) and
+  append the new rows the in-memory samplers would make (made partition by
+  partition, when they are computed, but SMOTENC's); ADASYN and
+  BorderlineSMOTE search the neighbours of the gathered rows among every row,
+  partition by partition.
 - :class:`PartitionSampler` runs any sampler on each partition on its own (an
   approximation of it on the whole data).
 
@@ -29,6 +32,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without dask
 
 from ._partitions import PartitionSampler
 from ._random import RandomOverSampler, RandomUnderSampler
-from ._smote import SMOTE, SMOTENC
+from ._smote import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
 
-__all__ = ["PartitionSampler", "RandomOverSampler", "RandomUnderSampler", "SMOTE", "SMOTENC"]
+__all__ = ["ADASYN", "BorderlineSMOTE", "PartitionSampler", "RandomOverSampler",
+           "RandomUnderSampler", "SMOTE", "SMOTENC"]

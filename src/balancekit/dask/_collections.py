@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from dask import delayed
 
+from .._exact import one_thread
+from .._neighbors import kneighbors
 from .._strategy import resolve_counts
 from .._validation import check_target
 from ..exceptions import DataError, DataTypeError
@@ -131,6 +133,10 @@ class Partitions:
         """
         return _from_blocks(x_parts, self.X, rows), _from_blocks(y_parts, self.y, rows)
 
+    def offsets(self):
+        """The row number, in the whole of ``X``, of each partition's first row."""
+        return np.cumsum([0] + [sum(counts.values()) for counts in self.counts[:-1]])
+
     def gather(self, labels):
         """The rows of the classes ``labels``, computed into memory.
 
@@ -138,15 +144,49 @@ class Partitions:
         -------
         X_part, y_part : pandas objects or numpy arrays
             The rows, in their order in ``X`` (partition after partition).
+        rows : ndarray of int64
+            Their row numbers in the whole of ``X``.
         """
         wanted = list(labels)
-        parts = dask.compute(*[delayed(_rows_of, nout=2)(x, y, i, wanted)
+        parts = dask.compute(*[delayed(_rows_of, nout=3)(x, y, i, wanted)
                                for i, (x, y) in enumerate(zip(self.x_parts, self.y_parts,
                                                               strict=True))])
         xs, ys = [p[0] for p in parts], [p[1] for p in parts]
+        rows = np.concatenate([np.zeros(0, dtype=np.int64)] + [
+            p[2] + offset for p, offset in zip(parts, self.offsets(), strict=True)])
         if self.frame:
-            return pd.concat(xs), _concat_labels(ys)
-        return np.concatenate(xs), _concat_labels(ys)
+            return pd.concat(xs), _concat_labels(ys), rows
+        return np.concatenate(xs), _concat_labels(ys), rows
+
+    def nearest_labels(self, queries, own, k):
+        """The labels of the ``k`` nearest rows of ``X`` to each query, over every partition.
+
+        Parameters
+        ----------
+        queries : ndarray of shape (n_queries, n_features)
+            Numeric rows, in the float type to search in.
+        own : ndarray of int of shape (n_queries,)
+            The row number of each query in ``X``: a row is never its own neighbour.
+        k : int
+            Number of neighbours.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_queries, k)
+            Nearest first, exact; of rows at equal distances, the lower row number first
+            (the in-memory samplers' order).
+        """
+        shared = delayed(queries)  # one key, which every partition's search reads
+        found = [delayed(_nearest_in_partition)(x, y, i, shared, k + 1, offset)
+                 for i, (x, y, offset) in enumerate(zip(self.x_parts, self.y_parts,
+                                                        self.offsets(), strict=True))]
+        while len(found) > 1:  # a tree of merges: two partial lists held at a time
+            found = [delayed(_merge_nearest)(found[j], found[j + 1], k + 1)
+                     if j + 1 < len(found) else found[j] for j in range(0, len(found), 2)]
+        with one_thread():  # BLAS on one thread in each of dask's workers (see below)
+            _, rows, labels = dask.compute(found[0])[0]
+        others = np.argsort(rows == np.asarray(own)[:, None], axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(labels, others, axis=1)
 
     def append(self, make, n_new, n_rows):
         """``X`` and ``y`` followed by ``n_new`` new rows, made lazily in partitions.
@@ -280,7 +320,40 @@ def _rows_of(x_part, y_part, i, wanted):
     for label in wanted:
         mask |= labels == label
     rows = np.flatnonzero(mask)
-    return take(x_part, rows), take(y_part, rows)
+    return take(x_part, rows), take(y_part, rows), rows
+
+
+def _nearest_in_partition(x_part, y_part, i, queries, k, offset):
+    """The ``k`` nearest rows of one partition to each query: distances, row numbers in
+    the whole of ``X`` (``offset`` + position), labels."""
+    labels = labels_of(y_part, i, len(x_part))
+    values = np.asarray(x_part.to_numpy() if hasattr(x_part, "to_numpy") else x_part)
+    try:
+        values = values.astype(queries.dtype, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"partition {i} of X holds values that are not numbers ({exc}).") from None
+    if not np.isfinite(values).all():
+        raise DataError(
+            f"partition {i} of X holds missing or infinite values; the neighbour search over "
+            "every row needs finite numbers (fill or drop them first)."
+        )
+    k = min(k, values.shape[0])
+    if k == 0:
+        empty = np.empty((queries.shape[0], 0))
+        return empty, empty.astype(np.int64), np.empty((queries.shape[0], 0), labels.dtype)
+    # One thread: dask runs the partitions' searches side by side, one per worker (each on
+    # every core, they fought over them: 35 s instead of 15 s, 2M rows on two cores).
+    # BLAS is limited to one thread by the caller, from the main thread.
+    dist, idx = kneighbors(values, k, query=queries, return_distance=True, n_jobs=1)
+    return dist, idx.astype(np.int64) + offset, labels[idx]
+
+
+def _merge_nearest(first, second, k):
+    """The ``k`` nearest of two partial lists: by distance, then by row number."""
+    dist, rows, labels = (np.concatenate([a, b], axis=1)
+                          for a, b in zip(first, second, strict=True))
+    order = np.lexsort((rows, dist), axis=1)[:, :k]
+    return tuple(np.take_along_axis(a, order, axis=1) for a in (dist, rows, labels))
 
 
 def _concat_labels(parts):

@@ -17,9 +17,8 @@ class PartitionSampler(BaseEstimator):
     approximation of the sampler on the whole data, good where the partitions
     are random samples of it large enough for the rule (shuffle the rows
     first otherwise: partitions of one class, or of one period, resample
-    badly). :class:`RandomUnderSampler`, :class:`RandomOverSampler`,
-    :class:`SMOTE` and :class:`SMOTENC` of :mod:`balancekit.dask` are exact
-    instead: use them where they fit.
+    badly). The other samplers of :mod:`balancekit.dask` are exact instead:
+    use them where they fit.
 
     Parameters
     ----------

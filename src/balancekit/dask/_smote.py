@@ -7,6 +7,8 @@ from .. import _frames, over_sampling
 from .._kernels import LazyRows
 from .._validation import check_seed
 from ..exceptions import InvalidParameterError
+from ..over_sampling._adasyn import check_reference_size
+from ..over_sampling._borderline import in_danger
 from ..over_sampling._smotenc import categorical_columns
 from ._base import DaskSamplerMixin
 
@@ -18,10 +20,16 @@ class _GrowGathered(DaskSamplerMixin):
         grown = {label: n for label, n in targets.items() if n > totals[label]}
         if not grown:
             return parts.X, parts.y
-        X_grown, y_grown = parts.gather(grown)
+        X_grown, y_grown, rows = parts.gather(grown)
         rng = check_seed(self.random_state, owner=type(self).__name__)
         X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
-        result = self._fit_resample(X_checked, y_arr, targets=grown, rng=rng)
+        # What the searches over every row read (ADASYN's, BorderlineSMOTE's): for this call.
+        self._whole = _WholeData(parts, rows, sum(totals.values()))
+        try:
+            result = self._fit_resample(X_checked, y_arr, targets=grown, rng=rng)
+        finally:
+            del self._whole
+        self._number_rows(rows)
         source = self._output_source(X_grown, X_checked)
         synthetic, y_synthetic, origin = result.synthetic, result.y_synthetic, result.origin
         none = np.empty(0, dtype=np.intp)  # no input row: the new rows alone
@@ -43,6 +51,40 @@ class _GrowGathered(DaskSamplerMixin):
             return rows, labels
 
         return parts.append(make, origin.size, sum(totals.values()))
+
+
+    def _number_rows(self, rows):
+        """Turn the fitted attributes that list gathered rows into rows of the collection
+        (``rows``: the collection's row number of each gathered row)."""
+
+
+class _WholeData:
+    """The searches of the gathered rows among every row of the collection.
+
+    Parameters
+    ----------
+    parts : Partitions
+        The collection, counted.
+    rows : ndarray of int
+        The row number, in the collection, of each gathered row.
+    n_rows : int
+        The number of rows of the collection.
+    """
+
+    def __init__(self, parts, rows, n_rows):
+        self.parts, self.rows, self.n_rows = parts, rows, n_rows
+
+    def other_counts(self, X, members, k, label, name, estimator):
+        """For the gathered rows ``members``, how many of their ``k`` nearest rows of the
+        whole collection (themselves excluded) are not of class ``label``."""
+        if estimator is not None:
+            raise InvalidParameterError(
+                f"{name} must be an int in balancekit.dask, whose search over every partition "
+                f"is its own; got {type(estimator).__name__}."
+            )
+        check_reference_size(name, k, self.n_rows)
+        labels = self.parts.nearest_labels(X[members], self.rows[members], k)
+        return np.count_nonzero(labels != label, axis=1)
 
 
 class SMOTE(_GrowGathered, over_sampling.SMOTE):
@@ -150,3 +192,115 @@ class SMOTENC(_GrowGathered, over_sampling.SMOTENC):
                 "each partition with balancekit.dask.PartitionSampler(SMOTEN())."
             )
         return super()._fit_resample(X, y, targets=targets, rng=rng)
+
+
+class ADASYN(_GrowGathered, over_sampling.ADASYN):
+    """ADASYN on a dask collection: the rows of the in-memory ADASYN.
+
+    The rows of the classes to grow are gathered into memory (they must fit
+    there); the neighbours that weight them are searched exactly among every
+    row of the collection, partition by partition (a pass over ``X``, which
+    holds only the gathered rows and ``n_neighbors + 1`` neighbours of each at
+    a time); the new rows are made as :class:`SMOTE` here makes them, partition
+    by partition. With the same ``random_state``, they are those of
+    :class:`balancekit.over_sampling.ADASYN` on the whole data (ties between
+    equally near rows broken alike: to the lower row).
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size, resolved on the labels of all
+        partitions.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    n_neighbors : int, default=5
+        Number of nearest neighbours, to weight the rows (among every row) and
+        to interpolate with (within the class).
+    n_jobs : int, default=None
+        Threads for the neighbour searches.
+    neighbors : {'exact', 'approximate'}, default='exact'
+        How the neighbours within the class are found; the search among every
+        row is exact.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    n_features_in_ : int
+        Number of columns of ``X``.
+    feature_names_in_ : ndarray of str
+        Column names of a dask DataFrame ``X``.
+
+    See Also
+    --------
+    balancekit.over_sampling.ADASYN : the same on data in memory.
+    """
+
+    def _hardness(self, X, y, label, members, k, estimator, search):
+        return self._whole.other_counts(X, members, k, label, "n_neighbors", estimator)
+
+
+class BorderlineSMOTE(_GrowGathered, over_sampling.BorderlineSMOTE):
+    """Borderline-SMOTE (``'borderline-1'``) on a dask collection: the in-memory rows.
+
+    The rows of the classes to grow are gathered into memory (they must fit
+    there); whether each is in danger is decided from its ``m_neighbors``
+    nearest rows, searched exactly among every row of the collection,
+    partition by partition; the new rows are made as :class:`SMOTE` here
+    makes them, partition by partition. With the same ``random_state``, they
+    are those of :class:`balancekit.over_sampling.BorderlineSMOTE` on the whole
+    data. ``'borderline-2'``, which interpolates toward rows of other classes,
+    is not available here.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size, resolved on the labels of all
+        partitions.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    k_neighbors : int or estimator, default=5
+        Number of nearest neighbours within the class to interpolate with.
+    n_jobs : int, default=None
+        Threads for the neighbour searches.
+    m_neighbors : int, default=10
+        Number of nearest neighbours, among every row, that decide whether a
+        row is in danger.
+    kind : {'borderline-1'}, default='borderline-1'
+        Only ``'borderline-1'``.
+    neighbors : {'exact', 'approximate'}, default='exact'
+        How the neighbours within the class are found; the search among every
+        row is exact.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    in_danger_indices_ : dict
+        ``{label: ndarray}``: the row numbers, in the whole collection, of the
+        rows in danger of each grown class.
+    n_features_in_ : int
+        Number of columns of ``X``.
+    feature_names_in_ : ndarray of str
+        Column names of a dask DataFrame ``X``.
+
+    See Also
+    --------
+    balancekit.over_sampling.BorderlineSMOTE : the same on data in memory.
+    """
+
+    def _danger(self, X, y, label, members, m, width, estimator, search):
+        if self.kind != "borderline-1":
+            raise InvalidParameterError(
+                f"kind={self.kind!r} is not available in balancekit.dask, whose new rows come "
+                "from the gathered rows of the class alone; use kind='borderline-1', or "
+                "BorderlineSMOTE from balancekit.over_sampling on data in memory."
+            )
+        n_other = self._whole.other_counts(X, members, m, label, "m_neighbors", estimator)
+        # The positions in the class of the rows in danger, and no lists: the neighbours to
+        # interpolate with are searched within the class.
+        return np.flatnonzero(in_danger(n_other, m)), None
+
+    def _number_rows(self, rows):
+        self.in_danger_indices_ = {label: rows[found] for label, found
+                                   in self.in_danger_indices_.items()}

@@ -206,12 +206,7 @@ class ADASYN(BaseSampler):
         search = search_options(self.neighbors, X, rng, output_rows(y, targets))
 
         def generate(label, members, n_new):
-            check_reference_size("n_neighbors", k, y.shape[0])
-            # Only the counts are kept, block by block: not the lists of the whole class.
-            hardness = np.concatenate(kneighbors(
-                X, k, query_indices=members, estimator=estimator, n_jobs=self.n_jobs,
-                reduce=lambda nn: count_other(y, nn, label), **search,
-            ))
+            hardness = self._hardness(X, y, label, members, k, estimator, search)
             if not hardness.any():
                 new, origin = smote_fallback(
                     "ADASYN",
@@ -227,6 +222,16 @@ class ADASYN(BaseSampler):
         result = grow_classes(X, y, targets, generate)
         self.neighbors_recall_ = estimated_recall(search)
         return result
+
+    def _hardness(self, X, y, label, members, k, estimator, search):
+        """For each row of ``members``, how many of its ``k`` nearest rows of ``X`` (itself
+        excluded) are not of class ``label``."""
+        check_reference_size("n_neighbors", k, y.shape[0])
+        # Only the counts are kept, block by block: not the lists of the whole class.
+        return np.concatenate(kneighbors(
+            X, k, query_indices=members, estimator=estimator, n_jobs=self.n_jobs,
+            reduce=lambda nn: count_other(y, nn, label), **search,
+        ))
 
     def _generate(self, X, members, per_row, k, estimator, rng, label, search):
         """``per_row[i]`` new rows from ``X[members[i]]`` toward its class neighbours."""

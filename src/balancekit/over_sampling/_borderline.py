@@ -234,23 +234,11 @@ class BorderlineSMOTE(BaseSampler):
         self.in_danger_indices_ = {}
 
         def generate(label, members, n_new):
-            check_reference_size("m_neighbors", m, n_samples)
             width = m
             if kind == "borderline-2":
                 check_reference_size("k_neighbors", k, n_samples)
                 width = max(m, k) if share else m
-            def keep_danger(nn):
-                # Block by block, only the lists of the rows in danger are kept.
-                flags = in_danger(count_other(y, nn[:, :m], label), m)
-                return flags, nn[flags]
-
-            found = kneighbors(
-                X, width, query_indices=members, estimator=m_estimator, n_jobs=self.n_jobs,
-                reduce=keep_danger, **search,
-            )
-            danger = np.flatnonzero(np.concatenate([flags for flags, _ in found]))
-            nn = np.concatenate([lists for _, lists in found])  # the rows in danger only
-            del found
+            danger, nn = self._danger(X, y, label, members, m, width, m_estimator, search)
             self.in_danger_indices_[label] = members[danger]
             if danger.size == 0:
                 new, origin = smote_fallback(
@@ -281,6 +269,23 @@ class BorderlineSMOTE(BaseSampler):
         result = grow_classes(X, y, targets, generate)
         self.neighbors_recall_ = estimated_recall(search)
         return result
+
+    def _danger(self, X, y, label, members, m, width, estimator, search):
+        """Positions in ``members`` of the rows in danger (among their ``m`` nearest rows of
+        ``X``), and the lists of their ``width`` nearest rows of ``X``, nearest first."""
+        check_reference_size("m_neighbors", m, y.shape[0])
+
+        def keep_danger(nn):
+            # Block by block, only the lists of the rows in danger are kept.
+            flags = in_danger(count_other(y, nn[:, :m], label), m)
+            return flags, nn[flags]
+
+        found = kneighbors(
+            X, width, query_indices=members, estimator=estimator, n_jobs=self.n_jobs,
+            reduce=keep_danger, **search,
+        )
+        danger = np.flatnonzero(np.concatenate([flags for flags, _ in found]))
+        return danger, np.concatenate([lists for _, lists in found])  # the rows in danger only
 
     def _generate(self, X, y, label, base_rows, ends, n_new, rng):
         """``n_new`` rows from ``X[base_rows]`` toward their neighbours ``ends`` (rows of X)."""
