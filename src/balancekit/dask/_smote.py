@@ -1,4 +1,4 @@
-"""SMOTE and SMOTENC on dask collections: the classes to grow are gathered into memory,
+"""The SMOTE family on dask collections: the classes to grow are gathered into memory,
 grown exactly as in memory, and their new rows appended as new partitions."""
 
 import numpy as np
@@ -14,7 +14,8 @@ from ._base import DaskSamplerMixin
 
 
 class _GrowGathered(DaskSamplerMixin):
-    """The rows of the classes to grow are read into memory; the other rows are not read."""
+    """The rows of the classes to grow are read into memory and grown there; the other rows
+    are read only by the searches among every row (ADASYN's, BorderlineSMOTE's)."""
 
     def _resample_partitions(self, parts, targets, totals):
         grown = {label: n for label, n in targets.items() if n > totals[label]}
@@ -41,17 +42,17 @@ class _GrowGathered(DaskSamplerMixin):
         def make(start, stop):
             """The new rows ``start`` to ``stop`` and their labels, in the input's kinds."""
             if synthetic is not None:
-                rows = _frames.take_x(source, none, synthetic.rows(start, stop))
+                new_rows = _frames.take_x(source, none, synthetic.rows(start, stop))
+            elif isinstance(X_new, np.ndarray):
+                new_rows = X_new[start:stop]
             else:
-                rows = X_new[start:stop] if isinstance(X_new, np.ndarray) else X_new.iloc[
-                    start:stop]
+                new_rows = X_new.iloc[start:stop]
             labels = _frames.take_y(y_grown, y_arr, none,
                                     None if y_synthetic is None else y_synthetic[start:stop],
                                     origin[start:stop])
-            return rows, labels
+            return new_rows, labels
 
         return parts.append(make, origin.size, sum(totals.values()))
-
 
     def _number_rows(self, rows):
         """Turn the fitted attributes that list gathered rows into rows of the collection
@@ -88,14 +89,14 @@ class _WholeData:
 
 
 class SMOTE(_GrowGathered, over_sampling.SMOTE):
-    """SMOTE on a dask collection: the rows of the in-memory SMOTE, at any table size.
+    """SMOTE on a dask collection: the in-memory SMOTE's rows, on tables larger than memory.
 
     SMOTE reads only the rows of the classes it grows: they are gathered into
     memory (so they must fit there), grown exactly as
     :class:`balancekit.over_sampling.SMOTE` grows them, and the new rows are
     appended to the collection as new partitions of about its mean partition
     length, each made when it is computed: memory holds the grown classes'
-    rows and each new row's segment (16 bytes), not the new rows. The other
+    rows and each new row's segment (16-20 bytes), not the new rows. The other
     rows are left in their partitions, unread. With the same
     ``random_state``, the new rows are those of the in-memory SMOTE on the
     whole data (whose rows of the grown classes come in the same order).
