@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import make_classification
 
@@ -600,10 +600,9 @@ def test_data_that_change_between_the_passes_are_refused(tmp_path):
 
 @st.composite
 def _partitioned_labels(draw):
-    """Labels of 2-4 classes in 1-6 partitions of 1-40 rows (empty partitions: a test of
-    their own, as dask arrays may drop empty blocks)."""
+    """Labels of 2-4 classes in 1-6 partitions of 0-40 rows (some possibly empty)."""
     n_classes = draw(st.integers(2, 4))
-    sizes = draw(st.lists(st.integers(1, 40), min_size=1, max_size=6))
+    sizes = draw(st.lists(st.integers(0, 40), min_size=1, max_size=6))
     labels = draw(st.lists(st.integers(0, n_classes - 1), min_size=sum(sizes),
                            max_size=sum(sizes)))
     y = np.array(labels, dtype=np.int64)
@@ -616,30 +615,31 @@ def _partitioned_labels(draw):
 @settings(max_examples=30, deadline=None)
 @given(data=_partitioned_labels(), seed=st.integers(0, 2**32 - 1),
        replacement=st.booleans())
+@example(data=(np.array([0, 0, 0, 1]), [1, 3]), seed=0, replacement=False)  # a partition left empty
+@example(data=(np.array([0, 1, 1, 0]), [0, 4, 0]), seed=1, replacement=True)  # empty ones given
 def test_random_samplers_hit_the_targets_on_any_partitions(data, seed, replacement):
     y, sizes = data
-    X = np.arange(y.size, dtype=np.float64)[:, None]  # each row's position, as its value
-    chunks = (tuple(sizes),)
-    Xd, yd = da.from_array(X, chunks=(chunks[0], 1)), da.from_array(y, chunks=chunks)
-    counts = np.bincount(y)
+    # Each row holds its position; partitions of exactly these sizes (dask DataFrames keep
+    # empty partitions, where dask arrays may drop empty blocks).
+    table = pd.DataFrame({"row": np.arange(y.size), "label": y})
     starts = np.concatenate([[0], np.cumsum(sizes)])
+    frame = dd.from_delayed([dask.delayed(table.iloc.__getitem__)(slice(a, b))
+                             for a, b in zip(starts[:-1], starts[1:], strict=True)],
+                            meta=table.iloc[:0], verify_meta=False)
+    counts = np.bincount(y)
     for sampler in (RandomUnderSampler(random_state=seed, replacement=replacement),
                     RandomOverSampler(random_state=seed)):
-        X_res, y_res = sampler.fit_resample(Xd, yd)
-        X_res, y_res = dask.compute(X_res, y_res)
-        rows = X_res[:, 0].astype(np.int64)
-        np.testing.assert_array_equal(y[rows], y_res)  # each row keeps its label
-        got = np.bincount(y_res, minlength=counts.size)
+        X_res, y_res = sampler.fit_resample(frame[["row"]], frame["label"])
+        parts = dask.compute(*X_res.to_delayed(), *y_res.to_delayed())
+        x_parts, y_parts = parts[:len(sizes)], parts[len(sizes):]
+        rows = np.concatenate([part["row"].to_numpy() for part in x_parts])
+        labels = np.concatenate([part.to_numpy() for part in y_parts])
+        np.testing.assert_array_equal(y[rows], labels)  # each row keeps its label
+        got = np.bincount(labels, minlength=counts.size)
         for label, n in enumerate(counts):
             assert got[label] == sampler.sampling_strategy_.get(label, n)
-        # No row leaves its partition.
-        out_sizes = [len(block) for block in dask.compute(
-            *sampler.fit_resample(Xd, yd)[0].to_delayed().ravel())]
-        at = 0
-        for i, size in enumerate(out_sizes):
-            block = rows[at:at + size]
-            assert ((block >= starts[i]) & (block < starts[i + 1])).all()
-            at += size
+        for i, part in enumerate(x_parts):  # no row leaves its partition
+            assert part["row"].between(starts[i], starts[i + 1] - 1).all()
         if isinstance(sampler, RandomUnderSampler) and not replacement:
             assert np.unique(rows).size == rows.size
 
