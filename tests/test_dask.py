@@ -518,8 +518,9 @@ def test_cli_dask_refuses_what_it_cannot_do(tmp_path):
     table.to_csv(csv, index=False)
     out = tmp_path / "out.parquet"
     base = ["-t", "label", "-o", out, "--dask"]
-    assert_error(invoke("resample", data, "-m", "tomek_links", *base), 2, "'--method'",
-                 "random_under, random_over, smote, smotenc, adasyn, borderline_smote")
+    assert_error(invoke("resample", data, "-m", "near_miss", *base), 2, "'--method'",
+                 "random_under, random_over, smote, smotenc, adasyn, borderline_smote, "
+                 "tomek_links")
     assert_error(invoke("resample", csv, "-m", "smote", *base), 2, "must be Parquet")
     assert_error(invoke("resample", data, "-m", "smote", "-t", "label", "-o",
                         tmp_path / "out.csv", "--dask"), 2, "must be Parquet")
@@ -718,3 +719,42 @@ def test_adasyn_and_borderline_refuse_what_they_cannot_do_here():
     X[np.flatnonzero(y == 0)[400], 1] = np.nan
     with pytest.raises(DataError, match="partition 1 of X holds missing or infinite values"):
         ADASYN().fit_resample(da.from_array(X, chunks=300), da.from_array(y, chunks=300))
+
+
+# --- TomekLinks: links found over every partition ------------------------------------------
+
+
+@pytest.mark.parametrize("weights", [(0.85, 0.15), (0.6, 0.25, 0.15)])
+@pytest.mark.parametrize("strategy", ["auto", "all", "not majority"])
+def test_tomek_links_removes_the_rows_of_in_memory_tomek_links(weights, strategy):
+    from balancekit.dask import TomekLinks
+
+    X, y = _data(n=1800, weights=weights)
+    X[::9] = X[3::9][: len(X[::9])]  # exact duplicates, some across classes
+    X[5::11] = np.round(X[5::11], 1)  # and ties
+    memory = under_sampling.TomekLinks(sampling_strategy=strategy)
+    X_mem, y_mem = memory.fit_resample(X, y)
+    sampler = TomekLinks(sampling_strategy=strategy)
+    X_res, y_res = sampler.fit_resample(da.from_array(X, chunks=500), da.from_array(y, chunks=500))
+    assert not np.isnan(X_res.shape[0])  # the lengths of the partitions are known
+    X_res, y_res = dask.compute(X_res, y_res)
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+    np.testing.assert_array_equal(sampler.removed_indices_,
+                                  np.setdiff1d(np.arange(len(y)), memory.sample_indices_))
+    assert sampler.removed_indices_.size > 0
+
+
+def test_tomek_links_on_a_dataframe_keeps_the_index_of_the_rows_kept():
+    from balancekit.dask import TomekLinks
+
+    X, y = _data(n=900)
+    table = _frame(X, y)
+    table.index = table.index + 1000
+    frame = dd.from_pandas(table, npartitions=3)
+    X_res, y_res = TomekLinks().fit_resample(frame.drop(columns="label"), frame["label"])
+    X_res, y_res = dask.compute(X_res, y_res)
+    X_mem, _ = under_sampling.TomekLinks().fit_resample(table.drop(columns="label"),
+                                                         table["label"])
+    pd.testing.assert_frame_equal(X_res, X_mem)
+    assert y_res.index.equals(X_res.index)

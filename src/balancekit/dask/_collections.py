@@ -159,7 +159,11 @@ class Partitions:
         return np.concatenate(xs), _concat_labels(ys), rows
 
     def nearest_labels(self, queries, own, k):
-        """The labels of the ``k`` nearest rows of ``X`` to each query, over every partition.
+        """The labels of the ``k`` nearest rows of ``X`` to each query (see :meth:`nearest`)."""
+        return self.nearest(queries, own, k)[1]
+
+    def nearest(self, queries, own, k):
+        """The ``k`` nearest rows of ``X`` to each query, over every partition.
 
         Parameters
         ----------
@@ -172,9 +176,11 @@ class Partitions:
 
         Returns
         -------
+        rows : ndarray of int64 of shape (n_queries, k)
+            Their row numbers in ``X``: nearest first, exact; of rows at equal distances,
+            the lower row number first (the in-memory samplers' order).
         labels : ndarray of shape (n_queries, k)
-            Nearest first, exact; of rows at equal distances, the lower row number first
-            (the in-memory samplers' order).
+            Their labels.
         """
         shared = delayed(queries)  # one key, which every partition's search reads
         found = [delayed(_nearest_in_partition)(x, y, i, shared, k + 1, offset)
@@ -186,7 +192,31 @@ class Partitions:
         with one_thread():  # BLAS on one thread in each of dask's workers (see below)
             _, rows, labels = dask.compute(found[0])[0]
         others = np.argsort(rows == np.asarray(own)[:, None], axis=1, kind="stable")[:, :k]
-        return np.take_along_axis(labels, others, axis=1)
+        return np.take_along_axis(rows, others, axis=1), np.take_along_axis(labels, others, axis=1)
+
+    def _where(self, rows):
+        """For each partition, the positions in it of those of the row numbers ``rows``."""
+        offsets = self.offsets()
+        part = np.searchsorted(offsets, rows, side="right") - 1
+        return [rows[part == i] - offset for i, offset in enumerate(offsets)]
+
+    def values_at(self, rows, dtype):
+        """The rows ``rows`` (row numbers of ``X``, increasing) as numbers of ``dtype``."""
+        wanted = self._where(rows)
+        found = dask.compute(*[delayed(_numeric_rows)(x, i, local, dtype)
+                               for i, (x, local) in enumerate(zip(self.x_parts, wanted,
+                                                                  strict=True))
+                               if local.size])
+        return np.concatenate([np.empty((0, self.X.shape[1]), dtype=dtype), *found])
+
+    def drop(self, rows):
+        """``X`` and ``y`` without the rows ``rows`` (row numbers, increasing), lazily; the
+        other rows keep their partition and order."""
+        dropped = self._where(rows)
+        lengths = [sum(counts.values()) - local.size
+                   for counts, local in zip(self.counts, dropped, strict=True)]
+        x_parts, y_parts = self.map(_drop_rows, dropped)
+        return self.rebuild(x_parts, y_parts, lengths)
 
     def append(self, make, n_new, n_rows):
         """``X`` and ``y`` followed by ``n_new`` new rows, made lazily in partitions.
@@ -323,13 +353,13 @@ def _rows_of(x_part, y_part, i, wanted):
     return take(x_part, rows), take(y_part, rows), rows
 
 
-def _nearest_in_partition(x_part, y_part, i, queries, k, offset):
-    """The ``k`` nearest rows of one partition to each query: distances, row numbers in
-    the whole of ``X`` (``offset`` + position), labels."""
-    labels = labels_of(y_part, i, len(x_part))
+def _numeric_rows(x_part, i, rows, dtype):
+    """Rows ``rows`` of a partition (all: ``None``) as a finite array of ``dtype``."""
     values = np.asarray(x_part.to_numpy() if hasattr(x_part, "to_numpy") else x_part)
+    if rows is not None:
+        values = values[rows]
     try:
-        values = values.astype(queries.dtype, copy=False)
+        values = values.astype(dtype, copy=False)
     except (TypeError, ValueError) as exc:
         raise DataError(f"partition {i} of X holds values that are not numbers ({exc}).") from None
     if not np.isfinite(values).all():
@@ -337,6 +367,22 @@ def _nearest_in_partition(x_part, y_part, i, queries, k, offset):
             f"partition {i} of X holds missing or infinite values; the neighbour search over "
             "every row needs finite numbers (fill or drop them first)."
         )
+    return values
+
+
+def _drop_rows(x_part, y_part, i, rows):
+    labels_of(y_part, i, len(x_part))  # the partition's labels, checked against its rows
+    keep = np.ones(len(x_part), dtype=bool)
+    keep[rows] = False
+    kept = np.flatnonzero(keep)
+    return take(x_part, kept), take(y_part, kept)
+
+
+def _nearest_in_partition(x_part, y_part, i, queries, k, offset):
+    """The ``k`` nearest rows of one partition to each query: distances, row numbers in
+    the whole of ``X`` (``offset`` + position), labels."""
+    labels = labels_of(y_part, i, len(x_part))
+    values = _numeric_rows(x_part, i, None, queries.dtype)
     k = min(k, values.shape[0])
     if k == 0:
         empty = np.empty((queries.shape[0], 0))
