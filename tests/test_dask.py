@@ -518,9 +518,10 @@ def test_cli_dask_refuses_what_it_cannot_do(tmp_path):
     table.to_csv(csv, index=False)
     out = tmp_path / "out.parquet"
     base = ["-t", "label", "-o", out, "--dask"]
-    assert_error(invoke("resample", data, "-m", "near_miss", *base), 2, "'--method'",
+    assert_error(invoke("resample", data, "-m", "edited_nearest_neighbours", *base), 2,
+                 "'--method'",
                  "random_under, random_over, smote, smotenc, adasyn, borderline_smote, "
-                 "tomek_links")
+                 "tomek_links, near_miss")
     assert_error(invoke("resample", csv, "-m", "smote", *base), 2, "must be Parquet")
     assert_error(invoke("resample", data, "-m", "smote", "-t", "label", "-o",
                         tmp_path / "out.csv", "--dask"), 2, "must be Parquet")
@@ -758,3 +759,57 @@ def test_tomek_links_on_a_dataframe_keeps_the_index_of_the_rows_kept():
                                                          table["label"])
     pd.testing.assert_frame_equal(X_res, X_mem)
     assert y_res.index.equals(X_res.index)
+
+
+# --- NearMiss: scores over every partition, the best rows over the whole ------------------
+
+
+@pytest.mark.parametrize("weights, strategy, version, params", [
+    ((0.85, 0.15), "auto", 1, {}),
+    ((0.85, 0.15), "auto", 2, {}),
+    ((0.6, 0.25, 0.15), "auto", 1, {"n_neighbors": 4}),
+    ((0.6, 0.25, 0.15), "all", 2, {}),
+    ((0.6, 0.25, 0.15), {0: 300, 1: 200}, 1, {}),
+])
+def test_near_miss_keeps_the_rows_of_in_memory_near_miss(weights, strategy, version, params):
+    from balancekit.dask import NearMiss
+
+    X, y = _data(n=1800, weights=weights)
+    X[5::11] = np.round(X[5::11], 1)  # ties in the scores
+    memory = under_sampling.NearMiss(sampling_strategy=strategy, version=version, **params)
+    X_mem, y_mem = memory.fit_resample(X, y)
+    sampler = NearMiss(sampling_strategy=strategy, version=version, **params)
+    X_res, y_res = sampler.fit_resample(da.from_array(X, chunks=450), da.from_array(y, chunks=450))
+    assert not np.isnan(X_res.shape[0])
+    X_res, y_res = dask.compute(X_res, y_res)
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+
+
+def test_near_miss_takes_the_minority_seen_first_among_equally_small_classes():
+    from balancekit.dask import NearMiss
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 3))
+    y = np.array([2] * 300 + [1] * 50 + [0] * 50)  # classes 0 and 1 tie; 1 comes first
+    rng.shuffle(y[:320])
+    X_mem, y_mem = under_sampling.NearMiss().fit_resample(X, y)
+    X_res, y_res = dask.compute(*NearMiss().fit_resample(da.from_array(X, chunks=100),
+                                                         da.from_array(y, chunks=100)))
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+
+
+def test_near_miss_refuses_what_it_cannot_do_here():
+    from sklearn.neighbors import NearestNeighbors
+
+    from balancekit.dask import NearMiss
+
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
+    with pytest.raises(InvalidParameterError, match="version=3 is not available"):
+        NearMiss(version=3).fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="n_neighbors must be an int"):
+        NearMiss(n_neighbors=NearestNeighbors(n_neighbors=3)).fit_resample(Xd, yd)
+    with pytest.raises(DataError, match="n_neighbors=500 needs at least 500 samples"):
+        NearMiss(n_neighbors=500).fit_resample(Xd, yd)

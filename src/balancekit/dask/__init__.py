@@ -14,6 +14,9 @@ pass over ``y``) to resolve the sampling strategy on the whole data.
   partition, when they are computed, but SMOTENC's); ADASYN and
   BorderlineSMOTE search the neighbours of the gathered rows among every row,
   partition by partition.
+- :class:`NearMiss` (versions 1 and 2) gathers the minority class, scores
+  the rows of the other classes partition by partition and keeps the best
+  of each over the whole collection.
 - :class:`TomekLinks` gathers the rows outside the largest class, searches
   their nearest rows (and those of the rows they point to) among every row,
   and drops the rows of the links from their partitions.
@@ -33,10 +36,10 @@ except ImportError as exc:  # pragma: no cover - exercised only without dask
         "Install it with `pip install 'balancekit[dask]'`."
     ) from exc
 
-from ._cleaning import TomekLinks
+from ._cleaning import NearMiss, TomekLinks
 from ._partitions import PartitionSampler
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
 
-__all__ = ["ADASYN", "BorderlineSMOTE", "PartitionSampler", "RandomOverSampler",
+__all__ = ["ADASYN", "BorderlineSMOTE", "NearMiss", "PartitionSampler", "RandomOverSampler",
            "RandomUnderSampler", "SMOTE", "SMOTENC", "TomekLinks"]

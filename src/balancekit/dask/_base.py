@@ -79,6 +79,16 @@ class DaskSamplerMixin:
             del self.feature_names_in_
         return targets, totals
 
+    @staticmethod
+    def _refuse_estimator(name, estimator):
+        """An error for a neighbours estimator given as ``name``: the searches over every
+        partition are balancekit's own."""
+        if estimator is not None:
+            raise InvalidParameterError(
+                f"{name} must be an int in balancekit.dask, whose search over every partition "
+                f"is its own; got {type(estimator).__name__}."
+            )
+
     def _streams(self, n_parts):
         """One generator for the whole-data draws and one seed per partition, all from
         the call's single ``random_state``."""

@@ -2,6 +2,7 @@
 
 import math
 import uuid
+from functools import partial
 
 import dask
 import dask.array as da
@@ -183,16 +184,23 @@ class Partitions:
             Their labels.
         """
         shared = delayed(queries)  # one key, which every partition's search reads
-        found = [delayed(_nearest_in_partition)(x, y, i, shared, k + 1, offset)
-                 for i, (x, y, offset) in enumerate(zip(self.x_parts, self.y_parts,
-                                                        self.offsets(), strict=True))]
-        while len(found) > 1:  # a tree of merges: two partial lists held at a time
-            found = [delayed(_merge_nearest)(found[j], found[j + 1], k + 1)
-                     if j + 1 < len(found) else found[j] for j in range(0, len(found), 2)]
-        with one_thread():  # BLAS on one thread in each of dask's workers (see below)
-            _, rows, labels = dask.compute(found[0])[0]
+        _, rows, labels = self.map_reduce(_nearest_in_partition,
+                                          partial(_merge_nearest, k=k + 1), shared, k + 1)
         others = np.argsort(rows == np.asarray(own)[:, None], axis=1, kind="stable")[:, :k]
         return np.take_along_axis(rows, others, axis=1), np.take_along_axis(labels, others, axis=1)
+
+    def first_seen(self, labels):
+        """Of ``labels``, the one whose first row comes first in ``y`` (one pass when there
+        are several)."""
+        if len(labels) == 1:
+            return labels[0]
+        firsts = dask.compute(*[delayed(_first_rows)(y, i, labels)
+                                for i, y in enumerate(self.y_parts)])
+        seen = {}
+        for found, offset in zip(firsts, self.offsets(), strict=True):
+            for label, row in found.items():
+                seen.setdefault(label, row + offset)
+        return min(seen, key=seen.get)
 
     def _where(self, rows):
         """For each partition, the positions in it of those of the row numbers ``rows``."""
@@ -203,11 +211,32 @@ class Partitions:
     def values_at(self, rows, dtype):
         """The rows ``rows`` (row numbers of ``X``, increasing) as numbers of ``dtype``."""
         wanted = self._where(rows)
-        found = dask.compute(*[delayed(_numeric_rows)(x, i, local, dtype)
+        found = dask.compute(*[delayed(numeric_rows)(x, i, local, dtype)
                                for i, (x, local) in enumerate(zip(self.x_parts, wanted,
                                                                   strict=True))
                                if local.size])
         return np.concatenate([np.empty((0, self.X.shape[1]), dtype=dtype), *found])
+
+    def map_reduce(self, func, merge, *args):
+        """``func(x_part, y_part, i, offset, *args)`` on every partition, its results merged
+        two at a time with ``merge(a, b)`` (a tree), computed; the merged result."""
+        found = [delayed(func)(x, y, i, offset, *args)
+                 for i, (x, y, offset) in enumerate(zip(self.x_parts, self.y_parts,
+                                                        self.offsets(), strict=True))]
+        while len(found) > 1:  # a tree of merges: two partial results held at a time
+            found = [delayed(merge)(found[j], found[j + 1]) if j + 1 < len(found) else found[j]
+                     for j in range(0, len(found), 2)]
+        with one_thread():  # BLAS on one thread in each of dask's workers
+            return dask.compute(found[0])[0]
+
+    def keep(self, classes, rows):
+        """``X`` and ``y`` with, of the classes ``classes``, only the rows ``rows`` (row
+        numbers, increasing), lazily; the rows kept stay in their partition and order."""
+        wanted = self._where(rows)
+        lengths = [sum(n for label, n in counts.items() if label not in classes) + local.size
+                   for counts, local in zip(self.counts, wanted, strict=True)]
+        x_parts, y_parts = self.map(_keep_rows, [list(classes)] * len(wanted), wanted)
+        return self.rebuild(x_parts, y_parts, lengths)
 
     def drop(self, rows):
         """``X`` and ``y`` without the rows ``rows`` (row numbers, increasing), lazily; the
@@ -353,7 +382,7 @@ def _rows_of(x_part, y_part, i, wanted):
     return take(x_part, rows), take(y_part, rows), rows
 
 
-def _numeric_rows(x_part, i, rows, dtype):
+def numeric_rows(x_part, i, rows, dtype):
     """Rows ``rows`` of a partition (all: ``None``) as a finite array of ``dtype``."""
     values = np.asarray(x_part.to_numpy() if hasattr(x_part, "to_numpy") else x_part)
     if rows is not None:
@@ -370,6 +399,23 @@ def _numeric_rows(x_part, i, rows, dtype):
     return values
 
 
+def _first_rows(y_part, i, labels):
+    """``{label: position of its first row}`` in a partition, for those of ``labels`` in it."""
+    found = labels_of(y_part, i)
+    return {label: int(np.argmax(found == label)) for label in labels
+            if (found == label).any()}
+
+
+def _keep_rows(x_part, y_part, i, classes, rows):
+    labels = labels_of(y_part, i, len(x_part))
+    keep = np.ones(len(x_part), dtype=bool)
+    for label in classes:
+        keep[labels == label] = False
+    keep[rows] = True
+    kept = np.flatnonzero(keep)
+    return take(x_part, kept), take(y_part, kept)
+
+
 def _drop_rows(x_part, y_part, i, rows):
     labels_of(y_part, i, len(x_part))  # the partition's labels, checked against its rows
     keep = np.ones(len(x_part), dtype=bool)
@@ -378,11 +424,11 @@ def _drop_rows(x_part, y_part, i, rows):
     return take(x_part, kept), take(y_part, kept)
 
 
-def _nearest_in_partition(x_part, y_part, i, queries, k, offset):
+def _nearest_in_partition(x_part, y_part, i, offset, queries, k):
     """The ``k`` nearest rows of one partition to each query: distances, row numbers in
     the whole of ``X`` (``offset`` + position), labels."""
     labels = labels_of(y_part, i, len(x_part))
-    values = _numeric_rows(x_part, i, None, queries.dtype)
+    values = numeric_rows(x_part, i, None, queries.dtype)
     k = min(k, values.shape[0])
     if k == 0:
         empty = np.empty((queries.shape[0], 0))
@@ -394,7 +440,7 @@ def _nearest_in_partition(x_part, y_part, i, queries, k, offset):
     return dist, idx.astype(np.int64) + offset, labels[idx]
 
 
-def _merge_nearest(first, second, k):
+def _merge_nearest(first, second, *, k):
     """The ``k`` nearest of two partial lists: by distance, then by row number."""
     dist, rows, labels = (np.concatenate([a, b], axis=1)
                           for a, b in zip(first, second, strict=True))

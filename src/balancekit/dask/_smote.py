@@ -78,11 +78,7 @@ class _WholeData:
     def other_counts(self, X, members, k, label, name, estimator):
         """For the gathered rows ``members``, how many of their ``k`` nearest rows of the
         whole collection (themselves excluded) are not of class ``label``."""
-        if estimator is not None:
-            raise InvalidParameterError(
-                f"{name} must be an int in balancekit.dask, whose search over every partition "
-                f"is its own; got {type(estimator).__name__}."
-            )
+        DaskSamplerMixin._refuse_estimator(name, estimator)
         check_reference_size(name, k, self.n_rows)
         labels = self.parts.nearest_labels(X[members], self.rows[members], k)
         return np.count_nonzero(labels != label, axis=1)
