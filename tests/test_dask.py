@@ -813,3 +813,24 @@ def test_near_miss_refuses_what_it_cannot_do_here():
         NearMiss(n_neighbors=NearestNeighbors(n_neighbors=3)).fit_resample(Xd, yd)
     with pytest.raises(DataError, match="n_neighbors=500 needs at least 500 samples"):
         NearMiss(n_neighbors=500).fit_resample(Xd, yd)
+
+
+@pytest.mark.parametrize("name", ["NearMiss", "TomekLinks", "ADASYN", "BorderlineSMOTE"])
+def test_searching_samplers_on_partitions_of_one_class_and_empty_ones(name):
+    from balancekit import dask as bk_dask
+
+    X, y = _data(n=900)
+    table = _frame(X, y)
+    # Partitions of one class each, and empty ones, around them.
+    frame = dd.concat([dd.from_pandas(table.iloc[:0], npartitions=1),
+                       dd.from_pandas(table[table["label"] == 0], npartitions=2),
+                       dd.from_pandas(table[table["label"] == 1], npartitions=1),
+                       dd.from_pandas(table.iloc[:0], npartitions=1)])
+    in_order = pd.concat([table[table["label"] == 0], table[table["label"] == 1]])
+    params = {"random_state": 0} if name in ("ADASYN", "BorderlineSMOTE") else {}
+    memory = getattr(under_sampling, name, None) or getattr(over_sampling, name)
+    X_mem, _ = memory(**params).fit_resample(in_order.drop(columns="label"), in_order["label"])
+    X_res, y_res = getattr(bk_dask, name)(**params).fit_resample(frame.drop(columns="label"),
+                                                                 frame["label"])
+    X_res, y_res = dask.compute(X_res, y_res)
+    np.testing.assert_array_equal(X_res.to_numpy(), X_mem.to_numpy())

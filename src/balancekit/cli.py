@@ -1342,7 +1342,9 @@ def _dask_resample(ctx, data, target, method, output, strategy, seed, param, for
     sampler = _make_sampler(ctx, method, X_meta, pd.Series(list(before)), strategy, seed, param,
                             target, check_size=False)
     sampler = getattr(bk_dask, type(sampler).__name__)(**sampler.get_params(deep=False))
-    X_res, y_res = sampler.fit_resample(X, y)
+    # The labels are counted, and the rows a method gathers or searches are read, at once.
+    with _working(f"{method}: reading {data} to prepare the resampling"):
+        X_res, y_res = sampler.fit_resample(X, y)
     position = list(table.columns).index(target)
     result = dd.map_partitions(_insert_column, X_res, y_res, position, target,
                                align_dataframes=False,

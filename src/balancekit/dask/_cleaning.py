@@ -175,11 +175,14 @@ def _best_scores(x_part, y_part, i, offset, minority_rows, k, farthest, wanted):
     best = {}
     for label, n in wanted.items():
         members = np.flatnonzero(labels == label)
+        if members.size == 0:
+            best[label] = (np.zeros(0), np.zeros(0, dtype=np.int64))
+            continue
         sq, _ = top_k(points, members + refs.size, refs, k, farthest=farthest,
                       exclude_self=False, n_jobs=1)
-        dist = np.sqrt(sq)
-        order = np.argsort(_score(dist), kind="stable")[:n]
-        best[label] = (_score(dist)[order], members[order].astype(np.int64) + offset)
+        scores = _score(np.sqrt(sq))
+        order = np.argsort(scores, kind="stable")[:n]
+        best[label] = (scores[order], members[order].astype(np.int64) + offset)
     return best
 
 

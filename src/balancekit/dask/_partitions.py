@@ -72,7 +72,7 @@ class PartitionSampler(BaseEstimator):
                 f"balancekit.under_sampling.EditedNearestNeighbours()); got "
                 f"{type(self.sampler).__name__}."
             )
-        sampler = clone(self.sampler)  # a bad parameter is refused here, before any work
+        sampler = clone(self.sampler)  # the caller's sampler is left unfitted
         parts = Partitions(X, y, type(self).__name__)
         n_parts = len(parts.x_parts)
         seeds = check_seed(self.random_state, owner=type(self).__name__).randint(
