@@ -834,3 +834,18 @@ def test_searching_samplers_on_partitions_of_one_class_and_empty_ones(name):
                                                                  frame["label"])
     X_res, y_res = dask.compute(X_res, y_res)
     np.testing.assert_array_equal(X_res.to_numpy(), X_mem.to_numpy())
+
+
+def test_write_parts_gives_the_directory_the_usual_permissions(tmp_path):
+    import os
+
+    from balancekit import _io
+
+    out = tmp_path / "out.parquet"
+    umask = os.umask(0o022)
+    try:
+        _io.write_parts(lambda d: pd.DataFrame({"a": [1]}).to_parquet(f"{d}/part.0.parquet"),
+                        out)
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o755  # not mkdtemp's private 0o700

@@ -1174,6 +1174,7 @@ def write_parts(write, path, *, force=False):
     """
     path = Path(path)
     check_new_parts(path, force=force)
+    mode = _new_file_mode(path, directory=True)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     except OSError as exc:
@@ -1181,6 +1182,7 @@ def write_parts(write, path, *, force=False):
     old = None
     try:
         write(str(tmp))
+        os.chmod(tmp, mode)  # mkdtemp's directory is private
         if path.exists() or path.is_symlink():
             check_new_parts(path, force=force)  # as it is now, after the writing
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old",
@@ -1263,11 +1265,14 @@ def _write_unquoted(table, path, opener, sep):
     return True
 
 
-def _new_file_mode(path):
-    """Permissions for the output: those of the file it replaces, else the umask's default."""
+def _new_file_mode(path, directory=False):
+    """Permissions for the output: those of the file (or ``directory``) it replaces, else
+    the umask's default."""
     try:
-        return os.stat(path).st_mode & 0o7777
+        if os.path.isdir(path) == directory:
+            return os.stat(path).st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        pass
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
