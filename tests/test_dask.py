@@ -1,5 +1,7 @@
 """balancekit.dask: the samplers on dask collections, checked against the in-memory ones."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -849,3 +851,41 @@ def test_write_parts_gives_the_directory_the_usual_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o755  # not mkdtemp's private 0o700
+
+
+# --- balancekit inspect --dask ----------------------------------------------------------------
+
+
+def _inspect_json(*args):
+    from .test_cli import assert_ok, invoke
+
+    result = invoke("inspect", *args, "--json")
+    assert_ok(result)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("case", ["plain", "missing", "tie", "one_class"])
+def test_cli_inspect_with_dask_reports_what_inspect_reports(tmp_path, case):
+    table = _cli_table(n=600)
+    if case == "missing":  # missing labels and cells, in several files
+        table.loc[[3, 250, 590], "label"] = None
+        table.loc[[7, 8, 400], "b"] = np.nan
+    elif case == "tie":  # equal counts: the class seen first comes first, across files
+        table["label"] = ["ok"] * 250 + ["fraud"] * 300 + ["ok"] * 50
+    elif case == "one_class":
+        table["label"] = "ok"
+    data = _parquet_dir(tmp_path / "data", table, n_files=3)
+    with_dask, in_memory = (_inspect_json(data, "-t", "label", *extra)
+                            for extra in (["--dask"], []))
+    assert with_dask == in_memory
+
+
+def test_cli_inspect_with_dask_refuses_labels_that_are_values(tmp_path):
+    from .test_cli import assert_error, invoke
+
+    table = _cli_table(n=300)
+    table["label"] = np.linspace(0, 1, len(table))
+    data = _parquet_dir(tmp_path / "data", table, n_files=2)
+    assert_error(invoke("inspect", data, "-t", "label", "--dask"), 1, "partition 0 of y",
+                 "continuous")
+    assert_error(invoke("inspect", data, "-t", "labels", "--dask"), 2, "did you mean 'label'")

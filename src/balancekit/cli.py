@@ -1296,17 +1296,19 @@ def resample(
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
 
 
-def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep):
-    """``resample --dask``: read Parquet with dask, resample lazily, write Parquet parts."""
+@contextlib.contextmanager
+def _quiet_dask():
+    """dask's Parquet reader and writer call pandas' ``reset_index(inplace=True)``,
+    deprecated in pandas 3.1: a warning the user can do nothing about, not shown."""
     with warnings.catch_warnings():
-        # dask's Parquet reader and writer call pandas' reset_index(inplace=True), deprecated
-        # in pandas 3.1: nothing the user can act on.
         warnings.filterwarnings("ignore", message="The inplace keyword",
                                 category=DeprecationWarning)
-        _dask_resample(ctx, data, target, method, output, strategy, seed, param, force, sep)
+        yield
 
 
-def _dask_resample(ctx, data, target, method, output, strategy, seed, param, force, sep):
+@_quiet_dask()
+def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep):
+    """``resample --dask``: read Parquet with dask, resample lazily, write Parquet parts."""
     if method not in _DASK_METHODS:
         raise typer.BadParameter(
             f"{method!r} does not run with --dask, which resamples the whole table exactly "
@@ -1323,15 +1325,8 @@ def _dask_resample(ctx, data, target, method, output, strategy, seed, param, for
         raise typer.BadParameter("--sep applies to CSV files, and --dask reads and writes "
                                  "Parquet.", ctx=ctx, param_hint="'--sep'")
     _io.check_new_parts(output, force=force)
-    try:
-        import dask.dataframe as dd
-
-        from . import dask as bk_dask
-    except ImportError as exc:
-        raise BalancekitError(
-            f"--dask needs dask, which cannot be imported here ({exc}); install it with "
-            "pip install 'balancekit[dask]'."
-        ) from None
+    _, dd = _import_dask()
+    from . import dask as bk_dask
 
     table = dd.read_parquet(data)
     X_meta, _ = _split_target(ctx, table._meta, target)
@@ -1429,13 +1424,6 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=
 
 
 def _inspect_report(ctx, table, target, source, sep=None):
-    from sklearn.metrics import (
-        accuracy_score,
-        balanced_accuracy_score,
-        f1_score,
-        recall_score,
-    )
-
     X, y = _split_target(ctx, table, target, sep)
     # Rows without a label are counted and left out; one class is described, not refused.
     unlabelled = pd.isna(y).to_numpy()
@@ -1445,21 +1433,26 @@ def _inspect_report(ctx, table, target, source, sep=None):
     else:
         y_arr = labelled.to_numpy()
     labels, first, counts = np.unique(y_arr, return_index=True, return_counts=True)
+    return _report(source, table.shape, target, int(unlabelled.sum()), labels, first, counts,
+                   table.isna().sum(), _frames.column_kinds(X))
+
+
+def _report(source, shape, target, unlabelled, labels, first, counts, missing, kinds):
+    """The report of ``inspect`` from the counts of the labels (``first``: the position of
+    each label's first row) and the missing cells of each column (a Series)."""
     # Largest class first; equal counts in order of first appearance.
-    order = sorted(range(labels.size), key=lambda i: (-counts[i], first[i]))
-    n = y_arr.shape[0]
+    order = sorted(range(len(labels)), key=lambda i: (-counts[i], first[i]))
+    n = int(np.sum(counts))
     classes = [
         {"label": _py(labels[i]), "count": int(counts[i]), "share": float(counts[i] / n)}
         for i in order
     ]
-    missing = table.isna().sum()
-    kinds = _frames.column_kinds(X)
     report = {
         "source": source,
-        "rows": int(table.shape[0]),
-        "columns": int(table.shape[1]),
+        "rows": int(shape[0]),
+        "columns": int(shape[1]),
         "target": str(target),
-        "missing_labels": int(unlabelled.sum()),
+        "missing_labels": int(unlabelled),
         "classes": classes,
         "majority_class": _py(labels[order[0]]) if order else None,
         "minority_class": None,
@@ -1472,22 +1465,73 @@ def _inspect_report(ctx, table, target, source, sep=None):
         return report
     majority = order[0]
     minority = min(order[1:], key=lambda i: counts[i])
-    predicted = np.repeat(labels[majority], n)
-    rare = [labels[minority]]
     report["minority_class"] = _py(labels[minority])
     report["imbalance_ratio"] = float(counts[majority] / counts[minority])
+    # Always the majority: every row of it right, none of the others; the rare class is
+    # never predicted, so its recall and F1 are 0.
     report["majority_baseline"] = {
         "predicts": _py(labels[majority]),
-        "accuracy": float(accuracy_score(y_arr, predicted)),
-        "balanced_accuracy": float(balanced_accuracy_score(y_arr, predicted)),
-        "minority_recall": float(
-            recall_score(y_arr, predicted, labels=rare, average="macro", zero_division=0)
-        ),
-        "minority_f1": float(
-            f1_score(y_arr, predicted, labels=rare, average="macro", zero_division=0)
-        ),
+        "accuracy": float(counts[majority] / n),
+        "balanced_accuracy": 1.0 / len(order),
+        "minority_recall": 0.0,
+        "minority_f1": 0.0,
     }
     return report
+
+
+@_quiet_dask()
+def _inspect_with_dask(ctx, data, target):
+    """``inspect --dask``: the report from a pass over the target column (for the classes)
+    and one over the table (for its missing cells), partition by partition."""
+    if _io.table_format(data, allow_directory=True) not in ("parquet", "parquet-dir"):
+        raise typer.BadParameter(
+            f"with --dask, DATA must be Parquet (a .parquet or .pq file or directory); got "
+            f"'{data}'.", ctx=ctx, param_hint="DATA")
+    dask, dd = _import_dask()
+    from .dask._collections import labels_of
+
+    table = dd.read_parquet(data)
+    X_meta, _ = _split_target(ctx, table._meta, target)
+
+    def describe(part, i):
+        known = part[part.notna()]
+        labels = labels_of(known, i) if len(known) else known.to_numpy()
+        found, first, counts = np.unique(labels, return_index=True, return_counts=True)
+        # First rows as positions among the labelled rows of the partition.
+        return len(part), len(part) - len(known), found, first, counts
+
+    with _working(f"reading {data}"):
+        parts = dask.compute(*[dask.delayed(describe)(part, i)
+                               for i, part in enumerate(table[target].to_delayed())])
+        missing = table.isna().sum().compute()
+    seen, rows, unlabelled = {}, 0, 0
+    for n_rows, n_missing, found, first, counts in parts:
+        for label, at, count in zip(found, first, counts, strict=True):
+            label = _py(label)
+            position, total = seen.get(label, (rows - unlabelled + at, 0))
+            seen[label] = (position, total + int(count))
+        rows, unlabelled = rows + n_rows, unlabelled + n_missing
+    try:
+        labels = sorted(seen)
+    except TypeError:
+        raise DataError(f"the column {target!r} mixes labels of different types across "
+                        "the files or row groups of the table.") from None
+    return _report(str(data), (rows, len(table.columns)), target, unlabelled, labels,
+                   [seen[label][0] for label in labels], [seen[label][1] for label in labels],
+                   missing, _frames.column_kinds(X_meta))
+
+
+def _import_dask():
+    """``(dask, dask.dataframe)``, or an error saying how to install them."""
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError as exc:
+        raise BalancekitError(
+            f"--dask needs dask, which cannot be imported here ({exc}); install it with "
+            "pip install 'balancekit[dask]'."
+        ) from None
+    return dask, dd
 
 
 @app.command(no_args_is_help=True)
@@ -1511,6 +1555,14 @@ def inspect(
         typer.Option("--json", help="Print the report as JSON on stdout instead of tables."),
     ] = False,
     sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
+    use_dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Read a Parquet file or directory with dask, partition by partition, for "
+            "tables larger than memory (needs the dask extra).",
+        ),
+    ] = False,
 ):
     """Describe the class balance of a table and what ignoring it would score.
 
@@ -1521,9 +1573,12 @@ def inspect(
     target with a single class is described as such.
     """
     sep = _check_sep(ctx, sep, data)
-    with _working(f"reading {data}"):
-        table = _io.read_table(data, sep=sep)
-    report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)
+    if use_dask:
+        report = _inspect_with_dask(ctx, data, target)
+    else:
+        with _working(f"reading {data}"):
+            table = _io.read_table(data, sep=sep)
+        report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)
     if as_json:
         from .evaluation._summary import jsonable
 
