@@ -152,13 +152,30 @@ def test_smotenc_appends_the_rows_of_in_memory_smotenc():
     assert set(sampler.median_std_) == {1}
 
 
-def test_smotenc_refuses_tables_of_categorical_columns_only():
+@pytest.mark.parametrize("name", ["SMOTEN", "SMOTENC"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_categorical_columns_alone_make_the_rows_of_in_memory_smoten(name, n_classes):
+    # The value difference metric reads the classes of every row, across partitions.
+    from balancekit import dask as bk_dask
+
     rng = np.random.RandomState(0)
-    df = pd.DataFrame({"a": rng.choice(list("xyz"), 300), "b": rng.choice(list("uv"), 300)})
-    y = pd.Series([0] * 250 + [1] * 50)
-    with pytest.raises(InvalidParameterError, match="at least one numeric column"):
-        SMOTENC(categorical_features=[0, 1]).fit_resample(
-            dd.from_pandas(df, npartitions=2), dd.from_pandas(y, npartitions=2))
+    n = 1200
+    table = pd.DataFrame({"a": rng.choice(list("xyzw"), n),
+                          "b": pd.Categorical(rng.choice(["p", "q", None], n)),  # a missing level
+                          "c": rng.choice([1, 2, 3, 4, 5], n)})
+    y = np.where(rng.rand(n) < 0.15, "rare", "common").astype(object)
+    y[(table["a"] == "x").to_numpy() & (rng.rand(n) < 0.5)] = "rare"
+    if n_classes == 3:
+        y[rng.rand(n) < 0.1] = "third"
+    y = pd.Series(y, name="y")
+    frame, labels = dd.from_pandas(table, npartitions=4), dd.from_pandas(y, npartitions=4)
+    params = {"categorical_features": [0, 1, 2]} if name == "SMOTENC" else {}
+    X_res, y_res = dask.compute(*getattr(bk_dask, name)(random_state=3, **params).fit_resample(
+        frame, labels))
+    X_mem, y_mem = getattr(over_sampling, name)(random_state=3, **params).fit_resample(
+        frame.compute(), y)
+    pd.testing.assert_frame_equal(X_res.reset_index(drop=True), X_mem.reset_index(drop=True))
+    assert y_res.tolist() == y_mem.tolist()
 
 
 # --- random samplers: the counts and draws of the whole data ------------------------------
@@ -522,8 +539,8 @@ def test_cli_dask_refuses_what_it_cannot_do(tmp_path):
     base = ["-t", "label", "-o", out, "--dask"]
     assert_error(invoke("resample", data, "-m", "edited_nearest_neighbours", *base), 2,
                  "'--method'",
-                 "random_under, random_over, smote, smotenc, adasyn, borderline_smote, "
-                 "tomek_links, near_miss")
+                 "random_under, random_over, smote, smotenc, smoten, adasyn, "
+                 "borderline_smote, tomek_links, near_miss")
     assert_error(invoke("resample", csv, "-m", "smote", *base), 2, "must be Parquet")
     assert_error(invoke("resample", data, "-m", "smote", "-t", "label", "-o",
                         tmp_path / "out.csv", "--dask"), 2, "must be Parquet")

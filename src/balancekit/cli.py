@@ -1147,8 +1147,8 @@ def compare(
 
 _METHODS = available_samplers()
 # The methods of balancekit.dask that resample the whole table exactly.
-_DASK_METHODS = ("random_under", "random_over", "smote", "smotenc", "adasyn", "borderline_smote",
-                 "tomek_links", "near_miss")
+_DASK_METHODS = ("random_under", "random_over", "smote", "smotenc", "smoten", "adasyn",
+                 "borderline_smote", "tomek_links", "near_miss")
 _METHOD_LINES = "\n\n".join(
     f"[bold]{name}[/bold]: {((cls.__doc__ or '').strip().splitlines() or [''])[0]}"
     for name, cls in _METHODS.items()

@@ -8,12 +8,13 @@ pass over ``y``) to resolve the sampling strategy on the whole data.
 - :class:`RandomUnderSampler` and :class:`RandomOverSampler` keep every row in
   its partition and draw exactly the counts of the in-memory samplers on the
   whole data.
-- :class:`SMOTE`, :class:`SMOTENC`, :class:`ADASYN` and :class:`BorderlineSMOTE`
-  gather the rows of the classes they grow (which must fit in memory) and
-  append the new rows the in-memory samplers would make (made partition by
-  partition, when they are computed, but SMOTENC's); ADASYN and
-  BorderlineSMOTE search the neighbours of the gathered rows among every row,
-  partition by partition.
+- :class:`SMOTE`, :class:`SMOTENC`, :class:`SMOTEN`, :class:`ADASYN` and
+  :class:`BorderlineSMOTE` gather the rows of the classes they grow (which
+  must fit in memory) and append the new rows the in-memory samplers would
+  make (made partition by partition, when they are computed, for SMOTE,
+  ADASYN and BorderlineSMOTE); ADASYN and BorderlineSMOTE search the
+  neighbours of the gathered rows among every row, and SMOTEN counts the
+  classes of every category, partition by partition.
 - :class:`NearMiss` (versions 1 and 2) gathers the minority class, scores
   the rows of the other classes partition by partition and keeps the best
   of each over the whole collection.
@@ -39,7 +40,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without dask
 from ._cleaning import NearMiss, TomekLinks
 from ._partitions import PartitionSampler
 from ._random import RandomOverSampler, RandomUnderSampler
-from ._smote import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
+from ._smote import ADASYN, SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE
 
 __all__ = ["ADASYN", "BorderlineSMOTE", "NearMiss", "PartitionSampler", "RandomOverSampler",
-           "RandomUnderSampler", "SMOTE", "SMOTENC", "TomekLinks"]
+           "RandomUnderSampler", "SMOTE", "SMOTEN", "SMOTENC", "TomekLinks"]

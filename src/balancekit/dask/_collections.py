@@ -229,6 +229,11 @@ class Partitions:
         with one_thread():  # BLAS on one thread in each of dask's workers
             return dask.compute(found[0])[0]
 
+    def level_counts(self, columns):
+        """For each column position of ``columns``: ``{(level, label): rows}`` over every
+        partition (a missing value is the level :data:`MISSING`)."""
+        return self.map_reduce(_level_counts, _add_level_counts, list(columns))
+
     def keep(self, classes, rows):
         """``X`` and ``y`` with, of the classes ``classes``, only the rows ``rows`` (row
         numbers, increasing), lazily; the rows kept stay in their partition and order."""
@@ -397,6 +402,37 @@ def numeric_rows(x_part, i, rows, dtype):
             "every row needs finite numbers (fill or drop them first)."
         )
     return values
+
+
+#: The level of a missing value (None, NaN, NA) in :meth:`Partitions.level_counts`.
+MISSING = ("balancekit", "missing")
+
+
+def level_key(value):
+    """The key of a categorical value in :meth:`Partitions.level_counts`."""
+    return MISSING if pd.isna(value) else value
+
+
+def _level_counts(x_part, y_part, i, offset, columns):
+    labels = labels_of(y_part, i, len(x_part))
+    found = []
+    for j in columns:
+        values = x_part.iloc[:, j] if hasattr(x_part, "iloc") else x_part[:, j]
+        pairs = pd.DataFrame({"level": np.asarray(values, dtype=object), "label": labels})
+        counts = pairs.value_counts(dropna=False)
+        found.append({(level_key(level), label): int(n)
+                      for (level, label), n in counts.items()})
+    return found
+
+
+def _add_level_counts(first, second):
+    merged = []
+    for a, b in zip(first, second, strict=True):
+        total = dict(a)
+        for key, n in b.items():
+            total[key] = total.get(key, 0) + n
+        merged.append(total)
+    return merged
 
 
 def _first_rows(y_part, i, labels):

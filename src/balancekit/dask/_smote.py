@@ -9,8 +9,9 @@ from .._validation import check_seed
 from ..exceptions import InvalidParameterError
 from ..over_sampling._adasyn import check_reference_size
 from ..over_sampling._borderline import in_danger
-from ..over_sampling._smotenc import categorical_columns
+from ..over_sampling._smotenc import _level_distances
 from ._base import DaskSamplerMixin
+from ._collections import level_key
 
 
 class _GrowGathered(DaskSamplerMixin):
@@ -25,7 +26,7 @@ class _GrowGathered(DaskSamplerMixin):
         rng = check_seed(self.random_state, owner=type(self).__name__)
         X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
         # What the searches over every row read (ADASYN's, BorderlineSMOTE's): for this call.
-        self._whole = _WholeData(parts, rows, sum(totals.values()))
+        self._whole = _WholeData(parts, rows, totals)
         try:
             result = self._fit_resample(X_checked, y_arr, targets=grown, rng=rng)
         finally:
@@ -68,12 +69,28 @@ class _WholeData:
         The collection, counted.
     rows : ndarray of int
         The row number, in the collection, of each gathered row.
-    n_rows : int
-        The number of rows of the collection.
+    totals : dict
+        ``{label: rows}`` of the collection, in sorted label order.
     """
 
-    def __init__(self, parts, rows, n_rows):
-        self.parts, self.rows, self.n_rows = parts, rows, n_rows
+    def __init__(self, parts, rows, totals):
+        self.parts, self.rows, self.totals = parts, rows, totals
+        self.n_rows = sum(totals.values())
+
+    def vdm_tables(self, columns, levels):
+        """:func:`~balancekit.over_sampling._smotenc.vdm_tables` of the categorical columns
+        ``columns`` from the class profiles of their values over every row, for the values
+        ``levels`` of the gathered rows (in the order of their codes)."""
+        found = self.parts.level_counts(columns)
+        classes = list(self.totals)  # sorted, as np.unique(y) sorts them in memory
+        tables = []
+        for counts_of, values in zip(found, levels, strict=True):
+            counts = np.array([[counts_of.get((level_key(value), label), 0) for label in classes]
+                               for value in values], dtype=np.float64)
+            totals = counts.sum(axis=1, keepdims=True)
+            proba = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+            tables.append(_level_distances(proba))
+        return tables
 
     def other_counts(self, X, members, k, label, name, estimator):
         """For the gathered rows ``members``, how many of their ``k`` nearest rows of the
@@ -134,15 +151,21 @@ class SMOTE(_GrowGathered, over_sampling.SMOTE):
     """
 
 
-class SMOTENC(_GrowGathered, over_sampling.SMOTENC):
+class _CategoricalGathered(_GrowGathered):
+    """The value difference metric from the class profiles of every row."""
+
+    def _vdm_tables(self, columns, codes, levels, y):
+        return self._whole.vdm_tables(columns, levels)
+
+
+class SMOTENC(_CategoricalGathered, over_sampling.SMOTENC):
     """SMOTENC on a dask collection: the rows of the in-memory SMOTENC.
 
     As :class:`SMOTE` here: the rows of the classes to grow are gathered into
     memory and grown exactly as :class:`balancekit.over_sampling.SMOTENC` grows
     them, and the new rows are appended as new partitions; unlike SMOTE's, they
-    are made whole in memory, so they must fit there too. ``X`` needs at least
-    one numeric column: on categorical columns alone, SMOTEN's value difference
-    metric reads the class profile of every row.
+    are made whole in memory, so they must fit there too. On categorical
+    columns alone it works as :class:`SMOTEN` here.
 
     Parameters
     ----------
@@ -180,15 +203,44 @@ class SMOTENC(_GrowGathered, over_sampling.SMOTENC):
     balancekit.over_sampling.SMOTENC : the same on data in memory.
     """
 
-    def _fit_resample(self, X, y, *, targets, rng):
-        if categorical_columns(X, self.categorical_features).size == X.shape[1]:
-            raise InvalidParameterError(
-                "SMOTENC in balancekit.dask needs at least one numeric column, but every column "
-                "of X is categorical. On categorical columns alone the distances (SMOTEN's) "
-                "depend on every row of every class; run SMOTEN on the data in memory, or on "
-                "each partition with balancekit.dask.PartitionSampler(SMOTEN())."
-            )
-        return super()._fit_resample(X, y, targets=targets, rng=rng)
+
+class SMOTEN(_CategoricalGathered, over_sampling.SMOTEN):
+    """SMOTEN on a dask collection: the rows of the in-memory SMOTEN.
+
+    The rows of the classes to grow are gathered into memory (they must fit
+    there, with their new rows); the value difference metric between the
+    categories is computed from the classes of every row, counted partition
+    by partition (a pass over ``X``); the new rows are those
+    :class:`balancekit.over_sampling.SMOTEN` makes on the whole data with the
+    same ``random_state``, appended as new partitions.
+
+    Parameters
+    ----------
+    categorical_encoder : None, default=None
+        Accepted for compatibility with imbalanced-learn; must stay ``None``.
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and to what size, resolved on the labels of all
+        partitions.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the single random generator of each call.
+    k_neighbors : int, default=5
+        Number of nearest neighbours (in the same class) to vote with.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}`` each grown class has after resampling.
+    categories_ : list of ndarray
+        The categories of each column among the gathered rows.
+    n_features_in_ : int
+        Number of columns of ``X``.
+    feature_names_in_ : ndarray of str
+        Column names of a dask DataFrame ``X``.
+
+    See Also
+    --------
+    balancekit.over_sampling.SMOTEN : the same on data in memory.
+    """
 
 
 class ADASYN(_GrowGathered, over_sampling.ADASYN):

@@ -456,6 +456,11 @@ class _CategoricalMixin:
         X_res, y_res = super().fit_resample(X.toarray(), y, sample_weight=sample_weight)
         return type(X)(sp.csr_matrix(X_res)).asformat(X.format), y_res
 
+    def _vdm_tables(self, columns, codes, levels, y):
+        """The value difference metric of the categorical columns ``columns`` of ``X``
+        (their ``codes`` and ``levels``), from the labels ``y``: see :func:`vdm_tables`."""
+        return vdm_tables(codes, y, [len(lv) for lv in levels])
+
     def _check_common(self, X):
         if self.categorical_encoder is not None:
             raise InvalidParameterError(
@@ -536,7 +541,8 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
         k, _ = self._check_common(X)
         columns = np.arange(X.shape[1])
         codes, self.categories_ = encode_categories(X, columns)
-        return _resample_categorical(codes, self.categories_, y, targets, k, rng)
+        tables = self._vdm_tables(columns, codes, self.categories_, y)
+        return _resample_categorical(codes, self.categories_, y, targets, k, rng, tables)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -544,8 +550,7 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
         return tags
 
 
-def _resample_categorical(codes, levels, y, targets, k, rng):
-    tables = vdm_tables(codes, y, [len(lv) for lv in levels])
+def _resample_categorical(codes, levels, y, targets, k, rng, tables):
     blocks, origins = [], []
     for label, target in targets.items():
         members = np.flatnonzero(y == label)
@@ -679,7 +684,8 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
         codes, levels = encode_categories(X, cat)
         self.median_std_ = {}
         if cont.size == 0:
-            return _resample_categorical(codes, levels, y, targets, k, rng)
+            tables = self._vdm_tables(cat, codes, levels, y)
+            return _resample_categorical(codes, levels, y, targets, k, rng, tables)
         name = type(self).__name__
         check_numeric(X, cont, name)
         # The search's screening copy of a class may take a third of the output.
