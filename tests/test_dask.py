@@ -33,12 +33,6 @@ from balancekit.dask import (  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")
 
 
-@pytest.fixture(autouse=True)
-def _one_thread_scheduler():
-    with dask.config.set(scheduler="synchronous"):
-        yield
-
-
 def _data(n=1200, weights=(0.85, 0.15), dtype=np.float64, seed=0, n_features=6):
     X, y = make_classification(n_samples=n, n_features=n_features, n_informative=3,
                                n_classes=len(weights), weights=list(weights)[:-1],
