@@ -275,11 +275,46 @@ def test_random_over_spreads_copies_as_a_draw_from_the_whole():
     assert 50 < made.var() < 88
 
 
-def test_random_over_refuses_shrinkage():
-    X, y = _data()
+def test_random_over_shrinkage_adds_the_noise_of_the_in_memory_sampler():
+    # 2,000 rare rows grown to 18,000: each copy moves by noise of the in-memory scale
+    # (shrinkage * smoothing * the class's std, over the whole data), so the new rows'
+    # variance is the class's variance plus the scale squared, feature by feature.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20_000, 3)) * np.array([1.0, 3.0, 0.5])
+    y = np.array([0] * 18_000 + [1] * 2_000)
+    rng.shuffle(y)
+    sampler = RandomOverSampler(shrinkage=2.0, random_state=0)
+    X_res, y_res = dask.compute(*sampler.fit_resample(da.from_array(X, chunks=3000),
+                                                      da.from_array(y, chunks=3000)))
+    assert np.bincount(y_res).tolist() == [18_000, 18_000] and sampler.shrinkage_ == {1: 2.0}
+    smoothing = (4 / (5 * 20_000)) ** (1 / 7)
+    scale = 2.0 * smoothing * X[y == 1].std(axis=0)
+    original, rare = X[y == 1], X_res[y_res == 1]
+    # The rare rows are the 2,000 originals and 16,000 new ones, none a copy.
+    new = rare[~(rare[:, None, 0] == original[None, :, 0]).any(axis=1)]
+    assert len(new) == 16_000
+    expected = np.sqrt(original.var(axis=0) + scale**2)
+    np.testing.assert_allclose(new.std(axis=0), expected, rtol=0.03)
+    assert (np.abs(new.mean(axis=0) - original.mean(axis=0)) < 0.05 * expected).all()
+    again = RandomOverSampler(shrinkage=2.0, random_state=0).fit_resample(
+        da.from_array(X, chunks=3000), da.from_array(y, chunks=3000))[0].compute()
+    np.testing.assert_array_equal(again, X_res)
+
+
+def test_random_over_shrinkage_rounds_integer_columns_and_refuses_text():
+    rng = np.random.RandomState(1)
+    table = pd.DataFrame({"count": rng.randint(0, 50, 600), "amount": rng.normal(size=600)})
+    y = pd.Series([0] * 500 + [1] * 100, name="y")
+    frame, labels = dd.from_pandas(table, npartitions=3), dd.from_pandas(y, npartitions=3)
+    X_res, y_res = dask.compute(*RandomOverSampler(shrinkage={1: 1.0}, random_state=0)
+                                .fit_resample(frame, labels))
+    assert X_res["count"].dtype == table["count"].dtype and len(X_res) == 1000
+    assert y_res.tolist().count(1) == 500 and y_res.index.equals(X_res.index)
     with pytest.raises(InvalidParameterError, match="shrinkage"):
-        RandomOverSampler(shrinkage=1.0).fit_resample(da.from_array(X, chunks=300),
-                                                      da.from_array(y, chunks=300))
+        RandomOverSampler(shrinkage={0: 1.0}).fit_resample(frame, labels)
+    text = frame.assign(city="rome")
+    with pytest.raises(DataError, match="not numbers"):
+        dask.compute(*RandomOverSampler(shrinkage=1.0).fit_resample(text, labels))
 
 
 def test_the_labels_are_counted_without_reading_x():

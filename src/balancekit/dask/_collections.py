@@ -398,8 +398,8 @@ def numeric_rows(x_part, i, rows, dtype):
         raise DataError(f"partition {i} of X holds values that are not numbers ({exc}).") from None
     if not np.isfinite(values).all():
         raise DataError(
-            f"partition {i} of X holds missing or infinite values; the neighbour search over "
-            "every row needs finite numbers (fill or drop them first)."
+            f"partition {i} of X holds missing or infinite values, and this method computes "
+            "on the numbers of every row: fill or drop them first."
         )
     return values
 

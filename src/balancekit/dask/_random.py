@@ -3,10 +3,10 @@ counts and the draws of a sampler that sees the whole data."""
 
 import numpy as np
 
-from .. import over_sampling, under_sampling
-from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from .. import _frames, over_sampling, under_sampling
+from ..exceptions import DataError, InvalidParameterTypeError
 from ._base import DaskSamplerMixin
-from ._collections import labels_of, take
+from ._collections import labels_of, numeric_rows, take
 
 # numpy's multivariate hypergeometric draw takes fewer rows than this in all.
 _HYPERGEOMETRIC_LIMIT = 10**9
@@ -152,14 +152,21 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds every draw of a call: the same seed and partitions give the same
         rows.
-    shrinkage : None, default=None
-        The smoothed bootstrap of the in-memory sampler is not available on
-        dask collections; must stay ``None``.
+    shrinkage : float, dict or None, default=None
+        ``None`` copies rows exactly. A float >= 0 (or ``{label: float}``)
+        draws the in-memory sampler's smoothed bootstrap: each copy gets
+        Gaussian noise of standard deviation ``shrinkage * (4 / ((n_features +
+        2) * n_samples)) ** (1 / (n_features + 4)) * std``, ``n_samples`` the
+        rows of the whole collection and ``std`` each feature's standard
+        deviation within the class over every partition (one more pass over
+        ``X``). The noisy rows take a fresh index within their partition.
 
     Attributes
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    shrinkage_ : dict or None
+        The shrinkage used per class.
     n_features_in_ : int
         Number of columns of ``X``.
     feature_names_in_ : ndarray of str
@@ -171,12 +178,7 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
     """
 
     def _resample_partitions(self, parts, targets, totals):
-        if self.shrinkage is not None:
-            raise InvalidParameterError(
-                f"shrinkage={self.shrinkage!r} is not supported by RandomOverSampler in "
-                "balancekit.dask, which copies rows only; leave shrinkage=None, or use SMOTE "
-                "from balancekit.dask for new rows that are not copies."
-            )
+        self.shrinkage_ = self._check_shrinkage(targets)
         draws, seeds = self._streams(len(parts.x_parts))
 
         def copies(label, held, target):
@@ -185,18 +187,74 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
             return None
 
         quotas, rows = _quotas(parts, targets, copies, added=True)
-        x_parts, y_parts = parts.map(_over_partition, quotas, seeds)
+        noise = None
+        if self.shrinkage_ is not None:
+            noise = self._noise_scales(parts, [label for label in targets
+                                               if targets[label] > totals[label]])
+        x_parts, y_parts = parts.map(_over_partition, quotas, seeds, [noise] * len(quotas))
         return parts.rebuild(x_parts, y_parts, rows)
 
+    def _noise_scales(self, parts, grown):
+        """``(dtype, {label: scale of each feature})`` of the smoothed bootstrap: the class's
+        standard deviations over every partition, as the in-memory sampler computes them."""
+        meta = parts.X._meta
+        dtypes = list(meta.dtypes) if parts.frame else [parts.X.dtype]
+        dtype = np.float32 if all(d == np.float32 for d in dtypes) else np.float64
+        moments = parts.map_reduce(_class_moments, _merge_moments, grown)
+        n_features = len(dtypes) if parts.frame else parts.X.shape[1]
+        n_rows = sum(sum(counts.values()) for counts in parts.counts)
+        smoothing = (4 / ((n_features + 2) * n_rows)) ** (1 / (n_features + 4))
+        return dtype, {label: self.shrinkage_[label] * smoothing * np.sqrt(m2 / n)
+                       for label, (n, _, m2) in moments.items()}
 
-def _over_partition(x, y, i, quota, seed):
+
+def _class_moments(x, y, i, offset, grown):
+    """``{label: (rows, mean, sum of squared deviations)}`` of each class in ``grown``."""
+    labels = labels_of(y, i, len(x))
+    values = numeric_rows(x, i, None, np.float64)
+    found = {}
+    for label in grown:
+        rows = values[labels == label]
+        mean = rows.mean(axis=0) if rows.shape[0] else np.zeros(values.shape[1])
+        found[label] = (rows.shape[0], mean, ((rows - mean) ** 2).sum(axis=0))
+    return found
+
+
+def _merge_moments(first, second):
+    """The moments of two parts together (Chan, Golub and LeVeque's pairwise update)."""
+    merged = {}
+    for label, (n_a, mean_a, m2_a) in first.items():
+        n_b, mean_b, m2_b = second[label]
+        n = n_a + n_b
+        if n == 0:
+            merged[label] = (0, mean_a, m2_a)
+            continue
+        delta = mean_b - mean_a
+        merged[label] = (n, mean_a + delta * (n_b / n), m2_a + m2_b + delta**2 * (n_a * n_b / n))
+    return merged
+
+
+def _over_partition(x, y, i, quota, seed, noise):
     """Every row of the partition, then ``n`` copies of rows of each class (``quota[label] =
-    (held, n)``)."""
+    (held, n)``); with ``noise = (dtype, scales)``, the copies moved by Gaussian noise."""
     labels = labels_of(y, i, len(x))
     draws = np.random.default_rng(seed)
-    rows = [np.arange(labels.shape[0])]
-    for label, (counted, k) in quota.items():
-        members = _members(labels, label, counted, i)
-        rows.append(members[draws.integers(0, members.size, size=k)])
-    rows = np.concatenate(rows)
-    return take(x, rows), take(y, rows)
+    every = np.arange(labels.shape[0])
+    copies = [members[draws.integers(0, members.size, size=k)]
+              for members, k in ((_members(labels, label, counted, i), k)
+                                 for label, (counted, k) in quota.items())]
+    drawn = np.concatenate([np.zeros(0, dtype=np.intp), *copies])
+    if noise is None:
+        rows = np.concatenate([every, drawn])
+        return take(x, rows), take(y, rows)
+    dtype, scales = noise
+    new = numeric_rows(x, i, drawn, dtype).copy()
+    start = 0
+    for label, block in zip(quota, copies, strict=True):
+        stop = start + block.size
+        new[start:stop] += draws.standard_normal(size=(block.size, new.shape[1])).astype(
+            dtype) * scales[label].astype(dtype)
+        start = stop
+    # The noisy rows are new rows: the container layer rounds integer columns, as in memory.
+    return (_frames.take_x(x, every, new),
+            _frames.take_y(y, labels, every, labels[drawn]))
