@@ -13,7 +13,7 @@ from dask import delayed
 
 from .._exact import one_thread
 from .._neighbors import kneighbors
-from .._strategy import resolve_counts
+from .._strategy import class_counts, resolve_counts
 from .._validation import check_target
 from ..exceptions import DataError, DataTypeError
 
@@ -368,9 +368,7 @@ def labels_of(y_part, i, n_rows=None):
 
 
 def _count_labels(y_part, i):
-    labels, counts = np.unique(labels_of(y_part, i), return_counts=True)
-    return {label.item() if isinstance(label, np.generic) else label: int(n)
-            for label, n in zip(labels, counts, strict=True)}
+    return class_counts(labels_of(y_part, i))
 
 
 def take(part, rows):
