@@ -24,10 +24,13 @@ dd = pytest.importorskip("dask.dataframe")
 
 from balancekit.dask import (  # noqa: E402
     SMOTE,
+    SMOTEN,
     SMOTENC,
+    NearMiss,
     PartitionSampler,
     RandomOverSampler,
     RandomUnderSampler,
+    TomekLinks,
 )
 
 # dask's Parquet reader and writer call pandas' deprecated reset_index(inplace=True).
@@ -82,24 +85,102 @@ def test_smote_on_three_classes_with_a_dict_strategy():
     assert sampler.sampling_strategy_ == {1: 600, 2: 400}
 
 
-def test_smote_on_a_dataframe_keeps_the_index_and_partitions_x_and_y_alike():
-    X, y = _data()
-    df = _frame(X, y)
-    df.index = df.index * 10  # an index that is not the row positions
-    ddf = dd.from_pandas(df, npartitions=4)
-    X_res, y_res = SMOTE(random_state=1).fit_resample(ddf.drop(columns="label"), ddf["label"])
+_INDEXES = {
+    "named": lambda n: pd.Index(np.arange(n) * 10, name="row_id"),
+    "dates": lambda n: pd.date_range("2020-01-01", periods=n, freq="D"),
+    "text": lambda n: pd.Index([f"id{i}" for i in range(n)], name="key"),
+}
+
+
+def _indexed_frame(index):
+    X, y = _data(n=600)
+    df = _frame(X, y).set_axis(_INDEXES[index](len(y)), axis=0)
+    return df, dd.from_pandas(df, npartitions=4, sort=False)
+
+
+def _check_meta(collection, computed):
+    """The index a dask result declares is the one its partitions have."""
+    assert collection._meta.index.dtype == computed.index.dtype
+    assert collection._meta.index.name == computed.index.name
+
+
+@pytest.mark.parametrize("index", sorted(_INDEXES))
+@pytest.mark.parametrize("sampler", ["SMOTE", "ADASYN", "BorderlineSMOTE"])
+def test_new_rows_give_the_in_memory_fresh_index_and_the_index_they_declare(
+        index, sampler, tmp_path):
+    from balancekit import dask as bk_dask
+
+    df, ddf = _indexed_frame(index)
+    X_res, y_res = getattr(bk_dask, sampler)(random_state=1).fit_resample(
+        ddf.drop(columns="label"), ddf["label"])
     assert isinstance(X_res, dd.DataFrame) and isinstance(y_res, dd.Series)
     assert _partition_lengths(X_res) == _partition_lengths(y_res)
-    X_res, y_res = dask.compute(X_res, y_res)
-    X_mem, y_mem = over_sampling.SMOTE(random_state=1).fit_resample(df.drop(columns="label"),
-                                                                   df["label"])
-    n = len(df)
-    pd.testing.assert_frame_equal(X_res.iloc[:n], df.drop(columns="label"))
-    # The new rows: the in-memory SMOTE's, indexed after the input's positions.
-    assert list(X_res.index[n:]) == list(range(n, len(X_mem)))
-    np.testing.assert_array_equal(X_res.to_numpy(), X_mem.to_numpy())
-    assert y_res.name == "label" and y_res.index.equals(X_res.index)
-    np.testing.assert_array_equal(y_res.to_numpy(), y_mem.to_numpy())
+    X_out, y_out = dask.compute(X_res, y_res)
+    X_mem, y_mem = getattr(over_sampling, sampler)(random_state=1).fit_resample(
+        df.drop(columns="label"), df["label"])
+    # As in memory: every row, the input ones too, indexed by its position in the output.
+    pd.testing.assert_frame_equal(X_out, X_mem, check_index_type=False)
+    pd.testing.assert_series_equal(y_out, y_mem, check_index_type=False)
+    _check_meta(X_res, X_out)
+    _check_meta(y_res, y_out)
+    X_res.to_parquet(tmp_path / "out")
+    back = pd.read_parquet(tmp_path / "out")
+    np.testing.assert_array_equal(back.to_numpy(), X_mem.to_numpy())
+    np.testing.assert_array_equal(back.index, X_mem.index)
+
+
+@pytest.mark.parametrize("index", sorted(_INDEXES))
+def test_rows_kept_keep_their_index_and_y_takes_the_index_of_x(index):
+    df, ddf = _indexed_frame(index)
+    # y under an index of its own: as in memory, the result's y takes X's index.
+    y = dd.from_pandas(df["label"].reset_index(drop=True) + 0, npartitions=4, sort=False)
+    X = ddf.drop(columns="label")
+    for sampler in (RandomUnderSampler(random_state=0), RandomOverSampler(random_state=0),
+                    TomekLinks(), NearMiss()):
+        X_res, y_res = sampler.fit_resample(X, y)
+        X_out, y_out = dask.compute(X_res, y_res)
+        assert y_out.index.equals(X_out.index)
+        assert set(X_out.index) <= set(df.index)
+        _check_meta(X_res, X_out)
+        _check_meta(y_res, y_out)
+        # (dask stores a text index as Arrow strings)
+        pd.testing.assert_frame_equal(X_out, df.loc[X_out.index].drop(columns="label"),
+                                      check_index_type=False)
+        np.testing.assert_array_equal(y_out.to_numpy(), df.loc[X_out.index, "label"])
+
+
+@pytest.mark.parametrize("index", sorted(_INDEXES))
+def test_smoothed_copies_give_a_fresh_index_to_every_row(index):
+    df, ddf = _indexed_frame(index)
+    X_res, y_res = RandomOverSampler(shrinkage=1.0, random_state=0).fit_resample(
+        ddf.drop(columns="label"), ddf["label"])
+    X_out, y_out = dask.compute(X_res, y_res)
+    pd.testing.assert_index_equal(X_out.index, pd.RangeIndex(len(X_out)), exact=False)
+    assert y_out.index.equals(X_out.index)
+    _check_meta(X_res, X_out)
+    _check_meta(y_res, y_out)
+
+
+@pytest.mark.parametrize("sampler", [over_sampling.SMOTE(k_neighbors=3),
+                                     under_sampling.EditedNearestNeighbours()])
+def test_partition_sampler_declares_the_index_its_sampler_gives(sampler):
+    df, ddf = _indexed_frame("dates")
+    X_res, y_res = PartitionSampler(sampler, random_state=0).fit_resample(
+        ddf.drop(columns="label"), ddf["label"])
+    X_out, y_out = dask.compute(X_res, y_res)
+    _check_meta(X_res, X_out)
+    _check_meta(y_res, y_out)
+    assert y_out.index.equals(X_out.index)
+
+
+def test_a_one_column_frame_y_stays_a_frame():
+    X, y = _data()
+    ddf = dd.from_pandas(_frame(X, y), npartitions=3)
+    for sampler in (SMOTE(random_state=0), RandomUnderSampler(random_state=0),
+                    PartitionSampler(under_sampling.RandomUnderSampler(), random_state=0)):
+        _, y_res = sampler.fit_resample(ddf.drop(columns="label"), ddf[["label"]])
+        assert isinstance(y_res, dd.DataFrame)
+        assert list(y_res.compute().columns) == ["label"]
 
 
 def test_smote_reads_only_the_rows_of_the_classes_it_grows():
@@ -171,6 +252,17 @@ def test_categorical_columns_alone_make_the_rows_of_in_memory_smoten(name, n_cla
         frame.compute(), y)
     pd.testing.assert_frame_equal(X_res.reset_index(drop=True), X_mem.reset_index(drop=True))
     assert y_res.tolist() == y_mem.tolist()
+
+
+def test_smoten_on_an_array_of_fixed_width_text_makes_the_in_memory_rows():
+    rng = np.random.RandomState(0)
+    X = rng.choice(["a", "b", "c"], size=(300, 2))  # dtype <U1
+    y = (rng.rand(300) < 0.15).astype(int)
+    X_mem, y_mem = over_sampling.SMOTEN(random_state=0).fit_resample(X, y)
+    X_res, y_res = dask.compute(*SMOTEN(random_state=0).fit_resample(
+        da.from_array(X, chunks=100), da.from_array(y, chunks=100)))
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
 
 
 # --- random samplers: the counts and draws of the whole data ------------------------------
@@ -313,9 +405,14 @@ def test_random_over_shrinkage_rounds_integer_columns_and_refuses_text():
     assert y_res.tolist().count(1) == 500 and y_res.index.equals(X_res.index)
     with pytest.raises(InvalidParameterError, match="shrinkage"):
         RandomOverSampler(shrinkage={0: 1.0}).fit_resample(frame, labels)
-    text = frame.assign(city="rome")
+    text = frame.assign(city="rome", day=pd.Timestamp("2024-01-01"))
+    # Named at once, from the columns' types, as in memory.
+    with pytest.raises(DataError, match="non-numeric column\\(s\\) 'city', 'day'"):
+        RandomOverSampler(shrinkage=1.0).fit_resample(text, labels)
+    array = da.from_array(np.array([["1.5"], ["x"]] * 300, dtype=object), chunks=200)
     with pytest.raises(DataError, match="not numbers"):
-        dask.compute(*RandomOverSampler(shrinkage=1.0).fit_resample(text, labels))
+        dask.compute(*RandomOverSampler(shrinkage=1.0).fit_resample(
+            array, da.from_array(y.to_numpy(), chunks=200)))
 
 
 def test_the_labels_are_counted_without_reading_x():

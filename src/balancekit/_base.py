@@ -202,19 +202,23 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         validate_data(self, X, skip_check_array=True, reset=True)
         return X
 
+    def _refuse_non_numeric(self, kinds):
+        """A :class:`DataError` naming the columns of ``kinds`` (``{name: kind}``, as
+        :func:`balancekit._frames.column_kinds` gives them) that are not numbers."""
+        bad = [name for name, kind in kinds.items() if kind not in ("integer", "float", "bool")]
+        if bad:
+            raise DataError(
+                f"{type(self).__name__} needs numeric columns, but X has non-numeric "
+                f"column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}. "
+                f"{self._non_numeric_hint()}"
+            )
+
     def _check_numeric(self, X):
         """Return a finite float array (float32 kept) or raise a helpful error."""
         kinds = _frames.column_kinds(X)
         if kinds is not None:
             self._check_shape(X)
-            bad = [name for name, kind in kinds.items()
-                   if kind not in ("integer", "float", "bool")]
-            if bad:
-                raise DataError(
-                    f"{type(self).__name__} needs numeric columns, but X has non-numeric "
-                    f"column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}. "
-                    f"{self._non_numeric_hint()}"
-                )
+            self._refuse_non_numeric(kinds)
         elif not sp.issparse(X):
             arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
             if arr.dtype.kind in "OUS":

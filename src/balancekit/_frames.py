@@ -263,8 +263,10 @@ def take_x(X, indices, synthetic=None):
     out = np.empty((n_taken + n_new, X.shape[1]), dtype=dtype)
     if indices is None:
         out[:n_taken] = X
-    else:
+    elif out.dtype == X.dtype:
         np.take(X, indices, axis=0, out=out[:n_taken], mode="clip")  # unbuffered: ours
+    else:  # text widened for the new rows: take cannot write into another dtype
+        out[:n_taken] = np.take(X, indices, axis=0)
     new = out[n_taken:]
     kind = _array_kind(X.dtype)
     if isinstance(synthetic, LazyRows):

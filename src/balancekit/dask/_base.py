@@ -65,7 +65,7 @@ class DaskSamplerMixin:
             )
         parts = Partitions(X, y, type(self).__name__)
         targets, totals = self._targets(parts)
-        return self._resample_partitions(parts, targets, totals)
+        return parts.restore(*self._resample_partitions(parts, targets, totals))
 
     def _targets(self, parts):
         """Resolve the strategy on the counts of all partitions; set the fitted attributes."""

@@ -43,6 +43,7 @@ class Partitions:
     def __init__(self, X, y, owner):
         self.owner = owner
         self.X = _check_x(X, owner)
+        self.y_column = y.columns[0] if isinstance(y, dd.DataFrame) else _NO_COLUMN
         self.y = _check_y(y, owner)
         n_x, n_y = _n_partitions(self.X), _n_partitions(self.y)
         if isinstance(self.X, da.Array) and isinstance(self.y, da.Array):
@@ -126,17 +127,42 @@ class Partitions:
                for i, (x, y) in enumerate(zip(self.x_parts, self.y_parts, strict=True))]
         return [o[0] for o in out], [o[1] for o in out]
 
-    def rebuild(self, x_parts, y_parts, rows=None):
+    def rebuild(self, x_parts, y_parts, rows=None, *, renumber=False):
         """The dask collections of ``X``'s and ``y``'s kinds made of these partitions.
 
-        ``rows``: the number of rows of each partition where known (arrays then
-        have known chunks).
+        As in memory, a pandas ``y`` takes the index of a pandas ``X`` in each
+        partition. ``rows``: the number of rows of each partition where known
+        (arrays then have known chunks). ``renumber``: the output holds new rows,
+        and its pandas objects take a fresh index, as the in-memory samplers give
+        one: ``True`` (``rows`` known), their positions ``0, 1, ...`` in the whole
+        output; ``'partition'``, their positions in their partition.
         """
-        return _from_blocks(x_parts, self.X, rows), _from_blocks(y_parts, self.y, rows)
+        starts = [None] * len(x_parts)
+        if renumber == "partition":
+            starts = [0] * len(x_parts)
+        elif renumber:
+            starts = np.cumsum([0, *rows[:-1]]).tolist()
+        out = [delayed(_one_index, nout=2)(x, y, start)
+               for x, y, start in zip(x_parts, y_parts, starts, strict=True)]
+        x_meta, y_meta = _meta_of(self.X), _meta_of(self.y)
+        if x_meta is not None or y_meta is not None:
+            x_meta, y_meta = _one_index(x_meta, y_meta, 0 if renumber else None)
+        return (_from_blocks([o[0] for o in out], self.X, rows, x_meta),
+                _from_blocks([o[1] for o in out], self.y, rows, y_meta))
+
+    def restore(self, X_res, y_res):
+        """``y_res`` in the layout ``y`` came in: a one-column dask DataFrame stays one."""
+        if self.y_column is not _NO_COLUMN:
+            y_res = y_res.to_frame(name=self.y_column)
+        return X_res, y_res
+
+    def lengths(self):
+        """The number of rows of each partition (once counted)."""
+        return [sum(counts.values()) for counts in self.counts]
 
     def offsets(self):
         """The row number, in the whole of ``X``, of each partition's first row."""
-        return np.cumsum([0] + [sum(counts.values()) for counts in self.counts[:-1]])
+        return np.cumsum([0, *self.lengths()[:-1]])
 
     def gather(self, labels):
         """The rows of the classes ``labels``, computed into memory.
@@ -247,8 +273,7 @@ class Partitions:
         """``X`` and ``y`` without the rows ``rows`` (row numbers, increasing), lazily; the
         other rows keep their partition and order."""
         dropped = self._where(rows)
-        lengths = [sum(counts.values()) - local.size
-                   for counts, local in zip(self.counts, dropped, strict=True)]
+        lengths = [n - local.size for n, local in zip(self.lengths(), dropped, strict=True)]
         x_parts, y_parts = self.map(_drop_rows, dropped)
         return self.rebuild(x_parts, y_parts, lengths)
 
@@ -257,31 +282,58 @@ class Partitions:
 
         ``make(start, stop)`` returns the new rows ``start`` to ``stop`` and their
         labels (pandas objects or numpy arrays). The new partitions are of about the
-        input's mean partition length (``n_rows`` rows in all over its partitions);
-        pandas rows take the index ``n_rows, n_rows + 1, ...``, after the positions of
-        the input rows.
+        input's mean partition length (``n_rows`` rows in all over its partitions).
+        Pandas objects take a fresh index, as in memory: the positions ``0, 1, ...``
+        of the rows in the output.
         """
         size = max(1, math.ceil(n_rows / max(1, _n_partitions(self.X))))
         bounds = [(start, min(n_new, start + size)) for start in range(0, n_new, size)]
         key = uuid.uuid4().hex  # named, so that dask does not hash what make holds
+        dtypes = (getattr(self.X, "dtype", None), getattr(self.y, "dtype", None))
         new = [delayed(_new_rows, pure=False, nout=2)(
-                   make, start, stop, n_rows, dask_key_name=f"balancekit-new-rows-{key}-{i}")
+                   make, start, stop, dtypes, dask_key_name=f"balancekit-new-rows-{key}-{i}")
                for i, (start, stop) in enumerate(bounds)]
-        rows = [stop - start for start, stop in bounds]
-        X_new = _from_blocks([part[0] for part in new], self.X, rows)
-        y_new = _from_blocks([part[1] for part in new], self.y, rows)
-        return _concat(self.X, X_new), _concat(self.y, y_new)
+        return self.rebuild(self.x_parts + [part[0] for part in new],
+                            self.y_parts + [part[1] for part in new],
+                            self.lengths() + [stop - start for start, stop in bounds],
+                            renumber=True)
 
 
-def _new_rows(make, start, stop, n_rows):
-    """New rows ``start`` to ``stop``: pandas ones under the index ``n_rows + start, ...``."""
-    X_new, y_new = make(start, stop)
-    index = pd.RangeIndex(n_rows + start, n_rows + stop)
-    if isinstance(X_new, pd.DataFrame):
-        X_new = X_new.set_axis(index, axis=0)
-    if isinstance(y_new, pd.Series):
-        y_new = y_new.set_axis(index, axis=0)
-    return X_new, y_new
+def _new_rows(make, start, stop, dtypes):
+    """New rows ``start`` to ``stop``; numpy ones in the dtypes of the collections' arrays
+    (``dtypes``: X's and y's; the index is set by :meth:`Partitions.rebuild`)."""
+    return tuple(part.astype(dtype, copy=False) if isinstance(part, np.ndarray) else part
+                 for part, dtype in zip(make(start, stop), dtypes, strict=True))
+
+
+#: ``Partitions.y_column`` of a ``y`` that is not a one-column DataFrame.
+_NO_COLUMN = object()
+
+
+def _meta_of(collection):
+    return collection._meta if isinstance(collection, (dd.DataFrame, dd.Series)) else None
+
+
+def _one_index(x, y, start):
+    """A partition's ``x`` and ``y`` under one index: a pandas ``x``'s, given to a pandas
+    ``y``; with ``start``, positions ``start, start + 1, ...`` for both."""
+    if start is not None:
+        index = pd.RangeIndex(start, start + len(x if y is None else y))
+        x = _with_index(x, index)
+    elif isinstance(x, pd.DataFrame):
+        index = x.index
+    else:
+        return x, y
+    return x, _with_index(y, index)
+
+
+def _with_index(part, index):
+    """A pandas object under ``index`` without copying its values (others as they are)."""
+    if not isinstance(part, (pd.DataFrame, pd.Series)) or part.index is index:
+        return part
+    part = part.copy(deep=False)
+    part.index = index
+    return part
 
 
 def _check_x(X, owner):
@@ -488,18 +540,13 @@ def _concat_labels(parts):
     return np.concatenate(parts)
 
 
-def _from_blocks(parts, like, rows):
+def _from_blocks(parts, like, rows, meta=None):
     if isinstance(like, (dd.DataFrame, dd.Series)):
-        return dd.from_delayed(parts, meta=like._meta, verify_meta=False)
+        return dd.from_delayed(parts, meta=like._meta if meta is None else meta,
+                               verify_meta=False)
     shape_rest = like.shape[1:]
     arrays = [da.from_delayed(part, shape=(np.nan if rows is None else int(rows[i]),)
                               + shape_rest, dtype=like.dtype)
               for i, part in enumerate(parts)]
     return da.concatenate(arrays, axis=0, allow_unknown_chunksizes=True)
 
-
-def _concat(first, second):
-    if isinstance(first, da.Array):
-        return da.concatenate([first, second.astype(first.dtype)], axis=0,
-                              allow_unknown_chunksizes=True)
-    return dd.concat([first, second])

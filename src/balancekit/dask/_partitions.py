@@ -5,6 +5,8 @@ from sklearn.base import BaseEstimator, clone
 
 from .._validation import check_seed
 from ..exceptions import BalancekitError, InvalidParameterTypeError
+from ..over_sampling import RandomOverSampler
+from ..under_sampling import ClusterCentroids
 from ._collections import Partitions, labels_of
 
 
@@ -19,6 +21,12 @@ class PartitionSampler(BaseEstimator):
     first otherwise: partitions of one class, or of one period, resample
     badly). The other samplers of :mod:`balancekit.dask` are exact instead:
     use them where they fit.
+
+    Pandas rows keep their index labels where the sampler gives back input
+    rows only (under-samplers, cleaning rules, ``RandomOverSampler`` without
+    shrinkage); where it makes new rows, each partition's output takes a
+    fresh index ``0, 1, ...``, as the sampler gives it (as dask's
+    ``reset_index`` numbers each partition).
 
     Parameters
     ----------
@@ -78,7 +86,20 @@ class PartitionSampler(BaseEstimator):
         seeds = check_seed(self.random_state, owner=type(self).__name__).randint(
             0, 2**32, size=n_parts, dtype=np.int64)
         x_parts, y_parts = parts.map(_resample_partition, [sampler] * n_parts, seeds)
-        return parts.rebuild(x_parts, y_parts)
+        renumber = False if _keeps_rows(sampler) else "partition"
+        return parts.restore(*parts.rebuild(x_parts, y_parts, renumber=renumber))
+
+
+def _keeps_rows(sampler):
+    """Whether ``sampler`` gives back input rows only, which keep their index labels in
+    memory (the under-samplers, the cleaning rules, ``RandomOverSampler`` without
+    shrinkage; a ``FunctionSampler``'s function is taken to do so)."""
+    if isinstance(sampler, RandomOverSampler):
+        return sampler.shrinkage is None
+    if isinstance(sampler, ClusterCentroids):
+        return sampler.voting == "hard"
+    return getattr(sampler, "_sampling_type", None) in ("under-sampling", "clean-sampling",
+                                                        "bypass")
 
 
 def _resample_partition(x, y, i, sampler, seed):

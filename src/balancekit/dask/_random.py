@@ -92,7 +92,7 @@ def _quotas(parts, targets, allot, added):
     ``n`` for every partition (``None``: the class is left alone); and the partitions'
     output lengths, with ``n`` rows ``added`` to the class's rows or kept instead of them."""
     quotas = [{} for _ in parts.counts]
-    rows = np.array([sum(counts.values()) for counts in parts.counts], dtype=np.int64)
+    rows = np.array(parts.lengths(), dtype=np.int64)
     for label, target in targets.items():
         held = parts.per_partition(label)
         drawn = allot(label, held, target)
@@ -159,7 +159,8 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
         2) * n_samples)) ** (1 / (n_features + 4)) * std``, ``n_samples`` the
         rows of the whole collection and ``std`` each feature's standard
         deviation within the class over every partition (one more pass over
-        ``X``). The noisy rows take a fresh index within their partition.
+        ``X``). The output then holds new rows, and pandas objects take a fresh
+        index, as in memory: the rows' positions ``0, 1, ...`` in the output.
 
     Attributes
     ----------
@@ -192,17 +193,20 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
             noise = self._noise_scales(parts, [label for label in targets
                                                if targets[label] > totals[label]])
         x_parts, y_parts = parts.map(_over_partition, quotas, seeds, [noise] * len(quotas))
-        return parts.rebuild(x_parts, y_parts, rows)
+        # Noisy copies are new rows: a fresh index, as in memory.
+        return parts.rebuild(x_parts, y_parts, rows, renumber=noise is not None)
 
     def _noise_scales(self, parts, grown):
         """``(dtype, {label: scale of each feature})`` of the smoothed bootstrap: the class's
         standard deviations over every partition, as the in-memory sampler computes them."""
         meta = parts.X._meta
+        if parts.frame:
+            self._refuse_non_numeric(_frames.column_kinds(meta))
         dtypes = list(meta.dtypes) if parts.frame else [parts.X.dtype]
         dtype = np.float32 if all(d == np.float32 for d in dtypes) else np.float64
         moments = parts.map_reduce(_class_moments, _merge_moments, grown)
         n_features = len(dtypes) if parts.frame else parts.X.shape[1]
-        n_rows = sum(sum(counts.values()) for counts in parts.counts)
+        n_rows = sum(parts.lengths())
         smoothing = (4 / ((n_features + 2) * n_rows)) ** (1 / (n_features + 4))
         return dtype, {label: self.shrinkage_[label] * smoothing * np.sqrt(m2 / n)
                        for label, (n, _, m2) in moments.items()}

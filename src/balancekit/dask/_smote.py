@@ -20,8 +20,9 @@ class _GrowGathered(DaskSamplerMixin):
 
     def _resample_partitions(self, parts, targets, totals):
         grown = {label: n for label, n in targets.items() if n > totals[label]}
-        if not grown:
-            return parts.X, parts.y
+        if not grown:  # the input as it is, but y under X's index as in memory
+            return parts.rebuild(parts.x_parts, parts.y_parts, parts.lengths()) \
+                if parts.frame else (parts.X, parts.y)
         X_grown, y_grown, rows = parts.gather(grown)
         rng = check_seed(self.random_state, owner=type(self).__name__)
         X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
@@ -146,8 +147,10 @@ class SMOTE(_GrowGathered, over_sampling.SMOTE):
 
     Notes
     -----
-    A pandas partition's index is kept; the new rows are indexed ``n, n + 1,
-    ...``, where ``n`` is the number of input rows.
+    As in memory, an output with new rows takes a fresh index: pandas rows are
+    indexed by their positions ``0, 1, ...`` in the output, the input rows
+    first (each partition's index is replaced by its rows' positions), then
+    the new ones.
     """
 
 
