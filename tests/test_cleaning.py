@@ -895,6 +895,10 @@ def test_sampling_types():
         (NearMiss(n_neighbors=0), InvalidParameterError, "n_neighbors=0"),
         (NearMiss(n_neighbors=10_000), DataError, "minority class"),
         (NearMiss(version=3, n_neighbors_ver3=-1), InvalidParameterError, "n_neighbors_ver3"),
+        # Checked in every version, as imbalanced-learn does.
+        (NearMiss(version=1, n_neighbors_ver3=0), InvalidParameterError, "n_neighbors_ver3"),
+        (NearMiss(version=2, n_neighbors_ver3="3"), InvalidParameterTypeError,
+         "n_neighbors_ver3"),
         (TomekLinks(n_jobs=0), InvalidParameterError, "n_jobs=0"),
         (CondensedNearestNeighbour(n_neighbors=NearestNeighbors()), InvalidParameterTypeError,
          "KNeighborsClassifier"),
@@ -991,3 +995,19 @@ def test_top_k_against_fewer_references_than_k_parts(sparse):
     sq, idx = top_k(points, q, refs, 5)
     np.testing.assert_array_equal(idx, order[:, :5])
     np.testing.assert_allclose(sq, D[:, :5], rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40).flatmap(lambda n: st.tuples(
+    st.lists(st.sampled_from(["a", "b", "c"]), min_size=n, max_size=n),
+    st.lists(st.integers(0, n - 1), min_size=n, max_size=n),
+    st.sampled_from([["a"], ["a", "b"], "b", ["c", "a"]]))))
+def test_is_tomek_marks_the_rows_imbalanced_learn_marks(case):
+    imblearn = pytest.importorskip("imblearn.under_sampling")
+    labels, nn_index, class_type = case
+    y, nn_index = np.array(labels), np.array(nn_index)
+    expected = imblearn.TomekLinks.is_tomek(
+        y, nn_index, [class_type] if isinstance(class_type, str) else class_type)
+    np.testing.assert_array_equal(TomekLinks.is_tomek(y, nn_index, class_type), expected)
+    with pytest.raises(DataError, match="nn_index"):
+        TomekLinks.is_tomek(y, nn_index[:-1], class_type)

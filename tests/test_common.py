@@ -261,6 +261,16 @@ def test_bad_n_jobs_is_a_clear_error(name, multiclass_data):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_a_strategy_of_the_wrong_type_is_caught_as_a_value_error(name, multiclass_data):
+    # Code written for imbalanced-learn catches its parameter errors as ValueError (scikit-
+    # learn's InvalidParameterError is both a ValueError and a TypeError).
+    X, y = multiclass_data
+    with pytest.raises(ValueError, match="sampling_strategy") as caught:
+        _fit(name, X, y, sampling_strategy=object())
+    assert isinstance(caught.value, TypeError)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_unknown_strategy_is_rejected(name, multiclass_data):
     X, y = multiclass_data
     with pytest.raises(BalancekitError, match="sampling_strategy"):

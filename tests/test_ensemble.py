@@ -286,6 +286,20 @@ def test_forest_warns_when_a_fraction_of_the_weights_leaves_one_row_a_tree():
         BalancedRandomForestClassifier(n_estimators=5, max_samples=0.5, random_state=0).fit(
             X, y, sample_weight=weights)
 
+def test_forest_takes_a_fraction_above_one_and_caps_it_at_the_balanced_sample():
+    # As scikit-learn's forests and imbalanced-learn's: max_samples=1.5 asks for more rows
+    # than the balanced sample holds, so each tree gets all of them (as with None).
+    X, y = _data("binary")
+    capped = BalancedRandomForestClassifier(n_estimators=5, max_samples=1.5, random_state=0)
+    whole = BalancedRandomForestClassifier(n_estimators=5, random_state=0)
+    np.testing.assert_array_equal(capped.fit(X, y).predict_proba(X),
+                                  whole.fit(X, y).predict_proba(X))
+    with pytest.raises(InvalidParameterError, match="max_samples=0.0"):
+        BalancedRandomForestClassifier(max_samples=0.0).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="max_samples=1.5"):  # bagging: (0, 1]
+        BalancedBaggingClassifier(max_samples=1.5).fit(X, y)
+
+
 def test_forest_class_weight_and_sample_weight():
     X, y = _data("binary")
     weights = np.ones(y.shape[0])

@@ -1,8 +1,10 @@
 """Errors and warnings raised by balancekit.
 
-Every error is a subclass of :class:`ValueError` or :class:`TypeError`, so code
-written for scikit-learn's conventions keeps working, and every message names
-the parameter, what was expected and what was received.
+Every error is a subclass of :class:`ValueError`, and errors about types also
+of :class:`TypeError` (as scikit-learn's ``InvalidParameterError`` is both),
+so code written for scikit-learn's and imbalanced-learn's conventions keeps
+working; every message names the parameter, what was expected and what was
+received.
 """
 
 __all__ = [
@@ -24,8 +26,12 @@ class InvalidParameterError(BalancekitError, ValueError):
     """A parameter has a value outside what it accepts."""
 
 
-class InvalidParameterTypeError(BalancekitError, TypeError):
-    """A parameter or an input has a type that is not accepted."""
+class InvalidParameterTypeError(BalancekitError, TypeError, ValueError):
+    """A parameter or an input has a type that is not accepted.
+
+    Also a :class:`ValueError`: imbalanced-learn's parameter checks raise
+    scikit-learn's ``InvalidParameterError`` for any bad value, which is both.
+    """
 
 
 class DataError(BalancekitError, ValueError):

@@ -135,6 +135,7 @@ class NearMiss(DaskSamplerMixin, under_sampling.NearMiss):
             )
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors, counts_itself=False)
         self._refuse_estimator("n_neighbors", estimator)
+        check_neighbors("n_neighbors_ver3", self.n_neighbors_ver3, counts_itself=False)
         smallest = min(totals.values())
         minority = parts.first_seen([label for label, n in totals.items() if n == smallest])
         X_min, y_min, _ = parts.gather([minority])

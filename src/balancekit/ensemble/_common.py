@@ -44,17 +44,19 @@ def check_bool(name, value):
     return bool(value)
 
 
-def check_fraction_or_count(name, value, *, allow_none=False):
-    """Check a ``max_samples``/``max_features`` style value: int >= 1 or float in (0, 1]."""
+def check_fraction_or_count(name, value, *, allow_none=False, max_fraction=1.0):
+    """Check a ``max_samples``/``max_features`` style value: int >= 1 or float in (0,
+    ``max_fraction``] (``None``: any positive float)."""
     if value is None and allow_none:
         return None
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return check_int(name, value, min_value=1)
     if isinstance(value, (float, np.floating)):
-        return check_real(name, value, min_value=0.0, max_value=1.0, include_min=False)
+        return check_real(name, value, min_value=0.0, max_value=max_fraction, include_min=False)
     expected = "None, " if allow_none else ""
+    fraction = "a float > 0" if max_fraction is None else f"a float in (0, {max_fraction:g}]"
     raise InvalidParameterTypeError(
-        f"{name} must be {expected}an integer >= 1 or a float in (0, 1]; got {value!r} of type "
+        f"{name} must be {expected}an integer >= 1 or {fraction}; got {value!r} of type "
         f"{type(value).__name__}."
     )
 

@@ -148,7 +148,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         Cost-complexity pruning parameter of the trees.
     max_samples : int or float, default=None
         With ``bootstrap=True``, the size of each tree's bootstrap: ``None``
-        the balanced sample's size, an int a number of rows, a float a
+        the balanced sample's size, an int a number of rows, a float > 0 a
         fraction of ``n_samples`` (of the sum of ``sample_weight`` when it is
         given, as in scikit-learn's forests); never more than the balanced
         sample's size.
@@ -285,7 +285,10 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         if not isinstance(self.verbose, bool):  # True and False are verbosity levels too
             check_int("verbose", self.verbose, min_value=0)
         check_n_jobs(self.n_jobs)
-        max_samples = check_fraction_or_count("max_samples", self.max_samples, allow_none=True)
+        # Fractions above 1 are allowed, as scikit-learn's forests allow them: each tree's
+        # bootstrap is still capped at the balanced sample's size.
+        max_samples = check_fraction_or_count("max_samples", self.max_samples, allow_none=True,
+                                              max_fraction=None)
         if not (isinstance(self.oob_score, (bool, np.bool_)) or callable(self.oob_score)):
             raise InvalidParameterError(
                 f"oob_score must be True, False or a callable (y_true, y_pred) -> score; got "

@@ -155,10 +155,11 @@ class NearMiss(BaseSampler):
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors, counts_itself=False)
         self.nn_ = NearestNeighbors(n_neighbors=k, n_jobs=self.n_jobs) if estimator is None \
             else clone(estimator)
-        k3 = estimator3 = None
+        # Checked whatever the version, as imbalanced-learn does: a bad value is not left
+        # to surface when the version changes.
+        k3, estimator3 = check_neighbors("n_neighbors_ver3", self.n_neighbors_ver3,
+                                         counts_itself=False)
         if version == 3:
-            k3, estimator3 = check_neighbors("n_neighbors_ver3", self.n_neighbors_ver3,
-                                             counts_itself=False)
             self.nn_ver3_ = NearestNeighbors(n_neighbors=k3, n_jobs=self.n_jobs) \
                 if estimator3 is None else clone(estimator3)
         minority = minority_label(y)

@@ -4,6 +4,7 @@ import numpy as np
 
 from .._base import BaseSampler, Resampled
 from .._exact import Points, check_n_jobs
+from ..exceptions import DataError
 from ._rules import encode, label_codes, tomek_removed
 
 
@@ -82,6 +83,36 @@ class TomekLinks(BaseSampler):
     def __init__(self, *, sampling_strategy="auto", n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.n_jobs = n_jobs
+
+    @staticmethod
+    def is_tomek(y, nn_index, class_type):
+        """Which rows are in a Tomek link and of a class to clean (imbalanced-learn's helper).
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            The class labels.
+        nn_index : array-like of int of shape (n_samples,)
+            The index of each row's nearest neighbour (another row).
+        class_type : label or list of labels
+            The classes whose rows may be marked.
+
+        Returns
+        -------
+        links : ndarray of bool of shape (n_samples,)
+            True for each row of a class in ``class_type`` whose nearest
+            neighbour is of another class and has that row as its own nearest
+            neighbour.
+        """
+        y = np.asarray(y)
+        nn_index = np.asarray(nn_index, dtype=np.intp)
+        if nn_index.shape != y.shape:
+            raise DataError(
+                f"nn_index must hold one neighbour per label, of shape {y.shape}; got shape "
+                f"{nn_index.shape}."
+            )
+        mutual = nn_index[nn_index] == np.arange(y.shape[0])
+        return mutual & (y[nn_index] != y) & np.isin(y, np.atleast_1d(class_type))
 
     def _fit_resample(self, X, y, *, targets, rng):
         check_n_jobs(self.n_jobs)
