@@ -670,12 +670,104 @@ def test_cli_dask_refuses_what_it_cannot_do(tmp_path):
                  "borderline_smote, tomek_links, near_miss")
     assert_error(invoke("resample", csv, "-m", "smote", *base), 2, "must be Parquet")
     assert_error(invoke("resample", data, "-m", "smote", "-t", "label", "-o",
-                        tmp_path / "out.csv", "--dask"), 2, "must be Parquet")
+                        tmp_path / "out.csv", "--dask"), 2, "must be Parquet",
+                 "directory of Parquet parts")
     assert_error(invoke("resample", data, "-m", "smote", "-t", "lable", "-o", out, "--dask"),
                  2, "did you mean 'label'")
     # A text column: the message of SMOTE itself.
     assert_error(invoke("resample", data, "-m", "smote", *base), 1, "'city'", "SMOTENC")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("change", ["extra column", "missing column", "other type"])
+def test_cli_dask_refuses_files_that_differ(tmp_path, change):
+    from .test_cli import assert_error, invoke
+
+    table = _cli_table()
+    data = _parquet_dir(tmp_path / "data", table.iloc[:450])
+    other = table.iloc[450:]
+    other = {"extra column": other.assign(e=1.0), "missing column": other.drop(columns="d"),
+             "other type": other.assign(label=np.where(other["label"] == "ok", 0, 1))}[change]
+    other.to_parquet(data / "part-9.parquet", index=False)
+    out = tmp_path / "out.parquet"
+    for command in (["resample", data, "-m", "random_over", "-o", out], ["inspect", data]):
+        assert_error(invoke(*command, "-t", "label", "--dask"), 1,
+                     f"the Parquet files of '{data}' differ", "part-9.parquet")
+    assert not out.exists()
+
+
+def _typed_table(n=600):
+    """A table as pyarrow writes one: decimals, integers with gaps, dictionary-encoded text,
+    zoned times, text, and a named index stored by pandas."""
+    import decimal
+
+    import pyarrow as pa
+
+    rng = np.random.RandomState(0)
+    label = np.where(rng.rand(n) < 0.1, "fraud", "ok")
+    frame = pd.DataFrame({"x": rng.normal(size=n), "label": label},
+                         index=pd.Index(np.arange(n) * 7, name="customer"))
+    arrow = pa.Table.from_pandas(frame)
+    extra = {
+        "amount": pa.array([decimal.Decimal(f"{v:.2f}") for v in rng.normal(100, 10, n)],
+                           pa.decimal128(7, 2)),
+        "visits": pa.array([None if i % 17 == 0 else i for i in range(n)], pa.int64()),
+        "seen": pa.array(pd.date_range("2024-01-01", periods=n, freq="h", tz="UTC")),
+        "kind": pa.array(rng.choice(["web", "shop"], n)).dictionary_encode(),
+        "note": pa.array(rng.choice(["a", "b"], n)),
+    }
+    for name, column in extra.items():
+        arrow = arrow.add_column(1, name, column)
+    return arrow
+
+
+def test_cli_dask_reads_and_writes_the_types_the_command_without_it_does(tmp_path):
+    import pyarrow.parquet as pq
+
+    from .test_cli import assert_ok, invoke
+
+    data = tmp_path / "data.parquet"
+    pq.write_table(_typed_table(), data, row_group_size=100)
+    dask_out, memory_out = tmp_path / "dask.parquet", tmp_path / "memory.parquet"
+    for out, extra in ((dask_out, ["--dask"]), (memory_out, [])):
+        assert_ok(invoke("resample", data, "-t", "label", "-m", "random_over", "-o", out,
+                         "--seed", "0", *extra))
+    from_dask, from_memory = pd.read_parquet(dask_out), pd.read_parquet(memory_out)
+    # The same Arrow types, the same pandas dtypes, the stored index back as the index.
+    schema = pq.read_schema(data)
+    for part in sorted(dask_out.iterdir()):
+        assert pq.read_schema(part).remove_metadata().equals(schema.remove_metadata())
+    assert from_dask.index.name == from_memory.index.name == "customer"
+    assert from_dask.dtypes.to_dict() == from_memory.dtypes.to_dict()
+    assert len(from_dask) == len(from_memory)
+    # Every row is a row of the input (the random copies differ from those in memory).
+    source = pd.read_parquet(data).astype({"visits": "Int64"})  # gaps: nullable, not floats
+    pd.testing.assert_frame_equal(from_dask, source.loc[from_dask.index])
+    inspected = [invoke("inspect", data, "-t", "label", "--json", *extra).stdout
+                 for extra in ([], ["--dask"])]
+    assert inspected[0] == inspected[1] and '"columns": 8' in inspected[0]
+
+
+def test_cli_dask_reads_runs_of_row_groups_as_partitions(tmp_path, monkeypatch):
+    from balancekit import _dask_io
+
+    from .test_cli import assert_ok, invoke
+
+    table = _cli_table(n=1200).drop(columns="city").set_axis(
+        pd.Index(np.arange(1200) * 3, name="row"), axis=0)
+    data = tmp_path / "data.parquet"
+    table.to_parquet(data, row_group_size=100)
+    monkeypatch.setattr(_dask_io, "_PIECE_BYTES", 1)  # every row group a partition
+    with dask.config.set({"dataframe.convert-string": False}):  # as the command reads
+        frame, _ = _dask_io.read_parquet(data)
+        assert frame.npartitions == 12
+        pd.testing.assert_frame_equal(frame.compute().set_index("row"), table)
+    dask_out, memory_out = tmp_path / "dask.parquet", tmp_path / "memory.parquet"
+    for out, extra in ((dask_out, ["--dask"]), (memory_out, [])):
+        assert_ok(invoke("resample", data, "-t", "label", "-m", "smote", "-o", out,
+                         "--seed", "1", *extra))
+    assert len(list(dask_out.iterdir())) > 12  # 12 partitions, then those of the new rows
+    pd.testing.assert_frame_equal(pd.read_parquet(dask_out), pd.read_parquet(memory_out))
 
 
 def test_write_parts_leaves_nothing_behind_when_writing_fails(tmp_path):

@@ -231,6 +231,19 @@ def test_parquet_decimal_keeps_its_arrow_type(tmp_path):
     assert pq.read_schema(out).field("s").type == pa.string()
 
 
+def test_parquet_decimals_under_a_stored_index_keep_every_value(tmp_path):
+    # The values were once put in place by index label: under a stored index other than
+    # 0, 1, ... most of them came out missing.
+    path = tmp_path / "x.parquet"
+    amounts = [decimal.Decimal(f"{v}.25") for v in range(6)]
+    frame = pd.DataFrame({"amount": amounts, "t": list("xyxyxy")},
+                         index=pd.Index([10, 3, 7, 0, 99, 5], name="customer"))
+    pq.write_table(pa.Table.from_pandas(frame), path, row_group_size=2)
+    table = _io.read_table(path)
+    assert table["amount"].tolist() == [float(v) for v in amounts]
+    assert table["customer"].tolist() == [10, 3, 7, 0, 99, 5]
+
+
 def test_new_values_the_input_type_cannot_hold_stay_as_they_are(tmp_path):
     path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
     pq.write_table(pa.table({"i": pa.array([1, 2], pa.int32()), "t": ["x", "y"]}), path)

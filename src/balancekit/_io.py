@@ -583,43 +583,78 @@ def _read_texts(values, cells, column):
 def _read_parquet(path):
     """Read a Parquet file or directory: the table and its :class:`ParquetLayout`.
 
-    Integer columns with missing values are nullable integers (pandas turns
-    them into float64, which rounds values above 2**53 and would write them
-    back as floating point). Named index levels stored by pandas are columns.
     In a directory, files whose names start with ``.`` or ``_`` are left out
     (as Spark and Hive write them), other files that are not Parquet are left
-    out with a warning, and the Parquet files must share one schema.
+    out with a warning, and the Parquet files must share one schema (see
+    :func:`parquet_dataset`). The table is converted as :func:`arrow_frame`
+    converts it.
     """
-    import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
     if path.is_dir():
-        files = _parquet_files(path)
-        schemas = [_file_schema(f) for f in files]
-        _check_same_schema(files, schemas)
-        partitioning = ds.HivePartitioning.discover(infer_dictionary=True)
-        dataset = ds.dataset([str(f) for f in files], format="parquet",
-                             partitioning=partitioning, partition_base_dir=str(path))
+        dataset, metadata = parquet_dataset(path)
         arrow = dataset.to_table()
-        if schemas[0].metadata:  # pandas' metadata (index, dtypes) of the first file
-            arrow = arrow.replace_schema_metadata(schemas[0].metadata)
+        if metadata:  # pandas' metadata (index, dtypes) of the first file
+            arrow = arrow.replace_schema_metadata(metadata)
     else:
         _file_schema(path)
         arrow = pq.read_table(path)
+    table, index = arrow_frame(arrow, path)
+    return table, ParquetLayout(arrow.schema, index)
+
+
+def parquet_dataset(path):
+    """The pyarrow dataset of a Parquet file or directory, checked as :func:`read_table`
+    checks it, and the schema metadata of its first file (pandas' index and dtypes).
+
+    A directory's Parquet files (see :func:`_parquet_files`) must share one schema;
+    Hive-style directories (``key=value``) add their keys as dictionary columns.
+    """
+    import pyarrow.dataset as ds
+
+    path = Path(path)
+    if not path.is_dir():
+        return ds.dataset(str(path), format="parquet"), _file_schema(path).metadata
+    files = _parquet_files(path)
+    schemas = [_file_schema(f) for f in files]
+    _check_same_schema(files, schemas)
+    partitioning = ds.HivePartitioning.discover(infer_dictionary=True)
+    dataset = ds.dataset([str(f) for f in files], format="parquet",
+                         partitioning=partitioning, partition_base_dir=str(path))
+    return dataset, schemas[0].metadata
+
+
+def arrow_frame(arrow, path, nullable=None):
+    """An Arrow table read from ``path`` as the pandas table the command line works on.
+
+    Decimal columns are float64 (refused where a float64 cannot hold their
+    digits). Integer columns with missing values are nullable integers
+    (pandas turns them into float64, which rounds values above 2**53 and would
+    write them back as floating point); ``nullable`` names the integer columns
+    to read so instead (``None``: those with a missing value in ``arrow``), so
+    that the parts of one table read apart get the same dtypes. Named index
+    levels stored by pandas are columns, unnamed ones are left out.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        With a fresh ``RangeIndex``.
+    index : list of str
+        The names of the index levels read as columns.
+    """
     table = arrow.to_pandas()
     for field in arrow.schema:
         if pa.types.is_decimal(field.type) and field.name in table.columns:
-            table[field.name] = _decimal_as_float(path, field, arrow.column(field.name))
-    names = [
-        field.name
-        for field in arrow.schema
-        if pa.types.is_integer(field.type)
-        and field.name in table.columns
-        and table[field.name].dtype.kind == "f"
-    ]
-    if names:
-        exact = arrow.select(names).to_pandas(types_mapper=_nullable_integer_dtype)
-        for name in names:
+            # By position: the table may be under a stored index, which the values are not.
+            table[field.name] = _decimal_as_float(path, field,
+                                                  arrow.column(field.name)).to_numpy()
+    if nullable is None:
+        nullable = [field.name for field in arrow.schema
+                    if pa.types.is_integer(field.type) and field.name in table.columns
+                    and table[field.name].dtype.kind == "f"]
+    if nullable:
+        exact = arrow.select(list(nullable)).to_pandas(types_mapper=_nullable_integer_dtype)
+        for name in nullable:
             table[name] = exact[name].array
     index = [name for name in table.index.names if name is not None]
     if index:
@@ -637,7 +672,7 @@ def _read_parquet(path):
         table = table[stored + [name for name in table.columns if name not in stored]]
     else:
         table = table.reset_index(drop=True)
-    return table, ParquetLayout(arrow.schema, index)
+    return table, index
 
 
 def _parquet_files(path):

@@ -1297,16 +1297,23 @@ def resample(
 
 
 @contextlib.contextmanager
-def _quiet_dask():
-    """dask's Parquet reader and writer call pandas' ``reset_index(inplace=True)``,
-    deprecated in pandas 3.1: a warning the user can do nothing about, not shown."""
-    with warnings.catch_warnings():
+def _dask_settings():
+    """Columns of text keep the dtype the command without ``--dask`` gives them (dask would
+    make them Arrow strings), and dask's calls of pandas' ``reset_index(inplace=True)``,
+    deprecated in pandas 3.1, do not show a warning the user can do nothing about."""
+    try:
+        import dask
+    except ImportError:  # the command says how to install it
+        settings = contextlib.nullcontext()
+    else:
+        settings = dask.config.set({"dataframe.convert-string": False})
+    with warnings.catch_warnings(), settings:
         warnings.filterwarnings("ignore", message="The inplace keyword",
                                 category=DeprecationWarning)
         yield
 
 
-@_quiet_dask()
+@_dask_settings()
 def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep):
     """``resample --dask``: read Parquet with dask, resample lazily, write Parquet parts."""
     if method not in _DASK_METHODS:
@@ -1315,20 +1322,24 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
             f"with {', '.join(_DASK_METHODS)}; the other methods need every row's neighbours "
             "at once (in Python, balancekit.dask.PartitionSampler runs them partition by "
             "partition).", ctx=ctx, param_hint="'--method'")
+    advice = {"DATA": "Convert a CSV file first, e.g. with "
+                      "dask.dataframe.read_csv(...).to_parquet(...).",
+              "--output": "It is written as a directory of Parquet parts; name it e.g. "
+                          "'out.parquet'."}
     for path, what in ((data, "DATA"), (output, "--output")):
         if _io.table_format(path, allow_directory=True) not in ("parquet", "parquet-dir"):
             raise typer.BadParameter(
                 f"with --dask, {what} must be Parquet (a .parquet or .pq file or directory); "
-                f"got '{path}'. Convert a CSV file first, e.g. with "
-                "dask.dataframe.read_csv(...).to_parquet(...).", ctx=ctx, param_hint=what)
+                f"got '{path}'. {advice[what]}", ctx=ctx, param_hint=what)
     if sep is not None:
         raise typer.BadParameter("--sep applies to CSV files, and --dask reads and writes "
                                  "Parquet.", ctx=ctx, param_hint="'--sep'")
     _io.check_new_parts(output, force=force)
     _, dd = _import_dask()
+    from . import _dask_io
     from . import dask as bk_dask
 
-    table = dd.read_parquet(data)
+    table, layout = _dask_io.read_parquet(data)
     X_meta, _ = _split_target(ctx, table._meta, target)
     X, y = table.drop(columns=[target]), table[target]
     with _working(f"reading the column {target!r} of {data}"):
@@ -1345,12 +1356,8 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
                                align_dataframes=False,
                                meta=_insert_column(X_res._meta, y_res._meta, position, target))
 
-    def write(directory):
-        result.to_parquet(directory, write_index=False)
-
     with _working(f"{method}: resampling {_count(sum(before.values()), 'row')} into {output}"):
-        _io.write_parts(write, output, force=force)
-    after = dd.read_parquet(output, columns=[target])[target].value_counts().compute()
+        after = _dask_io.write_parts(result, layout, output, force=force, count=target)
     after = {_py(label): int(n) for label, n in after.items()}
     changes = ", ".join(f"{_fmt_label(label)}: {n:,} -> {after.get(label, 0):,}"
                         for label, n in before.items())
@@ -1479,7 +1486,7 @@ def _report(source, shape, target, unlabelled, labels, first, counts, missing, k
     return report
 
 
-@_quiet_dask()
+@_dask_settings()
 def _inspect_with_dask(ctx, data, target):
     """``inspect --dask``: the report from a pass over the target column (for the classes)
     and one over the table (for its missing cells), partition by partition."""
@@ -1487,10 +1494,11 @@ def _inspect_with_dask(ctx, data, target):
         raise typer.BadParameter(
             f"with --dask, DATA must be Parquet (a .parquet or .pq file or directory); got "
             f"'{data}'.", ctx=ctx, param_hint="DATA")
-    dask, dd = _import_dask()
+    dask, _ = _import_dask()
+    from . import _dask_io
     from .dask._collections import labels_of
 
-    table = dd.read_parquet(data)
+    table, _ = _dask_io.read_parquet(data)
     X_meta, _ = _split_target(ctx, table._meta, target)
 
     def describe(part, i):
