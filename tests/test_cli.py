@@ -454,7 +454,7 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
         ((*RESAMPLE, "-s", '{"yes": -1}'), None, 2, ["'--strategy'", "non-negative"]),
         ((*RESAMPLE, "-s", '{"yes": 5'), None, 2, ["'--strategy'", "not valid JSON"]),
         ((*RESAMPLE, "-s", '{"maybe": 50}'), None, 2,
-         ["'--strategy'", "'maybe': no such class in the target", "no, yes"]),
+         ["'--strategy'", "'maybe': no such class in the target", "'no', 'yes'"]),
         (("compare", "{data}", "-t", "label", "--pos-label", "maybe"), None, 2,
          ["'--pos-label'", "'maybe' is not a class of the target", "its classes are"]),
         ((*RESAMPLE, "-p", "shrinkage"), None, 2, ["'--param'", "key=value"]),
@@ -855,6 +855,46 @@ def test_compare_refuses_to_overwrite_before_running(tmp_path, mixed_csv, monkey
     assert listing(tmp_path) == sorted(["mixed.csv", out.name])
 
 
+def test_compare_refuses_an_output_it_cannot_write_before_running(tmp_path, mixed_csv,
+                                                                  monkeypatch):
+    import balancekit.evaluation as evaluation
+
+    def never(*args, **kwargs):
+        raise AssertionError("the comparison ran although its output cannot be written")
+
+    def read_only(*args, **kwargs):  # as a read-only file system answers
+        raise OSError(30, "Read-only file system", kwargs.get("dir"))
+
+    monkeypatch.setattr(evaluation, "compare", never)
+    monkeypatch.setattr(_io.tempfile, "mkstemp", read_only)
+    out = tmp_path / "r.json"
+    assert_error(invoke("compare", mixed_csv, "-t", "label", "--json", out), 1,
+                 "Read-only file system", "r.json")
+    assert listing(tmp_path) == ["mixed.csv"]
+
+
+def test_compare_fails_when_every_strategy_failed(tmp_path, mixed_csv, monkeypatch):
+    from sklearn.linear_model import LogisticRegression
+
+    import balancekit.evaluation._compare as compare_module
+
+    class Broken(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            raise ValueError("this model cannot be fitted")
+
+    monkeypatch.setattr(compare_module, "make_estimator", lambda *args: Broken())
+    out = tmp_path / "r.json"
+    result = invoke("compare", mixed_csv, "-t", "label", "--cv", "2", "-s",
+                    "baseline,random_under", "--json", out)
+    assert exit_code(result) == 1
+    assert_clean(result)
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: every strategy failed on this data, so nothing could be compared; the first, "
+        "baseline: ValueError: this model cannot be fitted (on fold 1 of 2)")
+    # The summary of the failures is still written, for the errors of each strategy.
+    assert json.loads(out.read_text())["ranking"] == []
+
+
 # --------------------------------------------------------------------------- delimiters
 
 
@@ -913,7 +953,7 @@ def test_resample_that_removes_a_whole_class_writes_it_and_warns(tmp_path):
     result = invoke("resample", path, "-t", "label", "-m", "edited_nearest_neighbours",
                     "--strategy", "all", "-o", out)
     assert_ok(result)
-    assert "removed every row of class(es) a" in result.stderr
+    assert "removed every row of class(es) 'a'" in result.stderr
     assert "a: 4 -> 0" in result.stderr
     written = pd.read_csv(out)
     assert set(written["label"]) == {"b"} and 0 < len(written) < 21

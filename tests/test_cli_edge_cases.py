@@ -373,7 +373,7 @@ def test_messages_keep_runs_of_spaces_inside_names(tmp_path):
 
 
 @pytest.mark.parametrize("strategy, said", [
-    ('{"yes": 30, " yes": 40}', "'yes' and ' yes' both name class yes"),
+    ('{"yes": 30, " yes": 40}', "'yes' and ' yes' both name class 'yes'"),
     ('{"yes": 30, "yes": 40}', "'yes' given more than once"),
     ('["yes", "yes"]', "'yes' is given more than once"),
 ])
@@ -658,3 +658,19 @@ def test_inspect_json_is_standard_json(tmp_path, label):
 
     report = json.loads(result.stdout, parse_constant=refuse)
     assert [c["label"] for c in report["classes"]] == [None]
+
+
+def test_labels_that_differ_by_spaces_are_told_apart_in_messages(tmp_path):
+    # ' yes' and 'no' were listed as " yes, no": the leading space did not show.
+    data = tmp_path / "l.csv"
+    pd.DataFrame({"x": np.arange(300.0),
+                  "label": np.where(np.arange(300) >= 270, " yes", "no")}).to_csv(data,
+                                                                                   index=False)
+    result = invoke("resample", data, "-t", "label", "-m", "random_over", "-s",
+                    '{"yes": 100}', "-o", tmp_path / "o.csv")
+    assert_error(result, 2, "its classes are ' yes', 'no'")
+    result = invoke("compare", data, "-t", "label", "--pos-label", "maybe")
+    assert_error(result, 2, "its classes are 'no', ' yes'")
+    result = invoke("resample", data, "-t", "label", "-m", "random_under", "-o",
+                    tmp_path / "o.csv")
+    assert "' yes': 30 -> 30" in result.stderr

@@ -758,6 +758,11 @@ def test_unusable_data_is_rejected():
         compare(frame, [0, 1, 0, 1])
     with pytest.raises(DataError, match="infinite"):
         compare(pd.DataFrame({"x": [1.0, np.inf, 3, 4]}), [0, 1, 0, 1])
+    # Standardising squares the values: at 1e300 the scaler made NaN of the column, and
+    # every strategy failed on "missing values" the data did not have.
+    with pytest.raises(DataError, match=r"column 'amount' has values as large as 4e\+300"):
+        compare(pd.DataFrame({"amount": [1e300, 2e300, 3e300, 4e300], "x": [1.0, 2, 3, 4]}),
+                [0, 1, 0, 1])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -311,3 +311,25 @@ def test_an_unwritable_directory_names_the_output(tmp_path, monkeypatch):
     with pytest.raises(PermissionError) as info:
         _io.write_text(tmp_path / "o.csv", "x")
     assert info.value.filename == str(tmp_path / "o.csv")
+
+
+@pytest.mark.parametrize("table", [
+    pd.DataFrame({"a": [1.5, 2.5], "b": [1, 2]}),             # numbers
+    pd.DataFrame({"a": ["x", "y"], "b": ["p", "q"]}),         # text, written by pyarrow
+    pd.DataFrame({"a": ["x,1", "y"], "b": ["p", "q"]}),       # text needing quotes
+    pd.DataFrame({"a": ["x", None], "b": [1.5, 2.0]}),        # anything else
+])
+def test_gzip_header_names_the_output_not_the_temporary_file(tmp_path, table):
+    # gunzip -N restores the name in the header: it was the hidden temporary file's.
+    out = tmp_path / "out.csv.gz"
+    _io.write_table(table, out)
+    header = out.read_bytes()
+    assert header[:2] == b"\x1f\x8b" and header[3] & 0x08  # gzip, with a file name
+    assert header[10:header.index(b"\x00", 10)] == b"out.csv"
+    pd.testing.assert_frame_equal(_io.read_table(out), _io.read_table(_plain(tmp_path, table)))
+
+
+def _plain(tmp_path, table):
+    path = tmp_path / "plain.csv"
+    _io.write_table(table, path)
+    return path

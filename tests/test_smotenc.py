@@ -793,3 +793,22 @@ def test_np_matrix_gets_the_message_of_the_other_samplers(make):
     with pytest.raises(TypeError) as got:
         make().fit_resample(np.matrix(X), y)
     assert str(got.value).startswith(str(expected.value).split(" For more")[0].rstrip("."))
+
+
+def test_numeric_values_whose_squares_overflow_are_refused_by_name():
+    # Distances and class spreads square the differences: at 1e300 they overflow, and the
+    # neighbours (and the new rows) came from infinite distances, with a RuntimeWarning.
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    y = np.array([0] * 90 + [1] * 10)
+    frame = pd.DataFrame({"amount": rng.normal(1, 0.2, 100) * 1e300,
+                          "city": rng.choice(["rome", "oslo"], 100)})
+    with pytest.raises(DataError, match=r"values as large as 1\.\d+e\+300.*SMOTENC.*Scale X"):
+        SMOTENC(categorical_features=["city"]).fit_resample(frame, y)
+    # Just below the bound (two numeric columns): resampled, every new value finite.
+    X = np.column_stack([rng.normal(size=100) * 1e150, rng.randint(0, 3, 100)])
+    X_res, _ = SMOTENC(categorical_features=[1], random_state=0).fit_resample(X, y)
+    assert np.isfinite(X_res).all()
+    with pytest.raises(DataError, match=r"about 4\.74e\+153 with 2 features"):
+        SMOTENC(categorical_features=[1]).fit_resample(np.column_stack([X[:, 0] * 1e10, X]), y)

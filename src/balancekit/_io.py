@@ -37,8 +37,10 @@ which then replaces the target in one step. A failure or an interruption
 leaves neither a partial output nor the temporary file behind.
 """
 
+import contextlib
 import csv
 import gzip
+import io
 import os
 import shutil
 import tempfile
@@ -1015,6 +1017,9 @@ def check_new_file(path, *, force=False):
         When the directory of ``path`` does not exist.
     FileExistsError
         When ``path`` exists and ``force`` is false, or ``path`` is a directory.
+    OSError
+        When no file can be created in its directory (no permission, a read-only
+        file system): the temporary file the output is written to goes there.
     """
     path = Path(path)
     directory = path.parent
@@ -1028,6 +1033,12 @@ def check_new_file(path, *, force=False):
         raise FileExistsError(
             17, f"'{path}' already exists; pass --force to overwrite it", str(path)
         )
+    try:
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _about(exc, path) from None
+    os.close(handle)
+    os.remove(probe)
 
 
 def check_output(path, *, force=False):
@@ -1099,7 +1110,7 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
 
     def write(tmp):
         try:
-            _write_frame(table, tmp, fmt, sep=sep, layout=layout)
+            _write_frame(table, tmp, fmt, sep=sep, layout=layout, name=path.name)
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # pyarrow refuses some column types
@@ -1241,8 +1252,10 @@ def _about(exc, path, tmp=None):
     return type(exc)(exc.errno, exc.strerror, str(path))
 
 
-def _write_frame(table, path, fmt, *, sep=",", layout=None):
-    """Write ``table`` to ``path`` in ``fmt`` (no atomicity: see :func:`write_table`)."""
+def _write_frame(table, path, fmt, *, sep=",", layout=None, name=None):
+    """Write ``table`` to ``path`` in ``fmt`` (no atomicity: see :func:`write_table`);
+    ``name``: the output's file name, which a gzip header records (``path`` may be a
+    temporary file)."""
     if fmt == "parquet":
         if layout is None:
             table.to_parquet(path, index=False)
@@ -1251,6 +1264,7 @@ def _write_frame(table, path, fmt, *, sep=",", layout=None):
 
             pq.write_table(layout.to_arrow(table), path)
         return
+    opener = _gzip_opener(name or os.path.basename(path)) if fmt == "csv.gz" else open
     if table.shape[1] and all(dtype in (np.float64, np.int64) for dtype in table.dtypes):
         # Numbers only: their text as pandas writes it, then written as text (below): faster.
         names = table.columns
@@ -1261,16 +1275,32 @@ def _write_frame(table, path, fmt, *, sep=",", layout=None):
     ):
         # Text only: the bytes of the csv module (pandas' quoting and line ends), written by
         # pyarrow when no cell needs quotes; several times faster than to_csv on wide tables.
-        opener = gzip.open if fmt == "csv.gz" else open
         if _write_unquoted(table, path, opener, sep):
             return
         with opener(path, "wt", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, delimiter=sep, lineterminator=os.linesep)
-            writer.writerow([str(name) for name in table.columns])
+            writer.writerow([str(column) for column in table.columns])
             writer.writerows(table.to_numpy(dtype=object).tolist())
     else:
-        compression = "gzip" if fmt == "csv.gz" else None
-        table.to_csv(path, index=False, sep=sep, compression=compression)
+        with opener(path, "wt", newline="", encoding="utf-8") as handle:
+            table.to_csv(handle, index=False, sep=sep)
+
+
+def _gzip_opener(name):
+    """``open`` for a gzip-compressed output whose header names ``name`` (``gunzip -N``
+    restores it), not the temporary file written."""
+
+    @contextlib.contextmanager
+    def opener(path, mode, newline=None, encoding=None):
+        with open(path, "wb") as raw, gzip.GzipFile(filename=name, mode="wb",
+                                                    fileobj=raw) as compressed:
+            if "t" not in mode:
+                yield compressed
+                return
+            with io.TextIOWrapper(compressed, encoding=encoding, newline=newline) as handle:
+                yield handle
+
+    return opener
 
 
 def _write_unquoted(table, path, opener, sep):

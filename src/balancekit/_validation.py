@@ -307,14 +307,21 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
             f"{hint} compute differences of rows, which overflow float32 above "
             f"{np.finfo(np.float32).max / 2:.3g}. Cast {what} to float64 first, or scale it."
         )
-    if not distances:
-        return
+    if distances:
+        check_magnitude(largest, X.shape[1], what=what, hint=hint, uses=uses)
+
+
+def check_magnitude(largest, n_features, *, what="X", hint="neighbour-based samplers",
+                    uses="compare squared distances between rows"):
+    """Raise a :class:`DataError` when values as large as ``largest`` (in absolute value) in
+    ``n_features`` columns make squared distances between rows overflow float64."""
     # |a - b|^2 <= n_features * (2 * largest)^2 must stay below the largest float64.
-    limit = np.sqrt(np.finfo(np.float64).max / (4.0 * max(1, X.shape[1])))
+    limit = np.sqrt(np.finfo(np.float64).max / (4.0 * max(1, n_features)))
     if largest > limit:
         raise DataError(
             f"{what} has values as large as {largest:.3g} in absolute value; {hint} {uses}, "
-            f"which overflow float64 above about {limit:.3g} with {X.shape[1]} features. "
+            f"which overflow float64 above about {limit:.3g} with {n_features} "
+            f"feature{'s' if n_features != 1 else ''}. "
             f"Scale {what} first (e.g. divide it by a power of ten, or put "
             "sklearn.preprocessing.StandardScaler before the sampler in a "
             "balancekit.pipeline.make_pipeline)."

@@ -557,11 +557,11 @@ def _strategy_for(ctx, strategy, labels):
     if unknown:
         raise typer.BadParameter(
             f"{', '.join(map(repr, unknown))}: no such class in the target; its classes are "
-            f"{', '.join(map(_fmt_label, labels))}.", ctx=ctx, param_hint="'--strategy'")
+            f"{_label_list(labels)}.", ctx=ctx, param_hint="'--strategy'")
     if repeat is not None:
         first, key, label = repeat
         said = (f"{key!r} is given more than once" if first == key else
-                f"{first!r} and {key!r} both name class {_fmt_label(label)}")
+                f"{first!r} and {key!r} both name class {_label_list([label])}")
         raise typer.BadParameter(f"{said}; name each class once.", ctx=ctx,
                                  param_hint="'--strategy'")
     if isinstance(strategy, dict):
@@ -713,13 +713,13 @@ def _classes_param(ctx, key, value, labels, target):
     if unknown:
         raise typer.BadParameter(
             f"{key} names class {unknown[0]!r}, which is not a class of {target!r}; its classes "
-            f"are {', '.join(map(_fmt_label, labels))}.",
+            f"are {_label_list(labels)}.",
             ctx=ctx,
             param_hint="'--param'",
         )
     if repeat is not None:
         raise typer.BadParameter(
-            f"{key} names class {_fmt_label(repeat[2])} more than once.",
+            f"{key} names class {_label_list([repeat[2]])} more than once.",
             ctx=ctx,
             param_hint="'--param'",
         )
@@ -731,7 +731,18 @@ def _py(value):
 
 
 def _fmt_label(label):
-    return str(label)
+    """A label as shown: its text, quoted where the text would not show it whole (empty,
+    or with spaces at either end)."""
+    text = str(label)
+    if isinstance(label, str) and (not text or text != text.strip()):
+        return repr(label)
+    return text
+
+
+def _label_list(labels):
+    """Labels in a message: text quoted, so that ``' yes'`` and ``'yes'`` differ."""
+    return ", ".join(repr(str(label)) if isinstance(label, str) else _fmt_label(label)
+                     for label in labels)
 
 
 # --------------------------------------------------------------------------- compare
@@ -1116,7 +1127,7 @@ def compare(
         if pos_label not in labels:
             raise typer.BadParameter(
                 f"{pos_label!r} is not a class of the target; its classes are "
-                f"{', '.join(map(_fmt_label, labels))}.", ctx=ctx, param_hint="'--pos-label'")
+                f"{_label_list(labels)}.", ctx=ctx, param_hint="'--pos-label'")
     with _ProgressBar() as progress:
         result = run_comparison(
             X,
@@ -1141,6 +1152,14 @@ def compare(
         with _working(f"drawing the report {report}"):
             _io.write_text(report, result.to_html(), force=force)
         _say(f"Wrote {report}")
+    failed = result.summary["failed"]
+    if failed and not result.summary["ranking"]:
+        # Nothing was compared: a failure for scripts too (the files above say why).
+        first = failed[0]
+        raise DataError(
+            f"every strategy failed on this data, so nothing could be compared; the first, "
+            f"{first['strategy']}: {first['error'].splitlines()[0]}"
+        )
 
 
 # --------------------------------------------------------------------------- resample
@@ -1282,7 +1301,7 @@ def resample(
     gone = [label for label in before if label not in after]
     if gone:
         warnings.warn(
-            f"{method} removed every row of class(es) {', '.join(map(_fmt_label, gone))}: the "
+            f"{method} removed every row of class(es) {_label_list(gone)}: the "
             f"output holds {len(after)} class(es). A classifier needs at least two; try "
             "another method or a --strategy that keeps more rows.",
             BalancekitWarning,

@@ -205,6 +205,7 @@ def prepare_table(X):
                     f"column {name!r} holds infinite values; replace them (for instance by NaN, "
                     "which is imputed) before comparing strategies."
                 )
+            _check_scalable(name, values)
             converted[name] = values
             columns.numeric.append(name)
         elif (
@@ -226,6 +227,21 @@ def prepare_table(X):
                 "convert it (e.g. a date to a number of days) or drop it."
             )
     return pd.DataFrame(converted, columns=names), columns
+
+
+def _check_scalable(name, values):
+    """A :class:`DataError` when standardising the column would overflow float64: its
+    variance sums the squared deviations of every row (otherwise the scaler turns the
+    column into NaN, and every model fails on missing values the data does not have)."""
+    largest = float(np.nanmax(np.abs(values.to_numpy()), initial=0.0))
+    limit = np.sqrt(np.finfo(np.float64).max / (4.0 * max(1, values.shape[0])))
+    if largest > limit:
+        raise DataError(
+            f"column {name!r} has values as large as {largest:.3g} in absolute value; "
+            f"standardising it squares them, which overflows float64 above about {limit:.3g} "
+            f"with {values.shape[0]} rows. Scale the column first (e.g. divide it by a power "
+            "of ten)."
+        )
 
 
 def _looks_like_identifier(series):

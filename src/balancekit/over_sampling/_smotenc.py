@@ -23,7 +23,7 @@ from .._neighbors import (
     neighbors_for_class,
     self_kneighbors,
 )
-from .._validation import not_categories
+from .._validation import check_magnitude, not_categories
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -202,10 +202,13 @@ def check_numeric(X, columns, sampler_name):
                 f"{sampler_name} treats column(s) {bad!r} as numeric, but they hold non-numeric "
                 "values; list them in categorical_features."
             )
-    cols = []
+    cols, largest = [], 0.0
     for j in columns:
-        if not np.isfinite(_as_float(np.asarray(_column(X, j)), sampler_name)).all():
+        values = _as_float(np.asarray(_column(X, j)), sampler_name)
+        if not np.isfinite(values).all():
             cols.append(int(j))
+        elif values.size:
+            largest = max(largest, float(np.abs(values).max()))
     if cols:
         label = [frame.columns[c] for c in cols] if frame is not None else cols
         raise DataError(
@@ -213,6 +216,9 @@ def check_numeric(X, columns, sampler_name):
             "finite numbers there. Impute them first (e.g. sklearn.impute.SimpleImputer in a "
             "balancekit.pipeline.make_pipeline), or drop those rows."
         )
+    # The distances and the class spreads square the numeric differences.
+    check_magnitude(largest, len(columns), what="X", hint=sampler_name,
+                    uses="computes squared distances and spreads of its numeric columns")
 
 
 def numeric_block(X, columns, rows, sampler_name):
