@@ -125,14 +125,26 @@ def test_memory_error_is_one_clear_line(tmp_path, inf_csv, monkeypatch):
 # --------------------------------------------------------------------------- compare
 
 
-def test_brier_vs_baseline_says_which_sign_is_better(tmp_path):
+def _compare_binary(tmp_path, strategies, scoring):
+    """``compare`` of a small binary table, ranked by ``scoring``: the result and summary."""
     path = tmp_path / "x.csv"
     binary_table(n=80, minority=16).to_csv(path, index=False)
-    result = invoke("compare", path, "-t", "t", "--cv", "2", "-s", "baseline,class_weight",
-                    "--scoring", "brier", "--json", tmp_path / "c.json")
+    result = invoke("compare", path, "-t", "t", "--cv", "2", "-s", strategies,
+                    "--scoring", scoring, "--json", tmp_path / "c.json")
     assert_ok(result)
+    return result, json.loads((tmp_path / "c.json").read_text())
+
+
+def test_scoring_takes_the_names_the_library_takes(tmp_path):
+    _, summary = _compare_binary(tmp_path, "baseline", "average_precision")
+    assert summary["settings"]["scoring"] == "pr_auc"
+    assert_error(invoke("compare", tmp_path / "x.csv", "-t", "t", "--scoring", "accuracy"), 2,
+                 "unknown metric 'accuracy'", "pr_auc", "matthews_corrcoef")
+
+
+def test_brier_vs_baseline_says_which_sign_is_better(tmp_path):
+    result, summary = _compare_binary(tmp_path, "baseline,class_weight", "brier")
     assert "baseline minus this" in result.stdout and "positive is better" in result.stdout
-    summary = json.loads((tmp_path / "c.json").read_text())
     row = next(r for r in summary["ranking"] if r["strategy"] == "class_weight")
     base = next(r for r in summary["ranking"] if r["strategy"] == "baseline")
     assert np.sign(row["diff_vs_baseline"]) == np.sign(base["means"]["brier"]

@@ -396,3 +396,15 @@ def test_one_hot_frame_y_strategy_by_column_name_explains_positions():
         RandomOverSampler(sampling_strategy={"m": 80}).fit_resample(X, Y)
     _, Y_res = RandomOverSampler(sampling_strategy={1: 80}).fit_resample(X, Y)
     assert Y_res.sum().to_dict() == {"a": 60, "m": 80, "z": 10}
+
+
+def test_tables_a_sampler_cannot_read_are_named():
+    pl = pytest.importorskip("polars")
+
+    X = pd.DataFrame(np.random.RandomState(0).rand(60, 3), columns=["a", "b", "a"])
+    y = [0] * 50 + [1] * 10
+    for sampler in (SMOTE(k_neighbors=3), RandomUnderSampler()):
+        with pytest.raises(DataError, match="duplicated column names 'a'"):
+            sampler.fit_resample(X, y)
+        with pytest.raises(DataError, match="LazyFrame.*collect"):
+            sampler.fit_resample(pl.from_pandas(X.set_axis(["a", "b", "c"], axis=1)).lazy(), y)

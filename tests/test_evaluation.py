@@ -348,8 +348,54 @@ def test_recommendation_within_noise_and_baseline_best():
     ranking = rank_strategies(_entries(_entry("worse", worse, base),
                                        _entry("baseline", base, base)), "pr_auc")
     rec = recommend(ranking, "pr_auc")
-    assert rec["strategy"] == "baseline" and rec["within_noise"] is False
+    # The reference itself: nothing was tested.
+    assert rec["strategy"] == "baseline" and rec["within_noise"] is None
     assert recommend([], "pr_auc")["strategy"] is None
+    # A tie with the baseline goes to the baseline, whatever the order asked.
+    for order in ((_entry("same", base, base), _entry("baseline", base, base)),
+                  (_entry("baseline", base, base), _entry("same", base, base))):
+        ranking = rank_strategies(_entries(*order), "pr_auc")
+        assert [r["strategy"] for r in ranking] == ["baseline", "same"]
+        assert recommend(ranking, "pr_auc")["strategy"] == "baseline"
+
+
+def test_a_tie_with_the_baseline_is_the_baseline_whatever_the_order():
+    from sklearn.datasets import load_wine
+
+    X, y = load_wine(return_X_y=True)  # separable: every strategy scores 1.0
+    for order in (["baseline", "random_over"], ["random_over", "baseline"]):
+        result = compare(X, y, cv=3, strategies=order)
+        assert [r["strategy"] for r in result.ranking] == ["baseline", "random_over"]
+        assert result.ranking[0]["mean"] == result.ranking[1]["mean"]
+        assert result.recommendation["strategy"] == "baseline"
+        # Nothing tested for the reference, in its row as in the recommendation.
+        assert result.ranking[0]["within_noise"] is None
+        assert result.recommendation["within_noise"] is None
+
+
+def test_awkward_inputs_of_compare_are_read_or_named():
+    import polars as pl
+    import pyarrow as pa
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    X = X.iloc[:, :4].copy()
+    # groups as a pyarrow Array (which refuses numpy's default copy); with a gap, named.
+    groups = [f"p{i % 40}" for i in range(len(y))]
+    from_arrow = compare(X, y, groups=pa.array(groups), cv=3, strategies=["baseline"])
+    from_list = compare(X, y, groups=groups, cv=3, strategies=["baseline"])
+    assert from_arrow.ranking[0]["mean"] == from_list.ranking[0]["mean"]
+    with pytest.raises(DataError, match="groups has 1 missing value"):
+        compare(X, y, groups=pa.array([None] + groups[1:]), cv=3, strategies=["baseline"])
+    # A column of numbers and text (codes): read as text, not a failure of every strategy.
+    coded = X.assign(code=[7 if i % 3 == 0 else ("A" if i % 3 == 1 else None)
+                           for i in range(len(X))])
+    result = compare(coded, y, cv=3, strategies=["baseline", "class_weight"])
+    assert result.summary["failed"] == [] and len(result.ranking) == 2
+    with pytest.raises(DataError, match="duplicated column names 'mean radius'"):
+        compare(pd.concat([X, X.iloc[:, :1]], axis=1), y, cv=3)
+    with pytest.raises(DataError, match="LazyFrame.*collect"):
+        compare(pl.from_pandas(X).lazy(), y, cv=3)
 
 
 def test_lower_is_better_metric_ranks_ascending():

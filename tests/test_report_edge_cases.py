@@ -147,3 +147,18 @@ def test_long_class_names_are_cut_in_legends_and_headers_not_in_tooltips():
     assert f"<code>{cut}</code>" in page and f'title="{rare}"' in page
     assert f"<code>{rare}</code>" in page  # the table of classes keeps the whole name
     assert _plots.short_label("short name") == "short name"
+
+
+def test_names_starting_with_an_underscore_keep_their_legend_entries():
+    # matplotlib leaves labels starting with '_' out of legends: the rare class vanished
+    # from the PCA view, and a strategy from the curves.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    y = np.where(rng.random(120) < 0.25, "_rare", "common")
+    X[y == "_rare"] += 1.0
+    result = _quiet_compare(X, y, strategies=["baseline", ("_under", "random_under"), "smote"],
+                            cv=3)
+    svgs = re.findall(r"<svg.*?</svg>", result.to_html(), re.S)
+    texts = [" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)) for svg in svgs]
+    assert any("_under" in text for text in texts[:2])  # the curves' legend
+    assert "_rare, original" in texts[-1] and "_rare, synthetic" in texts[-1]  # the PCA view

@@ -13,6 +13,8 @@ import warnings
 import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
+from narwhals.dependencies import is_polars_lazyframe
+from narwhals.exceptions import DuplicateError
 
 from ._kernels import LazyColumns, LazyRows, SparseRows, stack_rows
 from .exceptions import BalancekitWarning, DataError
@@ -47,11 +49,30 @@ def native_byte_order(X):
 
 
 def as_frame(X):
-    """Return ``X`` as a narwhals eager DataFrame, or ``None`` if it is not a dataframe."""
+    """Return ``X`` as a narwhals eager DataFrame, or ``None`` if it is not a dataframe.
+
+    A table with a column name given twice, or a polars LazyFrame (not computed),
+    is a :class:`DataError`.
+    """
     if isinstance(X, (np.ndarray, list, tuple)) or sp.issparse(X):
         return None
-    frame = nw.from_native(X, eager_only=True, pass_through=True)
-    return frame if isinstance(frame, nw.DataFrame) else None
+    try:
+        frame = nw.from_native(X, eager_only=True, pass_through=True)
+    except DuplicateError:
+        names = [str(name) for name in X.columns]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise DataError(
+            f"X has duplicated column names {', '.join(map(repr, repeated[:5]))}; rename them "
+            "so that every column can be told apart."
+        ) from None
+    if isinstance(frame, nw.DataFrame):
+        return frame
+    if is_polars_lazyframe(X):
+        raise DataError(
+            "X is a polars LazyFrame, a query not yet run; call X.collect() first to pass "
+            "its rows."
+        )
+    return None
 
 
 def as_series(y):

@@ -780,9 +780,15 @@ def _check_strategies(value):
 
 
 def _check_scoring(value):
-    if value is not None and value not in SCORINGS:
+    """A metric of :data:`SCORINGS`, or another name compare takes for one (scikit-learn's
+    ``average_precision``, ``matthews_corrcoef``, ...)."""
+    from .evaluation._summary import SCORING_ALIASES
+
+    if value is not None and value.lower() not in SCORING_ALIASES:
+        others = [name for name in SCORING_ALIASES if name not in SCORINGS]
         raise typer.BadParameter(
-            f"unknown metric {value!r}; expected one of {', '.join(SCORINGS)}."
+            f"unknown metric {value!r}; expected one of {', '.join(SCORINGS)} (or "
+            f"{', '.join(others)})."
         )
     return value
 
@@ -1003,7 +1009,8 @@ def compare(
         str,
         typer.Option(
             "--scoring",
-            help=f"The metric that ranks the strategies: {', '.join(SCORINGS)}.",
+            help=f"The metric that ranks the strategies: {', '.join(SCORINGS)} (also "
+            "scikit-learn's names, e.g. average_precision, matthews_corrcoef).",
             callback=_check_scoring,
         ),
     ] = "pr_auc",

@@ -977,11 +977,12 @@ def _compare_with_baseline(entries, test_fraction):
         adjust_for_comparisons(results)
         for entry, result in zip(others, results, strict=True):
             entry["vs_baseline"][key] = result
-        # The reference itself: no difference, nothing tested.
+        # The reference itself: no difference, nothing tested (within_noise None, as the
+        # recommendation of the baseline says).
         base["vs_baseline"][key] = {
             "diff": 0.0, "se": 0.0, "t": None, "df": None, "n_folds": None, "p_value": None,
             "p_adjusted": None, "n_comparisons": results[0]["n_comparisons"] if results else 0,
-            "within_noise": True,
+            "within_noise": None,
         }
 
 

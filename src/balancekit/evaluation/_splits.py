@@ -10,6 +10,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedGroupKFol
 from sklearn.utils import check_random_state
 
 from .._strategy import class_counts
+from .._validation import label_values
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -91,7 +92,7 @@ def check_groups(groups, n_rows):
             f"groups must be array-like with one value per row; got {short_repr(groups)} of type "
             f"{type(groups).__name__}."
         )
-    values = groups.to_numpy() if hasattr(groups, "to_numpy") else np.asarray(groups)
+    values = label_values(groups)  # pyarrow Arrays too, which refuse to copy by default
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
     if values.ndim != 1:

@@ -213,12 +213,17 @@ def prepare_table(X):
             or pd.api.types.is_object_dtype(dtype)
             or pd.api.types.is_string_dtype(dtype)
         ):
-            converted[name] = series.astype(object).where(series.notna(), np.nan)
-            columns.categorical.append(name)
+            values = series.astype(object).where(series.notna(), np.nan)
             try:
-                identifier = _looks_like_identifier(converted[name])
+                identifier = _looks_like_identifier(values)
             except TypeError:  # values that cannot be hashed: lists, arrays, mappings
                 raise DataError(not_categories(name, series)) from None
+            if pd.api.types.infer_dtype(values, skipna=True) in ("mixed", "mixed-integer"):
+                # Numbers and text in one column (codes such as 7 and 'A'): all as text, as
+                # the encoders need one kind of value.
+                values = values.map(str, na_action="ignore")
+            converted[name] = values
+            columns.categorical.append(name)
             if identifier:
                 columns.identifiers.append(name)
         else:

@@ -207,8 +207,11 @@ def adjust_for_comparisons(results, alpha=ALPHA):
     return results
 
 
-def rank_strategies(strategies, metric):
+def rank_strategies(strategies, metric, baseline="baseline"):
     """Rank the strategies that ran by the mean of ``metric``, best first.
+
+    Of equal means, ``baseline`` comes first (the simpler choice), then the
+    order of ``strategies``.
 
     Parameters
     ----------
@@ -216,6 +219,8 @@ def rank_strategies(strategies, metric):
         The ``'strategies'`` entries of a summary.
     metric : str
         The metric key.
+    baseline : str, default='baseline'
+        The name of the reference strategy.
 
     Returns
     -------
@@ -232,9 +237,10 @@ def rank_strategies(strategies, metric):
 
     def key(item):
         value = item[1]["metrics"][metric]["mean"]
+        later = item[1]["name"] != baseline
         if value is None:
-            return (1, 0.0, item[0])
-        return (0, -value if higher else value, item[0])
+            return (1, 0.0, later, item[0])
+        return (0, -value if higher else value, later, item[0])
 
     ordered = [s for _, s in sorted(enumerate(ran), key=key)]
     ranking = []
@@ -323,8 +329,7 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
     out["strategy"] = best["strategy"]
     base = next((r for r in ranking if r["strategy"] == baseline), None)
     value = _fmt(best["mean"])
-    if best["strategy"] == baseline:
-        out["within_noise"] = False
+    if best["strategy"] == baseline:  # the reference itself: nothing tested
         out["diff_vs_baseline"] = 0.0
         if len(ranking) == 1:
             if failed:
@@ -504,10 +509,49 @@ class ComparisonResult:
     Attributes
     ----------
     summary : dict
-        Data overview (class counts, rows, columns, categorical columns),
-        settings, per-strategy metrics (mean, standard deviation and the
-        value of every fold), ranking, recommendation, skipped and failed
-        strategies, curves, confusion matrices and the PCA view.
+        What the JSON file holds (missing or undefined values are ``null``):
+
+        - ``kind`` (``'balancekit.comparison'``), ``version`` (of balancekit),
+          ``elapsed_seconds``.
+        - ``data``: ``n_rows``, ``n_columns``, ``numeric_columns``,
+          ``categorical_columns``, ``identifier_columns`` (text columns of
+          almost one value per row), ``missing_values`` (per column),
+          ``classes`` (``label``, ``count``, ``share``), ``positive_label``
+          (the rare class, or ``pos_label``), ``train_fold_counts`` (the
+          class counts of the first training fold) and ``imbalance_ratio``
+          (largest class / smallest).
+        - ``settings``: the estimator, folds (``cv``, ``repeats``,
+          ``n_folds``, ``splitter``, groups), ``scoring``, ``score_method``
+          (``predict_proba`` or ``decision_function``, the scores of the
+          curves and AUCs), ``pos_label``, ``random_state``, ``n_jobs``,
+          ``preprocessing``, the noise rule and test, ``alpha``.
+        - ``metrics``: ``key``, ``label``, ``higher_is_better`` and
+          ``description`` of each metric.
+        - ``strategies``: per strategy, ``name``, ``description``, ``kind``,
+          ``status`` (``'ok'`` or ``'failed'``), ``error``, ``warnings``;
+          ``metrics`` (per metric: ``mean``, ``std`` and the value of each
+          fold under ``folds``); ``class_counts_after`` (the class counts the
+          model was fitted on in the first training fold, after resampling);
+          ``precision_undefined_folds`` (folds where no row was predicted as
+          the rare class, precision counted 0); ``vs_baseline`` (per metric,
+          the paired comparison with the baseline over the folds: ``diff``,
+          ``se``, ``t``, ``df``, ``n_folds``, ``p_value``, ``p_adjusted``
+          (Holm), ``n_comparisons``, ``within_noise``; ``null`` where there
+          is nothing to test, for the baseline itself among others).
+        - ``ranking``: the strategies that ran, best first, with ``rank``,
+          ``mean``, ``std``, ``means`` and ``stds`` of every metric and the
+          ``vs_baseline`` values of the ranking metric (``diff_vs_baseline``,
+          ...).
+        - ``recommendation``: ``strategy`` (``null`` when every strategy
+          failed), ``metric``, ``within_noise``, the test's values and a
+          ``message``.
+        - ``skipped`` and ``failed`` (``strategy`` and ``reason`` or
+          ``error``), ``notes`` (sentences about the whole run).
+        - ``curves``: ``positive_label``, ``prevalence`` and, per strategy,
+          its PR and ROC curves and confusion matrix over the pooled folds of
+          the first repeat.
+        - ``pca``: the 2-D view of original and synthetic rows of the best
+          SMOTE-family strategy (``null`` when there is none).
 
     Examples
     --------

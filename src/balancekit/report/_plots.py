@@ -82,8 +82,10 @@ def strategy_colors(summary):
 
 
 def plain_text(value):
-    """``value`` as text matplotlib draws literally (no mathtext)."""
-    return str(value).replace("$", r"\$")
+    """``value`` as text matplotlib draws literally: no mathtext, and a name starting with
+    ``_`` (which matplotlib leaves out of legends) behind a zero-width space."""
+    text = str(value).replace("$", r"\$")
+    return "\u200b" + text if text.startswith("_") else text
 
 
 # Longest class name shown whole in a legend or a table header (the full name is in a tooltip).
