@@ -146,6 +146,23 @@ def test_auto_picks_the_screened_search_for_large_dense_data():
     assert choose_method(100_000, 20, 100_000, True) == "brute"
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_auto_breaks_ties_by_row_index_in_small_searches_of_many_columns(sparse):
+    # Small integers in 20 columns: many rows at equal distances. scikit-learn's brute force
+    # returned rows tied at the k-th distance in its own order (385 of 1,800 searches).
+    rng = np.random.default_rng(11)
+    X = rng.integers(0, 3, size=(1800, 20)).astype(float)
+    if sparse:
+        X[X == 1] = 0
+        X = sp.csr_matrix(X)
+    dense = X.toarray() if sparse else X
+    sq = (dense**2).sum(axis=1)
+    D = sq[:, None] + sq[None, :] - 2.0 * dense @ dense.T  # exact: small integers
+    np.fill_diagonal(D, np.inf)
+    expected = np.argsort(D, axis=1, kind="stable")[:, :5]  # ties to the lower row
+    np.testing.assert_array_equal(kneighbors(X, 5), expected)
+
+
 @pytest.fixture
 def screened_calls(monkeypatch):
     """Records each screened search."""

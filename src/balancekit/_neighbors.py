@@ -55,6 +55,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn import config_context
 from sklearn.base import clone
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
@@ -116,6 +117,10 @@ _REDUCE_ROWS = 4096
 # given them at a time.
 _TIE_WIDE = 64
 _TIE_ROWS = 4096
+# Rows beyond k that scikit-learn's brute force is asked for, to see whether a tie at the
+# k-th distance runs on (see _brute_with_ties): one tells; more spare the exact pass some
+# queries but cost every search (8: SMOTE 10-25% slower on 200-8,000 rows).
+_TIE_EXTRA = 1
 # 'auto' uses the screened search from this many query x reference pairs and this many
 # features on (below, scikit-learn's brute force or kd-tree wins).
 _SCREENED_MIN_PAIRS = 4 * 10**7
@@ -489,7 +494,8 @@ def kneighbors(
         else:
             algorithm = "brute" if method == "brute" else "auto"
             fitted = NearestNeighbors(n_neighbors=k, algorithm=algorithm, n_jobs=n_jobs)
-            fitted.fit(reference_rows() if sp.issparse(X) else shifted(reference_rows()))
+            fitted_rows = reference_rows() if sp.issparse(X) else shifted(reference_rows())
+            fitted.fit(fitted_rows)
 
     def finish(dist, idx, sel=slice(None)):
         dist = np.asarray(dist)
@@ -512,8 +518,8 @@ def kneighbors(
               one_thread_when_small(n_queries, n)):
             if isinstance(fitted, NearestNeighbors) and estimator is None:
                 Q = query_rows(sel)
-                found = fitted.kneighbors(Q if sp.issparse(X) else shifted(Q), n_neighbors=k,
-                                          return_distance=True)
+                found = _brute_with_ties(fitted, fitted_rows,
+                                         Q if sp.issparse(X) else shifted(Q), k)
             elif estimator is None:  # the k-d tree, which takes differences itself
                 found = fitted.kneighbors(query_rows(sel), n_neighbors=k, return_distance=True)
             else:  # as imbalanced-learn calls it: its n_neighbors was set to k above
@@ -524,6 +530,35 @@ def kneighbors(
     if reduce is not None:
         return reduced
     return (dist, idx) if return_distance else idx
+
+
+def _brute_with_ties(fitted, R, Q, k):
+    """scikit-learn's brute-force search of ``Q`` among ``R`` (``fitted`` on them), with the
+    rows tied at the ``k``-th distance decided by row index.
+
+    scikit-learn keeps tied rows in the order of its chunks: it is asked for
+    ``_TIE_EXTRA`` more rows, and each query whose tie at the ``k``-th distance
+    runs into them gets its distances to every row of ``R`` (from differences for
+    dense rows), sorted by distance, then row (1,800 rows of 20 small integers:
+    385 queries had another list).
+    """
+    n = R.shape[0]
+    wide = min(n, k + _TIE_EXTRA)
+    dist, idx = _index_order(*fitted.kneighbors(Q, n_neighbors=wide, return_distance=True))
+    long = np.flatnonzero(dist[:, -1] <= dist[:, k - 1]) if wide < n else np.zeros(0, int)
+    dist, idx = dist[:, :k].copy(), idx[:, :k].copy()
+    step = max(1, _BLOCK_BYTES // (8 * n * max(1, R.shape[1])))
+    for start in range(0, long.size, step):
+        rows = long[start:start + step]
+        if sp.issparse(R):
+            sq = euclidean_distances(Q[rows], R, squared=True)
+        else:
+            diff = np.asarray(Q[rows], dtype=np.float64)[:, None, :] - R[None, :, :]
+            sq = np.einsum("qnd,qnd->qn", diff, diff)
+        order = np.argsort(sq, axis=1, kind="stable")[:, :k]  # equal: the lower row first
+        idx[rows] = order
+        dist[rows] = np.sqrt(np.take_along_axis(sq, order, axis=1))
+    return dist, idx
 
 
 def _far_apart(X, rows, shifted):
