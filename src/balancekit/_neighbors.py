@@ -667,16 +667,32 @@ class _TreeSearch:
             u = np.array([f[0] for f, o in zip(near, one, strict=True) if o], dtype=np.intp)
             dist[one] = kth[one, None]
             idx[one] = rows[starts[u, None] + np.arange(k)]
-        for r in np.flatnonzero(~one):
-            found = near[r]
-            # The tree's own distances to those distinct rows, then up to k rows of each.
-            d, j = (np.atleast_1d(a) for a in tree.query(Q[r], k=len(found)))
-            take = [rows[starts[u]:min(starts[u + 1], starts[u] + k)] for u in j]
-            cand_i = np.concatenate(take)
-            cand_d = np.repeat(d, [t.size for t in take])
-            best = np.lexsort((cand_i, cand_d))[:k]
-            dist[r], idx[r] = cand_d[best], cand_i[best]
+        many = np.flatnonzero(~one)
+        for s in range(0, many.size, _TIE_ROWS):
+            at = many[s:s + _TIE_ROWS]
+            dist[at], idx[at] = self._first_rows(Q[at], [near[r] for r in at], k)
         return dist, idx
+
+    def _first_rows(self, Q, near, k):
+        """The ``k`` first rows by (distance, row index) among up to ``k`` rows of each
+        distinct row of ``near[i]`` (distinct rows within reach of query ``i``), for all
+        the queries at once; distances from differences."""
+        tree, rows, starts = self._copies()
+        lengths = np.array([len(found) for found in near], dtype=np.intp)
+        query = np.repeat(np.arange(len(near)), lengths)
+        distinct = np.concatenate([np.asarray(found, dtype=np.intp) for found in near])
+        diff = Q[query] - tree.data[distinct]
+        d = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        # Up to k rows of each distinct row, in increasing order.
+        take = np.minimum(np.diff(starts)[distinct], k)
+        first = np.repeat(starts[distinct] - (np.cumsum(take) - take), take)
+        cand_i = rows[first + np.arange(take.sum())]
+        cand_d, cand_q = np.repeat(d, take), np.repeat(query, take)
+        order = np.lexsort((cand_i, cand_d, cand_q))
+        # Each query has at least k candidates: its k-th row lies within reach.
+        best = (np.searchsorted(cand_q[order], np.arange(len(near)))[:, None]
+                + np.arange(k))
+        return cand_d[order][best], cand_i[order][best]
 
     def kneighbors(self, Q, n_neighbors, return_distance=True):
         Q = np.asarray(Q, dtype=np.float64)
