@@ -1366,7 +1366,9 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
     from . import dask as bk_dask
 
     table, layout = _dask_io.read_parquet(data)
-    X_meta, _ = _split_target(ctx, table._meta, target)
+    # Columns' kinds from values: pandas 2 gives text an object dtype, whose empty meta
+    # narwhals reads as numbers.
+    X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
     X, y = table.drop(columns=[target]), table[target]
     with _working(f"reading the column {target!r} of {data}"):
         before = y.value_counts().compute()
@@ -1525,7 +1527,9 @@ def _inspect_with_dask(ctx, data, target):
     from .dask._collections import labels_of
 
     table, _ = _dask_io.read_parquet(data)
-    X_meta, _ = _split_target(ctx, table._meta, target)
+    # Columns' kinds from values: pandas 2 gives text an object dtype, whose empty meta
+    # narwhals reads as numbers.
+    X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
 
     def describe(part, i):
         known = part[part.notna()]
