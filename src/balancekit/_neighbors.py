@@ -117,6 +117,8 @@ _REDUCE_ROWS = 4096
 # given them at a time.
 _TIE_WIDE = 64
 _TIE_ROWS = 4096
+# Candidates (query x distinct row) ranked at a time among long ties.
+_TIE_VALUES = 1 << 21
 # Rows beyond k that scikit-learn's brute force is asked for, to see whether a tie at the
 # k-th distance runs on (see _brute_with_ties): one tells; more spare the exact pass some
 # queries but cost every search (8: SMOTE 10-25% slower on 200-8,000 rows).
@@ -667,22 +669,32 @@ class _TreeSearch:
             u = np.array([f[0] for f, o in zip(near, one, strict=True) if o], dtype=np.intp)
             dist[one] = kth[one, None]
             idx[one] = rows[starts[u, None] + np.arange(k)]
+        # Queries of about as many distinct rows within reach go together: each group is
+        # asked for as many as its longest list holds.
         many = np.flatnonzero(~one)
-        for s in range(0, many.size, _TIE_ROWS):
-            at = many[s:s + _TIE_ROWS]
-            dist[at], idx[at] = self._first_rows(Q[at], [near[r] for r in at], k)
+        lengths = np.array([len(near[r]) for r in many], dtype=np.intp)
+        many, lengths = many[np.argsort(lengths, kind="stable")], np.sort(lengths)
+        start = 0
+        while start < many.size:
+            stop = start + max(1, min(_TIE_ROWS, _TIE_VALUES // lengths[start]))
+            stop = min(many.size, stop)
+            while stop > start + 1 and (stop - start) * lengths[stop - 1] > _TIE_VALUES:
+                stop = start + (stop - start) // 2
+            at = many[start:stop]
+            dist[at], idx[at] = self._first_rows(Q[at], lengths[start:stop], k)
+            start = stop
         return dist, idx
 
-    def _first_rows(self, Q, near, k):
-        """The ``k`` first rows by (distance, row index) among up to ``k`` rows of each
-        distinct row of ``near[i]`` (distinct rows within reach of query ``i``), for all
-        the queries at once; distances from differences."""
+    def _first_rows(self, Q, lengths, k):
+        """The ``k`` first rows by (distance, row index) of each query among up to ``k``
+        rows of each of its ``lengths[i]`` nearest distinct rows, for the queries at once;
+        distances from the tree itself, as every other search of it."""
         tree, rows, starts = self._copies()
-        lengths = np.array([len(found) for found in near], dtype=np.intp)
-        query = np.repeat(np.arange(len(near)), lengths)
-        distinct = np.concatenate([np.asarray(found, dtype=np.intp) for found in near])
-        diff = Q[query] - tree.data[distinct]
-        d = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        m = int(lengths[-1])
+        d, j = (np.reshape(a, (len(Q), m)) for a in tree.query(Q, k=m, workers=self.workers))
+        within = np.arange(m) < lengths[:, None]
+        d, distinct = d[within], j[within].astype(np.intp)
+        query = np.repeat(np.arange(len(Q)), lengths)
         # Up to k rows of each distinct row, in increasing order.
         take = np.minimum(np.diff(starts)[distinct], k)
         first = np.repeat(starts[distinct] - (np.cumsum(take) - take), take)
@@ -690,8 +702,7 @@ class _TreeSearch:
         cand_d, cand_q = np.repeat(d, take), np.repeat(query, take)
         order = np.lexsort((cand_i, cand_d, cand_q))
         # Each query has at least k candidates: its k-th row lies within reach.
-        best = (np.searchsorted(cand_q[order], np.arange(len(near)))[:, None]
-                + np.arange(k))
+        best = np.searchsorted(cand_q[order], np.arange(len(Q)))[:, None] + np.arange(k)
         return cand_d[order][best], cand_i[order][best]
 
     def kneighbors(self, Q, n_neighbors, return_distance=True):
