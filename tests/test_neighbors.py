@@ -219,6 +219,7 @@ def test_tree_breaks_ties_at_the_kth_by_lower_index(outside, side, monkeypatch):
     monkeypatch.setattr(_exact, "_TREE_CHUNK", 64)
     monkeypatch.setattr(_neighbors, "_TIE_ROWS", 50)
     monkeypatch.setattr(_neighbors, "_TIE_WIDE", 12)
+    monkeypatch.setattr(_neighbors, "_TIE_VALUES", 200)  # long ties ranked in many groups
     rng = np.random.RandomState(0)
     X = rng.randint(0, side, size=(1000, 2)).astype(float)
     k = 4

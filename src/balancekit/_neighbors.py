@@ -700,7 +700,11 @@ class _TreeSearch:
         first = np.repeat(starts[distinct] - (np.cumsum(take) - take), take)
         cand_i = rows[first + np.arange(take.sum())]
         cand_d, cand_q = np.repeat(d, take), np.repeat(query, take)
-        order = np.lexsort((cand_i, cand_d, cand_q))
+        # The tree gives each query's distinct rows by distance: the candidates are in order
+        # of (query, distance) already, and only runs of equal ones need their rows sorted.
+        run = np.ones(cand_q.size, dtype=np.int64)
+        run[1:] = (cand_q[1:] != cand_q[:-1]) | (cand_d[1:] != cand_d[:-1])
+        order = np.argsort((np.cumsum(run) - 1) * self.n + cand_i, kind="stable")
         # Each query has at least k candidates: its k-th row lies within reach.
         best = np.searchsorted(cand_q[order], np.arange(len(Q)))[:, None] + np.arange(k)
         return cand_d[order][best], cand_i[order][best]
