@@ -19,12 +19,14 @@ from . import _io
 _PIECE_BYTES = 128 * 2**20
 
 
-def read_parquet(path):
+def read_parquet(path, columns=None):
     """A Parquet file or directory as a dask DataFrame, read as :func:`_io.read_table` reads it.
 
     The files of a directory are checked to share one schema first (their
     footers only). Integer columns with a missing value in any row group (or
     without statistics to tell) are nullable integers in every partition.
+    ``columns``: read only these columns (a pass over a few columns reads only
+    them; a stored index is then not restored).
 
     Returns
     -------
@@ -40,6 +42,9 @@ def read_parquet(path):
     schema = dataset.schema.with_metadata(metadata) if metadata else dataset.schema
     fragments = list(dataset.get_fragments())
     nullable = _nullable_integers(fragments, schema)
+    if columns is not None:
+        schema = pa.schema([schema.field(name) for name in columns])  # no pandas metadata
+        nullable = [name for name in nullable if name in columns]
     convert = partial(_io.arrow_frame, path=path, nullable=nullable)
     meta, index = convert(schema.empty_table())
     # Each partition has the categories of its own piece, as dask's reader gives them.
@@ -89,7 +94,7 @@ def _read_piece(piece, schema, convert):
     fragment, groups = piece
     if groups is not None:
         fragment = fragment.subset(row_group_ids=groups)
-    arrow = fragment.to_table(schema=schema)
+    arrow = fragment.to_table(schema=schema, columns=schema.names)
     if schema.metadata:
         arrow = arrow.replace_schema_metadata(schema.metadata)
     return convert(arrow)[0]

@@ -676,8 +676,7 @@ class _TreeSearch:
         many, lengths = many[np.argsort(lengths, kind="stable")], np.sort(lengths)
         start = 0
         while start < many.size:
-            stop = start + max(1, min(_TIE_ROWS, _TIE_VALUES // lengths[start]))
-            stop = min(many.size, stop)
+            stop = min(many.size, start + _TIE_ROWS)
             while stop > start + 1 and (stop - start) * lengths[stop - 1] > _TIE_VALUES:
                 stop = start + (stop - start) // 2
             at = many[start:stop]

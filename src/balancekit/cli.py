@@ -1371,7 +1371,9 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
     X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
     X, y = table.drop(columns=[target]), table[target]
     with _working(f"reading the column {target!r} of {data}"):
-        before = y.value_counts().compute()
+        # That column alone: the sampler reads the whole table once it is made.
+        before = _dask_io.read_parquet(data, columns=[target])[0][target].value_counts()
+        before = before.compute()
     before = {_py(label): int(n) for label, n in sorted(before.items())}
     sampler = _make_sampler(ctx, method, X_meta, pd.Series(list(before)), strategy, seed, param,
                             target, check_size=False)
@@ -1516,8 +1518,8 @@ def _report(source, shape, target, unlabelled, labels, first, counts, missing, k
 
 @_dask_settings()
 def _inspect_with_dask(ctx, data, target):
-    """``inspect --dask``: the report from a pass over the target column (for the classes)
-    and one over the table (for its missing cells), partition by partition."""
+    """``inspect --dask``: the report from one pass over the table, partition by partition
+    (the classes of the target column and the missing cells of every column)."""
     if _io.table_format(data, allow_directory=True) not in ("parquet", "parquet-dir"):
         raise typer.BadParameter(
             f"with --dask, DATA must be Parquet (a .parquet or .pq file or directory); got "
@@ -1532,18 +1534,19 @@ def _inspect_with_dask(ctx, data, target):
     X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
 
     def describe(part, i):
-        known = part[part.notna()]
+        column = part[target]
+        known = column[column.notna()]
         labels = labels_of(known, i) if len(known) else known.to_numpy()
         found, first, counts = np.unique(labels, return_index=True, return_counts=True)
         # First rows as positions among the labelled rows of the partition.
-        return len(part), len(part) - len(known), found, first, counts
+        return len(part), len(part) - len(known), found, first, counts, part.isna().sum()
 
     with _working(f"reading {data}"):
         parts = dask.compute(*[dask.delayed(describe)(part, i)
-                               for i, part in enumerate(table[target].to_delayed())])
-        missing = table.isna().sum().compute()
+                               for i, part in enumerate(table.to_delayed())])
+    missing = pd.concat([part[-1] for part in parts], axis=1).sum(axis=1)
     seen, rows, unlabelled = {}, 0, 0
-    for n_rows, n_missing, found, first, counts in parts:
+    for n_rows, n_missing, found, first, counts, _ in parts:
         for label, at, count in zip(found, first, counts, strict=True):
             label = _py(label)
             position, total = seen.get(label, (rows - unlabelled + at, 0))
