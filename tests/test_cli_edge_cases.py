@@ -630,6 +630,86 @@ def test_compare_groups_names_an_unknown_column(tmp_path):
     assert_error(result, 2, "'--groups'", "is the target")
 
 
+# --------------------------------------------------------------------------- --drop
+
+
+def id_table(n=60, seed=0):
+    """A target that one column predicts, beside an identifier and a text column with a comma
+    in its name."""
+    rng = np.random.default_rng(seed)
+    y = np.where(np.arange(n) % 5 == 0, "yes", "no")
+    return pd.DataFrame({"id": [f"r{i:03d}" for i in range(n)], "x": (y == "yes") + rng.normal(
+        scale=0.3, size=n), "a,b": rng.choice(["p", "q"], n), "t": y})
+
+
+def test_compare_drop_leaves_columns_out_of_the_features(tmp_path):
+    path, out = tmp_path / "d.csv", tmp_path / "r.json"
+    id_table().to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", "3", "--json", out)
+    assert_ok(result)
+    assert "--drop id" in result.stderr  # the identifier is named, with the way to leave it out
+    assert json.loads(out.read_text())["data"]["n_columns"] == 3
+    # Comma-separated or repeated; a name holding a comma is that column.
+    for args in (["--drop", "id,a,b"], ["--drop", "id", "--drop", "a,b"]):
+        result = invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", "3", "--json", out,
+                        "--force", *args)
+        assert_ok(result)
+        data = json.loads(out.read_text())["data"]
+        assert data["n_columns"] == 1 and data["identifier_columns"] == []
+        assert "--drop" not in result.stderr
+
+
+def test_compare_and_resample_drop_name_bad_columns(tmp_path):
+    path = tmp_path / "d.csv"
+    id_table().to_csv(path, index=False)
+    for command in (["compare", "-s", "baseline"], ["resample", "-m", "random_under", "-o",
+                                                    tmp_path / "o.csv"]):
+        result = invoke(*command, path, "-t", "t", "--drop", "idd")
+        assert_error(result, 2, "'--drop'", "'idd'", "did you mean 'id'")
+        result = invoke(*command, path, "-t", "t", "--drop", "id,t")
+        assert_error(result, 2, "'--drop'", "'t' is the target")
+        result = invoke(*command, path, "-t", "t", "--drop", "id,x,a,b")
+        assert_error(result, 1, "leaves no feature column")
+        result = invoke(*command, path, "-t", "tt", "--drop", "id")
+        assert_error(result, 2, "'--target'", "'tt'")
+        assert not (tmp_path / "o.csv").exists()
+    result = invoke("compare", path, "-t", "t", "--groups", "id", "--drop", "id")
+    assert_error(result, 2, "'--drop'", "'id' is the --groups column")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_resample_drop_leaves_columns_out_of_the_output(tmp_path, suffix):
+    table = id_table()
+    path, out = tmp_path / f"d{suffix}", tmp_path / f"o{suffix}"
+    if suffix == ".csv":
+        table.to_csv(path, index=False)
+    else:
+        table.to_parquet(path, index=False)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "smotenc", "--drop", "id", "-o", out))
+    result = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
+    assert list(result.columns) == ["x", "a,b", "t"]
+    assert set(result["a,b"]) <= {"p", "q"}
+    assert (result["t"] == "yes").sum() == (result["t"] == "no").sum() == 48
+    # The rows copied keep their cells as read.
+    kept = table.drop(columns="id")
+    assert_frame_equal = pd.testing.assert_frame_equal
+    assert_frame_equal(result.iloc[:len(kept)], kept, check_dtype=False)
+
+
+def test_resample_dask_drop(tmp_path):
+    pytest.importorskip("dask.dataframe")
+    path, out = tmp_path / "d.parquet", tmp_path / "o.parquet"
+    id_table().to_parquet(path, index=False)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "random_under", "--drop", "id,a,b",
+                     "--dask", "-o", out))
+    result = pd.read_parquet(out)
+    assert list(result.columns) == ["x", "t"]
+    assert (result["t"] == "yes").sum() == (result["t"] == "no").sum() == 12
+    result = invoke("resample", path, "-t", "t", "-m", "random_under", "--drop", "t", "--dask",
+                    "-o", tmp_path / "p.parquet")
+    assert_error(result, 2, "'--drop'", "is the target")
+
+
 # --------------------------------------------------------------------------- whole-number targets
 
 

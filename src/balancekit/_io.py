@@ -769,6 +769,11 @@ class ParquetLayout:
         self.schema = schema
         self.index = list(index)
 
+    def keep(self, columns):
+        """The layout of a table of some of the columns: this one, as :meth:`to_arrow` finds
+        each column by name."""
+        return self
+
     def to_arrow(self, table):
         """``table`` as an Arrow table: the index levels read stored as an index again, and
         each column of the table read with its Arrow type when its values allow.
@@ -879,6 +884,11 @@ class CellText:
     def __init__(self, cells, table):
         self.cells = cells
         self.table = table
+
+    def keep(self, columns):
+        """The text of the cells of ``columns`` alone (the others dropped), in that order."""
+        columns = list(columns)
+        return CellText(self.cells[columns], self.table[columns])
 
     def render(self, table, rows=None, head=None):
         """Return ``table`` ready to be written as CSV, with the text the values were read from.

@@ -35,6 +35,7 @@ import json
 import math
 import os
 import re
+import shlex
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -358,6 +359,15 @@ def _sep_option(help_text):
 _SEP_HELP = "Field delimiter of a CSV file, e.g. ';' or '\\t' (tab). Default: ','."
 
 
+def _drop_option(help_text):
+    return typer.Option(
+        "--drop",
+        help=help_text,
+        show_default=False,
+        metavar="COLUMNS",
+    )
+
+
 def _check_method(value):
     methods = available_samplers()
     if value not in methods:
@@ -570,31 +580,9 @@ def _strategy_for(ctx, strategy, labels):
 
 
 def _split_target(ctx, table, target, sep=None):
-    """Split ``table`` into features and the target column, checking the name.
-
-    ``sep`` is the delimiter a CSV file was read with (``None`` for Parquet):
-    when the name is not found and the column names hold another delimiter,
-    the message says how to read the file.
-    """
-    if target not in table.columns:
-        names = [str(c) for c in table.columns]
-        shown = ", ".join(map(repr, names[:_MAX_NAMES_SHOWN]))
-        if len(names) > _MAX_NAMES_SHOWN:
-            shown += f", ... (and {len(names) - _MAX_NAMES_SHOWN:,} more)"
-        similar = _similar_names(target, names)
-        if similar:
-            message = (f"there is no column {target!r}; did you mean "
-                       f"{' or '.join(map(repr, similar))}? The columns are {shown}.")
-        else:
-            message = f"there is no column {target!r}; the columns are {shown}."
-        other = None if sep is None else _io.guess_delimiter(table.columns, sep)
-        if other is not None:
-            message += (
-                f" The file seems to be delimited by {_SEP_NAMES[other]}, not by "
-                f"{_SEP_NAMES.get(sep, repr(sep))}: read it with --sep "
-                f"{_SEP_ARGS.get(other, repr(other))}."
-            )
-        raise typer.BadParameter(message, ctx=ctx, param_hint="'--target'")
+    """Split ``table`` into features and the target column, checking the name
+    (:func:`_check_target_column`)."""
+    _check_target_column(ctx, table, target, sep)
     if table.shape[1] == 1:
         raise DataError(
             f"the table has no feature columns besides the target {target!r}: a model needs at "
@@ -602,6 +590,26 @@ def _split_target(ctx, table, target, sep=None):
         )
     _warn_spaced_labels(table[target], target)
     return table.drop(columns=[target]), table[target]
+
+
+def _check_target_column(ctx, table, target, sep=None):
+    """A usage error when ``table`` has no column ``target``.
+
+    ``sep`` is the delimiter a CSV file was read with (``None`` for Parquet):
+    when the name is not found and the column names hold another delimiter,
+    the message says how to read the file.
+    """
+    if target in table.columns:
+        return
+    message = _no_column(target, table.columns)
+    other = None if sep is None else _io.guess_delimiter(table.columns, sep)
+    if other is not None:
+        message += (
+            f" The file seems to be delimited by {_SEP_NAMES[other]}, not by "
+            f"{_SEP_NAMES.get(sep, repr(sep))}: read it with --sep "
+            f"{_SEP_ARGS.get(other, repr(other))}."
+        )
+    raise typer.BadParameter(message, ctx=ctx, param_hint="'--target'")
 
 
 def _warn_spaced_labels(y, target):
@@ -627,6 +635,20 @@ def _warn_spaced_labels(y, target):
 _MAX_NAMES_SHOWN = 20
 
 
+def _no_column(name, columns):
+    """The message for a column ``name`` that is not among ``columns``: the names it may
+    have meant, and the columns there are."""
+    names = [str(c) for c in columns]
+    shown = ", ".join(map(repr, names[:_MAX_NAMES_SHOWN]))
+    if len(names) > _MAX_NAMES_SHOWN:
+        shown += f", ... (and {len(names) - _MAX_NAMES_SHOWN:,} more)"
+    similar = _similar_names(name, names)
+    if similar:
+        return (f"there is no column {name!r}; did you mean "
+                f"{' or '.join(map(repr, similar))}? The columns are {shown}.")
+    return f"there is no column {name!r}; the columns are {shown}."
+
+
 def _similar_names(target, names):
     """Column names ``target`` may have meant: equal but for case and surrounding spaces,
     else close in spelling."""
@@ -649,20 +671,58 @@ def _split_groups(ctx, X, column, target):
             ctx=ctx, param_hint="'--groups'",
         )
     if column not in X.columns:
-        names = [str(c) for c in X.columns]
-        similar = _similar_names(column, names)
-        hint = f"did you mean {' or '.join(map(repr, similar))}? " if similar else ""
-        shown = ", ".join(map(repr, names[:_MAX_NAMES_SHOWN]))
-        raise typer.BadParameter(
-            f"there is no column {column!r}; {hint}the columns are {shown}.",
-            ctx=ctx, param_hint="'--groups'",
-        )
+        raise typer.BadParameter(_no_column(column, X.columns), ctx=ctx,
+                                 param_hint="'--groups'")
     if X.shape[1] == 1:
         raise DataError(
             f"the table has no feature columns besides the target {target!r} and the groups "
             f"{column!r}: a model needs at least one column to learn from."
         )
     return X.drop(columns=[column]), X[column]
+
+
+def _drop_columns(ctx, table, values, target, groups=None):
+    """``--drop``: ``table`` without the columns named.
+
+    Each value holds names separated by commas; a name may hold commas itself
+    (the longest run of parts that is a column's name is that column). They
+    must exist and be neither the target nor the ``--groups`` column.
+    """
+    if not values:
+        return table
+    names = [str(c) for c in table.columns]
+    dropped = []
+    for value in values:
+        for name in _comma_names(value, set(names) | {target, groups}):
+            for role, column in (("the target", target), ("the --groups column", groups)):
+                if name == column:
+                    raise typer.BadParameter(
+                        f"{name!r} is {role}, which is never a feature; leave it out of "
+                        "--drop.", ctx=ctx, param_hint="'--drop'")
+            if name not in names:
+                raise typer.BadParameter(_no_column(name, names), ctx=ctx,
+                                         param_hint="'--drop'")
+            if name not in dropped:
+                dropped.append(name)
+    if all(name in dropped or name in (target, groups) for name in names):
+        raise DataError(
+            f"dropping {_label_list(dropped)} leaves no feature column: a model needs at "
+            "least one column to learn from."
+        )
+    return table.drop(columns=[table.columns[names.index(name)] for name in dropped])
+
+
+def _comma_names(value, names):
+    """The names of ``value``, separated by commas, where a name of ``names`` may hold
+    commas: at each part, the longest run of parts that is one of ``names`` (else the
+    part)."""
+    parts, found, i = value.split(","), [], 0
+    while i < len(parts):
+        j = next((j for j in range(len(parts), i + 1, -1) if ",".join(parts[i:j]) in names),
+                 i + 1)
+        found.append(",".join(parts[i:j]))
+        i = j
+    return found
 
 
 def _check_labelled(y, target, data, sep):
@@ -1076,6 +1136,13 @@ def compare(
             metavar="COLUMN",
         ),
     ] = None,
+    drop: Annotated[
+        list[str] | None,
+        _drop_option(
+            "Columns that are not features (an identifier, a column only known after the "
+            "outcome): comma-separated, or the option repeated."
+        ),
+    ] = None,
     sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
 ):
     """Compare ways of handling the imbalance with leakage-safe cross-validation.
@@ -1121,6 +1188,7 @@ def compare(
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
         check_target(y)  # class labels (not a continuous value) before counting the classes
+    X = _drop_columns(ctx, X, drop, DEMO_TARGET if data is None else target, groups)
     group_values = None
     if groups is not None:
         X, group_values = _split_groups(ctx, X, groups, target)
@@ -1151,6 +1219,11 @@ def compare(
             progress=progress,
         )
     _print_comparison(result.summary)
+    identifiers = result.summary["data"].get("identifier_columns")
+    if identifiers:
+        _say(f"To leave out the identifier-like column{'s' if len(identifiers) > 1 else ''} "
+             f"(see the warning below), add --drop {shlex.quote(','.join(identifiers))}.",
+             style="dim")
     # Written atomically; an existing file is replaced only with --force.
     if json_path is not None:
         _io.write_text(json_path, result.to_json() + "\n", force=force)
@@ -1265,6 +1338,13 @@ def resample(
             "(tab). Default: ','."
         ),
     ] = None,
+    drop: Annotated[
+        list[str] | None,
+        _drop_option(
+            "Columns to leave out, of the resampling and of the output (an identifier that "
+            "would be read as a category): comma-separated, or the option repeated."
+        ),
+    ] = None,
     use_dask: Annotated[
         bool,
         typer.Option(
@@ -1284,12 +1364,17 @@ def resample(
     """
     strategy, param = _parse_strategy(strategy), _parse_params(param)
     if use_dask:
-        _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep)
+        _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep,
+                            drop)
         return
     sep = _check_sep(ctx, sep, data, output)
     _io.check_output(output, force=force)
     with _working(f"reading {data}"):
         table, text = _io.read_table(data, sep=sep, keep_text=True)
+    if drop:
+        _check_target_column(ctx, table, target, sep if _is_csv(data) else None)
+        table = _drop_columns(ctx, table, drop, target)
+        text = text.keep(table.columns)
     X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
     _check_labelled(y, target, data, sep)
     position = table.columns.get_loc(target)
@@ -1340,7 +1425,8 @@ def _dask_settings():
 
 
 @_dask_settings()
-def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep):
+def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep,
+                        drop):
     """``resample --dask``: read Parquet with dask, resample lazily, write Parquet parts."""
     if method not in _DASK_METHODS:
         raise typer.BadParameter(
@@ -1366,6 +1452,9 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
     from . import dask as bk_dask
 
     table, layout = _dask_io.read_parquet(data)
+    if drop:
+        _check_target_column(ctx, table, target)
+        table = table[list(_drop_columns(ctx, table._meta, drop, target).columns)]
     # Columns' kinds from values: pandas 2 gives text an object dtype, whose empty meta
     # narwhals reads as numbers.
     X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
