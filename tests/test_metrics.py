@@ -950,7 +950,7 @@ def test_labels_named_twice_are_scored_the_same_each_time(seed, n_labels, weight
         assert (sen[i], spe[i], sup[i]) == (sen[first[label]], spe[first[label]], sup[first[label]])
 
 
-@pytest.mark.parametrize("labels", [[0, "a"], ["a", 2, 0], [0, 1.5]])
+@pytest.mark.parametrize("labels", [[0, "a"], ["a", 2, 0], [0, 1.5], ["0", "1"], ["2", 0]])
 def test_labels_of_another_type_do_not_turn_the_others_into_text(labels):
     # np.asarray([0, 'a']) is ['0', 'a']: no row matched label 0 any more (support 0).
     y_true, y_pred = [0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1]
@@ -959,4 +959,107 @@ def test_labels_of_another_type_do_not_turn_the_others_into_text(labels):
                                                               average=None)
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b)
-    assert ours[2].sum() == sum(y_true.count(label) for label in labels)
+    # A label of another kind stands for the label of its text ('0' for 0), as in sklearn.
+    assert ours[2].sum() == sum(str(v) == str(label) for v in y_true for label in labels)
+
+
+@pytest.mark.parametrize("y_true, y_pred, labels", [
+    ([0, 1, 1, 0, 2], [0, 1, 0, 0, 1], ["0", "1", "2"]),
+    (["0", "1", "1", "0"], ["0", "1", "0", "0"], [0, 1]),
+])
+def test_labels_as_text_of_the_targets_score_the_same_everywhere(y_true, y_pred, labels):
+    """'0' for the label 0 (as scikit-learn compares them): the report's rows, which take
+    precision and recall from scikit-learn and the specificity from balancekit, agree."""
+    ours = bk.classification_report_imbalanced(y_true, y_pred, labels=labels, output_dict=True)
+    theirs = imblearn_metrics.classification_report_imbalanced(
+        y_true, y_pred, labels=labels, output_dict=True)
+    for name in map(str, labels):
+        row = ours[name]
+        assert row["geo"] == pytest.approx(math.sqrt(row["rec"] * row["spe"]))
+        assert row == pytest.approx({key: float(value) for key, value in theirs[name].items()})
+    np.testing.assert_allclose(
+        bk.sensitivity_score(y_true, y_pred, labels=labels, average=None),
+        recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0))
+    # The multiclass G-mean too: the same labels given as the targets hold them.
+    same = [y_true[0].__class__(label) for label in labels]
+    assert bk.geometric_mean_score(y_true, y_pred, labels=labels) == pytest.approx(
+        bk.geometric_mean_score(y_true, y_pred, labels=same))
+
+
+@pytest.mark.parametrize("labels, match", [
+    ("01", "got the string '01'"),
+    ([[0, 1]], "flat list of labels; got \\[0, 1\\]"),
+    ([0, {1}], "flat list"),
+])
+def test_labels_that_are_not_a_list_of_labels_are_refused(labels, match):
+    y_true, y_pred = [0, 1, 1, 0], [0, 1, 0, 0]
+    for metric in (bk.sensitivity_score, bk.specificity_score, bk.geometric_mean_score):
+        with pytest.raises((InvalidParameterError, InvalidParameterTypeError), match=match):
+            metric(y_true, y_pred, labels=labels, average=None)
+    with pytest.raises((InvalidParameterError, InvalidParameterTypeError), match=match):
+        bk.geometric_mean_score(y_true, y_pred, labels=labels)  # average='multiclass'
+    with pytest.raises((InvalidParameterError, InvalidParameterTypeError), match=match):
+        bk.classification_report_imbalanced(y_true, y_pred, labels=labels)
+
+
+def test_classification_report_checks_its_options():
+    y_true, y_pred = [0, 1, 1, 0], [0, 1, 0, 0]
+    for value in ("no", 1, None):
+        with pytest.raises(InvalidParameterTypeError, match="output_dict must be a boolean"):
+            bk.classification_report_imbalanced(y_true, y_pred, output_dict=value)
+    with pytest.raises(InvalidParameterTypeError, match="got the string 'ab'"):
+        bk.classification_report_imbalanced(y_true, y_pred, target_names="ab")
+    # Two rows of one name: the dict would have kept one of them.
+    with pytest.raises(InvalidParameterError, match="'a' names more than one label"):
+        bk.classification_report_imbalanced(y_true, y_pred, target_names=["a", "a"])
+    assert set(bk.classification_report_imbalanced(
+        y_true, y_pred, target_names=["a", "b"], output_dict=True)) >= {"a", "b"}
+
+
+def test_imbalance_report_g_mean_is_over_the_classes_of_y_true():
+    y_true, y_pred = [0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 1, 2]
+    plain = bk.imbalance_report(y_true, y_pred)
+    wider = bk.imbalance_report(y_true, y_pred, labels=[0, 1, 2, 3])
+    assert wider["g_mean"] == pytest.approx(plain["g_mean"])
+    assert plain["g_mean"] == pytest.approx(bk.geometric_mean_score(y_true, y_pred))
+    assert wider["balanced_accuracy"] == pytest.approx(plain["balanced_accuracy"])
+
+
+def test_index_balanced_accuracy_through_partials_and_wrappers():
+    import functools
+
+    y_true, y_pred = [0, 1, 2, 0, 2, 1], [0, 1, 1, 0, 2, 2]
+    iba = bk.make_index_balanced_accuracy(alpha=0.2)
+    direct = iba(bk.geometric_mean_score)(y_true, y_pred, correction=0.001)
+    assert iba(functools.partial(bk.geometric_mean_score, correction=0.001))(
+        y_true, y_pred) == pytest.approx(direct)
+
+    @functools.wraps(bk.geometric_mean_score)
+    def wrapped(*args, **kwargs):
+        return bk.geometric_mean_score(*args, **kwargs)
+
+    assert iba(wrapped)(y_true, y_pred, correction=0.001) == pytest.approx(direct)
+
+
+def test_index_balanced_accuracy_of_a_metric_without_average():
+    """On a multiclass target the dominance of such a metric is the macro one; on a binary
+    target, that of the positive class."""
+    iba = bk.make_index_balanced_accuracy(alpha=0.1, squared=True)(balanced_accuracy_score)
+    for y_true, y_pred, average in (([0, 1, 2, 0, 2, 1], [0, 1, 1, 0, 2, 2], "macro"),
+                                    ([0, 1, 1, 0, 0, 1], [0, 1, 0, 0, 1, 1], "binary")):
+        sen, spe, _ = bk.sensitivity_specificity_support(y_true, y_pred, average=average)
+        expected = (1 + 0.1 * (sen - spe)) * balanced_accuracy_score(y_true, y_pred) ** 2
+        assert iba(y_true, y_pred) == pytest.approx(expected)
+
+
+def test_weights_that_are_all_zero():
+    with pytest.raises(DataError, match="zero for every sample"):
+        bk.sensitivity_score([0, 1, 1, 0], [0, 1, 0, 0], sample_weight=[0, 0, 0, 0])
+    with pytest.raises(DataError, match="zero for every sample"):
+        bk.classification_report_imbalanced([0, 1, 1, 0], [0, 1, 0, 0], sample_weight=[0] * 4)
+    # A class weighed as no sample at all is left out of the macro average, as an absent one.
+    y_true, y_pred = [1, 2, 2, 2, 3], [1, 2, 1, 2, 1]
+    weights = [0, 1, 2, 1, 1]
+    assert bk.macro_averaged_mean_absolute_error(y_true, y_pred, sample_weight=weights) == (
+        pytest.approx(bk.macro_averaged_mean_absolute_error(
+            y_true[1:], y_pred[1:], sample_weight=weights[1:])))

@@ -123,6 +123,10 @@ def _check_targets(y_true, y_pred, sample_weight=None):
         sample_weight, n_true, non_negative=False,
         what="y_true and y_pred have {n} samples; give one weight per sample",
     )
+    if sample_weight is not None and not np.any(sample_weight):
+        raise DataError(
+            "sample_weight is zero for every sample; at least one needs a nonzero weight."
+        )
     return kind, present, y_true, y_pred, sample_weight
 
 
@@ -160,6 +164,36 @@ def _contains(values, item):
     return any(value == item for value in _as_list(values))
 
 
+def _check_labels(labels, present, kind):
+    """``labels`` checked (a flat list of labels), each of the kind the targets hold.
+
+    A label of another kind (the text ``'0'`` among the numbers ``0`` and
+    ``1``) stands for the label present that has its text, as scikit-learn
+    compares them (as text); without one, it is a label absent from the data.
+    """
+    if labels is None:
+        return None
+    if isinstance(labels, (str, bytes)):
+        raise InvalidParameterTypeError(
+            f"labels must be a list of labels; got the string {labels!r}. Give "
+            f"labels=[{labels!r}] for that one label."
+        )
+    values = _as_list(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
+    nested = [v for v in values if np.ndim(v) != 0 or isinstance(v, (set, frozenset, dict))]
+    if nested:
+        raise InvalidParameterError(
+            f"labels must be a flat list of labels; got {nested[0]!r} among them."
+        )
+    if kind == "multilabel-indicator":
+        return labels
+    known = present.tolist()
+    text = all(isinstance(v, str) for v in known)
+    if all(isinstance(v, str) == text for v in values):
+        return labels
+    as_text = {str(v): v for v in known}
+    return [as_text.get(str(v), v) if isinstance(v, str) != text else v for v in values]
+
+
 def _set_wise_labels(kind, present, average, labels, pos_label):
     """Resolve the labels to score, following scikit-learn's rules for ``pos_label``."""
     if average == "binary":
@@ -186,7 +220,7 @@ def _set_wise_labels(kind, present, average, labels, pos_label):
             UserWarning,
             stacklevel=3,
         )
-    return labels
+    return _check_labels(labels, present, kind)
 
 
 # ---------------------------------------------------------------------------
@@ -705,6 +739,7 @@ def geometric_mean_score(
             "average='multiclass' is not defined for multilabel targets; use average=None, "
             "'micro', 'macro', 'weighted' or 'samples' instead."
         )
+    labels = _check_labels(labels, present, kind)
     tp, _, fn, _ = _confusion_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     recall = _divide(tp, tp + fn, "recall", "true", None, ("recall",), "warn")
     recall[recall == 0] = correction
@@ -751,7 +786,8 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
     ``average='multiclass'``, the dominance uses ``average='macro'``. For
     scoring functions without an ``average`` parameter (and for
     ``accuracy_score`` and ``jaccard_score``), the dominance is computed with
-    ``average='binary'``.
+    ``average='binary'`` on a binary target and ``average='macro'`` on a
+    multiclass one.
 
     References
     ----------
@@ -778,7 +814,7 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
 
     def decorate(scoring_func):
         signature = inspect.signature(scoring_func)
-        name = getattr(scoring_func, "__name__", type(scoring_func).__name__)
+        name = _function_name(scoring_func)
         forbidden = {"y_score", "y_prob", "y2"}.intersection(signature.parameters)
         if forbidden:
             raise InvalidParameterTypeError(
@@ -796,16 +832,29 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
             if squared:
                 score = np.power(score, 2)
             params = {key: value for key, value in bound.arguments.items() if key in shared}
-            if name == "geometric_mean_score" and params.get("average") == "multiclass":
+            if params.get("average") == "multiclass":  # geometric_mean_score's default
                 params["average"] = "macro"
             elif name in ("accuracy_score", "jaccard_score") or "average" not in params:
-                params["average"] = "binary"
+                kind = _check_targets(params["y_true"], params["y_pred"])[0]
+                params["average"] = "binary" if kind == "binary" else "macro"
             sensitivity, specificity, _ = sensitivity_specificity_support(**params)
             return (1.0 + alpha * (sensitivity - specificity)) * score
 
         return compute_score
 
     return decorate
+
+
+def _function_name(func):
+    """The name of the function ``func`` calls in the end, through ``functools.partial``
+    objects and ``functools.wraps`` wrappers."""
+    while True:
+        if isinstance(func, functools.partial):
+            func = func.func
+        elif hasattr(func, "__wrapped__"):
+            func = func.__wrapped__
+        else:
+            return getattr(func, "__name__", type(func).__name__)
 
 
 def _text_report(rows, headers, last_line, digits):
@@ -911,8 +960,13 @@ def classification_report_imbalanced(
     digits = check_int("digits", digits, min_value=0)
     alpha = check_real("alpha", alpha)
     zero_value = _check_zero_division(zero_division)
-    _, present, y_true, y_pred, sample_weight = _check_targets(y_true, y_pred, sample_weight)
-    labels = present if labels is None else np.asarray(labels)
+    if not isinstance(output_dict, (bool, np.bool_)):
+        raise InvalidParameterTypeError(
+            f"output_dict must be a boolean; got {output_dict!r} of type "
+            f"{type(output_dict).__name__}."
+        )
+    kind, present, y_true, y_pred, sample_weight = _check_targets(y_true, y_pred, sample_weight)
+    labels = present if labels is None else np.asarray(_check_labels(labels, present, kind))
     if labels.ndim != 1 or labels.shape[0] == 0:
         raise InvalidParameterError(
             f"labels must be a non-empty list of labels; got an array of shape {labels.shape}."
@@ -920,12 +974,23 @@ def classification_report_imbalanced(
     if target_names is None:
         target_names = [f"{label}" for label in labels]
     else:
+        if isinstance(target_names, (str, bytes)):
+            raise InvalidParameterTypeError(
+                f"target_names must be a list of names, one per label; got the string "
+                f"{target_names!r}."
+            )
         target_names = [f"{name}" for name in target_names]
         if len(target_names) != labels.shape[0]:
             raise InvalidParameterError(
                 f"target_names has {len(target_names)} names but the report has "
                 f"{labels.shape[0]} labels ({labels.tolist()!r}); give one name per label."
             )
+    repeated = sorted({name for name in target_names if target_names.count(name) > 1})
+    if repeated:
+        raise InvalidParameterError(
+            f"the rows of the report must have distinct names; {', '.join(map(repr, repeated))} "
+            "names more than one label (in target_names, or the labels as text)."
+        )
 
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true,
@@ -1005,7 +1070,8 @@ def macro_averaged_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
     Notes
     -----
     The classes averaged are those of ``y_true``: a label that only appears
-    in ``y_pred`` has no samples on which to compute an error.
+    in ``y_pred`` has no samples on which to compute an error, nor has a
+    class whose samples all have a zero weight.
 
     Examples
     --------
@@ -1031,6 +1097,8 @@ def macro_averaged_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
     errors = []
     for label in np.unique(y_true):
         rows = np.flatnonzero(y_true == label)
+        if not np.any(sample_weight[rows]):
+            continue  # weighed as no sample at all
         errors.append(
             mean_absolute_error(y_true[rows], y_pred[rows], sample_weight=sample_weight[rows])
         )

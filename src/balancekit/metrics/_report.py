@@ -113,8 +113,8 @@ def imbalance_report(y_true, y_pred, y_score=None, *, pos_label=None, labels=Non
             ``y_true``.
         ``balanced_accuracy``, ``mcc`` : float
         ``g_mean`` : float
-            The root of the product of the recalls of all classes
-            (:func:`geometric_mean_score`).
+            The root of the product of the recalls of the classes of
+            ``y_true`` (:func:`geometric_mean_score`).
         ``score_kind`` : ``'probability'``, ``'decision'`` or None
         ``roc_auc``, ``pr_auc`` : float or None
             Of the positive class for a binary target; one-vs-rest, averaged
@@ -200,7 +200,9 @@ def imbalance_report(y_true, y_pred, y_score=None, *, pos_label=None, labels=Non
             "baseline_accuracy": support.max() / n_samples,
             "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
             "mcc": matthews_corrcoef(y_true, y_pred),
-            "g_mean": geometric_mean_score(y_true, y_pred, labels=labels),
+            # Over the classes of y_true, as the balanced accuracy: a class listed in
+            # ``labels`` without true samples has no recall to multiply.
+            "g_mean": geometric_mean_score(y_true, y_pred, labels=labels[support > 0]),
         }
 
     rows = []
@@ -502,7 +504,8 @@ def format_imbalance_report(report, *, digits=3):
         share = "n/a" if share is None else f"{100 * share:.1f}%"
         lines += [
             "",
-            f"Positive (rare) class {positive['label']!r}: {positive['support']} samples "
+            f"Positive (rare) class {positive['label']!r}: {positive['support']} "
+            f"sample{'' if positive['support'] == 1 else 's'} "
             f"({share} of y_true)",
         ]
         pairs = [
