@@ -1011,3 +1011,10 @@ def test_is_tomek_marks_the_rows_imbalanced_learn_marks(case):
     np.testing.assert_array_equal(TomekLinks.is_tomek(y, nn_index, class_type), expected)
     with pytest.raises(DataError, match="nn_index"):
         TomekLinks.is_tomek(y, nn_index[:-1], class_type)
+
+
+@pytest.mark.parametrize("sampler", [CondensedNearestNeighbour, OneSidedSelection])
+def test_a_store_too_small_names_the_class_as_the_data_holds_it(sampler):
+    X, y = make_classification(300, weights=[0.95], random_state=0)
+    with pytest.raises(DataError, match=r"the seeds of class 0 make 18\. Use a smaller"):
+        sampler(n_neighbors=40).fit_resample(X, y)

@@ -364,3 +364,25 @@ def test_soft_centroids_of_a_table_of_sparse_columns():
     assert all(isinstance(t, pd.SparseDtype) for t in sparse_res.dtypes)
     np.testing.assert_allclose(sparse_res.sparse.to_dense().to_numpy(), matrix_res.toarray())
     np.testing.assert_array_equal(y_sparse, y_matrix)
+
+
+def test_cluster_centroids_keeps_no_earlier_clustering_when_no_class_shrinks():
+    X, y = make_classification(200, 4, weights=[0.7], random_state=0)
+    sampler = ClusterCentroids(random_state=0)
+    sampler.fit_resample(X, y)
+    assert sampler.estimator_.n_features_in_ == 4
+    sampler.set_params(sampling_strategy={0: int((y == 0).sum())})
+    X_res, _ = sampler.fit_resample(X[:, :3], y)
+    assert X_res.shape == (200, 3)
+    assert not hasattr(sampler.estimator_, "cluster_centers_")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ClusterCentroids(estimator=KMeans),
+    lambda: InstanceHardnessThreshold(estimator=LogisticRegression),
+], ids=["cluster_centroids", "instance_hardness"])
+def test_an_estimator_class_instead_of_an_object_is_named(make):
+    X, y = make_classification(200, 4, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match=r"estimator must be None or a \w+.*; "
+                                                        r"got the class \w+, not an object"):
+        make().fit_resample(X, y)

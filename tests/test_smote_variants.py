@@ -645,10 +645,12 @@ def test_kmeans_smote_negative_density_exponent_with_a_cluster_of_copies():
 
 
 @pytest.mark.parametrize("seed", [0, 3])
-def test_borderline_2_and_svm_smote_draw_as_imblearn_from_one_generator(seed):
+@pytest.mark.parametrize("weights", [[0.85], [0.6, 0.3]], ids=["binary", "3-classes"])
+def test_borderline_2_and_svm_smote_draw_as_imblearn_from_one_generator(seed, weights):
     # imbalanced-learn seeds an integer random_state again within a class; given a
     # RandomState it draws in sequence, as balancekit does from its one generator.
-    X, y = make_classification(400, 5, n_informative=3, n_redundant=0, weights=[0.85],
+    X, y = make_classification(400, 5, n_informative=3, n_redundant=0, weights=weights,
+                               n_classes=len(weights) + 1, n_clusters_per_class=1,
                                random_state=seed)
     pairs = [(BorderlineSMOTE(kind="borderline-2", random_state=seed),
               imblearn_over.BorderlineSMOTE(kind="borderline-2",
@@ -674,3 +676,42 @@ def test_kmeans_smote_keeps_this_calls_clustering_when_no_class_grows():
     assert X_res.shape == X.shape
     assert sampler.kmeans_estimator_.n_clusters == 5
     assert hasattr(sampler.kmeans_estimator_, "cluster_centers_")
+
+
+def test_kmeans_smote_leaves_the_noise_of_a_density_clustering_out():
+    # DBSCAN labels scattered rows -1 (noise): taken for a cluster, it was the sparsest and
+    # got nearly every new row, spread between the scattered points.
+    from sklearn.cluster import DBSCAN
+
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.randn(200, 2) * 0.1, rng.randn(30, 2) * 0.1 + 5, rng.uniform(-20, 20, (20, 2))]
+    y = np.r_[np.zeros(200, int), np.ones(50, int)]
+    sampler = KMeansSMOTE(kmeans_estimator=DBSCAN(eps=0.5), random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 200, 1: 200}
+    dense = X[200:230]  # the one cluster of the class
+    low, high = dense.min(axis=0), dense.max(axis=0)
+    assert ((X_res[250:] >= low) & (X_res[250:] <= high)).all()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: SVMSMOTE(svm_estimator=SVC),
+    lambda: KMeansSMOTE(kmeans_estimator=KMeans),
+    lambda: SMOTE(k_neighbors=NearestNeighbors),
+], ids=["svm_estimator", "kmeans_estimator", "k_neighbors"])
+def test_an_estimator_class_instead_of_an_object_is_named(make):
+    X, y = make_classification(200, 4, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match=r"got the class \w+, not an object: "
+                                                        r"write \w+\(\) instead"):
+        make().fit_resample(X, y)
+
+
+def test_svm_smote_keeps_no_earlier_model_when_no_class_grows():
+    X, y = make_classification(200, 4, weights=[0.7], random_state=0)
+    sampler = SVMSMOTE(random_state=0)
+    sampler.fit_resample(X, y)
+    assert sampler.svm_estimator_.n_features_in_ == 4
+    sampler.set_params(sampling_strategy={1: int((y == 1).sum())})
+    X_res, _ = sampler.fit_resample(X[:, :3], y)
+    assert X_res.shape == (200, 3)
+    assert not hasattr(sampler.svm_estimator_, "support_")  # this call's model, not fitted

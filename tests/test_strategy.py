@@ -183,10 +183,14 @@ def test_dict_and_callable_match_imblearn(y, kind, data):
         else:
             strategy[label] = data.draw(st.integers(0, counts[label]))
     _assert_same_as_imblearn(strategy, y, kind)
-    _assert_same_as_imblearn(lambda y: dict(strategy), y, kind)
-    if kind != "clean-sampling":
+    if kind != "clean-sampling":  # imbalanced-learn refuses a callable for cleaning (see below)
+        _assert_same_as_imblearn(lambda y: dict(strategy), y, kind)
         assert resolve_sampling_strategy(strategy, y, kind) == {
             c: strategy[c] for c in sorted(strategy)
+        }
+    else:  # the keys name the classes to clean, as the cleaning rules document
+        assert resolve_sampling_strategy(lambda y: dict(strategy), y, kind) == {
+            c: counts[c] for c in sorted(strategy)
         }
 
 
@@ -197,7 +201,11 @@ def test_list_for_cleaning_matches_imblearn(y, kind, data):
     chosen = data.draw(st.lists(st.sampled_from(list(counts)), min_size=1, unique=True))
     _assert_same_as_imblearn(chosen, y, kind)
     if kind == "clean-sampling":
-        assert resolve_sampling_strategy(chosen, y, kind) == {c: counts[c] for c in sorted(chosen)}
+        expected = {c: counts[c] for c in sorted(chosen)}
+        assert resolve_sampling_strategy(chosen, y, kind) == expected
+        # A callable names the classes to clean by the keys of a dict, or by a list.
+        assert resolve_sampling_strategy(lambda y: dict.fromkeys(chosen, 1), y, kind) == expected
+        assert resolve_sampling_strategy(lambda y: list(chosen), y, kind) == expected
     else:
         with pytest.raises(InvalidParameterError, match="sampling_strategy.*list"):
             resolve_sampling_strategy(chosen, y, kind)

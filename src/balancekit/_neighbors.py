@@ -76,7 +76,7 @@ from ._exact import (
     spatial_order,
     top_k,
 )
-from ._validation import check_option
+from ._validation import check_not_a_class, check_option
 from .exceptions import (
     DataError,
     InvalidParameterError,
@@ -180,6 +180,7 @@ def check_neighbors(name, value, *, min_value=1, counts_itself=True):
                 "object with fit and kneighbors methods such as sklearn.neighbors.NearestNeighbors."
             )
         return int(value), None
+    check_not_a_class(name, value, "an integer or a nearest-neighbours object")
     if isinstance(value, (KNeighborsClassifier, KNeighborsRegressor)):
         # Its neighbours are those of a NearestNeighbors of the same search (fitted without
         # labels); its weights only matter to its predictions.

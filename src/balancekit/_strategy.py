@@ -55,7 +55,8 @@ def resolve_sampling_strategy(sampling_strategy, y, kind):
         ``'not majority'``, ``'all'``. ``dict``: ``{label: n_samples}`` wanted
         after resampling; classes not named are left alone. ``list``: for
         cleaning rules only, the labels to clean. ``callable``: called with
-        ``y``, must return such a dict.
+        ``y``, must return such a dict (for cleaning rules, whose keys are the
+        labels to clean, or a list of them).
     y : array-like of shape (n_samples,)
         The target labels.
     kind : {'over-sampling', 'under-sampling', 'clean-sampling'}
@@ -116,10 +117,14 @@ def resolve_counts(sampling_strategy, counts, kind, y):
         return _from_float(float(sampling_strategy), counts, kind)
     if isinstance(sampling_strategy, Callable):
         result = sampling_strategy(y)
+        if kind == "clean-sampling" and isinstance(result, (Mapping, list, tuple)):
+            # A cleaning rule decides how many samples go: the keys name the classes to clean.
+            return _from_list(list(result), counts, kind)
         if not isinstance(result, Mapping):
             raise InvalidParameterTypeError(
-                "sampling_strategy as a callable must return a dict {label: n_samples}, "
-                f"but it returned {type(result).__name__}."
+                "sampling_strategy as a callable must return a dict {label: n_samples}"
+                f"{' (or, for a cleaning rule, a list of labels)' if kind == 'clean-sampling' else ''}"
+                f", but it returned {type(result).__name__}."
             )
         return _from_dict(result, counts, kind)
     raise InvalidParameterTypeError(

@@ -53,16 +53,22 @@ def accepts_parameter(method, name):
     return name in parameters
 
 
-def check_classifier_object(name, value, expected):
-    """Raise unless ``value`` is an object with ``fit`` and ``predict`` (not a class).
-
-    ``expected`` says what the parameter takes, e.g. ``"a classifier object or None"``.
-    """
+def check_not_a_class(name, value, expected):
+    """Raise when ``value`` is a class where an object of it is expected (``KMeans`` for
+    ``KMeans()``). ``expected`` says what the parameter takes, e.g. ``"an estimator"``."""
     if isinstance(value, type):
         raise InvalidParameterTypeError(
             f"{name} must be {expected}; got the class {value.__name__}, not an object: write "
             f"{value.__name__}() instead."
         )
+
+
+def check_classifier_object(name, value, expected):
+    """Raise unless ``value`` is an object with ``fit`` and ``predict`` (not a class).
+
+    ``expected`` says what the parameter takes, e.g. ``"a classifier object or None"``.
+    """
+    check_not_a_class(name, value, expected)
     if not (hasattr(value, "fit") and hasattr(value, "predict")):
         raise InvalidParameterTypeError(
             f"{name} must be {expected}, with fit and predict methods; got {value!r} of type "

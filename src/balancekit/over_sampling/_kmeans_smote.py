@@ -12,7 +12,7 @@ from sklearn.metrics import pairwise_distances_chunked
 from .._base import BaseSampler
 from .._exact import blas_threads, check_n_jobs
 from .._neighbors import check_neighbors, neighbors_attribute, squared_distances
-from .._validation import check_real
+from .._validation import check_not_a_class, check_real
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._adasyn import allocate_counts, smote_fallback
 from ._smote import smote_class, stack_synthetic
@@ -97,7 +97,8 @@ class KMeansSMOTE(BaseSampler):
         ``sklearn.cluster.MiniBatchKMeans()`` (8 clusters), an integer
         ``MiniBatchKMeans(n_clusters=kmeans_estimator)``, both seeded from
         ``random_state``; or a clustering estimator with ``fit`` and
-        ``predict`` (such as ``KMeans``), which is cloned.
+        ``predict`` or ``fit_predict`` (such as ``KMeans``, or ``DBSCAN``,
+        whose noise rows, labelled -1, are in no cluster), which is cloned.
     cluster_balance_threshold : 'auto' or float, default='auto'
         Smallest share of the class in a cluster for the cluster to be
         valid. ``'auto'``, as in imbalanced-learn, is ``n_new / n_new_all /
@@ -208,8 +209,10 @@ class KMeansSMOTE(BaseSampler):
         self.kmeans_estimator_ = kmeans
         if not grow:
             return stack_synthetic(X, [], [])
-        _, cluster_of = np.unique(np.asarray(clusters), return_inverse=True)
+        found, cluster_of = np.unique(np.asarray(clusters), return_inverse=True)
         cluster_sizes = np.bincount(cluster_of)
+        # Rows labelled -1 are noise to a density clusterer such as DBSCAN: in no cluster.
+        clustered = found != -1
         n_new_all = sum(grow.values())
         blocks, origins = [], []
         for label, n_new in grow.items():
@@ -217,7 +220,7 @@ class KMeansSMOTE(BaseSampler):
             in_cluster = np.bincount(cluster_of[members], minlength=cluster_sizes.size)
             share = in_cluster / cluster_sizes
             limit = n_new / n_new_all / 2 if threshold == "auto" else threshold
-            valid = np.flatnonzero((share >= limit) & (in_cluster >= k + 1))
+            valid = np.flatnonzero((share >= limit) & (in_cluster >= k + 1) & clustered)
             if valid.size == 0:
                 new, origin = smote_fallback(
                     "KMeansSMOTE",
@@ -274,6 +277,8 @@ class KMeansSMOTE(BaseSampler):
                     "clusters and must be >= 1."
                 )
             return MiniBatchKMeans(n_clusters=int(value), random_state=rng)
+        check_not_a_class("kmeans_estimator", value,
+                          "None, a number of clusters or a clustering estimator")
         if hasattr(value, "fit") and (hasattr(value, "predict") or hasattr(value, "fit_predict")):
             return clone(value)
         raise InvalidParameterTypeError(

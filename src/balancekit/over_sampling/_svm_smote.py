@@ -8,7 +8,7 @@ from sklearn.svm import SVC
 from .._base import BaseSampler
 from .._kernels import draw_segments, segment_points
 from .._neighbors import check_neighbors, kneighbors, neighbors_attribute, neighbors_for_class
-from .._validation import check_real
+from .._validation import check_not_a_class, check_real
 from ..exceptions import InvalidParameterTypeError
 from ._adasyn import check_reference_size, count_other, smote_fallback
 from ._borderline import class_neighbors
@@ -106,7 +106,7 @@ class SVMSMOTE(BaseSampler):
         with its own search): ``NearestNeighbors(n_neighbors=m_neighbors + 1)``, or a
         clone of the estimator given.
     svm_estimator_ : estimator
-        The fitted support vector machine.
+        The fitted support vector machine (not fitted when no class grows).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
@@ -134,7 +134,9 @@ class SVMSMOTE(BaseSampler):
     integer seed.
 
     The support vector machine is fitted once per call (imbalanced-learn
-    refits the same model for each grown class). ``n_jobs`` is accepted for
+    refits the same model for each grown class, drawing a seed each time;
+    the default model's draws are made here too, so that the new rows of
+    several classes are imbalanced-learn's as well). ``n_jobs`` is accepted for
     compatibility with older imbalanced-learn releases, which had it.
 
     References
@@ -184,6 +186,7 @@ class SVMSMOTE(BaseSampler):
         svm = self._make_svm(X, rng)
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         if not grow:
+            self.svm_estimator_ = svm  # not fitted, as no class needed it (not an earlier model)
             return stack_synthetic(X, [], [])
         check_reference_size("m_neighbors", m, y.shape[0])
         svm.fit(X, y)
@@ -197,7 +200,11 @@ class SVMSMOTE(BaseSampler):
         self.svm_estimator_ = svm
         support = np.sort(np.asarray(support, dtype=np.intp))
         blocks, origins = [], []
-        for label, target in grow.items():
+        for i, (label, target) in enumerate(grow.items()):
+            if i and self.svm_estimator is None:
+                # imbalanced-learn fits its model again for each grown class, and each fit
+                # draws libsvm's seed from this generator: the same draw keeps the rows equal.
+                rng.randint(np.iinfo("i").max)
             members = np.flatnonzero(y == label)
             n_new = target - members.size
             vectors = support[y[support] == label]
@@ -250,6 +257,7 @@ class SVMSMOTE(BaseSampler):
     def _make_svm(self, X, rng):
         if self.svm_estimator is None:
             return SVC(gamma=scale_gamma(X), random_state=rng)
+        check_not_a_class("svm_estimator", self.svm_estimator, "None or a support vector classifier")
         if not (hasattr(self.svm_estimator, "fit") and hasattr(self.svm_estimator, "get_params")):
             raise InvalidParameterTypeError(
                 "svm_estimator must be None or a scikit-learn support vector classifier such as "

@@ -7,7 +7,7 @@ from sklearn.cluster import KMeans
 
 from .._base import BaseSampler, Resampled
 from .._neighbors import kneighbors
-from .._validation import check_option
+from .._validation import check_not_a_class, check_option
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 
 VOTING = ("auto", "hard", "soft")
@@ -48,7 +48,8 @@ class ClusterCentroids(BaseSampler):
     sampling_strategy_ : dict
         ``{label: n_samples}`` each resampled class has after resampling.
     estimator_ : estimator
-        The clustering, fitted on the last class that was shrunk.
+        The clustering, fitted on the last class that was shrunk (not fitted
+        when no class is shrunk).
     voting_ : str
         The voting used (``'hard'`` or ``'soft'``).
     sample_indices_ : ndarray of shape (n_samples_new,)
@@ -96,7 +97,8 @@ class ClusterCentroids(BaseSampler):
         if voting == "auto":
             voting = "hard" if sp.issparse(X) else "soft"
         self.voting_ = voting
-        self._make_estimator(rng, 1)  # check the estimator before any work
+        # Checked before any work; not fitted unless a class shrinks (not an earlier model).
+        self.estimator_ = self._make_estimator(rng, None)
         keep, centres, nearest, labels = [], [], [], []
         for label in np.unique(y):
             members = np.flatnonzero(y == label)
@@ -136,7 +138,9 @@ class ClusterCentroids(BaseSampler):
 
     def _make_estimator(self, rng, n_clusters):
         if self.estimator is None:
-            return KMeans(n_clusters=n_clusters, random_state=rng)
+            return KMeans(**({} if n_clusters is None else {"n_clusters": n_clusters}),
+                          random_state=rng)
+        check_not_a_class("estimator", self.estimator, "None or a clustering estimator")
         if not (hasattr(self.estimator, "fit") and hasattr(self.estimator, "get_params")):
             raise InvalidParameterTypeError(
                 "estimator must be None or a scikit-learn clustering estimator such as "
@@ -149,4 +153,5 @@ class ClusterCentroids(BaseSampler):
                 f"fitted cluster_centers_ attribute (such as sklearn.cluster.KMeans); "
                 f"{type(self.estimator).__name__} has no n_clusters parameter."
             )
-        return clone(self.estimator).set_params(n_clusters=n_clusters)
+        estimator = clone(self.estimator)
+        return estimator if n_clusters is None else estimator.set_params(n_clusters=n_clusters)

@@ -18,7 +18,7 @@ from .._exact import (
     pair_sq,
     top_k_positions,
 )
-from .._validation import check_int
+from .._validation import check_int, plain_label
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._rules import encode, is_euclidean, label_codes, minority_label, tomek_removed, vote
 
@@ -216,6 +216,11 @@ class CondensedNearestNeighbour(BaseSampler):
     selected. Instead of refitting the classifier after each addition, the
     nearest store members of each row are kept and brought up to date as the
     scan reaches them, so the cost is about that of one neighbour search.
+    Of store members equally near a row, the one added first counts: with
+    distance ties (integer-valued features), imbalanced-learn's choice
+    depends on scikit-learn's search (a k-d tree at few features), so the
+    rows kept can differ there; they are the same as its rows with a
+    brute-force search.
 
     Parameters
     ----------
@@ -311,8 +316,8 @@ class CondensedNearestNeighbour(BaseSampler):
             if k > store.size:
                 raise DataError(
                     f"n_neighbors={k} needs a store of at least {k} samples, but the minority "
-                    f"class and the seeds of class {label!r} make {store.size}. Use a smaller "
-                    "n_neighbors or a larger n_seeds_S."
+                    f"class and the seeds of class {plain_label(label)!r} make {store.size}. Use a "
+                    "smaller n_neighbors or a larger n_seeds_S."
                 )
             if fast:
                 selected, store = _condense_class(
@@ -456,8 +461,8 @@ class OneSidedSelection(BaseSampler):
             if k > store.size:
                 raise DataError(
                     f"n_neighbors={k} needs at least {k} samples to fit on, but the minority "
-                    f"class and the seeds of class {label!r} make {store.size}. Use a smaller "
-                    "n_neighbors or a larger n_seeds_S."
+                    f"class and the seeds of class {plain_label(label)!r} make {store.size}. Use a "
+                    "smaller n_neighbors or a larger n_seeds_S."
                 )
             others = np.delete(members, drawn)
             model = clone(classifier).fit(X[store], y[store])

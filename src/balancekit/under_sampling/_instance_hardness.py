@@ -9,7 +9,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .._base import BaseSampler, Resampled
 from .._exact import check_n_jobs
-from .._validation import check_int
+from .._validation import check_int, check_not_a_class
 from ..exceptions import DataError, InvalidParameterTypeError
 
 
@@ -158,6 +158,7 @@ class InstanceHardnessThreshold(BaseSampler):
     def _make_estimator(self):
         if self.estimator is None:
             return RandomForestClassifier(n_estimators=100, n_jobs=self.n_jobs)
+        check_not_a_class("estimator", self.estimator, "None or a classifier")
         if not (
             hasattr(self.estimator, "get_params")
             and hasattr(self.estimator, "predict_proba")
