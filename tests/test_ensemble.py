@@ -493,3 +493,141 @@ def test_members_read_as_imbalanced_learn_pipelines(ensemble):
         assert member[:1].steps[0][1] is member.sampler_
     template = model.estimator_
     assert template.named_steps["classifier"] is template.estimator  # not fitted: the template
+
+
+@pytest.mark.parametrize("class_weight", ["balanced", "balanced_subsample"])
+def test_forest_balanced_class_weight_counts_sample_weight(class_weight):
+    # 'balanced' (and 'balanced_subsample' without bootstrap) divides by the classes' totals
+    # of sample_weight, as scikit-learn's forests and imbalanced-learn do: it used the
+    # counts of rows, so doubling the weight of every minority row changed the trees.
+    import inspect
+
+    from sklearn.utils.class_weight import compute_class_weight
+
+    X, y = make_classification(n_samples=1000, weights=[0.8], random_state=0)
+
+    def fit(cls, sample_weight, n_estimators=1):
+        clf = cls(n_estimators=n_estimators, class_weight=class_weight, random_state=0)
+        return clf.fit(X, y, sample_weight=sample_weight)
+
+    doubled = np.where(y == 1, 2.0, 1.0)
+    np.testing.assert_allclose(
+        fit(BalancedRandomForestClassifier, doubled).estimators_[0].tree_.value[0],
+        fit(BalancedRandomForestClassifier, None).estimators_[0].tree_.value[0],
+    )
+    if "sample_weight" not in inspect.signature(compute_class_weight).parameters:
+        pytest.skip("this scikit-learn's forests count rows, not weights, for 'balanced'")
+    ie = pytest.importorskip("imblearn.ensemble")
+    weights = np.random.RandomState(0).uniform(0.0, 3.0, y.shape[0])
+    np.testing.assert_allclose(
+        fit(BalancedRandomForestClassifier, weights, 5).predict_proba(X),
+        fit(ie.BalancedRandomForestClassifier, weights, 5).predict_proba(X),
+    )
+
+
+@pytest.mark.parametrize("param, value, expected", [
+    ("criterion", "foo", "one of 'gini', 'entropy', 'log_loss'"),
+    ("max_depth", -1, "an integer >= 1 or None"),
+    ("max_features", "foo", "'sqrt', 'log2', None, an integer >= 1 or a float in \\(0, 1\\]"),
+    ("min_samples_leaf", 0, "an integer >= 1 or a float in \\(0, 1\\)"),
+    ("min_samples_split", 1.5, "an integer >= 2 or a float in \\(0, 1\\]"),
+    ("min_weight_fraction_leaf", 0.6, "a number in \\[0, 0.5\\]"),
+    ("max_leaf_nodes", 1, "an integer >= 2 or None"),
+    ("min_impurity_decrease", -1.0, "a finite number >= 0"),
+    ("ccp_alpha", -1.0, "a finite number >= 0"),
+    ("class_weight", "foo", "'balanced', 'balanced_subsample', a dict"),
+])
+def test_forest_tree_parameter_errors_name_the_forest(monkeypatch, param, value, expected):
+    # The errors named DecisionTreeClassifier (class_weight: compute_sample_weight, without
+    # 'balanced_subsample'), and came from growing the first tree.
+    import balancekit.ensemble._forest as forest
+
+    def no_tree(*args, **kwargs):
+        raise AssertionError("a tree was grown before the parameters were checked")
+
+    monkeypatch.setattr(forest, "_grow_tree", no_tree)
+    X, y = _data("binary")
+    with pytest.raises(InvalidParameterError,
+                       match=rf"^BalancedRandomForestClassifier: {param} must be {expected}.*; "
+                             rf"got {value!r}\.$"):
+        BalancedRandomForestClassifier(n_estimators=2, **{param: value}).fit(X, y)
+
+
+def test_forest_accepts_the_tree_parameters_scikit_learn_accepts():
+    X, y = _data("binary")
+    BalancedRandomForestClassifier(
+        n_estimators=2, criterion="log_loss", max_depth=np.int64(3), max_features=None,
+        min_samples_split=0.1, min_samples_leaf=0.05, min_weight_fraction_leaf=0,
+        max_leaf_nodes=8, min_impurity_decrease=0, ccp_alpha=0.001,
+        class_weight="balanced_subsample", bootstrap=True, random_state=0,
+    ).fit(X, y)
+
+
+def test_rusboost_rows_of_zero_weight_are_left_out():
+    # Each round's subset was under-sampled from every row, so it could hold only rows of
+    # weight 0 and the learner refused it ("Sample weights must contain at least one
+    # non-zero number"); it is drawn among the rows of positive weight, as if the others
+    # were not there.
+    X, y = _data("multiclass")
+    rng = np.random.RandomState(0)
+    weights = rng.uniform(0.5, 2.0, y.shape[0])
+    weights[rng.rand(y.shape[0]) < 0.7] = 0.0
+    kept = weights > 0
+
+    def fit(X, y, weights):
+        return RUSBoostClassifier(TREE3, n_estimators=6, random_state=0).fit(
+            X, y, sample_weight=weights
+        )
+
+    ours, left_out = fit(X, y, weights), fit(X[kept], y[kept], weights[kept])
+    np.testing.assert_array_equal(ours.classes_, left_out.classes_)
+    np.testing.assert_allclose(ours.estimator_weights_, left_out.estimator_weights_)
+    np.testing.assert_allclose(ours.predict_proba(X), left_out.predict_proba(X))
+
+
+def test_rusboost_class_without_positive_weight_is_named():
+    from balancekit.exceptions import DataError
+
+    X, y = make_classification(n_samples=500, n_features=5, weights=[0.8], random_state=0)
+    for n_weighted in (1, 50):
+        weights = np.zeros(y.shape[0])
+        weights[np.flatnonzero(y == 0)[:n_weighted]] = 1.0
+        with pytest.raises(DataError, match="sample_weight is 0 for every row of class 1"):
+            RUSBoostClassifier(n_estimators=10, random_state=0).fit(X, y, sample_weight=weights)
+
+
+def test_a_sampler_pipeline_ending_with_passthrough_is_named():
+    # make_pipeline(StandardScaler(), 'passthrough') was taken for a pipeline ending with a
+    # sampler; it is a transformer.
+    from balancekit.pipeline import make_pipeline
+
+    X, y = _data("binary")
+    with pytest.raises(InvalidParameterTypeError,
+                       match=r"(?s)sampler must have a fit_resample method.*last step other than "
+                             r"'passthrough'"):
+        BalancedBaggingClassifier(
+            sampler=make_pipeline(StandardScaler(), "passthrough"), n_estimators=2
+        ).fit(X, y)
+    # A pipeline whose last step other than 'passthrough' is a sampler is one.
+    sampler = make_pipeline(RandomUnderSampler(), "passthrough")
+    BalancedBaggingClassifier(sampler=sampler, n_estimators=2, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("sampler, strategy, problem", [
+    (None, {0: 235}, "above"),
+    (RandomOverSampler(), {1: 62}, "below"),
+])
+def test_a_count_that_does_not_fit_a_bag_is_explained(sampler, strategy, problem):
+    # The data has 238 rows of class 0 and 62 of class 1; a bootstrap bag of 300 rows holds
+    # other counts, and the message spoke of the class's samples as if they were the data's.
+    X, y = make_classification(n_samples=300, n_features=5, weights=[0.8], random_state=1)
+    (label, count), = strategy.items()
+    assert (y == label).sum() == count + (3 if problem == "above" else 0)
+    clf = BalancedBaggingClassifier(n_estimators=10, sampler=sampler, sampling_strategy=strategy,
+                                    random_state=0)
+    with pytest.raises(InvalidParameterError,
+                       match=rf"^sampling_strategy\[{label}\]={count} is {problem} the \d+ "
+                             rf"samples of class {label} in the bag of 300 rows drawn for one "
+                             r"member .*\(bootstrap=False, max_samples=1.0\)"):
+        clf.fit(X, y)
+    clf.set_params(bootstrap=False).fit(X, y)  # every bag is the training set

@@ -844,3 +844,43 @@ def test_function_sampler_names_the_column_with_nan():
     frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "score": [1.0, np.nan, 2.0, 3.0]})
     with pytest.raises(DataError, match=r"1 NaN value\(s\) in column 'score'"):
         FunctionSampler().fit_resample(frame, [0, 0, 1, 1])
+
+
+def test_a_trailing_passthrough_keeps_a_pipeline_a_transformer(data):
+    # make_pipeline(StandardScaler(), 'passthrough') offered fit_resample, so an outer
+    # pipeline took it for a sampler: fit_transform scaled, transform did not.
+    from sklearn import pipeline as sk_pipeline
+
+    X, y = data
+    X = X * 10 + 5
+    inner = make_pipeline(StandardScaler(), "passthrough")
+    assert not hasattr(inner, "fit_resample")
+    ours = Pipeline([("inner", inner)])
+    theirs = sk_pipeline.Pipeline(
+        [("inner", sk_pipeline.make_pipeline(StandardScaler(), "passthrough"))]
+    )
+    np.testing.assert_allclose(ours.fit_transform(X, y), theirs.fit_transform(X, y))
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X))
+    # Its last step other than 'passthrough' decides: a sampler makes it a sampler.
+    sampler = make_pipeline(RandomUnderSampler(random_state=0), "passthrough")
+    assert hasattr(sampler, "fit_resample") and not hasattr(sampler, "transform")
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_ref, y_ref = RandomUnderSampler(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    identity = make_pipeline("passthrough")
+    assert hasattr(identity, "transform") and not hasattr(identity, "fit_resample")
+
+
+def test_a_nested_step_set_to_passthrough_in_a_grid_search(data):
+    # Setting the last step of a nested pipeline to 'passthrough' was refused ("has both
+    # fit_resample and transform").
+    X, y = data
+    model = make_pipeline(make_pipeline(StandardScaler(), PCA(2)), SMOTE(random_state=0),
+                          LogisticRegression())
+    search = GridSearchCV(model, {"pipeline__pca": ["passthrough", PCA(2)]}, cv=3,
+                          error_score="raise").fit(X, y)
+    assert len(search.cv_results_["params"]) == 2
+    flat = make_pipeline(StandardScaler(), SMOTE(random_state=0), LogisticRegression())
+    model.set_params(pipeline__pca="passthrough")
+    np.testing.assert_allclose(model.fit(X, y).predict_proba(X), flat.fit(X, y).predict_proba(X))

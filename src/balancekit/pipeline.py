@@ -60,8 +60,14 @@ def check_sampler(name, sampler):
     """Check the sampler parameter ``name`` of a meta-estimator, which resamples the rows an
     estimator is fitted on and not the rows it predicts."""
     if not hasattr(sampler, "fit_resample"):
+        hint = (
+            " A Pipeline is a sampler only when its last step other than 'passthrough' is one."
+            if isinstance(sampler, _SkPipeline)
+            else ""
+        )
         raise InvalidParameterTypeError(
-            f"{name} must have a fit_resample method (a balancekit sampler); got {sampler!r}."
+            f"{name} must have a fit_resample method (a balancekit sampler); got "
+            f"{sampler!r}.{hint}"
         )
     inner = _skipped_transformers(sampler)
     if inner:
@@ -102,19 +108,31 @@ def _final_has(attr):
     return check
 
 
+def _last_real_step(pipe):
+    """The last step that is not 'passthrough' (or None), or None when there is none.
+
+    Trailing 'passthrough' steps change nothing: a pipeline is a sampler when this
+    step is one, and a transformer when it is a transformer or when every step is
+    'passthrough' (as :class:`sklearn.pipeline.Pipeline` is).
+    """
+    for _, step in reversed(pipe.steps):
+        if not _is_passthrough(step):
+            return step
+    return None
+
+
 def _can_transform(self):
-    last = self.steps[-1][1]
-    return _is_passthrough(last) or hasattr(last, "transform")
+    last = _last_real_step(self)
+    return last is None or hasattr(last, "transform")
 
 
 def _can_fit_transform(self):
-    last = self.steps[-1][1]
-    return _is_passthrough(last) or hasattr(last, "transform") or hasattr(last, "fit_transform")
+    last = _last_real_step(self)
+    return last is None or hasattr(last, "transform") or hasattr(last, "fit_transform")
 
 
 def _can_fit_resample(self):
-    last = self.steps[-1][1]
-    return _is_passthrough(last) or hasattr(last, "fit_resample")
+    return _is_sampler(_last_real_step(self))
 
 
 def _can_inverse_transform(self):
@@ -529,7 +547,11 @@ class Pipeline(_SkPipeline):
     Intermediate steps must be transformers (``fit`` and ``transform``),
     samplers or ``'passthrough'``/``None``; the last step must implement
     ``fit`` (or be a sampler, ``'passthrough'`` or ``None``). The same object
-    may not appear at two steps.
+    may not appear at two steps. Trailing ``'passthrough'`` steps change
+    nothing: the pipeline is a sampler (it has ``fit_resample``, and no
+    ``transform``) when its last other step is a sampler, and otherwise a
+    transformer as in scikit-learn, so that it can be nested in another
+    pipeline.
 
     Fit parameters are given as ``stepname__parameter=value`` (or routed with
     scikit-learn's metadata routing when it is enabled). When a sampler has
@@ -691,7 +713,7 @@ class Pipeline(_SkPipeline):
 
     @available_if(_can_fit_resample)
     def fit_resample(self, X, y=None, **params):
-        """Fit the steps and resample with the last step, a sampler.
+        """Fit the steps and resample with the last step other than 'passthrough', a sampler.
 
         Parameters
         ----------

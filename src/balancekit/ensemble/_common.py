@@ -1,5 +1,8 @@
 """Plain functions and one small composite shared by the balanced ensembles."""
 
+from collections.abc import Mapping
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import Bunch
@@ -96,6 +99,41 @@ def check_strategy(sampler, y):
             "ensemble needs at least one sample of each class."
         )
     return targets
+
+
+def check_bag_strategy(sampler, y):
+    """Check a dict ``sampling_strategy`` against the class counts of one bag ``y``.
+
+    :func:`check_strategy` checked it on the whole training set; a bag drawn by
+    bagging (with replacement, or fewer rows than the training set) holds a
+    different number of rows of each class, which a fixed count may not fit.
+    """
+    kind = getattr(sampler, "_sampling_type", None)
+    if kind not in ("over-sampling", "under-sampling") or not hasattr(sampler, "get_params"):
+        return
+    strategy = sampler.get_params().get("sampling_strategy")
+    if not isinstance(strategy, Mapping):
+        return
+    labels, counts = np.unique(y, return_counts=True)
+    for label, count in zip(labels, counts, strict=True):
+        wanted = strategy.get(plain_label(label))
+        if isinstance(wanted, bool) or not isinstance(wanted, Integral):
+            continue  # the sampler's own checks explain it
+        if kind == "under-sampling" and wanted > count:
+            problem, advice = "above", "Ask for fewer"
+        elif kind == "over-sampling" and wanted < count:
+            problem, advice = "below", "Ask for more"
+        else:
+            continue
+        raise InvalidParameterError(
+            f"sampling_strategy[{plain_label(label)!r}]={wanted} is {problem} the {count} "
+            f"samples of class {plain_label(label)!r} in the bag of {y.shape[0]} rows drawn for "
+            "one member of the ensemble: each bag is a random draw from the training set "
+            "(with replacement when bootstrap=True), so it holds a varying number of each "
+            f"class, not the training set's. {advice} samples, draw every row into each bag "
+            "(bootstrap=False, max_samples=1.0), or give sampling_strategy as a float or a "
+            "string, which adapt to each bag."
+        )
 
 
 def fitted_pipelines(samplers, estimators):
@@ -212,6 +250,7 @@ class ResampledEstimator(BaseEstimator):
                 "larger max_samples)."
             )
         self.sampler_ = clone(self.sampler)
+        check_bag_strategy(self.sampler_, classes[codes])
         X_res, y_res = self.sampler_.fit_resample(X, classes[codes])
         y_res = np.searchsorted(classes, np.asarray(y_res))
         self.estimator_ = clone(self.estimator).fit(X_res, y_res)

@@ -1,6 +1,6 @@
 """Balanced random forest: every tree is grown on a class-balanced random sample."""
 
-from numbers import Integral
+from numbers import Integral, Real
 from warnings import warn
 
 import numpy as np
@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
 from .._validation import check_int, check_sample_weight, check_seed
-from ..exceptions import BalancekitWarning, InvalidParameterError
+from ..exceptions import BalancekitWarning, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     MAX_INT,
@@ -41,6 +41,69 @@ _TREE_PARAMS = (
     "ccp_alpha",
     "monotonic_cst",
 )
+
+
+def _is_int(value):
+    return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+
+
+# The values scikit-learn's forests accept (booleans aside, refused as numbers here as in
+# every balancekit check): name -> (accepted types, check of the value, what is expected).
+_NONE = type(None)
+_PARAM_VALUES = {
+    "criterion": (
+        (str,), lambda v: v in ("gini", "entropy", "log_loss"),
+        "one of 'gini', 'entropy', 'log_loss'",
+    ),
+    "max_depth": ((Integral, _NONE), lambda v: v is None or v >= 1, "an integer >= 1 or None"),
+    "min_samples_split": (
+        (Real,), lambda v: v >= 2 if _is_int(v) else 0 < v <= 1,
+        "an integer >= 2 or a float in (0, 1]",
+    ),
+    "min_samples_leaf": (
+        (Real,), lambda v: v >= 1 if _is_int(v) else 0 < v < 1,
+        "an integer >= 1 or a float in (0, 1)",
+    ),
+    "min_weight_fraction_leaf": ((Real,), lambda v: 0 <= v <= 0.5, "a number in [0, 0.5]"),
+    "max_features": (
+        (str, Real, _NONE),
+        lambda v: (v in ("sqrt", "log2") if isinstance(v, str)
+                   else v is None or (v >= 1 if _is_int(v) else 0 < v <= 1)),
+        "'sqrt', 'log2', None, an integer >= 1 or a float in (0, 1]",
+    ),
+    "max_leaf_nodes": ((Integral, _NONE), lambda v: v is None or v >= 2,
+                       "an integer >= 2 or None"),
+    "min_impurity_decrease": ((Real,), lambda v: 0 <= v < np.inf, "a finite number >= 0"),
+    "ccp_alpha": ((Real,), lambda v: 0 <= v < np.inf, "a finite number >= 0"),
+    "class_weight": (
+        (str, dict, list, _NONE),
+        lambda v: not isinstance(v, str) or v in ("balanced", "balanced_subsample"),
+        "'balanced', 'balanced_subsample', a dict {class: weight}, a list of such dicts or None",
+    ),
+}
+
+
+def _check_forest_params(forest):
+    """Check the parameters handed to the trees, with errors naming the forest, before any
+    tree is grown."""
+    owner = type(forest).__name__
+    for name, (types, check, expected) in _PARAM_VALUES.items():
+        value = getattr(forest, name)
+        message = f"{owner}: {name} must be {expected}; got {value!r}"
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, types):
+            raise InvalidParameterTypeError(f"{message} of type {type(value).__name__}.")
+        if not check(value):
+            raise InvalidParameterError(f"{message}.")
+
+
+def _balanced_class_weight(y_enc, n_classes, sample_weight):
+    """Per-row weights of ``class_weight='balanced'``: ``total / (n_classes * class total)``,
+    the totals summing ``sample_weight`` when it is given, as scikit-learn's forests do."""
+    totals = np.bincount(y_enc, weights=sample_weight, minlength=n_classes)
+    # A class of zero total weight has only rows of weight 0, which stay at 0.
+    weight = np.divide(totals.sum(), n_classes * totals, out=np.zeros(n_classes),
+                       where=totals > 0)
+    return weight[y_enc]
 
 
 def _n_bootstrap(n_samples, max_samples, sample_weight):
@@ -143,7 +206,11 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         ``n_estimators``.
     class_weight : {'balanced', 'balanced_subsample'}, dict, list of dicts or None, default=None
         Class weights, as in scikit-learn's random forest; they multiply
-        ``sample_weight``.
+        ``sample_weight``. ``'balanced'`` (and ``'balanced_subsample'`` with
+        ``bootstrap=False``) gives class ``c`` the weight
+        ``total / (n_classes * total_c)``, the totals summing ``sample_weight``
+        when it is given (as in scikit-learn's forests, from the releases whose
+        ``compute_class_weight`` takes ``sample_weight``).
     ccp_alpha : float, default=0.0
         Cost-complexity pruning parameter of the trees.
     max_samples : int or float, default=None
@@ -299,6 +366,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                 "oob_score=True needs bootstrap=True: without a bootstrap the out-of-bag "
                 "estimate is not available."
             )
+        _check_forest_params(self)
         check_labels_present(y)
         X, y = validate_data(
             self,
@@ -319,8 +387,12 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
             class_weight = self.class_weight
             if class_weight == "balanced_subsample" and not bootstrap:
                 class_weight = "balanced"
-            if class_weight != "balanced_subsample":
+            expanded = None  # 'balanced_subsample' weighs each tree's sample instead
+            if class_weight == "balanced":
+                expanded = _balanced_class_weight(y_enc, classes.shape[0], sample_weight)
+            elif class_weight != "balanced_subsample":
                 expanded = compute_sample_weight(class_weight, y)
+            if expanded is not None:
                 sample_weight = expanded if sample_weight is None else sample_weight * expanded
 
         self.base_sampler_ = RandomUnderSampler(

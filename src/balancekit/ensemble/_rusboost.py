@@ -9,7 +9,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._validation import check_int, check_real, check_sample_weight, check_seed
+from .._validation import check_int, check_real, check_sample_weight, check_seed, plain_label
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -65,7 +65,8 @@ class RUSBoostClassifier(AdaBoostClassifier):
     base_sampler_ : RandomUnderSampler
         The under-sampler template.
     samplers_ : list of RandomUnderSampler
-        The fitted under-sampler of each round.
+        The fitted under-sampler of each round (fitted on the rows of
+        positive ``sample_weight`` when some rows have weight 0).
     pipelines_ : list of Pipeline
         ``make_pipeline(sampler, learner)`` for each round (copies, built on
         access).
@@ -169,6 +170,12 @@ class RUSBoostClassifier(AdaBoostClassifier):
             The class labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Initial weights of the rows; ``None`` gives every row ``1 / n_samples``.
+            Rows of weight 0 have no influence, as if they were left out:
+            each round's subset is under-sampled from the rows of positive
+            weight (``sampling_strategy`` counts only those rows, and
+            ``samplers_[i].sample_indices_`` index them), and their weight
+            stays 0 through the boosting. ``classes_`` still holds every
+            class of ``y``, and each class needs a row of positive weight.
 
         Returns
         -------
@@ -189,7 +196,19 @@ class RUSBoostClassifier(AdaBoostClassifier):
         )
         self.classes_ = np.unique(y)
         check_two_classes(self.classes_)
-        check_strategy(self.base_sampler_, y)
+        # Rows of weight 0 stay at 0 and take no part in any round: the under-samples
+        # are drawn among the others.
+        positive = None if (weights > 0).all() else np.flatnonzero(weights > 0)
+        if positive is not None:
+            empty = np.setdiff1d(self.classes_, y[positive])
+            if empty.size:
+                raise DataError(
+                    f"sample_weight is 0 for every row of class {plain_label(empty[0])!r}; "
+                    "RUSBoostClassifier draws each round's balanced subset among the rows of "
+                    "positive weight, so every class needs at least one. Give some of its rows "
+                    "a positive weight, or leave the class out of X and y."
+                )
+        check_strategy(self.base_sampler_, y if positive is None else y[positive])
         self.n_classes_ = self.classes_.shape[0]
         self.estimators_ = []
         self.samplers_ = []
@@ -203,7 +222,9 @@ class RUSBoostClassifier(AdaBoostClassifier):
             # Avoid vanishing weights, but keep the rows given a weight of exactly 0 at 0.
             weights = np.clip(weights, epsilon, None)
             weights[zero_weight] = 0.0
-            result = self._boost_round(iboost, n_estimators, learning_rate, X, y, weights, rng)
+            result = self._boost_round(
+                iboost, n_estimators, learning_rate, X, y, weights, rng, positive
+            )
             if result is None:
                 break
             weights, estimator_weight, estimator_error = result
@@ -225,11 +246,17 @@ class RUSBoostClassifier(AdaBoostClassifier):
                 weights = weights / total
         return self
 
-    def _boost_round(self, iboost, n_estimators, learning_rate, X, y, weights, rng):
-        """One SAMME round on an under-sampled subset; None when boosting must stop."""
+    def _boost_round(self, iboost, n_estimators, learning_rate, X, y, weights, rng, positive):
+        """One SAMME round on a subset under-sampled from the rows ``positive`` (all rows
+        when None); None when boosting must stop."""
         estimator = seed_params(clone(self.estimator_), rng)
         sampler = seed_params(clone(self.base_sampler_), rng)
-        X_res, y_res = sampler.fit_resample(X, y, sample_weight=weights)
+        if positive is None:
+            X_res, y_res = sampler.fit_resample(X, y, sample_weight=weights)
+        else:
+            X_res, y_res = sampler.fit_resample(
+                X[positive], y[positive], sample_weight=weights[positive]
+            )
         estimator.fit(X_res, y_res, sample_weight=sampler.sample_weight_)
         self.estimators_.append(estimator)
         self.samplers_.append(sampler)
