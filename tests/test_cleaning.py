@@ -1009,6 +1009,10 @@ def test_is_tomek_marks_the_rows_imbalanced_learn_marks(case):
     expected = imblearn.TomekLinks.is_tomek(
         y, nn_index, [class_type] if isinstance(class_type, str) else class_type)
     np.testing.assert_array_equal(TomekLinks.is_tomek(y, nn_index, class_type), expected)
+    # As imbalanced-learn calls it, with a sampling_strategy_ dict; or a set.
+    classes = [class_type] if isinstance(class_type, str) else class_type
+    for other_form in (dict.fromkeys(classes, 1), set(classes)):
+        np.testing.assert_array_equal(TomekLinks.is_tomek(y, nn_index, other_form), expected)
     with pytest.raises(DataError, match="nn_index"):
         TomekLinks.is_tomek(y, nn_index[:-1], class_type)
 
@@ -1018,3 +1022,32 @@ def test_a_store_too_small_names_the_class_as_the_data_holds_it(sampler):
     X, y = make_classification(300, weights=[0.95], random_state=0)
     with pytest.raises(DataError, match=r"the seeds of class 0 make 18\. Use a smaller"):
         sampler(n_neighbors=40).fit_resample(X, y)
+
+
+def test_cleaning_rules_given_as_parameters_are_checked_by_name():
+    from balancekit.over_sampling import SMOTE, SMOTENC
+
+    X, y = make_classification(300, weights=[0.8], random_state=0)
+    cases = [
+        (NeighbourhoodCleaningRule(edited_nearest_neighbours=SMOTE()),
+         "edited_nearest_neighbours must be a cleaning rule.*got SMOTE"),
+        (NeighbourhoodCleaningRule(edited_nearest_neighbours="enn"),
+         "edited_nearest_neighbours must be a cleaning rule.*got 'enn' of type str"),
+        (NeighbourhoodCleaningRule(edited_nearest_neighbours=EditedNearestNeighbours),
+         "got the class EditedNearestNeighbours, not an object"),
+        (SMOTETomek(tomek=TomekLinks), "tomek must be .*got the class TomekLinks"),
+        (SMOTEENN(enn=EditedNearestNeighbours), "enn must be .*got the class"),
+        (SMOTEENN(smote=SMOTE), "smote must be .*got the class SMOTE"),
+        (SMOTEENN(smote=SMOTENC(categorical_features=[3])), "SMOTENC makes rows holding "
+                                                           "categories"),
+    ]
+    for sampler, match in cases:
+        with pytest.raises(InvalidParameterTypeError, match=match):
+            sampler.fit_resample(X, y)
+    # A rule given as such is the one used: the same rows as the default's.
+    named = NeighbourhoodCleaningRule(
+        edited_nearest_neighbours=EditedNearestNeighbours(kind_sel="mode", n_neighbors=3))
+    named.fit_resample(X, y)
+    default = NeighbourhoodCleaningRule()
+    default.fit_resample(X, y)
+    np.testing.assert_array_equal(named.sample_indices_, default.sample_indices_)

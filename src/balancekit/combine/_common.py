@@ -7,9 +7,9 @@ from sklearn.base import clone
 from .._base import BaseSampler, Resampled
 from .._kernels import LazyRows, SparseRows
 from .._strategy import resolve_sampling_strategy
-from .._validation import check_seed
+from .._validation import check_not_a_class, check_seed
 from ..exceptions import InvalidParameterTypeError
-from ..over_sampling import SMOTE
+from ..over_sampling import SMOTE, SMOTEN, SMOTENC
 
 
 def over_sample(sampler, X, y, rng):
@@ -83,6 +83,14 @@ def over_sampler(combined, default):
     if combined.smote is None:
         return default, None
     sampler = combined.smote
+    check_not_a_class("smote", sampler, "a balancekit over-sampler")
+    if isinstance(sampler, (SMOTENC, SMOTEN)):
+        raise InvalidParameterTypeError(
+            f"smote must be an over-sampler of numeric data; {type(sampler).__name__} makes rows "
+            "holding categories, which the cleaning step's Euclidean distances cannot compare. "
+            "Encode the categories and use SMOTE, or run the over-sampler and then a cleaning "
+            "rule on the encoded data in a balancekit.pipeline.Pipeline."
+        )
     if not (isinstance(sampler, BaseSampler) and sampler._sampling_type == "over-sampling"
             and sampler._input == "numeric"):
         raise InvalidParameterTypeError(
@@ -91,32 +99,6 @@ def over_sampler(combined, default):
         )
     sampler = clone(sampler)
     return sampler, check_seed(getattr(sampler, "random_state", None))
-
-
-def cleaning_rule(name, given, default, expected):
-    """The cleaning rule of a combined sampler: a clone of the one given, or ``default``."""
-    if given is None:
-        return default
-    over_sampler = getattr(given, "_sampling_type", None) == "over-sampling"
-    if not hasattr(given, "fit_resample") or over_sampler:
-        raise InvalidParameterTypeError(
-            f"{name} must be {expected} (or another sampler with fit_resample that keeps rows, "
-            f"setting sample_indices_); got {given!r} of type {type(given).__name__}."
-        )
-    return clone(given)
-
-
-def rows_kept(name, sampler, X, y):
-    """The rows of ``(X, y)`` (increasing) that a cleaning rule given by the user keeps."""
-    sampler.fit_resample(X, y)
-    kept = getattr(sampler, "sample_indices_", None)
-    if kept is None:
-        raise InvalidParameterTypeError(
-            f"{name} must keep rows of its input and list them in sample_indices_, as "
-            f"balancekit's cleaning rules do; {type(sampler).__name__} sets no sample_indices_ "
-            "(it makes new rows)."
-        )
-    return np.sort(np.asarray(kept, dtype=np.intp))
 
 
 def smote_then_clean(combined, X, y, rng, clean):

@@ -6,7 +6,8 @@ from .._base import BaseSampler
 from .._neighbors import neighbors_attribute
 from .._strategy import resolve_targets
 from ..under_sampling._enn import EditedNearestNeighbours, _Editing
-from ._common import cleaning_rule, rows_kept, smote_then_clean
+from ..under_sampling._rules import cleaning_rule, rows_kept
+from ._common import smote_then_clean
 
 
 class SMOTEENN(BaseSampler):

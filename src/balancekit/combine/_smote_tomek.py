@@ -5,9 +5,9 @@ import numpy as np
 from .._base import BaseSampler
 from .._exact import Points, check_n_jobs
 from .._strategy import resolve_sampling_strategy
-from ..under_sampling._rules import encode, label_codes, tomek_removed
+from ..under_sampling._rules import cleaning_rule, encode, label_codes, rows_kept, tomek_removed
 from ..under_sampling._tomek import TomekLinks
-from ._common import cleaning_rule, rows_kept, smote_then_clean
+from ._common import smote_then_clean
 
 
 class SMOTETomek(BaseSampler):

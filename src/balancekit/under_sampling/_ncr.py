@@ -23,6 +23,7 @@ from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._enn import EditedNearestNeighbours
 from ._rules import (
     check_enough,
+    cleaning_rule,
     edit_need,
     edited_removed,
     encode,
@@ -30,6 +31,7 @@ from ._rules import (
     is_euclidean,
     label_codes,
     minority_label,
+    rows_kept,
     vote,
 )
 
@@ -240,15 +242,11 @@ class NeighbourhoodCleaningRule(BaseSampler):
                     n_jobs=self.n_jobs,
                 )
         else:
-            enn = clone(self.edited_nearest_neighbours)
-            if not hasattr(enn, "fit_resample"):
-                raise InvalidParameterTypeError(
-                    "edited_nearest_neighbours must be a sampler with fit_resample, such as "
-                    f"EditedNearestNeighbours; got {type(enn).__name__}."
-                )
-            enn.fit_resample(X, y)
+            name = "edited_nearest_neighbours"
+            enn = cleaning_rule(name, self.edited_nearest_neighbours, None,
+                                "a cleaning rule such as EditedNearestNeighbours")
+            a1 = np.setdiff1d(rows, rows_kept(name, enn, X, y))
             self.edited_nearest_neighbours_ = enn
-            a1 = np.setdiff1d(rows, enn.sample_indices_)
 
         # A2: neighbours of the minority rows the k-NN vote gets wrong.
         counts = Counter(y.tolist())

@@ -116,7 +116,12 @@ class NearMiss(BaseSampler):
     Notes
     -----
     The minority class is the smallest class of ``y``; among equally small
-    classes, the one seen first in ``y``. Distances are Euclidean.
+    classes, the one seen first in ``y``. Distances are Euclidean. Of equally
+    near rows, the one of lower index is the nearer, and of rows of equal
+    mean distance the one of lower index is kept: on data without distance
+    ties the rows kept are imbalanced-learn's, while with ties (integer-valued
+    features, duplicates) its choice depends on scikit-learn's search and
+    can differ.
 
     References
     ----------

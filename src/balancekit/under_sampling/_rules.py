@@ -14,10 +14,43 @@ rows among all the rows present, which give the same results.
 from collections import Counter
 
 import numpy as np
+from sklearn.base import clone
 
 from .._exact import count_closer, nearest_across, top_k
 from .._neighbors import kneighbors
-from ..exceptions import DataError
+from .._validation import check_not_a_class
+from ..exceptions import DataError, InvalidParameterTypeError
+
+# --------------------------------------------------------------------------- rules given
+
+
+def cleaning_rule(name, given, default, expected):
+    """A cleaning rule given as parameter ``name`` (of a combined sampler, or of the
+    neighbourhood cleaning rule): a clone of the one given, or ``default``."""
+    if given is None:
+        return default
+    check_not_a_class(name, given, expected)
+    over_sampler = getattr(given, "_sampling_type", None) == "over-sampling"
+    if not hasattr(given, "fit_resample") or over_sampler:
+        raise InvalidParameterTypeError(
+            f"{name} must be {expected} (or another sampler with fit_resample that keeps rows, "
+            f"setting sample_indices_); got {given!r} of type {type(given).__name__}."
+        )
+    return clone(given)
+
+
+def rows_kept(name, sampler, X, y):
+    """The rows of ``(X, y)`` (increasing) that a cleaning rule given by the user keeps."""
+    sampler.fit_resample(X, y)
+    kept = getattr(sampler, "sample_indices_", None)
+    if kept is None:
+        raise InvalidParameterTypeError(
+            f"{name} must keep rows of its input and list them in sample_indices_, as "
+            f"balancekit's cleaning rules do; {type(sampler).__name__} sets no sample_indices_ "
+            "(it makes new rows)."
+        )
+    return np.sort(np.asarray(kept, dtype=np.intp))
+
 
 # --------------------------------------------------------------------------- rules
 

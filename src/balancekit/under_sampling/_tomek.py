@@ -1,5 +1,7 @@
 """Tomek links: remove pairs of mutual nearest neighbours of different classes."""
 
+from collections.abc import Mapping, Set
+
 import numpy as np
 
 from .._base import BaseSampler, Resampled
@@ -94,8 +96,9 @@ class TomekLinks(BaseSampler):
             The class labels.
         nn_index : array-like of int of shape (n_samples,)
             The index of each row's nearest neighbour (another row).
-        class_type : label or list of labels
-            The classes whose rows may be marked.
+        class_type : label, list of labels or dict
+            The classes whose rows may be marked (a dict's keys, such as a
+            fitted sampler's ``sampling_strategy_``).
 
         Returns
         -------
@@ -112,6 +115,8 @@ class TomekLinks(BaseSampler):
                 f"{nn_index.shape}."
             )
         mutual = nn_index[nn_index] == np.arange(y.shape[0])
+        if isinstance(class_type, (Mapping, Set)):
+            class_type = list(class_type)
         return mutual & (y[nn_index] != y) & np.isin(y, np.atleast_1d(class_type))
 
     def _fit_resample(self, X, y, *, targets, rng):
