@@ -982,6 +982,53 @@ def test_rules_on_an_unscaled_column_keep_the_rows_of_imbalanced_learn(probe_sma
     _same_rows(EditedNearestNeighbours(), iu.EditedNearestNeighbours(), X, y)
 
 
+def _wide_table(n=400, n_features=2500, seed=0):
+    """Rows of far more features than rows, as gene expressions: their float32 products
+    are too coarse for the distances (see Points._coarse)."""
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n) < 0.15).astype(int)
+    X = rng.randn(n, n_features).astype(np.float32)
+    X[y == 1, :20] += 1.0
+    return X, y
+
+
+def test_wide_rows_get_a_float32_copy_only_when_screened_in_float32():
+    X, _ = _wide_table()
+    points = Points(X)
+    assert not points.screened and points.pair is None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_COARSE_FACTOR", np.inf)
+        late = Points(X)  # copied once float32 screening is chosen
+        mp.setattr(_exact, "_WIDE_FEATURES", X.shape[1] + 1)
+        early = Points(X)  # copied as the norms are computed
+    assert late.screened and early.screened
+    np.testing.assert_array_equal(late.pair, early.pair)
+    np.testing.assert_array_equal(late.low_sq, early.low_sq)
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (TomekLinks, iu.TomekLinks), (EditedNearestNeighbours, iu.EditedNearestNeighbours),
+    (NeighbourhoodCleaningRule, iu.NeighbourhoodCleaningRule), (NearMiss, iu.NearMiss),
+], ids=["tomek", "enn", "ncr", "nearmiss"])
+def test_rules_on_wide_rows_keep_the_rows_of_imbalanced_learn_with_every_screening(
+        ours, theirs):
+    X, y = _wide_table()
+    expected = _same_rows(ours(), theirs(), X, y)[0].sample_indices_
+
+    def kept(sampler):
+        sampler.fit_resample(X, y)
+        return sampler.sample_indices_
+
+    # float32 screening, and the search split between threads (wide rows count for
+    # more work per pair): the same rows.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_COARSE_FACTOR", np.inf)
+        np.testing.assert_array_equal(kept(ours()), expected)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_SMALL_WORK", 1)
+        np.testing.assert_array_equal(kept(ours(n_jobs=2)), expected)
+
+
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
 def test_top_k_against_fewer_references_than_k_parts(sparse):
     # 120 references and k=5: fewer than k parts of _MIN_PART, searched in one pass.

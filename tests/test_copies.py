@@ -95,6 +95,24 @@ def test_groups_hold_equal_rows_only(seed, n, distinct, kind, collide):
         assert np.unique(groups).size == np.unique(values, axis=0).shape[0]
 
 
+@pytest.mark.parametrize("n_features", [20, 9001])
+def test_a_pair_gets_one_value_and_a_row_one_hash_in_any_chunk(n_features):
+    # numpy's einsum sums a row of more than 8,192 values in an order that depends on how
+    # many rows it is given: copies of a row then hashed apart, and a pair's distance
+    # depended on the chunk it fell in.
+    rng = np.random.RandomState(0)
+    row = (rng.randn(n_features) * rng.rand(n_features) * 10).astype(np.float32)
+    X = np.vstack([row, row + 1])
+    points = Points(X)
+    values = [_exact.pair_sq(points, np.full(m, a), np.full(m, 1 - a))
+              for m in (1, 2, 3, 5, 257) for a in (0, 1)]
+    assert np.unique(np.concatenate(values)).size == 1
+    n = 2 * _exact._build_step(n_features) + 1  # a last chunk of one row
+    hashes = _exact._row_hash(lambda rows: X[np.zeros(rows.size, dtype=int)], np.arange(n),
+                              n_features)
+    assert np.unique(hashes).size == 1
+
+
 def test_data_without_copies_are_not_grouped():
     rng = np.random.RandomState(0)
     assert Points(rng.randn(5000, 6)).groups is None

@@ -133,6 +133,9 @@ _SELF_MIN_TILES = 4
 # the working memory allows (see _self_tile): the reductions of a tile cost
 # less per pair on wider tiles (5-10% faster searches of 100k-1M rows).
 _WIDE_TILE_ROWS = 32768
+# Rows of at least this many features get their float32 screening copy only once
+# float32 screening is chosen: see Points.
+_WIDE_FEATURES = 2048
 # count_closer searches the references among themselves instead of scanning
 # them when more than this share of the rows is left after the nearest blocks.
 _SELF_COUNT_SHARE = 0.6
@@ -192,7 +195,9 @@ _TREE_PROBE_VISITS = 0.03
 _COARSE_FACTOR = 2.0
 _COARSE_ROWS = 2048
 _COARSE_QUERIES = 32
-_COARSE_VALUES = 1 << 15  # distances computed at a time
+# On wide rows the sample holds at most about _COARSE_VALUES values: its nearest-neighbour
+# distances then scale to all the rows by a factor near 1 (see Points._coarse).
+_COARSE_VALUES = 1 << 23
 # Rows are grouped with their copies when a row drawn at random equals, on average,
 # at least _COPIES_MEAN rows (itself included: 1.5 when half the rows come in pairs;
 # estimated on _COPIES_SAMPLE rows drawn at random, see many_copies); a search then
@@ -374,8 +379,9 @@ class Points:
         lazy = source and X.screen_on_access
         self.X = X if source else np.asarray(X)
         self.aug = None
-        pair = None if lazy else np.empty((self.n, self.n_features + 2), dtype=np.float32)
-        low = None if lazy else pair[:, :-1]
+        # Wide rows are almost always screened in float64 (see _coarse): their float32
+        # copy is made once float32 screening is chosen, not before.
+        copy_now = not lazy and self.n_features < _WIDE_FEATURES
         low_sq = np.empty(self.n)
         # In chunks of rows: no float64 copy of the whole data is made.
         step = min(_build_step(self.n_features), max(64, int(self.n * _BUILD_SHARE)))
@@ -414,16 +420,26 @@ class Points:
         self.centre = centre
         self.mean = centre if self.exact_screen else mean
         self.sq = np.empty(self.n)
-        for s in starts:
+
+        def rows_of(s):
+            """The exact and the screening rows of the chunk at ``s`` (float64)."""
             chunk = np.asarray(self._chunk(s, step), dtype=np.float64)
             exact = chunk - centre if centre.any() else chunk
+            return exact, exact if self.exact_screen else chunk - mean
+
+        def fill(pair, s, centred):
+            # Values beyond float32 (the copy is then dropped below) are no error.
+            with np.errstate(over="ignore"):
+                pair[s:s + step, :-2] = centred
+
+        # The float32 screening rows [x', |x'|^2, 1] (the last two columns filled below).
+        pair = np.empty((self.n, self.n_features + 2), dtype=np.float32) if copy_now else None
+        for s in starts:
+            exact, centred = rows_of(s)
             self.sq[s:s + step] = np.einsum("ij,ij->i", exact, exact)
-            centred = exact if self.exact_screen else chunk - mean
-            if not lazy:
-                # Values beyond float32 (the copy is then dropped below) are no error.
-                with np.errstate(over="ignore"):
-                    low[s:s + step, :-1] = centred
             low_sq[s:s + step] = np.einsum("ij,ij->i", centred, centred)
+            if pair is not None:
+                fill(pair, s, centred)
         largest = float(max(low_sq.max(), self.sq.max())) if self.n else 0.0
         if self.exact_screen or (1e-20 < largest < 1e30 and not self._coarse(low_sq)):
             self.low_sq = low_sq
@@ -431,15 +447,19 @@ class Points:
                 self.pair = _ScreeningRows(self, ones=True)
                 self.low = _ScreeningRows(self, ones=False)
             else:
-                low[:, -1] = low_sq
+                if pair is None:  # wide rows: copied now float32 screening is chosen
+                    pair = np.empty((self.n, self.n_features + 2), dtype=np.float32)
+                    for s in starts:
+                        fill(pair, s, rows_of(s)[1])
+                pair[:, -2] = low_sq
                 pair[:, -1] = 1.0
                 self.pair = pair
-                self.low = low
+                self.low = pair[:, :-1]
             self.screened = True
         else:
             # Screened with the exact rows, built as they are read: a tree (which
             # needs none) or a few blocks hold no float64 copy of all the rows.
-            del low, pair
+            del pair
             self.low = _ExactScreening(self)
             self.low_sq = self.sq
             self.exact_screen = sq_bound < _exact_bound(np.float64)
@@ -462,23 +482,29 @@ class Points:
         such as an unscaled amount next to scaled features.
         """
         n, p = self.n, self.n_features
-        m = min(n, _COARSE_ROWS)
+        m = min(n, _COARSE_ROWS, max(_COARSE_QUERIES, _COARSE_VALUES // p))
         if m < 2:
             return False
-        rows = np.asarray(self.values(np.linspace(0, n - 1, m).astype(np.intp)), dtype=np.float64)
-        rows -= rows.mean(axis=0)
-        sq = np.einsum("ij,ij->i", rows, rows)
-        at = np.arange(0, m, max(1, m // _COARSE_QUERIES))
-        nearest = np.empty(at.size)
-        step = max(1, _COARSE_VALUES // m)
-        with one_thread():  # a small product: threads only wait for each other
-            for s in range(0, at.size, step):
-                q = at[s:s + step]
-                norms = sq[q, None] + sq[None, :]
-                d = norms - 2.0 * (rows[q] @ rows.T)
+        sample = np.linspace(0, n - 1, m).astype(np.intp)
+
+        def centred(rows):
+            return np.subtract(self.values(rows), self.mean, dtype=np.float64)
+
+        queries = centred(sample[::max(1, m // _COARSE_QUERIES)])
+        q_sq = np.einsum("ij,ij->i", queries, queries)
+        d = np.empty((len(queries), m))
+        # A chunk of the sample at a time: no float64 copy of it (wide rows: 2,048 x 20,000
+        # took 0.7 s to check).
+        step = _build_step(p)
+        with one_thread():  # small products: threads only wait for each other
+            for s in range(0, m, step):
+                rows = centred(sample[s:s + step])
+                norms = q_sq[:, None] + np.einsum("ij,ij->i", rows, rows)
+                block = d[:, s:s + step]
+                np.subtract(norms, 2.0 * (queries @ rows.T), out=block)
                 # Copies of a row come out within rounding of 0: left out, as the row itself.
-                d[d <= 4.0 * (p + 2) * _U64 * norms] = np.inf
-                nearest[s:s + step] = d.min(axis=1)
+                block[block <= 4.0 * (p + 2) * _U64 * norms] = np.inf
+        nearest = d.min(axis=1)
         nearest = nearest[np.isfinite(nearest)]
         if nearest.size == 0:  # copies of rows everywhere: nothing to compare with
             return False
@@ -695,11 +721,15 @@ def pair_sq(points, a, b):
     few units in the last place of the distance itself, wherever the rows
     lie. These values decide every search; the products only screen (their
     rounding grows with the norms of the rows, not with their distances).
-    The same pair, either way round, always gets the same value.
+    The same pair, either way round, always gets the same value, in whatever
+    chunk it is computed: each row's squares are summed alone, pairwise
+    (``np.einsum`` sums rows of more than 8,192 values in an order that
+    depends on how many rows it is given).
     """
     out = np.empty(a.size)
-    # Both gathered sides (float64) take about _BUILD_BYTES at a time.
-    step = max(256, _BUILD_BYTES // (16 * max(1, points.n_features)))
+    # Both gathered sides (float64) take about _BUILD_BYTES at a time: on wide rows a
+    # few pairs, whose differences stay in cache (20,000 features: 3x faster than 256).
+    step = max(4, _BUILD_BYTES // (16 * max(1, points.n_features)))
     for s in range(0, a.size, step):
         i, j = a[s:s + step], b[s:s + step]
         if points.sparse:
@@ -707,7 +737,8 @@ def pair_sq(points, a, b):
             out[s:s + step] = np.asarray(D.multiply(D).sum(axis=1)).ravel()
         else:
             D = np.subtract(points.values(i), points.values(j), dtype=np.float64)
-            out[s:s + step] = np.einsum("ij,ij->i", D, D)
+            np.square(D, out=D)
+            D.sum(axis=1, out=out[s:s + step])
     return out
 
 
@@ -849,13 +880,17 @@ def _run(tasks, n_jobs):
             return [future.result() for future in [pool.submit(task) for task in tasks]]
 
 
-# Below this many query-reference pairs a search runs on one thread.
+# Below this many query-reference pairs of at most _SMALL_FEATURES features a search
+# runs on one thread; a pair of more features counts for more (NearMiss on 2,000 rows of
+# 20,000 features: 376,000 pairs, whose product took 0.34 s on one thread).
 _SMALL_WORK = 4_000_000
+_SMALL_FEATURES = 32
 
 
-def _threads_for(n_queries, n_refs, n_jobs):
-    """``n_jobs``, or 1 when the search is too small to gain from threads."""
-    return 1 if n_queries * n_refs < _SMALL_WORK else n_jobs
+def _threads_for(points, n_queries, n_refs, n_jobs):
+    """``n_jobs``, or 1 when the search of ``points`` is too small to gain from threads."""
+    work = n_queries * n_refs * max(points.n_features, _SMALL_FEATURES)
+    return 1 if work < _SMALL_WORK * _SMALL_FEATURES else n_jobs
 
 
 def one_thread_when_small(n_queries, n_refs):
@@ -1037,7 +1072,7 @@ def top_k_positions(points, queries, refs, k, *, farthest=False, self_pos=None, 
                                      n_jobs, budget))
     if tree and not farthest and nq * refs.size >= _TREE_MIN_PAIRS and points.tree:
         return _tree_top_k(points, queries, refs, k, self_pos, n_jobs, each)
-    n_jobs = _threads_for(nq, refs.size, n_jobs)
+    n_jobs = _threads_for(points, nq, refs.size, n_jobs)
     if (not farthest and points.screened and refs.size >= _SELF_MIN_TILES * _TILE
             and 2 * nq >= refs.size and (refs[1:] > refs[:-1]).all()):
         # Queries taken from a set of distinct rows (at least half of it), each
@@ -1409,14 +1444,14 @@ def nearest_across_positions(points, A, B, k_a, k_b, *, n_jobs=None):
     if (not points.screened or points.tree or A.size == 0 or B.size == 0
             or _distinct_plan(points, A, B) is not None):
         return two_searches()
-    slices = _query_slices(A.size, _threads_for(A.size, B.size, n_jobs))
+    slices = _query_slices(A.size, _threads_for(points, A.size, B.size, n_jobs))
     width, per_block, parts = _parts(B.size, _REF_BLOCK, k_a)
     if len(parts) < k_a or len(slices) < k_b:
         # Fewer minima than neighbours on a side (few rows there): they bound nothing,
         # and every pair would get its exact value. Two searches take few references
         # at once (see _few_refs_top_k).
         return two_searches()
-    n_jobs = _threads_for(A.size, B.size, n_jobs)
+    n_jobs = _threads_for(points, A.size, B.size, n_jobs)
     QA, RB = _pair_rows(points, A, B)
     # At most _MAX_GROUPS minima per row on each side: consecutive parts (of B)
     # and slices (of A) are gathered into groups.
@@ -1823,7 +1858,7 @@ def count_closer(points, queries, refs, bound_sq, bound_idx, need, *, witnesses=
         _tree_count_closer(points, queries, refs, bound_sq, thr_all, bound_idx, need, counts,
                            found, n_jobs)
         return result
-    n_jobs = _threads_for(nq, refs.size, n_jobs)
+    n_jobs = _threads_for(points, nq, refs.size, n_jobs)
     # The order of the scan does not change the result, only how soon a
     # query can stop: references are grouped by region and each block of
     # queries scans the blocks of references nearest to it first.
@@ -2361,14 +2396,17 @@ def _row_hash(rows_of, idx, n_features):
     """Each row's product with a fixed random vector: equal for copies of a row,
     almost never for different rows. ``rows_of(positions)`` gives rows (dense or
     sparse) of ``idx``; computed a chunk at a time, each row alone (the same sums
-    for equal rows)."""
+    for equal rows, in any chunk: see :func:`pair_sq`)."""
     probe = np.random.default_rng(0).standard_normal(n_features)
     out = np.empty(idx.size)
     step = _build_step(n_features)
     for s in range(0, idx.size, step):
         block = rows_of(idx[s:s + step])
-        out[s:s + step] = (np.asarray(block @ probe).ravel() if sp.issparse(block)
-                           else np.einsum("ij,j->i", np.asarray(block, dtype=np.float64), probe))
+        if sp.issparse(block):
+            out[s:s + step] = np.asarray(block @ probe).ravel()
+        else:
+            terms = np.multiply(block, probe, dtype=np.float64)
+            terms.sum(axis=1, out=out[s:s + step])
     return out
 
 
