@@ -1006,6 +1006,32 @@ def test_wide_rows_get_a_float32_copy_only_when_screened_in_float32():
     np.testing.assert_array_equal(late.low_sq, early.low_sq)
 
 
+@pytest.mark.parametrize("witnesses", [0, 3])
+def test_counts_among_wide_rows_from_their_products_equal_the_counts_of_the_blocks(
+        witnesses, monkeypatch):
+    X, y = _wide_table()
+    # Copies of some rows: ties with the bound and between references.
+    X, y = np.vstack([X, X[:40]]), np.r_[y, y[:40]]
+    points = Points(X)
+    assert not points.screened
+    members, others = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
+    b_sq, b_idx = top_k(points, members, others, 1)
+    made = []
+    real = _exact._GramRows.of
+    monkeypatch.setattr(_exact._GramRows, "of", lambda R: made.append(R.shape) or real(R))
+    found = [count_closer(points, members, members, b_sq[:, 0], b_idx[:, 0], need,
+                          witnesses=witnesses) for need in (3, members.size)]
+    assert made == [(members.size, X.shape[1] + 1)] * 2
+    monkeypatch.setattr(_exact._GramRows, "of", lambda R: None)
+    for need, ours in zip((3, members.size), found, strict=True):
+        blocks = count_closer(points, members, members, b_sq[:, 0], b_idx[:, 0], need,
+                              witnesses=witnesses)
+        if not witnesses:
+            ours, blocks = (ours,), (blocks,)
+        for a, b in zip(ours, blocks, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("ours, theirs", [
     (TomekLinks, iu.TomekLinks), (EditedNearestNeighbours, iu.EditedNearestNeighbours),
     (NeighbourhoodCleaningRule, iu.NeighbourhoodCleaningRule), (NearMiss, iu.NearMiss),
