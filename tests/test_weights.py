@@ -250,6 +250,31 @@ def test_class_weight_route_equals_sample_weight(data):
     np.testing.assert_allclose(ours.predict_proba(X), direct.predict_proba(X))
 
 
+@pytest.mark.parametrize("labels", [[1, 2, 3], ["a", "b", "c"], [-1, 0, 1]])
+def test_hist_gradient_boosting_dict_weights_reach_the_named_class(data, labels):
+    # HistGradientBoostingClassifier reads a class_weight dict on its encoded classes
+    # 0, 1, ...: the weight of label 2 of [1, 2, 3] went to label 3, and other dicts
+    # failed with "The classes, [0, 1, 2], are not in class_weight".
+    X, codes = data
+    y = np.asarray(labels)[codes]
+    weights = {labels[1]: 7.0}
+    model = WeightedClassifier(
+        HistGradientBoostingClassifier(max_iter=15, random_state=0), class_weight=weights
+    ).fit(X, y)
+    reference = HistGradientBoostingClassifier(max_iter=15, random_state=0).fit(
+        X, y, sample_weight=np.where(y == labels[1], 7.0, 1.0)
+    )
+    assert model.weighting_ == "sample_weight"
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))
+    assert model.class_weight_ == {labels[0]: 1.0, labels[1]: 7.0, labels[2]: 1.0}
+    # Classes that are their own codes are read right through class_weight.
+    model = WeightedClassifier(
+        HistGradientBoostingClassifier(max_iter=15, random_state=0), class_weight={1: 7.0}
+    ).fit(X, codes)
+    assert model.weighting_ == "class_weight"
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))
+
+
 def test_perceptron_gets_its_class_weight(data):
     X, y = data
     ours = WeightedClassifier(Perceptron(random_state=0)).fit(X, y)

@@ -17,6 +17,7 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_class_weight as _sk_compute_class_weight
 from sklearn.utils.class_weight import compute_sample_weight as _sk_compute_sample_weight
@@ -301,16 +302,29 @@ def compute_sample_weight(class_weight, y, *, indices=None):
     return _sk_compute_sample_weight(checked, y_arr)
 
 
-def _sklearn_reads(checked, classes):
+def _sklearn_reads(checked, classes, estimator=None):
     """Whether scikit-learn's own ``class_weight`` handling takes ``checked``: its dict
-    branch converts text classes such as ``'10'`` to numbers and then misses them."""
+    branch converts text classes such as ``'10'`` to numbers and then misses them, and
+    :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (``estimator``) reads a
+    dict on its encoded classes ``0, 1, ...``, not on the labels: the weight of label
+    ``2`` of the classes ``[1, 2, 3]`` would go to the class ``3``."""
     if not isinstance(checked, dict) or not checked:
         return True
+    if isinstance(estimator, HistGradientBoostingClassifier) and not _are_positions(classes):
+        return False
     try:
         _sk_compute_class_weight(checked, classes=classes, y=classes)
     except ValueError:
         return False
     return True
+
+
+def _are_positions(classes):
+    """Whether the sorted ``classes`` are ``0, 1, ..., n_classes - 1`` (their own codes)."""
+    classes = np.asarray(classes)
+    if classes.dtype.kind not in "biuf":
+        return False
+    return bool(np.array_equal(classes, np.arange(classes.shape[0])))
 
 
 def _dict_weights(checked, classes):
@@ -340,7 +354,9 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     1. if it has a ``class_weight`` parameter, a clone of it is fitted with
        that parameter set (its own, exact handling of the weights), unless
        the weights are a dict that scikit-learn's handling misreads (text
-       labels such as ``'10'``, which it converts to numbers);
+       labels such as ``'10'``, which it converts to numbers, or, for a
+       :class:`~sklearn.ensemble.HistGradientBoostingClassifier`, any labels
+       other than ``0, 1, ...``, which it matches with its encoded classes);
     2. otherwise, if its ``fit`` accepts ``sample_weight``, a clone is fitted
        with one weight per sample, the weight of the sample's class
        (multiplied by the ``sample_weight`` given to :meth:`fit`, if any;
@@ -463,7 +479,8 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             # scikit-learn < 1.7 balances the unweighted class counts: give the classifier
             # the weights of the weighted ones (class_weight_), as 1.7 and later compute.
             given = {_py(c): float(w) for c, w in zip(classes, vector, strict=True)}
-        if "class_weight" in inner.get_params(deep=False) and _sklearn_reads(given, classes):
+        if "class_weight" in inner.get_params(deep=False) and _sklearn_reads(
+                given, classes, inner):
             weighting = "class_weight"
             inner.set_params(class_weight=given)
             if user is not None:
