@@ -112,6 +112,19 @@ def test_a_huge_strategy_is_refused_before_allocating(tmp_path, inf_csv):
     assert listing(tmp_path) == ["inf.csv"]
 
 
+@pytest.mark.parametrize(("method", "strategy", "fragment"), [
+    ("random_over", '{"yes": 5}', "an over-sampler cannot remove samples"),
+    ("random_under", '{"no": 80}', "an under-sampler cannot grow a class"),
+    ("tomek_links", "0.5", "a float is not supported by cleaning rules"),
+])
+def test_a_strategy_that_does_not_fit_the_classes_is_a_usage_error(tmp_path, inf_csv, method,
+                                                                     strategy, fragment):
+    out = tmp_path / "o.csv"
+    result = invoke("resample", inf_csv, "-t", "t", "-m", method, "-s", strategy, "-o", out)
+    assert_error(result, 2, "Invalid value for '--strategy'", fragment)
+    assert listing(tmp_path) == ["inf.csv"]
+
+
 def test_memory_error_is_one_clear_line(tmp_path, inf_csv, monkeypatch):
     def fail(*args, **kwargs):
         raise MemoryError("Unable to allocate 745. GiB")

@@ -506,7 +506,7 @@ def test_bad_labels_name_their_partition():
     with pytest.raises(DataError, match="partition 3 of y"):
         RandomUnderSampler().fit_resample(da.from_array(X, chunks=300),
                                           da.from_array(labels, chunks=300))
-    with pytest.raises(InvalidParameterError, match="at least 2 classes"):
+    with pytest.raises(DataError, match="y has only one class"):
         RandomUnderSampler().fit_resample(da.from_array(X, chunks=300),
                                           da.from_array(np.zeros(len(y)), chunks=300))
 
@@ -1072,6 +1072,63 @@ def test_searching_samplers_on_partitions_of_one_class_and_empty_ones(name):
                                                                  frame["label"])
     X_res, y_res = dask.compute(X_res, y_res)
     np.testing.assert_array_equal(X_res.to_numpy(), X_mem.to_numpy())
+
+
+def test_categories_that_differ_between_files_stay_categories(tmp_path):
+    # Parquet files read with dask have categories of their own (unknown in the meta): the
+    # rows gathered from them, and the new rows, stay categorical as dask concatenates them.
+    rng = np.random.RandomState(0)
+    for i, (levels, labels) in enumerate([(["x", "y"], ["a"] * 33 + ["b"] * 7),
+                                          (["y", "z"], ["a"] * 30 + ["c"] * 10)]):
+        pd.DataFrame({"v": rng.normal(size=40), "cat": pd.Categorical(rng.choice(levels, 40)),
+                      "label": pd.Categorical(labels)}).to_parquet(tmp_path / f"{i}.parquet")
+    frame = dd.read_parquet(tmp_path)
+    whole = frame.compute()
+    for sampler, memory, columns in ((SMOTENC(categorical_features=[1], random_state=0),
+                                      over_sampling.SMOTENC(categorical_features=[1],
+                                                            random_state=0), ["v", "cat"]),
+                                     (SMOTEN(random_state=0),
+                                      over_sampling.SMOTEN(random_state=0), ["cat"])):
+        X_res, y_res = dask.compute(*sampler.fit_resample(frame[columns], frame["label"]))
+        X_mem, y_mem = memory.fit_resample(whole[columns], whole["label"])
+        pd.testing.assert_frame_equal(X_res, X_mem)
+        pd.testing.assert_series_equal(y_res, y_mem)
+
+
+@pytest.mark.parametrize("name", ["SMOTE", "RandomUnderSampler", "TomekLinks", "NearMiss"])
+def test_one_class_is_refused_as_in_memory(name):
+    from balancekit import dask as bk_dask
+
+    X, y = _data(n=300)
+    frame = dd.from_pandas(_frame(X, y)[y == 0], npartitions=2)
+    with pytest.raises(DataError, match=r"y has only one class \(0\); resampling needs"):
+        getattr(bk_dask, name)().fit_resample(frame.drop(columns="label"), frame["label"])
+
+
+def test_cli_dask_keeps_integers_beside_an_empty_file(tmp_path):
+    from .test_cli import assert_ok, invoke
+
+    table = _cli_table(n=300).assign(visits=np.arange(300, dtype=np.int32))
+    data = _parquet_dir(tmp_path / "data", table)
+    table.iloc[:0].to_parquet(data / "part-9.parquet", index=False)  # no rows: no missing value
+    outs = {extra: tmp_path / f"out{len(extra)}.parquet" for extra in ((), ("--dask",))}
+    for extra, out in outs.items():
+        assert_ok(invoke("resample", data, "-t", "label", "-m", "smote", "--drop", "city",
+                         "-o", out, *extra))
+    from_dask, from_memory = (pd.read_parquet(out) for out in outs.values())
+    assert from_dask["visits"].dtype == from_memory["visits"].dtype == np.int32
+    pd.testing.assert_frame_equal(from_dask, from_memory)
+
+
+def test_cli_dask_strategy_that_does_not_fit_the_classes_is_a_usage_error(tmp_path):
+    from .test_cli import assert_error, invoke
+
+    data = _parquet_dir(tmp_path / "data", _cli_table(n=300))
+    out = tmp_path / "out.parquet"
+    result = invoke("resample", data, "-t", "label", "-m", "random_over", "-s", '{"fraud": 1}',
+                    "-o", out, "--dask")
+    assert_error(result, 2, "Invalid value for '--strategy'", "cannot remove samples")
+    assert not out.exists()
 
 
 def test_write_parts_gives_the_directory_the_usual_permissions(tmp_path):

@@ -65,6 +65,8 @@ def _nullable_integers(fragments, schema):
             if name in found or name not in columns:
                 continue
             for group in range(meta.num_row_groups):
+                if meta.row_group(group).num_rows == 0:  # no value, so no missing one
+                    continue
                 stats = meta.row_group(group).column(columns[name]).statistics
                 if stats is None or not stats.has_null_count or stats.null_count:
                     found.add(name)

@@ -49,9 +49,9 @@ from rich.text import Text
 
 from . import __version__, _frames, _io
 from ._registry import available_samplers
-from ._strategy import STRATEGY_NAMES, class_counts
+from ._strategy import STRATEGY_NAMES, class_counts, resolve_counts
 from ._validation import check_target
-from .exceptions import BalancekitError, BalancekitWarning, DataError
+from .exceptions import BalancekitError, BalancekitWarning, DataError, InvalidParameterError
 
 __all__ = ["app", "main"]
 
@@ -1465,7 +1465,7 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
         before = before.compute()
     before = {_py(label): int(n) for label, n in sorted(before.items())}
     sampler = _make_sampler(ctx, method, X_meta, pd.Series(list(before)), strategy, seed, param,
-                            target, check_size=False)
+                            target, check_size=False, counts=before)
     sampler = getattr(bk_dask, type(sampler).__name__)(**sampler.get_params(deep=False))
     # The labels are counted, and the rows a method gathers or searches are read, at once.
     with _working(f"{method}: reading {data} to prepare the resampling"):
@@ -1514,7 +1514,8 @@ def _check_size(X, y, counts):
         )
 
 
-def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=True):
+def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=True,
+                  counts=None):
     sampler = available_samplers()[method]()
     known = sampler.get_params(deep=False)
     unknown = [key for key in params if key not in known]
@@ -1534,6 +1535,8 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=
         labels = [_py(v) for v in np.unique(check_target(y))]
     if strategy is not None:
         settings["sampling_strategy"] = _strategy_for(ctx, strategy, labels)
+        _check_strategy(ctx, sampler, settings["sampling_strategy"],
+                        class_counts(check_target(y)) if counts is None else counts, y)
         if isinstance(strategy, dict) and check_size:
             _check_size(X, y, settings["sampling_strategy"])
     for key, value in params.items():
@@ -1544,6 +1547,18 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=
         kinds = _frames.column_kinds(X)
         settings["categorical_features"] = [c for c in X.columns if kinds[c] == "categorical"]
     return sampler.set_params(**settings)
+
+
+def _check_strategy(ctx, sampler, strategy, counts, y):
+    """A usage error naming ``--strategy`` when ``strategy`` does not fit the classes
+    counted (``counts``: ``{label: rows}``), e.g. an over-sampler asked to shrink a class;
+    a target of one class is left to the sampler's own check."""
+    if len(counts) < 2:
+        return
+    try:
+        resolve_counts(strategy, counts, sampler._sampling_type, y)
+    except InvalidParameterError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'--strategy'") from None
 
 
 # --------------------------------------------------------------------------- inspect

@@ -10,11 +10,12 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from dask import delayed
+from pandas.api.types import union_categoricals
 
 from .._exact import one_thread
 from .._neighbors import kneighbors
 from .._strategy import class_counts, resolve_counts
-from .._validation import check_target
+from .._validation import check_target, plain_label
 from ..exceptions import DataError, DataTypeError
 
 
@@ -110,6 +111,11 @@ class Partitions:
         totals = self.count()
         if not totals:
             raise DataError("y is empty: at least two classes with samples are needed.")
+        if len(totals) == 1:  # as the in-memory samplers check y
+            raise DataError(
+                f"y has only one class ({plain_label(next(iter(totals)))!r}); resampling "
+                "needs at least two classes."
+            )
         return resolve_counts(sampling_strategy, totals, kind, self.y), totals
 
     def per_partition(self, label):
@@ -182,7 +188,7 @@ class Partitions:
         rows = np.concatenate([np.zeros(0, dtype=np.int64)] + [
             p[2] + offset for p, offset in zip(parts, self.offsets(), strict=True)])
         if self.frame:
-            return pd.concat(xs), _concat_labels(ys), rows
+            return _concat_pandas(xs), _concat_labels(ys), rows
         return np.concatenate(xs), _concat_labels(ys), rows
 
     def nearest_labels(self, queries, own, k):
@@ -536,8 +542,40 @@ def _merge_nearest(first, second, *, k):
 
 def _concat_labels(parts):
     if isinstance(parts[0], pd.Series):
-        return pd.concat(parts)
+        return _concat_pandas(parts)
     return np.concatenate(parts)
+
+
+def _concat_pandas(parts):
+    """``pd.concat`` of partitions, with categorical columns kept categorical where their
+    categories differ from partition to partition (Parquet files read with unknown
+    categories), as dask's own concatenation keeps them: their categories united, in the
+    order they come in."""
+    out = pd.concat(parts)
+    if isinstance(out, pd.Series):
+        united = None if _is_category(out) else _united_categories(parts)
+        return out if united is None else pd.Series(united, index=out.index, name=out.name)
+    for j, dtype in enumerate(parts[0].dtypes):
+        if isinstance(dtype, pd.CategoricalDtype) and not _is_category(out.iloc[:, j]):
+            united = _united_categories([part.iloc[:, j] for part in parts])
+            if united is not None:
+                out.isetitem(j, pd.Series(united, index=out.index, name=out.columns[j]))
+    return out
+
+
+def _is_category(series):
+    return isinstance(series.dtype, pd.CategoricalDtype)
+
+
+def _united_categories(columns):
+    """The categorical columns ``columns`` as one, their categories united (``None`` where
+    one is not categorical, or ordered categories differ: no order for their union)."""
+    if not all(_is_category(column) for column in columns):
+        return None
+    try:
+        return union_categoricals(columns)
+    except TypeError:
+        return None
 
 
 def _from_blocks(parts, like, rows, meta=None):
