@@ -328,6 +328,29 @@ def test_search_options_follow_the_output_size():
     assert _neighbors.search_options("exact", X) == {}
     assert not _neighbors.search_options("exact", X.astype(np.float64), output_rows=11_000).get(
         "screen_on_access")
+    # Sparse searches keep their default blocks: a dense row count says nothing of them.
+    wide = sp.random(10_000, 20_000, density=0.001, format="csr", random_state=0)
+    assert _neighbors.search_options("exact", wide, output_rows=20_000) == {}
+
+
+def test_smote_family_on_wide_sparse_rows_uses_the_screened_search(monkeypatch,
+                                                                   screened_calls):
+    """Sparse rows of many columns (text-like) go to the blockwise search: the output of
+    scikit-learn's brute force, on rows of ties (counts) too."""
+    X = sp.random(500, 5000, density=0.006, format="csr", random_state=0)
+    X.data = np.round(X.data * 3) + 1
+    y = (np.random.default_rng(0).random(500) < 0.3).astype(int)
+    monkeypatch.setattr(_neighbors, "_SPARSE_SCREENED_MIN_PAIRS", 10_000)  # small data
+    for name, make in SAMPLERS.items():
+        ours = make(random_state=0).fit_resample(X, y)
+        assert screened_calls, name
+        screened_calls.clear()
+        with monkeypatch.context() as mp:
+            mp.setattr(_neighbors, "_SPARSE_SCREENED_MIN_PAIRS", np.inf)
+            theirs = make(random_state=0).fit_resample(X, y)
+        assert not screened_calls, name
+        np.testing.assert_array_equal(ours[0].toarray(), theirs[0].toarray())
+        np.testing.assert_array_equal(ours[1], theirs[1])
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))

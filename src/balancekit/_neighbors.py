@@ -97,13 +97,13 @@ _MIN_BLOCK_VALUES = 1 << 15
 # (their screening copy of X included; the target is 1.5x, the rest is a margin).
 _SEARCH_SHARE = 1.3
 # Sparse rows searched among themselves go to the blockwise search from this many query x
-# reference pairs and up to this many columns, where its sparse x dense products win
-# (SMOTE-family searches of 2k-35k rows of 50-2,000 columns: 1.2-2.6x faster than
-# scikit-learn's). On wider rows both multiply sparse blocks, and scikit-learn was a little
-# faster (20k columns: 0.15 s against 0.18 s); below, a single block of the blockwise search
-# would hold more than scikit-learn's chunks (1,000 rows among themselves: 13 MB against 2.5).
+# reference pairs, where its sparse x dense products win (SMOTE-family searches of 2k-35k
+# rows of 50-2,000 columns: 1.2-2.6x faster than scikit-learn's). On wider rows it multiplies
+# sparse blocks, and still wins: scikit-learn converts all the reference rows for each chunk
+# of 64 queries (ADASYN and BorderlineSMOTE on 20k-50k rows of 10k-50k columns: 2-7x faster;
+# level on 5k rows of 200k columns). Below, a single block of the blockwise search would hold
+# more than scikit-learn's chunks (1,000 rows among themselves: 13 MB against 2.5).
 _SPARSE_SCREENED_MIN_PAIRS = 4 * 10**6
-_SPARSE_SCREENED_MAX_FEATURES = 4096
 # Query rows per chunk of scikit-learn's search of sparse data: its chunk is a dense block of
 # distances to every reference row, as large as its 1 GiB working memory allows by default
 # (657 MB for ADASYN on 20k x 2,000 rows, 60 times the output). From about 50 rows on a
@@ -278,7 +278,10 @@ def search_options(neighbors, X, random_state=None, output_rows=None):
     """
     neighbors = check_option("neighbors", neighbors, NEIGHBORS)
     options = {}
-    if output_rows is not None:
+    # Sparse searches keep their default blocks (half the stored values of X): a block of
+    # sparse products takes several times the memory of its float32 values, which the
+    # share below counts (SMOTE on 50,000 x 20,000 rows, 0.1% filled: 45 MB instead of 13).
+    if output_rows is not None and not sp.issparse(X):
         n, p = X.shape
         output_bytes = output_rows * (p * X.dtype.itemsize + 8)  # the rows and their labels
         # Less the screening copy; the blocks' masks and second pass take about as much
@@ -287,7 +290,7 @@ def search_options(neighbors, X, random_state=None, output_rows=None):
         work = (int(_SEARCH_SHARE * output_bytes) - copy) // 2
         if work > 0:
             options["work_memory"] = work
-        if 1.5 * copy > _SEARCH_SHARE * output_bytes and not sp.issparse(X):
+        if 1.5 * copy > _SEARCH_SHARE * output_bytes:
             # The copy and the default blocks (half its size) would exceed the share: the
             # output is hardly larger than X (float32 X, near-balanced classes). No stored
             # screening copy then; slower (a third or so), and within the memory target.
@@ -451,8 +454,7 @@ def kneighbors(
             )
         if method == "auto":
             method = choose_method(n, X.shape[1], n_queries, sp.issparse(X))
-            if (sp.issparse(X) and exclude_self and n * n_queries >= _SPARSE_SCREENED_MIN_PAIRS
-                    and X.shape[1] <= _SPARSE_SCREENED_MAX_FEATURES):
+            if sp.issparse(X) and exclude_self and n * n_queries >= _SPARSE_SCREENED_MIN_PAIRS:
                 method = "screened"
             elif method == "brute" and _far_apart(X, rows, shifted):
                 method = "screened"
