@@ -957,3 +957,20 @@ def test_resample_that_removes_a_whole_class_writes_it_and_warns(tmp_path):
     assert "a: 4 -> 0" in result.stderr
     written = pd.read_csv(out)
     assert set(written["label"]) == {"b"} and 0 < len(written) < 21
+
+
+def test_inspect_shows_labels_and_column_names_as_text_not_markup(tmp_path):
+    # rich reads '[...]' in a table cell as markup: a label was shown without its brackets,
+    # and a closing tag with nothing to close ('[/x]', a column '[/]') stopped the command.
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x": rng.normal(size=40), "[/]": rng.normal(size=40)})
+    table.loc[:2, "[/]"] = np.nan
+    for rare in ("[bold]rare[/bold]", "[/x]"):
+        table["label"] = ["common"] * 34 + [rare] * 6
+        path = tmp_path / "t.csv"
+        table.to_csv(path, index=False)
+        result = invoke("inspect", path, "-t", "label")
+        assert_ok(result)
+        assert f"│ {rare} " in result.stdout
+        assert f"recall of class {rare}" in result.stdout
+        assert "│ [/]    │" in result.stdout

@@ -761,6 +761,38 @@ def test_function_sampler_returns_lists_as_lists_and_passes_a_third_value_throug
     assert isinstance(y_res, list) and y_res == y[:4]
 
 
+@pytest.mark.parametrize("kind", ["numpy", "list", "pandas", "polars"])
+def test_function_sampler_gives_back_labels_that_the_dtype_of_y_cannot_hold(kind):
+    # Were cut to y's dtype: 'other' came back as 'oth' from a '<U3' y, 1000 as -24 from
+    # an int8 y, 0.5 as 0 (imbalanced-learn gives func's labels back as they are).
+    X = np.arange(20.0).reshape(10, 2)
+    words = np.array(["cat"] * 6 + ["dog"] * 3 + ["eel"])
+    codes = np.array([0] * 6 + [1] * 4, dtype=np.int8)
+
+    def wrap(y):
+        return {"numpy": y, "list": y.tolist(), "pandas": pd.Series(y, name="t"),
+                "polars": pl.Series("t", y)}[kind]
+
+    def values(y_res):
+        return y_res if kind == "list" else list(y_res)
+
+    merged = FunctionSampler(lambda X, y: (X, np.where(y == "eel", "other", y)))
+    assert values(merged.fit_resample(X, wrap(words))[1])[-2:] == ["dog", "other"]
+    wider = FunctionSampler(lambda X, y: (X, y.astype(np.int64) * 1000))
+    assert values(wider.fit_resample(X, wrap(codes))[1])[-2:] == [1000, 1000]
+    fractions = FunctionSampler(lambda X, y: (X, y + 0.5))
+    assert values(fractions.fit_resample(X, wrap(codes))[1])[-2:] == [1.5, 1.5]
+    # Labels that y's dtype holds keep it.
+    same = FunctionSampler(lambda X, y: (X[:4], y[:4].astype(np.int64)))
+    y_res = same.fit_resample(X, wrap(codes))[1]
+    if kind == "numpy":
+        assert y_res.dtype == np.int8
+    elif kind == "pandas":
+        assert y_res.dtype == np.int8 and y_res.name == "t"
+    elif kind == "polars":
+        assert y_res.dtype == pl.Int8 and y_res.name == "t"
+
+
 def test_the_submodules_are_reached_from_the_package():
     # import imblearn as imb; imb.over_sampling.SMOTE works: so does it here.
     import balancekit

@@ -162,3 +162,74 @@ def test_names_starting_with_an_underscore_keep_their_legend_entries():
     texts = [" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)) for svg in svgs]
     assert any("_under" in text for text in texts[:2])  # the curves' legend
     assert "_rare, original" in texts[-1] and "_rare, synthetic" in texts[-1]  # the PCA view
+
+
+def _callout_tone(page):
+    return re.search(r'class="bk-callout bk-(\w+)"', page).group(1)
+
+
+def test_a_gain_that_was_not_tested_is_not_shown_as_a_success(small_result):
+    # The best strategy is not the baseline, but there was no test of its gain (too few folds
+    # with a score, or no baseline result): the message says whether it helps is unknown, so
+    # the callout must not be the green one of a significant gain.
+    summary = copy.deepcopy(small_result.summary)
+    rec = summary["recommendation"]
+    rec.update(strategy="smote", within_noise=None, diff_vs_baseline=None, p_value=None,
+               p_adjusted=None, message="smote has the best PR-AUC, but 1 fold scored both it "
+               "and baseline: too few for a test of the difference.")
+    assert _callout_tone(render_html(summary)) == "neutral"
+    rec.update(within_noise=True)
+    assert _callout_tone(render_html(summary)) == "neutral"
+    rec.update(within_noise=False, diff_vs_baseline=0.1, p_adjusted=0.01)
+    assert _callout_tone(render_html(summary)) == "good"
+    rec.update(strategy=None, within_noise=None)
+    assert _callout_tone(render_html(summary)) == "bad"
+
+
+def test_a_gain_on_too_few_scored_folds_is_not_shown_as_a_success():
+    # Given splits where only the first validation fold holds the rare class: ROC-AUC has one
+    # fold, so no strategy can be tested against the baseline.
+    rng = np.random.default_rng(6)
+    y = np.array([1] * 30 + [0] * 270)
+    X = rng.normal(size=(300, 3)) + 1.5 * y[:, None]
+    rows = np.arange(300)
+    tests = [np.r_[0:15, 100:185], np.r_[185:300]]
+    splits = [(np.setdiff1d(rows, test), test) for test in tests]
+    result = _quiet_compare(X, y, strategies=["baseline", "random_under"], cv=splits,
+                            scoring="roc_auc")
+    rec = result.recommendation
+    assert rec["strategy"] == "random_under" and rec["within_noise"] is None
+    assert "too few for a test" in rec["message"]
+    assert _callout_tone(result.to_html()) == "neutral"
+
+
+def test_long_strategy_names_are_cut_in_the_plots():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    y = (rng.random(90) < 0.2).astype(int)
+    X[y == 1] += 1.0
+    long_name = "under_" + "n" * 90
+    result = _quiet_compare(X, y, strategies=["baseline", (long_name, "random_under")], cv=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # constrained_layout gave up on a name of 96 characters
+        page = result.to_html()
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    texts = " ".join(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)) for svg in svgs)
+    assert long_name not in texts and _plots.short_label(long_name) in texts
+    assert f"<strong>{long_name}</strong>" in page  # the ranking table keeps the whole name
+
+
+def test_direction_controls_in_names_are_written_out():
+    # A right-to-left override in a label would reverse the rest of every line it is shown
+    # in (the header, the help under the curves, the notes).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    rare = "fraud\u202e"
+    y = np.where(rng.random(90) < 0.2, rare, "ok")
+    X[y == rare] += 1.0
+    result = _quiet_compare(X, y, strategies=["baseline", ("under\u2067", "random_under")],
+                            cv=3)
+    page = result.to_html()
+    assert "\u202e" not in page and "\u2067" not in page
+    assert "<code>fraud[U+202E]</code>" in page and "<strong>under[U+2067]</strong>" in page
+    assert result.summary["data"]["positive_label"] == rare  # the data keep the label as it is

@@ -144,3 +144,12 @@ def test_errors():
         BalancedSampler(LABELS, sampling_strategy={1: 10})  # over-sampling cannot shrink
     with pytest.raises(DataError, match="class"):
         BalancedSampler([1, 1, 1])
+
+
+def test_num_samples_with_a_strategy_that_draws_nothing_is_a_clear_error():
+    # Was accepted, then len() failed with "__len__() should return >= 0" (0/0 counts).
+    nothing = {0: 0, 1: 0, 2: 0}
+    with pytest.raises(InvalidParameterError, match="num_samples=10 cannot rescale"):
+        BalancedSampler(LABELS, kind="under-sampling", sampling_strategy=nothing, num_samples=10)
+    empty = BalancedSampler(LABELS, kind="under-sampling", sampling_strategy=nothing)
+    assert len(empty) == 0 and list(empty) == []

@@ -3,6 +3,7 @@
 import copy
 from collections.abc import Mapping
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
@@ -18,6 +19,24 @@ from .exceptions import (
 )
 
 __all__ = ["FunctionSampler"]
+
+
+def _label_dtype(dtype, values):
+    """A dtype that holds the labels ``values`` exactly: ``dtype`` when it does, else one
+    that holds both ``dtype``'s labels and ``values`` (``object`` across kinds)."""
+    if values.dtype == dtype or dtype.kind == "O":
+        return dtype
+    try:
+        with np.errstate(all="ignore"):
+            exact = bool(np.array_equal(values.astype(dtype), values))
+    except (TypeError, ValueError, OverflowError):
+        exact = False
+    if exact:
+        return dtype
+    kinds = {dtype.kind, values.dtype.kind}
+    if kinds <= set("biuf") or kinds <= set("US"):
+        return np.promote_types(dtype, values.dtype)
+    return np.dtype(object)
 
 
 def _identity(X, y):
@@ -55,7 +74,9 @@ class FunctionSampler(BaseSampler):
         ``func`` receives numpy arrays (or the sparse matrix), and its output is
         returned in the caller's containers: a dataframe comes back as the same
         kind of dataframe with the same column names and dtypes, a Series as a
-        Series, a list as a list, one-hot ``y`` as one-hot rows.
+        Series, a list as a list, one-hot ``y`` as one-hot rows; labels that
+        ``y``'s dtype cannot hold (a new, longer string, a larger integer, a
+        fraction) come back whole, in a dtype that holds them.
         ``False``: ``X`` and ``y`` go to ``func`` untouched and its output is
         returned as it is, so any data can be used.
 
@@ -272,7 +293,18 @@ class FunctionSampler(BaseSampler):
                     f"{self.n_features_in_} columns; a sampler keeps the columns."
                 )
             X_res = _frames.take_x(X, no_rows, block)
-        return X_res, _frames.take_y(y, y_arr, no_rows, y_values)
+        dtype = _label_dtype(y_arr.dtype, y_values)
+        if dtype == y_arr.dtype:
+            return X_res, _frames.take_y(y, y_arr, no_rows, y_values)
+        # func's labels do not fit y's dtype (longer strings, larger integers, fractions):
+        # they come back whole, in y's kind of container with a dtype that holds them.
+        y_values = y_values.astype(dtype)
+        series = _frames.as_series(y)
+        if series is None:
+            return X_res, y_values
+        values = y_values.tolist() if dtype.kind == "O" else y_values
+        backend = nw.get_native_namespace(series)
+        return X_res, nw.new_series(series.name, values, backend=backend).to_native()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -960,7 +960,7 @@ def _print_comparison(summary):
         fit = means.get("fit_time")
         table.add_row(
             str(row["rank"]),
-            row["strategy"],
+            Text(row["strategy"]),
             *(_mean_std(means.get(k), stds.get(k))
               + ("*" if k in ("precision", "f1") and undefined.get(row["strategy"]) else "")
               for k in shown),
@@ -1757,7 +1757,9 @@ def _print_inspection(report):
         classes.add_column("count", justify="right")
         classes.add_column("share", justify="right")
         for item in report["classes"]:
-            classes.add_row(_fmt_label(item["label"]), f"{item['count']:,}", f"{item['share']:.2%}")
+            # Labels and column names are data, shown as text: never read as rich markup.
+            classes.add_row(Text(_fmt_label(item["label"])), f"{item['count']:,}",
+                            f"{item['share']:.2%}")
         console.print(classes)
     if len(report["classes"]) == 1:
         line(
@@ -1782,7 +1784,7 @@ def _print_inspection(report):
         missing.add_column("missing", justify="right")
         missing.add_column("share", justify="right")
         for column, count in report["missing_values"].items():
-            missing.add_row(column, f"{count:,}", f"{count / report['rows']:.2%}")
+            missing.add_row(Text(column), f"{count:,}", f"{count / report['rows']:.2%}")
         console.print(missing)
     else:
         line("Missing values: none")
@@ -1796,8 +1798,8 @@ def _print_inspection(report):
     scores.add_column("score", justify="right")
     scores.add_row("accuracy", f"{base['accuracy']:.3f}")
     scores.add_row("balanced accuracy", f"{base['balanced_accuracy']:.3f}")
-    scores.add_row(f"recall of class {rare}", f"{base['minority_recall']:.3f}")
-    scores.add_row(f"F1 of class {rare}", f"{base['minority_f1']:.3f}")
+    scores.add_row(Text(f"recall of class {rare}"), f"{base['minority_recall']:.3f}")
+    scores.add_row(Text(f"F1 of class {rare}"), f"{base['minority_f1']:.3f}")
     console.print(scores)
     if base["accuracy"] - base["balanced_accuracy"] < _PARADOX_GAP:
         line(f"It is right {base['accuracy']:.1%} of the time without finding a single case of "

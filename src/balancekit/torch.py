@@ -8,7 +8,7 @@ import numpy as np
 
 from ._strategy import resolve_targets
 from ._validation import check_int, check_option, check_seed, check_target
-from .exceptions import InvalidParameterTypeError
+from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
 try:
     from torch.utils.data import Sampler
@@ -133,6 +133,12 @@ class BalancedSampler(Sampler):
             for label, members in zip(labels, self._members, strict=True)
         ]
         if num_samples is not None:
+            if sum(counts) == 0:
+                raise InvalidParameterError(
+                    f"num_samples={num_samples} cannot rescale the class counts: "
+                    f"sampling_strategy={sampling_strategy!r} draws no item of any class, so "
+                    "there are no proportions to keep. Ask for at least one item of some class."
+                )
             counts = _scale_counts(counts, num_samples)
         self._counts = np.asarray(counts, dtype=np.int64)
         # Classes the strategy leaves alone (and num_samples does not rescale): each item

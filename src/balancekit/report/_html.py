@@ -1,6 +1,7 @@
 """Summary dict -> jinja2 template (autoescaped) -> one self-contained HTML document."""
 
 import jinja2
+import markupsafe
 
 from . import _plots
 
@@ -16,6 +17,7 @@ def _environment():
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_finalize,
         )
         env.filters["num"] = fmt_number
         env.filters["pct"] = fmt_percent
@@ -24,6 +26,14 @@ def _environment():
         env.filters["short"] = _plots.short_label
         _ENV = env
     return _ENV
+
+
+def _finalize(value):
+    """Every value the templates print: text from the data with its direction controls
+    written out (markup built by the report, such as the plots, is left as it is)."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return _plots.show_controls(value)
+    return value
 
 
 def fmt_number(value, digits=3):
@@ -134,10 +144,12 @@ def _context(summary):
     rec = summary["recommendation"]
     if rec["strategy"] is None:
         tone = "bad"
-    elif rec["strategy"] == "baseline" or rec["within_noise"]:
-        tone = "neutral"
+    elif rec["strategy"] != "baseline" and rec["within_noise"] is False:
+        tone = "good"  # a gain over the baseline that the test found significant
     else:
-        tone = "good"
+        # The baseline itself, a gain within noise, or one that could not be tested (too few
+        # folds, no baseline result): nothing shown as a success.
+        tone = "neutral"
     return {
         "summary": summary,
         "data": data,

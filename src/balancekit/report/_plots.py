@@ -81,19 +81,33 @@ def strategy_colors(summary):
     return colors
 
 
+#: Unicode's explicit direction controls (embeddings, overrides, isolates, marks). In a name
+#: from the data, one would reverse or reorder the text that follows it in the report.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_controls(text):
+    """``text`` with each direction control written out as ``[U+202E]``, so that a name
+    from the data shows what it holds and cannot reorder the text around it."""
+    return _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def plain_text(value):
-    """``value`` as text matplotlib draws literally: no mathtext, and a name starting with
-    ``_`` (which matplotlib leaves out of legends) behind a zero-width space."""
-    text = str(value).replace("$", r"\$")
+    """``value`` as text matplotlib draws literally: no mathtext, direction controls written
+    out (:func:`show_controls`), and a name starting with ``_`` (which matplotlib leaves out
+    of legends) behind a zero-width space."""
+    text = show_controls(str(value)).replace("$", r"\$")
     return "\u200b" + text if text.startswith("_") else text
 
 
-# Longest class name shown whole in a legend or a table header (the full name is in a tooltip).
+# Longest class or strategy name shown whole in a plot or a table header (the full name is in
+# a tooltip or in the ranking table).
 LABEL_CHARS = 32
 
 
 def short_label(value):
-    """A class name cut to ``LABEL_CHARS`` characters, with an ellipsis where it was cut."""
+    """A class or strategy name cut to ``LABEL_CHARS`` characters, with an ellipsis where it
+    was cut."""
     text = str(value)
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "\u2026"
 
@@ -136,7 +150,9 @@ def metric_bars(summary):
         n = len(ranking)
         fig = _figure(7.0, 0.9 + 0.27 * n)
         ax = fig.add_subplot()
-        names = [plain_text(r["strategy"]) for r in ranking][::-1]
+        # Long strategy names are cut (the ranking table shows them whole): a name of many
+        # characters would leave the bars no room.
+        names = [plain_text(short_label(r["strategy"])) for r in ranking][::-1]
         means = [r["mean"] if r["mean"] is not None else math.nan for r in ranking][::-1]
         stds = [r["std"] or 0.0 for r in ranking][::-1]
         bar_colors = []
@@ -220,7 +236,7 @@ def curves_overlay(summary, kind):
                 linewidth=1.8 if not base else 1.4,
                 linestyle="--" if base else "-",
                 drawstyle="steps-post" if kind == "pr" else "default",
-                label=f"{plain_text(name)} ({score_name} {value:.3f})",
+                label=f"{plain_text(short_label(name))} ({score_name} {value:.3f})",
                 zorder=3 if base else 2,
             )
         _curve_axes(ax, kind, summary["curves"].get("prevalence"))
