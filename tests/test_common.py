@@ -67,6 +67,21 @@ STRATEGIES = {
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_samplers_are_tagged_samplers_as_in_imbalanced_learn(name):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils import get_tags
+
+    from balancekit.pipeline import make_pipeline
+
+    sampler = make_sampler(SAMPLERS[name])
+    assert get_tags(sampler).estimator_type == "sampler"
+    # A pipeline ending in a sampler is one too; a classifier after it decides.
+    assert get_tags(make_pipeline(StandardScaler(), sampler)).estimator_type == "sampler"
+    assert get_tags(make_pipeline(sampler, LogisticRegression())).estimator_type == "classifier"
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_counts_for_every_strategy_form(name, multiclass_data):
     X, y = multiclass_data
     counts = Counter(y.tolist())

@@ -263,6 +263,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # As imbalanced-learn marks its samplers (code that tells them apart reads this).
+        tags.estimator_type = "sampler"
         tags.input_tags.sparse = self._accept_sparse or self._input == "any"
         tags.input_tags.allow_nan = self._input == "any"
         tags.input_tags.string = self._input == "any"
