@@ -557,6 +557,27 @@ def test_inspect_matches_a_majority_classifier(tmp_path):
     )
 
 
+@pytest.mark.parametrize("sizes", [(100, 50, 50), (30, 30, 30), (10, 40, 40, 10)])
+def test_inspect_names_the_classes_compare_and_a_majority_classifier_take(tmp_path, sizes):
+    # Ties: the rare class is the one compare scores (the last label of the smallest), and
+    # the majority the one a most-frequent classifier predicts (the first of the largest).
+    labels = ["x", "y", "z", "w"][:len(sizes)]
+    y = np.repeat(labels, sizes)
+    np.random.default_rng(0).shuffle(y)
+    table = pd.DataFrame({"a": np.arange(y.size), "label": y})
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "label", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    counts = Counter(y.tolist())
+    smallest = min(counts.values())
+    assert report["minority_class"] == sorted(k for k, n in counts.items() if n == smallest)[-1]
+    predicted = DummyClassifier(strategy="most_frequent").fit(table[["a"]], y).predict([[0]])
+    assert report["majority_class"] == report["majority_baseline"]["predicts"] == predicted[0]
+    assert report["imbalance_ratio"] == counts[report["majority_class"]] / smallest
+
+
 def test_inspect_table(tmp_path, numeric_parquet):
     result = invoke("inspect", numeric_parquet, "-t", "target")
     assert_ok(result)

@@ -1604,8 +1604,13 @@ def _report(source, shape, target, unlabelled, labels, first, counts, missing, k
     }
     if len(order) < 2:
         return report
-    majority = order[0]
-    minority = min(order[1:], key=lambda i: counts[i])
+    # The class compare scores as the rare one: the smallest, on ties the last label (labels
+    # are sorted); the majority is the largest other class, on ties the first label (what a
+    # most-frequent classifier predicts).
+    minority = max(i for i in range(len(labels)) if counts[i] == min(counts))
+    others = [i for i in range(len(labels)) if i != minority]
+    majority = min(others, key=lambda i: -counts[i])
+    report["majority_class"] = _py(labels[majority])
     report["minority_class"] = _py(labels[minority])
     report["imbalance_ratio"] = float(counts[majority] / counts[minority])
     # Always the majority: every row of it right, none of the others; the rare class is
