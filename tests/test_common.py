@@ -13,6 +13,7 @@ from balancekit._strategy import resolve_sampling_strategy
 from balancekit.exceptions import (
     BalancekitError,
     DataError,
+    DataTypeError,
     InvalidParameterError,
     InvalidParameterTypeError,
     SmallClassWarning,
@@ -212,6 +213,31 @@ def test_nan_and_inf_rejected_by_numeric_samplers(name, multiclass_data):
         X_bad[5, 1] = bad
         with pytest.raises(DataError, match="(?i)impute|finite"):
             _fit(name, X_bad, y)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_complex_values_are_refused_where_rows_are_computed(name, sparse, multiclass_data):
+    """Samplers that compute on X refuse complex values with a clear error (numpy would drop
+    the imaginary parts with a mere warning); those that only select rows keep them."""
+    import scipy.sparse as sp
+    X, y = multiclass_data
+    X_complex = X + 1j * X[:, ::-1]
+    if sparse:
+        X_complex = sp.csr_matrix(X_complex)
+    computes = _is_numeric_only(name) or name == "smotenc"
+    if not computes:
+        if sparse and not make_sampler(SAMPLERS[name]).__sklearn_tags__().input_tags.sparse:
+            pytest.skip("no sparse input")
+        _, X_res, _ = _fit(name, X_complex, y)
+        assert X_res.dtype == np.complex128
+        return
+    if sparse and not make_sampler(SAMPLERS[name]).__sklearn_tags__().input_tags.sparse:
+        pytest.skip("refuses sparse input")
+    copy = X_complex.copy()
+    with pytest.raises(DataTypeError, match=r"X holds complex numbers \(complex128\).*real numbers"):
+        _fit(name, X_complex, y)
+    assert (abs(X_complex - copy)).max() == 0
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -9,7 +9,13 @@ from sklearn.utils.validation import check_array, validate_data
 
 from . import _frames
 from ._strategy import resolve_targets
-from ._validation import check_finite, check_sample_weight, check_seed, check_target
+from ._validation import (
+    check_finite,
+    check_not_complex,
+    check_sample_weight,
+    check_seed,
+    check_target,
+)
 from .exceptions import DataError, DataTypeError, InvalidParameterError
 
 
@@ -230,6 +236,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
                         f"not numbers ({exc}). {self._non_numeric_hint()}"
                     ) from None
             self._check_shape(arr)
+            check_not_complex(arr.dtype, type(self).__name__)
+        else:
+            check_not_complex(X.dtype, type(self).__name__)
         accept_sparse = ["csr", "csc"] if self._accept_sparse else False
         options = {"accept_sparse": accept_sparse, "dtype": [np.float64, np.float32],
                    "ensure_all_finite": False, "ensure_2d": True, "ensure_min_samples": 1}

@@ -11,7 +11,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
 from ._frames import native_byte_order
-from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from .exceptions import (
+    DataError,
+    DataTypeError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 
 def check_int(name, value, *, min_value=None, max_value=None):
@@ -331,6 +336,31 @@ def check_magnitude(largest, n_features, *, what="X", hint="neighbour-based samp
             f"Scale {what} first (e.g. divide it by a power of ten, or put "
             "sklearn.preprocessing.StandardScaler before the sampler in a "
             "balancekit.pipeline.make_pipeline)."
+        )
+
+
+def check_not_complex(dtype, owner, *, what="X"):
+    """Raise a :class:`DataTypeError` when ``dtype`` is complex.
+
+    ``owner`` (a sampler's name) computes on real numbers: numpy would drop the
+    imaginary parts with a mere warning, and scikit-learn's own error prints the
+    whole array. The message starts as scikit-learn's does.
+
+    Parameters
+    ----------
+    dtype : dtype
+        The dtype of the data.
+    owner : str
+        Who needs real numbers, for the message.
+    what : str, default='X'
+        The name of the data, for the message.
+    """
+    if np.dtype(dtype).kind == "c":
+        raise DataTypeError(
+            f"Complex data not supported: {what} holds complex numbers ({np.dtype(dtype)}), "
+            f"and {owner} needs real numbers. "
+            f"Pass the parts that matter as real columns (e.g. numpy.hstack([{what}.real, "
+            f"{what}.imag]) or numpy.abs({what}))."
         )
 
 

@@ -23,7 +23,7 @@ from .._neighbors import (
     neighbors_for_class,
     self_kneighbors,
 )
-from .._validation import check_magnitude, not_categories
+from .._validation import check_magnitude, check_not_complex, not_categories
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -168,6 +168,7 @@ def _as_float(values, sampler_name):
     """``values`` as floats: float32 and float64 kept, anything else as float64."""
     if values.dtype.kind in "f" and values.dtype != np.float16:
         return values
+    check_not_complex(values.dtype, sampler_name)
     try:
         return values.astype(np.float64)
     except (TypeError, ValueError):
