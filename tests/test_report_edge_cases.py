@@ -105,9 +105,19 @@ def test_report_is_reproducible_byte_for_byte(small_result):
     first = small_result.to_html()
     again = ComparisonResult.from_json(small_result.to_json()).to_html()
     assert first == again
-    assert 'id="m' in first  # matplotlib's hashed marker ids are there, and stable
+    assert re.search(r'id="bk[0-9a-f]{8}-m', first)  # matplotlib's marker ids, stable
     # The salt is set for the report's figures only, never for the caller.
     assert matplotlib.rcParams["svg.hashsalt"] is None
+
+
+def test_ids_are_unique_on_the_page_and_every_reference_finds_its_id(small_result):
+    # matplotlib gives the same marker or clip path the same id in every figure: the page
+    # held each such id several times.
+    page = small_result.to_html()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and any(i.startswith("bk") for i in ids)
+    references = set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', page))
+    assert references and {r for pair in references for r in pair if r} <= set(ids)
 
 
 class _LabelsOnly(ClassifierMixin, BaseEstimator):

@@ -11,6 +11,7 @@ SVG canvas: pyplot and its GUI back ends are never involved, and the
 caller's matplotlib back end is left alone.
 """
 
+import hashlib
 import io
 import math
 import re
@@ -69,6 +70,9 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 _GID = re.compile(r'\s+id="(?:[A-Za-z0-9.]+_)+\d+"')
 _SIZE = re.compile(r'<svg([^>]*?)\s+width="([\d.]+)pt"\s+height="([\d.]+)pt"')
+# Ids and the references to them (clip paths, markers): prefixed per figure, since
+# matplotlib gives the same marker or clip the same id in every figure of a page.
+_IDS = re.compile(r'(\sid="|url\(#|href="#)')
 
 
 def strategy_colors(summary):
@@ -123,6 +127,9 @@ def to_svg(fig):
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
     svg = _NAMESPACES.sub("", svg)
     svg = _GID.sub("", svg)
+    # From the figure's own content: unique on a page, the same bytes on every run.
+    prefix = "bk" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
+    svg = _IDS.sub(lambda m: m.group() + prefix, svg)
 
     def responsive(match):
         width = float(match.group(2)) * 4 / 3  # points to CSS pixels
