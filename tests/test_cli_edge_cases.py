@@ -12,7 +12,16 @@ import pytest
 
 from balancekit import cli
 
-from .test_cli import WIDE, assert_error, assert_ok, invoke, listing, run_module
+from .test_cli import (
+    WIDE,
+    assert_clean,
+    assert_error,
+    assert_ok,
+    exit_code,
+    invoke,
+    listing,
+    run_module,
+)
 from .test_io import read_rows
 
 
@@ -423,6 +432,22 @@ def test_range_errors_quote_the_value(tmp_path, args, shown):
     path = tmp_path / "b.csv"
     binary_table().to_csv(path, index=False)
     assert_error(invoke(args[0], path, "-t", "t", *args[1:]), 2, shown)
+
+
+def test_compare_names_cv_when_a_class_has_fewer_rows_than_folds(tmp_path):
+    path = tmp_path / "b.csv"
+    binary_table(minority=10).to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--cv", "12", "-s", "baseline")
+    assert_error(result, 1, "--cv 12 needs at least 12 rows in every class", "class 'yes' has 10",
+                 "lower --cv to at most 10")
+
+
+def test_compare_groups_naming_the_demo_target_says_it_is_the_target():
+    result = invoke("compare", "--groups", "is_fraud", "--cv", "2", "-s", "baseline")
+    assert exit_code(result) == 2, (result.stdout, result.stderr)
+    assert_clean(result)
+    error = result.stderr.strip().splitlines()[-1]
+    assert "'--groups'" in error and "'is_fraud' is the target" in error, error
 
 
 def test_compare_on_a_continuous_target_says_so(tmp_path):

@@ -788,6 +788,15 @@ class _PlainSampler:
         ({"progress": "yes"}, InvalidParameterTypeError, "progress"),
         ({"n_jobs": 0}, InvalidParameterError, "n_jobs"),
         ({"n_jobs": 1.5}, InvalidParameterTypeError, "n_jobs"),
+        ({"n_jobs": -2}, InvalidParameterError, r"n_jobs=-2 is out of range.*-1 for all cores"),
+        ({"random_state": -1}, InvalidParameterError,
+         r"random_state=-1 is out of range; it must be an integer from 0 to 4,294,967,295"),
+        ({"random_state": 2**32}, InvalidParameterError, "random_state=4294967296 is out of range"),
+        ({"random_state": True}, InvalidParameterTypeError, "random_state must be an integer"),
+        ({"strategies": [("baseline", RandomUnderSampler())]}, InvalidParameterError,
+         r"'baseline' is the reference without resampling.*another name"),
+        ({"strategies": [("baseline", "class_weight")]}, InvalidParameterError,
+         r"'baseline' is the reference without resampling"),
     ],
 )
 def test_invalid_parameters(numeric_data, kwargs, error, match):

@@ -749,7 +749,8 @@ def _check_filled(values, column, data, sep, what, remedy):
 
 
 def _check_cv_classes(y, cv):
-    """An error when a class has fewer than two rows: no split can put it on both sides."""
+    """An error when a class has fewer than two rows (no split can put it on both sides), or
+    fewer rows than the ``--cv`` folds (each fold needs one)."""
     counts = pd.Series(y).dropna().value_counts()
     if counts.empty:
         return
@@ -759,6 +760,11 @@ def _check_cv_classes(y, cv):
             f"class {_py(label)!r} has {_count(smallest, 'row')}: too few to "
             "cross-validate, which needs at least 2 rows in every class (one to train on, one "
             f"to test on; --cv {cv} needs {cv}). Gather more rows of that class, or drop it."
+        )
+    if smallest < cv:
+        raise DataError(
+            f"--cv {cv} needs at least {cv} rows in every class (one per fold), but class "
+            f"{_py(label)!r} has {smallest:,}; lower --cv to at most {smallest:,}."
         )
 
 
@@ -1188,7 +1194,8 @@ def compare(
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
         check_target(y)  # class labels (not a continuous value) before counting the classes
-    X = _drop_columns(ctx, X, drop, DEMO_TARGET if data is None else target, groups)
+    target = DEMO_TARGET if data is None else target
+    X = _drop_columns(ctx, X, drop, target, groups)
     group_values = None
     if groups is not None:
         X, group_values = _split_groups(ctx, X, groups, target)

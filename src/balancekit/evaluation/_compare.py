@@ -66,6 +66,8 @@ MAX_WARNINGS = 5
 #: Up to this many cells (rows x columns), fits run with single-threaded BLAS and OpenMP:
 #: many small fits gain nothing from threads, and lose much when the cores are busy.
 SMALL_TABLE_CELLS = 1_000_000
+#: The largest ``random_state``: numpy's legacy seeding takes 0 to 2**32 - 1.
+MAX_SEED = 2**32 - 1
 
 
 def compare(
@@ -173,10 +175,12 @@ def compare(
         The rare class whose precision, recall, F1, curves and probability are
         reported; by default the smallest class.
     random_state : int or None, default=0
-        Seeds the folds and every sampler built from a name.
+        Seeds the folds and every sampler built from a name: an integer from
+        0 to 2**32 - 1.
     n_jobs : int, default=None
-        Fits run in parallel with joblib (``-1``: all cores), in at most one
-        process per core and per fit. ``None`` runs them one after the other.
+        Fits run in parallel with joblib: a positive number of processes, or
+        ``-1`` for all cores, in at most one process per core and per fit.
+        ``None`` runs them one after the other.
     progress : callable, default=None
         Called as ``progress(done, total, description)`` after each fit.
 
@@ -243,9 +247,16 @@ def compare(
     repeats = check_int("repeats", repeats, min_value=1)
     group_column = getattr(groups, "name", None)  # a table's column, named in the summary
     groups = check_groups(groups, frame.shape[0])
-    if random_state is not None and not isinstance(random_state, Integral):
+    if random_state is not None and (
+        isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, Integral)
+    ):
         raise InvalidParameterTypeError(
             f"random_state must be an integer or None; got {random_state!r}."
+        )
+    if random_state is not None and not 0 <= random_state <= MAX_SEED:
+        raise InvalidParameterError(
+            f"random_state={random_state} is out of range; it must be an integer from 0 to "
+            f"{MAX_SEED:,} (2**32 - 1), or None."
         )
     folds = make_folds(cv, repeats, y_arr, groups, random_state)
     if group_column is not None:
@@ -256,10 +267,10 @@ def compare(
         )
     if n_jobs is not None:
         n_jobs = check_int("n_jobs", n_jobs)
-        if n_jobs == 0:
+        if n_jobs == 0 or n_jobs < -1:
             raise InvalidParameterError(
-                "n_jobs=0 is out of range; use None or 1 for one process, a positive number of "
-                "workers, or -1 for all cores."
+                f"n_jobs={n_jobs} is out of range; use None or 1 for one process, a positive "
+                "number of workers, or -1 for all cores."
             )
     model = make_estimator(estimator, random_state)
     score_method = _check_scores_available(model, metric, scoring)

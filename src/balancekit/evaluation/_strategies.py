@@ -613,6 +613,12 @@ def _resolve_entry(entry, columns, registry, random_state, skipped):
         return _named(entry, columns, registry, random_state, skipped)
     if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str):
         name, sampler = entry
+        if name == BASELINE and sampler not in (None, BASELINE):
+            raise InvalidParameterError(
+                f"strategies: the name {BASELINE!r} is the reference without resampling, "
+                f"which every strategy is compared with; got ({name!r}, {sampler!r}). Give "
+                f"this strategy another name, or pass ({BASELINE!r}, None)."
+            )
         if sampler is None:
             return StrategySpec(name, description="no resampling")
         if isinstance(sampler, str):
