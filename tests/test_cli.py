@@ -480,6 +480,11 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
             ["output directory", "does not exist"],
         ),
         (("compare", "{data}", "-t", "label", "-j", "0"), None, 2, ["'--jobs'", "-1"]),
+        # The output's directory is a file: said so, not that it does not exist.
+        (("compare", "{data}", "-t", "label", "--json", "{data}/r.json"), None, 1,
+         ["is a file, not a directory"]),
+        (("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{data}/o.csv"), None,
+         1, ["is a file, not a directory"]),
         (("frobnicate",), None, 2, ["No such command"]),
     ],
 )

@@ -1025,6 +1025,8 @@ def check_new_file(path, *, force=False):
     ------
     FileNotFoundError
         When the directory of ``path`` does not exist.
+    NotADirectoryError
+        When what should be the directory of ``path`` is a file.
     FileExistsError
         When ``path`` exists and ``force`` is false, or ``path`` is a directory.
     OSError
@@ -1033,6 +1035,10 @@ def check_new_file(path, *, force=False):
     """
     path = Path(path)
     directory = path.parent
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(
+            20, f"The output's directory '{directory}' is a file, not a directory", str(directory)
+        )
     if not directory.is_dir():
         raise FileNotFoundError(
             2, f"The output directory '{directory}' does not exist; create it first", str(directory)
