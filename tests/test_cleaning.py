@@ -992,6 +992,17 @@ def _wide_table(n=400, n_features=2500, seed=0):
     return X, y
 
 
+def test_the_screening_check_of_wide_rows_of_tiny_distances_warns_of_nothing():
+    # Copies of a few rows, each moved by a unit in one column of 2,400: the check's power
+    # overflowed, with a RuntimeWarning the user saw.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(15, 2400))[rng.integers(0, 15, 300)]
+    X[np.arange(300), rng.integers(0, 2400, 300)] += rng.choice([-1.0, 1.0, 2.0], 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not Points(X).screened
+
+
 def test_wide_rows_get_a_float32_copy_only_when_screened_in_float32():
     X, _ = _wide_table()
     points = Points(X)

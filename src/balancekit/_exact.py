@@ -92,6 +92,7 @@ references, then hands every query its distinct query's results, in the
 order (value, index): the same results (see :func:`_distinct_top_k`).
 """
 
+import math
 import os
 import sys
 import threading
@@ -510,7 +511,8 @@ class Points:
             return False
         d = float(np.median(nearest)) * (m / n) ** (2.0 / p)
         margin = _rounding(p)[0] * (np.sqrt(np.median(low_sq)) + np.sqrt(low_sq.max())) ** 2
-        return (1.0 + 2.0 * margin / d) ** (p / 2.0) > _COARSE_FACTOR
+        # In logarithms: the power overflows on wide rows (a warning, not an answer).
+        return p / 2.0 * math.log1p(2.0 * margin / d) > math.log(_COARSE_FACTOR)
 
     @property
     def tree(self):

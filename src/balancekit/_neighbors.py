@@ -31,9 +31,9 @@ Back ends
 ``'auto'``
     Picks one of the exact back ends from the size and dimension of the
     data: ``'screened'`` for large dense searches in 10 dimensions or more
-    and for sparse rows searched among themselves (from 4e6 pairs, up to
-    4,096 columns), the tree below 16 dimensions, else scikit-learn's brute
-    force (on sparse data in chunks of about 64 query rows).
+    and for sparse rows searched among themselves (from 4e6 pairs), the
+    tree below 16 dimensions, else scikit-learn's brute force (on sparse data
+    in chunks of about 64 query rows).
 
 :func:`topk` does the same exact blockwise search for any distance given block
 by block (SMOTENC's mixed distance, SMOTEN's value difference metric).
@@ -42,6 +42,9 @@ A user-supplied estimator with ``fit`` and ``kneighbors`` (for instance a
 ``sklearn.neighbors.NearestNeighbors``) is cloned and used as given.
 
 Ties between equally distant neighbours are broken by the lower row index.
+scikit-learn's brute force computes ``|x|^2 - 2 x.q + |q|^2``: rows equally
+distant in exact arithmetic may come out of it a unit in the last place apart,
+and then in that order (as in imbalanced-learn, which uses it too).
 """
 
 import importlib.util
