@@ -511,8 +511,10 @@ class Points:
             return False
         d = float(np.median(nearest)) * (m / n) ** (2.0 / p)
         margin = _rounding(p)[0] * (np.sqrt(np.median(low_sq)) + np.sqrt(low_sq.max())) ** 2
-        # In logarithms: the power overflows on wide rows (a warning, not an answer).
-        return p / 2.0 * math.log1p(2.0 * margin / d) > math.log(_COARSE_FACTOR)
+        # In logarithms: the power overflows on wide rows (a warning, not an answer). A
+        # factor of 0 (every data coarse) has the logarithm -inf.
+        with np.errstate(divide="ignore"):
+            return bool(p / 2.0 * math.log1p(2.0 * margin / d) > np.log(_COARSE_FACTOR))
 
     @property
     def tree(self):
