@@ -422,7 +422,9 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
         (RESAMPLE, "missing", 2, ["'DATA'", "does not exist", "nothing.csv"]),
         (RESAMPLE, _bad_csv, 1, ["could not read", "as CSV", "Expected 2 fields"]),
         (RESAMPLE, _bad_parquet, 1, ["could not read", "as Parquet"]),
-        (RESAMPLE, _one_class, 1, ["only one class"]),
+        (RESAMPLE, _one_class, 1, ["only one class", "resampling needs"]),
+        (("compare", "{data}", "-t", "label", "-s", "baseline"), _one_class, 1,
+         ["only one class", "a comparison of strategies needs at least two classes"]),
         (RESAMPLE, _text_file, 2, ["'DATA'", "unsupported extension (.txt)", ".parquet"]),
         (
             ("resample", "{data}", "-t", "nope", "-m", "random_over", "-o", "{out}"),

@@ -590,6 +590,13 @@ def _drop_class(label):
     return FunctionSampler(func=drop)
 
 
+def test_compare_of_one_class_says_a_comparison_needs_two(numeric_data):
+    X, _ = numeric_data
+    with pytest.raises(DataError, match=r"only one class \(0\); a comparison of strategies "
+                                        r"needs at least two classes"):
+        compare(X, np.zeros(len(X), dtype=int))
+
+
 def test_compare_explains_a_training_fold_left_with_one_class():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 3))

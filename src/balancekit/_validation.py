@@ -90,13 +90,14 @@ def check_option(name, value, options):
     return value
 
 
-def check_target(y, n_samples=None, *, one_class=False):
+def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
     """Validate class labels and return them as a 1-D numpy array.
 
     ``y`` may be a list, a 1-D array, a column vector, or a pandas or polars
     Series. Labels must be discrete (integers, strings, booleans or floats
     holding whole class codes), without missing values, with at least two
-    classes (``one_class=True``: at least one, for a part of the labels).
+    classes (``one_class=True``: at least one, for a part of the labels);
+    ``purpose`` names, in that error, what needs two.
     """
     if y is None:
         raise DataError("y is required: the samplers need the class label of every row.")
@@ -147,7 +148,8 @@ def check_target(y, n_samples=None, *, one_class=False):
     single = arr.min() == arr.max() if arr.dtype.kind in "biuf" else np.unique(arr).size < 2
     if single:
         raise DataError(
-            f"y has only one class ({plain_label(arr[0])!r}); resampling needs at least two classes."
+            f"y has only one class ({plain_label(arr[0])!r}); {purpose} needs at least two "
+            "classes."
         )
     return arr
 

@@ -1193,7 +1193,8 @@ def compare(
             table = _io.read_table(data, sep=sep)
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
-        check_target(y)  # class labels (not a continuous value) before counting the classes
+        # Class labels (not a continuous value) before counting the classes.
+        check_target(y, purpose="a comparison of strategies")
     target = DEMO_TARGET if data is None else target
     X = _drop_columns(ctx, X, drop, target, groups)
     group_values = None

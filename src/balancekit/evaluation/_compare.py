@@ -237,7 +237,7 @@ def compare(
     """
     started = time.perf_counter()
     frame, columns = prepare_table(X)
-    y_arr = check_target(y, n_samples=frame.shape[0])
+    y_arr = check_target(y, n_samples=frame.shape[0], purpose="a comparison of strategies")
     _warn_identifiers(frame, columns)
     counts = class_counts(y_arr)
     classes = list(counts)
