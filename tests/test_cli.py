@@ -635,6 +635,17 @@ def test_compare_small_table(tmp_path, mixed_csv, monkeypatch):
     assert all(isinstance(text, str) and text for _, _, text in calls)
 
 
+def test_compare_takes_model_and_strategy_names_in_any_case(tmp_path, mixed_csv):
+    # As --scoring already did: 'HGB' and 'Random_Over' were unknown names.
+    out = tmp_path / "result.json"
+    result = invoke("compare", mixed_csv, "-t", "label", "--cv", "2", "--model", " HGB",
+                    "-s", "Baseline, Random_Over", "--json", out)
+    assert_ok(result)
+    summary = json.loads(out.read_text())
+    assert summary["settings"]["estimator"] == "hgb"
+    assert [s["name"] for s in summary["strategies"]] == ["baseline", "random_over"]
+
+
 # --------------------------------------------------------------------------- CSV values kept as read
 
 

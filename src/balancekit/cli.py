@@ -479,10 +479,11 @@ def _parse_params(values):
 
 
 def _parse_strategies(value):
-    """``--strategies a,b,...``: a comma-separated list of names, without repeats."""
+    """``--strategies a,b,...``: a comma-separated list of names, without repeats (in any
+    case, as ``--scoring`` and ``--model`` take theirs)."""
     if value is None:
         return None
-    names = [name.strip() for name in value.split(",")]
+    names = [name.strip().lower() for name in value.split(",")]
     if not all(names):
         raise typer.BadParameter(
             f"{value!r} has an empty name; give names separated by commas, e.g. "
@@ -503,9 +504,10 @@ def _check_jobs(value):
 
 
 def _check_model(value):
-    if value not in MODELS:
+    name = value.strip().lower()
+    if name not in MODELS:
         raise typer.BadParameter(f"unknown model {value!r}; expected one of {', '.join(MODELS)}.")
-    return value
+    return name
 
 
 def _match_label(key, labels):
