@@ -417,18 +417,43 @@ def _python_values(values):
     return values.tolist() if values.dtype.kind == "O" else values
 
 
+def label_dtype(dtype, values):
+    """A dtype that holds the labels ``values`` exactly: ``dtype`` when it does, else one
+    that holds both ``dtype``'s labels and ``values`` (``object`` across kinds)."""
+    if values.dtype == dtype or dtype.kind == "O":
+        return dtype
+    try:
+        with np.errstate(all="ignore"):
+            exact = bool(np.array_equal(values.astype(dtype), values))
+    except (TypeError, ValueError, OverflowError):
+        exact = False
+    if exact:
+        return dtype
+    kinds = {dtype.kind, values.dtype.kind}
+    if kinds <= set("biuf") or kinds <= set("US"):
+        return np.promote_types(dtype, values.dtype)
+    return np.dtype(object)
+
+
 def take_y(y, y_array, indices, y_synthetic=None, origin=None):
     """Labels ``indices`` of ``y`` (``None``: all) followed by the synthetic labels
-    (``None``: those of the rows ``origin``), in ``y``'s container."""
+    (``None``: those of the rows ``origin``), in ``y``'s container: in ``y``'s dtype, or
+    where the synthetic labels do not fit it (a :class:`FunctionSampler`'s new labels), in
+    one that holds them (:func:`label_dtype`)."""
     n_kept = y_array.shape[0] if indices is None else len(indices)
     n_new = len(y_synthetic) if y_synthetic is not None else 0 if origin is None else len(origin)
+    dtype = (y_array.dtype if y_synthetic is None
+             else label_dtype(y_array.dtype, np.asarray(y_synthetic)))
+    kept = dtype == y_array.dtype
     # One array, filled in place (no copies of the labels to concatenate); mode="clip"
     # takes unbuffered (the row numbers are ours).
-    new = np.empty(n_kept + n_new, dtype=y_array.dtype)
+    new = np.empty(n_kept + n_new, dtype=dtype)
     if indices is None:
         new[:n_kept] = y_array
-    else:
+    elif kept:
         np.take(y_array, indices, out=new[:n_kept], mode="clip")
+    else:  # take writes only into its own dtype
+        new[:n_kept] = y_array[indices]
     if y_synthetic is not None:
         new[n_kept:] = y_synthetic
     elif origin is not None:
@@ -443,8 +468,9 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
         if y_synthetic is None and origin is None:
             # Only input rows: their index labels are kept, as in take_x.
             return native.copy() if indices is None else native.iloc[indices]
-        return pd.Series(new, name=native.name).astype(native.dtype)
-    if nw.dependencies.is_pyarrow_chunked_array(native):
+        out = pd.Series(new, name=native.name)
+        return out.astype(native.dtype) if kept else out
+    if kept and nw.dependencies.is_pyarrow_chunked_array(native):
         import pyarrow as pa
 
         if pa.types.is_dictionary(native.type):
@@ -454,9 +480,10 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
             out = pa.array(_python_values(new), type=native.type.value_type).dictionary_encode()
             return pa.chunked_array([out if out.type == native.type else out.cast(native.type)])
     backend = nw.get_native_namespace(series)
-    out = nw.new_series(series.name, _python_values(new), series.dtype, backend=backend)
+    out = nw.new_series(series.name, _python_values(new), series.dtype if kept else None,
+                        backend=backend)
     out = out.to_native()
-    if nw.dependencies.is_pyarrow_chunked_array(native) and out.type != native.type:
+    if kept and nw.dependencies.is_pyarrow_chunked_array(native) and out.type != native.type:
         out = out.cast(native.type)  # narwhals gives dictionaries uint32 indices
     return out
 

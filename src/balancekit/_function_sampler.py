@@ -3,7 +3,6 @@
 import copy
 from collections.abc import Mapping
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
@@ -19,24 +18,6 @@ from .exceptions import (
 )
 
 __all__ = ["FunctionSampler"]
-
-
-def _label_dtype(dtype, values):
-    """A dtype that holds the labels ``values`` exactly: ``dtype`` when it does, else one
-    that holds both ``dtype``'s labels and ``values`` (``object`` across kinds)."""
-    if values.dtype == dtype or dtype.kind == "O":
-        return dtype
-    try:
-        with np.errstate(all="ignore"):
-            exact = bool(np.array_equal(values.astype(dtype), values))
-    except (TypeError, ValueError, OverflowError):
-        exact = False
-    if exact:
-        return dtype
-    kinds = {dtype.kind, values.dtype.kind}
-    if kinds <= set("biuf") or kinds <= set("US"):
-        return np.promote_types(dtype, values.dtype)
-    return np.dtype(object)
 
 
 def _identity(X, y):
@@ -293,18 +274,7 @@ class FunctionSampler(BaseSampler):
                     f"{self.n_features_in_} columns; a sampler keeps the columns."
                 )
             X_res = _frames.take_x(X, no_rows, block)
-        dtype = _label_dtype(y_arr.dtype, y_values)
-        if dtype == y_arr.dtype:
-            return X_res, _frames.take_y(y, y_arr, no_rows, y_values)
-        # func's labels do not fit y's dtype (longer strings, larger integers, fractions):
-        # they come back whole, in y's kind of container with a dtype that holds them.
-        y_values = y_values.astype(dtype)
-        series = _frames.as_series(y)
-        if series is None:
-            return X_res, y_values
-        values = y_values.tolist() if dtype.kind == "O" else y_values
-        backend = nw.get_native_namespace(series)
-        return X_res, nw.new_series(series.name, values, backend=backend).to_native()
+        return X_res, _frames.take_y(y, y_arr, no_rows, y_values)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -29,6 +29,13 @@ def class_counts(y):
     return {_py(label): int(count) for label, count in zip(labels, counts, strict=True)}
 
 
+def rare_class(counts):
+    """The rare class of ``{label: count}`` (in sorted label order): the smallest, on ties
+    the last label (1 over 0, as scikit-learn's ``pos_label=1``)."""
+    smallest = min(counts.values())
+    return [label for label, n in counts.items() if n == smallest][-1]
+
+
 def _py(value):
     """Turn a numpy scalar label into the matching Python scalar."""
     return value.item() if isinstance(value, np.generic) else value

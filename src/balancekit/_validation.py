@@ -341,8 +341,8 @@ def check_magnitude(largest, n_features, *, what="X", hint="neighbour-based samp
         )
 
 
-def check_not_complex(dtype, owner, *, what="X"):
-    """Raise a :class:`DataTypeError` when ``dtype`` is complex.
+def check_not_complex(dtype, owner):
+    """Raise a :class:`DataTypeError` when ``dtype``, that of ``X``, is complex.
 
     ``owner`` (a sampler's name) computes on real numbers: numpy would drop the
     imaginary parts with a mere warning, and scikit-learn's own error prints the
@@ -351,18 +351,15 @@ def check_not_complex(dtype, owner, *, what="X"):
     Parameters
     ----------
     dtype : dtype
-        The dtype of the data.
+        The dtype of ``X``.
     owner : str
         Who needs real numbers, for the message.
-    what : str, default='X'
-        The name of the data, for the message.
     """
     if np.dtype(dtype).kind == "c":
         raise DataTypeError(
-            f"Complex data not supported: {what} holds complex numbers ({np.dtype(dtype)}), "
-            f"and {owner} needs real numbers. "
-            f"Pass the parts that matter as real columns (e.g. numpy.hstack([{what}.real, "
-            f"{what}.imag]) or numpy.abs({what}))."
+            f"Complex data not supported: X holds complex numbers ({np.dtype(dtype)}), and "
+            f"{owner} needs real numbers. Pass the parts that matter as real columns (e.g. "
+            "numpy.hstack([X.real, X.imag]) or numpy.abs(X))."
         )
 
 

@@ -49,7 +49,7 @@ from rich.text import Text
 
 from . import __version__, _frames, _io
 from ._registry import available_samplers
-from ._strategy import STRATEGY_NAMES, class_counts, resolve_counts
+from ._strategy import STRATEGY_NAMES, class_counts, rare_class, resolve_counts
 from ._validation import check_target
 from .exceptions import BalancekitError, BalancekitWarning, DataError, InvalidParameterError
 
@@ -1542,11 +1542,12 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=
         settings["random_state"] = seed
     labels = None
     if strategy is not None or any(isinstance(v, dict) for v in params.values()):
-        labels = [_py(v) for v in np.unique(check_target(y))]
+        y_arr = check_target(y)
+        labels = [_py(v) for v in np.unique(y_arr)]
     if strategy is not None:
         settings["sampling_strategy"] = _strategy_for(ctx, strategy, labels)
         _check_strategy(ctx, sampler, settings["sampling_strategy"],
-                        class_counts(check_target(y)) if counts is None else counts, y)
+                        class_counts(y_arr) if counts is None else counts, y)
         if isinstance(strategy, dict) and check_size:
             _check_size(X, y, settings["sampling_strategy"])
     for key, value in params.items():
@@ -1614,10 +1615,9 @@ def _report(source, shape, target, unlabelled, labels, first, counts, missing, k
     }
     if len(order) < 2:
         return report
-    # The class compare scores as the rare one: the smallest, on ties the last label (labels
-    # are sorted); the majority is the largest other class, on ties the first label (what a
-    # most-frequent classifier predicts).
-    minority = max(i for i in range(len(labels)) if counts[i] == min(counts))
+    # The class compare scores as the rare one (labels are sorted); the majority is the
+    # largest other class, on ties the first label (what a most-frequent classifier predicts).
+    minority = rare_class(dict(enumerate(counts)))
     others = [i for i in range(len(labels)) if i != minority]
     majority = min(others, key=lambda i: -counts[i])
     report["majority_class"] = _py(labels[majority])

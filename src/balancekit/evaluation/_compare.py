@@ -23,7 +23,7 @@ from sklearn.metrics import (
 from sklearn.utils import check_random_state
 
 from .._exact import one_thread
-from .._strategy import class_counts
+from .._strategy import class_counts, rare_class
 from .._validation import check_int, check_target
 from ..exceptions import (
     BalancekitWarning,
@@ -612,9 +612,7 @@ def _version():
 
 def _check_pos_label(pos_label, counts):
     if pos_label is None:
-        # The smallest class; on ties the last label (1 over 0, as scikit-learn's pos_label=1).
-        smallest = min(counts.values())
-        return [label for label, n in counts.items() if n == smallest][-1]
+        return rare_class(counts)
     for label in counts:
         if label == pos_label:
             return label

@@ -87,19 +87,6 @@ def _one_nn_wrong(points, members, others, minority_rows, seeds, n_jobs=None):
     return wrong, (sq, idx)
 
 
-def _query_rows(points, rows):
-    """The query rows ``[-2 q, 1]`` of ``rows`` for incremental updates (float64; sparse
-    rows stay sparse: a dense copy of a wide sparse class would take rows x features)."""
-    Q = points.exact(rows)
-    if not sp.issparse(Q):
-        Q[:, :-1] *= -2.0
-        Q[:, -1] = 1.0
-        return Q
-    n, m = Q.shape
-    Q = sp.csr_matrix(Q @ sp.diags(np.r_[np.full(m - 1, -2.0), 0.0]))
-    return Q + sp.csr_matrix((np.ones(n), (np.arange(n), np.full(n, m - 1))), shape=(n, m))
-
-
 def _products(points, Q, store):
     """The products of the query rows ``Q`` with the exact rows of ``store``, dense."""
     D = Q @ points.exact(store).T
@@ -174,7 +161,7 @@ def _condense_class(points, codes, n_classes, members, store, k, seeds, n_jobs=N
     best_d, best_c = _store_neighbors(points, members, store[:n_start], k, n_jobs)
     block = 1024
     seen = np.full(-(-n_s // block), n_start, dtype=np.intp)
-    Q = _query_rows(points, members)
+    Q = points.exact_queries(members)  # [-2 q, 1]; sparse rows stay sparse
     low = (1.0 - _margin(points)) * points.sq[members]
     last = -1
     for b, cs in enumerate(range(0, n_s, block)):
