@@ -165,6 +165,25 @@ def test_values_too_large_for_squared_distances_are_refused(sampler):
     np.testing.assert_array_equal(y_big, y_small)
 
 
+@pytest.mark.parametrize("sampler", [SMOTE(random_state=0), EditedNearestNeighbours(),
+                                     TomekLinks()], ids=lambda s: type(s).__name__)
+def test_values_too_small_for_squared_distances_are_refused(sampler):
+    """Squares below the smallest normal float64 lose their order: every row would look
+    as near as every other (EditedNearestNeighbours dropped the whole majority)."""
+    X, y = _data()
+    scale = 2.0 ** -540  # about 2.8e-163: exact, so the rows keep their order
+    with pytest.raises(DataError, match=r"no value larger than .*underflow float64.*Scale X"):
+        sampler.fit_resample(X * scale, y)
+    # Above the limit, the neighbours do not change with the scale; zeros are no error.
+    tiny, y_tiny = sampler.fit_resample(X * 2.0 ** -480, y)
+    plain, y_plain = sampler.fit_resample(X, y)
+    np.testing.assert_allclose(tiny / 2.0 ** -480, plain, rtol=1e-12)
+    np.testing.assert_array_equal(y_tiny, y_plain)
+    if not isinstance(sampler, SMOTE):
+        zeros, _ = sampler.fit_resample(np.zeros_like(X), y)
+        assert zeros.shape[1] == X.shape[1]
+
+
 def test_a_one_row_class_raises_no_floating_point_warning():
     X, y = make_classification(500, 8, weights=[0.9], random_state=0)
     y[np.flatnonzero(y == 1)[1:]] = 0  # the minority class has one row

@@ -324,10 +324,26 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
         check_magnitude(largest, X.shape[1], what=what, hint=hint, uses=uses)
 
 
+#: Below this largest absolute value, squared differences of rows are under the smallest
+#: normal float64 (about 2.2e-308).
+_SMALLEST_SCALE = 1e-150
+
+
 def check_magnitude(largest, n_features, *, what="X", hint="neighbour-based samplers",
                     uses="compare squared distances between rows"):
     """Raise a :class:`DataError` when values as large as ``largest`` (in absolute value) in
-    ``n_features`` columns make squared distances between rows overflow float64."""
+    ``n_features`` columns make squared distances between rows overflow float64, or
+    when no value is larger than ``1e-150``, whose squares fall below the smallest
+    normal float64 and lose their order (every distance would read as 0 or a
+    denormal). An ``X`` of zeros alone is left alone: its distances are 0."""
+    if 0 < largest < _SMALLEST_SCALE:
+        raise DataError(
+            f"{what} has no value larger than {largest:.3g} in absolute value; {hint} {uses}, "
+            f"which underflow float64 below about {_SMALLEST_SCALE:.0e}, so that rows would "
+            f"all look equally near. Scale {what} first (e.g. multiply it by a power of ten, "
+            "or put sklearn.preprocessing.StandardScaler before the sampler in a "
+            "balancekit.pipeline.make_pipeline)."
+        )
     # |a - b|^2 <= n_features * (2 * largest)^2 must stay below the largest float64.
     limit = np.sqrt(np.finfo(np.float64).max / (4.0 * max(1, n_features)))
     if largest > limit:
