@@ -406,6 +406,30 @@ def test_sample_weight_follows_an_under_sampler(data):
     assert pipe[-1].sample_weight_ is None
 
 
+def test_per_row_fit_parameters_given_as_lists_follow_the_resampled_rows(data):
+    # A list is array-like to scikit-learn (cross-validation splits it by row): it must
+    # follow the resampled rows as an array does, not reach the model misaligned.
+    X, y = data
+    groups = np.arange(len(y)) % 7
+    reference = make_pipeline(RandomUnderSampler(random_state=0), RecordingModel())
+    reference.fit(X, y, recordingmodel__groups=groups)
+    for form in (groups.tolist(), tuple(groups.tolist())):
+        pipe = make_pipeline(RandomUnderSampler(random_state=0), RecordingModel())
+        pipe.fit(X, y, recordingmodel__groups=form)
+        assert type(pipe[-1].groups_) is type(form)
+        np.testing.assert_array_equal(pipe[-1].groups_, reference[-1].groups_)
+    rows = np.arange(len(y))
+    X_rows = np.c_[rows, X]  # column 0: the row's position, to check what the model got
+    pipe = make_pipeline(RandomUnderSampler(random_state=0), RecordingModel())
+    result = cross_validate(pipe, X_rows, y, cv=3, return_estimator=True, error_score="raise",
+                            params={"recordingmodel__groups": rows.tolist()})
+    for fitted in result["estimator"]:
+        np.testing.assert_array_equal(fitted[-1].groups_, fitted[-1].X_[:, 0])
+    with pytest.raises(DataError, match="does not report sample_indices_"):
+        make_pipeline(SMOTE(random_state=0), RecordingModel()).fit(
+            X, y, recordingmodel__groups=groups.tolist())
+
+
 def test_sample_weight_follows_smote(data):
     X, y = data
     w = np.random.RandomState(1).uniform(0.5, 2, size=len(y))
@@ -477,6 +501,20 @@ def test_sample_weight_with_third_party_samplers(data):
         X, y, recordingmodel__sample_weight=w
     )
     np.testing.assert_allclose(pipe[-1].sample_weight_, w)
+
+
+def test_sample_weight_of_the_wrong_length_is_refused_before_a_third_party_sampler(data):
+    # Without a sample_weight parameter, the sampler cannot check the weights itself: too
+    # few must not end in an IndexError, too many must not be silently cut to the kept rows.
+    X, y = data
+    for n in (len(y) // 2, len(y) + 30):
+        pipe = make_pipeline(imb_under.RandomUnderSampler(random_state=0), RecordingModel())
+        with pytest.raises(DataError, match=f"has {n} values, but {len(y)} rows reach"):
+            pipe.fit(X, y, recordingmodel__sample_weight=np.ones(n))
+    # one weight for every row needs no realignment
+    pipe = make_pipeline(imb_over.SMOTE(random_state=0), RecordingModel())
+    pipe.fit(X, y, recordingmodel__sample_weight=2.0)
+    assert pipe[-1].sample_weight_ == 2.0
 
 
 def test_metadata_routing(data):

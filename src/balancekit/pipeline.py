@@ -351,6 +351,10 @@ def _per_row(value, n_rows, key=""):
         return False
     if isinstance(value, np.ndarray) or sp.issparse(value):
         return value.ndim >= 1 and value.shape[0] == n_rows
+    if isinstance(value, (list, tuple)):
+        # array-like as scikit-learn reads fit parameters (its cross-validation splits
+        # them by row too)
+        return len(value) == n_rows
     if _frames.as_frame(value) is not None or _frames.as_series(value) is not None:
         return _frames.n_rows(value) == n_rows
     return False
@@ -359,6 +363,9 @@ def _per_row(value, n_rows, key=""):
 def _take_rows(value, indices):
     if isinstance(value, np.ndarray):
         return np.take(value, indices, axis=0)
+    if isinstance(value, (list, tuple)):
+        taken = [value[i] for i in indices]
+        return taken if isinstance(value, list) else tuple(taken)
     if sp.issparse(value):
         return value[indices]
     if _frames.as_frame(value) is not None:
@@ -413,6 +420,11 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
             "the steps after it; the resampled weights must match the resampled rows, so "
             "give them the same weights."
         )
+    if flowing is not None and np.ndim(flowing) >= 1 and len(flowing) != n_in:
+        raise DataError(
+            f"the sample_weight of the steps after sampler {name!r} has {len(flowing)} "
+            f"values, but {n_in} rows reach that sampler; give one weight per training row."
+        )
     takes_weight = accepts_parameter(sampler.fit_resample, "sample_weight")
     if explicit is not None and not takes_weight:
         raise InvalidParameterTypeError(
@@ -440,13 +452,16 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
     if flowing is not None:
         new_weight = getattr(sampler, "sample_weight_", None) if takes_weight else None
         if new_weight is None or len(new_weight) != n_out:
-            if indices is None:
+            if np.ndim(flowing) == 0:
+                new_weight = flowing  # one weight for every row, resampled or not
+            elif indices is None:
                 raise DataError(
                     f"sampler {name!r} ({type(sampler).__name__}) reports neither "
                     "sample_weight_ nor sample_indices_ for its output, so the sample_weight "
                     "of the later steps cannot follow the resampled rows."
                 )
-            new_weight = np.asarray(flowing)[indices]
+            else:
+                new_weight = np.asarray(flowing)[indices]
     done = {}
     for step_name, methods in later:
         for values in methods.values():
@@ -559,7 +574,7 @@ class Pipeline(_SkPipeline):
     the rows: ``sample_weight`` is passed to the sampler, which carries it to
     its output (copied rows keep their weight, synthetic rows inherit the
     weight of the row they were generated from), and the later steps receive
-    the resampled weights; other arrays with one entry per training row are
+    the resampled weights; other arrays (and lists) with one entry per training row are
     indexed by the sampler's ``sample_indices_``, except held-out data named
     as such (``X_val``, ``y_val``, ``sample_weight_val``, ``eval_set``,
     ``eval_*``, ``valid_*``), which pass through unchanged.
