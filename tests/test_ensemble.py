@@ -10,8 +10,9 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
@@ -462,6 +463,19 @@ def test_an_estimator_that_is_not_a_classifier_object_is_named(ensemble, estimat
     # '__sklearn_tags__') or from the members ('StandardScaler' has no 'classes_').
     X, y = make_classification(100, 4, weights=[0.8], random_state=0)
     with pytest.raises(InvalidParameterTypeError, match=match):
+        ensemble(estimator=estimator, n_estimators=2).fit(X, y)
+
+
+@pytest.mark.parametrize("ensemble", [BalancedBaggingClassifier, EasyEnsembleClassifier,
+                                      RUSBoostClassifier], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("estimator", [DecisionTreeRegressor(),
+                                       make_pipeline(StandardScaler(), DecisionTreeRegressor())],
+                         ids=["tree", "pipeline"])
+def test_a_regressor_as_estimator_is_named(ensemble, estimator):
+    # The bagging ensembles raised AttributeError ('DecisionTreeRegressor' has no 'classes_'),
+    # and RUSBoostClassifier boosted the regressor's numbers as if they were classes.
+    X, y = make_classification(100, 4, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match="got the regressor"):
         ensemble(estimator=estimator, n_estimators=2).fit(X, y)
 
 

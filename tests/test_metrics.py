@@ -1052,6 +1052,17 @@ def test_index_balanced_accuracy_of_a_metric_without_average():
         assert iba(y_true, y_pred) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("metric", [accuracy_score, balanced_accuracy_score, matthews_corrcoef])
+def test_index_balanced_accuracy_of_a_metric_without_pos_label_on_text_labels(metric):
+    """A metric without pos_label cannot be told the positive class: on labels without 1,
+    it is the greater label, so text labels score as the 0/1 labels they stand for."""
+    codes_true, codes_pred = [0, 1, 1, 0, 0, 1, 0], [0, 1, 0, 0, 1, 1, 1]
+    names = np.array(["no", "yes"])
+    iba = bk.make_index_balanced_accuracy(alpha=0.1, squared=True)(metric)
+    assert iba(names[codes_true], names[codes_pred]) == pytest.approx(
+        iba(codes_true, codes_pred))
+
+
 def test_weights_that_are_all_zero():
     with pytest.raises(DataError, match="zero for every sample"):
         bk.sensitivity_score([0, 1, 1, 0], [0, 1, 0, 0], sample_weight=[0, 0, 0, 0])

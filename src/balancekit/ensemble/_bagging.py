@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
-from .._validation import check_classifier_object, check_int, check_seed
+from .._validation import check_int, check_seed
 from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -18,6 +18,7 @@ from ._common import (
     check_bool,
     check_fraction_or_count,
     check_labels_present,
+    check_member_classifier,
     check_strategy,
     check_two_classes,
 )
@@ -51,8 +52,7 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
     def _member_estimator(self):
         """The estimator of the members (the default one for ``None``), checked."""
         estimator = self.estimator if self.estimator is not None else self._default_estimator()
-        check_classifier_object("estimator", estimator, "a classifier object, or None for the "
-                                "default")
+        check_member_classifier(estimator)
         return estimator
 
     def _bagging_params(self):

@@ -4,13 +4,14 @@ from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_regressor
 from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._strategy import SAMPLING_KINDS, resolve_targets
 from .._validation import (
+    check_classifier_object,
     check_int,
     check_no_missing_labels,
     check_real,
@@ -72,6 +73,18 @@ def check_labels_present(y):
         values = values.ravel()
     if values.ndim == 1:
         check_no_missing_labels(values)
+
+
+def check_member_classifier(estimator):
+    """Check the estimator of the members: a classifier object (not a class, nor a regressor,
+    whose numbers the ensemble would take for classes)."""
+    expected = "a classifier object, or None for the default"
+    check_classifier_object("estimator", estimator, expected)
+    if hasattr(estimator, "__sklearn_tags__") and is_regressor(estimator):
+        raise InvalidParameterTypeError(
+            f"estimator must be {expected}; got the regressor {estimator!r}, which predicts "
+            "numbers, not classes."
+        )
 
 
 def check_two_classes(classes):

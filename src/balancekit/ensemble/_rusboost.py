@@ -15,6 +15,7 @@ from ..under_sampling import RandomUnderSampler
 from ._common import (
     check_bool,
     check_labels_present,
+    check_member_classifier,
     check_strategy,
     check_two_classes,
     fitted_pipelines,
@@ -148,10 +149,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         estimator = (
             DecisionTreeClassifier(max_depth=1) if self.estimator is None else self.estimator
         )
-        if not hasattr(estimator, "fit") or not hasattr(estimator, "predict"):
-            raise InvalidParameterTypeError(
-                f"estimator must be a classifier with fit and predict; got {estimator!r}."
-            )
+        check_member_classifier(estimator)
         if not has_fit_parameter(estimator, "sample_weight"):
             raise InvalidParameterTypeError(
                 f"estimator={estimator!r} does not accept sample_weight in fit, which boosting "

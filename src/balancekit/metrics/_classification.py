@@ -787,7 +787,11 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
     scoring functions without an ``average`` parameter (and for
     ``accuracy_score`` and ``jaccard_score``), the dominance is computed with
     ``average='binary'`` on a binary target and ``average='macro'`` on a
-    multiclass one.
+    multiclass one. The positive class of a binary target is then
+    ``pos_label`` (1 by default); for a scoring function without a
+    ``pos_label`` parameter, on labels without 1 (e.g. ``'no'`` and
+    ``'yes'``), it is the greater label, as ``classes_[1]`` of a
+    scikit-learn classifier.
 
     References
     ----------
@@ -835,8 +839,12 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
             if params.get("average") == "multiclass":  # geometric_mean_score's default
                 params["average"] = "macro"
             elif name in ("accuracy_score", "jaccard_score") or "average" not in params:
-                kind = _check_targets(params["y_true"], params["y_pred"])[0]
+                kind, present = _check_targets(params["y_true"], params["y_pred"])[:2]
                 params["average"] = "binary" if kind == "binary" else "macro"
+                if kind == "binary" and "pos_label" not in params and not _contains(present, 1):
+                    # The metric takes no pos_label to name the positive class, and the
+                    # default 1 is not a label: take the greater one, scikit-learn's classes_[1].
+                    params["pos_label"] = present.tolist()[-1]
             sensitivity, specificity, _ = sensitivity_specificity_support(**params)
             return (1.0 + alpha * (sensitivity - specificity)) * score
 
