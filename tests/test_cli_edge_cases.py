@@ -556,6 +556,18 @@ def test_labels_differing_only_by_spaces_are_named_in_a_warning(tmp_path):
     assert "differ only by surrounding spaces" in result.stderr and "'no '" in result.stderr
 
 
+def test_compare_quotes_a_rare_class_with_surrounding_spaces_in_its_title(tmp_path):
+    # A spreadsheet export's ' yes': shown bare, the title read "rare class  yes" and the
+    # label looked like 'yes', which --pos-label then refuses.
+    frame = binary_table()
+    frame["t"] = frame["t"].map({"no": "no", "yes": " yes"})
+    path = tmp_path / "sp.csv"
+    frame.to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", "2")
+    assert_ok(result)
+    assert "rare class ' yes')" in result.stdout
+
+
 def test_a_utf16_file_is_named_as_such(tmp_path):
     # The message said "holds the byte 0xff" and suggested converting from Latin-1.
     path = tmp_path / "u16.csv"

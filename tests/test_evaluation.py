@@ -44,6 +44,11 @@ from sklearn.utils import check_random_state
 from balancekit import BaseSampler, FunctionSampler
 from balancekit._base import Resampled
 from balancekit._registry import available_samplers
+from balancekit.ensemble import (
+    BalancedRandomForestClassifier,
+    EasyEnsembleClassifier,
+    RUSBoostClassifier,
+)
 from balancekit.evaluation import (
     ComparisonResult,
     available_strategies,
@@ -1443,6 +1448,30 @@ def test_a_model_that_weights_the_classes_is_not_called_unweighted(numeric_data,
     weighted = recommend(ranking, "pr_auc", baseline_weighted=True)["message"]
     assert "Training on the data as it is" not in weighted and "already weights" in weighted
     assert "Training on the data as it is" in recommend(ranking, "pr_auc")["message"]
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        BalancedRandomForestClassifier(n_estimators=5, random_state=0),
+        EasyEnsembleClassifier(n_estimators=2, random_state=0),
+        make_sklearn_pipeline(StandardScaler(), RUSBoostClassifier(n_estimators=5,
+                                                                   random_state=0)),
+    ],
+    ids=["balanced-random-forest", "easy-ensemble", "pipeline-rusboost"],
+)
+def test_a_balanced_ensemble_is_not_called_training_without_resampling(numeric_data, estimator):
+    # The balanced ensembles resample the training rows of each member without being
+    # samplers: 'baseline' is then a balanced model, which the recommendation must not call
+    # training on the data as it is.
+    X, y = numeric_data
+    name = type(estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator).__name__
+    with pytest.warns(BalancekitWarning, match=f"already resamples the data \\({name}\\)"):
+        result = compare(X, y, strategies=["baseline", "random_under"], estimator=estimator,
+                         cv=2)
+    assert any("already resamples" in note for note in result.summary["notes"])
+    assert "without resampling" not in result.recommendation["message"]
+    assert "Training on the data as it is" not in result.recommendation["message"]
 
 
 def test_an_unweighted_model_gives_no_balancing_warning(numeric_data, recwarn):

@@ -271,6 +271,28 @@ def test_rows_longer_than_the_header_are_an_error(tmp_path):
         _io.read_table(path)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A comma in a free-text field of the first row: pandas takes it for an index.
+        'id;note;label\r\n1;"call back, later";no\r\n2;ok;yes\r\n',
+        # ... of a later row: pandas' tokenizer fails.
+        'id;note;label\r\n1;ok;no\r\n2;"call back, later";yes\r\n',
+        # Decimal commas, as a European spreadsheet exports them.
+        "x;y;label\n1,5;2,1;no\n2,5;3,25;yes\n",
+    ],
+)
+def test_a_file_read_on_the_wrong_delimiter_names_the_right_one(tmp_path, body):
+    # A semicolon-delimited export read on commas: the header is one name holding ';', and
+    # the commas inside its fields make rows of more than one field.
+    path = tmp_path / "export.csv"
+    path.write_text(body, newline="")
+    with pytest.raises(DataError, match="delimited by ';', not by ',': read the file with "
+                                        "--sep ';'"):
+        _io.read_table(path)
+    assert _io.read_table(path, sep=";").columns[-1] == "label"
+
+
 def test_missing_value_words_are_missing_only_among_numbers(tmp_path):
     # R writes 'NA' for a missing number; a country column holds 'NA' for Namibia.
     path = tmp_path / "r.csv"

@@ -217,6 +217,7 @@ def read_table(path, *, sep=None, keep_text=False):
             raise DataError(
                 f"the rows of '{path}' have more fields than its header ({cells.shape[1]} "
                 "names); check the delimiter (--sep) or a trailing delimiter at line ends."
+                + _delimiter_hint(names, sep)
             )
         # The names as written: pandas calls an empty one 'Unnamed: 0'.
         cells = cells.reset_index(drop=True).set_axis(list(names), axis=1)
@@ -277,7 +278,24 @@ def _read_csv_text(path, sep, compression):
                 f"line {line} of '{path}' has {fields} field(s) but the header has "
                 f"{len(names)}.{hint}"
             ) from None
-        return names, pd.read_csv(path, na_filter=False, **options)
+        try:
+            return names, pd.read_csv(path, na_filter=False, **options)
+        except pd.errors.ParserError as exc:
+            hint = _delimiter_hint(names, sep)
+            if not hint:
+                raise
+            reason = " ".join(str(exc).split())
+            raise DataError(f"could not read '{path}' as CSV: {reason}.{hint}") from exc
+
+
+def _delimiter_hint(names, sep):
+    """`` The header seems to be delimited by ';', not ','...`` when the names of the header
+    hold another delimiter than ``sep`` (see :func:`guess_delimiter`), else ``''``."""
+    other = guess_delimiter(names, sep)
+    if other is None:
+        return ""
+    return (f" The header seems to be delimited by {other!r}, not by {sep!r}: read the file "
+            f"with --sep {other!r}.")
 
 
 def _read_csv_arrow(path, sep, compression, names):

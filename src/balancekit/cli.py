@@ -944,7 +944,7 @@ def _print_comparison(summary):
             f"{settings.get('cv')}-fold CV"
             + (f" x {settings['repeats']}" if settings.get("repeats", 1) > 1 else "")))
         + f", {_count(data.get('n_rows', 0), 'row')}, rare class "
-        f"{data.get('positive_label')!s})"
+        f"{_fmt_label(data.get('positive_label'))})"
     )
     console.print(Text(title, style="bold"))
     table = Table(show_lines=False)

@@ -470,6 +470,14 @@ def _warn_if_already_balanced(model):
     ]
     if hasattr(model, "fit_resample"):
         samplers.insert(0, type(model).__name__)
+    # Balanced ensembles (BalancedRandomForestClassifier, EasyEnsembleClassifier, ...) are no
+    # samplers, but resample the training rows of each of their members: a sampling_strategy
+    # of an estimator that has no fit_resample.
+    for key in params:
+        owner = model if "__" not in key else params.get(key.rsplit("__", 1)[0])
+        if (key.rsplit("__", 1)[-1] == "sampling_strategy" and owner is not None
+                and not hasattr(owner, "fit_resample")):
+            samplers.append(type(owner).__name__)
     if not weights and not samplers:
         return ""
     how = " and ".join(
