@@ -118,3 +118,28 @@ def test_a_bad_random_state_names_the_ensemble_and_the_parameter(cls, seed):
         cls(n_estimators=2, random_state=seed).fit(X, CODES)
     assert str(error.value).startswith(f"{cls.__name__}: random_state=")
     assert "BaggingClassifier:" not in str(error.value).replace(cls.__name__, "")
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (np.array([1 if c == 0 else "a" for c in CODES], dtype=object), r"mixes labels of different kinds "
+                                                      r"\(number 1 and text 'a'\)"),
+        (np.array([True if c == 0 else "b" for c in CODES], dtype=object), r"\(bool True and text 'b'\)"),
+        (CODES.astype(object), r"numbers as Python objects.*y\.astype\(int\)"),
+        (pd.Series(CODES > 0, dtype=object), r"booleans as Python objects.*y\.astype\(bool\)"),
+    ],
+    ids=["number-and-text", "bool-and-text", "object-numbers", "object-booleans"],
+)
+def test_labels_scikit_learn_cannot_type_are_explained(labels, message):
+    """An object y that scikit-learn's type_of_target calls 'unknown' was refused as an
+    "Unknown label type 'unknown'": the error now says what is wrong with the labels."""
+    for cls in (SAMPLERS["smote"], SAMPLERS["tomek_links"]):
+        with pytest.raises(DataError, match=message):
+            make_sampler(cls).fit_resample(X, labels)
+    if "text" in message:  # labels mixed with text; object numbers are labels to weights
+        with pytest.raises(DataError, match=message):
+            compute_sample_weight("balanced", labels)
+    else:
+        np.testing.assert_array_equal(compute_sample_weight("balanced", labels),
+                                      sk_compute_sample_weight("balanced", labels))

@@ -138,6 +138,13 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
     if arr.dtype.kind not in "biuUSf":
         # Object arrays may mix types; scikit-learn's check names what it finds.
         kind = type_of_target(arr)
+        kinds = label_kinds(arr) if kind == "unknown" else set()
+        if kinds in ({"number"}, {"bool"}):
+            what, dtype = {"number": ("numbers", "int"), "bool": ("booleans", "bool")}[kinds.pop()]
+            raise DataError(
+                f"y holds {what} as Python objects (dtype object), whose kind of target "
+                f"scikit-learn cannot tell; give them their own dtype, e.g. y.astype({dtype})."
+            )
         if kind not in ("binary", "multiclass"):
             raise DataError(
                 f"Unknown label type {kind!r}: y must hold one class label per row (binary or "
@@ -152,6 +159,29 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
             "classes."
         )
     return arr
+
+
+def label_kinds(arr):
+    """The kinds of the labels of ``arr``, an object array (``'number'``, ``'bool'``,
+    ``'text'`` or a type's name); raise a :class:`DataError` naming two labels of different
+    kinds, numbers and text say, which cannot be ordered into classes."""
+    kinds = {}
+    for value in arr:
+        if isinstance(value, (bool, np.bool_)):
+            kind = "bool"
+        elif isinstance(value, Real):
+            kind = "number"
+        else:
+            kind = "text" if isinstance(value, (str, bytes)) else type(value).__name__
+        kinds.setdefault(kind, value)
+        if len(kinds) > 1:
+            (kind_a, a), (kind_b, b) = kinds.items()
+            raise DataError(
+                f"y mixes labels of different kinds ({kind_a} {plain_label(a)!r} and {kind_b} "
+                f"{plain_label(b)!r}), which cannot be ordered into classes; give labels of one "
+                "kind, e.g. y.astype(str)."
+            )
+    return set(kinds)
 
 
 def label_values(y):

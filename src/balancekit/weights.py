@@ -25,7 +25,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._validation import check_no_missing_labels, label_values
+from ._validation import check_no_missing_labels, label_kinds, label_values
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["WeightedClassifier", "compute_class_weight", "compute_sample_weight"]
@@ -55,6 +55,15 @@ def _labels_1d(y, name="y"):
         raise DataError(f"{name} is empty: at least one labelled sample is needed.")
     check_no_missing_labels(arr, name)
     return arr
+
+
+def _classes(labels):
+    """The sorted classes of ``labels``; labels of different kinds are named."""
+    try:
+        return np.unique(labels)
+    except TypeError:  # e.g. 1 and 'a', which do not sort
+        label_kinds(labels)
+        raise
 
 
 def _cannot_weight_message(estimator):
@@ -195,7 +204,7 @@ def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
         )
     if np.unique(classes).shape[0] != classes.shape[0]:
         raise DataError(f"classes must not repeat a label; got {classes.tolist()!r}.")
-    present = np.unique(y_arr)
+    present = _classes(y_arr)
     missing = sorted(set(map(_py, present)) - set(map(_py, classes)), key=repr)
     if missing:
         raise DataError(
@@ -275,7 +284,7 @@ def compute_sample_weight(class_weight, y, *, indices=None):
     [0.75, 0.75, 0.75, 0.75, 1.5, 1.5]
     """
     y_arr = _labels_1d(y)
-    classes = np.unique(y_arr)
+    classes = _classes(y_arr)
     checked = _check_class_weight(class_weight, classes)
     if indices is not None:
         if checked != "balanced":
