@@ -110,7 +110,8 @@ def compare(
     zeros; a column with more than 100 distinct values gets a column for each
     of its 99 most frequent values and one shared by the others, so that an
     identifier-like column keeps the cost bounded, and a warning names the
-    columns whose values are almost all distinct); numpy arrays are treated
+    columns whose values are almost all distinct, and the numeric columns
+    that number the rows); numpy arrays are treated
     as all numeric. Samplers run after imputation and scaling, on
     finite numbers; SMOTENC and SMOTEN run before the one-hot encoding, so
     their synthetic rows hold real categories. The model receives the
@@ -572,24 +573,38 @@ def _check_scores_available(model, metric, scoring):
 
 
 def _warn_identifiers(frame, columns):
-    """Warn about text columns that look like identifiers (almost every value distinct)."""
-    if not columns.identifiers:
-        return
-    parts = [
-        f"{name!r} ({frame[name].nunique():,} distinct values in {frame[name].notna().sum():,} "
-        "rows)"
-        for name in columns.identifiers
-    ]
-    many = len(parts) > 1
-    warnings.warn(
-        f"the text column{'s' if many else ''} {', '.join(parts)} look{'' if many else 's'} like "
-        f"{'identifiers' if many else 'an identifier'}: almost every value is distinct, so "
-        f"{'they' if many else 'it'} cannot help a model predict rows it has not seen. Drop "
-        f"{'them' if many else 'it'} from X. Only the {MAX_CATEGORIES - 1} most frequent values "
-        "of a text column are one-hot encoded; the others share one column.",
-        BalancekitWarning,
-        stacklevel=3,
-    )
+    """Warn about columns that look like identifiers: text columns of almost one value per
+    row, numeric columns of row numbers."""
+    text = [name for name in columns.identifiers if name not in columns.numeric]
+    numbers = [name for name in columns.identifiers if name in columns.numeric]
+    if text:
+        parts = [
+            f"{name!r} ({frame[name].nunique():,} distinct values in "
+            f"{frame[name].notna().sum():,} rows)"
+            for name in text
+        ]
+        many = len(parts) > 1
+        warnings.warn(
+            f"the text column{'s' if many else ''} {', '.join(parts)} look{'' if many else 's'} "
+            f"like {'identifiers' if many else 'an identifier'}: almost every value is "
+            f"distinct, so {'they' if many else 'it'} cannot help a model predict rows it has "
+            f"not seen. Drop {'them' if many else 'it'} from X. Only the {MAX_CATEGORIES - 1} "
+            "most frequent values of a text column are one-hot encoded; the others share one "
+            "column.",
+            BalancekitWarning,
+            stacklevel=3,
+        )
+    if numbers:
+        many = len(numbers) > 1
+        warnings.warn(
+            f"the numeric column{'s' if many else ''} {', '.join(map(repr, numbers))} "
+            f"number{'' if many else 's'} the rows (distinct consecutive integers, such as the "
+            "index pandas writes with to_csv): a model learns the order of the table from "
+            f"{'them' if many else 'it'}, which gives the labels away when the rows are sorted "
+            f"by class, and nothing about new rows. Drop {'them' if many else 'it'} from X.",
+            BalancekitWarning,
+            stacklevel=3,
+        )
 
 
 def _data_overview(frame, columns, y, counts, pos, first_train):

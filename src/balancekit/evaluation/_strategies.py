@@ -84,7 +84,8 @@ class Columns:
 
     numeric: list = field(default_factory=list)
     categorical: list = field(default_factory=list)
-    #: Categorical columns that look like identifiers (almost every value distinct).
+    #: Columns that look like identifiers: categorical ones of almost one value per row,
+    #: numeric ones of row numbers (distinct consecutive integers).
     identifiers: list = field(default_factory=list)
 
     @property
@@ -208,6 +209,8 @@ def prepare_table(X):
             _check_scalable(name, values)
             converted[name] = values
             columns.numeric.append(name)
+            if _numbers_the_rows(values):
+                columns.identifiers.append(name)
         elif (
             isinstance(dtype, pd.CategoricalDtype)
             or pd.api.types.is_object_dtype(dtype)
@@ -247,6 +250,17 @@ def _check_scalable(name, values):
             f"with {values.shape[0]} rows. Scale the column first (e.g. divide it by a power "
             "of ten)."
         )
+
+
+def _numbers_the_rows(values):
+    """Whether a numeric column holds distinct consecutive integers, one per row (such as
+    the index pandas writes with ``to_csv``): row numbers, not a property of the rows."""
+    present = values.dropna().to_numpy()
+    n_rows = present.shape[0]
+    if n_rows <= ID_LIKE_MIN_VALUES or present.max() - present.min() + 1 != n_rows:
+        return False  # the cheap test first: only a run of n_rows integers can pass
+    return bool(np.all(present == np.round(present))
+                and np.unique(present).shape[0] == n_rows)
 
 
 def _looks_like_identifier(series):

@@ -515,7 +515,7 @@ class ComparisonResult:
           ``elapsed_seconds``.
         - ``data``: ``n_rows``, ``n_columns``, ``numeric_columns``,
           ``categorical_columns``, ``identifier_columns`` (text columns of
-          almost one value per row), ``missing_values`` (per column),
+          almost one value per row, numeric columns of row numbers), ``missing_values`` (per column),
           ``classes`` (``label``, ``count``, ``share``), ``positive_label``
           (the rare class, or ``pos_label``), ``train_fold_counts`` (the
           class counts of the first training fold) and ``imbalance_ratio``
