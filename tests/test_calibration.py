@@ -113,6 +113,11 @@ def test_correct_prior_known_value_and_errors():
         correct_prior([[-0.1, 1.1]], [0.5, 0.5], [0.5, 0.5])
     with pytest.raises(DataError, match="row 1"):
         correct_prior([[0.5, 0.5], [0.0, 0.0]], [0.5, 0.5], [0.5, 0.5])
+    # Not numbers (a dict of priors by class): a bare numpy TypeError before.
+    with pytest.raises(InvalidParameterTypeError, match="train_prior must be an array of numbers"):
+        correct_prior([[0.5, 0.5]], {0: 0.9, 1: 0.1}, [0.5, 0.5])
+    with pytest.raises(InvalidParameterTypeError, match="resampled_prior must be an array"):
+        correct_prior([[0.5, 0.5]], [0.9, 0.1], ["a", "b"])
 
 
 # --- PriorCorrectedClassifier ------------------------------------------------------
@@ -251,6 +256,12 @@ def test_errors():
         PriorCorrectedClassifier(SVC()).fit(X_train, y_train)
     with pytest.raises(InvalidParameterTypeError, match="fit_resample"):
         PriorCorrectedClassifier(LogisticRegression(), sampler=LogisticRegression()).fit(
+            X_train, y_train
+        )
+    # The class, not an object: scikit-learn's clone error did not name the parameter.
+    with pytest.raises(InvalidParameterTypeError, match="sampler must be a sampler object; got "
+                       "the class RandomUnderSampler"):
+        PriorCorrectedClassifier(LogisticRegression(), sampler=RandomUnderSampler).fit(
             X_train, y_train
         )
     # A scaler inside the sampler would scale the rows fitted on, never the rows predicted.

@@ -1153,3 +1153,18 @@ def test_condensing_wide_sparse_rows_keeps_them_sparse():
     peak, _ = traced_peak(lambda: sampler.fit_resample(X, y))
     assert peak < 0.1 * X.shape[0] * X.shape[1] * 8, peak / 2**20
     np.testing.assert_array_equal(sampler.sample_indices_, dense.sample_indices_)
+
+
+@pytest.mark.parametrize("n_features", [3, 8])  # the k-d tree's state and the blockwise one
+def test_repeated_rules_with_n_neighbors_above_the_rows(n_features):
+    # The rounds' state was sized by n_neighbors: AllKNN(n_neighbors=10**9) asked numpy for
+    # hundreds of GiB (MemoryError) on 60 rows, where imbalanced-learn stops as usual.
+    rng = np.random.RandomState(1)
+    X = rng.randn(60, n_features)
+    y = np.repeat([0, 1, 2], [30, 18, 12])
+    X[y == 1] += 0.7
+    X[y == 2] -= 0.7
+    for k in (59, 10**9):
+        _same_rows(AllKNN(n_neighbors=k), iu.AllKNN(n_neighbors=k), X, y)
+    with pytest.raises(DataError, match="n_neighbors=1000000000 needs"):
+        RepeatedEditedNearestNeighbours(n_neighbors=10**9).fit_resample(X, y)

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.cluster import KMeans
 from sklearn.datasets import make_classification
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.metrics import balanced_accuracy_score
@@ -469,13 +470,15 @@ def test_an_estimator_that_is_not_a_classifier_object_is_named(ensemble, estimat
 @pytest.mark.parametrize("ensemble", [BalancedBaggingClassifier, EasyEnsembleClassifier,
                                       RUSBoostClassifier], ids=lambda c: c.__name__)
 @pytest.mark.parametrize("estimator", [DecisionTreeRegressor(),
-                                       make_pipeline(StandardScaler(), DecisionTreeRegressor())],
-                         ids=["tree", "pipeline"])
+                                       make_pipeline(StandardScaler(), DecisionTreeRegressor()),
+                                       KMeans(2, n_init=1)],
+                         ids=["tree", "pipeline", "clusterer"])
 def test_a_regressor_as_estimator_is_named(ensemble, estimator):
     # The bagging ensembles raised AttributeError ('DecisionTreeRegressor' has no 'classes_'),
     # and RUSBoostClassifier boosted the regressor's numbers as if they were classes.
     X, y = make_classification(100, 4, weights=[0.8], random_state=0)
-    with pytest.raises(InvalidParameterTypeError, match="got the regressor"):
+    kind = "clusterer" if isinstance(estimator, KMeans) else "regressor"
+    with pytest.raises(InvalidParameterTypeError, match=f"got the {kind}"):
         ensemble(estimator=estimator, n_estimators=2).fit(X, y)
 
 
@@ -608,6 +611,15 @@ def test_rusboost_class_without_positive_weight_is_named():
         weights[np.flatnonzero(y == 0)[:n_weighted]] = 1.0
         with pytest.raises(DataError, match="sample_weight is 0 for every row of class 1"):
             RUSBoostClassifier(n_estimators=10, random_state=0).fit(X, y, sample_weight=weights)
+
+
+def test_a_sampler_class_is_named():
+    # sampler=RandomUnderSampler (the class): scikit-learn's clone error did not say which
+    # parameter, where estimator=LogisticRegression already got this message.
+    X, y = _data("binary")
+    with pytest.raises(InvalidParameterTypeError, match="sampler must be a sampler object; got "
+                       "the class RandomUnderSampler, not an object"):
+        BalancedBaggingClassifier(sampler=RandomUnderSampler, n_estimators=2).fit(X, y)
 
 
 def test_a_sampler_pipeline_ending_with_passthrough_is_named():

@@ -990,6 +990,10 @@ def test_labels_as_text_of_the_targets_score_the_same_everywhere(y_true, y_pred,
     ("01", "got the string '01'"),
     ([[0, 1]], "flat list of labels; got \\[0, 1\\]"),
     ([0, {1}], "flat list"),
+    # One label where a list is expected: a bare "'int' object is not iterable" before.
+    (1, "got the single label 1. Give labels=\\[1\\]"),
+    (np.int64(1), "got the single label 1"),
+    (np.array(1), "got the single label 1"),
 ])
 def test_labels_that_are_not_a_list_of_labels_are_refused(labels, match):
     y_true, y_pred = [0, 1, 1, 0], [0, 1, 0, 0]
@@ -1009,6 +1013,8 @@ def test_classification_report_checks_its_options():
             bk.classification_report_imbalanced(y_true, y_pred, output_dict=value)
     with pytest.raises(InvalidParameterTypeError, match="got the string 'ab'"):
         bk.classification_report_imbalanced(y_true, y_pred, target_names="ab")
+    with pytest.raises(InvalidParameterTypeError, match="target_names must be a list"):
+        bk.classification_report_imbalanced(y_true, y_pred, target_names=5)
     # Two rows of one name: the dict would have kept one of them.
     with pytest.raises(InvalidParameterError, match="'a' names more than one label"):
         bk.classification_report_imbalanced(y_true, y_pred, target_names=["a", "a"])

@@ -187,9 +187,9 @@ def test_zero_shrinkage_copies_rows_and_keeps_float32():
             r"shrinkage must give a value for every resampled class; missing \[2\]",
         ),
         (
-            {1: 1.0, 2: 1.0, 0: 1.0},
+            {1: 1.0, 2: 1.0, 7: 1.0},
             InvalidParameterError,
-            r"shrinkage names class\(es\) \[0\] that are not resampled",
+            r"shrinkage names class\(es\) \[7\] that are not in y",
         ),
         ({1: 1.0, 2: -0.5}, InvalidParameterError, r"shrinkage\[2\]=-0.5 is out of range"),
         ({1: 1.0, 2: "big"}, InvalidParameterTypeError, r"shrinkage\[2\] must be a number"),
@@ -348,3 +348,17 @@ def test_shrinkage_on_sparse_data_as_on_dense(fmt):
     ref, _ = imblearn_over.RandomOverSampler(shrinkage=0.5, random_state=3).fit_resample(
         sp.csr_matrix(X), y)
     assert ref.shape == out.shape
+
+
+def test_shrinkage_may_name_classes_that_are_not_resampled():
+    # imbalanced-learn takes one dict for every class and ignores the factors of classes it
+    # does not grow (here the majority, 0); balancekit refused it ("not resampled").
+    from imblearn.over_sampling import RandomOverSampler as ImbRandomOverSampler
+
+    X, y = _multiclass()
+    every = {0: 0.3, 1: 1.0, 2: 0.5}
+    ImbRandomOverSampler(shrinkage=every, random_state=0).fit_resample(X, y)  # accepted there
+    X_res, y_res = RandomOverSampler(shrinkage=every, random_state=0).fit_resample(X, y)
+    X_two, y_two = RandomOverSampler(shrinkage={1: 1.0, 2: 0.5}, random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_two)
+    np.testing.assert_array_equal(y_res, y_two)

@@ -447,6 +447,10 @@ def test_svm_smote_fallback_when_every_support_vector_is_noise():
         (SVMSMOTE(svm_estimator="svc"), InvalidParameterTypeError, "svm_estimator"),
         (KMeansSMOTE(kmeans_estimator=0), InvalidParameterError, "kmeans_estimator=0"),
         (KMeansSMOTE(kmeans_estimator="km"), InvalidParameterTypeError, "kmeans_estimator"),
+        # A classifier is no clustering: its fit failed for want of y, naming no parameter.
+        (KMeansSMOTE(kmeans_estimator=LogisticRegression()), InvalidParameterTypeError,
+         "kmeans_estimator must be .* a classifier"),
+        (KMeansSMOTE(kmeans_estimator=SVC()), InvalidParameterTypeError, "kmeans_estimator"),
         (KMeansSMOTE(kmeans_estimator=301), InvalidParameterError,
          "301 clusters, but X has only 300 rows"),
         (KMeansSMOTE(cluster_balance_threshold="high"), InvalidParameterError,

@@ -42,7 +42,13 @@ __all__ = ["PriorCorrectedClassifier", "correct_prior"]
 
 
 def _check_prior(name, prior, n_classes):
-    prior = np.asarray(prior, dtype=np.float64)
+    try:
+        prior = np.asarray(prior, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterTypeError(
+            f"{name} must be an array of numbers, one per class in the column order of proba; "
+            f"got {prior!r} of type {type(prior).__name__}."
+        ) from None
     if prior.ndim != 1 or prior.shape[0] != n_classes:
         raise InvalidParameterError(
             f"{name} must hold one value per class ({n_classes}, the columns of proba); got "

@@ -31,7 +31,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from . import _frames
-from ._validation import accepts_parameter
+from ._validation import accepts_parameter, check_not_a_class
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["Pipeline", "make_pipeline"]
@@ -59,6 +59,7 @@ def _skipped_transformers(sampler):
 def check_sampler(name, sampler):
     """Check the sampler parameter ``name`` of a meta-estimator, which resamples the rows an
     estimator is fitted on and not the rows it predicts."""
+    check_not_a_class(name, sampler, "a sampler object")
     if not hasattr(sampler, "fit_resample"):
         hint = (
             " A Pipeline is a sampler only when its last step other than 'passthrough' is one."

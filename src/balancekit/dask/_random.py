@@ -179,7 +179,7 @@ class RandomOverSampler(DaskSamplerMixin, over_sampling.RandomOverSampler):
     """
 
     def _resample_partitions(self, parts, targets, totals):
-        self.shrinkage_ = self._check_shrinkage(targets)
+        self.shrinkage_ = self._check_shrinkage(targets, list(totals))
         draws, seeds = self._streams(len(parts.x_parts))
 
         def copies(label, held, target):

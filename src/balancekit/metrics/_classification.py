@@ -159,6 +159,12 @@ def _as_list(values):
     return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
+def _is_scalar(value):
+    """Whether ``value`` is one value rather than a collection of them (``5``,
+    ``np.int64(5)``, a 0-d array): ``list(value)`` would fail with a bare TypeError."""
+    return not hasattr(value, "__iter__") or (isinstance(value, np.ndarray) and value.ndim == 0)
+
+
 def _contains(values, item):
     """Whether ``item`` equals one of ``values`` (no numpy broadcasting surprises)."""
     return any(value == item for value in _as_list(values))
@@ -173,10 +179,12 @@ def _check_labels(labels, present, kind):
     """
     if labels is None:
         return None
-    if isinstance(labels, (str, bytes)):
+    if isinstance(labels, (str, bytes)) or _is_scalar(labels):
+        what = "the string" if isinstance(labels, (str, bytes)) else "the single label"
+        label = labels.item() if isinstance(labels, (np.generic, np.ndarray)) else labels
         raise InvalidParameterTypeError(
-            f"labels must be a list of labels; got the string {labels!r}. Give "
-            f"labels=[{labels!r}] for that one label."
+            f"labels must be a list of labels; got {what} {label!r}. Give "
+            f"labels=[{label!r}] for that one label."
         )
     values = _as_list(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
     nested = [v for v in values if np.ndim(v) != 0 or isinstance(v, (set, frozenset, dict))]
@@ -982,9 +990,10 @@ def classification_report_imbalanced(
     if target_names is None:
         target_names = [f"{label}" for label in labels]
     else:
-        if isinstance(target_names, (str, bytes)):
+        if isinstance(target_names, (str, bytes)) or _is_scalar(target_names):
             raise InvalidParameterTypeError(
-                f"target_names must be a list of names, one per label; got the string "
+                f"target_names must be a list of names, one per label; got "
+                f"{'the string' if isinstance(target_names, (str, bytes)) else 'the value'} "
                 f"{target_names!r}."
             )
         target_names = [f"{name}" for name in target_names]

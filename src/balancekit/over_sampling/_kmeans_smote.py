@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_chunked
 
@@ -279,6 +279,15 @@ class KMeansSMOTE(BaseSampler):
             return MiniBatchKMeans(n_clusters=int(value), random_state=rng)
         check_not_a_class("kmeans_estimator", value,
                           "None, a number of clusters or a clustering estimator")
+        supervised = _supervised_kind(value)
+        if supervised:
+            # Its fit needs the labels: it failed with "fit() missing 1 required positional
+            # argument: 'y'".
+            raise InvalidParameterTypeError(
+                "kmeans_estimator must be None, a number of clusters or a clustering estimator "
+                f"(such as sklearn.cluster.KMeans); got {value!r}, a {supervised}, which learns "
+                "from labels instead of grouping the rows."
+            )
         if hasattr(value, "fit") and (hasattr(value, "predict") or hasattr(value, "fit_predict")):
             return clone(value)
         raise InvalidParameterTypeError(
@@ -286,3 +295,16 @@ class KMeansSMOTE(BaseSampler):
             f"fit and predict (such as sklearn.cluster.KMeans); got {value!r} of type "
             f"{type(value).__name__}."
         )
+
+
+def _supervised_kind(estimator):
+    """``'classifier'`` or ``'regressor'`` when scikit-learn's tags say ``estimator`` is
+    one, else ``None`` (also for objects without tags)."""
+    try:
+        if is_classifier(estimator):
+            return "classifier"
+        if is_regressor(estimator):
+            return "regressor"
+    except (AttributeError, TypeError):
+        pass
+    return None

@@ -33,7 +33,9 @@ class RandomOverSampler(BaseSampler):
         each feature of a drawn row gets Gaussian noise of standard deviation
         ``shrinkage * (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
         * std``, with ``n_samples`` the number of rows of ``X`` and ``std``
-        the feature's standard deviation within the class.
+        the feature's standard deviation within the class. A dict needs a
+        value for every resampled class; values for the other classes of
+        ``y`` are allowed and unused.
 
     Attributes
     ----------
@@ -78,7 +80,7 @@ class RandomOverSampler(BaseSampler):
         self.shrinkage = shrinkage
 
     def _fit_resample(self, X, y, *, targets, rng):
-        self.shrinkage_ = self._check_shrinkage(targets)
+        self.shrinkage_ = self._check_shrinkage(targets, np.unique(y).tolist())
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         draws = []
         for label, target in grow.items():
@@ -104,15 +106,18 @@ class RandomOverSampler(BaseSampler):
             start += n_new
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
 
-    def _check_shrinkage(self, targets):
+    def _check_shrinkage(self, targets, classes):
+        """``shrinkage`` as ``{label: factor}`` for the resampled classes ``targets`` (or
+        None); ``classes``, the labels of ``y``, may have factors too, unused (as in
+        imbalanced-learn: one dict can serve every class)."""
         if self.shrinkage is None:
             return None
         if isinstance(self.shrinkage, Mapping):
-            unknown = [c for c in self.shrinkage if c not in targets]
+            unknown = [c for c in self.shrinkage if c not in targets and c not in classes]
             if unknown:
                 raise InvalidParameterError(
-                    f"shrinkage names class(es) {unknown!r} that are not resampled; the resampled "
-                    f"classes are {list(targets)!r}."
+                    f"shrinkage names class(es) {unknown!r} that are not in y; the classes are "
+                    f"{list(classes)!r} (resampled: {list(targets)!r})."
                 )
             missing = [c for c in targets if c not in self.shrinkage]
             if missing:

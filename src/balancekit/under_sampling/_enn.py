@@ -53,6 +53,9 @@ class _Editing:
         self.points = Points(X) if fast else None
         self.state = None
         if fast and repeated:
+            # A row has at most n - 1 neighbours: a larger n_neighbors (which a round refuses
+            # once it needs more) must not size the state.
+            k = min(k, self.points.n - 1)
             self.state = (NeighbourLists(self.points, k + 2, n_jobs=n_jobs) if self.points.tree
                           else EditState(self.points, self.codes, kind_sel, k, n_jobs=n_jobs))
 
