@@ -126,6 +126,36 @@ def test_shrinkage_binary_same_as_imblearn():
         np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
 
 
+@pytest.mark.parametrize("strategy", ["auto", "all", {1: 120, 2: 60}], ids=str)
+def test_shrinkage_multiclass_same_as_imblearn(strategy):
+    # Each class's rows, then its noise: imbalanced-learn's draws with several classes too.
+    X, y = _multiclass()
+    for seed in (0, 5):
+        ours = RandomOverSampler(sampling_strategy=strategy, shrinkage=0.7, random_state=seed)
+        X_res, y_res = ours.fit_resample(X, y)
+        theirs = imblearn_over.RandomOverSampler(
+            sampling_strategy=strategy, shrinkage=0.7, random_state=seed
+        )
+        X_ref, y_ref = theirs.fit_resample(X, y)
+        np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+        np.testing.assert_allclose(X_res, X_ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(y_res, y_ref)
+
+
+def test_shrinkage_dict_may_name_classes_not_resampled():
+    # As in imbalanced-learn: one dict for every class serves any strategy; the majority's
+    # value is not used when only the others grow.
+    X, y = _multiclass()
+    shrinkage = {0: 5.0, 1: 0.5, 2: 2.0}
+    ours = RandomOverSampler(shrinkage=shrinkage, random_state=3)
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs = imblearn_over.RandomOverSampler(shrinkage=shrinkage, random_state=3)
+    X_ref, y_ref = theirs.fit_resample(X, y)
+    assert ours.shrinkage_ == theirs.shrinkage_ == shrinkage
+    np.testing.assert_allclose(X_res, X_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(y_res, y_ref)
+
+
 def test_shrinkage_has_the_documented_spread():
     X, y = _multiclass()
     n = y.size
@@ -189,7 +219,7 @@ def test_zero_shrinkage_copies_rows_and_keeps_float32():
         (
             {1: 1.0, 2: 1.0, 7: 1.0},
             InvalidParameterError,
-            r"shrinkage names class\(es\) \[7\] that are not in y",
+            r"shrinkage names label\(s\) \[7\] that are not classes of y",
         ),
         ({1: 1.0, 2: -0.5}, InvalidParameterError, r"shrinkage\[2\]=-0.5 is out of range"),
         ({1: 1.0, 2: "big"}, InvalidParameterTypeError, r"shrinkage\[2\] must be a number"),
@@ -348,17 +378,3 @@ def test_shrinkage_on_sparse_data_as_on_dense(fmt):
     ref, _ = imblearn_over.RandomOverSampler(shrinkage=0.5, random_state=3).fit_resample(
         sp.csr_matrix(X), y)
     assert ref.shape == out.shape
-
-
-def test_shrinkage_may_name_classes_that_are_not_resampled():
-    # imbalanced-learn takes one dict for every class and ignores the factors of classes it
-    # does not grow (here the majority, 0); balancekit refused it ("not resampled").
-    from imblearn.over_sampling import RandomOverSampler as ImbRandomOverSampler
-
-    X, y = _multiclass()
-    every = {0: 0.3, 1: 1.0, 2: 0.5}
-    ImbRandomOverSampler(shrinkage=every, random_state=0).fit_resample(X, y)  # accepted there
-    X_res, y_res = RandomOverSampler(shrinkage=every, random_state=0).fit_resample(X, y)
-    X_two, y_two = RandomOverSampler(shrinkage={1: 1.0, 2: 0.5}, random_state=0).fit_resample(X, y)
-    np.testing.assert_array_equal(X_res, X_two)
-    np.testing.assert_array_equal(y_res, y_two)

@@ -419,6 +419,20 @@ def test_fallback_to_smote_with_a_warning_when_nothing_is_selected():
     assert np.count_nonzero(y_imb == 1) == 40
 
 
+def test_kmeans_smote_fallback_names_a_class_too_small_for_any_cluster():
+    # With 2 rows and k_neighbors=2 no cluster can qualify: the warning said to lower
+    # cluster_balance_threshold (shown as -inf with one cluster) or use more clusters.
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.randn(50, 2), rng.randn(2, 2) + 2]
+    y = np.r_[np.zeros(50, int), np.ones(2, int)]
+    with pytest.warns(BalancekitWarning) as record:
+        _, y_res = KMeansSMOTE(kmeans_estimator=1, random_state=0).fit_resample(X, y)
+    message = next(str(w.message) for w in record if "KMeansSMOTE" in str(w.message))
+    assert "the class has 2 samples, fewer than the k_neighbors + 1 = 3" in message
+    assert "-inf" not in message and "cluster_balance_threshold" not in message
+    assert np.count_nonzero(y_res == 1) == 50
+
+
 def test_svm_smote_fallback_when_every_support_vector_is_noise():
     rng = np.random.RandomState(0)
     X = rng.randn(200, 2)

@@ -222,12 +222,18 @@ class KMeansSMOTE(BaseSampler):
             limit = n_new / n_new_all / 2 if threshold == "auto" else threshold
             valid = np.flatnonzero((share >= limit) & (in_cluster >= k + 1) & clustered)
             if valid.size == 0:
+                reason = (
+                    # No clustering helps a class smaller than a cluster's minimum.
+                    f"the class has {members.size} samples, fewer than the k_neighbors + 1 = "
+                    f"{k + 1} a cluster needs"
+                    if members.size < k + 1
+                    else f"no cluster holds at least {k + 1} samples of the class making up at "
+                    f"least {limit:.3g} of the cluster (lower cluster_balance_threshold or use "
+                    "more clusters)"
+                )
                 new, origin = smote_fallback(
-                    "KMeansSMOTE",
-                    f"no cluster holds at least {k + 1} samples of the class making up at least "
-                    f"{limit:.3g} of the cluster (lower cluster_balance_threshold or use more "
-                    "clusters)",
-                    X, members, n_new, k, estimator, rng, label, self.n_jobs,
+                    "KMeansSMOTE", reason, X, members, n_new, k, estimator, rng, label,
+                    self.n_jobs,
                 )
                 blocks.append(new)
                 origins.append(origin)

@@ -33,9 +33,11 @@ class RandomOverSampler(BaseSampler):
         each feature of a drawn row gets Gaussian noise of standard deviation
         ``shrinkage * (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
         * std``, with ``n_samples`` the number of rows of ``X`` and ``std``
-        the feature's standard deviation within the class. A dict needs a
-        value for every resampled class; values for the other classes of
-        ``y`` are allowed and unused.
+        the feature's standard deviation within the class. A dict needs every
+        resampled class and may name other classes of ``y`` (ignored); a label
+        that is no class of ``y`` is an error. For the same seed the rows and
+        their noise are those of imbalanced-learn (float64 data), class after
+        class.
 
     Attributes
     ----------
@@ -80,44 +82,53 @@ class RandomOverSampler(BaseSampler):
         self.shrinkage = shrinkage
 
     def _fit_resample(self, X, y, *, targets, rng):
-        self.shrinkage_ = self._check_shrinkage(targets, np.unique(y).tolist())
+        self.shrinkage_ = self._check_shrinkage(targets, np.unique(y))
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
-        draws = []
-        for label, target in grow.items():
-            members = np.flatnonzero(y == label)
-            draws.append(members[rng.randint(0, members.size, size=target - members.size)])
-        drawn = np.concatenate(draws) if draws else np.empty(0, dtype=np.intp)
         keep = np.arange(y.shape[0])
         if self.shrinkage_ is None:
+            draws = [self._draw(y, label, target, rng) for label, target in grow.items()]
+            drawn = np.concatenate(draws) if draws else np.empty(0, dtype=np.intp)
             return Resampled(np.concatenate([keep, drawn]))
         X_num = self._check_numeric(X)
         n_features = X_num.shape[1]
-        # Sparse X: only the rows drawn are made dense (their noise fills every column).
-        new = X_num[drawn].toarray() if sp.issparse(X_num) else np.take(X_num, drawn, axis=0)
+        n_new = sum(target - np.count_nonzero(y == label) for label, target in grow.items())
+        new = np.empty((n_new, n_features), dtype=X_num.dtype)
+        drawn = np.empty(n_new, dtype=np.intp)
         # The bandwidth of imbalanced-learn: all rows of X, the class's population std.
         smoothing = (4 / ((n_features + 2) * X_num.shape[0])) ** (1 / (n_features + 4))
         start = 0
         for label, target in grow.items():
-            members = np.flatnonzero(y == label)
-            n_new = target - members.size
-            block = new[start : start + n_new]
-            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, members)
+            # Each class's rows, then its noise, as imbalanced-learn draws them: the same
+            # rows and values for the same seed with several classes too.
+            rows = self._draw(y, label, target, rng)
+            stop = start + rows.size
+            drawn[start:stop] = rows
+            block = new[start:stop]
+            # Sparse X: only the rows drawn are made dense (their noise fills every column).
+            block[...] = X_num[rows].toarray() if sp.issparse(X_num) else X_num[rows]
+            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, np.flatnonzero(y == label))
             block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
-            start += n_new
+            start = stop
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
 
+    @staticmethod
+    def _draw(y, label, target, rng):
+        """The rows copied to grow class ``label`` to ``target`` rows, drawn with replacement."""
+        members = np.flatnonzero(y == label)
+        return members[rng.randint(0, members.size, size=target - members.size)]
+
     def _check_shrinkage(self, targets, classes):
-        """``shrinkage`` as ``{label: factor}`` for the resampled classes ``targets`` (or
-        None); ``classes``, the labels of ``y``, may have factors too, unused (as in
-        imbalanced-learn: one dict can serve every class)."""
         if self.shrinkage is None:
             return None
         if isinstance(self.shrinkage, Mapping):
+            # Classes of y that are not resampled may be named (as in imbalanced-learn, one
+            # dict can serve several strategies); a label that is no class is a mistake.
+            classes = set(np.asarray(classes).tolist())
             unknown = [c for c in self.shrinkage if c not in targets and c not in classes]
             if unknown:
                 raise InvalidParameterError(
-                    f"shrinkage names class(es) {unknown!r} that are not in y; the classes are "
-                    f"{list(classes)!r} (resampled: {list(targets)!r})."
+                    f"shrinkage names label(s) {unknown!r} that are not classes of y; the classes "
+                    f"are {sorted(classes, key=str)!r} and the resampled ones {list(targets)!r}."
                 )
             missing = [c for c in targets if c not in self.shrinkage]
             if missing:
