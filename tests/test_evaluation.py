@@ -790,7 +790,7 @@ class _PlainSampler:
         ({"estimator": "forest"}, InvalidParameterError, "estimator"),
         ({"estimator": object()}, InvalidParameterTypeError, "estimator"),
         ({"estimator": LogisticRegression}, InvalidParameterTypeError, r"LogisticRegression\(\)"),
-        ({"estimator": _Regressor()}, InvalidParameterTypeError, "a regressor"),
+        ({"estimator": _Regressor()}, InvalidParameterTypeError, "got the regressor"),
         ({"strategies": [RandomUnderSampler]}, InvalidParameterTypeError, "not a sampler object"),
         ({"strategies": [("plain", _PlainSampler())]}, InvalidParameterTypeError, "get_params"),
         ({"cv": 1}, InvalidParameterError, "cv"),
@@ -1370,6 +1370,15 @@ def test_ranking_by_a_score_with_one_vs_one_scores_fails_before_any_fit():
                        "predicted labels"):
         compare(X, y, strategies=["baseline"], cv=3,
                 estimator=SVC(decision_function_shape="ovo"))
+
+def test_cv_none_is_five_folds_as_in_scikit_learn(numeric_data):
+    X, y = numeric_data
+    result = compare(X, y, strategies=["baseline"], cv=None)
+    assert result.summary["settings"]["cv"] == 5
+    default = compare(X, y, strategies=["baseline"]).summary
+    assert result.summary["settings"] == default["settings"]
+    assert result.summary["ranking"][0]["mean"] == default["ranking"][0]["mean"]
+
 
 @pytest.mark.parametrize(
     "kwargs, error, match",

@@ -542,7 +542,7 @@ def test_approximate_float32_keeps_the_dtype(index_always):
 
 @pytest.mark.parametrize("name", list(SAMPLERS))
 @pytest.mark.parametrize(("n_jobs", "error", "match"), [
-    (0, InvalidParameterError, r"n_jobs=0 is out of range; it must be None, -1 or >= 1"),
+    (0, InvalidParameterError, r"n_jobs=0 is out of range; it must be None, >= 1, or negative \(-1 for every core"),
     ("2", InvalidParameterTypeError, r"n_jobs must be an integer or None; got '2' of type str"),
     (1.5, InvalidParameterTypeError, r"n_jobs must be an integer or None; got 1.5 of type float"),
 ])

@@ -386,3 +386,13 @@ def test_an_estimator_class_instead_of_an_object_is_named(make):
     with pytest.raises(InvalidParameterTypeError, match=r"estimator must be None or a \w+.*; "
                                                         r"got the class \w+, not an object"):
         make().fit_resample(X, y)
+
+
+def test_iht_cv_none_is_five_folds_as_in_scikit_learn():
+    # imbalanced-learn passes cv=None on to scikit-learn (5 folds); balancekit refused it.
+    X, y = make_classification(200, 5, weights=[0.8], random_state=0)
+    default, none = InstanceHardnessThreshold(random_state=0), InstanceHardnessThreshold(
+        cv=None, random_state=0)
+    default.fit_resample(X, y)
+    none.fit_resample(X, y)
+    np.testing.assert_array_equal(none.sample_indices_, default.sample_indices_)

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.cluster import KMeans
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression, Perceptron
+from sklearn.linear_model import LinearRegression, LogisticRegression, Perceptron
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
@@ -446,3 +447,14 @@ def test_dict_weights_of_labels_that_read_as_numbers(labels):
         # Through class_weight where this scikit-learn reads them right (before 1.9).
         assert model.weighting_ == (
             "class_weight" if _sklearn_reads(weights, classes) else "sample_weight")
+
+
+@pytest.mark.parametrize("estimator", [LinearRegression(), KMeans(2, n_init=1)],
+                         ids=["regressor", "clusterer"])
+def test_a_regressor_or_clusterer_is_not_weighted_as_a_classifier(data, estimator):
+    # WeightedClassifier fitted them and predicted continuous values or cluster numbers.
+    X, y = data
+    kind = "clusterer" if isinstance(estimator, KMeans) else "regressor"
+    with pytest.raises(InvalidParameterTypeError, match=f"estimator must be a classifier "
+                                                        f"instance; got the {kind}"):
+        WeightedClassifier(estimator).fit(X, y)

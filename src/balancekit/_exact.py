@@ -831,7 +831,10 @@ def n_threads(n_jobs):
             f"n_jobs must be an integer or None; got {n_jobs!r} of type {type(n_jobs).__name__}."
         )
     if n_jobs == 0:
-        raise InvalidParameterError("n_jobs=0 is out of range; it must be None, -1 or >= 1.")
+        raise InvalidParameterError(
+            "n_jobs=0 is out of range; it must be None, >= 1, or negative (-1 for every core, "
+            "-2 for all but one, ...)."
+        )
     if n_jobs < 0:
         return max(1, n_threads(None) + 1 + int(n_jobs))
     return int(n_jobs)

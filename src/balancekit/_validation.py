@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.multiclass import type_of_target
 
 from ._frames import native_byte_order
@@ -69,7 +69,9 @@ def check_not_a_class(name, value, expected):
 
 
 def check_classifier_object(name, value, expected):
-    """Raise unless ``value`` is an object with ``fit`` and ``predict`` (not a class).
+    """Raise unless ``value`` is an object with ``fit`` and ``predict`` (not a class), and
+    not one that scikit-learn's tags call a regressor or a clusterer, whose numbers would
+    be taken for classes (objects without tags pass).
 
     ``expected`` says what the parameter takes, e.g. ``"a classifier object or None"``.
     """
@@ -78,6 +80,13 @@ def check_classifier_object(name, value, expected):
         raise InvalidParameterTypeError(
             f"{name} must be {expected}, with fit and predict methods; got {value!r} of type "
             f"{type(value).__name__}."
+        )
+    kind = get_tags(value).estimator_type if hasattr(value, "__sklearn_tags__") else None
+    if kind in ("regressor", "clusterer"):
+        predicts = "numbers" if kind == "regressor" else "cluster numbers"
+        raise InvalidParameterTypeError(
+            f"{name} must be {expected}; got the {kind} {value!r}, which predicts {predicts}, "
+            "not classes."
         )
 
 

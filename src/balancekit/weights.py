@@ -25,7 +25,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._validation import check_no_missing_labels, label_kinds, label_values
+from ._validation import (
+    check_classifier_object,
+    check_no_missing_labels,
+    label_kinds,
+    label_values,
+)
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 __all__ = ["WeightedClassifier", "compute_class_weight", "compute_sample_weight"]
@@ -455,10 +460,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             The fitted meta-estimator.
         """
         estimator = self.estimator
-        if not hasattr(estimator, "fit") or isinstance(estimator, type):
-            raise InvalidParameterTypeError(
-                f"estimator must be a classifier instance with a fit method; got {estimator!r}."
-            )
+        check_classifier_object("estimator", estimator, "a classifier instance")
         if y is None:
             raise DataError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."

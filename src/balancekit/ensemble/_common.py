@@ -5,7 +5,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils import Bunch, get_tags
+from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -78,15 +78,7 @@ def check_labels_present(y):
 def check_member_classifier(estimator):
     """Check the estimator of the members: a classifier object (not a class, nor a regressor,
     whose numbers the ensemble would take for classes, nor a clusterer)."""
-    expected = "a classifier object, or None for the default"
-    check_classifier_object("estimator", estimator, expected)
-    kind = get_tags(estimator).estimator_type if hasattr(estimator, "__sklearn_tags__") else None
-    if kind in ("regressor", "clusterer"):
-        predicts = "numbers" if kind == "regressor" else "cluster numbers"
-        raise InvalidParameterTypeError(
-            f"estimator must be {expected}; got the {kind} {estimator!r}, which predicts "
-            f"{predicts}, not classes."
-        )
+    check_classifier_object("estimator", estimator, "a classifier object, or None for the default")
 
 
 def check_two_classes(classes):

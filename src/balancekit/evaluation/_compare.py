@@ -148,8 +148,8 @@ def compare(
         ``decision_function_shape='ovo'`` and no probabilities) gives no
         score per class: ROC-AUC, PR-AUC and the curves are then NaN, with a
         warning.
-    cv : int, splitter or iterable of (train, test) pairs, default=5
-        An integer is the number of folds (at least 2, at most the size of
+    cv : int, splitter, iterable of (train, test) pairs or None, default=5
+        ``None`` is 5, as in scikit-learn. An integer is the number of folds (at least 2, at most the size of
         the smallest class) of a shuffled stratified k-fold split (with
         ``groups``: ``StratifiedGroupKFold(shuffle=True)``), repeated
         ``repeats`` times. Also accepted: a scikit-learn splitter (an object
@@ -259,6 +259,7 @@ def compare(
             f"random_state={random_state} is out of range; it must be an integer from 0 to "
             f"{MAX_SEED:,} (2**32 - 1), or None."
         )
+    cv = 5 if cv is None else cv  # scikit-learn's default number of folds
     folds = make_folds(cv, repeats, y_arr, groups, random_state)
     if group_column is not None:
         folds.short = f"{folds.short} by {group_column}"

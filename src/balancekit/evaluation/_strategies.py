@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone, is_regressor
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -409,11 +409,6 @@ def make_estimator(estimator, random_state):
             "scikit-learn classifier object."
         )
     check_classifier_object("estimator", estimator, "'logistic', 'hgb' or a classifier object")
-    if is_regressor(estimator):
-        raise InvalidParameterTypeError(
-            f"estimator must be a classifier; got {estimator!r}, a regressor. Strategies are "
-            "compared on class labels: use a classifier such as LogisticRegression()."
-        )
     return clone(estimator)
 
 

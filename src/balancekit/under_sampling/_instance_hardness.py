@@ -53,8 +53,8 @@ class InstanceHardnessThreshold(BaseSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the single random generator of each call, which seeds the
         classifier and shuffles the folds.
-    cv : int or cross-validation splitter, default=5
-        An integer is the number of folds (at least 2) of a shuffled
+    cv : int, cross-validation splitter or None, default=5
+        ``None`` is 5, as in scikit-learn. An integer is the number of folds (at least 2) of a shuffled
         ``StratifiedKFold``; a splitter object (with ``split``) or an
         iterable of (train, test) index arrays is used as given, and must
         put every row in exactly one test fold.
@@ -121,7 +121,7 @@ class InstanceHardnessThreshold(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         check_n_jobs(self.n_jobs)
         estimator = self._make_estimator()
-        cv = self.cv
+        cv = 5 if self.cv is None else self.cv  # scikit-learn's default number of folds
         if isinstance(cv, Integral) and not isinstance(cv, bool):
             cv = check_int("cv", cv, min_value=2)
             if cv > y.shape[0]:
