@@ -812,3 +812,20 @@ def test_numeric_values_whose_squares_overflow_are_refused_by_name():
     assert np.isfinite(X_res).all()
     with pytest.raises(DataError, match=r"about 4\.74e\+153 with 2 features"):
         SMOTENC(categorical_features=[1]).fit_resample(np.column_stack([X[:, 0] * 1e10, X]), y)
+
+
+def test_auto_finding_no_categorical_column_warns():
+    """categorical_features='auto' on numbers (category codes in an array, say) finds no
+    categorical column and interpolates the codes as SMOTE does: that is said, not silent."""
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.normal(size=(40, 2)), rng.integers(0, 3, (40, 1))]
+    y = np.r_[np.zeros(30, int), np.ones(10, int)]
+    with pytest.warns(BalancekitWarning, match=r"'auto' found no categorical column.*as SMOTE"):
+        X_res, _ = SMOTENC(categorical_features="auto", random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, SMOTE(random_state=0).fit_resample(X, y)[0])
+    with warnings.catch_warnings():  # named columns, or a table with categories: no warning
+        warnings.simplefilter("error", BalancekitWarning)
+        SMOTENC(categorical_features=[2], random_state=0).fit_resample(X, y)
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame(X, columns=["a", "b", "c"]).astype({"c": "category"})
+        SMOTENC(categorical_features="auto", random_state=0).fit_resample(frame, y)

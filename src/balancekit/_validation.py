@@ -151,8 +151,9 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
         if kinds in ({"number"}, {"bool"}):
             what, dtype = {"number": ("numbers", "int"), "bool": ("booleans", "bool")}[kinds.pop()]
             raise DataError(
-                f"y holds {what} as Python objects (dtype object), whose kind of target "
-                f"scikit-learn cannot tell; give them their own dtype, e.g. y.astype({dtype})."
+                f"Unknown label type: y holds {what} as Python objects (dtype object), whose "
+                "kind of target scikit-learn cannot tell; give them their own dtype, e.g. "
+                f"y.astype({dtype})."
             )
         if kind not in ("binary", "multiclass"):
             raise DataError(
@@ -186,9 +187,9 @@ def label_kinds(arr):
         if len(kinds) > 1:
             (kind_a, a), (kind_b, b) = kinds.items()
             raise DataError(
-                f"y mixes labels of different kinds ({kind_a} {plain_label(a)!r} and {kind_b} "
-                f"{plain_label(b)!r}), which cannot be ordered into classes; give labels of one "
-                "kind, e.g. y.astype(str)."
+                f"Unknown label type: y mixes labels of different kinds ({kind_a} "
+                f"{plain_label(a)!r} and {kind_b} {plain_label(b)!r}), which cannot be ordered "
+                "into classes; give labels of one kind, e.g. y.astype(str)."
             )
     return set(kinds)
 

@@ -686,6 +686,15 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         k, estimator = self._check_common(X)
         cat = categorical_columns(X, self.categorical_features)
+        if cat.size == 0 and isinstance(self.categorical_features, str):
+            warnings.warn(
+                "SMOTENC: categorical_features='auto' found no categorical column (of a "
+                "dataframe: category and string columns; numbers are never taken for "
+                "categories), so it interpolates every column, as SMOTE does. Columns of "
+                "category codes must be named in categorical_features.",
+                BalancekitWarning,
+                stacklevel=3,
+            )
         cont = np.setdiff1d(np.arange(X.shape[1]), cat)
         self.categorical_features_, self.continuous_features_ = cat, cont
         codes, levels = encode_categories(X, cat)
