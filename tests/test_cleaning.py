@@ -871,6 +871,17 @@ def test_fitted_attributes():
     assert ncr.nn_.n_neighbors == 3
 
 
+def test_near_miss_refit_with_another_version_drops_the_version_3_estimator():
+    X, y = DATA["binary"]
+    nm = NearMiss(version=3)
+    nm.fit_resample(X, y)
+    nm.set_params(version=1).fit_resample(X, y)
+    fresh = NearMiss(version=1)
+    fresh.fit_resample(X, y)
+    assert not hasattr(nm, "nn_ver3_") and not hasattr(fresh, "nn_ver3_")
+    np.testing.assert_array_equal(nm.sample_indices_, fresh.sample_indices_)
+
+
 def test_sampling_types():
     for cls in (TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN,
                 CondensedNearestNeighbour, OneSidedSelection, NeighbourhoodCleaningRule):

@@ -106,6 +106,20 @@ def test_lists_give_lists_as_imbalanced_learn():
     assert y_res == y_ref
 
 
+@pytest.mark.parametrize("cls", [SMOTE, TomekLinks, EditedNearestNeighbours])
+def test_lists_of_integers_stay_integers_as_arrays_of_them_do(cls):
+    X, y = _data()
+    X = np.round(X * 10).astype(np.int64)
+    make = (lambda: cls(random_state=0)) if cls is SMOTE else cls
+    X_res, y_res = make().fit_resample(X.tolist(), y.tolist())
+    X_arr, y_arr = make().fit_resample(X, y)
+    assert {type(value) for row in X_res for value in row} == {int}
+    assert X_res == X_arr.tolist() and y_res == y_arr.tolist()
+    if cls is TomekLinks:  # imbalanced-learn gives integers back too
+        iu = pytest.importorskip("imblearn.under_sampling")
+        assert X_res == iu.TomekLinks().fit_resample(X.tolist(), y.tolist())[0]
+
+
 # --------------------------------------------------------------------------- frames
 
 

@@ -161,10 +161,13 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             ) from None
 
     def _output_source(self, X, X_checked):
-        """The container the output is built from: the caller's, or the checked array."""
+        """The container the output is built from: the caller's, or the checked array
+        (the array of a list of integers or booleans, which keeps their kind, as an array
+        of them does)."""
         if _frames.as_frame(X) is not None or sp.issparse(X) or isinstance(X, np.ndarray):
             return X
-        return X_checked
+        values = np.asarray(X)
+        return values if values.dtype.kind in "biu" else X_checked
 
     def _check_X_y(self, X, y, one_class=False):
         """Validate ``X`` and ``y``; return what the hook works on and the 1-D labels

@@ -167,6 +167,8 @@ class NearMiss(BaseSampler):
         if version == 3:
             self.nn_ver3_ = NearestNeighbors(n_neighbors=k3, n_jobs=self.n_jobs) \
                 if estimator3 is None else clone(estimator3)
+        elif hasattr(self, "nn_ver3_"):
+            del self.nn_ver3_  # stale from an earlier call with version=3
         minority = minority_label(y)
         minority_rows = np.flatnonzero(y == minority)
         if k > minority_rows.size and version == 2:
