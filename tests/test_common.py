@@ -1,6 +1,9 @@
 """The shared battery: every sampler in the registry goes through every check here."""
 
+import ast
+import importlib
 import inspect
+import re
 import warnings
 from collections import Counter
 
@@ -357,3 +360,135 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallClassWarning)
         check(estimator)
+
+
+# --- Docstrings: every public estimator documents its parameters and fitted attributes -------
+
+_ESTIMATOR_MODULES = [
+    "balancekit", "balancekit.over_sampling", "balancekit.under_sampling",
+    "balancekit.combine", "balancekit.ensemble", "balancekit.weights",
+    "balancekit.calibration", "balancekit.pipeline", "balancekit.dask",
+]
+_NEEDS = {"balancekit.dask": "dask.dataframe"}
+
+
+def _public_estimator_names():
+    from sklearn.base import BaseEstimator
+
+    names = []
+    for module_name in _ESTIMATOR_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # an optional dependency; the test is skipped below
+            names.append(f"{module_name}.*")
+            continue
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) and issubclass(obj, BaseEstimator) and obj.__init__ is not (
+                    BaseEstimator.__init__):
+                names.append(f"{module_name}.{name}")
+    return names
+
+
+def _doc_sections(doc):
+    """``{section: [(name, type), ...]}`` of a numpydoc docstring's entry sections."""
+    lines = inspect.cleandoc(doc).splitlines()
+    sections, current = {}, None
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and lines[i + 1].strip() and set(lines[i + 1].strip()) == {"-"}:
+            current = sections.setdefault(line.strip(), [])
+        elif current is not None and line and not line[0].isspace() and set(line) != {"-"}:
+            name, _, type_ = line.partition(" : ")
+            current.extend((n.strip(), type_.strip()) for n in name.split(","))
+    return sections
+
+
+def _documented_default(type_):
+    match = re.search(r"default\s*=\s*(.+)$", type_)
+    return None if match is None else match.group(1).strip()
+
+
+def _fitted(cls, module_name):
+    """An instance of ``cls`` fitted (or resampled) on small data with sample weights."""
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from balancekit.under_sampling import EditedNearestNeighbours
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.randn(120, 4), columns=list("abcd"))
+    y = (rng.rand(120) < 0.2).astype(int) + (X["a"] > 1.5)
+    y = pd.Series(np.minimum(y, 1))
+    weight = np.linspace(0.5, 2.0, 120)
+    if cls.__name__ == "SMOTEN":
+        X = pd.DataFrame(rng.choice(list("xyz"), size=(120, 3)), columns=list("abc"),
+                         dtype="category")
+    kwargs = {}
+    params = inspect.signature(cls).parameters
+    if "estimator" in params and params["estimator"].default is inspect.Parameter.empty:
+        kwargs["estimator"] = LogisticRegression()
+    if "steps" in params:
+        kwargs["steps"] = [("sampler", make_sampler(SAMPLERS["random_under"])),
+                           ("model", LogisticRegression())]
+    if "sampler" in params and params["sampler"].default is inspect.Parameter.empty:
+        kwargs["sampler"] = EditedNearestNeighbours()
+    if "n_estimators" in params:
+        kwargs["n_estimators"] = 3
+    if "random_state" in params:
+        kwargs["random_state"] = 0
+    estimator = cls(**kwargs)
+    if module_name == "balancekit.dask":
+        dd = pytest.importorskip("dask.dataframe")
+        frame = dd.from_pandas(X.assign(label=y), npartitions=2)
+        estimator.fit_resample(frame.drop(columns="label"), frame["label"])
+        return estimator
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if hasattr(estimator, "fit_resample") and not hasattr(estimator, "predict"):
+            estimator.fit_resample(X, y, sample_weight=weight)
+        else:
+            estimator.fit(X, y)
+    return estimator
+
+
+def _check_parameters(where, doc, signature):
+    """The Parameters of ``doc`` are those of ``signature``, in order, typed, with its defaults."""
+    documented = _doc_sections(doc or "").get("Parameters", [])
+    names = [n for n in signature if n not in ("self", "cls")]
+    assert [n.lstrip("*") for n, _ in documented] == names, (
+        f"{where}: Parameters {[n for n, _ in documented]} differ from the signature {names}")
+    for param, type_ in documented:
+        parameter = signature[param.lstrip("*")]
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        written = _documented_default(type_)
+        assert type_, f"{where}: {param} has no type"
+        if parameter.default is inspect.Parameter.empty:
+            assert written is None, f"{where}: {param} has no default but documents {written}"
+            continue
+        assert written is not None, f"{where}: {param}: default={parameter.default!r} not documented"
+        try:
+            same = written == repr(parameter.default) or ast.literal_eval(written) == parameter.default
+        except (ValueError, SyntaxError):
+            same = False
+        assert same, f"{where}: {param}: documented default={written}, signature {parameter.default!r}"
+
+
+@pytest.mark.parametrize("qualname", _public_estimator_names())
+def test_docstring_documents_parameters_defaults_and_fitted_attributes(qualname):
+    """The docstrings of the class and of its public methods list every parameter of the
+    signature, in order, with a type and the signature's default, and the class docstring
+    lists every public attribute that fitting sets (numpydoc)."""
+    module_name, _, name = qualname.rpartition(".")
+    if module_name in _NEEDS:
+        pytest.importorskip(_NEEDS[module_name])
+    cls = getattr(importlib.import_module(module_name), name)
+    _check_parameters(qualname, cls.__doc__, inspect.signature(cls).parameters)
+    for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+        if not method_name.startswith("_") and method.__module__.startswith("balancekit"):
+            _check_parameters(f"{qualname}.{method_name}", method.__doc__,
+                              inspect.signature(method).parameters)
+    estimator = _fitted(cls, module_name)
+    attributes = {n for n, _ in _doc_sections(cls.__doc__).get("Attributes", [])}
+    learned = {a for a in vars(estimator) if a.endswith("_") and not a.startswith("_")}
+    assert learned <= attributes, f"fitted attributes not documented: {sorted(learned - attributes)}"

@@ -46,7 +46,7 @@ class DaskSamplerMixin:
         y : dask Series or 1-D dask Array of shape (n_samples,)
             The class labels, in the partitions of ``X`` (e.g. ``X =
             df.drop(columns='label')`` and ``y = df['label']``).
-        sample_weight : None
+        sample_weight : None, default=None
             Not supported on dask collections; must stay ``None``.
 
         Returns

@@ -134,8 +134,13 @@ class SMOTE(_GrowGathered, over_sampling.SMOTE):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     neighbors_recall_ : float or None
-        With ``neighbors='approximate'``, the estimated recall of the search.
+        With ``neighbors='approximate'``, the estimated recall of the search;
+        ``None`` with exact search.
     n_features_in_ : int
         Number of columns of ``X``.
     feature_names_in_ : ndarray of str
@@ -172,7 +177,7 @@ class SMOTENC(_CategoricalGathered, over_sampling.SMOTENC):
 
     Parameters
     ----------
-    categorical_features : 'auto', array-like of int, str or bool
+    categorical_features : 'auto', array-like of int, str or bool, default='auto'
         The categorical columns: ``'auto'`` takes a dask DataFrame's category
         and string columns; or their positions, names, or a boolean mask.
     categorical_encoder : None, default=None
@@ -196,6 +201,10 @@ class SMOTENC(_CategoricalGathered, over_sampling.SMOTENC):
     median_std_ : dict
         ``{label: median standard deviation}`` of the numeric columns per grown
         class.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     n_features_in_ : int
         Number of columns of ``X``.
     feature_names_in_ : ndarray of str
@@ -226,8 +235,9 @@ class SMOTEN(_CategoricalGathered, over_sampling.SMOTEN):
         partitions.
     random_state : int, RandomState instance or None, default=None
         Seeds the single random generator of each call.
-    k_neighbors : int, default=5
-        Number of nearest neighbours (in the same class) to vote with.
+    k_neighbors : int or estimator, default=5
+        Number of nearest neighbours (in the same class) to vote with, or a
+        neighbours estimator as in :class:`balancekit.over_sampling.SMOTEN`.
 
     Attributes
     ----------
@@ -235,6 +245,10 @@ class SMOTEN(_CategoricalGathered, over_sampling.SMOTEN):
         ``{label: n_samples}`` each grown class has after resampling.
     categories_ : list of ndarray
         The categories of each column among the gathered rows.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
     n_features_in_ : int
         Number of columns of ``X``.
     feature_names_in_ : ndarray of str
@@ -278,6 +292,12 @@ class ADASYN(_GrowGathered, over_sampling.ADASYN):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_ : estimator object
+        The neighbours estimator of ``n_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=n_neighbors + 1)``.
+    neighbors_recall_ : float or None
+        With ``neighbors='approximate'``, the estimated recall of the search
+        within the class; ``None`` with exact search.
     n_features_in_ : int
         Number of columns of ``X``.
     feature_names_in_ : ndarray of str
@@ -328,6 +348,16 @@ class BorderlineSMOTE(_GrowGathered, over_sampling.BorderlineSMOTE):
     ----------
     sampling_strategy_ : dict
         ``{label: n_samples}`` each grown class has after resampling.
+    nn_k_ : estimator object
+        The neighbours estimator of ``k_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=k_neighbors + 1)``, or a
+        clone of the estimator given.
+    nn_m_ : estimator object
+        The neighbours estimator of ``m_neighbors``, not fitted (balancekit searches
+        with its own search): ``NearestNeighbors(n_neighbors=m_neighbors + 1)``.
+    neighbors_recall_ : float or None
+        With ``neighbors='approximate'``, the estimated recall of the search
+        within the class; ``None`` with exact search.
     in_danger_indices_ : dict
         ``{label: ndarray}``: the row numbers, in the whole collection, of the
         rows in danger of each grown class.

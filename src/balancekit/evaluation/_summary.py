@@ -609,6 +609,7 @@ class ComparisonResult:
         Returns
         -------
         result : ComparisonResult
+            The result, with the summary read back.
         """
         text = str(source)
         if not text.lstrip().startswith("{"):
@@ -616,7 +617,13 @@ class ComparisonResult:
         return cls(json.loads(text))
 
     def to_html(self):
-        """Return the report as one self-contained HTML document (str)."""
+        """Return the report as one self-contained HTML document.
+
+        Returns
+        -------
+        html : str
+            The HTML document, with no network access needed to view it.
+        """
         from ..report import render_html
 
         return render_html(self.summary)
@@ -632,6 +639,7 @@ class ComparisonResult:
         Returns
         -------
         path : pathlib.Path
+            The path of the written file.
         """
         path = check_output_path(path)  # fail before the report is rendered
         return write_text_atomic(path, self.to_html())

@@ -141,6 +141,10 @@ class ADASYN(BaseSampler):
         neighbours that the searches returned, estimated on a sample of 200
         rows per search checked against exact search; ``None`` with exact
         search.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str

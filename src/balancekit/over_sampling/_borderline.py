@@ -152,6 +152,10 @@ class BorderlineSMOTE(BaseSampler):
     in_danger_indices_ : dict
         ``{label: rows of X in danger}`` for each grown class (imbalanced-learn
         calls it ``in_danger_indices``).
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str

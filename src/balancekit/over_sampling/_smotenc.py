@@ -526,6 +526,10 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
         clone of the estimator given.
     categories_ : list of ndarray
         The values of each column, in code order.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
@@ -617,7 +621,7 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
 
     Parameters
     ----------
-    categorical_features : 'auto', array-like of int, str or bool
+    categorical_features : 'auto', array-like of int, str or bool, default='auto'
         The categorical columns: ``'auto'`` takes the categorical and string
         columns of a pandas or polars DataFrame (or the non-numeric columns of
         an object array); else column indices, column names or a boolean mask.
@@ -652,6 +656,10 @@ class SMOTENC(_CategoricalMixin, BaseSampler):
         class.
     n_features_ : int
         The same as ``n_features_in_`` (imbalanced-learn's name for it).
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str

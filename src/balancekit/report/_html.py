@@ -104,6 +104,7 @@ def save_html(summary, path):
     Returns
     -------
     path : pathlib.Path
+        The path of the written file.
     """
     from ..evaluation._summary import check_output_path, write_text_atomic
 

@@ -58,6 +58,10 @@ class ClusterCentroids(BaseSampler):
         twice, as in imbalanced-learn, so each shrunk class has exactly its
         target count. With soft voting the output holds new rows and this
         attribute is not set (imbalanced-learn never sets it).
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str

@@ -130,6 +130,10 @@ class EditedNearestNeighbours(BaseSampler):
         one given.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Rows of the input that were kept, in increasing order.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
@@ -234,6 +238,10 @@ class RepeatedEditedNearestNeighbours(BaseSampler):
         Number of rounds run.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Rows of the input that were kept, in increasing order.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
@@ -354,6 +362,10 @@ class AllKNN(BaseSampler):
         The rule applied at the rounds (not fitted).
     sample_indices_ : ndarray of shape (n_samples_new,)
         Rows of the input that were kept, in increasing order.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str

@@ -129,6 +129,10 @@ class NeighbourhoodCleaningRule(BaseSampler):
         The classes cleaned in the second step.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Rows of the input that were kept, in increasing order.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        ``fit_resample`` (each row keeps the weight of the input row it was
+        copied or generated from); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
