@@ -686,6 +686,8 @@ def test_function_sampler_errors(data):
         FunctionSampler(lambda X, y: (X, y, None, None)).fit_resample(X, y)
     with pytest.raises(DataError, match="rows of X but"):
         FunctionSampler(lambda X, y: (X, y[:-1])).fit_resample(X, y)
+    with pytest.raises(DataError, match="X_resampled=1 of type int, a single value"):
+        FunctionSampler(lambda X, y: (1, y)).fit_resample(X, y)  # was len()'s TypeError
     with pytest.raises(InvalidParameterTypeError, match="func must be a callable"):
         FunctionSampler(func="drop").fit_resample(X, y)
     with pytest.raises(InvalidParameterTypeError, match="kw_args must be a dict"):

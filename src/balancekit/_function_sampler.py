@@ -257,6 +257,11 @@ class FunctionSampler(BaseSampler):
         y_values = y_res.to_numpy() if hasattr(y_res, "to_numpy") else np.asarray(y_res)
         if y_values.ndim != 1:
             y_values = y_values.ravel()
+        if not (sp.issparse(X_res) or _frames.as_frame(X_res) is not None or np.ndim(X_res)):
+            raise DataError(
+                f"func returned X_resampled={X_res!r} of type {type(X_res).__name__}, a single "
+                "value; it must return rows (an array or table like X)."
+            )
         n_rows = _frames.n_rows(X_res)
         if y_values.shape[0] != n_rows:
             raise DataError(
