@@ -11,7 +11,14 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
+    RepeatedStratifiedKFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    cross_val_predict,
+)
 from sklearn.svm import SVC
 from threadpoolctl import threadpool_limits
 
@@ -396,3 +403,14 @@ def test_iht_cv_none_is_five_folds_as_in_scikit_learn():
     default.fit_resample(X, y)
     none.fit_resample(X, y)
     np.testing.assert_array_equal(none.sample_indices_, default.sample_indices_)
+
+
+@pytest.mark.parametrize("cv", [ShuffleSplit(3, random_state=0), GroupKFold(3),
+                                RepeatedStratifiedKFold(n_splits=2, n_repeats=2, random_state=0)],
+                         ids=lambda cv: type(cv).__name__)
+def test_iht_cv_that_is_no_partition_is_named(cv):
+    # scikit-learn's "cross_val_predict only works for partitions" (or "The 'groups'
+    # parameter should not be None") did not say which parameter was wrong.
+    X, y = make_classification(200, 5, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterError, match=r"cv=.* every row in exactly one test fold"):
+        InstanceHardnessThreshold(cv=cv, random_state=0).fit_resample(X, y)

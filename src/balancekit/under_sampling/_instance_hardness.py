@@ -10,7 +10,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from .._base import BaseSampler, Resampled
 from .._exact import check_n_jobs
 from .._validation import check_int, check_not_a_class
-from ..exceptions import DataError, InvalidParameterTypeError
+from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 
 def seed_estimator(estimator, rng):
@@ -141,9 +141,20 @@ class InstanceHardnessThreshold(BaseSampler):
         self.estimator_ = seed_estimator(estimator, rng)
         if isinstance(cv, int):
             cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=rng)
-        proba = cross_val_predict(
-            self.estimator_, X, y, cv=cv, n_jobs=self.n_jobs, method="predict_proba"
-        )
+        try:
+            proba = cross_val_predict(
+                self.estimator_, X, y, cv=cv, n_jobs=self.n_jobs, method="predict_proba"
+            )
+        except ValueError as exc:
+            if "partition" not in str(exc) and "groups" not in str(exc):
+                raise
+            # ShuffleSplit, RepeatedStratifiedKFold (rows in several or no test folds) or a
+            # group splitter, which needs groups this sampler does not take.
+            raise InvalidParameterError(
+                f"cv={cv!r} cannot give each row one out-of-fold probability: the splits must "
+                "put every row in exactly one test fold, without groups (e.g. StratifiedKFold); "
+                f"scikit-learn says: {exc}"
+            ) from None
         classes = np.unique(y)
         easiness = proba[np.arange(y.shape[0]), np.searchsorted(classes, y)]
         keep = []
