@@ -800,7 +800,7 @@ class _PlainSampler:
         ({"progress": "yes"}, InvalidParameterTypeError, "progress"),
         ({"n_jobs": 0}, InvalidParameterError, "n_jobs"),
         ({"n_jobs": 1.5}, InvalidParameterTypeError, "n_jobs"),
-        ({"n_jobs": -2}, InvalidParameterError, r"n_jobs=-2 is out of range.*-1 for all cores"),
+        ({"n_jobs": 0}, InvalidParameterError, r"n_jobs=0 is out of range.*-2 for all but one"),
         ({"random_state": -1}, InvalidParameterError,
          r"random_state=-1 is out of range; it must be an integer from 0 to 4,294,967,295"),
         ({"random_state": 2**32}, InvalidParameterError, "random_state=4294967296 is out of range"),
@@ -1064,6 +1064,14 @@ def test_n_jobs_is_capped_by_the_cores_and_the_fits(monkeypatch):
     expected = min(joblib.cpu_count(), 2)
     assert asked == ([expected] if expected > 1 else [])
     assert result.summary["failed"] == []
+    # Negative counts as in joblib: -2 is all cores but one (it meant all cores once).
+    monkeypatch.setattr(joblib, "cpu_count", lambda: 3)
+    asked.clear()
+    compare(X, y, strategies=["baseline", "class_weight"], cv=2, n_jobs=-2)
+    assert asked == [2]
+    asked.clear()
+    compare(X, y, strategies=["baseline"], cv=2, n_jobs=-3)  # one process: no Parallel
+    assert asked == []
 
 
 # ----------------------------------------------------------------------------------------------

@@ -496,9 +496,10 @@ def _parse_strategies(value):
 
 
 def _check_jobs(value):
-    if value is not None and value != -1 and value < 1:
+    if value == 0:
         raise typer.BadParameter(
-            f"{value} is not allowed; use a positive number, or -1 for all cores."
+            "0 is not allowed; use a positive number, or a negative one for all cores but "
+            "some (-1: all cores, -2: all but one)."
         )
     return value
 
@@ -1103,7 +1104,8 @@ def compare(
         typer.Option(
             "--jobs",
             "-j",
-            help="Fits run in parallel (-1: all cores). Default: one after the other.",
+            help="Fits run in parallel (-1: all cores, -2: all but one). Default: one after "
+            "the other.",
             callback=_check_jobs,
             show_default=False,
         ),

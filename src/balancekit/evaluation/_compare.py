@@ -180,7 +180,8 @@ def compare(
         0 to 2**32 - 1.
     n_jobs : int, default=None
         Fits run in parallel with joblib: a positive number of processes, or
-        ``-1`` for all cores, in at most one process per core and per fit.
+        a negative one as in joblib (``-1`` for all cores, ``-2`` for all but
+        one), in at most one process per core and per fit.
         ``None`` runs them one after the other.
     progress : callable, default=None
         Called as ``progress(done, total, description)`` after each fit.
@@ -269,10 +270,10 @@ def compare(
         )
     if n_jobs is not None:
         n_jobs = check_int("n_jobs", n_jobs)
-        if n_jobs == 0 or n_jobs < -1:
+        if n_jobs == 0:
             raise InvalidParameterError(
-                f"n_jobs={n_jobs} is out of range; use None or 1 for one process, a positive "
-                "number of workers, or -1 for all cores."
+                "n_jobs=0 is out of range; use None or 1 for one process, a positive number of "
+                "workers, or a negative one as in joblib (-1 for all cores, -2 for all but one)."
             )
     model = make_estimator(estimator, random_state)
     score_method = _check_scores_available(model, metric, scoring)
@@ -679,7 +680,9 @@ def _run(tasks, frame, y, columns, model, options, n_jobs, progress):
         from joblib import cpu_count
 
         # At most one process per core and per fit: more only add start-up time and memory.
-        n_jobs = min(cpu_count() if n_jobs < 0 else n_jobs, cpu_count(), max(1, total))
+        # Negative counts as in joblib: -1 is every core, -2 all but one, ...
+        n_jobs = min(max(1, cpu_count() + 1 + n_jobs) if n_jobs < 0 else n_jobs, cpu_count(),
+                     max(1, total))
     if n_jobs is None or n_jobs == 1:
         failed = set()
         for done, task in enumerate(tasks, start=1):
