@@ -512,6 +512,23 @@ def test_members_read_as_imbalanced_learn_pipelines(ensemble):
     assert template.named_steps["classifier"] is template.estimator  # not fitted: the template
 
 
+@pytest.mark.parametrize("ensemble", ["BalancedBaggingClassifier", "EasyEnsembleClassifier"])
+def test_members_score_as_imbalanced_learn_pipelines(ensemble):
+    # Code scoring each member (``[m.score(X, y) for m in model.estimators_]``) failed: the
+    # members had no score method, where imbalanced-learn's Pipeline members have one.
+    ie = pytest.importorskip("imblearn.ensemble")
+    from balancekit import ensemble as be
+
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    ours = getattr(be, ensemble)(n_estimators=3, random_state=0).fit(X, y)
+    theirs = getattr(ie, ensemble)(n_estimators=3, random_state=0).fit(X, y)
+    weights = np.linspace(0.5, 2.0, y.size)
+    for member, reference in zip(ours.estimators_, theirs.estimators_, strict=True):
+        assert member.score(X, y) == pytest.approx(reference.score(X, y))
+        assert member.score(X, y, sample_weight=weights) == pytest.approx(
+            reference.score(X, y, sample_weight=weights))
+
+
 @pytest.mark.parametrize("class_weight", ["balanced", "balanced_subsample"])
 def test_forest_balanced_class_weight_counts_sample_weight(class_weight):
     # 'balanced' (and 'balanced_subsample' without bootstrap) divides by the classes' totals

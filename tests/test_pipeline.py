@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from balancekit import FunctionSampler
+from balancekit import BaseSampler, FunctionSampler
 from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from balancekit.over_sampling import SMOTE, RandomOverSampler
 from balancekit.pipeline import Pipeline, make_pipeline
@@ -216,6 +216,23 @@ def test_samplers_are_skipped_outside_fit(data):
     assert head.transform(X).shape == X.shape
     np.testing.assert_allclose(head.inverse_transform(head.transform(X)), X)
     assert len(SEEN) == 1  # none of these resampled
+
+
+def test_inverse_transform_takes_imbalanced_learn_keyword_xt(data):
+    """imbalanced-learn names the argument ``Xt``: ``inverse_transform(Xt=...)`` must work."""
+    X, y = data
+    pipe = Pipeline([("scale", StandardScaler()), ("over", RandomOverSampler(random_state=0)),
+                     ("pca", PCA(3))]).fit(X, y)
+    imb = imb_pipeline.Pipeline([("scale", StandardScaler()),
+                                 ("over", imb_over.RandomOverSampler(random_state=0)),
+                                 ("pca", PCA(3))]).fit(X, y)
+    Z = pipe.transform(X)
+    np.testing.assert_allclose(pipe.inverse_transform(Xt=Z), imb.inverse_transform(Xt=Z))
+    np.testing.assert_allclose(pipe.inverse_transform(Xt=Z), pipe.inverse_transform(Z))
+    with pytest.raises(InvalidParameterError, match="not both"):
+        pipe.inverse_transform(Z, Xt=Z)
+    with pytest.raises(InvalidParameterTypeError, match="Xt"):
+        pipe.inverse_transform()
 
 
 def test_sampler_sees_only_training_folds_in_cross_validate(data):
@@ -696,6 +713,29 @@ def test_function_sampler_errors(data):
         FunctionSampler(validate="no").fit(X, y)
     with pytest.raises(InvalidParameterError, match="func is set"):
         FunctionSampler(_drop_first_rows).fit_resample(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_imbalanced_learn_style_sampler_subclass_gets_a_clear_error(data):
+    # imbalanced-learn's custom samplers subclass its BaseSampler with a hook
+    # _fit_resample(X, y) -> (X_res, y_res). balancekit's BaseSampler passes targets= and
+    # rng= to its hook: such a subclass failed with "'FakeSampler' object has no attribute
+    # 'sampling_strategy'" or "got an unexpected keyword argument 'targets'".
+    class FakeSampler(BaseSampler):
+        _sampling_type = "bypass"
+
+        def _fit_resample(self, X, y):
+            return X[:50], y[:50]
+
+    X, y = data
+    for call in (lambda: FakeSampler().fit_resample(X, y), lambda: FakeSampler().fit(X, y),
+                 lambda: make_pipeline(FakeSampler(), LogisticRegression()).fit(X, y)):
+        with pytest.raises(InvalidParameterTypeError,
+                           match=r"_fit_resample\(X, y\) is written for imbalanced-learn"):
+            call()
+    # The way the message points to runs the same resampling.
+    X_res, y_res = FunctionSampler(func=lambda X, y: (X[:50], y[:50])).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X[:50])
+    np.testing.assert_array_equal(y_res, y[:50])
 
 
 def test_function_sampler_in_a_pipeline_drops_training_rows_only(data):

@@ -181,6 +181,22 @@ def test_adasyn_rows_and_allocation_match_an_independent_computation():
         assert np.all(np.nansum((gaps >= 0) & (gaps < 1), axis=1) >= 1)
 
 
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_in_danger_indices_under_imbalanced_learn_name(kind):
+    """Code written for imbalanced-learn reads ``in_danger_indices`` (no underscore)."""
+    X, y = overlapping()
+    sampler = BorderlineSMOTE(kind=kind, random_state=0)
+    assert not hasattr(sampler, "in_danger_indices")
+    sampler.fit_resample(X, y)
+    imb = imblearn_over.BorderlineSMOTE(kind=kind, random_state=0)
+    imb.fit_resample(X, y)
+    assert sampler.in_danger_indices is sampler.in_danger_indices_
+    assert sampler.in_danger_indices.keys() == imb.in_danger_indices.keys()
+    for label, rows in imb.in_danger_indices.items():
+        np.testing.assert_array_equal(np.sort(sampler.in_danger_indices[label]), np.sort(rows))
+    assert "in_danger_indices" not in clone(sampler).get_params()
+
+
 def test_borderline_1_generates_from_danger_rows_toward_class_neighbours():
     X, y = overlapping()
     k, m = 5, 10

@@ -1,5 +1,6 @@
 """The sampler base class: one public ``fit_resample`` and one algorithm hook."""
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,29 @@ from ._validation import (
     check_seed,
     check_target,
 )
-from .exceptions import DataError, DataTypeError, InvalidParameterError
+from .exceptions import DataError, DataTypeError, InvalidParameterError, InvalidParameterTypeError
+
+
+def _check_hook(sampler):
+    """Refuse, with a clear error, a subclass whose ``_fit_resample(X, y)`` follows
+    imbalanced-learn's contract (it returns ``(X_res, y_res)`` and reads
+    ``sampling_strategy_`` as counts of rows to add): it would fail on the keywords this
+    base class passes, or on its output."""
+    hook = getattr(type(sampler), "_fit_resample", None)
+    try:
+        params = inspect.signature(hook).parameters
+    except (TypeError, ValueError):
+        return
+    if "targets" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    name = type(sampler).__name__
+    raise InvalidParameterTypeError(
+        f"{name}._fit_resample(X, y) is written for imbalanced-learn's BaseSampler; "
+        "balancekit.BaseSampler calls _fit_resample(X, y, *, targets, rng) instead, so it "
+        f"cannot run {name}. Wrap the resampling in a function func(X, y) -> (X_res, y_res) "
+        "and use balancekit.FunctionSampler(func=func), which runs in a balancekit Pipeline "
+        "like any sampler."
+    )
 
 
 @dataclass
@@ -76,6 +99,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self : object
             The sampler, with ``sampling_strategy_`` set.
         """
+        _check_hook(self)
         X = _frames.native_byte_order(X)
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
@@ -110,6 +134,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             The matching labels, in ``y``'s layout (one-hot rows for one-hot
             ``y``). A pandas ``y`` takes the index of a pandas ``X_resampled``.
         """
+        _check_hook(self)
         X = _frames.native_byte_order(X)
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)

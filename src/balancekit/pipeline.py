@@ -929,13 +929,16 @@ class Pipeline(_SkPipeline):
         return Xt
 
     @available_if(_can_inverse_transform)
-    def inverse_transform(self, X, **params):
+    def inverse_transform(self, X=None, *, Xt=None, **params):
         """Apply ``inverse_transform`` of every transformer in reverse order; samplers are skipped.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_out)
+        X : array-like of shape (n_samples, n_features_out), default=None
             Data in the space of the pipeline's output.
+        Xt : array-like of shape (n_samples, n_features_out), default=None
+            The same data under imbalanced-learn's name for it, so that
+            ``inverse_transform(Xt=...)`` works too; give ``X`` or ``Xt``, not both.
         **params : dict of str -> object
             Only with metadata routing enabled: parameters requested by the steps.
 
@@ -944,6 +947,18 @@ class Pipeline(_SkPipeline):
         X_original : array-like of shape (n_samples, n_features)
             The data in the input space.
         """
+        if Xt is not None:
+            if X is not None:
+                raise InvalidParameterError(
+                    "Pipeline.inverse_transform takes the data as X or as Xt (imbalanced-learn's "
+                    "name for it), not both."
+                )
+            X = Xt
+        elif X is None:
+            raise InvalidParameterTypeError(
+                "Pipeline.inverse_transform needs the data to map back: pass X (or Xt, "
+                "imbalanced-learn's name for it)."
+            )
         check_is_fitted(self)
         routed = None
         if _routing_enabled():

@@ -195,8 +195,8 @@ class ResampledEstimator(BaseEstimator):
     steps, named_steps : list and Bunch
         ``('sampler', ...)`` then ``('classifier', ...)``, fitted once the member
         is: imbalanced-learn's members are such pipelines, so that
-        ``member.named_steps['classifier']``, ``member[-1]`` and
-        ``member[0].sample_indices_`` read the same.
+        ``member.named_steps['classifier']``, ``member[-1]``,
+        ``member[0].sample_indices_`` and ``member.score(X, y)`` read the same.
     """
 
     def __init__(self, sampler, estimator, classes):
@@ -286,6 +286,14 @@ class ResampledEstimator(BaseEstimator):
         """Decision function of the fitted estimator."""
         check_is_fitted(self)
         return self.estimator_.decision_function(X, **params)
+
+    @available_if(_delegate_has("score"))
+    def score(self, X, y, sample_weight=None):
+        """Score of the fitted estimator on ``(X, y)``, ``y`` encoded as the labels ``fit``
+        gets (what the member pipelines of imbalanced-learn return)."""
+        check_is_fitted(self)
+        kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return self.estimator_.score(X, y, **kwargs)
 
     def __sklearn_tags__(self):
         from sklearn.utils import get_tags

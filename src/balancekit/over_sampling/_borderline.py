@@ -150,8 +150,9 @@ class BorderlineSMOTE(BaseSampler):
         rows per search checked against exact search; ``None`` with exact
         search.
     in_danger_indices_ : dict
-        ``{label: rows of X in danger}`` for each grown class (imbalanced-learn
-        calls it ``in_danger_indices``).
+        ``{label: rows of X in danger}`` for each grown class.
+    in_danger_indices : dict
+        The same dict, under imbalanced-learn's name (read-only).
     sample_weight_ : ndarray of shape (n_samples_new,) or None
         The weights of the output rows when ``sample_weight`` is given to
         ``fit_resample`` (each row keeps the weight of the input row it was
@@ -225,6 +226,11 @@ class BorderlineSMOTE(BaseSampler):
         self.m_neighbors = m_neighbors
         self.kind = kind
         self.neighbors = neighbors
+
+    @property
+    def in_danger_indices(self):
+        """``in_danger_indices_`` under imbalanced-learn's name, without the underscore."""
+        return self.in_danger_indices_
 
     def _fit_resample(self, X, y, *, targets, rng):
         k, k_estimator = check_neighbors("k_neighbors", self.k_neighbors)
