@@ -1,5 +1,6 @@
 """The sampler base class: one public ``fit_resample`` and one algorithm hook."""
 
+import functools
 import inspect
 from dataclasses import dataclass
 
@@ -25,12 +26,7 @@ def _check_hook(sampler):
     imbalanced-learn's contract (it returns ``(X_res, y_res)`` and reads
     ``sampling_strategy_`` as counts of rows to add): it would fail on the keywords this
     base class passes, or on its output."""
-    hook = getattr(type(sampler), "_fit_resample", None)
-    try:
-        params = inspect.signature(hook).parameters
-    except (TypeError, ValueError):
-        return
-    if "targets" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+    if _takes_targets(type(sampler)):
         return
     name = type(sampler).__name__
     raise InvalidParameterTypeError(
@@ -40,6 +36,17 @@ def _check_hook(sampler):
         "and use balancekit.FunctionSampler(func=func), which runs in a balancekit Pipeline "
         "like any sampler."
     )
+
+
+@functools.cache
+def _takes_targets(cls):
+    """Whether the hook of sampler class ``cls`` takes balancekit's keywords (checked once
+    per class: fit_resample of small data should not pay for a signature each call)."""
+    try:
+        params = inspect.signature(cls._fit_resample).parameters
+    except (AttributeError, TypeError, ValueError):
+        return True
+    return "targets" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 @dataclass
