@@ -86,7 +86,9 @@ class RandomOverSampler(BaseSampler):
         self.shrinkage = shrinkage
 
     def _fit_resample(self, X, y, *, targets, rng):
-        self.shrinkage_ = self._check_shrinkage(targets, np.unique(y))
+        # The classes of y are needed only to check a dict (a sort of every label).
+        classes = np.unique(y) if isinstance(self.shrinkage, Mapping) else ()
+        self.shrinkage_ = self._check_shrinkage(targets, classes)
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         keep = np.arange(y.shape[0])
         if self.shrinkage_ is None:
