@@ -255,10 +255,10 @@ def _check_scalable(name, values):
 def _numbers_the_rows(values):
     """Whether a numeric column holds distinct consecutive integers, one per row (such as
     the index pandas writes with ``to_csv``): row numbers, not a property of the rows."""
-    present = values.dropna().to_numpy()
-    n_rows = present.shape[0]
-    if n_rows <= ID_LIKE_MIN_VALUES or present.max() - present.min() + 1 != n_rows:
+    n_rows = int(values.count())
+    if n_rows <= ID_LIKE_MIN_VALUES or values.max() - values.min() + 1 != n_rows:
         return False  # the cheap test first: only a run of n_rows integers can pass
+    present = values.dropna().to_numpy()
     return bool(np.all(present == np.round(present))
                 and np.unique(present).shape[0] == n_rows)
 
