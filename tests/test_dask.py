@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 
 from balancekit import over_sampling, under_sampling
@@ -511,6 +512,27 @@ def test_bad_labels_name_their_partition():
                                           da.from_array(np.zeros(len(y)), chunks=300))
 
 
+@pytest.mark.parametrize("name, params", [("RandomOverSampler", {"shrinkage": 1.0}),
+                                          ("TomekLinks", {}), ("NearMiss", {})])
+def test_missing_values_of_nullable_columns_are_called_missing(name, params):
+    # pd.NA in a nullable column, in a row of the largest class: the in-memory sampler
+    # refuses it as a missing value, and so does the pass over every partition here (numpy
+    # cannot make a number of pd.NA, which is not a value that "is not a number").
+    X, y = _data(n=600)
+    table = _frame(X, y)
+    table["f1"] = table["f1"].astype("Float64")
+    table.loc[np.flatnonzero(y == 0)[5], "f1"] = pd.NA
+    from balancekit import dask as bk_dask
+
+    memory = getattr(over_sampling, name, None) or getattr(under_sampling, name)
+    with pytest.raises(DataError, match="NaN"):
+        memory(**params).fit_resample(table.drop(columns="label"), table["label"])
+    frame = dd.from_pandas(table, npartitions=3)
+    with pytest.raises(DataError, match="partition 0 of X holds missing or infinite values"):
+        dask.compute(*getattr(bk_dask, name)(**params).fit_resample(frame.drop(columns="label"),
+                                                                      frame["label"]))
+
+
 def test_sample_weight_and_bad_parameters_are_refused():
     X, y = _data()
     Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
@@ -553,6 +575,31 @@ def test_partition_sampler_seeds_each_partition_from_its_random_state():
     for part in parts:
         counts = part.value_counts()
         assert counts.nunique() == 1
+
+
+@pytest.mark.parametrize("sampler", [under_sampling.RandomUnderSampler(),
+                                     under_sampling.EditedNearestNeighbours(),
+                                     over_sampling.SMOTE()])
+def test_partition_sampler_gives_empty_partitions_back_empty(sampler):
+    # A filter empties some partitions: they have nothing to resample, and the others are
+    # resampled as the sampler resamples them in memory.
+    X, y = _data(n=600)
+    table = _frame(X, y).sort_values("f0").reset_index(drop=True)
+    frame = dd.from_pandas(table, npartitions=6)
+    kept = frame[frame["f0"] > table["f0"].median()]
+    X_res, y_res = PartitionSampler(sampler, random_state=0).fit_resample(
+        kept.drop(columns="label"), kept["label"])
+    x_parts = dask.compute(*X_res.to_delayed())
+    assert [len(part) for part in x_parts[:3]] == [0, 0, 0]
+    seeds = np.random.RandomState(0).randint(0, 2**32, size=6, dtype=np.int64)
+    for part, seed, start in zip(x_parts[3:], seeds[3:], (300, 400, 500), strict=True):
+        rows = table.iloc[start:start + 100]
+        memory = clone(sampler)
+        if "random_state" in memory.get_params():
+            memory.set_params(random_state=int(seed))
+        X_mem, _ = memory.fit_resample(rows.drop(columns="label"), rows["label"])
+        np.testing.assert_array_equal(part.to_numpy(), X_mem.to_numpy())
+    assert len(y_res.compute()) == sum(len(part) for part in x_parts)
 
 
 def test_partition_sampler_errors_name_the_partition():

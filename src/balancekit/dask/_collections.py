@@ -451,13 +451,29 @@ def numeric_rows(x_part, i, rows, dtype):
     try:
         values = values.astype(dtype, copy=False)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"partition {i} of X holds values that are not numbers ({exc}).") from None
+        values = _numbers_with_nan(x_part, rows, dtype)
+        if values is None:
+            raise DataError(f"partition {i} of X holds values that are not numbers ({exc}).") \
+                from None
     if not np.isfinite(values).all():
         raise DataError(
             f"partition {i} of X holds missing or infinite values, and this method computes "
             "on the numbers of every row: fill or drop them first."
         )
     return values
+
+
+def _numbers_with_nan(x_part, rows, dtype):
+    """Rows ``rows`` of a pandas partition as ``dtype``, its nullable columns' missing
+    values (``pd.NA``, which numpy cannot convert) as NaN; ``None`` where some values are
+    not numbers."""
+    if not hasattr(x_part, "iloc"):
+        return None
+    try:
+        part = x_part if rows is None else x_part.iloc[rows]
+        return part.to_numpy(dtype=dtype, na_value=np.nan)
+    except (TypeError, ValueError):
+        return None
 
 
 #: The level of a missing value (None, NaN, NA) in :meth:`Partitions.level_counts`.

@@ -104,6 +104,8 @@ def _keeps_rows(sampler):
 
 def _resample_partition(x, y, i, sampler, seed):
     labels_of(y, i, len(x))  # the partition's labels, checked against its rows
+    if len(x) == 0:  # nothing to resample (e.g. a partition a filter emptied)
+        return x, y
     sampler = clone(sampler)
     if "random_state" in sampler.get_params(deep=False):
         sampler.set_params(random_state=int(seed))
