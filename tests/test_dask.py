@@ -1230,3 +1230,25 @@ def test_cli_inspect_with_dask_refuses_labels_that_are_values(tmp_path):
     line = assert_error(invoke("inspect", data, "-t", "label", "--dask"), 1, "continuous")
     assert re.search(r"partition [01] of y", line)
     assert_error(invoke("inspect", data, "-t", "labels", "--dask"), 2, "did you mean 'label'")
+
+
+@pytest.mark.parametrize("sampler", [
+    RandomOverSampler(random_state=0), RandomUnderSampler(random_state=0),
+    RandomUnderSampler(replacement=True, random_state=0), SMOTE(random_state=0), TomekLinks(),
+    NearMiss(), PartitionSampler(under_sampling.EditedNearestNeighbours()),
+], ids=lambda s: type(s).__name__ + ("(replacement)" if getattr(s, "replacement", 0) else ""))
+def test_labels_join_the_resampled_rows_partition_by_partition(sampler):
+    """X_res.assign(label=y_res) is how one writes the labels back with the rows: built as
+    separate collections, dask aligned them by a shuffle on the index, which failed on the
+    repeated index labels of copied rows ("cannot reindex on an axis with duplicate
+    labels") and reordered the others."""
+    X, y = _data(600)
+    frame = dd.from_pandas(_frame(X, y), npartitions=3)
+    X_res, y_res = sampler.fit_resample(frame.drop(columns="label"), frame["label"])
+    joined = X_res.assign(target=y_res)
+    assert joined.npartitions == X_res.npartitions
+    rows, labels = dask.compute(X_res, y_res)
+    out = joined.compute()
+    pd.testing.assert_frame_equal(out.drop(columns="target"), rows)
+    np.testing.assert_array_equal(out["target"].to_numpy(), labels.to_numpy())
+    pd.testing.assert_frame_equal(X_res[y_res == 1].compute(), rows[labels.to_numpy() == 1])

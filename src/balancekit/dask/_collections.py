@@ -148,11 +148,13 @@ class Partitions:
             starts = [0] * len(x_parts)
         elif renumber:
             starts = np.cumsum([0, *rows[:-1]]).tolist()
-        out = [delayed(_one_index, nout=2)(x, y, start)
-               for x, y, start in zip(x_parts, y_parts, starts, strict=True)]
         x_meta, y_meta = _meta_of(self.X), _meta_of(self.y)
         if x_meta is not None or y_meta is not None:
             x_meta, y_meta = _one_index(x_meta, y_meta, 0 if renumber else None)
+        if _joinable(x_meta, y_meta):
+            return _co_aligned(x_parts, y_parts, starts, x_meta, y_meta)
+        out = [delayed(_one_index, nout=2)(x, y, start)
+               for x, y, start in zip(x_parts, y_parts, starts, strict=True)]
         return (_from_blocks([o[0] for o in out], self.X, rows, x_meta),
                 _from_blocks([o[1] for o in out], self.y, rows, y_meta))
 
@@ -331,6 +333,36 @@ def _one_index(x, y, start):
     else:
         return x, y
     return x, _with_index(y, index)
+
+
+def _joinable(x_meta, y_meta):
+    """Whether a result's ``X`` and ``y`` can be one dask DataFrame underneath: a pandas
+    DataFrame of flat column names and a pandas Series."""
+    return (isinstance(x_meta, pd.DataFrame) and isinstance(y_meta, pd.Series)
+            and not isinstance(x_meta.columns, pd.MultiIndex))
+
+
+def _co_aligned(x_parts, y_parts, starts, x_meta, y_meta):
+    """``X_res`` and ``y_res`` taken from one dask DataFrame of ``X``'s partitions with the
+    labels as one more column: dask then knows they hold the same rows in the same
+    partitions, so ``X_res.assign(label=y_res)`` or ``X_res[y_res == 1]`` works partition
+    by partition (separate collections are aligned by a shuffle on the index, which fails
+    on the repeated labels of copied rows)."""
+    key = "__balancekit_label__"
+    while key in x_meta.columns:
+        key = f"_{key}_"
+    joined = dd.from_delayed(
+        [delayed(_with_labels)(x, y, start, key)
+         for x, y, start in zip(x_parts, y_parts, starts, strict=True)],
+        meta=_with_labels(x_meta, y_meta, None, key), verify_meta=False)
+    return joined.drop(columns=[key]), joined[key].rename(y_meta.name)
+
+
+def _with_labels(x, y, start, key):
+    """A partition's rows under one index (see :func:`_one_index`), its labels as column
+    ``key`` (taken by position, in their own dtype)."""
+    x, y = _one_index(x, y, start)
+    return x.assign(**{key: y.array})
 
 
 def _with_index(part, index):
