@@ -924,6 +924,33 @@ def test_a_column_of_row_numbers_is_named_in_a_warning(tmp_path):
     assert prepare_table(shuffled)[1].identifiers == ["Unnamed: 0"]
 
 
+def test_repeated_rows_are_counted_and_named_in_a_warning(numeric_data, recwarn):
+    """Exact copies of rows (a table exported twice, say) on both sides of a split are rows
+    the model has seen, which inflates every score: compare says so, unless groups keep
+    the copies together."""
+    from balancekit.exceptions import BalancekitWarning
+    from balancekit.report import render_html
+
+    X, y = numeric_data
+    X, y = pd.DataFrame(X).add_prefix("f"), np.asarray(y)
+    copies = np.arange(0, len(y), 10)  # 10% of the rows twice
+    X2, y2 = pd.concat([X, X.iloc[copies]], ignore_index=True), np.r_[y, y[copies]]
+    with pytest.warns(BalancekitWarning, match=rf"{copies.size} of the {len(y2)} rows .* repeat"):
+        result = compare(X2, y2, strategies=["baseline"], cv=3)
+    assert result.summary["data"]["duplicate_rows"] == copies.size
+    assert any("repeat an earlier row" in note for note in result.summary["notes"])
+    assert "Repeated rows" in render_html(result.summary)
+    # The same features under another label are no copy; groups keep copies together.
+    relabelled = np.r_[y, 1 - y[copies]]
+    recwarn.clear()
+    quiet = compare(X2, relabelled, strategies=["baseline"], cv=3)
+    assert quiet.summary["data"]["duplicate_rows"] == 0
+    grouped = compare(X2, y2, strategies=["baseline"], cv=3,
+                      groups=np.r_[np.arange(len(y)), copies])
+    assert grouped.summary["data"]["duplicate_rows"] == copies.size
+    assert not [w for w in recwarn if "repeat an earlier row" in str(w.message)]
+
+
 def test_low_cardinality_one_hot_is_unchanged():
     # A column of few values is encoded exactly as by OneHotEncoder(handle_unknown='ignore'),
     # unseen values included (all zeros).

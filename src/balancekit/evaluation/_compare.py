@@ -288,6 +288,7 @@ def compare(
         warnings.warn(ONE_VS_ONE_WARNING, BalancekitWarning, stacklevel=2)
         score_method = None
     weighted = _warn_if_already_balanced(model)
+    n_copies, copies_note = _duplicate_rows(frame, y_arr, grouped=groups is not None)
     fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None)
     scaling = "minmax" if needs_non_negative(model) else "standard"
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
@@ -320,6 +321,8 @@ def compare(
         notes.append(ONE_VS_ONE_WARNING)
     if weighted:
         notes.append(weighted)
+    if copies_note:
+        notes.append(copies_note)
     undefined = _undefined_precision_note(strategy_entries, pos, metric)
     if undefined:
         warnings.warn(undefined, BalancekitWarning, stacklevel=2)
@@ -337,7 +340,8 @@ def compare(
     summary = {
         "kind": "balancekit.comparison",
         "version": _version(),
-        "data": _data_overview(frame, columns, y_arr, counts, pos, folds.splits[0][0]),
+        "data": _data_overview(frame, columns, y_arr, counts, pos, folds.splits[0][0],
+                               n_copies),
         "settings": {
             "estimator": estimator if isinstance(estimator, str) else repr(model),
             "estimator_description": repr(model),
@@ -609,7 +613,32 @@ def _warn_identifiers(frame, columns):
         )
 
 
-def _data_overview(frame, columns, y, counts, pos, first_train):
+#: Warn when at least this share of the rows repeat an earlier row, label included.
+DUPLICATE_SHARE = 0.01
+
+
+def _duplicate_rows(frame, y, *, grouped):
+    """The number of rows that repeat an earlier row exactly, label included, and the
+    warning given (also a note of the summary) when they are at least
+    ``DUPLICATE_SHARE`` of the rows and no groups keep the copies together."""
+    key = "__balancekit_label__"
+    while key in frame.columns:
+        key = f"_{key}_"
+    n_copies = int(frame.assign(**{key: y}).duplicated().sum())
+    if grouped or n_copies == 0 or n_copies < DUPLICATE_SHARE * frame.shape[0]:
+        return n_copies, ""
+    note = (
+        f"{n_copies:,} of the {frame.shape[0]:,} rows ({n_copies / frame.shape[0]:.1%}) repeat "
+        "an earlier row exactly, label included: a copy in a validation fold whose twin is in "
+        "the training fold is a row the model has seen, which inflates every score. Drop the "
+        "copies first (pandas' drop_duplicates), or keep them on one side of every split with "
+        "groups."
+    )
+    warnings.warn(note, BalancekitWarning, stacklevel=3)
+    return n_copies, note
+
+
+def _data_overview(frame, columns, y, counts, pos, first_train, n_copies):
     """The ``'data'`` part of the summary."""
     n_rows = frame.shape[0]
     return {
@@ -619,6 +648,7 @@ def _data_overview(frame, columns, y, counts, pos, first_train):
         "categorical_columns": list(columns.categorical),
         "identifier_columns": list(columns.identifiers),
         "missing_values": {name: int(n) for name, n in frame.isna().sum().items() if int(n) > 0},
+        "duplicate_rows": n_copies,
         "classes": [
             {"label": label, "count": n, "share": n / n_rows} for label, n in counts.items()
         ],
