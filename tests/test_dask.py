@@ -1178,6 +1178,36 @@ def test_cli_dask_strategy_that_does_not_fit_the_classes_is_a_usage_error(tmp_pa
     assert not out.exists()
 
 
+@pytest.mark.parametrize("layout", ["unused category", "hive partitions"])
+def test_cli_dask_counts_no_class_without_rows(tmp_path, layout):
+    # A categorical target's value counts list its unused categories, and dask's those of a
+    # Hive partition key as '__UNKNOWN_CATEGORIES__': each was counted as a class of 0 rows,
+    # named in the summary, and a binary target's --strategy 0.5 was refused ("y has 3
+    # classes").
+    from .test_cli import assert_ok, invoke
+
+    rng = np.random.default_rng(0)
+    label = np.where(np.arange(60) % 6 == 0, "yes", "no")
+    table = pd.DataFrame({"a": rng.normal(size=60), "t": label})
+    if layout == "unused category":
+        data = tmp_path / "data.parquet"
+        table.assign(t=pd.Categorical(label, categories=["no", "yes", "maybe"])).to_parquet(data)
+    else:
+        data = tmp_path / "data"
+        for value in ("no", "yes"):
+            (data / f"t={value}").mkdir(parents=True)
+            table[label == value].drop(columns="t").to_parquet(data / f"t={value}" / "p.parquet")
+    outs = {extra: tmp_path / f"out{len(extra)}.parquet" for extra in ((), ("--dask",))}
+    for extra, out in outs.items():
+        result = invoke("resample", data, "-t", "t", "-m", "random_over", "-s", "0.5",
+                        "-o", out, *extra)
+        assert_ok(result)
+        assert "(no: 50 -> 50, yes: 10 -> 25)" in result.stderr
+    from_dask, from_memory = (pd.read_parquet(out) for out in outs.values())
+    for written in (from_dask, from_memory):
+        assert written["t"].astype(str).value_counts().to_dict() == {"no": 50, "yes": 25}
+
+
 def test_write_parts_gives_the_directory_the_usual_permissions(tmp_path):
     import os
 

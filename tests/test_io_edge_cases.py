@@ -253,6 +253,62 @@ def test_new_values_the_input_type_cannot_hold_stay_as_they_are(tmp_path):
     assert pq.read_table(out).column("i").to_pylist() == [1.5, 2.0]
 
 
+def test_map_columns_are_written_back(tmp_path):
+    # pyarrow infers no map from the (key, value) pairs pandas holds: the command resampled
+    # the table, then failed to write it ("Expected bytes, got a 'int' object").
+    path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
+    tags = pa.map_(pa.string(), pa.int64())
+    source = pa.table({"m": pa.array([[("a", 1)], [("b", 2), ("c", 3)], []], tags),
+                       "s": pa.array([{"m": [("k", 1)]}] * 3, pa.struct([("m", tags)])),
+                       "t": list("xyx")})
+    pq.write_table(source, path)
+    table, layout = _io.read_table(path, keep_text=True)
+    _io.write_table(table.iloc[[2, 0, 1, 1]], out, text=layout)
+    assert pq.read_table(out).equals(source.take([2, 0, 1, 1]))
+
+
+def test_parquet_fields_keep_their_metadata_and_not_null(tmp_path):
+    # polars keeps the categories of an Enum in its field's metadata: without it, polars
+    # read the output's column as a Categorical.
+    path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
+    schema = pa.schema([
+        pa.field("e", pa.dictionary(pa.int32(), pa.string(), ordered=True),
+                 metadata={b"_PL_ENUM_VALUES2": b"1;a1;b1;c"}),
+        pa.field("i", pa.int64(), nullable=False, metadata={b"unit": b"cm"}),
+        pa.field("f", pa.float64(), metadata={b"unit": b"kg"}),  # as pandas writes it
+        pa.field("t", pa.string()),
+    ])
+    source = pa.table({"e": pa.array(["a", "b", "a"]).dictionary_encode(),
+                       "i": [1, 2, 3], "f": [0.5, 1.5, 2.5], "t": list("xyx")}).cast(schema)
+    pq.write_table(source, path)
+    table, layout = _io.read_table(path, keep_text=True)
+    _io.write_table(table.iloc[[0, 1, 1]], out, text=layout)
+    assert pq.read_schema(out).remove_metadata().equals(schema, check_metadata=True)
+    table["i"] = table["i"].astype("Int64").where(table["i"] > 1)  # a missing value now
+    _io.write_table(table, out, text=layout, force=True)
+    assert pq.read_schema(out).field("i").nullable
+
+
+@pytest.mark.parametrize("kind", [pa.float32(), pa.float64()])
+def test_parquet_nan_stays_nan_and_null_stays_null(tmp_path, kind):
+    # pandas reads a NaN and a null alike; pyarrow wrote both back as null, so a NaN that
+    # numpy, pyarrow or polars wrote (a value to polars, DuckDB or Spark) became missing.
+    path, out = tmp_path / "x.parquet", tmp_path / "out.parquet"
+    source = pa.table({
+        "nan": pa.array(np.array([1.0, np.nan, 3.0]), kind),
+        "null": pa.array([1.0, None, 3.0], kind),
+        "t": list("xyx"),
+    })
+    pq.write_table(source, path)
+    table, layout = _io.read_table(path, keep_text=True)
+    _io.write_table(table.iloc[[1, 0, 1]], out, text=layout)
+    written = pq.read_table(out)
+    assert written.schema.remove_metadata() == source.schema
+    # repr: NaN == NaN is false
+    assert repr(written.to_pydict()) == repr(source.take([1, 0, 1]).to_pydict())
+    assert written.column("nan").null_count == 0 and written.column("null").null_count == 2
+
+
 def _directory(tmp_path, first, second):
     directory = tmp_path / "parts"
     directory.mkdir()

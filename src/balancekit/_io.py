@@ -620,7 +620,23 @@ def _read_parquet(path):
         _file_schema(path)
         arrow = pq.read_table(path)
     table, index = arrow_frame(arrow, path)
-    return table, ParquetLayout(arrow.schema, index)
+    return table, ParquetLayout(arrow.schema, index, nan=_nan_columns(arrow))
+
+
+def _nan_columns(arrow):
+    """The floating-point columns of ``arrow`` whose missing values are all NaN, not null
+    (as numpy, pyarrow and polars write a NaN): pandas reads both as NaN."""
+    names = []
+    for field in arrow.schema:
+        column = arrow.column(field.name)
+        if not pa.types.is_floating(field.type) or column.null_count:
+            continue
+        try:
+            if pc.any(pc.is_nan(column)).as_py():
+                names.append(field.name)
+        except pa.ArrowNotImplementedError:  # is_nan of float16 in older pyarrow
+            continue
+    return names
 
 
 def parquet_dataset(path):
@@ -776,16 +792,22 @@ class ParquetLayout:
         The schema of the table read.
     index : list of str
         The names of the index levels stored by pandas, read as columns.
+    nan : list of str, default=()
+        The floating-point columns whose missing values were all NaN, not null:
+        they are written with NaN again (pandas holds both as NaN, which pyarrow
+        writes as null).
 
     Attributes
     ----------
     schema : pyarrow.Schema
     index : list of str
+    nan : list of str
     """
 
-    def __init__(self, schema, index):
+    def __init__(self, schema, index, nan=()):
         self.schema = schema
         self.index = list(index)
+        self.nan = list(nan)
 
     def keep(self, columns):
         """The layout of a table of some of the columns: this one, as :meth:`to_arrow` finds
@@ -794,7 +816,10 @@ class ParquetLayout:
 
     def to_arrow(self, table):
         """``table`` as an Arrow table: the index levels read stored as an index again, and
-        each column of the table read with its Arrow type when its values allow.
+        each column of the table read with its Arrow type when its values allow, and then
+        with its field's metadata (such as the categories of a polars ``Enum``) and, where
+        it has no missing value, its ``not null``; the missing values of the columns of
+        ``nan`` are NaN.
 
         Parameters
         ----------
@@ -805,24 +830,59 @@ class ParquetLayout:
         -------
         arrow : pyarrow.Table
         """
-        if self.index and all(name in table.columns for name in self.index):
-            arrow = pa.Table.from_pandas(table.set_index(self.index), preserve_index=True)
-        else:
-            arrow = pa.Table.from_pandas(table, preserve_index=False)
+        keep_index = bool(self.index) and all(name in table.columns for name in self.index)
+        frame = table.set_index(self.index) if keep_index else table
+        arrow = pa.Table.from_pandas(frame, schema=self._nested_schema(frame, keep_index),
+                                     preserve_index=keep_index)
         for i, field in enumerate(arrow.schema):
             j = self.schema.get_field_index(field.name)
-            if j < 0 or self.schema.field(j).type == field.type:
+            if j < 0:
                 continue
-            target = self.schema.field(j).type
-            try:  # a column copied from the input: its type (decimal128(5, 2), string, ...)
-                if pa.types.is_decimal(target) and pa.types.is_floating(field.type):
-                    column = _float_as_decimal(arrow.column(i), target)
-                else:
-                    column = pc.cast(arrow.column(i), target, safe=True)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-                continue  # new values the type cannot hold (fractions in integers): as they are
-            arrow = arrow.set_column(i, field.with_type(column.type), column)
+            source = self.schema.field(j)
+            column = original = arrow.column(i)
+            if source.type != field.type:
+                target = source.type
+                try:  # a column copied from the input: its type (decimal128(5, 2), string, ...)
+                    if pa.types.is_decimal(target) and pa.types.is_floating(field.type):
+                        column = _float_as_decimal(column, target)
+                    else:
+                        column = pc.cast(column, target, safe=True)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                    continue  # new values the type cannot hold (fractions in integers): as they are
+            if field.name in self.nan and column.null_count and pa.types.is_floating(
+                column.type
+            ):
+                column = pc.fill_null(column, pa.scalar(float("nan"), column.type))
+            field = field.with_type(column.type)
+            if column.type == source.type:
+                field = field.with_metadata(source.metadata)
+                if not source.nullable and column.null_count == 0:
+                    field = field.with_nullable(False)
+            if column is not original or not field.equals(arrow.schema.field(i),
+                                                          check_metadata=True):
+                arrow = arrow.set_column(i, field, column)
         return arrow
+
+    def _nested_schema(self, frame, keep_index):
+        """The schema for ``pyarrow.Table.from_pandas(frame)`` when ``frame`` has columns of
+        nested values (lists, structs, maps) as Python objects: with their Arrow types read,
+        as pyarrow does not infer a map from the ``(key, value)`` pairs pandas holds; else
+        ``None`` (pyarrow infers every type)."""
+        nested = {}
+        for name in frame.columns:
+            j = self.schema.get_field_index(name) if isinstance(name, str) else -1
+            if j >= 0 and pa.types.is_nested(self.schema.field(j).type) and (
+                frame[name].dtype == object
+            ):
+                nested[name] = self.schema.field(j).type
+        if not nested:
+            return None
+        inferred = pa.Schema.from_pandas(frame.drop(columns=list(nested)),
+                                         preserve_index=keep_index)
+        fields = [pa.field(name, nested[name]) if name in nested else inferred.field(name)
+                  for name in frame.columns]
+        index = [inferred.field(k) for k in range(frame.shape[1] - len(nested), len(inferred))]
+        return pa.schema(fields + index)
 
 
 def _decimal_as_float(path, field, column):
@@ -834,7 +894,7 @@ def _decimal_as_float(path, field, column):
     a value that does not is refused.
     """
     values = _decimal_floats(column)
-    back = pc.cast(pc.cast(values, pa.string()), field.type, safe=False)
+    back = _text_as_decimal(pc.cast(values, pa.string()), field.type)
     differ = pc.fill_null(pc.not_equal(back, column), False)
     if pc.any(differ).as_py():
         at = pc.index(differ, True).as_py()
@@ -864,7 +924,7 @@ def _float_as_decimal(column, decimal):
     present = values[~np.isnan(values)]
     if present.size and np.abs(present).max() >= 10.0 ** (decimal.precision - decimal.scale):
         raise pa.ArrowInvalid(f"values too large for {decimal}")
-    exact = pc.cast(pc.cast(column, pa.string()), decimal, safe=False)  # cut where longer
+    exact = _text_as_decimal(pc.cast(column, pa.string()), decimal)  # cut where longer
     fits = pc.fill_null(pc.equal(_decimal_floats(exact), column), True)
     if pc.all(fits).as_py():
         return exact
@@ -872,7 +932,21 @@ def _float_as_decimal(column, decimal):
     keep = fits.to_numpy(zero_copy_only=False)
     rounded = pa.array([None if kept else Decimal(repr(float(v))).quantize(unit, ROUND_HALF_EVEN)
                         for kept, v in zip(keep, values, strict=True)], type=decimal)
-    return pc.if_else(fits, exact, rounded)
+    # if_else gives decimal32 and decimal64 values back as decimal128.
+    return pc.cast(pc.if_else(fits, exact, rounded), decimal)
+
+
+def _text_as_decimal(text, decimal):
+    """Decimal text as the Arrow ``decimal`` type, the digits beyond its scale cut.
+
+    Parsed as a decimal128 (decimal256) of 38 (76) digits first: Arrow parses
+    text into a ``decimal32`` or ``decimal64`` only when all its digits fit the
+    narrow type, which the 17 digits of a float's text (``0.9830011293144411``)
+    do not.
+    """
+    wide = (pa.decimal256(76, decimal.scale) if pa.types.is_decimal256(decimal)
+            else pa.decimal128(38, decimal.scale))
+    return pc.cast(pc.cast(text, wide, safe=False), decimal)
 
 
 def _nullable_integer_dtype(arrow_type):

@@ -1475,7 +1475,9 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
         # That column alone: the sampler reads the whole table once it is made.
         before = _dask_io.read_parquet(data, columns=[target])[0][target].value_counts()
         before = before.compute()
-    before = {_py(label): int(n) for label, n in sorted(before.items())}
+    # A categorical column counts its unused categories too (and dask its placeholder of
+    # the categories of a Hive partition key, '__UNKNOWN_CATEGORIES__'): not classes.
+    before = {_py(label): int(n) for label, n in sorted(before.items()) if n}
     sampler = _make_sampler(ctx, method, X_meta, pd.Series(list(before)), strategy, seed, param,
                             target, check_size=False, counts=before)
     sampler = getattr(bk_dask, type(sampler).__name__)(**sampler.get_params(deep=False))
