@@ -68,6 +68,12 @@ def check_not_a_class(name, value, expected):
         )
 
 
+def estimator_kind(value):
+    """``'classifier'``, ``'regressor'``, ``'clusterer'``, ... as scikit-learn's tags of
+    ``value`` say; ``None`` for an object without tags."""
+    return get_tags(value).estimator_type if hasattr(value, "__sklearn_tags__") else None
+
+
 def check_classifier_object(name, value, expected):
     """Raise unless ``value`` is an object with ``fit`` and ``predict`` (not a class), and
     not one that scikit-learn's tags call a regressor or a clusterer, whose numbers would
@@ -81,7 +87,7 @@ def check_classifier_object(name, value, expected):
             f"{name} must be {expected}, with fit and predict methods; got {value!r} of type "
             f"{type(value).__name__}."
         )
-    kind = get_tags(value).estimator_type if hasattr(value, "__sklearn_tags__") else None
+    kind = estimator_kind(value)
     if kind in ("regressor", "clusterer"):
         predicts = "numbers" if kind == "regressor" else "cluster numbers"
         raise InvalidParameterTypeError(
@@ -145,7 +151,8 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
             "For a numeric outcome, cut it into classes first (e.g. numpy.digitize)."
         )
     if arr.dtype.kind not in "biuUSf":
-        # Object arrays may mix types; scikit-learn's check names what it finds.
+        # Object arrays: scikit-learn names the kind of target; its "unknown" (numbers held
+        # as objects, labels of mixed kinds) is explained first.
         kind = type_of_target(arr)
         kinds = label_kinds(arr) if kind == "unknown" else set()
         if kinds in ({"number"}, {"bool"}):

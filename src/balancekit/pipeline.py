@@ -575,8 +575,8 @@ class Pipeline(_SkPipeline):
     the rows: ``sample_weight`` is passed to the sampler, which carries it to
     its output (copied rows keep their weight, synthetic rows inherit the
     weight of the row they were generated from), and the later steps receive
-    the resampled weights; other arrays (and lists) with one entry per training row are
-    indexed by the sampler's ``sample_indices_``, except held-out data named
+    the resampled weights; other arrays (and lists) with one entry per
+    training row are indexed by the sampler's ``sample_indices_``, except held-out data named
     as such (``X_val``, ``y_val``, ``sample_weight_val``, ``eval_set``,
     ``eval_*``, ``valid_*``), which pass through unchanged.
 

@@ -149,8 +149,9 @@ def compare(
         score per class: ROC-AUC, PR-AUC and the curves are then NaN, with a
         warning.
     cv : int, splitter, iterable of (train, test) pairs or None, default=5
-        ``None`` is 5, as in scikit-learn. An integer is the number of folds (at least 2, at most the size of
-        the smallest class) of a shuffled stratified k-fold split (with
+        ``None`` is 5, as in scikit-learn. An integer is the number of folds
+        (at least 2, at most the size of the smallest class) of a shuffled
+        stratified k-fold split (with
         ``groups``: ``StratifiedGroupKFold(shuffle=True)``), repeated
         ``repeats`` times. Also accepted: a scikit-learn splitter (an object
         with ``split`` and ``get_n_splits``, such as ``GroupKFold`` or

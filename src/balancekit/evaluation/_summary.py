@@ -517,8 +517,9 @@ class ComparisonResult:
           ``categorical_columns``, ``identifier_columns`` (text columns of
           almost one value per row, numeric columns of row numbers),
           ``missing_values`` (per column), ``duplicate_rows`` (rows that
-          repeat an earlier row, label included), ``classes`` (``label``, ``count``, ``share``), ``positive_label``
-          (the rare class, or ``pos_label``), ``train_fold_counts`` (the
+          repeat an earlier row, label included), ``classes`` (``label``,
+          ``count``, ``share``), ``positive_label`` (the rare class, or
+          ``pos_label``), ``train_fold_counts`` (the
           class counts of the first training fold) and ``imbalance_ratio``
           (largest class / smallest).
         - ``settings``: the estimator, folds (``cv``, ``repeats``,

@@ -5,14 +5,14 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_chunked
 
 from .._base import BaseSampler
 from .._exact import blas_threads, check_n_jobs
 from .._neighbors import check_neighbors, neighbors_attribute, squared_distances
-from .._validation import check_not_a_class, check_real
+from .._validation import check_not_a_class, check_real, estimator_kind
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ._adasyn import allocate_counts, smote_fallback
 from ._smote import smote_class, stack_synthetic
@@ -289,8 +289,8 @@ class KMeansSMOTE(BaseSampler):
             return MiniBatchKMeans(n_clusters=int(value), random_state=rng)
         check_not_a_class("kmeans_estimator", value,
                           "None, a number of clusters or a clustering estimator")
-        supervised = _supervised_kind(value)
-        if supervised:
+        supervised = estimator_kind(value)
+        if supervised in ("classifier", "regressor"):
             # Its fit needs the labels: it failed with "fit() missing 1 required positional
             # argument: 'y'".
             raise InvalidParameterTypeError(
@@ -306,15 +306,3 @@ class KMeansSMOTE(BaseSampler):
             f"{type(value).__name__}."
         )
 
-
-def _supervised_kind(estimator):
-    """``'classifier'`` or ``'regressor'`` when scikit-learn's tags say ``estimator`` is
-    one, else ``None`` (also for objects without tags)."""
-    try:
-        if is_classifier(estimator):
-            return "classifier"
-        if is_regressor(estimator):
-            return "regressor"
-    except (AttributeError, TypeError):
-        pass
-    return None

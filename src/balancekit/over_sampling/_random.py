@@ -92,7 +92,8 @@ class RandomOverSampler(BaseSampler):
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         keep = np.arange(y.shape[0])
         if self.shrinkage_ is None:
-            draws = [self._draw(y, label, target, rng) for label, target in grow.items()]
+            draws = [_draw(np.flatnonzero(y == label), target, rng)
+                     for label, target in grow.items()]
             drawn = np.concatenate(draws) if draws else np.empty(0, dtype=np.intp)
             return Resampled(np.concatenate([keep, drawn]))
         X_num = self._check_numeric(X)
@@ -106,22 +107,17 @@ class RandomOverSampler(BaseSampler):
         for label, target in grow.items():
             # Each class's rows, then its noise, as imbalanced-learn draws them: the same
             # rows and values for the same seed with several classes too.
-            rows = self._draw(y, label, target, rng)
+            members = np.flatnonzero(y == label)
+            rows = _draw(members, target, rng)
             stop = start + rows.size
             drawn[start:stop] = rows
             block = new[start:stop]
             # Sparse X: only the rows drawn are made dense (their noise fills every column).
             block[...] = X_num[rows].toarray() if sp.issparse(X_num) else X_num[rows]
-            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, np.flatnonzero(y == label))
+            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, members)
             block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
             start = stop
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
-
-    @staticmethod
-    def _draw(y, label, target, rng):
-        """The rows copied to grow class ``label`` to ``target`` rows, drawn with replacement."""
-        members = np.flatnonzero(y == label)
-        return members[rng.randint(0, members.size, size=target - members.size)]
 
     def _check_shrinkage(self, targets, classes):
         if self.shrinkage is None:
@@ -149,6 +145,12 @@ class RandomOverSampler(BaseSampler):
             f"shrinkage must be None, a float >= 0 or a dict {{label: float}}; got "
             f"{self.shrinkage!r}."
         )
+
+
+def _draw(members, target, rng):
+    """The rows copied to grow the class of rows ``members`` to ``target`` rows, drawn with
+    replacement (imbalanced-learn's draw)."""
+    return members[rng.randint(0, members.size, size=target - members.size)]
 
 
 def _class_std(X, members):
