@@ -903,8 +903,8 @@ def test_no_identifier_warning_for_ordinary_categories(recwarn):
 
 def test_a_column_of_row_numbers_is_named_in_a_warning(tmp_path):
     """pandas' to_csv writes the index as a first, unnamed column: on a table sorted by its
-    label, those row numbers give the label away (PR-AUC 0.94 became 0.999 on breast cancer),
-    and nothing said so."""
+    label, those row numbers give the label away (on the demo data, PR-AUC 0.205 became
+    0.921), and nothing said so."""
     from balancekit.exceptions import BalancekitWarning
 
     X, y = _id_table()
