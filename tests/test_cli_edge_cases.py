@@ -479,6 +479,13 @@ def test_inspect_names_the_accuracy_paradox_only_where_a_class_dominates(tmp_pat
     assert "accuracy paradox" not in result.stdout and "no class dominates" in result.stdout
     binary_table(minority=6).to_csv(path, index=False)
     assert "(the accuracy paradox)" in invoke("inspect", path, "-t", "t").stdout
+    # Eight classes, the largest 30% of the rows: right 30% of the time fools nobody,
+    # although balanced accuracy (1/8) is further below.
+    labels = np.repeat(list("abcdefgh"), [30, 10, 10, 10, 10, 10, 10, 10])
+    pd.DataFrame({"x": np.arange(labels.size) % 7, "t": labels}).to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "t")
+    assert_ok(result)
+    assert "accuracy paradox" not in result.stdout and "no class dominates" in result.stdout
 
 
 def test_a_narrow_table_folds_long_names_and_keeps_numbers_whole(monkeypatch):

@@ -1820,7 +1820,8 @@ def _print_inspection(report):
     scores.add_row(Text(f"recall of class {rare}"), f"{base['minority_recall']:.3f}")
     scores.add_row(Text(f"F1 of class {rare}"), f"{base['minority_f1']:.3f}")
     console.print(scores)
-    if base["accuracy"] - base["balanced_accuracy"] < _PARADOX_GAP:
+    if (base["accuracy"] - base["balanced_accuracy"] < _PARADOX_GAP
+            or base["accuracy"] < _PARADOX_ACCURACY):
         line(f"It is right {base['accuracy']:.1%} of the time without finding a single case of "
              f"class {rare}; no class dominates enough for accuracy to hide that.")
         return
@@ -1832,8 +1833,11 @@ def _print_inspection(report):
 
 
 # How far the majority baseline's accuracy must exceed its balanced accuracy for inspect to
-# call it the accuracy paradox (a 60/40 split: 0.6 against 0.5).
+# call it the accuracy paradox (a 60/40 split: 0.6 against 0.5), and how high it must be:
+# with many classes balanced accuracy is 1/k, and a largest class of 30% in 8 is no
+# accuracy to be fooled by.
 _PARADOX_GAP = 0.1
+_PARADOX_ACCURACY = 0.5
 
 
 if _SIGINT_BEFORE is not None:

@@ -200,9 +200,12 @@ def compare(
     standard deviation (``ddof=1``) over the folds: precision, recall and F1
     of the rare class, ROC-AUC and PR-AUC (average precision) of its score,
     G-mean, balanced accuracy, MCC, Brier score of its probability and the
-    fit time. Curves and confusion matrices use the pooled out-of-fold
+    fit time. With more than two classes, the rare-class metrics take that
+    class against the rest, while G-mean, balanced accuracy and MCC cover
+    every class. Curves and confusion matrices use the pooled out-of-fold
     predictions of the first folds whose validation rows do not overlap
-    (the first repeat of a k-fold split).
+    (the first repeat of a k-fold split), so the average precision and AUC
+    of a curve's legend may differ from the mean over folds in the table.
 
     Precision is undefined on a fold where the model predicts no row of
     the rare class; it is counted as 0 there, as scikit-learn does, and a
