@@ -951,6 +951,24 @@ def test_repeated_rows_are_counted_and_named_in_a_warning(numeric_data, recwarn)
     assert not [w for w in recwarn if "repeat an earlier row" in str(w.message)]
 
 
+def test_a_strategy_that_removes_a_class_is_named(recwarn):
+    """A cleaning rule can take every training row of a small class away on some folds; the
+    fit succeeds (other classes are left), and nothing said the model never saw it."""
+    from balancekit.exceptions import BalancekitWarning
+
+    X, y = make_classification(300, 5, n_informative=3, n_classes=3, weights=[0.6, 0.3],
+                               random_state=0)
+    labels = np.array(["a", "b", "c"])[y]
+    drop_b = RandomUnderSampler(sampling_strategy={"b": 0}, random_state=0)
+    with pytest.warns(BalancekitWarning, match=r"drop_b \(class 'b' on 3 folds\)"):
+        result = compare(X, labels, strategies=["baseline", ("drop_b", drop_b)], cv=3)
+    entries = {e["name"]: e for e in result.summary["strategies"]}
+    assert entries["drop_b"]["lost_class_folds"] == [{"label": "b", "folds": 3}]
+    assert entries["baseline"]["lost_class_folds"] == []
+    assert any("removed every training row" in note for note in result.summary["notes"])
+    json.loads(result.to_json())  # strict JSON still
+
+
 def test_low_cardinality_one_hot_is_unchanged():
     # A column of few values is encoded exactly as by OneHotEncoder(handle_unknown='ignore'),
     # unseen values included (all zeros).

@@ -4,6 +4,7 @@ import contextlib
 import threading
 import time
 import warnings
+from collections import Counter
 from numbers import Integral
 
 import numpy as np
@@ -327,6 +328,10 @@ def compare(
         notes.append(weighted)
     if copies_note:
         notes.append(copies_note)
+    lost = _lost_class_note(strategy_entries)
+    if lost:
+        warnings.warn(lost, BalancekitWarning, stacklevel=2)
+        notes.append(lost)
     undefined = _undefined_precision_note(strategy_entries, pos, metric)
     if undefined:
         warnings.warn(undefined, BalancekitWarning, stacklevel=2)
@@ -518,6 +523,24 @@ def _pooled_description(folds, k_fold):
         return f"the {n} splits"
     return (f"the first {folds.pooled} of the {n} splits (the later ones validate rows "
             "already pooled)")
+
+
+def _lost_class_note(entries):
+    """Name the strategies that removed every training row of a class on some folds (their
+    model never saw that class there), or return ''."""
+    parts = [
+        f"{e['name']} (" + ", ".join(
+            f"class {lost['label']!r} on {lost['folds']} fold{'s' if lost['folds'] > 1 else ''}"
+            for lost in e["lost_class_folds"]) + ")"
+        for e in entries if e.get("lost_class_folds")
+    ]
+    if not parts:
+        return ""
+    return (
+        f"some strategies removed every training row of a class: {'; '.join(parts)}. Their "
+        "models never saw that class on those folds and cannot predict it there, which their "
+        "scores include; with more data or a smaller cv every class keeps some rows."
+    )
 
 
 def _undefined_precision_note(entries, pos, metric):
@@ -781,6 +804,7 @@ def _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y, colum
         outcome["metrics"] = fold_metrics(y_test, y_pred, score, proba, pos)
         outcome["metrics"]["fit_time"] = fit_time
         outcome["precision_undefined"] = not np.any(np.asarray(y_pred) == pos)
+        outcome["lost_classes"] = _lost_classes(pipeline, sampler_step, y_train)
         if pooled:  # validation rows not seen by an earlier fold: pooled predictions
             outcome["test"] = test
             outcome["pred"] = y_pred
@@ -799,6 +823,18 @@ def _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y, colum
                     "cat__<column>_<value>."
                 )
     return outcome
+
+
+def _lost_classes(pipeline, sampler_step, y_train):
+    """The classes of ``y_train`` that the fitted sampler of ``pipeline`` kept no row of
+    (known from its ``sample_indices_``: under-samplers and cleaning rules)."""
+    if sampler_step is None:
+        return []
+    kept = getattr(pipeline.steps[sampler_step][1], "sample_indices_", None)
+    if kept is None:
+        return []
+    left = set(np.unique(y_train[kept]).tolist())
+    return [label for label in np.unique(y_train).tolist() if label not in left]
 
 
 def _lost_class_error(spec, where, columns, model, X_train, y_train, scaling="standard"):
@@ -951,6 +987,8 @@ def _collect(spec, outcomes, y, classes, pos, n_folds):
         return entry, None
     entry["precision_undefined_folds"] = sum(bool(o.get("precision_undefined"))
                                              for o in outcomes)
+    lost = Counter(label for o in outcomes for label in o.get("lost_classes", []))
+    entry["lost_class_folds"] = [{"label": label, "folds": n} for label, n in lost.items()]
     for key in METRICS:
         values = np.array([o["metrics"][key] for o in outcomes], dtype=np.float64)
         finite = values[np.isfinite(values)]

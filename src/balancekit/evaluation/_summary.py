@@ -535,7 +535,9 @@ class ComparisonResult:
           fold under ``folds``); ``class_counts_after`` (the class counts the
           model was fitted on in the first training fold, after resampling);
           ``precision_undefined_folds`` (folds where no row was predicted as
-          the rare class, precision counted 0); ``vs_baseline`` (per metric,
+          the rare class, precision counted 0); ``lost_class_folds`` (the
+          classes whose every training row the sampler removed, ``label`` and
+          number of ``folds``); ``vs_baseline`` (per metric,
           the paired comparison with the baseline over the folds: ``diff``,
           ``se``, ``t``, ``df``, ``n_folds``, ``p_value``, ``p_adjusted``
           (Holm), ``n_comparisons``, ``within_noise``; ``null`` where there
