@@ -4,11 +4,14 @@ import ast
 import importlib
 import inspect
 import re
+import time
 import warnings
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_classification
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -148,6 +151,71 @@ def test_same_seed_same_output_and_input_untouched(name, multiclass_data):
     np.testing.assert_array_equal(y1, y2)
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(y, y_copy)
+
+
+def _fitted_state(sampler):
+    """The fitted arrays and counts of ``sampler`` that a call sets, comparable."""
+    state = {"sampling_strategy_": sampler.sampling_strategy_}
+    if hasattr(sampler, "sample_indices_"):
+        state["sample_indices_"] = sampler.sample_indices_.tolist()
+    return state
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_sampler_called_from_several_threads_at_once(name):
+    # README: samplers may be called from several threads at once. The same object, called
+    # from 4 threads on 4 data sets, gives each caller what a call of its own gives, and
+    # keeps the attributes of one whole call (SMOTEN gave other rows; SMOTEENN raised an
+    # AttributeError; sampling_strategy_ came from one call and sample_indices_ from another).
+    data = []
+    for seed in range(4):
+        X, y = make_classification(
+            n_samples=200 + 40 * seed, n_features=4, n_informative=3, n_redundant=0,
+            n_classes=3, weights=[0.6, 0.3, 0.1], n_clusters_per_class=1, random_state=seed,
+        )
+        data.append((X, y))
+    alone = [_fit(name, X, y) for X, y in data]
+    shared = make_sampler(SAMPLERS[name])
+
+    def call(Xy):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SmallClassWarning)
+            return shared.fit_resample(*Xy)
+
+    for _ in range(3):
+        with ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(call, Xy) for Xy in data]
+            together = [future.result(timeout=120) for future in futures]
+        for (_, X_alone, y_alone), (X_res, y_res) in zip(alone, together, strict=True):
+            np.testing.assert_array_equal(X_res, X_alone)
+            np.testing.assert_array_equal(y_res, y_alone)
+        assert _fitted_state(shared) in [_fitted_state(s) for s, _, _ in alone]
+
+
+def test_calls_of_one_sampler_from_two_threads_do_not_mix_attributes(monkeypatch):
+    # A slow first call and a quick second one, overlapping: the attributes are those of
+    # one call (they were sampling_strategy_ of the second and sample_indices_ of the first).
+    from balancekit.under_sampling import RandomUnderSampler
+
+    X_a, y_a = np.zeros((30, 2)), np.repeat([0, 1], [20, 10])
+    X_b, y_b = np.zeros((12, 2)), np.repeat([0, 1], [8, 4])
+    sampler = RandomUnderSampler(random_state=0)
+    hook = RandomUnderSampler._fit_resample
+
+    def slow_for_a(self, X, y, **kwargs):
+        if len(y) == len(y_a):
+            time.sleep(0.5)
+        return hook(self, X, y, **kwargs)
+
+    monkeypatch.setattr(RandomUnderSampler, "_fit_resample", slow_for_a)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(sampler.fit_resample, X_a, y_a)
+        time.sleep(0.1)
+        second = pool.submit(sampler.fit_resample, X_b, y_b)
+        first.result(timeout=60), second.result(timeout=60)
+    counts = sampler.sampling_strategy_
+    assert counts in ({0: 10}, {0: 4})
+    assert len(sampler.sample_indices_) == 2 * counts[0]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -2,6 +2,8 @@
 
 import functools
 import inspect
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +38,25 @@ def _check_hook(sampler):
         "and use balancekit.FunctionSampler(func=func), which runs in a balancekit Pipeline "
         "like any sampler."
     )
+
+
+_CALL_LOCKS = weakref.WeakKeyDictionary()
+_CALL_LOCKS_GUARD = threading.Lock()
+
+
+def _call_lock(sampler):
+    """The lock that runs the calls of one sampler object one at a time.
+
+    A call sets the fitted attributes (``sampling_strategy_``, ``sample_indices_``, an
+    algorithm's ``nn_k_``...) as it goes and reads some of them back, so two calls of the
+    same object from two threads would mix their data and their attributes. Calls of
+    separate objects (clones) still run at once.
+    """
+    with _CALL_LOCKS_GUARD:
+        lock = _CALL_LOCKS.get(sampler)
+        if lock is None:
+            lock = _CALL_LOCKS[sampler] = threading.RLock()
+    return lock
 
 
 @functools.cache
@@ -109,8 +130,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         _check_hook(self)
         X = _frames.native_byte_order(X)
         y, give_back = _frames.split_target(y)
-        X_checked, y_arr = self._check_X_y(X, y)
-        self.sampling_strategy_ = self._resolve(y_arr, give_back)
+        with _call_lock(self):
+            X_checked, y_arr = self._check_X_y(X, y)
+            self.sampling_strategy_ = self._resolve(y_arr, give_back)
         return self
 
     def fit_resample(self, X, y, *, sample_weight=None):
@@ -142,6 +164,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             ``y``). A pandas ``y`` takes the index of a pandas ``X_resampled``.
         """
         _check_hook(self)
+        with _call_lock(self):  # one call of this object at a time: see _call_lock
+            return self._fit_resample_checked(X, y, sample_weight)
+
+    def _fit_resample_checked(self, X, y, sample_weight):
+        """The body of :meth:`fit_resample`, run under the object's call lock."""
         X = _frames.native_byte_order(X)
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
