@@ -996,3 +996,29 @@ def test_a_nested_step_set_to_passthrough_in_a_grid_search(data):
     flat = make_pipeline(StandardScaler(), SMOTE(random_state=0), LogisticRegression())
     model.set_params(pipeline__pca="passthrough")
     np.testing.assert_allclose(model.fit(X, y).predict_proba(X), flat.fit(X, y).predict_proba(X))
+
+
+def test_function_sampler_calls_from_two_threads_do_not_mix():
+    # The call of a second thread, started while func of the first ran, reset the fitted
+    # columns: the first call then refused its own output ("X has 2 columns").
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    A = pd.DataFrame(np.zeros((30, 3)), columns=list("abc"))
+    B = pd.DataFrame(np.ones((12, 2)), columns=list("de"))
+    y_a, y_b = np.repeat([0, 1], [20, 10]), np.repeat([0, 1], [8, 4])
+
+    def slow_for_a(X, y):
+        if len(y) == len(y_a):
+            time.sleep(0.5)
+        return X, y
+
+    sampler = FunctionSampler(func=slow_for_a)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(sampler.fit_resample, A, y_a)
+        time.sleep(0.1)
+        second = pool.submit(sampler.fit_resample, B, y_b)
+        X_a, _ = first.result(timeout=60)
+        X_b, _ = second.result(timeout=60)
+    pd.testing.assert_frame_equal(X_a, A)
+    pd.testing.assert_frame_equal(X_b, B)

@@ -44,7 +44,7 @@ _CALL_LOCKS = weakref.WeakKeyDictionary()
 _CALL_LOCKS_GUARD = threading.Lock()
 
 
-def _call_lock(sampler):
+def call_lock(sampler):
     """The lock that runs the calls of one sampler object one at a time.
 
     A call sets the fitted attributes (``sampling_strategy_``, ``sample_indices_``, an
@@ -130,7 +130,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         _check_hook(self)
         X = _frames.native_byte_order(X)
         y, give_back = _frames.split_target(y)
-        with _call_lock(self):
+        with call_lock(self):
             X_checked, y_arr = self._check_X_y(X, y)
             self.sampling_strategy_ = self._resolve(y_arr, give_back)
         return self
@@ -164,7 +164,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             ``y``). A pandas ``y`` takes the index of a pandas ``X_resampled``.
         """
         _check_hook(self)
-        with _call_lock(self):  # one call of this object at a time: see _call_lock
+        with call_lock(self):  # one call of this object at a time: see call_lock
             return self._fit_resample_checked(X, y, sample_weight)
 
     def _fit_resample_checked(self, X, y, sample_weight):

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
 from . import _frames
-from ._base import BaseSampler
+from ._base import BaseSampler, call_lock
 from ._validation import check_finite, check_sample_weight, check_target
 from .exceptions import (
     DataError,
@@ -144,6 +144,11 @@ class FunctionSampler(BaseSampler):
         y_resampled : {ndarray, Series}
             The matching labels.
         """
+        with call_lock(self):  # one call of this object at a time, as every sampler's
+            return self._resample_with_func(X, y, sample_weight)
+
+    def _resample_with_func(self, X, y, sample_weight):
+        """The body of :meth:`fit_resample`, run under the object's call lock."""
         self._check_params()
         self.__dict__.pop("sample_indices_", None)
         if self.validate:
