@@ -417,6 +417,14 @@ def _python_values(values):
     return values.tolist() if values.dtype.kind == "O" else values
 
 
+def free_name(columns, name="__balancekit_label__"):
+    """``name``, with underscores around it until no name of ``columns`` is the same: a
+    column of one's own beside a table's (its labels, say)."""
+    while name in columns:
+        name = f"_{name}_"
+    return name
+
+
 def label_dtype(dtype, values):
     """A dtype that holds the labels ``values`` exactly: ``dtype`` when it does, else one
     that holds both ``dtype``'s labels and ``values`` (``object`` across kinds)."""

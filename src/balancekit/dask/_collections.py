@@ -12,6 +12,7 @@ import pandas as pd
 from dask import delayed
 from pandas.api.types import union_categoricals
 
+from .. import _frames
 from .._exact import one_thread
 from .._neighbors import kneighbors
 from .._strategy import class_counts, resolve_counts
@@ -348,9 +349,7 @@ def _co_aligned(x_parts, y_parts, starts, x_meta, y_meta):
     partitions, so ``X_res.assign(label=y_res)`` or ``X_res[y_res == 1]`` works partition
     by partition (separate collections are aligned by a shuffle on the index, which fails
     on the repeated labels of copied rows)."""
-    key = "__balancekit_label__"
-    while key in x_meta.columns:
-        key = f"_{key}_"
+    key = _frames.free_name(x_meta.columns)
     joined = dd.from_delayed(
         [delayed(_with_labels)(x, y, start, key)
          for x, y, start in zip(x_parts, y_parts, starts, strict=True)],

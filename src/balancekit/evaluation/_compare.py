@@ -24,6 +24,7 @@ from sklearn.metrics import (
 from sklearn.utils import check_random_state
 
 from .._exact import one_thread
+from .._frames import free_name
 from .._strategy import class_counts, rare_class
 from .._validation import check_int, check_target
 from ..exceptions import (
@@ -648,10 +649,7 @@ def _duplicate_rows(frame, y, *, grouped):
     """The number of rows that repeat an earlier row exactly, label included, and the
     warning given (also a note of the summary) when they are at least
     ``DUPLICATE_SHARE`` of the rows and no groups keep the copies together."""
-    key = "__balancekit_label__"
-    while key in frame.columns:
-        key = f"_{key}_"
-    n_copies = int(frame.assign(**{key: y}).duplicated().sum())
+    n_copies = int(frame.assign(**{free_name(frame.columns): y}).duplicated().sum())
     if grouped or n_copies == 0 or n_copies < DUPLICATE_SHARE * frame.shape[0]:
         return n_copies, ""
     note = (

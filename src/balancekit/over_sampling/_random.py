@@ -98,7 +98,8 @@ class RandomOverSampler(BaseSampler):
             return Resampled(np.concatenate([keep, drawn]))
         X_num = self._check_numeric(X)
         n_features = X_num.shape[1]
-        n_new = sum(target - np.count_nonzero(y == label) for label, target in grow.items())
+        members = {label: np.flatnonzero(y == label) for label in grow}
+        n_new = sum(target - members[label].size for label, target in grow.items())
         new = np.empty((n_new, n_features), dtype=X_num.dtype)
         drawn = np.empty(n_new, dtype=np.intp)
         # The bandwidth of imbalanced-learn: all rows of X, the class's population std.
@@ -107,14 +108,13 @@ class RandomOverSampler(BaseSampler):
         for label, target in grow.items():
             # Each class's rows, then its noise, as imbalanced-learn draws them: the same
             # rows and values for the same seed with several classes too.
-            members = np.flatnonzero(y == label)
-            rows = _draw(members, target, rng)
+            rows = _draw(members[label], target, rng)
             stop = start + rows.size
             drawn[start:stop] = rows
             block = new[start:stop]
             # Sparse X: only the rows drawn are made dense (their noise fills every column).
             block[...] = X_num[rows].toarray() if sp.issparse(X_num) else X_num[rows]
-            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, members)
+            scale = self.shrinkage_[label] * smoothing * _class_std(X_num, members[label])
             block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
             start = stop
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
