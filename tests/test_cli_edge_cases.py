@@ -778,6 +778,26 @@ def test_resample_dask_drop(tmp_path):
     assert_error(result, 2, "'--drop'", "is the target")
 
 
+@pytest.mark.parametrize("method", ["random_over", "random_under"])
+def test_resample_dask_keeps_nan_apart_from_null(tmp_path, method):
+    # A NaN written by numpy, pyarrow or polars is a value to them; --dask wrote it back as
+    # a null, where the command without --dask keeps it a NaN.
+    pytest.importorskip("dask.dataframe")
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    path, out = tmp_path / "d.parquet", tmp_path / "o.parquet"
+    n = 40
+    nan = np.where(np.arange(n) % 4 == 0, np.nan, np.arange(n, dtype=float))
+    null = pa.array([None if i % 5 == 0 else float(i) for i in range(n)])
+    labels = ["yes" if i % 4 else "no" for i in range(n)]
+    pq.write_table(pa.table({"nan": nan, "null": null, "t": labels}), path, row_group_size=10)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", method, "--seed", "0", "--dask",
+                     "-o", out))
+    written = pq.read_table(out)
+    assert written.column("nan").null_count == 0
+    assert pa.compute.sum(pa.compute.is_nan(written.column("nan"))).as_py() > 0
+    assert written.column("null").null_count > 0
+
+
 # --------------------------------------------------------------------------- whole-number targets
 
 

@@ -24,7 +24,10 @@ def read_parquet(path, columns=None):
 
     The files of a directory are checked to share one schema first (their
     footers only). Integer columns with a missing value in any row group (or
-    without statistics to tell) are nullable integers in every partition.
+    without statistics to tell) are nullable integers in every partition, and the
+    missing values of the floating-point columns with no null in any row group are
+    written back as NaN (as :func:`_io.read_table` does for a table whose missing
+    floats are all NaN).
     ``columns``: read only these columns (a pass over a few columns reads only
     them; a stored index is then not restored).
 
@@ -41,7 +44,9 @@ def read_parquet(path, columns=None):
     dataset, metadata = _io.parquet_dataset(path)
     schema = dataset.schema.with_metadata(metadata) if metadata else dataset.schema
     fragments = list(dataset.get_fragments())
-    nullable = _nullable_integers(fragments, schema)
+    with_nulls = _with_nulls(fragments, schema)
+    nullable = [f.name for f in schema if pa.types.is_integer(f.type) and f.name in with_nulls]
+    nan = [f.name for f in schema if pa.types.is_floating(f.type) and f.name not in with_nulls]
     if columns is not None:
         schema = pa.schema([schema.field(name) for name in columns])  # no pandas metadata
         nullable = [name for name in nullable if name in columns]
@@ -51,12 +56,14 @@ def read_parquet(path, columns=None):
     meta = clear_known_categories(meta, index=False)
     frame = dd.from_map(_read_piece, _pieces(fragments), schema=schema, convert=convert,
                         meta=meta, enforce_metadata=False, label="balancekit-read-parquet")
-    return frame, _io.ParquetLayout(schema, index)
+    return frame, _io.ParquetLayout(schema, index, nan=nan)
 
 
-def _nullable_integers(fragments, schema):
-    """The integer columns that may hold a missing value, from the row groups' statistics."""
-    names = [field.name for field in schema if pa.types.is_integer(field.type)]
+def _with_nulls(fragments, schema):
+    """The integer and floating-point columns that may hold a null, from the row groups'
+    statistics (a column without statistics may)."""
+    names = [field.name for field in schema
+             if pa.types.is_integer(field.type) or pa.types.is_floating(field.type)]
     found = set()
     for fragment in fragments:
         meta = fragment.metadata
@@ -71,7 +78,7 @@ def _nullable_integers(fragments, schema):
                 if stats is None or not stats.has_null_count or stats.null_count:
                     found.add(name)
                     break
-    return [name for name in names if name in found]
+    return found
 
 
 def _pieces(fragments):
