@@ -764,6 +764,28 @@ def test_resample_drop_leaves_columns_out_of_the_output(tmp_path, suffix):
     assert_frame_equal(result.iloc[:len(kept)], kept, check_dtype=False)
 
 
+@pytest.mark.parametrize("method, warned", [
+    ("smotenc", True), ("random_over", False), ("random_under", False),
+])
+def test_resample_warns_when_new_rows_get_identifiers(tmp_path, method, warned):
+    # A new row takes its ID from a neighbour (or, for row numbers, a number between two),
+    # so the output repeats or mimics real rows' IDs; copies and kept rows are real rows.
+    path, out = tmp_path / "d.csv", tmp_path / "o.csv"
+    table = id_table().assign(row=np.arange(60))
+    table.to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "t", "-m", method, "-o", out)
+    assert_ok(result)
+    lines = [line for line in result.stderr.splitlines() if "like identifiers" in line]
+    assert len(lines) == int(warned)
+    if warned:
+        assert "'id', 'row'" in lines[0] and "36 new rows" in lines[0]
+        assert "--drop id,row" in lines[0]
+        result = invoke("resample", path, "-t", "t", "-m", method, "--drop", "id,row",
+                        "-o", out, "--force")
+        assert_ok(result)
+        assert "identifier" not in result.stderr
+
+
 def test_resample_dask_drop(tmp_path):
     pytest.importorskip("dask.dataframe")
     path, out = tmp_path / "d.parquet", tmp_path / "o.parquet"

@@ -1402,6 +1402,8 @@ def resample(
     # Counted before writing: once the file is in place, nothing is left that an interrupt
     # (Ctrl-C) could report as a failure.
     before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
+    _warn_identifiers_in_new_rows(X, method, len(result) - (len(X) if head is None else len(head))
+                                  if rows is None else 0)
     gone = [label for label in before if label not in after]
     if gone:
         warnings.warn(
@@ -1417,6 +1419,38 @@ def resample(
     with _working(f"writing {output}"):
         _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
+
+
+def _warn_identifiers_in_new_rows(X, method, n_new):
+    """Warn when a method that made ``n_new`` new rows gave them columns that look like
+    identifiers: text of almost one value per row, or numbers of the rows. A new row takes
+    such a value from a real row (or between two), so it repeats or mimics their IDs."""
+    if n_new <= 0:
+        return
+    from .evaluation._strategies import _looks_like_identifier, _numbers_the_rows
+
+    found = []
+    for name, kind in _frames.column_kinds(X).items():
+        values = X[name]
+        if kind == "categorical":
+            try:
+                found += [name] if _looks_like_identifier(values) else []
+            except TypeError:  # values that cannot be hashed: not identifiers
+                continue
+        elif kind in ("integer", "float") and _numbers_the_rows(values.astype("float64")):
+            found.append(name)
+    if found:
+        many = len(found) > 1
+        warnings.warn(
+            f"the column{'s' if many else ''} {', '.join(map(repr, found))} look"
+            f"{'' if many else 's'} like {'identifiers' if many else 'an identifier'} (almost "
+            f"every value distinct, or row numbers): {method}'s {_count(n_new, 'new row')} "
+            f"take values of {'them' if many else 'it'} from real rows, or between them, so "
+            f"they repeat or mimic real rows' IDs. Leave {'them' if many else 'it'} out with "
+            f"--drop {shlex.quote(','.join(found))}.",
+            BalancekitWarning,
+            stacklevel=1,
+        )
 
 
 @contextlib.contextmanager
