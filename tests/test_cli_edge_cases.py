@@ -488,29 +488,44 @@ def test_inspect_names_the_accuracy_paradox_only_where_a_class_dominates(tmp_pat
     assert "accuracy paradox" not in result.stdout and "no class dominates" in result.stdout
 
 
-def test_a_narrow_table_folds_long_names_and_keeps_numbers_whole(monkeypatch):
+def _printed_table(monkeypatch, width, names, means, diff):
+    """The terminal table of a two-strategy summary, as ``compare`` prints it."""
     import io
 
     from rich.console import Console
 
     buffer = io.StringIO()
-    monkeypatch.setattr(cli, "_stdout", lambda: Console(file=buffer, width=80, highlight=False))
+    monkeypatch.setattr(cli, "_stdout", lambda: Console(file=buffer, width=width, highlight=False))
     summary = {
         "metrics": [{"key": "pr_auc", "label": "PR-AUC"}],
         "settings": {"scoring": "pr_auc", "estimator": "logistic", "cv": 3},
         "data": {"n_rows": 300, "positive_label": "fraud"},
         "recommendation": {"message": "Keep it.", "metric": "pr_auc"},
         "ranking": [
-            {"rank": r, "strategy": name, "means": {"pr_auc": 0.5, "fit_time": 12.34},
-             "stds": {"pr_auc": 0.25}, "diff_vs_baseline": -0.016, "within_noise": True}
-            for r, name in enumerate(["baseline", "repeated_edited_nearest_neighbours"], 1)
+            {"rank": r, "strategy": name, "means": means, "stds": {"pr_auc": 0.25},
+             "diff_vs_baseline": None if name == "baseline" else diff, "within_noise": True}
+            for r, name in enumerate(names, 1)
         ],
     }
     cli._print_comparison(summary)
-    text = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def test_a_narrow_table_folds_long_names_and_keeps_numbers_whole(monkeypatch):
+    text = _printed_table(monkeypatch, 80, ["baseline", "repeated_edited_nearest_neighbours"],
+                          {"pr_auc": 0.5, "fit_time": 12.34}, -0.016)
     assert text.count("12.34") == 2 and text.count("0.500 ± 0.250") == 2
     assert "-0.016 (noise)" in text and "…" not in text
     assert max(len(line) for line in text.splitlines()[:8]) <= 80
+
+
+@pytest.mark.parametrize("diff", [-0.0004, -1e-17, 0.0, 0.0004])
+def test_a_gain_that_rounds_to_zero_reads_as_in_the_report(monkeypatch, diff):
+    from balancekit.report._html import fmt_signed
+
+    text = _printed_table(monkeypatch, 160, ["baseline", "smote"], {"pr_auc": 0.5}, diff)
+    # The HTML report's "±0.000", never "-0.000" for a loss too small to show.
+    assert f"{fmt_signed(diff)} (noise)" in text and "-0.000" not in text
 
 
 def test_shrinkage_rows_are_new_values_and_input_rows_are_written_as_read(tmp_path):

@@ -809,6 +809,10 @@ class _PlainSampler:
          r"'baseline' is the reference without resampling.*another name"),
         ({"strategies": [("baseline", "class_weight")]}, InvalidParameterError,
          r"'baseline' is the reference without resampling"),
+        # An unnamed strategy would win the ranking unnamed ("No recommendation" in the report).
+        ({"strategies": [("", RandomUnderSampler())]}, InvalidParameterError,
+         r"must not be empty or blank; got \(''"),
+        ({"strategies": [(" \n", "random_over")]}, InvalidParameterError, "empty or blank"),
     ],
 )
 def test_invalid_parameters(numeric_data, kwargs, error, match):

@@ -4,6 +4,7 @@ reproducible output."""
 import copy
 import re
 import warnings
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -243,3 +244,42 @@ def test_direction_controls_in_names_are_written_out():
     assert "\u202e" not in page and "\u2067" not in page
     assert "<code>fraud[U+202E]</code>" in page and "<strong>under[U+2067]</strong>" in page
     assert result.summary["data"]["positive_label"] == rare  # the data keep the label as it is
+
+
+def test_characters_missing_from_matplotlibs_font_raise_no_warning(small_result):
+    # The SVG keeps its text as text (svg.fonttype 'none'): the browser draws an emoji or a
+    # CJK name with its own fonts, so matplotlib's "Glyph ... missing from font" is noise.
+    summary = copy.deepcopy(small_result.summary)
+    emoji, cjk = "fraud \U0001f389", "\u8a50\u6b3a"
+    for c in summary["data"]["classes"]:
+        c["label"] = emoji if c["label"] == 1 else cjk
+    summary["data"]["positive_label"] = summary["curves"]["positive_label"] = emoji
+    for group in summary["pca"]["groups"]:
+        group["label"] = emoji if group["label"] == 1 else cjk
+    rocket = "smote \U0001f680"
+    for entry in [*summary["strategies"], *summary["curves"]["strategies"], *summary["ranking"]]:
+        key = "name" if "name" in entry else "strategy"
+        if entry[key] == "smote":
+            entry[key] = rocket
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = render_html(summary)
+    assert emoji in page and cjk in page and rocket in page
+
+
+def test_writing_under_a_file_says_it_is_not_a_directory(small_result, tmp_path):
+    (tmp_path / "table.csv").write_text("x\n")
+    target = tmp_path / "table.csv" / "out.json"
+    for write in (small_result.to_json, small_result.save_html):
+        with pytest.raises(NotADirectoryError, match="'.*table.csv' is a file, not a directory"):
+            write(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
+
+
+def test_from_json_reads_a_path_whose_name_starts_with_a_brace(small_result, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = Path("{run 1}.json")  # relative: its text starts with the brace
+    small_result.to_json(path)
+    assert ComparisonResult.from_json(path).summary == small_result.summary
+    assert ComparisonResult.from_json(path.read_text()).summary == small_result.summary

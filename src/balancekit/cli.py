@@ -912,6 +912,14 @@ class _ProgressBar:
         self.progress.update(self.task, completed=done, total=total, description=description)
 
 
+def _signed(value):
+    """``+0.012``; a value that rounds to zero is ``±0.000``, never ``-0.000`` (as in the
+    HTML report)."""
+    if round(value, 3) == 0:
+        return "±0.000"
+    return f"{value:+.3f}"
+
+
 def _mean_std(mean, std):
     if mean is None:
         return "n/a"
@@ -964,7 +972,7 @@ def _print_comparison(summary):
         if row.get("diff_vs_baseline") is None or row["strategy"] == "baseline":
             versus = "-"
         else:
-            versus = f"{row['diff_vs_baseline']:+.3f}"
+            versus = _signed(row["diff_vs_baseline"])
             versus += " (noise)" if row.get("within_noise") else ""
         fit = means.get("fit_time")
         table.add_row(

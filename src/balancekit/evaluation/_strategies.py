@@ -622,6 +622,13 @@ def _resolve_entry(entry, columns, registry, random_state, skipped):
         return _named(entry, columns, registry, random_state, skipped)
     if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str):
         name, sampler = entry
+        if not name.strip():
+            # A blank name would leave the strategy unnamed in the ranking, the terminal
+            # table and the report, which would then read as if there were no recommendation.
+            raise InvalidParameterError(
+                f"strategies: a strategy name must not be empty or blank; got ({name!r}, "
+                f"{sampler!r}). Give the strategy a name that says what it is."
+            )
         if name == BASELINE and sampler not in (None, BASELINE):
             raise InvalidParameterError(
                 f"strategies: the name {BASELINE!r} is the reference without resampling, "

@@ -1,5 +1,6 @@
 """Ranking, the noise test, the recommendation and :class:`ComparisonResult`."""
 
+import errno
 import json
 import math
 import os
@@ -453,9 +454,14 @@ def _fmt(value):
 def check_output_path(path):
     """Return ``path`` as a Path, raising early if its directory does not exist."""
     path = Path(path)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"the output's directory '{path.parent}' is a file, not a directory",
+            str(path.parent),
+        )
     if not path.parent.is_dir():
         raise FileNotFoundError(
-            2, f"the output directory '{path.parent}' does not exist; create it first",
+            errno.ENOENT, f"the output directory '{path.parent}' does not exist; create it first",
             str(path.parent),
         )
     if path.is_dir():
@@ -616,7 +622,8 @@ class ComparisonResult:
             The result, with the summary read back.
         """
         text = str(source)
-        if not text.lstrip().startswith("{"):
+        # A path is always a file, even one whose name starts with '{'.
+        if isinstance(source, os.PathLike) or not text.lstrip().startswith("{"):
             text = Path(source).read_text(encoding="utf-8")
         return cls(json.loads(text))
 

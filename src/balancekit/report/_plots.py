@@ -16,6 +16,7 @@ import io
 import math
 import re
 import threading
+import warnings
 from contextlib import contextmanager
 
 import matplotlib
@@ -29,8 +30,14 @@ _RC_LOCK = threading.RLock()
 
 @contextmanager
 def _style(rc):
-    """matplotlib's settings ``rc`` while a plot is drawn, one thread at a time."""
-    with _RC_LOCK, matplotlib.rc_context(rc):
+    """matplotlib's settings ``rc`` while a plot is drawn, one thread at a time.
+
+    Text is written into the SVG as text (``svg.fonttype: none``) and drawn by the browser
+    with its own fonts, so matplotlib's warning that a character (an emoji, a CJK name) is
+    missing from its own font does not apply to the report and is not shown.
+    """
+    with _RC_LOCK, matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
         yield
 
 BASELINE = "baseline"
