@@ -312,6 +312,32 @@ def test_complex_values_are_refused_where_rows_are_computed(name, sparse, multic
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_sparse_cells_stored_as_several_entries_resample_as_their_sum(name, multiclass_data):
+    """scipy reads a cell stored as several entries as their sum: the samplers see that sum
+    (scikit-learn's row norms, and so its distances, count each entry on its own)."""
+    import scipy.sparse as sp
+    if not make_sampler(SAMPLERS[name]).__sklearn_tags__().input_tags.sparse:
+        pytest.skip("no sparse input")
+    X, y = multiclass_data
+    S = sp.csr_matrix(X)
+    # every entry stored twice, as two halves (x / 2 + x / 2 == x exactly)
+    counts = np.diff(S.indptr)
+    order = np.argsort(np.tile(np.repeat(np.arange(S.shape[0]), counts), 2), kind="stable")
+    D = sp.csr_matrix(
+        (np.tile(S.data / 2, 2)[order], np.tile(S.indices, 2)[order],
+         np.concatenate([[0], np.cumsum(2 * counts)])),
+        shape=S.shape,
+    )
+    assert not D.has_canonical_format and np.array_equal(D.toarray(), X)
+    stored = D.data.copy()
+    _, X_dup, y_dup = _fit(name, D, y)
+    _, X_one, y_one = _fit(name, S, y)
+    np.testing.assert_array_equal(X_dup.toarray(), X_one.toarray())
+    np.testing.assert_array_equal(y_dup, y_one)
+    np.testing.assert_array_equal(D.data, stored)  # the input is left as it was
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_bad_targets_have_clear_errors(name, multiclass_data):
     X, y = multiclass_data
     cases = [

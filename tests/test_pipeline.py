@@ -363,6 +363,24 @@ def test_pandas_in_and_feature_names(data):
     assert pipe.predict(frame).shape == (len(y),)
 
 
+@pytest.mark.parametrize("frame", [False, True])
+def test_feature_names_out_of_a_pipeline_that_starts_with_samplers(frame, data):
+    # With no transformer before the model, the names came back as None: the samplers,
+    # which saw the columns, were skipped. They are the names of a scaler in their place.
+    X, y = data
+    X = pd.DataFrame(X, columns=list("abcd")) if frame else X
+    scaled = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    expected = scaled[:-1].get_feature_names_out()
+    for steps in ([SMOTE(random_state=0)], [RandomUnderSampler(random_state=0), "passthrough"],
+                  [make_pipeline(SMOTE(random_state=0)), FunctionSampler()]):
+        pipe = make_pipeline(*steps, LogisticRegression()).fit(X, y)
+        np.testing.assert_array_equal(pipe[:-1].get_feature_names_out(), expected)
+        np.testing.assert_array_equal(make_pipeline(*steps).get_feature_names_out(), expected)
+    # input_features are checked as a transformer checks them
+    with pytest.raises(ValueError, match="input_features"):
+        pipe[:-1].get_feature_names_out(["a", "b"])
+
+
 # ----------------------------------------------------------------------------
 # fit parameters and sample_weight after resampling
 
@@ -560,6 +578,60 @@ def test_metadata_routing(data):
         np.testing.assert_allclose(pipe["model"].X_val_, pipe["scale"].transform(X_val))
     with pytest.raises(InvalidParameterError, match="metadata routing is enabled"):
         pipe.fit(X, y)
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_per_row_fit_parameters_follow_the_rows_through_a_nested_pipeline_of_samplers(
+    routing, data
+):
+    # A Pipeline of samplers at a step reports neither sample_weight_ nor sample_indices_:
+    # a sample_weight for the model after it was refused. It is fitted as its samplers
+    # would be at its place.
+    X, y = data
+    w = np.random.RandomState(2).uniform(0.5, 2, size=len(y))
+
+    def build(nested):
+        samplers = [SMOTE(random_state=0), "passthrough", RandomUnderSampler(random_state=1)]
+        model = RecordingModel()
+        if routing:
+            model.set_fit_request(sample_weight=True, groups=True)
+        return make_pipeline(make_pipeline(*samplers), model) if nested else make_pipeline(
+            *samplers, model)
+
+    with sklearn.config_context(enable_metadata_routing=routing):
+        params = ({"sample_weight": w} if routing else
+                  {"recordingmodel__sample_weight": w})
+        nested = build(True).fit(X, y, **params)
+        flat = build(False).fit(X, y, **params)
+        np.testing.assert_array_equal(nested[-1].X_, flat[-1].X_)
+        np.testing.assert_array_equal(nested[-1].sample_weight_, flat[-1].sample_weight_)
+        # rows of the input only (no SMOTE): other per-row parameters follow them too
+        groups = list(range(len(y)))
+        params = {"groups": groups} if routing else {"recordingmodel__groups": groups}
+        pipe = make_pipeline(make_pipeline(RandomUnderSampler(random_state=0)), build(False)[-1])
+        pipe.fit(X, y, **params)
+        np.testing.assert_array_equal(pipe[-1].groups_, pipe[0][0].sample_indices_)
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_resample"])
+def test_routed_metadata_reach_the_steps_of_a_pipeline_that_ends_a_pipeline(method, data):
+    # The last step is a Pipeline ending with a sampler: the metadata its steps request are
+    # routed to it as to its fit, and must reach them, as stepname__parameter does without
+    # routing.
+    X, y = data
+    w = np.random.RandomState(1).uniform(0.5, 2, size=len(y))
+
+    def outer(scaler):
+        inner = Pipeline([("scale", scaler), ("smote", SMOTE(random_state=0))])
+        return Pipeline([("skip", "passthrough"), ("inner", inner)])
+
+    reference = outer(StandardScaler())
+    getattr(reference, method)(X, y, inner__scale__sample_weight=w)
+    np.testing.assert_allclose(reference["inner"]["scale"].mean_, np.average(X, 0, weights=w))
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = outer(StandardScaler().set_fit_request(sample_weight=True))
+        getattr(pipe, method)(X, y, sample_weight=w)
+    np.testing.assert_allclose(pipe["inner"]["scale"].mean_, reference["inner"]["scale"].mean_)
 
 
 # ----------------------------------------------------------------------------

@@ -310,6 +310,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             X_checked = check_array(values, **options)
         else:
             X_checked = validate_data(self, X, reset=True, **options)
+        if sp.issparse(X_checked) and not X_checked.has_canonical_format:
+            # A value stored as several entries of one cell is their sum for scipy, but not
+            # for scikit-learn's row norms (and so its distances): one entry per cell.
+            X_checked = X_checked.copy()
+            X_checked.sum_duplicates()
         hint = self._numeric_hint or f"{type(self).__name__} and other neighbour-based samplers"
         check_finite(X_checked, hint=hint, uses=self._numeric_uses, distances=True,
                      interpolates=self._sampling_type == "over-sampling",

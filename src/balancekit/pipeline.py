@@ -276,9 +276,12 @@ def _route_fit_params(pipe, method, params):
     routed = {name: {m: {} for m in _FIT_METHODS} for name in names}
     if _routing_enabled():
         bunch = process_routing(pipe, "fit" if method == "fit_resample" else method, **params)
-        for name in names:
+        for name, step in pipe.steps:
             for m in _FIT_METHODS:
                 routed[name][m] = _routed(bunch, name, m)
+            if _is_sampler(step):
+                # routed as its fit (see get_metadata_routing), called as fit_resample
+                routed[name]["fit_resample"] = routed[name]["fit"]
         return routed
     steps = dict(pipe.steps)
     for key, value in params.items():
@@ -411,10 +414,15 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
     ``sample_indices_``. Parameters named in ``keep`` (``transform_input``)
     are not per-row training data and are left alone.
     """
+    if later and isinstance(sampler, Pipeline) and all(
+        _is_passthrough(step) or _is_sampler(step) for _, step in sampler.steps
+    ):
+        return _resample_chain(sampler, name, X, y, own_params, later, keep)
     own = dict(own_params.get("fit_resample", {}))
     n_in = _n_rows(X)
     flowing = _flowing_weight(later, name)
-    explicit = own.pop("sample_weight", None)
+    # A Pipeline ending with a sampler passes its sample_weight on to its own steps.
+    explicit = None if isinstance(sampler, _SkPipeline) else own.pop("sample_weight", None)
     if explicit is not None and flowing is not None and not _same_values(explicit, flowing):
         raise InvalidParameterError(
             f"sampler {name!r} is given a sample_weight that differs from the sample_weight of "
@@ -480,6 +488,21 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
                         done[id(value)] = _take_rows(value, indices)
                     values[key] = done[id(value)]
     return X_res, y_res
+
+
+def _resample_chain(pipe, name, X, y, own_params, later, keep):
+    """Run a nested Pipeline of samplers as its samplers in turn, so that the per-row fit
+    parameters of the steps after it follow the rows through each of them (the Pipeline
+    itself reports neither ``sample_weight_`` nor ``sample_indices_``)."""
+    routed = _route_fit_params(pipe, "fit_resample", dict(own_params.get("fit_resample", {})))
+    for idx, (step_name, step) in enumerate(pipe.steps):
+        with _timed(pipe, idx):
+            if _is_passthrough(step):
+                continue
+            rest = [(n, routed[n]) for n, _ in pipe.steps[idx + 1 :]]
+            X, y = _resample_step(step, f"{name}__{step_name}", X, y, routed[step_name],
+                                  rest + later, keep)
+    return X, y
 
 
 def _fit_transform_one(transformer, X, y, params):
@@ -989,7 +1012,13 @@ class Pipeline(_SkPipeline):
         """
         names = input_features
         for name, step in self.steps:
-            if _is_passthrough(step) or _is_sampler(step):
+            if _is_passthrough(step):
+                continue
+            if _is_sampler(step):
+                # A fitted sampler knows the columns it saw (feature_names_in_), so a
+                # pipeline that starts with one still names them.
+                if hasattr(step, "get_feature_names_out") and hasattr(step, "n_features_in_"):
+                    names = step.get_feature_names_out(names)
                 continue
             if not hasattr(step, "get_feature_names_out"):
                 raise AttributeError(
