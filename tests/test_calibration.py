@@ -291,3 +291,10 @@ def test_a_continuous_target_is_a_data_error():
     X = np.random.RandomState(0).randn(50, 3)
     with pytest.raises(DataError, match="continuous.*one class label per sample"):
         PriorCorrectedClassifier(LogisticRegression()).fit(X, X[:, 0])
+
+
+def test_labels_of_two_kinds_are_named_not_called_continuous():
+    X = np.random.RandomState(0).randn(50, 3)
+    y = np.array([1, "a"] * 25, dtype=object)
+    with pytest.raises(DataError, match=r"mixes labels of different kinds \(number 1 and text"):
+        PriorCorrectedClassifier(LogisticRegression()).fit(X, y)

@@ -137,6 +137,44 @@ def test_property_weights_match_sklearn(labels, weights):
         assert balanced[y == c].sum() == pytest.approx(len(y) / len(classes))
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.integers(0, 3), min_size=1, max_size=40),
+    weights=st.dictionaries(st.integers(0, 5), st.floats(0, 10), max_size=6),
+)
+def test_dict_naming_absent_classes_is_read_as_sklearn_reads_it(labels, weights):
+    # scikit-learn takes a dict naming classes absent from y when it names every class of y
+    # (one dict for every cross-validation fold), and refuses it otherwise.
+    y = np.array(labels)
+    classes = np.unique(y)
+    try:
+        expected = sk_cw.compute_class_weight(weights, classes=classes, y=y)
+    except ValueError:
+        with pytest.raises(InvalidParameterError, match="not in the data"):
+            compute_class_weight(weights, classes=classes, y=y)
+        with pytest.raises(InvalidParameterError, match="not in the data"):
+            compute_sample_weight(weights, y)
+        return
+    np.testing.assert_allclose(compute_class_weight(weights, classes=classes, y=y), expected)
+    np.testing.assert_allclose(
+        compute_sample_weight(weights, y), sk_cw.compute_sample_weight(weights, y)
+    )
+
+
+def test_one_dict_serves_folds_without_the_rarest_class(data):
+    X, y = data
+    class_weight = {0: 1.0, 1: 2.0, 2: 5.0}
+    train = y != 2  # a fold without class 2
+    for estimator in (LogisticRegression(), GaussianNB()):
+        model = WeightedClassifier(estimator, class_weight=class_weight).fit(X[train], y[train])
+        assert model.class_weight_ == {0: 1.0, 1: 2.0}
+    model = WeightedClassifier(GaussianNB(), class_weight=class_weight).fit(X[train], y[train])
+    expected = GaussianNB().fit(
+        X[train], y[train], sample_weight=np.where(y[train] == 1, 2.0, 1.0)
+    )
+    np.testing.assert_allclose(model.predict_proba(X), expected.predict_proba(X))
+
+
 @pytest.mark.parametrize(
     "class_weight, error, match",
     [
@@ -458,3 +496,10 @@ def test_a_regressor_or_clusterer_is_not_weighted_as_a_classifier(data, estimato
     with pytest.raises(InvalidParameterTypeError, match=f"estimator must be a classifier "
                                                         f"instance; got the {kind}"):
         WeightedClassifier(estimator).fit(X, y)
+
+
+def test_labels_of_two_kinds_are_named_not_called_continuous(data):
+    X, _ = data
+    y = np.array([1, "a"] * 50, dtype=object)
+    with pytest.raises(DataError, match=r"mixes labels of different kinds \(number 1 and text"):
+        WeightedClassifier(GaussianNB()).fit(X, y)

@@ -32,6 +32,7 @@ from ._validation import (
     check_real,
     check_sample_weight,
     check_target,
+    label_kinds,
     label_values,
     plain_label,
 )
@@ -273,6 +274,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         try:
             check_classification_targets(y_arr)
         except ValueError as exc:
+            if y_arr.dtype.kind == "O":
+                label_kinds(y_arr)  # numbers and text mixed: say so, not "continuous values"
             raise DataError(f"{exc} {type(self).__name__} needs one class label per "
                             "sample.") from None
         self.classes_ = np.unique(y_arr)

@@ -119,10 +119,13 @@ def _check_class_weight(class_weight, classes):
     known = [_py(c) for c in classes]
     known_set = set(known)
     unknown = [_py(key) for key in class_weight if _py(key) not in known_set]
-    if unknown:
+    named = {_py(key) for key in class_weight}
+    # As in scikit-learn, a dict that weights every class may also weight classes absent
+    # from these data (a cross-validation fold without the rarest class).
+    if unknown and not known_set <= named:
         raise InvalidParameterError(
             f"class_weight names class(es) {unknown!r} that are not in the data; the classes "
-            f"are {known!r}."
+            f"are {known!r}. A dict may name other classes only when it names each of these."
         )
     checked = {}
     for key, value in class_weight.items():
@@ -168,8 +171,9 @@ def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
         ``'balanced'``: ``n_samples / (n_classes * n_c)`` for a class with
         ``n_c`` samples (the sums of ``sample_weight`` replace the counts when
         it is given). A dict ``{label: weight}``: the given weights, 1 for the
-        classes it does not name; every key must be one of ``classes`` and
-        every weight a finite number >= 0. ``None``: 1 for every class.
+        classes it does not name; every weight must be a finite number >= 0,
+        and a key that is not one of ``classes`` is allowed only in a dict that
+        names every class (as in scikit-learn). ``None``: 1 for every class.
     classes : array-like of shape (n_classes,)
         The class labels, as given by ``np.unique(y)``. Every label of ``y``
         must be among them; with ``'balanced'`` every class must occur in ``y``.
@@ -187,7 +191,8 @@ def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
     ------
     InvalidParameterError
         For an unknown string, a dict naming a class that is not in
-        ``classes``, or a negative or non-finite weight.
+        ``classes`` (and not every class that is), or a negative or
+        non-finite weight.
     DataError
         When ``y`` holds labels missing from ``classes``, or ``'balanced'`` is
         asked for a class absent from ``y``.
@@ -261,9 +266,10 @@ def compute_sample_weight(class_weight, y, *, indices=None):
     class_weight : 'balanced', dict or None
         ``'balanced'``: each sample of a class with ``n_c`` samples gets
         ``n_samples / (n_classes * n_c)``. A dict ``{label: weight}``: the
-        given weight, 1 for the classes it does not name; every key must be a
-        label of ``y`` and every weight a finite number >= 0. ``None``: 1 for
-        every sample.
+        given weight, 1 for the classes it does not name; every weight must be
+        a finite number >= 0, and a key that is not a label of ``y`` is
+        allowed only in a dict that names every label of ``y`` (as in
+        scikit-learn). ``None``: 1 for every sample.
     y : array-like of shape (n_samples,)
         The class label of each sample (a column vector is accepted).
     indices : array-like of int of shape (n_subsample,), default=None
@@ -279,8 +285,9 @@ def compute_sample_weight(class_weight, y, *, indices=None):
     Raises
     ------
     InvalidParameterError
-        For an unknown string, a dict naming a class absent from ``y``, a
-        negative or non-finite weight, or ``indices`` with a dict.
+        For an unknown string, a dict naming a class absent from ``y`` (and
+        not every class of ``y``), a negative or non-finite weight, or
+        ``indices`` with a dict.
 
     Examples
     --------
@@ -390,7 +397,9 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``'balanced'`` gives a class with ``n_c`` of the ``n_samples`` training
         samples the weight ``n_samples / (n_classes * n_c)``; a dict
         ``{label: weight}`` gives the named classes these weights (1 for the
-        others); ``None`` fits the classifier unweighted (its own
+        others; it may name classes absent from the training labels only if
+        it names each class present, as in scikit-learn, so that one dict
+        serves every cross-validation fold); ``None`` fits the classifier unweighted (its own
         ``class_weight`` parameter, if it has one, is set to ``None``).
 
     Attributes
@@ -469,6 +478,8 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         try:
             check_classification_targets(y_arr)
         except ValueError as exc:
+            if y_arr.dtype.kind == "O":
+                label_kinds(y_arr)  # numbers and text mixed: say so, not "continuous values"
             raise DataError(f"{exc} WeightedClassifier needs one class label per sample.") from None
         classes = np.unique(y_arr)
         checked = _check_class_weight(self.class_weight, classes)
