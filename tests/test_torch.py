@@ -108,6 +108,22 @@ def test_epochs_differ_and_seeds_reproduce():
     assert len(set(first.tolist())) == 3
 
 
+def test_without_random_state_torch_seeds_the_epochs():
+    # As PyTorch's own samplers: torch.manual_seed (or a torch.Generator) replays a run,
+    # which numpy's global seed alone did not.
+    torch.manual_seed(3)
+    first = [list(BalancedSampler(LABELS)) for _ in range(2)]
+    torch.manual_seed(3)
+    again = [list(BalancedSampler(LABELS)) for _ in range(2)]
+    assert first == again and first[0] != first[1]
+    seeded = [list(BalancedSampler(LABELS, generator=torch.Generator().manual_seed(5)))
+              for _ in range(2)]
+    assert seeded[0] == seeded[1] != first[0]
+    sampler = BalancedSampler(LABELS, generator=torch.Generator().manual_seed(5))
+    assert list(sampler) == seeded[0] and list(sampler) != seeded[0]  # epochs differ
+    assert _epoch_counts(sampler)[1].tolist() == [60, 60, 60]
+
+
 def test_dataloader_integration_with_tensor_labels():
     X = torch.arange(LABELS.shape[0], dtype=torch.float32).reshape(-1, 1)
     y = torch.as_tensor(LABELS)
@@ -144,6 +160,10 @@ def test_errors():
         BalancedSampler(LABELS, sampling_strategy={1: 10})  # over-sampling cannot shrink
     with pytest.raises(DataError, match="class"):
         BalancedSampler([1, 1, 1])
+    with pytest.raises(InvalidParameterTypeError, match="generator must be a torch.Generator"):
+        BalancedSampler(LABELS, generator=np.random.default_rng(0))
+    with pytest.raises(InvalidParameterError, match="not both"):
+        BalancedSampler(LABELS, random_state=0, generator=torch.Generator())
 
 
 def test_num_samples_with_a_strategy_that_draws_nothing_is_a_clear_error():

@@ -11,6 +11,7 @@ from ._validation import check_int, check_option, check_seed, check_target
 from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
 try:
+    import torch
     from torch.utils.data import Sampler
 except ImportError as exc:  # pragma: no cover - exercised only without PyTorch
     raise ImportError(
@@ -72,7 +73,13 @@ class BalancedSampler(Sampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the sampler's one generator; each epoch continues from where
         the previous one left off, so epochs differ but a seeded sampler
-        replays the same sequence of epochs.
+        replays the same sequence of epochs. ``None``: each epoch is seeded
+        from PyTorch's random numbers instead (``generator``), as PyTorch's
+        own samplers are, so ``torch.manual_seed`` makes a run reproducible.
+    generator : torch.Generator, default=None
+        With ``random_state=None``, the PyTorch generator each epoch takes its
+        seed from; ``None`` means PyTorch's global one. Give ``random_state``
+        or ``generator``, not both.
 
     Attributes
     ----------
@@ -107,6 +114,7 @@ class BalancedSampler(Sampler):
         replacement=True,
         num_samples=None,
         random_state=None,
+        generator=None,
     ):
         self.labels = labels
         self.sampling_strategy = sampling_strategy
@@ -120,6 +128,16 @@ class BalancedSampler(Sampler):
             num_samples = check_int("num_samples", num_samples, min_value=1)
         self.num_samples = num_samples
         self.random_state = random_state
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise InvalidParameterTypeError(
+                f"generator must be a torch.Generator or None; got {type(generator).__name__}."
+            )
+        if generator is not None and random_state is not None:
+            raise InvalidParameterError(
+                "give random_state (a numpy seed) or generator (a torch.Generator), not both; "
+                f"got random_state={random_state!r} and a generator."
+            )
+        self.generator = generator
 
         y = _labels_array(labels)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -149,13 +167,20 @@ class BalancedSampler(Sampler):
         self.class_counts_ = {
             label: int(count) for label, count in zip(labels, self._counts, strict=True)
         }
-        self._rng = check_seed(random_state)
+        self._rng = None if random_state is None else check_seed(random_state)
 
     def __len__(self):
         return int(self._counts.sum())
 
-    def _draw(self, members, count):
-        rng = self._rng
+    def _epoch_rng(self):
+        """The numpy generator of an epoch: the sampler's own, or one seeded from PyTorch's
+        random numbers (as PyTorch's samplers seed their epochs)."""
+        if self._rng is not None:
+            return self._rng
+        seed = torch.randint(0, 2**32, (), dtype=torch.int64, generator=self.generator)
+        return np.random.RandomState(int(seed))
+
+    def _draw(self, rng, members, count):
         if self.replacement:
             return members[rng.randint(0, members.shape[0], size=count)]
         full, rest = divmod(int(count), members.shape[0])
@@ -165,13 +190,14 @@ class BalancedSampler(Sampler):
         return np.concatenate(parts) if parts else members[:0]
 
     def __iter__(self):
+        rng = self._epoch_rng()
         drawn = [
-            members if whole else self._draw(members, count)
+            members if whole else self._draw(rng, members, count)
             for members, count, whole in zip(self._members, self._counts, self._whole,
                                              strict=True)
         ]
         indices = np.concatenate(drawn)
-        indices = indices[self._rng.permutation(indices.shape[0])]
+        indices = indices[rng.permutation(indices.shape[0])]
         return iter(indices.tolist())
 
     def __repr__(self):
