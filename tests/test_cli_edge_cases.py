@@ -521,7 +521,7 @@ def test_a_narrow_table_folds_long_names_and_keeps_numbers_whole(monkeypatch):
 
 @pytest.mark.parametrize("diff", [-0.0004, -1e-17, 0.0, 0.0004])
 def test_a_gain_that_rounds_to_zero_reads_as_in_the_report(monkeypatch, diff):
-    from balancekit.report._html import fmt_signed
+    from balancekit.evaluation._summary import fmt_signed
 
     text = _printed_table(monkeypatch, 160, ["baseline", "smote"], {"pr_auc": 0.5}, diff)
     # The HTML report's "±0.000", never "-0.000" for a loss too small to show.

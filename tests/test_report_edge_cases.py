@@ -283,3 +283,23 @@ def test_from_json_reads_a_path_whose_name_starts_with_a_brace(small_result, tmp
     small_result.to_json(path)
     assert ComparisonResult.from_json(path).summary == small_result.summary
     assert ComparisonResult.from_json(path.read_text()).summary == small_result.summary
+
+
+@pytest.mark.parametrize("pos_label, role", [(None, "rare class"), (0, "positive class")])
+def test_a_pos_label_naming_a_larger_class_is_not_called_the_rare_class(pos_label, role):
+    # --pos-label may name the majority (the class of interest need not be the rare one);
+    # the title, the badge, the curves and the metric descriptions called it "rare class".
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(90, 2))
+    y = (rng.random(90) < 0.2).astype(int)
+    result = _quiet_compare(X, y, strategies=["baseline"], cv=3, pos_label=pos_label)
+    data = result.summary["data"]
+    assert data["positive_is_rare"] is (role == "rare class")
+    assert all(role in m["description"] for m in result.summary["metrics"]
+               if m["key"] in ("precision", "recall", "f1", "pr_auc", "roc_auc"))
+    page = result.to_html()
+    shown = data["positive_label"]
+    assert f"{role} <code>{shown}</code>" in page and f'bk-badge">{role}</span>' in page
+    other = "positive class" if role == "rare class" else "rare class"
+    assert f"{other} <code>" not in page
+    assert "precision of the " + role in page

@@ -912,14 +912,6 @@ class _ProgressBar:
         self.progress.update(self.task, completed=done, total=total, description=description)
 
 
-def _signed(value):
-    """``+0.012``; a value that rounds to zero is ``±0.000``, never ``-0.000`` (as in the
-    HTML report)."""
-    if round(value, 3) == 0:
-        return "±0.000"
-    return f"{value:+.3f}"
-
-
 def _mean_std(mean, std):
     if mean is None:
         return "n/a"
@@ -932,6 +924,8 @@ _NAME_WIDTH = 24
 
 
 def _print_comparison(summary):
+    from .evaluation._summary import fmt_signed, positive_role
+
     console = _stdout()
     labels = {m["key"]: m["label"] for m in summary.get("metrics", [])}
     settings = summary.get("settings", {})
@@ -952,7 +946,7 @@ def _print_comparison(summary):
         + (settings.get("cv_description") or (
             f"{settings.get('cv')}-fold CV"
             + (f" x {settings['repeats']}" if settings.get("repeats", 1) > 1 else "")))
-        + f", {_count(data.get('n_rows', 0), 'row')}, rare class "
+        + f", {_count(data.get('n_rows', 0), 'row')}, {positive_role(data)} "
         f"{_fmt_label(data.get('positive_label'))})"
     )
     console.print(Text(title, style="bold"))
@@ -972,7 +966,7 @@ def _print_comparison(summary):
         if row.get("diff_vs_baseline") is None or row["strategy"] == "baseline":
             versus = "-"
         else:
-            versus = _signed(row["diff_vs_baseline"])
+            versus = fmt_signed(row["diff_vs_baseline"])
             versus += " (noise)" if row.get("within_noise") else ""
         fit = means.get("fit_time")
         table.add_row(
@@ -996,8 +990,8 @@ def _print_comparison(summary):
     )
     if any(undefined.values()):
         console.print(
-            Text("* precision undefined on some folds (no row predicted as the rare class), "
-                 "counted as 0 there, which lowers the mean (see the warning below and the "
+            Text("* precision undefined on some folds (no row predicted as the "
+                 f"{positive_role(data)}), counted as 0 there, which lowers the mean (see the warning below and the "
                  "notes of the JSON).", style="dim"),
             soft_wrap=True,
         )

@@ -333,7 +333,8 @@ def compare(
     if lost:
         warnings.warn(lost, BalancekitWarning, stacklevel=2)
         notes.append(lost)
-    undefined = _undefined_precision_note(strategy_entries, pos, metric)
+    role = _scored_role(counts, pos)
+    undefined = _undefined_precision_note(strategy_entries, pos, metric, role)
     if undefined:
         warnings.warn(undefined, BalancekitWarning, stacklevel=2)
         notes.append(undefined)
@@ -380,7 +381,8 @@ def compare(
             "alpha": ALPHA,
         },
         "metrics": [
-            {"key": key, "label": label, "higher_is_better": higher, "description": text}
+            {"key": key, "label": label, "higher_is_better": higher,
+             "description": text.replace("rare class", role)}
             for key, (label, higher, text) in METRICS.items()
         ],
         "strategies": strategy_entries,
@@ -544,7 +546,13 @@ def _lost_class_note(entries):
     )
 
 
-def _undefined_precision_note(entries, pos, metric):
+def _scored_role(counts, pos):
+    """``'rare class'`` when the scored class ``pos`` is (one of) the smallest of ``counts``,
+    else ``'positive class'`` (a ``pos_label`` naming a larger class is not the rare one)."""
+    return "rare class" if counts[pos] == min(counts.values()) else "positive class"
+
+
+def _undefined_precision_note(entries, pos, metric, role="rare class"):
     """Say on how many folds of which strategies precision was undefined, or return ''."""
     hit = {e["name"]: e["precision_undefined_folds"] for e in entries
            if e.get("precision_undefined_folds")}
@@ -555,7 +563,7 @@ def _undefined_precision_note(entries, pos, metric):
     return (
         f"precision is undefined on {n_folds} fold{'s' if n_folds > 1 else ''} of "
         f"{len(hit)} {'strategies' if len(hit) > 1 else 'strategy'}: the model "
-        f"predicted no row of the rare class {pos!r} there (folds per strategy: {names}). "
+        f"predicted no row of the {role} {pos!r} there (folds per strategy: {names}). "
         "Precision (and F1) is counted as 0 on those folds, as scikit-learn does, which lowers "
         "the mean; "
         + ("rank by another scoring (e.g. 'pr_auc') or look at the recall."
@@ -678,6 +686,8 @@ def _data_overview(frame, columns, y, counts, pos, first_train, n_copies):
             {"label": label, "count": n, "share": n / n_rows} for label, n in counts.items()
         ],
         "positive_label": pos,
+        # Whether pos is the (or a) smallest class: the reports call it the rare class then.
+        "positive_is_rare": _scored_role(counts, pos) == "rare class",
         # Class counts of the first training fold, before any resampling.
         "train_fold_counts": [int(np.count_nonzero(y[first_train] == c)) for c in counts],
         "imbalance_ratio": max(counts.values()) / min(counts.values()),

@@ -400,7 +400,7 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
         f"corrected resampled t-test over {best['n_folds']} folds, "
         f"{p_words} {_fmt_p(best['p_adjusted'])}"
     )
-    versus = f"{value} vs {_fmt(base['mean'])} for {baseline} ({diff:+.3f})"
+    versus = f"{value} vs {_fmt(base['mean'])} for {baseline} ({fmt_signed(diff)})"
     if best["within_noise"]:
         others = [
             r for r in ranking
@@ -418,7 +418,8 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
         if others:
             other = others[0]
             message += (
-                f" {other['strategy']}, with a smaller gain ({other['diff_vs_baseline']:+.3f}), "
+                f" {other['strategy']}, with a smaller gain "
+                f"({fmt_signed(other['diff_vs_baseline'])}), "
                 f"is significantly better than {baseline} (adjusted p "
                 f"{_fmt_p(other['p_adjusted'])})."
             )
@@ -449,6 +450,22 @@ def _capitalize(text):
 
 def _fmt(value):
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def positive_role(data):
+    """How the reports call the class a summary's ``data`` scores: ``'rare class'``, or
+    ``'positive class'`` for a ``pos_label`` naming a larger class."""
+    return "rare class" if data.get("positive_is_rare", True) else "positive class"
+
+
+def fmt_signed(value, digits=3):
+    """``+0.012``; a value that rounds to zero is ``±0.000``, never ``-0.000`` (the table,
+    the report and the recommendation write a gain alike); an en dash for a missing one."""
+    if value is None:
+        return "–"
+    if round(value, digits) == 0:
+        return f"±{0:.{digits}f}"
+    return f"{value:+.{digits}f}"
 
 
 def check_output_path(path):
@@ -525,7 +542,9 @@ class ComparisonResult:
           ``missing_values`` (per column), ``duplicate_rows`` (rows that
           repeat an earlier row, label included), ``classes`` (``label``,
           ``count``, ``share``), ``positive_label`` (the rare class, or
-          ``pos_label``), ``train_fold_counts`` (the
+          ``pos_label``), ``positive_is_rare`` (whether it is the smallest
+          class; the reports call it the positive class otherwise),
+          ``train_fold_counts`` (the
           class counts of the first training fold) and ``imbalance_ratio``
           (largest class / smallest).
         - ``settings``: the estimator, folds (``cv``, ``repeats``,

@@ -3,6 +3,7 @@
 import jinja2
 import markupsafe
 
+from ..evaluation._summary import fmt_signed, positive_role
 from . import _plots
 
 _ENV = None
@@ -41,15 +42,6 @@ def fmt_number(value, digits=3):
     if value is None:
         return "–"
     return f"{value:.{digits}f}"
-
-
-def fmt_signed(value, digits=3):
-    """``+0.012``; a value that rounds to zero is shown as ``±0.000``, never ``-0.000``."""
-    if value is None:
-        return "–"
-    if round(value, digits) == 0:
-        return f"±{0:.{digits}f}"
-    return f"{value:+.{digits}f}"
 
 
 def fmt_percent(value, digits=1):
@@ -154,6 +146,7 @@ def _context(summary):
     return {
         "summary": summary,
         "data": data,
+        "role": positive_role(data),
         "settings": settings,
         "metrics": metrics,
         "metric_key": metric_key,
