@@ -413,6 +413,28 @@ def test_lower_is_better_metric_ranks_ascending():
     assert ranking[0]["diff_vs_baseline"] > 0 and ranking[0]["within_noise"] is False
 
 
+@pytest.mark.parametrize("metric", ["brier", "pr_auc"])
+def test_recommendation_signs_the_change_as_the_values_it_follows(metric):
+    # "0.050 vs 0.100 for baseline (-0.050, ...)": the number in brackets is the change of the
+    # metric, whichever direction is better; the gain (positive when better) stays in the
+    # summary's diff_vs_baseline.
+    higher = metric != "brier"
+    base = [0.10, 0.11, 0.09, 0.10, 0.10]
+    step = 0.05 if higher else -0.05
+    better = [v + step + 0.001 * i for i, v in enumerate(base)]
+    runner = [v + step / 2 + 0.03 * (-1) ** i for i, v in enumerate(base)]
+    ranking = rank_strategies(_entries(_entry("baseline", base, base, metric, higher),
+                                       _entry("better", better, base, metric, higher),
+                                       _entry("runner", runner, base, metric, higher),
+                                       metric=metric), metric)
+    rec = recommend(ranking, metric)
+    assert rec["strategy"] == "better" and rec["diff_vs_baseline"] > 0
+    change = ranking[0]["mean"] - next(r["mean"] for r in ranking
+                                       if r["strategy"] == "baseline")
+    assert f"for baseline ({change:+.3f}" in rec["message"]
+    assert ("lower is better" in rec["message"]) is not higher
+
+
 def _noise_data(seed, n=90):
     """y independent of X: no strategy can truly beat the baseline's PR-AUC or ROC-AUC."""
     rng = np.random.RandomState(seed)

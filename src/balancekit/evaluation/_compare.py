@@ -218,8 +218,11 @@ def compare(
     differences of every metric with the corrected resampled t-test of
     Nadeau and Bengio (2003): the variance of the differences is multiplied
     by ``1/J + n_test/n_train`` (``J`` folds in total, ``cv * repeats``
-    for an integer ``cv``; ``n_test/n_train`` from the sizes of the actual
-    splits), since
+    for an integer ``cv``, less the folds where the metric is undefined for
+    either strategy and, with ``groups``, the repeats that would give the
+    same folds again; ``n_test/n_train`` from the sizes of the actual
+    splits: the mean number of validation rows over the mean number of
+    training rows), since
     the training sets of the folds overlap, and the statistic is compared
     with Student's t distribution with ``J - 1`` degrees of freedom
     (two-sided). The p-values of the strategies are then corrected with

@@ -100,7 +100,8 @@ def paired_difference(scores, reference, *, test_fraction, higher_is_better=True
 
         t = mean(d) / sqrt(var(d) * (1/J + n_test/n_train)),
 
-    with ``J`` the number of folds in total (``cv * repeats``), and compares
+    with ``J`` the number of folds in total (``cv * repeats``) on which both
+    scores are defined, and compares
     ``t`` with Student's t distribution with ``J - 1`` degrees of freedom
     (two-sided). With 3 folds the 5% critical value is 4.30, not 2: an
     estimate of the variance from 3 folds is itself very uncertain.
@@ -115,7 +116,9 @@ def paired_difference(scores, reference, *, test_fraction, higher_is_better=True
         The metric per fold, for the strategy and for the reference. Folds
         where either is not finite are left out.
     test_fraction : float
-        ``n_test / n_train`` of one fold (``1 / (k - 1)`` for k-fold).
+        ``n_test / n_train`` of one fold (``1 / (k - 1)`` for k-fold; the
+        mean validation rows over the mean training rows for folds of
+        unequal sizes).
     higher_is_better : bool, default=True
         The direction of the metric; the difference is signed so that a
         positive value is an improvement.
@@ -400,7 +403,8 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
         f"corrected resampled t-test over {best['n_folds']} folds, "
         f"{p_words} {_fmt_p(best['p_adjusted'])}"
     )
-    versus = f"{value} vs {_fmt(base['mean'])} for {baseline} ({fmt_signed(diff)})"
+    higher = METRICS[metric][1]
+    versus = f"{value} vs {_fmt(base['mean'])} for {baseline} ({_change(diff, higher)})"
     if best["within_noise"]:
         others = [
             r for r in ranking
@@ -419,7 +423,7 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
             other = others[0]
             message += (
                 f" {other['strategy']}, with a smaller gain "
-                f"({fmt_signed(other['diff_vs_baseline'])}), "
+                f"({_change(other['diff_vs_baseline'], higher)}), "
                 f"is significantly better than {baseline} (adjusted p "
                 f"{_fmt_p(other['p_adjusted'])})."
             )
@@ -431,6 +435,15 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
             f"{' ' + corrected if corrected else ''} ({test})."
         )
     return out
+
+
+def _change(gain, higher_is_better):
+    """The change of the metric from the baseline, signed as the two values it follows:
+    ``+0.012``, or ``-0.012, lower is better`` for a gain in a lower-is-better metric (the
+    gain of :func:`paired_difference` is positive when better); ``±0.000`` when it rounds to
+    zero."""
+    text = fmt_signed(gain if higher_is_better else -gain)
+    return text if higher_is_better else f"{text}, lower is better"
 
 
 def _fmt_p(p):
@@ -578,7 +591,9 @@ class ComparisonResult:
           ``error``), ``notes`` (sentences about the whole run).
         - ``curves``: ``positive_label``, ``prevalence`` and, per strategy,
           its PR and ROC curves and confusion matrix over the pooled folds of
-          the first repeat.
+          the first repeat (for a splitter or given splits, the first splits
+          whose validation rows do not overlap; ``settings['pooled']`` says
+          which).
         - ``pca``: the 2-D view of original and synthetic rows of the best
           SMOTE-family strategy (``null`` when there is none).
 
