@@ -327,7 +327,7 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
     dense ``X``, their columns: ``names`` or positions).
 
     With ``distances``, also when squared distances between rows could overflow
-    float64 (values above about ``1e153 / sqrt(n_features)``): ``hint`` then
+    float64 (values above about ``6.7e153 / sqrt(n_features)``): ``hint`` then
     ``uses`` them. With ``interpolates``, also when the difference of two rows
     could overflow a float32 ``X`` (values above half its largest float).
     """

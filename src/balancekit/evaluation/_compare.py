@@ -149,7 +149,8 @@ def compare(
         model whose decision function is one-vs-one (an ``SVC`` with
         ``decision_function_shape='ovo'`` and no probabilities) gives no
         score per class: ROC-AUC, PR-AUC and the curves are then NaN, with a
-        warning.
+        warning, and ranking by them (``'pr_auc'``, the default scoring, or
+        ``'roc_auc'``) is refused before any fit.
     cv : int, splitter, iterable of (train, test) pairs or None, default=5
         ``None`` is 5, as in scikit-learn. An integer is the number of folds
         (at least 2, at most the size of the smallest class) of a shuffled
