@@ -183,6 +183,27 @@ def test_ties_broken_by_lower_index(method):
         np.testing.assert_array_equal(row, np.flatnonzero((X == c).all(axis=1))[:4])
 
 
+def test_copies_keep_their_index_order_whatever_the_brute_forces_rounding(monkeypatch):
+    # scikit-learn's brute force computes |x|^2 - 2 x.q + |q|^2: exact copies of a row come
+    # out a rounding error apart, by an amount that depends on the BLAS library (numpy 1.24's
+    # OpenBLAS gave another order than newer ones). A search that rounds as another BLAS
+    # might: the copies' order must still be the row order.
+    class Rounding(NearestNeighbors):
+        def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+            dist, idx = super().kneighbors(X, n_neighbors=self.n_samples_fit_)
+            noisy = dist + 1e-9 * np.random.RandomState(0).rand(*dist.shape)
+            order = np.argsort(noisy, axis=1, kind="stable")[:, :n_neighbors]
+            return np.take_along_axis(noisy, order, 1), np.take_along_axis(idx, order, 1)
+
+    monkeypatch.setattr(_neighbors, "NearestNeighbors", Rounding)
+    rng = np.random.RandomState(2)
+    centers = rng.randn(8, 3)
+    X = np.repeat(centers, 6, axis=0)[rng.permutation(48)]
+    idx = kneighbors(X, 3, method="brute")
+    expected = np.array([_lowest_other_duplicates(X, i, 3) for i in range(X.shape[0])])
+    np.testing.assert_array_equal(idx, expected)
+
+
 def test_ties_across_reference_blocks(monkeypatch):
     rng = np.random.RandomState(3)
     X = rng.rand(9000, 2) + 10

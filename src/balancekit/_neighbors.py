@@ -548,11 +548,17 @@ def _brute_with_ties(fitted, R, Q, k):
     ``_TIE_EXTRA`` more rows, and each query whose tie at the ``k``-th distance
     runs into them gets its distances to every row of ``R`` (from differences for
     dense rows), sorted by distance, then row (1,800 rows of 20 small integers:
-    385 queries had another list).
+    385 queries had another list). The distances of the dense rows found are
+    summed from differences too: scikit-learn's ``|x|^2 - 2 x.q + |q|^2`` leaves
+    exact copies of a row a rounding error apart, by an amount that depends on
+    the BLAS library, so their order did too.
     """
     n = R.shape[0]
     wide = min(n, k + _TIE_EXTRA)
-    dist, idx = _index_order(*fitted.kneighbors(Q, n_neighbors=wide, return_distance=True))
+    dist, idx = fitted.kneighbors(Q, n_neighbors=wide, return_distance=True)
+    if not sp.issparse(R):
+        dist = _distances_by_differences(Q, R, idx, out=np.asarray(dist, dtype=np.float64))
+    dist, idx = _index_order(dist, idx)
     long = np.flatnonzero(dist[:, -1] <= dist[:, k - 1]) if wide < n else np.zeros(0, int)
     dist, idx = dist[:, :k].copy(), idx[:, :k].copy()
     step = max(1, _BLOCK_BYTES // (8 * n * max(1, R.shape[1])))
@@ -567,6 +573,19 @@ def _brute_with_ties(fitted, R, Q, k):
         idx[rows] = order
         dist[rows] = np.sqrt(np.take_along_axis(sq, order, axis=1))
     return dist, idx
+
+
+def _distances_by_differences(Q, R, idx, out):
+    """The distance of each query of ``Q`` to its rows ``idx`` of ``R``, summed from the
+    differences of the two rows in float64, written to ``out`` (float64, the shape of
+    ``idx``). In blocks of 256 KiB of differences: few rows are read, so small blocks
+    cost no time and keep the samplers' peak memory near their output's size."""
+    step = max(1, (1 << 15) // max(1, idx.shape[1] * R.shape[1]))
+    for start in range(0, idx.shape[0], step):
+        block = slice(start, start + step)
+        diff = np.asarray(Q[block], dtype=np.float64)[:, None, :] - R[idx[block]]
+        out[block] = np.sqrt(np.einsum("qwd,qwd->qw", diff, diff))
+    return out
 
 
 def _far_apart(X, rows, shifted):
