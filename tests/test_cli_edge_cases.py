@@ -891,3 +891,71 @@ def test_labels_that_differ_by_spaces_are_told_apart_in_messages(tmp_path):
     result = invoke("resample", data, "-t", "label", "-m", "random_under", "-o",
                     tmp_path / "o.csv")
     assert "' yes': 30 -> 30" in result.stderr
+
+
+# --------------------------------------------------------------------------- output and input
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_output_never_replaces_the_input(tmp_path, suffix, force):
+    path = tmp_path / f"in{suffix}"
+    table = binary_table()
+    table.to_csv(path, index=False) if suffix == ".csv" else table.to_parquet(path)
+    before = path.read_bytes()
+    link = tmp_path / f"link{suffix}"
+    link.symlink_to(path.name)
+    for output in (path, link, tmp_path / "." / path.name):
+        result = invoke("resample", path, "-t", "t", "-m", "random_over", "-o", output, *force)
+        assert_error(result, 2, "'--output'", "is the input DATA")
+        assert path.read_bytes() == before
+    assert listing(tmp_path) == sorted([path.name, link.name])
+
+
+def test_the_output_is_not_written_into_an_input_directory(tmp_path):
+    directory = tmp_path / "parts"
+    directory.mkdir()
+    table = binary_table()
+    table.iloc[:30].to_parquet(directory / "a.parquet")
+    table.iloc[30:].to_parquet(directory / "b.parquet")
+    result = invoke("resample", directory, "-t", "t", "-m", "random_over", "-o",
+                    directory / "c.parquet", "--force")
+    assert_error(result, 2, "'--output'", "inside the input directory")
+    assert listing(directory) == ["a.parquet", "b.parquet"]
+
+
+def test_resample_dask_never_replaces_its_input(tmp_path):
+    pytest.importorskip("dask")
+    directory = tmp_path / "parts.parquet"
+    directory.mkdir()
+    binary_table().to_parquet(directory / "a.parquet")
+    before = (directory / "a.parquet").read_bytes()
+    for data in (directory, directory / "a.parquet"):
+        result = invoke("resample", data, "-t", "t", "-m", "random_over", "-o", directory,
+                        "--force", "--dask")
+        assert_error(result, 2, "'--output'")
+        assert listing(directory) == ["a.parquet"]
+        assert (directory / "a.parquet").read_bytes() == before
+
+
+@pytest.mark.parametrize(("values", "what"), [
+    ([b"a", b"b"], "bytes"),
+    ([[0], [1, 2]], "lists"),
+    ([{"k": 0}, {"k": 1}], "structs or maps"),
+    (pd.to_datetime(["2020-01-01", "2020-01-02"]).date.tolist(), "dates"),
+    (pd.to_datetime(["2020-01-01", "2020-01-02"]).tz_localize("UTC"), "dates and times"),
+    (pd.to_timedelta([1, 2], unit="s"), "durations"),
+])
+@pytest.mark.parametrize("command", ["inspect", "compare", "resample"])
+def test_a_target_of_values_that_are_no_labels_is_named(tmp_path, values, what, command):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    y = pa.array(list(values) * 10) if isinstance(values, list) else pa.array(
+        pd.Series(values).repeat(10))
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"a": np.arange(20.0), "t": y}), path)
+    args = {"inspect": (), "compare": ("-s", "baseline"),
+            "resample": ("-m", "random_over", "-o", tmp_path / "o.csv")}[command]
+    result = invoke(command, path, "-t", "t", *args)
+    assert_error(result, 1, "column 't' holds", what, "cannot be class labels")
+    assert listing(tmp_path) == ["x.parquet"]

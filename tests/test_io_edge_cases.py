@@ -192,6 +192,32 @@ def test_gzip_named_csv_and_text_named_gz(tmp_path):
         _io.read_table(tmp_path / "y.csv.gz")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_binary_data_is_named_as_not_text(tmp_path, suffix):
+    data = bytes(np.random.default_rng(0).integers(0, 256, 2000, dtype=np.uint8)) + b"\x00"
+    path = tmp_path / f"x{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix == ".csv.gz" else data)
+    with pytest.raises(DataError, match="holds binary data.*not CSV text") as info:
+        _io.read_table(path)
+    assert "iconv" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.csv.gz", "X.CSV"])
+def test_parquet_named_csv_is_named_as_parquet(tmp_path, name):
+    pd.DataFrame({"a": numbers(), "t": labels()}).to_parquet(tmp_path / name)
+    with pytest.raises(DataError, match=r"is a Parquet file, not CSV text.*'[xX]\.parquet'"):
+        _io.read_table(tmp_path / name)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n", b"\xef\xbb\xbf", b"  \r\n\r\n"])
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_an_empty_csv_file_is_named_as_empty(tmp_path, content, suffix):
+    path = tmp_path / f"x{suffix}"
+    path.write_bytes(gzip.compress(content) if suffix == ".csv.gz" else content)
+    with pytest.raises(DataError, match=r"'.*x\.csv(\.gz)?' is empty: it holds no header"):
+        _io.read_table(path)
+
+
 # --------------------------------------------------------------------------- Parquet
 
 
@@ -335,6 +361,21 @@ def test_parquet_files_of_a_directory_must_share_a_schema(tmp_path, second, frag
         _io.read_table(directory)
     for fragment in fragments:
         assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("empty_first", [True, False])
+@pytest.mark.parametrize(("values", "dtype"), [([1, 2], "Int64"), (["a", "b"], None)])
+def test_a_column_without_values_in_one_file_takes_the_type_of_the_others(
+    tmp_path, empty_first, values, dtype
+):
+    empty = pa.table({"x": [0.5, 1.5], "g": pa.nulls(2), "t": ["y", "n"]})
+    full = pa.table({"x": [2.5, 3.5], "g": values, "t": ["n", "n"]})
+    directory = _directory(tmp_path, *((empty, full) if empty_first else (full, empty)))
+    table = _io.read_table(directory)
+    assert len(table) == 4 and table["g"].isna().sum() == 2
+    assert sorted(table["g"].dropna().unique().tolist()) == values
+    if dtype is not None:
+        assert table["g"].dtype == dtype
 
 
 def test_other_files_of_a_directory_are_left_out_with_a_note(tmp_path):

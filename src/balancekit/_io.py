@@ -188,6 +188,11 @@ def read_table(path, *, sep=None, keep_text=False):
     kind = "CSV" if fmt.startswith("csv") else "Parquet"
     sep = "," if sep is None else sep
     compression = "gzip" if fmt == "csv.gz" else None
+    if kind == "CSV" and _starts_with(path, b"PAR1"):
+        stem = path.name[: -len(".csv.gz" if fmt == "csv.gz" else ".csv")]
+        raise DataError(
+            f"'{path}' is a Parquet file, not CSV text: name it '{stem}.parquet' instead."
+        )
     try:
         if kind == "CSV":
             names, cells = _read_csv_text(path, sep, compression)
@@ -197,6 +202,8 @@ def read_table(path, *, sep=None, keep_text=False):
         raise
     except UnicodeDecodeError as exc:
         raise DataError(_not_utf8(path, fmt, exc)) from exc
+    except pd.errors.EmptyDataError as exc:  # not even a header
+        raise DataError(f"'{path}' is empty: it holds no header and no rows.") from exc
     except Exception as exc:  # pandas, pyarrow, gzip and codecs all raise their own types
         reason = " ".join(str(exc).split()) or type(exc).__name__
         if kind == "CSV" and "utf8" in reason.lower().replace("-", ""):
@@ -348,6 +355,15 @@ def _records(path, sep, compression):
     return records()
 
 
+def _starts_with(path, magic):
+    """Whether the file ``path`` starts with the bytes ``magic``."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:  # the reader says why
+        return False
+
+
 def _short_record(path, sep, compression, width):
     """``(line, number of fields)`` of the first record with fewer than ``width`` fields,
     when no record before it has more (``None`` when there is none: pandas names a longer
@@ -459,6 +475,13 @@ def _not_utf8(path, fmt, exc):
             f"'{path}' is UTF-16 text, not UTF-8; convert it to UTF-8 first, e.g. with "
             "iconv -f utf-16 -t utf-8 (or save it as 'CSV UTF-8')."
         )
+    try:
+        with (gzip.open if fmt == "csv.gz" else open)(path, "rb") as handle:
+            binary = b"\x00" in handle.read(8192)
+    except (OSError, EOFError):
+        binary = False
+    if binary:  # no text in any encoding but UTF-16 (above) holds NUL bytes
+        return f"'{path}' holds binary data (NUL bytes), not CSV text; is it the file you meant?"
     where = ""
     if isinstance(exc, UnicodeDecodeError):
         where = f" (it holds the byte 0x{exc.object[exc.start]:02x})"
@@ -657,6 +680,15 @@ def parquet_dataset(path):
     partitioning = ds.HivePartitioning.discover(infer_dictionary=True)
     dataset = ds.dataset([str(f) for f in files], format="parquet",
                          partitioning=partitioning, partition_base_dir=str(path))
+    # The dataset takes the schema of its first file: a column without any value there
+    # (Arrow's null type) takes its type from the other files, whose values it could not hold.
+    unified = pa.unify_schemas(schemas)
+    schema = pa.schema(
+        [unified.field(f.name) if pa.types.is_null(f.type) and f.name in unified.names else f
+         for f in dataset.schema], metadata=dataset.schema.metadata)
+    if not schema.equals(dataset.schema):
+        dataset = ds.dataset([str(f) for f in files], format="parquet", schema=schema,
+                             partitioning=partitioning, partition_base_dir=str(path))
     return dataset, schemas[0].metadata
 
 

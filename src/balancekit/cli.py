@@ -591,8 +591,41 @@ def _split_target(ctx, table, target, sep=None):
             f"the table has no feature columns besides the target {target!r}: a model needs at "
             "least one column to learn from."
         )
+    _check_label_values(table[target], target)
     _warn_spaced_labels(table[target], target)
     return table.drop(columns=[target]), table[target]
+
+
+#: The values a Parquet column may hold that are no class labels, by pandas' name of
+#: their kind, and as a message names them.
+_NOT_LABELS = {"bytes": "bytes", "date": "dates", "time": "times of day"}
+
+
+def _check_label_values(y, target):
+    """An error naming the class column when its values cannot be class labels: bytes,
+    dates, times or durations, lists, structs or maps (as a Parquet file may hold)."""
+    kind = pd.api.types.infer_dtype(y, skipna=True) if y.dtype == object else None
+    example = None
+    if y.dtype.kind in "mM":  # datetime64, with or without a time zone; timedelta64
+        what = "durations" if y.dtype.kind == "m" else "dates and times"
+        example = y.dropna().iloc[0] if y.notna().any() else None
+    elif kind in _NOT_LABELS:
+        what = _NOT_LABELS[kind]
+        example = y.dropna().iloc[0]
+    elif kind == "mixed":  # nested values among others
+        nested = (list, tuple, dict, np.ndarray)
+        example = next((v for v in y if isinstance(v, nested)), None)
+        what = "structs or maps" if isinstance(example, dict) else "lists"
+    if example is None:
+        return
+    if isinstance(example, np.ndarray):
+        example = example.tolist()
+    shown = repr(example if isinstance(example, (bytes, list, tuple, dict)) else str(example))
+    raise DataError(
+        f"the column {target!r} holds {what} (such as {shown}), which cannot be class "
+        "labels; class labels are text, whole numbers or booleans: convert the column into one "
+        "of those first."
+    )
 
 
 def _check_target_column(ctx, table, target, sep=None):
@@ -1377,6 +1410,7 @@ def resample(
     atomically: it either appears complete or not at all.
     """
     strategy, param = _parse_strategy(strategy), _parse_params(param)
+    _check_not_input(ctx, output, data)
     if use_dask:
         _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep,
                             drop)
@@ -1453,6 +1487,27 @@ def _warn_identifiers_in_new_rows(X, method, n_new):
             BalancekitWarning,
             stacklevel=1,
         )
+
+
+def _check_not_input(ctx, output, data):
+    """A usage error when ``--output`` is the input, lies in the input directory, or holds
+    the input: writing it would replace or change the table read, even with ``--force``."""
+    out, source = output.resolve(), data.resolve()
+    same = out == source
+    with contextlib.suppress(OSError):  # another name of the same file (a link)
+        same = same or os.path.samefile(output, data)
+    if same:
+        where = "is the input DATA"
+    elif data.is_dir() and source in out.parents:
+        where = (f"is inside the input directory '{data}', whose Parquet files are all read "
+                 "as the table")
+    elif out in source.parents:
+        where = f"holds the input DATA '{data}'"
+    else:
+        return
+    raise typer.BadParameter(
+        f"'{output}' {where}; write the output to another path (the input is never replaced, "
+        "even with --force).", ctx=ctx, param_hint="'--output'")
 
 
 @contextlib.contextmanager
