@@ -877,6 +877,27 @@ def test_inspect_json_is_standard_json(tmp_path, label):
     assert [c["label"] for c in report["classes"]] == [None]
 
 
+@pytest.mark.parametrize("use_dask", [False, True], ids=["pandas", "dask"])
+def test_inspect_counts_a_parquet_boolean_target_with_nulls(tmp_path, use_dask):
+    # pyarrow, polars and Spark write booleans with nulls as a nullable boolean column, which
+    # pandas reads as Python objects: inspect refused them as "booleans as Python objects".
+    if use_dask:
+        pytest.importorskip("dask.dataframe")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    labels = [True] * 40 + [None] * 5 + [False] * 15
+    path = tmp_path / "b.parquet"
+    pq.write_table(pa.table({"a": np.arange(60.0), "t": pa.array(labels)}), path)
+    result = invoke("inspect", path, "-t", "t", "--json", *(["--dask"] if use_dask else []))
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["missing_labels"] == 5
+    assert report["classes"] == [{"label": True, "count": 40, "share": 40 / 55},
+                                 {"label": False, "count": 15, "share": 15 / 55}]
+    assert report["minority_class"] is False
+
+
 def test_labels_that_differ_by_spaces_are_told_apart_in_messages(tmp_path):
     # ' yes' and 'no' were listed as " yes, no": the leading space did not show.
     data = tmp_path / "l.csv"

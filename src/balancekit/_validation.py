@@ -153,7 +153,17 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
     if arr.dtype.kind not in "biuUSf":
         # Object arrays: scikit-learn names the kind of target; its "unknown" (numbers held
         # as objects, labels of mixed kinds) is explained first.
-        kind = type_of_target(arr)
+        try:
+            kind = type_of_target(arr)
+        except TypeError:
+            # scikit-learn refuses bytes labels with a TypeError of its own.
+            example = next((v for v in arr if isinstance(v, bytes)), None)
+            if example is None:
+                raise
+            raise DataTypeError(
+                f"y holds bytes (e.g. {example!r}); class labels must be integers, strings or "
+                "booleans. Decode them into text first, e.g. y.str.decode('utf-8')."
+            ) from None
         kinds = label_kinds(arr) if kind == "unknown" else set()
         if kinds in ({"number"}, {"bool"}):
             what, dtype = {"number": ("numbers", "int"), "bool": ("booleans", "bool")}[kinds.pop()]

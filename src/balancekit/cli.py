@@ -1674,7 +1674,9 @@ def _inspect_report(ctx, table, target, source, sep=None):
     X, y = _split_target(ctx, table, target, sep)
     # Rows without a label are counted and left out; one class is described, not refused.
     unlabelled = pd.isna(y).to_numpy()
-    labelled = y[~unlabelled]
+    # A Parquet column of booleans with nulls is read as Python objects: without the nulls,
+    # booleans again.
+    labelled = y[~unlabelled].infer_objects()
     if labelled.nunique() >= 2:
         y_arr = check_target(labelled)  # the checks of the samplers: class labels, not values
     else:
@@ -1749,7 +1751,7 @@ def _inspect_with_dask(ctx, data, target):
 
     def describe(part, i):
         column = part[target]
-        known = column[column.notna()]
+        known = column[column.notna()].infer_objects()  # booleans with nulls: see above
         labels = labels_of(known, i) if len(known) else known.to_numpy()
         found, first, counts = np.unique(labels, return_index=True, return_counts=True)
         # First rows as positions among the labelled rows of the partition.
