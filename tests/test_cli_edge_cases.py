@@ -980,3 +980,18 @@ def test_a_target_of_values_that_are_no_labels_is_named(tmp_path, values, what, 
     result = invoke(command, path, "-t", "t", *args)
     assert_error(result, 1, "column 't' holds", what, "cannot be class labels")
     assert listing(tmp_path) == ["x.parquet"]
+
+
+@pytest.mark.parametrize("param, fragment", [
+    ("k_neighbors=0", "k_neighbors=0 is out of range"),
+    ("k_neighbors=abc", "k_neighbors must be an integer"),
+])
+def test_a_param_value_the_method_refuses_is_a_usage_error_naming_param(tmp_path, param,
+                                                                        fragment):
+    # The samplers check their values when they resample: the refusal ended with exit code
+    # 1 and without naming the option it came from.
+    path, out = tmp_path / "d.csv", tmp_path / "o.csv"
+    binary_table().to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "t", "-m", "smote", "--param", param, "-o", out)
+    assert_error(result, 2, "'--param'", fragment)
+    assert not out.exists()

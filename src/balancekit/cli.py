@@ -51,7 +51,13 @@ from . import __version__, _frames, _io
 from ._registry import available_samplers
 from ._strategy import STRATEGY_NAMES, class_counts, rare_class, resolve_counts
 from ._validation import check_target
-from .exceptions import BalancekitError, BalancekitWarning, DataError, InvalidParameterError
+from .exceptions import (
+    BalancekitError,
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 __all__ = ["app", "main"]
 
@@ -1427,7 +1433,7 @@ def resample(
     _check_labelled(y, target, data, sep)
     position = table.columns.get_loc(target)
     sampler = _make_sampler(ctx, method, X, y, strategy, seed, param, target)
-    with _working(f"{method}: resampling {_count(len(table), 'row')}"):
+    with _working(f"{method}: resampling {_count(len(table), 'row')}"), _param_errors(ctx, param):
         X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
     result.insert(position, target, y_res.reset_index(drop=True))
@@ -1455,6 +1461,20 @@ def resample(
     with _working(f"writing {output}"):
         _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
+
+
+@contextlib.contextmanager
+def _param_errors(ctx, params):
+    """A usage error naming ``--param`` for a sampler's refusal of a value given with it
+    (the samplers check their parameters when they resample, and name the parameter
+    first: ``k_neighbors=0 is out of range; ...``)."""
+    try:
+        yield
+    except (InvalidParameterError, InvalidParameterTypeError) as exc:
+        message = str(exc)
+        if not any(re.match(rf"{re.escape(key)}\b", message) for key in params):
+            raise
+        raise typer.BadParameter(message, ctx=ctx, param_hint="'--param'") from None
 
 
 def _warn_identifiers_in_new_rows(X, method, n_new):
@@ -1573,7 +1593,8 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
                             target, check_size=False, counts=before)
     sampler = getattr(bk_dask, type(sampler).__name__)(**sampler.get_params(deep=False))
     # The labels are counted, and the rows a method gathers or searches are read, at once.
-    with _working(f"{method}: reading {data} to prepare the resampling"):
+    with _working(f"{method}: reading {data} to prepare the resampling"), _param_errors(
+            ctx, param):
         X_res, y_res = sampler.fit_resample(X, y)
     position = list(table.columns).index(target)
     result = dd.map_partitions(_insert_column, X_res, y_res, position, target,
