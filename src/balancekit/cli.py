@@ -1030,8 +1030,8 @@ def _print_comparison(summary):
     if any(undefined.values()):
         console.print(
             Text("* precision undefined on some folds (no row predicted as the "
-                 f"{positive_role(data)}), counted as 0 there, which lowers the mean (see the warning below and the "
-                 "notes of the JSON).", style="dim"),
+                 f"{positive_role(data)}), counted as 0 there, which lowers the mean (see the "
+                 "warning below and the notes of the JSON).", style="dim"),
             soft_wrap=True,
         )
     recommendation = summary["recommendation"]
@@ -1444,8 +1444,8 @@ def resample(
     # Counted before writing: once the file is in place, nothing is left that an interrupt
     # (Ctrl-C) could report as a failure.
     before, after = class_counts(check_target(y)), class_counts(np.asarray(y_res))
-    _warn_identifiers_in_new_rows(X, method, len(result) - (len(X) if head is None else len(head))
-                                  if rows is None else 0)
+    copied = len(result) if rows is not None else len(X) if head is None else len(head)
+    _warn_identifiers_in_new_rows(X, method, len(result) - copied)
     gone = [label for label in before if label not in after]
     if gone:
         warnings.warn(
