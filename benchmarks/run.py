@@ -239,7 +239,7 @@ def run_case(name, factories, X, y, repeats, skip_reference_over):
         for _ in range(repeats):
             gc.collect()
             start = time.perf_counter()
-            X[idx] if sp.issparse(X) else np.take(X, idx, axis=0), np.take(y, idx)
+            X[idx] if sp.issparse(X) else np.take(X, idx, axis=0), np.take(np.asarray(y), idx)
             takes.append(time.perf_counter() - start)
         row["numpy_take_s"] = statistics.median(takes)
         row["vs_take"] = row["balancekit_median_s"] / row["numpy_take_s"]
@@ -269,6 +269,9 @@ def main(argv=None):
                         "outliers of huge amount")
     parser.add_argument("--frame", action="store_true",
                         help="give both libraries X as a pandas DataFrame (the usual container)")
+    parser.add_argument("--text-labels", action="store_true",
+                        help="give both libraries y as a pandas Series of text labels ('class_0', "
+                        "'class_1', ...: object dtype, as pandas reads a text column)")
     parser.add_argument("--repeats", type=int, default=3, help="repetitions per library")
     parser.add_argument("--skip-reference-over", type=float, default=120.0,
                         help="run imbalanced-learn only once when one run takes longer (seconds)")
@@ -307,9 +310,12 @@ def main(argv=None):
                         CATEGORICAL = list(range(n_features, n_features + n_cat))
                         if args.frame:
                             X = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+                        if args.text_labels:
+                            y = pd.Series(np.char.add("class_", y.astype(str)), dtype=object)
                         row = run_case(name, factories, X, y, args.repeats, args.skip_reference_over)
                         row.update(rows=n_rows, features=n_features + n_cat, minority=share, dtype=dtype,
-                                   data=args.data, container="DataFrame" if args.frame else "ndarray")
+                                   data=args.data, container="DataFrame" if args.frame else "ndarray",
+                                   labels="text" if args.text_labels else "integers")
                         results.append(row)
                         print(_format_row(row), flush=True)
     write(results, Path(args.output))

@@ -5,6 +5,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.class_weight import compute_sample_weight as sk_compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
@@ -156,3 +158,33 @@ def test_labels_scikit_learn_cannot_type_are_explained(labels, message):
     else:
         np.testing.assert_array_equal(compute_sample_weight("balanced", labels),
                                       sk_compute_sample_weight("balanced", labels))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["ok", "fraud", "Fraud", "é", "", "b", "a b"]), min_size=1,
+                max_size=60))
+def test_unique_labels_is_numpys_unique_for_text_held_as_objects(labels):
+    # Text labels held as objects (as pandas holds a text column) are factorized by hashing
+    # rather than sorted one by one; every output must still be numpy's.
+    from balancekit._validation import unique_labels
+
+    y = np.array(labels, dtype=object)
+    flags = {"return_index": True, "return_inverse": True, "return_counts": True}
+    for ours, theirs in zip(unique_labels(y, **flags), np.unique(y, **flags), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(unique_labels(y), np.unique(y))
+
+
+def test_text_labels_as_objects_resample_as_text_labels_as_strings():
+    from balancekit.over_sampling import SMOTE
+    from balancekit.under_sampling import EditedNearestNeighbours, RandomUnderSampler
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    text = np.where(rng.random(300) < 0.2, "fraud", np.where(rng.random(300) < 0.5, "ok", "b"))
+    for sampler in (RandomUnderSampler(random_state=0), SMOTE(random_state=0),
+                    EditedNearestNeighbours()):
+        X_a, y_a = sampler.fit_resample(X, text.astype(object))
+        X_b, y_b = sampler.fit_resample(X, text)
+        np.testing.assert_array_equal(X_a, X_b)
+        assert y_a.tolist() == y_b.tolist()

@@ -10,7 +10,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._validation import check_target
+from ._validation import check_target, unique_labels
 from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
 SAMPLING_KINDS = ("over-sampling", "under-sampling", "clean-sampling")
@@ -25,7 +25,7 @@ def class_counts(y):
         counts = np.bincount(y.astype(np.intp, copy=False))
         labels = np.flatnonzero(counts)
         return {_py(y.dtype.type(label)): int(counts[label]) for label in labels}
-    labels, counts = np.unique(y, return_counts=True)
+    labels, counts = unique_labels(y, return_counts=True)
     return {_py(label): int(count) for label, count in zip(labels, counts, strict=True)}
 
 

@@ -35,6 +35,7 @@ from ._validation import (
     label_kinds,
     label_values,
     plain_label,
+    unique_labels,
 )
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from .pipeline import check_sampler
@@ -278,7 +279,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 label_kinds(y_arr)  # numbers and text mixed: say so, not "continuous values"
             raise DataError(f"{exc} {type(self).__name__} needs one class label per "
                             "sample.") from None
-        self.classes_ = np.unique(y_arr)
+        self.classes_ = unique_labels(y_arr)
         if self.classes_.shape[0] < 2:
             raise DataError(
                 f"y has only one class ({plain_label(self.classes_[0])!r}); a classifier needs at least two "
@@ -319,7 +320,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             X_res, y_res = self.sampler_.fit_resample(X, y_arr, sample_weight=weights)
             weights_res = self.sampler_.sample_weight_
         y_res = label_values(y_res)
-        resampled_classes = np.unique(y_res)
+        resampled_classes = unique_labels(y_res)
         if not np.array_equal(resampled_classes, self.classes_):
             missing = [c for c in self.classes_ if c not in set(resampled_classes.tolist())]
             raise DataError(

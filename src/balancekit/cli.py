@@ -50,7 +50,7 @@ from rich.text import Text
 from . import __version__, _frames, _io
 from ._registry import available_samplers
 from ._strategy import STRATEGY_NAMES, class_counts, rare_class, resolve_counts
-from ._validation import check_target
+from ._validation import check_target, unique_labels
 from .exceptions import (
     BalancekitError,
     BalancekitWarning,
@@ -1659,7 +1659,7 @@ def _make_sampler(ctx, method, X, y, strategy, seed, params, target, check_size=
     labels = None
     if strategy is not None or any(isinstance(v, dict) for v in params.values()):
         y_arr = check_target(y)
-        labels = [_py(v) for v in np.unique(y_arr)]
+        labels = [_py(v) for v in unique_labels(y_arr)]
     if strategy is not None:
         settings["sampling_strategy"] = _strategy_for(ctx, strategy, labels)
         _check_strategy(ctx, sampler, settings["sampling_strategy"],
@@ -1702,7 +1702,7 @@ def _inspect_report(ctx, table, target, source, sep=None):
         y_arr = check_target(labelled)  # the checks of the samplers: class labels, not values
     else:
         y_arr = labelled.to_numpy()
-    labels, first, counts = np.unique(y_arr, return_index=True, return_counts=True)
+    labels, first, counts = unique_labels(y_arr, return_index=True, return_counts=True)
     return _report(source, table.shape, target, int(unlabelled.sum()), labels, first, counts,
                    table.isna().sum(), _frames.column_kinds(X))
 
@@ -1774,7 +1774,7 @@ def _inspect_with_dask(ctx, data, target):
         column = part[target]
         known = column[column.notna()].infer_objects()  # booleans with nulls: see above
         labels = labels_of(known, i) if len(known) else known.to_numpy()
-        found, first, counts = np.unique(labels, return_index=True, return_counts=True)
+        found, first, counts = unique_labels(labels, return_index=True, return_counts=True)
         # First rows as positions among the labelled rows of the partition.
         return len(part), len(part) - len(known), found, first, counts, part.isna().sum()
 

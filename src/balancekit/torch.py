@@ -7,7 +7,7 @@ This module needs PyTorch (``pip install balancekit[torch]``); importing
 import numpy as np
 
 from ._strategy import resolve_targets
-from ._validation import check_int, check_option, check_seed, check_target
+from ._validation import check_int, check_option, check_seed, check_target, unique_labels
 from .exceptions import InvalidParameterError, InvalidParameterTypeError
 
 try:
@@ -140,7 +140,7 @@ class BalancedSampler(Sampler):
         self.generator = generator
 
         y = _labels_array(labels)
-        self.classes_, codes = np.unique(y, return_inverse=True)
+        self.classes_, codes = unique_labels(y, return_inverse=True)
         self.sampling_strategy_ = resolve_targets(sampling_strategy, y, kind)
         order = np.argsort(codes, kind="stable")
         bounds = np.cumsum(np.bincount(codes, minlength=self.classes_.shape[0]))[:-1]

@@ -30,6 +30,7 @@ from ._validation import (
     check_no_missing_labels,
     label_kinds,
     label_values,
+    unique_labels,
 )
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
@@ -65,7 +66,7 @@ def _labels_1d(y, name="y"):
 def _classes(labels):
     """The sorted classes of ``labels``; labels of different kinds are named."""
     try:
-        return np.unique(labels)
+        return unique_labels(labels)
     except TypeError:  # e.g. 1 and 'a', which do not sort
         label_kinds(labels)
         raise
@@ -481,7 +482,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             if y_arr.dtype.kind == "O":
                 label_kinds(y_arr)  # numbers and text mixed: say so, not "continuous values"
             raise DataError(f"{exc} WeightedClassifier needs one class label per sample.") from None
-        classes = np.unique(y_arr)
+        classes = unique_labels(y_arr)
         checked = _check_class_weight(self.class_weight, classes)
         takes_sample_weight = has_fit_parameter(estimator, "sample_weight")
         user = None

@@ -1,6 +1,5 @@
 """Bagging whose every bag is rebalanced by a sampler before its estimator is fitted."""
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import BaggingClassifier
 from sklearn.tree import DecisionTreeClassifier
@@ -10,7 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
-from .._validation import check_int, check_seed
+from .._validation import check_int, check_seed, unique_labels
 from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -111,7 +110,7 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
             ensure_all_finite=False,
         )
         check_classification_targets(y)
-        classes = np.unique(y)
+        classes = unique_labels(y)
         check_two_classes(classes)
         sampler = self._make_sampler()
         check_strategy(sampler, y)

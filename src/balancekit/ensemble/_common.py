@@ -17,6 +17,7 @@ from .._validation import (
     check_real,
     label_values,
     plain_label,
+    unique_labels,
 )
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
@@ -121,7 +122,7 @@ def check_bag_strategy(sampler, y):
     strategy = sampler.get_params().get("sampling_strategy")
     if not isinstance(strategy, Mapping):
         return
-    labels, counts = np.unique(y, return_counts=True)
+    labels, counts = unique_labels(y, return_counts=True)
     for label, count in zip(labels, counts, strict=True):
         wanted = strategy.get(plain_label(label))
         if isinstance(wanted, bool) or not isinstance(wanted, Integral):

@@ -16,7 +16,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
-from .._validation import check_int, check_sample_weight, check_seed
+from .._validation import check_int, check_sample_weight, check_seed, unique_labels
 from ..exceptions import BalancekitWarning, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -380,7 +380,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
             X = X.tocsr()
             X.sort_indices()
         check_classification_targets(y)
-        classes, y_enc = np.unique(y, return_inverse=True)
+        classes, y_enc = unique_labels(y, return_inverse=True)
         check_two_classes(classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
         if self.class_weight is not None:

@@ -9,7 +9,14 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._validation import check_int, check_real, check_sample_weight, check_seed, plain_label
+from .._validation import (
+    check_int,
+    check_real,
+    check_sample_weight,
+    check_seed,
+    plain_label,
+    unique_labels,
+)
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -192,7 +199,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
             sampling_strategy=self.sampling_strategy,
             replacement=check_bool("replacement", self.replacement),
         )
-        self.classes_ = np.unique(y)
+        self.classes_ = unique_labels(y)
         check_two_classes(self.classes_)
         # Rows of weight 0 stay at 0 and take no part in any round: the under-samples
         # are drawn among the others.

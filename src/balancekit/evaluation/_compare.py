@@ -26,7 +26,7 @@ from sklearn.utils import check_random_state
 from .._exact import one_thread
 from .._frames import free_name
 from .._strategy import class_counts, rare_class
-from .._validation import check_int, check_target
+from .._validation import check_int, check_target, unique_labels
 from ..exceptions import (
     BalancekitWarning,
     InvalidParameterError,
@@ -845,8 +845,8 @@ def _lost_classes(pipeline, sampler_step, y_train):
     kept = getattr(pipeline.steps[sampler_step][1], "sample_indices_", None)
     if kept is None:
         return []
-    left = set(np.unique(y_train[kept]).tolist())
-    return [label for label in np.unique(y_train).tolist() if label not in left]
+    left = set(unique_labels(y_train[kept]).tolist())
+    return [label for label in unique_labels(y_train).tolist() if label not in left]
 
 
 def _lost_class_error(spec, where, columns, model, X_train, y_train, scaling="standard"):
@@ -1158,7 +1158,7 @@ def _pca_view(specs, frame, y, columns, random_state, scaling="standard"):
     P_orig, P_syn = pca.transform(Z_orig), pca.transform(Z_syn) if len(Z_syn) else None
     rng = check_random_state(random_state)
     groups = []
-    for label in np.unique(y):
+    for label in unique_labels(y):
         for kind, P, labels in (("original", P_orig, y), ("synthetic", P_syn, y_syn)):
             if P is None:
                 continue

@@ -10,7 +10,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedGroupKFol
 from sklearn.utils import check_random_state
 
 from .._strategy import class_counts
-from .._validation import label_values
+from .._validation import label_values, unique_labels
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -283,7 +283,7 @@ def check_fold_classes(folds, y, pos, grouped):
     note : str
         ``''`` when every validation fold holds the rare class.
     """
-    classes = np.unique(y)
+    classes = unique_labels(y)
     without = []
     for i, (train, test) in enumerate(folds.splits):
         missing = np.setdiff1d(classes, y[train])

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from .._base import BaseSampler, Resampled
-from .._validation import check_real
+from .._validation import check_real, unique_labels
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 
 
@@ -87,7 +87,7 @@ class RandomOverSampler(BaseSampler):
 
     def _fit_resample(self, X, y, *, targets, rng):
         # The classes of y are needed only to check a dict (a sort of every label).
-        classes = np.unique(y) if isinstance(self.shrinkage, Mapping) else ()
+        classes = unique_labels(y) if isinstance(self.shrinkage, Mapping) else ()
         self.shrinkage_ = self._check_shrinkage(targets, classes)
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
         keep = np.arange(y.shape[0])

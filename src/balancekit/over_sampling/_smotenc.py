@@ -23,7 +23,7 @@ from .._neighbors import (
     neighbors_for_class,
     self_kneighbors,
 )
-from .._validation import check_magnitude, check_not_complex, not_categories
+from .._validation import check_magnitude, check_not_complex, not_categories, unique_labels
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -390,7 +390,7 @@ def vdm_tables(codes, y, n_levels):
         of level pairs, or computed from the class profiles for a feature of
         more than ``_VDM_TABLE_LEVELS`` levels (the same values).
     """
-    classes, y_codes = np.unique(y, return_inverse=True)
+    classes, y_codes = unique_labels(y, return_inverse=True)
     tables = []
     for j, n in enumerate(n_levels):
         counts = np.zeros((n, classes.size))

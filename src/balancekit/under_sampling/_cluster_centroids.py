@@ -7,7 +7,7 @@ from sklearn.cluster import KMeans
 
 from .._base import BaseSampler, Resampled
 from .._neighbors import kneighbors
-from .._validation import check_not_a_class, check_option
+from .._validation import check_not_a_class, check_option, unique_labels
 from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 
 VOTING = ("auto", "hard", "soft")
@@ -104,7 +104,7 @@ class ClusterCentroids(BaseSampler):
         # Checked before any work; not fitted unless a class shrinks (not an earlier model).
         self.estimator_ = self._make_estimator(rng, None)
         keep, centres, nearest, labels = [], [], [], []
-        for label in np.unique(y):
+        for label in unique_labels(y):
             members = np.flatnonzero(y == label)
             label = label.item() if isinstance(label, np.generic) else label
             target = targets.get(label, members.size)

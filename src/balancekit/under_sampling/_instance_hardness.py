@@ -9,7 +9,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .._base import BaseSampler, Resampled
 from .._exact import check_n_jobs
-from .._validation import check_int, check_not_a_class
+from .._validation import check_int, check_not_a_class, unique_labels
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 
@@ -155,7 +155,7 @@ class InstanceHardnessThreshold(BaseSampler):
                 "put every row in exactly one test fold, without groups (e.g. StratifiedKFold); "
                 f"scikit-learn says: {exc}"
             ) from None
-        classes = np.unique(y)
+        classes = unique_labels(y)
         easiness = proba[np.arange(y.shape[0]), np.searchsorted(classes, y)]
         keep = []
         for label in classes:

@@ -9,7 +9,7 @@ from sklearn.neighbors import NearestNeighbors
 from .._base import BaseSampler, Resampled
 from .._exact import Points, check_n_jobs, top_k
 from .._neighbors import check_neighbors, kneighbors
-from .._validation import check_int
+from .._validation import check_int, unique_labels
 from ..exceptions import BalancekitWarning, DataError, SmallClassWarning
 from ._rules import is_euclidean, minority_label
 
@@ -192,7 +192,7 @@ class NearMiss(BaseSampler):
             )
         search = _Search(X, self.n_jobs)
         keep = []
-        for label in np.unique(y):
+        for label in unique_labels(y):
             members = np.flatnonzero(y == label)
             key = label.item() if isinstance(label, np.generic) else label
             if key not in targets:

@@ -18,7 +18,7 @@ from sklearn.base import clone
 
 from .._exact import count_closer, nearest_across, top_k
 from .._neighbors import kneighbors
-from .._validation import check_not_a_class
+from .._validation import check_not_a_class, unique_labels
 from ..exceptions import DataError, InvalidParameterTypeError
 
 # --------------------------------------------------------------------------- rules given
@@ -437,7 +437,7 @@ def _nearest_other(points, rows, alive, other, nearest, n_jobs):
 
 def encode(y):
     """Integer class codes of ``y`` in sorted label order, and the labels."""
-    labels, codes = np.unique(y, return_inverse=True)
+    labels, codes = unique_labels(y, return_inverse=True)
     return codes.astype(np.intp), labels
 
 
