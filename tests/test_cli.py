@@ -462,7 +462,7 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
         ((*RESAMPLE, "-p", "shrinkage"), None, 2, ["'--param'", "key=value"]),
         ((*RESAMPLE, "-p", "foo=1"), None, 2, ["'--param'", "no parameter 'foo'", "shrinkage"]),
         ((*RESAMPLE, "-p", "random_state=1"), None, 2, ["'--param'", "--seed"]),
-        ((*RESAMPLE, "-p", "shrinkage=-1"), None, 1, ["shrinkage"]),
+        ((*RESAMPLE, "-p", "shrinkage=-1"), None, 2, ["'--param'", "shrinkage"]),
         ((*RESAMPLE, "--bogus"), None, 2, ["No such option", "--bogus"]),
         (("inspect", "{data}", "-t", "nope"), None, 2, ["'--target'", "no column 'nope'"]),
         (("compare", "{data}"), None, 2, ["'--target'", "required with DATA"]),

@@ -156,17 +156,15 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
         # as objects, labels of mixed kinds) is explained first. It reads the distinct
         # labels alone, in the order they first appear (the same kind as of every label).
         distinct = distinct_objects(arr)
-        try:
-            kind = type_of_target(distinct)
-        except TypeError:
-            # scikit-learn refuses bytes labels with a TypeError of its own.
-            example = next((v for v in arr if isinstance(v, bytes)), None)
-            if example is None:
-                raise
+        # Bytes: recent scikit-learn refuses them with a TypeError of its own, older versions
+        # take them for labels.
+        example = next((v for v in distinct if isinstance(v, bytes)), None)
+        if example is not None:
             raise DataTypeError(
                 f"y holds bytes (e.g. {example!r}); class labels must be integers, strings or "
                 "booleans. Decode them into text first, e.g. y.str.decode('utf-8')."
-            ) from None
+            )
+        kind = type_of_target(distinct)
         kinds = label_kinds(arr) if kind == "unknown" else set()
         if kinds in ({"number"}, {"bool"}):
             what, dtype = {"number": ("numbers", "int"), "bool": ("booleans", "bool")}[kinds.pop()]
