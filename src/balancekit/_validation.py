@@ -155,15 +155,9 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
         # Object arrays: scikit-learn names the kind of target; its "unknown" (numbers held
         # as objects, labels of mixed kinds) is explained first. It reads the distinct
         # labels alone, in the order they first appear (the same kind as of every label).
-        distinct = distinct_objects(arr)
-        # Bytes: recent scikit-learn refuses them with a TypeError of its own, older versions
-        # take them for labels.
-        example = next((v for v in distinct if isinstance(v, bytes)), None)
-        if example is not None:
-            raise DataTypeError(
-                f"y holds bytes (e.g. {example!r}); class labels must be integers, strings or "
-                "booleans. Decode them into text first, e.g. y.str.decode('utf-8')."
-            )
+        if arr.dtype.kind == "O":
+            distinct = distinct_objects(arr)
+            _refuse_bytes(distinct)
         kind = type_of_target(distinct)
         kinds = label_kinds(arr) if kind == "unknown" else set()
         if kinds in ({"number"}, {"bool"}):
@@ -188,6 +182,17 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
             "classes."
         )
     return arr
+
+
+def _refuse_bytes(labels):
+    """A :class:`DataTypeError` for labels of bytes: recent scikit-learn refuses them with a
+    TypeError of its own, older versions take them for labels."""
+    example = next((v for v in labels if isinstance(v, bytes)), None)
+    if example is not None:
+        raise DataTypeError(
+            f"y holds bytes (e.g. {example!r}); class labels must be integers, strings or "
+            "booleans. Decode them into text first, e.g. y.str.decode('utf-8')."
+        )
 
 
 def factorize_objects(arr):
