@@ -4,14 +4,15 @@ from importlib import import_module as _import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["BaseSampler", "FunctionSampler", "resolve_sampling_strategy", "__version__"]
+__all__ = ["BaseSampler", "FunctionSampler", "Resampled", "resolve_sampling_strategy",
+           "__version__"]
 
 # Everything is imported on first access (``balancekit.over_sampling.SMOTE`` after
 # ``import balancekit``, as with imbalanced-learn), so that ``import balancekit`` loads no
 # scientific library: the command line starts at once and answers Ctrl-C while it loads them.
 _SUBMODULES = ("calibration", "combine", "datasets", "ensemble", "evaluation", "exceptions",
                "metrics", "over_sampling", "pipeline", "report", "under_sampling", "weights")
-_NAMES = {"BaseSampler": "._base", "FunctionSampler": "._function_sampler",
+_NAMES = {"BaseSampler": "._base", "FunctionSampler": "._function_sampler", "Resampled": "._base",
           "resolve_sampling_strategy": "._strategy"}
 
 

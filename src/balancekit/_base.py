@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils.validation import check_array, validate_data
 
 from . import _frames
-from ._strategy import resolve_targets
+from ._strategy import SAMPLING_KINDS, resolve_targets
 from ._validation import (
     check_finite,
     check_not_complex,
@@ -72,22 +72,28 @@ def _takes_targets(cls):
 
 @dataclass
 class Resampled:
-    """What an algorithm hook returns.
+    """What the hook ``_fit_resample`` of a :class:`balancekit.BaseSampler` returns.
 
     Attributes
     ----------
     indices : ndarray of int or None
-        Rows of the input copied to the output, in output order; ``None``: every
-        row, in order (what an over-sampler keeps, with no array of row numbers).
+        Rows of the input copied to the output, in output order (numbers
+        ``0 <= i < n_samples``, repeated for copies; not a boolean mask:
+        ``np.flatnonzero(mask)``); ``None``: every row, in order (what an
+        over-sampler keeps, with no array of row numbers).
     synthetic : None, ndarray, sparse matrix, list of 1-D arrays or LazyRows
-        New rows appended after the copied ones: a numeric block, one array
-        per column (mixed types), or a :class:`~balancekit._kernels.LazyRows`
-        that writes them straight into the output.
+        New rows appended after the copied ones: a numeric block of shape
+        ``(n_new, n_features)``, or one array of ``n_new`` values per column
+        (for tables of mixed types; a category column takes its categories'
+        values), or, within balancekit, a
+        :class:`~balancekit._kernels.LazyRows` that writes them straight into
+        the output.
     y_synthetic : ndarray or None
         Labels of the new rows; ``None``: those of the rows in ``origin``.
     origin : ndarray of int or None
         For each new row, the input row it was generated from (its sample
-        weight is inherited from there).
+        weight is inherited from there). Needed with ``synthetic`` unless
+        ``y_synthetic`` is given and no ``sample_weight`` is.
     """
 
     indices: np.ndarray | None
@@ -96,16 +102,174 @@ class Resampled:
     origin: np.ndarray | None = None
 
 
+def _read_only(X):
+    """A read-only view of an array ``X`` (which may be the caller's own): a hook that
+    writes into its ``X`` fails at once instead of changing the caller's data."""
+    if isinstance(X, np.ndarray) and X.flags.writeable:
+        X = X.view()
+        X.flags.writeable = False
+    return X
+
+
+def _row_numbers(values, what, name, n_samples):
+    """``values`` as an array of row numbers of the input (``0 <= i < n_samples``), or a
+    :class:`DataError` saying what ``name``'s hook gave as ``what`` instead."""
+    rows = np.asarray(values)
+    if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+        hint = (" (a boolean mask: give np.flatnonzero(mask))" if rows.dtype.kind == "b"
+                else "")
+        raise DataError(
+            f"{name}._fit_resample returned {what} of dtype {rows.dtype} and shape "
+            f"{rows.shape}{hint}; expected a 1-D array of integer row numbers of X."
+        )
+    if rows.size and (rows.min() < 0 or rows.max() >= n_samples):
+        raise DataError(
+            f"{name}._fit_resample returned {what} from {rows.min()} to {rows.max()}; X has "
+            f"{n_samples} rows, numbered 0 to {n_samples - 1}."
+        )
+    return rows.astype(np.intp, copy=False)
+
+
+def _check_result(result, name, n_samples, n_features, weighted):
+    """Check what the hook of sampler ``name`` returned for ``n_samples`` rows of
+    ``n_features`` columns; return its ``indices`` as an array of ``intp`` (or ``None``).
+    A mistake in a sampler of one's own is named here, rather than met later as rows and
+    labels (or weights) of different lengths, or as rows taken from the wrong end of X."""
+    if not isinstance(result, Resampled):
+        raise DataError(
+            f"{name}._fit_resample returned a {type(result).__name__}; it must return a "
+            "balancekit.Resampled(indices, synthetic, y_synthetic, origin): the rows of X to "
+            "keep and any new rows, from which fit_resample builds (X_resampled, y_resampled)."
+        )
+    indices = None if result.indices is None else _row_numbers(
+        result.indices, "indices", name, n_samples)
+    if result.synthetic is None:
+        if result.y_synthetic is not None or result.origin is not None:
+            raise DataError(
+                f"{name}._fit_resample returned y_synthetic or origin without synthetic rows; "
+                "give the new rows as synthetic."
+            )
+        return indices
+    synthetic = result.synthetic
+    if isinstance(synthetic, list):
+        lengths = {len(column) for column in synthetic}
+        shape = (lengths.pop() if len(lengths) == 1 else None, len(synthetic))
+    else:
+        shape = getattr(synthetic, "shape", None)
+    if shape is None or len(shape) != 2 or shape[0] is None or shape[1] != n_features:
+        raise DataError(
+            f"{name}._fit_resample returned synthetic rows of shape {shape}; expected "
+            f"(n_new, {n_features}): a 2-D array with X's {n_features} columns, or a list of "
+            f"{n_features} columns of n_new values each."
+        )
+    n_new = shape[0]
+    if result.origin is None:
+        if result.y_synthetic is None:
+            raise DataError(
+                f"{name}._fit_resample returned synthetic rows without their labels: give "
+                "y_synthetic, or origin (the row each new row was made from, whose label it "
+                "takes)."
+            )
+        if weighted:
+            raise DataError(
+                f"{name}._fit_resample returned synthetic rows without origin, so the new rows "
+                "have no sample_weight: give origin (the row each new row was made from, whose "
+                "weight it takes)."
+            )
+    else:
+        origin = result.origin = _row_numbers(result.origin, "origin", name, n_samples)
+        if origin.size != n_new:
+            raise DataError(
+                f"{name}._fit_resample returned {n_new} synthetic rows but {origin.size} "
+                "origin rows; give one origin row for each new row."
+            )
+    if result.y_synthetic is not None and len(result.y_synthetic) != n_new:
+        raise DataError(
+            f"{name}._fit_resample returned {n_new} synthetic rows but "
+            f"{len(result.y_synthetic)} labels in y_synthetic; give one label for each new row."
+        )
+    return indices
+
+
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
-    """Base class of every balancekit sampler.
+    """Base class of every balancekit sampler, and of samplers of your own.
 
-    Subclasses set ``_sampling_type`` and ``_input`` and implement
-    ``_fit_resample(X, y, *, targets, rng)``, which returns a :class:`Resampled`.
+    :meth:`fit_resample` checks ``X`` and ``y``, resolves ``sampling_strategy``
+    into target counts, calls the one algorithm hook and builds the output in
+    the caller's containers (pandas, polars, numpy, sparse, with column names
+    and dtypes kept), carrying ``sample_weight``. A subclass:
 
-    ``_input`` says what the hook receives as ``X``: ``'numeric'`` a finite
-    float array (float32 kept, sparse allowed when ``_accept_sparse``);
-    ``'any'`` the caller's container untouched (random samplers, which only
-    select rows).
+    - takes ``sampling_strategy`` (and ``random_state`` if it draws at random)
+      as keyword arguments of ``__init__``, stored under the same names, with
+      its own parameters; ``__init__`` does nothing else, so that ``clone``,
+      ``get_params`` and ``set_params`` work;
+    - sets the class attribute ``_sampling_type`` to ``'over-sampling'``,
+      ``'under-sampling'`` or ``'clean-sampling'`` (how ``sampling_strategy``
+      is read: see :func:`balancekit.resolve_sampling_strategy`);
+    - sets ``_input`` to ``'numeric'`` (the hook receives a finite float
+      ndarray, float32 kept; also a CSR or CSC matrix when ``_accept_sparse =
+      True``; text or category columns, NaN and inf are refused with an error)
+      or ``'any'`` (the hook receives the caller's table as given: a pandas,
+      polars or pyarrow table, an array, or a sparse matrix; a list comes as an
+      array; any values, missing ones included);
+    - implements ``_fit_resample(self, X, y, *, targets, rng)``, which must
+      not modify ``X`` (it may be the caller's own data; a numpy ``X`` is
+      given read-only) and returns a :class:`balancekit.Resampled`. ``y`` is a
+      1-D ndarray of the labels (one-hot rows as the position of their 1);
+      ``targets`` the resolved strategy, ``{label: n_samples}`` wanted after
+      resampling (for cleaning rules the current count, an upper bound); ``rng``
+      a ``numpy.random.RandomState`` seeded by ``random_state``, or ``None``
+      when the sampler has no ``random_state`` parameter.
+
+    The output holds the rows of ``X`` listed in ``Resampled.indices`` (all of
+    them, in order, for ``None``), then the new rows of
+    ``Resampled.synthetic``. An output of input rows alone keeps their pandas
+    index labels and sets ``sample_indices_``. Fitted attributes of a sampler's
+    own end with ``_``.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{label: n_samples}``: the resolved ``targets`` of the last call.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        The input rows of the output, when it holds no new rows.
+    sample_weight_ : ndarray of shape (n_samples_new,) or None
+        The weights of the output rows when ``sample_weight`` is given to
+        :meth:`fit_resample`; ``None`` otherwise.
+    n_features_in_ : int
+        Number of features seen in :meth:`fit_resample`.
+    feature_names_in_ : ndarray of str
+        Column names seen in :meth:`fit_resample`, when ``X`` has them.
+
+    See Also
+    --------
+    balancekit.FunctionSampler : a sampler made from a function, without a class.
+
+    Examples
+    --------
+    A sampler that copies each row of the classes it grows ``k`` times:
+
+    >>> import numpy as np
+    >>> from balancekit import BaseSampler, Resampled
+    >>> class RepeatRows(BaseSampler):
+    ...     _sampling_type = "over-sampling"
+    ...     _input = "any"
+    ...
+    ...     def __init__(self, *, k=2, sampling_strategy="minority"):
+    ...         self.k = k
+    ...         self.sampling_strategy = sampling_strategy
+    ...
+    ...     def _fit_resample(self, X, y, *, targets, rng):
+    ...         times = np.ones(y.shape[0], dtype=np.intp)
+    ...         for label in targets:
+    ...             times[y == label] = self.k
+    ...         return Resampled(np.repeat(np.arange(y.shape[0]), times))
+    >>> X = np.arange(10).reshape(5, 2); y = np.array([0, 0, 0, 1, 1])
+    >>> X_res, y_res = RepeatRows(k=3).fit_resample(X, y)
+    >>> y_res.tolist()
+    [0, 0, 0, 1, 1, 1, 1, 1, 1]
+    >>> RepeatRows(k=3).get_params()
+    {'k': 3, 'sampling_strategy': 'minority'}
     """
 
     _sampling_type = "over-sampling"
@@ -175,8 +339,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         weights = check_sample_weight(sample_weight, y_arr.shape[0])
         self.sampling_strategy_ = self._resolve(y_arr, give_back)
         rng = check_seed(self.random_state) if hasattr(self, "random_state") else None
-        result = self._fit_resample(X_checked, y_arr, targets=self.sampling_strategy_, rng=rng)
-        indices = None if result.indices is None else np.asarray(result.indices, dtype=np.intp)
+        result = self._fit_resample(_read_only(X_checked), y_arr,
+                                    targets=self.sampling_strategy_, rng=rng)
+        indices = _check_result(result, type(self).__name__, y_arr.shape[0],
+                                self.n_features_in_, weighted=weights is not None)
         if result.synthetic is None:
             self.sample_indices_ = np.arange(y_arr.shape[0]) if indices is None else indices
         elif self._origins_as_indices:
@@ -206,6 +372,19 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """The target counts of ``sampling_strategy`` for the labels ``y_arr``; for one-hot
         ``y`` (``give_back`` has ``columns``), an error says that the classes are the
         column positions."""
+        name = type(self).__name__
+        if self._sampling_type not in SAMPLING_KINDS:
+            raise InvalidParameterTypeError(
+                f"{name}._sampling_type={self._sampling_type!r} is not supported; a sampler of "
+                f"balancekit.BaseSampler sets it to one of {', '.join(map(repr, SAMPLING_KINDS))}."
+            )
+        if not hasattr(self, "sampling_strategy"):
+            raise InvalidParameterTypeError(
+                f"{name} has no sampling_strategy: a balancekit.BaseSampler takes "
+                "sampling_strategy in __init__ and stores it as self.sampling_strategy (e.g. "
+                "def __init__(self, *, sampling_strategy='auto'): self.sampling_strategy = "
+                "sampling_strategy); fit_resample resolves it into the targets of _fit_resample."
+            )
         try:
             return resolve_targets(self.sampling_strategy, y_arr, self._sampling_type)
         except InvalidParameterError as exc:
@@ -239,8 +418,13 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             )
         if self._input == "any":
             X_checked = self._check_any(X)
-        else:
+        elif self._input == "numeric":
             X_checked = self._check_numeric(X)
+        else:
+            raise InvalidParameterTypeError(
+                f"{type(self).__name__}._input={self._input!r} is not supported; a sampler of "
+                "balancekit.BaseSampler sets it to 'numeric' or 'any'."
+            )
         y_arr = check_target(y, n_samples=_frames.n_rows(X_checked), one_class=one_class)
         return X_checked, y_arr
 

@@ -167,7 +167,9 @@ class FunctionSampler(BaseSampler):
                 raise InvalidParameterError(
                     "sample_weight cannot be used with a FunctionSampler whose func is set: func "
                     "may drop, reorder or create rows, so the weights of its output are unknown. "
-                    "Compute the weights inside func, or use a sampler that tracks rows."
+                    "Write the resampling as a balancekit.BaseSampler subclass instead: its "
+                    "hook returns the rows it keeps (a balancekit.Resampled), and the weights "
+                    "follow them, in a Pipeline too."
                 )
             weights = check_sample_weight(sample_weight, n_samples)
         if self.func is None:

@@ -26,7 +26,11 @@ class PartitionSampler(BaseEstimator):
     rows only (under-samplers, cleaning rules, ``RandomOverSampler`` without
     shrinkage); where it makes new rows, each partition's output takes a
     fresh index ``0, 1, ...``, as the sampler gives it (as dask's
-    ``reset_index`` numbers each partition).
+    ``reset_index`` numbers each partition). Which is read from the sampler's
+    class before any partition is computed: a sampler of your own keeps the
+    labels when its ``_sampling_type`` is ``'under-sampling'`` or
+    ``'clean-sampling'``, and an over-sampler of your own that only copies
+    rows is numbered as one that makes new rows.
 
     Parameters
     ----------
