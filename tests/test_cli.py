@@ -635,6 +635,37 @@ def test_compare_small_table(tmp_path, mixed_csv, monkeypatch):
     assert all(isinstance(text, str) and text for _, _, text in calls)
 
 
+def test_compare_progress_names_the_fit_that_is_running(mixed_csv, monkeypatch):
+    # The bar said "fitting" of the fit just finished: the previous strategy's last fold
+    # while the next one ran (for minutes with a slow one).
+    from rich.text import Text
+
+    import balancekit.cli as cli
+    from balancekit.over_sampling import RandomOverSampler
+
+    bars, shown = [], []
+    start = cli._ProgressBar.__init__
+
+    def recorded(self, *args, **kwargs):
+        start(self, *args, **kwargs)
+        bars.append(self)
+
+    fit_resample = RandomOverSampler.fit_resample
+
+    def fitting(self, *args, **kwargs):
+        shown.append(Text.from_markup(bars[-1].progress.tasks[0].description).plain)
+        return fit_resample(self, *args, **kwargs)
+
+    monkeypatch.setattr(cli._ProgressBar, "__init__", recorded)
+    monkeypatch.setattr(RandomOverSampler, "fit_resample", fitting)
+    result = invoke("compare", mixed_csv, "-t", "label", "--cv", "2", "-s",
+                    "baseline,random_over")
+    assert_ok(result)
+    assert shown and all("fitting random_over: fold" in text for text in shown), shown
+    assert "fold 1/2" in shown[0] and "fold 2/2" in shown[-1]
+    assert bars[-1].progress.tasks[0].description == "summarising the results"
+
+
 def test_compare_takes_model_and_strategy_names_in_any_case(tmp_path, mixed_csv):
     # As --scoring already did: 'HGB' and 'Random_Over' were unknown names.
     out = tmp_path / "result.json"

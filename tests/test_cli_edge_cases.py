@@ -278,6 +278,25 @@ def test_sigterm_during_the_write_leaves_nothing(tmp_path):
     assert listing(tmp_path) == ["x.csv"]
 
 
+def test_compare_writes_its_files_when_the_reader_of_stdout_has_gone(tmp_path):
+    # `compare ... --json out.json | head -3`: the table met a closed pipe, and the command
+    # ended at once, with status 1, no word and no JSON, after the whole comparison.
+    path = tmp_path / "x.csv"
+    binary_table().to_csv(path, index=False)
+    out = tmp_path / "out.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "balancekit", "compare", str(path), "-t", "t", "--cv", "2",
+         "-s", "baseline,random_over", "--json", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env=dict(os.environ, **WIDE),
+    )  # fmt: skip
+    process.stdout.close()  # the reader is gone before the table is printed
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert f"Wrote {out}" in stderr and "Error" not in stderr
+    assert json.loads(out.read_text())["kind"] == "balancekit.comparison"
+
+
 def test_python_m_still_runs(tmp_path):
     assert run_module("--version", cwd=tmp_path).returncode == 0
 

@@ -222,6 +222,27 @@ def test_class_counts_after_resampling_first_fold(numeric_data):
     assert after["random_under"] == [n1, n1]
 
 
+def test_class_counts_after_need_no_second_fit_of_a_sampler_that_lists_its_rows(
+        numeric_data, monkeypatch):
+    # The counts of the first fold came from fitting the sampler a second time: minutes more
+    # for the slow cleaning rules (instance_hardness_threshold on 30,000 rows).
+    X, y = numeric_data
+    calls = []
+    fit_resample = RandomUnderSampler.fit_resample
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return fit_resample(self, *args, **kwargs)
+
+    monkeypatch.setattr(RandomUnderSampler, "fit_resample", counted)
+    result = compare(X, y, strategies=["random_under"], cv=3)
+    assert len(calls) == 3  # one fit per fold
+    train = next(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y))[0]
+    n1 = np.bincount(y[train])[1]
+    after = {s["name"]: s["class_counts_after"] for s in result.summary["strategies"]}
+    assert after["random_under"] == [n1, n1]
+
+
 def test_pooled_curves_and_confusion_cover_every_row_once(numeric_data):
     X, y = numeric_data
     result = compare(X, y, strategies=["baseline"], cv=3, repeats=2)
@@ -736,6 +757,25 @@ def test_progress_is_called_after_each_fit(numeric_data):
     assert [c[0] for c in calls] == list(range(1, 7))
     assert {c[1] for c in calls} == {6}
     assert calls[0][2].startswith("baseline") and "fold 1/3" in calls[0][2]
+
+
+def test_progress_is_told_of_each_fit_as_it_starts(numeric_data):
+    # A progress bar told only after each fit showed the fit just finished as running.
+    X, y = numeric_data
+    events = []
+
+    class Progress:
+        def starting(self, done, total, text):
+            events.append(("starting", done, total, text))
+
+        def __call__(self, done, total, text):
+            events.append(("done", done, total, text))
+
+    compare(X, y, strategies=["baseline", "random_over"], cv=3, progress=Progress())
+    assert [e[0] for e in events] == ["starting", "done"] * 6
+    for start, end in zip(events[::2], events[1::2], strict=True):
+        assert start[1:] == (end[1] - 1, end[2], end[3])
+    assert events[0][3].startswith("baseline") and "fold 1/3" in events[0][3]
 
 
 def test_polars_numpy_and_pandas_agree(numeric_data):

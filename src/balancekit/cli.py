@@ -44,7 +44,8 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.table import Column, Table
 from rich.text import Text
 
 from . import __version__, _frames, _io
@@ -69,11 +70,25 @@ RESERVED_PARAMS = {"sampling_strategy": "--strategy", "random_state": "--seed"}
 # --------------------------------------------------------------------------- output helpers
 
 
+class _Stdout(Console):
+    """The console of stdout. When its reader has gone (``| head``), the rest of the output
+    is dropped and the command goes on, so that the files it writes (``compare --json``,
+    ``--report``) are still written; rich would end the command at once, with status 1 and
+    no word."""
+
+    def on_broken_pipe(self):
+        self.quiet = True
+        with contextlib.suppress(OSError, ValueError):  # not a file: nothing more to close
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # what is left in its buffer goes nowhere
+            os.close(devnull)
+
+
 def _stdout():
     # A wide console when stdout is not a terminal, so piped tables are not squeezed.
-    console = Console(highlight=False)
+    console = _Stdout(highlight=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=160)
+        console = _Stdout(highlight=False, width=160)
     return console
 
 
@@ -913,7 +928,9 @@ def _check_report_path(suffixes):
 
 
 class _ProgressBar:
-    """``progress(done, total, description)`` drawing a rich progress bar on stderr."""
+    """``progress(done, total, description)`` drawing a rich progress bar on stderr: the fit
+    running (told by ``starting`` when the fits run one after the other), else the last one
+    finished."""
 
     def __init__(self):
         self.console = _stderr()
@@ -927,8 +944,10 @@ class _ProgressBar:
             TimeRemainingColumn,
         )
 
+        # The text is cut short rather than the counts and times on a narrow terminal.
+        text = Column(no_wrap=True, overflow="ellipsis", max_width=max(20, self.console.width - 35))
         self.progress = Progress(
-            TextColumn("[bold]fitting[/bold] {task.description}"),
+            TextColumn("{task.description}", table_column=text),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -936,7 +955,8 @@ class _ProgressBar:
             console=self.console,
             transient=True,
         )
-        self.task = self.progress.add_task("(preparing the data)", total=None)
+        self.task = self.progress.add_task("preparing the data", total=None)
+        self.told = False  # whether each fit is announced as it starts
 
     def __enter__(self):
         if self.enabled:
@@ -947,8 +967,19 @@ class _ProgressBar:
         if self.enabled:
             self.progress.stop()
 
+    def starting(self, done, total, description):
+        self.told = True
+        self.progress.update(self.task, completed=done, total=total,
+                             description=f"[bold]fitting[/bold] {escape(description)}")
+
     def __call__(self, done, total, description):
-        self.progress.update(self.task, completed=done, total=total, description=description)
+        if done == total:
+            text = "summarising the results"
+        elif self.told:  # the next fit is announced as it starts
+            text = None
+        else:  # fits in parallel: several are running, the last one finished is known
+            text = f"[bold]fitting[/bold] in parallel; done {escape(description)}"
+        self.progress.update(self.task, completed=done, total=total, description=text)
 
 
 def _mean_std(mean, std):

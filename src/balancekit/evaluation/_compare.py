@@ -188,7 +188,11 @@ def compare(
         one), in at most one process per core and per fit.
         ``None`` runs them one after the other.
     progress : callable, default=None
-        Called as ``progress(done, total, description)`` after each fit.
+        Called as ``progress(done, total, description)`` after each fit. When
+        the fits run one after the other, a ``progress`` with a method
+        ``starting(done, total, description)`` is also told of each fit as
+        it begins (``done``: the fits finished before it), so that it can
+        show the fit that is running.
 
     Returns
     -------
@@ -754,8 +758,11 @@ def _run(tasks, frame, y, columns, model, options, n_jobs, progress):
                      max(1, total))
     if n_jobs is None or n_jobs == 1:
         failed = set()
+        starting = getattr(progress, "starting", None)
         for done, task in enumerate(tasks, start=1):
             spec, index = task[0], task[1]
+            if starting is not None and spec.name not in failed:
+                starting(done - 1, total, f"{spec.name}: {task[6]}")
             if spec.name in failed:
                 # The strategy already failed on an earlier fold; the others would fail alike.
                 outcome = {"name": spec.name, "fold": index, "error": None, "not_run": True}
@@ -961,9 +968,14 @@ def _counts_after(pipeline, sampler_step, X_train, y_train):
     """Class counts of the training data the model saw (after the sampler), first fold only."""
     if sampler_step is None:
         return class_counts(y_train)
+    # A sampler that lists the rows it kept (or copied) tells the counts without a replay,
+    # which would cost as much as its fit (minutes for the slow cleaning rules).
+    kept = getattr(pipeline.steps[sampler_step][1], "sample_indices_", None)
+    if kept is not None:
+        return class_counts(y_train[np.asarray(kept)])
     from sklearn.base import clone
 
-    # Replay the fitted preprocessing, then a fresh sampler with the same parameters
+    # Otherwise replay the fitted preprocessing, then a fresh sampler with the same parameters
     # (and seed), on the same training rows.
     steps = pipeline.steps
     Xt = X_train
