@@ -252,16 +252,7 @@ def test_smotenc_takes_a_most_frequent_neighbour_category_ties_at_random():
     column, gap = _segments(values, new[:, numeric].astype(float), origin, ends)
     assert _uniform_counts(np.bincount(column, minlength=k)) > P_MIN
     assert _uniform_gaps(gap) > P_MIN
-    picks = {}
-    for i, row in enumerate(ends):
-        for j in categorical:
-            modes = _modes(X[row, j])
-            assert new[i, j] in modes
-            if modes.size > 1:
-                picks.setdefault(modes.size, []).append(np.flatnonzero(modes == new[i, j])[0])
-    assert picks, "the data must have tied votes for this test to mean anything"
-    for n_modes, chosen in picks.items():
-        assert _uniform_counts(np.bincount(chosen, minlength=n_modes)) > P_MIN
+    _assert_votes(X, new, ends, categorical)
 
 
 def test_smoten_takes_the_most_frequent_value_of_the_row_and_its_neighbours_ties_at_random():
@@ -290,10 +281,16 @@ def test_smoten_takes_the_most_frequent_value_of_the_row_and_its_neighbours_ties
         new, _, origin = _resample(SMOTEN(sampling_strategy={1: 2000}, random_state=0), X, y)
     position = np.searchsorted(members, origin)
     assert _uniform_counts(np.bincount(position, minlength=members.size)) > P_MIN
+    groups = [np.r_[members[p], table[p]] for p in position]
+    _assert_votes(X, new, groups, range(X.shape[1]))
+
+
+def _assert_votes(X, new, groups, columns):
+    """Each new row's value of each of ``columns`` is a most frequent value of that column
+    among the rows ``groups[i]`` that voted for it; ties are broken uniformly."""
     picks = {}
-    for i, p in enumerate(position):
-        group = np.r_[members[p], table[p]]
-        for j in range(X.shape[1]):
+    for i, group in enumerate(groups):
+        for j in columns:
             modes = _modes(X[group, j])
             assert new[i, j] in modes
             if modes.size > 1:
