@@ -76,6 +76,12 @@ class _Stdout(Console):
     ``--report``) are still written; rich would end the command at once, with status 1 and
     no word."""
 
+    def print(self, *objects, **options):
+        try:
+            super().print(*objects, **options)
+        except BrokenPipeError:  # rich 13.0 lets the error through; later versions call
+            self.on_broken_pipe()  # on_broken_pipe themselves
+
     def on_broken_pipe(self):
         self.quiet = True
         with contextlib.suppress(OSError, ValueError):  # not a file: nothing more to close
