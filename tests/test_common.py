@@ -462,6 +462,7 @@ _ESTIMATOR_MODULES = [
     "balancekit", "balancekit.over_sampling", "balancekit.under_sampling",
     "balancekit.combine", "balancekit.ensemble", "balancekit.weights",
     "balancekit.calibration", "balancekit.pipeline", "balancekit.dask",
+    "balancekit.metrics.pairwise",
 ]
 _NEEDS = {"balancekit.dask": "dask.dataframe"}
 
@@ -517,6 +518,8 @@ def _fitted(cls, module_name):
     if cls.__name__ == "SMOTEN":
         X = pd.DataFrame(rng.choice(list("xyz"), size=(120, 3)), columns=list("abc"),
                          dtype="category")
+    if cls.__name__ == "ValueDifferenceMetric":  # category codes
+        X = pd.DataFrame(rng.randint(0, 3, size=(120, 3)), columns=list("abc"))
     kwargs = {}
     params = inspect.signature(cls).parameters
     if "estimator" in params and params["estimator"].default is inspect.Parameter.empty:

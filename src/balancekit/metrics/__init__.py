@@ -3,7 +3,9 @@
 The names and signatures of ``imblearn.metrics`` (sensitivity, specificity,
 geometric mean, index balanced accuracy, the imbalanced classification
 report), plus :func:`imbalance_report`, a JSON-ready summary focused on the
-rare class, and :func:`format_imbalance_report`, its text layout.
+rare class, and :func:`format_imbalance_report`, its text layout. The module
+:mod:`balancekit.metrics.pairwise` holds the value difference metric
+(``ValueDifferenceMetric``), as ``imblearn.metrics.pairwise`` does.
 """
 
 from ._classification import (

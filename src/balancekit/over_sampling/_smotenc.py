@@ -390,31 +390,57 @@ def vdm_tables(codes, y, n_levels):
         of level pairs, or computed from the class profiles for a feature of
         more than ``_VDM_TABLE_LEVELS`` levels (the same values).
     """
+    return [_level_distances(proba) for proba in class_profiles(codes, y, n_levels)[1]]
+
+
+def class_profiles(codes, y, n_levels):
+    """Per feature, the share of each class among the rows holding each of its levels.
+
+    Parameters
+    ----------
+    codes : ndarray of int of shape (n_samples, n_features)
+        The level of each row in each feature, ``0 <= codes[:, j] < n_levels[j]``.
+    y : ndarray of shape (n_samples,)
+        The class labels.
+    n_levels : sequence of int
+        The number of levels of each feature.
+
+    Returns
+    -------
+    classes : ndarray
+        The sorted distinct labels of ``y``.
+    profiles : list of ndarray of shape (n_levels[j], n_classes)
+        ``profiles[j][v, c]``: the share of class ``classes[c]`` among the
+        rows holding the level ``v`` of feature ``j``; a row of zeros for a
+        level that no row holds.
+    """
     classes, y_codes = unique_labels(y, return_inverse=True)
-    tables = []
+    profiles = []
     for j, n in enumerate(n_levels):
         counts = np.zeros((n, classes.size))
         np.add.at(counts, (codes[:, j], y_codes), 1)
         totals = counts.sum(axis=1, keepdims=True)
-        proba = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-        tables.append(_level_distances(proba))
-    return tables
+        profiles.append(np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0))
+    return classes, profiles
 
 
-def _level_distances(proba):
-    """``distance(a, b)`` for codes of one feature whose levels have class profiles ``proba``."""
+def _level_distances(proba, k=1, r=2):
+    """``distance(a, b)`` for codes of one feature whose levels have class profiles ``proba``:
+    the Minkowski distance of order ``k`` between their profiles, to the power ``r``."""
     if len(proba) <= _VDM_TABLE_LEVELS:
-        table = _profile_l1(proba, proba) ** 2
+        table = _profile_distances(proba, proba, k) ** r
         return lambda a, b: table[a[:, None], b[None, :]]
-    return lambda a, b: _profile_l1(proba[a], proba[b]) ** 2
+    return lambda a, b: _profile_distances(proba[a], proba[b], k) ** r
 
 
-def _profile_l1(P, Q):
-    """L1 distances between the rows of ``P`` and of ``Q``, summed class after class."""
-    l1 = np.zeros((len(P), len(Q)))
+def _profile_distances(P, Q, k=1):
+    """Minkowski distances of order ``k`` between the rows of ``P`` and of ``Q``, summed
+    class after class (``k=1``: the L1 distances)."""
+    total = np.zeros((len(P), len(Q)))
     for c in range(P.shape[1]):
-        l1 += np.abs(P[:, c, None] - Q[None, :, c])
-    return l1
+        diff = np.abs(P[:, c, None] - Q[None, :, c])
+        total += diff if k == 1 else diff**k
+    return total if k == 1 else total ** (1 / k)
 
 
 class _CategoricalMixin:
