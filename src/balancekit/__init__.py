@@ -11,7 +11,8 @@ __all__ = ["BaseSampler", "FunctionSampler", "Resampled", "resolve_sampling_stra
 # ``import balancekit``, as with imbalanced-learn), so that ``import balancekit`` loads no
 # scientific library: the command line starts at once and answers Ctrl-C while it loads them.
 _SUBMODULES = ("calibration", "combine", "datasets", "ensemble", "evaluation", "exceptions",
-               "metrics", "over_sampling", "pipeline", "report", "under_sampling", "weights")
+               "metrics", "model_selection", "over_sampling", "pipeline", "report",
+               "under_sampling", "weights")
 _NAMES = {"BaseSampler": "._base", "FunctionSampler": "._function_sampler", "Resampled": "._base",
           "resolve_sampling_strategy": "._strategy"}
 

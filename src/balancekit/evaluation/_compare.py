@@ -158,7 +158,8 @@ def compare(
         ``groups``: ``StratifiedGroupKFold(shuffle=True)``), repeated
         ``repeats`` times. Also accepted: a scikit-learn splitter (an object
         with ``split`` and ``get_n_splits``, such as ``GroupKFold`` or
-        ``TimeSeriesSplit``; ``groups`` is passed to its ``split``), or an
+        ``TimeSeriesSplit``; ``X`` as a pandas DataFrame, ``y`` and ``groups``
+        are passed to its ``split``), or an
         iterable of ``(train, test)`` arrays of row positions.
     repeats : int, default=1
         Number of times the k-fold split of an integer ``cv`` is repeated
@@ -275,7 +276,7 @@ def compare(
             f"{MAX_SEED:,} (2**32 - 1), or None."
         )
     cv = 5 if cv is None else cv  # scikit-learn's default number of folds
-    folds = make_folds(cv, repeats, y_arr, groups, random_state)
+    folds = make_folds(cv, repeats, y_arr, groups, random_state, X=frame)
     if group_column is not None:
         folds.short = f"{folds.short} by {group_column}"
     if progress is not None and not callable(progress):

@@ -113,7 +113,7 @@ def check_groups(groups, n_rows):
     return values
 
 
-def make_folds(cv, repeats, y, groups, random_state):
+def make_folds(cv, repeats, y, groups, random_state, X=None):
     """The validation folds for ``cv``, ``repeats`` and ``groups`` (see :func:`compare`).
 
     Parameters
@@ -129,6 +129,11 @@ def make_folds(cv, repeats, y, groups, random_state):
         Checked groups (:func:`check_groups`).
     random_state : int or None
         Seeds the shuffles of an integer ``cv``.
+    X : dataframe of shape (n_samples, n_features), default=None
+        The features, given to a splitter's ``split`` (one that estimates
+        something from them, such as
+        :class:`~balancekit.model_selection.InstanceHardnessCV`, needs them);
+        ``None`` gives it a column of zeros.
 
     Returns
     -------
@@ -160,7 +165,7 @@ def make_folds(cv, repeats, y, groups, random_state):
                 f"cv={short_repr(cv)} has split but no get_n_splits; a splitter needs both."
             )
         try:
-            splits = list(cv.split(np.zeros((n, 1)), y, groups))
+            splits = list(cv.split(np.zeros((n, 1)) if X is None else X, y, groups))
         except (ValueError, TypeError) as exc:
             hint = " Pass groups= (one value per row)." if groups is None and "group" in str(
                 exc).lower() else ""
