@@ -2,6 +2,7 @@
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from sklearn.datasets import make_classification
 
 from balancekit import over_sampling, under_sampling
 from balancekit.exceptions import (
+    BalancekitWarning,
     DataError,
     DataTypeError,
     InvalidParameterError,
@@ -956,6 +958,9 @@ def test_empty_partitions_are_resampled_as_empty():
     ("ADASYN", {"n_neighbors": 3}),
     ("BorderlineSMOTE", {}),
     ("BorderlineSMOTE", {"m_neighbors": 7, "k_neighbors": 3}),
+    ("BorderlineSMOTE", {"kind": "borderline-2"}),
+    ("BorderlineSMOTE", {"kind": "borderline-2", "m_neighbors": 7, "k_neighbors": 3}),
+    ("BorderlineSMOTE", {"kind": "borderline-2", "m_neighbors": 4, "k_neighbors": 12}),
 ])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_adasyn_and_borderline_make_the_rows_of_the_in_memory_samplers(name, params, dtype):
@@ -997,8 +1002,16 @@ def test_adasyn_and_borderline_refuse_what_they_cannot_do_here():
 
     X, y = _data()
     Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
-    with pytest.raises(InvalidParameterError, match="kind='borderline-2' is not available"):
-        BorderlineSMOTE(kind="borderline-2").fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="k_neighbors must be an int"):
+        BorderlineSMOTE(kind="borderline-2",
+                        k_neighbors=NearestNeighbors(n_neighbors=6)).fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="m_neighbors must be an int"):
+        BorderlineSMOTE(kind="borderline-2",
+                        m_neighbors=NearestNeighbors(n_neighbors=6)).fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="kind"):
+        BorderlineSMOTE(kind="borderline-3").fit_resample(Xd, yd)
+    with pytest.raises(DataError, match="k_neighbors=1200 needs at least 1201 samples in X"):
+        BorderlineSMOTE(kind="borderline-2", k_neighbors=1200).fit_resample(Xd, yd)
     with pytest.raises(InvalidParameterError, match="n_neighbors must be an int"):
         ADASYN(n_neighbors=NearestNeighbors(n_neighbors=6)).fit_resample(Xd, yd)
     # A NaN in a row of the class not grown: its partition is named.
@@ -1092,16 +1105,266 @@ def test_near_miss_refuses_what_it_cannot_do_here():
 
     X, y = _data()
     Xd, yd = da.from_array(X, chunks=300), da.from_array(y, chunks=300)
-    with pytest.raises(InvalidParameterError, match="version=3 is not available"):
-        NearMiss(version=3).fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="n_neighbors_ver3 must be an int"):
+        NearMiss(version=3, n_neighbors_ver3=NearestNeighbors(n_neighbors=3)).fit_resample(Xd, yd)
+    with pytest.raises(InvalidParameterError, match="version"):
+        NearMiss(version=4).fit_resample(Xd, yd)
     with pytest.raises(InvalidParameterError, match="n_neighbors must be an int"):
         NearMiss(n_neighbors=NearestNeighbors(n_neighbors=3)).fit_resample(Xd, yd)
     with pytest.raises(DataError, match="n_neighbors=500 needs at least 500 samples"):
         NearMiss(n_neighbors=500).fit_resample(Xd, yd)
 
 
-@pytest.mark.parametrize("name", ["NearMiss", "TomekLinks", "ADASYN", "BorderlineSMOTE"])
-def test_searching_samplers_on_partitions_of_one_class_and_empty_ones(name):
+# --- NearMiss version 3 and 'borderline-2': lists reduced over partitions of any layout -----
+
+
+def _partitioned(X, y, layout):
+    """``X`` and ``y`` as a dask DataFrame and Series in partitions of the sizes ``layout``
+    names, and the rows in their order there (for ``'no minority'``, the first partition
+    holds none of the smallest class; ``'uneven'`` has an empty partition)."""
+    n = len(y)
+    if layout == "no minority":
+        smallest = np.argmin(np.bincount(y))
+        first = np.flatnonzero(y != smallest)[: n // 4]
+        order = np.concatenate([first, np.setdiff1d(np.arange(n), first)])
+        X, y = X[order], y[order]
+        sizes = [n // 4, n // 2, n - n // 4 - n // 2]
+    else:
+        sizes = {"one": [n], "even": [n // 4] * 3 + [n - 3 * (n // 4)],
+                 "uneven": [37, 0, n - 450, 13, 400]}[layout]
+    Xd, yd = _split(_frame(X, y), sizes)
+    return Xd, yd, X, y
+
+
+def _split(table, sizes):
+    """A dask DataFrame ``X`` and Series ``y`` (column ``'label'``) in partitions of exactly
+    ``sizes`` rows (empty ones kept)."""
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    frame = dd.from_delayed([dask.delayed(table.iloc.__getitem__)(slice(a, b))
+                             for a, b in zip(starts[:-1], starts[1:], strict=True)],
+                            meta=table.iloc[:0], verify_meta=False)
+    return frame.drop(columns="label"), frame["label"]
+
+
+def _with_warnings(run):
+    """``run()``'s result (or the DataError it raised) and the messages of its warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = run()
+        except DataError as exc:
+            result = exc
+    return result, [str(w.message) for w in caught if issubclass(w.category, BalancekitWarning)]
+
+
+@pytest.mark.parametrize("layout", ["one", "even", "uneven", "no minority"])
+@pytest.mark.parametrize("weights, strategy, params", [
+    ((0.85, 0.15), "auto", {}),
+    ((0.6, 0.25, 0.15), "all", {"n_neighbors": 2, "n_neighbors_ver3": 5}),
+    ((0.6, 0.25, 0.15), {0: 400, 1: 100}, {"n_neighbors_ver3": 1}),
+])
+def test_near_miss_version_3_keeps_the_rows_of_in_memory_near_miss(weights, strategy, params,
+                                                                   layout):
+    X, y = _data(n=1200, weights=weights)
+    X[5::11] = np.round(X[5::11], 1)  # ties in the distances and the scores
+    X[1::7] = X[::7][: len(X[1::7])]  # exact copies, in other partitions too
+    Xd, yd, X, y = _partitioned(X, y, layout)
+    memory = under_sampling.NearMiss(version=3, sampling_strategy=strategy, **params)
+    (X_mem, y_mem), expected = _with_warnings(lambda: memory.fit_resample(X, y))
+    sampler = NearMiss(version=3, sampling_strategy=strategy, **params)
+    (X_res, y_res), found = _with_warnings(lambda: sampler.fit_resample(Xd, yd))
+    X_res, y_res = dask.compute(X_res, y_res)
+    np.testing.assert_array_equal(X_res.to_numpy(), X_mem)
+    np.testing.assert_array_equal(y_res.to_numpy(), y_mem)
+    np.testing.assert_array_equal(X_res.index, memory.sample_indices_)  # rows and index kept
+    assert found == expected  # fewer rows than asked: the same warning
+    assert sampler.nn_ver3_.n_neighbors == params.get("n_neighbors_ver3", 3)
+    sampler.set_params(version=1).fit_resample(Xd, yd)
+    assert not hasattr(sampler, "nn_ver3_")  # not left from the call of version 3
+
+
+def test_near_miss_version_3_keeps_the_rows_of_imbalanced_learn():
+    imblearn = pytest.importorskip("imblearn")
+
+    X, y = _data(n=1500, weights=(0.6, 0.25, 0.15), seed=3)
+    expected = imblearn.under_sampling.NearMiss(version=3, n_neighbors_ver3=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected.fit_resample(X, y)
+        X_res, y_res = dask.compute(*NearMiss(version=3, n_neighbors_ver3=4).fit_resample(
+            da.from_array(X, chunks=(400, -1)), da.from_array(y, chunks=400)))
+    rows = np.sort(expected.sample_indices_)  # imbalanced-learn's in another order
+    np.testing.assert_array_equal(X_res, X[rows])
+    np.testing.assert_array_equal(y_res, y[rows])
+
+
+@st.composite
+def _small_tables(draw):
+    """Small tables of few integer values (many ties and copies), two or three classes, in
+    partitions of any sizes (empty ones too)."""
+    n = draw(st.integers(12, 60))
+    n_classes = draw(st.integers(2, 3))
+    y = np.array(draw(st.lists(st.integers(0, n_classes - 1), min_size=n, max_size=n)))
+    y[:2] = [0, 1]  # at least two classes
+    n_features = draw(st.integers(1, 3))
+    X = np.array(draw(st.lists(st.integers(-3, 3), min_size=n * n_features,
+                               max_size=n * n_features)), dtype=np.float64)
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=4)))
+    sizes = np.diff([0, *cuts, n]).tolist()
+    return X.reshape(n, n_features), y, sizes
+
+
+def _same_outcome(memory, sampler, X, y, sizes):
+    """The in-memory sampler and the dask one give the same rows, warnings and errors."""
+    expected, expected_warnings = _with_warnings(lambda: memory.fit_resample(X, y))
+    Xd, yd = _split(_frame(X, y), sizes)
+    found, found_warnings = _with_warnings(
+        lambda: dask.compute(*sampler.fit_resample(Xd, yd)))
+    if isinstance(expected, DataError):
+        assert isinstance(found, DataError) and str(found) == str(expected)
+        return
+    assert not isinstance(found, DataError), found
+    np.testing.assert_array_equal(found[0].to_numpy(), expected[0])
+    np.testing.assert_array_equal(found[1].to_numpy(), expected[1])
+    assert found_warnings == expected_warnings
+
+
+@settings(max_examples=40, deadline=None)
+@given(table=_small_tables(), k=st.integers(1, 4), k3=st.integers(1, 4))
+def test_near_miss_version_3_on_any_partitions_and_ties(table, k, k3):
+    X, y, sizes = table
+    params = {"version": 3, "n_neighbors": k, "n_neighbors_ver3": k3}
+    _same_outcome(under_sampling.NearMiss(**params), NearMiss(**params), X, y, sizes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(table=_small_tables(), k=st.integers(1, 6), m=st.integers(1, 8),
+       seed=st.integers(0, 2**32 - 1))
+def test_borderline_2_on_any_partitions_and_ties(table, k, m, seed):
+    from balancekit.dask import BorderlineSMOTE
+
+    X, y, sizes = table
+    params = {"kind": "borderline-2", "k_neighbors": k, "m_neighbors": m, "random_state": seed}
+    _same_outcome(over_sampling.BorderlineSMOTE(**params), BorderlineSMOTE(**params), X, y,
+                  sizes)
+
+
+@pytest.mark.parametrize("layout", ["one", "even", "uneven", "no minority"])
+def test_borderline_2_makes_the_rows_of_the_in_memory_sampler_on_any_layout(layout):
+    from balancekit.dask import BorderlineSMOTE
+
+    X, y = _data(n=1200, weights=(0.6, 0.25, 0.15), seed=1)
+    X[1::7] = X[::7][: len(X[1::7])]
+    Xd, yd, X, y = _partitioned(X, y, layout)
+    memory = over_sampling.BorderlineSMOTE(kind="borderline-2", random_state=5)
+    X_mem, y_mem = memory.fit_resample(X, y)
+    sampler = BorderlineSMOTE(kind="borderline-2", random_state=5)
+    X_res, y_res = dask.compute(*sampler.fit_resample(Xd, yd))
+    np.testing.assert_array_equal(X_res.to_numpy(), X_mem)
+    np.testing.assert_array_equal(y_res.to_numpy(), y_mem)
+    for label, rows in memory.in_danger_indices_.items():
+        np.testing.assert_array_equal(sampler.in_danger_indices_[label], rows)
+
+
+def test_borderline_2_interpolates_toward_rows_of_other_partitions_and_classes():
+    """The new rows' law: on the segment from a row in danger to one of its k nearest rows
+    of the whole data, at most half way toward a row of another class, which lives in
+    another partition; and the rows of imbalanced-learn for the same RandomState."""
+    from balancekit.dask import BorderlineSMOTE
+
+    imblearn = pytest.importorskip("imblearn")
+    rng = np.random.RandomState(0)
+    # Minority in the last partition only: every neighbour of another class is elsewhere.
+    X = np.vstack([rng.normal(0, 1, size=(900, 2)), rng.normal(0.5, 1, size=(100, 2))])
+    y = np.array([0] * 900 + [1] * 100)
+    Xd, yd = da.from_array(X, chunks=((300, 300, 300, 100), -1)), da.from_array(y, chunks=300)
+    sampler = BorderlineSMOTE(kind="borderline-2", k_neighbors=4,
+                              random_state=np.random.RandomState(7))
+    X_res, y_res = dask.compute(*sampler.fit_resample(Xd, yd))
+    new = X_res[1000:]
+    assert new.shape == (800, 2) and (y_res[1000:] == 1).all()
+    danger = sampler.in_danger_indices_[1]
+    # Each new row: base + g * (neighbour - base), base in danger, neighbour among its 4
+    # nearest rows of X (itself excluded); g < 0.5 toward the majority.
+    from sklearn.neighbors import NearestNeighbors
+    nn = NearestNeighbors(n_neighbors=5).fit(X).kneighbors(X[danger], return_distance=False)
+    toward_other = 0
+    for row in new:
+        fits = []
+        for base, ends in zip(danger, nn[:, 1:], strict=True):
+            step = X[ends] - X[base]
+            g = ((row - X[base]) @ step.T) / np.einsum("ij,ij->i", step, step)
+            close = np.abs(X[base] + g[:, None] * step - row).max(axis=1) < 1e-9
+            fits += [(g[j], y[ends[j]]) for j in np.flatnonzero(close)]
+        assert fits
+        assert any(0 <= g < (0.5 if label == 0 else 1) for g, label in fits)
+        toward_other += all(label == 0 for _, label in fits)
+    assert toward_other > 100  # many segments end in the majority's partitions
+    expected = imblearn.over_sampling.BorderlineSMOTE(
+        kind="borderline-2", k_neighbors=4, random_state=np.random.RandomState(7))
+    X_imb, y_imb = expected.fit_resample(X, y)
+    np.testing.assert_allclose(X_res, X_imb, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(y_res, y_imb)
+
+
+def test_borderline_2_grows_a_class_smaller_than_its_neighbours_as_in_memory():
+    """k_neighbors counts the rows of the whole data, not those of the class gathered."""
+    from balancekit.dask import BorderlineSMOTE
+
+    rng = np.random.RandomState(2)
+    # Five rows of class 1 close together amid class 0: each in danger (4 of its 10 nearest
+    # rows of its class), and fewer than the 12 neighbours each new row may go toward.
+    X = np.vstack([rng.normal(size=(300, 2)), rng.normal(scale=0.01, size=(5, 2))])
+    y = np.array([0] * 300 + [1] * 5)
+    params = {"kind": "borderline-2", "k_neighbors": 12, "random_state": 0}
+    X_mem, y_mem = over_sampling.BorderlineSMOTE(**params).fit_resample(X, y)
+    sampler = BorderlineSMOTE(**params)
+    X_res, y_res = dask.compute(*sampler.fit_resample(da.from_array(X, chunks=(200, -1)),
+                                                      da.from_array(y, chunks=200)))
+    np.testing.assert_array_equal(X_res, X_mem)
+    np.testing.assert_array_equal(y_res, y_mem)
+    np.testing.assert_array_equal(sampler.in_danger_indices_[1], np.arange(300, 305))
+
+
+def test_borderline_2_reads_only_the_rows_it_interpolates_toward(monkeypatch):
+    """Memory holds the gathered rows and the neighbours the draws picked, not the rows of
+    the other classes."""
+    from balancekit.dask import BorderlineSMOTE, _collections
+
+    read = []
+    values_at = _collections.Partitions.values_at
+
+    def spy(self, rows, dtype):
+        read.append(rows)
+        return values_at(self, rows, dtype)
+
+    monkeypatch.setattr(_collections.Partitions, "values_at", spy)
+    X, y = _data(n=3000, weights=(0.95, 0.05), seed=4)
+    X_res, _ = BorderlineSMOTE(kind="borderline-2", random_state=0, k_neighbors=3) \
+        .fit_resample(da.from_array(X, chunks=(500, -1)), da.from_array(y, chunks=500))
+    n_new = X_res.shape[0] - 3000
+    assert len(read) == 1 and read[0].size <= n_new  # one pass, only rows drawn
+    assert (y[read[0]] == 0).all() and np.unique(read[0]).size == read[0].size
+
+
+def test_near_miss_version_3_refuses_what_in_memory_refuses():
+    X, y = _data(n=600)
+    Xd, yd = da.from_array(X, chunks=(200, -1)), da.from_array(y, chunks=200)
+    n_minority = int((y == 1).sum())
+    with pytest.raises(DataError, match=f"n_neighbors={n_minority + 1} needs at least"):
+        NearMiss(version=3, n_neighbors=n_minority + 1).fit_resample(Xd, yd)
+    n_majority = int((y == 0).sum())
+    with pytest.raises(DataError, match=f"n_neighbors_ver3={n_majority + 1} needs at least "
+                                        f"{n_majority + 1} samples of class 0"):
+        NearMiss(version=3, n_neighbors_ver3=n_majority + 1).fit_resample(Xd, yd)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("NearMiss", {}), ("NearMiss", {"version": 3}), ("TomekLinks", {}),
+    ("ADASYN", {"random_state": 0}), ("BorderlineSMOTE", {"random_state": 0}),
+    ("BorderlineSMOTE", {"random_state": 0, "kind": "borderline-2"}),
+])
+def test_searching_samplers_on_partitions_of_one_class_and_empty_ones(name, params):
     from balancekit import dask as bk_dask
 
     X, y = _data(n=900)
@@ -1112,7 +1375,6 @@ def test_searching_samplers_on_partitions_of_one_class_and_empty_ones(name):
                        dd.from_pandas(table[table["label"] == 1], npartitions=1),
                        dd.from_pandas(table.iloc[:0], npartitions=1)])
     in_order = pd.concat([table[table["label"] == 0], table[table["label"] == 1]])
-    params = {"random_state": 0} if name in ("ADASYN", "BorderlineSMOTE") else {}
     memory = getattr(under_sampling, name, None) or getattr(over_sampling, name)
     X_mem, _ = memory(**params).fit_resample(in_order.drop(columns="label"), in_order["label"])
     X_res, y_res = getattr(bk_dask, name)(**params).fit_resample(frame.drop(columns="label"),

@@ -14,10 +14,15 @@ pass over ``y``) to resolve the sampling strategy on the whole data.
   make (made partition by partition, when they are computed, for SMOTE,
   ADASYN and BorderlineSMOTE); ADASYN and BorderlineSMOTE search the
   neighbours of the gathered rows among every row, and SMOTEN counts the
-  classes of every category, partition by partition.
-- :class:`NearMiss` (versions 1 and 2) gathers the minority class, scores
-  the rows of the other classes partition by partition and keeps the best
-  of each over the whole collection.
+  classes of every category, partition by partition. BorderlineSMOTE's
+  ``'borderline-2'`` also reads, from their partitions, the rows of other
+  classes its new rows go toward (only those its draws pick).
+- :class:`NearMiss` gathers the minority class and reads the rows of the
+  other classes partition by partition: versions 1 and 2 score them and
+  keep the best of each over the whole collection; version 3 keeps, for each
+  minority row, its ``n_neighbors_ver3`` nearest rows of each class over the
+  whole collection (a short list merged across partitions), and ranks the
+  rows so listed by their distances to the minority.
 - :class:`TomekLinks` gathers the rows outside the largest class, searches
   their nearest rows (and those of the rows they point to) among every row,
   and drops the rows of the links from their partitions.

@@ -4,11 +4,13 @@ grown exactly as in memory, and their new rows appended as new partitions."""
 import numpy as np
 
 from .. import _frames, over_sampling
-from .._kernels import LazyRows
-from .._validation import check_seed
-from ..exceptions import InvalidParameterError
-from ..over_sampling._adasyn import check_reference_size
-from ..over_sampling._borderline import in_danger
+from .._kernels import LazyRows, draw_segments, segment_points
+from .._neighbors import check_neighbors, estimated_recall, neighbors_attribute, search_options
+from .._validation import check_option, check_seed
+from ..exceptions import DataError
+from ..over_sampling._adasyn import check_reference_size, smote_fallback
+from ..over_sampling._borderline import KINDS, in_danger
+from ..over_sampling._smote import grow_classes, output_rows
 from ..over_sampling._smotenc import _level_distances
 from ._base import DaskSamplerMixin
 from ._collections import level_key
@@ -92,6 +94,18 @@ class _WholeData:
             proba = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
             tables.append(_level_distances(proba))
         return tables
+
+    def values(self, X, rows):
+        """The rows ``rows`` of the collection (row numbers, increasing) as numbers of
+        ``X``'s dtype: the gathered ones taken from ``X`` (the gathered rows, checked), the
+        others read from their partitions."""
+        at = np.minimum(np.searchsorted(self.rows, rows), max(self.rows.size - 1, 0))
+        gathered = self.rows[at] == rows if self.rows.size else np.zeros(rows.size, bool)
+        out = np.empty((rows.size, X.shape[1]), dtype=X.dtype)
+        out[gathered] = X[at[gathered]]
+        if not gathered.all():
+            out[~gathered] = self.parts.values_at(rows[~gathered], X.dtype)
+        return out
 
     def other_counts(self, X, members, k, label, name, estimator):
         """For the gathered rows ``members``, how many of their ``k`` nearest rows of the
@@ -313,16 +327,28 @@ class ADASYN(_GrowGathered, over_sampling.ADASYN):
 
 
 class BorderlineSMOTE(_GrowGathered, over_sampling.BorderlineSMOTE):
-    """Borderline-SMOTE (``'borderline-1'``) on a dask collection: the in-memory rows.
+    """Borderline-SMOTE on a dask collection: the rows of the in-memory one.
 
     The rows of the classes to grow are gathered into memory (they must fit
     there); whether each is in danger is decided from its ``m_neighbors``
     nearest rows, searched exactly among every row of the collection,
-    partition by partition; the new rows are made as :class:`SMOTE` here
-    makes them, partition by partition. With the same ``random_state``, they
-    are those of :class:`balancekit.over_sampling.BorderlineSMOTE` on the whole
-    data. ``'borderline-2'``, which interpolates toward rows of other classes,
-    is not available here.
+    partition by partition. The new rows go from a row in danger toward one
+    of its ``k_neighbors`` nearest neighbours:
+
+    - ``'borderline-1'``: neighbours within the class, found among the
+      gathered rows; the new rows are made as :class:`SMOTE` here makes them,
+      partition by partition.
+    - ``'borderline-2'``: neighbours among every row, found in the same search
+      as the ``m_neighbors`` (of ``max(m_neighbors, k_neighbors)`` rows); the
+      neighbours outside the gathered rows (of the other classes) lie in
+      their partitions, so those the draws pick (at most one per new row,
+      each read once) are read from them in one more pass per class grown,
+      and kept in memory with the rows in danger they start from; the new
+      rows are then made partition by partition.
+
+    With the same ``random_state``, the new rows are those of
+    :class:`balancekit.over_sampling.BorderlineSMOTE` on the whole data (ties
+    between equally near rows broken alike: to the lower row).
 
     Parameters
     ----------
@@ -332,17 +358,20 @@ class BorderlineSMOTE(_GrowGathered, over_sampling.BorderlineSMOTE):
     random_state : int, RandomState instance or None, default=None
         Seeds the single random generator of each call.
     k_neighbors : int or estimator, default=5
-        Number of nearest neighbours within the class to interpolate with.
+        Number of nearest neighbours to interpolate with: within the class
+        (``'borderline-1'``, where an estimator may find them among the
+        gathered rows), or among every row (``'borderline-2'``, an int only).
     n_jobs : int, default=None
         Threads for the neighbour searches.
     m_neighbors : int, default=10
         Number of nearest neighbours, among every row, that decide whether a
         row is in danger.
-    kind : {'borderline-1'}, default='borderline-1'
-        Only ``'borderline-1'``.
+    kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
+        Where the neighbours to interpolate with come from (see above).
     neighbors : {'exact', 'approximate'}, default='exact'
-        How the neighbours within the class are found; the search among every
-        row is exact.
+        How the neighbours within the class are found (for ``'borderline-1'``,
+        and for plain SMOTE on a class without rows in danger); the searches
+        among every row are exact.
 
     Attributes
     ----------
@@ -369,18 +398,74 @@ class BorderlineSMOTE(_GrowGathered, over_sampling.BorderlineSMOTE):
     See Also
     --------
     balancekit.over_sampling.BorderlineSMOTE : the same on data in memory.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> from sklearn.datasets import make_classification
+    >>> from balancekit.dask import BorderlineSMOTE
+    >>> X, y = make_classification(n_samples=2000, weights=[0.9], flip_y=0.05, random_state=0)
+    >>> X, y = da.from_array(X, chunks=500), da.from_array(y, chunks=500)
+    >>> sampler = BorderlineSMOTE(kind="borderline-2", random_state=0)
+    >>> X_res, y_res = dask.compute(*sampler.fit_resample(X, y))
+    >>> int((y_res == 0).sum()) == int((y_res == 1).sum())
+    True
     """
 
+    def _fit_resample(self, X, y, *, targets, rng):
+        if check_option("kind", self.kind, KINDS) == "borderline-1":
+            return super()._fit_resample(X, y, targets=targets, rng=rng)
+        # 'borderline-2': the rows of the in-memory sampler, with the same draws from rng.
+        k, k_estimator = check_neighbors("k_neighbors", self.k_neighbors)
+        m, m_estimator = check_neighbors("m_neighbors", self.m_neighbors)
+        self._refuse_estimator("k_neighbors", k_estimator)
+        self._refuse_estimator("m_neighbors", m_estimator)
+        self.nn_k_ = neighbors_attribute(k, None, self.n_jobs)
+        self.nn_m_ = neighbors_attribute(m, None, self.n_jobs)
+        if not isinstance(X, np.ndarray):
+            raise DataError("BorderlineSMOTE with kind='borderline-2' in balancekit.dask needs "
+                            "dense numeric X.")
+        search = search_options(self.neighbors, X, rng, output_rows(y, targets))
+        whole = self._whole
+        check_reference_size("k_neighbors", k, whole.n_rows)
+        check_reference_size("m_neighbors", m, whole.n_rows)
+        self.in_danger_indices_ = {}
+
+        def generate(label, members, n_new):
+            near, near_labels = whole.parts.nearest(X[members], whole.rows[members], max(m, k))
+            danger = np.flatnonzero(in_danger(
+                np.count_nonzero(near_labels[:, :m] != label, axis=1), m))
+            self.in_danger_indices_[label] = members[danger]
+            if danger.size == 0:
+                return smote_fallback(
+                    "BorderlineSMOTE",
+                    f"no sample is in danger (at least half, but not all, of its {m} nearest "
+                    "neighbours of another class)",
+                    X, members, n_new, k, None, rng, label, self.n_jobs, search=search,
+                )
+            # The draws of the in-memory sampler: segment, then the shorter step toward
+            # a neighbour of another class.
+            rows, cols, gap = draw_segments(rng, danger.size, k, n_new)
+            neighbor = near[danger[rows], cols]
+            other = near_labels[danger[rows], cols] != label
+            gap[other] *= rng.uniform(0.0, 0.5, size=np.count_nonzero(other))
+            base = members[danger][rows]
+            # Only the rows the segments join, read once each (the others from their
+            # partitions), in a table of their own.
+            ends, at = np.unique(np.concatenate([whole.rows[base], neighbor]),
+                                 return_inverse=True)
+            table = whole.values(X, ends)
+            return segment_points(table, at[:n_new], at[n_new:], gap), base
+
+        result = grow_classes(X, y, targets, generate)
+        self.neighbors_recall_ = estimated_recall(search)
+        return result
+
     def _danger(self, X, y, label, members, m, width, estimator, search):
-        if self.kind != "borderline-1":
-            raise InvalidParameterError(
-                f"kind={self.kind!r} is not available in balancekit.dask, whose new rows come "
-                "from the gathered rows of the class alone; use kind='borderline-1', or "
-                "BorderlineSMOTE from balancekit.over_sampling on data in memory."
-            )
         n_other = self._whole.other_counts(X, members, m, label, "m_neighbors", estimator)
         # The positions in the class of the rows in danger, and no lists: the neighbours to
-        # interpolate with are searched within the class.
+        # interpolate with ('borderline-1') are searched within the class.
         return np.flatnonzero(in_danger(n_other, m)), None
 
     def _number_rows(self, rows):
