@@ -25,6 +25,7 @@ from balancekit.ensemble import (
 )
 from balancekit.exceptions import (
     BalancekitWarning,
+    DataError,
     InvalidParameterError,
     InvalidParameterTypeError,
 )
@@ -527,6 +528,45 @@ def test_members_score_as_imbalanced_learn_pipelines(ensemble):
         assert member.score(X, y) == pytest.approx(reference.score(X, y))
         assert member.score(X, y, sample_weight=weights) == pytest.approx(
             reference.score(X, y, sample_weight=weights))
+
+
+@pytest.mark.parametrize("ensemble", ["BalancedBaggingClassifier", "EasyEnsembleClassifier",
+                                      "BalancedRandomForestClassifier", "RUSBoostClassifier"])
+def test_ensembles_are_sequences_of_members_as_in_imbalanced_learn(ensemble):
+    # len(model), model[i] and iterating over the members failed for the two bagging
+    # ensembles, which imbalanced-learn's (scikit-learn ensembles) all support.
+    ie = pytest.importorskip("imblearn.ensemble")
+    from balancekit import ensemble as be
+
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    ours = getattr(be, ensemble)(n_estimators=3, random_state=0).fit(X, y)
+    theirs = getattr(ie, ensemble)(n_estimators=3, random_state=0).fit(X, y)
+    assert len(ours) == len(theirs) == 3
+    assert ours[0] is ours.estimators_[0] and ours[-1] is ours.estimators_[-1]
+    assert ours[1:] == ours.estimators_[1:]
+    assert list(ours) == ours.estimators_
+
+
+@pytest.mark.parametrize("ensemble", [BalancedBaggingClassifier, EasyEnsembleClassifier],
+                         ids=lambda c: c.__name__)
+def test_a_member_refitted_from_its_bag_is_the_same_member(ensemble):
+    # Refitting a member on its bag (estimators_samples_) must give the same member; given
+    # the labels themselves rather than their codes, the error said the bag had no row of a
+    # class (or failed to convert text labels to integers).
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = make_classification(200, 5, weights=[0.7], random_state=1)
+    y = np.where(y == 1, "yes", "no").astype(object) if ensemble is EasyEnsembleClassifier \
+        else np.where(y == 1, 1.0, -1.0)
+    model = ensemble(estimator=LogisticRegression(), n_estimators=2, random_state=1).fit(X, y)
+    member, rows = model.estimators_[0], model.estimators_samples_[0]
+    columns = getattr(model, "estimators_features_", [np.arange(X.shape[1])])[0]
+    coef = member[-1].coef_.copy()
+    X_bag = X[rows][:, columns]
+    with pytest.raises(DataError, match="numpy.searchsorted"):
+        member.fit(X_bag, y[rows])
+    member.fit(X_bag, np.searchsorted(model.classes_, y[rows]))
+    np.testing.assert_allclose(member[-1].coef_, coef)
 
 
 @pytest.mark.parametrize("class_weight", ["balanced", "balanced_subsample"])

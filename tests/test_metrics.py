@@ -422,6 +422,19 @@ def test_index_balanced_accuracy_keeps_signature_and_rejects_scores():
         bk.make_index_balanced_accuracy()(roc_auc_score)
     with pytest.raises(InvalidParameterTypeError, match="alpha"):
         bk.make_index_balanced_accuracy(alpha="0.1")
+
+
+@pytest.mark.parametrize(
+    "metric, named",
+    [
+        (brier_score_loss, "y_prob"),  # y_proba (y_prob before scikit-learn 1.7)
+        (lambda labels, predicted: 1.0, "y_true and no y_pred"),
+    ],
+)
+def test_index_balanced_accuracy_rejects_metrics_without_y_pred(metric, named):
+    # such a metric used to be accepted, and its first call failed with a KeyError
+    with pytest.raises(InvalidParameterTypeError, match=named):
+        bk.make_index_balanced_accuracy()(metric)([0, 1, 1, 0], [0, 1, 0, 0])
     with pytest.raises(InvalidParameterTypeError, match="squared"):
         bk.make_index_balanced_accuracy(squared="yes")
 

@@ -403,6 +403,42 @@ def test_fit_params_reach_their_step(data):
         pipe.fit(X, y, scale__sample_weight=w)
 
 
+class _IgnoresX(TransformerMixin, BaseEstimator):
+    """A transformer that reads neither X nor y (as in scikit-learn's own pipeline tests)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+
+class _ConstantModel(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y=None, should_succeed=False):
+        self.successful_ = should_succeed
+        return self
+
+    def predict(self, X):
+        return self.successful_
+
+    def fit_predict(self, X, y=None, should_succeed=False):
+        return self.fit(X, y, should_succeed=should_succeed).predict(X)
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_predict"])
+def test_x_none_reaches_steps_that_do_not_read_it(method):
+    # scikit-learn's Pipeline passes X=None on to its steps; counting its rows used to
+    # raise an IndexError
+    from sklearn.pipeline import Pipeline as SkPipeline
+
+    results = []
+    for cls in (Pipeline, SkPipeline):
+        pipe = cls([("transf", _IgnoresX()), ("clf", _ConstantModel())])
+        out = getattr(pipe, method)(None, None, clf__should_succeed=True)
+        results.append((out if method == "fit_predict" else None, pipe.predict(None)))
+    assert results[0] == results[1] and results[0][1] is True
+
+
 def test_held_out_data_passes_a_sampler_unchanged_whatever_its_length(data):
     # A validation set as long as the training rows is not training data: it must not be
     # under-sampled with them (imbalanced-learn passes it through too).

@@ -85,6 +85,10 @@ def _routing_enabled():
 
 
 def _n_rows(X):
+    """The number of rows of ``X``, or None when ``X`` has none to count (``None``, which
+    scikit-learn's Pipeline passes on to steps that do not read ``X``)."""
+    if X is None:
+        return None
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) >= 1:
         return shape[0]
@@ -429,7 +433,7 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
             "the steps after it; the resampled weights must match the resampled rows, so "
             "give them the same weights."
         )
-    if flowing is not None and np.ndim(flowing) >= 1 and len(flowing) != n_in:
+    if flowing is not None and np.ndim(flowing) >= 1 and n_in is not None and len(flowing) != n_in:
         raise DataError(
             f"the sample_weight of the steps after sampler {name!r} has {len(flowing)} "
             f"values, but {n_in} rows reach that sampler; give one weight per training row."
@@ -552,7 +556,7 @@ def _fit_head(pipe, X, y, routed):
             params = _with_transform_input(pipe, idx, routed[name])
             n_in = _n_rows(X)
             X, fitted = fit_transform_cached(clone(step) if use_clone else step, X, y, params)
-            if _n_rows(X) != n_in:
+            if n_in is not None and _n_rows(X) != n_in:
                 raise DataError(
                     f"step {name!r} ({type(step).__name__}) changed the number of rows from "
                     f"{n_in} to {_n_rows(X)} in fit_transform; a step that adds or removes "

@@ -135,6 +135,18 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
                 delattr(self, name)
         return self
 
+    def __len__(self):
+        """The number of members fitted, as scikit-learn's ensembles give it."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The fitted member(s) at ``index``, as scikit-learn's ensembles give them."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """The fitted members, in order."""
+        return iter(self.estimators_)
+
     @property
     def estimators_samples_(self):
         """The rows drawn for each member before resampling (the in-bag rows)."""

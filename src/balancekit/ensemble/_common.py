@@ -160,6 +160,27 @@ def fitted_pipelines(samplers, estimators):
     ]
 
 
+def _label_codes(y, classes):
+    """``y`` as the integer codes ``0..len(classes)-1`` a member is fitted on, with a clear
+    error for labels that are not such codes (the classes themselves, say)."""
+    values = np.asarray(y)
+    codes = None
+    if values.dtype.kind in "iub":
+        codes = values.astype(np.intp)
+    elif values.dtype.kind == "f" and np.all(np.isfinite(values)) and np.all(values % 1 == 0):
+        codes = values.astype(np.intp)
+    if codes is None or (codes.size and (codes.min() < 0 or codes.max() >= classes.size)):
+        outside = values.ravel()[:1] if codes is None else values[(codes < 0) |
+                                                                   (codes >= classes.size)][:1]
+        raise DataError(
+            f"a member of the ensemble is fitted on the labels encoded as 0..{classes.size - 1}, "
+            f"the positions of its classes {[plain_label(c) for c in classes]}, as bagging "
+            f"gives them; got the label {plain_label(outside[0])!r}. To fit a member yourself, "
+            "encode the labels with numpy.searchsorted(model.classes_, y)."
+        )
+    return codes
+
+
 def _delegate_has(attr):
     def check(self):
         fitted = getattr(self, "estimator_", None)
@@ -238,7 +259,8 @@ class ResampledEstimator(BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The bag drawn by the ensemble.
         y : ndarray of int of shape (n_samples,)
-            Encoded labels.
+            Encoded labels: the positions ``0..n_classes-1`` of the labels in
+            ``classes``, as bagging gives them (``numpy.searchsorted(classes, y)``).
 
         Returns
         -------
@@ -246,7 +268,7 @@ class ResampledEstimator(BaseEstimator):
             The fitted member.
         """
         classes = np.asarray(self.classes)
-        codes = np.asarray(y, dtype=np.intp)
+        codes = _label_codes(y, classes)
         missing = np.setdiff1d(np.arange(classes.size), codes)
         if classes.size - missing.size < 2:
             # Without a second class the sampler would say that y has one class.

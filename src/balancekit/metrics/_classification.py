@@ -827,12 +827,19 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
     def decorate(scoring_func):
         signature = inspect.signature(scoring_func)
         name = _function_name(scoring_func)
-        forbidden = {"y_score", "y_prob", "y2"}.intersection(signature.parameters)
+        forbidden = {"y_score", "y_prob", "y_proba", "y2"}.intersection(signature.parameters)
         if forbidden:
             raise InvalidParameterTypeError(
                 f"make_index_balanced_accuracy needs a metric computed from y_pred; "
                 f"{name} takes {sorted(forbidden)[0]}, from which the dominance cannot be "
                 "computed."
+            )
+        missing = [key for key in ("y_true", "y_pred") if key not in signature.parameters]
+        if missing:
+            raise InvalidParameterTypeError(
+                f"make_index_balanced_accuracy needs a metric with the parameters y_true and "
+                f"y_pred, from which it computes the dominance; {name} has no "
+                f"{' and no '.join(missing)} (its parameters: {list(signature.parameters)})."
             )
         shared = set(inspect.signature(sensitivity_specificity_support).parameters)
 
