@@ -464,6 +464,25 @@ def test_range_errors_quote_the_value(tmp_path, args, shown):
     assert_error(invoke(args[0], path, "-t", "t", *args[1:]), 2, shown)
 
 
+@pytest.mark.parametrize("args", [
+    ("compare", "--cv", "3.0"), ("compare", "--repeats", "1e0"), ("compare", "--seed", "1.5"),
+    ("compare", "--jobs", "2.0"), ("compare", "--jobs", "-1.0"), ("compare", "--cv", "3_0"),
+    ("resample", "-m", "random_over", "--seed", "7.0"),
+])
+def test_integer_options_refuse_numbers_that_are_not_written_whole(tmp_path, args):
+    # Recent typer read '3.0' as 3 and '3_0' as 30 (older ones refused '3.0'); the samplers'
+    # integer parameters refuse 3.0 too (-p k_neighbors=3.0).
+    path = tmp_path / "b.csv"
+    binary_table().to_csv(path, index=False)
+    option, value = args[-2:]
+    output = ("-o", tmp_path / "o.csv") if args[0] == "resample" else ()
+    result = invoke(args[0], path, "-t", "t", *args[1:], *output)
+    assert_error(result, 2, f"'{option}'", f"'{value}' is not a whole number")
+    assert listing(tmp_path) == ["b.csv"]
+    assert_ok(invoke("compare", path, "-t", "t", "-s", "baseline", "--cv", " 3",
+                     "--jobs", "-1", "--seed", "+2"))
+
+
 def test_compare_names_cv_when_a_class_has_fewer_rows_than_folds(tmp_path):
     path = tmp_path / "b.csv"
     binary_table(minority=10).to_csv(path, index=False)
@@ -915,6 +934,37 @@ def test_inspect_counts_a_parquet_boolean_target_with_nulls(tmp_path, use_dask):
     assert report["classes"] == [{"label": True, "count": 40, "share": 40 / 55},
                                  {"label": False, "count": 15, "share": 15 / 55}]
     assert report["minority_class"] is False
+
+
+@pytest.mark.parametrize("parts", [
+    [[np.inf] * 6], [[1.5] * 6], [[np.inf] * 3, [0.0, 1.0, 0.0]], [[1.5] * 3, [2.5] * 3],
+    [[b"a"] * 6], [[b"a", b"b"] * 3], [[[0]] * 6],
+    [list(pd.to_datetime(["2020-01-01"] * 6, utc=True))],
+    [list(pd.to_timedelta([1, 2, 1], unit="s"))], [["yes"] * 4, ["no", None]],
+    [["no", "yes ", "no"], [" no", "yes", None]],
+], ids=["inf", "fraction", "inf-among-labels", "fractions", "bytes", "two-bytes", "lists",
+        "dates-and-times", "durations", "labels", "spaced-labels"])
+def test_inspect_with_and_without_dask_agree(tmp_path, parts):
+    # A single class that is no label (every value inf) was described without --dask and
+    # refused with it; dates and durations were named with the made-up values of dask's
+    # meta (1970-01-01) instead of the table's; labels differing only by spaces were not
+    # named in a warning.
+    pytest.importorskip("dask.dataframe")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = tmp_path / "parts"
+    directory.mkdir()
+    for k, values in enumerate(parts):
+        timed = isinstance(values[0], (pd.Timestamp, pd.Timedelta))
+        labels = pa.array(pd.Series(values)) if timed else pa.array(values)
+        pq.write_table(pa.table({"a": np.arange(len(values), dtype=float), "t": labels}),
+                       directory / f"p{k}.parquet")
+    plain = invoke("inspect", directory, "-t", "t", "--json")
+    with_dask = invoke("inspect", directory, "-t", "t", "--json", "--dask")
+    assert_clean(with_dask)
+    assert (exit_code(with_dask), with_dask.stdout, with_dask.stderr) == (
+        exit_code(plain), plain.stdout, plain.stderr)
 
 
 def test_labels_that_differ_by_spaces_are_told_apart_in_messages(tmp_path):

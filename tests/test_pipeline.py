@@ -1,6 +1,7 @@
 """The leakage-safe Pipeline (samplers run in fit only) and FunctionSampler."""
 
 import inspect
+import warnings
 
 import imblearn
 import imblearn.over_sampling as imb_over
@@ -16,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_classification
 from sklearn.decomposition import PCA
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression, Perceptron
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_validate
 from sklearn.preprocessing import StandardScaler
@@ -1130,3 +1131,30 @@ def test_function_sampler_calls_from_two_threads_do_not_mix():
         X_b, _ = second.result(timeout=60)
     pd.testing.assert_frame_equal(X_a, A)
     pd.testing.assert_frame_equal(X_b, B)
+
+
+@pytest.mark.parametrize("y_kind", ["numpy", "column"])
+@pytest.mark.parametrize("out", ["pandas", "polars", "list"])
+def test_function_sampler_on_arrays_gives_back_the_containers_func_returns(out, y_kind):
+    # From arrays, func's dataframe X came back as it was but its Series y as an array,
+    # where imbalanced-learn gives both back as func returns them.
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0] * 6 + [1] * 4)
+
+    def tables(X, y):
+        if out == "pandas":
+            return pd.DataFrame(X, columns=["a", "b"]), pd.Series(y, name="t")
+        if out == "polars":
+            return pl.DataFrame(X, schema=["a", "b"]), pl.Series("t", y)
+        return X.tolist(), y.tolist()
+
+    given = y if y_kind == "numpy" else y.reshape(-1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataConversionWarning)  # the column vector
+        ours = FunctionSampler(tables).fit_resample(X, given)
+        theirs = imblearn.FunctionSampler(func=tables).fit_resample(X, given)
+    for a, b in zip(ours, theirs, strict=True):
+        assert type(a) is type(b)
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    if out != "list":
+        assert ours[1].name == "t"

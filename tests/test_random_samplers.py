@@ -378,3 +378,23 @@ def test_shrinkage_on_sparse_data_as_on_dense(fmt):
     ref, _ = imblearn_over.RandomOverSampler(shrinkage=0.5, random_state=3).fit_resample(
         sp.csr_matrix(X), y)
     assert ref.shape == out.shape
+
+
+@pytest.mark.parametrize("make", [lambda: RandomOverSampler(random_state=0),
+                                  lambda: RandomUnderSampler(random_state=0)],
+                         ids=["RandomOverSampler", "RandomUnderSampler"])
+def test_np_matrix_is_refused_as_by_imbalanced_learn_and_with_shrinkage(make):
+    # Taken as an array without shrinkage, refused with it (and by imbalanced-learn, and by
+    # every other sampler): a hook given a matrix gets 2-D rows from X[i].
+    X, y = make_classification(40, 3, n_informative=2, n_redundant=0, weights=[0.75],
+                               random_state=0)
+    theirs = (imblearn_over.RandomOverSampler if isinstance(make(), RandomOverSampler)
+              else imblearn_under.RandomUnderSampler)(random_state=0)
+    with pytest.raises(TypeError, match="np.matrix is not supported") as expected:
+        theirs.fit_resample(np.matrix(X), y)
+    with pytest.raises(TypeError, match="np.matrix is not supported"):
+        RandomOverSampler(shrinkage=1.0).fit_resample(np.matrix(X), y)
+    with pytest.raises(DataTypeError) as got:
+        make().fit_resample(np.matrix(X), y)
+    assert str(got.value).startswith(str(expected.value).split(" For more")[0].rstrip("."))
+    assert make().fit_resample(np.asarray(X), y)[0].shape[1] == 3

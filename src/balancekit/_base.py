@@ -445,6 +445,13 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _check_any(self, X):
         """Accept any 2-D table (strings, NaN, mixed types): rows are only selected."""
+        if isinstance(X, np.matrix):
+            # As scikit-learn's check, which the numeric samplers run: a matrix keeps its
+            # rows 2-D, X[i] included.
+            raise DataTypeError(
+                "np.matrix is not supported. Please convert to a numpy array with np.asarray "
+                f"(X is a numpy.matrix of shape {X.shape})."
+            )
         if _frames.as_frame(X) is None and not sp.issparse(X):
             if not isinstance(X, np.ndarray):
                 arr = np.asarray(X)

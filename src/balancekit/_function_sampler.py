@@ -57,7 +57,11 @@ class FunctionSampler(BaseSampler):
         kind of dataframe with the same column names and dtypes, a Series as a
         Series, a list as a list, one-hot ``y`` as one-hot rows; labels that
         ``y``'s dtype cannot hold (a new, longer string, a larger integer, a
-        fraction) come back whole, in a dtype that holds them.
+        fraction) come back whole, in a dtype that holds them. Where ``X`` or
+        ``y`` is a numpy array, ``func``'s ``X`` or ``y`` comes back in the
+        container ``func`` returns (a dataframe, a Series, a list), as in
+        imbalanced-learn; labels returned as an array are in ``y``'s dtype
+        where it holds them.
         ``False``: ``X`` and ``y`` go to ``func`` untouched and its output is
         returned as it is, so any data can be used.
 
@@ -196,6 +200,10 @@ class FunctionSampler(BaseSampler):
             )
         X_res, y_res = self._to_caller_containers(X, labels, y_arr, output[0], output[1])
         y_res = give_back(y_res)
+        if labels is y and isinstance(y, np.ndarray) and not isinstance(output[1], np.ndarray):
+            # Arrays given: func's containers come back as it returns them, X's as y's (a
+            # Series, a list), as in imbalanced-learn.
+            y_res = output[1]
         if isinstance(X, list):
             X_res = np.asarray(X_res).tolist()
         return (X_res, y_res) if len(output) == 2 else (X_res, y_res, output[2])

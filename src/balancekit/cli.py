@@ -51,7 +51,7 @@ from rich.text import Text
 from . import __version__, _frames, _io
 from ._registry import available_samplers
 from ._strategy import STRATEGY_NAMES, class_counts, rare_class, resolve_counts
-from ._validation import check_target, unique_labels
+from ._validation import check_target, label_values, unique_labels
 from .exceptions import (
     BalancekitError,
     BalancekitWarning,
@@ -400,6 +400,31 @@ def _check_method(value):
     if value not in methods:
         raise typer.BadParameter(f"unknown method {value!r}; expected one of {', '.join(methods)}.")
     return value
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def _parse_int(value):
+    """An integer option: whole numbers only, as written (``3``, ``-2``). ``3.0``, ``1e3``
+    and ``3_0`` are refused, whatever the version of typer (recent ones take them)."""
+    if value is None or isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise typer.BadParameter(f"{value!r} is not a whole number; expected an integer such "
+                                 "as 3.")
+    return int(text)
+
+
+# typer on click's types (before its own parsing) names the option's values after the
+# parser: 'INTEGER', as for an int.
+_parse_int.__name__ = "integer"
+
+
+def _int_option(*names, help, callback):
+    """A ``typer.Option`` for an integer, read by :func:`_parse_int`."""
+    return typer.Option(*names, help=help, parser=_parse_int, callback=callback)
 
 
 def _int_range(low, high=None):
@@ -1144,13 +1169,13 @@ def compare(
     ] = "logistic",
     cv: Annotated[
         int,
-        typer.Option("--cv", help="Number of cross-validation folds (at least 2).",
-                     callback=_int_range(2)),
+        _int_option("--cv", help="Number of cross-validation folds (at least 2).",
+                    callback=_int_range(2)),
     ] = 5,
     repeats: Annotated[
         int,
-        typer.Option("--repeats", help="Times the k-fold split is repeated (at least 1).",
-                     callback=_int_range(1)),
+        _int_option("--repeats", help="Times the k-fold split is repeated (at least 1).",
+                    callback=_int_range(1)),
     ] = 1,
     scoring: Annotated[
         str,
@@ -1171,7 +1196,7 @@ def compare(
     ] = None,
     seed: Annotated[
         int,
-        typer.Option(
+        _int_option(
             "--seed",
             help="Random seed for the folds and the samplers.",
             callback=_int_range(0, 2**32 - 1),
@@ -1184,6 +1209,7 @@ def compare(
             "-j",
             help="Fits run in parallel (-1: all cores, -2: all but one). Default: one after "
             "the other.",
+            parser=_parse_int,
             callback=_check_jobs,
             show_default=False,
         ),
@@ -1398,7 +1424,7 @@ def resample(
     ] = None,
     seed: Annotated[
         int,
-        typer.Option(
+        _int_option(
             "--seed",
             help="Random seed: the same seed gives the same output.",
             callback=_int_range(0, 2**32 - 1),
@@ -1800,18 +1826,22 @@ def _inspect_with_dask(ctx, data, target):
             f"'{data}'.", ctx=ctx, param_hint="DATA")
     dask, _ = _import_dask()
     from . import _dask_io
-    from .dask._collections import labels_of
 
     table, _ = _dask_io.read_parquet(data)
-    # Columns' kinds from values: pandas 2 gives text an object dtype, whose empty meta
-    # narwhals reads as numbers.
-    X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
+    # The names (the values of the empty meta are none, those of the non-empty one made up:
+    # the partitions' own are checked in describe). Columns' kinds from values: pandas 2
+    # gives text an object dtype, whose empty meta narwhals reads as numbers.
+    _split_target(ctx, table._meta, target)
+    X_meta = table._meta_nonempty.drop(columns=[target])
 
     def describe(part, i):
         column = part[target]
+        _check_label_values(column, target)  # bytes, dates, lists: no labels, one or more
         known = column[column.notna()].infer_objects()  # booleans with nulls: see above
-        labels = labels_of(known, i) if len(known) else known.to_numpy()
-        found, first, counts = unique_labels(labels, return_index=True, return_counts=True)
+        # Checked as class labels below, once the classes of every partition are known: one
+        # class is described, not refused, as without --dask.
+        found, first, counts = unique_labels(label_values(known), return_index=True,
+                                             return_counts=True)
         # First rows as positions among the labelled rows of the partition.
         return len(part), len(part) - len(known), found, first, counts, part.isna().sum()
 
@@ -1831,6 +1861,12 @@ def _inspect_with_dask(ctx, data, target):
     except TypeError:
         raise DataError(f"the column {target!r} mixes labels of different types across "
                         "the files or row groups of the table.") from None
+    if len(labels) >= 2:
+        # The checks of the samplers, on the distinct labels of the partitions (they look at
+        # values, not at counts): class labels, not measurements, as without --dask.
+        check_target(np.concatenate([part[2] for part in parts]))
+    _warn_spaced_labels(pd.Series(sorted(labels, key=lambda label: seen[label][0]),
+                                  dtype=object), target)
     return _report(str(data), (rows, len(table.columns)), target, unlabelled, labels,
                    [seen[label][0] for label in labels], [seen[label][1] for label in labels],
                    missing, _frames.column_kinds(X_meta))
