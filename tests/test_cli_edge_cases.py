@@ -1064,3 +1064,46 @@ def test_a_param_value_the_method_refuses_is_a_usage_error_naming_param(tmp_path
     result = invoke("resample", path, "-t", "t", "-m", "smote", "--param", param, "-o", out)
     assert_error(result, 2, "'--param'", fragment)
     assert not out.exists()
+
+
+def test_compare_table_marks_means_over_fewer_folds(tmp_path):
+    # The rare class lies in two groups of six: with 3 group folds, one validation fold has
+    # none of it, so its PR-AUC is undefined and the mean is over 2 folds, not "the folds".
+    rng = np.random.default_rng(0)
+    n = 120
+    group = np.repeat(np.arange(6), n // 6)
+    t = np.where(np.isin(group, [0, 1]) & (np.arange(n) % 20 < 6), "yes", "no")
+    table = pd.DataFrame({"a": rng.normal(size=n) + (t == "yes"), "b": rng.normal(size=n),
+                          "g": group, "t": t})
+    path = tmp_path / "grouped.csv"
+    table.to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "t", "--groups", "g", "--cv", "3", "-s",
+                    "baseline,random_over")
+    assert result.exit_code == 0, result.output
+    assert "†" in result.output
+    assert "over 2 of the 3 folds (every strategy)" in " ".join(result.output.split())
+
+
+def test_compare_table_with_marks_fits_the_terminal(monkeypatch, capsys):
+    # The columns were budgeted at 16 characters each, without the marks "*" and "†": at
+    # some widths the last column was cut off.
+    import warnings
+
+    from sklearn.model_selection import GroupKFold
+
+    from balancekit.evaluation import compare
+
+    from .test_evaluation import _rare_in_few_groups
+
+    X, y, groups = _rare_in_few_groups()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = compare(X, y, strategies=["random_over"], cv=GroupKFold(5),
+                          groups=groups).summary
+    assert summary["strategies"][0]["precision_undefined_folds"]  # baseline: "*" marks too
+    for width in range(80, 150):
+        monkeypatch.setattr(cli, "_stdout", lambda w=width: cli._Stdout(highlight=False,
+                                                                         width=w))
+        cli._print_comparison(summary)
+        rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+        assert rows and all(len(row) <= width and row.endswith("│") for row in rows), width

@@ -243,6 +243,100 @@ def test_class_counts_after_need_no_second_fit_of_a_sampler_that_lists_its_rows(
     assert after["random_under"] == [n1, n1]
 
 
+def _halve_class_0(X, y):
+    keep = np.flatnonzero(y != 0)
+    keep = np.sort(np.concatenate([keep, np.flatnonzero(y == 0)[::2]]))
+    return X.iloc[keep], y[keep]
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_class_counts_after_come_from_the_fits_of_the_folds(numeric_data, n_jobs):
+    # A sampler without sample_indices_ was fitted once more, on the first training fold, only
+    # to count its classes: one extra fit per strategy.
+    X, y = numeric_data
+    calls = []
+
+    def halve(X_fold, y_fold):
+        calls.append(1)
+        return _halve_class_0(X_fold, y_fold)
+
+    sampler = FunctionSampler(func=halve, validate=False)
+    result = compare(X, y, strategies=[("halve", sampler)], cv=3, n_jobs=n_jobs)
+    if n_jobs is None:  # the calls of joblib's processes are not seen here
+        assert len(calls) == 3  # one fit per fold
+    train = next(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y))[0]
+    n0, n1 = np.bincount(y[train])
+    after = {s["name"]: s["class_counts_after"] for s in result.summary["strategies"]}
+    assert after["halve"] == [len(range(0, n0, 2)), n1]
+    assert after["baseline"] == [n0, n1]
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_class_counts_after_equal_a_replay_of_the_first_fold(n_classes):
+    X, y = _three_classes(n_classes=n_classes, n=240)
+    names = ["smote", "adasyn", "random_over", "random_under", "tomek_links", "smote_enn",
+             "cluster_centroids", "near_miss"]
+    result = compare(X, y, strategies=names, cv=3, random_state=5)
+    train = next(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=5).split(X, y))[0]
+    frame, columns = prepare_table(X)
+    specs, _ = resolve_strategies(names, columns, frame.shape[0], 5)
+    after = {s["name"]: s["class_counts_after"] for s in result.summary["strategies"]}
+    for spec in specs:
+        if spec.sampler is None:
+            continue
+        pipeline, _ = build_pipeline(spec, columns, LogisticRegression())
+        Xt = pipeline.steps[0][1].fit_transform(frame.iloc[train], y[train])
+        _, y_res = clone(spec.sampler).fit_resample(Xt, y[train])
+        assert after[spec.name] == np.bincount(y_res, minlength=n_classes).tolist(), spec.name
+
+
+def _rare_in_few_groups(n=200, n_groups=10, positive_groups=4, seed=0):
+    """Rows in groups of 20; the rare class only in the first groups, so that a GroupKFold
+    validation fold can hold none of it."""
+    rng = np.random.RandomState(seed)
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    groups = np.repeat(np.arange(n_groups), n // n_groups)
+    y = np.zeros(n, dtype=int)
+    for g in range(positive_groups):
+        y[np.flatnonzero(groups == g)[:5]] = 1
+    X.loc[y == 1, "a"] += 1.5
+    return X, y, groups
+
+
+def test_means_over_fewer_folds_say_how_many():
+    # A validation fold without the rare class has no PR-AUC or ROC-AUC: the mean is over
+    # the other folds, and the summary says over how many.
+    X, y, groups = _rare_in_few_groups()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = compare(X, y, strategies=["random_over"], cv=GroupKFold(5), groups=groups)
+    for entry in result.summary["strategies"]:
+        for key, values in entry["metrics"].items():
+            defined = [v for v in values["folds"] if v is not None]
+            assert values["n_folds"] == len(defined), key
+            if defined:
+                assert values["mean"] == pytest.approx(np.mean(defined))
+        assert entry["metrics"]["pr_auc"]["n_folds"] == 4
+        assert entry["metrics"]["f1"]["n_folds"] == 5
+    for row in result.ranking:
+        assert row["fold_counts"]["pr_auc"] == row["fold_counts"]["roc_auc"] == 4
+        assert row["fold_counts"]["recall"] == 5
+
+
+def test_a_larger_pos_label_is_not_called_the_rare_class_in_the_notes():
+    X, y, groups = _rare_in_few_groups()
+    # A smaller class 2, in every group: the positive class 1, missing from a validation fold,
+    # is not the rare one.
+    y[np.flatnonzero(np.diff(groups, prepend=-1)) + 10] = 2
+    X.loc[y == 2, "b"] += 1.5
+    with pytest.warns(BalancekitWarning) as record:
+        result = compare(X, y, strategies=["baseline"], cv=GroupKFold(5), groups=groups,
+                         pos_label=1)
+    note = _messages(record, "validation folds hold no row")
+    assert note and "of the positive class 1" in note[0] and "rare" not in note[0]
+    assert all("rare" not in m["description"] for m in result.summary["metrics"])
+
+
 def test_pooled_curves_and_confusion_cover_every_row_once(numeric_data):
     X, y = numeric_data
     result = compare(X, y, strategies=["baseline"], cv=3, repeats=2)
@@ -875,6 +969,10 @@ class _PlainSampler:
         ({"strategies": [("", RandomUnderSampler())]}, InvalidParameterError,
          r"must not be empty or blank; got \(''"),
         ({"strategies": [(" \n", "random_over")]}, InvalidParameterError, "empty or blank"),
+        # scikit-learn takes a list of metrics; compare ranks by one and reports them all.
+        ({"scoring": ["pr_auc", "f1"]}, InvalidParameterTypeError,
+         r"scoring=\['pr_auc', 'f1'\] names several metrics; .*pass one name"),
+        ({"scoring": {"f1": "f1"}}, InvalidParameterTypeError, "names several metrics"),
     ],
 )
 def test_invalid_parameters(numeric_data, kwargs, error, match):

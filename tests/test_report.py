@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 from html.parser import HTMLParser
 
 import numpy as np
@@ -190,6 +191,54 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a rendered, non-blank page
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no chromium binary found")
+def test_ranking_table_fits_1300_pixels_without_a_horizontal_scroll(tmp_path):
+    # Long snake_case names and one-line headers made the table 65 px wider than the page at
+    # 1300 px: its last column (the fit time) was behind a horizontal scroll.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = (rng.random(300) < 0.15).astype(int)
+    X[y == 1] += 1.0
+    strategies = ["repeated_edited_nearest_neighbours", "neighbourhood_cleaning_rule",
+                  "random_over"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        page = compare(X, y, strategies=strategies, cv=3).to_html()
+    assert "repeated_<wbr>edited_<wbr>nearest_<wbr>neighbours" in page
+    probe = (
+        "<script>var box = document.querySelector('.bk-ranking').parentElement;"
+        "document.body.setAttribute('data-overflow', box.scrollWidth - box.clientWidth);"
+        "</script></body>"
+    )
+    path = tmp_path / "report.html"
+    path.write_text(page.replace("</body>", probe), encoding="utf-8")
+    run = _run_chromium(_chromium(), tmp_path, path.as_uri(), "--window-size=1300,5200",
+                        "--dump-dom")
+    assert run.returncode == 0, run.stderr[-2000:]
+    overflow = re.search(r'data-overflow="(-?\d+)"', run.stdout)
+    assert overflow is not None and int(overflow.group(1)) <= 0, run.stdout[-500:]
+
+
+def test_means_over_fewer_folds_are_marked_with_their_count():
+    from sklearn.model_selection import GroupKFold
+
+    from .test_evaluation import _rare_in_few_groups
+
+    X, y, groups = _rare_in_few_groups()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = compare(X, y, strategies=["random_over"], cv=GroupKFold(5), groups=groups)
+    page = result.to_html()
+    assert "Mean over 5 validation folds (fewer where marked †)" in page
+    assert 'title="mean over 4 of the 5 folds">†</span>' in page
+    assert ("PR-AUC and ROC-AUC over 4 of the 5 folds (every strategy)" in page)
+    # Every fold defined: no mark, and the plain sentence.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        page = compare(X, y, strategies=["random_over"], cv=5).to_html()
+    assert "†" not in page and "Mean over 5 validation folds (standard" in page
 
 
 def test_reports_rendered_in_several_threads_are_the_same_and_leave_matplotlib_alone(result):

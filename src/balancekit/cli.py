@@ -1025,21 +1025,40 @@ _NAME_WIDTH = 24
 
 
 def _print_comparison(summary):
-    from .evaluation._summary import fmt_signed, positive_role
+    from .evaluation._summary import (
+        fmt_signed,
+        partial_folds,
+        partial_folds_note,
+        positive_role,
+    )
 
     console = _stdout()
     labels = {m["key"]: m["label"] for m in summary.get("metrics", [])}
     settings = summary.get("settings", {})
     metric = settings.get("scoring") or summary["recommendation"].get("metric")
-    shown = [metric] + [m for m in TABLE_METRICS if m != metric and m in labels]
-    # As many metric columns as the width allows (each "0.123 ± 0.045" needs 16 characters)
-    # beside whole strategy names; where not even one fits, long names fold onto a second
-    # line rather than squeeze the numbers.
+    candidates = [metric] + [m for m in TABLE_METRICS if m != metric and m in labels]
+    undefined = {s["name"]: s.get("precision_undefined_folds") or 0
+                 for s in summary.get("strategies", [])}
+    # Means over fewer than all the folds: the metric is undefined on the others.
+    partial = partial_folds(summary)
+
+    def width(key):
+        """Characters of a metric column: "0.123 ± 0.045", its marks, padding and border."""
+        return (16 + (key in ("precision", "f1") and any(undefined.values()))
+                + any(key in counts for counts in partial.values()))
+
+    # As many metric columns as the width allows beside whole strategy names; where not even
+    # one fits, long names fold onto a second line rather than squeeze the numbers.
     name_width = max([8, *(len(row["strategy"]) for row in summary["ranking"])])
-    if console.width - (4 + name_width + 3 + 17 + 15 + 1) < 16:
+    if console.width - (4 + name_width + 3 + 17 + 15 + 1) < width(metric):
         name_width = min(name_width, _NAME_WIDTH)
-    fixed = 4 + name_width + 3 + 17 + 15 + 1
-    shown = shown[: max(1, (console.width - fixed) // 16)]
+    room = console.width - (4 + name_width + 3 + 17 + 15 + 1)
+    shown = []
+    for key in candidates:
+        if shown and width(key) > room:
+            break
+        shown.append(key)
+        room -= width(key)
     data = summary.get("data", {})
     title = (
         f"{_count(len(summary['ranking']), 'strategy', 'strategies')} ranked by {labels.get(metric, metric)} "
@@ -1060,8 +1079,6 @@ def _print_comparison(summary):
         )
     table.add_column("vs baseline", justify="right", no_wrap=True)
     table.add_column("fit time (s)", justify="right", no_wrap=True)
-    undefined = {s["name"]: s.get("precision_undefined_folds") or 0
-                 for s in summary.get("strategies", [])}
     for row in summary["ranking"]:
         means, stds = row.get("means", {}), row.get("stds", {})
         if row.get("diff_vs_baseline") is None or row["strategy"] == "baseline":
@@ -1075,6 +1092,7 @@ def _print_comparison(summary):
             Text(row["strategy"]),
             *(_mean_std(means.get(k), stds.get(k))
               + ("*" if k in ("precision", "f1") and undefined.get(row["strategy"]) else "")
+              + ("†" if k in partial.get(row["strategy"], {}) else "")
               for k in shown),
             versus,
             "n/a" if fit is None else f"{fit:.2f}",
@@ -1094,6 +1112,12 @@ def _print_comparison(summary):
             Text("* precision undefined on some folds (no row predicted as the "
                  f"{positive_role(data)}), counted as 0 there, which lowers the mean (see the "
                  "warning below and the notes of the JSON).", style="dim"),
+            soft_wrap=True,
+        )
+    fewer = partial_folds_note(summary, shown)
+    if fewer:
+        console.print(
+            Text(f"† over fewer folds, where the metric is defined: {fewer}.", style="dim"),
             soft_wrap=True,
         )
     recommendation = summary["recommendation"]

@@ -37,6 +37,7 @@ from ._splits import check_fold_classes, check_groups, make_folds
 from ._strategies import (
     BASELINE,
     MAX_CATEGORIES,
+    ClassCounter,
     build_pipeline,
     is_smote_family,
     make_encoder,
@@ -214,6 +215,10 @@ def compare(
     predictions of the first folds whose validation rows do not overlap
     (the first repeat of a k-fold split), so the average precision and AUC
     of a curve's legend may differ from the mean over folds in the table.
+    A metric undefined on a fold (ROC-AUC and PR-AUC of a validation fold
+    without the rare class) is left out of its mean and standard deviation;
+    ``n_folds`` of each metric in the summary says over how many folds they
+    are, and the table and the report mark a mean over fewer with †.
 
     Precision is undefined on a fold where the model predicts no row of
     the rare class; it is counted as 0 there, as scikit-learn does, and a
@@ -304,7 +309,8 @@ def compare(
         score_method = None
     weighted = _warn_if_already_balanced(model)
     n_copies, copies_note = _duplicate_rows(frame, y_arr, grouped=groups is not None)
-    fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None)
+    fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None,
+                                   role=_scored_role(counts, pos))
     scaling = "minmax" if needs_non_negative(model) else "standard"
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
 
@@ -391,7 +397,8 @@ def compare(
         },
         "metrics": [
             {"key": key, "label": label, "higher_is_better": higher,
-             "description": text.replace("rare class", role)}
+             "description": text.replace("rare class", role).replace(
+                 "rare-class", role.replace(" ", "-"))}
             for key, (label, higher, text) in METRICS.items()
         ],
         "strategies": strategy_entries,
@@ -813,7 +820,8 @@ def _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y, colum
     X_train, X_test = frame.iloc[train], frame.iloc[test]
     y_train, y_test = y[train], y[test]
     try:
-        pipeline, sampler_step = build_pipeline(spec, columns, model, scaling=scaling)
+        pipeline, sampler_step = build_pipeline(spec, columns, model, scaling=scaling,
+                                                count_classes=index == 0)
         start = time.perf_counter()
         pipeline.fit(X_train, y_train)
         fit_time = time.perf_counter() - start
@@ -830,7 +838,7 @@ def _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y, colum
             outcome["pred"] = y_pred
             outcome["score"] = score
         if index == 0:
-            outcome["counts_after"] = _counts_after(pipeline, sampler_step, X_train, y_train)
+            outcome["counts_after"] = _counts_after(pipeline, y_train)
     except Exception as exc:  # a strategy that cannot run on this data is reported
         outcome["error"] = _lost_class_error(spec, where, columns, model, X_train, y_train,
                                              scaling)
@@ -965,26 +973,12 @@ def fold_metrics(y_true, y_pred, score, proba, pos):
     }
 
 
-def _counts_after(pipeline, sampler_step, X_train, y_train):
-    """Class counts of the training data the model saw (after the sampler), first fold only."""
-    if sampler_step is None:
-        return class_counts(y_train)
-    # A sampler that lists the rows it kept (or copied) tells the counts without a replay,
-    # which would cost as much as its fit (minutes for the slow cleaning rules).
-    kept = getattr(pipeline.steps[sampler_step][1], "sample_indices_", None)
-    if kept is not None:
-        return class_counts(y_train[np.asarray(kept)])
-    from sklearn.base import clone
-
-    # Otherwise replay the fitted preprocessing, then a fresh sampler with the same parameters
-    # (and seed), on the same training rows.
-    steps = pipeline.steps
-    Xt = X_train
-    for _, step in steps[:sampler_step]:
-        Xt = step.transform(Xt)
-    sampler = clone(steps[sampler_step][1])
-    _, y_res = sampler.fit_resample(Xt, y_train)
-    return class_counts(np.asarray(y_res))
+def _counts_after(pipeline, y_train):
+    """Class counts of the training data the model saw (after the sampler), first fold only:
+    recorded by the pipeline's :class:`ClassCounter` during its fit, so that they travel
+    back with the fold's results (also from a joblib process) at no extra fit."""
+    counter = next((step for _, step in pipeline.steps if isinstance(step, ClassCounter)), None)
+    return class_counts(y_train) if counter is None else counter.counts_
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1021,6 +1015,8 @@ def _collect(spec, outcomes, y, classes, pos, n_folds):
             "mean": float(finite.mean()) if finite.size else None,
             "std": float(finite.std(ddof=1)) if finite.size > 1 else None,
             "folds": values.tolist(),
+            # The folds the mean and std are over: those where the metric is defined.
+            "n_folds": int(finite.size),
         }
     first = outcomes[0]
     after = first["counts_after"]

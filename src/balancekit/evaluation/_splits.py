@@ -265,7 +265,7 @@ def _grouped_repeats(cv, repeats, y, codes, random_state):
     return splits, len(seen)
 
 
-def check_fold_classes(folds, y, pos, grouped):
+def check_fold_classes(folds, y, pos, grouped, role="rare class"):
     """Check the classes of each split; return a note on validation rows without ``pos``.
 
     A split whose training rows lack a class makes every strategy fail (a
@@ -282,6 +282,9 @@ def check_fold_classes(folds, y, pos, grouped):
         The rare class.
     grouped : bool
         Whether the splits keep groups apart (for the advice of the error).
+    role : str, default='rare class'
+        What the note calls ``pos``: ``'positive class'`` for a ``pos_label``
+        naming a larger class.
 
     Returns
     -------
@@ -308,10 +311,10 @@ def check_fold_classes(folds, y, pos, grouped):
         return ""
     shown = ", ".join(without[:5]) + (", ..." if len(without) > 5 else "")
     note = (
-        f"{len(without)} of the {len(folds.splits)} validation folds hold no row of the rare "
-        f"class {np.asarray(pos).tolist()!r} ({shown}): their recall, F1, MCC and G-mean are "
+        f"{len(without)} of the {len(folds.splits)} validation folds hold no row of the {role} "
+        f"{np.asarray(pos).tolist()!r} ({shown}): their recall, F1, MCC and G-mean are "
         "degenerate and their ROC-AUC and PR-AUC undefined, which moves the means; use fewer "
-        "folds, or groups or splits that spread the rare class."
+        f"folds, or groups or splits that spread the {role}."
     )
     warnings.warn(note, BalancekitWarning, stacklevel=3)
     return note

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -32,6 +32,7 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
 from .. import _frames
 from .._registry import available_samplers, snake_case
+from .._strategy import class_counts
 from .._validation import check_classifier_object, not_categories
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
@@ -412,7 +413,29 @@ def make_estimator(estimator, random_state):
     return clone(estimator)
 
 
-def build_pipeline(spec, columns, model, *, scaling="standard"):
+class ClassCounter(BaseEstimator):
+    """A step that passes its input through and records the class counts it is fitted on.
+
+    Placed after the sampler, it sees the resampled training rows, so the
+    counts come from the fit itself, with no second fit of the sampler.
+
+    Attributes
+    ----------
+    counts_ : dict
+        ``{label: number of rows}`` of the ``y`` given to :meth:`fit`.
+    """
+
+    def fit(self, X, y=None):
+        """Record the class counts of ``y``; return self."""
+        self.counts_ = class_counts(np.asarray(y))
+        return self
+
+    def transform(self, X):
+        """Return ``X`` unchanged."""
+        return X
+
+
+def build_pipeline(spec, columns, model, *, scaling="standard", count_classes=False):
     """The leakage-safe pipeline of one strategy.
 
     Parameters
@@ -425,12 +448,15 @@ def build_pipeline(spec, columns, model, *, scaling="standard"):
         The unfitted model (cloned here).
     scaling : {'standard', 'minmax'}, default='standard'
         The scaling of numeric columns (see :func:`make_preprocessor`).
+    count_classes : bool, default=False
+        Put a :class:`ClassCounter` just before the model of a strategy with
+        a sampler, to record the class counts the model is fitted on.
 
     Returns
     -------
     pipeline : balancekit.pipeline.Pipeline
-        preprocessor -> [sampler] -> [one-hot encoding] -> model. The sampler
-        runs in ``fit`` only, on the training rows.
+        preprocessor -> [sampler] -> [one-hot encoding] -> [class counter] ->
+        model. The sampler runs in ``fit`` only, on the training rows.
     sampler_step : int or None
         The position of the sampler in the pipeline.
     """
@@ -442,13 +468,16 @@ def build_pipeline(spec, columns, model, *, scaling="standard"):
         model = WeightedClassifier(model, class_weight="balanced")
     if spec.layout == "categorical":
         steps = [make_preprocessor(columns, encode=False, scaling=scaling), clone(spec.sampler)]
-        steps += [make_encoder(columns), model]
-        return make_pipeline(*steps), 1
-    steps = [make_preprocessor(columns, encode=True, scaling=scaling)]
-    sampler_step = None
-    if spec.sampler is not None:
-        sampler_step = len(steps)
-        steps.append(clone(spec.sampler))
+        steps.append(make_encoder(columns))
+        sampler_step = 1
+    else:
+        steps = [make_preprocessor(columns, encode=True, scaling=scaling)]
+        sampler_step = None
+        if spec.sampler is not None:
+            sampler_step = len(steps)
+            steps.append(clone(spec.sampler))
+    if count_classes and sampler_step is not None:
+        steps.append(ClassCounter())
     steps.append(model)
     return make_pipeline(*steps), sampler_step
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 
 #: key -> (label, higher is better, description). The order is the table's order.
 METRICS = {
@@ -63,6 +63,12 @@ def check_scoring(scoring):
     """Return the metric key ``scoring`` names (``None`` means ``'pr_auc'``)."""
     if scoring is None:
         return "pr_auc"
+    if isinstance(scoring, (list, tuple, set, frozenset, dict)):
+        raise InvalidParameterTypeError(
+            f"scoring={scoring!r} names several metrics; scoring is the one metric that ranks "
+            "the strategies (every metric is reported anyway): pass one name, such as "
+            "'pr_auc'."
+        )
     if not isinstance(scoring, str) or scoring.lower() not in SCORING_ALIASES:
         raise InvalidParameterError(
             f"scoring={scoring!r} is not supported; expected one of "
@@ -231,7 +237,9 @@ def rank_strategies(strategies, metric, baseline="baseline"):
     ranking : list of dict
         One dict per strategy that did not fail: ``rank``, ``strategy``,
         ``description``, ``metric``, ``mean``, ``std``, the mean of every
-        metric under ``means``, and the comparison with the baseline
+        metric under ``means``, its standard deviation under ``stds`` and its
+        number of folds under ``fold_counts`` (the folds where it is
+        defined, which the mean and standard deviation are over), and the comparison with the baseline
         (``diff_vs_baseline``, ``se``, ``within_noise``, ``p_value``,
         ``p_adjusted``, ``df``, ``n_folds``, ``n_comparisons``; see
         :func:`paired_difference` and :func:`adjust_for_comparisons`).
@@ -261,6 +269,7 @@ def rank_strategies(strategies, metric, baseline="baseline"):
                 "std": stats["std"],
                 "means": {k: v["mean"] for k, v in s["metrics"].items()},
                 "stds": {k: v["std"] for k, v in s["metrics"].items()},
+                "fold_counts": {k: v.get("n_folds") for k, v in s["metrics"].items()},
                 "diff_vs_baseline": versus.get("diff"),
                 "se": versus.get("se"),
                 "within_noise": versus.get("within_noise"),
@@ -481,6 +490,44 @@ def fmt_signed(value, digits=3):
     return f"{value:+.{digits}f}"
 
 
+def partial_folds(summary):
+    """``{strategy: {metric key: folds}}`` of the means of the ranking that are over fewer
+    than all the folds, because the metric is undefined on the others (a validation fold
+    without the positive class has no PR-AUC or ROC-AUC)."""
+    total = summary.get("settings", {}).get("n_folds")
+    out = {}
+    for row in summary.get("ranking", []):
+        for key, n in (row.get("fold_counts") or {}).items():
+            if total and n and n < total:
+                out.setdefault(row["strategy"], {})[key] = n
+    return out
+
+
+def partial_folds_note(summary, keys=None):
+    """The metrics whose means are over fewer than all the folds, and of which strategies, in
+    words (``'PR-AUC and ROC-AUC over 4 of the 5 folds (every strategy)'``, parts joined by
+    ``'; '``), or ''. With ``keys``, only those metrics are named."""
+    labels = {m["key"]: m["label"] for m in summary.get("metrics", [])}
+    total = summary.get("settings", {}).get("n_folds")
+    partial = partial_folds(summary)
+    groups = {}  # (folds, metric labels) -> strategies
+    for name, counts in partial.items():
+        by_count = {}
+        for key, n in counts.items():
+            if keys is None or key in keys:
+                by_count.setdefault(n, []).append(labels.get(key, key))
+        for n, names in by_count.items():
+            groups.setdefault((n, tuple(names)), []).append(name)
+    ranked = len(summary.get("ranking", []))
+    parts = []
+    for (n, names), strategies in groups.items():
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        which = ("every strategy" if len(strategies) == ranked > 1
+                 else ", ".join(strategies))
+        parts.append(f"{listed} over {n} of the {total} folds ({which})")
+    return "; ".join(parts)
+
+
 def check_output_path(path):
     """Return ``path`` as a Path, raising early if its directory does not exist."""
     path = Path(path)
@@ -569,8 +616,9 @@ class ComparisonResult:
           ``description`` of each metric.
         - ``strategies``: per strategy, ``name``, ``description``, ``kind``,
           ``status`` (``'ok'`` or ``'failed'``), ``error``, ``warnings``;
-          ``metrics`` (per metric: ``mean``, ``std`` and the value of each
-          fold under ``folds``); ``class_counts_after`` (the class counts the
+          ``metrics`` (per metric: ``mean``, ``std``, the value of each
+          fold under ``folds`` and ``n_folds``, the number of folds where it
+          is defined, which ``mean`` and ``std`` are over); ``class_counts_after`` (the class counts the
           model was fitted on in the first training fold, after resampling);
           ``precision_undefined_folds`` (folds where no row was predicted as
           the rare class, precision counted 0); ``lost_class_folds`` (the
@@ -581,7 +629,8 @@ class ComparisonResult:
           (Holm), ``n_comparisons``, ``within_noise``; ``null`` where there
           is nothing to test, for the baseline itself among others).
         - ``ranking``: the strategies that ran, best first, with ``rank``,
-          ``mean``, ``std``, ``means`` and ``stds`` of every metric and the
+          ``mean``, ``std``, ``means``, ``stds`` and ``fold_counts`` of every
+          metric and the
           ``vs_baseline`` values of the ranking metric (``diff_vs_baseline``,
           ...).
         - ``recommendation``: ``strategy`` (``null`` when every strategy

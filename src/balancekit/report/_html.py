@@ -3,7 +3,12 @@
 import jinja2
 import markupsafe
 
-from ..evaluation._summary import fmt_signed, positive_role
+from ..evaluation._summary import (
+    fmt_signed,
+    partial_folds,
+    partial_folds_note,
+    positive_role,
+)
 from . import _plots
 
 _ENV = None
@@ -25,6 +30,8 @@ def _environment():
         env.filters["count"] = fmt_count
         env.filters["signed"] = fmt_signed
         env.filters["short"] = _plots.short_label
+        env.filters["breakable"] = breakable
+        env.filters["words"] = words
         _ENV = env
     return _ENV
 
@@ -35,6 +42,22 @@ def _finalize(value):
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
         return _plots.show_controls(value)
     return value
+
+
+def breakable(value):
+    """``value`` escaped, with a line-break opportunity (``<wbr>``) after each underscore, so
+    that a long snake_case name can wrap in a narrow column."""
+    parts = _plots.show_controls(str(value)).split("_")
+    return markupsafe.Markup("_<wbr>").join(markupsafe.escape(part) for part in parts)
+
+
+def words(value):
+    """``value`` escaped, each word kept whole (``PR-AUC`` does not wrap at its hyphen): a
+    heading wraps between its words only."""
+    parts = _plots.show_controls(str(value)).split(" ")
+    return markupsafe.Markup(" ").join(
+        markupsafe.Markup('<span class="bk-word">{}</span>').format(part) for part in parts
+    )
 
 
 def fmt_number(value, digits=3):
@@ -153,6 +176,10 @@ def _context(summary):
         "metric_label": labels[metric_key],
         "other_metrics": [m for m in metrics if m["key"] != metric_key],
         "ranking": summary["ranking"],
+        # Means over fewer than all the folds (the metric undefined on some), marked with a
+        # dagger and named below the table.
+        "partial": partial_folds(summary),
+        "partial_note": partial_folds_note(summary),
         "recommendation": rec,
         "tone": tone,
         "by_name": by_name,
