@@ -11,8 +11,8 @@ __all__ = ["BaseSampler", "FunctionSampler", "Resampled", "resolve_sampling_stra
 # ``import balancekit``, as with imbalanced-learn), so that ``import balancekit`` loads no
 # scientific library: the command line starts at once and answers Ctrl-C while it loads them.
 _SUBMODULES = ("calibration", "combine", "datasets", "ensemble", "evaluation", "exceptions",
-               "metrics", "model_selection", "over_sampling", "pipeline", "report",
-               "under_sampling", "weights")
+               "keras", "metrics", "model_selection", "over_sampling", "pipeline", "report",
+               "tensorflow", "under_sampling", "utils", "weights")
 _NAMES = {"BaseSampler": "._base", "FunctionSampler": "._function_sampler", "Resampled": "._base",
           "resolve_sampling_strategy": "._strategy"}
 

@@ -15,6 +15,7 @@ __all__ = [
     "InvalidParameterTypeError",
     "BalancekitWarning",
     "SmallClassWarning",
+    "raise_isinstance_error",
 ]
 
 
@@ -48,3 +49,54 @@ class BalancekitWarning(UserWarning):
 
 class SmallClassWarning(BalancekitWarning):
     """A class has too few samples for the requested number of neighbours."""
+
+
+def raise_isinstance_error(variable_name, possible_type, variable):
+    """Raise the error for a value of a type that is not accepted.
+
+    For samplers of your own, as imbalanced-learn's function of the same name:
+    call it where an ``isinstance`` check fails.
+
+    Parameters
+    ----------
+    variable_name : str
+        The name of the parameter, as the user wrote it.
+    possible_type : type or list of types
+        The type, or the types, the parameter accepts.
+    variable : object
+        The value received.
+
+    Raises
+    ------
+    InvalidParameterTypeError
+        Always: the message names ``variable_name``, the types accepted and
+        the type received. It is a :class:`TypeError` and, as
+        imbalanced-learn's error is, a :class:`ValueError`.
+
+    Examples
+    --------
+    >>> from balancekit.exceptions import raise_isinstance_error
+    >>> try:
+    ...     raise_isinstance_error("k_neighbors", [int], "five")
+    ... except ValueError as exc:
+    ...     print(exc)
+    k_neighbors must be an instance of int; got 'five' of type str.
+    """
+    if isinstance(possible_type, (list, tuple, set, frozenset)):
+        types = list(possible_type)
+        if isinstance(possible_type, (set, frozenset)):
+            types.sort(key=_type_name)
+    else:
+        types = [possible_type]
+    names = [_type_name(t) for t in types]
+    expected = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    shown = repr(variable)
+    shown = f"{shown} " if len(shown) <= 60 else "a value "
+    raise InvalidParameterTypeError(
+        f"{variable_name} must be an instance of {expected}; got {shown}of type "
+        f"{type(variable).__name__}."
+    )
+
+
+def _type_name(possible_type):
+    return possible_type.__name__ if isinstance(possible_type, type) else str(possible_type)
