@@ -1,10 +1,17 @@
 import gc
+import importlib.util
+import os
 import tracemalloc
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 from threadpoolctl import threadpool_limits
+
+# Keras 3 needs a back end; PyTorch is the one the test environment may have. Set before any
+# test module imports Keras (through balancekit.keras); a value already set wins.
+if importlib.util.find_spec("torch") is not None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
 
 
 @pytest.fixture(autouse=True)

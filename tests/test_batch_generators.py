@@ -3,7 +3,6 @@ against imbalanced-learn's batch generators."""
 
 import importlib.util
 import math
-import os
 import pickle
 import subprocess
 import sys
@@ -17,22 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator
 
-# Keras 3 needs a back end; PyTorch is the one the test environment may have. Set before
-# anything imports Keras (a value already set wins).
-if importlib.util.find_spec("torch") is not None:
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-
-from balancekit.exceptions import (  # noqa: E402
+from balancekit.exceptions import (
     BalancekitWarning,
     DataError,
     InvalidParameterError,
     InvalidParameterTypeError,
 )
-from balancekit.keras import BalancedBatchGenerator  # noqa: E402
-from balancekit.keras import balanced_batch_generator as keras_bbg  # noqa: E402
-from balancekit.over_sampling import SMOTE, RandomOverSampler  # noqa: E402
-from balancekit.tensorflow import balanced_batch_generator  # noqa: E402
-from balancekit.under_sampling import (  # noqa: E402
+from balancekit.keras import BalancedBatchGenerator
+from balancekit.keras import balanced_batch_generator as keras_bbg
+from balancekit.over_sampling import SMOTE, RandomOverSampler
+from balancekit.tensorflow import balanced_batch_generator
+from balancekit.under_sampling import (
     NearMiss,
     RandomUnderSampler,
     TomekLinks,

@@ -1107,3 +1107,37 @@ def test_compare_table_with_marks_fits_the_terminal(monkeypatch, capsys):
         cli._print_comparison(summary)
         rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
         assert rows and all(len(row) <= width and row.endswith("│") for row in rows), width
+
+
+@pytest.mark.parametrize("kind", ["null", "string", "int64", "bool", "dictionary", "timestamp",
+                                  "decimal"])
+def test_inspect_with_and_without_dask_agree_on_feature_kinds(tmp_path, kind):
+    # A feature column of Parquet's null type (a column of None written by pandas) was
+    # named categorical with --dask, from the text dask's meta makes up for it, and not
+    # without --dask.
+    pytest.importorskip("dask.dataframe")
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    column = {
+        "null": pa.array([None] * 6, type=pa.null()),
+        "string": pa.array([None] * 6, type=pa.string()),
+        "int64": pa.array([1, None, 3, 4, 5, 6], type=pa.int64()),
+        "bool": pa.array([True, None, False] * 2),
+        "dictionary": pa.array(["u", "v", None] * 2).dictionary_encode(),
+        "timestamp": pa.array(pd.Series(pd.to_datetime(["2020-01-01", None] * 3))),
+        "decimal": pa.array([decimal.Decimal("1.5"), None] * 3),
+    }[kind]
+    directory = tmp_path / "parts"
+    directory.mkdir()
+    for k in range(2):
+        pq.write_table(pa.table({"a": np.arange(6.0), "f": column,
+                                 "t": ["no", "no", "yes", "no", "yes", "no"]}),
+                       directory / f"p{k}.parquet")
+    plain = invoke("inspect", directory, "-t", "t", "--json")
+    with_dask = invoke("inspect", directory, "-t", "t", "--json", "--dask")
+    assert_clean(with_dask)
+    assert exit_code(plain) == 0
+    assert (exit_code(with_dask), with_dask.stdout) == (exit_code(plain), plain.stdout)

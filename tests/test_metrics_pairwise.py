@@ -1,5 +1,7 @@
 """ValueDifferenceMetric: cross-checks with imbalanced-learn, SMOTEN's distance, errors."""
 
+import subprocess
+import sys
 import warnings
 from unittest import mock
 
@@ -230,3 +232,14 @@ def test_one_class_gives_zero_distances():
         warnings.simplefilter("error")
         vdm = ValueDifferenceMetric().fit(_X, [1, 1, 1, 1])
     assert (vdm.pairwise(_X) == 0).all()
+
+
+def test_module_is_an_attribute_of_metrics_as_in_imblearn():
+    code = ("import balancekit.metrics as m; print(m.pairwise.ValueDifferenceMetric.__name__); "
+            "import imblearn.metrics as i; print(i.pairwise.ValueDifferenceMetric.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["ValueDifferenceMetric", "ValueDifferenceMetric"]
+    import balancekit.metrics
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        balancekit.metrics.nothing  # noqa: B018

@@ -184,6 +184,15 @@ def test_compare_takes_it_as_cv_and_splits_by_the_hardness_of_the_rows():
                                want)
 
 
+def test_compare_names_the_estimator_of_a_splitter_that_cannot_read_the_table():
+    X, y = make_classification(n_samples=120, n_features=4, weights=[0.8], random_state=0)
+    X = pd.DataFrame(X, columns=list("abcd")).assign(kind=np.where(y == 1, "x", "y"))
+    cv = InstanceHardnessCV(LogisticRegression(), n_splits=3)
+    with pytest.raises(InvalidParameterError, match="could not split") as info:
+        compare(X, y, strategies=["baseline"], cv=cv)
+    assert "encodes and imputes before LogisticRegression" in str(info.value)
+
+
 def test_a_feature_less_x_is_named():
     y = np.r_[np.zeros(30, int), np.ones(10, int)]
     with pytest.warns(BalancekitWarning, match="X has no feature that varies"):

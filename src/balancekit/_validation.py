@@ -32,6 +32,15 @@ def check_int(name, value, *, min_value=None, max_value=None):
     return int(value)
 
 
+def check_bool(name, value):
+    """Return ``value`` as a ``bool`` after checking that it is one (numpy's included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterTypeError(
+            f"{name} must be True or False; got {value!r} of type {type(value).__name__}."
+        )
+    return bool(value)
+
+
 def check_real(name, value, *, min_value=None, max_value=None, include_min=True):
     """Return ``value`` as a ``float`` after checking its type and range."""
     if isinstance(value, bool) or not isinstance(value, Real):

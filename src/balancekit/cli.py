@@ -1849,14 +1849,21 @@ def _inspect_with_dask(ctx, data, target):
             f"with --dask, DATA must be Parquet (a .parquet or .pq file or directory); got "
             f"'{data}'.", ctx=ctx, param_hint="DATA")
     dask, _ = _import_dask()
+    import pyarrow as pa
+
     from . import _dask_io
 
-    table, _ = _dask_io.read_parquet(data)
+    table, layout = _dask_io.read_parquet(data)
     # The names (the values of the empty meta are none, those of the non-empty one made up:
     # the partitions' own are checked in describe). Columns' kinds from values: pandas 2
     # gives text an object dtype, whose empty meta narwhals reads as numbers.
     _split_target(ctx, table._meta, target)
     X_meta = table._meta_nonempty.drop(columns=[target])
+    for field in layout.schema:
+        if pa.types.is_null(field.type) and field.name in X_meta.columns:
+            # Parquet's null type holds no value: a column of None without --dask, where
+            # the non-empty meta makes text up.
+            X_meta[field.name] = pd.Series(None, index=X_meta.index, dtype=object)
 
     def describe(part, i):
         column = part[target]

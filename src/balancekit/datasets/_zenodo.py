@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.datasets import get_data_home
 from sklearn.utils import Bunch, check_random_state
 
-from .._validation import check_seed
+from .._validation import check_bool, check_seed
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 
 #: Where the archive of the 27 data sets is published.
@@ -70,14 +70,6 @@ class _DatasetNotFoundError(DataError, FileNotFoundError):
 def _file_name(name):
     """The cache file of data set ``name``: ``x{id}data.npz``, as in imbalanced-learn."""
     return f"x{IDS[name]}data.npz"
-
-
-def _check_flag(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise InvalidParameterTypeError(
-            f"{name} must be True or False; got {value!r} of type {type(value).__name__}."
-        )
-    return bool(value)
 
 
 def _resolve_names(filter_data):
@@ -374,9 +366,9 @@ def fetch_datasets(
             f"{data_home!r} of type {type(data_home).__name__}."
         )
     names = _resolve_names(filter_data)
-    download_if_missing = _check_flag("download_if_missing", download_if_missing)
-    shuffle = _check_flag("shuffle", shuffle)
-    verbose = _check_flag("verbose", verbose)
+    download_if_missing = check_bool("download_if_missing", download_if_missing)
+    shuffle = check_bool("shuffle", shuffle)
+    verbose = check_bool("verbose", verbose)
     check_seed(random_state)
 
     directory = os.path.join(get_data_home(data_home=data_home), "zenodo")

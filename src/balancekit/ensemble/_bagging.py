@@ -9,12 +9,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
-from .._validation import check_int, check_seed, unique_labels
+from .._validation import check_bool, check_int, check_seed, unique_labels
 from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     ResampledEstimator,
-    check_bool,
     check_fraction_or_count,
     check_labels_present,
     check_member_classifier,

@@ -40,15 +40,6 @@ def seed_params(estimator, rng):
     return estimator
 
 
-def check_bool(name, value):
-    """Check that ``value`` is a boolean."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise InvalidParameterTypeError(
-            f"{name} must be True or False; got {value!r} of type {type(value).__name__}."
-        )
-    return bool(value)
-
-
 def check_fraction_or_count(name, value, *, allow_none=False, max_fraction=1.0):
     """Check a ``max_samples``/``max_features`` style value: int >= 1 or float in (0,
     ``max_fraction``] (``None``: any positive float)."""

@@ -2,9 +2,9 @@
 
 from sklearn.ensemble import AdaBoostClassifier
 
+from .._validation import check_bool
 from ..under_sampling import RandomUnderSampler
 from ._bagging import _ResampledBagging
-from ._common import check_bool
 
 
 class EasyEnsembleClassifier(_ResampledBagging):

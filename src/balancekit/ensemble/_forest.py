@@ -16,12 +16,17 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
-from .._validation import check_int, check_sample_weight, check_seed, unique_labels
+from .._validation import (
+    check_bool,
+    check_int,
+    check_sample_weight,
+    check_seed,
+    unique_labels,
+)
 from ..exceptions import BalancekitWarning, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     MAX_INT,
-    check_bool,
     check_fraction_or_count,
     check_labels_present,
     check_strategy,

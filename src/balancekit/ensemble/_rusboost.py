@@ -10,6 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from .._validation import (
+    check_bool,
     check_int,
     check_real,
     check_sample_weight,
@@ -20,7 +21,6 @@ from .._validation import (
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ..under_sampling import RandomUnderSampler
 from ._common import (
-    check_bool,
     check_labels_present,
     check_member_classifier,
     check_strategy,

@@ -169,6 +169,13 @@ def make_folds(cv, repeats, y, groups, random_state, X=None):
         except (ValueError, TypeError) as exc:
             hint = " Pass groups= (one value per row)." if groups is None and "group" in str(
                 exc).lower() else ""
+            if getattr(cv, "estimator", None) is not None and X is not None:
+                hint += (
+                    f" The splitter's estimator is fitted on X as given (text columns, "
+                    f"missing values included): give it one that takes them, such as a "
+                    f"pipeline that encodes and imputes before "
+                    f"{type(cv.estimator).__name__}."
+                )
             raise InvalidParameterError(
                 f"cv={short_repr(cv)} could not split the {n:,} rows: {exc}{hint}"
             ) from None

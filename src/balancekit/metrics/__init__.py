@@ -30,3 +30,13 @@ __all__ = [
     "imbalance_report",
     "format_imbalance_report",
 ]
+
+
+def __getattr__(name):
+    # ``balancekit.metrics.pairwise`` after ``import balancekit.metrics``, as with
+    # imbalanced-learn, imported on first access (it loads the over-samplers' code).
+    if name == "pairwise":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.pairwise")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
