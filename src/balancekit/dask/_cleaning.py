@@ -233,14 +233,18 @@ class NearMiss(DaskSamplerMixin, under_sampling.NearMiss):
         return np.sort(np.concatenate(chosen))
 
 
+def _with_minority(x_part, y_part, i, minority_rows):
+    """The labels of partition ``i``, and the :class:`Points` of the minority rows followed
+    by the partition's rows, with the minority's positions in them (``0..``)."""
+    values = numeric_rows(x_part, i, None, minority_rows.dtype)
+    points = Points(np.concatenate([minority_rows, values]))
+    return labels_of(y_part, i, len(x_part)), points, np.arange(minority_rows.shape[0])
+
+
 def _best_scores(x_part, y_part, i, offset, minority_rows, k, farthest, wanted):
     """Of each class in ``wanted``, the ``wanted[label]`` rows of the partition with the
     best scores: ``{label: (scores, row numbers)}``, best first."""
-    labels = labels_of(y_part, i, len(x_part))
-    values = numeric_rows(x_part, i, None, minority_rows.dtype)
-    stacked = np.concatenate([minority_rows, values])  # minority first: their positions 0..
-    points = Points(stacked)
-    refs = np.arange(minority_rows.shape[0])
+    labels, points, refs = _with_minority(x_part, y_part, i, minority_rows)
     best = {}
     for label, n in wanted.items():
         members = np.flatnonzero(labels == label)
@@ -272,11 +276,7 @@ def _short_lists(x_part, y_part, i, offset, minority_rows, k, k3, labels):
     class in the partition (fewer where the partition has fewer), and the scores of the
     rows in those lists: ``{label: (squared distances, row numbers, listed rows, their
     scores)}``, the lists nearest first, the listed rows in increasing order."""
-    found = labels_of(y_part, i, len(x_part))
-    values = numeric_rows(x_part, i, None, minority_rows.dtype)
-    stacked = np.concatenate([minority_rows, values])  # minority first: their positions 0..
-    points = Points(stacked)
-    refs = np.arange(minority_rows.shape[0])
+    found, points, refs = _with_minority(x_part, y_part, i, minority_rows)
     lists = {}
     for label in labels:
         members = np.flatnonzero(found == label) + refs.size
