@@ -434,6 +434,48 @@ def test_bad_parameters_are_named(make, kwargs, error, match):
         make(X, y, **kwargs)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_keras_generator_serves_the_rows_given_to_indices_(weighted):
+    # A subclass reshuffling each epoch as imbalanced-learn's allows: assigning indices_ (a new
+    # order, or fewer rows) changes the batches and their number, as it does there.
+    imblearn_keras = _imblearn_keras()
+    X, y = _data(16, 90)
+    weights = np.linspace(1, 2, 90) if weighted else None
+    sampler = RandomOverSampler(random_state=0)
+    ours = BalancedBatchGenerator(X, y, sample_weight=weights, sampler=sampler, batch_size=7,
+                                  random_state=0)
+    theirs = imblearn_keras.BalancedBatchGenerator(X, y, sample_weight=weights, sampler=sampler,
+                                                   batch_size=7, random_state=0)
+    for generator in (ours, theirs):
+        generator.indices_ = np.random.RandomState(1).permutation(generator.indices_)[:-8]
+    assert len(ours) == len(theirs) == (3 * np.bincount(y).max() - 8) // 7
+    _assert_same_batches([ours[i] for i in range(len(ours))],
+                         [theirs[i] for i in range(len(theirs))])
+
+
+@pytest.mark.parametrize("make", [balanced_batch_generator, BalancedBatchGenerator])
+@pytest.mark.parametrize("X", [None, 5, "abc"])
+def test_sample_weight_is_checked_after_X(make, X):
+    # The sampler's error about X, not one about counting the rows of X for the weights.
+    y = np.array([0] * 20 + [1] * 10)
+    with pytest.raises(DataError, match=r"^X (is required|must be 2-D)"):
+        make(X, y, sample_weight=np.ones(30))
+
+
+@pytest.mark.parametrize("make", [balanced_batch_generator, BalancedBatchGenerator])
+@pytest.mark.parametrize("shrinkage", [1.0, {0: 0.0, 1: 0.5, 2: 2.0}])
+def test_a_smoothed_bootstrap_is_refused(make, shrinkage):
+    # Its sample_indices_ name the rows drawn, not the perturbed rows it returns: batches
+    # taken from X would silently drop the shrinkage.
+    X, y = _data(15, 60)
+    sampler = RandomOverSampler(shrinkage=shrinkage, random_state=0)
+    assert not np.allclose(sampler.fit_resample(X, y)[0], X[sampler.sample_indices_])
+    with pytest.raises(InvalidParameterError, match=r"makes new rows \(perturbed copies, with "
+                                                    r"shrinkage\).*shrinkage=None"):
+        make(X, y, sampler=sampler, random_state=0)
+    make(X, y, sampler=RandomOverSampler(shrinkage=0.0, random_state=0), random_state=0)
+
+
 @pytest.mark.parametrize("make", [balanced_batch_generator, BalancedBatchGenerator])
 def test_a_batch_size_above_the_kept_rows_warns(make):
     X, y = _data(14, 60, counts=[50, 7])  # 3 rows of the smallest class: 9 rows kept

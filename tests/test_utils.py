@@ -346,6 +346,16 @@ def test_raise_isinstance_error_does_not_print_long_values():
         raise_isinstance_error("X", [list], np.arange(1000))
 
 
+@pytest.mark.parametrize("possible_type", [[], (), set()])
+def test_raise_isinstance_error_with_no_type_still_raises_its_error(possible_type):
+    with pytest.raises(ValueError):
+        imblearn_exceptions.raise_isinstance_error("k_neighbors", possible_type, 5)
+    with pytest.raises(InvalidParameterTypeError,
+                       match=r"^k_neighbors must be an instance of .*possible_type, which is "
+                             r"empty; got 5 of type int\.$"):
+        raise_isinstance_error("k_neighbors", possible_type, 5)
+
+
 # the public names
 
 

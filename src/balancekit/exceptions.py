@@ -88,7 +88,7 @@ def raise_isinstance_error(variable_name, possible_type, variable):
             types.sort(key=_type_name)
     else:
         types = [possible_type]
-    names = [_type_name(t) for t in types]
+    names = [_type_name(t) for t in types] or ["one of the types of possible_type, which is empty"]
     expected = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     shown = repr(variable)
     shown = f"{shown} " if len(shown) <= 60 else "a value "

@@ -3,14 +3,7 @@
 
 import operator
 
-from balancekit.tensorflow._generator import (
-    Batches,
-    balanced_batch_generator,
-    balanced_rows,
-    check_batch_options,
-    check_weights,
-    count_batches,
-)
+from balancekit.tensorflow._generator import balanced_batch_generator, prepare_batches
 
 
 def _keras_dataset_class():
@@ -83,7 +76,8 @@ class BalancedBatchGenerator(*((_KerasDataset,) if HAS_KERAS else ())):
     indices_ : ndarray of shape (n_kept,)
         The rows of ``X`` the sampler keeps, in the shuffled order the batches
         take them in: batch ``i`` is rows ``indices_[i * batch_size:(i + 1) *
-        batch_size]``.
+        batch_size]``. Rows assigned to it (e.g. reshuffled in ``on_epoch_end``)
+        are the ones served.
 
     See Also
     --------
@@ -95,13 +89,16 @@ class BalancedBatchGenerator(*((_KerasDataset,) if HAS_KERAS else ())):
     ``len(generator)`` is ``n_kept // batch_size``, the number of whole
     batches; a :class:`~balancekit.exceptions.BalancekitWarning` says when it
     is 0. The batches are imbalanced-learn's
-    (``imblearn.keras.BalancedBatchGenerator``) for the same sampler and
-    ``random_state``; an index outside ``range(-len(generator),
+    (``imblearn.keras.BalancedBatchGenerator``) for the same sampler object
+    and ``random_state``; an index outside ``range(-len(generator),
     len(generator))`` raises an ``IndexError`` (imbalanced-learn gives the
     last, shorter batch or an empty one there), so that iterating over the
-    object ends. With the default sampler, the batches hold the same rows
-    as imbalanced-learn's, in another order (balancekit's
-    ``RandomUnderSampler`` lists its kept rows in their original order).
+    object ends. With balancekit's under-samplers and cleaning rules, the
+    default sampler included, the batches hold the rows imbalanced-learn's
+    sampler of the same name keeps, in another order (they list their kept
+    rows in their original order, most of imbalanced-learn's class by
+    class). A ``RandomOverSampler`` with ``shrinkage`` is refused (its rows
+    are perturbed copies, not rows of ``X``).
     ``sampler_.sample_indices_`` is left in the sampler's order
     (imbalanced-learn shuffles it in place).
 
@@ -150,15 +147,14 @@ class BalancedBatchGenerator(*((_KerasDataset,) if HAS_KERAS else ())):
 
     def _sample(self):
         """Fit the sampler and prepare the batches."""
-        batch_size, keep_sparse = check_batch_options(self.batch_size, self.keep_sparse)
-        weights = check_weights(self.sample_weight, self.X)
-        self.sampler_, self.indices_ = balanced_rows(
-            self.X, self.y, self.sampler, self.random_state)
-        self._batches = Batches(self.X, self.y, weights, self.indices_, batch_size, keep_sparse)
-        self._n_batches = count_batches(self.indices_.shape[0], batch_size, stacklevel=4)
+        self.sampler_, self.indices_, self._batches, _ = prepare_batches(
+            self.X, self.y, self.sample_weight, self.sampler, self.batch_size,
+            self.keep_sparse, self.random_state, stacklevel=3)
 
     def __len__(self):
-        return self._n_batches
+        # Read from indices_ at each call, as imbalanced-learn does, so that rows assigned to
+        # indices_ (say, reshuffled at the end of an epoch) are the ones served.
+        return len(self.indices_) // self._batches.batch_size
 
     def __getitem__(self, index):
         try:
@@ -168,12 +164,12 @@ class BalancedBatchGenerator(*((_KerasDataset,) if HAS_KERAS else ())):
                 f"a batch index must be an integer; got {index!r} of type "
                 f"{type(index).__name__}."
             ) from None
-        n = self._n_batches
+        n = len(self)
         if not -n <= position < n:
             valid = f"indices 0 to {n - 1}, or -1 to -{n}" if n else "no index is valid"
             raise IndexError(
                 f"batch index {position} is out of range: there are {n} whole batches "
                 f"({valid})."
             )
-        position %= self._n_batches
-        return self._batches(position * self._batches.batch_size)
+        start = (position % n) * self._batches.batch_size
+        return self._batches(self.indices_[start:start + self._batches.batch_size])

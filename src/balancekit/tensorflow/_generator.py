@@ -33,13 +33,6 @@ def check_batch_options(batch_size, keep_sparse):
     return batch_size, bool(keep_sparse)
 
 
-def check_weights(sample_weight, X):
-    """``sample_weight`` as a checked float64 array of one weight per row of ``X``, or None."""
-    if sample_weight is None:
-        return None
-    return check_sample_weight(sample_weight, n_rows(X))
-
-
 def balanced_rows(X, y, sampler, random_state):
     """Fit (a clone of) ``sampler`` on ``X, y`` and return it with its kept rows, shuffled.
 
@@ -67,6 +60,13 @@ def balanced_rows(X, y, sampler, random_state):
             "taken from the rows a sampler keeps, so it must only select rows (e.g. "
             "RandomUnderSampler, RandomOverSampler, NearMiss, TomekLinks), not make new ones."
         )
+    if any((getattr(sampler_, "shrinkage_", None) or {}).values()):
+        # A smoothed bootstrap sets sample_indices_ too, but its rows are perturbed copies.
+        raise InvalidParameterError(
+            f"sampler={sampler!r} makes new rows (perturbed copies, with shrinkage), but the "
+            "batches are taken from the rows of X it draws, which would leave the shrinkage "
+            "out; use shrinkage=None (or 0) to draw the rows themselves."
+        )
     rows = np.array(rows, dtype=np.intp)  # a copy: the sampler's attribute stays as it was
     if rows.shape[0] == 0:
         raise InvalidParameterError(
@@ -77,7 +77,7 @@ def balanced_rows(X, y, sampler, random_state):
     return sampler_, rows
 
 
-def count_batches(n_rows_kept, batch_size, stacklevel=3):
+def count_batches(n_rows_kept, batch_size, stacklevel):
     """The number of whole batches of ``batch_size`` in ``n_rows_kept`` rows, with a warning
     (at ``stacklevel``) when there is none."""
     steps = n_rows_kept // batch_size
@@ -90,6 +90,21 @@ def count_batches(n_rows_kept, batch_size, stacklevel=3):
             stacklevel=stacklevel,
         )
     return steps
+
+
+def prepare_batches(X, y, sample_weight, sampler, batch_size, keep_sparse, random_state,
+                    stacklevel):
+    """Check the options, fit the sampler and return ``(sampler_, rows, batches,
+    n_whole_batches)``; the warning of :func:`count_batches` is raised at ``stacklevel`` as
+    the caller counts it.
+
+    ``sample_weight`` is checked once the sampler has checked ``X``, whose rows it counts.
+    """
+    batch_size, keep_sparse = check_batch_options(batch_size, keep_sparse)
+    sampler_, rows = balanced_rows(X, y, sampler, random_state)
+    weights = check_sample_weight(sample_weight, n_rows(X))
+    batches = Batches(X, y, weights, batch_size, keep_sparse)
+    return sampler_, rows, batches, count_batches(rows.shape[0], batch_size, stacklevel + 2)
 
 
 class RowTaker:
@@ -116,19 +131,17 @@ class RowTaker:
 
 
 class Batches:
-    """``batches(start)``: the batch of the shuffled kept rows that starts at position
-    ``start``, as ``(X, y)`` or ``(X, y, sample_weight)``."""
+    """``batches(rows)``: the batch of rows ``rows`` (at most ``batch_size`` of the shuffled
+    kept rows), as ``(X, y)`` or ``(X, y, sample_weight)``."""
 
-    def __init__(self, X, y, weights, rows, batch_size, keep_sparse):
-        self.rows = rows
+    def __init__(self, X, y, weights, batch_size, keep_sparse):
         self.batch_size = batch_size
         self.keep_sparse = keep_sparse
         self._take_X = RowTaker(X)
         self._take_y = RowTaker(y)
         self._weights = weights
 
-    def __call__(self, start):
-        rows = self.rows[start:start + self.batch_size]
+    def __call__(self, rows):
         X_batch = self._take_X(rows)
         if sp.issparse(X_batch) and not self.keep_sparse:
             X_batch = X_batch.toarray()
@@ -209,11 +222,15 @@ def balanced_batch_generator(
     -----
     The batches are imbalanced-learn's
     (``imblearn.tensorflow.balanced_batch_generator``) for the same sampler
-    and ``random_state``. With the default sampler, each pass holds the same
-    rows as imbalanced-learn's, in another order: balancekit's
-    ``RandomUnderSampler`` lists its kept rows in their original order,
-    imbalanced-learn's class by class in the order drawn, and the shuffle
-    permutes that list.
+    object and ``random_state``. balancekit's under-samplers and cleaning
+    rules list their kept rows in their original order, most of
+    imbalanced-learn's class by class (``RandomUnderSampler`` in the order
+    drawn, ``NearMiss`` by distance), and the shuffle permutes that list: with
+    them, the default sampler included, each pass holds the rows
+    imbalanced-learn's sampler of the same name keeps, in another order.
+    A ``RandomOverSampler`` with ``shrinkage`` is refused: its rows are
+    perturbed copies, not rows of ``X`` (imbalanced-learn's batches leave
+    the shrinkage out).
 
     Examples
     --------
@@ -231,15 +248,13 @@ def balanced_batch_generator(
     >>> np.bincount(np.concatenate([y_batch for _, y_batch in epoch])).tolist()
     [10, 10]
     """
-    batch_size, keep_sparse = check_batch_options(batch_size, keep_sparse)
-    weights = check_weights(sample_weight, X)
-    _, rows = balanced_rows(X, y, sampler, random_state)
-    batches = Batches(X, y, weights, rows, batch_size, keep_sparse)
-    steps_per_epoch = count_batches(rows.shape[0], batch_size)
+    _, rows, batches, steps_per_epoch = prepare_batches(
+        X, y, sample_weight, sampler, batch_size, keep_sparse, random_state, stacklevel=2)
+    batch_size = batches.batch_size
 
     def generate():
         while True:
             for start in range(0, rows.shape[0], batch_size):
-                yield batches(start)
+                yield batches(rows[start:start + batch_size])
 
     return generate(), steps_per_epoch
