@@ -1179,3 +1179,76 @@ def test_repeated_rules_with_n_neighbors_above_the_rows(n_features):
         _same_rows(AllKNN(n_neighbors=k), iu.AllKNN(n_neighbors=k), X, y)
     with pytest.raises(DataError, match="n_neighbors=1000000000 needs"):
         RepeatedEditedNearestNeighbours(n_neighbors=10**9).fit_resample(X, y)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(100, 400),
+    kind=st.sampled_from(["normal", "integer", "duplicated", "huge", "float32"]),
+    k=st.integers(1, 6),
+    farthest=st.booleans(),
+    disjoint=st.booleans(),
+)
+def test_top_k_against_one_block_of_references_is_exact(seed, n, kind, k, farthest, disjoint):
+    # References in one block, cut into at least k parts: searched in one pass, bounded by
+    # the minima of narrow parts. Integers (exact values, many ties), copies of rows, a few
+    # rows of huge norm (float64 values with each pair's margin) and float32 rows; queries
+    # among the references (each left out of its own neighbours) or apart from them.
+    rng = np.random.RandomState(seed)
+    if kind == "integer":
+        X = rng.randint(0, 3, size=(n, 4)).astype(float)
+    elif kind == "duplicated":
+        X = np.repeat(rng.randn(-(-n // 2), 5), 2, axis=0)[rng.permutation(n)]
+    else:
+        X = rng.randn(n, 5)
+    if kind == "huge":
+        X[rng.rand(n) < 0.05, -1] = 10.0 ** rng.uniform(6, 20)
+    if kind == "float32":
+        X = X.astype(np.float32)
+    rows = rng.permutation(n)
+    q = np.sort(rows[: n // 2])
+    refs = np.sort(rows[n // 2:] if disjoint else rows[n // 4:])
+    calls = []
+    one_block = _exact._one_block_top_k
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
+        mp.setattr(_exact, "_COPIES_MEAN", np.inf)  # row by row: every tie decided by index
+        mp.setattr(_exact, "_MIN_PART", 4)  # at least k parts: not the few-references pass
+        mp.setattr(_exact, "_one_block_top_k",
+                   lambda *a, **kw: calls.append(1) or one_block(*a, **kw))
+        sq, idx = top_k(Points(X), q, refs, k, farthest=farthest)
+    assert calls
+    D, order = _brute_order(np.asarray(X, dtype=np.float64), q, refs)
+    if farthest:
+        ranked = np.lexsort((order, np.where(np.isfinite(D), -D, np.inf)), axis=-1)
+        order = np.take_along_axis(order, ranked, axis=1)
+    np.testing.assert_array_equal(idx, order[:, :k])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(20, 400),
+    levels=st.sampled_from([2, 3, 5]),
+    listed=st.sampled_from([0, 10**9]),
+)
+def test_count_closer_counts_ties_by_index_on_one_hot_rows(seed, n, levels, listed):
+    # One-hot categories: exact values, each row tied with dozens of rows at its bound.
+    # Ties are listed, or counted in place (listed=0); either way those before the bound
+    # row by index count, and the count before each row's j-th neighbour is j.
+    rng = np.random.RandomState(seed)
+    codes = rng.randint(0, levels, size=(n, 4))
+    X = np.hstack([np.eye(levels)[codes[:, j]] for j in range(4)])
+    q, refs = np.arange(0, n, 2), np.arange(n)
+    D, order = _brute_order(X, q, refs)
+    j = rng.randint(0, n - 1, size=q.size)
+    rows = np.arange(q.size)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_exact, "_TREE_MAX_FEATURES", 0)
+        mp.setattr(_exact, "_COPIES_MEAN", np.inf)  # row by row: every tie decided by index
+        mp.setattr(_exact, "_LISTED_TIES", listed)
+        points = Points(X)
+        assert points.exact_screen
+        counts = count_closer(points, q, refs, D[rows, j], order[rows, j], 10**9)
+    np.testing.assert_array_equal(counts, j)

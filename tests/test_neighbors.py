@@ -576,3 +576,34 @@ def test_sparse_rows_among_themselves_take_the_blockwise_search(monkeypatch):
     calls.clear()
     kneighbors(X[:1500], 4, query_indices=np.arange(1500))  # 2.2e6 pairs: scikit-learn's
     assert not calls
+
+
+@pytest.mark.parametrize("kind", ["one-hot", "counts", "halves", "large"])
+@pytest.mark.parametrize("outside", [False, True])
+def test_brute_force_ties_from_exact_products_keep_the_order_of_differences(kind, outside,
+                                                                           monkeypatch):
+    # Integer rows tie each query with dozens of rows at its k-th distance: those queries
+    # are ranked against every row, from products where every value is a whole number
+    # (one-hot categories, counts), from differences otherwise (halves; integers too
+    # large for exact products). Either way: by (distance, row), as the differences give.
+    rng = np.random.RandomState(5)
+    if kind == "one-hot":
+        codes = rng.randint(0, 3, size=(400, 4))
+        X = np.hstack([np.eye(3)[codes[:, j]] for j in range(4)])
+    else:
+        X = rng.randint(0, 4, size=(400, 3)).astype(float)
+        X = X / 2 if kind == "halves" else X * 2.0**25 if kind == "large" else X
+    used = []
+    products = _neighbors._exact_products
+    monkeypatch.setattr(_neighbors, "_exact_products",
+                        lambda Q, R: used.append(products(Q, R) is not None) or products(Q, R))
+    query = X[::7] + (0.0 if kind != "counts" else 1.0) if outside else None
+    dist, idx = kneighbors(X, 5, method="brute", query=query, return_distance=True)
+    assert used and all(used) == (kind in ("one-hot", "counts"))
+    Q = X if query is None else query
+    D = ((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    if query is None:
+        np.fill_diagonal(D, np.inf)
+    order = np.lexsort((np.broadcast_to(np.arange(X.shape[0]), D.shape), D), axis=-1)[:, :5]
+    np.testing.assert_array_equal(idx, order)
+    np.testing.assert_array_equal(dist, np.sqrt(np.take_along_axis(D, order, axis=1)))

@@ -1207,6 +1207,10 @@ def _top_k_block(values, Q_low, R_low, k, own, block, slack, exact, margins=None
     nq = Q_low.shape[0]
     n_ref = R_low.shape[0]
     width, per_block, bounds = _parts(n_ref, block, k)
+    if n_ref <= block and (len(bounds) >= k or margins is not None):
+        # References in one block: one pass (few references with float64 values too, whose
+        # highest values, of rows of huge norm, are slow to partition whole).
+        return _one_block_top_k(values, Q_low, R_low, k, own, slack, exact, margins)
     if len(bounds) < k:
         # Fewer parts than neighbours: their minima cannot bound the k-th value, and
         # every entry would go to the second pass. The references are few (less than
@@ -1298,6 +1302,54 @@ def _few_refs_top_k(values, Q_low, R_low, k, own, slack, exact, margins=None):
     found = ([(rows, values.of_screened(rows, D[rows, pos]), pos)] if exact
              else _with_values(values, [(rows, pos)]))
     return _pick_smallest(Q_low.shape[0], k, found)
+
+
+def _one_block_top_k(values, Q_low, R_low, k, own, slack, exact, margins=None):
+    """:func:`_top_k_block` against references that fit in one block, in one pass.
+
+    The block is screened once and kept. The ``k``-th smallest of the minima
+    of about ``4 k`` narrow parts of each row bounds its ``k``-th value (as
+    the parts of :func:`_top_k_block`, but without a numpy call per part
+    afterwards, so parts may be narrow and the bound close), and the entries
+    in reach are taken from the whole block at once. The values that decide
+    are those of :func:`_top_k_block`, so are the results; on small searches
+    (a few thousand rows against a few hundred) the part minima of
+    :func:`_top_k_block`, at least ``_MIN_PART`` wide, bound the ``k``-th
+    value loosely (at ``k`` parts, by the largest minimum) and its second
+    pass reads the block again part by part.
+    """
+    nq, n_ref = Q_low.shape[0], R_low.shape[0]
+    D = _dot(Q_low, R_low[0:n_ref])
+    has = np.flatnonzero(own >= 0)
+    D[has, own[has]] = np.inf
+    if margins is None:
+        highest = D
+    else:
+        # The highest and the lowest value each entry may stand for (see _top_k_block).
+        highest = D + margins[1]
+        D -= margins[1]
+    minima = _narrow_minima(highest, 4 * k)
+    m = min(k, minima.shape[1])
+    kth = np.partition(minima, m - 1, axis=1)[:, m - 1].astype(np.float64)
+    del highest, minima
+    reach = 2.0 * (slack.max(axis=1) if margins is None else margins[0])
+    limit = np.minimum(kth + reach, np.finfo(np.float64).max)
+    rows, pos = nonzero_2d(D <= _at_most(limit[:, None], D.dtype))
+    found = ([(rows, values.of_screened(rows, D[rows, pos]), pos)] if exact
+             else _with_values(values, [(rows, pos)]))
+    return _pick_smallest(nq, k, found)
+
+
+def _narrow_minima(D, parts):
+    """Minimum of each row of ``D`` in each of about ``parts`` runs of equal width
+    (and the columns left over), as one reduction of a reshaped view."""
+    n, w = D.shape
+    width = max(1, w // parts)
+    whole = (w // width) * width
+    minima = D[:, :whole].reshape(n, w // width, width).min(axis=2)
+    if whole == w:
+        return minima
+    return np.concatenate([minima, D[:, whole:].min(axis=1)[:, None]], axis=1)
 
 
 def _parts(n_ref, block, k):
@@ -2168,6 +2220,12 @@ def _count_block(values, Q_low, R_low, scan, thr, bidx, skip, need, shift, slack
     return counts
 
 
+# Ties per row of a block of exact values, on average, up to which _count_exact lists them
+# (flags of 1,389 x 32 rows: listed faster; one-hot categories of 1,728 x 21: counted 2x
+# faster).
+_LISTED_TIES = 64
+
+
 def _count_exact(D, t, active, refs, bidx, buf, counts, found, n_found):
     """One block of :func:`_count_block` whose values ``D`` are exact (thresholds ``t`` in
     their type): the entries below a row's threshold count, and those equal to it where
@@ -2177,10 +2235,31 @@ def _count_exact(D, t, active, refs, bidx, buf, counts, found, n_found):
     if found.shape[1]:
         _keep_witnesses(buf[: D.shape[0]], sure, active, refs, found, n_found)
     counts[active] += sure
-    tie_r, tie_c = nonzero_2d(D == t)
-    if tie_r.size:
-        pick = active[tie_r]
-        np.add.at(counts, pick[refs[tie_c] < bidx[pick]], 1)
+    # The ties count where their row comes before the bound. A few are listed; many (on
+    # integer rows such as one-hot categories a row ties with dozens of rows at its
+    # bound) are counted in the byte buffer, as above, for the rows that have them.
+    n, w = D.shape
+    tied = buf[:n]
+    np.equal(D, t, out=tied[:, :w])
+    tied[:, w:] = False
+    per_row = _lane_sums(tied)
+    if per_row.sum() <= _LISTED_TIES * n:
+        tie_r, tie_c = nonzero_2d(tied[:, :w])
+        if tie_r.size:
+            pick = active[tie_r]
+            np.add.at(counts, pick[refs[tie_c] < bidx[pick]], 1)
+        return
+    rows = np.flatnonzero(per_row)
+    tied = tied[rows]
+    tied[:, :w] &= refs[None, :] < bidx[active[rows]][:, None]
+    counts[active[rows]] += _lane_sums(tied)
+
+
+def _lane_sums(mask):
+    """Per-row count of the ``True`` entries of a boolean array whose rows are a multiple of
+    8 bytes wide, at most 2040 (see :func:`_count_less`)."""
+    lanes = mask.view(np.uint64).sum(axis=1, dtype=np.uint64)
+    return lanes.view(np.uint8).reshape(mask.shape[0], 8).sum(axis=1, dtype=np.intp)
 
 
 def _keep_witnesses(mask, sure, rows, refs, found, n_found):
