@@ -1849,21 +1849,14 @@ def _inspect_with_dask(ctx, data, target):
             f"with --dask, DATA must be Parquet (a .parquet or .pq file or directory); got "
             f"'{data}'.", ctx=ctx, param_hint="DATA")
     dask, _ = _import_dask()
-    import pyarrow as pa
-
     from . import _dask_io
 
-    table, layout = _dask_io.read_parquet(data)
+    table, _ = _dask_io.read_parquet(data)
     # The names (the values of the empty meta are none, those of the non-empty one made up:
     # the partitions' own are checked in describe). Columns' kinds from values: pandas 2
     # gives text an object dtype, whose empty meta narwhals reads as numbers.
     _split_target(ctx, table._meta, target)
     X_meta = table._meta_nonempty.drop(columns=[target])
-    for field in layout.schema:
-        if pa.types.is_null(field.type) and field.name in X_meta.columns:
-            # Parquet's null type holds no value: a column of None without --dask, where
-            # the non-empty meta makes text up.
-            X_meta[field.name] = pd.Series(None, index=X_meta.index, dtype=object)
 
     def describe(part, i):
         column = part[target]
@@ -1898,6 +1891,11 @@ def _inspect_with_dask(ctx, data, target):
         check_target(np.concatenate([part[2] for part in parts]))
     _warn_spaced_labels(pd.Series(sorted(labels, key=lambda label: seen[label][0]),
                                   dtype=object), target)
+    for name in X_meta.columns:
+        if X_meta[name].dtype == object and missing.get(name, 0) == rows:
+            # No value in any row (Parquet's null type, or text on pandas 2): a column of
+            # None, as read without --dask, where the non-empty meta makes text up.
+            X_meta[name] = pd.Series(None, index=X_meta.index, dtype=object)
     return _report(str(data), (rows, len(table.columns)), target, unlabelled, labels,
                    [seen[label][0] for label in labels], [seen[label][1] for label in labels],
                    missing, _frames.column_kinds(X_meta))
