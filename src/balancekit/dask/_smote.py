@@ -4,12 +4,12 @@ grown exactly as in memory, and their new rows appended as new partitions."""
 import numpy as np
 
 from .. import _frames, over_sampling
-from .._kernels import LazyRows, draw_segments, segment_points
+from .._kernels import LazyRows, segment_points
 from .._neighbors import check_neighbors, estimated_recall, neighbors_attribute, search_options
 from .._validation import check_option, check_seed
 from ..exceptions import DataError
 from ..over_sampling._adasyn import check_reference_size, smote_fallback
-from ..over_sampling._borderline import KINDS, in_danger
+from ..over_sampling._borderline import KINDS, draw_toward, in_danger
 from ..over_sampling._smote import grow_classes, output_rows
 from ..over_sampling._smotenc import _level_distances
 from ._base import DaskSamplerMixin
@@ -444,12 +444,9 @@ class BorderlineSMOTE(_GrowGathered, over_sampling.BorderlineSMOTE):
                     "neighbours of another class)",
                     X, members, n_new, k, None, rng, label, self.n_jobs, search=search,
                 )
-            # The draws of the in-memory sampler: segment, then the shorter step toward
-            # a neighbour of another class.
-            rows, cols, gap = draw_segments(rng, danger.size, k, n_new)
-            neighbor = near[danger[rows], cols]
-            other = near_labels[danger[rows], cols] != label
-            gap[other] *= rng.uniform(0.0, 0.5, size=np.count_nonzero(other))
+            # The draws of the in-memory sampler.
+            rows, neighbor, gap = draw_toward(rng, near[danger, :k], n_new,
+                                              near_labels[danger, :k] != label)
             base = members[danger][rows]
             # Only the rows the segments join, read once each (the others from their
             # partitions), in a table of their own.

@@ -299,10 +299,26 @@ class BorderlineSMOTE(BaseSampler):
 
     def _generate(self, X, y, label, base_rows, ends, n_new, rng):
         """``n_new`` rows from ``X[base_rows]`` toward their neighbours ``ends`` (rows of X)."""
-        rows, cols, gap = draw_segments(rng, base_rows.size, ends.shape[1], n_new)
-        neighbor = ends[rows, cols]
-        if self.kind == "borderline-2":
-            other = y[neighbor] != label
-            gap[other] *= rng.uniform(0.0, 0.5, size=np.count_nonzero(other))
+        other = y[ends] != label if self.kind == "borderline-2" else None
+        rows, neighbor, gap = draw_toward(rng, ends, n_new, other)
         base = base_rows[rows]
         return segment_points(X, base, neighbor, gap), base
+
+
+def draw_toward(rng, ends, n_new, other=None):
+    """Borderline-SMOTE's draws of ``n_new`` segments from base rows toward their neighbours.
+
+    ``ends[i]`` lists the neighbours of base row ``i``. Each segment takes a
+    base row and one of its neighbours (:func:`~balancekit._kernels.draw_segments`)
+    and a gap along it; with ``other`` (booleans like ``ends``: the neighbour
+    is of another class, ``'borderline-2'``), the gaps toward those are then
+    multiplied by a draw from uniform(0, 0.5).
+
+    Returns the positions of the base rows, the neighbours (entries of
+    ``ends``) and the gaps, one per new row.
+    """
+    rows, cols, gap = draw_segments(rng, ends.shape[0], ends.shape[1], n_new)
+    if other is not None:
+        shorter = other[rows, cols]
+        gap[shorter] *= rng.uniform(0.0, 0.5, size=np.count_nonzero(shorter))
+    return rows, ends[rows, cols], gap
