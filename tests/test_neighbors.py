@@ -578,6 +578,12 @@ def test_sparse_rows_among_themselves_take_the_blockwise_search(monkeypatch):
     assert not calls
 
 
+def _one_hot_rows(rng, n, columns, levels):
+    """``n`` rows of ``columns`` categories of ``levels`` levels each, one-hot encoded."""
+    codes = rng.randint(0, levels, size=(n, columns))
+    return np.hstack([np.eye(levels)[codes[:, j]] for j in range(columns)])
+
+
 @pytest.mark.parametrize("kind", ["one-hot", "counts", "halves", "large"])
 @pytest.mark.parametrize("outside", [False, True])
 def test_brute_force_ties_from_exact_products_keep_the_order_of_differences(kind, outside,
@@ -588,8 +594,7 @@ def test_brute_force_ties_from_exact_products_keep_the_order_of_differences(kind
     # large for exact products). Either way: by (distance, row), as the differences give.
     rng = np.random.RandomState(5)
     if kind == "one-hot":
-        codes = rng.randint(0, 3, size=(400, 4))
-        X = np.hstack([np.eye(3)[codes[:, j]] for j in range(4)])
+        X = _one_hot_rows(rng, 400, columns=4, levels=3)
     else:
         X = rng.randint(0, 4, size=(400, 3)).astype(float)
         X = X / 2 if kind == "halves" else X * 2.0**25 if kind == "large" else X
@@ -607,3 +612,27 @@ def test_brute_force_ties_from_exact_products_keep_the_order_of_differences(kind
     order = np.lexsort((np.broadcast_to(np.arange(X.shape[0]), D.shape), D), axis=-1)[:, :5]
     np.testing.assert_array_equal(idx, order)
     np.testing.assert_array_equal(dist, np.sqrt(np.take_along_axis(D, order, axis=1)))
+
+
+@pytest.mark.parametrize("kind", ["one-hot", "counts", "floats"])
+def test_small_searches_of_whole_numbers_take_the_screened_search(kind, monkeypatch):
+    """Below the screened search's size, rows of whole numbers in more than 15 columns (which
+    tie most queries at their k-th distance) still go to it, not to scikit-learn's brute force;
+    other rows do not. Either way the neighbours come by (distance, row)."""
+    calls = []
+    real = _neighbors._screened
+    monkeypatch.setattr(_neighbors, "_screened", lambda *a, **k: calls.append(1) or real(*a, **k))
+    rng = np.random.RandomState(6)
+    if kind == "one-hot":
+        X = _one_hot_rows(rng, 500, columns=5, levels=4)
+    else:
+        X = rng.randint(0, 3, size=(500, 18)).astype(float)
+        X = X + rng.rand(*X.shape) / 10 if kind == "floats" else X
+    queries = np.arange(0, 500, 4)
+    dist, idx = kneighbors(X, 5, query_indices=queries, return_distance=True)
+    assert bool(calls) == (kind != "floats")
+    D = ((X[queries, None, :] - X[None, :, :]) ** 2).sum(-1)
+    D[np.arange(queries.size), queries] = np.inf
+    order = np.lexsort((np.broadcast_to(np.arange(500), D.shape), D), axis=-1)[:, :5]
+    np.testing.assert_array_equal(idx, order)
+    np.testing.assert_allclose(dist, np.sqrt(np.take_along_axis(D, order, axis=1)), rtol=1e-12)
