@@ -278,6 +278,47 @@ def test_sigterm_during_the_write_leaves_nothing(tmp_path):
     assert listing(tmp_path) == ["x.csv"]
 
 
+_COMPARE_STOP_SCRIPT = """
+import os, signal, sys
+from balancekit import cli
+from balancekit.evaluation import _compare
+
+fit, calls = _compare._fit_fold, []
+
+def stopping_fit(*args):
+    calls.append(1)
+    if len(calls) == 5:  # two folds each: baseline and random_over are done
+        if sys.argv[1] == "term":
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise KeyboardInterrupt
+    return fit(*args)
+
+_compare._fit_fold = stopping_fit
+cli.main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize(("stop", "code", "error"),
+                         [("int", 130, "Interrupted."), ("term", 143, "Terminated.")])
+def test_compare_stopped_shows_the_strategies_done_and_writes_nothing(tmp_path, stop, code,
+                                                                        error):
+    path = tmp_path / "x.csv"
+    binary_table(n=80, minority=16).to_csv(path, index=False)
+    result = subprocess.run(
+        [sys.executable, "-c", _COMPARE_STOP_SCRIPT, stop, "compare", str(path), "-t", "t",
+         "--cv", "2", "-s", "baseline,random_over,smote", "--json", "out.json",
+         "--report", "out.html"],
+        capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ, **WIDE), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == code, result.stderr
+    assert "2 strategies ranked" in result.stdout
+    assert "random_over" in result.stdout and "Not run (interrupted): smote" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == f"Error: {error}"
+    assert any(line.startswith("Interrupted: the table holds") for line in lines)
+    assert listing(tmp_path) == ["x.csv"]
+
+
 def test_compare_writes_its_files_when_the_reader_of_stdout_has_gone(tmp_path):
     # `compare ... --json out.json | head -3`: the table met a closed pipe, and the command
     # ended at once, with status 1, no word and no JSON, after the whole comparison.

@@ -50,6 +50,7 @@ from balancekit.ensemble import (
     RUSBoostClassifier,
 )
 from balancekit.evaluation import (
+    ComparisonInterrupted,
     ComparisonResult,
     available_strategies,
     compare,
@@ -1794,3 +1795,49 @@ def test_the_report_shows_the_splits_and_the_notes(grouped_data):
     page = result.to_html()
     assert "3 splits (TimeSeriesSplit)" in page and "None-fold" not in page
     assert "already weights the classes" in page
+
+
+class _InterruptAfter:
+    """A progress callback that presses Ctrl-C once ``fits`` fits are done."""
+
+    def __init__(self, fits):
+        self.fits = fits
+
+    def __call__(self, done, total, description):
+        if done == self.fits:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_an_interrupt_keeps_the_strategies_whose_every_fold_was_fitted(numeric_data, n_jobs):
+    X, y = numeric_data
+    names = ["baseline", "random_under", "smote", "class_weight"]
+    # Ctrl-C after 7 fits of 3 folds: the first two strategies are complete, the third is not.
+    with joblib.parallel_config(backend="threading"):
+        with pytest.raises(ComparisonInterrupted) as info:
+            compare(X, y, strategies=names, cv=3, n_jobs=n_jobs, progress=_InterruptAfter(7))
+    assert isinstance(info.value, KeyboardInterrupt)
+    assert isinstance(info.value.__cause__, KeyboardInterrupt)
+    partial = info.value.partial.summary
+    done = [s["name"] for s in partial["strategies"]]
+    if n_jobs is None:  # one after the other: the first two, in order
+        assert done == names[:2]
+    assert done and set(done) | set(info.value.not_run) == set(names)
+    assert partial["not_run"] == info.value.not_run == [n for n in names if n not in done]
+    assert any("interrupted" in note and "not run" in note for note in partial["notes"])
+    assert partial["pca"] is None
+    # Those strategies are compared as a run of them alone compares them.
+    alone = compare(X, y, strategies=done, cv=3).summary
+    assert [r["strategy"] for r in partial["ranking"]] == [r["strategy"] for r in alone["ranking"]]
+    for a, b in zip(partial["strategies"], alone["strategies"], strict=True):
+        assert a["metrics"]["pr_auc"]["folds"] == pytest.approx(b["metrics"]["pr_auc"]["folds"])
+    assert partial["recommendation"]["message"] == alone["recommendation"]["message"]
+    json.loads(info.value.partial.to_json())
+    assert f"not run: {', '.join(partial['not_run'])}" in info.value.partial.to_html()
+
+
+def test_an_interrupt_before_any_strategy_is_complete_goes_on_as_it_came(numeric_data):
+    X, y = numeric_data
+    with pytest.raises(KeyboardInterrupt) as info:
+        compare(X, y, strategies=["baseline", "smote"], cv=3, progress=_InterruptAfter(2))
+    assert type(info.value) is KeyboardInterrupt

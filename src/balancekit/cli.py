@@ -1133,6 +1133,11 @@ def _print_comparison(summary):
             Text(f"Skipped: {item['strategy']}: {_one_line(item['reason'])}", style="dim"),
             soft_wrap=True,
         )
+    if summary.get("not_run"):
+        console.print(
+            Text(f"Not run (interrupted): {', '.join(summary['not_run'])}", style="yellow"),
+            soft_wrap=True,
+        )
 
 
 def _versus_note(summary, metric):
@@ -1290,6 +1295,7 @@ def compare(
     validation folds; the table ranks them and says whether the best one
     beats training without resampling by more than the noise of the folds.
     """
+    from .evaluation import ComparisonInterrupted
     from .evaluation import compare as run_comparison
     from .evaluation._compare import warn_if_measurement
 
@@ -1343,21 +1349,29 @@ def compare(
             raise typer.BadParameter(
                 f"{pos_label!r} is not a class of the target; its classes are "
                 f"{_label_list(labels)}.", ctx=ctx, param_hint="'--pos-label'")
-    with _ProgressBar() as progress:
-        result = run_comparison(
-            X,
-            y,
-            strategies=names,
-            estimator=model,
-            cv=cv,
-            repeats=repeats,
-            groups=group_values,
-            scoring=scoring,
-            pos_label=pos_label,
-            random_state=seed,
-            n_jobs=jobs,
-            progress=progress,
-        )
+    try:
+        with _ProgressBar() as progress:
+            result = run_comparison(
+                X,
+                y,
+                strategies=names,
+                estimator=model,
+                cv=cv,
+                repeats=repeats,
+                groups=group_values,
+                scoring=scoring,
+                pos_label=pos_label,
+                random_state=seed,
+                n_jobs=jobs,
+                progress=progress,
+            )
+    except ComparisonInterrupted as exc:
+        # The strategies finished before Ctrl-C (or SIGTERM) are shown, not written: a file
+        # would hold a comparison other than the one asked for.
+        _print_comparison(exc.partial.summary)
+        _say("Interrupted: the table holds the strategies whose every fold was fitted; "
+             "no file was written.", style="yellow")
+        raise exc.__cause__ from None
     _print_comparison(result.summary)
     identifiers = result.summary["data"].get("identifier_columns")
     if identifiers:

@@ -6,8 +6,8 @@ cross-validation, ranks them, recommends one and returns a
 :class:`ComparisonResult` that writes JSON and a self-contained HTML report.
 """
 
-from ._compare import compare
+from ._compare import ComparisonInterrupted, compare
 from ._strategies import available_strategies, default_strategies
 from ._summary import ComparisonResult
 
-__all__ = ["ComparisonResult", "available_strategies", "compare", "default_strategies"]
+__all__ = ["ComparisonInterrupted", "ComparisonResult", "available_strategies", "compare", "default_strategies"]

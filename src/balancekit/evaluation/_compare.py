@@ -203,6 +203,14 @@ def compare(
         ``result.recommendation``, ``result.to_json()``,
         ``result.to_html()`` and ``result.save_html(path)``.
 
+    Raises
+    ------
+    ComparisonInterrupted
+        On Ctrl-C (a ``KeyboardInterrupt``) during the fits, once at least
+        one strategy has every fold fitted: a ``KeyboardInterrupt`` itself,
+        whose ``partial`` attribute holds the comparison of those
+        strategies. Before that, the interrupt goes on as it came.
+
     Notes
     -----
     Metrics are computed on each validation fold and reported as mean and
@@ -322,7 +330,16 @@ def compare(
     options = {"pos": pos, "scores": score_method is not None, "scaling": scaling}
     limits = 1 if frame.size <= SMALL_TABLE_CELLS else None
     with one_thread() if limits == 1 else contextlib.nullcontext():
-        outcomes = _run(tasks, frame, y_arr, columns, model, options, n_jobs, progress)
+        outcomes, stopped = _run(tasks, frame, y_arr, columns, model, options, n_jobs,
+                                 progress)
+    not_run = []
+    if stopped is not None:
+        # Interrupted: the strategies whose every fold was fitted are compared; the others
+        # are named. Nothing was compared yet: the interrupt goes on as it came.
+        not_run = [s.name for s in specs if len(outcomes.get(s.name, [])) < len(folds.splits)]
+        specs = [s for s in specs if s.name not in not_run]
+        if not specs:
+            raise stopped
 
     strategy_entries = []
     curves = []
@@ -353,6 +370,11 @@ def compare(
     if undefined:
         warnings.warn(undefined, BalancekitWarning, stacklevel=2)
         notes.append(undefined)
+    if not_run:
+        notes.append(
+            f"interrupted: {len(specs)} of {len(specs) + len(not_run)} strategies are "
+            f"compared, those whose every fold was fitted; not run: {', '.join(not_run)}."
+        )
     _compare_with_baseline(strategy_entries, test_fraction=folds.test_fraction)
     ranking = rank_strategies(strategy_entries, metric)
     recommendation = recommend(
@@ -360,8 +382,11 @@ def compare(
                                            if e["status"] == "failed"],
         baseline_weighted=bool(weighted),
     )
-    with one_thread() if limits == 1 else contextlib.nullcontext():
-        pca = _pca_view(specs, frame, y_arr, columns, random_state, scaling)
+    # Interrupted: no more fits, so no 2-D view (it fits a sampler on all the rows).
+    pca = None
+    if stopped is None:
+        with one_thread() if limits == 1 else contextlib.nullcontext():
+            pca = _pca_view(specs, frame, y_arr, columns, random_state, scaling)
 
     summary = {
         "kind": "balancekit.comparison",
@@ -418,9 +443,39 @@ def compare(
             "strategies": curves,
         },
         "pca": pca,
+        # The strategies left out by an interrupt (see ComparisonInterrupted).
+        "not_run": not_run,
         "elapsed_seconds": time.perf_counter() - started,
     }
-    return ComparisonResult(jsonable(summary))
+    result = ComparisonResult(jsonable(summary))
+    if stopped is not None:
+        raise ComparisonInterrupted(result, not_run) from stopped
+    return result
+
+
+class ComparisonInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or another ``KeyboardInterrupt``) during :func:`compare`, once at least
+    one strategy has every fold fitted.
+
+    It is a ``KeyboardInterrupt``, so an interrupt still stops the program
+    where nothing catches it; the interrupt that stopped the fits is its
+    ``__cause__``.
+
+    Attributes
+    ----------
+    partial : ComparisonResult
+        The comparison of the strategies whose every fold was fitted, as
+        :func:`compare` would have returned it for those strategies alone
+        (without the 2-D view of the synthetic rows); its notes and
+        ``summary['not_run']`` name the strategies left out.
+    not_run : list of str
+        The strategies left out.
+    """
+
+    def __init__(self, partial, not_run):
+        super().__init__(f"compare was interrupted; not run: {', '.join(not_run)}")
+        self.partial = partial
+        self.not_run = list(not_run)
 
 
 #: Why a multiclass one-vs-one decision function gives no ROC-AUC, PR-AUC or curves.
@@ -754,9 +809,22 @@ def _describe_preprocessing(columns, scaling="standard"):
 
 
 def _run(tasks, frame, y, columns, model, options, n_jobs, progress):
-    """Run every (strategy, fold) fit; return ``{strategy name: [fold outcome, ...]}``."""
-    total = len(tasks)
+    """Run every (strategy, fold) fit.
+
+    Returns ``{strategy name: [fold outcome, ...]}`` and ``None``, or, when a
+    ``KeyboardInterrupt`` stops the fits, the outcomes so far and that interrupt.
+    """
     outcomes = {}
+    try:
+        _run_fits(tasks, frame, y, columns, model, options, n_jobs, progress, outcomes)
+    except KeyboardInterrupt as exc:
+        return outcomes, exc
+    return outcomes, None
+
+
+def _run_fits(tasks, frame, y, columns, model, options, n_jobs, progress, outcomes):
+    """The fits of :func:`_run`, each outcome added to ``outcomes`` as it comes."""
+    total = len(tasks)
     if n_jobs is not None:
         from joblib import cpu_count
 
@@ -780,17 +848,25 @@ def _run(tasks, frame, y, columns, model, options, n_jobs, progress):
                     failed.add(spec.name)
             outcomes.setdefault(spec.name, []).append(outcome)
             _report(progress, done, total, spec.name, task[6])
-        return outcomes
+        return
     from joblib import Parallel, delayed
 
     where = {(task[0].name, task[1]): task[6] for task in tasks}
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
         delayed(_fit_fold)(*task[:6], frame, y, columns, model, options) for task in tasks
     )
-    for done, outcome in enumerate(jobs, start=1):
-        outcomes.setdefault(outcome["name"], []).append(outcome)
-        _report(progress, done, total, outcome["name"], where[outcome["name"], outcome["fold"]])
-    return outcomes
+    try:
+        for done, outcome in enumerate(jobs, start=1):
+            outcomes.setdefault(outcome["name"], []).append(outcome)
+            _report(progress, done, total, outcome["name"],
+                    where[outcome["name"], outcome["fold"]])
+    except KeyboardInterrupt:
+        # The pending fits are cancelled now, without joblib's warning that some finished
+        # fits were not used: an interrupt leaves them out on purpose.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            jobs.close()
+        raise
 
 
 def _report(progress, done, total, name, where):

@@ -637,14 +637,17 @@ class ComparisonResult:
           failed), ``metric``, ``within_noise``, the test's values and a
           ``message``.
         - ``skipped`` and ``failed`` (``strategy`` and ``reason`` or
-          ``error``), ``notes`` (sentences about the whole run).
+          ``error``), ``notes`` (sentences about the whole run), ``not_run``
+          (the strategies an interrupt left out, empty otherwise: see
+          :class:`~balancekit.evaluation.ComparisonInterrupted`).
         - ``curves``: ``positive_label``, ``prevalence`` and, per strategy,
           its PR and ROC curves and confusion matrix over the pooled folds of
           the first repeat (for a splitter or given splits, the first splits
           whose validation rows do not overlap; ``settings['pooled']`` says
           which).
         - ``pca``: the 2-D view of original and synthetic rows of the best
-          SMOTE-family strategy (``null`` when there is none).
+          SMOTE-family strategy (``null`` when there is none, and after an
+          interrupt).
 
     Examples
     --------
