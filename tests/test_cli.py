@@ -666,6 +666,24 @@ def test_compare_progress_names_the_fit_that_is_running(mixed_csv, monkeypatch):
     assert bars[-1].progress.tasks[0].description == "summarising the results"
 
 
+def test_compare_logs_a_line_of_progress_where_stderr_is_no_terminal(mixed_csv, monkeypatch):
+    # No bar in a log or a pipe: a long comparison said nothing there until its table.
+    import balancekit.cli as cli
+
+    monkeypatch.setattr(cli, "_LOG_EVERY", 0.0)  # a line after every fit but the last
+    result = invoke("compare", mixed_csv, "-t", "label", "--cv", "2", "-s",
+                    "baseline,random_over")
+    assert_ok(result)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("compare: ")]
+    assert [line.split(" fits done")[0] for line in lines] == [
+        "compare: 1 of 4", "compare: 2 of 4", "compare: 3 of 4"]
+    assert lines[0].endswith("(last: baseline: fold 1/2)")
+    assert lines[2].endswith("(last: random_over: fold 1/2)")
+    monkeypatch.setattr(cli, "_LOG_EVERY", 3600.0)
+    result = invoke("compare", mixed_csv, "-t", "label", "--cv", "2", "-s", "baseline")
+    assert not [line for line in result.stderr.splitlines() if line.startswith("compare: ")]
+
+
 def test_compare_takes_model_and_strategy_names_in_any_case(tmp_path, mixed_csv):
     # As --scoring already did: 'HGB' and 'Random_Over' were unknown names.
     out = tmp_path / "result.json"

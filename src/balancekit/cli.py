@@ -36,6 +36,7 @@ import math
 import os
 import re
 import shlex
+import time
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -958,14 +959,20 @@ def _check_report_path(suffixes):
     return callback
 
 
+#: Seconds between the progress lines of a comparison whose stderr is not a terminal.
+_LOG_EVERY = 30.0
+
+
 class _ProgressBar:
     """``progress(done, total, description)`` drawing a rich progress bar on stderr: the fit
     running (told by ``starting`` when the fits run one after the other), else the last one
-    finished."""
+    finished. Where stderr is not a terminal (a log, a pipe), a plain line every
+    ``_LOG_EVERY`` seconds tells how many fits are done instead."""
 
     def __init__(self):
         self.console = _stderr()
         self.enabled = self.console.is_terminal  # no bar in logs and pipes
+        self.started = self.logged = time.monotonic()
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -1004,6 +1011,11 @@ class _ProgressBar:
                              description=f"[bold]fitting[/bold] {escape(description)}")
 
     def __call__(self, done, total, description):
+        now = time.monotonic()
+        if not self.enabled and done < total and now - self.logged >= _LOG_EVERY:
+            self.logged = now
+            _say(f"compare: {done} of {total} fits done in {_minutes(now - self.started)} "
+                 f"(last: {description})")
         if done == total:
             text = "summarising the results"
         elif self.told:  # the next fit is announced as it starts
@@ -1011,6 +1023,12 @@ class _ProgressBar:
         else:  # fits in parallel: several are running, the last one finished is known
             text = f"[bold]fitting[/bold] in parallel; done {escape(description)}"
         self.progress.update(self.task, completed=done, total=total, description=text)
+
+
+def _minutes(seconds):
+    """``'42 s'`` or ``'3 min 05 s'``."""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
 def _mean_std(mean, std):
