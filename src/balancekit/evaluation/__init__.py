@@ -10,4 +10,10 @@ from ._compare import ComparisonInterrupted, compare
 from ._strategies import available_strategies, default_strategies
 from ._summary import ComparisonResult
 
-__all__ = ["ComparisonInterrupted", "ComparisonResult", "available_strategies", "compare", "default_strategies"]
+__all__ = [
+    "ComparisonInterrupted",
+    "ComparisonResult",
+    "available_strategies",
+    "compare",
+    "default_strategies",
+]
