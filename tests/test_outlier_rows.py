@@ -318,24 +318,39 @@ def test_small_searches_of_many_features_are_not_moved_by_an_offset(offset, meth
         np.testing.assert_allclose(moved - offset, plain, rtol=0, atol=abs(offset) * 1e-14)
 
 
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 300), p=st.integers(1, 6), scale=st.integers(-8, 15),
+       kind=st.sampled_from(["normal", "integers", "lognormal"]), seed=st.integers(0, 2**16))
+def test_the_centre_takes_numpys_quartiles_to_the_last_bit(n, p, scale, kind, seed):
+    # The centre comes from one sort of the sampled columns; numpy.quantile is the reference.
+    rng = np.random.default_rng(seed)
+    sample = {"normal": lambda: rng.normal(size=(n, p)) * 10.0**scale,
+              "integers": lambda: rng.integers(-3, 4, size=(n, p)).astype(float),
+              "lognormal": lambda: rng.lognormal(3, 2, size=(n, p))}[kind]()
+    expected = np.quantile(sample, [0.25, 0.5, 0.75], axis=0)
+    np.testing.assert_array_equal(np.array(_exact._quartiles(sample)), expected)
+
+
+@pytest.mark.parametrize("n", [1500, 3000])
 @pytest.mark.parametrize("kind", ["code", "groups"])
-def test_small_searches_of_many_features_find_the_neighbours_of_rows_far_apart(kind):
+def test_small_searches_of_many_features_find_the_neighbours_of_rows_far_apart(kind, n):
     # A missing-value code in a column, or two groups far apart: no centre brings the rows
     # near 0, and scikit-learn's brute force gave 280 of 1,500 rows another 5-NN list.
     # Such rows go to the search that decides on differences.
     from balancekit._neighbors import kneighbors
     from balancekit.over_sampling import SMOTE
 
+    # Up to 2,048 rows, every row is checked for a near one; above, a sample of them.
     rng = np.random.RandomState(0)
-    X = rng.randn(1500, 20)
+    X = rng.randn(n, 20)
     if kind == "code":
-        X[rng.rand(1500) < 0.2, 3] = 99999999.0
+        X[rng.rand(n) < 0.2, 3] = 99999999.0
     else:
-        X[rng.rand(1500) < 0.5] += 1e9
-    refs = np.arange(1500)
+        X[rng.rand(n) < 0.5] += 1e9
+    refs = np.arange(n)
     points = Points(X)
     np.testing.assert_array_equal(kneighbors(X, 5), _differences_order(points, refs, refs)[:, :5])
-    rows = np.flatnonzero(rng.rand(1500) < 0.3)
+    rows = np.flatnonzero(rng.rand(n) < 0.3)
     found = kneighbors(X, 4, rows=rows)
     np.testing.assert_array_equal(rows[found], _differences_order(points, rows, rows)[:, :4])
     queries = X[:50] + 1e-3
@@ -344,7 +359,7 @@ def test_small_searches_of_many_features_find_the_neighbours_of_rows_far_apart(k
     np.testing.assert_array_equal(idx, np.argsort(D, axis=1, kind="stable")[:, :3])
     # SMOTE's new rows then lie on segments to true neighbours: within the code rows, each
     # new row is as near its base as the base's fifth neighbour at most.
-    y = (rng.rand(1500) < 0.2).astype(int)
+    y = (rng.rand(n) < 0.2).astype(int)
     X_res, _ = SMOTE(k_neighbors=5, random_state=0).fit_resample(X, y)
     minority = np.flatnonzero(y == 1)
     fifth = _differences_order(points, minority, minority)[:, 4]

@@ -659,11 +659,19 @@ def _far_apart(X, rows, shifted):
     if sp.issparse(X):
         return False
     picked = np.arange(X.shape[0]) if rows is None else np.asarray(rows)
-    sq = np.empty(picked.size)
-    step = max(1, (1 << 16) // max(1, X.shape[1]))  # float64 chunks of 512 KiB
-    for s in range(0, picked.size, step):
-        part = shifted(np.asarray(X[picked[s:s + step]], dtype=np.float64))
-        sq[s:s + step] = np.einsum("ij,ij->i", part, part)
+    # At most _FAR_SAMPLE rows: every row is a reference, and one float64 copy of them
+    # serves the norms and the product (a small table's search took 1-5 ms less).
+    every = picked.size <= _FAR_SAMPLE
+    if every:
+        R = shifted(np.asarray(X if rows is None else X[picked], dtype=np.float64))
+        sq = np.einsum("ij,ij->i", R, R)
+    else:
+        sq = np.empty(picked.size)
+        step = max(1, (1 << 16) // max(1, X.shape[1]))  # float64 chunks of 512 KiB
+        for s in range(0, picked.size, step):
+            chunk = X[s:s + step] if rows is None else X[picked[s:s + step]]
+            part = shifted(np.asarray(chunk, dtype=np.float64))
+            sq[s:s + step] = np.einsum("ij,ij->i", part, part)
     top = min(_FAR_TOP, picked.size)
     candidates = np.argpartition(sq, picked.size - top)[picked.size - top:]
     large = np.flatnonzero(sq > _FAR_CANDIDATE * np.median(sq))
@@ -672,19 +680,22 @@ def _far_apart(X, rows, shifted):
     chosen = np.zeros(picked.size, dtype=bool)
     chosen[candidates] = chosen[large] = True
     candidates = np.flatnonzero(chosen)
-    if picked.size > _FAR_SAMPLE:
+    if every:
+        refs = np.arange(picked.size)
+        C = R[candidates]
+    else:
         chosen[np.linspace(0, picked.size - 1, _FAR_SAMPLE).astype(np.intp)] = True
-    refs = np.flatnonzero(chosen) if picked.size > _FAR_SAMPLE else np.arange(picked.size)
+        refs = np.flatnonzero(chosen)
+        C = shifted(np.asarray(X[picked[candidates]], dtype=np.float64))
+        R = shifted(np.asarray(X[picked[refs]], dtype=np.float64))
     # One product screens the pairs: its rounding, about 1e-14 of the squared norms, is far
     # below the 1e-8 of them the test is about. The few pairs it finds that near (copies
     # among them) get their squared distances from differences, which decide.
-    C = shifted(np.asarray(X[picked[candidates]], dtype=np.float64))
-    R = shifted(np.asarray(X[picked[refs]], dtype=np.float64))
     # On one BLAS thread: threads left spinning after a threaded product slow down the
     # OpenMP threads of the search that follows (scikit-learn's brute force took 2x).
     with one_thread():
         product = C @ R.T
-    screened = sq[candidates, None] + np.einsum("ij,ij->i", R, R) - 2.0 * product
+    screened = sq[candidates, None] + sq[refs] - 2.0 * product
     near_c, near_r = np.nonzero(screened <= 2.0 * sq[candidates, None] / _FAR_NORMS)
     D = np.subtract(X[picked[candidates[near_c]]], X[picked[refs[near_r]]], dtype=np.float64)
     d = np.einsum("ij,ij->i", D, D)
