@@ -1,9 +1,11 @@
 """Reading and writing tables: infinity, stray tokens, short rows, header names, Parquet
 indexes, schemas and types, and the paths named in errors (``balancekit._io``)."""
 
+import datetime
 import decimal
 import errno
 import gzip
+import json
 import tempfile
 import warnings
 
@@ -12,6 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from balancekit import _io
 from balancekit.exceptions import BalancekitWarning, DataError
@@ -291,6 +295,41 @@ def test_map_columns_are_written_back(tmp_path):
     table, layout = _io.read_table(path, keep_text=True)
     _io.write_table(table.iloc[[2, 0, 1, 1]], out, text=layout)
     assert pq.read_table(out).equals(source.take([2, 0, 1, 1]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=1500) | st.none(),
+             min_size=1, max_size=4),
+    st.lists(st.text(max_size=5), min_size=1, max_size=4),
+)
+def test_nested_parquet_values_are_written_to_csv_as_json(lists, words):
+    # numpy abbreviates a long array in its text ("[0 1 2 ... 1199]"): pandas wrote that into
+    # the CSV file, losing the values without a word.
+    n = min(len(lists), len(words))
+    source = pa.table({
+        "l": pa.array(lists[:n], pa.list_(pa.int64())),
+        "s": pa.array([{"w": w, "d": datetime.date(2020, 1, 2)} for w in words[:n]]),
+        "m": pa.array([[(w, 1.5)] for w in words[:n]], pa.map_(pa.string(), pa.float64())),
+    })
+    with tempfile.TemporaryDirectory() as tmp:
+        path, out = f"{tmp}/x.parquet", f"{tmp}/out.csv"
+        pq.write_table(source, path)
+        _io.write_table(_io.read_table(path), out)
+        rows = read_rows(out)
+    assert rows[0] == ["l", "s", "m"]
+    for row, value, word in zip(rows[1:], lists, words, strict=False):
+        assert row[0] == ("" if value is None else json.dumps(value, separators=(",", ":")))
+        assert json.loads(row[1]) == {"w": word, "d": "2020-01-02"}
+        assert json.loads(row[2]) == [[word, 1.5]]
+
+
+def test_binary_columns_are_refused_for_csv_with_the_way_out(tmp_path):
+    path, out = tmp_path / "x.parquet", tmp_path / "out.csv"
+    pq.write_table(pa.table({"raw": pa.array([b"\x00\xff", None]), "x": [1, 2]}), path)
+    with pytest.raises(DataError, match=r"column 'raw' .*bytes.*\.parquet.*--drop raw"):
+        _io.write_table(_io.read_table(path), out)
+    assert not out.exists()
 
 
 def test_parquet_fields_keep_their_metadata_and_not_null(tmp_path):

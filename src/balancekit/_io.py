@@ -41,6 +41,7 @@ import contextlib
 import csv
 import gzip
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -1247,6 +1248,8 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
     layout = text if isinstance(text, ParquetLayout) else None
     if isinstance(text, CellText) and fmt != "parquet":
         table = text.render(table, rows, head)
+    if fmt != "parquet":
+        table = _flat_cells(table, path)
 
     def write(tmp):
         try:
@@ -1383,6 +1386,50 @@ def write_parts(write, path, *, force=False):
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _flat_cells(table, path):
+    """``table`` with every nested value (an Arrow list, struct or map read from Parquet)
+    as JSON text, for a CSV output: pandas would write a long list as numpy abbreviates it
+    (``[0 1 2 ... 1199]``), losing values. A map is a JSON list of ``[key, value]`` pairs
+    (its keys need not be text); a date inside a nested value is its text, NaN and
+    infinities ``null``.
+
+    Raises
+    ------
+    DataError
+        When a column holds bytes (an Arrow binary column), which CSV text cannot hold.
+    """
+    flat = {}
+    for j, (name, column) in enumerate(table.items()):
+        if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) in (
+            "string", "empty", "boolean", "integer", "floating", "decimal", "date",
+            "datetime", "time",
+        ):
+            continue
+        present = column[column.notna()]
+        if any(isinstance(value, bytes | bytearray) for value in present):
+            raise DataError(
+                f"column '{name}' of the table holds bytes (binary data), which a CSV file "
+                f"cannot hold as they are: write a .parquet file instead of '{path}', or "
+                f"leave the column out (--drop {name})"
+            )
+        nested = (list, tuple, dict, np.ndarray)
+        if any(isinstance(value, nested) for value in present):
+            flat[j] = column.map(_json_text, na_action="ignore")
+    if not flat:
+        return table
+    table = table.copy(deep=False)
+    for j, column in flat.items():
+        table.isetitem(j, column)
+    return table
+
+
+def _json_text(value):
+    """A nested value read from Parquet as compact JSON text (see :func:`_flat_cells`)."""
+    from .metrics._report import _to_json
+
+    return json.dumps(_to_json(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def _about(exc, path, tmp=None):
