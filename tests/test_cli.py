@@ -983,6 +983,19 @@ def test_compare_fails_when_every_strategy_failed(tmp_path, mixed_csv, monkeypat
     assert json.loads(out.read_text())["ranking"] == []
 
 
+def test_compare_lists_a_failed_strategy_once(tmp_path):
+    # One rare row per training fold: SMOTE cannot find a neighbour, the baseline runs.
+    rng = np.random.RandomState(0)
+    path = tmp_path / "tiny.csv"
+    table = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    table.assign(label=[0] * 38 + [1] * 2).to_csv(path, index=False)
+    result = invoke("compare", path, "-t", "label", "--cv", "2", "-s", "baseline,smote")
+    assert_ok(result)
+    output = result.stdout + result.stderr
+    assert output.count("smote (DataError") + output.count("smote: DataError") == 1, output
+    assert "Failed: smote: DataError: k_neighbors=5 needs at least 2 samples" in output
+
+
 # --------------------------------------------------------------------------- delimiters
 
 

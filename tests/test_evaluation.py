@@ -702,10 +702,14 @@ def _explode(X, y):
 
 def test_failing_strategy_is_reported_not_raised(numeric_data):
     X, y = numeric_data
-    result = compare(
-        X, y, strategies=["baseline", ("exploding", FunctionSampler(_explode)), "random_under"],
-        cv=3,
-    )
+    with pytest.warns(BalancekitWarning, match=r"1 of 3 strategies failed and are left out of "
+                      r"the ranking: exploding \(ValueError: this sampler cannot cope"):
+        result = compare(
+            X, y, strategies=["baseline", ("exploding", FunctionSampler(_explode)),
+                              "random_under"],
+            cv=3,
+        )
+    assert "3 strategies (1 failed)" in repr(result)
     failed = result.summary["failed"]
     assert [f["strategy"] for f in failed] == ["exploding"]
     assert "cannot cope" in failed[0]["error"] and failed[0]["error"].startswith("ValueError")

@@ -1315,7 +1315,7 @@ def compare(
     """
     from .evaluation import ComparisonInterrupted
     from .evaluation import compare as run_comparison
-    from .evaluation._compare import warn_if_measurement
+    from .evaluation._compare import FAILED_WARNING_PATTERN, warn_if_measurement
 
     names = _parse_strategies(strategies)
     sep = _check_sep(ctx, sep, data)
@@ -1368,7 +1368,9 @@ def compare(
                 f"{pos_label!r} is not a class of the target; its classes are "
                 f"{_label_list(labels)}.", ctx=ctx, param_hint="'--pos-label'")
     try:
-        with _ProgressBar() as progress:
+        # The failed strategies are listed under the table; their warning would say it twice.
+        with _ProgressBar() as progress, warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=FAILED_WARNING_PATTERN)
             result = run_comparison(
                 X,
                 y,

@@ -71,6 +71,9 @@ MAX_WARNINGS = 5
 SMALL_TABLE_CELLS = 1_000_000
 #: The largest ``random_state``: numpy's legacy seeding takes 0 to 2**32 - 1.
 MAX_SEED = 2**32 - 1
+# The start of the warning that names the failed strategies (the command line, which lists
+# them itself, silences it by this pattern).
+FAILED_WARNING_PATTERN = r"\d+ of \d+ strategies failed and are left out of the ranking"
 
 
 def compare(
@@ -254,7 +257,8 @@ def compare(
 
     A strategy that fails on the data (for instance a class too small for
     its neighbours) is reported with its error in ``summary['failed']``
-    instead of stopping the comparison.
+    instead of stopping the comparison, and a ``BalancekitWarning`` names
+    it.
 
     Examples
     --------
@@ -361,6 +365,9 @@ def compare(
         notes.append(weighted)
     if copies_note:
         notes.append(copies_note)
+    failed = _failed_note(strategy_entries)
+    if failed:  # not a note: summary['failed'] and the report list them already
+        warnings.warn(failed, BalancekitWarning, stacklevel=2)
     lost = _lost_class_note(strategy_entries)
     if lost:
         warnings.warn(lost, BalancekitWarning, stacklevel=2)
@@ -597,6 +604,20 @@ def _pooled_description(folds, k_fold):
         return f"the {n} splits"
     return (f"the first {folds.pooled} of the {n} splits (the later ones validate rows "
             "already pooled)")
+
+
+def _failed_note(entries):
+    """Name the strategies that failed, with the first line of each error, or return ''."""
+    failed = [e for e in entries if e["status"] == "failed"]
+    if not failed:
+        return ""
+    parts = "; ".join(
+        f"{e['name']} ({(str(e['error']).strip().splitlines() or [''])[0]})" for e in failed
+    )
+    return (
+        f"{len(failed)} of {len(entries)} strategies failed and are left "
+        f"out of the ranking: {parts}. summary['failed'] holds each error in full."
+    )
 
 
 def _lost_class_note(entries):

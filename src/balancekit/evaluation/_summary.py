@@ -749,7 +749,9 @@ class ComparisonResult:
     def __repr__(self):
         rec = self.recommendation
         n = len(self.summary.get("strategies", []))
+        failed = len(self.summary.get("failed", []))
+        count = f"{n} strategies" + (f" ({failed} failed)" if failed else "")
         return (
-            f"<ComparisonResult: {n} strategies, best {rec['strategy']!r} by {rec['metric']}, "
+            f"<ComparisonResult: {count}, best {rec['strategy']!r} by {rec['metric']}, "
             f"within_noise={rec['within_noise']}>"
         )
