@@ -8,7 +8,7 @@ import pytest
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OrdinalEncoder
 
-from balancekit import _neighbors
+from balancekit import _frames, _neighbors
 from balancekit._exact import Points
 from balancekit._neighbors import kneighbors
 from balancekit.exceptions import (
@@ -501,6 +501,33 @@ def test_missing_categories_allowed_missing_numbers_rejected(frame_lib):
         DataError, match=r"NaN or infinite values in numeric column\(s\) \['amount'\].*Impute"
     ):
         SMOTENC(random_state=0).fit_resample(X_bad, y)
+
+
+@pytest.mark.parametrize("values", ["dates", "timestamps", "durations"])
+def test_date_columns_are_refused_alike_in_every_table_with_the_way_out(frame_lib, values):
+    import datetime
+
+    X, y = _frame(frame_lib)
+    days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(len(y))]
+    column = {"dates": days,  # pandas reads Parquet's date32 as objects like these
+              "timestamps": [datetime.datetime.combine(d, datetime.time(6)) for d in days],
+              "durations": [d - days[0] for d in days]}[values]
+    if frame_lib.__name__ == "pandas":
+        X_dated = X.assign(seen=frame_lib.Series(column, index=X.index, dtype=object)
+                           if values == "dates" else column)
+    else:
+        X_dated = X.with_columns(frame_lib.Series("seen", column))
+    assert _frames.column_kinds(X_dated)["seen"] == "temporal"
+    message = r"'seen' holds dates or times.*--drop seen.*days since a start date"
+    with pytest.raises(DataError, match="SMOTENC cannot use every column: " + message):
+        SMOTENC(random_state=0).fit_resample(X_dated, y)
+    # A non-numeric column next to it: both pieces of advice.
+    with pytest.raises(DataError, match=message + ".*Use SMOTENC"):
+        SMOTE(random_state=0).fit_resample(X_dated, y)
+    # Named as categories, they are copied from the neighbours as any category is.
+    named = SMOTENC(categorical_features=["shop", "city", "tier", "seen"], random_state=0)
+    X_res, _ = named.fit_resample(X_dated, y)
+    assert set(list(X_res["seen"])) <= set(column)
 
 
 def test_missing_values_in_object_arrays():

@@ -466,10 +466,13 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         :func:`balancekit._frames.column_kinds` gives them) that are not numbers."""
         bad = [name for name, kind in kinds.items() if kind not in ("integer", "float", "bool")]
         if bad:
+            advice = [_frames.temporal_advice(kinds, bad)]
+            if any(kinds[name] != "temporal" for name in bad):
+                advice.append(self._non_numeric_hint())
             raise DataError(
                 f"{type(self).__name__} needs numeric columns, but X has non-numeric "
                 f"column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}. "
-                f"{self._non_numeric_hint()}"
+                + " ".join(filter(None, advice))
             )
 
     def _check_numeric(self, X):

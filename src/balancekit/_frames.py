@@ -84,7 +84,10 @@ def as_series(y):
 
 
 def column_kind(dtype):
-    """Classify a narwhals dtype as 'integer', 'bool', 'float', 'categorical' or 'other'."""
+    """Classify a narwhals dtype as 'integer', 'bool', 'float', 'categorical', 'temporal'
+    (dates, times, durations) or 'other'."""
+    if dtype.is_temporal():
+        return "temporal"
     if dtype.is_integer():
         return "integer"
     if dtype == nw.Boolean:
@@ -102,7 +105,7 @@ def column_kinds(X):
     """Return ``{column name: kind}`` for a dataframe, or ``None`` for arrays.
 
     The kinds are :func:`column_kind`'s, except that pandas object and sparse
-    columns holding numbers take the kind of their numbers
+    columns holding numbers, dates or times take the kind of their values
     (:func:`object_number_kind`): the same rule for every sampler.
     """
     frame = as_frame(X)
@@ -111,6 +114,23 @@ def column_kinds(X):
     native = frame.to_native()
     return {name: object_number_kind(native, name) or column_kind(dtype)
             for name, dtype in frame.schema.items()}
+
+
+def temporal_advice(kinds, names):
+    """A sentence on the columns of ``names`` that hold dates or times (kind 'temporal' in
+    ``kinds``, as :func:`column_kinds` gives them), for an error about non-numeric columns;
+    '' when there are none."""
+    dates = [name for name in names if kinds[name] == "temporal"]
+    if not dates:
+        return ""
+    one = len(dates) == 1
+    return (
+        f"{', '.join(map(repr, dates))} hold{'s' if one else ''} dates or times, which are "
+        "neither numbers to compare or interpolate nor categories: leave "
+        f"{'it' if one else 'them'} out (on the command line: --drop "
+        f"{','.join(map(str, dates))}), or derive numbers (e.g. days since a start date) or "
+        f"categories (e.g. the month) from {'it' if one else 'them'} first."
+    )
 
 
 def float32_values(X):
@@ -131,7 +151,8 @@ def float32_values(X):
 def object_number_kind(X, name):
     """'integer', 'float' or 'bool' when column ``name`` of the pandas frame ``X`` holds
     numbers in a dtype narwhals does not read as numeric: object (only such numbers,
-    missing values allowed) or sparse (of a numeric subtype); else ``None``."""
+    missing values allowed) or sparse (of a numeric subtype); 'temporal' for an object
+    column of dates or times (as pandas reads Parquet's date32); else ``None``."""
     if not nw.dependencies.is_pandas_dataframe(X):
         return None
     import pandas as pd
@@ -143,7 +164,9 @@ def object_number_kind(X, name):
         return None
     inferred = pd.api.types.infer_dtype(X[name], skipna=True)
     return {"integer": "integer", "boolean": "bool", "floating": "float",
-            "mixed-integer-float": "float", "empty": "float"}.get(inferred)
+            "mixed-integer-float": "float", "empty": "float", "date": "temporal",
+            "datetime": "temporal", "datetime64": "temporal", "time": "temporal",
+            "timedelta": "temporal", "timedelta64": "temporal"}.get(inferred)
 
 
 def to_numpy_2d(X):

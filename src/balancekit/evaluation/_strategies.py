@@ -212,6 +212,11 @@ def prepare_table(X):
                 series, skipna=True) == "decimal":
             series = series.astype("float64")  # decimal.Decimal amounts are numbers
             dtype = series.dtype
+        if (pd.api.types.is_datetime64_any_dtype(dtype)
+                or pd.api.types.is_timedelta64_dtype(dtype)
+                or _frames.object_number_kind(df, name) == "temporal"):
+            raise DataError("compare cannot use every column: "
+                            + _frames.temporal_advice({name: "temporal"}, [name]))
         if pd.api.types.is_bool_dtype(dtype) or (
             pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
         ):
@@ -247,7 +252,8 @@ def prepare_table(X):
         else:
             raise DataError(
                 f"column {name!r} has dtype {dtype}, which is neither numeric nor categorical; "
-                "convert it (e.g. a date to a number of days) or drop it."
+                f"convert it to numbers or categories, or leave it out (on the command line: "
+                f"--drop {name})."
             )
     return pd.DataFrame(converted, columns=names), columns
 

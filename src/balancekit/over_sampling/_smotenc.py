@@ -197,11 +197,15 @@ def check_numeric(X, columns, sampler_name):
     if frame is not None:
         kinds = _frames.column_kinds(X)
         names = [frame.columns[j] for j in columns]
+        dates = _frames.temporal_advice(kinds, names)
+        if dates:
+            raise DataError(f"{sampler_name} cannot use every column: {dates}")
         bad = [n for n in names if kinds[n] not in ("integer", "float", "bool")]
         if bad:
             raise DataError(
                 f"{sampler_name} treats column(s) {bad!r} as numeric, but they hold non-numeric "
-                "values; list them in categorical_features."
+                "values; list them in categorical_features (on the command line: -p "
+                "'categorical_features=[...]' with the names of every categorical column)."
             )
     cols, largest = [], 0.0
     for j in columns:
