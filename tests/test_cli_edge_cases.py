@@ -549,6 +549,30 @@ def test_compare_on_a_continuous_target_says_so(tmp_path):
                  "looks continuous")
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "dask"])
+def test_fractional_class_codes_are_classes_and_stay_numbers(tmp_path, fmt):
+    if fmt == "dask":
+        pytest.importorskip("dask.dataframe")
+    frame = binary_table()
+    frame["t"] = np.where(frame["t"] == "yes", 2.5, 1.5)  # grades, not a measurement
+    path = tmp_path / f"g.{'csv' if fmt == 'csv' else 'parquet'}"
+    frame.to_csv(path, index=False) if fmt == "csv" else frame.to_parquet(path, index=False)
+    dask = ["--dask"] if fmt == "dask" else []
+    out = tmp_path / f"o.{'csv' if fmt == 'csv' else 'parquet'}"
+    result = invoke("resample", path, "-t", "t", "-m", "random_over", "-s", '{"2.5": 30}',
+                    *dask, "-o", out)
+    assert_ok(result)
+    assert "(1.5: 50 -> 50, 2.5: 10 -> 30)" in result.stderr + result.stdout
+    written = pd.read_csv(out) if fmt == "csv" else pd.read_parquet(out)
+    assert written["t"].dtype == np.float64
+    assert written["t"].value_counts().to_dict() == {1.5: 50, 2.5: 30}
+    shown = invoke("inspect", path, "-t", "t", "--json", *dask)
+    assert_ok(shown)
+    assert [c["count"] for c in json.loads(shown.stdout)["classes"]] == [50, 10]
+    if fmt != "dask":
+        assert_ok(invoke("compare", path, "-t", "t", "--cv", "3", "-s", "baseline,random_over"))
+
+
 def test_inspect_names_the_accuracy_paradox_only_where_a_class_dominates(tmp_path):
     path = tmp_path / "b.csv"
     frame = binary_table(minority=28)  # 32 against 28

@@ -363,7 +363,8 @@ def test_missing_labels_of_every_kind_and_dates_have_clear_errors(name, multicla
         (pd.Series(np.where(np.arange(len(y)) == 7, None, y == 0), dtype="boolean"), "missing.*row 7"),
         (pd.Series(np.where(np.arange(len(y)) == 2, None, y), dtype="Int64"), "missing.*row 2"),
         (pd.Series(pd.to_datetime(y * 86_400_000_000_000)), "dates or durations"),
-        (np.where(np.arange(len(y)) == 0, 0.5, y), r"e\.g\. the value 0\.5\)"),
+        (np.where(np.arange(len(y)) == 0, 0.5, y),
+         r"fractional numbers \(e\.g\. 0\.5\), 4 distinct values.*y\.astype\(str\)"),
     ]
     for y_bad, pattern in cases:
         with pytest.raises(BalancekitError, match=pattern):

@@ -155,9 +155,12 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
         raise DataError("y contains infinite values; class labels must be finite.")
     if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
         sample = plain_label(arr[np.flatnonzero(arr != np.round(arr))[0]])
+        n_values = np.unique(arr).size
         raise DataError(
-            f"y looks continuous (e.g. the value {sample!r}); balancekit needs class labels. "
-            "For a numeric outcome, cut it into classes first (e.g. numpy.digitize)."
+            f"y looks continuous: it holds fractional numbers (e.g. {sample!r}), {n_values} "
+            "distinct values; balancekit, as scikit-learn, needs class labels. For a numeric "
+            "outcome, cut it into classes first (e.g. numpy.digitize); if the values are "
+            "classes, give them as text (e.g. y.astype(str))."
         )
     distinct = arr
     if arr.dtype.kind not in "biuUSf":

@@ -646,7 +646,27 @@ def _split_target(ctx, table, target, sep=None):
         )
     _check_label_values(table[target], target)
     _warn_spaced_labels(table[target], target)
-    return table.drop(columns=[target]), table[target]
+    return table.drop(columns=[target]), _fractional_labels(table[target])
+
+
+def _fractional_labels(y):
+    """A class column of a few fractional numbers (grades 1.5 and 2.5) as their text, which
+    every classifier takes as class labels: scikit-learn reads fractional numbers as a
+    continuous outcome. Any other column is returned as it is (more distinct values than
+    a target of classes has are refused by the samplers as continuous)."""
+    from .evaluation._compare import MANY_CLASSES
+
+    if y.dtype.kind != "f":
+        return y
+    values = y.dropna().unique()
+    if np.array_equal(values, np.round(values)) or values.size > MANY_CLASSES:
+        return y
+    return _label_text(y)
+
+
+def _label_text(y):
+    """The labels of ``y`` as their text, missing values kept."""
+    return y.map(str, na_action="ignore").astype(object)
 
 
 #: The values a Parquet column may hold that are no class labels, by pandas' name of
@@ -1557,7 +1577,8 @@ def resample(
     with _working(f"{method}: resampling {_count(len(table), 'row')}"), _param_errors(ctx, param):
         X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
-    result.insert(position, target, y_res.reset_index(drop=True))
+    # Fractional class codes were labels as text (_fractional_labels): numbers again.
+    result.insert(position, target, y_res.reset_index(drop=True).astype(table[target].dtype))
     # A sampler says which input rows its output starts with (all its rows, or those before
     # its new rows): their cells are written as they were read.
     head = getattr(sampler, "_head_rows_", None)
@@ -1710,6 +1731,10 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
     # A categorical column counts its unused categories too (and dask its placeholder of
     # the categories of a Hive partition key, '__UNKNOWN_CATEGORIES__'): not classes.
     before = {_py(label): int(n) for label, n in sorted(before.items()) if n}
+    as_text = _fractional_labels(pd.Series(list(before), dtype=y.dtype)).dtype != y.dtype
+    if as_text:  # grades 1.5 and 2.5: class labels as their text, numbers again when written
+        y = y.map_partitions(_label_text, meta=(target, object))
+        before = {str(label): n for label, n in before.items()}
     sampler = _make_sampler(ctx, method, X_meta, pd.Series(list(before)), strategy, seed, param,
                             target, check_size=False, counts=before)
     sampler = getattr(bk_dask, type(sampler).__name__)(**sampler.get_params(deep=False))
@@ -1718,13 +1743,15 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
             ctx, param):
         X_res, y_res = sampler.fit_resample(X, y)
     position = list(table.columns).index(target)
+    if as_text:
+        y_res = y_res.astype(table[target].dtype)
     result = dd.map_partitions(_insert_column, X_res, y_res, position, target,
                                align_dataframes=False,
                                meta=_insert_column(X_res._meta, y_res._meta, position, target))
 
     with _working(f"{method}: resampling {_count(sum(before.values()), 'row')} into {output}"):
         after = _dask_io.write_parts(result, layout, output, force=force, count=target)
-    after = {_py(label): int(n) for label, n in after.items()}
+    after = {(str if as_text else _py)(label): int(n) for label, n in after.items()}
     changes = ", ".join(f"{_fmt_label(label)}: {n:,} -> {after.get(label, 0):,}"
                         for label, n in before.items())
     _say(f"{method}: {sum(before.values()):,} -> {_count(sum(after.values()), 'row')} "
@@ -1823,6 +1850,8 @@ def _inspect_report(ctx, table, target, source, sep=None):
         y_arr = check_target(labelled)  # the checks of the samplers: class labels, not values
     else:
         y_arr = labelled.to_numpy()
+    if y.dtype != table[target].dtype:  # fractional class codes: reported as the numbers
+        y_arr = table[target][~unlabelled].to_numpy()
     labels, first, counts = unique_labels(y_arr, return_index=True, return_counts=True)
     return _report(source, table.shape, target, int(unlabelled.sum()), labels, first, counts,
                    table.isna().sum(), _frames.column_kinds(X))
@@ -1922,7 +1951,7 @@ def _inspect_with_dask(ctx, data, target):
     if len(labels) >= 2:
         # The checks of the samplers, on the distinct labels of the partitions (they look at
         # values, not at counts): class labels, not measurements, as without --dask.
-        check_target(np.concatenate([part[2] for part in parts]))
+        check_target(np.asarray(_fractional_labels(pd.Series(labels))))
     _warn_spaced_labels(pd.Series(sorted(labels, key=lambda label: seen[label][0]),
                                   dtype=object), target)
     for name in X_meta.columns:
