@@ -171,6 +171,30 @@ def test_bagging_with_other_sampler_and_string_labels():
         assert member.estimator_.n_samples_fit_ == 2 * int((labels == "ok").sum())
 
 
+@pytest.mark.parametrize("make", [BalancedBaggingClassifier, BalancedRandomForestClassifier,
+                                  EasyEnsembleClassifier, RUSBoostClassifier])
+def test_text_columns_are_named_with_the_way_to_encode_them(make):
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    X, y = _data("binary")
+    frame = pd.DataFrame(X).set_axis([f"x{j}" for j in range(X.shape[1])], axis=1)
+    frame["shop"] = np.array(["north", "south", "east"])[np.arange(len(y)) % 3]
+    takes_pipeline = make in (BalancedBaggingClassifier, EasyEnsembleClassifier)
+    pattern = (r"the column\(s\) 'shop' of X hold values that are not numbers \(could not "
+               r"convert string to float: '\w+'\).*OneHotEncoder")
+    with pytest.raises(DataError, match=pattern) as caught:
+        make(n_estimators=2, random_state=0).fit(frame, y)
+    assert ("give as estimator a pipeline" in str(caught.value)) == takes_pipeline
+    if takes_pipeline:  # the way out offered works (the members see arrays: by position)
+        encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), [X.shape[1]]),
+                                         remainder="passthrough")
+        clf = make(estimator=make_pipeline(encode, DecisionTreeClassifier()), n_estimators=2,
+                   random_state=0).fit(frame, y)
+        assert clf.predict(frame).shape == y.shape
+
+
 def test_bagging_dict_strategy_uses_original_labels():
     X, y = _data("binary")
     labels = np.where(y == 1, "fraud", "ok")

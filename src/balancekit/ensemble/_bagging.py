@@ -19,6 +19,7 @@ from ._common import (
     check_member_classifier,
     check_strategy,
     check_two_classes,
+    numbers_needed,
 )
 
 
@@ -100,6 +101,11 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
         # it delegates to.
         check_seed(self.random_state, owner=type(self).__name__)
         check_labels_present(y)
+        with numbers_needed(self, X):
+            self._fit_members(X, y)
+        return self
+
+    def _fit_members(self, X, y):
         X, y = validate_data(
             self,
             X,
@@ -132,7 +138,6 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
                 setattr(self, name, getattr(bagging, name))
             elif name in vars(self):
                 delattr(self, name)
-        return self
 
     def __len__(self):
         """The number of members fitted, as scikit-learn's ensembles give it."""

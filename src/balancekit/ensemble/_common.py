@@ -1,5 +1,6 @@
 """Plain functions and one small composite shared by the balanced ensembles."""
 
+import contextlib
 from collections.abc import Mapping
 from numbers import Integral
 
@@ -9,6 +10,7 @@ from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from .. import _frames
 from .._strategy import SAMPLING_KINDS, resolve_targets
 from .._validation import (
     check_classifier_object,
@@ -19,7 +21,12 @@ from .._validation import (
     plain_label,
     unique_labels,
 )
-from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from ..exceptions import (
+    BalancekitError,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 MAX_INT = np.iinfo(np.int32).max
 
@@ -38,6 +45,33 @@ def seed_params(estimator, rng):
     if seeds:
         estimator.set_params(**seeds)
     return estimator
+
+
+@contextlib.contextmanager
+def numbers_needed(ensemble, X, *, takes_estimator=True):
+    """Explain numpy's "could not convert string to float" when ``ensemble`` (or one of
+    its members) reads text in ``X`` as numbers: which columns, and how to encode them.
+
+    The kinds of the columns are read on entry, before a validation that drops the names.
+    ``takes_estimator``: whether a member estimator that encodes the text is a way out.
+    """
+    kinds = _frames.column_kinds(X) or {}
+    try:
+        yield
+    except ValueError as exc:
+        if isinstance(exc, BalancekitError) or "could not convert" not in str(exc):
+            raise
+        bad = [name for name, kind in kinds.items() if kind not in ("integer", "float", "bool")]
+        what = (f"the column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}"
+                " of X hold" if bad else "X holds")
+        member = (", or give as estimator a pipeline that encodes them before its model"
+                  if takes_estimator else "")
+        raise DataError(
+            f"{type(ensemble).__name__}: {what} values that are not numbers ({exc}), and its "
+            "models need numbers. Encode them first: e.g. a sklearn.compose.ColumnTransformer "
+            "with a OneHotEncoder for those columns, ahead of the ensemble in a pipeline"
+            f"{member}."
+        ) from None
 
 
 def check_fraction_or_count(name, value, *, allow_none=False, max_fraction=1.0):

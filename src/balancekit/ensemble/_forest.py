@@ -32,6 +32,7 @@ from ._common import (
     check_strategy,
     check_two_classes,
     fitted_pipelines,
+    numbers_needed,
 )
 
 _TREE_PARAMS = (
@@ -373,14 +374,15 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
             )
         _check_forest_params(self)
         check_labels_present(y)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=np.float32,
-            ensure_all_finite=False,
-        )
+        with numbers_needed(self, X, takes_estimator=False):
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                dtype=np.float32,
+                ensure_all_finite=False,
+            )
         if sp.issparse(X):
             X = X.tocsr()
             X.sort_indices()

@@ -26,6 +26,7 @@ from ._common import (
     check_strategy,
     check_two_classes,
     fitted_pipelines,
+    numbers_needed,
     seed_params,
 )
 
@@ -189,6 +190,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         """
         n_estimators, learning_rate, self.estimator_ = self._check_params()
         check_labels_present(y)
+        X_given = X  # its columns' kinds name the text columns in an error
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], ensure_2d=True, dtype=None)
         check_classification_targets(y)
         weights = check_sample_weight(sample_weight, y.shape[0])
@@ -223,32 +225,34 @@ class RUSBoostClassifier(AdaBoostClassifier):
         rng = check_seed(self.random_state)
         epsilon = np.finfo(np.float64).eps
         zero_weight = weights == 0.0
-        for iboost in range(n_estimators):
-            # Avoid vanishing weights, but keep the rows given a weight of exactly 0 at 0.
-            weights = np.clip(weights, epsilon, None)
-            weights[zero_weight] = 0.0
-            result = self._boost_round(
-                iboost, n_estimators, learning_rate, X, y, weights, rng, positive
-            )
-            if result is None:
-                break
-            weights, estimator_weight, estimator_error = result
-            self.estimator_weights_[iboost] = estimator_weight
-            self.estimator_errors_[iboost] = estimator_error
-            if estimator_error == 0:
-                break
-            total = weights.sum()
-            if not np.isfinite(total):
-                warnings.warn(
-                    f"Sample weights have reached infinite values at iteration {iboost}, "
-                    "causing overflow. Iterations stopped. Try lowering the learning rate.",
-                    stacklevel=2,
+        # A pipeline as estimator takes no sample_weight: encoding ahead is the way out.
+        with numbers_needed(self, X_given, takes_estimator=False):
+            for iboost in range(n_estimators):
+                # Avoid vanishing weights, but keep the rows given a weight of exactly 0 at 0.
+                weights = np.clip(weights, epsilon, None)
+                weights[zero_weight] = 0.0
+                result = self._boost_round(
+                    iboost, n_estimators, learning_rate, X, y, weights, rng, positive
                 )
-                break
-            if total <= 0:
-                break
-            if iboost < n_estimators - 1:
-                weights = weights / total
+                if result is None:
+                    break
+                weights, estimator_weight, estimator_error = result
+                self.estimator_weights_[iboost] = estimator_weight
+                self.estimator_errors_[iboost] = estimator_error
+                if estimator_error == 0:
+                    break
+                total = weights.sum()
+                if not np.isfinite(total):
+                    warnings.warn(
+                        f"Sample weights have reached infinite values at iteration {iboost}, "
+                        "causing overflow. Iterations stopped. Try lowering the learning rate.",
+                        stacklevel=2,
+                    )
+                    break
+                if total <= 0:
+                    break
+                if iboost < n_estimators - 1:
+                    weights = weights / total
         return self
 
     def _boost_round(self, iboost, n_estimators, learning_rate, X, y, weights, rng, positive):
