@@ -420,7 +420,8 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
     ("args", "make", "code", "fragments"),
     [
         (RESAMPLE, "missing", 2, ["'DATA'", "does not exist", "nothing.csv"]),
-        (RESAMPLE, _bad_csv, 1, ["could not read", "as CSV", "Expected 2 fields"]),
+        (RESAMPLE, _bad_csv, 1, ["line 3 of", "has 4 field(s) but the header has 2",
+                                 "needs quotes"]),
         (RESAMPLE, _bad_parquet, 1, ["could not read", "as Parquet"]),
         (RESAMPLE, _one_class, 1, ["only one class", "resampling needs"]),
         (("compare", "{data}", "-t", "label", "-s", "baseline"), _one_class, 1,

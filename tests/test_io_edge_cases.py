@@ -136,6 +136,24 @@ def test_a_row_with_too_few_fields_is_refused_with_its_line(tmp_path, suffix):
         _io.read_table(path)
 
 
+@pytest.mark.parametrize(("row", "fields"), [("0.5,1,yes,9", 4), ('1,000.5,2,"no"', 4),
+                                             ("0.5,1,no,x,y", 5)])
+def test_a_row_with_too_many_fields_is_refused_with_its_line(tmp_path, row, fields):
+    # pandas' own words were "Error tokenizing data. C error: Expected 3 fields in line 9".
+    lines = ["a,b,t"] + [f"{i}.5,{i},{'yes' if i % 5 == 0 else 'no'}" for i in range(20)]
+    lines[8] = row
+    path = tmp_path / "x.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match=rf"line 9 of .* has {fields} field\(s\) but the header "
+                                        r"has 3\. A value that holds the delimiter ',' needs "
+                                        "quotes"):
+        _io.read_table(path)
+    # Every row one field longer: the first fields would be an index; refused as such.
+    path.write_text("a,b,t\n" + "".join(f"{i},{i}.5,{i},no\n" for i in range(5)))
+    with pytest.raises(DataError, match="have more fields than its header"):
+        _io.read_table(path)
+
+
 def test_a_truncated_file_is_refused(tmp_path):
     path = tmp_path / "x.csv"
     pd.DataFrame({"a": np.arange(50) / 3, "b": np.arange(50), "t": labels(50)}).to_csv(

@@ -41,6 +41,7 @@ import contextlib
 import csv
 import gzip
 import io
+import itertools
 import json
 import os
 import shutil
@@ -274,14 +275,19 @@ def _read_csv_text(path, sep, compression):
     try:
         return names, _read_csv_arrow(path, sep, compression, names)
     except Exception:  # its own errors for what it does not parse; pandas says why
-        short = _short_record(path, sep, compression, len(names))
-        if short is not None:
-            line, fields = short
-            hint = (
-                " The header ends with a delimiter: remove it, or add one at the end of every "
-                "line." if names.iloc[-1] == "" and fields == len(names) - 1 else
-                " Is the file cut short, or a delimiter missing?"
-            )
+        ragged = _ragged_record(path, sep, compression, len(names))
+        if ragged is not None and ragged[1] > len(names) and _delimiter_hint(names, sep):
+            ragged = None  # a header of names joined by another delimiter: said below
+        if ragged is not None:
+            line, fields = ragged
+            if fields > len(names):
+                hint = (f" A value that holds the delimiter {sep!r} needs quotes (\"...\"); or "
+                        "is a name missing from the header?")
+            elif names.iloc[-1] == "" and fields == len(names) - 1:
+                hint = (" The header ends with a delimiter: remove it, or add one at the end "
+                        "of every line.")
+            else:
+                hint = " Is the file cut short, or a delimiter missing?"
             raise DataError(
                 f"line {line} of '{path}' has {fields} field(s) but the header has "
                 f"{len(names)}.{hint}"
@@ -365,19 +371,22 @@ def _starts_with(path, magic):
         return False
 
 
-def _short_record(path, sep, compression, width):
-    """``(line, number of fields)`` of the first record with fewer than ``width`` fields,
-    when no record before it has more (``None`` when there is none: pandas names a longer
-    record)."""
+def _ragged_record(path, sep, compression, width):
+    """``(line, number of fields)`` of the first record without ``width`` fields; ``None``
+    when there is none, or when every data row has the same larger number (pandas reads
+    the extra first fields as an index, which the caller refuses in its own words)."""
     records = _records(path, sep, compression)
     if records is None:
         return None
+    first = None  # the first record of another width
+    widths = set()
     try:
-        for line, fields in records:
-            if len(fields) > width:
-                return None
-            if len(fields) < width:
-                return line, len(fields)
+        for line, fields in itertools.islice(records, 1, None):  # after the header
+            widths.add(len(fields))
+            if first is None and len(fields) != width:
+                first = line, len(fields)
+            if len(fields) < width or len(widths) > 1:
+                return first
     except (csv.Error, UnicodeDecodeError):
         return None
     return None
