@@ -449,6 +449,26 @@ def _categorical_table(seed=0, n=300):
     return X, y
 
 
+def test_smoten_warns_about_measurements_taken_as_categories(frame_lib):
+    rng = np.random.RandomState(0)
+    n = 100
+    columns = {"amount": rng.normal(size=n).round(3),  # almost one value per row
+               "age": rng.randint(18, 30, n),  # 12 values: categories are plausible
+               "shop": rng.choice(["a", "b", "c"], n)}
+    y = np.array([0] * 90 + [1] * 10)
+    rows = np.array(list(zip(*columns.values(), strict=True)), dtype=object)
+    for X in (frame_lib.DataFrame(columns), rows):
+        name = "'amount'" if not isinstance(X, np.ndarray) else "0"
+        with pytest.warns(BalancekitWarning, match=rf"column\(s\) {name} \(\d+ values\) of 100 "
+                                                   r"rows hold numbers.*Use SMOTENC") as caught:
+            SMOTEN(random_state=0).fit_resample(X, y)
+        assert len(caught) == 1 and caught[0].filename == __file__  # the caller's line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = {name: values for name, values in columns.items() if name != "amount"}
+        SMOTEN(random_state=0).fit_resample(frame_lib.DataFrame(kept), y)
+
+
 def test_without_numeric_columns_it_is_smoten(frame_lib):
     X, y = _categorical_table(n=90)
     X_nc, y_nc = SMOTENC(categorical_features=[0, 1, 2], random_state=4).fit_resample(X, y)

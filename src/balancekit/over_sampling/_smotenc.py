@@ -582,6 +582,7 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
         k, _ = self._check_common(X)
         columns = np.arange(X.shape[1])
         codes, self.categories_ = encode_categories(X, columns)
+        _warn_measurements(X, self.categories_)
         tables = self._vdm_tables(columns, codes, self.categories_, y)
         return _resample_categorical(codes, self.categories_, y, targets, k, rng, tables)
 
@@ -589,6 +590,38 @@ class SMOTEN(_CategoricalMixin, BaseSampler):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         return tags
+
+
+#: SMOTEN warns about a column of numbers with more distinct values than this and than
+#: half its rows: a measurement, whose values as categories are all strangers.
+MANY_LEVELS = 20
+
+
+def _warn_measurements(X, levels):
+    """Warn when SMOTEN, which takes every column as categories, is given columns of
+    numbers with almost one value per row (amounts, measurements): between categories
+    there is no 'near', so those columns only set rows apart and are copied, never
+    interpolated."""
+    n_rows = X.shape[0]
+    import pandas as pd
+
+    found = [j for j, lv in enumerate(levels) if len(lv) > max(MANY_LEVELS, n_rows / 2) and (
+        lv.dtype.kind in "iuf" or pd.api.types.infer_dtype(lv, skipna=True) in (
+            "integer", "floating", "mixed-integer-float", "decimal"))]
+    if not found:
+        return
+    frame = _frames.as_frame(X)
+    names = [frame.columns[j] if frame is not None else j for j in found]
+    shown = ", ".join(f"{name!r} ({len(levels[j])} values)"
+                      for name, j in zip(names[:5], found, strict=False))
+    warnings.warn(
+        f"SMOTEN takes every column as categories, but column(s) {shown}{' ...' if len(found) > 5 else ''} "
+        f"of {n_rows} rows hold numbers with almost one value per row: as categories their "
+        "values are all equally far apart, so new rows copy them and never fall between "
+        "them. Use SMOTENC, which interpolates numeric columns, or bin them first.",
+        BalancekitWarning,
+        stacklevel=6,  # SMOTEN.fit_resample, the base's, its check, _fit_resample, here
+    )
 
 
 def _resample_categorical(codes, levels, y, targets, k, rng, tables):
