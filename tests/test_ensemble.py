@@ -195,6 +195,22 @@ def test_text_columns_are_named_with_the_way_to_encode_them(make):
         assert clf.predict(frame).shape == y.shape
 
 
+def test_rusboost_says_why_its_first_learner_failed():
+    from sklearn.dummy import DummyClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 3))
+    # One rare row: each round learns from 2 rows, and the message said "stronger estimator".
+    with pytest.raises(DataError, match=r"balanced subset of 2 rows, 1 of the smallest class 1 "
+                                        r"\(1 row\(s\) in all\): too few to learn from"):
+        RUSBoostClassifier(random_state=0).fit(X, np.array([0] * 49 + [1]))
+    # Enough rows, a learner that cannot learn: a stronger estimator is the way out.
+    wrong = DummyClassifier(strategy="constant", constant=1)
+    with pytest.raises(DataError, match=r"weighted error 0\.8\).*balanced subset of 20 rows\. "
+                                        "Use a stronger estimator"):
+        RUSBoostClassifier(estimator=wrong, random_state=0).fit(X, np.array([0] * 40 + [1] * 10))
+
+
 def test_bagging_dict_strategy_uses_original_labels():
     X, y = _data("binary")
     labels = np.where(y == 1, "fraud", "ok")

@@ -278,11 +278,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
             self.estimators_.pop()
             self.samplers_.pop()
             if not self.estimators_:
-                raise DataError(
-                    "The first weak learner of RUSBoostClassifier is no better than chance "
-                    f"(weighted error {error:.3g}); the ensemble cannot be fitted. Use a "
-                    "stronger estimator."
-                )
+                raise DataError(_no_better_than_chance(error, y, y_res))
             return None
         estimator_weight = learning_rate * (
             np.log((1.0 - error) / error) + np.log(self.n_classes_ - 1.0)
@@ -296,3 +292,30 @@ class RUSBoostClassifier(AdaBoostClassifier):
         """``make_pipeline(sampler, learner)`` for each round (copies)."""
         check_is_fitted(self)
         return fitted_pipelines(self.samplers_, self.estimators_)
+
+
+#: Fewer rows of a class than this in the balanced subset of a round are named as the
+#: likely reason why its learner is no better than chance.
+FEW_ROWS = 5
+
+
+def _no_better_than_chance(error, y, y_subset):
+    """The message for a first round whose learner, fitted on the balanced subset of
+    labels ``y_subset`` of the training labels ``y``, is no better than chance (weighted
+    ``error``) on every row."""
+    labels, counts = unique_labels(y, return_counts=True)
+    rare = labels[np.argmin(counts)]
+    in_subset = int(np.sum(y_subset == rare))
+    start = (
+        "The first weak learner of RUSBoostClassifier is no better than chance on the "
+        f"training rows (weighted error {error:.3g}); the ensemble cannot be fitted. It was "
+        f"fitted on a balanced subset of {len(y_subset)} rows"
+    )
+    if in_subset < FEW_ROWS:
+        return (
+            f"{start}, {in_subset} of the smallest class {plain_label(rare)!r} ({counts.min()} "
+            "row(s) in all): too few to learn from. Gather more rows of that class, "
+            "under-sample less (sampling_strategy, e.g. 0.5), or use a class-weighted model "
+            "instead."
+        )
+    return f"{start}. Use a stronger estimator, e.g. DecisionTreeClassifier(max_depth=3)."
