@@ -10,6 +10,7 @@ import pytest
 from sklearn.datasets import load_wine, make_classification
 from sklearn.preprocessing import label_binarize
 
+from balancekit import FunctionSampler
 from balancekit.exceptions import DataError, InvalidParameterError
 from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, RandomOverSampler
 from balancekit.under_sampling import (
@@ -137,6 +138,25 @@ def test_pyarrow_dictionary_columns_keep_their_type(cls):
     assert out.schema.types == table.schema.types
     np.testing.assert_array_equal(out.column("c").to_numpy(zero_copy_only=False).astype(str),
                                   ref["c"].astype(str).to_numpy())
+
+
+@pytest.mark.parametrize(("make", "text"), [
+    (lambda: SMOTENC(random_state=0), True), (lambda: RandomUnderSampler(random_state=0), False),
+    (FunctionSampler, False), (lambda: FunctionSampler(func=lambda X, y: (X[::2], y[::2])), False),
+], ids=["SMOTENC", "RandomUnderSampler", "FunctionSampler", "func"])
+def test_pyarrow_record_batch_gives_a_record_batch(make, text):
+    # A batch was read as an array: numpy came out, the names and types lost.
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(170, int), np.ones(30, int)]
+    columns = {"a": rng.randn(200), "n": rng.randint(0, 9, 200).astype(np.int16)}
+    if text:
+        columns["c"] = rng.choice(list("xyz"), 200)
+    batch = pa.RecordBatch.from_pydict(columns)
+    out, y_out = make().fit_resample(batch, y)
+    table, _ = make().fit_resample(pa.Table.from_batches([batch]), y)
+    assert isinstance(out, pa.RecordBatch) and out.schema == batch.schema
+    assert out.to_pydict() == table.to_pydict() and out.num_rows == len(y_out)
 
 
 @pytest.mark.parametrize("sampler", [SMOTE(random_state=0), TomekLinks()],

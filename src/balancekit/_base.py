@@ -334,6 +334,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _fit_resample_checked(self, X, y, sample_weight):
         """The body of :meth:`fit_resample`, run under the object's call lock."""
         X = _frames.native_byte_order(X)
+        X, as_given = _frames.record_batch_as_table(X)
         y, give_back = _frames.split_target(y)
         X_checked, y_arr = self._check_X_y(X, y)
         weights = check_sample_weight(sample_weight, y_arr.shape[0])
@@ -366,7 +367,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y_out = _frames.match_index(X_out, give_back(y_out))
         if isinstance(X, list):
             X_out = X_out.tolist()
-        return X_out, y_out
+        return as_given(X_out), y_out
 
     def _resolve(self, y_arr, give_back):
         """The target counts of ``sampling_strategy`` for the labels ``y_arr``; for one-hot

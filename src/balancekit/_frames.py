@@ -48,6 +48,28 @@ def native_byte_order(X):
     return X
 
 
+def same(out):
+    """``out`` itself."""
+    return out
+
+
+def record_batch_as_table(X):
+    """``(X, back)``: a pyarrow RecordBatch as a one-batch Table (narwhals reads Tables,
+    not batches), and the function that makes the resampled Table a RecordBatch again;
+    anything else as given, with a ``back`` that returns its argument."""
+    pa = sys.modules.get("pyarrow")
+    if pa is None or not isinstance(X, pa.RecordBatch):
+        return X, same
+
+    def back(table):
+        if not isinstance(table, pa.Table):
+            return table
+        columns = [column.combine_chunks() for column in table.columns]
+        return pa.RecordBatch.from_arrays(columns, schema=table.schema)
+
+    return pa.Table.from_batches([X]), back
+
+
 def as_frame(X):
     """Return ``X`` as a narwhals eager DataFrame, or ``None`` if it is not a dataframe.
 

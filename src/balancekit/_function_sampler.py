@@ -155,8 +155,10 @@ class FunctionSampler(BaseSampler):
         """The body of :meth:`fit_resample`, run under the object's call lock."""
         self._check_params()
         self.__dict__.pop("sample_indices_", None)
+        as_given = _frames.same
         if self.validate:
             X = _frames.native_byte_order(X)
+            X, as_given = _frames.record_batch_as_table(X)
         self.sampling_strategy_ = "auto"
         if self.validate:
             labels, give_back = _frames.split_target(y)
@@ -184,7 +186,7 @@ class FunctionSampler(BaseSampler):
             X_res = _frames.take_x(X if isinstance(X, np.ndarray) or _frames.as_frame(X) is not None
                                    or sp.issparse(X) else X_checked, None)
             y_res = _frames.match_index(X_res, give_back(_frames.take_y(labels, y_arr, None)))
-            return (np.asarray(X_res).tolist() if isinstance(X, list) else X_res), y_res
+            return (np.asarray(X_res).tolist() if isinstance(X, list) else as_given(X_res)), y_res
         self.sample_weight_ = None
         output = self.func(X_checked, y_arr, **(self.kw_args or {}))
         if not self.validate:
@@ -206,6 +208,7 @@ class FunctionSampler(BaseSampler):
             y_res = output[1]
         if isinstance(X, list):
             X_res = np.asarray(X_res).tolist()
+        X_res = as_given(X_res)
         return (X_res, y_res) if len(output) == 2 else (X_res, y_res, output[2])
 
     def _check_params(self):
