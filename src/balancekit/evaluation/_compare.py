@@ -10,6 +10,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (
     average_precision_score,
     balanced_accuracy_score,
@@ -906,8 +907,26 @@ def _fit_fold(spec, index, train, test, where, pooled, frame, y, columns, model,
             warnings.simplefilter("always")
         outcome = _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y,
                                       columns, model, options)
-    outcome["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
+    # On a validation fold without the rare class, scikit-learn's metrics warn about what
+    # the fold note of the summary already says, once per strategy: left out.
+    explained = not np.any(y[test] == options["pos"])
+    outcome["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught
+                           if not (explained and _about_a_fold_without_the_class(w))]
     return outcome
+
+
+#: The starts of scikit-learn's metric warnings on labels of one class.
+ONE_CLASS_METRIC_WARNINGS = ("y_pred contains classes not in y_true",
+                             "A single label was found in 'y_true' and 'y_pred'",
+                             "No positive class found in y_true",
+                             "No positive samples in y_true",
+                             "Only one class is present in y_true")
+
+
+def _about_a_fold_without_the_class(caught):
+    """Whether the recorded warning ``caught`` is a metric's about labels of one class."""
+    return (issubclass(caught.category, UndefinedMetricWarning)
+            or str(caught.message).startswith(ONE_CLASS_METRIC_WARNINGS))
 
 
 def _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y, columns, model,
