@@ -724,6 +724,38 @@ def test_decimal_commas_are_named_in_a_warning(tmp_path):
     result = invoke("inspect", path, "-t", "t", "--sep", ";")
     assert_ok(result)
     assert "column 'a'" in result.stderr and "decimal comma" in result.stderr
+    assert "--decimal ','" in result.stderr  # the way out, which works:
+    result = invoke("inspect", path, "-t", "t", "--sep", ";", "--decimal", ",", "--json")
+    assert_ok(result)
+    # 'b' is written with points: with decimal commas, text, and said so.
+    assert json.loads(result.stdout)["categorical_columns"] == ["b"]
+    assert "column 'b'" in result.stderr and "column 'a'" not in result.stderr
+
+
+def test_decimal_commas_are_read_and_written_back(tmp_path):
+    frame = binary_table()
+    frame["note"] = ["St. Louis, MO"] * len(frame)  # text keeps both marks as written
+    path = tmp_path / "semi.csv"
+    commas = {name: frame[name].map(lambda v: f"{v:.4f}".replace(".", ",")) for name in "ab"}
+    frame.assign(**commas).to_csv(path, index=False, sep=";")
+    out = tmp_path / "o.csv"
+    assert_ok(invoke("resample", path, "-t", "t", "--sep", ";", "--decimal", ",", "-m", "smote",
+                     "--drop", "note", "--seed", "0", "-o", out))
+    lines = out.read_text().splitlines()
+    original = path.read_text().splitlines()
+    # Copied rows as they were read; new rows' numbers with the same mark, none with '.'.
+    assert [line.rsplit(";", 1)[0] for line in lines[1:61]] == [
+        line.split(";St. Louis")[0].rsplit(";", 1)[0] for line in original[1:]]
+    assert all("." not in line and line.count(",") == 2 for line in lines[61:])
+    written = pd.read_csv(out, sep=";", decimal=",")
+    assert (written.dtypes[["a", "b"]] == np.float64).all() and len(written) == 100
+    # The same mark for the delimiter and the decimals, or a mark for no CSV: refused.
+    assert_error(invoke("inspect", path, "-t", "t", "--decimal", ","), 2, "'--decimal'",
+                 "also the field delimiter", "--sep")
+    parquet = tmp_path / "p.parquet"
+    frame.to_parquet(parquet)
+    assert_error(invoke("inspect", parquet, "-t", "t", "--decimal", ","), 2, "'--decimal'",
+                 "CSV files only")
 
 
 # --------------------------------------------------------------------------- Ctrl-C on start-up

@@ -39,6 +39,34 @@ def read_quietly(path, **kwargs):
     return result, [w for w in caught if issubclass(w.category, BalancekitWarning)]
 
 
+# --------------------------------------------------------------------------- decimal commas
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=2,
+                max_size=20))
+def test_decimal_commas_read_as_the_numbers_written(values):
+    with tempfile.TemporaryDirectory() as directory:
+        path = f"{directory}/d.csv"
+        texts = [repr(v).replace(".", ",") for v in values]
+        write_rows(path, [["x", "t"], *zip(texts, labels(len(texts)), strict=True)], delimiter=";")
+        table, _ = read_quietly(path, sep=";", decimal=",")
+        assert table["x"].dtype == np.float64 and table["x"].tolist() == values
+
+
+def test_with_decimal_commas_a_point_is_no_decimal_mark(tmp_path):
+    path = tmp_path / "d.csv"
+    cells = [f"{i},5" for i in range(29)] + ["7.5"]
+    write_rows(path, [["x", "name", "t"],
+                      *zip(cells, ["a.b,c"] * 30, labels(30), strict=True)], delimiter=";")
+    table, caught = read_quietly(path, sep=";", decimal=",")
+    # '7.5' is not a number there: the column stays text, the cell named with the mark.
+    assert table["x"].tolist() == cells and table["name"].tolist() == ["a.b,c"] * 30
+    assert len(caught) == 1 and "'7.5'" in str(caught[0].message)
+    assert "with a ',' for the decimal mark" in str(caught[0].message)
+
+
+# --------------------------------------------------------------------------- infinity
 # --------------------------------------------------------------------------- infinity
 
 

@@ -44,6 +44,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -145,7 +146,7 @@ _BOOLEANS = {
 }
 
 
-def read_table(path, *, sep=None, keep_text=False):
+def read_table(path, *, sep=None, keep_text=False, decimal="."):
     """Read a CSV or Parquet file, or a directory of Parquet files, into a DataFrame.
 
     Parameters
@@ -159,6 +160,10 @@ def read_table(path, *, sep=None, keep_text=False):
     keep_text : bool, default=False
         Whether to return the text of every cell of a CSV file as well, so
         that :func:`write_table` can write the values back as they were read.
+    decimal : {'.', ','}, default='.'
+        The decimal mark of the numbers of a CSV file. With ``','`` a cell
+        such as ``-1,25`` is a number, and ``1.25`` is not (the marks are
+        not mixed in one file). Text columns keep their text as written.
 
     Returns
     -------
@@ -241,13 +246,16 @@ def read_table(path, *, sep=None, keep_text=False):
             cells = cells.iloc[:, :-1]
         # Built at once: inserting columns one by one fragments a wide frame.
         columns = [cells.iloc[:, j] for j in range(cells.shape[1])]
-        whole, number = _number_texts(columns)
-        table = pd.concat([parse_column(column, whole[j], number[j])
-                           for j, column in enumerate(columns)], axis=1)
+        # The numbers are read from their text with the marks swapped ('1,5' -> '1.5', and
+        # '1.5' -> '1,5', no number); a column that is text keeps its text as written.
+        view = columns if decimal == "." else [_swap_marks(c) for c in columns]
+        whole, number = _number_texts(view)
+        table = pd.concat([_typed(parse_column(shown, whole[j], number[j]), columns[j])
+                           for j, shown in enumerate(view)], axis=1)
         # One block per dtype: a frame of one block per column makes pandas warn (and crawl)
         # when a column is inserted later, as the command line does with the class column.
         table = table.set_axis(cells.columns, axis=1).copy()
-        _warn_mostly_numbers(path, sep, compression, cells, table, number)
+        _warn_mostly_numbers(path, sep, compression, cells, table, number, decimal)
         text = CellText(cells, table)
     else:
         text = layout
@@ -427,20 +435,40 @@ def _line_of_row(path, sep, compression, row):
     return row + 2  # one line per row after the header
 
 
-def _warn_mostly_numbers(path, sep, compression, cells, table, number):
-    """Warn about each column read as text although nearly all its cells are numbers."""
+def _swap_marks(column):
+    """The text of ``column`` with '.' and ',' swapped: numbers written with a decimal comma
+    as Python and Arrow read them."""
+    return column.str.translate(_SWAPPED_MARKS)
+
+
+_SWAPPED_MARKS = str.maketrans(".,", ",.")
+
+
+def _typed(values, cells):
+    """A column parsed from text with swapped marks (:func:`_swap_marks`): its numbers, or,
+    where it is text, the text of ``cells`` as written."""
+    if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
+        return values
+    return cells.where(cells != "")
+
+
+def _warn_mostly_numbers(path, sep, compression, cells, table, number, decimal="."):
+    """Warn about each column read as text although nearly all its cells are numbers
+    (written with the decimal mark ``decimal``)."""
     for j in range(cells.shape[1]):
         if pd.api.types.is_numeric_dtype(table.iloc[:, j]) or table.iloc[:, j].dtype == bool:
             continue
         column = cells.iloc[:, j]
         counted = ((column != "") & ~column.isin(_MISSING_WORDS)).to_numpy()
         numbers = number[j] & counted
-        if not numbers.any() and counted.any() and _decimal_commas(column[counted]):
+        other = "," if decimal == "." else "."
+        if not numbers.any() and counted.any() and _decimal_marks(column[counted], other):
+            way_out = ("Read the file with --decimal ','" if other == "," else
+                       "Read the file without --decimal ','")
             warnings.warn(
                 f"column {cells.columns[j]!r} of '{path}' holds numbers written with a decimal "
-                f"comma ({column[counted].iloc[0]!r}): it is read as text (a categorical "
-                "column). Write them with a '.' for the decimal point (a spreadsheet's CSV "
-                "export with '.' as the decimal separator) to use them as numbers.",
+                f"{'comma' if other == ',' else 'point'} ({column[counted].iloc[0]!r}): it is "
+                f"read as text (a categorical column). {way_out} to use them as numbers.",
                 BalancekitWarning,
                 stacklevel=3,
             )
@@ -459,15 +487,17 @@ def _warn_mostly_numbers(path, sep, compression, cells, table, number):
             f"column {cells.columns[j]!r} of '{path}' holds numbers but for {int(other.sum())} "
             f"cell(s), the first {column.iloc[first]!r} at line {line}: it is read as text (a "
             "categorical column). If it holds quantities, empty those cells (an empty cell is a "
-            "missing value) or write them as numbers with a '.' for the decimal point.",
+            f"missing value) or write them as numbers with a {decimal!r} for the decimal mark.",
             BalancekitWarning,
             stacklevel=3,
         )
 
 
-def _decimal_commas(cells):
-    """Whether every one of these text cells is a number with a decimal comma (``-0,125``)."""
-    found = pc.match_substring_regex(pa.array(cells, type=pa.string()), r"^[+-]?[0-9]+,[0-9]+$")
+def _decimal_marks(cells, mark):
+    """Whether every one of these text cells is a number with the decimal mark ``mark``
+    (``-0,125`` for ``','``)."""
+    pattern = rf"^[+-]?[0-9]+{re.escape(mark)}[0-9]+$"
+    found = pc.match_substring_regex(pa.array(cells, type=pa.string()), pattern)
     return bool(found.to_numpy(zero_copy_only=False).all())
 
 
@@ -1024,7 +1054,7 @@ class CellText:
         columns = list(columns)
         return CellText(self.cells[columns], self.table[columns])
 
-    def render(self, table, rows=None, head=None):
+    def render(self, table, rows=None, head=None, decimal="."):
         """Return ``table`` ready to be written as CSV, with the text the values were read from.
 
         Parameters
@@ -1041,6 +1071,8 @@ class CellText:
             rows (a combined sampler's output): the input row of each of the
             first ``len(head)`` rows. Without it, the first rows are taken for
             the input rows, all of them in order, when they are equal to them.
+        decimal : {'.', ','}, default='.'
+            The decimal mark of the numbers not written as they were read.
 
         Returns
         -------
@@ -1073,13 +1105,14 @@ class CellText:
         new = table.iloc[copied:]
         # Held as Arrow text: the cells read are shared, not copied into Python strings.
         return _text_frame(
-            ([cells.iloc[:, j]] if copied else []) + [self._column_text(j, new.iloc[:, j])]
+            ([cells.iloc[:, j]] if copied else [])
+            + [self._column_text(j, new.iloc[:, j], decimal)]
             for j in range(table.shape[1])
         ).set_axis(table.columns, axis=1)
 
-    def _column_text(self, j, column):
+    def _column_text(self, j, column, decimal="."):
         """The text of the values ``column`` holds for column ``j`` of the table read, as an
-        object array."""
+        object array (numbers not read from a single text with the mark ``decimal``)."""
         source = self.table.iloc[:, j]
         if source.dtype.kind not in "biuf" or not source.notna().any():
             return _as_text(column)  # text columns are text already; empty cells stay empty
@@ -1088,7 +1121,7 @@ class CellText:
         present = column.notna().to_numpy()
         new = present & np.equal(text, None)
         if new.any():  # values not read from a single text: as pandas writes them
-            text[new] = _as_text(column[new])
+            text[new] = _as_text(column[new], decimal)
         # Missing values as they were written, when that was one word ('NA'); else empty.
         words = pd.unique(cells[~read])
         text[~present] = words[0] if len(words) == 1 else ""
@@ -1111,16 +1144,29 @@ def _chunks(array):
     return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
 
 
-def _as_text(column):
+def _as_text(column, decimal="."):
     """The values of ``column`` as pandas' ``to_csv`` writes them, ``''`` where missing: an
-    object array."""
+    object array; the numbers of a float column with the decimal mark ``decimal``."""
     missing = column.isna().to_numpy()
     if column.dtype in (np.float64, np.int64):  # repr is str for these, and faster by far
         text = np.array(list(map(repr, column.to_numpy().tolist())), dtype=object)
     else:
         text = column.astype(object).astype(str).to_numpy(dtype=object)
+    if decimal != "." and column.dtype.kind == "f":
+        text = np.array([t.replace(".", decimal) for t in text.tolist()], dtype=object)
     text[missing] = ""
     return text
+
+
+def _with_decimal(table, decimal):
+    """``table`` with its float columns as text written with the decimal mark ``decimal``."""
+    floats = [name for name, dtype in table.dtypes.items()
+              if isinstance(dtype, np.dtype) and dtype.kind == "f"]
+    if floats:
+        table = table.copy()
+        for name in floats:
+            table[name] = _as_text(table[name], decimal)
+    return table
 
 
 def guess_delimiter(columns, sep=","):
@@ -1218,7 +1264,8 @@ def check_output(path, *, force=False):
     return fmt
 
 
-def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head=None):
+def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head=None,
+                decimal="."):
     """Write ``table`` to ``path`` atomically, in the format given by its extension.
 
     Parameters
@@ -1245,6 +1292,9 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
         With ``text``: the input row each of the first ``len(head)`` rows of
         ``table`` copies, when new rows follow them (see
         :meth:`CellText.render`).
+    decimal : {'.', ','}, default='.'
+        The decimal mark of the numbers written to a CSV output (values
+        written back as they were read keep their text).
 
     Raises
     ------
@@ -1256,9 +1306,11 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
     fmt = check_output(path, force=force)
     layout = text if isinstance(text, ParquetLayout) else None
     if isinstance(text, CellText) and fmt != "parquet":
-        table = text.render(table, rows, head)
+        table = text.render(table, rows, head, decimal=decimal)
     if fmt != "parquet":
         table = _flat_cells(table, path)
+        if decimal != ".":
+            table = _with_decimal(table, decimal)
 
     def write(tmp):
         try:

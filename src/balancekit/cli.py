@@ -387,6 +387,43 @@ def _sep_option(help_text):
 _SEP_HELP = "Field delimiter of a CSV file, e.g. ';' or '\\t' (tab). Default: ','."
 
 
+def _parse_decimal(value):
+    if value is not None and value not in (".", ","):
+        raise typer.BadParameter(f"the decimal mark is '.' or ','; got {value!r}.")
+    return value
+
+
+def _decimal_option(help_text):
+    return typer.Option("--decimal", help=help_text, callback=_parse_decimal,
+                        show_default=False)
+
+
+_DECIMAL_HELP = ("Decimal mark of the numbers of a CSV file: '.' or ',' (as in '1,5', with "
+                 "another --sep, e.g. ';'). Default: '.'.")
+
+
+def _no_decimal_with_dask(ctx, decimal):
+    if decimal is not None:
+        raise typer.BadParameter("--decimal applies to CSV files, and --dask reads and writes "
+                                 "Parquet.", ctx=ctx, param_hint="'--decimal'")
+
+
+def _check_decimal(ctx, decimal, sep, *paths):
+    """The decimal mark ('.' by default); an error when none of ``paths`` is a CSV file,
+    or when it is the field delimiter ``sep``."""
+    if decimal is None:
+        return "."
+    if not any(_is_csv(p) for p in paths):
+        raise typer.BadParameter(
+            "the decimal mark applies to CSV files only, and this command reads or writes "
+            "none.", ctx=ctx, param_hint="'--decimal'")
+    if decimal == sep:
+        raise typer.BadParameter(
+            f"the decimal mark {decimal!r} is also the field delimiter; give the delimiter "
+            "of the file with --sep (e.g. --sep ';').", ctx=ctx, param_hint="'--decimal'")
+    return decimal
+
+
 def _drop_option(help_text):
     return typer.Option(
         "--drop",
@@ -1325,6 +1362,7 @@ def compare(
         ),
     ] = None,
     sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
+    decimal: Annotated[str | None, _decimal_option(_DECIMAL_HELP)] = None,
 ):
     """Compare ways of handling the imbalance with leakage-safe cross-validation.
 
@@ -1339,6 +1377,7 @@ def compare(
 
     names = _parse_strategies(strategies)
     sep = _check_sep(ctx, sep, data)
+    decimal = _check_decimal(ctx, decimal, sep, data)
     for path in (json_path, report):
         # Checked before the long run rather than after it.
         if path is not None:
@@ -1366,7 +1405,7 @@ def compare(
                 param_hint="'--target'",
             )
         with _working(f"reading {data}"):
-            table = _io.read_table(data, sep=sep)
+            table = _io.read_table(data, sep=sep, decimal=decimal)
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
         # Class labels (not a continuous value) before counting the classes.
@@ -1532,6 +1571,13 @@ def resample(
             "(tab). Default: ','."
         ),
     ] = None,
+    decimal: Annotated[
+        str | None,
+        _decimal_option(
+            "Decimal mark of the numbers of a CSV input, also used for a CSV output: '.' or "
+            "',' (as in '1,5', with another --sep, e.g. ';'). Default: '.'."
+        ),
+    ] = None,
     drop: Annotated[
         list[str] | None,
         _drop_option(
@@ -1559,13 +1605,15 @@ def resample(
     strategy, param = _parse_strategy(strategy), _parse_params(param)
     _check_not_input(ctx, output, data)
     if use_dask:
+        _no_decimal_with_dask(ctx, decimal)
         _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep,
                             drop)
         return
     sep = _check_sep(ctx, sep, data, output)
+    decimal = _check_decimal(ctx, decimal, sep, data, output)
     _io.check_output(output, force=force)
     with _working(f"reading {data}"):
-        table, text = _io.read_table(data, sep=sep, keep_text=True)
+        table, text = _io.read_table(data, sep=sep, keep_text=True, decimal=decimal)
     if drop:
         _check_target_column(ctx, table, target, sep if _is_csv(data) else None)
         table = _drop_columns(ctx, table, drop, target)
@@ -1601,7 +1649,8 @@ def resample(
         f"{_fmt_label(label)}: {before[label]:,} -> {after.get(label, 0):,}" for label in before
     )
     with _working(f"writing {output}"):
-        _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head)
+        _io.write_table(result, output, force=force, sep=sep, text=text, rows=rows, head=head,
+                        decimal=decimal)
     _say(f"{method}: {len(table):,} -> {_count(len(result), 'row')} ({changes}); wrote {output}")
 
 
@@ -1998,6 +2047,7 @@ def inspect(
         typer.Option("--json", help="Print the report as JSON on stdout instead of tables."),
     ] = False,
     sep: Annotated[str | None, _sep_option(_SEP_HELP)] = None,
+    decimal: Annotated[str | None, _decimal_option(_DECIMAL_HELP)] = None,
     use_dask: Annotated[
         bool,
         typer.Option(
@@ -2017,10 +2067,12 @@ def inspect(
     """
     sep = _check_sep(ctx, sep, data)
     if use_dask:
+        _no_decimal_with_dask(ctx, decimal)
         report = _inspect_with_dask(ctx, data, target)
     else:
+        decimal = _check_decimal(ctx, decimal, sep, data)
         with _working(f"reading {data}"):
-            table = _io.read_table(data, sep=sep)
+            table = _io.read_table(data, sep=sep, decimal=decimal)
         report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)
     if as_json:
         from .evaluation._summary import jsonable
