@@ -1625,8 +1625,10 @@ def resample(
     with _working(f"{method}: resampling {_count(len(table), 'row')}"), _param_errors(ctx, param):
         X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.reset_index(drop=True)
-    # Fractional class codes were labels as text (_fractional_labels): numbers again.
-    result.insert(position, target, y_res.reset_index(drop=True).astype(table[target].dtype))
+    column = y_res.reset_index(drop=True)
+    if y.dtype != table[target].dtype:  # fractional class codes as text: numbers again
+        column = column.astype(table[target].dtype)
+    result.insert(position, target, column)
     # A sampler says which input rows its output starts with (all its rows, or those before
     # its new rows): their cells are written as they were read.
     head = getattr(sampler, "_head_rows_", None)

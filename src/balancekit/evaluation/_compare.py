@@ -72,8 +72,8 @@ MAX_WARNINGS = 5
 SMALL_TABLE_CELLS = 1_000_000
 #: The largest ``random_state``: numpy's legacy seeding takes 0 to 2**32 - 1.
 MAX_SEED = 2**32 - 1
-# The start of the warning that names the failed strategies (the command line, which lists
-# them itself, silences it by this pattern).
+#: The start of the warning that names the failed strategies (the command line, which lists
+#: them itself, silences it by this pattern).
 FAILED_WARNING_PATTERN = r"\d+ of \d+ strategies failed and are left out of the ranking"
 
 
@@ -615,10 +615,8 @@ def _failed_note(entries):
     parts = "; ".join(
         f"{e['name']} ({(str(e['error']).strip().splitlines() or [''])[0]})" for e in failed
     )
-    return (
-        f"{len(failed)} of {len(entries)} strategies failed and are left "
-        f"out of the ranking: {parts}. summary['failed'] holds each error in full."
-    )
+    return (f"{len(failed)} of {len(entries)} strategies failed and are left out of the "
+            f"ranking: {parts}. summary['failed'] holds each error in full.")
 
 
 def _lost_class_note(entries):
