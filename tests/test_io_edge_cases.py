@@ -54,6 +54,20 @@ def test_decimal_commas_read_as_the_numbers_written(values):
         assert table["x"].dtype == np.float64 and table["x"].tolist() == values
 
 
+def test_with_decimal_commas_points_may_group_thousands(tmp_path):
+    path = tmp_path / "d.csv"
+    cells = ["1.234,5", "-12.000", "12,25", "7", "1.000.000,125", ""]
+    write_rows(path, [["x", "t"], *zip(cells, labels(6), strict=True)], delimiter=";")
+    table, caught = read_quietly(path, sep=";", decimal=",")
+    assert table["x"].tolist()[:5] == [1234.5, -12000.0, 12.25, 7.0, 1000000.125]
+    assert np.isnan(table["x"].iloc[5]) and not caught
+    # Not groups of three: no number ('1.5' is no number with decimal commas).
+    write_rows(path, [["x", "t"], *zip(["1.23,5", "2,5"] * 3, labels(6), strict=True)],
+               delimiter=";")
+    table, _ = read_quietly(path, sep=";", decimal=",")
+    assert table["x"].tolist() == ["1.23,5", "2,5"] * 3
+
+
 def test_with_decimal_commas_a_point_is_no_decimal_mark(tmp_path):
     path = tmp_path / "d.csv"
     cells = [f"{i},5" for i in range(29)] + ["7.5"]

@@ -162,8 +162,9 @@ def read_table(path, *, sep=None, keep_text=False, decimal="."):
         that :func:`write_table` can write the values back as they were read.
     decimal : {'.', ','}, default='.'
         The decimal mark of the numbers of a CSV file. With ``','`` a cell
-        such as ``-1,25`` is a number, and ``1.25`` is not (the marks are
-        not mixed in one file). Text columns keep their text as written.
+        such as ``-1,25`` or ``1.234,5`` is a number (a point may group the
+        digits by thousands), and ``1.25`` is not. Text columns keep their
+        text as written.
 
     Returns
     -------
@@ -437,8 +438,17 @@ def _line_of_row(path, sep, compression, row):
 
 def _swap_marks(column):
     """The text of ``column`` with '.' and ',' swapped: numbers written with a decimal comma
-    as Python and Arrow read them."""
+    as Python and Arrow read them. Points that group the digits by thousands (``1.234,5``,
+    ``-12.000``) are removed first; any other point is then no number's."""
+    text = pa.array(column, type=pa.string())
+    grouped = pc.match_substring_regex(text, _THOUSANDS)
+    if pc.any(grouped).as_py():
+        text = pc.if_else(grouped, pc.replace_substring(text, ".", ""), text)
+        column = pd.Series(text.to_pandas(), index=column.index, name=column.name)
     return column.str.translate(_SWAPPED_MARKS)
+
+
+_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?\s*$"
 
 
 _SWAPPED_MARKS = str.maketrans(".,", ",.")
