@@ -803,6 +803,30 @@ def test_integer_column_with_a_gap_stays_integer(tmp_path):
     assert_error(result, 1, "1 NaN value", "Impute")
 
 
+@pytest.mark.parametrize("method", ["smote", "smotenc"])
+def test_a_column_without_any_value_is_named_with_drop(tmp_path, method):
+    # Imputing it, or dropping its rows, as the message advised, cannot help.
+    source = tmp_path / "t.csv"
+    rows = [["a", "empty", "c", "target"]] + [
+        [str(i * 1.5), "", "xy"[i % 2] if method == "smotenc" else str(i % 3),
+         str(int(i % 4 == 0))] for i in range(1, 17)]
+    write_rows(source, rows)
+    result = invoke("resample", source, "-t", "target", "-m", method, "-o", tmp_path / "o.csv")
+    line = assert_error(result, 1, "Column 'empty' holds no value in any row: leave it out "
+                                   "(on the command line: --drop empty)")
+    assert "Impute" not in line
+    # Beside a column with a gap: both pieces of advice.
+    rows[3][0] = ""
+    write_rows(source, rows)
+    result = invoke("resample", source, "-t", "target", "-m", method, "-o", tmp_path / "o.csv")
+    assert_error(result, 1, "Impute", "Column 'empty' holds no value")
+    # Left out, it resamples.
+    rows[3][0] = "4.5"
+    write_rows(source, rows)
+    assert_ok(invoke("resample", source, "-t", "target", "-m", method, "--drop", "empty",
+                     "-o", tmp_path / "o.csv"))
+
+
 def test_synthetic_rows_write_copied_values_and_labels_as_read(tmp_path):
     """SMOTENC: the input rows come back as written (floats as '1.50', labels '+1'), codes
     with leading zeros stay codes, integers stay whole, new labels have the input's text."""

@@ -437,17 +437,21 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
             parts.append(f"{n_nan} NaN")
         if n_inf:
             parts.append(f"{n_inf} infinite")
-        where = ""
+        where, empty, only_empty = "", "", False
         if not sp.issparse(X) and data.ndim == 2:
             columns = np.flatnonzero(~finite.all(axis=0))
             labels = [repr(names[j]) if names is not None else str(j) for j in columns[:5]]
             where = (f" in column{'s' if columns.size > 1 else ''} {', '.join(labels)}"
                      f"{' ...' if columns.size > 5 else ''}")
+            empty, n_empty = _empty_columns(data, names)
+            only_empty = n_empty == columns.size
         advice = ("Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
                   "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
                   if n_nan else
                   "Replace infinite values with finite ones (e.g. numpy.clip to a bound of the "
                   "column), or drop those rows.")
+        # A column without any value cannot be imputed, nor its rows dropped.
+        advice = empty if only_empty else " ".join(filter(None, [advice, empty]))
         raise DataError(
             f"{what} contains {' and '.join(parts)} value(s){where}; {hint} need finite numbers. "
             f"{advice}"
@@ -461,6 +465,27 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
         )
     if distances:
         check_magnitude(largest, X.shape[1], what=what, hint=hint, uses=uses)
+
+
+def _empty_columns(data, names):
+    """``(sentence, count)`` for the columns of the 2-D float array ``data`` without any
+    value (all NaN): see :func:`empty_columns_advice`."""
+    empty = np.flatnonzero(np.isnan(data).all(axis=0)) if data.shape[0] else []
+    labels = [names[j] if names is not None else int(j) for j in empty]
+    return empty_columns_advice(labels, named=names is not None), len(labels)
+
+
+def empty_columns_advice(labels, *, named=True):
+    """A sentence naming the columns ``labels`` (names, or positions when not ``named``)
+    that hold no value in any row, which no imputation can fill; '' when there are none."""
+    if not labels:
+        return ""
+    one = len(labels) == 1
+    shown = ", ".join(repr(str(c)) if named else str(c) for c in labels[:5])
+    shown += " ..." if len(labels) > 5 else ""
+    drop = f" (on the command line: --drop {','.join(map(str, labels))})" if named else ""
+    return (f"Column{'' if one else 's'} {shown} hold{'s' if one else ''} no value in any row: "
+            f"leave {'it' if one else 'them'} out{drop}.")
 
 
 #: Below this largest absolute value, squared differences of rows are under the smallest

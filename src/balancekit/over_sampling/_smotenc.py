@@ -23,7 +23,13 @@ from .._neighbors import (
     neighbors_for_class,
     self_kneighbors,
 )
-from .._validation import check_magnitude, check_not_complex, not_categories, unique_labels
+from .._validation import (
+    check_magnitude,
+    check_not_complex,
+    empty_columns_advice,
+    not_categories,
+    unique_labels,
+)
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -207,19 +213,26 @@ def check_numeric(X, columns, sampler_name):
                 "values; list them in categorical_features (on the command line: -p "
                 "'categorical_features=[...]' with the names of every categorical column)."
             )
-    cols, largest = [], 0.0
+    cols, empty, largest = [], [], 0.0
     for j in columns:
         values = _as_float(np.asarray(_column(X, j)), sampler_name)
         if not np.isfinite(values).all():
             cols.append(int(j))
+            if np.isnan(values).all():
+                empty.append(int(j))
         elif values.size:
             largest = max(largest, float(np.abs(values).max()))
     if cols:
         label = [frame.columns[c] for c in cols] if frame is not None else cols
+        advice = empty_columns_advice(
+            [frame.columns[c] for c in empty] if frame is not None else empty,
+            named=frame is not None)
+        if len(empty) < len(cols):  # a column without any value: no imputation fills it
+            advice = ("Impute them first (e.g. sklearn.impute.SimpleImputer in a "
+                      "balancekit.pipeline.make_pipeline), or drop those rows. " + advice)
         raise DataError(
             f"X has NaN or infinite values in numeric column(s) {label!r}; {sampler_name} needs "
-            "finite numbers there. Impute them first (e.g. sklearn.impute.SimpleImputer in a "
-            "balancekit.pipeline.make_pipeline), or drop those rows."
+            f"finite numbers there. {advice.strip()}"
         )
     # The distances and the class spreads square the numeric differences.
     check_magnitude(largest, len(columns), what="X", hint=sampler_name,
