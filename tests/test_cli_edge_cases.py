@@ -556,7 +556,10 @@ def test_fractional_class_codes_are_classes_and_stay_numbers(tmp_path, fmt):
     frame = binary_table()
     frame["t"] = np.where(frame["t"] == "yes", 2.5, 1.5)  # grades, not a measurement
     path = tmp_path / f"g.{'csv' if fmt == 'csv' else 'parquet'}"
-    frame.to_csv(path, index=False) if fmt == "csv" else frame.to_parquet(path, index=False)
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
     dask = ["--dask"] if fmt == "dask" else []
     out = tmp_path / f"o.{'csv' if fmt == 'csv' else 'parquet'}"
     result = invoke("resample", path, "-t", "t", "-m", "random_over", "-s", '{"2.5": 30}',
