@@ -621,3 +621,18 @@ def test_cleaning_rules_on_wide_sparse_rows_select_the_dense_rows():
             a.fit_resample(X.toarray(), y)
             b.fit_resample(X, y)
             np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2, 3])
+@pytest.mark.parametrize("n_refs", [None, 300])
+def test_query_blocks_cover_every_query_once_in_order(n_jobs, n_refs):
+    # A few queries are cut into as many equal blocks as threads (none for no query);
+    # many into blocks of at most the full size.
+    for n in (0, 1, 5, 83, 657, 1500, 4096, 20_000):
+        slices = _exact._query_slices(n, n_jobs, n_refs)
+        assert [i for sl in slices for i in range(sl.start, sl.stop)] == list(range(n))
+        sizes = [sl.stop - sl.start for sl in slices]
+        assert all(size >= 1 for size in sizes) and len(set(sizes[:-1])) <= 1
+        workers = _exact.n_threads(n_jobs)
+        if workers > 1 and 0 < n < sizes[0] * workers * 4:
+            assert len(slices) % workers == 0 or len(slices) < workers

@@ -985,7 +985,7 @@ def _query_slices(n, n_jobs, n_refs=None):
         size = int(np.clip(_QUERY_BLOCK * _REF_BLOCK // n_refs, size, 8 * size))
     workers = n_threads(n_jobs)
     if workers > 1 and n < size * workers * 4:
-        blocks = workers * -(-n // (workers * size))
+        blocks = workers * max(1, -(-n // (workers * size)))
         size = max(1, -(-n // blocks))
     return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 

@@ -436,22 +436,21 @@ def _line_of_row(path, sep, compression, row):
     return row + 2  # one line per row after the header
 
 
+#: A number with a decimal comma whose points group the digits by thousands (``1.234,5``).
+_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?\s*$"
+
+
 def _swap_marks(column):
     """The text of ``column`` with '.' and ',' swapped: numbers written with a decimal comma
     as Python and Arrow read them. Points that group the digits by thousands (``1.234,5``,
     ``-12.000``) are removed first; any other point is then no number's."""
     text = pa.array(column, type=pa.string())
     grouped = pc.match_substring_regex(text, _THOUSANDS)
-    if pc.any(grouped).as_py():
-        text = pc.if_else(grouped, pc.replace_substring(text, ".", ""), text)
-        column = pd.Series(text.to_pandas(), index=column.index, name=column.name)
-    return column.str.translate(_SWAPPED_MARKS)
-
-
-_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?\s*$"
-
-
-_SWAPPED_MARKS = str.maketrans(".,", ",.")
+    text = pc.if_else(grouped, pc.replace_substring(text, ".", ""), text)
+    # Swapped through a character no cell of a CSV text holds.
+    for old, new in ((".", "\0"), (",", "."), ("\0", ",")):
+        text = pc.replace_substring(text, old, new)
+    return pd.Series(text.to_pandas(), index=column.index, name=column.name)
 
 
 def _typed(values, cells):
@@ -465,20 +464,20 @@ def _typed(values, cells):
 def _warn_mostly_numbers(path, sep, compression, cells, table, number, decimal="."):
     """Warn about each column read as text although nearly all its cells are numbers
     (written with the decimal mark ``decimal``)."""
+    other = "," if decimal == "." else "."
+    way_out = "with --decimal ','" if other == "," else "without --decimal ','"
     for j in range(cells.shape[1]):
         if pd.api.types.is_numeric_dtype(table.iloc[:, j]) or table.iloc[:, j].dtype == bool:
             continue
         column = cells.iloc[:, j]
         counted = ((column != "") & ~column.isin(_MISSING_WORDS)).to_numpy()
         numbers = number[j] & counted
-        other = "," if decimal == "." else "."
         if not numbers.any() and counted.any() and _decimal_marks(column[counted], other):
-            way_out = ("Read the file with --decimal ','" if other == "," else
-                       "Read the file without --decimal ','")
             warnings.warn(
                 f"column {cells.columns[j]!r} of '{path}' holds numbers written with a decimal "
                 f"{'comma' if other == ',' else 'point'} ({column[counted].iloc[0]!r}): it is "
-                f"read as text (a categorical column). {way_out} to use them as numbers.",
+                f"read as text (a categorical column). Read the file {way_out} to use them "
+                "as numbers.",
                 BalancekitWarning,
                 stacklevel=3,
             )

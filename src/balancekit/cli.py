@@ -363,14 +363,20 @@ def _is_csv(path):
     return path is not None and _io.table_format(path, allow_directory=True).startswith("csv")
 
 
+def _csv_only(ctx, value, what, option, paths):
+    """A usage error naming ``option`` when it is given (``value``) and none of ``paths``
+    is a CSV file: ``what`` (the delimiter, the decimal mark) applies to CSV files only."""
+    if value is not None and not any(_is_csv(p) for p in paths):
+        raise typer.BadParameter(
+            f"{what} applies to CSV files only, and this command reads or writes none.",
+            ctx=ctx,
+            param_hint=f"'{option}'",
+        )
+
+
 def _check_sep(ctx, sep, *paths):
     """The CSV delimiter (',' by default); an error when none of ``paths`` is a CSV file."""
-    if sep is not None and not any(_is_csv(p) for p in paths):
-        raise typer.BadParameter(
-            "the delimiter applies to CSV files only, and this command reads or writes none.",
-            ctx=ctx,
-            param_hint="'--sep'",
-        )
+    _csv_only(ctx, sep, "the delimiter", "--sep", paths)
     return "," if sep is None else sep
 
 
@@ -402,21 +408,12 @@ _DECIMAL_HELP = ("Decimal mark of the numbers of a CSV file: '.' or ',' (as in '
                  "another --sep, e.g. ';'). Default: '.'.")
 
 
-def _no_decimal_with_dask(ctx, decimal):
-    if decimal is not None:
-        raise typer.BadParameter("--decimal applies to CSV files, and --dask reads and writes "
-                                 "Parquet.", ctx=ctx, param_hint="'--decimal'")
-
-
 def _check_decimal(ctx, decimal, sep, *paths):
     """The decimal mark ('.' by default); an error when none of ``paths`` is a CSV file,
     or when it is the field delimiter ``sep``."""
+    _csv_only(ctx, decimal, "the decimal mark", "--decimal", paths)
     if decimal is None:
         return "."
-    if not any(_is_csv(p) for p in paths):
-        raise typer.BadParameter(
-            "the decimal mark applies to CSV files only, and this command reads or writes "
-            "none.", ctx=ctx, param_hint="'--decimal'")
     if decimal == sep:
         raise typer.BadParameter(
             f"the decimal mark {decimal!r} is also the field delimiter; give the delimiter "
@@ -1605,9 +1602,8 @@ def resample(
     strategy, param = _parse_strategy(strategy), _parse_params(param)
     _check_not_input(ctx, output, data)
     if use_dask:
-        _no_decimal_with_dask(ctx, decimal)
         _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep,
-                            drop)
+                            decimal, drop)
         return
     sep = _check_sep(ctx, sep, data, output)
     decimal = _check_decimal(ctx, decimal, sep, data, output)
@@ -1742,7 +1738,7 @@ def _dask_settings():
 
 @_dask_settings()
 def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param, force, sep,
-                        drop):
+                        decimal, drop):
     """``resample --dask``: read Parquet with dask, resample lazily, write Parquet parts."""
     if method not in _DASK_METHODS:
         raise typer.BadParameter(
@@ -1759,9 +1755,10 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
             raise typer.BadParameter(
                 f"with --dask, {what} must be Parquet (a .parquet or .pq file or directory); "
                 f"got '{path}'. {advice[what]}", ctx=ctx, param_hint=what)
-    if sep is not None:
-        raise typer.BadParameter("--sep applies to CSV files, and --dask reads and writes "
-                                 "Parquet.", ctx=ctx, param_hint="'--sep'")
+    for option, value in (("--sep", sep), ("--decimal", decimal)):
+        if value is not None:
+            raise typer.BadParameter(f"{option} applies to CSV files, and --dask reads and "
+                                     "writes Parquet.", ctx=ctx, param_hint=f"'{option}'")
     _io.check_new_parts(output, force=force)
     _, dd = _import_dask()
     from . import _dask_io
@@ -2068,11 +2065,10 @@ def inspect(
     target with a single class is described as such.
     """
     sep = _check_sep(ctx, sep, data)
+    decimal = _check_decimal(ctx, decimal, sep, data)
     if use_dask:
-        _no_decimal_with_dask(ctx, decimal)
         report = _inspect_with_dask(ctx, data, target)
     else:
-        decimal = _check_decimal(ctx, decimal, sep, data)
         with _working(f"reading {data}"):
             table = _io.read_table(data, sep=sep, decimal=decimal)
         report = _inspect_report(ctx, table, target, str(data), sep if _is_csv(data) else None)

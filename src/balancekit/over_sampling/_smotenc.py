@@ -615,9 +615,9 @@ def _warn_measurements(X, levels):
     numbers with almost one value per row (amounts, measurements): between categories
     there is no 'near', so those columns only set rows apart and are copied, never
     interpolated."""
-    n_rows = X.shape[0]
     import pandas as pd
 
+    n_rows = X.shape[0]
     found = [j for j, lv in enumerate(levels) if len(lv) > max(MANY_LEVELS, n_rows / 2) and (
         lv.dtype.kind in "iuf" or pd.api.types.infer_dtype(lv, skipna=True) in (
             "integer", "floating", "mixed-integer-float", "decimal"))]
