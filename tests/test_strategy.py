@@ -267,6 +267,21 @@ Y2 = np.array(["neg"] * 10 + ["pos"] * 4)
             r"sampling_strategy=-0.5 is out of range",
         ),
         (1.5, Y2, "over-sampling", InvalidParameterError, r"sampling_strategy=1.5 is out of range"),
+        # A whole number is shown as given and read as the count it probably meant.
+        (
+            3,
+            Y2,
+            "over-sampling",
+            InvalidParameterError,
+            r"sampling_strategy=3 is out of range.*give a dict \{label: n_samples\}",
+        ),
+        (
+            np.int64(0),
+            Y2,
+            "under-sampling",
+            InvalidParameterError,
+            r"sampling_strategy=0 is out of range.*\(0, 1\]\.$",
+        ),
         (
             0.5,
             Y3,

@@ -121,7 +121,7 @@ def resolve_counts(sampling_strategy, counts, kind, y):
     if isinstance(sampling_strategy, (list, tuple)):
         return _from_list(sampling_strategy, counts, kind)
     if isinstance(sampling_strategy, Real) and not isinstance(sampling_strategy, bool):
-        return _from_float(float(sampling_strategy), counts, kind)
+        return _from_float(sampling_strategy, counts, kind)
     if isinstance(sampling_strategy, Callable):
         result = sampling_strategy(y)
         if kind == "clean-sampling" and isinstance(result, (Mapping, list, tuple)):
@@ -237,7 +237,10 @@ def _from_list(labels, counts, kind):
     return {c: counts[c] for c in counts if c in labels}
 
 
-def _from_float(ratio, counts, kind):
+def _from_float(given, counts, kind):
+    # Messages show the value as given (3, not 3.0), numpy scalars as plain numbers.
+    whole = isinstance(given, Integral)
+    ratio = int(given) if whole else float(given)
     if len(counts) != 2:
         raise InvalidParameterError(
             f"sampling_strategy={ratio!r}: a float applies to binary targets only, but y has "
@@ -250,8 +253,10 @@ def _from_float(ratio, counts, kind):
         )
     if not 0 < ratio <= 1:
         raise InvalidParameterError(
-            f"sampling_strategy={ratio!r} is out of range: as a float it is the ratio "
-            "n_minority / n_majority wanted after resampling, which must lie in (0, 1]."
+            f"sampling_strategy={ratio!r} is out of range: as a number it is the ratio "
+            "n_minority / n_majority wanted after resampling, which must lie in (0, 1]"
+            + (". For a number of samples, give a dict {label: n_samples}." if whole and ratio > 1
+               else ".")
         )
     (minority, n_min), (majority, n_maj) = sorted(counts.items(), key=lambda kv: kv[1])
     if kind == "over-sampling":
