@@ -4,6 +4,7 @@ import warnings
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OrdinalEncoder
@@ -619,6 +620,26 @@ def test_smoten_frames_keep_types(frame_lib):
     assert [set(lv.tolist()) for lv in sampler.categories_] == [set("abc"), set("wxyz"), set("pq")]
 
 
+@pytest.mark.parametrize("kind", ["U", "S"])
+def test_numpy_text_keeps_its_width_unless_new_numbers_need_more(kind):
+    X, y = _categorical_table(n=60)
+    text = X.astype(f"{kind}1")
+    X_res, _ = SMOTEN(random_state=0).fit_resample(text, y)
+    assert X_res.dtype == text.dtype  # categories are taken from X: they fit its width
+    assert X_res.shape[0] > text.shape[0]
+    # Numbers held as text: the new ones are written in full, copied rows as they were.
+    rng = np.random.default_rng(0)
+    mixed = np.column_stack([X[:, 0], rng.random(60).round(2)]).astype(f"{kind}4")
+    X_res, _ = SMOTENC(categorical_features=[0], random_state=0).fit_resample(mixed, y)
+    assert X_res.dtype.kind == kind
+    assert np.array_equal(X_res[:60], mixed)
+    # As wide as the longest value, which holds every digit: the numbers of a float table.
+    assert np.char.str_len(X_res).max() == X_res.dtype.itemsize // np.dtype(f"{kind}1").itemsize
+    floats = pd.DataFrame({"c": X[:, 0], "v": mixed[:, 1].astype(np.float64)})
+    expected, _ = SMOTENC(categorical_features=[0], random_state=0).fit_resample(floats, y)
+    assert np.array_equal(X_res[60:, 1].astype(np.float64), expected["v"].to_numpy()[60:])
+
+
 @pytest.mark.parametrize("tables", ["level pairs", "class profiles"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_vdm_distances_equal_imblearn(monkeypatch, seed, tables):
@@ -772,7 +793,6 @@ def test_smotenc_has_imbalanced_learns_n_features():
 
 
 def _frame_with_number_objects():
-    import pandas as pd
 
     rng = np.random.RandomState(0)
     y = np.repeat([0, 1], [120, 30])
@@ -816,7 +836,6 @@ def test_object_columns_of_numbers_read_as_imbalanced_learn_reads_them():
 def test_missing_values_in_nullable_numeric_columns_are_named_as_missing(dtype):
     # pd.NA in a nullable numeric column is a missing value, whatever the column's dtype:
     # the message asks to impute it, and names the column.
-    import pandas as pd
 
     rng = np.random.RandomState(0)
     y = np.repeat([0, 1], [40, 12])
@@ -845,7 +864,6 @@ def test_np_matrix_gets_the_message_of_the_other_samplers(make):
 def test_numeric_values_whose_squares_overflow_are_refused_by_name():
     # Distances and class spreads square the differences: at 1e300 they overflow, and the
     # neighbours (and the new rows) came from infinite distances, with a RuntimeWarning.
-    import pandas as pd
 
     rng = np.random.RandomState(0)
     y = np.array([0] * 90 + [1] * 10)

@@ -320,12 +320,13 @@ def take_x(X, indices, synthetic=None):
         return X.copy() if indices is None else np.take(X, indices, axis=0)
     n_taken = X.shape[0] if indices is None else len(indices)
     n_new = len(synthetic[0]) if isinstance(synthetic, list) else synthetic.shape[0]
-    # One output array, filled in place: the copied rows, then the new ones. Numbers held as
-    # text get room for any float64 written as text (24 characters at most).
+    # One output array, filled in place: the copied rows, then the new ones.
     dtype = X.dtype
     if dtype.kind in "US":
-        chars = dtype.itemsize // np.dtype(dtype.kind + "1").itemsize
-        dtype = np.dtype(f"{dtype.kind}{max(chars, 32)}")
+        # Text: the new rows first, as text as wide as their longest value (categories
+        # taken from X fit X's width; numbers held as text may need more).
+        synthetic = _as_text(synthetic, n_new, X.shape[1], dtype.kind)
+        dtype = np.promote_types(dtype, synthetic.dtype)
     out = np.empty((n_taken + n_new, X.shape[1]), dtype=dtype)
     if indices is None:
         out[:n_taken] = X
@@ -343,6 +344,19 @@ def take_x(X, indices, synthetic=None):
     else:
         new[...] = _cast_values(synthetic, kind, X.dtype)
     return out
+
+
+def _as_text(synthetic, n_rows, n_columns, kind):
+    """The new rows ``synthetic`` (any form :func:`take_x` takes) as one 2-D array of text of
+    numpy kind ``kind`` ('U' or 'S'), no wider than its longest value."""
+    if isinstance(synthetic, LazyRows):
+        values = np.empty((n_rows, n_columns))
+        synthetic.write(values)
+        synthetic = values
+    if not isinstance(synthetic, (list, LazyColumns)):
+        synthetic = np.asarray(synthetic).T
+    text = np.column_stack([np.asarray(column).astype(kind) for column in synthetic])
+    return text.astype(f"{kind}{max(int(np.char.str_len(text).max(initial=1)), 1)}")
 
 
 def _array_kind(dtype):
