@@ -121,6 +121,24 @@ def test_lists_of_integers_stay_integers_as_arrays_of_them_do(cls):
         assert X_res == iu.TomekLinks().fit_resample(X.tolist(), y.tolist())[0]
 
 
+@pytest.mark.parametrize("cls", [SMOTE, TomekLinks, EditedNearestNeighbours])
+def test_numpy_objects_holding_numbers_give_floats_as_imbalanced_learn(cls):
+    # As df.to_numpy() of a frame of mixed dtypes gives them: read as numbers, given back
+    # as the float array the numeric samplers read (not objects np.isnan cannot take).
+    X, y = _data()
+    X_obj = X.astype(object)
+    X_obj[:, 0] = np.round(X[:, 0] * 10).astype(int)
+    make = (lambda: cls(random_state=0)) if cls is SMOTE else cls
+    X_res, y_res = make().fit_resample(X_obj, y)
+    X_ref, y_ref = make().fit_resample(X_obj.astype(np.float64), y)
+    assert X_res.dtype == np.float64
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    # A sampler that reads any table keeps the objects as they were given.
+    X_any, _ = RandomOverSampler(random_state=0).fit_resample(X_obj, y)
+    assert X_any.dtype == object and type(X_any[0, 0]) is int
+
+
 # --------------------------------------------------------------------------- frames
 
 

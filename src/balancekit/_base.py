@@ -402,7 +402,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def _output_source(self, X, X_checked):
         """The container the output is built from: the caller's, or the checked array
         (the array of a list of integers or booleans, which keeps their kind, as an array
-        of them does)."""
+        of them does; the float array a numeric sampler read from a numpy array of
+        objects, as scikit-learn and imbalanced-learn read it)."""
+        if isinstance(X, np.ndarray) and X.dtype == object and self._input == "numeric":
+            return X_checked
         if _frames.as_frame(X) is not None or sp.issparse(X) or isinstance(X, np.ndarray):
             return X
         values = np.asarray(X)
