@@ -13,6 +13,7 @@ from scipy import stats
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
+from sklearn.ensemble import StackingClassifier
 from sklearn.feature_selection import SelectKBest, chi2
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -34,7 +35,7 @@ from sklearn.model_selection import (
     StratifiedShuffleSplit,
     TimeSeriesSplit,
 )
-from sklearn.naive_bayes import ComplementNB, MultinomialNB
+from sklearn.naive_bayes import ComplementNB, GaussianNB, MultinomialNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline as make_sklearn_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -1672,11 +1673,30 @@ def test_a_model_pipeline_can_select_numeric_columns_by_name(mixed_data):
     X, y = mixed_data
     select = ColumnTransformer([("keep", "passthrough", ["amount", "age"])])
     estimator = make_sklearn_pipeline(select, LogisticRegression())
-    result = compare(X, y, strategies=["baseline", "random_over", "smote"],
+    result = compare(X, y, strategies=["baseline", "class_weight", "random_over", "smote"],
                      estimator=estimator, cv=3)
+    # class_weight weights the pipeline's final step.
     assert {s["name"]: s["status"] for s in result.summary["strategies"]} == {
-        "baseline": "ok", "random_over": "ok", "smote": "ok"}
-    assert "SMOTENC" in result.summary["strategies"][2]["description"]
+        "baseline": "ok", "class_weight": "ok", "random_over": "ok", "smote": "ok"}
+    assert "SMOTENC" in result.summary["strategies"][3]["description"]
+
+
+def test_a_classifier_whose_predict_appears_once_fitted_is_compared(numeric_data):
+    # A StackingClassifier without its final estimator offers predict and predict_proba
+    # only once fitted: compare asks the fitted model on each fold.
+    X, y = numeric_data
+    model = StackingClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())], cv=2)
+    result = compare(X, y, strategies=["baseline", "class_weight"], estimator=model, cv=3)
+    assert result.summary["failed"] == []
+    assert result.summary["settings"]["score_method"] == "predict_proba"
+    expected = []
+    for train, test in RepeatedStratifiedKFold(n_splits=3, n_repeats=1,
+                                               random_state=0).split(X, y):
+        fitted = make_sklearn_pipeline(StandardScaler(), clone(model)).fit(X.iloc[train],
+                                                                           y[train])
+        expected.append(average_precision_score(y[test], fitted.predict_proba(X.iloc[test])[:, 1]))
+    np.testing.assert_allclose(result.summary["strategies"][0]["metrics"]["pr_auc"]["folds"],
+                               expected)
 
 
 def test_every_default_strategy_still_runs_on_mixed_data(mixed_data):

@@ -447,21 +447,64 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-def test_a_pipeline_that_cannot_be_weighted_is_told_to_wrap_its_final_step():
+@pytest.mark.parametrize("nested", [False, True])
+def test_a_pipeline_is_weighted_through_its_final_step(nested):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 2))
+    y = np.array([0] * 64 + [1] * 16)
+    final = make_pipeline(StandardScaler(), LogisticRegression()) if nested else LogisticRegression()
+    model = WeightedClassifier(make_pipeline(StandardScaler(), final)).fit(X, y)
+    assert model.weighting_ == "class_weight"
+    by_hand = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced"))
+    np.testing.assert_allclose(model.predict_proba(X), by_hand.fit(X, y).predict_proba(X))
+    # A final step that takes sample_weight only gets one weight per row, by its name.
+    model = WeightedClassifier(make_pipeline(StandardScaler(), GaussianNB())).fit(X, y)
+    assert model.weighting_ == "sample_weight"
+    by_hand = make_pipeline(StandardScaler(), GaussianNB()).fit(
+        X, y, gaussiannb__sample_weight=compute_sample_weight("balanced", y))
+    np.testing.assert_allclose(model.predict_proba(X), by_hand.predict_proba(X))
+
+
+def test_a_pipeline_whose_final_step_cannot_be_weighted_is_told_to_resample():
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     X = np.random.RandomState(0).normal(size=(30, 2))
     y = np.array([0] * 24 + [1] * 6)
     with pytest.raises(InvalidParameterTypeError) as info:
-        WeightedClassifier(make_pipeline(StandardScaler(), LogisticRegression())).fit(X, y)
+        WeightedClassifier(make_pipeline(StandardScaler(), KNeighborsClassifier())).fit(X, y)
     message = str(info.value)
-    assert ("make_pipeline(<its StandardScaler>, WeightedClassifier(<its LogisticRegression>))"
-            in message)
-    assert "Pipeline" not in message.split("instead:")[1]
+    assert "its final step, KNeighborsClassifier" in message
+    assert ("make_pipeline(<its StandardScaler>, RandomOverSampler(), "
+            "<its KNeighborsClassifier>)" in message)
     with pytest.raises(InvalidParameterTypeError, match=r"RandomOverSampler\(\), "
                        r"<your KNeighborsClassifier>\)"):
         WeightedClassifier(KNeighborsClassifier()).fit(X, y)
+
+
+def test_meta_estimators_that_pass_sample_weight_on_are_weighted(data):
+    from sklearn.ensemble import StackingClassifier, VotingClassifier
+    from sklearn.multiclass import OneVsRestClassifier
+
+    X, y = data
+    weights = compute_sample_weight("balanced", y)
+    for model in (GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2),
+                  VotingClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())],
+                                   voting="soft")):
+        ours = WeightedClassifier(model).fit(X, y)
+        assert ours.weighting_ == "sample_weight"
+        by_hand = clone(model).fit(X, y, sample_weight=weights)
+        np.testing.assert_allclose(ours.predict_proba(X), by_hand.predict_proba(X))
+    # predict appears once fitted (no final estimator given): still a classifier.
+    stacking = StackingClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())], cv=2)
+    assert WeightedClassifier(stacking).fit(X, y).weighting_ == "sample_weight"
+    # Takes keyword arguments but refuses sample_weight without metadata routing: said so.
+    with pytest.raises(InvalidParameterTypeError,
+                       match=r"cannot weight OneVsRestClassifier.*refused sample_weight"):
+        WeightedClassifier(OneVsRestClassifier(GaussianNB())).fit(X, y)
 
 
 @pytest.mark.parametrize("labels", [["1", "2", "10"], [0.5, 1.5, 2.5]])

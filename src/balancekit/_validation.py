@@ -91,7 +91,10 @@ def check_classifier_object(name, value, expected):
     ``expected`` says what the parameter takes, e.g. ``"a classifier object or None"``.
     """
     check_not_a_class(name, value, expected)
-    if not (hasattr(value, "fit") and hasattr(value, "predict")):
+    # A classifier by its tags may offer predict only once fitted (a StackingClassifier
+    # without its final estimator: scikit-learn's available_if).
+    predicts = hasattr(value, "predict") or estimator_kind(value) == "classifier"
+    if not (hasattr(value, "fit") and predicts):
         raise InvalidParameterTypeError(
             f"{name} must be {expected}, with fit and predict methods; got {value!r} of type "
             f"{type(value).__name__}."

@@ -75,26 +75,61 @@ def _classes(labels):
 def _cannot_weight_message(estimator):
     """Why ``estimator`` cannot be weighted, and what to write instead."""
     name = type(estimator).__name__
-    steps = getattr(estimator, "steps", None)
-    if isinstance(steps, list) and steps and all(
-        isinstance(step, tuple) and len(step) == 2 for step in steps
-    ):
-        # A pipeline routes sample_weight to a named step only: weight its final step. The
-        # steps are named, not written as calls: their constructors may need arguments.
+    steps = _pipeline_steps(estimator)
+    if steps is not None:
+        # Resample before the final step. The steps are named, not written as calls: their
+        # constructors may need arguments.
         before = [type(step).__name__ for _, step in steps[:-1]
                   if step is not None and step != "passthrough"]
         final = type(steps[-1][1]).__name__
         return (
-            f"WeightedClassifier cannot weight a {name} as a whole: a pipeline has no "
-            "class_weight parameter and passes sample_weight only to a named step. Wrap its "
-            "final step instead: balancekit.pipeline.make_pipeline("
-            f"{''.join(f'<its {step}>, ' for step in before)}WeightedClassifier(<its {final}>))."
+            f"WeightedClassifier cannot weight this {name}: its final step, {final}, has no "
+            "class_weight parameter and its fit method does not accept sample_weight. "
+            "Resample the training data instead: balancekit.pipeline.make_pipeline("
+            f"{''.join(f'<its {step}>, ' for step in before)}RandomOverSampler(), "
+            f"<its {final}>)."
         )
     return (
         f"WeightedClassifier cannot weight {name}: it has no class_weight parameter and its "
         "fit method does not accept sample_weight. Resample the training data instead: "
         f"balancekit.pipeline.make_pipeline(RandomOverSampler(), <your {name}>)."
     )
+
+
+def _pipeline_steps(estimator):
+    """The ``(name, step)`` pairs of a pipeline (an object with a list of them as
+    ``steps``), or None."""
+    steps = getattr(estimator, "steps", None)
+    if isinstance(steps, list) and steps and all(
+        isinstance(step, tuple) and len(step) == 2 for step in steps
+    ):
+        return steps
+    return None
+
+
+def _weighted_part(estimator):
+    """The classifier the weights are for, and the prefix of its parameters: the final
+    step of a pipeline (of a pipeline's final pipeline, ...), which alone takes weights,
+    or ``estimator`` itself with ``''``."""
+    prefix = ""
+    while (steps := _pipeline_steps(estimator)) is not None:
+        name, estimator = steps[-1]
+        prefix += f"{name}__"
+    return estimator, prefix
+
+
+def _takes_sample_weight(estimator):
+    """Whether ``fit`` of ``estimator`` names ``sample_weight`` (``'named'``), or takes any
+    keyword argument (``'keywords'``, as the fit of a scikit-learn search, stacking or voting
+    classifier, which pass ``sample_weight`` on; some refuse it without metadata routing), or
+    neither (``None``)."""
+    if has_fit_parameter(estimator, "sample_weight"):
+        return "named"
+    try:
+        parameters = inspect.signature(estimator.fit).parameters.values()
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return "keywords" if any(p.kind is p.VAR_KEYWORD for p in parameters) else None
 
 
 def _check_class_weight(class_weight, classes):
@@ -390,6 +425,14 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
        the data instead (a :func:`balancekit.pipeline.make_pipeline` with a
        sampler before the classifier).
 
+    A pipeline is weighted through its final step, by that step's parameter
+    names (``<step>__class_weight`` or ``<step>__sample_weight``). A ``fit``
+    that takes any keyword argument (a search, a stacking or voting
+    classifier) counts as accepting ``sample_weight``, which such models pass
+    on to the models they fit; one that refuses it (scikit-learn's
+    one-vs-rest and threshold classifiers, without metadata routing) gets
+    the error of case 3.
+
     Parameters
     ----------
     estimator : classifier
@@ -484,49 +527,62 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise DataError(f"{exc} WeightedClassifier needs one class label per sample.") from None
         classes = unique_labels(y_arr)
         checked = _check_class_weight(self.class_weight, classes)
-        takes_sample_weight = has_fit_parameter(estimator, "sample_weight")
+        inner = clone(estimator)
+        # A pipeline's final step gets the weights, by its own parameter names.
+        target, prefix = _weighted_part(inner)
+        takes_sample_weight = _takes_sample_weight(target)
         user = None
         if sample_weight is not None:
-            if not takes_sample_weight:
+            if takes_sample_weight is None:
                 raise InvalidParameterTypeError(
-                    f"sample_weight was given, but the fit method of {type(estimator).__name__} "
+                    f"sample_weight was given, but the fit method of {type(target).__name__} "
                     "does not accept sample_weight."
                 )
             user = _check_sample_weight(sample_weight, y_arr.shape[0])
         vector = compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=user)
 
-        inner = clone(estimator)
         given = checked
         if (checked == "balanced" and user is not None
                 and not _SKLEARN_CLASS_WEIGHT_TAKES_SAMPLE_WEIGHT):
             # scikit-learn < 1.7 balances the unweighted class counts: give the classifier
             # the weights of the weighted ones (class_weight_), as 1.7 and later compute.
             given = {_py(c): float(w) for c, w in zip(classes, vector, strict=True)}
-        if "class_weight" in inner.get_params(deep=False) and _sklearn_reads(
-                given, classes, inner):
+        has_class_weight = "class_weight" in getattr(target, "get_params", dict)(deep=False)
+        if has_class_weight and _sklearn_reads(given, classes, target):
             weighting = "class_weight"
-            inner.set_params(class_weight=given)
+            inner.set_params(**{f"{prefix}class_weight": given})
             if user is not None:
-                fit_params["sample_weight"] = sample_weight
+                fit_params[f"{prefix}sample_weight"] = sample_weight
         elif checked is None:
             weighting = "none"
             if user is not None:
-                fit_params["sample_weight"] = sample_weight
-        elif takes_sample_weight:
+                fit_params[f"{prefix}sample_weight"] = sample_weight
+        elif takes_sample_weight is not None:
             weighting = "sample_weight"
             weights = vector[np.searchsorted(classes, y_arr)]
-            fit_params["sample_weight"] = weights if user is None else weights * user
-        elif "class_weight" in inner.get_params(deep=False):
+            fit_params[f"{prefix}sample_weight"] = weights if user is None else weights * user
+        elif has_class_weight:
             raise InvalidParameterError(
                 f"class_weight={self.class_weight!r} names classes that scikit-learn's "
                 f"class_weight handling misreads (it converts text such as '10' to a number), "
-                f"and the fit method of {type(estimator).__name__} does not accept "
+                f"and the fit method of {type(target).__name__} does not accept "
                 "sample_weight to receive the weights otherwise; use class labels that are "
                 "not numbers written as text."
             )
         else:
             raise InvalidParameterTypeError(_cannot_weight_message(estimator))
-        inner.fit(X, y, **fit_params)
+        try:
+            inner.fit(X, y, **fit_params)
+        except (TypeError, ValueError) as exc:
+            # A fit that takes keyword arguments but not sample_weight (scikit-learn's
+            # one-vs-rest and threshold classifiers without metadata routing).
+            if (takes_sample_weight != "keywords" or f"{prefix}sample_weight" not in fit_params
+                    or "sample_weight" not in str(exc) and "metadata" not in str(exc)):
+                raise
+            raise InvalidParameterTypeError(
+                f"{_cannot_weight_message(estimator)} ({type(target).__name__}.fit refused "
+                f"sample_weight: {exc})"
+            ) from exc
         self.estimator_ = inner
         self.weighting_ = weighting
         self.classes_ = getattr(inner, "classes_", classes)

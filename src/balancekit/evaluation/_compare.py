@@ -682,9 +682,13 @@ def _check_scores_available(model, metric, scoring):
     ``decision_function``), the Brier score a probability (``predict_proba``).
     The other metrics need the predicted labels only. Returns
     ``'predict_proba'``, ``'decision_function'`` or None (labels only: the
-    score-based metrics and the curves are then reported as unavailable).
+    score-based metrics and the curves are then reported as unavailable). A
+    model without ``predict`` before it is fitted gets ``'predict_proba'``:
+    each fold scores with what the fitted model offers.
     """
-    if _has(model, "predict_proba"):
+    if _has(model, "predict_proba") or not _has(model, "predict"):
+        # Without predict, the model's methods are known once it is fitted (a
+        # StackingClassifier's are its final estimator's): each fold asks the fitted model.
         return "predict_proba"
     method = "decision_function" if _has(model, "decision_function") else None
     name = f"scoring={scoring!r}" if scoring is not None else f"the default scoring {metric!r}"
