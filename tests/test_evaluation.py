@@ -728,6 +728,11 @@ def test_class_too_small_for_smote_is_a_failure():
     assert smote["status"] == "failed" and smote["error"]
     assert result.summary["failed"][0]["strategy"] == "smote"
     assert result.recommendation["strategy"] == "baseline"
+    # The fields of a strategy that ran, null where they have no value.
+    baseline = result.summary["strategies"][0]
+    assert smote.keys() == baseline.keys()
+    assert [smote[key] for key in ("class_counts_after", "precision_undefined_folds",
+                                   "lost_class_folds", "vs_baseline")] == [None] * 4
 
 
 def _drop_class(label):
@@ -1626,6 +1631,8 @@ def test_cv_none_is_five_folds_as_in_scikit_learn(numeric_data):
         ({"cv": [(np.arange(100), np.arange(100, 300))]}, InvalidParameterError,
          r"split 1: the test rows must be positions in 0..239"),
         ({"cv": [(np.arange(100),)]}, InvalidParameterTypeError, "not a \\(train, test\\) pair"),
+        ({"cv": [(np.arange(100), np.r_[np.arange(100, 240), np.arange(200, 240)])]},
+         InvalidParameterError, "split 1 repeats 40 of its test rows"),
         ({"groups": np.arange(10)}, DataError, "groups must have one value per row"),
         ({"groups": np.r_[np.nan, np.arange(239.0)]}, DataError,
          "groups has 1 missing value.*row 0"),
@@ -1638,6 +1645,16 @@ def test_invalid_cv_and_groups(numeric_data, kwargs, error, match):
     with pytest.raises(error, match=match) as info:
         compare(X, y, strategies=["baseline"], **kwargs)
     assert "array(" not in str(info.value) and len(str(info.value)) < 400
+
+
+def test_given_splits_may_repeat_training_rows(numeric_data):
+    # A bootstrap draws training rows with replacement; only validation rows must be unique.
+    X, y = numeric_data
+    rows = np.arange(len(y))
+    result = compare(X, y, strategies=["baseline"], cv=[(np.r_[rows[:120], rows[:40]],
+                                                         rows[120:])])
+    assert result.summary["strategies"][0]["status"] == "ok"
+    assert "1 strategy," in repr(result)
 
 
 # ----------------------------------------------------------------------------------------------

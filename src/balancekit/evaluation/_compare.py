@@ -1116,6 +1116,10 @@ def _collect(spec, outcomes, y, classes, pos, n_folds):
         "warnings": _unique_warnings(outcomes),
         "metrics": {},
         "class_counts_after": None,
+        # Set below and by _compare_with_baseline for a strategy that ran; null if it failed.
+        "precision_undefined_folds": None,
+        "lost_class_folds": None,
+        "vs_baseline": None,
     }
     errors = [o["error"] for o in outcomes if o.get("error")]
     if errors or len(outcomes) < n_folds:

@@ -355,6 +355,14 @@ def _check_split(i, split, n):
                 f"{arr.min()} to {arr.max()}."
             )
         out.append(arr.astype(np.intp))
+    # Training rows may repeat (a bootstrap); a repeated validation row would be scored, and
+    # pooled into the curves, more than once.
+    repeated = out[1].size - np.unique(out[1]).size
+    if repeated:
+        raise InvalidParameterError(
+            f"{where} repeats {repeated:,} of its test rows: each validation row is scored "
+            "once; give each position once."
+        )
     shared = np.intersect1d(out[0], out[1]).size
     if shared:
         raise InvalidParameterError(

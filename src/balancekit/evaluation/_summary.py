@@ -627,7 +627,10 @@ class ComparisonResult:
           the paired comparison with the baseline over the folds: ``diff``,
           ``se``, ``t``, ``df``, ``n_folds``, ``p_value``, ``p_adjusted``
           (Holm), ``n_comparisons``, ``within_noise``; ``null`` where there
-          is nothing to test, for the baseline itself among others).
+          is nothing to test, for the baseline itself among others). A
+          failed strategy has these fields too: ``class_counts_after``,
+          ``precision_undefined_folds``, ``lost_class_folds`` and
+          ``vs_baseline`` are ``null``, ``metrics`` is empty.
         - ``ranking``: the strategies that ran, best first, with ``rank``,
           ``mean``, ``std``, ``means``, ``stds`` and ``fold_counts`` of every
           metric and the
@@ -750,7 +753,7 @@ class ComparisonResult:
         rec = self.recommendation
         n = len(self.summary.get("strategies", []))
         failed = len(self.summary.get("failed", []))
-        count = f"{n} strategies" + (f" ({failed} failed)" if failed else "")
+        count = f"{n} strateg{'y' if n == 1 else 'ies'}" + (f" ({failed} failed)" if failed else "")
         return (
             f"<ComparisonResult: {count}, best {rec['strategy']!r} by {rec['metric']}, "
             f"within_noise={rec['within_noise']}>"
