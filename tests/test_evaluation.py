@@ -1647,6 +1647,24 @@ def test_invalid_cv_and_groups(numeric_data, kwargs, error, match):
     assert "array(" not in str(info.value) and len(str(info.value)) < 400
 
 
+def test_a_ranking_metric_undefined_on_every_fold_is_refused_before_any_fit(numeric_data):
+    from sklearn.model_selection import LeaveOneOut
+
+    X, y = numeric_data
+    X, y = X.iloc[:40], y[:40]
+    fits = []
+    sampler = FunctionSampler(func=lambda X, y: (fits.append(1), (X, y))[1], validate=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and before the note on folds without the rare class
+        with pytest.raises(InvalidParameterError,
+                           match=r"default scoring 'pr_auc'.*none of the 40 folds.*'recall'"):
+            compare(X, y, strategies=["baseline", ("mine", sampler)], cv=LeaveOneOut())
+    assert fits == []
+    with pytest.warns(BalancekitWarning, match="hold no row of the rare class"):
+        result = compare(X, y, strategies=["baseline"], cv=LeaveOneOut(), scoring="recall")
+    assert result.recommendation["strategy"] == "baseline"
+
+
 def test_given_splits_may_repeat_training_rows(numeric_data):
     # A bootstrap draws training rows with replacement; only validation rows must be unique.
     X, y = numeric_data

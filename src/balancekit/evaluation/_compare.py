@@ -322,6 +322,7 @@ def compare(
         score_method = None
     weighted = _warn_if_already_balanced(model)
     n_copies, copies_note = _duplicate_rows(frame, y_arr, grouped=groups is not None)
+    _check_rankable(folds, y_arr, pos, metric, scoring, _scored_role(counts, pos))
     fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None,
                                    role=_scored_role(counts, pos))
     scaling = "minmax" if needs_non_negative(model) else "standard"
@@ -665,6 +666,22 @@ def _undefined_precision_note(entries, pos, metric, role="rare class"):
 
 #: Metrics computed from the predicted labels only (available for any classifier).
 LABEL_METRICS = ("f1", "precision", "recall", "g_mean", "balanced_accuracy", "mcc")
+
+
+def _check_rankable(folds, y, pos, metric, scoring, role):
+    """Refuse, before any fit, a ranking by ROC-AUC or PR-AUC when no validation fold holds
+    both the scored class ``pos`` and another: the metric is undefined on every fold."""
+    if metric not in ("pr_auc", "roc_auc") or any(
+            (y[test] == pos).any() and (y[test] != pos).any() for _, test in folds.splits):
+        return
+    name = f"scoring={scoring!r}" if scoring is not None else f"the default scoring {metric!r}"
+    raise InvalidParameterError(
+        f"{name} needs validation folds with rows of both the {role} {pos!r} and another "
+        f"class, but none of the {len(folds.splits)} folds of cv has both (a leave-one-out "
+        "split validates one row at a time), so it is undefined on every fold. Use folds of "
+        "several rows of each class (an integer cv), or rank by a metric of the predicted "
+        f"labels: {', '.join(repr(k) for k in LABEL_METRICS)}."
+    )
 
 
 def _has(model, method):
