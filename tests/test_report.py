@@ -82,6 +82,19 @@ def test_report_is_self_contained(page):
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
 
 
+def test_inline_figures_are_well_formed_and_style_nothing_else(page):
+    import xml.etree.ElementTree as ET
+
+    figures = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+    assert len(figures) >= 5
+    for figure in figures:
+        root = ET.fromstring(figure)  # XML tools (and .svg files) read it: no unbound prefix
+        # A style sheet inside an inline SVG applies to the whole page: none, or scoped.
+        for style in root.iter("style"):
+            assert not re.search(r"(^|[},])\s*\*\s*\{", style.text or ""), style.text
+    assert "xlink:" not in page
+
+
 def test_report_sections_and_content(result, page):
     for anchor in ("bk-ranking", "bk-data", "bk-counts", "bk-curves", "bk-confusion", "bk-pca",
                    "bk-method"):

@@ -77,6 +77,9 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 _GID = re.compile(r'\s+id="(?:[A-Za-z0-9.]+_)+\d+"')
 _SIZE = re.compile(r'<svg([^>]*?)\s+width="([\d.]+)pt"\s+height="([\d.]+)pt"')
+# matplotlib's rule for every element, which inside a page would restyle every other SVG on
+# it: its declarations become attributes of the figure's root (the properties inherit).
+_GLOBAL_STYLE = re.compile(r'\s*<style type="text/css">\*\{([^{}]*)\}</style>')
 # Ids and the references to them (clip paths, markers): prefixed per figure, since
 # matplotlib gives the same marker or clip the same id in every figure of a page.
 _IDS = re.compile(r'(\sid="|url\(#|href="#)')
@@ -124,7 +127,8 @@ def short_label(value):
 
 
 def to_svg(fig):
-    """Render a figure as an inline SVG fragment (no prologue, no namespace URLs)."""
+    """Render a figure as an inline SVG fragment: no prologue, no namespace URLs, well-formed
+    XML, no style rule that reaches outside it."""
     buffer = io.StringIO()
     fig.savefig(
         buffer,
@@ -133,6 +137,15 @@ def to_svg(fig):
     )
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
     svg = _NAMESPACES.sub("", svg)
+    # SVG 2's plain href: the xlink prefix would need its namespace URL to be well-formed.
+    svg = svg.replace(' xlink:href="', ' href="')
+    rules = _GLOBAL_STYLE.search(svg)
+    if rules is not None:
+        attributes = "".join(
+            f' {name.strip()}="{value.strip()}"'
+            for name, value in (rule.split(":", 1) for rule in rules.group(1).split(";")
+                                if ":" in rule))
+        svg = _GLOBAL_STYLE.sub("", svg, count=1).replace("<svg", f"<svg{attributes}", 1)
     svg = _GID.sub("", svg)
     # From the figure's own content: unique on a page, the same bytes on every run.
     prefix = "bk" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
