@@ -1252,3 +1252,48 @@ def test_count_closer_counts_ties_by_index_on_one_hot_rows(seed, n, levels, list
         assert points.exact_screen
         counts = count_closer(points, q, refs, D[rows, j], order[rows, j], 10**9)
     np.testing.assert_array_equal(counts, j)
+
+
+# ---------------------------------------------------------------------------- a class removed
+
+
+def test_a_rule_that_removes_a_whole_class_says_so():
+    # Uninformative features: every row ties with rows of the other class.
+    X = np.zeros((40, 2))
+    y = np.array([0, 1] * 10 + [0] * 20)
+    with pytest.warns(BalancekitWarning, match=r"EditedNearestNeighbours removed every row of "
+                      r"class 0 \(30 rows\): a model fitted on the output can never predict"):
+        _, y_res = EditedNearestNeighbours().fit_resample(X, y)
+    assert set(y_res.tolist()) == {1}
+    with pytest.warns(BalancekitWarning, match=r"SMOTEENN removed every row: the output is "
+                      "empty"):
+        X_res, _ = SMOTEENN(random_state=0).fit_resample(X, y)
+    assert X_res.shape == (0, 2)
+    # Rows removed as asked (an under-sampler's counts) or a class kept: no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        from balancekit.under_sampling import RandomUnderSampler
+
+        RandomUnderSampler(sampling_strategy={0: 0, 1: 10}).fit_resample(X, y)
+        X2, y2 = make_classification(200, 4, weights=[0.8], random_state=0)
+        for sampler in (EditedNearestNeighbours(), AllKNN(), SMOTEENN(random_state=0),
+                        TomekLinks()):
+            sampler.fit_resample(X2, y2)
+
+
+def test_compare_names_a_removed_class_once():
+    from balancekit.evaluation import compare
+
+    rng = np.random.RandomState(0)
+    X = np.zeros((90, 2))
+    X[50:, 0] = rng.normal(size=40) + 3
+    # Class 0 ties, at the origin, with the 10 rows of class 2 before it: every row of
+    # class 0 has a row of class 2 among its nearest (ties go to the lower row).
+    y = np.array([2] * 10 + [0] * 40 + [1] * 40)
+    with pytest.warns(BalancekitWarning, match="removed every training row"):
+        result = compare(X, y, strategies=["baseline", "edited_nearest_neighbours"], cv=2,
+                         scoring="recall")
+    enn = next(e for e in result.summary["strategies"]
+               if e["name"] == "edited_nearest_neighbours")
+    assert enn["lost_class_folds"]
+    assert not [w for w in enn["warnings"] if "removed every row of class" in w]

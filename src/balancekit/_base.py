@@ -3,6 +3,7 @@
 import functools
 import inspect
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass
 
@@ -20,7 +21,13 @@ from ._validation import (
     check_seed,
     check_target,
 )
-from .exceptions import DataError, DataTypeError, InvalidParameterError, InvalidParameterTypeError
+from .exceptions import (
+    BalancekitWarning,
+    DataError,
+    DataTypeError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 
 def _check_hook(sampler):
@@ -128,6 +135,42 @@ def _row_numbers(values, what, name, n_samples):
             f"{n_samples} rows, numbered 0 to {n_samples - 1}."
         )
     return rows.astype(np.intp, copy=False)
+
+
+#: The start of the warning of a sampler that removed every row of a class it was not asked
+#: to remove (``compare`` notes those classes itself).
+LOST_CLASS_WARNING = "removed every row of class"
+
+
+def _warn_lost_classes(name, y, indices, result):
+    """Warn when the rows ``indices`` of ``y`` and the new rows of ``result`` hold no row of
+    a class of ``y``: a cleaning rule (alone or after SMOTE) removed it."""
+    if indices is None:
+        return
+    classes, counts = np.unique(y, return_counts=True)
+    left = [np.take(y, indices)]
+    if result.synthetic is not None:
+        left.append(np.take(y, result.origin) if result.y_synthetic is None
+                    else np.asarray(result.y_synthetic))
+    lost = ~np.isin(classes, np.unique(np.concatenate(left)))
+    if not lost.any():
+        return
+    if lost.all():
+        said = "removed every row: the output is empty"
+    else:
+        labels = ", ".join(f"{label!r} ({n:,} rows)" for label, n in
+                           zip(classes[lost].tolist(), counts[lost].tolist(), strict=True))
+        said = (f"{LOST_CLASS_WARNING}{'es' if lost.sum() > 1 else ''} {labels}: a model "
+                "fitted on the output can never predict "
+                f"{'them' if lost.sum() > 1 else 'it'}")
+    warnings.warn(
+        f"{name} {said}. A cleaning rule removes the rows that lie among rows of other "
+        "classes: here the classes overlap completely (identical or tied rows of several "
+        "classes, or features that do not tell them apart). Check the features; the "
+        "cleaning rule's sampling_strategy names the classes it may remove rows of.",
+        BalancekitWarning,
+        stacklevel=4,
+    )
 
 
 def _check_result(result, name, n_samples, n_features, weighted):
@@ -344,6 +387,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
                                     targets=self.sampling_strategy_, rng=rng)
         indices = _check_result(result, type(self).__name__, y_arr.shape[0],
                                 self.n_features_in_, weighted=weights is not None)
+        if self._sampling_type != "under-sampling":  # an under-sampler keeps the counts asked
+            _warn_lost_classes(type(self).__name__, y_arr, indices, result)
         if result.synthetic is None:
             self.sample_indices_ = np.arange(y_arr.shape[0]) if indices is None else indices
         elif self._origins_as_indices:

@@ -24,6 +24,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils import check_random_state
 
+from .._base import LOST_CLASS_WARNING
 from .._exact import one_thread
 from .._frames import free_name
 from .._strategy import class_counts, rare_class
@@ -927,10 +928,13 @@ def _fit_fold(spec, index, train, test, where, pooled, frame, y, columns, model,
         outcome = _fit_fold_unguarded(spec, index, train, test, where, pooled, frame, y,
                                       columns, model, options)
     # On a validation fold without the rare class, scikit-learn's metrics warn about what
-    # the fold note of the summary already says, once per strategy: left out.
+    # the fold note of the summary already says, once per strategy: left out. So is a
+    # sampler's warning about a class it removed, which lost_class_folds and a note say.
     explained = not np.any(y[test] == options["pos"])
     outcome["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught
-                           if not (explained and _about_a_fold_without_the_class(w))]
+                           if not (explained and _about_a_fold_without_the_class(w))
+                           and not (outcome.get("lost_classes")
+                                    and LOST_CLASS_WARNING in str(w.message))]
     return outcome
 
 
