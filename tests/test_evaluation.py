@@ -1716,6 +1716,22 @@ def test_a_model_pipeline_can_select_numeric_columns_by_name(mixed_data):
     assert "SMOTENC" in result.summary["strategies"][3]["description"]
 
 
+def test_class_weight_is_skipped_by_default_for_a_model_that_takes_no_weights(numeric_data):
+    X, y = numeric_data
+    knn = KNeighborsClassifier(n_neighbors=3)
+    result = compare(X, y, estimator=knn, cv=2)
+    names = [s["name"] for s in result.summary["strategies"]]
+    assert "class_weight" not in names and "random_over" in names
+    assert result.summary["failed"] == []
+    assert {"strategy": "class_weight", "reason": "the model (KNeighborsClassifier) has no "
+            "class_weight parameter and its fit does not accept sample_weight."} in (
+        result.summary["skipped"])
+    # Named, it runs and fails with the advice to resample.
+    with pytest.warns(BalancekitWarning, match="1 of 2 strategies failed"):
+        named = compare(X, y, estimator=knn, cv=2, strategies=["baseline", "class_weight"])
+    assert "RandomOverSampler()" in named.summary["failed"][0]["error"]
+
+
 def test_a_classifier_whose_predict_appears_once_fitted_is_compared(numeric_data):
     # A StackingClassifier without its final estimator offers predict and predict_proba
     # only once fitted: compare asks the fitted model on each fold.

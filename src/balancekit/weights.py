@@ -118,6 +118,18 @@ def _weighted_part(estimator):
     return estimator, prefix
 
 
+def unweightable(estimator):
+    """The classifier :class:`WeightedClassifier` has no way to weight in ``estimator`` (its
+    final step, for a pipeline), or None: weights go to a ``class_weight`` parameter or to
+    a ``fit`` that takes ``sample_weight`` or any keyword argument (which may still refuse
+    it when fitted)."""
+    target, _ = _weighted_part(estimator)
+    if ("class_weight" in getattr(target, "get_params", dict)(deep=False)
+            or _takes_sample_weight(target) is not None):
+        return None
+    return target
+
+
 def _takes_sample_weight(estimator):
     """Whether ``fit`` of ``estimator`` names ``sample_weight`` (``'named'``), or takes any
     keyword argument (``'keywords'``, as the fit of a scikit-learn search, stacking or voting

@@ -35,9 +35,11 @@ from ..exceptions import (
     InvalidParameterTypeError,
 )
 from ..metrics import geometric_mean_score
+from ..weights import unweightable
 from ._splits import check_fold_classes, check_groups, make_folds
 from ._strategies import (
     BASELINE,
+    CLASS_WEIGHT,
     MAX_CATEGORIES,
     ClassCounter,
     build_pipeline,
@@ -141,8 +143,8 @@ def compare(
         for every fold), or ``(name, sampler)`` pairs. ``'baseline'`` (no
         resampling) and ``'class_weight'`` (balanced class weights) are
         special names; ``'baseline'`` is always included as the reference.
-        ``None`` runs :func:`default_strategies`: baseline, class_weight,
-        random_over, random_under, smote (SMOTENC when there are categorical
+        ``None`` runs :func:`default_strategies`: baseline, class_weight (for a
+        model that takes ``class_weight`` or ``sample_weight``), random_over, random_under, smote (SMOTENC when there are categorical
         columns, SMOTEN when every column is categorical) and every other
         registered sampler that suits the data; the ones left out, and why,
         are listed in ``summary['skipped']``.
@@ -328,6 +330,13 @@ def compare(
                                    role=_scored_role(counts, pos))
     scaling = "minmax" if needs_non_negative(model) else "standard"
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
+    unweighted = unweightable(model) if strategies is None else None
+    if unweighted is not None:
+        # A default that would fail on every fold; named in strategies, it runs and fails.
+        specs = [spec for spec in specs if not spec.class_weight]
+        skipped.append({"strategy": CLASS_WEIGHT, "reason": (
+            f"the model ({type(unweighted).__name__}) has no class_weight parameter and its fit "
+            "does not accept sample_weight.")})
 
     tasks = [
         (spec, index, train, test, folds.where(index), index < folds.pooled,
