@@ -124,10 +124,12 @@ def unweightable(estimator):
     a ``fit`` that takes ``sample_weight`` or any keyword argument (which may still refuse
     it when fitted)."""
     target, _ = _weighted_part(estimator)
-    if ("class_weight" in getattr(target, "get_params", dict)(deep=False)
-            or _takes_sample_weight(target) is not None):
-        return None
-    return target
+    return None if _has_class_weight(target) or _takes_sample_weight(target) else target
+
+
+def _has_class_weight(estimator):
+    """Whether ``estimator`` has a ``class_weight`` parameter."""
+    return "class_weight" in getattr(estimator, "get_params", dict)(deep=False)
 
 
 def _takes_sample_weight(estimator):
@@ -559,7 +561,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             # scikit-learn < 1.7 balances the unweighted class counts: give the classifier
             # the weights of the weighted ones (class_weight_), as 1.7 and later compute.
             given = {_py(c): float(w) for c, w in zip(classes, vector, strict=True)}
-        has_class_weight = "class_weight" in getattr(target, "get_params", dict)(deep=False)
+        has_class_weight = _has_class_weight(target)
         if has_class_weight and _sklearn_reads(given, classes, target):
             weighting = "class_weight"
             inner.set_params(**{f"{prefix}class_weight": given})
