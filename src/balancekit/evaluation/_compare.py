@@ -144,8 +144,9 @@ def compare(
         resampling) and ``'class_weight'`` (balanced class weights) are
         special names; ``'baseline'`` is always included as the reference.
         ``None`` runs :func:`default_strategies`: baseline, class_weight (for a
-        model that takes ``class_weight`` or ``sample_weight``), random_over, random_under, smote (SMOTENC when there are categorical
-        columns, SMOTEN when every column is categorical) and every other
+        model that takes ``class_weight`` or ``sample_weight``), random_over,
+        random_under, smote (SMOTENC when there are categorical columns,
+        SMOTEN when every column is categorical) and every other
         registered sampler that suits the data; the ones left out, and why,
         are listed in ``summary['skipped']``.
     estimator : {'logistic', 'hgb'} or classifier, default='logistic'
@@ -325,9 +326,9 @@ def compare(
         score_method = None
     weighted = _warn_if_already_balanced(model)
     n_copies, copies_note = _duplicate_rows(frame, y_arr, grouped=groups is not None)
-    _check_rankable(folds, y_arr, pos, metric, scoring, _scored_role(counts, pos))
-    fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None,
-                                   role=_scored_role(counts, pos))
+    role = _scored_role(counts, pos)
+    _check_rankable(folds, y_arr, pos, metric, scoring, role)
+    fold_note = check_fold_classes(folds, y_arr, pos, grouped=groups is not None, role=role)
     scaling = "minmax" if needs_non_negative(model) else "standard"
     specs, skipped = resolve_strategies(strategies, columns, frame.shape[0], random_state)
     unweighted = unweightable(model) if strategies is None else None
@@ -384,7 +385,6 @@ def compare(
     if lost:
         warnings.warn(lost, BalancekitWarning, stacklevel=2)
         notes.append(lost)
-    role = _scored_role(counts, pos)
     undefined = _undefined_precision_note(strategy_entries, pos, metric, role)
     if undefined:
         warnings.warn(undefined, BalancekitWarning, stacklevel=2)
