@@ -1,5 +1,6 @@
 """RandomOverSampler and RandomUnderSampler against imbalanced-learn."""
 
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -398,3 +399,26 @@ def test_np_matrix_is_refused_as_by_imbalanced_learn_and_with_shrinkage(make):
         make().fit_resample(np.matrix(X), y)
     assert str(got.value).startswith(str(expected.value).split(" For more")[0].rstrip("."))
     assert make().fit_resample(np.asarray(X), y)[0].shape[1] == 3
+
+
+def test_shrinkage_too_large_for_the_values_is_named():
+    import pandas as pd
+
+    from balancekit.exceptions import BalancekitWarning
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"x": rng.normal(size=40), "n": rng.randint(0, 9, size=40)})
+    y = np.array([0] * 30 + [1] * 10)
+    # Noise beyond float64: refused, naming the parameter, with no overflow warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InvalidParameterError, match=r"shrinkage=1e\+308 for class 1 makes "
+                           "noise beyond the largest float64"):
+            RandomOverSampler(shrinkage=1e308, random_state=0).fit_resample(X, y)
+    # Finite, but beyond an integer column's type: its new values are set to the limits,
+    # and the warning says why instead of blaming the column's values.
+    with pytest.warns(BalancekitWarning, match="new values of column 'n' fall outside the "
+                      "range of its type int64"):
+        X_res, _ = RandomOverSampler(shrinkage=1e300, random_state=0).fit_resample(X, y)
+    assert X_res["n"].dtype == np.int64
+    assert (np.abs(X_res["n"].to_numpy(float)[40:]) > 2**62).all()  # at the limits, no wrap

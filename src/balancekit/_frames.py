@@ -220,8 +220,20 @@ def _cast_values(values, kind, dtype=None, name=None):
     values = np.asarray(values)
     if kind == "integer":
         rounded = np.rint(values.astype(np.float64))
-        if rounded.size and np.abs(rounded).max() > _EXACT_INTEGERS:
-            column = "a column" if name is None else f"column {name!r}"
+        column = "a column" if name is None else f"column {name!r}"
+        bounds = None if getattr(dtype, "kind", None) == "O" else _integer_bounds(dtype)
+        if bounds is not None and rounded.size and (
+                rounded.min() < bounds[0] or rounded.max() > bounds[1]):
+            # Interpolation stays within the values a column holds; noise added to copies
+            # (RandomOverSampler's shrinkage) may not.
+            warnings.warn(
+                f"new values of {column} fall outside the range of its type {dtype} and are "
+                "set to its limits: noise far larger than the column's values (a "
+                "RandomOverSampler shrinkage much above 1) makes such values.",
+                BalancekitWarning,
+                stacklevel=2,
+            )
+        elif rounded.size and np.abs(rounded).max() > _EXACT_INTEGERS:
             warnings.warn(
                 f"{column} holds integers beyond 2**53, which the new rows' values, computed "
                 "in float64, hold only to the nearest float64 (2**63 + 5 is 2**63). If it is "
@@ -231,7 +243,6 @@ def _cast_values(values, kind, dtype=None, name=None):
             )
         if getattr(dtype, "kind", None) == "O":
             return rounded.astype(np.int64).astype(object)  # a column of Python ints
-        bounds = _integer_bounds(dtype)
         return rounded if bounds is None else np.clip(rounded, *bounds, out=rounded)
     if kind == "bool":
         return values.astype(np.float64) >= 0.5 if values.dtype.kind in "fiu" else values

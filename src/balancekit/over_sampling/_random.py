@@ -115,7 +115,15 @@ class RandomOverSampler(BaseSampler):
             # Sparse X: only the rows drawn are made dense (their noise fills every column).
             block[...] = X_num[rows].toarray() if sp.issparse(X_num) else X_num[rows]
             scale = self.shrinkage_[label] * smoothing * _class_std(X_num, members[label])
-            block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
+            with np.errstate(over="ignore", invalid="ignore"):  # checked below
+                block += rng.standard_normal(size=block.shape).astype(block.dtype) * scale
+            if not np.isfinite(block).all():
+                raise InvalidParameterError(
+                    f"shrinkage={self.shrinkage_[label]!r} for class {label!r} makes noise "
+                    f"beyond the largest {block.dtype} value (the class's standard deviations "
+                    "times the shrinkage overflow); a shrinkage of the order of 1 adds noise "
+                    "of the order of the data's spread."
+                )
             start = stop
         return Resampled(keep, synthetic=new, y_synthetic=y[drawn], origin=drawn)
 
