@@ -1241,3 +1241,21 @@ def test_inspect_with_and_without_dask_agree_on_feature_kinds(tmp_path, kind):
     assert_clean(with_dask)
     assert exit_code(plain) == 0
     assert (exit_code(with_dask), with_dask.stdout) == (exit_code(plain), plain.stdout)
+
+
+# --------------------------------------------------------------------------- unused categories
+
+
+def test_compare_ignores_a_category_of_the_target_that_no_row_holds(tmp_path):
+    # pandas keeps the categories of rows filtered away: 'maybe' is no class of the rows.
+    frame = binary_table()
+    frame["t"] = pd.Categorical(frame["t"], categories=["no", "yes", "maybe"])
+    path = tmp_path / "unused.parquet"
+    frame.to_parquet(path, index=False)
+    out = tmp_path / "r.json"
+    result = invoke("compare", path, "-t", "t", "--cv", "2", "--strategies", "baseline",
+                    "--json", out)
+    assert_ok(result)
+    assert [c["label"] for c in json.loads(out.read_text())["data"]["classes"]] == ["no", "yes"]
+    assert_error(invoke("compare", path, "-t", "t", "--cv", "2", "--pos-label", "maybe"), 2,
+                 "'maybe' is not a class of the target")

@@ -894,7 +894,8 @@ def _check_filled(values, column, data, sep, what, remedy):
 def _check_cv_classes(y, cv):
     """An error when a class has fewer than two rows (no split can put it on both sides), or
     fewer rows than the ``--cv`` folds (each fold needs one)."""
-    counts = pd.Series(y).dropna().value_counts()
+    counts = pd.Series(y).value_counts()
+    counts = counts[counts > 0]  # a category of the column that no row holds is no class
     if counts.empty:
         return
     label, smallest = counts.index[-1], int(counts.iloc[-1])
