@@ -448,8 +448,8 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
         (
             ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{dir}/no/out.csv"),
             None,
-            1,
-            ["output directory", "does not exist"],
+            2,
+            ["'--output'", "output directory", "does not exist"],
         ),
         (("resample", "{data}", "-m", "random_over", "-o", "{out}"), None, 2, ["Missing option"]),
         ((*RESAMPLE, "-s", "abc"), None, 2, ["'--strategy'", "not a sampling strategy"]),
@@ -479,15 +479,15 @@ RESAMPLE = ("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{ou
         (
             ("compare", "{data}", "-t", "label", "--report", "{dir}/no/r.html"),
             None,
-            1,
-            ["output directory", "does not exist"],
+            2,
+            ["'--report'", "output directory", "does not exist"],
         ),
         (("compare", "{data}", "-t", "label", "-j", "0"), None, 2, ["'--jobs'", "-1"]),
         # The output's directory is a file: said so, not that it does not exist.
-        (("compare", "{data}", "-t", "label", "--json", "{data}/r.json"), None, 1,
-         ["is a file, not a directory"]),
+        (("compare", "{data}", "-t", "label", "--json", "{data}/r.json"), None, 2,
+         ["'--json'", "is a file, not a directory"]),
         (("resample", "{data}", "-t", "label", "-m", "random_over", "-o", "{data}/o.csv"), None,
-         1, ["is a file, not a directory"]),
+         2, ["'--output'", "is a file, not a directory"]),
         (("frobnicate",), None, 2, ["No such command"]),
     ],
 )

@@ -221,15 +221,30 @@ def test_missing_label_gives_the_line(tmp_path, suffix):
         assert_error(result, 1, "1 row of", "has no value in 't'", where)
 
 
-@pytest.mark.parametrize(
-    "args", [("inspect",), ("compare",), ("resample", "-m", "random_over", "-o", "{out}")]
-)
+@pytest.mark.parametrize("args", [("compare",), ("resample", "-m", "random_over", "-o", "{out}")])
 def test_only_the_target_column(tmp_path, args):
     path = tmp_path / "x.csv"
     pd.DataFrame({"t": ["a"] * 5 + ["b"] * 5}).to_csv(path, index=False)
     args = [str(tmp_path / "o.csv") if a == "{out}" else a for a in args]
     result = invoke(args[0], path, "-t", "t", *args[1:])
     assert_error(result, 1, "no feature columns besides the target 't'")
+
+
+@pytest.mark.parametrize("dask", [False, True])
+def test_inspect_reports_the_classes_of_a_table_of_the_target_alone(tmp_path, dask):
+    # The class balance needs no feature column.
+    if dask:
+        pytest.importorskip("dask.dataframe")
+    path = tmp_path / ("x.parquet" if dask else "x.csv")
+    frame = pd.DataFrame({"t": ["a"] * 7 + ["b"] * 3})
+    frame.to_parquet(path, index=False) if dask else frame.to_csv(path, index=False)
+    result = invoke("inspect", path, "-t", "t", *(["--dask"] if dask else []))
+    assert_ok(result)
+    assert ": 10 rows, 1 column, target 't'" in result.stdout
+    report = json.loads(invoke("inspect", path, "-t", "t", "--json",
+                               *(["--dask"] if dask else [])).stdout)
+    assert [c["count"] for c in report["classes"]] == [7, 3]
+    assert report["imbalance_ratio"] == pytest.approx(7 / 3)
 
 
 def test_resample_summary_grammar(tmp_path):
@@ -719,6 +734,15 @@ def test_a_missing_input_is_a_usage_error_naming_data(tmp_path):
                  "does not exist")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_refused_rather_than_waited_on(tmp_path):
+    # It would be opened twice (to look at it, then to read it): the second open waits.
+    path = tmp_path / "pipe.csv"
+    os.mkfifo(path)
+    assert_error(invoke("inspect", path, "-t", "t"), 2, "'DATA'", "not a file on disk",
+                 "named pipe")
+
+
 def test_decimal_commas_are_named_in_a_warning(tmp_path):
     frame = binary_table()
     path = tmp_path / "semi.csv"
@@ -788,6 +812,16 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(tmp_path, modu
     assert result.returncode == 130, (result.returncode, result.stderr[-500:])
     assert result.stderr == "Error: Interrupted.\n"
     assert result.stdout == ""
+
+
+def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path):
+    # As a background job of a script starts: Ctrl-C meant for the script passes it by.
+    script = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+              f"MODULE = 'sklearn'\n{_START_SCRIPT}")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True,
+                            text=True, cwd=tmp_path, env=dict(os.environ, **WIDE), timeout=60)
+    assert result.returncode == 0, (result.returncode, result.stderr[-500:])
+    assert result.stdout.startswith("balancekit")
 
 
 def test_importing_the_command_leaves_the_ctrl_c_handler_alone():
@@ -1259,3 +1293,12 @@ def test_compare_ignores_a_category_of_the_target_that_no_row_holds(tmp_path):
     assert [c["label"] for c in json.loads(out.read_text())["data"]["classes"]] == ["no", "yes"]
     assert_error(invoke("compare", path, "-t", "t", "--cv", "2", "--pos-label", "maybe"), 2,
                  "'maybe' is not a class of the target")
+
+
+def test_inspect_with_dask_refuses_a_table_without_rows_as_without(tmp_path):
+    pytest.importorskip("dask.dataframe")
+    path = tmp_path / "zero.parquet"
+    binary_table().iloc[:0].to_parquet(path, index=False)
+    for extra in ([], ["--dask"]):
+        assert_error(invoke("inspect", path, "-t", "t", *extra), 1,
+                     "zero.parquet' holds no data (0 rows, 3 columns)")

@@ -1920,6 +1920,16 @@ def test_an_interrupt_keeps_the_strategies_whose_every_fold_was_fitted(numeric_d
     assert f"not run: {', '.join(partial['not_run'])}" in info.value.partial.to_html()
 
 
+def test_an_interrupt_that_leaves_the_baseline_alone_says_so(numeric_data):
+    X, y = numeric_data
+    with pytest.raises(ComparisonInterrupted) as info:
+        compare(X, y, strategies=["baseline", "smote", "random_under"], cv=3,
+                progress=_InterruptAfter(4))
+    message = info.value.partial.recommendation["message"]
+    assert "interrupted before smote, random_under had every fold fitted" in message
+    assert "Add strategies" not in message
+
+
 def test_an_interrupt_before_any_strategy_is_complete_goes_on_as_it_came(numeric_data):
     X, y = numeric_data
     with pytest.raises(KeyboardInterrupt) as info:

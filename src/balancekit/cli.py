@@ -24,9 +24,11 @@ def _interrupted_while_starting(signum, frame):
 
 
 # Loading the libraries below takes a moment; Ctrl-C meanwhile ends the command as it does
-# later, not with a traceback. The previous handler is back at the end of this module.
+# later, not with a traceback. The previous handler is back at the end of this module. A
+# process started with Ctrl-C ignored (a background job of a script) keeps ignoring it.
 try:
-    _SIGINT_BEFORE = signal.signal(signal.SIGINT, _interrupted_while_starting)
+    _SIGINT_BEFORE = (None if signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+                      else signal.signal(signal.SIGINT, _interrupted_while_starting))
 except ValueError:  # not the main thread: signals are not ours to handle
     _SIGINT_BEFORE = None
 
@@ -179,8 +181,12 @@ def _on_sigterm(signum, frame):
 def _sigterm_as_interrupt():
     """Within the block, SIGTERM raises :class:`_Terminated` (main thread only)."""
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        # A process started with SIGTERM ignored keeps ignoring it.
+        installed = signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if installed else None
     except (ValueError, AttributeError, OSError):  # not the main thread; no SIGTERM here
+        installed = False
+    if not installed:
         yield
         return
     try:
@@ -324,6 +330,11 @@ def _check_table_path(value):
         return None
     if not value.exists():
         raise typer.BadParameter(f"'{value}' does not exist.")
+    if not (value.is_file() or value.is_dir()):
+        # A named pipe or a device can be read only once, and is read twice (to look at it).
+        raise typer.BadParameter(
+            f"'{value}' is not a file on disk (a named pipe or a device); write the data to "
+            "a file first.")
     try:
         _io.table_format(value, allow_directory=True)
     except BalancekitError as exc:
@@ -332,12 +343,25 @@ def _check_table_path(value):
 
 
 def _check_output_path(value):
+    """-o: a supported extension, in a directory that exists (usage errors otherwise)."""
     if value is None:
         return None
     try:
         _io.table_format(value)
     except BalancekitError as exc:
         raise typer.BadParameter(str(exc)) from None
+    return _check_output_directory(value)
+
+
+def _check_output_directory(value):
+    """A usage error when the directory that file ``value`` goes in is missing or a file."""
+    directory = Path(value).parent
+    if directory.exists() and not directory.is_dir():
+        raise typer.BadParameter(f"the output's directory '{directory}' is a file, not a "
+                                 "directory.")
+    if not directory.exists():
+        raise typer.BadParameter(f"the output directory '{directory}' does not exist; create "
+                                 "it first.")
     return value
 
 
@@ -669,11 +693,12 @@ def _strategy_for(ctx, strategy, labels):
     return matched
 
 
-def _split_target(ctx, table, target, sep=None):
+def _split_target(ctx, table, target, sep=None, features=True):
     """Split ``table`` into features and the target column, checking the name
-    (:func:`_check_target_column`)."""
+    (:func:`_check_target_column`); ``features=False``: the target may be the only column
+    (a report of the classes needs no feature)."""
     _check_target_column(ctx, table, target, sep)
-    if table.shape[1] == 1:
+    if features and table.shape[1] == 1:
         raise DataError(
             f"the table has no feature columns besides the target {target!r}: a model needs at "
             "least one column to learn from."
@@ -1009,7 +1034,7 @@ def _check_report_path(suffixes):
             return None
         if Path(value).suffix.lower() not in suffixes:
             raise typer.BadParameter(f"'{value}' should end with {' or '.join(suffixes)}.")
-        return value
+        return _check_output_directory(value)
 
     return callback
 
@@ -1889,7 +1914,7 @@ def _check_strategy(ctx, sampler, strategy, counts, y):
 
 
 def _inspect_report(ctx, table, target, source, sep=None):
-    X, y = _split_target(ctx, table, target, sep)
+    X, y = _split_target(ctx, table, target, sep, features=False)
     # Rows without a label are counted and left out; one class is described, not refused.
     unlabelled = pd.isna(y).to_numpy()
     # A Parquet column of booleans with nulls is read as Python objects: without the nulls,
@@ -1967,7 +1992,7 @@ def _inspect_with_dask(ctx, data, target):
     # The names (the values of the empty meta are none, those of the non-empty one made up:
     # the partitions' own are checked in describe). Columns' kinds from values: pandas 2
     # gives text an object dtype, whose empty meta narwhals reads as numbers.
-    _split_target(ctx, table._meta, target)
+    _split_target(ctx, table._meta, target, features=False)
     X_meta = table._meta_nonempty.drop(columns=[target])
 
     def describe(part, i):
@@ -1992,6 +2017,8 @@ def _inspect_with_dask(ctx, data, target):
             position, total = seen.get(label, (rows - unlabelled + at, 0))
             seen[label] = (position, total + int(count))
         rows, unlabelled = rows + n_rows, unlabelled + n_missing
+    if rows == 0:  # as read without --dask
+        raise DataError(f"'{data}' holds no data (0 rows, {len(table.columns)} columns).")
     try:
         labels = sorted(seen)
     except TypeError:
@@ -2089,8 +2116,8 @@ def _print_inspection(report):
         console.print(Text(text, style=style), soft_wrap=True)
 
     line(
-        f"{report['source']}: {report['rows']:,} rows, {report['columns']} columns, "
-        f"target {report['target']!r}",
+        f"{report['source']}: {_count(report['rows'], 'row')}, "
+        f"{_count(report['columns'], 'column')}, target {report['target']!r}",
         "bold",
     )
     unlabelled = report["missing_labels"]

@@ -399,7 +399,7 @@ def compare(
     recommendation = recommend(
         ranking, metric, BASELINE, failed=[e["name"] for e in strategy_entries
                                            if e["status"] == "failed"],
-        baseline_weighted=bool(weighted),
+        baseline_weighted=bool(weighted), not_run=not_run,
     )
     # Interrupted: no more fits, so no 2-D view (it fits a sampler on all the rows).
     pca = None

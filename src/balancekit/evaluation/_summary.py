@@ -284,7 +284,7 @@ def rank_strategies(strategies, metric, baseline="baseline"):
 
 
 def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
-              baseline_weighted=False):
+              baseline_weighted=False, not_run=()):
     """Pick the best strategy and say whether it beats the baseline beyond noise.
 
     The best strategy is the one with the best mean; its gain over the
@@ -313,6 +313,9 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
         Whether the baseline's model already weights or resamples the
         classes itself: the message then does not call it training on the
         data as it is.
+    not_run : sequence of str, default=()
+        The strategies an interrupt left out: the message says that the
+        baseline stands alone because of it.
 
     Returns
     -------
@@ -345,7 +348,13 @@ def recommend(ranking, metric, baseline="baseline", alpha=ALPHA, *, failed=None,
     if best["strategy"] == baseline:  # the reference itself: nothing tested
         out["diff_vs_baseline"] = 0.0
         if len(ranking) == 1:
-            if failed:
+            if not_run:
+                out["message"] = (
+                    f"Only {baseline} was evaluated ({label} {value}): the comparison was "
+                    f"interrupted before {', '.join(not_run)} had every fold fitted, so there "
+                    "is nothing to compare it with. Run it again to the end."
+                )
+            elif failed:
                 names = ", ".join(failed)
                 out["message"] = (
                     f"Only {baseline} ran ({label} {value}); every other strategy failed on "
