@@ -1079,6 +1079,26 @@ def test_no_identifier_warning_for_ordinary_categories(recwarn):
     assert not [w for w in recwarn if "identifier" in str(w.message)]
 
 
+def test_amounts_written_as_text_are_named_as_numbers_not_identifiers(recwarn):
+    from balancekit.evaluation._strategies import prepare_table
+
+    X, y = _id_table()
+    X = X.drop(columns="customer_id")
+    rng = np.random.RandomState(0)
+    X["amount"] = [f"${v:,}" for v in rng.randint(100, 90_000, size=len(y))]
+    X["share"] = [f"{v}%" for v in rng.randint(0, 10, size=len(y))]  # few values: no ID
+    X["zip"] = [f"{v:05d}" for v in rng.randint(0, 99_999, size=len(y))]  # codes, no marks
+    _, columns = prepare_table(X)
+    assert columns.formatted_numbers == {"amount": X["amount"].iloc[0],
+                                         "share": X["share"].iloc[0]}
+    assert columns.identifiers == ["zip"]
+    compare(X, y, strategies=["baseline"], cv=3)
+    said = [str(w.message) for w in recwarn if "currency signs" in str(w.message)]
+    assert len(said) == 1 and "'amount'" in said[0] and "'share'" in said[0]
+    assert not [w for w in recwarn if "'amount'" in str(w.message) and "identifier" in
+                str(w.message)]
+
+
 def test_a_column_of_row_numbers_is_named_in_a_warning(tmp_path):
     """pandas' to_csv writes the index as a first, unnamed column: on a table sorted by its
     label, those row numbers give the label away (on the demo data, PR-AUC 0.205 became

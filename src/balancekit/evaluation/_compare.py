@@ -739,6 +739,20 @@ def _check_scores_available(model, metric, scoring):
 def _warn_identifiers(frame, columns):
     """Warn about columns that look like identifiers: text columns of almost one value per
     row, numeric columns of row numbers."""
+    if columns.formatted_numbers:
+        parts = [f"{name!r} (such as {example!r})"
+                 for name, example in columns.formatted_numbers.items()]
+        many = len(parts) > 1
+        warnings.warn(
+            f"the text column{'s' if many else ''} {', '.join(parts)} hold{'' if many else 's'} "
+            "numbers written with currency signs, thousands separators or percent signs, "
+            f"which compare takes as categories, one column per value. Convert "
+            f"{'them' if many else 'it'} to numbers first (in pandas: "
+            "column.str.replace(r'[$€£¥%,()]', '', regex=True).astype(float), minding "
+            "negative amounts in parentheses).",
+            BalancekitWarning,
+            stacklevel=3,
+        )
     text = [name for name in columns.identifiers if name not in columns.numeric]
     numbers = [name for name in columns.identifiers if name in columns.numeric]
     if text:

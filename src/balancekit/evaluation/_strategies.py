@@ -18,6 +18,7 @@ Two layouts are used:
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,6 +103,9 @@ class Columns:
     #: Columns that look like identifiers: categorical ones of almost one value per row,
     #: numeric ones of row numbers (distinct consecutive integers).
     identifiers: list = field(default_factory=list)
+    #: Text columns of numbers written with currency signs, thousands separators or
+    #: percent signs ('$1,200', '12%'), with an example value of each.
+    formatted_numbers: dict = field(default_factory=dict)
 
     @property
     def all_categorical(self):
@@ -247,7 +251,10 @@ def prepare_table(X):
                 values = values.map(str, na_action="ignore")
             converted[name] = values
             columns.categorical.append(name)
-            if identifier:
+            example = _formatted_number(values)
+            if example is not None:  # numbers, not identifiers, whatever their count
+                columns.formatted_numbers[name] = example
+            elif identifier:
                 columns.identifiers.append(name)
         else:
             raise DataError(
@@ -282,6 +289,29 @@ def _numbers_the_rows(values):
     present = values.dropna().to_numpy()
     return bool(np.all(present == np.round(present))
                 and np.unique(present).shape[0] == n_rows)
+
+
+#: A number written with a currency sign, thousands separators or a percent sign (and
+#: plain numbers, which such a column also holds): '$1,200', '-€3.5', '(45)', '12%'.
+_FORMATTED_NUMBER = re.compile(
+    r"\s*[-+(]?\s*[$€£¥]?\s*[-+]?(?:\d{1,3}(?:[,']\d{3})+|\d+)(?:\.\d+)?\s*%?\)?\s*")
+_NUMBER_MARKS = re.compile(r"[$€£¥%(]|\d[,']\d{3}")
+
+
+def _formatted_number(series):
+    """An example value when every value of the text column ``series`` is a number written
+    with currency signs, thousands separators or percent signs (some of them at least),
+    else None."""
+    present = pd.unique(series.dropna())[:_FORMAT_SAMPLE]
+    if not len(present) or not all(isinstance(v, str) for v in present):
+        return None
+    if not all(_FORMATTED_NUMBER.fullmatch(v) for v in present):
+        return None
+    return next((v for v in present if _NUMBER_MARKS.search(v)), None)
+
+
+# Distinct values of a text column looked at for formatted numbers.
+_FORMAT_SAMPLE = 1000
 
 
 def _looks_like_identifier(series):
