@@ -13,6 +13,7 @@ from functools import partial
 import pyarrow as pa
 
 from . import _io
+from .exceptions import DataError
 
 # Uncompressed bytes of the row groups read into one partition, at most (a single larger
 # row group makes a partition of its own).
@@ -103,7 +104,10 @@ def _read_piece(piece, schema, convert):
     fragment, groups = piece
     if groups is not None:
         fragment = fragment.subset(row_group_ids=groups)
-    arrow = fragment.to_table(schema=schema, columns=schema.names)
+    try:
+        arrow = fragment.to_table(schema=schema, columns=schema.names)
+    except (OSError, pa.ArrowException) as exc:  # a damaged file, named among the others
+        raise DataError(f"could not read '{fragment.path}' as Parquet: {exc}") from None
     if schema.metadata:
         arrow = arrow.replace_schema_metadata(schema.metadata)
     return convert(arrow)[0]
