@@ -1315,3 +1315,29 @@ def test_a_damaged_file_of_a_parquet_directory_is_named_with_dask(tmp_path):
     (folder / "p1.parquet").write_bytes(bytes(damaged))
     assert_error(invoke("inspect", folder, "-t", "t", "--dask"), 1,
                  f"could not read '{folder / 'p1.parquet'}' as Parquet")
+
+
+# --------------------------------------------------------------------------- advice in options
+
+
+def test_errors_of_the_library_give_the_command_line_way_out(tmp_path):
+    frame = binary_table()
+    frame.loc[3, "b"] = np.nan
+    path = tmp_path / "gap.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "o.csv"
+    assert_error(invoke("resample", path, "-t", "t", "-m", "smote", "-o", out), 1,
+                 "NaN value(s) in column 'b'", "leave the column out with --drop b")
+    lone = binary_table(minority=1)
+    lone.to_csv(path, index=False)
+    assert_error(invoke("resample", path, "-t", "t", "-m", "smote", "-o", out), 1,
+                 "class 'yes'", "(on the command line: -m random_over)")
+    text = binary_table().assign(c=list("xyz") * 20)
+    text.to_csv(path, index=False)
+    assert_error(invoke("resample", path, "-t", "t", "-m", "tomek_links", "-o", out), 1,
+                 "'c'", "-m random_under, or --drop those columns")
+    assert_error(invoke("resample", path, "-t", "a", "-m", "random_over", "-o", out), 1,
+                 "y looks continuous", "is --target the column of classes?")
+    assert_error(invoke("resample", path, "-t", "t", "-m", "smote", "-s", "50", "-o", out), 2,
+                 "'--strategy'", "give a JSON object such as '{\"yes\": 500}'")
+    assert not out.exists()

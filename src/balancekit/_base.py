@@ -576,9 +576,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """What to use instead on data with text or category columns."""
         if self._sampling_type == "over-sampling":
             return ("Use SMOTENC for mixed numeric and categorical data (SMOTEN for all-"
-                    "categorical), or encode those columns first.")
+                    "categorical), or encode those columns first (on the command line: "
+                    "-m smotenc, or --drop those columns).")
         return ("Encode those columns first (e.g. sklearn.preprocessing.OneHotEncoder), or use "
-                "RandomUnderSampler, which takes columns of any type.")
+                "RandomUnderSampler, which takes columns of any type (on the command line: "
+                "-m random_under, or --drop those columns).")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

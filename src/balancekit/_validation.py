@@ -163,7 +163,9 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
             f"y looks continuous: it holds fractional numbers (e.g. {sample!r}), {n_values} "
             "distinct values; balancekit, as scikit-learn, needs class labels. For a numeric "
             "outcome, cut it into classes first (e.g. numpy.digitize); if the values are "
-            "classes, give them as text (e.g. y.astype(str))."
+            "classes, give them as text (e.g. y.astype(str)). (On the command line: is "
+            "--target the column of classes? A numeric outcome is cut into classes in the file "
+            "first.)"
         )
     distinct = arr
     if arr.dtype.kind not in "biuUSf":
@@ -448,8 +450,13 @@ def check_finite(X, *, what="X", hint="neighbour-based samplers", distances=Fals
                      f"{' ...' if columns.size > 5 else ''}")
             empty, n_empty = _empty_columns(data, names)
             only_empty = n_empty == columns.size
+        drop = (f" (on the command line: fill them in the file, or leave the column"
+                f"{'s' if columns.size > 1 else ''} out with "
+                f"--drop {','.join(str(names[j]) for j in columns)})"
+                if names is not None and where else "")
         advice = ("Impute missing values first (e.g. sklearn.impute.SimpleImputer in a "
-                  "balancekit.pipeline.make_pipeline before the sampler), or drop those rows."
+                  "balancekit.pipeline.make_pipeline before the sampler), or drop those "
+                  f"rows{drop}."
                   if n_nan else
                   "Replace infinite values with finite ones (e.g. numpy.clip to a bound of the "
                   "column), or drop those rows.")

@@ -535,9 +535,11 @@ def _parse_strategy(value):
         pass
     else:
         if not (math.isfinite(ratio) and 0 < ratio <= 1):
+            count = ("; for a number of rows of a class, give a JSON object such as "
+                     "'{\"yes\": 500}'" if ratio > 1 and ratio.is_integer() else "")
             raise typer.BadParameter(
                 f"{value!r} is out of range: as a number it is the ratio n_minority / n_majority "
-                "wanted after resampling, which must lie in (0, 1]."
+                f"wanted after resampling, which must lie in (0, 1]{count}."
             )
         return ratio
     if text[:1] in "{[":
