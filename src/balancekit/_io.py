@@ -21,10 +21,16 @@ value can change on the way (:func:`parse_column`):
 - a column of ``True``/``False`` (also ``TRUE``/``true``, ...) without gaps is
   ``bool``;
 - everything else stays text, in particular a column with a leading zero in
-  one of its values (``007``, ``02937``: codes, not quantities), and numbers
-  too large for 64 bits. A column read as text although nearly all its cells
-  are numbers (a stray ``?``, a decimal comma) is named in a warning, with the
-  first cell that is not a number and its line in the file.
+  one of its values (``007``, ``02937``: codes, not quantities), numbers
+  too large for 64 bits, and a column of decimal numbers with a whole number
+  float64 would round (``9007199254740993``). A column read as text although
+  nearly all its cells are numbers (a stray ``?``, a decimal comma), or
+  although its cells are decimal numbers, or ``True``/``False`` but for empty
+  cells, is named in a warning, with the first cell that is the cause and its
+  line in the file.
+
+A quoted value whose quote is never closed would take in every line after it:
+the file is refused, the line of the quote named.
 
 :class:`CellText` keeps the text of every cell, so that values read from a CSV
 file are written back as they were read (:func:`write_table`).
@@ -256,7 +262,7 @@ def read_table(path, *, sep=None, keep_text=False, decimal="."):
         # One block per dtype: a frame of one block per column makes pandas warn (and crawl)
         # when a column is inserted later, as the command line does with the class column.
         table = table.set_axis(cells.columns, axis=1).copy()
-        _warn_mostly_numbers(path, sep, compression, cells, table, number, decimal)
+        _warn_mostly_numbers(path, sep, compression, cells, table, whole, number, decimal)
         text = CellText(cells, table)
     else:
         text = layout
@@ -282,9 +288,13 @@ def _read_csv_text(path, sep, compression):
             "every column its own name."
         )
     try:
-        return names, _read_csv_arrow(path, sep, compression, names)
+        cells = _read_csv_arrow(path, sep, compression, names)
     except Exception:  # its own errors for what it does not parse; pandas says why
+        opened = _open_quote(path, sep, compression)
         ragged = _ragged_record(path, sep, compression, len(names))
+        if opened is not None and (ragged is None or ragged[0] >= opened[0]):
+            # No ragged line before the record of the quote left open: the quote is the cause.
+            raise _open_quote_error(path, opened) from None
         if ragged is not None and ragged[1] > len(names) and _delimiter_hint(names, sep):
             ragged = None  # a header of names joined by another delimiter: said below
         if ragged is not None:
@@ -309,6 +319,96 @@ def _read_csv_text(path, sep, compression):
                 raise
             reason = " ".join(str(exc).split())
             raise DataError(f"could not read '{path}' as CSV: {reason}.{hint}") from exc
+    if _may_end_in_open_quote(path, compression, cells):
+        opened = _open_quote(path, sep, compression)
+        if opened is not None:
+            raise _open_quote_error(path, opened)
+    return names, cells
+
+
+def _may_end_in_open_quote(path, compression, cells):
+    """Whether the last value read may be a quoted value whose quote is never closed.
+
+    Such a value runs to the end of the file, over the lines after its quote:
+    the file then ends with a quote and the value's text (its quotes doubled),
+    where a closed one ends with its closing quote. Only the end of a file is
+    read. A compressed file is read through to its end, which is done only when
+    its last value holds a line break (a quote left open on the last line takes
+    no line with it).
+    """
+    if cells.shape[0] == 0 or cells.shape[1] == 0:
+        return False
+    last = cells.iloc[-1, -1]
+    if not isinstance(last, str) or (
+        compression is not None and "\n" not in last and "\r" not in last
+    ):
+        return False
+    end = ('"' + last.replace('"', '""')).encode("utf-8")
+    try:
+        if compression is None:
+            with open(path, "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                if size < len(end):
+                    return False
+                handle.seek(size - len(end))
+                return handle.read() == end
+        tail = b""
+        with gzip.open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                tail = (tail + chunk)[-len(end):]
+        return tail == end
+    except (OSError, EOFError):
+        return False
+
+
+def _open_quote_error(path, opened):
+    """The ``DataError`` about a quoted value whose quote is never closed (``opened``, as
+    :func:`_open_quote` gives it), naming the line of the quote."""
+    _, line, text = opened
+    start = text.splitlines()[0][:20] if text.strip() else ""
+    return DataError(
+        f"line {line} of '{path}' opens a quoted value that is never closed (\"{start}...): "
+        "the lines after it would be read as that one value. Close the quote, or write a "
+        "quote that is part of a value as two (\"\")."
+    )
+
+
+def _open_quote(path, sep, compression):
+    """``(record, line, text)`` of a quoted value whose quote is never closed: the line where
+    its record starts, the line of its quote and the rest of that line; ``None`` when every
+    quoted value is closed, or when the delimiter is not one character.
+
+    A quote opens a quoted value at the start of a value only, a doubled quote (``""``)
+    inside it is a quote, and the value may go on after its closing quote (``"a"b``), as
+    the csv module and pyarrow read CSV text. The file is read line by line, each line
+    matched as a whole by a regular expression: nothing is kept but where a quote is left
+    open.
+    """
+    if len(sep) != 1 or sep in '"\r\n':
+        return None
+    d = re.escape(sep)
+    body = r'(?:[^"]|"")*'  # the text of a quoted value, up to its closing quote
+    after = rf'(?:[^"{d}\r\n][^{d}\r\n]*)?'  # text after the closing quote
+    value = rf'(?:"{body}"{after}|[^"{d}\r\n][^{d}\r\n]*)?'
+    # A line started outside quotes whose last value is a quoted value left open.
+    opens = re.compile(rf'(?:{value}{d})*"({body})')
+    # A line started inside a quoted value, which it closes, then opens another.
+    reopens = re.compile(rf'{body}"{after}{d}(?:{value}{d})*"({body})')
+    inside = re.compile(body)  # a line started inside a quoted value, all of it inside
+    opened = None
+    opener = gzip.open if compression == "gzip" else open
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, 1):
+                if opened is None:  # a line outside quotes starts a record
+                    found = '"' in line and opens.fullmatch(line)
+                    opened = (number, number, found.group(1)) if found else None
+                elif '"' in line and not inside.fullmatch(line):
+                    found = reopens.fullmatch(line)
+                    opened = (opened[0], number, found.group(1)) if found else None
+    except (OSError, EOFError, UnicodeDecodeError):  # the reader says why
+        return None
+    return opened
 
 
 def _delimiter_hint(names, sep):
@@ -331,6 +431,10 @@ def _read_csv_arrow(path, sep, compression, names):
     '9007199254740992.0'. Where pyarrow reads other column names than pandas did (a
     column would then escape the text type), the ``ValueError`` hands the file to
     pandas' own reader.
+
+    Line breaks are looked for inside quoted values (``newlines_in_values``): else
+    pyarrow cuts the file into blocks at line breaks, and a quote left open drops
+    the rest of its block without an error.
     """
     import pyarrow.csv as pa_csv
 
@@ -338,7 +442,7 @@ def _read_csv_arrow(path, sep, compression, names):
     with pa.input_stream(str(path), compression=compression) as stream:
         arrow = pa_csv.read_csv(
             stream,
-            parse_options=pa_csv.ParseOptions(delimiter=sep),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 null_values=[],
@@ -461,39 +565,81 @@ def _typed(values, cells):
     return cells.where(cells != "")
 
 
-def _warn_mostly_numbers(path, sep, compression, cells, table, number, decimal="."):
-    """Warn about each column read as text although nearly all its cells are numbers
-    (written with the decimal mark ``decimal``)."""
-    other = "," if decimal == "." else "."
-    way_out = "with --decimal ','" if other == "," else "without --decimal ','"
+def _warn_mostly_numbers(path, sep, compression, cells, table, whole, number, decimal="."):
+    """Warn about each column read as text although its cells are numbers: numbers with the
+    other decimal mark (:func:`_other_mark`), numbers but for a few cells (a stray ``?``),
+    or decimal numbers with a whole number float64 would round; and about each column of
+    booleans read as text for its empty cells.
+
+    ``whole`` and ``number`` mark the cells written as a whole number, and as a number,
+    with the decimal mark ``decimal`` (:func:`_number_texts`).
+    """
+    mark = "," if decimal == "." else "."
+    way_out = "with --decimal ','" if mark == "," else "without --decimal ','"
     for j in range(cells.shape[1]):
         if pd.api.types.is_numeric_dtype(table.iloc[:, j]) or table.iloc[:, j].dtype == bool:
             continue
-        column = cells.iloc[:, j]
+        name, column = cells.columns[j], cells.iloc[:, j]
         counted = ((column != "") & ~column.isin(_MISSING_WORDS)).to_numpy()
+        if not counted.any():
+            continue
         numbers = number[j] & counted
-        if not numbers.any() and counted.any() and _decimal_marks(column[counted], other):
+        first = _other_mark(column, counted, numbers, mark)
+        if first is not None:
+            line = _line_of_row(path, sep, compression, first)
             warnings.warn(
-                f"column {cells.columns[j]!r} of '{path}' holds numbers written with a decimal "
-                f"{'comma' if other == ',' else 'point'} ({column[counted].iloc[0]!r}): it is "
-                f"read as text (a categorical column). Read the file {way_out} to use them "
-                "as numbers.",
+                f"column {name!r} of '{path}' holds numbers written with a decimal "
+                f"{'comma' if mark == ',' else 'point'} (the first {column.iloc[first]!r} at "
+                f"line {line}): it is read as text (a categorical column). Read the file "
+                f"{way_out} to use them as numbers.",
+                BalancekitWarning,
+                stacklevel=3,
+            )
+            continue
+        present = (column != "").to_numpy()
+        if not present.all() and column.iloc[int(np.argmax(present))] in _BOOLEANS and (
+            column[present].isin(list(_BOOLEANS)).all()
+        ):
+            gaps = np.flatnonzero(~present)
+            line = _line_of_row(path, sep, compression, int(gaps[0]))
+            warnings.warn(
+                f"column {name!r} of '{path}' holds True/False values and {gaps.size} empty "
+                f"cell(s), the first at line {line}: it is read as text (a categorical column). "
+                "Fill the empty cells to use it as booleans.",
                 BalancekitWarning,
                 stacklevel=3,
             )
             continue
         if not numbers.any() or numbers.sum() < MOSTLY_NUMBERS * counted.sum():
             continue
-        other = counted & ~numbers
-        if not other.any():
-            continue  # numbers beyond 64 bits: text, as documented
+        rest = counted & ~numbers
+        if not rest.any():
+            # Numbers only: a whole number beyond 64 bits in a column of whole numbers, or a
+            # number beyond the float64 range, are text as documented; a whole number among
+            # decimals that float64 would round is named.
+            shown = column if decimal == "." else _swap_marks(column)
+            big = _rounded_whole(shown, whole[j] & counted, numbers)
+            if big is not None:
+                cell, rounded = column.iloc[big].strip(), int(float(shown.iloc[big]))
+                line = _line_of_row(path, sep, compression, big)
+                warnings.warn(
+                    f"column {name!r} of '{path}' holds decimal numbers and the whole number "
+                    f"{cell!r} at line {line}, beyond 2**53: a float64 holds it only to its "
+                    f"precision (as {rounded}), so the column is read as text (a categorical "
+                    "column) to keep every value. If it holds quantities, write that number "
+                    f"with a decimal mark ({cell + decimal + '0'!r}) to read the column as "
+                    "float64 numbers.",
+                    BalancekitWarning,
+                    stacklevel=3,
+                )
+            continue
         codes = pc.match_substring_regex(pa.array(column, type=pa.string()), f"^(?:{_CODE})$")
         if codes.to_numpy(zero_copy_only=False).any():
             continue  # codes with leading zeros: text by design
-        first = int(np.flatnonzero(other)[0])
+        first = int(np.flatnonzero(rest)[0])
         line = _line_of_row(path, sep, compression, first)
         warnings.warn(
-            f"column {cells.columns[j]!r} of '{path}' holds numbers but for {int(other.sum())} "
+            f"column {name!r} of '{path}' holds numbers but for {int(rest.sum())} "
             f"cell(s), the first {column.iloc[first]!r} at line {line}: it is read as text (a "
             "categorical column). If it holds quantities, empty those cells (an empty cell is a "
             f"missing value) or write them as numbers with a {decimal!r} for the decimal mark.",
@@ -502,12 +648,44 @@ def _warn_mostly_numbers(path, sep, compression, cells, table, number, decimal="
         )
 
 
-def _decimal_marks(cells, mark):
-    """Whether every one of these text cells is a number with the decimal mark ``mark``
-    (``-0,125`` for ``','``)."""
-    pattern = rf"^[+-]?[0-9]+{re.escape(mark)}[0-9]+$"
-    found = pc.match_substring_regex(pa.array(cells, type=pa.string()), pattern)
-    return bool(found.to_numpy(zero_copy_only=False).all())
+def _other_mark(column, counted, numbers, mark):
+    """The row of the first cell written with the decimal mark ``mark`` when the ``counted``
+    cells of ``column`` (those not ``numbers`` with the other mark) are all numbers with
+    that mark; else ``None``.
+
+    With ``','``, whole numbers and points grouping the thousands (``1.234,5``) are
+    numbers, as with ``--decimal ','``. A cell whose mark may group the thousands in the
+    other convention (``1,234``: one to three digits, the mark, three digits) shows
+    nothing alone: one cell at least must have the mark elsewhere (``12,5``, ``1234,5``,
+    ``0,125``, ``1.234,5``). Text such as ``Smith, John`` is no number.
+    """
+    rest = counted & ~numbers
+    if not rest.any() or mark not in column.iloc[int(np.flatnonzero(rest)[0])]:
+        return None  # the first cell that is no number has no such mark: no hint (cheap)
+    shown = column[counted]
+    _, readable = _number_texts([_swap_marks(shown) if mark == "," else shown])
+    if not readable.all():
+        return None
+    text = pa.array(shown, type=pa.string())
+    marked = pc.match_substring(text, mark).to_numpy(zero_copy_only=False)
+    grouping = pc.match_substring_regex(
+        text, rf"^\s*[+-]?[1-9][0-9]{{0,2}}{re.escape(mark)}[0-9]{{3}}\s*$"
+    ).to_numpy(zero_copy_only=False)
+    shows = np.flatnonzero(marked & ~grouping)
+    if not shows.size:
+        return None
+    return int(np.flatnonzero(counted)[shows[0]])
+
+
+def _rounded_whole(column, whole, numbers):
+    """The row of the first ``whole`` cell of ``column`` (text with a decimal point) at or
+    beyond 2**53, which float64 would round, when the other ``numbers`` cells include
+    decimals; else ``None``."""
+    if not whole.any() or not (numbers & ~whole).any():
+        return None
+    values = np.abs(column[whole].to_numpy(dtype=object).astype(np.float64))
+    big = np.flatnonzero(values >= 2**53)
+    return int(np.flatnonzero(whole)[big[0]]) if big.size else None
 
 
 def _not_utf8(path, fmt, exc):
@@ -534,9 +712,12 @@ def _not_utf8(path, fmt, exc):
     where = ""
     if isinstance(exc, UnicodeDecodeError):
         where = f" (it holds the byte 0x{exc.object[exc.start]:02x})"
+    # Windows-1252 (Excel's encoding on Windows) reads Latin-1's letters alike, and its own
+    # characters (curly quotes, the euro sign: bytes 0x80-0x9f), which Latin-1 would turn
+    # into control characters.
     return (
         f"'{path}' is not UTF-8 text{where}; convert it to UTF-8 first, e.g. with "
-        f"iconv -f latin1 -t utf-8 (or save it as 'CSV UTF-8')."
+        f"iconv -f cp1252 -t utf-8 (Windows-1252; or save it as 'CSV UTF-8')."
     )
 
 
