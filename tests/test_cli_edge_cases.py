@@ -1304,8 +1304,10 @@ def test_inspect_with_dask_refuses_a_table_without_rows_as_without(tmp_path):
                      "zero.parquet' holds no data (0 rows, 3 columns)")
 
 
-def test_a_damaged_file_of_a_parquet_directory_is_named_with_dask(tmp_path):
-    pytest.importorskip("dask.dataframe")
+@pytest.mark.parametrize("dask", [False, True])
+def test_a_damaged_file_of_a_parquet_directory_is_named(tmp_path, dask):
+    if dask:
+        pytest.importorskip("dask.dataframe")
     folder = tmp_path / "parts"
     folder.mkdir()
     for i in range(2):
@@ -1313,7 +1315,7 @@ def test_a_damaged_file_of_a_parquet_directory_is_named_with_dask(tmp_path):
     damaged = bytearray((folder / "p1.parquet").read_bytes())
     damaged[8:200] = b"\xff" * 192  # the data pages; the footer (and the schema) intact
     (folder / "p1.parquet").write_bytes(bytes(damaged))
-    assert_error(invoke("inspect", folder, "-t", "t", "--dask"), 1,
+    assert_error(invoke("inspect", folder, "-t", "t", *(["--dask"] if dask else [])), 1,
                  f"could not read '{folder / 'p1.parquet'}' as Parquet")
 
 

@@ -866,7 +866,11 @@ def _read_parquet(path):
 
     if path.is_dir():
         dataset, metadata = parquet_dataset(path)
-        arrow = dataset.to_table()
+        try:
+            arrow = dataset.to_table()
+        except (OSError, pa.ArrowException) as exc:
+            _name_damaged_file(dataset, exc)
+            raise
         if metadata:  # pandas' metadata (index, dtypes) of the first file
             arrow = arrow.replace_schema_metadata(metadata)
     else:
@@ -874,6 +878,17 @@ def _read_parquet(path):
         arrow = pq.read_table(path)
     table, index = arrow_frame(arrow, path)
     return table, ParquetLayout(arrow.schema, index, nan=_nan_columns(arrow))
+
+
+def _name_damaged_file(dataset, exc):
+    """Raise a :class:`DataError` naming the file of ``dataset`` that cannot be read (the
+    error ``exc`` of reading them all), found by reading them one by one."""
+    for fragment in dataset.get_fragments():
+        try:
+            fragment.to_table(schema=dataset.schema)
+        except (OSError, pa.ArrowException):
+            reason = " ".join(str(exc).split())
+            raise DataError(f"could not read '{fragment.path}' as Parquet: {reason}") from exc
 
 
 def _nan_columns(arrow):
