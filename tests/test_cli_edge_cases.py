@@ -1333,7 +1333,7 @@ def test_errors_of_the_library_give_the_command_line_way_out(tmp_path):
     lone = binary_table(minority=1)
     lone.to_csv(path, index=False)
     assert_error(invoke("resample", path, "-t", "t", "-m", "smote", "-o", out), 1,
-                 "class 'yes'", "(on the command line: -m random_over)")
+                 "class 'yes'", "(on the command line: random_over, as -m")
     text = binary_table().assign(c=list("xyz") * 20)
     text.to_csv(path, index=False)
     assert_error(invoke("resample", path, "-t", "t", "-m", "tomek_links", "-o", out), 1,

@@ -237,7 +237,8 @@ def neighbors_for_class(name, k, n_members, label):
         raise DataError(
             f"{name}={k} needs at least 2 samples of class {label!r} to find a neighbour, but "
             f"the training data has {n_members}. Drop that class, merge it with another, or use "
-            "RandomOverSampler, which only copies rows (on the command line: -m random_over)."
+            "RandomOverSampler, which only copies rows (on the command line: random_over, as -m "
+            "or in --strategies)."
         )
     if k >= n_members:
         warnings.warn(
