@@ -1543,3 +1543,57 @@ def test_labels_join_the_resampled_rows_partition_by_partition(sampler):
     pd.testing.assert_frame_equal(out.drop(columns="target"), rows)
     np.testing.assert_array_equal(out["target"].to_numpy(), labels.to_numpy())
     pd.testing.assert_frame_equal(X_res[y_res == 1].compute(), rows[labels.to_numpy() == 1])
+
+
+# --------------------------------------------------------------------------- threads, pipelines
+
+
+def test_one_sampler_called_from_several_threads_gives_each_call_its_result():
+    # The calls of one object run one at a time, as in memory (the SMOTE family keeps the
+    # rows it gathers on the object while it builds its collections).
+    import threading
+
+    X, y = _data()
+    ddf = dd.from_pandas(_frame(X, y), npartitions=4)
+    X_d, y_d = ddf.drop(columns="label"), ddf["label"]
+    sampler = SMOTE(random_state=0)
+    expected = dask.compute(*sampler.fit_resample(X_d, y_d))
+    results, errors = [], []
+
+    def call():
+        try:
+            results.append(dask.compute(*sampler.fit_resample(X_d, y_d)))
+        except Exception as exc:  # collected: a thread's exception would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for X_res, y_res in results:
+        pd.testing.assert_frame_equal(X_res, expected[0])
+        pd.testing.assert_series_equal(y_res, expected[1])
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_a_pipeline_with_steps_around_a_dask_sampler_fits(array):
+    # Row counts not known before a computation (lazy, or NaN chunks) are not compared.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import FunctionTransformer
+
+    from balancekit.pipeline import make_pipeline
+
+    X, y = _data()
+    ddf = dd.from_pandas(_frame(X, y), npartitions=4)
+    X_d, y_d = ddf.drop(columns="label"), ddf["label"]
+    if array:
+        X_d, y_d = X_d.to_dask_array(), y_d.to_dask_array()  # chunks of unknown size
+    compute = FunctionTransformer(lambda data: data.compute() if hasattr(data, "compute")
+                                  else data)
+    pipe = make_pipeline(FunctionTransformer(), RandomUnderSampler(random_state=0), compute,
+                         LogisticRegression())
+    pipe.fit(X_d, y_d)
+    assert pipe[-1].n_features_in_ == X.shape[1]
+    assert pipe.score(X if array else _frame(X, y).drop(columns="label"), y) > 0.5

@@ -18,6 +18,7 @@ import os
 import re
 import time
 from contextlib import contextmanager
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -86,12 +87,13 @@ def _routing_enabled():
 
 def _n_rows(X):
     """The number of rows of ``X``, or None when ``X`` has none to count (``None``, which
-    scikit-learn's Pipeline passes on to steps that do not read ``X``)."""
+    scikit-learn's Pipeline passes on to steps that do not read ``X``) or when it is not
+    known before a computation (a dask collection's: lazy, or NaN)."""
     if X is None:
         return None
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) >= 1:
-        return shape[0]
+        return int(shape[0]) if isinstance(shape[0], Integral) else None
     if _frames.as_frame(X) is not None:
         return _frames.n_rows(X)
     if hasattr(X, "__len__"):
@@ -556,10 +558,11 @@ def _fit_head(pipe, X, y, routed):
             params = _with_transform_input(pipe, idx, routed[name])
             n_in = _n_rows(X)
             X, fitted = fit_transform_cached(clone(step) if use_clone else step, X, y, params)
-            if n_in is not None and _n_rows(X) != n_in:
+            n_out = _n_rows(X)
+            if n_in is not None and n_out is not None and n_out != n_in:
                 raise DataError(
                     f"step {name!r} ({type(step).__name__}) changed the number of rows from "
-                    f"{n_in} to {_n_rows(X)} in fit_transform; a step that adds or removes "
+                    f"{n_in} to {n_out} in fit_transform; a step that adds or removes "
                     "rows must be a sampler, with fit_resample."
                 )
             pipe.steps[idx] = (name, fitted)

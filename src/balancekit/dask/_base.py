@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._base import call_lock
 from .._validation import check_seed
 from ..exceptions import InvalidParameterError
 from ._collections import Partitions
@@ -29,7 +30,8 @@ class DaskSamplerMixin:
         self : object
             The sampler, with ``sampling_strategy_`` set.
         """
-        self._targets(Partitions(X, y, type(self).__name__))
+        with call_lock(self):  # one call of this object at a time, as in memory
+            self._targets(Partitions(X, y, type(self).__name__))
         return self
 
     def fit_resample(self, X, y, *, sample_weight=None):
@@ -63,9 +65,12 @@ class DaskSamplerMixin:
                 f"{type(self).__name__} in balancekit.dask does not take sample_weight; pass "
                 "sample_weight=None, or put the weights in a column of X."
             )
-        parts = Partitions(X, y, type(self).__name__)
-        targets, totals = self._targets(parts)
-        return parts.restore(*self._resample_partitions(parts, targets, totals))
+        # One call of this object at a time, as in memory: a call sets the fitted attributes
+        # (and the SMOTE family the rows it gathered) while it builds its collections.
+        with call_lock(self):
+            parts = Partitions(X, y, type(self).__name__)
+            targets, totals = self._targets(parts)
+            return parts.restore(*self._resample_partitions(parts, targets, totals))
 
     def _targets(self, parts):
         """Resolve the strategy on the counts of all partitions; set the fitted attributes."""
