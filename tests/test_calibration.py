@@ -298,3 +298,23 @@ def test_labels_of_two_kinds_are_named_not_called_continuous():
     y = np.array([1, "a"] * 25, dtype=object)
     with pytest.raises(DataError, match=r"mixes labels of different kinds \(number 1 and text"):
         PriorCorrectedClassifier(LogisticRegression()).fit(X, y)
+
+
+def test_a_model_without_probabilities_gets_advice_that_runs_without_warnings():
+    # SVC(probability=True), the advice before, is deprecated from scikit-learn 1.9 on.
+    import warnings
+
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import SVC
+
+    from balancekit.exceptions import InvalidParameterTypeError
+
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError,
+                       match=r"CalibratedClassifierCV\(SVC\(\), ensemble=False\)"):
+        PriorCorrectedClassifier(SVC()).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = PriorCorrectedClassifier(CalibratedClassifierCV(SVC(), ensemble=False),
+                                         random_state=0).fit(X, y)
+    assert model.predict_proba(X).shape == (200, 2)

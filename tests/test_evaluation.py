@@ -1342,7 +1342,7 @@ def _messages(record, fragment):
 )
 def test_one_vs_one_decision_function_gives_no_class_scores(estimator):
     X, y = _three_classes()
-    with pytest.warns(BalancekitWarning, match="one-vs-one.*probability=True.*'ovr'"):
+    with pytest.warns(BalancekitWarning, match="one-vs-one.*CalibratedClassifierCV.*'ovr'"):
         result = compare(X, y, strategies=["baseline"], estimator=estimator, cv=3,
                          scoring="balanced_accuracy")
     metrics = result.summary["strategies"][0]["metrics"]

@@ -260,7 +260,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "predict_proba"):
             raise InvalidParameterTypeError(
                 f"estimator must be a classifier with predict_proba; got {self.estimator!r}. "
-                "Use e.g. SVC(probability=True) instead of SVC()."
+                "Wrap it in scikit-learn's CalibratedClassifierCV, e.g. "
+                "CalibratedClassifierCV(SVC(), ensemble=False) instead of SVC()."
             )
         if self.threshold is not None:
             check_real("threshold", self.threshold, min_value=0.0, max_value=1.0)

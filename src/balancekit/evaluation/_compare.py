@@ -502,8 +502,8 @@ ONE_VS_ONE_WARNING = (
     "the estimator's decision_function is one-vs-one (decision_function_shape='ovo'): on a "
     "multiclass target its columns score pairs of classes, not one class each, so there is no "
     "score of the rare class. ROC-AUC, PR-AUC and the curves are left undefined (NaN). To get "
-    "them, give the model probabilities (e.g. SVC(probability=True)) or a one-vs-rest decision "
-    "function (decision_function_shape='ovr')."
+    "them, give the model probabilities (e.g. CalibratedClassifierCV(SVC(), ensemble=False)) "
+    "or a one-vs-rest decision function (decision_function_shape='ovr')."
 )
 #: Above this many classes, a target of whole numbers may be a measurement (see
 #: :func:`warn_if_measurement`).
@@ -724,8 +724,9 @@ def _check_scores_available(model, metric, scoring):
         other = f"'pr_auc', 'roc_auc', {labels_only}" if method else labels_only
         raise InvalidParameterError(
             f"{name} needs probabilities of the rare class, but the estimator {model!r} has "
-            "no predict_proba (a scikit-learn SVC, for one, needs probability=True). Give the "
-            f"model probabilities (e.g. CalibratedClassifierCV) or rank by {other}."
+            "no predict_proba (a scikit-learn SVC, for one, has none). Give the model "
+            "probabilities (e.g. CalibratedClassifierCV(SVC(), ensemble=False)) or rank by "
+            f"{other}."
         )
     if method is None and metric in ("pr_auc", "roc_auc"):
         raise InvalidParameterError(
