@@ -754,3 +754,40 @@ def test_a_count_that_does_not_fit_a_bag_is_explained(sampler, strategy, problem
                              r"member .*\(bootstrap=False, max_samples=1.0\)"):
         clf.fit(X, y)
     clf.set_params(bootstrap=False).fit(X, y)  # every bag is the training set
+
+
+def test_decision_function_of_members_whose_bags_lack_a_class():
+    # A class of one row is in some bags only: every member still gives a column per class.
+    from sklearn.svm import SVC
+
+    X, y = make_classification(n_samples=300, n_features=5, n_classes=3, n_informative=3,
+                               weights=[0.6, 0.3, 0.1], random_state=0)
+    y[0] = 7
+    model = BalancedBaggingClassifier(estimator=SVC(), n_estimators=5, random_state=0).fit(X, y)
+    sizes = [len(member.estimator_.classes_) for member in model.estimators_]
+    assert min(sizes) < 4 == max(sizes)
+    scores = model.decision_function(X[:20])
+    assert scores.shape == (20, 4)
+    for member, features in zip(model.estimators_, model.estimators_features_, strict=True):
+        own = member.estimator_.decision_function(X[:20][:, features])
+        columns = member.decision_function(X[:20][:, features])
+        seen = member.estimator_.classes_
+        np.testing.assert_allclose(columns[:, seen], own)
+        # A class the member never saw scores no higher than the others of the row.
+        unseen = np.setdiff1d(np.arange(4), seen)
+        assert (columns[:, unseen] <= own.min(axis=1, keepdims=True)).all()
+
+
+def test_a_sampler_error_on_a_bag_says_it_is_the_bag():
+    # The bag holds one row of the class, the training data three.
+    from balancekit.over_sampling import SMOTE
+
+    X, y = make_classification(n_samples=300, n_features=5, n_classes=3, n_informative=3,
+                               weights=[0.6, 0.3, 0.1], random_state=0)
+    y = np.r_[y[:-3], 9, 9, 9]
+    with pytest.raises(DataError, match=r"class 9 .*This is the bag of one member of the "
+                       r"ensemble.*bootstrap=False"):
+        BalancedBaggingClassifier(sampler=SMOTE(), n_estimators=3, random_state=0).fit(X, y)
+    # Bags of every row: SMOTE finds its neighbours.
+    BalancedBaggingClassifier(sampler=SMOTE(k_neighbors=2), n_estimators=3, bootstrap=False,
+                              random_state=0).fit(X, y)

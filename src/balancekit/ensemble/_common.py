@@ -306,7 +306,14 @@ class ResampledEstimator(BaseEstimator):
             )
         self.sampler_ = clone(self.sampler)
         check_bag_strategy(self.sampler_, classes[codes])
-        X_res, y_res = self.sampler_.fit_resample(X, classes[codes])
+        try:
+            X_res, y_res = self.sampler_.fit_resample(X, classes[codes])
+        except DataError as exc:  # its counts are the bag's, not the training data's
+            raise type(exc)(
+                f"{exc} (This is the bag of one member of the ensemble, a sample of the "
+                "training rows: bootstrap=False or a larger max_samples gives each member "
+                "more of them.)"
+            ) from exc
         y_res = np.searchsorted(classes, np.asarray(y_res))
         self.estimator_ = clone(self.estimator).fit(X_res, y_res)
         self.classes_ = self.estimator_.classes_
@@ -331,9 +338,23 @@ class ResampledEstimator(BaseEstimator):
 
     @available_if(_delegate_has("decision_function"))
     def decision_function(self, X, **params):
-        """Decision function of the fitted estimator."""
+        """Decision function of the fitted estimator, one column per class of the ensemble.
+
+        A member whose bag lacked some classes scores each of them as the lowest of its
+        scores for the row (the ensemble adds the members' columns up class by class); a
+        member that saw two classes of several scores the first as minus the second.
+        """
         check_is_fitted(self)
-        return self.estimator_.decision_function(X, **params)
+        scores = self.estimator_.decision_function(X, **params)
+        n_classes, seen = len(self.classes), np.asarray(self.estimator_.classes_)
+        if seen.size == n_classes:
+            return scores
+        scores = np.asarray(scores, dtype=np.float64)
+        if scores.ndim == 1:
+            scores = np.column_stack([-scores, scores])
+        full = np.repeat(scores.min(axis=1, keepdims=True), n_classes, axis=1)
+        full[:, seen] = scores
+        return full
 
     @available_if(_delegate_has("score"))
     def score(self, X, y, sample_weight=None):
