@@ -345,12 +345,14 @@ def test_forest_takes_a_fraction_above_one_and_caps_it_at_the_balanced_sample():
 
 def test_forest_class_weight_and_sample_weight():
     X, y = _data("binary")
+    # Rows of weight 0 weigh in no tree: half of the majority class, none of the sample.
     weights = np.ones(y.shape[0])
-    weights[y == 1] = 0.0  # the trees can only learn the majority class
+    weights[np.flatnonzero(y == 0)[::2]] = 0.0
     clf = BalancedRandomForestClassifier(n_estimators=5, random_state=0).fit(
         X, y, sample_weight=weights
     )
-    assert (clf.predict(X) == 0).all()
+    for sampler in clf.samplers_:
+        assert (weights[sampler.sample_indices_] > 0).all()
     # Class weights multiply the rows' weights: 'balanced' on top of a balanced sample
     # pushes the trees towards the minority class.
     # (Leaves of several rows, where the weights decide the leaf's probabilities.)
@@ -791,3 +793,22 @@ def test_a_sampler_error_on_a_bag_says_it_is_the_bag():
     # Bags of every row: SMOTE finds its neighbours.
     BalancedBaggingClassifier(sampler=SMOTE(k_neighbors=2), n_estimators=3, bootstrap=False,
                               random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("bootstrap", [True, False])
+def test_forest_draws_its_balanced_samples_among_rows_of_positive_weight(bootstrap):
+    # One row of positive weight per class: a sample drawn among all rows held none (NaN
+    # probabilities, or a tree refusing weights that are all 0).
+    X, y = make_classification(n_samples=200, n_features=4, weights=[0.9, 0.1], random_state=0)
+    weight = np.zeros(200)
+    kept = [np.flatnonzero(y == 0)[0], np.flatnonzero(y == 1)[0]]
+    weight[kept] = 1
+    model = BalancedRandomForestClassifier(n_estimators=5, bootstrap=bootstrap,
+                                           random_state=0).fit(X, y, sample_weight=weight)
+    for sampler in model.samplers_:
+        assert set(sampler.sample_indices_) == set(kept)  # rows of X, of positive weight
+    assert np.isfinite(model.predict_proba(X)).all()
+    weight = np.where(y == 1, 0.0, 1.0)
+    with pytest.raises(DataError, match="sample_weight is 0 for every row of class 1"):
+        BalancedRandomForestClassifier(n_estimators=5, random_state=0).fit(
+            X, y, sample_weight=weight)

@@ -21,9 +21,15 @@ from .._validation import (
     check_int,
     check_sample_weight,
     check_seed,
+    plain_label,
     unique_labels,
 )
-from ..exceptions import BalancekitWarning, InvalidParameterError, InvalidParameterTypeError
+from ..exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 from ..under_sampling import RandomUnderSampler
 from ._common import (
     MAX_INT,
@@ -132,15 +138,17 @@ def _n_bootstrap(n_samples, max_samples, sample_weight):
     return n
 
 
-def _grow_tree(tree, sampler, X, y, y_enc, sample_weight, bootstrap, n_bootstrap, class_weight):
-    """Under-sample, optionally bootstrap the result, and fit one tree.
+def _grow_tree(tree, sampler, X, y, y_enc, sample_weight, bootstrap, n_bootstrap, class_weight,
+               candidates=None):
+    """Under-sample (among the rows ``candidates``, or all), optionally bootstrap the result,
+    and fit one tree.
 
-    Returns the fitted sampler, the fitted tree and the rows of ``X`` the tree
-    was trained on (with repeats).
+    Returns the fitted sampler (its ``sample_indices_`` rows of ``X``), the fitted tree and
+    the rows of ``X`` the tree was trained on (with repeats).
     """
-    row_ids = np.arange(y.shape[0]).reshape(-1, 1)
-    sampler.fit_resample(row_ids, y)
-    rows = sampler.sample_indices_
+    row_ids = np.arange(y.shape[0]) if candidates is None else candidates
+    sampler.fit_resample(row_ids.reshape(-1, 1), y[row_ids])
+    rows = sampler.sample_indices_ = row_ids[sampler.sample_indices_]
     weight = None if sample_weight is None else sample_weight[rows]
     in_bag = rows
     if bootstrap:
@@ -344,7 +352,9 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows: each tree's balanced sample keeps the weights
             of its rows (with ``bootstrap=True`` they are the drawing
-            probabilities of the bootstrap, as in scikit-learn's forests).
+            probabilities of the bootstrap, as in scikit-learn's forests). The
+            balanced samples are drawn among the rows of positive weight, so
+            every class needs one.
 
         Returns
         -------
@@ -405,7 +415,21 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         self.base_sampler_ = RandomUnderSampler(
             sampling_strategy=self.sampling_strategy, replacement=replacement
         )
-        check_strategy(self.base_sampler_, y)
+        # Rows of weight 0 take no part in a tree: the balanced samples are drawn among the
+        # others (as RUSBoostClassifier's), or a tree could get none of positive weight.
+        positive = None
+        if sample_weight is not None and not (sample_weight > 0).all():
+            positive = np.flatnonzero(sample_weight > 0)
+            empty = np.setdiff1d(np.arange(classes.shape[0]), y_enc[positive])
+            if empty.size:
+                raise DataError(
+                    f"sample_weight is 0 for every row of class "
+                    f"{plain_label(classes[empty[0]])!r}; BalancedRandomForestClassifier draws "
+                    "each tree's balanced sample among the rows of positive weight, so every "
+                    "class needs at least one. Give some of its rows a positive weight, or "
+                    "leave the class out of X and y."
+                )
+        check_strategy(self.base_sampler_, y if positive is None else y[positive])
         self.estimator_ = DecisionTreeClassifier(**{p: getattr(self, p) for p in _TREE_PARAMS})
 
         if not warm_start or not hasattr(self, "estimators_"):
@@ -450,6 +474,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                     bootstrap,
                     n_bootstrap,
                     self.class_weight,
+                    positive,
                 )
                 for tree, sampler in zip(trees, samplers, strict=True)
             )
