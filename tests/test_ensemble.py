@@ -187,6 +187,8 @@ def test_text_columns_are_named_with_the_way_to_encode_them(make):
     with pytest.raises(DataError, match=pattern) as caught:
         make(n_estimators=2, random_state=0).fit(frame, y)
     assert ("give as estimator a pipeline" in str(caught.value)) == takes_pipeline
+    # The position that the members' pipeline names the column by.
+    assert (f"by position, [{X.shape[1]}], not by name" in str(caught.value)) == takes_pipeline
     if takes_pipeline:  # the way out offered works (the members see arrays: by position)
         encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), [X.shape[1]]),
                                          remainder="passthrough")

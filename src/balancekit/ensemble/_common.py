@@ -64,8 +64,10 @@ def numbers_needed(ensemble, X, *, takes_estimator=True):
         bad = [name for name, kind in kinds.items() if kind not in ("integer", "float", "bool")]
         what = (f"the column(s) {', '.join(map(repr, bad[:5]))}{' ...' if len(bad) > 5 else ''}"
                 " of X hold" if bad else "X holds")
-        member = (", or give as estimator a pipeline that encodes them before its model"
-                  if takes_estimator else "")
+        positions = [j for j, name in enumerate(kinds) if name in bad][:5]
+        member = (", or give as estimator a pipeline that encodes them before its model (its "
+                  "members get X as an array: name the columns by position, "
+                  f"{positions or 'e.g. [0]'}, not by name)" if takes_estimator else "")
         raise DataError(
             f"{type(ensemble).__name__}: {what} values that are not numbers ({exc}), and its "
             "models need numbers. Encode them first: e.g. a sklearn.compose.ColumnTransformer "
