@@ -565,7 +565,9 @@ def test_sample_weight_with_third_party_samplers(data):
         make_pipeline(imb_over.SMOTE(random_state=0), RecordingModel()).fit(
             X, y, recordingmodel__sample_weight=w
         )
-    with pytest.raises(InvalidParameterError, match="FunctionSampler whose func is set"):
+    with pytest.raises(InvalidParameterError, match="the sample_weight given to the steps "
+                       "after sampler 'functionsampler' goes through it.*FunctionSampler whose "
+                       "func is set"):
         make_pipeline(FunctionSampler(lambda X, y: (X, y)), RecordingModel()).fit(
             X, y, recordingmodel__sample_weight=w
         )

@@ -451,7 +451,16 @@ def _resample_step(sampler, name, X, y, own_params, later, keep=()):
         own["sample_weight"] = weight_in
     for attr in ("sample_indices_", "sample_weight_"):
         vars(sampler).pop(attr, None)
-    output = sampler.fit_resample(X, y, **own)
+    try:
+        output = sampler.fit_resample(X, y, **own)
+    except InvalidParameterError as exc:
+        if explicit is not None or flowing is None or "sample_weight" not in str(exc):
+            raise
+        # Weights given to a later step, not to this sampler: say where they come from.
+        raise InvalidParameterError(
+            f"the sample_weight given to the steps after sampler {name!r} goes through it, to "
+            f"follow its rows: {exc}"
+        ) from exc
     if not isinstance(output, tuple) or len(output) != 2:
         raise DataError(
             f"sampler {name!r} ({type(sampler).__name__}) must return (X_resampled, "
