@@ -124,7 +124,8 @@ class ADASYN(BaseSampler):
         ``X``): faiss's inverted-file index, tuned on each search to return
         about 97% of the true nearest neighbours, several times faster again
         on large data (searches of fewer than 3e9 query x reference pairs,
-        where the exact search is faster, run exactly); the estimated recall
+        and of data of at most 6 features, where the exact search is faster,
+        run exactly); the estimated recall
         is kept in ``neighbors_recall_``. An estimator passed as ``n_neighbors``
         is used as given.
 

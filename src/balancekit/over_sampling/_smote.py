@@ -136,8 +136,9 @@ class SMOTE(BaseSampler):
         float64). ``'approximate'`` (needs faiss-cpu and dense
         ``X``): faiss's inverted-file index, tuned on each search to return
         about 97% of the true nearest neighbours, several times faster again
-        on large data (classes of fewer than 200,000 rows, where the exact
-        search is faster, are searched exactly); the estimated recall
+        on large data (classes of fewer than 200,000 rows, and data of at
+        most 6 features, where the exact search is faster, are searched
+        exactly); the estimated recall
         is kept in ``neighbors_recall_``. An estimator passed as ``k_neighbors`` is used
         as given.
 
