@@ -726,6 +726,10 @@ def test_kmeans_smote_leaves_the_noise_of_a_density_clustering_out():
     dense = X[200:230]  # the one cluster of the class
     low, high = dense.min(axis=0), dense.max(axis=0)
     assert ((X_res[250:] >= low) & (X_res[250:] <= high)).all()
+    # Every row noise: the fallback says so, not to lower the balance threshold.
+    with pytest.warns(BalancekitWarning, match=r"labelled every sample of the class as noise "
+                      r"\(-1\).*eps and min_samples"):
+        KMeansSMOTE(kmeans_estimator=DBSCAN(eps=1e-6), random_state=0).fit_resample(X, y)
 
 
 @pytest.mark.parametrize("make", [

@@ -226,15 +226,17 @@ class KMeansSMOTE(BaseSampler):
             limit = n_new / n_new_all / 2 if threshold == "auto" else threshold
             valid = np.flatnonzero((share >= limit) & (in_cluster >= k + 1) & clustered)
             if valid.size == 0:
-                reason = (
-                    # No clustering helps a class smaller than a cluster's minimum.
-                    f"the class has {members.size} samples, fewer than the k_neighbors + 1 = "
-                    f"{k + 1} a cluster needs"
-                    if members.size < k + 1
-                    else f"no cluster holds at least {k + 1} samples of the class making up at "
-                    f"least {limit:.3g} of the cluster (lower cluster_balance_threshold or use "
-                    "more clusters)"
-                )
+                if members.size < k + 1:  # no clustering helps a class smaller than that
+                    reason = (f"the class has {members.size} samples, fewer than the "
+                              f"k_neighbors + 1 = {k + 1} a cluster needs")
+                elif not clustered[cluster_of[members]].any():
+                    reason = ("the clustering labelled every sample of the class as noise (-1), "
+                              "in no cluster (a density clusterer's parameters, such as "
+                              "DBSCAN's eps and min_samples, decide that)")
+                else:
+                    reason = (f"no cluster holds at least {k + 1} samples of the class making "
+                              f"up at least {limit:.3g} of the cluster (lower "
+                              "cluster_balance_threshold or use more clusters)")
                 new, origin = smote_fallback(
                     "KMeansSMOTE", reason, X, members, n_new, k, estimator, rng, label,
                     self.n_jobs,
