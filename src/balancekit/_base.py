@@ -20,6 +20,7 @@ from ._validation import (
     check_sample_weight,
     check_seed,
     check_target,
+    unique_labels,
 )
 from .exceptions import (
     BalancekitWarning,
@@ -145,22 +146,25 @@ LOST_CLASS_WARNING = "removed every row of class"
 def _warn_lost_classes(name, y, indices, result):
     """Warn when the rows ``indices`` of ``y`` and the new rows of ``result`` hold no row of
     a class of ``y``: a cleaning rule (alone or after SMOTE) removed it."""
-    if indices is None:
-        return
-    classes, counts = np.unique(y, return_counts=True)
-    left = [np.take(y, indices)]
+    n = y.shape[0]
+    if indices is None or (indices.size >= n and np.array_equal(indices[:n], np.arange(n))):
+        return  # every row kept (an over-sampler's copies follow them)
+    labels, codes, counts = unique_labels(y, return_inverse=True, return_counts=True)
+    present = np.bincount(np.take(codes, indices), minlength=labels.size) > 0
     if result.synthetic is not None:
-        left.append(np.take(y, result.origin) if result.y_synthetic is None
-                    else np.asarray(result.y_synthetic))
-    lost = ~np.isin(classes, np.unique(np.concatenate(left)))
+        if result.y_synthetic is None:
+            present |= np.bincount(np.take(codes, result.origin), minlength=labels.size) > 0
+        else:
+            present |= np.isin(labels, unique_labels(np.asarray(result.y_synthetic)))
+    lost = ~present
     if not lost.any():
         return
     if lost.all():
         said = "removed every row: the output is empty"
     else:
-        labels = ", ".join(f"{label!r} ({n:,} rows)" for label, n in
-                           zip(classes[lost].tolist(), counts[lost].tolist(), strict=True))
-        said = (f"{LOST_CLASS_WARNING}{'es' if lost.sum() > 1 else ''} {labels}: a model "
+        named = ", ".join(f"{label!r} ({count:,} rows)" for label, count in
+                          zip(labels[lost].tolist(), counts[lost].tolist(), strict=True))
+        said = (f"{LOST_CLASS_WARNING}{'es' if lost.sum() > 1 else ''} {named}: a model "
                 "fitted on the output can never predict "
                 f"{'them' if lost.sum() > 1 else 'it'}")
     warnings.warn(
