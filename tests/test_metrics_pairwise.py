@@ -243,3 +243,17 @@ def test_module_is_an_attribute_of_metrics_as_in_imblearn():
 
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         balancekit.metrics.nothing  # noqa: B018
+
+
+def test_feature_name_checks_of_pairwise_name_the_argument():
+    X = np.array([[0, 1], [1, 0], [1, 1], [0, 0]])
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    metric = ValueDifferenceMetric().fit(frame, [0, 1, 1, 0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        metric.pairwise(frame, X)  # Y without names
+    assert [str(w.message).split(" does")[0] for w in caught] == ["Y"]
+    with pytest.raises(ValueError, match=r"^Y: The feature names should match"):
+        metric.pairwise(frame, frame.rename(columns={"a": "c"}))
+    with pytest.raises(ValueError, match=r"^X: The feature names should match"):
+        metric.pairwise(frame.rename(columns={"a": "c"}))

@@ -4,6 +4,8 @@ It is the distance SMOTEN searches its neighbours with, and is computed by the
 same functions (:func:`balancekit.over_sampling._smotenc.class_profiles`).
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
@@ -233,7 +235,7 @@ class ValueDifferenceMetric(BaseEstimator):
                 f"{name} has {arr.shape[1]} features, but ValueDifferenceMetric was fitted on "
                 f"{self.n_features_in_}."
             )
-        validate_data(self, X, reset=reset, skip_check_array=True)  # the feature names
+        self._check_names(X, name, reset)
         codes = _whole_numbers(arr, name)
         negative = np.argwhere(codes < 0)
         if negative.size:
@@ -254,6 +256,21 @@ class ValueDifferenceMetric(BaseEstimator):
                     "larger n_categories to compare categories that no training row holds."
                 )
         return codes
+
+    def _check_names(self, X, name, reset):
+        """scikit-learn's check of the feature names of ``X``, its warning and error naming
+        the argument ``name`` (``'Y'`` of :meth:`pairwise` too), not always ``X``."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                validate_data(self, X, reset=reset, skip_check_array=True)
+            except ValueError as exc:
+                raise DataError(f"{name}: {exc}") from None
+        for warning in caught:
+            message = str(warning.message)
+            if message.startswith("X ") and name != "X":
+                message = name + message[1:]
+            warnings.warn(message, warning.category, stacklevel=4)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
