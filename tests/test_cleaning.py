@@ -1265,6 +1265,10 @@ def test_a_rule_that_removes_a_whole_class_says_so():
                       r"class 0 \(30 rows\): a model fitted on the output can never predict"):
         _, y_res = EditedNearestNeighbours().fit_resample(X, y)
     assert set(y_res.tolist()) == {1}
+    # Labels of every kind: codes with gaps, text.
+    for labels, lost in ((y * 5 + 2, "2"), (np.array(["b", "a"])[y], "'b'")):
+        with pytest.warns(BalancekitWarning, match=rf"every row of class {lost} \(30 rows\)"):
+            EditedNearestNeighbours().fit_resample(X, labels)
     with pytest.warns(BalancekitWarning, match=r"SMOTEENN removed every row: the output is "
                       "empty"):
         X_res, _ = SMOTEENN(random_state=0).fit_resample(X, y)

@@ -149,11 +149,21 @@ def _warn_lost_classes(name, y, indices, result):
     n = y.shape[0]
     if indices is None or (indices.size >= n and np.array_equal(indices[:n], np.arange(n))):
         return  # every row kept (an over-sampler's copies follow them)
-    labels, codes, counts = unique_labels(y, return_inverse=True, return_counts=True)
-    present = np.bincount(np.take(codes, indices), minlength=labels.size) > 0
+    if y.dtype.kind in "iu" and y.min() >= 0 and y.max() < 2**20:
+        # Small non-negative integer labels are their own codes: counted without a sort.
+        codes, slots = y, np.flatnonzero(np.bincount(y))
+        labels, counts = slots.astype(y.dtype), np.bincount(y)[slots]
+    else:
+        labels, codes, counts = unique_labels(y, return_inverse=True, return_counts=True)
+        slots = np.arange(labels.size)
+
+    def seen(rows):  # which labels the rows hold
+        return (np.bincount(np.take(codes, rows), minlength=slots[-1] + 1) > 0)[slots]
+
+    present = seen(indices)
     if result.synthetic is not None:
         if result.y_synthetic is None:
-            present |= np.bincount(np.take(codes, result.origin), minlength=labels.size) > 0
+            present |= seen(result.origin)
         else:
             present |= np.isin(labels, unique_labels(np.asarray(result.y_synthetic)))
     lost = ~present
