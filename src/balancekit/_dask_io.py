@@ -13,7 +13,6 @@ from functools import partial
 import pyarrow as pa
 
 from . import _io
-from .exceptions import DataError
 
 # Uncompressed bytes of the row groups read into one partition, at most (a single larger
 # row group makes a partition of its own).
@@ -107,7 +106,7 @@ def _read_piece(piece, schema, convert):
     try:
         arrow = fragment.to_table(schema=schema, columns=schema.names)
     except (OSError, pa.ArrowException) as exc:  # a damaged file, named among the others
-        raise DataError(f"could not read '{fragment.path}' as Parquet: {exc}") from None
+        raise _io.damaged_parquet(fragment.path, exc) from None
     if schema.metadata:
         arrow = arrow.replace_schema_metadata(schema.metadata)
     return convert(arrow)[0]

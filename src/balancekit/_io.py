@@ -887,8 +887,13 @@ def _name_damaged_file(dataset, exc):
         try:
             fragment.to_table(schema=dataset.schema)
         except (OSError, pa.ArrowException):
-            reason = " ".join(str(exc).split())
-            raise DataError(f"could not read '{fragment.path}' as Parquet: {reason}") from exc
+            raise damaged_parquet(fragment.path, exc) from exc
+
+
+def damaged_parquet(path, exc):
+    """The :class:`DataError` about the Parquet file at ``path`` that pyarrow could not read
+    (its error ``exc``)."""
+    return DataError(f"could not read '{path}' as Parquet: {' '.join(str(exc).split())}")
 
 
 def _nan_columns(arrow):
@@ -1396,6 +1401,28 @@ def guess_delimiter(columns, sep=","):
     return best if best is not None and counts[best] > 0 else None
 
 
+def check_output_directory(path):
+    """Return the directory the output ``path`` goes in, after checking that it is one.
+
+    Raises
+    ------
+    FileNotFoundError
+        When it does not exist.
+    NotADirectoryError
+        When it is a file.
+    """
+    directory = Path(path).parent
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(
+            20, f"The output's directory '{directory}' is a file, not a directory", str(directory)
+        )
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            2, f"The output directory '{directory}' does not exist; create it first", str(directory)
+        )
+    return directory
+
+
 def check_new_file(path, *, force=False):
     """Check that a file can be created (or, with ``force``, replaced) at ``path``.
 
@@ -1419,15 +1446,7 @@ def check_new_file(path, *, force=False):
         file system): the temporary file the output is written to goes there.
     """
     path = Path(path)
-    directory = path.parent
-    if directory.exists() and not directory.is_dir():
-        raise NotADirectoryError(
-            20, f"The output's directory '{directory}' is a file, not a directory", str(directory)
-        )
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            2, f"The output directory '{directory}' does not exist; create it first", str(directory)
-        )
+    directory = check_output_directory(path)
     if path.is_dir():
         raise FileExistsError(17, f"The output '{path}' is an existing directory", str(path))
     if path.exists() and not force:
@@ -1591,16 +1610,13 @@ def check_new_parts(path, *, force=False):
 
     Raises
     ------
-    FileNotFoundError
-        When the directory above ``path`` does not exist.
+    FileNotFoundError, NotADirectoryError
+        When the directory above ``path`` does not exist, or is a file.
     FileExistsError
         When ``path`` exists and ``force`` is false, or is a directory of other files.
     """
     path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            2, f"The output directory '{path.parent}' does not exist; create it first",
-            str(path.parent))
+    check_output_directory(path)
     if not path.exists():
         return
     if not force:

@@ -355,13 +355,10 @@ def _check_output_path(value):
 
 def _check_output_directory(value):
     """A usage error when the directory that file ``value`` goes in is missing or a file."""
-    directory = Path(value).parent
-    if directory.exists() and not directory.is_dir():
-        raise typer.BadParameter(f"the output's directory '{directory}' is a file, not a "
-                                 "directory.")
-    if not directory.exists():
-        raise typer.BadParameter(f"the output directory '{directory}' does not exist; create "
-                                 "it first.")
+    try:
+        _io.check_output_directory(value)
+    except OSError as exc:
+        raise typer.BadParameter(f"{exc.strerror}.") from None
     return value
 
 
@@ -1707,7 +1704,8 @@ def _warn_identifiers_in_new_rows(X, method, n_new):
         values = X[name]
         if kind == "categorical":
             try:
-                found += [name] if _looks_like_identifier(values) else []
+                present = values.dropna()
+                found += [name] if _looks_like_identifier(present.nunique(), len(present)) else []
             except TypeError:  # values that cannot be hashed: not identifiers
                 continue
         elif kind in ("integer", "float") and _numbers_the_rows(values.astype("float64")):

@@ -241,17 +241,20 @@ def prepare_table(X):
             or pd.api.types.is_string_dtype(dtype)
         ):
             values = series.astype(object).where(series.notna(), np.nan)
+            n_present = int(values.notna().sum())
             try:
-                identifier = _looks_like_identifier(values)
+                distinct = pd.unique(values.dropna())  # one hash pass for both checks below
             except TypeError:  # values that cannot be hashed: lists, arrays, mappings
                 raise DataError(not_categories(name, series)) from None
+            identifier = _looks_like_identifier(len(distinct), n_present)
             if pd.api.types.infer_dtype(values, skipna=True) in ("mixed", "mixed-integer"):
                 # Numbers and text in one column (codes such as 7 and 'A'): all as text, as
                 # the encoders need one kind of value.
                 values = values.map(str, na_action="ignore")
+                distinct = np.array([str(v) for v in distinct[:_FORMAT_SAMPLE]], dtype=object)
             converted[name] = values
             columns.categorical.append(name)
-            example = _formatted_number(values)
+            example = _formatted_number(distinct)
             if example is not None:  # numbers, not identifiers, whatever their count
                 columns.formatted_numbers[name] = example
             elif identifier:
@@ -298,11 +301,11 @@ _FORMATTED_NUMBER = re.compile(
 _NUMBER_MARKS = re.compile(r"[$€£¥%(]|\d[,']\d{3}")
 
 
-def _formatted_number(series):
-    """An example value when every value of the text column ``series`` is a number written
-    with currency signs, thousands separators or percent signs (some of them at least),
-    else None."""
-    present = pd.unique(series.dropna())[:_FORMAT_SAMPLE]
+def _formatted_number(distinct):
+    """An example value when every one of the ``distinct`` values of a text column (the
+    first ``_FORMAT_SAMPLE``) is a number written with currency signs, thousands separators
+    or percent signs (some of them at least), else None."""
+    present = distinct[:_FORMAT_SAMPLE]
     if not len(present) or not all(isinstance(v, str) for v in present):
         return None
     if not all(_FORMATTED_NUMBER.fullmatch(v) for v in present):
@@ -314,11 +317,10 @@ def _formatted_number(series):
 _FORMAT_SAMPLE = 1000
 
 
-def _looks_like_identifier(series):
-    """Whether a text column holds (almost) one distinct value per row, like an ID."""
-    present = series.dropna()
-    n_values = present.nunique()
-    return n_values > ID_LIKE_MIN_VALUES and n_values >= ID_LIKE_SHARE * present.shape[0]
+def _looks_like_identifier(n_values, n_present):
+    """Whether a text column of ``n_values`` distinct values in ``n_present`` filled cells
+    holds (almost) one distinct value per row, like an ID."""
+    return n_values > ID_LIKE_MIN_VALUES and n_values >= ID_LIKE_SHARE * n_present
 
 
 # ----------------------------------------------------------------------------------------------
