@@ -80,6 +80,7 @@ from balancekit.exceptions import (
     InvalidParameterError,
     InvalidParameterTypeError,
 )
+from balancekit.metrics import geometric_mean_score
 from balancekit.under_sampling import RandomUnderSampler
 
 
@@ -1955,3 +1956,25 @@ def test_an_interrupt_before_any_strategy_is_complete_goes_on_as_it_came(numeric
     with pytest.raises(KeyboardInterrupt) as info:
         compare(X, y, strategies=["baseline", "smote"], cv=3, progress=_InterruptAfter(2))
     assert type(info.value) is KeyboardInterrupt
+
+
+def test_fold_g_mean_leaves_out_a_class_only_predicted():
+    """A validation fold without class 'b' in which the model predicts 'b': its G-mean is over
+    the fold's classes, as the balanced accuracy (it was 0, with no note)."""
+    rng = np.random.default_rng(0)
+    y = np.array(["a"] * 60 + ["b"] * 30 + ["c"] * 10)
+    X = pd.DataFrame({"x": np.r_[rng.normal(0, 1, 60), rng.normal(3, 1, 30),
+                                 rng.normal(6, 0.5, 10)], "z": rng.normal(size=100)})
+    test = np.r_[0:10, 90:93]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = compare(X, y, strategies=["baseline"], scoring="g_mean",
+                         cv=[(np.setdiff1d(np.arange(100), test), test)])
+    curves = result.summary["curves"]["strategies"][0]["confusion"]
+    matrix = np.array(curves["matrix"])
+    assert matrix[:, curves["labels"].index("b")].sum() > 0  # 'b' predicted, none there
+    y_true = np.repeat(curves["labels"], matrix.sum(axis=1))
+    y_pred = np.concatenate([np.repeat(curves["labels"], row) for row in matrix])
+    fold = result.summary["strategies"][0]["metrics"]["g_mean"]["folds"][0]
+    assert fold > 0
+    assert fold == pytest.approx(geometric_mean_score(y_true, y_pred, labels=["a", "c"]))

@@ -185,6 +185,11 @@ def test_labels_subset_and_order_match_imblearn(data, choice):
         theirs = imblearn_metrics.sensitivity_specificity_support(
             y_true, y_pred, labels=labels, average=average
         )
+        if average == "weighted" and not np.isin(y_true, labels).any():
+            # No label listed has a true sample, so no weight: the plain mean of the
+            # labels' values, as scikit-learn averages then (imbalanced-learn gives 0).
+            sens, spec, _ = bk.sensitivity_specificity_support(y_true, y_pred, labels=labels)
+            theirs = (np.mean(sens), np.mean(spec), None)
         assert_same(ours, theirs)
 
 
@@ -1003,6 +1008,9 @@ def test_labels_as_text_of_the_targets_score_the_same_everywhere(y_true, y_pred,
     ("01", "got the string '01'"),
     ([[0, 1]], "flat list of labels; got \\[0, 1\\]"),
     ([0, {1}], "flat list"),
+    # A set has no order to give the scores in (the report got "an array of shape ()").
+    ({2, 0}, "got a set, which has no order"),
+    ([None], "labels holds None"),
     # One label where a list is expected: a bare "'int' object is not iterable" before.
     (1, "got the single label 1. Give labels=\\[1\\]"),
     (np.int64(1), "got the single label 1"),
@@ -1093,3 +1101,82 @@ def test_weights_that_are_all_zero():
     assert bk.macro_averaged_mean_absolute_error(y_true, y_pred, sample_weight=weights) == (
         pytest.approx(bk.macro_averaged_mean_absolute_error(
             y_true[1:], y_pred[1:], sample_weight=weights[1:])))
+
+
+def test_weighted_average_without_true_samples_is_the_plain_mean():
+    """No label listed has a true sample, so every weight is 0: the plain mean of the
+    labels' values, as scikit-learn averages then, not the zero_division value over
+    values that are defined."""
+    y_true, y_pred = [0, 0, 1], [2, 2, 1]
+    sens, spec, _ = bk.sensitivity_specificity_support(
+        y_true, y_pred, labels=[2], average=None, zero_division=1)
+    assert spec[0] == pytest.approx(1 / 3)
+    assert bk.sensitivity_specificity_support(
+        y_true, y_pred, labels=[2], average="weighted", zero_division=1
+    )[:2] == pytest.approx((sens[0], spec[0]))
+    report = bk.classification_report_imbalanced(
+        y_true, y_pred, labels=[2], zero_division=1, output_dict=True)
+    for key in ("pre", "rec", "spe", "f1", "geo", "iba"):
+        assert report[f"avg_{key}"] == pytest.approx(report["2"][key])
+    theirs = classification_report(
+        y_true, y_pred, labels=[2], zero_division=1, output_dict=True)["weighted avg"]
+    assert report["avg_pre"] == pytest.approx(theirs["precision"])
+    assert report["avg_f1"] == pytest.approx(theirs["f1-score"])
+
+
+def test_counts_of_no_sample_are_exactly_zero_with_fractional_weights():
+    # Class 0's true negatives are those of no row: found by differences of sums of
+    # fractional weights, they were 2.2e-16, and its specificity 1e-15 instead of 0.
+    _, spec, _ = bk.sensitivity_specificity_support(
+        [0, 0, 1, 2], [0, 1, 0, 0], sample_weight=[0.7, 0.4, 0.1, 0.1])
+    assert spec[0] == 0.0
+
+
+def test_many_classes_match_sklearn():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 300, 3000), rng.integers(0, 300, 3000)
+    weights = rng.random(3000)
+    for average in (None, "macro", "weighted"):
+        np.testing.assert_allclose(
+            bk.sensitivity_score(y_true, y_pred, average=average, sample_weight=weights),
+            recall_score(y_true, y_pred, average=average, sample_weight=weights))
+    cm = confusion_matrix(y_true, y_pred, sample_weight=weights)
+    tn = cm.sum() - cm.sum(axis=0) - cm.sum(axis=1) + np.diag(cm)
+    np.testing.assert_allclose(
+        bk.specificity_score(y_true, y_pred, average=None, sample_weight=weights),
+        tn / (cm.sum() - cm.sum(axis=1)))
+
+
+def test_multilabel_labels_are_column_positions():
+    y = np.eye(3, dtype=int)
+    with pytest.raises(InvalidParameterError, match="column positions, whole numbers from 0 "
+                                                    "to 2; got 5"):
+        bk.sensitivity_score(y, y, labels=[5], average="macro")
+    with pytest.raises(InvalidParameterError, match="or 'samples'"):
+        bk.sensitivity_score(y, y)  # average='binary'
+    assert bk.sensitivity_score(y, y, labels=[np.int64(2), 0], average=None).tolist() == [1, 1]
+
+
+def test_macro_mae_refuses_a_class_whose_weights_cancel():
+    with pytest.raises(DataError, match="rows of class 0 in y_true sum to 0"):
+        bk.macro_averaged_mean_absolute_error([0, 0, 1], [1, 0, 1], sample_weight=[-1, 1, 1])
+
+
+def test_index_balanced_accuracy_of_one_score_is_a_float():
+    iba = bk.make_index_balanced_accuracy()(bk.geometric_mean_score)
+    assert type(iba([0, 1, 1], [0, 1, 0])) is float
+    assert isinstance(iba([0, 1, 1], [0, 1, 0], average=None), np.ndarray)
+
+
+def test_undefined_metric_warnings_advise_what_the_function_takes():
+    """geometric_mean_score has no zero_division to advise; every warning points at the
+    caller's line, whichever metric calls which inside."""
+    with pytest.warns(UndefinedMetricWarning) as caught:
+        bk.geometric_mean_score([0, 1, 1], [0, 2, 2], average="macro")
+        bk.geometric_mean_score([0, 1, 1], [0, 2, 2])
+        bk.sensitivity_score([0, 1, 1], [0, 2, 2], average="macro")
+    messages = [str(w.message) for w in caught]
+    assert "zero_division" not in messages[0] and "G-mean of such a label is 0" in messages[0]
+    assert "Set `correction`" in messages[1]
+    assert "zero_division" in messages[2]
+    assert {w.filename for w in caught} == {__file__}

@@ -1129,7 +1129,11 @@ def fold_metrics(y_true, y_pred, score, proba, pos):
         "precision": float(p[0]),
         "recall": float(r[0]),
         "f1": float(f[0]),
-        "g_mean": float(geometric_mean_score(y_true, y_pred)),
+        # Over the classes of the fold, as the balanced accuracy: a class only predicted
+        # there has no recall to multiply. The rare class stays in: a fold without it
+        # scores 0 for every strategy (noted), not the recall of the others.
+        "g_mean": float(geometric_mean_score(
+            y_true, y_pred, labels=np.union1d(np.unique(y_true), [pos]))),
         "balanced_accuracy": float(balanced_accuracy_score(y_true, y_pred)),
         "mcc": float(matthews_corrcoef(y_true, y_pred)),
         "brier": float(brier_score_loss(y_bin, proba)) if proba is not None else np.nan,

@@ -10,8 +10,9 @@ and :func:`sklearn.metrics.precision_recall_fscore_support`.
 import functools
 import inspect
 import math
+import sys
 import warnings
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -186,13 +187,30 @@ def _check_labels(labels, present, kind):
             f"labels must be a list of labels; got {what} {label!r}. Give "
             f"labels=[{label!r}] for that one label."
         )
+    if isinstance(labels, (set, frozenset, dict)):
+        raise InvalidParameterTypeError(
+            f"labels must be a list of labels, in the order of the scores; got a "
+            f"{type(labels).__name__}, which has no order: {labels!r}. Give a list, e.g. "
+            "sorted(labels)."
+        )
     values = _as_list(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
     nested = [v for v in values if np.ndim(v) != 0 or isinstance(v, (set, frozenset, dict))]
     if nested:
         raise InvalidParameterError(
             f"labels must be a flat list of labels; got {nested[0]!r} among them."
         )
+    if any(v is None for v in values):
+        raise InvalidParameterError(
+            f"labels holds None ({values!r}); a label is a class of y_true or y_pred."
+        )
     if kind == "multilabel-indicator":
+        n_columns = present.shape[0]
+        outside = [v for v in values if not _is_position(v, n_columns)]
+        if outside:
+            raise InvalidParameterError(
+                "labels of a multilabel indicator matrix are column positions, whole numbers "
+                f"from 0 to {n_columns - 1}; got {outside[0]!r}."
+            )
         return labels
     known = present.tolist()
     text = all(isinstance(v, str) for v in known)
@@ -202,13 +220,20 @@ def _check_labels(labels, present, kind):
     return [as_text.get(str(v), v) if isinstance(v, str) != text else v for v in values]
 
 
+def _is_position(value, n):
+    """Whether ``value`` is a whole number from 0 to ``n - 1`` (not a boolean)."""
+    return (isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+            and 0 <= value < n)
+
+
 def _set_wise_labels(kind, present, average, labels, pos_label):
     """Resolve the labels to score, following scikit-learn's rules for ``pos_label``."""
     if average == "binary":
         if kind != "binary":
             raise InvalidParameterError(
                 f"average='binary' needs a binary target, but the target is {kind}; "
-                "use average=None, 'micro', 'macro' or 'weighted' instead."
+                "use average=None, 'micro', 'macro' or 'weighted' instead"
+                + (", or 'samples'." if kind == "multilabel-indicator" else ".")
             )
         # With one class present, pos_label may name the absent one, but not a label of
         # another kind (text among numbers): it would be compared as text with them.
@@ -226,7 +251,7 @@ def _set_wise_labels(kind, present, average, labels, pos_label):
             f"(got {average!r}). You may use labels=[pos_label] to specify a single positive "
             "class.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=_outside_level(),
         )
     return _check_labels(labels, present, kind)
 
@@ -239,10 +264,11 @@ def _set_wise_labels(kind, present, average, labels, pos_label):
 def _confusion_counts(y_true, y_pred, *, labels, sample_weight, samplewise=False):
     """Return ``tp, fp, fn, tn`` per label (or per sample when ``samplewise``).
 
-    For one label per sample, the counts are sums of cells of the full
-    confusion matrix, so that a count with no sample behind it is exactly 0
-    even with fractional weights (``multilabel_confusion_matrix`` obtains the
-    true negatives by subtraction, which leaves rounding residues).
+    For one label per sample, the counts come from the full confusion matrix
+    by sums and differences of its rows and columns (linear in the number of
+    cells); with weights, a count no sample falls in is set to exactly 0 (the
+    differences of fractional sums leave rounding residues there, which would
+    make a ratio defined that is not).
     """
     if not sp.issparse(y_true) and y_true.ndim == 1:
         present = unique_labels(y_true, y_pred)
@@ -250,29 +276,56 @@ def _confusion_counts(y_true, y_pred, *, labels, sample_weight, samplewise=False
             # One label only is fine here: the labels wanted are picked below.
             warnings.filterwarnings("ignore", message="A single label was found")
             cm = confusion_matrix(y_true, y_pred, labels=present, sample_weight=sample_weight)
+            counts = (cm if sample_weight is None
+                      else confusion_matrix(y_true, y_pred, labels=present))
+        tp, fp, fn, tn = _cells(cm)
+        if counts is not cm:
+            for values, n in zip((tp, fp, fn, tn), _cells(counts), strict=True):
+                values[n == 0] = 0
         # Each label wanted, of its own type (a label 0 beside a label 'a'), by its place
         # among the labels present; a label named twice is scored twice, the same, as in
         # scikit-learn. A label absent from both targets has only true negatives.
-        known = present.tolist()
-        at = [next((i for i, seen in enumerate(known) if seen == label), -1)
-              for label in _as_list(present if labels is None else labels)]
-        zero = np.zeros((), dtype=cm.dtype)
-        tp = np.array([cm[i, i] if i >= 0 else zero for i in at], dtype=cm.dtype)
-        fp = np.array([np.delete(cm[:, i], i).sum() if i >= 0 else zero for i in at],
-                      dtype=cm.dtype)
-        fn = np.array([np.delete(cm[i], i).sum() if i >= 0 else zero for i in at],
-                      dtype=cm.dtype)
-        tn = np.array([np.delete(np.delete(cm, i, axis=0), i, axis=1).sum() if i >= 0
-                       else cm.sum() for i in at], dtype=cm.dtype)
-        return tp, fp, fn, tn
+        at = _positions(present, labels)
+        known = at >= 0
+        zero = np.zeros(at.shape[0], dtype=cm.dtype)
+        picked = [np.where(known, values[np.where(known, at, 0)], zero)
+                  for values in (tp, fp, fn)]
+        return (*picked, np.where(known, tn[np.where(known, at, 0)], cm.sum()))
     mcm = multilabel_confusion_matrix(
         y_true, y_pred, sample_weight=sample_weight, labels=labels, samplewise=samplewise
     )
     return mcm[:, 1, 1], mcm[:, 0, 1], mcm[:, 1, 0], mcm[:, 0, 0]
 
 
-def _divide(numerator, denominator, metric, modifier, average, warn_for, zero_division):
-    """Divide elementwise, setting ``0/0`` entries to the ``zero_division`` value."""
+def _cells(cm):
+    """``tp, fp, fn, tn`` of each label of the confusion matrix ``cm``."""
+    tp = np.diagonal(cm).copy()
+    rows, cols = cm.sum(axis=1), cm.sum(axis=0)
+    return tp, cols - tp, rows - tp, cm.sum() - rows - cols + tp
+
+
+def _positions(present, labels):
+    """The place of each label of ``labels`` (all of ``present`` when None) among
+    ``present``, -1 for a label not there: by equality, as Python compares them (``1``,
+    ``1.0`` and ``True`` are one label)."""
+    known = present.tolist()
+    if labels is None:
+        return np.arange(len(known))
+    place = {}
+    for i, label in enumerate(known):
+        place.setdefault(label, i)
+    return np.array([place.get(label.item() if isinstance(label, np.ndarray) else label, -1)
+                     for label in _as_list(labels)], dtype=np.intp)
+
+
+#: What the warning of an undefined ratio advises, for a function that has ``zero_division``.
+_ZERO_DIVISION_HINT = "Use `zero_division` parameter to control this behavior."
+
+
+def _divide(numerator, denominator, metric, modifier, average, warn_for, zero_division,
+            hint=_ZERO_DIVISION_HINT):
+    """Divide elementwise, setting ``0/0`` entries to the ``zero_division`` value; the
+    warning ends with ``hint``."""
     numerator = np.asarray(numerator, dtype=np.float64)
     denominator = np.asarray(denominator, dtype=np.float64)
     undefined = denominator == 0
@@ -285,15 +338,26 @@ def _divide(numerator, denominator, metric, modifier, average, warn_for, zero_di
         where = "due to" if result.shape[0] == 1 else f"in {axis1}s with"
         warnings.warn(
             f"{metric.capitalize()} is ill-defined and being set to 0.0 {where} no {modifier} "
-            f"{axis0}s. Use `zero_division` parameter to control this behavior.",
+            f"{axis0}s. {hint}",
             UndefinedMetricWarning,
-            stacklevel=3,
+            stacklevel=_outside_level(),
         )
     return result
 
 
+def _outside_level():
+    """The ``stacklevel`` that makes a warning issued by its caller point at the first
+    frame outside this module (the metrics call each other at various depths)."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _average(values, weights=None):
-    """Weighted mean ignoring NaN entries (NaN when nothing is left)."""
+    """Weighted mean ignoring NaN entries (NaN when nothing is left); the plain mean when
+    the weights left sum to 0 (no true sample of any label scored), as scikit-learn
+    averages then."""
     values = np.asarray(values, dtype=np.float64)
     keep = ~np.isnan(values)
     if not keep.any():
@@ -302,7 +366,7 @@ def _average(values, weights=None):
         return float(np.mean(values[keep]))
     weights = np.asarray(weights, dtype=np.float64)[keep]
     if weights.sum() == 0:
-        return math.nan
+        return float(np.mean(values[keep]))
     return float(np.average(values[keep], weights=weights))
 
 
@@ -414,9 +478,9 @@ def sensitivity_specificity_support(
 
     Notes
     -----
-    The counts come from :func:`sklearn.metrics.multilabel_confusion_matrix`,
-    so sample weights are used consistently in every count (true negatives
-    included). When ``average='binary'`` and ``pos_label`` is absent from a
+    The counts come from scikit-learn's confusion matrix (weighted when
+    ``sample_weight`` is given), so sample weights are used consistently in
+    every count (true negatives included). When ``average='binary'`` and ``pos_label`` is absent from a
     target holding a single class, the sensitivity is undefined (set by
     ``zero_division``) and the specificity is computed normally, as
     scikit-learn does for the recall.
@@ -441,6 +505,18 @@ def sensitivity_specificity_support(
     >>> support
     array([2, 2, 2])
     """
+    return _sensitivity_specificity_support(
+        y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
+        warn_for=warn_for, sample_weight=sample_weight, zero_division=zero_division,
+    )
+
+
+def _sensitivity_specificity_support(
+    y_true, y_pred, *, labels, pos_label, average, warn_for, sample_weight, zero_division,
+    hint=_ZERO_DIVISION_HINT,
+):
+    """:func:`sensitivity_specificity_support`; ``hint`` ends the warning of an undefined
+    ratio (a caller without ``zero_division`` gives its own advice)."""
     _check_average(average, _AVERAGES)
     _check_zero_division(zero_division)
     kind, present, y_true, y_pred, sample_weight = _check_targets(y_true, y_pred, sample_weight)
@@ -457,17 +533,16 @@ def sensitivity_specificity_support(
     if average == "micro":
         tp, fp, fn, tn = (np.array([counts.sum()]) for counts in (tp, fp, fn, tn))
 
-    sensitivity = _divide(tp, tp + fn, "sensitivity", "true", average, warn_for, zero_division)
-    specificity = _divide(tn, tn + fp, "specificity", "negative", average, warn_for, zero_division)
+    sensitivity = _divide(tp, tp + fn, "sensitivity", "true", average, warn_for, zero_division,
+                          hint)
+    specificity = _divide(tn, tn + fp, "specificity", "negative", average, warn_for,
+                          zero_division, hint)
     support = tp + fn
     if average is None:
         return sensitivity, specificity, support
 
     if average == "weighted":
         weights = support
-        if np.sum(weights) == 0:
-            value = _check_zero_division(zero_division)
-            return value, value, None
     elif average == "samples":
         weights = sample_weight
     else:
@@ -727,7 +802,7 @@ def geometric_mean_score(
     """
     _check_average(average, ("multiclass",) + _AVERAGES)
     if average != "multiclass":
-        sensitivity, specificity, _ = sensitivity_specificity_support(
+        sensitivity, specificity, _ = _sensitivity_specificity_support(
             y_true,
             y_pred,
             labels=labels,
@@ -735,6 +810,8 @@ def geometric_mean_score(
             average=average,
             warn_for=("sensitivity", "specificity"),
             sample_weight=sample_weight,
+            zero_division="warn",
+            hint="The G-mean of such a label is 0.",
         )
         if average is None:
             return np.sqrt(sensitivity * specificity)
@@ -749,7 +826,8 @@ def geometric_mean_score(
         )
     labels = _check_labels(labels, present, kind)
     tp, _, fn, _ = _confusion_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    recall = _divide(tp, tp + fn, "recall", "true", None, ("recall",), "warn")
+    recall = _divide(tp, tp + fn, "recall", "true", None, ("recall",), "warn",
+                     "Set `correction` to count a recall of 0 as that small value instead.")
     recall[recall == 0] = correction
     if recall.size == 0:
         return math.nan
@@ -861,7 +939,8 @@ def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
                     # default 1 is not a label: take the greater one, scikit-learn's classes_[1].
                     params["pos_label"] = present.tolist()[-1]
             sensitivity, specificity, _ = sensitivity_specificity_support(**params)
-            return (1.0 + alpha * (sensitivity - specificity)) * score
+            iba = (1.0 + alpha * (sensitivity - specificity)) * score
+            return float(iba) if np.ndim(iba) == 0 else iba
 
         return compute_score
 
@@ -982,7 +1061,7 @@ def classification_report_imbalanced(
     """
     digits = check_int("digits", digits, min_value=0)
     alpha = check_real("alpha", alpha)
-    zero_value = _check_zero_division(zero_division)
+    _check_zero_division(zero_division)
     if not isinstance(output_dict, (bool, np.bool_)):
         raise InvalidParameterTypeError(
             f"output_dict must be a boolean; got {output_dict!r} of type "
@@ -1052,8 +1131,9 @@ def classification_report_imbalanced(
     averages = []
     for header, column in zip(headers, columns, strict=True):
         # Weighted by support, leaving out classes whose value is undefined (NaN with
-        # zero_division=np.nan), as scikit-learn's report does.
-        value = _average(column, weights=support) if total != 0 else zero_value
+        # zero_division=np.nan), as scikit-learn's report does; their plain mean when no
+        # class listed has a true sample.
+        value = _average(column, weights=support)
         report_dict[f"avg_{header}"] = value
         averages.append(f"{value:0.{digits}f}")
     report_dict["total_support"] = total
@@ -1123,6 +1203,12 @@ def macro_averaged_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
         rows = np.flatnonzero(y_true == label)
         if not np.any(sample_weight[rows]):
             continue  # weighed as no sample at all
+        if sample_weight[rows].sum() == 0:
+            raise DataError(
+                f"the sample weights of the {rows.size} rows of class {label.item()!r} in "
+                "y_true sum to 0 (negative weights cancel the positive ones): the mean "
+                "absolute error of the class is undefined."
+            )
         errors.append(
             mean_absolute_error(y_true[rows], y_pred[rows], sample_weight=sample_weight[rows])
         )
