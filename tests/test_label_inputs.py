@@ -107,7 +107,7 @@ ESTIMATORS = {
 @pytest.mark.parametrize("case", list(MISSING))
 @pytest.mark.parametrize("estimator", list(ESTIMATORS))
 def test_estimators_name_missing_labels_as_the_samplers_do(estimator, case):
-    with pytest.raises(DataError, match=r"y has 1 missing labels \(NaN/None\), the first at "
+    with pytest.raises(DataError, match=r"y has 1 missing label \(NaN/None\), at "
                                         rf"row {CODES.size - 1} "):
         ESTIMATORS[estimator]().fit(X, MISSING[case])
 
@@ -185,3 +185,35 @@ def test_text_labels_as_objects_resample_as_text_labels_as_strings():
         X_b, y_b = sampler.fit_resample(X, text)
         np.testing.assert_array_equal(X_a, X_b)
         assert y_a.tolist() == y_b.tolist()
+
+
+@pytest.mark.parametrize("container", ["array", "chunked", "table"])
+def test_missing_labels_of_an_arrow_dictionary_are_refused(container):
+    """pyarrow's conversion of a chunked dictionary column put another label where one is
+    missing: the two missing labels were counted as class 'b'."""
+    from balancekit.over_sampling import RandomOverSampler
+
+    y = pa.array(["a"] * 8 + ["b", None, "b", None]).dictionary_encode()
+    y = {"array": y, "chunked": pa.chunked_array([y]), "table": pa.table({"y": y})}[container]
+    with pytest.raises(DataError, match="y has 2 missing labels"):
+        RandomOverSampler(random_state=0).fit_resample(np.arange(12.0).reshape(-1, 1), y)
+
+
+@pytest.mark.parametrize("sampler", ["SMOTEN", "SMOTENC"])
+def test_missing_values_of_an_arrow_dictionary_column_stay_missing(sampler):
+    from balancekit.over_sampling import SMOTEN, SMOTENC
+
+    values = ["a"] * 8 + ["b", None, None, None]
+    columns = {"c": pa.array(values).dictionary_encode(), "s": pa.array(values)}
+    if sampler == "SMOTENC":
+        columns["x"] = pa.array(np.arange(12.0))
+        make = SMOTENC(categorical_features=[0, 1], random_state=0)
+    else:
+        make = SMOTEN(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        out = make.fit_resample(pa.table(columns), np.array([0] * 8 + [1] * 4))[0]
+    assert pa.types.is_dictionary(out.schema.field("c").type)
+    assert out.column("c").to_pylist() == out.column("s").to_pylist()
+    assert out.column("c").to_pylist()[12:].count(None) == out.column("s").to_pylist()[12:].count(
+        None) > 0

@@ -936,10 +936,10 @@ def test_missing_labels_are_named(name, missing):
     y_true = pd.Series(["fraud", "ok", missing, "ok", "ok"], dtype=object)
     y_pred = pd.Series(["fraud", "ok", "ok", "ok", "fraud"])
     kwargs = {"pos_label": "fraud"} if name in ("specificity_score", "sensitivity_score") else {}
-    with pytest.raises(DataError, match=r"y_true has 1 missing labels \(NaN/None\), the first at "
+    with pytest.raises(DataError, match=r"y_true has 1 missing label \(NaN/None\), at "
                        "row 2"):
         getattr(bk, name)(y_true, y_pred, **kwargs)
-    with pytest.raises(DataError, match="y_pred has 1 missing labels"):
+    with pytest.raises(DataError, match="y_pred has 1 missing label "):
         getattr(bk, name)(y_pred, y_true, **kwargs)
 
 

@@ -191,9 +191,33 @@ def object_number_kind(X, name):
             "timedelta": "temporal", "timedelta64": "temporal"}.get(inferred)
 
 
+def arrow_values(array):
+    """The values of a pyarrow Array or ChunkedArray as a numpy array (a copy where needed),
+    missing values as None (NaN for floats).
+
+    A dictionary column is decoded first: pyarrow's conversion of a chunked dictionary
+    column puts another value where a value is missing.
+    """
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(array.type.value_type)
+    return array.to_numpy(zero_copy_only=False)
+
+
+def column_values(frame, j):
+    """The values of column ``j`` of the narwhals frame ``frame`` as a numpy array."""
+    series = frame.get_column(frame.columns[j])
+    if series.implementation.is_pyarrow():
+        return arrow_values(series.to_native())
+    return series.to_numpy()
+
+
 def to_numpy_2d(X):
     """Return a dense or sparse 2-D array view of ``X`` without type conversion."""
     frame = as_frame(X)
+    if frame is not None and frame.implementation.is_pyarrow():
+        return np.column_stack([column_values(frame, j) for j in range(frame.shape[1])])
     if frame is not None:
         return frame.to_numpy()
     if sp.issparse(X):

@@ -10,7 +10,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.multiclass import type_of_target
 
-from ._frames import native_byte_order
+from ._frames import arrow_values, native_byte_order
 from .exceptions import (
     DataError,
     DataTypeError,
@@ -317,7 +317,7 @@ def label_values(y):
     """
     if hasattr(y, "to_numpy"):
         pyarrow = type(y).__module__.startswith("pyarrow")
-        values = np.asarray(y.to_numpy(zero_copy_only=False) if pyarrow else y.to_numpy())
+        values = np.asarray(arrow_values(y) if pyarrow else y.to_numpy())
     else:
         values = np.asarray(y)
     return native_byte_order(values)
@@ -401,9 +401,12 @@ def check_no_missing_labels(arr, name="y"):
     """
     missing = _missing_mask(arr)
     if missing.any():
+        n = int(missing.sum())
+        where = "at row" if n == 1 else "the first at row"
         raise DataError(
-            f"{name} has {int(missing.sum())} missing labels (NaN/None), the first at row "
-            f"{int(np.flatnonzero(missing)[0])} (counted from 0); drop those rows or give them "
+            f"{name} has {n} missing label{'s' if n > 1 else ''} (NaN/None), {where} "
+            f"{int(np.flatnonzero(missing)[0])} (counted from 0); drop "
+            f"{'those rows' if n > 1 else 'that row'} or give {'them' if n > 1 else 'it'} "
             "a class."
         )
 

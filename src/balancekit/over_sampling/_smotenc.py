@@ -43,7 +43,7 @@ from ._smote import segments_and_neighbors, stack_synthetic
 def _column(X, j):
     frame = _frames.as_frame(X)
     if frame is not None:
-        return frame.get_column(frame.columns[j]).to_numpy()
+        return _frames.column_values(frame, j)
     return X[:, j]
 
 
