@@ -194,3 +194,33 @@ def test_over_sampling_step_builds_the_stacked_data_once(dtype):
     assert np.shares_memory(result.synthetic, X_all)
     np.testing.assert_array_equal(X_all[:y.size], X)
     assert peak <= 1.3 * (X_all.nbytes + y_all.nbytes), (peak / 2**20, X_all.nbytes / 2**20)
+
+
+@pytest.mark.parametrize("container", ["int64", "uint8", "bool", "pandas", "sparse"])
+@pytest.mark.parametrize("combined, rule", [
+    (SMOTEENN, EditedNearestNeighbours), (SMOTETomek, TomekLinks)])
+def test_cleaning_judges_the_rows_it_returns(container, combined, rule):
+    """On integer or boolean X the new rows are written rounded (thresholded): the cleaning
+    step judged them as the floats they were computed as, so the output held rows that
+    ENN removes from it, and missed rows it keeps."""
+    import pandas as pd
+
+    y = np.array([0] * 60 + [1] * 20)
+    for seed in range(4):
+        noise = np.random.RandomState(seed).normal(size=(80, 3)) * 3 + y[:, None] * 2
+        if container == "bool":
+            X = noise > 1
+        elif container == "uint8":
+            X = np.clip(np.round(noise + 5), 0, None).astype(np.uint8)
+        else:
+            X = np.round(noise).astype(np.int64)
+        if container == "pandas":
+            X = pd.DataFrame(X, columns=list("abc"))
+        elif container == "sparse":
+            X = sp.csr_matrix(X)
+        X_res, y_res = combined(random_state=seed).fit_resample(X, y)
+        X_smote, y_smote = SMOTE(random_state=seed).fit_resample(X, y)
+        expected = rule(sampling_strategy="all").fit_resample(X_smote, y_smote)
+        dense = (lambda M: M.toarray()) if container == "sparse" else np.asarray
+        np.testing.assert_array_equal(_rows(dense(X_res), y_res),
+                                      _rows(dense(expected[0]), expected[1]))

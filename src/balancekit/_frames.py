@@ -273,6 +273,46 @@ def _cast_values(values, kind, dtype=None, name=None):
     return values
 
 
+def written_kinds(X):
+    """How each column of ``X`` (the container an output is built from, as
+    :func:`take_x` gets it) holds a new value computed in floats: a list of ``(kind,
+    bounds)``, kind ``'integer'`` (rounded, kept within ``bounds``) or ``'bool'`` (0.5 and
+    above is True); None when every column holds the values as computed."""
+    frame = as_frame(X)
+    if frame is not None:
+        native, schema = frame.to_native(), frame.schema
+        kinds = [(object_number_kind(native, name) or column_kind(dtype),
+                  _integer_bounds(dtype)) for name, dtype in schema.items()]
+    else:
+        dtype = X.dtype if hasattr(X, "dtype") else np.asarray(X).dtype
+        kinds = [(_array_kind(dtype), _integer_bounds(dtype))] * X.shape[1]
+    if not any(kind in ("integer", "bool") for kind, _ in kinds):
+        return None
+    return kinds
+
+
+def as_written(block, kinds):
+    """Set the float rows ``block`` (an array, or a sparse matrix: one dtype, so one kind)
+    in place to the values the columns of :func:`written_kinds` ``kinds`` will hold
+    (without the warnings of :func:`take_x`)."""
+    if kinds is None:
+        return
+    if sp.issparse(block):
+        block.data[:] = _written(block.data, *kinds[0])
+        return
+    for j, (kind, bounds) in enumerate(kinds):
+        block[:, j] = _written(block[:, j], kind, bounds)
+
+
+def _written(values, kind, bounds):
+    if kind == "integer":
+        rounded = np.rint(values)
+        return rounded if bounds is None else np.clip(rounded, *bounds, out=rounded)
+    if kind == "bool":
+        return values >= 0.5
+    return values
+
+
 # Integers that float64 holds exactly: every whole number up to 2**53 in magnitude.
 _EXACT_INTEGERS = 2.0**53
 

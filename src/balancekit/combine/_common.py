@@ -4,6 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
 
+from .. import _frames
 from .._base import BaseSampler, Resampled
 from .._kernels import LazyRows, SparseRows
 from .._strategy import resolve_sampling_strategy
@@ -12,11 +13,22 @@ from ..exceptions import InvalidParameterTypeError
 from ..over_sampling import SMOTE, SMOTEN, SMOTENC
 
 
-def over_sample(sampler, X, y, rng):
+def check_noting_kinds(combined, check, X, y, one_class):
+    """``check(X, y, one_class)`` (the base class's ``_check_X_y``), noting in
+    ``combined._written_kinds`` how the output's columns will hold new values: the
+    cleaning step judges the rows it returns (integers rounded, booleans thresholded),
+    not the floats they were computed as."""
+    X_checked, y_arr = check(X, y, one_class)
+    combined._written_kinds = _frames.written_kinds(combined._output_source(X, X_checked))
+    return X_checked, y_arr
+
+
+def over_sample(sampler, X, y, rng, kinds=None):
     """Run an over-sampler's algorithm on checked data.
 
     Returns the over-sampler's :class:`Resampled` and the stacked data
-    ``(X_all, y_all)``: the rows it keeps followed by the new ones.
+    ``(X_all, y_all)``: the rows it keeps followed by the new ones, these with the
+    values the output's columns will hold (``kinds``, of :func:`_frames.written_kinds`).
     """
     targets = resolve_sampling_strategy(sampler.sampling_strategy, y, sampler._sampling_type)
     sampler.sampling_strategy_ = targets
@@ -33,7 +45,9 @@ def over_sample(sampler, X, y, rng):
     if sp.issparse(X):
         if isinstance(synthetic, SparseRows):  # what the SMOTE family gives for sparse X
             synthetic = synthetic.tocsr()
-        X_all = sp.vstack([X[indices], sp.csr_matrix(synthetic, dtype=X.dtype)], format="csr")
+        synthetic = sp.csr_matrix(synthetic, dtype=X.dtype, copy=True)
+        _frames.as_written(synthetic, kinds)
+        X_all = sp.vstack([X[indices], synthetic], format="csr")
     else:
         # One array for the stacked data, the new rows written straight into it; they
         # stay a view of it.
@@ -45,6 +59,7 @@ def over_sample(sampler, X, y, rng):
         else:
             X_all[indices.size:] = np.asarray(synthetic)
         synthetic = X_all[indices.size:]
+        _frames.as_written(synthetic, kinds)
     y_all = np.concatenate([y[indices], np.asarray(y_synthetic)])
     result = Resampled(indices, synthetic=synthetic, y_synthetic=y_synthetic,
                        origin=result.origin)
@@ -111,7 +126,8 @@ def smote_then_clean(combined, X, y, rng, clean):
                     random_state=combined.random_state)
     combined.smote_, own_rng = over_sampler(combined, default)
     result, X_all, y_all = over_sample(
-        combined.smote_, X, y, rng if own_rng is None else own_rng
+        combined.smote_, X, y, rng if own_rng is None else own_rng,
+        getattr(combined, "_written_kinds", None),
     )
     combined.sampling_strategy_ = combined.smote_.sampling_strategy_
     return keep_rows(result, clean(X_all, y_all))

@@ -7,7 +7,7 @@ from .._neighbors import neighbors_attribute
 from .._strategy import resolve_targets
 from ..under_sampling._enn import EditedNearestNeighbours, _Editing
 from ..under_sampling._rules import cleaning_rule, rows_kept
-from ._common import smote_then_clean
+from ._common import check_noting_kinds, smote_then_clean
 
 
 class SMOTEENN(BaseSampler):
@@ -95,6 +95,9 @@ class SMOTEENN(BaseSampler):
         self.smote = smote
         self.enn = enn
         self.n_jobs = n_jobs
+
+    def _check_X_y(self, X, y, one_class=False):
+        return check_noting_kinds(self, super()._check_X_y, X, y, one_class)
 
     def _fit_resample(self, X, y, *, targets, rng):
         default = EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)

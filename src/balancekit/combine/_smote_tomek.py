@@ -7,7 +7,7 @@ from .._exact import Points, check_n_jobs
 from .._strategy import resolve_sampling_strategy
 from ..under_sampling._rules import cleaning_rule, encode, label_codes, rows_kept, tomek_removed
 from ..under_sampling._tomek import TomekLinks
-from ._common import smote_then_clean
+from ._common import check_noting_kinds, smote_then_clean
 
 
 class SMOTETomek(BaseSampler):
@@ -93,6 +93,9 @@ class SMOTETomek(BaseSampler):
         self.smote = smote
         self.tomek = tomek
         self.n_jobs = n_jobs
+
+    def _check_X_y(self, X, y, one_class=False):
+        return check_noting_kinds(self, super()._check_X_y, X, y, one_class)
 
     def _fit_resample(self, X, y, *, targets, rng):
         default = TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
