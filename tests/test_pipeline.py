@@ -1160,3 +1160,23 @@ def test_function_sampler_on_arrays_gives_back_the_containers_func_returns(out, 
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     if out != "list":
         assert ours[1].name == "t"
+
+
+def test_a_nested_pipeline_holding_a_sampler_is_refused_before_the_last_step():
+    """Its fit_transform returns the resampled rows: the outer model learnt from labels that
+    no longer matched them (300 rows in, 300 out, every prediction the majority class)."""
+    X, y = make_classification(n_samples=300, n_features=5, weights=[0.8], random_state=0)
+    balance = make_pipeline(RandomUnderSampler(sampling_strategy=0.4, random_state=0),
+                            RandomOverSampler(random_state=0), StandardScaler())
+    with pytest.raises(InvalidParameterError, match=r"holding the sampler step\(s\) "
+                                                    r"\['randomundersampler', 'randomoversampler'\]"):
+        make_pipeline(balance, LogisticRegression()).fit(X, y)
+    deeper = make_pipeline(make_pipeline(StandardScaler(), clone(balance)), StandardScaler())
+    with pytest.raises(InvalidParameterError, match="'pipeline__pipeline__randomundersampler'"):
+        make_pipeline(deeper, LogisticRegression()).fit(X, y)
+    # As the last step it fits as a whole: the same model as the flat pipeline.
+    nested = make_pipeline(StandardScaler(), make_pipeline(
+        RandomOverSampler(random_state=0), LogisticRegression())).fit(X, y)
+    flat = make_pipeline(StandardScaler(), RandomOverSampler(random_state=0),
+                         LogisticRegression()).fit(X, y)
+    np.testing.assert_allclose(nested.predict_proba(X), flat.predict_proba(X))

@@ -57,6 +57,18 @@ def _skipped_transformers(sampler):
     return [n for n, s in sampler.steps if not _is_passthrough(s) and not _is_sampler(s)]
 
 
+def _inner_samplers(pipe):
+    """The names of the sampler steps of the Pipeline ``pipe``, at any depth
+    (``'outer__inner'`` for a step of a nested pipeline)."""
+    found = []
+    for name, step in pipe.steps:
+        if isinstance(step, _SkPipeline):
+            found += [f"{name}__{inner}" for inner in _inner_samplers(step)]
+        elif _is_sampler(step):
+            found.append(name)
+    return found
+
+
 def check_sampler(name, sampler):
     """Check the sampler parameter ``name`` of a meta-estimator, which resamples the rows an
     estimator is fitted on and not the rows it predicts."""
@@ -214,6 +226,14 @@ def _validate_pipeline(pipe):
             raise InvalidParameterTypeError(
                 f"step {name!r} ({type(step).__name__}) has both fit_resample and transform; an "
                 "intermediate step must be either a sampler or a transformer, not both."
+            )
+        if not is_sampler and isinstance(step, _SkPipeline) and _inner_samplers(step):
+            raise InvalidParameterError(
+                f"step {name!r} is a Pipeline holding the sampler step(s) "
+                f"{_inner_samplers(step)!r}, and not the last step: its fit_transform returns "
+                "the resampled rows, which no longer match the y of this pipeline (the next "
+                "step would learn from misaligned labels). Put its steps in this pipeline "
+                "directly."
             )
         if is_sampler:
             inner = _skipped_transformers(step)
