@@ -54,6 +54,12 @@ def test_big_endian_frames_resample_as_native_ones(name):
     assert list(X_res.columns) == ["a", "b", "c"]
     np.testing.assert_array_equal(X_res.to_numpy(dtype=np.float64), X_ref.to_numpy())
     np.testing.assert_array_equal(y_res, y_ref)
+    # A big-endian Series of labels: the samplers that only select rows failed ("Big-endian
+    # buffer not supported"), SMOTE gave the labels back big-endian.
+    y_ref = _resample(name, native, pd.Series(y))[1]
+    y_res = _resample(name, native, pd.Series(y.astype(_swapped("i4"))))[1]
+    assert y_res.dtype == np.dtype("i4")
+    np.testing.assert_array_equal(y_res, y_ref)
 
 
 def test_function_sampler_reads_big_endian_frames():

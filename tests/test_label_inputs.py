@@ -217,3 +217,34 @@ def test_missing_values_of_an_arrow_dictionary_column_stay_missing(sampler):
     assert out.column("c").to_pylist() == out.column("s").to_pylist()
     assert out.column("c").to_pylist()[12:].count(None) == out.column("s").to_pylist()[12:].count(
         None) > 0
+
+
+@pytest.mark.parametrize("kind", ["pandas", "pandas-ordered", "pandas-int", "polars-enum"])
+def test_new_labels_outside_the_categories_come_back_whole(kind):
+    """A FunctionSampler's label that y's categories do not hold came back NaN (pandas) or
+    failed (polars Enum)."""
+    import polars as pl
+
+    from balancekit import FunctionSampler
+
+    codes = ["a"] * 7 + ["b"] * 3
+    new = "c"
+    if kind == "pandas":
+        y = pd.Series(pd.Categorical(codes), name="label")
+    elif kind == "pandas-ordered":
+        y = pd.Series(pd.Categorical(codes, ordered=True))
+    elif kind == "pandas-int":
+        y, new = pd.Series(pd.Categorical([1] * 7 + [2] * 3)), 7
+    else:
+        y = pl.Series("label", codes, dtype=pl.Enum(["a", "b"]))
+
+    def relabel(X, y):
+        y = np.asarray(y).astype(object)
+        y[0] = new
+        return X, y
+
+    y_res = FunctionSampler(func=relabel).fit_resample(np.arange(20.0).reshape(10, 2), y)[1]
+    assert type(y_res) is type(y)
+    assert list(y_res)[:2] == [new, list(y)[1]]
+    if kind in ("pandas", "pandas-int"):  # unordered: the new label is a new category
+        assert list(y_res.cat.categories) == list(y.cat.categories) + [new]

@@ -392,7 +392,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """The body of :meth:`fit_resample`, run under the object's call lock."""
         X = _frames.native_byte_order(X)
         X, as_given = _frames.record_batch_as_table(X)
-        y, give_back = _frames.split_target(y)
+        y, give_back = _frames.split_target(_frames.native_byte_order(y))
         X_checked, y_arr = self._check_X_y(X, y)
         weights = check_sample_weight(sample_weight, y_arr.shape[0])
         self.sampling_strategy_ = self._resolve(y_arr, give_back)

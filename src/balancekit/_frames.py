@@ -45,6 +45,10 @@ def native_byte_order(X):
                    if isinstance(dtype, np.dtype) and not dtype.isnative}
         if swapped:
             return X.astype(swapped)
+    if nw.dependencies.is_pandas_series(X):
+        dtype = X.dtype
+        if isinstance(dtype, np.dtype) and not dtype.isnative:
+            return X.astype(dtype.newbyteorder("="))
     return X
 
 
@@ -577,6 +581,20 @@ def label_dtype(dtype, values):
     return np.dtype(object)
 
 
+def _categories_hold(series, values):
+    """Whether the categories of the narwhals ``series`` (a pandas categorical, a polars
+    Enum: a fixed set) hold every label of ``values``; True for any other dtype."""
+    native = series.to_native()
+    categories = None
+    if nw.dependencies.is_pandas_series(native):
+        categories = getattr(native.dtype, "categories", None)
+    elif series.dtype == nw.Enum:
+        categories = series.dtype.categories
+    if categories is None:
+        return True
+    return bool(np.isin(values, np.asarray(list(categories), dtype=object)).all())
+
+
 def take_y(y, y_array, indices, y_synthetic=None, origin=None):
     """Labels ``indices`` of ``y`` (``None``: all) followed by the synthetic labels
     (``None``: those of the rows ``origin``), in ``y``'s container: in ``y``'s dtype, or
@@ -604,6 +622,8 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
     if series is None:
         return new
     native = series.to_native()
+    if kept and y_synthetic is not None:
+        kept = _categories_hold(series, np.asarray(y_synthetic))
     if nw.dependencies.is_pandas_series(native):
         import pandas as pd
 
@@ -611,7 +631,15 @@ def take_y(y, y_array, indices, y_synthetic=None, origin=None):
             # Only input rows: their index labels are kept, as in take_x.
             return native.copy() if indices is None else native.iloc[indices]
         out = pd.Series(new, name=native.name)
-        return out.astype(native.dtype) if kept else out
+        if kept:
+            return out.astype(native.dtype)
+        if isinstance(native.dtype, pd.CategoricalDtype) and not native.dtype.ordered:
+            # New labels as new categories, after the old ones (an order has no place
+            # for them).
+            added = pd.unique(out[~out.isin(native.dtype.categories)])
+            return out.astype(pd.CategoricalDtype(
+                native.dtype.categories.append(pd.Index(added)), ordered=False))
+        return out
     if kept and nw.dependencies.is_pyarrow_chunked_array(native):
         import pyarrow as pa
 
