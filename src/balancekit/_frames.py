@@ -496,8 +496,10 @@ def _pandas_columns(frame, indices, synthetic):
             values = _cast_values(next(new_columns),
                                   object_number_kind(native, name) or column_kind(schema[name]),
                                   dtype, name)
-            if isinstance(dtype, pd.DatetimeTZDtype):  # values read as UTC, without a zone
-                new = pd.Series(pd.to_datetime(values)).dt.tz_localize("UTC").astype(dtype)
+            if isinstance(dtype, pd.DatetimeTZDtype):
+                # Values read as UTC without a zone, or (narwhals, for some zones) as
+                # stamps with their zone: both to UTC, then to the column's zone.
+                new = pd.Series(pd.to_datetime(values, utc=True)).astype(dtype)
             else:
                 new = pd.Series(values).astype(dtype)
             pieces.append(pd.concat([taken, new], ignore_index=True).to_frame(name))
