@@ -489,3 +489,31 @@ def test_zoned_timestamps_keep_their_zone_as_categories(frame_lib, zone):
         out.dtypes.to_dict() == X.dtypes.to_dict())
     new = list(out["when"])[12:]
     assert len(new) == 6 and set(new) <= set(list(X["when"])[9:])
+
+
+def test_pandas_columns_of_decimals_are_numbers():
+    """What pandas reads a Parquet decimal column as: objects of decimal.Decimal. SMOTE and
+    TomekLinks refused them as non-numeric, SMOTENC('auto') took them for categories."""
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from balancekit.over_sampling import SMOTE, SMOTENC
+    from balancekit.under_sampling import TomekLinks
+
+    rng = np.random.default_rng(0)
+    amounts = [Decimal(f"{v:.2f}") for v in rng.uniform(1, 100, 60)]
+    X = pd.DataFrame({"amount": amounts, "x": rng.normal(size=60)})
+    y = np.array([0] * 45 + [1] * 15)
+    as_floats = X.astype({"amount": float})
+    out = SMOTE(random_state=0).fit_resample(X, y)[0]
+    reference = SMOTE(random_state=0).fit_resample(as_floats, y)[0]
+    new = out["amount"].iloc[60:]
+    assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in new)
+    np.testing.assert_allclose(new.astype(float), reference["amount"].iloc[60:], atol=0.005)
+    assert out["amount"].iloc[:60].tolist() == amounts
+    kept = TomekLinks().fit_resample(X, y)[0]
+    assert kept.index.tolist() == TomekLinks().fit_resample(as_floats, y)[0].index.tolist()
+    sampler = SMOTENC(categorical_features="auto", random_state=0)
+    sampler.fit_resample(X.assign(c=list("ab") * 30), y)
+    assert sampler.categorical_features_.tolist() == [2]

@@ -190,7 +190,8 @@ def object_number_kind(X, name):
         return None
     inferred = pd.api.types.infer_dtype(X[name], skipna=True)
     return {"integer": "integer", "boolean": "bool", "floating": "float",
-            "mixed-integer-float": "float", "empty": "float", "date": "temporal",
+            "mixed-integer-float": "float", "empty": "float", "decimal": "float",
+            "date": "temporal",
             "datetime": "temporal", "datetime64": "temporal", "time": "temporal",
             "timedelta": "temporal", "timedelta64": "temporal"}.get(inferred)
 
@@ -500,6 +501,8 @@ def _pandas_columns(frame, indices, synthetic):
                 # Values read as UTC without a zone, or (narwhals, for some zones) as
                 # stamps with their zone: both to UTC, then to the column's zone.
                 new = pd.Series(pd.to_datetime(values, utc=True)).astype(dtype)
+            elif getattr(dtype, "kind", None) == "O" and pd.api.types.infer_dtype(column, skipna=True) == "decimal":
+                new = pd.Series(_as_decimals(values, column), dtype=object)
             else:
                 new = pd.Series(values).astype(dtype)
             pieces.append(pd.concat([taken, new], ignore_index=True).to_frame(name))
@@ -550,6 +553,19 @@ def _take_frame(frame, indices, synthetic):
         taken = taken.to_native()
         return pa.concat_tables([taken, new.to_native().cast(taken.schema)])
     return nw.concat([taken, new]).to_native()
+
+
+def _as_decimals(values, column):
+    """The float ``values`` as :class:`decimal.Decimal` at the finest place the decimals of
+    ``column`` are written to (``12.30`` and ``4.5``: hundredths), as a Parquet decimal
+    column keeps its scale; NaN stays NaN."""
+    from decimal import Decimal
+
+    places = min((value.as_tuple().exponent for value in column.dropna()
+                  if value.is_finite()), default=0)
+    step = Decimal(1).scaleb(places)
+    return [Decimal(repr(value)).quantize(step) if np.isfinite(value) else value
+            for value in np.asarray(values, dtype=np.float64).tolist()]
 
 
 def _python_values(values):
