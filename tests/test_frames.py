@@ -517,3 +517,34 @@ def test_pandas_columns_of_decimals_are_numbers():
     sampler = SMOTENC(categorical_features="auto", random_state=0)
     sampler.fit_resample(X.assign(c=list("ab") * 30), y)
     assert sampler.categorical_features_.tolist() == [2]
+
+
+@pytest.mark.parametrize("fmt", ["coo", "lil", "dok", "bsr"])
+@pytest.mark.parametrize("array", [False, True])
+def test_smote_family_keeps_the_sparse_format_and_class(fmt, array):
+    """The new rows were stacked in CSR and given back as CSR for any other format."""
+    import scipy.sparse as sp
+
+    from balancekit.over_sampling import ADASYN, SMOTE
+
+    rng = np.random.default_rng(0)
+    dense = np.where(rng.random((60, 4)) < 0.5, 0.0, rng.normal(size=(60, 4)))
+    y = np.array([0] * 45 + [1] * 15)
+    X = (sp.csr_array if array else sp.csr_matrix)(dense).asformat(fmt)
+    for sampler in (SMOTE(random_state=0), ADASYN(random_state=0)):
+        out = sampler.fit_resample(X, y)[0]
+        assert type(out) is type(X)
+        reference = sampler.fit_resample(dense, y)[0]
+        np.testing.assert_allclose(out.toarray(), reference)
+
+
+def test_sparse_integer_rows_store_no_zeros():
+    import scipy.sparse as sp
+
+    from balancekit.over_sampling import SMOTE
+
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 45 + [1] * 15)
+    for values in (rng.random((60, 5)) < 0.3, rng.integers(-1, 2, (60, 5))):
+        out = SMOTE(random_state=0).fit_resample(sp.csr_matrix(values), y)[0]
+        assert out.dtype == values.dtype and np.all(out.data != 0)

@@ -388,10 +388,12 @@ def take_x(X, indices, synthetic=None):
             stacked = stack_rows(taken, synthetic)
             if kind in ("integer", "bool"):  # the rows taken are already whole: unchanged
                 stacked.data = _cast_values(stacked.data, kind, X.dtype)
-            return type(source)(stacked.astype(X.dtype, copy=False).asformat(X.format))
+                stacked.eliminate_zeros()  # new values rounded (or thresholded) to 0
+            return type(X)(stacked.astype(X.dtype, copy=False).asformat(X.format))
         new = sp.csr_matrix(synthetic)
         if kind in ("integer", "bool"):
             new.data = _cast_values(new.data, kind, X.dtype)
+            new.eliminate_zeros()
         out = sp.vstack([taken, type(source)(new, dtype=X.dtype)], format=X.format)
         # scipy < 1.12 stacks sparse arrays into a sparse matrix: give X's class back.
         return out if type(out) is type(X) else type(X)(out)
