@@ -590,3 +590,15 @@ def test_docstring_documents_parameters_defaults_and_fitted_attributes(qualname)
     attributes = {n for n, _ in _doc_sections(cls.__doc__).get("Attributes", [])}
     learned = {a for a in vars(estimator) if a.endswith("_") and not a.startswith("_")}
     assert learned <= attributes, f"fitted attributes not documented: {sorted(learned - attributes)}"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if SAMPLERS[n]._input == "numeric"])
+def test_arrays_of_dates_are_refused_as_a_column_of_dates_is(name, multiclass_data):
+    """numpy datetime64/timedelta64 arrays were measured and interpolated as their integer
+    encoding, where a table's column of dates is refused."""
+    X, y = multiclass_data
+    start = np.datetime64("2020-01-01T00:00")
+    for dates in (start + (X * 1e6).astype("timedelta64[s]"),
+                  (X * 1e6).astype("timedelta64[s]")):
+        with pytest.raises(DataError, match=r"an array of dates or times \(dtype "):
+            _fit(name, dates, y)

@@ -546,6 +546,15 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             self._refuse_non_numeric(kinds)
         elif not sp.issparse(X):
             arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
+            if arr.dtype.kind in "mM":
+                # As a table's column of dates is refused: numbers by accident of encoding.
+                raise DataError(
+                    f"{type(self).__name__} needs numeric data, but X is an array of dates or "
+                    f"times (dtype {arr.dtype}), which are neither numbers to compare or "
+                    "interpolate nor categories: derive numbers from them first (e.g. days "
+                    "since a start date: (X - X.min()) / np.timedelta64(1, 'D')), or leave "
+                    "them out."
+                )
             if arr.dtype.kind in "OUS":
                 try:
                     arr.astype(np.float64)
