@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_wine, make_classification
+from sklearn.exceptions import DataConversionWarning
 from sklearn.preprocessing import label_binarize
 
 from balancekit import FunctionSampler
@@ -42,6 +43,25 @@ def test_one_hot_y_gives_one_hot_rows_as_imbalanced_learn():
     X_lab, y_lab = SMOTE(random_state=0).fit_resample(X, y)
     np.testing.assert_array_equal(X_res, X_lab)
     np.testing.assert_array_equal(Y_res.argmax(axis=1), y_lab)
+
+
+@pytest.mark.parametrize("kind", ["csr_matrix", "csc_array"])
+def test_sparse_one_hot_y_gives_sparse_one_hot_rows(kind):
+    """What LabelBinarizer(sparse_output=True) makes: read as the dense one-hot rows (the
+    error said "got an array of shape ()"), and given back in y's format and class."""
+    import scipy.sparse as sp
+
+    X, y = load_wine(return_X_y=True)
+    Y = getattr(sp, kind)(label_binarize(y, classes=[0, 1, 2]))
+    X_res, Y_res = SMOTE(random_state=0).fit_resample(X, Y)
+    X_ref, Y_ref = SMOTE(random_state=0).fit_resample(X, Y.toarray())
+    assert type(Y_res) is type(Y) and Y_res.dtype == Y.dtype
+    np.testing.assert_array_equal(Y_res.toarray(), Y_ref)
+    np.testing.assert_array_equal(X_res, X_ref)
+    column = sp.csr_matrix(y.reshape(-1, 1))  # a sparse column vector of labels
+    with pytest.warns(DataConversionWarning):
+        np.testing.assert_array_equal(SMOTE(random_state=0).fit_resample(X, column)[1],
+                                      SMOTE(random_state=0).fit_resample(X, y)[1])
 
 
 @pytest.mark.parametrize("lib", ["pandas", "polars"])

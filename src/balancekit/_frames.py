@@ -701,9 +701,11 @@ def split_target(y):
         name = frame.columns[0]
         return frame.get_column(name).to_native(), lambda out: nw.from_native(
             out, series_only=True).to_frame().to_native()
-    if frame is None and (sp.issparse(y) or getattr(y, "ndim", 1) != 2):
+    sparse = sp.issparse(y) and y.ndim == 2  # one-hot rows, as LabelBinarizer(sparse_output)
+    if frame is None and not sparse and getattr(y, "ndim", 1) != 2:
         return y, lambda out: out  # labels (a Series, a 1-D array) are not converted here
-    values = frame.to_numpy() if frame is not None else np.asarray(y)
+    values = (frame.to_numpy() if frame is not None
+              else y.toarray() if sparse else np.asarray(y))
     columns = list(range(values.shape[-1])) if frame is None else list(frame.columns)
     if (values.dtype == object and frame is not None
             and all(dtype == nw.Boolean for dtype in frame.schema.values())):
@@ -711,13 +713,13 @@ def split_target(y):
         _refuse_missing(columns, frame.select(nw.all().is_null()).to_numpy())
         values = values.astype(bool)
     if values.ndim != 2 or values.shape[1] < 2 or values.dtype.kind not in "biuf":
-        return y, lambda out: out
+        return values if sparse else y, lambda out: out
     ones = values == 1
     zeros = values == 0
     if not (ones | zeros).all():
         if values.dtype.kind == "f" and (ones | zeros | np.isnan(values)).all():
             _refuse_missing(columns, np.isnan(values))  # a nullable integer table's NA
-        return y, lambda out: out
+        return values if sparse else y, lambda out: out
     per_row = ones.sum(axis=1)
     if (per_row != 1).any():
         row = int(np.flatnonzero(per_row != 1)[0])
@@ -739,6 +741,8 @@ def split_target(y):
     def one_hot(out):
         rows = np.zeros((len(out), values.shape[1]), dtype=values.dtype)
         rows[np.arange(len(out)), np.asarray(out, dtype=np.intp)] = 1
+        if sparse:  # y's format and class
+            return type(y)(sp.csr_matrix(rows).asformat(y.format))
         if frame is None:
             return rows
         if pandas:  # the columns' own dtypes (nullable Int64 stays Int64)
