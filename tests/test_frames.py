@@ -6,6 +6,7 @@ import scipy.sparse as sp
 
 from balancekit import _frames
 from balancekit._frames import column_kinds, take_x, take_y
+from balancekit.exceptions import BalancekitWarning
 
 from .conftest import traced_peak
 
@@ -548,3 +549,24 @@ def test_sparse_integer_rows_store_no_zeros():
     for values in (rng.random((60, 5)) < 0.3, rng.integers(-1, 2, (60, 5))):
         out = SMOTE(random_state=0).fit_resample(sp.csr_matrix(values), y)[0]
         assert out.dtype == values.dtype and np.all(out.data != 0)
+
+
+@pytest.mark.parametrize("dtype", [np.uint64, np.int64])
+@pytest.mark.parametrize("container", ["array", "pandas"])
+def test_new_integers_at_the_top_of_their_type_stay_in_the_column_range(dtype, container):
+    """float64 rounds 2**64 - 1 (2**63 - 1) up: the new values were set to the largest float64
+    below it, 2048 (1024) below every value of the column, with a warning about a
+    RandomOverSampler shrinkage."""
+    import pandas as pd
+
+    from balancekit.over_sampling import SMOTE
+
+    top = int(np.iinfo(dtype).max)
+    column = np.array([top - 3 * i for i in range(60)], dtype=dtype)
+    X = np.column_stack([column, column])
+    X = pd.DataFrame(X, columns=["a", "b"]) if container == "pandas" else X
+    with pytest.warns(BalancekitWarning, match="beyond 2\\*\\*53") as caught:
+        out = SMOTE(random_state=0).fit_resample(X, np.array([0] * 48 + [1] * 12))[0]
+    assert not any("shrinkage" in str(w.message) for w in caught)
+    new = np.asarray(out)[60:]
+    assert new.dtype == dtype and (new >= column.min()).all() and (new <= top).all()

@@ -251,8 +251,11 @@ def _cast_values(values, kind, dtype=None, name=None):
         rounded = np.rint(values.astype(np.float64))
         column = "a column" if name is None else f"column {name!r}"
         bounds = None if getattr(dtype, "kind", None) == "O" else _integer_bounds(dtype)
+        # The type's largest value, as float64 rounds it (2**64 - 1 is 2**64): a value there
+        # is the float64 rounding of values near the limit, not out of range.
+        top = None if bounds is None else np.nextafter(bounds[1], np.inf)
         if bounds is not None and rounded.size and (
-                rounded.min() < bounds[0] or rounded.max() > bounds[1]):
+                rounded.min() < bounds[0] or rounded.max() > top):
             # Interpolation stays within the values a column holds; noise added to copies
             # (RandomOverSampler's shrinkage) may not.
             warnings.warn(
@@ -272,7 +275,17 @@ def _cast_values(values, kind, dtype=None, name=None):
             )
         if getattr(dtype, "kind", None) == "O":
             return rounded.astype(np.int64).astype(object)  # a column of Python ints
-        return rounded if bounds is None else np.clip(rounded, *bounds, out=rounded)
+        if bounds is None:
+            return rounded
+        at_top = rounded > bounds[1]
+        clipped = np.clip(rounded, *bounds, out=rounded)
+        if not at_top.any() or bounds[1] == float(_integer_info(dtype).max):
+            return clipped
+        # The largest float64 below 2**64 (or 2**63) is 2048 (1024) below the type's largest
+        # value, itself beyond float64: such values are the largest value, in the type.
+        exact = clipped.astype(_integer_info(dtype).dtype)
+        exact[at_top] = _integer_info(dtype).max
+        return exact
     if kind == "bool":
         return values.astype(np.float64) >= 0.5 if values.dtype.kind in "fiu" else values
     return values
@@ -322,13 +335,20 @@ def _written(values, kind, bounds):
 _EXACT_INTEGERS = 2.0**53
 
 
-def _integer_bounds(dtype):
-    """The smallest and largest float64 values that fit an integer ``dtype`` (or None)."""
+def _integer_info(dtype):
+    """``np.iinfo`` of an integer ``dtype`` (numpy, pandas or narwhals), or None."""
     if dtype is None:
         return None
     try:
-        info = np.iinfo(np.dtype(getattr(dtype, "numpy_dtype", None) or str(dtype).lower()))
+        return np.iinfo(np.dtype(getattr(dtype, "numpy_dtype", None) or str(dtype).lower()))
     except (TypeError, ValueError):
+        return None
+
+
+def _integer_bounds(dtype):
+    """The smallest and largest float64 values that fit an integer ``dtype`` (or None)."""
+    info = _integer_info(dtype)
+    if info is None:
         return None
     high = float(info.max)
     if high > info.max:  # 2**63 and 2**64 do not fit: the float64 just below them
