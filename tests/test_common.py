@@ -83,6 +83,7 @@ def test_samplers_are_tagged_samplers_as_in_imbalanced_learn(name):
 
     sampler = make_sampler(SAMPLERS[name])
     assert get_tags(sampler).estimator_type == "sampler"
+    assert get_tags(sampler).target_tags.required  # as imbalanced-learn's samplers say
     # A pipeline ending in a sampler is one too; a classifier after it decides.
     assert get_tags(make_pipeline(StandardScaler(), sampler)).estimator_type == "sampler"
     assert get_tags(make_pipeline(sampler, LogisticRegression())).estimator_type == "classifier"

@@ -612,4 +612,5 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         tags.input_tags.sparse = self._accept_sparse or self._input == "any"
         tags.input_tags.allow_nan = self._input == "any"
         tags.input_tags.string = self._input == "any"
+        tags.target_tags.required = True  # every sampler needs the class of each row
         return tags

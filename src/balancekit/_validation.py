@@ -127,7 +127,8 @@ def check_target(y, n_samples=None, *, one_class=False, purpose="resampling"):
     ``purpose`` names, in that error, what needs two.
     """
     if y is None:
-        raise DataError("y is required: the samplers need the class label of every row.")
+        raise DataError("A sampler requires y to be passed, but the target y is None: it "
+                        "needs the class label of every row.")
     arr = label_values(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         warnings.warn(
