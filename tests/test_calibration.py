@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sklearn.base import clone
 from sklearn.calibration import calibration_curve
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -318,3 +319,44 @@ def test_a_model_without_probabilities_gets_advice_that_runs_without_warnings():
         model = PriorCorrectedClassifier(CalibratedClassifierCV(SVC(), ensemble=False),
                                          random_state=0).fit(X, y)
     assert model.predict_proba(X).shape == (200, 2)
+
+
+def test_sample_weight_reaches_a_pipeline_through_its_final_step():
+    # Pipeline.fit refused sample_weight, with a hint (stepname__parameter) the user could
+    # not follow through PriorCorrectedClassifier.
+    import sklearn
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
+    weights = np.random.RandomState(0).uniform(0.5, 2.0, size=120)
+    sampler = RandomUnderSampler(random_state=0)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    model = PriorCorrectedClassifier(pipe, sampler).fit(X, y, sample_weight=weights)
+    fitted = clone(sampler)
+    X_res, y_res = fitted.fit_resample(X, y, sample_weight=weights)
+    by_hand = clone(pipe).fit(X_res, y_res, logisticregression__sample_weight=fitted.sample_weight_)
+    np.testing.assert_allclose(model.estimator_.predict_proba(X), by_hand.predict_proba(X))
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                               LogisticRegression().set_fit_request(sample_weight=True))
+        model = PriorCorrectedClassifier(routed, sampler).fit(X, y, sample_weight=weights)
+        np.testing.assert_allclose(model.estimator_.predict_proba(X), by_hand.predict_proba(X))
+        with pytest.raises(InvalidParameterTypeError, match=r"PriorCorrectedClassifier passes "
+                           r"the weights.*set_fit_request\(sample_weight=True\)"):
+            PriorCorrectedClassifier(pipe, sampler).fit(X, y, sample_weight=weights)
+    with pytest.raises(InvalidParameterTypeError, match="the fit method of "
+                       "KNeighborsClassifier does not accept sample_weight"):
+        PriorCorrectedClassifier(make_pipeline(StandardScaler(), KNeighborsClassifier()),
+                                 sampler).fit(X, y, sample_weight=weights)
+
+
+def test_sample_weight_with_a_pipeline_of_samplers_is_refused_in_plain_words():
+    # The error said "Use a balancekit sampler" of a balancekit Pipeline of samplers.
+    X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
+    sampler = make_pipeline(RandomUnderSampler(sampling_strategy=0.5, random_state=0),
+                            RandomOverSampler(random_state=0))
+    model = PriorCorrectedClassifier(LogisticRegression(), sampler)
+    with pytest.raises(InvalidParameterTypeError, match="the sampler is a Pipeline") as info:
+        model.fit(X, y, sample_weight=np.ones(120))
+    assert "Use a balancekit sampler" not in str(info.value)
+    assert model.fit(X, y).resampled_prior_.tolist() == [0.5, 0.5]

@@ -1180,3 +1180,37 @@ def test_a_nested_pipeline_holding_a_sampler_is_refused_before_the_last_step():
     flat = make_pipeline(StandardScaler(), RandomOverSampler(random_state=0),
                          LogisticRegression()).fit(X, y)
     np.testing.assert_allclose(nested.predict_proba(X), flat.predict_proba(X))
+
+
+class _RequestingOverSampler(RandomOverSampler):
+    # A sampler with a fit request for sample_weight, as BaseSampler has none yet.
+    __metadata_request__fit = {"sample_weight": None}
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_resample"])
+def test_routed_sample_weight_for_a_final_sampler_is_explained(method, data):
+    # With routing on, fit_resample(X, y, sample_weight=w) failed with "Pipeline.fit got
+    # unexpected argument(s)", naming the wrong method and no way to give the weights.
+    X, y = data
+    w = np.random.RandomState(3).uniform(0.5, 2, size=len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                             RandomOverSampler(random_state=0))
+        with pytest.raises(InvalidParameterTypeError,
+                           match=rf"Pipeline.{method} got sample_weight.* no step requests "
+                                 r"sample_weight.*randomoversampler__sample_weight=\.\.\. "
+                                 r"with metadata routing disabled"):
+            getattr(pipe, method)(X, y, sample_weight=w)
+        with pytest.raises(TypeError, match="Pipeline.fit_resample routes its parameters"):
+            pipe.fit_resample(X, y, groups=w)
+        requesting = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                                   _RequestingOverSampler(random_state=0))
+        with pytest.raises(InvalidParameterTypeError, match=r"set_fit_request\(sample_weight"):
+            getattr(requesting, method)(X, y, sample_weight=w)
+        # A sampler that requests the weights gets them, through fit_resample.
+        requesting[-1].set_fit_request(sample_weight=True)
+        getattr(requesting, method)(X, y, sample_weight=w)
+        weighted = requesting[-1].sample_weight_
+    # The way the message gives.
+    getattr(pipe, method)(X, y, randomoversampler__sample_weight=w)
+    np.testing.assert_array_equal(pipe[-1].sample_weight_, weighted)

@@ -546,3 +546,43 @@ def test_labels_of_two_kinds_are_named_not_called_continuous(data):
     y = np.array([1, "a"] * 50, dtype=object)
     with pytest.raises(DataError, match=r"mixes labels of different kinds \(number 1 and text"):
         WeightedClassifier(GaussianNB()).fit(X, y)
+
+
+@pytest.mark.parametrize("kind", ["balancekit", "sklearn"])
+def test_a_pipeline_is_weighted_through_metadata_routing(kind):
+    # With routing enabled, a Pipeline refused <step>__sample_weight ("not routed to any
+    # object"): it now gets sample_weight, routed to the final step that requests it.
+    import sklearn
+    from sklearn.preprocessing import StandardScaler
+
+    if kind == "sklearn":
+        from sklearn.pipeline import make_pipeline
+    else:
+        from balancekit.pipeline import make_pipeline
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    y = np.array([0] * 48 + [1] * 12)
+    user = rng.uniform(0.5, 2.0, size=60)
+    expected = compute_sample_weight("balanced", y)
+    with sklearn.config_context(enable_metadata_routing=True):
+        def pipe(final):
+            return make_pipeline(StandardScaler().set_fit_request(sample_weight=False), final)
+
+        model = WeightedClassifier(pipe(GaussianNB().set_fit_request(sample_weight=True)))
+        assert model.fit(X, y).weighting_ == "sample_weight"
+        by_hand = pipe(GaussianNB().set_fit_request(sample_weight=True)).fit(
+            X, y, sample_weight=expected)
+        np.testing.assert_allclose(model.predict_proba(X), by_hand.predict_proba(X))
+        # The user's weights reach a step weighted through class_weight, and an alias works.
+        lr = pipe(LogisticRegression().set_fit_request(sample_weight=True))
+        assert WeightedClassifier(lr).fit(X, y, sample_weight=user).weighting_ == "class_weight"
+        alias = WeightedClassifier(pipe(GaussianNB().set_fit_request(sample_weight="w")))
+        np.testing.assert_allclose(alias.fit(X, y).predict_proba(X), by_hand.predict_proba(X))
+        cross_validate(model, X, y, cv=2)
+        # A final step that has not requested the weights is told how to.
+        for final in (GaussianNB(), GaussianNB().set_fit_request(sample_weight=False)):
+            with pytest.raises(InvalidParameterTypeError,
+                               match=r"final step of this Pipeline, GaussianNB.*"
+                                     r"set_fit_request\(sample_weight=True\)"):
+                WeightedClassifier(pipe(final)).fit(X, y)

@@ -22,6 +22,7 @@ probability, so the ranking (ROC-AUC, precision-recall curve) is unchanged.
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.pipeline import Pipeline as _SkPipeline
 from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
@@ -39,6 +40,7 @@ from ._validation import (
 )
 from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from .pipeline import check_sampler
+from .weights import _sample_weight_key, _takes_sample_weight, _weighted_part
 
 __all__ = ["PriorCorrectedClassifier", "correct_prior"]
 
@@ -249,8 +251,11 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             The class labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows. The sampler carries them over to the
-            resampled rows, the estimator is fitted with them and the priors
-            are weighted by them.
+            resampled rows, the estimator is fitted with them (a pipeline
+            through its final step: ``<step>__sample_weight``, or with metadata
+            routing enabled ``sample_weight``, which that step must request
+            with ``set_fit_request(sample_weight=True)``) and the priors are
+            weighted by them.
 
         Returns
         -------
@@ -303,9 +308,30 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 "positive weight."
             )
 
+        # A pipeline is fitted with the weights through its final step, by that step's
+        # parameter names (as WeightedClassifier does).
+        estimator = clone(self.estimator)
+        target, prefix = _weighted_part(estimator)
+        if weights is not None and _takes_sample_weight(target) is None:
+            raise InvalidParameterTypeError(
+                f"sample_weight was given, but the fit method of {type(target).__name__} "
+                "does not accept sample_weight; the estimator is fitted with the weights of "
+                "the resampled rows. Use an estimator that takes sample_weight, or fit "
+                "without sample_weight."
+            )
+        key = None
+        if weights is not None:
+            key = _sample_weight_key(estimator, target, prefix, owner=type(self).__name__)
         if sp.issparse(X):
             X = X.tocsr()
         self.sampler_ = self._make_sampler()
+        if weights is not None and isinstance(self.sampler_, _SkPipeline):
+            raise InvalidParameterTypeError(
+                "sample_weight was given, but the sampler is a Pipeline, which does not "
+                "report the weights of the rows it resamples (it has no sample_weight_); the "
+                "estimator needs them. Pass a single sampler as sampler, or fit without "
+                "sample_weight."
+            )
         if weights is not None and not accepts_parameter(self.sampler_.fit_resample,
                                                        "sample_weight"):
             raise InvalidParameterTypeError(
@@ -330,8 +356,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         self.resampled_prior_ = _class_prior(y_res, self.classes_, weights_res)
 
-        fit_params = {} if weights_res is None else {"sample_weight": weights_res}
-        self.estimator_ = clone(self.estimator).fit(X_res, y_res, **fit_params)
+        fit_params = {} if weights_res is None else {key: weights_res}
+        self.estimator_ = estimator.fit(X_res, y_res, **fit_params)
         if not np.array_equal(np.asarray(self.estimator_.classes_), self.classes_):
             raise DataError(
                 f"The estimator learned the classes {list(self.estimator_.classes_)}, but y has "

@@ -27,7 +27,13 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline as _SkPipeline
 from sklearn.pipeline import make_pipeline as _sk_make_pipeline
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.metadata_routing import (
+    MetadataRequest,
+    MetadataRouter,
+    MethodMapping,
+    get_routing_for_object,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, check_memory
 
@@ -301,7 +307,17 @@ def _route_fit_params(pipe, method, params):
     names = [name for name, _ in pipe.steps]
     routed = {name: {m: {} for m in _FIT_METHODS} for name in names}
     if _routing_enabled():
-        bunch = process_routing(pipe, "fit" if method == "fit_resample" else method, **params)
+        _check_sampler_weight_is_routed(pipe, method, params)
+        try:
+            bunch = process_routing(pipe, "fit" if method == "fit_resample" else method,
+                                    **params)
+        except TypeError as exc:
+            if method != "fit_resample":
+                raise
+            # routed as fit (see get_metadata_routing): say which method was called
+            raise InvalidParameterTypeError(
+                f"Pipeline.fit_resample routes its parameters as Pipeline.fit does: {exc}"
+            ) from exc
         for name, step in pipe.steps:
             for m in _FIT_METHODS:
                 routed[name][m] = _routed(bunch, name, m)
@@ -332,6 +348,50 @@ def _route_fit_params(pipe, method, params):
             if m != "transform":
                 routed[step_name][m][param] = value
     return routed
+
+
+def _final_sampler(pipe):
+    """``(path, sampler)`` of the sampler a Pipeline that is a sampler ends with, the path as
+    its ``stepname__`` prefix (``'outer__inner'`` in a nested Pipeline); None for a Pipeline
+    that is not a sampler."""
+    path = []
+    while True:
+        real = [(name, step) for name, step in pipe.steps if not _is_passthrough(step)]
+        if not real or not _is_sampler(real[-1][1]):
+            return None
+        name, step = real[-1]
+        path.append(name)
+        if not isinstance(step, _SkPipeline):
+            return "__".join(path), step
+        pipe = step
+
+
+def _check_sampler_weight_is_routed(pipe, method, params):
+    """With metadata routing enabled, explain a ``sample_weight`` given to a Pipeline that
+    ends with a sampler and that no step requests: scikit-learn says the pipeline's ``fit``
+    got an argument "not routed to any object", also when ``fit_resample`` was called."""
+    if "sample_weight" not in params:
+        return
+    found = _final_sampler(pipe)
+    if found is None or pipe.get_metadata_routing().consumes("fit", ["sample_weight"]):
+        return
+    path, sampler = found
+    if not accepts_parameter(sampler.fit_resample, "sample_weight"):
+        return  # scikit-learn's error: nothing could take the weights
+    kind = type(sampler).__name__
+    request = get_routing_for_object(sampler)
+    if isinstance(request, MetadataRequest) and "sample_weight" in request.fit.requests:
+        why = ("it has not requested it: call set_fit_request(sample_weight=True) on it, or "
+               "pass the weights")
+    else:
+        why = "samplers have no set_fit_request to request it. Pass the weights"
+    raise InvalidParameterTypeError(
+        f"Pipeline.{method} got sample_weight, but with metadata routing enabled a pipeline "
+        "passes metadata only to the steps that request them, and no step requests "
+        f"sample_weight; the sampler step {path!r} ({kind}) takes sample_weight, but "
+        f"{why} as {path}__sample_weight=... with metadata routing disabled "
+        "(sklearn.config_context(enable_metadata_routing=False))."
+    )
 
 
 def _routed(routed, name, method):

@@ -16,11 +16,13 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_class_weight as _sk_compute_class_weight
 from sklearn.utils.class_weight import compute_sample_weight as _sk_compute_sample_weight
+from sklearn.utils.metadata_routing import MetadataRequest, get_routing_for_object
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
@@ -144,6 +146,44 @@ def _takes_sample_weight(estimator):
     except (AttributeError, TypeError, ValueError):
         return None
     return "keywords" if any(p.kind is p.VAR_KEYWORD for p in parameters) else None
+
+
+def _sample_weight_key(estimator, target, prefix, owner="WeightedClassifier"):
+    """The name of the fit parameter that carries weights through ``estimator`` to
+    ``target``, its part from :func:`_weighted_part` (``prefix`` being that part's prefix);
+    ``owner`` names the meta-estimator that passes them, for the error.
+
+    Without metadata routing a pipeline takes them by the final step's name
+    (``<step>__sample_weight``). With routing enabled it takes ``sample_weight`` (or the
+    alias the final step requests it by) and routes it to the steps that request it, so the
+    final step must request it: a pipeline would otherwise refuse the weights, or, with
+    ``set_fit_request(sample_weight=False)``, fit that step unweighted.
+    """
+    if not prefix or not get_config().get("enable_metadata_routing", False):
+        return f"{prefix}sample_weight"
+    request = get_routing_for_object(target)
+    if not isinstance(request, MetadataRequest):
+        return "sample_weight"  # a router of its own, which routes the weights on
+    wanted = request.fit.requests.get("sample_weight")
+    if wanted is True:
+        return "sample_weight"
+    if isinstance(wanted, str) and wanted.isidentifier():
+        return wanted  # the step requests sample_weight under this alias
+    name, final = type(estimator).__name__, type(target).__name__
+    how = (
+        "Call set_fit_request(sample_weight=True) on it, e.g. "
+        f"{final}().set_fit_request(sample_weight=True) as the final step."
+        if hasattr(target, "set_fit_request")
+        else f"{final} has no set_fit_request method to request them; disable metadata "
+        "routing (sklearn.set_config(enable_metadata_routing=False)) to weight it."
+    )
+    state = "is set not to request it" if wanted is False else "has not requested it"
+    raise InvalidParameterTypeError(
+        f"{owner} passes the weights to the final step of this {name}, {final}, "
+        f"as sample_weight; with metadata routing enabled the {name} routes sample_weight "
+        f"only to the steps that request it, and {final}.fit {state} (its request is "
+        f"{wanted!r}). {how}"
+    )
 
 
 def _check_class_weight(class_weight, classes):
@@ -440,7 +480,12 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
        sampler before the classifier).
 
     A pipeline is weighted through its final step, by that step's parameter
-    names (``<step>__class_weight`` or ``<step>__sample_weight``). A ``fit``
+    names (``<step>__class_weight`` or ``<step>__sample_weight``); with
+    metadata routing enabled, per-row weights go to the pipeline as
+    ``sample_weight``, which it routes to the steps that request it, so the
+    final step must request them (``set_fit_request(sample_weight=True)``),
+    and the other steps whose ``fit`` takes ``sample_weight`` must say
+    whether they want them too, as scikit-learn's routing requires. A ``fit``
     that takes any keyword argument (a search, a stacking or voting
     classifier) counts as accepting ``sample_weight``, which such models pass
     on to the models they fit; one that refuses it (scikit-learn's
@@ -562,19 +607,25 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             # the weights of the weighted ones (class_weight_), as 1.7 and later compute.
             given = {_py(c): float(w) for c, w in zip(classes, vector, strict=True)}
         has_class_weight = _has_class_weight(target)
+        # Asked for only when weights are passed: a step weighted through class_weight
+        # needs no request.
+        key = None
         if has_class_weight and _sklearn_reads(given, classes, target):
             weighting = "class_weight"
             inner.set_params(**{f"{prefix}class_weight": given})
             if user is not None:
-                fit_params[f"{prefix}sample_weight"] = sample_weight
+                key = _sample_weight_key(inner, target, prefix)
+                fit_params[key] = sample_weight
         elif checked is None:
             weighting = "none"
             if user is not None:
-                fit_params[f"{prefix}sample_weight"] = sample_weight
+                key = _sample_weight_key(inner, target, prefix)
+                fit_params[key] = sample_weight
         elif takes_sample_weight is not None:
             weighting = "sample_weight"
             weights = vector[np.searchsorted(classes, y_arr)]
-            fit_params[f"{prefix}sample_weight"] = weights if user is None else weights * user
+            key = _sample_weight_key(inner, target, prefix)
+            fit_params[key] = weights if user is None else weights * user
         elif has_class_weight:
             raise InvalidParameterError(
                 f"class_weight={self.class_weight!r} names classes that scikit-learn's "
@@ -590,7 +641,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         except (TypeError, ValueError) as exc:
             # A fit that takes keyword arguments but not sample_weight (scikit-learn's
             # one-vs-rest and threshold classifiers without metadata routing).
-            if (takes_sample_weight != "keywords" or f"{prefix}sample_weight" not in fit_params
+            if (takes_sample_weight != "keywords" or key is None
                     or "sample_weight" not in str(exc) and "metadata" not in str(exc)):
                 raise
             raise InvalidParameterTypeError(
