@@ -1273,6 +1273,18 @@ def test_a_rule_that_removes_a_whole_class_says_so():
                       "empty"):
         X_res, _ = SMOTEENN(random_state=0).fit_resample(X, y)
     assert X_res.shape == (0, 2)
+    # Separable classes (iris setosa and versicolor) that one-sided selection with 'all'
+    # condenses to their seeds, a Tomek link: no overlap to blame (it said "the classes
+    # overlap completely").
+    from sklearn.datasets import load_iris
+
+    from balancekit.under_sampling import OneSidedSelection
+
+    iris = load_iris()
+    with pytest.warns(BalancekitWarning, match="small or scattered") as caught:
+        OneSidedSelection(sampling_strategy="all", random_state=0).fit_resample(
+            iris.data[:80], iris.target[:80])
+    assert not any("overlap completely" in str(w.message) for w in caught)
     # Rows removed as asked (an under-sampler's counts) or a class kept: no warning.
     with warnings.catch_warnings():
         warnings.simplefilter("error")

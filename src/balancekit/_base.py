@@ -178,10 +178,12 @@ def _warn_lost_classes(name, y, indices, result):
                 "fitted on the output can never predict "
                 f"{'them' if lost.sum() > 1 else 'it'}")
     warnings.warn(
-        f"{name} {said}. A cleaning rule removes the rows that lie among rows of other "
-        "classes: here the classes overlap completely (identical or tied rows of several "
-        "classes, or features that do not tell them apart). Check the features; the "
-        "cleaning rule's sampling_strategy names the classes it may remove rows of.",
+        f"{name} {said}. A cleaning rule removes the rows that lie among (or, condensing, "
+        "next to) rows of other classes: a class it may clean that is small or scattered "
+        "can go whole, as can classes that overlap (tied rows, or features that do not tell "
+        "them apart). Its sampling_strategy names the classes it may remove rows of: leave "
+        "the smaller classes out of it (e.g. 'majority' or 'not minority'), or check the "
+        "features.",
         BalancekitWarning,
         stacklevel=4,
     )
