@@ -15,6 +15,7 @@ from balancekit import FunctionSampler
 from balancekit.exceptions import DataError, InvalidParameterError
 from balancekit.over_sampling import SMOTE, SMOTEN, SMOTENC, RandomOverSampler
 from balancekit.under_sampling import (
+    ClusterCentroids,
     EditedNearestNeighbours,
     NeighbourhoodCleaningRule,
     RandomUnderSampler,
@@ -499,3 +500,24 @@ def test_tables_a_sampler_cannot_read_are_named():
             sampler.fit_resample(X, y)
         with pytest.raises(DataError, match="LazyFrame.*collect"):
             sampler.fit_resample(pl.from_pandas(X.set_axis(["a", "b", "c"], axis=1)).lazy(), y)
+
+
+@pytest.mark.parametrize("sampler", [TomekLinks, EditedNearestNeighbours,
+                                     NeighbourhoodCleaningRule])
+def test_a_category_of_numbers_is_measured_by_its_numbers_by_rules_that_select_rows(sampler):
+    """imbalanced-learn reads a pandas category of numbers as the numbers; balancekit refused
+    it as non-numeric. The rows kept are copied, category and all."""
+    iu = pytest.importorskip("imblearn.under_sampling")
+    rng = np.random.RandomState(0)
+    y = np.array([0] * 45 + [1] * 15)
+    X = pd.DataFrame({"x": rng.normal(size=60) + y,
+                      "rooms": pd.Categorical(rng.randint(1, 5, 60))})
+    ours = sampler()
+    X_res, _ = ours.fit_resample(X, y)
+    theirs = getattr(iu, sampler.__name__)()
+    theirs.fit_resample(X, y)
+    assert sorted(ours.sample_indices_) == sorted(theirs.sample_indices_)
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    for maker in (SMOTE(), ClusterCentroids(random_state=0)):  # rows of their own values
+        with pytest.raises(DataError, match="non-numeric column\\(s\\) 'rooms'"):
+            maker.fit_resample(X, y)

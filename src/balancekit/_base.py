@@ -545,6 +545,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         kinds = _frames.column_kinds(X)
         if kinds is not None:
             self._check_shape(X)
+            if self._sampling_type != "over-sampling" and not self._makes_rows:
+                # Rows are only selected, so a pandas category of numbers is measured by its
+                # numbers (as imbalanced-learn reads it) and copied as a category; new rows
+                # could not be written to it.
+                kinds.update(dict.fromkeys(_frames.number_categories(X), "float"))
             self._refuse_non_numeric(kinds)
         elif not sp.issparse(X):
             arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
@@ -596,6 +601,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     # Whether sample_indices_ lists new rows by their origin rows (RandomOverSampler's
     # smoothed copies); else it is set only when the output holds input rows only.
     _origins_as_indices = False
+    # Whether an under-sampler makes rows of its own (cluster centres) rather than only
+    # selecting rows: a pandas category of numbers cannot hold their values.
+    _makes_rows = False
 
     def _non_numeric_hint(self):
         """What to use instead on data with text or category columns."""

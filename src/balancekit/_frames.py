@@ -142,6 +142,17 @@ def column_kinds(X):
             for name, dtype in frame.schema.items()}
 
 
+def number_categories(X):
+    """The names of the columns of the pandas frame ``X`` of a categorical dtype whose
+    categories are numbers (``[]`` for anything else)."""
+    if not nw.dependencies.is_pandas_dataframe(X):
+        return []
+    import pandas as pd
+
+    return [name for name, dtype in X.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype.kind in "iuf"]
+
+
 def temporal_advice(kinds, names):
     """A sentence on the columns of ``names`` that hold dates or times (kind 'temporal' in
     ``kinds``, as :func:`column_kinds` gives them), for an error about non-numeric columns;

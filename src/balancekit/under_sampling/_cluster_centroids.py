@@ -89,6 +89,7 @@ class ClusterCentroids(BaseSampler):
 
     _sampling_type = "under-sampling"
     _accept_sparse = True
+    _makes_rows = True
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, estimator=None, voting="auto"):
         self.sampling_strategy = sampling_strategy
