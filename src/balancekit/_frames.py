@@ -290,12 +290,13 @@ def _cast_values(values, kind, dtype=None, name=None):
             return rounded
         at_top = rounded > bounds[1]
         clipped = np.clip(rounded, *bounds, out=rounded)
-        if not at_top.any() or bounds[1] == float(_integer_info(dtype).max):
+        info = _integer_info(dtype)
+        if not at_top.any() or bounds[1] == float(info.max):
             return clipped
         # The largest float64 below 2**64 (or 2**63) is 2048 (1024) below the type's largest
         # value, itself beyond float64: such values are the largest value, in the type.
-        exact = clipped.astype(_integer_info(dtype).dtype)
-        exact[at_top] = _integer_info(dtype).max
+        exact = clipped.astype(info.dtype)
+        exact[at_top] = info.max
         return exact
     if kind == "bool":
         return values.astype(np.float64) >= 0.5 if values.dtype.kind in "fiu" else values
