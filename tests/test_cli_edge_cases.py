@@ -1343,3 +1343,192 @@ def test_errors_of_the_library_give_the_command_line_way_out(tmp_path):
     assert_error(invoke("resample", path, "-t", "t", "-m", "smote", "-s", "50", "-o", out), 2,
                  "'--strategy'", "give a JSON object such as '{\"yes\": 500}'")
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- Parquet cells kept
+
+
+def _nan_and_null(n=30):
+    """A float column of NaN at rows 5, 15, 25 and nulls at rows 0, 10, 20, and labels."""
+    pa = pytest.importorskip("pyarrow")
+    values = [None if i % 10 == 0 else float("nan") if i % 10 == 5 else float(i)
+              for i in range(n)]
+    labels = ["no"] * (n - 6) + ["yes"] * 6
+    return pa.table({"x": np.arange(n, dtype=float), "f": pa.array(values, pa.float64()),
+                     "t": labels})
+
+
+def _null_and_nan_cells(column):
+    pa = pytest.importorskip("pyarrow")
+    nulls = column.is_null().to_pylist()
+    nans = pa.compute.fill_null(pa.compute.is_nan(column), False).to_pylist()
+    return nulls, nans
+
+
+@pytest.mark.parametrize("method", ["random_over", "random_under"])
+def test_resample_keeps_nan_and_null_apart_cell_by_cell(tmp_path, method):
+    # A float column holding both NaN and null came back with every NaN as null: copied rows
+    # were not written back as they were read.
+    pq = pytest.importorskip("pyarrow.parquet")
+    path, out = tmp_path / "nn.parquet", tmp_path / "o.parquet"
+    pq.write_table(_nan_and_null(), path)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", method, "--seed", "0", "-o", out))
+    written, read = pq.read_table(out), pq.read_table(path)
+    rows = pd.read_parquet(out)["x"].astype(int).to_numpy()  # x numbers the rows read
+    nulls, nans = _null_and_nan_cells(read.column("f"))
+    out_nulls, out_nans = _null_and_nan_cells(written.column("f"))
+    assert out_nulls == [nulls[i] for i in rows]
+    assert out_nans == [nans[i] for i in rows]
+    assert sum(out_nulls) and sum(out_nans)
+
+
+def test_resample_writes_back_an_unnamed_pandas_index(tmp_path):
+    # An index pandas stores without a name (__index_level_0__) was left out of the output,
+    # while a named one was kept.
+    pq = pytest.importorskip("pyarrow.parquet")
+    path, out = tmp_path / "ix.parquet", tmp_path / "o.parquet"
+    frame = binary_table(n=30, minority=6).set_axis(np.arange(1000, 1030), axis=0)
+    frame.to_parquet(path)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "random_under", "--seed", "0",
+                     "-o", out))
+    written = pd.read_parquet(out)
+    assert "__index_level_0__" in pq.read_schema(out).names
+    assert written.index.name is None and written.index.dtype == np.int64
+    pd.testing.assert_frame_equal(written, frame.loc[written.index])
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "random_over", "--seed", "0",
+                     "-o", out, "--force"))
+    written = pd.read_parquet(out)
+    pd.testing.assert_frame_equal(written, frame.loc[written.index])
+    # New rows have no label: a fresh index, said in a warning.
+    result = invoke("resample", path, "-t", "t", "-m", "smote", "-o", out, "--force")
+    assert_ok(result)
+    assert "__index_level_0__" in result.stderr and "not written" in result.stderr
+    assert isinstance(pd.read_parquet(out).index, pd.RangeIndex)
+
+
+def test_resample_dask_keeps_nan_of_a_file_without_statistics(tmp_path):
+    # Without statistics (write_statistics=False), --dask took a float column for one that
+    # may hold nulls, and wrote its NaN back as nulls; the command without --dask kept them.
+    pytest.importorskip("dask.dataframe")
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    path, out = tmp_path / "ns.parquet", tmp_path / "o.parquet"
+    values = [float("nan") if i % 4 == 0 else float(i) for i in range(40)]
+    pq.write_table(pa.table({"f": values, "n": list(range(40)),
+                             "t": ["no"] * 32 + ["yes"] * 8}), path, write_statistics=False,
+                   row_group_size=10)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", "random_over", "--seed", "0",
+                     "--dask", "-o", out))
+    written = pq.read_table(out).column("f")
+    assert written.null_count == 0
+    assert pa.compute.sum(pa.compute.is_nan(written)).as_py() >= 10  # 10 read, some copied
+
+
+@pytest.mark.parametrize("use_dask", [False, True])
+def test_drop_leaves_out_columns_before_they_are_converted(tmp_path, use_dask):
+    # --drop could not get around the refusal of a decimal wider than a float64, nor of
+    # times of day to the nanosecond: the file was refused as it was read, before --drop.
+    if use_dask:
+        pytest.importorskip("dask.dataframe")
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    import decimal
+
+    path, out = tmp_path / "w.parquet", tmp_path / "o.parquet"
+    n = 30
+    pq.write_table(pa.table({
+        "x": np.arange(n, dtype=float) % 7,
+        "amount": pa.array([decimal.Decimal(f"12345678901234567.{i:02d}") for i in range(n)],
+                           pa.decimal128(20, 2)),
+        "t": pa.array([i * 1_000_000_007 for i in range(n)], pa.int64()).cast(pa.time64("ns")),
+        "y": ["a"] * 24 + ["b"] * 6,
+    }), path)
+    dask = ["--dask"] if use_dask else []
+    assert_error(invoke("resample", path, "-t", "y", "-m", "random_under", "--drop", "amount",
+                        "-o", out, *dask), 1, f"'{path}'", "column 't' (time64[ns])",
+                 "--drop t")
+    assert_ok(invoke("resample", path, "-t", "y", "-m", "random_under", "--drop", "amount,t",
+                     "-o", out, *dask))
+    assert pq.read_table(out).column_names == ["x", "y"]
+    if not use_dask:
+        assert_ok(invoke("compare", path, "-t", "y", "--drop", "amount", "--drop", "t",
+                         "--cv", "2", "-s", "baseline"))
+
+
+def test_dask_reads_the_kinds_of_dates_times_and_nulls_from_the_files(tmp_path):
+    # --dask took dates, times and a column of Arrow's null type for categories (from the
+    # text dask makes up for columns of objects): inspect listed them as categorical, and
+    # smotenc made categories of dates the command without --dask refuses.
+    pytest.importorskip("dask.dataframe")
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    import datetime
+
+    path = tmp_path / "dd.parquet"
+    n = 30
+    pq.write_table(pa.table({
+        "x": np.arange(n, dtype=float) % 7,
+        "d": pa.array([datetime.date(2020, 1, 1 + i % 28) for i in range(n)], pa.date32()),
+        "h": pa.array([datetime.time(i % 24) for i in range(n)], pa.time32("s")),
+        "z": pa.nulls(n),
+        "c": ["p", "q", "r"] * 10,
+        "y": ["a"] * 24 + ["b"] * 6,
+    }), path)
+    reports = [json.loads(invoke("inspect", path, "-t", "y", "--json", *dask).stdout)
+               for dask in ([], ["--dask"])]
+    assert reports[0]["categorical_columns"] == reports[1]["categorical_columns"] == ["c"]
+    for dask in ([], ["--dask"]):
+        assert_error(invoke("resample", path, "-t", "y", "-m", "smotenc", "--drop", "z", "-o",
+                            tmp_path / f"o{len(dask)}.parquet", *dask), 1,
+                     "'d', 'h' hold dates or times")
+
+
+def test_dask_names_the_file_and_column_of_a_repeated_name(tmp_path):
+    # --dask said "Can't unify schema with duplicate field names", naming neither.
+    pytest.importorskip("dask.dataframe")
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "dup.parquet"
+    pq.write_table(pa.table([[1.0] * 6, [2.0] * 6, ["a", "b"] * 3], names=["x", "x", "y"]),
+                   path)
+    for dask in ([], ["--dask"]):
+        assert_error(invoke("inspect", path, "-t", "y", *dask), 1,
+                     f"'{path}' names column(s) 'x' more than once")
+
+
+def test_dask_refuses_a_target_of_dates_in_the_words_of_the_command_without_it(tmp_path):
+    # --dask said "partition 0 of y: Unknown label type 'unknown' ...".
+    pytest.importorskip("dask.dataframe")
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    import datetime
+
+    path = tmp_path / "dt.parquet"
+    days = [datetime.date(2020, 1, 1 + (i >= 24)) for i in range(30)]
+    pq.write_table(pa.table({"x": np.arange(30.0), "y": pa.array(days, pa.date32())}), path)
+    for i, dask in enumerate(([], ["--dask"])):
+        assert_error(invoke("resample", path, "-t", "y", "-m", "random_under", "-o",
+                            tmp_path / f"o{i}.parquet", *dask), 1,
+                     "the column 'y' holds dates (such as '2020-01-01'), which cannot be "
+                     "class labels")
+
+
+def test_dask_with_a_categorical_target_shows_no_pandas_warning(tmp_path):
+    # pd.Series(labels, dtype=y.dtype) with dask's categories unknown: a Pandas4Warning.
+    pytest.importorskip("dask.dataframe")
+    path, out = tmp_path / "ct.parquet", tmp_path / "o.parquet"
+    pd.DataFrame({"x": np.arange(30.0),
+                  "y": pd.Categorical(["a"] * 24 + ["b"] * 6)}).to_parquet(path)
+    result = invoke("resample", path, "-t", "y", "-m", "random_under", "--dask", "-o", out)
+    assert_ok(result)
+    assert "Warning" not in result.stderr, result.stderr
+
+
+def test_labels_differing_only_by_case_are_named_in_a_warning(tmp_path):
+    # 'Yes' and 'yes' became two classes silently, where ' yes' and 'yes' had a warning.
+    path, out = tmp_path / "case.csv", tmp_path / "o.csv"
+    frame = binary_table(n=30, minority=8)
+    frame.loc[:3, "t"] = "Yes"
+    frame.loc[4:5, "t"] = "yes "
+    frame.to_csv(path, index=False)
+    result = invoke("resample", path, "-t", "t", "-m", "random_over", "-o", out)
+    assert_ok(result)
+    assert "'yes' and 'Yes'" in result.stderr or "'Yes' and 'yes'" in result.stderr
+    assert "differ only by case" in result.stderr
+    assert "differ only by surrounding spaces" in result.stderr
+    assert result.stderr.count("differ only by") == 2

@@ -529,3 +529,66 @@ def _plain(tmp_path, table):
     path = tmp_path / "plain.csv"
     _io.write_table(table, path)
     return path
+
+
+# --------------------------------------------------------------------------- columns left out
+
+
+def _unreadable_columns(path):
+    """A Parquet file with a decimal wider than a float64 and times to the nanosecond."""
+    wide = [decimal.Decimal(f"12345678901234567.{i:02d}") for i in range(6)]
+    table = pa.table({
+        "x": [float(i) for i in range(6)],
+        "amount": pa.array(wide, pa.decimal128(20, 2)),
+        "t": pa.array([i * 1_000_000_007 for i in range(6)], pa.int64()).cast(pa.time64("ns")),
+        "y": ["a", "b"] * 3,
+    })
+    pq.write_table(table, path)
+
+
+def test_times_of_day_to_the_nanosecond_are_refused_naming_file_column_and_type(tmp_path):
+    # pyarrow's own error named neither the file nor the column.
+    path = tmp_path / "t.parquet"
+    _unreadable_columns(path)
+    with pytest.raises(DataError, match=r"t.parquet': column 't' \(time64\[ns\]\) holds "
+                                        r"00:00:01.000000007.*--drop t"):
+        _io.read_table(path, drop=["amount"])
+
+
+def test_columns_left_out_are_not_read_nor_converted(tmp_path):
+    # --drop came after the conversion that refused the column: it could not get around it.
+    path = tmp_path / "w.parquet"
+    _unreadable_columns(path)
+    with pytest.raises(DataError, match="'amount'"):
+        _io.read_table(path, drop=["t"])
+    table, layout = _io.read_table(path, drop=["amount", "t"], keep_text=True)
+    assert list(table.columns) == ["x", "y"]
+    out = tmp_path / "o.parquet"
+    _io.write_table(table, out, text=layout)
+    assert pq.read_schema(out).names == ["x", "y"]
+    directory = tmp_path / "dir"
+    directory.mkdir()
+    path.rename(directory / "w.parquet")
+    assert list(_io.read_table(directory, drop=["amount", "t"]).columns) == ["x", "y"]
+
+
+def test_parquet_columns_are_the_columns_read(tmp_path):
+    path = tmp_path / "ix.parquet"
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "k": [5, 1, 3]}, index=[7, 3, 9])
+    frame.to_parquet(path)
+    assert _io.parquet_columns(path) == ["a", "k"] == list(_io.read_table(path).columns)
+    frame.set_index("k").to_parquet(path)
+    assert _io.parquet_columns(path) == ["a", "k"] == list(_io.read_table(path).columns)
+
+
+def test_parquet_decimals_are_written_to_csv_at_their_scale(tmp_path):
+    # decimal128(10, 2) values were written to CSV as float64 text: 0.00 as 0.0, 1.10 as 1.1.
+    path, out = tmp_path / "d.parquet", tmp_path / "o.csv"
+    amounts = [decimal.Decimal(v) for v in ("0.00", "1.10", "-2.05")] + [None]
+    pq.write_table(pa.table({"m": pa.array(amounts, pa.decimal128(10, 2)),
+                             "y": ["a", "b", "a", "b"]}), path)
+    table, layout = _io.read_table(path, keep_text=True)
+    _io.write_table(table, out, text=layout)
+    assert out.read_text().splitlines() == ["m,y", "0.00,a", "1.10,b", "-2.05,a", ",b"]
+    _io.write_table(table, out, text=layout, sep=";", decimal=",", force=True)
+    assert out.read_text().splitlines()[1:3] == ["0,00;a", "1,10;b"]

@@ -19,17 +19,18 @@ from . import _io
 _PIECE_BYTES = 128 * 2**20
 
 
-def read_parquet(path, columns=None):
+def read_parquet(path, columns=None, drop=None):
     """A Parquet file or directory as a dask DataFrame, read as :func:`_io.read_table` reads it.
 
     The files of a directory are checked to share one schema first (their
-    footers only). Integer columns with a missing value in any row group (or
-    without statistics to tell) are nullable integers in every partition, and the
-    missing values of the floating-point columns with no null in any row group are
-    written back as NaN (as :func:`_io.read_table` does for a table whose missing
+    footers only). Integer columns with a missing value in any row group (from
+    its statistics, or from its values where it has none) are nullable integers in
+    every partition, and the missing values of the floating-point columns with no
+    null in any row group are written back as NaN (as :func:`_io.read_table` does for a table whose missing
     floats are all NaN).
     ``columns``: read only these columns (a pass over a few columns reads only
-    them; a stored index is then not restored).
+    them; a stored index is then not restored). ``drop``: columns not to read (nor
+    convert), the stored index kept.
 
     Returns
     -------
@@ -43,6 +44,9 @@ def read_parquet(path, columns=None):
 
     dataset, metadata = _io.parquet_dataset(path)
     schema = dataset.schema.with_metadata(metadata) if metadata else dataset.schema
+    if drop:
+        schema = pa.schema([field for field in schema if field.name not in drop],
+                           metadata=schema.metadata)
     fragments = list(dataset.get_fragments())
     with_nulls = _with_nulls(fragments, schema)
     nullable = [f.name for f in schema if pa.types.is_integer(f.type) and f.name in with_nulls]
@@ -60,24 +64,33 @@ def read_parquet(path, columns=None):
 
 
 def _with_nulls(fragments, schema):
-    """The integer and floating-point columns that may hold a null, from the row groups'
-    statistics (a column without statistics may)."""
+    """The integer and floating-point columns that hold a null, from the row groups'
+    statistics; a row group without statistics to tell (written with
+    ``write_statistics=False``) has those columns read to count their nulls."""
     names = [field.name for field in schema
              if pa.types.is_integer(field.type) or pa.types.is_floating(field.type)]
     found = set()
     for fragment in fragments:
         meta = fragment.metadata
         columns = {meta.schema.column(j).path: j for j in range(meta.num_columns)}
-        for name in names:
-            if name in found or name not in columns:
+        for group in range(meta.num_row_groups):
+            if meta.row_group(group).num_rows == 0:  # no value, so no missing one
                 continue
-            for group in range(meta.num_row_groups):
-                if meta.row_group(group).num_rows == 0:  # no value, so no missing one
+            unknown = []
+            for name in names:
+                if name in found or name not in columns:
                     continue
                 stats = meta.row_group(group).column(columns[name]).statistics
-                if stats is None or not stats.has_null_count or stats.null_count:
+                if stats is None or not stats.has_null_count:
+                    unknown.append(name)
+                elif stats.null_count:
                     found.add(name)
-                    break
+            if unknown:  # these columns of this row group alone
+                try:
+                    values = fragment.subset(row_group_ids=[group]).to_table(columns=unknown)
+                except (OSError, pa.ArrowException) as exc:
+                    raise _io.damaged_parquet(fragment.path, exc) from None
+                found.update(name for name in unknown if values.column(name).null_count)
     return found
 
 

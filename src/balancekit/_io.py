@@ -71,6 +71,7 @@ __all__ = [
     "ParquetLayout",
     "table_format",
     "read_table",
+    "parquet_columns",
     "parse_column",
     "guess_delimiter",
     "line_of_row",
@@ -152,7 +153,7 @@ _BOOLEANS = {
 }
 
 
-def read_table(path, *, sep=None, keep_text=False, decimal="."):
+def read_table(path, *, sep=None, keep_text=False, decimal=".", drop=None):
     """Read a CSV or Parquet file, or a directory of Parquet files, into a DataFrame.
 
     Parameters
@@ -171,6 +172,11 @@ def read_table(path, *, sep=None, keep_text=False, decimal="."):
         such as ``-1,25`` or ``1.234,5`` is a number (a point may group the
         digits by thousands), and ``1.25`` is not. Text columns keep their
         text as written.
+    drop : list of str, default=None
+        Columns to leave out (names of the table returned: see
+        :func:`parquet_columns` for a Parquet table). Those of a Parquet table
+        are not read, so that a column that could not be converted (see
+        :func:`arrow_frame`) is no obstacle once left out.
 
     Returns
     -------
@@ -211,7 +217,7 @@ def read_table(path, *, sep=None, keep_text=False, decimal="."):
         if kind == "CSV":
             names, cells = _read_csv_text(path, sep, compression)
         else:
-            table, layout = _read_parquet(path)
+            table, layout = _read_parquet(path, drop)
     except (PermissionError, IsADirectoryError, DataError):
         raise
     except UnicodeDecodeError as exc:
@@ -264,6 +270,9 @@ def read_table(path, *, sep=None, keep_text=False, decimal="."):
         table = table.set_axis(cells.columns, axis=1).copy()
         _warn_mostly_numbers(path, sep, compression, cells, table, whole, number, decimal)
         text = CellText(cells, table)
+        if drop:
+            table = table.drop(columns=list(drop))
+            text = text.keep(table.columns)
     else:
         text = layout
     return (table, text) if keep_text else table
@@ -853,31 +862,36 @@ def _read_texts(values, cells, column):
     return text
 
 
-def _read_parquet(path):
+def _read_parquet(path, drop=None):
     """Read a Parquet file or directory: the table and its :class:`ParquetLayout`.
 
     In a directory, files whose names start with ``.`` or ``_`` are left out
     (as Spark and Hive write them), other files that are not Parquet are left
     out with a warning, and the Parquet files must share one schema (see
     :func:`parquet_dataset`). The table is converted as :func:`arrow_frame`
-    converts it.
+    converts it; the columns of ``drop`` are not read.
     """
     import pyarrow.parquet as pq
 
     if path.is_dir():
         dataset, metadata = parquet_dataset(path)
+        columns = [name for name in dataset.schema.names if name not in (drop or ())]
         try:
-            arrow = dataset.to_table()
+            arrow = dataset.to_table(columns=columns)
         except (OSError, pa.ArrowException) as exc:
             _name_damaged_file(dataset, exc)
             raise
         if metadata:  # pandas' metadata (index, dtypes) of the first file
             arrow = arrow.replace_schema_metadata(metadata)
     else:
-        _file_schema(path)
-        arrow = pq.read_table(path)
+        schema = _file_schema(path)
+        arrow = pq.read_table(path, columns=[name for name in schema.names
+                                             if name not in (drop or ())])
     table, index = arrow_frame(arrow, path)
-    return table, ParquetLayout(arrow.schema, index, nan=_nan_columns(arrow))
+    unnamed = {level: arrow.column(name)
+               for level, name in _unnamed_levels(arrow.schema).items()}
+    return table, ParquetLayout(arrow.schema, index, nan=_nan_columns(arrow),
+                                nulls=_null_cells(arrow), unnamed=unnamed)
 
 
 def _name_damaged_file(dataset, exc):
@@ -912,6 +926,66 @@ def _nan_columns(arrow):
     return names
 
 
+def _null_cells(arrow):
+    """``{name: mask}`` for the floating-point columns of ``arrow`` that hold both NaN and
+    null (pandas reads both as NaN): ``mask`` is true where the value is null."""
+    cells = {}
+    for field in arrow.schema:
+        column = arrow.column(field.name)
+        if not pa.types.is_floating(field.type) or not column.null_count:
+            continue
+        try:
+            if pc.any(pc.is_nan(column)).as_py():
+                cells[field.name] = column.is_null().to_numpy(zero_copy_only=False)
+        except pa.ArrowNotImplementedError:  # is_nan of float16 in older pyarrow
+            continue
+    return cells
+
+
+def _nan_or_null(column, nulls, sources):
+    """A floating-point ``column`` whose missing values are NaN, but null where the row
+    read that a row copies held null (``nulls``, by row read; ``sources``: the row read of
+    each row, -1 for a new row) and in new rows; all null when ``sources`` is ``None``."""
+    if sources is None:
+        return column
+    missing = column.is_null().to_numpy(zero_copy_only=False)
+    null = np.ones(len(column), dtype=bool)
+    copied = sources >= 0
+    null[copied] = nulls[sources[copied]]
+    return pa.array(column.to_numpy(), type=column.type, mask=missing & null)
+
+
+def _unnamed_levels(schema):
+    """``{level: field name}``: the index levels that pandas stored without a name in a
+    table of Arrow ``schema`` (``__index_level_0__``), by their position among the levels
+    (a ``RangeIndex`` stores no values, and is left out)."""
+    meta = schema.pandas_metadata or {}
+    names = {c.get("field_name"): c.get("name") for c in meta.get("columns", [])}
+    return {level: field for level, field in enumerate(meta.get("index_columns", []))
+            if isinstance(field, str) and names.get(field, field) is None
+            and field in schema.names}
+
+
+def parquet_columns(path):
+    """The names of the columns of the table :func:`read_table` reads from a Parquet file or
+    directory, from its schema alone (the values are not read): named index levels stored
+    by pandas among them, unnamed ones not; the keys of Hive-style directories last.
+
+    Raises
+    ------
+    DataError
+        As :func:`parquet_dataset`.
+    """
+    path = Path(path)
+    if path.is_dir():
+        dataset, metadata = parquet_dataset(path)
+        schema = dataset.schema.with_metadata(metadata) if metadata else dataset.schema
+    else:
+        schema = _file_schema(path)
+    unnamed = set(_unnamed_levels(schema).values())
+    return [name for name in schema.names if name not in unnamed]
+
+
 def parquet_dataset(path):
     """The pyarrow dataset of a Parquet file or directory, checked as :func:`read_table`
     checks it, and the schema metadata of its first file (pandas' index and dtypes).
@@ -922,8 +996,9 @@ def parquet_dataset(path):
     import pyarrow.dataset as ds
 
     path = Path(path)
-    if not path.is_dir():
-        return ds.dataset(str(path), format="parquet"), _file_schema(path).metadata
+    if not path.is_dir():  # its schema checked first: a repeated name is named
+        schema = _file_schema(path)
+        return ds.dataset(str(path), format="parquet"), schema.metadata
     files = _parquet_files(path)
     schemas = [_file_schema(f) for f in files]
     _check_same_schema(files, schemas)
@@ -946,7 +1021,8 @@ def arrow_frame(arrow, path, nullable=None):
     """An Arrow table read from ``path`` as the pandas table the command line works on.
 
     Decimal columns are float64 (refused where a float64 cannot hold their
-    digits). Integer columns with missing values are nullable integers
+    digits); a ``time64[ns]`` column is refused where a value has nanoseconds
+    (pandas holds times of day to the microsecond). Integer columns with missing values are nullable integers
     (pandas turns them into float64, which rounds values above 2**53 and would
     write them back as floating point); ``nullable`` names the integer columns
     to read so instead (``None``: those with a missing value in ``arrow``), so
@@ -960,6 +1036,9 @@ def arrow_frame(arrow, path, nullable=None):
     index : list of str
         The names of the index levels read as columns.
     """
+    for field in arrow.schema:
+        if field.type == pa.time64("ns"):
+            _check_microseconds(path, field, arrow.column(field.name))
     table = arrow.to_pandas()
     for field in arrow.schema:
         if pa.types.is_decimal(field.type) and field.name in table.columns:
@@ -991,6 +1070,27 @@ def arrow_frame(arrow, path, nullable=None):
     else:
         table = table.reset_index(drop=True)
     return table, index
+
+
+def _check_microseconds(path, field, column):
+    """An error naming the file, the column and a value where a ``time64[ns]`` column holds
+    a time of day with nanoseconds, which pandas cannot hold (its ``datetime.time`` keeps
+    microseconds): pyarrow refuses to convert it, naming neither."""
+    nanoseconds = pc.cast(column, pa.int64())
+    lost = pc.fill_null(pc.not_equal(pc.remainder(nanoseconds, 1000), 0), False)
+    if not pc.any(lost).as_py():
+        return
+    value = nanoseconds[pc.index(lost, True).as_py()].as_py()
+    hours, rest = divmod(value, 3600 * 10**9)
+    minutes, rest = divmod(rest, 60 * 10**9)
+    seconds, fraction = divmod(rest, 10**9)
+    raise DataError(
+        f"'{path}': column {field.name!r} ({field.type}) holds "
+        f"{hours:02d}:{minutes:02d}:{seconds:02d}.{fraction:09d}, a time of day with "
+        "nanoseconds, which pandas cannot hold (it keeps times of day to the microsecond). "
+        "Store the column as time64[us] or as whole nanoseconds (int64), or leave it out "
+        f"(resample and compare: --drop {field.name})."
+    )
 
 
 def _parquet_files(path):
@@ -1078,42 +1178,68 @@ class ParquetLayout:
         The floating-point columns whose missing values were all NaN, not null:
         they are written with NaN again (pandas holds both as NaN, which pyarrow
         writes as null).
+    nulls : dict, default=None
+        ``{name: mask}`` for the floating-point columns that held both NaN and
+        null: ``mask`` is true at the rows read whose value was null. The missing
+        values of the rows copied from those rows are written as they were read,
+        NaN or null, cell by cell.
+    unnamed : dict, default=None
+        ``{level: values}``: the values (a pyarrow array, one per row read) of the
+        index levels stored by pandas without a name, by their position among the
+        levels. They are not columns of the table read; an output of copied rows
+        is written with the labels of those rows again.
 
     Attributes
     ----------
     schema : pyarrow.Schema
     index : list of str
     nan : list of str
+    nulls : dict
+    unnamed : dict
     """
 
-    def __init__(self, schema, index, nan=()):
+    def __init__(self, schema, index, nan=(), nulls=None, unnamed=None):
         self.schema = schema
         self.index = list(index)
         self.nan = list(nan)
+        self.nulls = dict(nulls or {})
+        self.unnamed = dict(unnamed or {})
 
     def keep(self, columns):
         """The layout of a table of some of the columns: this one, as :meth:`to_arrow` finds
         each column by name."""
         return self
 
-    def to_arrow(self, table):
+    def to_arrow(self, table, rows=None, head=None):
         """``table`` as an Arrow table: the index levels read stored as an index again, and
         each column of the table read with its Arrow type when its values allow, and then
         with its field's metadata (such as the categories of a polars ``Enum``) and, where
         it has no missing value, its ``not null``; the missing values of the columns of
-        ``nan`` are NaN.
+        ``nan`` are NaN, those of the columns of ``nulls`` NaN or null as in the row each
+        copies (null in a new row, as pandas writes a missing value).
 
         Parameters
         ----------
         table : pandas.DataFrame
             A table with columns of the one read (such as a sampler's output).
+        rows : array-like of int, default=None
+            The row read that each row of ``table`` copies, when all of them are copies
+            (a sampler's ``sample_indices_``).
+        head : array-like of int, default=None
+            The row read that each of the first ``len(head)`` rows of ``table`` copies,
+            when new rows follow them. Without ``rows`` nor ``head``, ``table`` starts
+            with the rows read, in order (an over-sampler's output).
 
         Returns
         -------
         arrow : pyarrow.Table
         """
+        sources = self._sources(len(table), rows, head)
         keep_index = bool(self.index) and all(name in table.columns for name in self.index)
         frame = table.set_index(self.index) if keep_index else table
+        if self.unnamed and (keep_index or not self.index):
+            frame, unnamed_kept = self._with_unnamed_index(frame, sources, keep_index)
+            keep_index = keep_index or unnamed_kept
         arrow = pa.Table.from_pandas(frame, schema=self._nested_schema(frame, keep_index),
                                      preserve_index=keep_index)
         for i, field in enumerate(arrow.schema):
@@ -1131,10 +1257,11 @@ class ParquetLayout:
                         column = pc.cast(column, target, safe=True)
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
                     continue  # new values the type cannot hold (fractions in integers): as they are
-            if field.name in self.nan and column.null_count and pa.types.is_floating(
-                column.type
-            ):
-                column = pc.fill_null(column, pa.scalar(float("nan"), column.type))
+            if column.null_count and pa.types.is_floating(column.type):
+                if field.name in self.nan:
+                    column = pc.fill_null(column, pa.scalar(float("nan"), column.type))
+                elif field.name in self.nulls:
+                    column = _nan_or_null(column, self.nulls[field.name], sources)
             field = field.with_type(column.type)
             if column.type == source.type:
                 field = field.with_metadata(source.metadata)
@@ -1144,6 +1271,83 @@ class ParquetLayout:
                                                           check_metadata=True):
                 arrow = arrow.set_column(i, field, column)
         return arrow
+
+    def decimal_text(self, table, decimal="."):
+        """``table`` with each column read from a Parquet decimal as the text of its values at
+        the column's scale (``0.00`` for a ``decimal128(10, 2)``; new values rounded to it
+        half to even, as :meth:`to_arrow` stores them), with the decimal mark ``decimal``,
+        ``''`` where missing: for a CSV output, where a float64 would lose the scale
+        (``0.0``). A column the type cannot hold (new values too large) is left as it is.
+        """
+        table = table.copy(deep=False)
+        for name in table.columns:
+            j = self.schema.get_field_index(name) if isinstance(name, str) else -1
+            if j < 0 or table[name].dtype.kind != "f":
+                continue
+            kind = self.schema.field(j).type
+            if not pa.types.is_decimal(kind):
+                continue
+            values = table[name].to_numpy(dtype=np.float64)
+            try:
+                exact = _float_as_decimal(
+                    pa.chunked_array([pa.array(values, mask=np.isnan(values))]), kind)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                continue
+            text = pc.fill_null(pc.cast(exact, pa.string()), "")
+            if decimal != ".":
+                text = pc.replace_substring(text, ".", decimal)
+            table[name] = text.to_numpy(zero_copy_only=False).astype(object)
+        return table
+
+    def _sources(self, n, rows, head):
+        """The row read that each of ``n`` rows copies (-1: a new row), as :meth:`to_arrow`
+        describes ``rows`` and ``head``; ``None`` where unknown (fewer rows than were read,
+        without ``rows``) or where nothing needs it."""
+        if not self.nulls and not self.unnamed:
+            return None
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.intp)
+            return rows if len(rows) == n else None
+        if head is not None:
+            head = np.asarray(head, dtype=np.intp)
+        else:
+            read = next(iter(self.nulls.values() or self.unnamed.values()))
+            if n < len(read):
+                return None
+            head = np.arange(len(read), dtype=np.intp)
+        if len(head) > n:
+            return None
+        return np.concatenate([head, np.full(n - len(head), -1, dtype=np.intp)])
+
+    def _with_unnamed_index(self, frame, sources, named):
+        """``frame`` with the unnamed index levels read (and its named ones, when ``named``),
+        the labels of the rows each row copies; when some rows are new (no label) or their
+        rows read are not known, ``frame`` as it is, with a warning: pandas then reads the
+        output with a fresh index (0, 1, ...), as the samplers give a table with new rows.
+        Also whether the index was set."""
+        if sources is None or (sources < 0).any():
+            warnings.warn(
+                "the index that the input stores without a name (pandas' "
+                f"{', '.join(f'__index_level_{k}__' for k in self.unnamed)}) is not written: "
+                "the output has rows that are no copies of input rows, which have no label in "
+                "it; pandas reads the output with a fresh index (0, 1, ...). Name the index "
+                "in the input to keep it as a column.",
+                BalancekitWarning,
+                stacklevel=4,
+            )
+            return frame, False
+        depth = len(self.index) + len(self.unnamed)
+        named = iter(frame.index.get_level_values(k) for k in range(len(self.index))) if (
+            named) else iter(())
+        levels = []
+        for level in range(depth):
+            if level in self.unnamed:
+                values = self.unnamed[level].take(pa.array(sources)).to_pandas()
+                levels.append(pd.Index(values, name=None))
+            else:
+                levels.append(next(named))
+        index = levels[0] if depth == 1 else pd.MultiIndex.from_arrays(levels)
+        return frame.set_axis(index, axis=0), True
 
     def _nested_schema(self, frame, keep_index):
         """The schema for ``pyarrow.Table.from_pandas(frame)`` when ``frame`` has columns of
@@ -1515,7 +1719,7 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
     head : array-like of int, default=None
         With ``text``: the input row each of the first ``len(head)`` rows of
         ``table`` copies, when new rows follow them (see
-        :meth:`CellText.render`).
+        :meth:`CellText.render` and :meth:`ParquetLayout.to_arrow`).
     decimal : {'.', ','}, default='.'
         The decimal mark of the numbers written to a CSV output (values
         written back as they were read keep their text).
@@ -1531,6 +1735,8 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
     layout = text if isinstance(text, ParquetLayout) else None
     if isinstance(text, CellText) and fmt != "parquet":
         table = text.render(table, rows, head, decimal=decimal)
+    if layout is not None and fmt != "parquet":  # decimals at their scale, not as floats
+        table = layout.decimal_text(table, decimal)
     if fmt != "parquet":
         table = _flat_cells(table, path)
         if decimal != ".":
@@ -1538,7 +1744,9 @@ def write_table(table, path, *, force=False, sep=",", text=None, rows=None, head
 
     def write(tmp):
         try:
-            _write_frame(table, tmp, fmt, sep=sep, layout=layout, name=path.name)
+            _write_frame(table, tmp, fmt, sep=sep, layout=layout, name=path.name,
+                         rows=rows if layout is not None else None,
+                         head=head if layout is not None else None)
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # pyarrow refuses some column types
@@ -1721,17 +1929,18 @@ def _about(exc, path, tmp=None):
     return type(exc)(exc.errno, exc.strerror, str(path))
 
 
-def _write_frame(table, path, fmt, *, sep=",", layout=None, name=None):
+def _write_frame(table, path, fmt, *, sep=",", layout=None, name=None, rows=None, head=None):
     """Write ``table`` to ``path`` in ``fmt`` (no atomicity: see :func:`write_table`);
     ``name``: the output's file name, which a gzip header records (``path`` may be a
-    temporary file)."""
+    temporary file); ``rows`` and ``head``: the rows read that the rows copy, for
+    :meth:`ParquetLayout.to_arrow`."""
     if fmt == "parquet":
         if layout is None:
             table.to_parquet(path, index=False)
         else:
             import pyarrow.parquet as pq
 
-            pq.write_table(layout.to_arrow(table), path)
+            pq.write_table(layout.to_arrow(table, rows=rows, head=head), path)
         return
     opener = _gzip_opener(name or os.path.basename(path)) if fmt == "csv.gz" else open
     if table.shape[1] and all(dtype in (np.float64, np.int64) for dtype in table.dtypes):

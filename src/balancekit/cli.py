@@ -781,21 +781,25 @@ def _check_target_column(ctx, table, target, sep=None):
 
 def _warn_spaced_labels(y, target):
     """A warning where text labels differ only by surrounding spaces (``'yes'`` and
-    ``'yes '``): they are different classes, which is rarely what the file meant."""
-    spelled = {}
-    for label in pd.unique(y.dropna()):
-        if isinstance(label, str):
-            spelled.setdefault(label.strip(), []).append(label)
-    alike = [group for group in spelled.values() if len(group) > 1]
-    if alike:
-        shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
-        warnings.warn(
-            f"the labels of {target!r} include {shown}, which differ only by surrounding "
-            "spaces: they are counted as separate classes. Strip the spaces in the file if "
-            "they are one class.",
-            BalancekitWarning,
-            stacklevel=1,
-        )
+    ``'yes '``), and one where they differ only by case (``'Yes'`` and ``'yes'``): they are
+    different classes, which is rarely what the file meant."""
+    labels = [label for label in pd.unique(y.dropna()) if isinstance(label, str)]
+    for key, what, remedy in (
+        (str.strip, "surrounding spaces", "Strip the spaces in the file"),
+        (str.casefold, "case", "Write them alike in the file (e.g. all in lower case)"),
+    ):
+        spelled = {}
+        for label in labels:
+            spelled.setdefault(key(label), []).append(label)
+        alike = [group for group in spelled.values() if len(group) > 1]
+        if alike:
+            shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
+            warnings.warn(
+                f"the labels of {target!r} include {shown}, which differ only by {what}: "
+                f"they are counted as separate classes. {remedy} if they are one class.",
+                BalancekitWarning,
+                stacklevel=1,
+            )
 
 
 #: The most column names an error message lists.
@@ -877,6 +881,21 @@ def _drop_columns(ctx, table, values, target, groups=None):
             "least one column to learn from."
         )
     return table.drop(columns=[table.columns[names.index(name)] for name in dropped])
+
+
+def _parquet_drop(ctx, data, values, target, groups=None):
+    """``--drop`` on a Parquet input: the names of the columns to leave out, found among the
+    columns of its schema (:func:`_drop_columns` checks them), so that they are not read,
+    nor converted: a column balancekit cannot read (a decimal wider than a float64, times
+    of day to the nanosecond) is no obstacle once dropped. ``None`` for a CSV input, or
+    without ``--drop``: the columns are dropped once read."""
+    if not values or _is_csv(data):
+        return None
+    names = _io.parquet_columns(data)
+    frame = pd.DataFrame(columns=names)
+    _check_target_column(ctx, frame, target)
+    kept = set(_drop_columns(ctx, frame, values, target, groups).columns)
+    return [name for name in names if name not in kept]
 
 
 def _comma_names(value, names):
@@ -1426,12 +1445,14 @@ def compare(
                 ctx=ctx,
                 param_hint="'--target'",
             )
+        dropped = _parquet_drop(ctx, data, drop, target, groups)
         with _working(f"reading {data}"):
-            table = _io.read_table(data, sep=sep, decimal=decimal)
+            table = _io.read_table(data, sep=sep, decimal=decimal, drop=dropped)
         X, y = _split_target(ctx, table, target, sep if _is_csv(data) else None)
         _check_labelled(y, target, data, sep)
         # Class labels (not a continuous value) before counting the classes.
         check_target(y, purpose="a comparison of strategies")
+        drop = None if dropped is not None else drop  # left out as the file was read
     target = DEMO_TARGET if data is None else target
     X = _drop_columns(ctx, X, drop, target, groups)
     group_values = None
@@ -1633,9 +1654,11 @@ def resample(
     sep = _check_sep(ctx, sep, data, output)
     decimal = _check_decimal(ctx, decimal, sep, data, output)
     _io.check_output(output, force=force)
+    dropped = _parquet_drop(ctx, data, drop, target)
     with _working(f"reading {data}"):
-        table, text = _io.read_table(data, sep=sep, keep_text=True, decimal=decimal)
-    if drop:
+        table, text = _io.read_table(data, sep=sep, keep_text=True, decimal=decimal,
+                                     drop=dropped)
+    if drop and dropped is None:  # a CSV file: its columns dropped once read
         _check_target_column(ctx, table, target, sep if _is_csv(data) else None)
         table = _drop_columns(ctx, table, drop, target)
         text = text.keep(table.columns)
@@ -1790,13 +1813,12 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
     from . import _dask_io
     from . import dask as bk_dask
 
-    table, layout = _dask_io.read_parquet(data)
-    if drop:
-        _check_target_column(ctx, table, target)
-        table = table[list(_drop_columns(ctx, table._meta, drop, target).columns)]
+    # The columns dropped are not read, nor converted.
+    table, layout = _dask_io.read_parquet(data, drop=_parquet_drop(ctx, data, drop, target))
     # Columns' kinds from values: pandas 2 gives text an object dtype, whose empty meta
-    # narwhals reads as numbers.
+    # narwhals reads as numbers; dates, times and nulls from the files' Arrow types.
     X_meta, _ = _split_target(ctx, table._meta_nonempty, target)
+    X_meta = _kinds_as_read(X_meta, layout.schema)
     X, y = table.drop(columns=[target]), table[target]
     with _working(f"reading the column {target!r} of {data}"):
         # That column alone: the sampler reads the whole table once it is made.
@@ -1805,7 +1827,11 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
     # A categorical column counts its unused categories too (and dask its placeholder of
     # the categories of a Hive partition key, '__UNKNOWN_CATEGORIES__'): not classes.
     before = {_py(label): int(n) for label, n in sorted(before.items()) if n}
-    as_text = _fractional_labels(pd.Series(list(before), dtype=y.dtype)).dtype != y.dtype
+    # Dates, bytes, ...: refused as without --dask, before a partition does it in its words.
+    _check_label_values(pd.Series(list(before), dtype=object).infer_objects(), target)
+    # Only floats may be fractional class codes (a categorical y's categories are unknown).
+    as_text = y.dtype.kind == "f" and _fractional_labels(
+        pd.Series(list(before), dtype=y.dtype)).dtype != y.dtype
     if as_text:  # grades 1.5 and 2.5: class labels as their text, numbers again when written
         y = y.map_partitions(_label_text, meta=(target, object))
         before = {str(label): n for label, n in before.items()}
@@ -1830,6 +1856,33 @@ def _resample_with_dask(ctx, data, target, method, output, strategy, seed, param
                         for label, n in before.items())
     _say(f"{method}: {sum(before.values()):,} -> {_count(sum(after.values()), 'row')} "
          f"({changes}); wrote {output} (dask, {_count(result.npartitions, 'partition')})")
+
+
+def _kinds_as_read(meta, schema):
+    """The non-empty meta of a dask table read from Parquet (``meta``: made-up values, text
+    in every column of objects) with, in the columns pandas reads as objects of dates,
+    times of day or nothing (Arrow's null type), values of that Python type, so that
+    :func:`_frames.column_kinds` gives the kinds the command without --dask gives, from the
+    Arrow ``schema`` of the files."""
+    import datetime
+
+    import pyarrow as pa
+
+    meta = meta.copy()
+    for name in meta.columns:
+        if meta[name].dtype != object or name not in schema.names:
+            continue
+        kind = schema.field(name).type
+        if pa.types.is_date(kind):
+            value = datetime.date(2000, 1, 1)
+        elif pa.types.is_time(kind):
+            value = datetime.time(0)
+        elif pa.types.is_null(kind):
+            value = None
+        else:
+            continue
+        meta[name] = pd.Series([value] * len(meta), index=meta.index, dtype=object)
+    return meta
 
 
 def _insert_column(frame, column, position, name):
@@ -1988,12 +2041,13 @@ def _inspect_with_dask(ctx, data, target):
     dask, _ = _import_dask()
     from . import _dask_io
 
-    table, _ = _dask_io.read_parquet(data)
+    table, layout = _dask_io.read_parquet(data)
     # The names (the values of the empty meta are none, those of the non-empty one made up:
     # the partitions' own are checked in describe). Columns' kinds from values: pandas 2
-    # gives text an object dtype, whose empty meta narwhals reads as numbers.
+    # gives text an object dtype, whose empty meta narwhals reads as numbers; dates, times
+    # and nulls from the files' Arrow types.
     _split_target(ctx, table._meta, target, features=False)
-    X_meta = table._meta_nonempty.drop(columns=[target])
+    X_meta = _kinds_as_read(table._meta_nonempty, layout.schema).drop(columns=[target])
 
     def describe(part, i):
         column = part[target]
