@@ -1597,3 +1597,18 @@ def test_a_pipeline_with_steps_around_a_dask_sampler_fits(array):
     pipe.fit(X_d, y_d)
     assert pipe[-1].n_features_in_ == X.shape[1]
     assert pipe.score(X if array else _frame(X, y).drop(columns="label"), y) > 0.5
+
+
+def test_missing_values_among_the_gathered_rows_are_counted_as_such():
+    """The count is of the rows gathered into memory (those of the classes to grow), not of
+    the collection: the message said '2 NaN' of a column holding 10."""
+    X, y = _data(n=600)
+    df = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    df.loc[::60, "f0"] = np.nan
+    n_grown = int((df["f0"].isna() & (y == 1)).sum())
+    ddf = dd.from_pandas(df, npartitions=3)
+    yd = dd.from_pandas(pd.Series(y, name="y"), npartitions=3)
+    with pytest.raises(DataError, match=rf"among the {(y == 1).sum()} rows of the classes to "
+                                        rf"grow \(1\), gathered into memory: X contains "
+                                        rf"{n_grown} NaN"):
+        SMOTE(random_state=0).fit_resample(ddf, yd)

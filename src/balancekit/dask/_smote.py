@@ -27,7 +27,14 @@ class _GrowGathered(DaskSamplerMixin):
                 if parts.frame else (parts.X, parts.y)
         X_grown, y_grown, rows = parts.gather(grown)
         rng = check_seed(self.random_state, owner=type(self).__name__)
-        X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
+        try:
+            X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
+        except DataError as exc:
+            # Its counts are of the gathered rows, not of the collection: say so.
+            raise DataError(
+                f"among the {len(rows):,} rows of the classes to grow "
+                f"({', '.join(map(repr, grown))}), gathered into memory: {exc}"
+            ) from None
         # What the searches over every row read (ADASYN's, BorderlineSMOTE's): for this call.
         self._whole = _WholeData(parts, rows, totals)
         try:
