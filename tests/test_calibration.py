@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from balancekit import FunctionSampler
 from balancekit.calibration import PriorCorrectedClassifier, correct_prior
 from balancekit.exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from balancekit.over_sampling import RandomOverSampler
@@ -360,3 +361,42 @@ def test_sample_weight_with_a_pipeline_of_samplers_is_refused_in_plain_words():
         model.fit(X, y, sample_weight=np.ones(120))
     assert "Use a balancekit sampler" not in str(info.value)
     assert model.fit(X, y).resampled_prior_.tolist() == [0.5, 0.5]
+
+
+def test_a_class_whose_kept_rows_all_weigh_zero_is_refused_at_fit():
+    """It left the estimator without the class and failed only at predict_proba, naming
+    resampled_prior, a parameter the user never set."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = np.r_[np.zeros(190, int), np.ones(10, int)]
+    weights = np.ones(200)
+    weights[:180] = 0  # class 0 keeps weight through its last 10 rows only
+    with pytest.raises(DataError, match="rows of class 0 that the sampler kept all have a "
+                                        "sample_weight of 0"):
+        PriorCorrectedClassifier(LogisticRegression(), random_state=0).fit(
+            X, y, sample_weight=weights)
+
+
+def test_an_estimator_that_balances_the_classes_itself_is_warned_about():
+    """Its corrected probabilities are off by the ratio of the prior it learns to the
+    resampled one (mean probability 0.117 for a rate of 0.052)."""
+    from balancekit.exceptions import BalancekitWarning
+    from balancekit.weights import WeightedClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = (rng.random(300) < 0.2).astype(int)
+    for estimator, how in ((LogisticRegression(class_weight="balanced"), "class_weight"),
+                           (WeightedClassifier(LogisticRegression()), "WeightedClassifier"),
+                           (make_pipeline(RandomUnderSampler(), LogisticRegression()),
+                            "resamples again")):
+        with pytest.warns(BalancekitWarning, match=f"balances the classes itself.*{how}"):
+            PriorCorrectedClassifier(estimator, random_state=0).fit(X, y)
+
+
+def test_labels_are_named_plainly_in_errors():
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    y = np.repeat(["a", "b", "c"], 10)
+    drop_c = FunctionSampler(func=lambda X, y: (X[y != "c"], y[y != "c"]))
+    with pytest.raises(DataError, match="every sample of class 'c';"):
+        PriorCorrectedClassifier(LogisticRegression(), sampler=drop_c).fit(X, y)

@@ -586,3 +586,20 @@ def test_a_pipeline_is_weighted_through_metadata_routing(kind):
                                match=r"final step of this Pipeline, GaussianNB.*"
                                      r"set_fit_request\(sample_weight=True\)"):
                 WeightedClassifier(pipe(final)).fit(X, y)
+
+
+@pytest.mark.parametrize("forest", ["RandomForestClassifier", "ExtraTreesClassifier"])
+def test_balanced_forests_on_numbers_written_as_text(forest):
+    """scikit-learn's forests turn 'balanced' into a dict and then miss the classes '0' and
+    '1' in it ("The classes, [0, 1], are not in class_weight"): weighted per row instead, the
+    same model."""
+    from sklearn import ensemble
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    y = np.where(rng.random(100) < 0.2, "1", "0")
+    make = getattr(ensemble, forest)
+    model = WeightedClassifier(make(n_estimators=5, random_state=0)).fit(X, y)
+    reference = make(n_estimators=5, random_state=0).fit(
+        X, y, sample_weight=sk_cw.compute_sample_weight("balanced", y))
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))

@@ -19,6 +19,8 @@ targets the correction is a strictly increasing map of the positive-class
 probability, so the ranking (ROC-AUC, precision-recall curve) is unchanged.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
@@ -38,7 +40,12 @@ from ._validation import (
     plain_label,
     unique_labels,
 )
-from .exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
+from .exceptions import (
+    BalancekitWarning,
+    DataError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 from .pipeline import check_sampler
 from .weights import _sample_weight_key, _takes_sample_weight, _weighted_part
 
@@ -64,6 +71,31 @@ def _check_prior(name, prior, n_classes):
             f"{prior.tolist()}."
         )
     return prior / prior.sum()
+
+
+def _warn_if_reweighted(estimator, target):
+    """Warn when ``estimator`` (``target``: the part of it that is weighted, its final step
+    for a pipeline) balances the classes itself: it then learns the class prior its weights
+    imply, not the resampled one the correction divides out."""
+    from .weights import WeightedClassifier
+
+    how = None
+    if isinstance(estimator, WeightedClassifier):
+        how = "it is a WeightedClassifier"
+    elif isinstance(estimator, _SkPipeline) and any(
+            hasattr(step, "fit_resample") for _, step in estimator.steps):
+        how = "its pipeline resamples again"
+    elif getattr(target, "class_weight", None) is not None:
+        how = f"class_weight={target.class_weight!r}"
+    if how is not None:
+        warnings.warn(
+            f"the estimator balances the classes itself ({how}): it learns the class prior "
+            "its weights (or rows) imply, not the resampled one the correction divides out, "
+            "so the corrected probabilities are off by the ratio of the two. Leave the "
+            "balancing to the sampler (e.g. class_weight=None).",
+            BalancekitWarning,
+            stacklevel=3,
+        )
 
 
 def correct_prior(proba, train_prior, resampled_prior):
@@ -319,6 +351,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 "the resampled rows. Use an estimator that takes sample_weight, or fit "
                 "without sample_weight."
             )
+        _warn_if_reweighted(estimator, target)
         key = None
         if weights is not None:
             key = _sample_weight_key(estimator, target, prefix, owner=type(self).__name__)
@@ -351,10 +384,18 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if not np.array_equal(resampled_classes, self.classes_):
             missing = [c for c in self.classes_ if c not in set(resampled_classes.tolist())]
             raise DataError(
-                f"The sampler removed every sample of class {missing[0]!r}; the prior "
-                "correction needs each class in the resampled data."
+                f"The sampler removed every sample of class {plain_label(missing[0])!r}; the "
+                "prior correction needs each class in the resampled data."
             )
         self.resampled_prior_ = _class_prior(y_res, self.classes_, weights_res)
+        if not (self.resampled_prior_ > 0).all():
+            lost = self.classes_[np.flatnonzero(self.resampled_prior_ == 0)[0]]
+            raise DataError(
+                f"The rows of class {plain_label(lost)!r} that the sampler kept all have a "
+                "sample_weight of 0, so the estimator would learn without that class and the "
+                "prior correction could not divide by its share. Drop the rows of weight 0 "
+                "before fitting (the sampler then draws among the others)."
+            )
 
         fit_params = {} if weights_res is None else {key: weights_res}
         self.estimator_ = estimator.fit(X_res, y_res, **fit_params)

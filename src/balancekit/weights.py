@@ -418,7 +418,11 @@ def _sklearn_reads(checked, classes, estimator=None):
     branch converts text classes such as ``'10'`` to numbers and then misses them, and
     :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (``estimator``) reads a
     dict on its encoded classes ``0, 1, ...``, not on the labels: the weight of label
-    ``2`` of the classes ``[1, 2, 3]`` would go to the class ``3``."""
+    ``2`` of the classes ``[1, 2, 3]`` would go to the class ``3``. ``'balanced'`` counts
+    as the dict it becomes: scikit-learn's forests turn it into one, then miss the classes
+    ``'0'`` and ``'1'`` in it."""
+    if isinstance(checked, str) and checked == "balanced":
+        checked = {_py(c): 1.0 for c in classes}
     if not isinstance(checked, dict) or not checked:
         return True
     if isinstance(estimator, HistGradientBoostingClassifier) and not _are_positions(classes):
