@@ -753,3 +753,13 @@ def test_svm_smote_keeps_no_earlier_model_when_no_class_grows():
     X_res, _ = sampler.fit_resample(X[:, :3], y)
     assert X_res.shape == (200, 3)
     assert not hasattr(sampler.svm_estimator_, "support_")  # this call's model, not fitted
+
+
+def test_svm_smote_checks_n_jobs_before_fitting_its_svm():
+    class Refuses(SVC):
+        def fit(self, X, y, sample_weight=None):
+            raise AssertionError("the SVM was fitted before n_jobs was checked")
+
+    X, y = make_classification(200, n_features=5, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match="n_jobs must be an integer"):
+        SVMSMOTE(svm_estimator=Refuses(), n_jobs="abc").fit_resample(X, y)

@@ -6,10 +6,11 @@ from sklearn.base import clone
 
 from .. import _frames
 from .._base import BaseSampler, Resampled
+from .._exact import check_n_jobs
 from .._kernels import LazyRows, SparseRows
 from .._strategy import resolve_sampling_strategy
 from .._validation import check_not_a_class, check_seed
-from ..exceptions import InvalidParameterTypeError
+from ..exceptions import InvalidParameterError, InvalidParameterTypeError
 from ..over_sampling import SMOTE, SMOTEN, SMOTENC
 
 
@@ -114,6 +115,17 @@ def over_sampler(combined, default):
         )
     sampler = clone(sampler)
     return sampler, check_seed(getattr(sampler, "random_state", None))
+
+
+def check_up_front(combined, name, rule, check):
+    """Check ``n_jobs`` of the combined sampler and, with ``check(rule)``, the parameters
+    of its cleaning rule (given as parameter ``name``), before SMOTE runs: a typo there
+    would otherwise fail after the over-sampling. The rule's errors name it."""
+    check_n_jobs(combined.n_jobs)
+    try:
+        check(rule)
+    except (InvalidParameterError, InvalidParameterTypeError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
 
 
 def smote_then_clean(combined, X, y, rng, clean):

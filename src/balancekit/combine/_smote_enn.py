@@ -7,7 +7,7 @@ from .._neighbors import neighbors_attribute
 from .._strategy import resolve_targets
 from ..under_sampling._enn import EditedNearestNeighbours, _Editing
 from ..under_sampling._rules import cleaning_rule, rows_kept
-from ._common import check_noting_kinds, smote_then_clean
+from ._common import check_noting_kinds, check_up_front, smote_then_clean
 
 
 class SMOTEENN(BaseSampler):
@@ -102,6 +102,8 @@ class SMOTEENN(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         default = EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)
         self.enn_ = cleaning_rule("enn", self.enn, default, "an EditedNearestNeighbours")
+        check_up_front(self, "enn", self.enn_, lambda rule: rule._check_params() if isinstance(
+            rule, EditedNearestNeighbours) else None)
         return smote_then_clean(
             self, X, y, rng, lambda X_all, y_all: clean_edited(self.enn_, X_all, y_all)
         )

@@ -7,7 +7,7 @@ from .._exact import Points, check_n_jobs
 from .._strategy import resolve_sampling_strategy
 from ..under_sampling._rules import cleaning_rule, encode, label_codes, rows_kept, tomek_removed
 from ..under_sampling._tomek import TomekLinks
-from ._common import check_noting_kinds, smote_then_clean
+from ._common import check_noting_kinds, check_up_front, smote_then_clean
 
 
 class SMOTETomek(BaseSampler):
@@ -100,6 +100,8 @@ class SMOTETomek(BaseSampler):
     def _fit_resample(self, X, y, *, targets, rng):
         default = TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
         self.tomek_ = cleaning_rule("tomek", self.tomek, default, "a TomekLinks")
+        check_up_front(self, "tomek", self.tomek_, lambda rule: check_n_jobs(
+            rule.n_jobs) if isinstance(rule, TomekLinks) else None)
         return smote_then_clean(
             self, X, y, rng, lambda X_all, y_all: clean_tomek(self.tomek_, X_all, y_all)
         )

@@ -6,6 +6,7 @@ from sklearn.base import clone
 from sklearn.svm import SVC
 
 from .._base import BaseSampler
+from .._exact import check_n_jobs
 from .._kernels import draw_segments, segment_points
 from .._neighbors import check_neighbors, kneighbors, neighbors_attribute, neighbors_for_class
 from .._validation import check_not_a_class, check_real
@@ -186,6 +187,7 @@ class SVMSMOTE(BaseSampler):
         self.nn_k_ = neighbors_attribute(k, k_estimator, self.n_jobs)
         self.nn_m_ = neighbors_attribute(m, m_estimator, self.n_jobs)
         out_step = check_real("out_step", self.out_step, min_value=0.0, max_value=1.0)
+        check_n_jobs(self.n_jobs)  # before the SVM is fitted
         share = k_estimator is None and m_estimator is None
         svm = self._make_svm(X, rng)
         grow = {c: n for c, n in targets.items() if n > np.count_nonzero(y == c)}
