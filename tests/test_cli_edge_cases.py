@@ -124,7 +124,7 @@ def test_a_huge_strategy_is_refused_before_allocating(tmp_path, inf_csv):
 @pytest.mark.parametrize(("method", "strategy", "fragment"), [
     ("random_over", '{"yes": 5}', "an over-sampler cannot remove samples"),
     ("random_under", '{"no": 80}', "an under-sampler cannot grow a class"),
-    ("tomek_links", "0.5", "a float is not supported by cleaning rules"),
+    ("tomek_links", "0.5", "a number is not supported by cleaning rules"),
 ])
 def test_a_strategy_that_does_not_fit_the_classes_is_a_usage_error(tmp_path, inf_csv, method,
                                                                      strategy, fragment):

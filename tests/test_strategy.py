@@ -523,6 +523,12 @@ def test_callable_receives_y_and_tuple_behaves_as_list():
     assert resolve_sampling_strategy((2, 0), Y3, "clean-sampling") == {0: 10, 2: 2}
     assert resolve_sampling_strategy(np.float64(1.0), Y2, "under-sampling") == {"neg": 4}
     assert resolve_sampling_strategy({np.int64(2): np.int64(7)}, Y3, "over-sampling") == {2: 7}
+    # A cleaning rule takes the keys of a callable's dict; values that are no counts (a
+    # negative one was ignored) are refused, as imbalanced-learn refuses them.
+    assert resolve_sampling_strategy(lambda y: {2: 5}, Y3, "clean-sampling") == {2: 2}
+    for value in (-1, 0.5, "x"):
+        with pytest.raises(InvalidParameterError, match="not numbers of samples"):
+            resolve_sampling_strategy(lambda y, v=value: {2: v}, Y3, "clean-sampling")
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,17 @@ def resolve_counts(sampling_strategy, counts, kind, y):
     if isinstance(sampling_strategy, Callable):
         result = sampling_strategy(y)
         if kind == "clean-sampling" and isinstance(result, (Mapping, list, tuple)):
-            # A cleaning rule decides how many samples go: the keys name the classes to clean.
+            # A cleaning rule decides how many samples go: the keys name the classes to clean
+            # (their counts, if given, must still be counts).
+            if isinstance(result, Mapping):
+                bad = {k: v for k, v in result.items()
+                       if not isinstance(v, Integral) or isinstance(v, bool) or v < 0}
+                if bad:
+                    raise InvalidParameterError(
+                        "sampling_strategy as a callable returned a dict whose values are not "
+                        f"numbers of samples (whole numbers >= 0): {bad!r}. A cleaning rule "
+                        "uses only its keys, the classes to clean: return a list of them."
+                    )
             return _from_list(list(result), counts, kind)
         if not isinstance(result, Mapping):
             raise InvalidParameterTypeError(
@@ -248,7 +258,7 @@ def _from_float(given, counts, kind):
         )
     if kind == "clean-sampling":
         raise InvalidParameterError(
-            f"sampling_strategy={ratio!r}: a float is not supported by cleaning rules; use a "
+            f"sampling_strategy={ratio!r}: a number is not supported by cleaning rules; use a "
             "string such as 'auto' or a list of labels."
         )
     if not 0 < ratio <= 1:
