@@ -1612,3 +1612,12 @@ def test_missing_values_among_the_gathered_rows_are_counted_as_such():
                                         rf"grow \(1\), gathered into memory: X contains "
                                         rf"{n_grown} NaN"):
         SMOTE(random_state=0).fit_resample(ddf, yd)
+
+
+@pytest.mark.parametrize("sampler", [TomekLinks, NearMiss])
+def test_cleaning_samplers_refuse_a_bad_n_jobs_as_in_memory(sampler):
+    X, y = _data(n=300)
+    ddf = dd.from_pandas(pd.DataFrame(X), npartitions=2)
+    yd = dd.from_pandas(pd.Series(y), npartitions=2)
+    with pytest.raises(InvalidParameterTypeError, match="n_jobs must be an integer"):
+        sampler(n_jobs="abc").fit_resample(ddf, yd)

@@ -9,7 +9,7 @@ from dask import delayed
 from sklearn.neighbors import NearestNeighbors
 
 from .. import under_sampling
-from .._exact import Points, top_k
+from .._exact import Points, check_n_jobs, top_k
 from .._neighbors import check_neighbors
 from .._validation import check_int
 from ..exceptions import BalancekitWarning, DataError, SmallClassWarning
@@ -60,6 +60,7 @@ class TomekLinks(DaskSamplerMixin, under_sampling.TomekLinks):
     """
 
     def _resample_partitions(self, parts, targets, totals):
+        check_n_jobs(self.n_jobs)  # not used, but refused as the in-memory sampler refuses it
         largest = max(totals, key=totals.get)  # the first of equal sizes, in label order
         X_rows, y_rows, rows = parts.gather([label for label in totals if label != largest])
         X_checked, labels = self._check_X_y(X_rows, y_rows, one_class=True)
@@ -163,6 +164,7 @@ class NearMiss(DaskSamplerMixin, under_sampling.NearMiss):
     """
 
     def _resample_partitions(self, parts, targets, totals):
+        check_n_jobs(self.n_jobs)  # not used, but refused as the in-memory sampler refuses it
         version = check_int("version", self.version, min_value=1, max_value=3)
         k, estimator = check_neighbors("n_neighbors", self.n_neighbors, counts_itself=False)
         self._refuse_estimator("n_neighbors", estimator)
