@@ -1180,3 +1180,20 @@ def test_undefined_metric_warnings_advise_what_the_function_takes():
     assert "Set `correction`" in messages[1]
     assert "zero_division" in messages[2]
     assert {w.filename for w in caught} == {__file__}
+
+
+def test_parameters_checked_whatever_the_average():
+    y_true, y_pred = [0, 1, 1, 0], [0, 1, 0, 0]
+    # labels is not used with average='binary', but was accepted whatever it was.
+    with pytest.raises(InvalidParameterTypeError, match="got the string 'abc'"):
+        bk.sensitivity_score(y_true, y_pred, labels="abc")
+    with pytest.raises(InvalidParameterTypeError, match="got a dict: "):
+        bk.specificity_score(y_true, y_pred, labels={"zz": 1})
+    assert bk.sensitivity_score(y_true, y_pred, labels=[0, 1]) == 0.5
+    with pytest.raises(InvalidParameterError, match="warn_for must be a tuple, list or set"):
+        bk.sensitivity_specificity_support(y_true, y_pred, warn_for="abc")
+    # Python's formatting failed with "precision too big".
+    with pytest.raises(InvalidParameterError, match="digits=1000000000000 is out of range"):
+        bk.classification_report_imbalanced(y_true, y_pred, digits=10**12)
+    with pytest.raises(InvalidParameterError, match="digits=1000000000000 is out of range"):
+        bk.format_imbalance_report(bk.imbalance_report(y_true, y_pred), digits=10**12)

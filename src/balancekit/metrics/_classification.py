@@ -140,6 +140,17 @@ def _check_average(average, options):
     return average
 
 
+def _check_warn_for(warn_for):
+    """Refuse a ``warn_for`` that is no collection of 'sensitivity' and 'specificity'."""
+    metrics = {"sensitivity", "specificity"}
+    if isinstance(warn_for, str) or not isinstance(warn_for, (tuple, list, set, frozenset)) \
+            or not set(warn_for) <= metrics:
+        raise InvalidParameterError(
+            "warn_for must be a tuple, list or set of 'sensitivity' and 'specificity' (the "
+            f"metrics to warn about when undefined); got {warn_for!r}."
+        )
+
+
 def _check_zero_division(zero_division):
     """Return the value used for undefined ratios (0.0 for ``'warn'``)."""
     if isinstance(zero_division, str):
@@ -188,9 +199,10 @@ def _check_labels(labels, present, kind):
             f"labels=[{label!r}] for that one label."
         )
     if isinstance(labels, (set, frozenset, dict)):
+        unordered = ", which has no order" if not isinstance(labels, dict) else ""
         raise InvalidParameterTypeError(
             f"labels must be a list of labels, in the order of the scores; got a "
-            f"{type(labels).__name__}, which has no order: {labels!r}. Give a list, e.g. "
+            f"{type(labels).__name__}{unordered}: {labels!r}. Give a list, e.g. "
             "sorted(labels)."
         )
     values = _as_list(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
@@ -229,6 +241,7 @@ def _is_position(value, n):
 def _set_wise_labels(kind, present, average, labels, pos_label):
     """Resolve the labels to score, following scikit-learn's rules for ``pos_label``."""
     if average == "binary":
+        _check_labels(labels, present, kind)  # not used, but checked as scikit-learn does
         if kind != "binary":
             raise InvalidParameterError(
                 f"average='binary' needs a binary target, but the target is {kind}; "
@@ -317,6 +330,10 @@ def _positions(present, labels):
     return np.array([place.get(label.item() if isinstance(label, np.ndarray) else label, -1)
                      for label in _as_list(labels)], dtype=np.intp)
 
+
+#: The most digits a report prints (a float64 holds about 17 significant ones; far more fail
+#: in Python's formatting with "precision too big").
+MAX_DIGITS = 20
 
 #: What the warning of an undefined ratio advises, for a function that has ``zero_division``.
 _ZERO_DIVISION_HINT = "Use `zero_division` parameter to control this behavior."
@@ -519,6 +536,7 @@ def _sensitivity_specificity_support(
     ratio (a caller without ``zero_division`` gives its own advice)."""
     _check_average(average, _AVERAGES)
     _check_zero_division(zero_division)
+    _check_warn_for(warn_for)
     kind, present, y_true, y_pred, sample_weight = _check_targets(y_true, y_pred, sample_weight)
     labels = _set_wise_labels(kind, present, average, labels, pos_label)
     samplewise = average == "samples"
@@ -1059,7 +1077,7 @@ def classification_report_imbalanced(
     avg / total       0.70      0.60      0.90      0.61      0.66      0.54         5
     <BLANKLINE>
     """
-    digits = check_int("digits", digits, min_value=0)
+    digits = check_int("digits", digits, min_value=0, max_value=MAX_DIGITS)
     alpha = check_real("alpha", alpha)
     _check_zero_division(zero_division)
     if not isinstance(output_dict, (bool, np.bool_)):

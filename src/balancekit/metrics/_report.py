@@ -19,6 +19,7 @@ from sklearn.metrics import (
 from .._validation import check_int
 from ..exceptions import DataError, InvalidParameterError, InvalidParameterTypeError
 from ._classification import (
+    MAX_DIGITS,
     _check_targets,
     geometric_mean_score,
     sensitivity_specificity_support,
@@ -482,7 +483,7 @@ def format_imbalance_report(report, *, digits=3):
     >>> print(format_imbalance_report(report).splitlines()[0])
     Imbalance report: binary target, 4 samples, 2 classes
     """
-    digits = check_int("digits", digits, min_value=0)
+    digits = check_int("digits", digits, min_value=0, max_value=MAX_DIGITS)
     if not isinstance(report, dict):
         raise InvalidParameterTypeError(
             f"report must be the dict returned by imbalance_report; got {type(report).__name__}."
