@@ -820,6 +820,10 @@ def test_function_sampler_errors(data):
         FunctionSampler(func="drop").fit_resample(X, y)
     with pytest.raises(InvalidParameterTypeError, match="kw_args must be a dict"):
         FunctionSampler(kw_args=[1]).fit_resample(X, y)
+    # Dropped without a word (imbalanced-learn's identity fails on them).
+    with pytest.raises(InvalidParameterError, match="kw_args=\\{'n': 1\\} is given, but func is None"):
+        FunctionSampler(kw_args={"n": 1}).fit_resample(X, y)
+    assert FunctionSampler(kw_args={}).fit_resample(X, y)[0].shape == X.shape
     with pytest.raises(InvalidParameterTypeError, match="validate must be True or False"):
         FunctionSampler(validate="no").fit(X, y)
     with pytest.raises(InvalidParameterError, match="func is set"):

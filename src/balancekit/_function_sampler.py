@@ -222,6 +222,11 @@ class FunctionSampler(BaseSampler):
                 f"kw_args must be a dict or None; got {self.kw_args!r} of type "
                 f"{type(self.kw_args).__name__}."
             )
+        if self.func is None and self.kw_args:
+            raise InvalidParameterError(
+                f"kw_args={dict(self.kw_args)!r} is given, but func is None: the identity "
+                "that stands in for func takes no arguments. Pass the func that takes them."
+            )
         for name in ("accept_sparse", "validate"):
             value = getattr(self, name)
             if not isinstance(value, (bool, np.bool_)):
