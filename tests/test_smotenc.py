@@ -894,3 +894,17 @@ def test_auto_finding_no_categorical_column_warns():
         pd = pytest.importorskip("pandas")
         frame = pd.DataFrame(X, columns=["a", "b", "c"]).astype({"c": "category"})
         SMOTENC(categorical_features="auto", random_state=0).fit_resample(frame, y)
+
+
+def test_a_mask_written_in_integers_is_refused():
+    """[1, 0, 0, 0, 0], meant as a mask, was read as the columns 0 and 1: a continuous column
+    became a category, without a word."""
+    X = np.random.default_rng(0).normal(size=(60, 5))
+    X[:, 0] = np.arange(60) % 3
+    y = np.array([0] * 45 + [1] * 15)
+    with pytest.raises(InvalidParameterError, match=r"holds a 0 or 1 for each column.*must "
+                                                    r"hold booleans: \[True, False"):
+        SMOTENC(categorical_features=[1, 0, 0, 0, 0]).fit_resample(X, y)
+    kept = SMOTENC(categorical_features=[True, False, False, False, False], random_state=0)
+    kept.fit_resample(X, y)
+    assert kept.categorical_features_.tolist() == [0]

@@ -112,7 +112,16 @@ def categorical_columns(X, categorical_features):
             + (f" Integers are positions; the column named {int(bad[0])} is at position "
                f"{names.index(int(bad[0]))}." if named else "")
         )
-    return np.unique(np.where(values < 0, values + n_features, values))
+    unique = np.unique(np.where(values < 0, values + n_features, values))
+    if unique.size < values.size and values.size == n_features and set(values.tolist()) <= {0, 1}:
+        # Repeats are fine, but 0s and 1s, one per column, are a mask written in integers: read
+        # as positions, they would make column 1 (a number, maybe) a category.
+        raise InvalidParameterError(
+            f"categorical_features={values.tolist()!r} holds a 0 or 1 for each column, as a mask "
+            "would, but integers are column positions (here columns 0 and 1 only); a mask "
+            f"must hold booleans: {[bool(v) for v in values.tolist()]!r}."
+        )
+    return unique
 
 
 def _is_numeric(column):
