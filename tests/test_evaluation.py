@@ -1644,6 +1644,9 @@ def test_cv_none_is_five_folds_as_in_scikit_learn(numeric_data):
         ({"cv": 3.0}, InvalidParameterTypeError, "cv must be an integer.*splitter.*float"),
         ({"cv": True}, InvalidParameterTypeError, "cv must be an integer.*bool"),
         ({"cv": "5"}, InvalidParameterTypeError, "cv must be an integer.*str"),
+        # The class itself: "could not split the 200 rows: Input should have at least 1
+        # dimension" before.
+        ({"cv": StratifiedKFold}, InvalidParameterTypeError, "write StratifiedKFold\\(\\) instead"),
         ({"cv": StratifiedKFold(3), "repeats": 2}, InvalidParameterError,
          r"repeats=2 applies to an integer cv only.*StratifiedKFold"),
         ({"cv": [], }, InvalidParameterError, "no \\(train, test\\) split"),

@@ -552,3 +552,9 @@ def test_public_resolver_checks_y_as_the_samplers_do(y, kind):
     with pytest.raises(DataError) as got:
         resolve_sampling_strategy("auto", y, kind)
     assert str(got.value) == str(expected.value)
+
+
+def test_an_absurd_ratio_is_shown_short():
+    # The message printed a 300-digit count.
+    with pytest.raises(InvalidParameterError, match=r"asks for 4e\+301 samples"):
+        resolve_sampling_strategy(1e-300, np.array([0] * 160 + [1] * 40), "under-sampling")

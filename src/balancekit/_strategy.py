@@ -281,7 +281,8 @@ def _from_float(given, counts, kind):
     wanted = int(n_min / ratio)
     if wanted > n_maj:
         raise InvalidParameterError(
-            f"sampling_strategy={ratio!r} asks for {wanted} samples of the majority class "
+            f"sampling_strategy={ratio!r} asks for "
+            f"{wanted if wanted < 10**15 else f'{float(wanted):.3g}'} samples of the majority class "
             f"{_fmt(majority)}, which has only {n_maj}; an under-sampler cannot grow a class. "
             f"Use a ratio of at least {_ceil4(n_min / n_maj)}."
         )

@@ -10,7 +10,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedGroupKFol
 from sklearn.utils import check_random_state
 
 from .._strategy import class_counts
-from .._validation import label_values, unique_labels
+from .._validation import check_not_a_class, label_values, unique_labels
 from ..exceptions import (
     BalancekitWarning,
     DataError,
@@ -145,6 +145,7 @@ def make_folds(cv, repeats, y, groups, random_state, X=None):
     codes = None if groups is None else pd.factorize(groups)[0]
     if isinstance(cv, Integral) and not isinstance(cv, bool):
         return _k_fold(int(cv), repeats, y, codes, random_state)
+    check_not_a_class("cv", cv, "an integer, a scikit-learn splitter or (train, test) pairs")
     if isinstance(cv, (str, bytes, dict, float, bool)) or not (
         hasattr(cv, "split") or hasattr(cv, "__iter__")
     ):
