@@ -309,7 +309,9 @@ def test_make_imbalance_rejects_growing_a_class():
         (0.5, InvalidParameterTypeError, "dict.*or a callable"),
         ({5: 3}, InvalidParameterError, "not in y"),
         ({0: -1}, InvalidParameterError, "non-negative"),
-        (lambda y: [1, 2], InvalidParameterTypeError, "must return a dict"),
+        (lambda y: [1, 2], InvalidParameterTypeError, "must return a dict.*returned a list\\.$"),
+        # The type is named, not the object (its repr held the whole of y).
+        (lambda y: np.asarray(y), InvalidParameterTypeError, "but it returned a ndarray\\.$"),
     ],
 )
 def test_make_imbalance_bad_strategy(strategy, error, match):

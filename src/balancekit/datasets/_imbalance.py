@@ -88,7 +88,7 @@ def make_imbalance(X, y, *, sampling_strategy=None, random_state=None, verbose=F
         if not isinstance(strategy, Mapping):
             raise InvalidParameterTypeError(
                 "sampling_strategy as a callable must return a dict {label: n_samples}, but it "
-                f"returned {strategy!r} of type {type(strategy).__name__}."
+                f"returned a {type(strategy).__name__}."
             )
         strategy = dict(strategy)
     else:
