@@ -400,3 +400,48 @@ def test_labels_are_named_plainly_in_errors():
     drop_c = FunctionSampler(func=lambda X, y: (X[y != "c"], y[y != "c"]))
     with pytest.raises(DataError, match="every sample of class 'c';"):
         PriorCorrectedClassifier(LogisticRegression(), sampler=drop_c).fit(X, y)
+
+
+def test_an_estimator_class_is_refused_with_advice():
+    # scikit-learn's clone TypeError did not name the parameter.
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterTypeError, match=r"^estimator must be a classifier with "
+                       r"predict_proba; got the class KNeighborsClassifier, not an object: "
+                       r"write KNeighborsClassifier\(\) instead\.$"):
+        PriorCorrectedClassifier(KNeighborsClassifier).fit(X, y)
+
+
+def test_a_regressor_is_refused_as_not_a_classifier():
+    # The advice was to wrap it in CalibratedClassifierCV(SVC()), which takes classifiers.
+    from sklearn.linear_model import LinearRegression
+
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    for estimator, shown in [(LinearRegression(), r"LinearRegression\(\)"),
+                             (make_pipeline(StandardScaler(), LinearRegression()),
+                              r"Pipeline\(\.\.\.\)")]:
+        with pytest.raises(InvalidParameterTypeError, match=rf"got the regressor {shown}, which "
+                                                            r"predicts numbers") as info:
+            PriorCorrectedClassifier(estimator).fit(X, y)
+        assert "CalibratedClassifierCV" not in str(info.value)
+
+
+@pytest.mark.parametrize("proba, shown", [
+    ("abc", r"'abc' \(text\) of type str"),
+    ([["0.5", "0.5"]], r"\[\['0.5', '0.5'\]\] \(text\) of type list"),
+    ({"a": 1}, r"\{'a': 1\} \(values that are not numbers\) of type dict"),
+    (np.array([[object(), 0.5]], dtype=object),
+     r"array\(.*dtype=object\) \(values that are not numbers\) of type ndarray"),
+])
+def test_correct_prior_proba_that_is_not_numbers(proba, shown):
+    # A raw ValueError ("could not convert string to float") or TypeError.
+    from balancekit.exceptions import DataTypeError
+
+    with pytest.raises(DataTypeError, match=r"^proba must be an array of probabilities "
+                                            rf"\(numbers\) of shape \(n_samples, n_classes\); "
+                                            rf"got {shown}\.$"):
+        correct_prior(proba, [0.8, 0.2], [0.5, 0.5])
+    # Numbers held as objects are read.
+    np.testing.assert_allclose(correct_prior(np.array([[0.5, 0.5]], dtype=object), [0.8, 0.2],
+                                             [0.5, 0.5]), [[0.8, 0.2]])

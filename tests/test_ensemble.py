@@ -814,3 +814,71 @@ def test_forest_draws_its_balanced_samples_among_rows_of_positive_weight(bootstr
     with pytest.raises(DataError, match="sample_weight is 0 for every row of class 1"):
         BalancedRandomForestClassifier(n_estimators=5, random_state=0).fit(
             X, y, sample_weight=weight)
+
+
+@pytest.mark.parametrize("param, value", [
+    ("min_samples_split", np.float32(0.5)),
+    ("min_samples_leaf", np.float32(0.1)),
+    ("max_features", np.float32(0.5)),
+    ("ccp_alpha", np.float32(0.001)),
+])
+def test_forest_passes_numpy_scalars_to_the_trees_as_python_numbers(param, value):
+    # The forest's check accepted them, then the trees refused np.float32 with scikit-learn's
+    # error naming DecisionTreeClassifier.
+    X, y = _data("binary")
+    model = BalancedRandomForestClassifier(n_estimators=2, random_state=0, **{param: value})
+    model.fit(X, y)
+    assert model.estimator_.get_params()[param] == pytest.approx(float(value))
+
+
+@pytest.mark.parametrize("value, error, match", [
+    ("abc", InvalidParameterTypeError, "got 'abc' of type str"),
+    ({"a": 1}, InvalidParameterTypeError, "got {'a': 1} of type dict"),
+    ([1, 0], InvalidParameterError, r"one per feature \(6 features\); got 2 value"),
+    ([2, 0, 0, 0, 0, 0], InvalidParameterError, "got the value 2"),
+])
+def test_forest_checks_monotonic_cst(value, error, match):
+    # 'abc' gave scikit-learn's error naming DecisionTreeClassifier, a dict a raw IndexError.
+    X, y = _data("binary")
+    with pytest.raises(error, match=rf"^BalancedRandomForestClassifier: monotonic_cst must "
+                                    rf"be None or an array-like of -1, 0 and 1.*{match}"):
+        BalancedRandomForestClassifier(n_estimators=2, monotonic_cst=value).fit(X, y)
+    BalancedRandomForestClassifier(n_estimators=2, monotonic_cst=[1, 0, 0, 0, 0, -1],
+                                   random_state=0).fit(X, y)
+
+
+def test_forest_class_weight_dict_naming_an_unknown_class():
+    # A raw scikit-learn ValueError: "The classes, [0, 1], are not in class_weight".
+    X, y = _data("binary")
+    with pytest.raises(InvalidParameterError, match=r"class_weight names class\(es\) \['zz'\] "
+                                                    r"that are not in the data"):
+        BalancedRandomForestClassifier(n_estimators=2, class_weight={"zz": 1}).fit(X, y)
+
+
+def test_forest_monotonic_cst_needs_two_classes():
+    # A raw ValueError from the first tree ("not supported with multiclass classification").
+    X, y = _data("multiclass")
+    with pytest.raises(InvalidParameterError, match="monotonic_cst applies to two classes only"):
+        BalancedRandomForestClassifier(n_estimators=2, monotonic_cst=[1] + [0] * 5).fit(X, y)
+
+
+def test_bagging_max_samples_none_draws_every_row_count():
+    # Refused ("max_samples must be an integer >= 1 or a float in (0, 1]; got None"), though
+    # it is scikit-learn's default: n_samples rows per bag, the bags of max_samples=1.0.
+    X, y = _data("binary")
+    ours = BalancedBaggingClassifier(n_estimators=3, max_samples=None, random_state=0).fit(X, y)
+    same = BalancedBaggingClassifier(n_estimators=3, max_samples=1.0, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(ours.predict_proba(X), same.predict_proba(X))
+    assert all(rows.shape[0] == X.shape[0] for rows in ours.estimators_samples_)
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"max_features": 10**12}, r"max_features=1000000000000 is more features than X has \(6\)"),
+    ({"max_samples": 401, "bootstrap": False},
+     r"max_samples=401 is more rows than X has \(400\).*bootstrap=False"),
+])
+def test_bagging_draws_larger_than_X_are_refused_before_fitting(params, match):
+    # scikit-learn's bagging raised a bare ValueError ("max_features must be <= n_features").
+    X, y = _data("binary")
+    with pytest.raises(InvalidParameterError, match=rf"^BalancedBaggingClassifier: {match}"):
+        BalancedBaggingClassifier(n_estimators=2, **params).fit(X, y)

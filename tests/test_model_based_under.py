@@ -414,3 +414,52 @@ def test_iht_cv_that_is_no_partition_is_named(cv):
     X, y = make_classification(200, 5, weights=[0.8], random_state=0)
     with pytest.raises(InvalidParameterError, match=r"cv=.* every row in exactly one test fold"):
         InstanceHardnessThreshold(cv=cv, random_state=0).fit_resample(X, y)
+
+
+_IDX = np.arange(200)
+
+
+@pytest.mark.parametrize("cv, error, match", [
+    (["a"], InvalidParameterTypeError, r"^cv: split 1 is not a \(train, test\) pair of index "
+                                       r"arrays; got a str\.$"),
+    ([(_IDX[:100], _IDX[100:], _IDX[:3])], InvalidParameterTypeError,
+     r"^cv: split 1 is not a \(train, test\) pair.*got a tuple"),
+    ([(0, 1)], InvalidParameterTypeError, r"^cv: split 1: the train rows must be a 1-D array"),
+    ([], InvalidParameterError, r"^cv gave no \(train, test\) split"),
+    ({"zz": 1}, InvalidParameterTypeError, r"^cv must be an integer number of folds.*got "
+                                           r"\{'zz': 1\} of type dict"),
+    (StratifiedKFold, InvalidParameterTypeError, r"got the class StratifiedKFold, not an "
+                                                 r"object: write StratifiedKFold\(\) instead"),
+    ([(_IDX[:100], _IDX[100:] + 150)], InvalidParameterError,
+     r"^cv: split 1: the test rows must be positions in 0\.\.199; got values from 250 to 349"),
+], ids=["str", "3-tuple", "scalars", "empty", "dict", "class", "out-of-range"])
+def test_iht_malformed_cv_is_named(cv, error, match):
+    # Raw errors from deep inside: "not enough values to unpack", "need at least one array to
+    # concatenate", "split() missing 1 required positional argument: 'y'", ...
+    X, y = make_classification(200, n_features=5, weights=[0.8], random_state=0)
+    with pytest.raises(error, match=match):
+        InstanceHardnessThreshold(estimator=LogisticRegression(), cv=cv).fit_resample(X, y)
+
+
+def test_iht_error_on_given_splits_quotes_no_indices():
+    # The message embedded the repr of every index array (kilobytes of numbers).
+    X, y = make_classification(200, n_features=5, weights=[0.8], random_state=0)
+    with pytest.raises(InvalidParameterError) as info:
+        InstanceHardnessThreshold(estimator=LogisticRegression(),
+                                  cv=[(_IDX[:100], _IDX[100:])]).fit_resample(X, y)
+    message = str(info.value)
+    assert message.startswith("cv (1 given (train, test) split) cannot give each row one "
+                              "out-of-fold probability")
+    assert "array" not in message and len(message) < 400
+
+
+def test_iht_boolean_mask_splits_are_read_as_rows():
+    # Masks, which compare(cv=...) takes, were refused with the masks' full repr.
+    X, y = make_classification(200, n_features=5, weights=[0.8], random_state=0)
+    masks = [(_IDX % 2 == 0, _IDX % 2 == 1), (_IDX % 2 == 1, _IDX % 2 == 0)]
+    rows = [(np.flatnonzero(a), np.flatnonzero(b)) for a, b in masks]
+    ours = InstanceHardnessThreshold(estimator=LogisticRegression(), cv=masks, random_state=0)
+    same = InstanceHardnessThreshold(estimator=LogisticRegression(), cv=rows, random_state=0)
+    ours.fit_resample(X, y)
+    same.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, same.sample_indices_)

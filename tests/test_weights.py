@@ -603,3 +603,59 @@ def test_balanced_forests_on_numbers_written_as_text(forest):
     reference = make(n_estimators=5, random_state=0).fit(
         X, y, sample_weight=sk_cw.compute_sample_weight("balanced", y))
     np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))
+
+
+def _skewed():
+    from sklearn.datasets import make_classification
+
+    return make_classification(200, n_features=5, weights=[0.8], random_state=0)
+
+
+@pytest.mark.parametrize("estimator", [LogisticRegression(), HistGradientBoostingClassifier(),
+                                       GaussianNB()], ids=lambda e: type(e).__name__)
+def test_weighted_classifier_refuses_a_zero_weight_for_every_class(estimator):
+    # A raw ZeroDivisionError (LogisticRegression), "window shape cannot be larger than
+    # input array shape" (HistGradientBoosting) from deep inside the classifier.
+    X, y = _skewed()
+    with pytest.raises(InvalidParameterError, match=r"^class_weight=\{0: 0, 1: 0\} gives "
+                                                    r"every class of y \(0, 1\) weight 0"):
+        WeightedClassifier(estimator, class_weight={0: 0, 1: 0}).fit(X, y)
+
+
+def test_weighted_classifier_refuses_weights_that_leave_every_row_zero():
+    X, y = _skewed()
+    with pytest.raises(DataError, match=r"class_weight=\{0: 0\} and sample_weight together "
+                                        r"give every row weight 0.*class\(es\) \[1\]"):
+        WeightedClassifier(GaussianNB(), class_weight={0: 0}).fit(
+            X, y, sample_weight=(y == 0).astype(float))
+    WeightedClassifier(GaussianNB(), class_weight={0: 0}).fit(X, y)  # class 1 has weight 1
+
+
+@pytest.mark.parametrize("sample_weight, match", [
+    ("abc", r"got 'abc' of type str"),
+    (["a"] * 200, r"got values that are not numeric"),
+    ({"a": 1}, r"got \{'a': 1\} of type dict"),
+    (object(), r"of type object"),
+])
+def test_compute_class_weight_sample_weight_that_is_not_numbers(sample_weight, match):
+    # A raw ValueError ("could not convert string to float") or TypeError (a dict, an object).
+    _, y = _skewed()
+    with pytest.raises(InvalidParameterTypeError, match=rf"^sample_weight must be an array of "
+                                                        rf"numbers.*{match}"):
+        compute_class_weight("balanced", classes=np.array([0, 1]), y=y,
+                             sample_weight=sample_weight)
+
+
+def test_compute_class_weight_sample_weight_checked_as_the_samplers_check_it():
+    _, y = _skewed()
+    expected = compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
+    # A column vector and a scalar, which the samplers take, were refused.
+    for weights in (np.ones((200, 1)), 2.0):
+        np.testing.assert_allclose(compute_class_weight(
+            "balanced", classes=np.array([0, 1]), y=y, sample_weight=weights), expected)
+    with pytest.raises(DataError, match="sample_weight sums to zero"):
+        compute_class_weight(None, classes=np.array([0, 1]), y=y, sample_weight=np.zeros(200))
+    X, _ = _skewed()
+    model = WeightedClassifier(LogisticRegression()).fit(X, y, sample_weight=np.ones((200, 1)))
+    reference = WeightedClassifier(LogisticRegression()).fit(X, y, sample_weight=np.ones(200))
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X))

@@ -32,9 +32,11 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._validation import (
     accepts_parameter,
     check_no_missing_labels,
+    check_not_a_class,
     check_real,
     check_sample_weight,
     check_target,
+    estimator_kind,
     label_kinds,
     label_values,
     plain_label,
@@ -43,6 +45,7 @@ from ._validation import (
 from .exceptions import (
     BalancekitWarning,
     DataError,
+    DataTypeError,
     InvalidParameterError,
     InvalidParameterTypeError,
 )
@@ -129,7 +132,8 @@ def correct_prior(proba, train_prior, resampled_prior):
         When a prior has the wrong length or a value that is not positive.
     DataError
         When ``proba`` is not a 2-D array of finite, non-negative values with a
-        positive sum in every row.
+        positive sum in every row (a ``DataTypeError`` when it does not hold
+        numbers).
 
     Examples
     --------
@@ -137,7 +141,7 @@ def correct_prior(proba, train_prior, resampled_prior):
     >>> correct_prior([[0.5, 0.5]], train_prior=[0.9, 0.1], resampled_prior=[0.5, 0.5])
     array([[0.9, 0.1]])
     """
-    proba = np.asarray(proba, dtype=np.float64)
+    proba = _proba_values(proba)
     if proba.ndim != 2:
         raise DataError(
             f"proba must be a 2-D array (n_samples, n_classes); got shape {proba.shape}."
@@ -154,6 +158,35 @@ def correct_prior(proba, train_prior, resampled_prior):
         row = int(np.flatnonzero(totals.ravel() <= 0)[0])
         raise DataError(f"proba row {row} sums to 0; it is not a probability distribution.")
     return corrected / totals
+
+
+def _short(value):
+    """``repr(value)``, or its type name when the repr is long or spans lines."""
+    text = repr(value)
+    return text if len(text) <= 80 and "\n" not in text else f"{type(value).__name__}(...)"
+
+
+def _proba_values(proba):
+    """``proba`` as a float64 array; text, booleans, dates, complex numbers or objects that
+    are not numbers (a dict, a string) get an error that names ``proba``."""
+    given = type(proba).__name__
+    values = proba.to_numpy() if hasattr(proba, "to_numpy") else proba
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "biufcmMUSV":  # objects: numbers held as Python objects
+            arr = arr.astype(np.float64)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf":
+        what = ("values that are not numbers" if arr is None else "text"
+                if arr.dtype.kind in "US" else f"values of dtype {arr.dtype}")
+        shown = _short(proba)
+        shown = what if shown.endswith("(...)") else f"{shown} ({what})"
+        raise DataTypeError(
+            "proba must be an array of probabilities (numbers) of shape (n_samples, "
+            f"n_classes); got {shown} of type {given}."
+        )
+    return arr.astype(np.float64, copy=False)
 
 
 def _class_prior(y, classes, sample_weight=None):
@@ -294,6 +327,15 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self : object
             The fitted model.
         """
+        check_not_a_class("estimator", self.estimator, "a classifier with predict_proba")
+        kind = estimator_kind(self.estimator)
+        if kind in ("regressor", "clusterer"):
+            raise InvalidParameterTypeError(
+                f"estimator must be a classifier with predict_proba; got the {kind} "
+                f"{_short(self.estimator)}, which predicts "
+                f"{'numbers' if kind == 'regressor' else 'cluster numbers'}, not class "
+                "probabilities. Use a classifier, such as LogisticRegression()."
+            )
         if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "predict_proba"):
             raise InvalidParameterTypeError(
                 f"estimator must be a classifier with predict_proba; got {self.estimator!r}. "

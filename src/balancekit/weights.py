@@ -30,6 +30,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from ._validation import (
     check_classifier_object,
     check_no_missing_labels,
+    check_sample_weight,
     label_kinds,
     label_values,
     unique_labels,
@@ -236,17 +237,18 @@ def _check_class_weight(class_weight, classes):
 
 
 def _check_sample_weight(sample_weight, n_samples):
-    weights = np.asarray(sample_weight, dtype=np.float64)
-    if weights.ndim != 1 or weights.shape[0] != n_samples:
-        raise DataError(
-            f"sample_weight must hold one weight per sample ({n_samples}); got an array of "
-            f"shape {weights.shape}."
+    """``sample_weight`` as checked by the samplers: numbers (a scalar is one weight for every
+    sample), one per label of ``y``, finite, non-negative, with a positive sum."""
+    if isinstance(sample_weight, (str, bytes, Mapping)) or not (
+            isinstance(sample_weight, Real) or hasattr(sample_weight, "__len__")
+            or hasattr(sample_weight, "__array__")):
+        shown = repr(sample_weight)
+        shown = shown if len(shown) <= 80 else f"{type(sample_weight).__name__}(...)"
+        raise InvalidParameterTypeError(
+            f"sample_weight must be an array of numbers, one per sample (or one number for "
+            f"every sample); got {shown} of type {type(sample_weight).__name__}."
         )
-    if not np.isfinite(weights).all():
-        raise DataError("sample_weight contains NaN or infinite values; weights must be finite.")
-    if (weights < 0).any():
-        raise DataError("sample_weight contains negative values; weights must be >= 0.")
-    return weights
+    return check_sample_weight(sample_weight, n_samples, what="y has {n} labels")
 
 
 def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
@@ -269,8 +271,10 @@ def compute_class_weight(class_weight, *, classes, y, sample_weight=None):
         must be among them; with ``'balanced'`` every class must occur in ``y``.
     y : array-like of shape (n_samples,)
         The class label of each sample.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Weights of the samples; only used with ``'balanced'``.
+    sample_weight : array-like of shape (n_samples,) or float, default=None
+        Weights of the samples (a number: the same weight for every sample),
+        checked as the samplers check them: finite, >= 0, with a positive
+        sum; only used with ``'balanced'``.
 
     Returns
     -------
@@ -450,6 +454,28 @@ def _dict_weights(checked, classes):
     return np.array([checked.get(_py(c), 1.0) for c in classes], dtype=np.float64)
 
 
+def _check_some_weight(class_weight, vector, classes, y, sample_weight):
+    """Refuse class weights (``vector``, one per class) that, with ``sample_weight``, leave
+    every row of ``y`` a weight of 0: classifiers fail on them deep inside (a
+    ``ZeroDivisionError``, or worse), as on a ``sample_weight`` that sums to 0."""
+    per_row = vector[np.searchsorted(classes, y)]
+    if not per_row.sum() > 0:
+        labels = ", ".join(repr(_py(c)) for c in classes)
+        raise InvalidParameterError(
+            f"class_weight={class_weight!r} gives every class of y ({labels}) weight 0, "
+            "so the classifier would learn from no row; give at least one class of y a "
+            "positive weight."
+        )
+    if sample_weight is not None and not (per_row * sample_weight).sum() > 0:
+        positive = [_py(c) for c, w in zip(classes, vector, strict=True) if w > 0]
+        raise DataError(
+            f"class_weight={class_weight!r} and sample_weight together give every row weight "
+            f"0: sample_weight is 0 on every row of the class(es) {positive!r} that "
+            "class_weight weights, so the classifier would learn from no row; give some of "
+            "their rows a positive sample_weight."
+        )
+
+
 def _inner_has(attr):
     """For ``available_if``: the fitted (or else the given) estimator has ``attr``."""
 
@@ -506,8 +532,10 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``{label: weight}`` gives the named classes these weights (1 for the
         others; it may name classes absent from the training labels only if
         it names each class present, as in scikit-learn, so that one dict
-        serves every cross-validation fold); ``None`` fits the classifier unweighted (its own
-        ``class_weight`` parameter, if it has one, is set to ``None``).
+        serves every cross-validation fold; at least one class of the training
+        labels must get a positive weight); ``None`` fits the classifier
+        unweighted (its own ``class_weight`` parameter, if it has one, is set
+        to ``None``).
 
     Attributes
     ----------
@@ -603,6 +631,7 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 )
             user = _check_sample_weight(sample_weight, y_arr.shape[0])
         vector = compute_class_weight(checked, classes=classes, y=y_arr, sample_weight=user)
+        _check_some_weight(self.class_weight, vector, classes, y_arr, user)
 
         given = checked
         if (checked == "balanced" and user is not None
@@ -619,12 +648,12 @@ class WeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             inner.set_params(**{f"{prefix}class_weight": given})
             if user is not None:
                 key = _sample_weight_key(inner, target, prefix)
-                fit_params[key] = sample_weight
+                fit_params[key] = user  # checked: a column vector or a scalar as 1-D
         elif checked is None:
             weighting = "none"
             if user is not None:
                 key = _sample_weight_key(inner, target, prefix)
-                fit_params[key] = sample_weight
+                fit_params[key] = user  # checked: a column vector or a scalar as 1-D
         elif takes_sample_weight is not None:
             weighting = "sample_weight"
             weights = vector[np.searchsorted(classes, y_arr)]

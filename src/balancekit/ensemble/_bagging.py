@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exact import check_n_jobs
 from .._validation import check_bool, check_int, check_seed, unique_labels
+from ..exceptions import InvalidParameterError
 from ..pipeline import check_sampler
 from ..under_sampling import RandomUnderSampler
 from ._common import (
@@ -33,6 +34,26 @@ def _ensemble_has(attr):
         return hasattr(estimator, attr)
 
     return check
+
+
+def _check_draws(owner, params, shape):
+    """Check the counts of rows and features each member draws against ``X`` of ``shape``,
+    before fitting, with errors naming ``owner`` (scikit-learn's bagging raises a bare
+    ``ValueError`` while fitting)."""
+    n_samples, n_features = shape
+    max_features = params["max_features"]
+    if isinstance(max_features, int) and max_features > n_features:
+        raise InvalidParameterError(
+            f"{owner}: max_features={max_features} is more features than X has ("
+            f"{n_features}); give at most {n_features}, or a fraction in (0, 1]."
+        )
+    max_samples = params["max_samples"]
+    if isinstance(max_samples, int) and max_samples > n_samples and not params["bootstrap"]:
+        raise InvalidParameterError(
+            f"{owner}: max_samples={max_samples} is more rows than X has ({n_samples}), which "
+            "bags drawn without replacement (bootstrap=False) cannot hold; give at most "
+            f"{n_samples}, a fraction in (0, 1], or bootstrap=True."
+        )
 
 
 class _ResampledBagging(ClassifierMixin, BaseEstimator):
@@ -124,7 +145,9 @@ class _ResampledBagging(ClassifierMixin, BaseEstimator):
         bagging = getattr(self, "_bagging", None)
         if not self.warm_start or bagging is None:
             bagging = BaggingClassifier()
-        bagging.set_params(estimator=member, warm_start=self.warm_start, **self._bagging_params())
+        params = self._bagging_params()
+        _check_draws(type(self).__name__, params, X.shape)
+        bagging.set_params(estimator=member, warm_start=self.warm_start, **params)
         bagging.fit(X, y)
         self._bagging = bagging
         self.sampler_ = sampler
@@ -262,9 +285,10 @@ class BalancedBaggingClassifier(_ResampledBagging):
         :class:`~sklearn.tree.DecisionTreeClassifier`.
     n_estimators : int, default=10
         The number of members.
-    max_samples : int or float, default=1.0
+    max_samples : int, float or None, default=1.0
         Rows drawn from the training set for each bag, before resampling: an
-        int is a number of rows, a float a fraction of ``n_samples``.
+        int is a number of rows, a float a fraction of ``n_samples``, ``None``
+        ``n_samples`` rows (scikit-learn's default).
     max_features : int or float, default=1.0
         Features drawn for each member: an int is a number of features, a
         float a fraction of ``n_features``.
@@ -404,7 +428,11 @@ class BalancedBaggingClassifier(_ResampledBagging):
     def _bagging_params(self):
         return {
             "n_estimators": self.n_estimators,
-            "max_samples": check_fraction_or_count("max_samples", self.max_samples),
+            # None draws n_samples rows, as in scikit-learn's bagging, whose default it is in
+            # recent releases (a float is there a fraction of the sum of the sample weights,
+            # which this ensemble does not take): the bags of 1.0, in every release.
+            "max_samples": 1.0 if self.max_samples is None else check_fraction_or_count(
+                "max_samples", self.max_samples, allow_none=True),
             "max_features": check_fraction_or_count("max_features", self.max_features),
             "bootstrap": check_bool("bootstrap", self.bootstrap),
             "bootstrap_features": check_bool("bootstrap_features", self.bootstrap_features),

@@ -1,5 +1,6 @@
 """Balanced random forest: every tree is grown on a class-balanced random sample."""
 
+from collections.abc import Mapping
 from numbers import Integral, Real
 from warnings import warn
 
@@ -31,6 +32,7 @@ from ..exceptions import (
     InvalidParameterTypeError,
 )
 from ..under_sampling import RandomUnderSampler
+from ..weights import _check_class_weight
 from ._common import (
     MAX_INT,
     check_fraction_or_count,
@@ -106,6 +108,53 @@ def _check_forest_params(forest):
             raise InvalidParameterTypeError(f"{message} of type {type(value).__name__}.")
         if not check(value):
             raise InvalidParameterError(f"{message}.")
+
+
+def _tree_params(forest):
+    """The parameters of the trees, numpy scalars (accepted by :func:`_check_forest_params`)
+    as Python numbers, which scikit-learn's trees take (they refuse ``np.float32``)."""
+    params = {}
+    for name in _TREE_PARAMS:
+        value = getattr(forest, name)
+        params[name] = value.item() if isinstance(value, np.generic) else value
+    return params
+
+
+def _check_monotonic_cst(forest, n_features, n_classes):
+    """Check ``monotonic_cst`` against the data, with errors naming the forest: None, or
+    one constraint (-1, 0 or 1) per feature, for two classes."""
+    value = forest.monotonic_cst
+    if value is None:
+        return
+    owner = type(forest).__name__
+    expected = (f"None or an array-like of -1, 0 and 1, one per feature ({n_features} "
+                "features)")
+    arr = None
+    if not isinstance(value, (str, bytes, Mapping, set)):
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):
+            arr = None
+    if arr is None or arr.ndim != 1 or arr.dtype.kind not in "iuf":
+        shown = repr(value) if len(repr(value)) <= 80 else f"{type(value).__name__}(...)"
+        raise InvalidParameterTypeError(
+            f"{owner}: monotonic_cst must be {expected}; got {shown} of type "
+            f"{type(value).__name__}."
+        )
+    if arr.shape[0] != n_features:
+        raise InvalidParameterError(
+            f"{owner}: monotonic_cst must be {expected}; got {arr.shape[0]} value(s)."
+        )
+    bad = arr[~np.isin(arr, (-1, 0, 1))]
+    if bad.size:
+        raise InvalidParameterError(
+            f"{owner}: monotonic_cst must be {expected}; got the value {bad[0].item()!r}."
+        )
+    if n_classes > 2:
+        raise InvalidParameterError(
+            f"{owner}: monotonic_cst applies to two classes only (as in scikit-learn's "
+            f"trees), but y has {n_classes}; leave monotonic_cst=None."
+        )
 
 
 def _balanced_class_weight(y_enc, n_classes, sample_weight):
@@ -399,6 +448,11 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         check_classification_targets(y)
         classes, y_enc = unique_labels(y, return_inverse=True)
         check_two_classes(classes)
+        _check_monotonic_cst(self, X.shape[1], classes.shape[0])
+        if isinstance(self.class_weight, Mapping):
+            # An error naming the class the dict names and y lacks (scikit-learn's names the
+            # classes of y the dict lacks, "The classes, [0, 1], are not in class_weight").
+            _check_class_weight(self.class_weight, classes)
         sample_weight = check_sample_weight(sample_weight, y.shape[0])
         if self.class_weight is not None:
             class_weight = self.class_weight
@@ -430,7 +484,7 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                     "leave the class out of X and y."
                 )
         check_strategy(self.base_sampler_, y if positive is None else y[positive])
-        self.estimator_ = DecisionTreeClassifier(**{p: getattr(self, p) for p in _TREE_PARAMS})
+        self.estimator_ = DecisionTreeClassifier(**_tree_params(self))
 
         if not warm_start or not hasattr(self, "estimators_"):
             self.estimators_ = []

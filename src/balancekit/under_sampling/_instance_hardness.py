@@ -1,5 +1,6 @@
 """Instance hardness threshold: drop the rows a classifier finds hardest to predict."""
 
+from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
@@ -56,8 +57,8 @@ class InstanceHardnessThreshold(BaseSampler):
     cv : int, cross-validation splitter or None, default=5
         ``None`` is 5, as in scikit-learn. An integer is the number of folds (at least 2) of a shuffled
         ``StratifiedKFold``; a splitter object (with ``split``) or an
-        iterable of (train, test) index arrays is used as given, and must
-        put every row in exactly one test fold.
+        iterable of (train, test) pairs of row positions (or boolean masks)
+        is used as given, and must put every row in exactly one test fold.
     n_jobs : int, default=None
         Jobs for the cross-validation (and for the default forest).
 
@@ -132,15 +133,14 @@ class InstanceHardnessThreshold(BaseSampler):
                 raise DataError(
                     f"cv={cv} folds need at least {cv} samples, but X has {y.shape[0]}."
                 )
-        elif isinstance(cv, (str, bytes)) or not (hasattr(cv, "split") or _is_iterable(cv)):
-            raise InvalidParameterTypeError(
-                "cv must be an integer number of folds, a cross-validation splitter such as "
-                f"sklearn.model_selection.StratifiedKFold, or an iterable of (train, test) "
-                f"splits; got {cv!r} of type {type(cv).__name__}."
-            )
+        else:
+            cv = _check_cv(cv, y.shape[0])
         self.estimator_ = seed_estimator(estimator, rng)
         if isinstance(cv, int):
             cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=rng)
+        # The splits are described, not quoted: their repr holds every index.
+        described = (f"cv={_short_repr(cv)}" if hasattr(cv, "split")
+                     else f"cv ({len(cv)} given (train, test) split{'s' * (len(cv) != 1)})")
         try:
             proba = cross_val_predict(
                 self.estimator_, X, y, cv=cv, n_jobs=self.n_jobs, method="predict_proba"
@@ -151,7 +151,7 @@ class InstanceHardnessThreshold(BaseSampler):
             # ShuffleSplit, RepeatedStratifiedKFold (rows in several or no test folds) or a
             # group splitter, which needs groups this sampler does not take.
             raise InvalidParameterError(
-                f"cv={cv!r} cannot give each row one out-of-fold probability: the splits must "
+                f"{described} cannot give each row one out-of-fold probability: the splits must "
                 "put every row in exactly one test fold, without groups (e.g. StratifiedKFold); "
                 f"scikit-learn says: {exc}"
             ) from None
@@ -185,6 +185,40 @@ class InstanceHardnessThreshold(BaseSampler):
                 f"{type(self.estimator).__name__}."
             )
         return clone(self.estimator)
+
+
+_CV_EXPECTED = (
+    "an integer number of folds, a cross-validation splitter such as "
+    "sklearn.model_selection.StratifiedKFold(), or an iterable of (train, test) splits"
+)
+
+
+def _short_repr(value):
+    from ..evaluation._splits import short_repr  # imported late: evaluation imports samplers
+
+    return short_repr(value)
+
+
+def _check_cv(cv, n_samples):
+    """Check a ``cv`` that is not a number of folds: a splitter object, returned as it is,
+    or an iterable of (train, test) pairs, returned as a list of checked index arrays (the
+    checks of :func:`balancekit.evaluation.compare`, whose errors quote no indices)."""
+    from ..evaluation._splits import _check_split
+
+    check_not_a_class("cv", cv, _CV_EXPECTED)
+    if isinstance(cv, (str, bytes, Mapping)) or not (hasattr(cv, "split") or _is_iterable(cv)):
+        raise InvalidParameterTypeError(
+            f"cv must be {_CV_EXPECTED}; got {_short_repr(cv)} of type {type(cv).__name__}."
+        )
+    if hasattr(cv, "split"):
+        return cv
+    splits = [_check_split(i, split, n_samples) for i, split in enumerate(cv)]
+    if not splits:
+        raise InvalidParameterError(
+            "cv gave no (train, test) split; give splits that put every row in exactly one "
+            "test fold, or an integer number of folds."
+        )
+    return splits
 
 
 def _is_iterable(value):
