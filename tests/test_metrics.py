@@ -1197,3 +1197,43 @@ def test_parameters_checked_whatever_the_average():
         bk.classification_report_imbalanced(y_true, y_pred, digits=10**12)
     with pytest.raises(InvalidParameterError, match="digits=1000000000000 is out of range"):
         bk.format_imbalance_report(bk.imbalance_report(y_true, y_pred), digits=10**12)
+
+
+@SETTINGS
+@given(data=label_pairs(weights=False), choice=st.data())
+def test_rows_of_weight_zero_count_as_no_rows(data, choice):
+    """A count of rows that all weigh 0 is 0, so a ratio it alone defines stays undefined: as
+    if those rows were not there (the differences of weighted sums made it 1e-17)."""
+    y_true, y_pred, _ = data
+    weights = np.array(choice.draw(st.lists(st.sampled_from([0.0, 0.24, 0.48, 0.66, 0.99]),
+                                            min_size=len(y_true), max_size=len(y_true))))
+    if not weights.any():
+        return
+    labels = list(unique_labels(y_true, y_pred))
+    kept = weights != 0
+    ours = bk.sensitivity_specificity_support(y_true, y_pred, labels=labels,
+                                              sample_weight=weights, zero_division=np.nan)
+    without = bk.sensitivity_specificity_support(y_true[kept], y_pred[kept], labels=labels,
+                                                 sample_weight=weights[kept],
+                                                 zero_division=np.nan)
+    for a, b in zip(ours[:2], without[:2], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)  # NaN where undefined
+
+
+def test_a_label_whose_negatives_all_weigh_zero_has_no_specificity():
+    with pytest.warns(UndefinedMetricWarning, match="Specificity is ill-defined"):
+        spec = bk.specificity_score([1, 1, 1, 2], [1, 0, 2, 0], labels=[0, 1, 2], average=None,
+                                    sample_weight=[0.99, 0.24, 0.66, 0.0])
+    assert spec[1] == 0.0  # zero_division='warn': no negative row of weight (it was 1.0)
+    spec = bk.specificity_score([2, 1, 1], [1, 2, 0], labels=[0, 1, 2], average=None,
+                                sample_weight=[0.88, 0.48, 0.0])
+    assert spec[2] == 0.0  # not -2.3e-16
+
+
+def test_multilabel_labels_as_whole_floats_and_booleans():
+    Y = np.eye(3, dtype=int)
+    P = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 0]])
+    for labels in ([1.0], np.array([1.0]), [True]):  # column 1, as scikit-learn reads them
+        assert bk.sensitivity_score(Y, P, labels=labels, average="macro") == 1.0
+    assert bk.sensitivity_specificity_support(
+        [0, 1], [0, 1], warn_for=np.array(["sensitivity"]))[0].tolist() == [1, 1]

@@ -12,7 +12,7 @@ import inspect
 import math
 import sys
 import warnings
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -143,8 +143,8 @@ def _check_average(average, options):
 def _check_warn_for(warn_for):
     """Refuse a ``warn_for`` that is no collection of 'sensitivity' and 'specificity'."""
     metrics = {"sensitivity", "specificity"}
-    if isinstance(warn_for, str) or not isinstance(warn_for, (tuple, list, set, frozenset)) \
-            or not set(warn_for) <= metrics:
+    if isinstance(warn_for, str) or not isinstance(
+            warn_for, (tuple, list, set, frozenset, np.ndarray)) or not set(warn_for) <= metrics:
         raise InvalidParameterError(
             "warn_for must be a tuple, list or set of 'sensitivity' and 'specificity' (the "
             f"metrics to warn about when undefined); got {warn_for!r}."
@@ -233,8 +233,9 @@ def _check_labels(labels, present, kind):
 
 
 def _is_position(value, n):
-    """Whether ``value`` is a whole number from 0 to ``n - 1`` (not a boolean)."""
-    return (isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+    """Whether ``value`` is a whole number from 0 to ``n - 1`` (``1.0`` and ``True`` are
+    ``1``, as scikit-learn reads them)."""
+    return (isinstance(value, (Real, np.bool_)) and float(value).is_integer()
             and 0 <= value < n)
 
 
@@ -279,9 +280,9 @@ def _confusion_counts(y_true, y_pred, *, labels, sample_weight, samplewise=False
 
     For one label per sample, the counts come from the full confusion matrix
     by sums and differences of its rows and columns (linear in the number of
-    cells); with weights, a count no sample falls in is set to exactly 0 (the
-    differences of fractional sums leave rounding residues there, which would
-    make a ratio defined that is not).
+    cells); with weights, a count no row of nonzero weight falls in is set to
+    exactly 0 (the differences of fractional sums leave rounding residues
+    there, which would make a ratio defined that is not).
     """
     if not sp.issparse(y_true) and y_true.ndim == 1:
         present = unique_labels(y_true, y_pred)
@@ -289,8 +290,10 @@ def _confusion_counts(y_true, y_pred, *, labels, sample_weight, samplewise=False
             # One label only is fine here: the labels wanted are picked below.
             warnings.filterwarnings("ignore", message="A single label was found")
             cm = confusion_matrix(y_true, y_pred, labels=present, sample_weight=sample_weight)
-            counts = (cm if sample_weight is None
-                      else confusion_matrix(y_true, y_pred, labels=present))
+            # The rows of nonzero weight in each cell: a cell of none sums to exactly 0 (a row
+            # of weight 0 is no sample), whatever the differences below leave.
+            counts = (cm if sample_weight is None else confusion_matrix(
+                y_true, y_pred, labels=present, sample_weight=(sample_weight != 0).astype(int)))
         tp, fp, fn, tn = _cells(cm)
         if counts is not cm:
             for values, n in zip((tp, fp, fn, tn), _cells(counts), strict=True):
