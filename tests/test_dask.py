@@ -1612,6 +1612,13 @@ def test_missing_values_among_the_gathered_rows_are_counted_as_such():
                                         rf"grow \(1\), gathered into memory: X contains "
                                         rf"{n_grown} NaN"):
         SMOTE(random_state=0).fit_resample(ddf, yd)
+    # An error of another kind (no count in it) keeps its kind and words.
+    import dask.array as da
+
+    with pytest.raises(DataTypeError) as raised:
+        SMOTE(random_state=0).fit_resample(da.from_array(X + 1j, chunks=200),
+                                           da.from_array(y, chunks=200))
+    assert "gathered" not in str(raised.value)
 
 
 @pytest.mark.parametrize("sampler", [TomekLinks, NearMiss])

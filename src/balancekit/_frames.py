@@ -223,17 +223,19 @@ def arrow_values(array):
 
 def column_values(frame, j):
     """The values of column ``j`` of the narwhals frame ``frame`` as a numpy array."""
-    series = frame.get_column(frame.columns[j])
-    if series.implementation.is_pyarrow():
-        return arrow_values(series.to_native())
-    return series.to_numpy()
+    native = frame.to_native()
+    if frame.implementation.is_pyarrow():
+        return arrow_values(native.column(j))
+    # By the native frame's names: narwhals builds its list of names anew on each call.
+    return frame.get_column(native.columns[j]).to_numpy()
 
 
 def to_numpy_2d(X):
     """Return a dense or sparse 2-D array view of ``X`` without type conversion."""
     frame = as_frame(X)
     if frame is not None and frame.implementation.is_pyarrow():
-        return np.column_stack([column_values(frame, j) for j in range(frame.shape[1])])
+        native = frame.to_native()
+        return np.column_stack([arrow_values(column) for column in native.columns])
     if frame is not None:
         return frame.to_numpy()
     if sp.issparse(X):
@@ -337,7 +339,10 @@ def as_written(block, kinds):
 def _written(values, kind, bounds):
     if kind == "integer":
         rounded = np.rint(values)
-        return rounded if bounds is None else np.clip(rounded, *bounds, out=rounded)
+        # Up to the float64 rounding of the type's largest value, which take_x writes as
+        # that value (:func:`_cast_values`).
+        return rounded if bounds is None else np.clip(
+            rounded, bounds[0], np.nextafter(bounds[1], np.inf), out=rounded)
     if kind == "bool":
         return values >= 0.5
     return values

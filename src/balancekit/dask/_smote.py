@@ -30,6 +30,8 @@ class _GrowGathered(DaskSamplerMixin):
         try:
             X_checked, y_arr = self._check_X_y(X_grown, y_grown, one_class=True)
         except DataError as exc:
+            if type(exc) is not DataError:  # a DataTypeError, ...: no count to qualify
+                raise
             # Its counts are of the gathered rows, not of the collection: say so.
             raise DataError(
                 f"among the {len(rows):,} rows of the classes to grow "

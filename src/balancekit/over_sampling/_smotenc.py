@@ -40,11 +40,12 @@ from ..exceptions import (
 from ._smote import segments_and_neighbors, stack_synthetic
 
 
-def _column(X, j):
+def _columns(X, columns):
+    """The values of each of the columns ``columns`` of ``X``, in turn (a table is wrapped
+    once: narwhals takes longer to wrap a wide table than to read a column of it)."""
     frame = _frames.as_frame(X)
-    if frame is not None:
-        return _frames.column_values(frame, j)
-    return X[:, j]
+    for j in columns:
+        yield _frames.column_values(frame, j) if frame is not None else X[:, j]
 
 
 def categorical_columns(X, categorical_features):
@@ -149,8 +150,8 @@ def encode_categories(X, columns):
     import pandas as pd
 
     column_codes, levels = [], []
-    for j in columns:
-        values = np.asarray(_column(X, j))
+    for j, values in zip(columns, _columns(X, columns), strict=True):
+        values = np.asarray(values)
         if values.dtype.kind in "biuf":
             # Numeric category codes stay a typed array: synthetic columns then hold
             # numbers, not one Python object per cell.
@@ -223,8 +224,8 @@ def check_numeric(X, columns, sampler_name):
                 "'categorical_features=[...]' with the names of every categorical column)."
             )
     cols, empty, largest = [], [], 0.0
-    for j in columns:
-        values = _as_float(np.asarray(_column(X, j)), sampler_name)
+    for j, values in zip(columns, _columns(X, columns), strict=True):
+        values = _as_float(np.asarray(values), sampler_name)
         if not np.isfinite(values).all():
             cols.append(int(j))
             if np.isnan(values).all():
