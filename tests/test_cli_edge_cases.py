@@ -1402,8 +1402,30 @@ def test_resample_writes_back_an_unnamed_pandas_index(tmp_path):
     # New rows have no label: a fresh index, said in a warning.
     result = invoke("resample", path, "-t", "t", "-m", "smote", "-o", out, "--force")
     assert_ok(result)
-    assert "__index_level_0__" in result.stderr and "not written" in result.stderr
+    assert "__index_level_N__" in result.stderr and "not written" in result.stderr
+    assert "fresh index" in result.stderr
     assert isinstance(pd.read_parquet(out).index, pd.RangeIndex)
+
+
+@pytest.mark.parametrize("method", ["random_under", "random_over", "smote"])
+def test_an_unnamed_level_beside_a_named_one_dropped(tmp_path, method):
+    """--drop of the named level of a two-level index: the unnamed level was looked up by
+    its position among every level, and writing failed with "StopIteration"."""
+    path, out = tmp_path / "multi.parquet", tmp_path / "o.parquet"
+    frame = binary_table(n=30, minority=6)
+    frame.index = pd.MultiIndex.from_arrays([np.arange(30), np.arange(30) % 3],
+                                            names=["k", None])
+    frame.to_parquet(path)
+    assert_ok(invoke("resample", path, "-t", "t", "-m", method, "--drop", "k", "-o", out))
+    written = pd.read_parquet(out)
+    assert "k" not in written.columns and written.index.names == [None]
+    if method == "random_under":  # rows only: their labels of the unnamed level
+        assert set(written.index) <= {0, 1, 2}
+    # Kept, the named level is the output's index, which the warning says.
+    result = invoke("resample", path, "-t", "t", "-m", "smote", "-o", out, "--force")
+    assert_ok(result)
+    assert "the output's index holds the named level(s) ['k'] only" in result.stderr
+    assert pd.read_parquet(out).index.names == ["k"]
 
 
 def test_resample_dask_keeps_nan_of_a_file_without_statistics(tmp_path):

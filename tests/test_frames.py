@@ -520,6 +520,12 @@ def test_pandas_columns_of_decimals_are_numbers():
     sampler = SMOTENC(categorical_features="auto", random_state=0)
     sampler.fit_resample(X.assign(c=list("ab") * 30), y)
     assert sampler.categorical_features_.tolist() == [2]
+    # Decimals made from floats (55 places) and far apart magnitudes: decimal's default
+    # precision (28 digits) failed to round new values to the finest place.
+    for column in ([Decimal(v) for v in rng.uniform(10, 500, 60)],
+                   [Decimal("1e20")] * 30 + [Decimal("1e-12")] * 30):
+        out = SMOTE(random_state=0).fit_resample(X.assign(amount=column), y)[0]
+        assert all(isinstance(v, Decimal) for v in out["amount"])
 
 
 @pytest.mark.parametrize("fmt", ["coo", "lil", "dok", "bsr"])

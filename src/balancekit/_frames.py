@@ -598,13 +598,19 @@ def _as_decimals(values, column):
     """The float ``values`` as :class:`decimal.Decimal` at the finest place the decimals of
     ``column`` are written to (``12.30`` and ``4.5``: hundredths), as a Parquet decimal
     column keeps its scale; NaN stays NaN."""
-    from decimal import Decimal
+    from decimal import Decimal, localcontext
 
     places = min((value.as_tuple().exponent for value in column.dropna()
                   if value.is_finite()), default=0)
+    floats = np.asarray(values, dtype=np.float64).tolist()
+    if places < -17:
+        # Decimals of floats (Decimal(0.1) has 55 places): no scale to keep, the value of
+        # each float as written (17 significant digits at most).
+        return [Decimal(repr(v)) if np.isfinite(v) else v for v in floats]
     step = Decimal(1).scaleb(places)
-    return [Decimal(repr(value)).quantize(step) if np.isfinite(value) else value
-            for value in np.asarray(values, dtype=np.float64).tolist()]
+    with localcontext() as context:
+        context.prec = 400  # room for 1e300 to 17 places
+        return [Decimal(repr(v)).quantize(step) if np.isfinite(v) else v for v in floats]
 
 
 def _python_values(values):

@@ -961,9 +961,11 @@ def _unnamed_levels(schema):
     (a ``RangeIndex`` stores no values, and is left out)."""
     meta = schema.pandas_metadata or {}
     names = {c.get("field_name"): c.get("name") for c in meta.get("columns", [])}
-    return {level: field for level, field in enumerate(meta.get("index_columns", []))
-            if isinstance(field, str) and names.get(field, field) is None
-            and field in schema.names}
+    # Positions among the levels read (a named level left out with --drop is not one).
+    stored = [field for field in meta.get("index_columns", [])
+              if isinstance(field, str) and field in schema.names]
+    return {level: field for level, field in enumerate(stored)
+            if names.get(field, field) is None}
 
 
 def parquet_columns(path):
@@ -1326,12 +1328,14 @@ class ParquetLayout:
         output with a fresh index (0, 1, ...), as the samplers give a table with new rows.
         Also whether the index was set."""
         if sources is None or (sources < 0).any():
+            reads = (f"the output's index holds the named level(s) {self.index!r} only"
+                     if named and self.index else
+                     "pandas reads the output with a fresh index (0, 1, ...)")
             warnings.warn(
-                "the index that the input stores without a name (pandas' "
-                f"{', '.join(f'__index_level_{k}__' for k in self.unnamed)}) is not written: "
-                "the output has rows that are no copies of input rows, which have no label in "
-                "it; pandas reads the output with a fresh index (0, 1, ...). Name the index "
-                "in the input to keep it as a column.",
+                f"the {len(self.unnamed)} index level(s) that the input stores without a "
+                "name (pandas' __index_level_N__) are not written: the output has rows that "
+                "are no copies of input rows, which have no label there; "
+                f"{reads}. Name the level(s) in the input to keep them.",
                 BalancekitWarning,
                 stacklevel=4,
             )
