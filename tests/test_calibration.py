@@ -1,5 +1,7 @@
 """Prior correction after resampling: calibrated probabilities, unchanged ranking."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -380,17 +382,30 @@ def test_a_class_whose_kept_rows_all_weigh_zero_is_refused_at_fit():
 def test_an_estimator_that_balances_the_classes_itself_is_warned_about():
     """Its corrected probabilities are off by the ratio of the prior it learns to the
     resampled one (mean probability 0.117 for a rate of 0.052)."""
+    from balancekit.ensemble import EasyEnsembleClassifier
     from balancekit.exceptions import BalancekitWarning
     from balancekit.weights import WeightedClassifier
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 2))
     y = (rng.random(300) < 0.2).astype(int)
+    half = RandomUnderSampler(sampling_strategy=0.5, random_state=0)  # rows left unbalanced
     for estimator, how in ((LogisticRegression(class_weight="balanced"), "class_weight"),
+                           (LogisticRegression(class_weight={0: 1, 1: 3}), "class_weight"),
                            (WeightedClassifier(LogisticRegression()), "WeightedClassifier"),
+                           (EasyEnsembleClassifier(n_estimators=2), "EasyEnsembleClassifier"),
                            (make_pipeline(RandomUnderSampler(), LogisticRegression()),
                             "resamples again")):
         with pytest.warns(BalancekitWarning, match=f"balances the classes itself.*{how}"):
+            PriorCorrectedClassifier(estimator, sampler=half, random_state=0).fit(X, y)
+    # On the balanced rows of the default sampler, 'balanced' weights are all alike: they
+    # change nothing, and nothing is said.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BalancekitWarning)
+        for estimator in (LogisticRegression(class_weight="balanced"),
+                          WeightedClassifier(LogisticRegression()),
+                          EasyEnsembleClassifier(n_estimators=2),
+                          LogisticRegression(class_weight={0: 2, 1: 2})):
             PriorCorrectedClassifier(estimator, random_state=0).fit(X, y)
 
 

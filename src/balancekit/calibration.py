@@ -76,20 +76,37 @@ def _check_prior(name, prior, n_classes):
     return prior / prior.sum()
 
 
-def _warn_if_reweighted(estimator, target):
+def _warn_if_reweighted(estimator, target, resampled_prior):
     """Warn when ``estimator`` (``target``: the part of it that is weighted, its final step
-    for a pipeline) balances the classes itself: it then learns the class prior its weights
-    imply, not the resampled one the correction divides out."""
+    for a pipeline) shifts the class prior of the resampled rows (``resampled_prior``,
+    in the order of the classes) further: it then learns the prior its weights or rows
+    imply, not the resampled one the correction divides out. Weights that are alike for
+    every class, as ``'balanced'`` is on balanced rows, change nothing."""
+    from .ensemble import (
+        BalancedBaggingClassifier,
+        BalancedRandomForestClassifier,
+        EasyEnsembleClassifier,
+        RUSBoostClassifier,
+    )
     from .weights import WeightedClassifier
 
-    how = None
-    if isinstance(estimator, WeightedClassifier):
-        how = "it is a WeightedClassifier"
+    balancing = (BalancedBaggingClassifier, BalancedRandomForestClassifier,
+                 EasyEnsembleClassifier, RUSBoostClassifier)
+    how, weight = None, None
+    if isinstance(estimator, balancing):
+        # By default it balances each member's rows: nothing to change on balanced rows.
+        how = f"{type(estimator).__name__} balances the rows of each of its members"
+        weight = "balanced"
     elif isinstance(estimator, _SkPipeline) and any(
             hasattr(step, "fit_resample") for _, step in estimator.steps):
         how = "its pipeline resamples again"
+    elif isinstance(estimator, WeightedClassifier):
+        how, weight = "it is a WeightedClassifier", estimator.class_weight
     elif getattr(target, "class_weight", None) is not None:
-        how = f"class_weight={target.class_weight!r}"
+        weight = target.class_weight
+        how = f"class_weight={weight!r}"
+    if weight is not None and _alike(weight, resampled_prior):
+        return
     if how is not None:
         warnings.warn(
             f"the estimator balances the classes itself ({how}): it learns the class prior "
@@ -99,6 +116,18 @@ def _warn_if_reweighted(estimator, target):
             BalancekitWarning,
             stacklevel=3,
         )
+
+
+def _alike(class_weight, prior):
+    """Whether ``class_weight`` (``'balanced'``, a list of dicts or a dict) weighs every class
+    alike on rows whose class shares are ``prior`` (``{label: share}``)."""
+    if isinstance(class_weight, str):  # 'balanced' (or 'balanced_subsample'): n / (k n_c)
+        shares = np.array(list(prior.values()))
+        return bool(np.allclose(shares, shares[0]))
+    if isinstance(class_weight, dict):
+        weights = [float(class_weight.get(label, 1.0)) for label in prior]
+        return bool(np.allclose(weights, weights[0]))
+    return False
 
 
 def correct_prior(proba, train_prior, resampled_prior):
@@ -393,7 +422,6 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 "the resampled rows. Use an estimator that takes sample_weight, or fit "
                 "without sample_weight."
             )
-        _warn_if_reweighted(estimator, target)
         key = None
         if weights is not None:
             key = _sample_weight_key(estimator, target, prefix, owner=type(self).__name__)
@@ -430,6 +458,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 "prior correction needs each class in the resampled data."
             )
         self.resampled_prior_ = _class_prior(y_res, self.classes_, weights_res)
+        _warn_if_reweighted(estimator, target, dict(zip(
+            [plain_label(c) for c in self.classes_], self.resampled_prior_, strict=True)))
         if not (self.resampled_prior_ > 0).all():
             lost = self.classes_[np.flatnonzero(self.resampled_prior_ == 0)[0]]
             raise DataError(
