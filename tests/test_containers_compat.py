@@ -59,6 +59,9 @@ def test_sparse_one_hot_y_gives_sparse_one_hot_rows(kind):
     assert type(Y_res) is type(Y) and Y_res.dtype == Y.dtype
     np.testing.assert_array_equal(Y_res.toarray(), Y_ref)
     np.testing.assert_array_equal(X_res, X_ref)
+    if hasattr(sp, "coo_array") and sp.coo_array(y).ndim == 1:  # scipy >= 1.13: 1-D arrays
+        np.testing.assert_array_equal(SMOTE(random_state=0).fit_resample(X, sp.coo_array(y))[1],
+                                      SMOTE(random_state=0).fit_resample(X, y)[1])
     column = sp.csr_matrix(y.reshape(-1, 1))  # a sparse column vector of labels
     with pytest.warns(DataConversionWarning):
         np.testing.assert_array_equal(SMOTE(random_state=0).fit_resample(X, column)[1],

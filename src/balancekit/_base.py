@@ -142,6 +142,15 @@ def _row_numbers(values, what, name, n_samples):
 #: to remove (``compare`` notes those classes itself).
 LOST_CLASS_WARNING = "removed every row of class"
 
+#: Where the classes a combined sampler's cleaning step may clean are set (its own
+#: sampling_strategy is that of the over-sampling).
+_RULE_STRATEGY = {
+    "SMOTEENN": "The sampling_strategy of its cleaning rule "
+                "(enn=EditedNearestNeighbours(sampling_strategy=...))",
+    "SMOTETomek": "The sampling_strategy of its cleaning rule "
+                  "(tomek=TomekLinks(sampling_strategy=...))",
+}
+
 
 def _warn_lost_classes(name, y, indices, result):
     """Warn when the rows ``indices`` of ``y`` and the new rows of ``result`` hold no row of
@@ -181,9 +190,9 @@ def _warn_lost_classes(name, y, indices, result):
         f"{name} {said}. A cleaning rule removes the rows that lie among (or, condensing, "
         "next to) rows of other classes: a class it may clean that is small or scattered "
         "can go whole, as can classes that overlap (tied rows, or features that do not tell "
-        "them apart). Its sampling_strategy names the classes it may remove rows of: leave "
-        "the smaller classes out of it (e.g. 'majority' or 'not minority'), or check the "
-        "features.",
+        f"them apart). {_RULE_STRATEGY.get(name, 'Its sampling_strategy')} names the classes "
+        "it may remove rows of: leave the smaller classes out of it (e.g. 'majority' or 'not "
+        "minority'), or check the features.",
         BalancekitWarning,
         stacklevel=4,
     )

@@ -744,6 +744,8 @@ def split_target(y):
         name = frame.columns[0]
         return frame.get_column(name).to_native(), lambda out: nw.from_native(
             out, series_only=True).to_frame().to_native()
+    if sp.issparse(y) and y.ndim == 1:  # a 1-D sparse array of labels: its values
+        return y.toarray(), lambda out: out
     sparse = sp.issparse(y) and y.ndim == 2  # one-hot rows, as LabelBinarizer(sparse_output)
     if frame is None and not sparse and getattr(y, "ndim", 1) != 2:
         return y, lambda out: out  # labels (a Series, a 1-D array) are not converted here
