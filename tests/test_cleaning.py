@@ -919,7 +919,7 @@ def test_sampling_types():
          "threshold_cleaning"),
         (NeighbourhoodCleaningRule(n_neighbors=2.5), InvalidParameterTypeError, "n_neighbors"),
         (EditedNearestNeighbours(n_neighbors=10_000), DataError, "n_neighbors=10000"),
-        (TomekLinks(sampling_strategy=0.5), InvalidParameterError, "float"),
+        (TomekLinks(sampling_strategy=0.5), InvalidParameterError, "a number is not supported"),
     ],
 )
 def test_errors(sampler, error, match):

@@ -225,7 +225,7 @@ def column_values(frame, j):
     """The values of column ``j`` of the narwhals frame ``frame`` as a numpy array."""
     native = frame.to_native()
     if frame.implementation.is_pyarrow():
-        return arrow_values(native.column(j))
+        return arrow_values(native.column(int(j)))
     # By the native frame's names: narwhals builds its list of names anew on each call.
     return frame.get_column(native.columns[j]).to_numpy()
 
