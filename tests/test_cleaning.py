@@ -48,6 +48,7 @@ def _tree_on_small_searches():
     (by default they run in blocks, as fast there)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+        mp.setattr(_exact, "_TREE_MIN_PAIRS_FEW", 0)
         yield
 
 

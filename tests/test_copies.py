@@ -29,6 +29,7 @@ from balancekit.under_sampling import (
 def _tree_on_small_searches(monkeypatch):
     """Searches as small as these tests' may use the k-d tree."""
     monkeypatch.setattr(_exact, "_TREE_MIN_PAIRS", 0)
+    monkeypatch.setattr(_exact, "_TREE_MIN_PAIRS_FEW", 0)
 
 
 def _copies(rng, n, distinct, n_features, kind="grid"):

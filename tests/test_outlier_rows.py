@@ -140,7 +140,7 @@ def _differences_order(points, queries, refs, farthest=False):
 # k-d tree; blocks screened in float64, each pair with its margin; blocks screened in
 # float32, with the self-search of a set among itself in small tiles.
 _MODES = {
-    "tree": {"_TREE_MAX_FEATURES": 10**6, "_TREE_MIN_PAIRS": 0},
+    "tree": {"_TREE_MAX_FEATURES": 10**6, "_TREE_MIN_PAIRS": 0, "_TREE_MIN_PAIRS_FEW": 0},
     "float64": {"_TREE_MAX_FEATURES": 0, "_COARSE_FACTOR": 0.0, "_REF_BLOCK": 64,
                 "_MIN_PART": 16},
     "float32": {"_TREE_MAX_FEATURES": 0, "_COARSE_FACTOR": np.inf, "_TILE": 16,
