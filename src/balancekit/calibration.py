@@ -79,7 +79,7 @@ def _check_prior(name, prior, n_classes):
 def _warn_if_reweighted(estimator, target, resampled_prior):
     """Warn when ``estimator`` (``target``: the part of it that is weighted, its final step
     for a pipeline) shifts the class prior of the resampled rows (``resampled_prior``,
-    in the order of the classes) further: it then learns the prior its weights or rows
+    ``{label: share}``) further: it then learns the prior its weights or rows
     imply, not the resampled one the correction divides out. Weights that are alike for
     every class, as ``'balanced'`` is on balanced rows, change nothing."""
     from .ensemble import (
@@ -119,8 +119,8 @@ def _warn_if_reweighted(estimator, target, resampled_prior):
 
 
 def _alike(class_weight, prior):
-    """Whether ``class_weight`` (``'balanced'``, a list of dicts or a dict) weighs every class
-    alike on rows whose class shares are ``prior`` (``{label: share}``)."""
+    """Whether ``class_weight`` (``'balanced'`` or a dict; anything else counts as not)
+    weighs every class alike on rows whose class shares are ``prior`` (``{label: share}``)."""
     if isinstance(class_weight, str):  # 'balanced' (or 'balanced_subsample'): n / (k n_c)
         shares = np.array(list(prior.values()))
         return bool(np.allclose(shares, shares[0]))
