@@ -579,7 +579,7 @@ def test_a_pipeline_is_weighted_through_metadata_routing(kind):
         assert WeightedClassifier(lr).fit(X, y, sample_weight=user).weighting_ == "class_weight"
         alias = WeightedClassifier(pipe(GaussianNB().set_fit_request(sample_weight="w")))
         np.testing.assert_allclose(alias.fit(X, y).predict_proba(X), by_hand.predict_proba(X))
-        cross_validate(model, X, y, cv=2)
+        cross_validate(model, X, y, cv=2, params={})  # scikit-learn 1.6 needs the {}
         # A final step that has not requested the weights is told how to.
         for final in (GaussianNB(), GaussianNB().set_fit_request(sample_weight=False)):
             with pytest.raises(InvalidParameterTypeError,

@@ -1078,11 +1078,11 @@ def _check_microseconds(path, field, column):
     """An error naming the file, the column and a value where a ``time64[ns]`` column holds
     a time of day with nanoseconds, which pandas cannot hold (its ``datetime.time`` keeps
     microseconds): pyarrow refuses to convert it, naming neither."""
-    nanoseconds = pc.cast(column, pa.int64())
-    lost = pc.fill_null(pc.not_equal(pc.remainder(nanoseconds, 1000), 0), False)
-    if not pc.any(lost).as_py():
+    nanoseconds = pc.fill_null(pc.cast(column, pa.int64()), 0).to_numpy()
+    lost = np.flatnonzero(nanoseconds % 1000)
+    if not lost.size:
         return
-    value = nanoseconds[pc.index(lost, True).as_py()].as_py()
+    value = int(nanoseconds[lost[0]])
     hours, rest = divmod(value, 3600 * 10**9)
     minutes, rest = divmod(rest, 60 * 10**9)
     seconds, fraction = divmod(rest, 10**9)
