@@ -320,9 +320,10 @@ def _confusion(y_true, y_pred, present, sample_weight):
     labels to their positions one by one: 0.2 s for 100,000 labels)."""
     kinds = {y_true.dtype.kind, y_pred.dtype.kind}
     if kinds <= set("biuf") or kinds <= set("US"):
-        codes = np.searchsorted(present, np.concatenate([y_true, y_pred]))
+        both = np.concatenate([y_true, y_pred])
+        codes = np.searchsorted(present, both)
         k = present.shape[0]
-        if (codes < k).all() and (present[codes] == np.concatenate([y_true, y_pred])).all():
+        if (codes < k).all() and (present[codes] == both).all():
             n = y_true.shape[0]
             cells = np.bincount(codes[:n] * k + codes[n:], weights=sample_weight,
                                 minlength=k * k)
